@@ -1,0 +1,111 @@
+/**
+ * One error type for the whole SDK. The `code` is the contract with integrators
+ * (documented in docs/errors.md); user-facing text comes from the code through
+ * i18n, never from `message`, which is for developers and never carries PII.
+ */
+
+/** Every error code the SDK can produce, with whether a retry or a user action can fix it. */
+export const ERROR_CODES = {
+  // Assets and runtime
+  asset_fetch_failed: { recoverable: true, summary: 'A model or runtime file could not be fetched from the asset base URL.' },
+  asset_hash_mismatch: { recoverable: false, summary: 'A fetched model or runtime file does not match the sha256 in the manifest.' },
+  asset_unknown: { recoverable: false, summary: 'An asset id is not in the manifest.' },
+  model_load_failed: { recoverable: false, summary: 'The inference runtime could not create a session for a model.' },
+  inference_failed: { recoverable: true, summary: 'Running a model failed.' },
+  runtime_unavailable: { recoverable: false, summary: 'No usable execution backend (WebGPU or WebAssembly) in this environment.' },
+  backend_forced_unavailable: { recoverable: false, summary: 'The integrator forced a backend this environment does not support.' },
+  gpu_device_lost: { recoverable: true, summary: 'The WebGPU device was lost; work continues on WebAssembly.' },
+  // Workers
+  worker_crashed: { recoverable: true, summary: 'A worker died; it is restarted on the next call.' },
+  worker_timeout: { recoverable: true, summary: 'A worker call took longer than its timeout.' },
+  worker_terminated: { recoverable: true, summary: 'The worker was terminated while the call was in flight.' },
+  // Input
+  invalid_frame: { recoverable: true, summary: 'A frame is empty, detached, of the wrong size or format.' },
+  image_decode_failed: { recoverable: true, summary: 'An uploaded image could not be decoded.' },
+  invalid_argument: { recoverable: false, summary: 'An API was called with an argument outside its contract.' },
+  camera_denied: { recoverable: true, summary: 'The user or a policy denied camera access.' },
+  camera_not_found: { recoverable: true, summary: 'No camera is available.' },
+  camera_in_use: { recoverable: true, summary: 'The camera is used by another application.' },
+  // MRZ
+  mrz_unsupported_format: { recoverable: true, summary: 'The text is not one of TD1, TD2, TD3, MRV-A, MRV-B.' },
+  mrz_invalid_characters: { recoverable: true, summary: 'The MRZ holds characters outside A-Z, 0-9 and <.' },
+  mrz_check_digit: { recoverable: true, summary: 'A check digit does not match its field.' },
+  mrz_invalid_field: { recoverable: true, summary: 'A field has an impossible value (date, sex, country code).' },
+  mrz_ambiguous: { recoverable: true, summary: 'Several corrections are equally plausible; the MRZ cannot be trusted.' },
+  // Face
+  face_not_found: { recoverable: true, summary: 'No face was found.' },
+  face_multiple: { recoverable: true, summary: 'More than one face is in the frame.' },
+  face_too_small: { recoverable: true, summary: 'The face is too small to be matched reliably.' },
+  face_bad_pose: { recoverable: true, summary: 'The face is turned or tilted too far.' },
+  face_blurry: { recoverable: true, summary: 'The face is out of focus.' },
+  face_eyes_not_visible: { recoverable: true, summary: 'The eyes are closed or hidden.' },
+  face_continuity_broken: { recoverable: false, summary: 'The face changed during the session.' },
+  // Evidence
+  evidence_schema_invalid: { recoverable: false, summary: 'The evidence bundle does not match its schema.' },
+  evidence_too_large: { recoverable: false, summary: 'The evidence bundle exceeds the size limit.' },
+  evidence_truncated: { recoverable: false, summary: 'The evidence bundle is truncated.' },
+  evidence_decrypt_failed: { recoverable: false, summary: 'The bundle could not be decrypted with the verifier key.' },
+  evidence_signature_invalid: { recoverable: false, summary: 'The bundle signature does not verify.' },
+  evidence_chain_broken: { recoverable: false, summary: 'The event hash chain is broken.' },
+  evidence_hash_mismatch: { recoverable: false, summary: 'An artifact does not match its recorded sha256.' },
+  evidence_nonce_mismatch: { recoverable: false, summary: 'The bundle is bound to another nonce than the one issued.' },
+  evidence_nonce_replayed: { recoverable: false, summary: 'The nonce was already used by another bundle.' },
+  evidence_timestamp_invalid: { recoverable: false, summary: 'Timestamps are out of order or outside the allowed window.' },
+  // Transport
+  transport_failed: { recoverable: true, summary: 'The evidence could not be delivered; it stays in the outbox.' },
+  transport_rejected: { recoverable: false, summary: 'The endpoint refused the evidence.' },
+} as const satisfies Record<string, { recoverable: boolean; summary: string }>;
+
+export type EkycErrorCode = keyof typeof ERROR_CODES;
+
+export interface EkycErrorOptions {
+  cause?: unknown;
+  /** Overrides the default from ERROR_CODES. */
+  recoverable?: boolean;
+  /** Structured, PII-free context (ids, sizes, expected/actual hashes). */
+  details?: Readonly<Record<string, unknown>>;
+}
+
+export class EkycError extends Error {
+  override readonly name = 'EkycError';
+  readonly code: EkycErrorCode;
+  readonly recoverable: boolean;
+  readonly details: Readonly<Record<string, unknown>>;
+
+  constructor(code: EkycErrorCode, message: string, options: EkycErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.recoverable = options.recoverable ?? ERROR_CODES[code].recoverable;
+    this.details = options.details ?? {};
+  }
+
+  /** A structured-clone-safe form, for crossing a worker boundary or writing to evidence. */
+  toJSON(): SerializedEkycError {
+    return { name: 'EkycError', code: this.code, message: this.message, recoverable: this.recoverable, details: this.details };
+  }
+
+  static fromJSON(value: SerializedEkycError): EkycError {
+    return new EkycError(value.code, value.message, { recoverable: value.recoverable, details: value.details });
+  }
+}
+
+export interface SerializedEkycError {
+  name: 'EkycError';
+  code: EkycErrorCode;
+  message: string;
+  recoverable: boolean;
+  details: Readonly<Record<string, unknown>>;
+}
+
+export function isEkycErrorCode(value: unknown): value is EkycErrorCode {
+  return typeof value === 'string' && Object.hasOwn(ERROR_CODES, value);
+}
+
+export function isSerializedEkycError(value: unknown): value is SerializedEkycError {
+  return typeof value === 'object' && value !== null && (value as { name?: unknown }).name === 'EkycError'
+    && isEkycErrorCode((value as { code?: unknown }).code);
+}
+
+export function isEkycError(value: unknown): value is EkycError {
+  return value instanceof EkycError;
+}
