@@ -1,1 +1,2 @@
 export * from './errors.ts';
+export * as face from './face/index.ts';

@@ -1,0 +1,47 @@
+import type { PreprocessingSpec } from '../assets/manifest.ts';
+import { EkycError } from '../errors.ts';
+import { assertRgbaImage, luma, type RgbaImage } from './image.ts';
+
+/**
+ * Turns an image already at the model's input size into the float tensor the manifest's
+ * preprocessing spec describes (channel order, layout, per-channel (v - mean) / std).
+ * The verifier calls the same function, so browser and server feed identical numbers.
+ */
+export function imageToTensor(image: RgbaImage, spec: PreprocessingSpec): Float32Array {
+  assertRgbaImage(image);
+  if (spec.width !== undefined && spec.width !== image.width) throw sizeError(image, spec);
+  if (spec.height !== undefined && spec.height !== image.height) throw sizeError(image, spec);
+  const channels = spec.channels === 'GRAY' ? 1 : 3;
+  if (spec.mean.length !== channels && spec.mean.length !== 1) throw specError('mean', spec);
+  if (spec.std.length !== channels && spec.std.length !== 1) throw specError('std', spec);
+  const mean = Array.from({ length: channels }, (_, c) => spec.mean[spec.mean.length === 1 ? 0 : c]!);
+  const std = Array.from({ length: channels }, (_, c) => spec.std[spec.std.length === 1 ? 0 : c]!);
+  if (std.some((s) => !(s !== 0 && Number.isFinite(s)))) throw specError('std', spec);
+
+  const plane = image.width * image.height;
+  const out = new Float32Array(plane * channels);
+  const { data } = image;
+  const order = spec.channels === 'BGR' ? [2, 1, 0] : [0, 1, 2];
+  const nchw = spec.layout === 'NCHW';
+  for (let i = 0, p = 0; i < plane; i++, p += 4) {
+    if (channels === 1) {
+      out[i] = (luma(data[p]!, data[p + 1]!, data[p + 2]!) - mean[0]!) / std[0]!;
+      continue;
+    }
+    for (let c = 0; c < 3; c++) {
+      const value = (data[p + order[c]!]! - mean[c]!) / std[c]!;
+      out[nchw ? c * plane + i : i * 3 + c] = value;
+    }
+  }
+  return out;
+}
+
+function sizeError(image: RgbaImage, spec: PreprocessingSpec): EkycError {
+  return new EkycError('invalid_frame', 'The image is not at the model input size', {
+    details: { width: image.width, height: image.height, expectedWidth: spec.width, expectedHeight: spec.height },
+  });
+}
+
+function specError(field: string, spec: PreprocessingSpec): EkycError {
+  return new EkycError('invalid_argument', `The preprocessing spec has an invalid ${field}`, { details: { channels: spec.channels } });
+}

@@ -1,0 +1,74 @@
+import { EkycError } from '../errors.ts';
+import { invertAffine, type Affine, type Box } from './geometry.ts';
+import { assertRgbaImage, type RgbaImage } from './image.ts';
+
+/**
+ * Bilinear affine warp of an RGBA image, written with nothing but IEEE double arithmetic
+ * (no canvas, no SIMD, no engine-specific Math) so Node and every browser produce the same
+ * bytes for the same input: the verifier re-derives a crop bit for bit.
+ *
+ * `srcToDst` maps source pixel coordinates to output pixel coordinates (OpenCV warpAffine
+ * convention: integer coordinates are pixel centres). Pixels that fall outside the source are
+ * black with alpha 255.
+ */
+export function warpAffine(image: RgbaImage, srcToDst: Affine, width: number, height: number): RgbaImage {
+  assertRgbaImage(image, 'source image');
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0 || width * height > 1 << 26) {
+    throw new EkycError('invalid_argument', 'The warp output size is invalid', { details: { width, height } });
+  }
+  const inv = invertAffine(srcToDst);
+  if (!inv || !srcToDst.every(Number.isFinite)) {
+    throw new EkycError('invalid_argument', 'The warp matrix is singular or not finite');
+  }
+  const out = new Uint8ClampedArray(width * height * 4);
+  const src = image.data;
+  const sw = image.width;
+  const sh = image.height;
+  for (let v = 0; v < height; v++) {
+    for (let u = 0; u < width; u++) {
+      const sx = inv[0] * u + inv[1] * v + inv[2];
+      const sy = inv[3] * u + inv[4] * v + inv[5];
+      const x0 = Math.floor(sx);
+      const y0 = Math.floor(sy);
+      const fx = sx - x0;
+      const fy = sy - y0;
+      const w00 = (1 - fx) * (1 - fy);
+      const w10 = fx * (1 - fy);
+      const w01 = (1 - fx) * fy;
+      const w11 = fx * fy;
+      const inX0 = x0 >= 0 && x0 < sw;
+      const inX1 = x0 + 1 >= 0 && x0 + 1 < sw;
+      const inY0 = y0 >= 0 && y0 < sh;
+      const inY1 = y0 + 1 >= 0 && y0 + 1 < sh;
+      const p00 = inX0 && inY0 ? (y0 * sw + x0) * 4 : -1;
+      const p10 = inX1 && inY0 ? (y0 * sw + x0 + 1) * 4 : -1;
+      const p01 = inX0 && inY1 ? ((y0 + 1) * sw + x0) * 4 : -1;
+      const p11 = inX1 && inY1 ? ((y0 + 1) * sw + x0 + 1) * 4 : -1;
+      const o = (v * width + u) * 4;
+      for (let c = 0; c < 3; c++) {
+        let value = 0;
+        if (p00 >= 0) value += w00 * src[p00 + c]!;
+        if (p10 >= 0) value += w10 * src[p10 + c]!;
+        if (p01 >= 0) value += w01 * src[p01 + c]!;
+        if (p11 >= 0) value += w11 * src[p11 + c]!;
+        out[o + c] = Math.floor(value + 0.5);
+      }
+      out[o + 3] = 255;
+    }
+  }
+  return { width, height, data: out };
+}
+
+/**
+ * Crops `box` out of the image and resizes it to width x height (bilinear, pixel-centre aligned
+ * like OpenCV's resize). The box may extend past the image; the outside is black.
+ */
+export function cropResize(image: RgbaImage, box: Box, width: number, height: number): RgbaImage {
+  if (!(box.width > 0 && box.height > 0) || ![box.x, box.y, box.width, box.height].every(Number.isFinite)) {
+    throw new EkycError('invalid_argument', 'The crop box is empty or not finite');
+  }
+  const sx = width / box.width;
+  const sy = height / box.height;
+  // dst + 0.5 = (src + 0.5 - box.x) * s  =>  dst = s*src + (0.5*s - 0.5 - s*box.x)
+  return warpAffine(image, [sx, 0, sx * (0.5 - box.x) - 0.5, 0, sy, sy * (0.5 - box.y) - 0.5], width, height);
+}
