@@ -1,2 +1,3 @@
 export * from './errors.ts';
 export * as face from './face/index.ts';
+export * from './evidence/index.ts';
