@@ -11,3 +11,4 @@ export * from './blur.ts';
 export * from './pose.ts';
 export * from './continuity.ts';
 export * from './antispoof.ts';
+export * from './engine.ts';

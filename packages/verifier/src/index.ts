@@ -1,0 +1,2 @@
+export { FaceRescorer } from './face/rescore.ts';
+export { loadNodeModel } from './face/onnx-node.ts';
