@@ -13,3 +13,4 @@ export { MemoryNonceStore, generateNonce, type IssuedNonce, type NonceConsumeRes
 export { verifyTimestamps, DEFAULT_TIMESTAMP_POLICY, type TimestampPolicy } from './timestamps.ts';
 export { verifyEvidence, verifyBundleIntegrity, type IntegrityOptions, type VerifyEvidenceOptions, type VerifiedEvidence } from './verify.ts';
 export { createSampleEvidenceInput, type SampleEvidenceOptions } from './sample.ts';
+export * from './upload-protocol.ts';
