@@ -4,7 +4,7 @@ import * as ort from 'onnxruntime-node';
 
 /** Loads a manifest model from disk for onnxruntime-node, refusing bytes that differ from its sha256. */
 export async function loadNodeModel(asset: ModelAsset, path: string): Promise<{ model: core.TensorModel; release(): Promise<void> }> {
-  let bytes: Uint8Array;
+  let bytes: Uint8Array<ArrayBuffer>;
   try {
     bytes = new Uint8Array(await readFile(path));
   } catch (cause) {
