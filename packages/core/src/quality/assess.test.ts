@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { rankGuidance, runChecks } from './assess.ts';
+import { CaptureSession, assessStill } from './auto-capture.ts';
+import { DEFAULT_QUALITY_THRESHOLDS, resolveQualityThresholds } from './thresholds.ts';
+import { EkycError } from '../errors.ts';
+import type { FrameMetrics, Quad } from './types.ts';
+
+const corners: Quad = [{ x: 240, y: 160 }, { x: 1040, y: 160 }, { x: 1040, y: 560 }, { x: 240, y: 560 }];
+
+function goodFrame(overrides: Partial<FrameMetrics> = {}, doc: Partial<NonNullable<FrameMetrics['document']>> = {}): FrameMetrics {
+  return {
+    frameWidth: 1280,
+    frameHeight: 720,
+    document: { corners, widthFraction: 0.625, tiltDeg: 3, cornerMarginPx: 160, ...doc },
+    sharpness: 400,
+    glareFraction: 0.01,
+    brightness: 140,
+    contrast: 50,
+    ...overrides,
+  };
+}
+
+const t = DEFAULT_QUALITY_THRESHOLDS;
+const guidanceOf = (m: FrameMetrics, motion = 0) => rankGuidance(m, runChecks(m, motion, t), t);
+
+describe('rankGuidance', () => {
+  it('says good only when every check passes', () => {
+    expect(guidanceOf(goodFrame())).toEqual(['good']);
+  });
+
+  it('names each problem with its code', () => {
+    expect(guidanceOf(goodFrame({ document: null }))).toEqual(['no_document']);
+    expect(guidanceOf(goodFrame({}, { widthFraction: 0.3 }))).toEqual(['move_closer']);
+    expect(guidanceOf(goodFrame({}, { widthFraction: 0.95 }))).toEqual(['move_farther']);
+    expect(guidanceOf(goodFrame({}, { tiltDeg: 25 }))).toEqual(['align_document']);
+    expect(guidanceOf(goodFrame({}, { cornerMarginPx: -4 }))).toEqual(['align_document']);
+    expect(guidanceOf(goodFrame({ brightness: 50 }))).toEqual(['too_dark']);
+    expect(guidanceOf(goodFrame({ brightness: 230 }))).toEqual(['too_bright']);
+    expect(guidanceOf(goodFrame({ contrast: 5, brightness: 190 }))).toEqual(['too_bright']);
+    expect(guidanceOf(goodFrame({ glareFraction: 0.2 }))).toEqual(['reduce_glare']);
+    expect(guidanceOf(goodFrame({ sharpness: 20 }))).toEqual(['hold_steady']);
+    expect(guidanceOf(goodFrame(), 0.05)).toEqual(['hold_steady']);
+  });
+
+  it('ranks framing before light, light before glare, glare before steadiness', () => {
+    const everything = goodFrame({ brightness: 40, glareFraction: 0.3, sharpness: 10 }, { widthFraction: 0.2, tiltDeg: 30 });
+    expect(guidanceOf(everything, 0.1)).toEqual(['move_closer', 'align_document', 'too_dark', 'reduce_glare', 'hold_steady']);
+  });
+
+  it('a document cut off because it is too close asks to move farther, not to align', () => {
+    expect(guidanceOf(goodFrame({}, { widthFraction: 0.97, cornerMarginPx: -20 }))).toEqual(['move_farther']);
+  });
+
+  it('without a document, names a lighting problem first', () => {
+    expect(guidanceOf(goodFrame({ document: null, brightness: 10, contrast: 2 }))).toEqual(['too_dark', 'no_document']);
+  });
+});
+
+describe('CaptureSession', () => {
+  it('fires capture once after N consecutive steady good frames', () => {
+    const session = new CaptureSession({ stableFramesToCapture: 3 });
+    const results = Array.from({ length: 6 }, () => session.next(goodFrame()));
+    // Frame 1 has no previous quad to prove steadiness.
+    expect(results.map((r) => r.stableFrames)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(results.map((r) => r.capture)).toEqual([false, false, false, true, false, false]);
+    expect(results[0]!.guidance).toEqual(['hold_steady']);
+  });
+
+  it('restarts the count on motion or a bad frame, and again after reset', () => {
+    const session = new CaptureSession({ stableFramesToCapture: 2 });
+    session.next(goodFrame());
+    expect(session.next(goodFrame()).stableFrames).toBe(1);
+    const moved = corners.map((p) => ({ x: p.x + 40, y: p.y })) as unknown as Quad;
+    const shaken = session.next(goodFrame({}, { corners: moved }));
+    expect(shaken.motion).toBeCloseTo(40 / 1280);
+    expect(shaken.stableFrames).toBe(0);
+    expect(session.next(goodFrame({}, { corners: moved })).stableFrames).toBe(1);
+    expect(session.next(goodFrame({ glareFraction: 0.5 }, { corners: moved })).stableFrames).toBe(0);
+    expect(session.next(goodFrame({}, { corners: moved })).stableFrames).toBe(1);
+    expect(session.next(goodFrame({}, { corners: moved })).capture).toBe(true);
+    expect(session.hasCaptured).toBe(true);
+    session.reset();
+    expect(session.hasCaptured).toBe(false);
+  });
+});
+
+describe('assessStill', () => {
+  it('captures a good still and refuses a bad one', () => {
+    expect(assessStill(goodFrame()).capture).toBe(true);
+    expect(assessStill(goodFrame({ sharpness: 5 })).guidance).toEqual(['hold_steady']);
+  });
+});
+
+describe('resolveQualityThresholds', () => {
+  it('keeps the industry defaults and applies overrides', () => {
+    expect(resolveQualityThresholds()).toEqual(DEFAULT_QUALITY_THRESHOLDS);
+    expect(DEFAULT_QUALITY_THRESHOLDS).toMatchObject({ minSharpness: 100, maxGlareFraction: 0.05, minBrightness: 80, maxBrightness: 200, maxTiltDeg: 15, minWidthFraction: 0.5, maxWidthFraction: 0.9 });
+    expect(resolveQualityThresholds({ maxTiltDeg: 10 }).maxTiltDeg).toBe(10);
+  });
+
+  it('rejects unknown keys, out-of-range values and inverted ranges with invalid_argument', () => {
+    const bad = [{ nope: 1 }, { maxGlareFraction: 2 }, { minSharpness: Number.NaN }, { minBrightness: 220 }];
+    for (const overrides of bad) {
+      expect(() => resolveQualityThresholds(overrides as never)).toThrow(EkycError);
+      try {
+        resolveQualityThresholds(overrides as never);
+      } catch (error) {
+        expect((error as EkycError).code).toBe('invalid_argument');
+      }
+    }
+  });
+});

@@ -1,0 +1,45 @@
+import type { QualityThresholds } from './thresholds.ts';
+import type { CheckResults, FrameMetrics, GuidanceCode } from './types.ts';
+
+/** Pass/fail of every check; checks that need a document fail when there is none. */
+export function runChecks(metrics: FrameMetrics, motion: number, t: QualityThresholds): CheckResults {
+  const doc = metrics.document;
+  const margin = t.cornerMarginFraction * Math.min(metrics.frameWidth, metrics.frameHeight);
+  return {
+    document: doc !== null,
+    distance: doc !== null && doc.widthFraction >= t.minWidthFraction && doc.widthFraction <= t.maxWidthFraction,
+    cutoff: doc !== null && doc.cornerMarginPx >= margin,
+    tilt: doc !== null && doc.tiltDeg <= t.maxTiltDeg,
+    focus: doc !== null && metrics.sharpness >= t.minSharpness,
+    glare: doc !== null && metrics.glareFraction <= t.maxGlareFraction,
+    lighting: metrics.brightness >= t.minBrightness && metrics.brightness <= t.maxBrightness && metrics.contrast >= t.minContrast,
+    stability: motion <= t.maxMotion,
+  };
+}
+
+function lightingGuidance(metrics: FrameMetrics, t: QualityThresholds): GuidanceCode | undefined {
+  if (metrics.brightness < t.minBrightness) return 'too_dark';
+  if (metrics.brightness > t.maxBrightness) return 'too_bright';
+  if (metrics.contrast < t.minContrast) return metrics.brightness < (t.minBrightness + t.maxBrightness) / 2 ? 'too_dark' : 'too_bright';
+  return undefined;
+}
+
+/**
+ * Guidance, most important first. Framing comes first (nothing else can be judged on a document
+ * that is not fully and squarely in view), then light (it changes every other measurement), then
+ * glare, and last holding still (blur and motion), which is what the user does once all else is right.
+ * Without a document, a lighting problem is named before `no_document`: it is often why none was found.
+ */
+export function rankGuidance(metrics: FrameMetrics, checks: CheckResults, t: QualityThresholds): GuidanceCode[] {
+  const lighting = checks.lighting ? undefined : lightingGuidance(metrics, t);
+  const doc = metrics.document;
+  if (!doc) return lighting ? [lighting, 'no_document'] : ['no_document'];
+  const codes: GuidanceCode[] = [];
+  if (doc.widthFraction < t.minWidthFraction) codes.push('move_closer');
+  else if (doc.widthFraction > t.maxWidthFraction) codes.push('move_farther');
+  if (!checks.tilt || (!checks.cutoff && !codes.includes('move_farther'))) codes.push('align_document');
+  if (lighting) codes.push(lighting);
+  if (!checks.glare) codes.push('reduce_glare');
+  if (!checks.focus || !checks.stability) codes.push('hold_steady');
+  return codes.length > 0 ? codes : ['good'];
+}

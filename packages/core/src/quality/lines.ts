@@ -1,0 +1,55 @@
+import type { Point } from './types.ts';
+
+/** A line through `point` along the unit vector `direction`. */
+export interface Line {
+  point: Point;
+  direction: Point;
+}
+
+/** Total-least-squares line through the points (principal axis); `null` for fewer than two distinct points. */
+export function fitLine(points: readonly Point[]): Line | null {
+  if (points.length < 2) return null;
+  let mx = 0;
+  let my = 0;
+  for (const p of points) {
+    mx += p.x;
+    my += p.y;
+  }
+  mx /= points.length;
+  my /= points.length;
+  let sxx = 0;
+  let syy = 0;
+  let sxy = 0;
+  for (const p of points) {
+    const dx = p.x - mx;
+    const dy = p.y - my;
+    sxx += dx * dx;
+    syy += dy * dy;
+    sxy += dx * dy;
+  }
+  if (sxx + syy < 1e-12) return null;
+  const angle = 0.5 * Math.atan2(2 * sxy, sxx - syy);
+  return { point: { x: mx, y: my }, direction: { x: Math.cos(angle), y: Math.sin(angle) } };
+}
+
+export function distanceToLine(line: Line, p: Point): number {
+  return Math.abs((p.x - line.point.x) * line.direction.y - (p.y - line.point.y) * line.direction.x);
+}
+
+/** Fits, drops points farther than `maxResidual` from the fit, and fits again. */
+export function fitLineRobust(points: readonly Point[], maxResidual: number): Line | null {
+  const first = fitLine(points);
+  if (!first) return null;
+  const inliers = points.filter((p) => distanceToLine(first, p) <= maxResidual);
+  return inliers.length >= Math.max(2, points.length / 2) ? fitLine(inliers) : first;
+}
+
+/** Intersection of two lines; `null` when they are (nearly) parallel. */
+export function intersectLines(a: Line, b: Line): Point | null {
+  const det = a.direction.x * b.direction.y - a.direction.y * b.direction.x;
+  if (Math.abs(det) < 1e-9) return null;
+  const dx = b.point.x - a.point.x;
+  const dy = b.point.y - a.point.y;
+  const t = (dx * b.direction.y - dy * b.direction.x) / det;
+  return { x: a.point.x + t * a.direction.x, y: a.point.y + t * a.direction.y };
+}

@@ -1,0 +1,102 @@
+import { fitLineRobust, intersectLines, type Line } from './lines.ts';
+import type { Point, Quad } from './types.ts';
+
+/** An 8-bit single-channel image. */
+export interface GrayImage {
+  data: Uint8Array | Uint8ClampedArray;
+  width: number;
+  height: number;
+}
+
+export interface RefineOptions {
+  /** How far (px) to search on each side of the coarse edge. */
+  searchRadius: number;
+  /** Edge samples per side. */
+  samplesPerSide?: number;
+}
+
+function sampleBilinear(image: GrayImage, x: number, y: number): number | undefined {
+  if (x < 0 || y < 0 || x > image.width - 1 || y > image.height - 1) return undefined;
+  const x0 = Math.floor(x);
+  const y0 = Math.floor(y);
+  const x1 = Math.min(x0 + 1, image.width - 1);
+  const y1 = Math.min(y0 + 1, image.height - 1);
+  const fx = x - x0;
+  const fy = y - y0;
+  const row0 = y0 * image.width;
+  const row1 = y1 * image.width;
+  const top = image.data[row0 + x0]! * (1 - fx) + image.data[row0 + x1]! * fx;
+  const bottom = image.data[row1 + x0]! * (1 - fx) + image.data[row1 + x1]! * fx;
+  return top * (1 - fy) + bottom * fy;
+}
+
+/**
+ * The strongest intensity step along the normal of one edge sample, to sub-pixel precision
+ * (parabola through the peak of the smoothed derivative); `undefined` when the profile leaves the image.
+ */
+function edgeAlongNormal(image: GrayImage, origin: Point, normal: Point, radius: number): Point | undefined {
+  const step = 0.5;
+  const count = Math.floor((2 * radius) / step) + 1;
+  const profile = new Float64Array(count);
+  for (let i = 0; i < count; i++) {
+    const t = -radius + i * step;
+    const value = sampleBilinear(image, origin.x + normal.x * t, origin.y + normal.y * t);
+    if (value === undefined) return undefined;
+    profile[i] = value;
+  }
+  let best = -1;
+  let bestMagnitude = 0;
+  const derivative = new Float64Array(count);
+  for (let i = 2; i < count - 2; i++) {
+    derivative[i] = Math.abs(profile[i + 2]! + profile[i + 1]! - profile[i - 1]! - profile[i - 2]!);
+    if (derivative[i]! > bestMagnitude) {
+      bestMagnitude = derivative[i]!;
+      best = i;
+    }
+  }
+  if (best < 3 || best > count - 4 || bestMagnitude < 8) return undefined;
+  const left = derivative[best - 1]!;
+  const right = derivative[best + 1]!;
+  const curvature = left - 2 * bestMagnitude + right;
+  const offset = curvature < 0 ? (0.5 * (left - right)) / curvature : 0;
+  const t = -radius + (best + offset) * step;
+  return { x: origin.x + normal.x * t, y: origin.y + normal.y * t };
+}
+
+/**
+ * Refines a coarse quad (e.g. found on a downscaled frame) on the full-resolution gray image:
+ * each side is re-located by sampling the strongest edge across it, a line is fitted to those
+ * samples, and the corners become the intersections of adjacent lines. Intersecting lines rather
+ * than tracking the corner pixels makes rounded card corners land where the edges meet.
+ * Sides without enough edge evidence keep their coarse position.
+ */
+export function refineQuad(image: GrayImage, quad: Quad, options: RefineOptions): Quad {
+  const samples = options.samplesPerSide ?? 24;
+  const lines: Line[] = [];
+  for (let side = 0; side < 4; side++) {
+    const a = quad[side]!;
+    const b = quad[(side + 1) % 4]!;
+    const length = Math.hypot(b.x - a.x, b.y - a.y);
+    const coarse: Line = { point: a, direction: { x: (b.x - a.x) / length, y: (b.y - a.y) / length } };
+    const normal = { x: -coarse.direction.y, y: coarse.direction.x };
+    const found: Point[] = [];
+    for (let i = 0; i < samples; i++) {
+      // Stay clear of the corners, where the neighbouring side's edge would compete.
+      const t = 0.1 + (0.8 * i) / (samples - 1);
+      const origin = { x: a.x + (b.x - a.x) * t, y: a.y + (b.y - a.y) * t };
+      const edge = edgeAlongNormal(image, origin, normal, options.searchRadius);
+      if (edge) found.push(edge);
+    }
+    const fitted = found.length >= samples / 3 ? fitLineRobust(found, 1.5) : null;
+    lines.push(fitted ?? coarse);
+  }
+  const corners: Point[] = [];
+  for (let i = 0; i < 4; i++) {
+    const corner = intersectLines(lines[(i + 3) % 4]!, lines[i]!);
+    const coarse = quad[i]!;
+    // A refined corner that jumped far from the coarse one means a side locked onto another edge.
+    if (!corner || Math.hypot(corner.x - coarse.x, corner.y - coarse.y) > options.searchRadius * 2) return quad;
+    corners.push(corner);
+  }
+  return [corners[0]!, corners[1]!, corners[2]!, corners[3]!];
+}

@@ -1,0 +1,63 @@
+/** A pixel position; x to the right, y down, origin at the top-left pixel's corner. */
+export interface Point {
+  x: number;
+  y: number;
+}
+
+/** Document corners in order: top-left, top-right, bottom-right, bottom-left (as seen in the frame). */
+export type Quad = readonly [Point, Point, Point, Point];
+
+/** What the user should do, most important first; `good` only when nothing is left to fix. */
+export type GuidanceCode =
+  | 'no_document'
+  | 'move_closer'
+  | 'move_farther'
+  | 'align_document'
+  | 'too_dark'
+  | 'too_bright'
+  | 'reduce_glare'
+  | 'hold_steady'
+  | 'good';
+
+/** Every check the quality gate runs on a frame. */
+export type QualityCheckName = 'document' | 'distance' | 'cutoff' | 'tilt' | 'focus' | 'glare' | 'lighting' | 'stability';
+
+export interface DocumentMetrics {
+  corners: Quad;
+  /** Mean length of the top and bottom edges divided by the frame width. */
+  widthFraction: number;
+  /** Angle between the document plane and the image plane, degrees (0 = facing the camera). */
+  tiltDeg: number;
+  /** Smallest distance from a corner to the frame border in px; negative when a corner is outside. */
+  cornerMarginPx: number;
+}
+
+/** Measurements of one frame, as produced by the worker (no decisions yet). */
+export interface FrameMetrics {
+  frameWidth: number;
+  frameHeight: number;
+  /** `null` when no document was found. */
+  document: DocumentMetrics | null;
+  /** Variance of the Laplacian of the document rectified to the reference width (the frame centre without a document). */
+  sharpness: number;
+  /** Fraction (0..1) of the document's pixels at or above the glare level. */
+  glareFraction: number;
+  /** Mean gray level (0..255) of the document, or of the frame without one. */
+  brightness: number;
+  /** Standard deviation of the gray level over the same region. */
+  contrast: number;
+}
+
+export type CheckResults = Record<QualityCheckName, boolean>;
+
+export interface FrameAssessment {
+  metrics: FrameMetrics;
+  /** Mean corner displacement since the previous frame, as a fraction of the frame width; 0 for still images. */
+  motion: number;
+  checks: CheckResults;
+  guidance: GuidanceCode[];
+  /** Consecutive frames, up to this one, that passed every check. */
+  stableFrames: number;
+  /** True on the one frame where auto-capture fires. */
+  capture: boolean;
+}
