@@ -2,3 +2,4 @@ export * from './errors.ts';
 export * as face from './face/index.ts';
 export * from './evidence/index.ts';
 export * as quality from './quality/index.ts';
+export * from './mrz/index.ts';

@@ -1,0 +1,5 @@
+export { computeCheckDigit, type MrzRange } from './check-digit.ts';
+export { MRZ_FORMATS, detectFormat, type MrzFormat, type MrzFormatSpec, type MrzFieldSpec, type MrzCheckSpec, type MrzFieldName, type MrzCheckName } from './formats.ts';
+export type { CharKind as MrzCharKind } from './charset.ts';
+export { ICAO_COUNTRY_CODES, SPECIMEN_COUNTRY_CODES, isIcaoCountryCode, icaoSpecialCodeName } from './countries.ts';
+export { createMrz, type MrzFieldValues } from './create.ts';
