@@ -3,3 +3,5 @@ export { MRZ_FORMATS, detectFormat, type MrzFormat, type MrzFormatSpec, type Mrz
 export type { CharKind as MrzCharKind } from './charset.ts';
 export { ICAO_COUNTRY_CODES, SPECIMEN_COUNTRY_CODES, isIcaoCountryCode, icaoSpecialCodeName } from './countries.ts';
 export { createMrz, type MrzFieldValues } from './create.ts';
+export { parseMrz, MRZ_OUTPUT_FIELDS, type MrzParseResult, type MrzParseOptions, type MrzField, type MrzOutputFieldName, type MrzCheckDigitResult, type MrzIssue, type MrzNamesInfo } from './parse.ts';
+export { birthDateToIso, expiryDateToIso, type CenturyOptions } from './dates.ts';
