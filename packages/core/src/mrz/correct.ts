@@ -161,9 +161,9 @@ interface SearchOutcome {
 
 /**
  * Fewest-changes assignments of the variables that zero every residue, up to `maxChanges`.
- * Stops at the first cost level with a solution, after finding at most two of them.
+ * Stops after finding two solutions, or `margin` cost levels past the first solution.
  */
-function searchAssignments(base: readonly string[], variables: readonly Variable[], residues: readonly number[], maxChanges: number, accept: (chars: string[]) => boolean): SearchOutcome {
+function searchAssignments(base: readonly string[], variables: readonly Variable[], residues: readonly number[], maxChanges: number, margin: number, accept: (chars: string[]) => boolean): SearchOutcome {
   const mandatory = variables.filter((v) => v.mandatory);
   const optional = variables.filter((v) => !v.mandatory);
   const count = residues.length;
@@ -214,24 +214,36 @@ function searchAssignments(base: readonly string[], variables: readonly Variable
     }
   };
 
+  let found = -1;
   for (let k = 0; k + mandatory.length <= maxChanges && k <= optional.length; k++) {
+    if (found >= 0 && k > found + margin) break;
     pickMandatory(0, k);
-    if (solutions.length > 0) return { solutions, cost: k + mandatory.length };
+    if (found < 0 && solutions.length > 0) {
+      found = k;
+      // A read the OCR got right needs no margin; a corrected one must beat every other reading by `margin` changes.
+      if (k + mandatory.length === 0) break;
+    }
   }
-  return { solutions, cost: Infinity };
+  return { solutions, cost: found < 0 ? Infinity : found + mandatory.length };
 }
 
 // ---------------------------------------------------------------------------------------------
 // Fields no check digit covers: resolved on their own.
 
+function readAlternatives(ch: string, allowed: string): string[] {
+  return [...confusableWith(ch), ...(FILLER_MISREADS.includes(ch) ? [FILLER] : [])].filter((a) => allowed.includes(a));
+}
+
+interface ShortFieldResolution {
+  readonly text: string;
+  readonly ambiguous: boolean;
+  /** Offsets where a confusable alternative would be just as valid, with those alternatives. */
+  readonly uncertain: readonly { readonly offset: number; readonly alternatives: string }[];
+}
+
 /** Fewest-changes value of a short field among the confusable readings, or ambiguity. */
-function resolveShortField(read: string, allowed: string, isValid: (text: string) => boolean): { text: string; ambiguous: boolean } {
-  if (isValid(read)) return { text: read, ambiguous: false };
-  const choices = [...read].map((ch) => {
-    const alternatives = [...confusableWith(ch), ...(FILLER_MISREADS.includes(ch) ? [FILLER] : [])].filter((a) => allowed.includes(a));
-    return allowed.includes(ch) ? [ch, ...alternatives] : alternatives;
-  });
-  if (choices.some((c) => c.length === 0)) return { text: read, ambiguous: false };
+function resolveShortField(read: string, allowed: string, isValid: (text: string) => boolean): ShortFieldResolution {
+  const choices = [...read].map((ch) => (allowed.includes(ch) ? [ch, ...readAlternatives(ch, allowed)] : readAlternatives(ch, allowed)));
   let best: string[] = [];
   let bestCost = Infinity;
   const walk = (i: number, text: string, cost: number): void => {
@@ -243,9 +255,15 @@ function resolveShortField(read: string, allowed: string, isValid: (text: string
     }
     for (const ch of choices[i]!) walk(i + 1, text + ch, cost + (ch === read[i] ? 0 : 1));
   };
-  walk(0, '', 0);
-  if (best.length === 0) return { text: read, ambiguous: false };
-  return { text: best[0]!, ambiguous: best.length > 1 };
+  if (!choices.some((c) => c.length === 0)) walk(0, '', 0);
+  const text = best[0] ?? read;
+  const uncertain: { offset: number; alternatives: string }[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const others = [read[i]!, ...readAlternatives(read[i]!, allowed)].filter((a) => a !== text[i] && allowed.includes(a));
+    const alternatives = others.filter((a) => isValid(text.slice(0, i) + a + text.slice(i + 1))).join('');
+    if (alternatives) uncertain.push({ offset: i, alternatives });
+  }
+  return { text, ambiguous: best.length > 1, uncertain };
 }
 
 function isCountryText(text: string): boolean {
@@ -253,7 +271,7 @@ function isCountryText(text: string): boolean {
   return isIcaoCountryCode(text.replace(/<+$/, ''));
 }
 
-/** Names: digits to letters, stray symbols next to fillers to fillers, K/L/C runs after the last name to fillers. */
+/** Names: digits to letters, stray symbols next to fillers to fillers, K/L/C-only tokens after the last name to fillers. */
 function fixNames(chars: string[]): void {
   for (let i = 0; i < chars.length; i++) {
     const ch = chars[i]!;
@@ -266,17 +284,21 @@ function fixNames(chars: string[]): void {
   const tokens = [...text.matchAll(/[^<]+/g)];
   let lastReal = -1;
   tokens.forEach((t, i) => { if (/[^KLC]/.test(t[0])) lastReal = i; });
-  for (const t of tokens.slice(lastReal + 1)) for (let i = 0; i < t[0].length; i++) chars[t.index + i] = FILLER;
-  const last = tokens[lastReal];
-  if (last) {
-    const tail = /[KLC]{3,}$/.exec(last[0]);
-    if (tail && tail.index > 0) for (let i = tail.index; i < last[0].length; i++) chars[last.index + i] = FILLER;
+  for (const t of tokens.slice(lastReal + 1)) {
+    // A token that runs to the end of the field may be a truncated name: left alone.
+    if (t.index + t[0].length === chars.length) continue;
+    for (let i = 0; i < t[0].length; i++) chars[t.index + i] = FILLER;
   }
 }
 
 export interface CorrectGridOptions {
   /** Most confusions undone among check-digit-covered characters (default 4). */
   readonly maxChanges?: number;
+  /**
+   * A corrected reading is accepted only when no other reading needs at most this many more
+   * changes (default 0: the fewest-changes reading when it is unique). 1 or more trades recoveries for safety against several confusions; 0 accepts the fewest-changes reading when it is unique.
+   */
+  readonly margin?: number;
 }
 
 /** Corrects fixed-length lines of a known layout. */
@@ -287,7 +309,7 @@ export function correctGrid(spec: MrzFormatSpec, lines: readonly OcrLine[], opti
   const reads = lines.flatMap((l) => l.map((c) => c.ch));
   const chars = reads.slice();
   let ambiguous = false;
-  const uncertainNames: MrzUncertainPosition[] = [];
+  const uncertainUnverified: MrzUncertainPosition[] = [];
 
   for (const f of spec.fields) {
     if (slots[f.line]![f.start]!.verified) continue;
@@ -295,16 +317,17 @@ export function correctGrid(spec: MrzFormatSpec, lines: readonly OcrLine[], opti
     const segment = chars.slice(at, at + f.end - f.start);
     const resolved = resolveUnverified(spec, f, segment);
     ambiguous ||= resolved.ambiguous;
+    for (const u of resolved.uncertain ?? []) uncertainUnverified.push({ line: f.line, column: f.start + u.offset, alternatives: u.alternatives });
     if (f.field === 'names') {
       for (let i = 0; i < segment.length; i++) {
         const alternatives = confusableWith(segment[i]!).replace(resolved.chars[i]!, '').replace(/[^A-Z]/g, '');
-        if (segment[i] !== resolved.chars[i] && alternatives) uncertainNames.push({ line: f.line, column: f.start + i, alternatives });
+        if (segment[i] !== resolved.chars[i] && alternatives) uncertainUnverified.push({ line: f.line, column: f.start + i, alternatives });
       }
     }
     for (let i = 0; i < resolved.chars.length; i++) chars[at + i] = resolved.chars[i]!;
   }
 
-  const pending: { index: number; options: string; mandatory: boolean }[] = [];
+  const pending: PendingVariable[] = [];
   for (const row of slots) {
     for (const slot of row) {
       if (!slot.verified) continue;
@@ -315,39 +338,16 @@ export function correctGrid(spec: MrzFormatSpec, lines: readonly OcrLine[], opti
       else if (keep && alternatives.length > 0) pending.push({ index, options: alternatives, mandatory: false });
     }
   }
-  const constraints = constraintsOf(spec, chars, indexOf);
-  // A mandatory variable takes one of its options; each costs one change, the first included.
-  const variables: Variable[] = pending.map((p) => ({
-    index: p.index,
-    options: p.options,
-    mandatory: p.mandatory,
-    deltas: [...p.options].map((o) => deltasFor(constraints, p.index, chars[p.index]!, o)),
-  }));
-  const residues = constraintResidues(constraints, chars);
-  const datesOk = (candidate: string[]): boolean => spec.fields.every((f) => {
-    if (f.field !== 'birthDate' && f.field !== 'expiryDate') return true;
-    const at = indexOf(f.line, f.start);
-    return isPlausibleYymmdd(candidate.slice(at, at + 6).join(''));
-  });
-  const outcome = searchAssignments(chars, variables, residues, options.maxChanges ?? 4, (candidate) => datesOk(candidate) && sameOverflow(spec, chars, candidate, indexOf));
-  const unsolved = outcome.solutions.length === 0;
-  ambiguous ||= outcome.solutions.length > 1;
-  const final = outcome.solutions[0] ?? chars;
-
-  const uncertain: MrzUncertainPosition[] = [...uncertainNames];
-  if (!unsolved) {
-    const finalResidues = constraintResidues(constraints, final);
-    for (const v of variables) {
-      let alternatives = '';
-      const candidates = (v.mandatory ? '' : reads[v.index]!) + v.options;
-      for (const o of candidates) {
-        if (o === final[v.index]) continue;
-        const d = deltasFor(constraints, v.index, final[v.index]!, o);
-        if (d.every((x, c) => mod10(x + finalResidues[c]!) === 0)) alternatives += o;
-      }
-      if (alternatives) uncertain.push({ line: Math.floor(v.index / width), column: v.index % width, alternatives });
-    }
-  }
+  const variants = overflowVariants(spec, chars, reads, pending, indexOf);
+  const solved = variants.map((v) => ({ extra: v.extra, ...solveVerified(spec, v.chars, v.pending, reads, options, indexOf) }));
+  const feasible = solved.filter((v) => !v.unsolved);
+  const bestCost = Math.min(...feasible.map((v) => v.cost + v.extra));
+  const best = feasible.filter((v) => v.cost + v.extra === bestCost);
+  const chosen = best[0] ?? solved[0]!;
+  const unsolved = chosen.unsolved;
+  ambiguous ||= chosen.ambiguous || new Set(best.map((v) => v.final.join(''))).size > 1;
+  const final = chosen.final;
+  const uncertain: MrzUncertainPosition[] = [...uncertainUnverified, ...chosen.uncertain];
 
   const corrections: MrzCorrection[] = [];
   let unverifiedCorrections = 0;
@@ -363,6 +363,74 @@ export function correctGrid(spec: MrzFormatSpec, lines: readonly OcrLine[], opti
   return { lines: out, corrections, unverifiedCorrections, ambiguous, unsolved, uncertain };
 }
 
+interface PendingVariable { readonly index: number; readonly options: string; readonly mandatory: boolean }
+
+interface VerifiedSolution {
+  readonly final: string[];
+  readonly cost: number;
+  readonly ambiguous: boolean;
+  readonly unsolved: boolean;
+  readonly uncertain: MrzUncertainPosition[];
+}
+
+/**
+ * Structures to try for a long TD1/TD2 document number: as read, and with each K/L/C inside the
+ * overflow taken as the filler that ends it (one change each).
+ */
+function overflowVariants(spec: MrzFormatSpec, chars: string[], reads: readonly string[], pending: readonly PendingVariable[], indexOf: (line: number, column: number) => number): { chars: string[]; pending: readonly PendingVariable[]; extra: number }[] {
+  const variants = [{ chars, pending, extra: 0 }];
+  const current = overflowOf(spec, chars, indexOf);
+  if (!current) return variants;
+  const optional = spec.fields.find((f) => f.field === 'optionalData')!;
+  const end = current.digitIndex + 1;
+  for (let index = indexOf(optional.line, optional.start) + 2; index < end; index++) {
+    if (!FILLER_MISREADS.includes(reads[index]!)) continue;
+    const variant = chars.slice();
+    variant[index] = FILLER;
+    variants.push({ chars: variant, pending: pending.filter((p) => p.index !== index), extra: 1 });
+  }
+  return variants;
+}
+
+function solveVerified(spec: MrzFormatSpec, chars: string[], pending: readonly PendingVariable[], reads: readonly string[], options: CorrectGridOptions, indexOf: (line: number, column: number) => number): VerifiedSolution {
+  const width = spec.lineLength;
+  const constraints = constraintsOf(spec, chars, indexOf);
+  // A mandatory variable takes one of its options; each costs one change, the first included.
+  const variables: Variable[] = pending.map((p) => ({
+    index: p.index,
+    options: p.options,
+    mandatory: p.mandatory,
+    deltas: [...p.options].map((o) => deltasFor(constraints, p.index, chars[p.index]!, o)),
+  }));
+  const residues = constraintResidues(constraints, chars);
+  const datesOk = (candidate: string[]): boolean => spec.fields.every((f) => {
+    if (f.field !== 'birthDate' && f.field !== 'expiryDate') return true;
+    const at = indexOf(f.line, f.start);
+    return isPlausibleYymmdd(candidate.slice(at, at + 6).join(''));
+  });
+  const outcome = searchAssignments(chars, variables, residues, options.maxChanges ?? 4, options.margin ?? 0, (candidate) => datesOk(candidate) && sameOverflow(spec, chars, candidate, indexOf));
+  const unsolved = outcome.solutions.length === 0;
+  const ambiguous = outcome.solutions.length > 1;
+  const final = outcome.solutions[0] ?? chars;
+
+  const uncertain: MrzUncertainPosition[] = [];
+  if (!unsolved) {
+    const finalResidues = constraintResidues(constraints, final);
+    for (const v of variables) {
+      let alternatives = '';
+      const candidates = (v.mandatory ? '' : reads[v.index]!) + v.options;
+      for (const o of candidates) {
+        if (o === final[v.index]) continue;
+        const d = deltasFor(constraints, v.index, final[v.index]!, o);
+        if (d.every((x, c) => mod10(x + finalResidues[c]!) === 0)) alternatives += o;
+      }
+      if (alternatives) uncertain.push({ line: Math.floor(v.index / width), column: v.index % width, alternatives });
+    }
+  }
+
+  return { final, cost: outcome.cost, ambiguous, unsolved, uncertain };
+}
+
 /** A solution must keep the long-document-number structure the constraints were built for. */
 function sameOverflow(spec: MrzFormatSpec, before: readonly string[], after: readonly string[], indexOf: (line: number, column: number) => number): boolean {
   if (!spec.documentNumberOverflow) return true;
@@ -371,7 +439,7 @@ function sameOverflow(spec: MrzFormatSpec, before: readonly string[], after: rea
   return a?.digitIndex === b?.digitIndex;
 }
 
-function resolveUnverified(spec: MrzFormatSpec, f: MrzFieldSpec, segment: string[]): { chars: string[]; ambiguous: boolean } {
+function resolveUnverified(spec: MrzFormatSpec, f: MrzFieldSpec, segment: string[]): { chars: string[]; ambiguous: boolean; uncertain?: ShortFieldResolution['uncertain'] } {
   const read = segment.join('');
   switch (f.field) {
     case 'names': {
@@ -382,15 +450,15 @@ function resolveUnverified(spec: MrzFormatSpec, f: MrzFieldSpec, segment: string
     case 'issuingState':
     case 'nationality': {
       const r = resolveShortField(read, KIND_CHARS.alpha, isCountryText);
-      return { chars: [...r.text], ambiguous: r.ambiguous };
+      return { chars: [...r.text], ambiguous: r.ambiguous, uncertain: r.uncertain };
     }
     case 'documentCode': {
       const r = resolveShortField(read, KIND_CHARS.alpha, (t) => spec.documentCodeFirst.includes(t[0]!) && isAllowed('alpha', t[1]!));
-      return { chars: [...r.text], ambiguous: r.ambiguous };
+      return { chars: [...r.text], ambiguous: r.ambiguous, uncertain: r.uncertain };
     }
     case 'sex': {
       const r = resolveShortField(read, KIND_CHARS.sex, (t) => isAllowed('sex', t));
-      return { chars: [...r.text], ambiguous: r.ambiguous };
+      return { chars: [...r.text], ambiguous: r.ambiguous, uncertain: r.uncertain };
     }
     default: {
       // Unverified optional data (MRV-A/B, TD1 line 2): only characters that cannot stand there are replaced.

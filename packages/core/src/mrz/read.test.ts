@@ -31,6 +31,8 @@ describe('readMrz', () => {
     const r = readMrz(TD3.replace('L898902C3', 'L8989O2C3'), REF);
     expect(r.valid).toBe(true);
     expect(r.corrections).toEqual([{ line: 1, column: 5, from: 'O', to: '0' }]);
+    // With a margin, a reading two changes away (which a single check digit cannot exclude) makes it ambiguous.
+    expect(readMrz(TD3.replace('L898902C3', 'L8989O2C3'), { ...REF, margin: 1 }).ambiguous).toBe(true);
   });
 
   it('turns K/L/C read for fillers back into fillers', () => {

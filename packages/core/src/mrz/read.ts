@@ -10,6 +10,8 @@ import type { MrzFormatSpec } from './formats.ts';
 export interface MrzReadOptions extends MrzParseOptions {
   /** Most confusions undone among check-digit-covered characters (default 4). */
   readonly maxCorrections?: number;
+  /** See CorrectGridOptions.margin (default 0). */
+  readonly margin?: number;
   /**
    * Treat characters no check digit can tell from a confusable alternative (G/6 and K/< in a
    * document number or optional data) as ambiguous, so the result is never valid with them.
@@ -57,7 +59,7 @@ function product<T>(lists: readonly (readonly T[])[], limit: number): T[][] {
 }
 
 function attempt(spec: MrzFormatSpec, lines: OcrLine[], edits: readonly (readonly LengthEdit[])[], options: MrzReadOptions): Attempt {
-  const grid = correctGrid(spec, lines, { maxChanges: options.maxCorrections ?? 4 });
+  const grid = correctGrid(spec, lines, { maxChanges: options.maxCorrections ?? 4, margin: options.margin ?? 0 });
   const result = parseMrz(grid.lines, options);
   const lengthCorrections: MrzCorrection[] = edits.flatMap((lineEdits, line) => lineEdits.map((e) => ({ line, ...e })));
   const corrections = [...lengthCorrections, ...grid.corrections].sort((a, b) => a.line - b.line || a.column - b.column);
