@@ -7,3 +7,5 @@ export { parseMrz, MRZ_OUTPUT_FIELDS, type MrzParseResult, type MrzParseOptions,
 export { birthDateToIso, expiryDateToIso, type CenturyOptions } from './dates.ts';
 export { readMrz, type MrzReadOptions, type MrzReadResult } from './read.ts';
 export type { MrzCorrection, MrzUncertainPosition } from './correct.ts';
+export { ICAO_SPECIMEN_MRZ } from './specimens.ts';
+export { runMrzCli, MRZ_CLI_USAGE, type MrzCliOutput, type MrzCliRun } from './cli.ts';

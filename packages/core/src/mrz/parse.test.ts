@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createMrz } from './create.ts';
 import { parseMrz } from './parse.ts';
-import { ICAO_SPECIMENS } from './specimens.test-data.ts';
+import { ICAO_SPECIMEN_MRZ } from './specimens.ts';
 
 const REF = { referenceDate: new Date('2011-06-01T00:00:00Z') };
 
@@ -11,7 +11,7 @@ function values(result: ReturnType<typeof parseMrz>): Record<string, string | nu
 
 describe('parseMrz on the ICAO 9303 specimens', () => {
   it('reads TD3', () => {
-    const r = parseMrz(ICAO_SPECIMENS.TD3, REF);
+    const r = parseMrz(ICAO_SPECIMEN_MRZ.TD3, REF);
     expect(r.format).toBe('TD3');
     expect(r.errors).toEqual([]);
     expect(r.valid).toBe(true);
@@ -27,14 +27,14 @@ describe('parseMrz on the ICAO 9303 specimens', () => {
 
   it('reads TD1, TD2, MRV-A and MRV-B', () => {
     for (const format of ['TD1', 'TD2', 'MRVA', 'MRVB'] as const) {
-      const r = parseMrz(ICAO_SPECIMENS[format], REF);
+      const r = parseMrz(ICAO_SPECIMEN_MRZ[format], REF);
       expect(r.format).toBe(format);
       expect(r.errors).toEqual([]);
       expect(r.fields.surname!.value).toBe('ERIKSSON');
     }
-    expect(values(parseMrz(ICAO_SPECIMENS.TD1, REF))).toMatchObject({ documentCode: 'I', documentNumber: 'D23145890', optionalData: '', optionalData2: '' });
-    expect(values(parseMrz(ICAO_SPECIMENS.MRVA, REF))).toMatchObject({ documentCode: 'V', nationality: 'XXX', birthDate: '1940-09-07', expiryDate: '1996-12-10', optionalData: '6ZE184226B' });
-    expect(parseMrz(ICAO_SPECIMENS.MRVB, REF).fields.optionalData2).toBeUndefined();
+    expect(values(parseMrz(ICAO_SPECIMEN_MRZ.TD1, REF))).toMatchObject({ documentCode: 'I', documentNumber: 'D23145890', optionalData: '', optionalData2: '' });
+    expect(values(parseMrz(ICAO_SPECIMEN_MRZ.MRVA, REF))).toMatchObject({ documentCode: 'V', nationality: 'XXX', birthDate: '1940-09-07', expiryDate: '1996-12-10', optionalData: '6ZE184226B' });
+    expect(parseMrz(ICAO_SPECIMEN_MRZ.MRVB, REF).fields.optionalData2).toBeUndefined();
   });
 });
 
@@ -112,7 +112,7 @@ describe('parseMrz rules', () => {
   it('answers unsupported_format for other shapes, and never throws on garbage', () => {
     expect(parseMrz([], REF).errors[0]!.code).toBe('mrz_unsupported_format');
     expect(parseMrz(['ABC'], REF).format).toBeNull();
-    expect(parseMrz([ICAO_SPECIMENS.TD3[0], ICAO_SPECIMENS.TD2[1]], REF).format).toBeNull();
+    expect(parseMrz([ICAO_SPECIMEN_MRZ.TD3[0]!, ICAO_SPECIMEN_MRZ.TD2[1]!], REF).format).toBeNull();
     const r = parseMrz(['p<uto' + 'x'.repeat(39), '€'.repeat(44)], REF);
     expect(r.valid).toBe(false);
     expect(r.errors.some((e) => e.code === 'mrz_invalid_characters')).toBe(true);

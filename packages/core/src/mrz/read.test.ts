@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { readMrz } from './read.ts';
-import { ICAO_SPECIMENS } from './specimens.test-data.ts';
+import { ICAO_SPECIMEN_MRZ } from './specimens.ts';
 
 const REF = { referenceDate: new Date('2011-06-01T00:00:00Z') };
-const TD3 = ICAO_SPECIMENS.TD3.join('\n');
+const TD3 = ICAO_SPECIMEN_MRZ.TD3.join('\n');
 
 describe('readMrz', () => {
   it('reads a clean specimen with confidence and no corrections', () => {
-    const r = readMrz(ICAO_SPECIMENS.TD1, REF);
+    const r = readMrz(ICAO_SPECIMEN_MRZ.TD1, REF);
     expect(r.valid).toBe(true);
     expect(r.corrections).toEqual([]);
     expect(r.confidence).toBe(1);
@@ -17,7 +17,7 @@ describe('readMrz', () => {
     const ocr = 'p<utoeriksson«anna<maria<<<<<<<<<<<<<<<<<<<\nL898902C36UT0 74O8122F12O4159ZE184226B<<<<<1O';
     const r = readMrz(ocr, REF);
     expect(r.valid).toBe(true);
-    expect(r.corrected).toEqual(ICAO_SPECIMENS.TD3);
+    expect(r.corrected).toEqual(ICAO_SPECIMEN_MRZ.TD3);
     expect(r.corrections).toEqual(expect.arrayContaining([
       { line: 1, column: 12, from: '0', to: 'O' },
       { line: 1, column: 15, from: 'O', to: '0' },
@@ -36,15 +36,15 @@ describe('readMrz', () => {
   });
 
   it('turns K/L/C read for fillers back into fillers', () => {
-    const r = readMrz(ICAO_SPECIMENS.TD1.map((l, i) => (i === 2 ? l.replace('MARIA<<<<<<<<<<', 'MARIA<<KLC<<<<<') : l)), REF);
+    const r = readMrz(ICAO_SPECIMEN_MRZ.TD1.map((l, i) => (i === 2 ? l.replace('MARIA<<<<<<<<<<', 'MARIA<<KLC<<<<<') : l)), REF);
     expect(r.valid).toBe(true);
-    expect(r.corrected).toEqual(ICAO_SPECIMENS.TD1);
+    expect(r.corrected).toEqual(ICAO_SPECIMEN_MRZ.TD1);
   });
 
   it('fixes lines with fillers lost or added', () => {
     const r = readMrz(TD3.replace('<<<<<<<<<<<<<<<<<<<\n', '<<<<<<<<<<<<<<<<\n').replace('B<<<<<10', 'B<<<<<<10'), REF);
     expect(r.valid).toBe(true);
-    expect(r.corrected).toEqual(ICAO_SPECIMENS.TD3);
+    expect(r.corrected).toEqual(ICAO_SPECIMEN_MRZ.TD3);
     expect(r.corrections.filter((c) => c.to === '<' && c.from === '')).toHaveLength(3);
   });
 
