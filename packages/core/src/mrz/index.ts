@@ -9,3 +9,4 @@ export { readMrz, type MrzReadOptions, type MrzReadResult } from './read.ts';
 export type { MrzCorrection, MrzUncertainPosition } from './correct.ts';
 export { ICAO_SPECIMEN_MRZ } from './specimens.ts';
 export { runMrzCli, MRZ_CLI_USAGE, type MrzCliOutput, type MrzCliRun } from './cli.ts';
+export { isExpired, ageOn, isUnderAge, exceedsMaxValidity, checkMrzPolicy, type MrzPolicy, type MrzPolicyFailure } from './validation.ts';
