@@ -25,7 +25,20 @@ export const KIND_CHARS: Readonly<Record<CharKind, string>> = {
 
 /** True when `ch` may stand at a position of this kind. */
 export function isAllowed(kind: CharKind, ch: string): boolean {
-  return ch.length === 1 && KIND_CHARS[kind].includes(ch);
+  return ch.length === 1 && isAllowedCode(kind, ch.charCodeAt(0));
+}
+
+/** `isAllowed` on a character code, for hot loops. */
+export function isAllowedCode(kind: CharKind, code: number): boolean {
+  const digit = code >= 48 && code <= 57;
+  const letter = code >= 65 && code <= 90;
+  const filler = code === 60;
+  switch (kind) {
+    case 'alpha': return letter || filler;
+    case 'numeric': return digit;
+    case 'alphanumeric': return digit || letter || filler;
+    case 'sex': return code === 77 || code === 70 || code === 88 || filler;
+  }
 }
 
 const CODE_0 = 48;

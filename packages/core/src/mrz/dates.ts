@@ -10,6 +10,7 @@ export interface CenturyOptions {
   readonly expiryWindowYears?: number;
 }
 
+const MS_PER_DAY = 86_400_000;
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const;
 
 function isLeapYear(year: number): boolean {
@@ -33,12 +34,14 @@ function iso(year: number, month: number, day: number): string {
 
 /** Days since 1970-01-01 of a calendar date, for comparisons without Date objects. */
 export function dayNumber(year: number, month: number, day: number): number {
-  return Math.floor(Date.UTC(year, month - 1, day) / 86_400_000);
+  return Math.floor(Date.UTC(year, month - 1, day) / MS_PER_DAY);
 }
 
-function referenceDay(options: CenturyOptions): { year: number; day: number } {
+/** The reference date as a comparable number YYYYMMDD. */
+function referenceDay(options: CenturyOptions): { year: number; ymd: number } {
   const now = options.referenceDate ?? new Date();
-  return { year: now.getUTCFullYear(), day: dayNumber(now.getUTCFullYear(), now.getUTCMonth() + 1, now.getUTCDate()) };
+  const year = now.getUTCFullYear();
+  return { year, ymd: year * 10_000 + (now.getUTCMonth() + 1) * 100 + now.getUTCDate() };
 }
 
 function parseParts(text: string): { yy: number; month: number; day: number } | undefined {
@@ -63,7 +66,7 @@ export function birthDateToIso(text: string, options: CenturyOptions = {}): stri
   if (!parts) return undefined;
   const ref = referenceDay(options);
   let year = Math.floor(ref.year / 100) * 100 + parts.yy;
-  if (year > ref.year || (parts.day <= daysInMonth(year, parts.month) && dayNumber(year, parts.month, parts.day) > ref.day)) year -= 100;
+  if (year * 10_000 + parts.month * 100 + parts.day > ref.ymd) year -= 100;
   if (parts.day > daysInMonth(year, parts.month)) return undefined;
   return iso(year, parts.month, parts.day);
 }

@@ -4,7 +4,7 @@
  * reported as typed errors in the result. OCR output goes through correct.ts first.
  */
 import type { EkycErrorCode } from '../errors.ts';
-import { FILLER, isAllowed } from './charset.ts';
+import { FILLER, isAllowedCode } from './charset.ts';
 import { checkDigitOfRanges, type MrzRange } from './check-digit.ts';
 import { isIcaoCountryCode } from './countries.ts';
 import { birthDateToIso, expiryDateToIso, type CenturyOptions } from './dates.ts';
@@ -78,6 +78,9 @@ export interface MrzParseResult {
 
 export type MrzParseOptions = CenturyOptions;
 
+/** Fields whose validity comes from their own check digit (reported as mrz_check_digit). */
+const CHECKED_FIELDS: ReadonlySet<MrzFieldName> = new Set(['documentNumber', 'birthDate', 'expiryDate', 'optionalData']);
+
 const NO_NAMES: MrzNamesInfo = { truncated: false };
 
 function unsupported(lines: readonly string[]): MrzParseResult {
@@ -97,7 +100,7 @@ function rangeOf(spec: MrzRange): MrzRange {
 }
 
 function allowedText(kind: MrzFieldSpec['kind'], raw: string): boolean {
-  for (let i = 0; i < raw.length; i++) if (!isAllowed(kind, raw[i]!)) return false;
+  for (let i = 0; i < raw.length; i++) if (!isAllowedCode(kind, raw.charCodeAt(i))) return false;
   return true;
 }
 
@@ -144,6 +147,8 @@ function checkCharIsValid(spec: MrzCheckSpec, lines: readonly string[], actual: 
 /** Parses exact MRZ lines (A-Z, 0-9, `<`; no OCR clean-up). Never throws. */
 export function parseMrz(input: readonly string[], options: MrzParseOptions = {}): MrzParseResult {
   const lines = input;
+  // Resolve "now" once: dates are read twice per MRZ.
+  if (options.referenceDate === undefined) options = { ...options, referenceDate: new Date() };
   const spec = detectFormat(lines);
   if (!spec) return unsupported(lines);
   const errors: MrzIssue[] = [];
@@ -185,7 +190,7 @@ export function parseMrz(input: readonly string[], options: MrzParseOptions = {}
       continue;
     }
     const field = readField(spec, fieldSpec, raw, charsOk, checkValid, overflow, options);
-    if (charsOk && hasImpossibleValue(field, fieldSpec, spec)) {
+    if (charsOk && hasImpossibleValue(field, fieldSpec)) {
       errors.push({ code: 'mrz_invalid_field', message: `Field ${field.name} has an impossible value.`, field: field.name });
     }
     fields[field.name] = field;
@@ -198,11 +203,10 @@ function outputName(name: MrzFieldName): MrzOutputFieldName {
 }
 
 /** A field wrong for another reason than its check digit (which is reported on its own). */
-function hasImpossibleValue(field: MrzField, fieldSpec: MrzFieldSpec, spec: MrzFormatSpec): boolean {
+function hasImpossibleValue(field: MrzField, fieldSpec: MrzFieldSpec): boolean {
   if (field.value === null) return true;
   if (field.name === 'documentNumber' && field.value === '') return true;
-  const checked = spec.checks.some((c) => c.check === fieldSpec.field);
-  return !checked && !field.valid;
+  return !field.valid && !CHECKED_FIELDS.has(fieldSpec.field);
 }
 
 function addNames(fields: Partial<Record<MrzOutputFieldName, MrzField>>, raw: string, fieldSpec: MrzFieldSpec, charsOk: boolean, errors: MrzIssue[]): void {
