@@ -3,8 +3,9 @@
  * JWE (alg ECDH-ES+A256KW, enc A256GCM) with jose. Only the verifier's private key opens it;
  * the sealed bytes are the UTF-8 of the compact serialization (media type application/jose).
  */
-import { CompactEncrypt, compactDecrypt, errors as joseErrors, importJWK, type JWK } from 'jose';
+import { CompactEncrypt, base64url, compactDecrypt, errors as joseErrors, importJWK, type JWK } from 'jose';
 import { EkycError } from '../errors.ts';
+import { isCanonicalBase64url } from './base64url-canonical.ts';
 import { decodeContainer, encodeContainer } from './container.ts';
 import type { EvidenceBundle } from './schema.ts';
 
@@ -56,20 +57,15 @@ export async function sealEvidence(bundle: EvidenceBundle, verifierPublicKey: Ve
   return sealed;
 }
 
-const BASE64URL = /^[A-Za-z0-9_-]*$/;
-const BASE64URL_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-
-/**
- * Decoders ignore the unused low bits of a segment's last character, so two strings can decode
- * to the same bytes. Rejecting non-canonical segments makes every single-character change of
- * the sealed text a detectable change.
- */
-function isCanonicalBase64url(segment: string): boolean {
-  if (!BASE64URL.test(segment) || segment.length % 4 === 1) return false;
-  const last = segment.length === 0 ? 0 : BASE64URL_ALPHABET.indexOf(segment[segment.length - 1] ?? 'A');
-  if (segment.length % 4 === 2) return (last & 0x0f) === 0;
-  if (segment.length % 4 === 3) return (last & 0x03) === 0;
-  return true;
+/** Whether a (possibly cut) first segment is a JWE protected header, i.e. the input is a JWE cut short. */
+function startsWithJweHeader(segment: string): boolean {
+  if (!isCanonicalBase64url(segment)) return false;
+  try {
+    const header: unknown = JSON.parse(new TextDecoder().decode(base64url.decode(segment)));
+    return typeof header === 'object' && header !== null && (header as { enc?: unknown }).enc === EVIDENCE_JWE_ENC;
+  } catch {
+    return false;
+  }
 }
 
 function splitCompactJwe(sealed: Uint8Array): string[] {
@@ -80,6 +76,9 @@ function splitCompactJwe(sealed: Uint8Array): string[] {
     throw new EkycError('evidence_decrypt_failed', 'Sealed evidence is not UTF-8 text.', { cause });
   }
   const parts = text.split('.');
+  if (parts.length < 5 && !startsWithJweHeader(parts[0] ?? '')) {
+    throw new EkycError('evidence_decrypt_failed', 'Sealed evidence is not a compact JWE.');
+  }
   if (parts.length < 5 || (parts.length === 5 && (parts[4] ?? '').length < A256GCM_TAG_CHARS)) {
     throw new EkycError('evidence_truncated', 'Sealed evidence ends before its authentication tag.', { details: { bytes: sealed.byteLength, segments: parts.length } });
   }

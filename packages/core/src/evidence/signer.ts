@@ -6,6 +6,7 @@
  */
 import { CompactSign, base64url, compactVerify, errors as joseErrors } from 'jose';
 import { EkycError } from '../errors.ts';
+import { isCanonicalBase64url } from './base64url-canonical.ts';
 import { canonicalBytes } from './canonical.ts';
 import type { EvidencePublicKeyJwk } from './schema.ts';
 
@@ -37,7 +38,7 @@ export async function createSessionSigner(): Promise<SessionSigner> {
 /** Verifies a detached compact JWS over JCS(value) with the given public key; throws `evidence_signature_invalid`. */
 export async function verifyCanonicalSignature(value: unknown, detachedJws: string, publicKeyJwk: EvidencePublicKeyJwk): Promise<void> {
   const parts = detachedJws.split('.');
-  if (parts.length !== 3 || parts[1] !== '') {
+  if (parts.length !== 3 || parts[1] !== '' || !isCanonicalBase64url(parts[0] ?? '') || !isCanonicalBase64url(parts[2] ?? '')) {
     throw new EkycError('evidence_signature_invalid', 'Signature is not a detached compact JWS.');
   }
   let publicKey: CryptoKey;

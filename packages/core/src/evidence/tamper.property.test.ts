@@ -144,16 +144,14 @@ describe('evidence properties', () => {
       }),
       { numRuns: 100 },
     );
-    const signatureChars = bundle.signature.length;
-    await fc.assert(
-      fc.asyncProperty(fc.nat({ max: signatureChars - 1 }), async (position) => {
-        const original = bundle.signature[position]!;
-        if (original === '.') return;
-        const signature = bundle.signature.slice(0, position) + (original === 'A' ? 'B' : 'A') + bundle.signature.slice(position + 1);
-        const code = await rejection(openAndVerify(await sealEvidence({ ...bundle, signature }, keys.publicKey)));
-        expect(code).toMatch(/^evidence_(signature_invalid|schema_invalid)$/);
-      }),
-      { numRuns: 100 },
-    );
+    // Exhaustive over the signature's characters: the last one carries unused bits, which a
+    // lenient decoder would ignore.
+    for (let position = 0; position < bundle.signature.length; position += 1) {
+      const original = bundle.signature[position]!;
+      if (original === '.') continue;
+      const signature = bundle.signature.slice(0, position) + (original === 'A' ? 'B' : 'A') + bundle.signature.slice(position + 1);
+      const code = await rejection(openAndVerify(await sealEvidence({ ...bundle, signature }, keys.publicKey)));
+      expect(code).toMatch(/^evidence_(signature_invalid|schema_invalid)$/);
+    }
   });
 });

@@ -110,8 +110,15 @@ describe('verifyEvidence', () => {
   it('reports truncated sealed evidence at any cut point', async () => {
     const store = new MemoryNonceStore({ now: () => T0 });
     const sealed = await sealEvidence(await issuedBundle(store), verifierKeys.publicKey);
-    for (const keep of [0, 10, 200, Math.floor(sealed.byteLength / 2), sealed.byteLength - 23, sealed.byteLength - 1]) {
+    const headerEnd = new TextDecoder().decode(sealed).indexOf('.');
+    for (const keep of [headerEnd, headerEnd + 1, headerEnd + 30, Math.floor(sealed.byteLength / 2), sealed.byteLength - 23, sealed.byteLength - 1]) {
       await expectCode(openEvidence(sealed.subarray(0, keep), verifierKeys.privateKey), 'evidence_truncated');
+    }
+  });
+
+  it('tells bytes that are no JWE at all from a cut JWE', async () => {
+    for (const junk of ['', 'hello', 'a.b.c', '{"alg":"none"}']) {
+      await expectCode(openEvidence(new TextEncoder().encode(junk), verifierKeys.privateKey), 'evidence_decrypt_failed');
     }
   });
 
