@@ -48,7 +48,7 @@ export interface MrzFormatSpec {
   readonly checks: readonly MrzCheckSpec[];
   /**
    * Document numbers longer than 9 characters: the document number check digit position holds `<`,
-   * the rest of the number, then its check digit, open `optionalData` (ICAO 9303-5 and 9303-6, note j).
+   * the rest of the number, then its check digit, open `optionalData` (ICAO 9303 parts 5 and 6).
    */
   readonly documentNumberOverflow: boolean;
 }
