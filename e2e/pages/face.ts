@@ -53,9 +53,9 @@ function need(name: string): core.RgbaImage {
 }
 
 const faceTest = {
-  async init(backend: BackendPreference = 'wasm'): Promise<void> {
+  async init(backend: BackendPreference = 'wasm', maxFaces = 20): Promise<void> {
     client?.terminate();
-    client = new FaceClient({ assetBaseUrl: '/ekyc/', backend }, 170_000);
+    client = new FaceClient({ assetBaseUrl: '/ekyc/', backend, detection: { maxFaces } }, 170_000);
     await client.detect({ width: 8, height: 8, data: new Uint8ClampedArray(256) });
   },
   async load(name: string, base64: string, mime: string): Promise<{ width: number; height: number }> {

@@ -9,12 +9,15 @@ import { softmax } from './vector.ts';
  */
 export interface AntiSpoofSignal {
   readonly experimental: true;
-  /** Probability mass of the class found to fire on live faces. */
+  /** Probability of the class assumed live (unverified, see LIVE_CLASS_INDEX). */
   readonly liveScore: number;
   readonly probabilities: readonly number[];
 }
 
-/** The class index that fired on genuine captures in our experiment (docs/face.md). */
+/**
+ * MiniFASNet's convention (class 1 = live). Our experiment (docs/face.md) could NOT confirm it:
+ * no class separated genuine photos from simulated screen / print recaptures.
+ */
 export const LIVE_CLASS_INDEX = 1;
 
 export function antiSpoofFromLogits(logits: ArrayLike<number>, liveClass = LIVE_CLASS_INDEX): AntiSpoofSignal {

@@ -23,6 +23,8 @@ export interface FaceConfig extends PipelineConfig {
   /** Manifest holding those ids (defaults to the bundled one). */
   manifest?: ModelManifest;
   quality?: Partial<core.FaceQualityThresholds>;
+  /** Detector score / overlap thresholds and the most faces returned (20 by default). */
+  detection?: core.UltraFaceOptions;
 }
 
 export const DEFAULT_FACE_MODELS: FaceModelIds = {
@@ -108,7 +110,7 @@ export const facePipeline = {
     const eye = ids.eye ? await load(ids.eye, config) : undefined;
     for (const old of engine?.sessions ?? []) await old.release().catch(() => undefined);
     engine = {
-      detector: new core.UltraFaceLandmarkDetector(detector, landmarks),
+      detector: new core.UltraFaceLandmarkDetector(detector, landmarks, config.detection),
       embedder: new core.FaceEmbedder(embedding.model, embedding.asset),
       attributes: new core.FaceAttributes(eye),
       antiSpoof: antiSpoof ? new core.AntiSpoofScorer(antiSpoof.model, antiSpoof.asset) : undefined,
