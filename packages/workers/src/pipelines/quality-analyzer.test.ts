@@ -1,0 +1,124 @@
+import { createRequire } from 'node:module';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { quality } from '@ekyc/core';
+import { QualityAnalyzer, type OpenCv } from './quality-analyzer.ts';
+import type { RgbaFrame } from './quality-frame.ts';
+
+// Small fake of a camera frame: a textured card with text-like bars on a noisy background,
+// rendered with exact sub-pixel edges so the true corners are known.
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+}
+
+function inside(quad: quality.Quad, x: number, y: number): boolean {
+  for (let i = 0; i < 4; i++) {
+    const a = quad[i]!;
+    const b = quad[(i + 1) % 4]!;
+    if ((b.x - a.x) * (y - a.y) - (b.y - a.y) * (x - a.x) < 0) return false;
+  }
+  return true;
+}
+
+function renderFrame(quad: quality.Quad, options: { blurRadius?: number; glare?: boolean; gain?: number } = {}): RgbaFrame {
+  const width = 640;
+  const height = 360;
+  const random = rng(7);
+  const gray = new Float32Array(width * height);
+  const toCard = quality.homographyFromPoints(quad, [{ x: 0, y: 0 }, { x: 1, y: 0 }, { x: 1, y: 1 }, { x: 0, y: 1 }])!;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      let sum = 0;
+      for (let s = 0; s < 4; s++) {
+        const px = x + 0.25 + (s % 2) * 0.5;
+        const py = y + 0.25 + Math.floor(s / 2) * 0.5;
+        if (!inside(quad, px, py)) {
+          sum += 70 + 10 * Math.sin(px / 7) + random() * 12;
+          continue;
+        }
+        const uv = quality.applyHomography(toCard, { x: px, y: py });
+        const textRow = uv.y > 0.55 && uv.y < 0.9 && Math.floor(uv.y * 20) % 2 === 0 && uv.x > 0.05 && uv.x < 0.95;
+        const glyph = textRow && Math.floor(uv.x * 60) % 3 !== 0;
+        const photo = uv.x > 0.05 && uv.x < 0.3 && uv.y > 0.1 && uv.y < 0.5;
+        sum += glyph ? 40 : photo ? 110 : 190;
+      }
+      gray[y * width + x] = sum / 4;
+    }
+  }
+  let out = gray;
+  const r = options.blurRadius ?? 0;
+  for (let pass = 0; pass < (r > 0 ? 3 : 0); pass++) {
+    const next = new Float32Array(out.length);
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        let s = 0;
+        let n = 0;
+        for (let d = -r; d <= r; d++) {
+          const xx = pass % 2 === 0 ? Math.min(width - 1, Math.max(0, x + d)) : x;
+          const yy = pass % 2 === 1 ? Math.min(height - 1, Math.max(0, y + d)) : y;
+          s += out[yy * width + xx]!;
+          n++;
+        }
+        next[y * width + x] = s / n;
+      }
+    }
+    out = next;
+  }
+  const data = new Uint8ClampedArray(width * height * 4);
+  const centre = quad[0];
+  for (let i = 0; i < width * height; i++) {
+    let v = out[i]! * (options.gain ?? 1);
+    if (options.glare) {
+      const x = i % width;
+      const y = Math.floor(i / width);
+      const d = Math.hypot(x - (centre.x + 150), y - (centre.y + 60));
+      if (d < 45) v = 255;
+    }
+    data[i * 4] = data[i * 4 + 1] = data[i * 4 + 2] = v;
+    data[i * 4 + 3] = 255;
+  }
+  return { width, height, data };
+}
+
+const card: quality.Quad = [{ x: 130.4, y: 80.2 }, { x: 500.7, y: 95.5 }, { x: 492.3, y: 310.6 }, { x: 120.9, y: 300.1 }];
+const thresholds = quality.resolveQualityThresholds({ focalLengthFraction: 1 });
+let analyzer: QualityAnalyzer;
+
+beforeAll(async () => {
+  const cv = createRequire(import.meta.url)('@techstark/opencv-js') as OpenCv;
+  await new Promise<void>((resolve) => {
+    const poll = (): void => void ((cv as { Mat?: unknown }).Mat ? resolve() : setTimeout(poll, 20));
+    poll();
+  });
+  analyzer = new QualityAnalyzer(cv);
+});
+
+describe('QualityAnalyzer', () => {
+  it('finds the card and refines its corners to about a pixel', () => {
+    const metrics = analyzer.analyze(renderFrame(card), thresholds);
+    expect(metrics.document).not.toBeNull();
+    expect(quality.maxCornerError(metrics.document!.corners, card)).toBeLessThan(1.5);
+    expect(metrics.document!.widthFraction).toBeCloseTo(quality.widthFraction(card, 640), 2);
+    expect(metrics.glareFraction).toBe(0);
+    expect(metrics.brightness).toBeGreaterThan(120);
+  });
+
+  it('reports no document on a frame of background only', () => {
+    const empty: quality.Quad = [{ x: -10, y: -10 }, { x: -5, y: -10 }, { x: -5, y: -5 }, { x: -10, y: -5 }];
+    expect(analyzer.analyze(renderFrame(empty), thresholds).document).toBeNull();
+  });
+
+  it('sees blur, glare and darkness as lower sharpness, more glare and lower brightness', () => {
+    const sharp = analyzer.analyze(renderFrame(card), thresholds);
+    const blurred = analyzer.analyze(renderFrame(card, { blurRadius: 3 }), thresholds);
+    const glared = analyzer.analyze(renderFrame(card, { glare: true }), thresholds);
+    const dark = analyzer.analyze(renderFrame(card, { gain: 0.3 }), thresholds);
+    expect(sharp.sharpness).toBeGreaterThan(thresholds.minSharpness);
+    expect(blurred.sharpness).toBeLessThan(thresholds.minSharpness);
+    expect(glared.glareFraction).toBeGreaterThan(thresholds.maxGlareFraction);
+    expect(dark.brightness).toBeLessThan(thresholds.minBrightness);
+    expect(quality.assessStill(sharp, thresholds).guidance).toEqual(['good']);
+    expect(quality.assessStill(glared, thresholds).guidance).toContain('reduce_glare');
+    expect(quality.assessStill(dark, thresholds).guidance[0]).toBe('too_dark');
+  });
+});

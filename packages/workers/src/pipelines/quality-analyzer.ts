@@ -1,0 +1,184 @@
+import { quality } from '@ekyc/core';
+import type { RgbaFrame } from './quality-frame.ts';
+
+/** The OpenCV.js namespace (as loaded by quality-opencv.ts in a worker, or required in Node tests). */
+export type OpenCv = typeof import('@techstark/opencv-js');
+type Mat = InstanceType<OpenCv['Mat']>;
+
+/** Width the frame is reduced to for finding the document outline; corners are then refined at full size. */
+const DETECT_WIDTH = 480;
+/** Canny thresholds, strong first; the weak pass finds documents on backgrounds of similar colour. */
+const CANNY_PASSES = [
+  [40, 120],
+  [12, 36],
+] as const;
+/** Smallest document area, as a fraction of the frame, worth reporting. */
+const MIN_AREA_FRACTION = 0.06;
+/** Margin cut off the rectified document so its own outline does not count as sharpness or contrast. */
+const INSET_FRACTION = 0.04;
+
+/** Frees every Mat made through it at once, whatever path the analysis took. */
+class MatScope {
+  private readonly mats: { delete(): void }[] = [];
+  constructor(private readonly cv: OpenCv) {}
+  mat(): Mat {
+    return this.track(new this.cv.Mat());
+  }
+  track<T extends { delete(): void }>(value: T): T {
+    this.mats.push(value);
+    return value;
+  }
+  dispose(): void {
+    for (const mat of this.mats.splice(0)) mat.delete();
+  }
+}
+
+function quadFromMat(points: Mat, scale: number): quality.Quad | null {
+  if (points.rows !== 4) return null;
+  const p = points.data32S;
+  const raw = [0, 1, 2, 3].map((i) => ({ x: (p[i * 2]! + 0.5) * scale, y: (p[i * 2 + 1]! + 0.5) * scale }));
+  const quad = quality.orderQuad(raw);
+  return quality.isConvexQuad(quad) ? quad : null;
+}
+
+/** A believable document outline: convex, large enough, not a sliver. */
+function plausible(quad: quality.Quad, frameArea: number): boolean {
+  const [tl, tr, br, bl] = quad;
+  const horizontal = (quality.distance(tl, tr) + quality.distance(bl, br)) / 2;
+  const vertical = (quality.distance(tl, bl) + quality.distance(tr, br)) / 2;
+  const aspect = Math.max(horizontal, vertical) / Math.max(1, Math.min(horizontal, vertical));
+  return quality.quadArea(quad) >= MIN_AREA_FRACTION * frameArea && aspect <= 2.4;
+}
+
+/**
+ * Quad detection and the per-frame measurements, on OpenCV.js. Pure with respect to its input:
+ * no state across frames (stability lives in the core CaptureSession).
+ */
+export class QualityAnalyzer {
+  constructor(private readonly cv: OpenCv) {}
+
+  analyze(frame: RgbaFrame, thresholds: quality.QualityThresholds): quality.FrameMetrics {
+    const { cv } = this;
+    const scope = new MatScope(cv);
+    try {
+      const rgba = scope.track(new cv.Mat(frame.height, frame.width, cv.CV_8UC4));
+      rgba.data.set(frame.data);
+      const gray = scope.mat();
+      cv.cvtColor(rgba, gray, cv.COLOR_RGBA2GRAY);
+
+      const scale = Math.max(1, frame.width / DETECT_WIDTH);
+      const small = scope.mat();
+      cv.resize(gray, small, new cv.Size(Math.round(frame.width / scale), Math.round(frame.height / scale)), 0, 0, cv.INTER_AREA);
+      const coarse = this.findQuad(small, scale, scope, frame.width * frame.height);
+      if (!coarse) return this.withoutDocument(frame, small, scope);
+
+      const corners = quality.refineQuad({ data: gray.data, width: frame.width, height: frame.height }, coarse, {
+        searchRadius: Math.ceil(1.5 * scale) + 3,
+      });
+      const document: quality.DocumentMetrics = {
+        corners,
+        widthFraction: quality.widthFraction(corners, frame.width),
+        tiltDeg: quality.estimateTiltDeg(corners, frame.width, frame.height, thresholds.focalLengthFraction * Math.max(frame.width, frame.height)),
+        cornerMarginPx: quality.cornerMarginPx(corners, frame.width, frame.height),
+      };
+      const rectified = this.rectify(gray, corners, thresholds.referenceWidth, scope);
+      return { frameWidth: frame.width, frameHeight: frame.height, document, ...this.regionMetrics(rectified, thresholds, scope) };
+    } finally {
+      scope.dispose();
+    }
+  }
+
+  private findQuad(small: Mat, scale: number, scope: MatScope, frameArea: number): quality.Quad | null {
+    const { cv } = this;
+    const blurred = scope.mat();
+    cv.GaussianBlur(small, blurred, new cv.Size(5, 5), 0);
+    const edges = scope.mat();
+    const kernel = scope.track(cv.Mat.ones(3, 3, cv.CV_8U));
+    for (const [low, high] of CANNY_PASSES) {
+      cv.Canny(blurred, edges, low, high);
+      cv.dilate(edges, edges, kernel);
+      const contours = scope.track(new cv.MatVector());
+      const hierarchy = scope.mat();
+      cv.findContours(edges, contours, hierarchy, cv.RETR_LIST, cv.CHAIN_APPROX_SIMPLE);
+      let best: quality.Quad | null = null;
+      let bestArea = 0;
+      for (let i = 0; i < contours.size(); i++) {
+        const contour = scope.track(contours.get(i));
+        if (cv.contourArea(contour) < (MIN_AREA_FRACTION * frameArea) / (scale * scale)) continue;
+        const hull = scope.mat();
+        cv.convexHull(contour, hull);
+        const approx = scope.mat();
+        cv.approxPolyDP(hull, approx, 0.03 * cv.arcLength(hull, true), true);
+        const quad = quadFromMat(approx, scale);
+        if (!quad || !plausible(quad, frameArea)) continue;
+        const area = quality.quadArea(quad);
+        if (area > bestArea) {
+          best = quad;
+          bestArea = area;
+        }
+      }
+      if (best) return best;
+    }
+    return null;
+  }
+
+  /** The document seen square-on at `referenceWidth` px (its own edges trimmed), so sharpness means the same at any distance. */
+  private rectify(gray: Mat, corners: quality.Quad, referenceWidth: number, scope: MatScope): Mat {
+    const { cv } = this;
+    const [tl, tr, br, bl] = corners;
+    const horizontal = (quality.distance(tl, tr) + quality.distance(bl, br)) / 2;
+    const vertical = (quality.distance(tl, bl) + quality.distance(tr, br)) / 2;
+    const aspect = Math.min(2.2, Math.max(1.2, horizontal / Math.max(1, vertical)));
+    const width = referenceWidth;
+    const height = Math.round(referenceWidth / aspect);
+    const inX = width * INSET_FRACTION;
+    const inY = height * INSET_FRACTION;
+    const src = scope.track(cv.matFromArray(4, 1, cv.CV_32FC2, corners.flatMap((p) => [p.x - 0.5, p.y - 0.5])));
+    const dst = scope.track(cv.matFromArray(4, 1, cv.CV_32FC2, [-inX, -inY, width - 1 + inX, -inY, width - 1 + inX, height - 1 + inY, -inX, height - 1 + inY]));
+    const transform = scope.track(cv.getPerspectiveTransform(src, dst));
+    const rectified = scope.mat();
+    cv.warpPerspective(gray, rectified, transform, new cv.Size(width, height), cv.INTER_LINEAR, cv.BORDER_REPLICATE);
+    return rectified;
+  }
+
+  private regionMetrics(region: Mat, thresholds: quality.QualityThresholds, scope: MatScope): Pick<quality.FrameMetrics, 'sharpness' | 'glareFraction' | 'brightness' | 'contrast'> {
+    const { cv } = this;
+    const mean = scope.mat();
+    const deviation = scope.mat();
+    cv.meanStdDev(region, mean, deviation);
+    const laplacian = scope.mat();
+    cv.Laplacian(region, laplacian, cv.CV_16S, 1);
+    const lapMean = scope.mat();
+    const lapDeviation = scope.mat();
+    cv.meanStdDev(laplacian, lapMean, lapDeviation);
+    const glare = scope.mat();
+    cv.threshold(region, glare, thresholds.glareLevel - 1, 255, cv.THRESH_BINARY);
+    return {
+      sharpness: lapDeviation.data64F[0]! ** 2,
+      glareFraction: cv.countNonZero(glare) / (region.rows * region.cols),
+      brightness: mean.data64F[0]!,
+      contrast: deviation.data64F[0]!,
+    };
+  }
+
+  private withoutDocument(frame: RgbaFrame, small: Mat, scope: MatScope): quality.FrameMetrics {
+    const { cv } = this;
+    const mean = scope.mat();
+    const deviation = scope.mat();
+    cv.meanStdDev(small, mean, deviation);
+    const laplacian = scope.mat();
+    cv.Laplacian(small, laplacian, cv.CV_16S, 1);
+    const lapMean = scope.mat();
+    const lapDeviation = scope.mat();
+    cv.meanStdDev(laplacian, lapMean, lapDeviation);
+    return {
+      frameWidth: frame.width,
+      frameHeight: frame.height,
+      document: null,
+      sharpness: lapDeviation.data64F[0]! ** 2,
+      glareFraction: 0,
+      brightness: mean.data64F[0]!,
+      contrast: deviation.data64F[0]!,
+    };
+  }
+}
