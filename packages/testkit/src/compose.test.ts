@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { addGlare, applyGain, regionStats, warpCardInto, type RgbaImage } from './compose.ts';
+
+const solid = (width: number, height: number, value: number): RgbaImage => ({ width, height, data: new Uint8ClampedArray(width * height * 4).fill(value) });
+
+describe('compose', () => {
+  it('covers exactly the card quad and leaves the background elsewhere', () => {
+    const frame = solid(100, 80, 20);
+    const card = solid(50, 30, 200);
+    const coverage = warpCardInto(frame, card, [{ x: 10, y: 10 }, { x: 60, y: 10 }, { x: 60, y: 40 }, { x: 10, y: 40 }], 0);
+    const covered = coverage.reduce((a, b) => a + b, 0);
+    expect(covered).toBeCloseTo(50 * 30, 5);
+    expect(frame.data[(20 * 100 + 30) * 4]).toBe(200);
+    expect(frame.data[(70 * 100 + 90) * 4]).toBe(20);
+  });
+
+  it('glare saturates a blob and gain scales brightness', () => {
+    const card = solid(100, 100, 150);
+    addGlare(card, 50, 50, 20);
+    const all = new Float32Array(100 * 100).fill(1);
+    const stats = regionStats(card, all, 250);
+    expect(stats.glareFraction).toBeGreaterThan(0.02);
+    expect(stats.glareFraction).toBeLessThan(Math.PI * 0.04);
+    const dark = solid(10, 10, 200);
+    applyGain(dark, 0.5);
+    expect(regionStats(dark, new Float32Array(100).fill(1), 250).brightness).toBeCloseTo(100, 0);
+  });
+});

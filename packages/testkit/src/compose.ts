@@ -1,0 +1,110 @@
+import { quality } from '@ekyc/core';
+
+/** An RGBA image as plain data (what `ImageData` holds), so compositing runs anywhere. */
+export interface RgbaImage {
+  width: number;
+  height: number;
+  data: Uint8ClampedArray;
+}
+
+/** Adds a soft white specular blob (card coordinates) that saturates its centre. */
+export function addGlare(card: RgbaImage, cx: number, cy: number, radius: number): void {
+  const { width, height, data } = card;
+  for (let y = Math.max(0, Math.floor(cy - radius)); y < Math.min(height, Math.ceil(cy + radius)); y++) {
+    for (let x = Math.max(0, Math.floor(cx - radius)); x < Math.min(width, Math.ceil(cx + radius)); x++) {
+      const d = Math.hypot(x - cx, y - cy) / radius;
+      if (d >= 1) continue;
+      // Flat-topped falloff: the inner 60% clips at white, like a specular reflection.
+      const strength = Math.min(1, (1 - d) / 0.4);
+      const i = (y * width + x) * 4;
+      for (let c = 0; c < 3; c++) data[i + c] = data[i + c]! + (255 - data[i + c]!) * strength;
+    }
+  }
+}
+
+/**
+ * Draws `card` onto `frame` through the perspective that puts its corners on `corners`
+ * (inverse mapping, bilinear sampling, 2x2 supersampled edges, rounded corners of
+ * `cornerRadius` as a fraction of the card width). Returns the exact coverage mask.
+ */
+export function warpCardInto(frame: RgbaImage, card: RgbaImage, corners: quality.Quad, cornerRadius: number): Float32Array {
+  const coverage = new Float32Array(frame.width * frame.height);
+  const toCard = quality.homographyFromPoints(corners, [
+    { x: 0, y: 0 },
+    { x: card.width, y: 0 },
+    { x: card.width, y: card.height },
+    { x: 0, y: card.height },
+  ]);
+  if (!toCard) return coverage;
+  const r = cornerRadius * card.width;
+  const insideCard = (u: number, v: number): boolean => {
+    if (u < 0 || v < 0 || u > card.width || v > card.height) return false;
+    const dx = u < r ? r - u : u > card.width - r ? u - (card.width - r) : 0;
+    const dy = v < r ? r - v : v > card.height - r ? v - (card.height - r) : 0;
+    return dx * dx + dy * dy <= r * r;
+  };
+  const xs = corners.map((p) => p.x);
+  const ys = corners.map((p) => p.y);
+  const x0 = Math.max(0, Math.floor(Math.min(...xs)));
+  const x1 = Math.min(frame.width, Math.ceil(Math.max(...xs)));
+  const y0 = Math.max(0, Math.floor(Math.min(...ys)));
+  const y1 = Math.min(frame.height, Math.ceil(Math.max(...ys)));
+  const sample = [0, 0, 0];
+  for (let y = y0; y < y1; y++) {
+    for (let x = x0; x < x1; x++) {
+      let hits = 0;
+      sample[0] = sample[1] = sample[2] = 0;
+      for (let s = 0; s < 4; s++) {
+        const p = quality.applyHomography(toCard, { x: x + 0.25 + (s % 2) * 0.5, y: y + 0.25 + (s >> 1) * 0.5 });
+        if (!insideCard(p.x, p.y)) continue;
+        hits++;
+        const u = Math.min(card.width - 1, Math.max(0, p.x - 0.5));
+        const v = Math.min(card.height - 1, Math.max(0, p.y - 0.5));
+        const ui = Math.floor(u);
+        const vi = Math.floor(v);
+        const fu = u - ui;
+        const fv = v - vi;
+        const u2 = Math.min(card.width - 1, ui + 1);
+        const v2 = Math.min(card.height - 1, vi + 1);
+        for (let c = 0; c < 3; c++) {
+          const a = card.data[(vi * card.width + ui) * 4 + c]!;
+          const b = card.data[(vi * card.width + u2) * 4 + c]!;
+          const d = card.data[(v2 * card.width + ui) * 4 + c]!;
+          const e = card.data[(v2 * card.width + u2) * 4 + c]!;
+          sample[c]! += (a * (1 - fu) + b * fu) * (1 - fv) + (d * (1 - fu) + e * fu) * fv;
+        }
+      }
+      if (hits === 0) continue;
+      const alpha = hits / 4;
+      coverage[y * frame.width + x] = alpha;
+      const i = (y * frame.width + x) * 4;
+      for (let c = 0; c < 3; c++) frame.data[i + c] = frame.data[i + c]! * (1 - alpha) + sample[c]! / 4;
+    }
+  }
+  return coverage;
+}
+
+/** Exposure: multiplies every colour channel (values clip at 255, as a sensor saturates). */
+export function applyGain(image: RgbaImage, gain: number): void {
+  for (let i = 0; i < image.data.length; i += 4) {
+    image.data[i] = image.data[i]! * gain;
+    image.data[i + 1] = image.data[i + 1]! * gain;
+    image.data[i + 2] = image.data[i + 2]! * gain;
+  }
+}
+
+/** Mean gray and the fraction of pixels at or above `glareLevel`, over the fully covered pixels of a mask. */
+export function regionStats(image: RgbaImage, coverage: Float32Array, glareLevel: number): { brightness: number; glareFraction: number; pixels: number } {
+  let sum = 0;
+  let glare = 0;
+  let pixels = 0;
+  for (let p = 0; p < coverage.length; p++) {
+    if (coverage[p]! < 1) continue;
+    const i = p * 4;
+    const gray = 0.299 * image.data[i]! + 0.587 * image.data[i + 1]! + 0.114 * image.data[i + 2]!;
+    sum += gray;
+    if (gray >= glareLevel - 0.5) glare++;
+    pixels++;
+  }
+  return { brightness: pixels ? sum / pixels : 0, glareFraction: pixels ? glare / pixels : 0, pixels };
+}

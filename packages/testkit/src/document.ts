@@ -1,0 +1,95 @@
+import { createMrz } from '@ekyc/core';
+import type { Random } from './random.ts';
+import type { RgbaImage } from './compose.ts';
+
+export type DocumentKind = 'td1' | 'td3';
+
+/** Physical sizes (mm): ID-1 card, and the TD3 passport data page. */
+export const DOCUMENT_SIZE_MM: Record<DocumentKind, { width: number; height: number; cornerRadius: number }> = {
+  td1: { width: 85.6, height: 53.98, cornerRadius: 3.18 / 85.6 },
+  td3: { width: 125, height: 88, cornerRadius: 3.5 / 125 },
+};
+
+const SURNAMES = ['ERIKSSON', 'MARTIN', 'OKAFOR', 'NOVAK', 'TANAKA', 'SILVA', 'MULLER', 'KOWALSKA'];
+const GIVEN = ['ANNA MARIA', 'LUCAS', 'CHIDI', 'EVA', 'YUKI', 'JOAO', 'LENA', 'PIOTR'];
+const STATES = ['UTO', 'D', 'FRA', 'NLD', 'ESP', 'ITA'];
+
+/**
+ * Renders the face of a fictitious document (pastel security background, guilloche lines,
+ * portrait, printed fields, OCR-B MRZ from `createMrz`) at `pxPerMm` resolution.
+ * `font` is the family name of an OCR-B FontFace the caller has loaded.
+ */
+export function renderDocument(kind: DocumentKind, random: Random, pxPerMm: number, font: string): RgbaImage {
+  const size = DOCUMENT_SIZE_MM[kind];
+  const width = Math.round(size.width * pxPerMm);
+  const height = Math.round(size.height * pxPerMm);
+  const canvas = new OffscreenCanvas(width, height);
+  const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
+  const hue = random.int(0, 359);
+  ctx.fillStyle = `hsl(${hue} ${random.int(20, 55)}% ${random.int(78, 90)}%)`;
+  ctx.fillRect(0, 0, width, height);
+  ctx.strokeStyle = `hsl(${(hue + 40) % 360} 45% 62% / 0.6)`;
+  ctx.lineWidth = Math.max(1, pxPerMm * 0.12);
+  for (let k = 0; k < 14; k++) {
+    ctx.beginPath();
+    const phase = random.range(0, Math.PI * 2);
+    const amplitude = random.range(2, 6) * pxPerMm;
+    for (let x = 0; x <= width; x += 4) ctx.lineTo(x, (height * (k + 1)) / 15 + amplitude * Math.sin(x / (8 * pxPerMm) + phase));
+    ctx.stroke();
+  }
+  const mm = (v: number): number => v * pxPerMm;
+  // Header band and title.
+  ctx.fillStyle = `hsl(${(hue + 180) % 360} 45% 32%)`;
+  ctx.fillRect(0, 0, width, mm(kind === 'td1' ? 8 : 10));
+  ctx.fillStyle = '#fff';
+  ctx.font = `bold ${mm(4)}px sans-serif`;
+  ctx.fillText(kind === 'td1' ? 'IDENTITY CARD' : 'PASSPORT', mm(4), mm(kind === 'td1' ? 5.8 : 7));
+  // Portrait: skin-toned face and shoulders on a light backdrop.
+  const photo = { x: mm(4), y: mm(kind === 'td1' ? 11 : 16), w: mm(kind === 'td1' ? 22 : 32), h: mm(kind === 'td1' ? 28 : 40) };
+  ctx.fillStyle = `hsl(${random.int(190, 220)} 15% ${random.int(75, 88)}%)`;
+  ctx.fillRect(photo.x, photo.y, photo.w, photo.h);
+  ctx.fillStyle = `hsl(${random.int(15, 35)} ${random.int(30, 55)}% ${random.int(35, 75)}%)`;
+  ctx.beginPath();
+  ctx.ellipse(photo.x + photo.w / 2, photo.y + photo.h * 0.42, photo.w * 0.26, photo.h * 0.26, 0, 0, Math.PI * 2);
+  ctx.fill();
+  ctx.fillStyle = `hsl(${random.int(0, 359)} 30% 30%)`;
+  ctx.fillRect(photo.x + photo.w * 0.12, photo.y + photo.h * 0.78, photo.w * 0.76, photo.h * 0.22);
+  // Printed fields.
+  const surname = random.pick(SURNAMES);
+  const givenNames = random.pick(GIVEN);
+  const state = random.pick(STATES);
+  const number = Array.from({ length: 9 }, () => 'ABCDEFGHJKLMNPRSTUVWXYZ0123456789'[random.int(0, 32)]).join('');
+  const birth = `19${random.int(50, 99)}-0${random.int(1, 9)}-1${random.int(0, 9)}`;
+  const expiry = `20${random.int(27, 35)}-0${random.int(1, 9)}-2${random.int(0, 8)}`;
+  ctx.fillStyle = '#1d1d28';
+  const fieldX = photo.x + photo.w + mm(4);
+  const rows: [string, string][] = [['Surname', surname], ['Given names', givenNames], ['Nationality', state], ['Date of birth', birth], ['Document no.', number]];
+  rows.forEach(([label, value], i) => {
+    const y = photo.y + mm(2 + i * (kind === 'td1' ? 5.2 : 7));
+    ctx.font = `${mm(1.8)}px sans-serif`;
+    ctx.fillText(label, fieldX, y);
+    ctx.font = `bold ${mm(2.8)}px sans-serif`;
+    ctx.fillText(value, fieldX, y + mm(2.9));
+  });
+  // MRZ zone in OCR-B on a white band.
+  const lines = createMrz(kind === 'td1' ? 'TD1' : 'TD3', {
+    documentCode: kind === 'td1' ? 'ID' : 'P',
+    issuingState: state,
+    surname,
+    givenNames,
+    documentNumber: number,
+    nationality: state,
+    birthDate: birth,
+    sex: random.pick(['F', 'M']),
+    expiryDate: expiry,
+  });
+  const lineHeight = mm(4.2);
+  const mrzTop = height - mm(2) - lines.length * lineHeight;
+  ctx.fillStyle = 'rgb(246 246 240)';
+  ctx.fillRect(0, mrzTop - mm(1.5), width, height - mrzTop + mm(1.5));
+  ctx.fillStyle = '#111';
+  ctx.font = `${mm(kind === 'td1' ? 3.1 : 3.6)}px "${font}", monospace`;
+  lines.forEach((line, i) => ctx.fillText(line, mm(3), mrzTop + (i + 0.8) * lineHeight, width - mm(6)));
+  const image = ctx.getImageData(0, 0, width, height);
+  return { width, height, data: image.data };
+}

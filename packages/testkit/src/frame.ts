@@ -1,0 +1,153 @@
+import { quality } from '@ekyc/core';
+import { projectCard } from './camera.ts';
+import { addGlare, applyGain, regionStats, warpCardInto, type RgbaImage } from './compose.ts';
+import { DOCUMENT_SIZE_MM, renderDocument, type DocumentKind } from './document.ts';
+import { createRandom, type Random } from './random.ts';
+
+export type BackgroundKind = 'plain' | 'texture' | 'clutter' | 'low_contrast';
+
+export interface FrameOptions {
+  width?: number;
+  height?: number;
+  /** Focal length as a fraction of the longer frame side (the analyzer must assume the same). */
+  focalLengthFraction?: number;
+  /** OCR-B font family name, already loaded with `FontFace`. */
+  font?: string;
+  /** Fraction of frames without any document. */
+  emptyRate?: number;
+}
+
+/** Ground truth of one generated frame, exact by construction. */
+export interface FrameLabel {
+  seed: number;
+  document: DocumentKind | null;
+  background: BackgroundKind;
+  corners: quality.Quad | null;
+  tiltDeg: number;
+  widthFraction: number;
+  cornerMarginPx: number;
+  /** Gaussian blur sigma applied to the frame, px. */
+  blurSigma: number;
+  /** The same blur expressed at the analyzer's reference width (the document rectified to 640 px). */
+  blurSigmaAtReference: number;
+  gain: number;
+  /** Measured on the rendered frame over pixels fully inside the true quad. */
+  brightness: number;
+  glareFraction: number;
+}
+
+export interface LabelledFrame {
+  image: RgbaImage;
+  label: FrameLabel;
+}
+
+function paintBackground(ctx: OffscreenCanvasRenderingContext2D, kind: BackgroundKind, random: Random, width: number, height: number, cardHue: number): void {
+  const hue = kind === 'low_contrast' ? cardHue : random.int(0, 359);
+  ctx.fillStyle = `hsl(${hue} ${random.int(5, 40)}% ${kind === 'low_contrast' ? random.int(62, 72) : random.int(15, 60)}%)`;
+  ctx.fillRect(0, 0, width, height);
+  if (kind === 'texture' || kind === 'low_contrast') {
+    // Wood- or fabric-like streaks.
+    for (let i = 0; i < 160; i++) {
+      ctx.strokeStyle = `hsl(${hue} 30% ${random.int(kind === 'low_contrast' ? 58 : 10, kind === 'low_contrast' ? 76 : 70)}% / 0.25)`;
+      ctx.lineWidth = random.range(1, 6);
+      ctx.beginPath();
+      const y = random.range(0, height);
+      ctx.moveTo(0, y);
+      ctx.bezierCurveTo(width / 3, y + random.range(-40, 40), (2 * width) / 3, y + random.range(-40, 40), width, y + random.range(-40, 40));
+      ctx.stroke();
+    }
+  }
+  if (kind === 'clutter') {
+    // Desk clutter: pens, papers, coins; smaller than a card held at capture distance.
+    for (let i = 0; i < 14; i++) {
+      ctx.fillStyle = `hsl(${random.int(0, 359)} ${random.int(10, 70)}% ${random.int(20, 90)}%)`;
+      ctx.save();
+      ctx.translate(random.range(0, width), random.range(0, height));
+      ctx.rotate(random.range(0, Math.PI));
+      if (random.chance(0.5)) ctx.fillRect(-random.range(20, 160), -random.range(5, 60), random.range(40, 320), random.range(10, 120));
+      else {
+        ctx.beginPath();
+        ctx.arc(0, 0, random.range(10, 50), 0, Math.PI * 2);
+        ctx.fill();
+      }
+      ctx.restore();
+    }
+  }
+}
+
+/**
+ * One labelled capture frame, fully determined by `seed`: a TD1 card or TD3 data page (or nothing)
+ * placed by a random 3-D pose in front of a pinhole camera, on a random background, with random
+ * glare, exposure, blur and sensor noise. Browser only (OffscreenCanvas).
+ */
+export function generateLabelledFrame(seed: number, options: FrameOptions = {}): LabelledFrame {
+  const width = options.width ?? 1280;
+  const height = options.height ?? 720;
+  const focalPx = (options.focalLengthFraction ?? 0.8) * Math.max(width, height);
+  const random = createRandom(seed);
+  const kind: DocumentKind | null = random.chance(options.emptyRate ?? 0.1) ? null : random.pick(['td1', 'td3'] as const);
+  const background = random.pick(['plain', 'texture', 'clutter', 'low_contrast'] as const);
+  const canvas = new OffscreenCanvas(width, height);
+  const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
+  const cardHue = random.int(0, 359);
+  paintBackground(ctx, background, random, width, height, cardHue);
+  const frame: RgbaImage = { width, height, data: ctx.getImageData(0, 0, width, height).data };
+
+  let corners: quality.Quad | null = null;
+  let tiltDeg = 0;
+  let coverage: Float32Array = new Float32Array(width * height);
+  if (kind) {
+    const size = DOCUMENT_SIZE_MM[kind];
+    const card = renderDocument(kind, random, 10, options.font ?? 'OCR-B');
+    const targetWidthFraction = random.range(0.3, 1.0);
+    const z = (focalPx * size.width) / (targetWidthFraction * width);
+    const pose = {
+      pitchDeg: random.range(-28, 28),
+      yawDeg: random.range(-28, 28),
+      rollDeg: random.range(-12, 12),
+      x: random.range(-0.12, 0.12) * size.width * (width / (targetWidthFraction * width)),
+      y: random.range(-0.1, 0.1) * size.height * (width / (targetWidthFraction * width)),
+      z,
+    };
+    ({ corners, tiltDeg } = projectCard(size.width, size.height, pose, focalPx, width, height));
+    if (random.chance(0.3)) addGlare(card, random.range(0.2, 0.8) * card.width, random.range(0.2, 0.8) * card.height, random.range(0.06, 0.22) * card.width);
+    coverage = warpCardInto(frame, card, corners, size.cornerRadius);
+  }
+  const gain = random.chance(0.6) ? random.range(0.8, 1.15) : random.pick([random.range(0.25, 0.6), random.range(1.3, 1.9)]);
+  applyGain(frame, gain);
+  const blurSigma = random.chance(0.55) ? 0 : random.range(0.6, 4);
+  ctx.putImageData(new ImageData(new Uint8ClampedArray(frame.data), width, height), 0, 0);
+  if (blurSigma > 0) {
+    const copy = new OffscreenCanvas(width, height);
+    copy.getContext('2d')!.drawImage(canvas, 0, 0);
+    ctx.filter = `blur(${blurSigma.toFixed(3)}px)`;
+    ctx.drawImage(copy, 0, 0);
+    ctx.filter = 'none';
+  }
+  const image: RgbaImage = { width, height, data: ctx.getImageData(0, 0, width, height).data };
+  for (let i = 0; i < image.data.length; i += 4) {
+    const noise = (random.next() - 0.5) * 6;
+    image.data[i] = image.data[i]! + noise;
+    image.data[i + 1] = image.data[i + 1]! + noise;
+    image.data[i + 2] = image.data[i + 2]! + noise;
+  }
+  const stats = regionStats(image, coverage, 250);
+  const documentWidthPx = corners ? quality.widthFraction(corners, width) * width : 0;
+  return {
+    image,
+    label: {
+      seed,
+      document: kind,
+      background,
+      corners,
+      tiltDeg,
+      widthFraction: corners ? quality.widthFraction(corners, width) : 0,
+      cornerMarginPx: corners ? quality.cornerMarginPx(corners, width, height) : 0,
+      blurSigma,
+      blurSigmaAtReference: documentWidthPx > 0 ? (Math.max(blurSigma, 0.5) * 640) / documentWidthPx : 0,
+      gain,
+      brightness: stats.brightness,
+      glareFraction: stats.glareFraction,
+    },
+  };
+}
