@@ -26,7 +26,7 @@ export function renderDocument(kind: DocumentKind, random: Random, pxPerMm: numb
   const canvas = new OffscreenCanvas(width, height);
   const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
   const hue = random.int(0, 359);
-  ctx.fillStyle = `hsl(${hue} ${random.int(20, 55)}% ${random.int(78, 90)}%)`;
+  ctx.fillStyle = `hsl(${hue} ${random.int(20, 55)}% ${random.int(62, 80)}%)`;
   ctx.fillRect(0, 0, width, height);
   ctx.strokeStyle = `hsl(${(hue + 40) % 360} 45% 62% / 0.6)`;
   ctx.lineWidth = Math.max(1, pxPerMm * 0.12);
@@ -85,7 +85,7 @@ export function renderDocument(kind: DocumentKind, random: Random, pxPerMm: numb
   });
   const lineHeight = mm(4.2);
   const mrzTop = height - mm(2) - lines.length * lineHeight;
-  ctx.fillStyle = 'rgb(246 246 240)';
+  ctx.fillStyle = 'rgb(232 232 226)';
   ctx.fillRect(0, mrzTop - mm(1.5), width, height - mrzTop + mm(1.5));
   ctx.fillStyle = '#111';
   ctx.font = `${mm(kind === 'td1' ? 3.1 : 3.6)}px "${font}", monospace`;

@@ -15,6 +15,8 @@ export interface FrameOptions {
   font?: string;
   /** Fraction of frames without any document. */
   emptyRate?: number;
+  /** A document near the ideal capture: frontal-ish, well exposed, no glare, no blur. */
+  clean?: boolean;
 }
 
 /** Ground truth of one generated frame, exact by construction. */
@@ -85,7 +87,7 @@ export function generateLabelledFrame(seed: number, options: FrameOptions = {}):
   const height = options.height ?? 720;
   const focalPx = (options.focalLengthFraction ?? 0.8) * Math.max(width, height);
   const random = createRandom(seed);
-  const kind: DocumentKind | null = random.chance(options.emptyRate ?? 0.1) ? null : random.pick(['td1', 'td3'] as const);
+  const kind: DocumentKind | null = random.chance(options.clean ? 0 : options.emptyRate ?? 0.1) ? null : random.pick(['td1', 'td3'] as const);
   const background = random.pick(['plain', 'texture', 'clutter', 'low_contrast'] as const);
   const canvas = new OffscreenCanvas(width, height);
   const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
@@ -99,23 +101,26 @@ export function generateLabelledFrame(seed: number, options: FrameOptions = {}):
   if (kind) {
     const size = DOCUMENT_SIZE_MM[kind];
     const card = renderDocument(kind, random, 10, options.font ?? 'OCR-B');
-    const targetWidthFraction = random.range(0.3, 1.0);
+    // About half the frames are near a good capture, the rest spread over every failure.
+    const nearGood = options.clean === true || random.chance(0.5);
+    const targetWidthFraction = nearGood ? random.range(0.52, 0.72) : random.range(0.3, 1.0);
+    const maxAngle = nearGood ? 10 : 30;
     const z = (focalPx * size.width) / (targetWidthFraction * width);
     const pose = {
-      pitchDeg: random.range(-28, 28),
-      yawDeg: random.range(-28, 28),
+      pitchDeg: random.range(-maxAngle, maxAngle),
+      yawDeg: random.range(-maxAngle, maxAngle),
       rollDeg: random.range(-12, 12),
-      x: random.range(-0.12, 0.12) * size.width * (width / (targetWidthFraction * width)),
-      y: random.range(-0.1, 0.1) * size.height * (width / (targetWidthFraction * width)),
+      x: random.range(-0.12, 0.12) * (nearGood ? 0.5 : 1) * size.width * (width / (targetWidthFraction * width)),
+      y: random.range(-0.1, 0.1) * (nearGood ? 0.5 : 1) * size.height * (width / (targetWidthFraction * width)),
       z,
     };
     ({ corners, tiltDeg } = projectCard(size.width, size.height, pose, focalPx, width, height));
-    if (random.chance(0.3)) addGlare(card, random.range(0.2, 0.8) * card.width, random.range(0.2, 0.8) * card.height, random.range(0.06, 0.22) * card.width);
+    if (!options.clean && random.chance(0.3)) addGlare(card, random.range(0.2, 0.8) * card.width, random.range(0.2, 0.8) * card.height, random.range(0.06, 0.22) * card.width);
     coverage = warpCardInto(frame, card, corners, size.cornerRadius);
   }
-  const gain = random.chance(0.6) ? random.range(0.8, 1.15) : random.pick([random.range(0.25, 0.6), random.range(1.3, 1.9)]);
+  const gain = options.clean ? random.range(0.9, 1.02) : random.chance(0.6) ? random.range(0.8, 1.15) : random.pick([random.range(0.25, 0.6), random.range(1.3, 1.9)]);
   applyGain(frame, gain);
-  const blurSigma = random.chance(0.55) ? 0 : random.range(0.6, 4);
+  const blurSigma = options.clean || random.chance(0.55) ? 0 : random.range(0.6, 4);
   ctx.putImageData(new ImageData(new Uint8ClampedArray(frame.data), width, height), 0, 0);
   if (blurSigma > 0) {
     const copy = new OffscreenCanvas(width, height);

@@ -6,7 +6,7 @@ export type OpenCv = typeof import('@techstark/opencv-js');
 type Mat = InstanceType<OpenCv['Mat']>;
 
 /** Width the frame is reduced to for finding the document outline; corners are then refined at full size. */
-const DETECT_WIDTH = 480;
+const DETECT_WIDTH = 320;
 /** Canny thresholds, strong first; the weak pass finds documents on backgrounds of similar colour. */
 const CANNY_PASSES = [
   [40, 120],
@@ -67,9 +67,12 @@ export class QualityAnalyzer {
       cv.cvtColor(rgba, gray, cv.COLOR_RGBA2GRAY);
 
       const scale = Math.max(1, frame.width / DETECT_WIDTH);
+      const smallSize = new cv.Size(Math.round(frame.width / scale), Math.round(frame.height / scale));
       const small = scope.mat();
-      cv.resize(gray, small, new cv.Size(Math.round(frame.width / scale), Math.round(frame.height / scale)), 0, 0, cv.INTER_AREA);
-      const coarse = this.findQuad(small, scale, scope, frame.width * frame.height);
+      cv.resize(gray, small, smallSize, 0, 0, cv.INTER_AREA);
+      const smallRgba = scope.mat();
+      cv.resize(rgba, smallRgba, smallSize, 0, 0, cv.INTER_AREA);
+      const coarse = this.findQuad(smallRgba, scale, scope, frame.width * frame.height);
       if (!coarse) return this.withoutDocument(frame, small, scope);
 
       const corners = quality.refineQuad({ data: gray.data, width: frame.width, height: frame.height }, coarse, {
@@ -88,14 +91,26 @@ export class QualityAnalyzer {
     }
   }
 
-  private findQuad(small: Mat, scale: number, scope: MatScope, frameArea: number): quality.Quad | null {
+  /**
+   * Edges are taken per colour channel and combined: a document whose border differs from the
+   * background in hue but hardly in gray level (a dark header band on a dark table) stays closed.
+   */
+  private findQuad(smallRgba: Mat, scale: number, scope: MatScope, frameArea: number): quality.Quad | null {
     const { cv } = this;
     const blurred = scope.mat();
-    cv.GaussianBlur(small, blurred, new cv.Size(5, 5), 0);
+    cv.GaussianBlur(smallRgba, blurred, new cv.Size(5, 5), 0);
+    const channels = scope.track(new cv.MatVector());
+    cv.split(blurred, channels);
+    const planes = [0, 1, 2].map((c) => scope.track(channels.get(c)));
     const edges = scope.mat();
+    const channelEdges = scope.mat();
     const kernel = scope.track(cv.Mat.ones(3, 3, cv.CV_8U));
     for (const [low, high] of CANNY_PASSES) {
-      cv.Canny(blurred, edges, low, high);
+      cv.Canny(planes[0]!, edges, low, high);
+      for (const plane of planes.slice(1)) {
+        cv.Canny(plane, channelEdges, low, high);
+        cv.bitwise_or(edges, channelEdges, edges);
+      }
       cv.dilate(edges, edges, kernel);
       const contours = scope.track(new cv.MatVector());
       const hierarchy = scope.mat();

@@ -2,7 +2,7 @@ import type { quality } from '@ekyc/core';
 import { WorkerHost, transfer } from '../host/worker-host.ts';
 import type { PipelineConfig } from '../host/types.ts';
 import type { QualityApi, TimedAssessment } from './quality.ts';
-import type { RgbaFrame } from './quality-frame.ts';
+import { validateFrame, type RgbaFrame } from './quality-frame.ts';
 
 /** Host side of the quality pipeline; frames' buffers are transferred, so the caller must not reuse them. */
 export class QualityClient {
@@ -38,8 +38,9 @@ export class QualityClient {
   }
 }
 
+/** Checked here too: a detached buffer cannot even be posted, and a bad frame need not cost a round trip. */
 function transferable(frame: RgbaFrame): RgbaFrame {
-  const buffer = frame.data?.buffer;
-  // Malformed input is passed through untouched so the worker answers with `invalid_frame`.
-  return buffer instanceof ArrayBuffer && buffer.byteLength > 0 ? transfer(frame, [buffer]) : frame;
+  const valid = validateFrame(frame);
+  const buffer = valid.data.buffer;
+  return buffer instanceof ArrayBuffer ? transfer(valid, [buffer]) : valid;
 }

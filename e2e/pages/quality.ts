@@ -1,0 +1,125 @@
+import { quality } from '@ekyc/core';
+import { generateLabelledFrame, type FrameLabel } from '@ekyc/testkit';
+import { QualityClient } from '../../packages/workers/src/pipelines/quality-client.ts';
+import type { TimedAssessment } from '../../packages/workers/src/pipelines/quality.ts';
+
+const FOCAL = 0.8;
+const fontReady = (async () => {
+  const face = new FontFace('OCR-B', 'url(/@fs/usr/share/fonts/opentype/ocr-b/OCRB.otf)');
+  document.fonts.add(await face.load());
+})();
+
+let client: QualityClient | undefined;
+function worker(): QualityClient {
+  client ??= new QualityClient({ assetBaseUrl: '/ekyc/' }, 20_000);
+  return client;
+}
+
+type Outcome = { code: string; recoverable: boolean } | 'no error';
+async function outcome(call: () => Promise<unknown>): Promise<Outcome> {
+  try {
+    await call();
+    return 'no error';
+  } catch (error) {
+    const { code, recoverable } = error as { code: string; recoverable: boolean };
+    return { code, recoverable };
+  }
+}
+
+/** A compact, JSON-safe assessment for the test and the evaluation. */
+export interface Evaluated {
+  label: FrameLabel;
+  assessment: Omit<TimedAssessment, 'metrics'> & { metrics: quality.FrameMetrics };
+  generateMs: number;
+}
+
+const api = {
+  async evaluate(seed: number): Promise<Evaluated> {
+    await fontReady;
+    const t0 = performance.now();
+    const { image, label } = generateLabelledFrame(seed, { focalLengthFraction: FOCAL });
+    const generateMs = performance.now() - t0;
+    const assessment = await worker().analyzeStill({ width: image.width, height: image.height, data: image.data });
+    return { label, assessment, generateMs };
+  },
+
+  async evaluateMany(first: number, count: number): Promise<Evaluated[]> {
+    const results: Evaluated[] = [];
+    for (let seed = first; seed < first + count; seed++) results.push(await api.evaluate(seed));
+    return results;
+  },
+
+  /** Same seed, same pixels: a hash of the generated frame. */
+  async frameDigest(seed: number): Promise<string> {
+    await fontReady;
+    const { image } = generateLabelledFrame(seed, { focalLengthFraction: FOCAL });
+    const digest = await crypto.subtle.digest('SHA-256', new Uint8Array(image.data));
+    return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+  },
+
+  /** A steady stream of the same good frame: auto-capture must fire exactly once, on frame N. */
+  async stream(seed: number, frames: number): Promise<{ guidance: string[]; stableFrames: number; capture: boolean }[]> {
+    await fontReady;
+    const { image } = generateLabelledFrame(seed, { focalLengthFraction: FOCAL, clean: true });
+    await worker().configure({ stableFramesToCapture: 3 });
+    const out = [];
+    for (let i = 0; i < frames; i++) {
+      const r = await worker().analyzeFrame({ width: image.width, height: image.height, data: new Uint8ClampedArray(image.data) });
+      out.push({ guidance: r.guidance, stableFrames: r.stableFrames, capture: r.capture });
+    }
+    await worker().configure({});
+    return out;
+  },
+
+  async badInputs(): Promise<{ outcomes: Record<string, Outcome>; afterwards: string[]; restarts: number }> {
+    const detached = new Uint8ClampedArray(64 * 64 * 4);
+    structuredClone(detached.buffer, { transfer: [detached.buffer] });
+    const w = worker();
+    await w.host.ready();
+    const outcomes: Record<string, Outcome> = {
+      zeroSize: await outcome(() => w.analyzeFrame({ width: 0, height: 0, data: new Uint8ClampedArray(0) })),
+      wrongFormat: await outcome(() => w.analyzeFrame({ width: 64, height: 64, data: new Float32Array(64 * 64 * 4) as unknown as Uint8ClampedArray })),
+      wrongLength: await outcome(() => w.analyzeStill({ width: 64, height: 64, data: new Uint8ClampedArray(64 * 64 * 3) })),
+      detached: await outcome(() => w.analyzeFrame({ width: 64, height: 64, data: detached })),
+      // Straight to the worker, past the client's own check: the worker must refuse them itself.
+      notAFrameInWorker: await outcome(() => w.host.call('analyzeStill', 'frame' as never)),
+      wrongLengthInWorker: await outcome(() => w.host.call('analyzeFrame', { width: 64, height: 64, data: new Uint8ClampedArray(10) })),
+    };
+    const good = await api.evaluate(11);
+    return { outcomes, afterwards: good.assessment.guidance, restarts: w.host.restartCount };
+  },
+
+  /** Analysis time in the worker and round trip, for one 1280x720 frame. */
+  async timings(seed: number, runs: number): Promise<{ analyzeMs: number[]; roundTripMs: number[] }> {
+    await fontReady;
+    const { image } = generateLabelledFrame(seed, { focalLengthFraction: FOCAL });
+    const analyzeMs: number[] = [];
+    const roundTripMs: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const t0 = performance.now();
+      const r = await worker().analyzeFrame({ width: image.width, height: image.height, data: new Uint8ClampedArray(image.data) });
+      roundTripMs.push(performance.now() - t0);
+      analyzeMs.push(r.analyzeMs);
+    }
+    return { analyzeMs, roundTripMs };
+  },
+
+  /** Draws a generated frame onto the page (for looking at the data set). */
+  async show(seed: number): Promise<void> {
+    await fontReady;
+    const { image } = generateLabelledFrame(seed, { focalLengthFraction: FOCAL });
+    const canvas = document.createElement('canvas');
+    canvas.width = image.width;
+    canvas.height = image.height;
+    canvas.getContext('2d')!.putImageData(new ImageData(new Uint8ClampedArray(image.data), image.width, image.height), 0, 0);
+    document.body.replaceChildren(canvas);
+  },
+};
+
+declare global {
+  interface Window {
+    qualityTest: typeof api;
+  }
+}
+window.qualityTest = api;
+document.body.dataset['ready'] = 'true';

@@ -1,0 +1,61 @@
+import { expect, test } from '@playwright/test';
+
+test.describe('capture quality worker (OpenCV.js) on synthetic labelled frames', () => {
+  const cspReports: string[] = [];
+
+  test.beforeEach(async ({ page }) => {
+    page.on('console', (message) => {
+      if (/Content.Security.Policy/i.test(message.text())) cspReports.push(message.text().slice(0, 200));
+    });
+    await page.goto('/e2e/pages/quality.html');
+    await expect(page.locator('body[data-ready=true]')).toBeAttached();
+  });
+
+  test('the generator is deterministic by seed', async ({ page }) => {
+    const [a, b, c] = await page.evaluate(async () => [await window.qualityTest.frameDigest(5), await window.qualityTest.frameDigest(5), await window.qualityTest.frameDigest(6)]);
+    expect(a).toBe(b);
+    expect(a).not.toBe(c);
+  });
+
+  test('finds documents, refines their corners and flags what the labels say, with no CSP report from OpenCV', async ({ page }) => {
+    const results = await page.evaluate(() => window.qualityTest.evaluateMany(2000, 24));
+    const withDoc = results.filter((r) => r.label.document);
+    const found = withDoc.filter((r) => r.assessment.metrics.document);
+    expect(found.length / withDoc.length).toBeGreaterThan(0.6);
+    for (const r of results.filter((x) => !x.label.document)) expect(r.assessment.guidance).toContain('no_document');
+    const inView = found.filter((r) => r.label.cornerMarginPx > 20);
+    const errors = inView.map((r) => Math.max(...r.label.corners!.map((c, i) => Math.hypot(c.x - r.assessment.metrics.document!.corners[i]!.x, c.y - r.assessment.metrics.document!.corners[i]!.y))));
+    errors.sort((a, b) => a - b);
+    expect(errors[Math.floor(errors.length / 2)]).toBeLessThan(10);
+    // Glare and lighting labels are measured on the rendered pixels: the checks should agree on most frames.
+    const agree = (check: 'glare' | 'lighting', problem: (r: (typeof found)[number]) => boolean) => found.filter((r) => problem(r) === !r.assessment.checks[check]).length / found.length;
+    expect(agree('glare', (r) => r.label.glareFraction > 0.05)).toBeGreaterThan(0.8);
+    expect(agree('lighting', (r) => r.label.brightness < 80 || r.label.brightness > 200)).toBeGreaterThan(0.8);
+    expect(cspReports).toEqual([]);
+  });
+
+  test('a steady good stream auto-captures exactly once, on the Nth stable frame', async ({ page }) => {
+    // Clean frames (near-frontal, well exposed, no glare or blur) repeated as a steady stream; most
+    // are judged good, a few are not (tilt near the limit, background merged with the card).
+    let stream: Awaited<ReturnType<typeof window.qualityTest.stream>> = [];
+    let goodSeeds = 0;
+    for (let seed = 1; seed <= 8; seed++) {
+      const frames = await page.evaluate((s) => window.qualityTest.stream(s, 6), seed);
+      if (frames[1]!.guidance[0] === 'good') {
+        goodSeeds++;
+        stream = frames;
+      }
+    }
+    expect(goodSeeds).toBeGreaterThanOrEqual(4);
+    expect(stream[0]!.guidance).toEqual(['hold_steady']);
+    expect(stream.slice(1).map((f) => f.guidance[0])).toEqual(['good', 'good', 'good', 'good', 'good']);
+    expect(stream.map((f) => f.capture)).toEqual([false, false, false, true, false, false]);
+  });
+
+  test('bad input returns invalid_frame and the worker stays alive', async ({ page }) => {
+    const { outcomes, afterwards, restarts } = await page.evaluate(() => window.qualityTest.badInputs());
+    for (const [name, outcome] of Object.entries(outcomes)) expect(outcome, name).toEqual({ code: 'invalid_frame', recoverable: true });
+    expect(afterwards.length).toBeGreaterThan(0);
+    expect(restarts).toBe(0);
+  });
+});
