@@ -1,4 +1,6 @@
 export * from './errors.ts';
+export * from './hash.ts';
+export * from './assets/manifest.ts';
 export * as face from './face/index.ts';
 export * from './evidence/index.ts';
 export * as quality from './quality/index.ts';

@@ -1,0 +1,91 @@
+import { defineConfig, defaultClientConditions, type Plugin } from 'vite';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+
+/**
+ * Cross-origin isolation (needed for WASM threads) requires these headers on every response,
+ * 404s included, or an isolated page cannot even load its own missing-file errors.
+ */
+export const isolationHeaders: Record<string, string> = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+};
+
+/**
+ * The strict policy the SDK is built to run under: no eval, no inline scripts, nothing from
+ * another origin. Served report-only so a violation shows up in tests (e2e/no-external.spec.ts
+ * fails on any) instead of silently breaking a page under development.
+ */
+export const contentSecurityPolicy = [
+  "default-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "style-src 'self'",
+  "img-src 'self' data: blob:",
+  "media-src 'self' blob: mediastream:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "worker-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+function crossOriginIsolation(): Plugin {
+  const apply = (_req: unknown, res: { setHeader(name: string, value: string): void }, next: () => void) => {
+    for (const [name, value] of Object.entries(isolationHeaders)) res.setHeader(name, value);
+    res.setHeader('Content-Security-Policy-Report-Only', contentSecurityPolicy);
+    next();
+  };
+  return {
+    name: 'ekyc:cross-origin-isolation',
+    configureServer(server) {
+      server.middlewares.use(apply);
+      server.middlewares.use((req, res, next) => {
+        if (req.url === '/' || req.url === '/index.html') {
+          res.statusCode = 302;
+          res.setHeader('Location', '/demo/');
+          res.end();
+          return;
+        }
+        next();
+      });
+    },
+    configurePreviewServer(server) {
+      server.middlewares.use(apply);
+    },
+  };
+}
+
+export default defineConfig({
+  root,
+  publicDir: 'demo/public',
+  appType: 'mpa',
+  plugins: [crossOriginIsolation()],
+  resolve: {
+    // `source`: workspace packages resolve to TypeScript sources.
+    // `onnxruntime-web-use-extern-wasm`: onnxruntime-web loads its WASM glue from our own asset folder.
+    conditions: ['source', 'onnxruntime-web-use-extern-wasm', ...defaultClientConditions],
+  },
+  worker: { format: 'es' },
+  optimizeDeps: {
+    // Crawl worker entries up front: a dependency discovered late re-optimizes and reloads pages.
+    entries: ['demo/**/*.html', 'e2e/pages/**/*.html', 'bench/**/*.html', 'packages/*/src/**/*.worker.ts'],
+    include: ['comlink', 'onnxruntime-web', 'wasm-feature-detect', 'zod', 'jose', 'canonicalize', 'idb'],
+  },
+  server: {
+    port: 5173,
+    strictPort: true,
+    host: '127.0.0.1',
+    // Tests and benchmarks must never see a page reload because a file changed on disk.
+    hmr: process.env['EKYC_NO_HMR'] ? false : undefined,
+    fs: { allow: [root, '/usr/share/fonts'] },
+  },
+  preview: { port: 4173, strictPort: true, host: '127.0.0.1' },
+  build: {
+    outDir: 'dist/demo',
+    emptyOutDir: true,
+    rollupOptions: { input: { demo: fileURLToPath(new URL('demo/index.html', import.meta.url)) } },
+  },
+});
