@@ -1,16 +1,26 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import type { ModelAgreement } from './pages/models.ts';
 import manifest from '../models/manifest.json' with { type: 'json' };
 
 const onnxIds = manifest.assets.filter((asset) => asset.format === 'onnx').map((asset) => asset.id);
 
-test.describe('every ONNX model of the manifest, in a worker, on WASM and WebGPU', () => {
-  test.beforeEach(async ({ page }) => {
-    await page.goto('/e2e/pages/models.html');
-    await expect(page.locator('body[data-ready=true]')).toBeAttached();
-  });
+// One page and its two workers (WASM, WebGPU) serve every test: starting a runtime costs seconds.
+test.describe.configure({ mode: 'serial' });
 
-  test('the runtime reports what it chose and why', async ({ page }) => {
+let page: Page;
+
+test.beforeAll(async ({ browser }) => {
+  page = await browser.newPage();
+  await page.goto('/e2e/pages/models.html');
+  await expect(page.locator('body[data-ready=true]')).toBeAttached();
+});
+
+test.afterAll(async () => {
+  await page.close();
+});
+
+test.describe('every ONNX model of the manifest, in a worker, on WASM and WebGPU', () => {
+  test('the runtime reports what it chose and why', async () => {
     const wasm = await page.evaluate(() => window.modelTest.runtime('wasm'));
     expect(wasm.backend).toBe('wasm');
     expect(wasm.capabilities.simd).toBe(true);
@@ -28,13 +38,14 @@ test.describe('every ONNX model of the manifest, in a worker, on WASM and WebGPU
     expect(gpu.backend).toBe('webgpu');
   });
 
-  test('the worker lists exactly the manifest models', async ({ page }) => {
+  test('the worker lists exactly the manifest models', async () => {
     expect(await page.evaluate(() => window.modelTest.modelIds())).toEqual(onnxIds);
   });
 
   for (const id of onnxIds) {
-    test(`${id}: WASM and WebGPU outputs agree`, async ({ page }) => {
+    test(`${id}: WASM and WebGPU outputs agree`, async () => {
       const result: ModelAgreement = await page.evaluate((modelId) => window.modelTest.agreement(modelId, 7), id);
+      expect(result.fallbacks).toEqual([]);
       expect(result.backends).toEqual(['wasm', 'webgpu']);
       const spec = manifest.assets.find((asset) => asset.id === id)!;
       expect(result.outputs.map((o) => o.name)).toEqual(spec.io!.outputs.map((o) => o.name));
@@ -47,7 +58,7 @@ test.describe('every ONNX model of the manifest, in a worker, on WASM and WebGPU
     });
   }
 
-  test('a file that does not match its sha256 is refused with a typed error', async ({ page }) => {
+  test('a file that does not match its sha256 is refused with a typed error', async () => {
     await page.route('**/ekyc/models/fr-eye.onnx', async (route) => {
       const original = await route.fetch();
       const body = Buffer.from(await original.body());

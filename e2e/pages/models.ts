@@ -14,6 +14,8 @@ export interface ModelAgreement {
   id: string;
   backends: [string, string];
   runMs: [number, number];
+  /** Why the WebGPU worker fell back, if it did. */
+  fallbacks: string[];
   outputs: OutputAgreement[];
 }
 
@@ -54,10 +56,13 @@ const api = {
     const wasm: ProbeRun = await probe('wasm').call('run', id, seed);
     const gpu: ProbeRun = await probe('webgpu').call('run', id, seed);
     await Promise.all([probe('wasm').call('release', id), probe('webgpu').call('release', id)]);
+    const report = await probe('webgpu').call('runtime');
+    const fallbacks = (report?.fallbacks ?? []).filter((f) => f.modelId === id).map((f) => f.reason);
     return {
       id,
       backends: [wasm.backend, gpu.backend],
       runMs: [wasm.runMs, gpu.runMs],
+      fallbacks,
       outputs: wasm.outputs.map((output, index) => {
         const other = gpu.outputs[index]!;
         return { name: output.name, dims: output.dims, ...compare(output.data, other.data) };

@@ -1,4 +1,4 @@
-import { EkycError, findAsset, type ModelAsset, type TensorSpec } from '@ekyc/core';
+import { EkycError, findAsset, type ModelAsset, type PreprocessingSpec, type TensorSpec } from '@ekyc/core';
 import { fetchModel } from '../assets/fetch-asset.ts';
 import { modelManifest } from '../assets/manifests.ts';
 import { createSession, ort, runtimeReport, selectRuntime, type ModelSession, type RuntimeReport } from '../runtime/runtime.ts';
@@ -45,14 +45,33 @@ export function concreteShape(spec: TensorSpec): number[] {
   return [...shape];
 }
 
-/** Deterministic values in [-1, 1) from a 32-bit LCG: the same seed gives the same tensor everywhere. */
-export function syntheticInput(shape: readonly number[], seed: number): Float32Array {
+/**
+ * A deterministic image-like NCHW input: smooth seeded gradients, rows of dark glyph-like
+ * strokes (so text detectors have something to find) and a little noise, in 0..255,
+ * normalised with the model's own mean/std, so activations stay in the range the model was
+ * trained for (white noise drives some nets into regimes no real frame reaches).
+ */
+export function syntheticInput(shape: readonly number[], seed: number, preprocessing?: PreprocessingSpec): Float32Array {
   const size = shape.reduce((a, b) => a * b, 1);
   const data = new Float32Array(size);
+  const [, channels = 1, height = 1, width = size] = shape.length === 4 ? shape : [1, 1, 1, size];
   let state = seed >>> 0 || 1;
-  for (let i = 0; i < size; i++) {
+  const random = (): number => {
     state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    data[i] = state / 2 ** 31 - 1;
+    return state / 2 ** 32;
+  };
+  const fx = 1 + random() * 4, fy = 1 + random() * 4, phase = random() * Math.PI * 2;
+  for (let c = 0; c < channels; c++) {
+    const mean = preprocessing?.mean[c] ?? preprocessing?.mean[0] ?? 127.5;
+    const std = preprocessing?.std[c] ?? preprocessing?.std[0] ?? 127.5;
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        const smooth = Math.sin((x / width) * fx * Math.PI + phase + c) * Math.cos((y / height) * fy * Math.PI);
+        const glyph = y % 16 >= 5 && y % 16 < 11 && x % 12 < 7 && x % 96 < 80 ? -90 : 0;
+        const pixel = Math.min(255, Math.max(0, 150 + 70 * smooth + glyph + (random() - 0.5) * 24));
+        data[(c * height + y) * width + x] = (pixel - mean) / std;
+      }
+    }
   }
   return data;
 }
@@ -99,7 +118,7 @@ export const modelProbe = {
     const feeds: Record<string, ort.Tensor> = {};
     asset.io.inputs.forEach((spec, index) => {
       const shape = concreteShape(spec);
-      feeds[spec.name] = new ort.Tensor('float32', syntheticInput(shape, seed + index), shape);
+      feeds[spec.name] = new ort.Tensor('float32', syntheticInput(shape, seed + index, asset.io.preprocessing), shape);
     });
     const t0 = performance.now();
     const results = await session.run(feeds);

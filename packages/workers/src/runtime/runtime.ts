@@ -1,4 +1,6 @@
-import * as ort from 'onnxruntime-web';
+// The `webgpu` entry is the build with ORT's native WebGPU execution provider (plus WASM);
+// the older JSEP build failed or disagreed with WASM on three of our models (e2e/models.spec.ts).
+import * as ort from 'onnxruntime-web/webgpu';
 import { EkycError } from '@ekyc/core';
 import { fetchRuntimeFile, runtimeFileUrl } from '../assets/fetch-asset.ts';
 import { detectCapabilities, probeWebGpu } from './capabilities.ts';
@@ -72,10 +74,10 @@ async function configure(options: RuntimeOptions): Promise<RuntimeReport> {
   const capabilities = await detectCapabilities(gpu.probe);
   const decision = chooseBackend(requested, capabilities);
 
-  const wasmBinary = await fetchRuntimeFile('ort-wasm-jsep', options.assetBaseUrl);
+  const wasmBinary = await fetchRuntimeFile('ort-wasm', options.assetBaseUrl);
   // The glue module is imported by onnxruntime-web itself; we verify the bytes we serve first.
-  await fetchRuntimeFile('ort-wasm-jsep-glue', options.assetBaseUrl);
-  ort.env.wasm.wasmPaths = { mjs: runtimeFileUrl('ort-wasm-jsep-glue', options.assetBaseUrl) };
+  await fetchRuntimeFile('ort-wasm-glue', options.assetBaseUrl);
+  ort.env.wasm.wasmPaths = { mjs: runtimeFileUrl('ort-wasm-glue', options.assetBaseUrl) };
   ort.env.wasm.wasmBinary = wasmBinary.buffer.slice(wasmBinary.byteOffset, wasmBinary.byteOffset + wasmBinary.byteLength) as ArrayBuffer;
   ort.env.wasm.numThreads = decision.wasmThreads;
   ort.env.wasm.proxy = false;
