@@ -62,7 +62,8 @@ test.describe('every ONNX model of the manifest, in a worker, on WASM and WebGPU
     await page.route('**/ekyc/models/fr-eye.onnx', async (route) => {
       const original = await route.fetch();
       const body = Buffer.from(await original.body());
-      body[body.length >> 1] ^= 0x01;
+      const middle = body.length >> 1;
+      body[middle] = body[middle]! ^ 0x01;
       await route.fulfill({ response: original, body });
     });
     expect(await page.evaluate(() => window.modelTest.hashMismatch())).toEqual({ code: 'asset_hash_mismatch', recoverable: false });
