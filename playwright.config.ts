@@ -1,21 +1,5 @@
 import { defineConfig } from '@playwright/test';
-
-/**
- * Browser tests run real models in Debian's Chromium (`apt-get install chromium`); Playwright's
- * own browser download cannot work offline. The flags keep Chromium from calling home and turn
- * on WebGPU, which here is a software (SwiftShader) adapter: right for correctness, not speed.
- */
-export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const chromiumArgs = [
-  '--no-sandbox',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-default-apps',
-  '--enable-unsafe-webgpu',
-];
+import { chromiumArgs, chromiumPath } from './scripts/chromium.mjs';
 
 const port = 5173;
 

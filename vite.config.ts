@@ -1,4 +1,4 @@
-import { defineConfig, defaultClientConditions, type Plugin } from 'vite';
+import { defineConfig, defaultClientConditions, defaultServerConditions, type Plugin } from 'vite';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
@@ -68,6 +68,7 @@ export default defineConfig({
     // `onnxruntime-web-use-extern-wasm`: onnxruntime-web loads its WASM glue from our own asset folder.
     conditions: ['source', 'onnxruntime-web-use-extern-wasm', ...defaultClientConditions],
   },
+  ssr: { resolve: { conditions: ['source', ...defaultServerConditions], externalConditions: ['source'] } },
   worker: { format: 'es' },
   optimizeDeps: {
     // Crawl worker entries up front: a dependency discovered late re-optimizes and reloads pages.

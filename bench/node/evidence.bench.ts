@@ -6,16 +6,11 @@ import {
   MemoryNonceStore, buildEvidence, createSampleEvidenceInput, createSessionSigner, sealEvidence, verifyEvidence,
 } from '@ekyc/core';
 import { generateKeyPair } from 'jose';
+import { median, type BenchResult } from '../types.ts';
 
-interface BenchResult { suite: string; name: string; unit: 'ms' | 'ops/s' | 'MB'; value: number; runs: number; target?: string; notes?: string }
 
 const RUNS = 7;
 const ARTIFACT_BYTES = [600_000, 200_000, 150_000, 150_000, 150_000, 150_000, 150_000, 150_000];
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-}
 
 export default async function evidenceBench(): Promise<BenchResult[]> {
   const keys = await generateKeyPair('ECDH-ES+A256KW', { crv: 'P-256' });

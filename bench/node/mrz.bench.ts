@@ -4,8 +4,8 @@
  * the correction results carry how often corrupted reads were recovered, flagged or misread.
  */
 import { createMrz, parseMrz, readMrz, type MrzFieldValues, type MrzFormat } from '@ekyc/core';
+import { median, type BenchResult } from '../types.ts';
 
-interface BenchResult { suite: string; name: string; unit: 'ms' | 'ops/s' | 'MB'; value: number; runs: number; target?: string; notes?: string }
 
 const RUNS = 7;
 const POOL = 1000;
@@ -24,11 +24,6 @@ function prng(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 }
 
 function syntheticMrz(random: () => number, format: MrzFormat): string[] {
