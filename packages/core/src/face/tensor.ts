@@ -21,17 +21,18 @@ export function imageToTensor(image: RgbaImage, spec: PreprocessingSpec): Float3
   const plane = image.width * image.height;
   const out = new Float32Array(plane * channels);
   const { data } = image;
+  if (channels === 1) {
+    for (let i = 0, p = 0; i < plane; i++, p += 4) out[i] = (luma(data[p]!, data[p + 1]!, data[p + 2]!) - mean[0]!) / std[0]!;
+    return out;
+  }
+  // One pass per output channel with its constants hoisted: same (v - mean) / std per value.
   const order = spec.channels === 'BGR' ? [2, 1, 0] : [0, 1, 2];
   const nchw = spec.layout === 'NCHW';
-  for (let i = 0, p = 0; i < plane; i++, p += 4) {
-    if (channels === 1) {
-      out[i] = (luma(data[p]!, data[p + 1]!, data[p + 2]!) - mean[0]!) / std[0]!;
-      continue;
-    }
-    for (let c = 0; c < 3; c++) {
-      const value = (data[p + order[c]!]! - mean[c]!) / std[c]!;
-      out[nchw ? c * plane + i : i * 3 + c] = value;
-    }
+  for (let c = 0; c < 3; c++) {
+    const m = mean[c]!;
+    const s = std[c]!;
+    const step = nchw ? 1 : 3;
+    for (let i = 0, p = order[c]!, o = nchw ? c * plane : c; i < plane; i++, p += 4, o += step) out[o] = (data[p]! - m) / s;
   }
   return out;
 }

@@ -66,3 +66,20 @@ describe('cropResize', () => {
     expect(() => cropResize(gradient(4, 4), { x: 0, y: 0, width: 0, height: 3 }, 2, 2)).toThrowError(expect.objectContaining({ code: 'invalid_argument' }));
   });
 });
+
+describe('cropResize fast path', () => {
+  it('gives exactly the bytes of warpAffine with the same scaling, boxes past the border included', () => {
+    const image = gradient(37, 23);
+    for (const [box, w, h] of [
+      [{ x: 0, y: 0, width: 37, height: 23 }, 16, 12],
+      [{ x: -5.3, y: 3.7, width: 20.2, height: 30.1 }, 64, 64],
+      [{ x: 30, y: -4, width: 11, height: 9 }, 7, 5],
+      [{ x: 1.25, y: 2.5, width: 3, height: 2 }, 24, 16],
+    ] as const) {
+      const sx = w / box.width;
+      const sy = h / box.height;
+      const reference = warpAffine(image, [sx, 0, sx * (0.5 - box.x) - 0.5, 0, sy, sy * (0.5 - box.y) - 0.5], w, h);
+      expect(Buffer.from(cropResize(image, box, w, h).data).equals(Buffer.from(reference.data))).toBe(true);
+    }
+  });
+});

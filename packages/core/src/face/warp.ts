@@ -62,13 +62,73 @@ export function warpAffine(image: RgbaImage, srcToDst: Affine, width: number, he
 /**
  * Crops `box` out of the image and resizes it to width x height (bilinear, pixel-centre aligned
  * like OpenCV's resize). The box may extend past the image; the outside is black.
+ *
+ * Same arithmetic as `warpAffine` with the scaling matrix (so the same bytes), but the sample
+ * positions and weights of each column and row are computed once: the detector input of a
+ * camera frame costs about a millisecond instead of several.
  */
 export function cropResize(image: RgbaImage, box: Box, width: number, height: number): RgbaImage {
   if (!(box.width > 0 && box.height > 0) || ![box.x, box.y, box.width, box.height].every(Number.isFinite)) {
     throw new EkycError('invalid_argument', 'The crop box is empty or not finite');
   }
+  assertRgbaImage(image, 'source image');
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0 || width * height > 1 << 26) {
+    throw new EkycError('invalid_argument', 'The crop output size is invalid', { details: { width, height } });
+  }
   const sx = width / box.width;
   const sy = height / box.height;
   // dst + 0.5 = (src + 0.5 - box.x) * s  =>  dst = s*src + (0.5*s - 0.5 - s*box.x)
-  return warpAffine(image, [sx, 0, sx * (0.5 - box.x) - 0.5, 0, sy, sy * (0.5 - box.y) - 0.5], width, height);
+  const inv = invertAffine([sx, 0, sx * (0.5 - box.x) - 0.5, 0, sy, sy * (0.5 - box.y) - 0.5]);
+  if (!inv || !inv.every(Number.isFinite)) throw new EkycError('invalid_argument', 'The crop box is empty or not finite');
+  const cols = axisTaps(width, inv[0], inv[2], image.width, 4);
+  const rows = axisTaps(height, inv[4], inv[5], image.height, image.width * 4);
+  const out = new Uint8ClampedArray(width * height * 4);
+  const src = image.data;
+  for (let v = 0, o = 0; v < height; v++) {
+    const fy = rows.frac[v]!;
+    const r0 = rows.at0[v]!;
+    const r1 = rows.at1[v]!;
+    for (let u = 0; u < width; u++, o += 4) {
+      const fx = cols.frac[u]!;
+      const c0 = cols.at0[u]!;
+      const c1 = cols.at1[u]!;
+      // A tap outside the image reads pixel 0 with weight 0: adding +0 leaves the sum unchanged,
+      // so this is warpAffine's "skip the tap" bit for bit, without a branch per channel.
+      const w00 = r0 >= 0 && c0 >= 0 ? (1 - fx) * (1 - fy) : 0;
+      const w10 = r0 >= 0 && c1 >= 0 ? fx * (1 - fy) : 0;
+      const w01 = r1 >= 0 && c0 >= 0 ? (1 - fx) * fy : 0;
+      const w11 = r1 >= 0 && c1 >= 0 ? fx * fy : 0;
+      const p00 = w00 !== 0 ? r0 + c0 : 0;
+      const p10 = w10 !== 0 ? r0 + c1 : 0;
+      const p01 = w01 !== 0 ? r1 + c0 : 0;
+      const p11 = w11 !== 0 ? r1 + c1 : 0;
+      out[o] = Math.floor(w00 * src[p00]! + w10 * src[p10]! + w01 * src[p01]! + w11 * src[p11]! + 0.5);
+      out[o + 1] = Math.floor(w00 * src[p00 + 1]! + w10 * src[p10 + 1]! + w01 * src[p01 + 1]! + w11 * src[p11 + 1]! + 0.5);
+      out[o + 2] = Math.floor(w00 * src[p00 + 2]! + w10 * src[p10 + 2]! + w01 * src[p01 + 2]! + w11 * src[p11 + 2]! + 0.5);
+      out[o + 3] = 255;
+    }
+  }
+  return { width, height, data: out };
+}
+
+interface AxisTaps {
+  /** Fractional offset of the sample past its first tap. */
+  frac: Float64Array;
+  /** Byte offsets of the two taps along this axis, -1 when outside the image. */
+  at0: Int32Array;
+  at1: Int32Array;
+}
+
+/** Sample positions `scale * i + offset` (the inverse map of one axis) as taps and weights. */
+function axisTaps(count: number, scale: number, offset: number, size: number, stride: number): AxisTaps {
+  const taps: AxisTaps = { frac: new Float64Array(count), at0: new Int32Array(count), at1: new Int32Array(count) };
+  for (let i = 0; i < count; i++) {
+    // `scale * i + 0 * other + offset`, as warpAffine computes it (adding the zero term changes nothing).
+    const s = scale * i + offset;
+    const i0 = Math.floor(s);
+    taps.frac[i] = s - i0;
+    taps.at0[i] = i0 >= 0 && i0 < size ? i0 * stride : -1;
+    taps.at1[i] = i0 + 1 >= 0 && i0 + 1 < size ? (i0 + 1) * stride : -1;
+  }
+  return taps;
 }
