@@ -73,7 +73,7 @@ export default defineConfig({
   optimizeDeps: {
     // Crawl worker entries up front: a dependency discovered late re-optimizes and reloads pages.
     entries: ['demo/**/*.html', 'e2e/pages/**/*.html', 'bench/**/*.html', 'packages/*/src/**/*.worker.ts'],
-    include: ['comlink', 'onnxruntime-web/webgpu', 'wasm-feature-detect', 'zod', 'jose', 'canonicalize', 'idb'],
+    include: ['comlink', 'onnxruntime-web/webgpu', 'wasm-feature-detect', 'zod', 'jose', '@ekyc/core > canonicalize', 'idb'],
   },
   server: {
     port: 5173,
