@@ -3,7 +3,7 @@
 //
 //   npm run eval:face                      # photos shipped by npm / Debian packages (docs/face.md)
 //   npm run eval:face -- --data DIR        # DIR holds images + pairs.json [{ "a": "x.jpg", "b": "y.jpg", "same": true }]
-//   options: --backend wasm|auto|webgpu, --no-spoof
+//   options: --backend wasm|auto|webgpu, --no-spoof, --detector fr-detect|blazeface-short-range
 //
 // Prints one JSON summary: TAR at FAR 1e-2 / 1e-3, AUC, score distributions (and the anti-spoof study).
 import { execFileSync } from 'node:child_process';
@@ -20,6 +20,7 @@ const args = process.argv.slice(2);
 const option = (name) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : undefined; };
 const dataDir = option('--data');
 const backend = option('--backend') ?? 'wasm';
+const detector = option('--detector') ?? 'fr-detect';
 const withSpoof = !args.includes('--no-spoof') && !dataDir;
 const log = (...m) => console.error('[eval:face]', ...m);
 
@@ -57,7 +58,7 @@ async function withBrowser(run) {
     page.setDefaultTimeout(600_000);
     await page.goto(new URL('e2e/pages/face.html', url).href);
     await page.waitForSelector('body[data-ready=true]', { state: 'attached' });
-    await page.evaluate((b) => window.faceTest.init(b, 100), backend);
+    await page.evaluate(([b, d]) => window.faceTest.init(b, 100, d), [backend, detector]);
     return await run(page);
   } finally {
     await browser.close();
@@ -104,28 +105,36 @@ async function evalDefault(page) {
   const notes = [];
   const pkg = (p) => path.join(root, 'node_modules', p);
   const faces = []; // { id, group, embedding }
+  const found = {}; // faces detected per image (recall: compare with the counts in docs/face.md)
   await load(page, 'facematch', readFileSync(pkg('@vladmandic/human/assets/screenshot-facematch.jpg')), 'image/jpeg');
   // The first row of the "extracted faces" grid: nine thumbnails of the same man.
   const grid = (await embedAll(page, 'facematch'))
     .filter((f) => { const cy = f.box.y + f.box.height / 2; return cy > 280 && cy < 390; })
     .sort((a, b) => a.box.x - b.box.x).slice(0, 9);
+  found.facematchRow = grid.length;
   grid.forEach((f, i) => faces.push({ id: 'man', group: `thumb${i}`, embedding: f.embedding }));
   await load(page, 'selfie', readFileSync(pkg('@vladmandic/human/assets/screenshot-faceid.jpg')), 'image/jpeg');
-  const selfie = (await embedAll(page, 'selfie')).sort((a, b) => b.score - a.score)[0];
+  const selfieFaces = await embedAll(page, 'selfie');
+  found.selfie = selfieFaces.length;
+  const selfie = selfieFaces.sort((a, b) => b.score - a.score)[0];
   if (selfie) faces.push({ id: 'man', group: 'selfie', embedding: selfie.embedding });
   const images = ['selfie'];
   for (let n = 1; n <= 6; n++) {
     const name = `sample${n}`;
     await load(page, name, readFileSync(pkg(`@vladmandic/face-api/demo/${name}.jpg`)), 'image/jpeg');
     images.push(name);
-    (await embedAll(page, name)).forEach((f, k) => faces.push({ id: `${name}#${k}`, group: name, embedding: f.embedding }));
+    const inPhoto = await embedAll(page, name);
+    found[name] = inPhoto.length;
+    inPhoto.forEach((f, k) => faces.push({ id: `${name}#${k}`, group: name, embedding: f.embedding }));
   }
   const astronaut = extractAstronaut(notes);
   if (astronaut) {
     await load(page, 'astronaut', astronaut.bytes, 'image/png');
     astronaut.cleanup();
     images.push('astronaut');
-    const best = (await embedAll(page, 'astronaut')).sort((a, b) => b.score - a.score)[0];
+    const all = await embedAll(page, 'astronaut');
+    found.astronaut = all.length;
+    const best = all.sort((a, b) => b.score - a.score)[0];
     if (best) faces.push({ id: 'astronaut', group: 'astronaut', embedding: best.embedding });
   }
   // Labels we can trust: the man's images are one identity; faces within one group photo are
@@ -138,7 +147,7 @@ async function evalDefault(page) {
     if (a.id === b.id) genuine.push(s);
     else if (a.group === b.group || a.id === 'man' || b.id === 'man' || a.id === 'astronaut' || b.id === 'astronaut') impostor.push(s);
   }
-  const result = { data: 'default (npm + Debian photos)', faces: faces.length, manImages: faces.filter((f) => f.id === 'man').length, ...metrics(genuine, impostor), notes };
+  const result = { data: 'default (npm + Debian photos)', faces: faces.length, manImages: faces.filter((f) => f.id === 'man').length, found, ...metrics(genuine, impostor), notes };
   if (withSpoof) result.antiSpoof = await spoofStudy(page, images);
   return result;
 }
@@ -160,5 +169,6 @@ async function spoofStudy(page, images) {
 const t0 = Date.now();
 const summary = await withBrowser((page) => (dataDir ? evalPairs(page) : evalDefault(page)));
 summary.backend = backend;
+summary.detector = detector;
 summary.seconds = Math.round((Date.now() - t0) / 1000);
 console.log(JSON.stringify(summary, null, 2));

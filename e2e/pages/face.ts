@@ -53,9 +53,10 @@ function need(name: string): core.RgbaImage {
 }
 
 const faceTest = {
-  async init(backend: BackendPreference = 'wasm', maxFaces = 20): Promise<void> {
+  /** `detector`: a manifest id (fr-detect by default, or blazeface-short-range). */
+  async init(backend: BackendPreference = 'wasm', maxFaces = 20, detector?: string): Promise<void> {
     client?.terminate();
-    client = new FaceClient({ assetBaseUrl: '/ekyc/', backend, detection: { maxFaces } }, 170_000);
+    client = new FaceClient({ assetBaseUrl: '/ekyc/', backend, detection: { maxFaces }, ...(detector ? { models: { detector } } : {}) }, 170_000);
     await client.detect({ width: 8, height: 8, data: new Uint8ClampedArray(256) });
   },
   async load(name: string, base64: string, mime: string): Promise<{ width: number; height: number }> {

@@ -3,6 +3,7 @@ import { fetchModel } from '../assets/fetch-asset.ts';
 import { modelManifest } from '../assets/manifests.ts';
 import type { PipelineConfig } from '../host/types.ts';
 import { createSession, ort, selectRuntime, type ModelSession, type RuntimeReport } from '../runtime/runtime.ts';
+import { BlazeFaceDetector } from './face-blazeface.ts';
 
 /**
  * Face pipeline (runs in a worker): detect, align, embed, judge quality, and the experimental
@@ -10,7 +11,9 @@ import { createSession, ort, selectRuntime, type ModelSession, type RuntimeRepor
  */
 
 export interface FaceModelIds {
+  /** An ONNX UltraFace-style detector (keypoints from `landmarks`) or a .tflite BlazeFace run by MediaPipe. */
   detector: string;
+  /** 68-point model for the ONNX detector's keypoints; unused with BlazeFace. */
   landmarks: string;
   embedding: string;
   antiSpoof?: string;
@@ -64,6 +67,7 @@ interface Engine {
   antiSpoof?: core.AntiSpoofScorer;
   quality: core.FaceQualityThresholds;
   sessions: ModelSession[];
+  close?: () => void;
 }
 
 let engine: Engine | undefined;
@@ -89,6 +93,20 @@ async function load(id: string, config: FaceConfig): Promise<{ model: core.Tenso
   return { model: tensorModel(session, asset), asset, session };
 }
 
+/** The detector by its manifest entry's format: .tflite runs BlazeFace on MediaPipe, ONNX is UltraFace + 68 landmarks. */
+async function loadDetector(ids: FaceModelIds, config: FaceConfig): Promise<{ detector: core.FaceDetector; sessions: ModelSession[]; close?: () => void }> {
+  const manifest = config.manifest ?? modelManifest;
+  const asset = findAsset(manifest, ids.detector);
+  if (asset.format === 'tflite') {
+    const bytes = await fetchModel(ids.detector, config.assetBaseUrl, manifest);
+    const detector = await BlazeFaceDetector.create(asset, bytes, config.assetBaseUrl, config.detection);
+    return { detector, sessions: [], close: () => detector.close() };
+  }
+  const boxes = await load(ids.detector, config);
+  const landmarks = await load(ids.landmarks, config);
+  return { detector: new core.UltraFaceLandmarkDetector(boxes, landmarks, config.detection), sessions: [boxes.session, landmarks.session] };
+}
+
 function requireEngine(): Engine {
   if (!engine) throw new EkycError('invalid_argument', 'The face pipeline was not initialised');
   return engine;
@@ -103,19 +121,20 @@ export const facePipeline = {
   async init(config: FaceConfig): Promise<{ runtime: RuntimeReport; models: FaceModelIds }> {
     runtime = await selectRuntime(config);
     const ids = { ...DEFAULT_FACE_MODELS, ...config.models };
-    const detector = await load(ids.detector, config);
-    const landmarks = await load(ids.landmarks, config);
+    const detector = await loadDetector(ids, config);
     const embedding = await load(ids.embedding, config);
     const antiSpoof = ids.antiSpoof ? await load(ids.antiSpoof, config) : undefined;
     const eye = ids.eye ? await load(ids.eye, config) : undefined;
     for (const old of engine?.sessions ?? []) await old.release().catch(() => undefined);
+    engine?.close?.();
     engine = {
-      detector: new core.UltraFaceLandmarkDetector(detector, landmarks, config.detection),
+      detector: detector.detector,
       embedder: new core.FaceEmbedder(embedding.model, embedding.asset),
       attributes: new core.FaceAttributes(eye),
       antiSpoof: antiSpoof ? new core.AntiSpoofScorer(antiSpoof.model, antiSpoof.asset) : undefined,
       quality: { ...core.DEFAULT_FACE_QUALITY, ...config.quality },
-      sessions: [detector, landmarks, embedding, antiSpoof, eye].flatMap((m) => (m ? [m.session] : [])),
+      sessions: [...detector.sessions, ...[embedding, antiSpoof, eye].flatMap((m) => (m ? [m.session] : []))],
+      ...(detector.close ? { close: detector.close } : {}),
     };
     return { runtime, models: ids };
   },
