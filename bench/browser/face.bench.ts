@@ -1,4 +1,4 @@
-import { FaceClient } from '../../packages/workers/src/pipelines/face-client.ts';
+import { FaceClient } from '@ekyc/workers';
 
 interface BenchResult { suite: string; name: string; unit: 'ms' | 'ops/s' | 'MB'; value: number; runs: number; target?: string; notes?: string }
 

@@ -1,6 +1,5 @@
 import { face as core } from '@ekyc/core';
-import type { BackendPreference } from '@ekyc/workers';
-import { FaceClient } from '../../packages/workers/src/pipelines/face-client.ts';
+import { FaceClient, type BackendPreference } from '@ekyc/workers';
 import { printRecapture, screenRecapture } from './face-recapture.ts';
 
 /** Test and evaluation page of the face engine; Playwright specs and scripts/eval-face.mjs drive `window.faceTest`. */

@@ -7,3 +7,4 @@ export type { Backend, BackendPreference, BackendDecision, Capabilities, WebGpuP
 export type { RuntimeReport, RuntimeFallback } from './runtime/runtime.ts';
 export { createModelProbe } from './pipelines/model-probe-client.ts';
 export type { ModelProbeApi, ProbeRun, ProbeOutput, LoadedModel } from './pipelines/model-probe.ts';
+export { FaceClient, type AnalyzeOptions, type FaceAnalysis, type FaceConfig, type FaceFrame, type FaceModelIds } from './pipelines/face-client.ts';

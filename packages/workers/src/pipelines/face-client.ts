@@ -2,6 +2,8 @@ import { face as core } from '@ekyc/core';
 import { transfer, WorkerHost } from '../host/worker-host.ts';
 import type { AnalyzeOptions, FaceAnalysis, FaceConfig, FacePipelineApi } from './face.ts';
 
+export type { AnalyzeOptions, FaceAnalysis, FaceConfig, FaceFrame, FaceModelIds } from './face.ts';
+
 /** Host-side handle of the face worker. Frames are transferred, not copied: don't reuse their buffers. */
 export class FaceClient {
   private readonly host: WorkerHost<FacePipelineApi>;
