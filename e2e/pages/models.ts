@@ -14,7 +14,7 @@ export interface ModelAgreement {
   id: string;
   backends: [string, string];
   runMs: [number, number];
-  /** Why the WebGPU worker fell back, if it did. */
+  /** Every fallback the WebGPU worker made so far, with its reason. */
   fallbacks: string[];
   outputs: OutputAgreement[];
 }
@@ -57,7 +57,7 @@ const api = {
     const gpu: ProbeRun = await probe('webgpu').call('run', id, seed);
     await Promise.all([probe('wasm').call('release', id), probe('webgpu').call('release', id)]);
     const report = await probe('webgpu').call('runtime');
-    const fallbacks = (report?.fallbacks ?? []).filter((f) => f.modelId === id).map((f) => f.reason);
+    const fallbacks = (report?.fallbacks ?? []).map((f) => `${f.modelId ?? 'runtime'}: ${f.reason}`);
     return {
       id,
       backends: [wasm.backend, gpu.backend],

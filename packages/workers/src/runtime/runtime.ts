@@ -103,13 +103,17 @@ function recordFallback(fallback: RuntimeFallback): void {
   current.report.reason = `fell back to WASM: ${fallback.reason}`;
 }
 
-let deviceWatched = false;
+let watchedDevice: GPUDevice | undefined;
 async function watchDeviceLoss(): Promise<void> {
-  if (deviceWatched) return;
-  deviceWatched = true;
   const device = await ort.env.webgpu.device;
+  if (device === watchedDevice) return;
+  watchedDevice = device;
   void device.lost.then((info) => {
-    if (state?.report.backend === 'webgpu') recordFallback({ from: 'webgpu', to: 'wasm', reason: `WebGPU device lost (${info.reason})` });
+    if (watchedDevice === device) watchedDevice = undefined;
+    // onnxruntime-web destroys its device itself when the last session is released; the next
+    // session gets a new one. Only a loss the runtime did not ask for moves work to WASM.
+    if (info.reason === 'destroyed') return;
+    if (state?.report.backend === 'webgpu') recordFallback({ from: 'webgpu', to: 'wasm', reason: `WebGPU device lost (${info.reason}: ${info.message})` });
   });
 }
 
