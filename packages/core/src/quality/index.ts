@@ -5,3 +5,4 @@ export * from './lines.ts';
 export * from './refine-corners.ts';
 export * from './assess.ts';
 export * from './auto-capture.ts';
+export * from './edge-support.ts';

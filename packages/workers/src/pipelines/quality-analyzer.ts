@@ -16,6 +16,16 @@ const CANNY_PASSES = [
 const MIN_AREA_FRACTION = 0.06;
 /** Margin cut off the rectified document so its own outline does not count as sharpness or contrast. */
 const INSET_FRACTION = 0.04;
+/** Longest simplified outline whose 4-corner subsets are tried as candidates (C(10, 4) = 210). */
+const MAX_SUBSET_VERTICES = 10;
+/** Edge support every side of a document outline must have (fraction of its length). */
+const MIN_SIDE_SUPPORT = 0.8;
+/** Below this, even the best candidate is not taken for a document. */
+const MIN_FALLBACK_SUPPORT = 0.02;
+/** How far an outline may grow outward to the document's outer edge, as a fraction of its extent. */
+const MAX_EXPAND_FRACTION = 0.3;
+/** How far (px, full resolution) from a refined side its edge may lie and still support it. */
+const SUPPORT_RADIUS_PX = 2;
 
 /** Frees every Mat made through it at once, whatever path the analysis took. */
 class MatScope {
@@ -39,6 +49,26 @@ function quadFromMat(points: Mat, scale: number): quality.Quad | null {
   const raw = [0, 1, 2, 3].map((i) => ({ x: (p[i * 2]! + 0.5) * scale, y: (p[i * 2 + 1]! + 0.5) * scale }));
   const quad = quality.orderQuad(raw);
   return quality.isConvexQuad(quad) ? quad : null;
+}
+
+/** A candidate outline; `partial` when made of 4 corners of a longer outline. */
+interface Candidate {
+  quad: quality.Quad;
+  partial: boolean;
+}
+
+/** Every convex quad whose corners are 4 of the points, in the points' order. */
+function quadSubsets(points: readonly quality.Point[]): quality.Quad[] {
+  const quads: quality.Quad[] = [];
+  const n = points.length;
+  for (let a = 0; a < n; a++)
+    for (let b = a + 1; b < n; b++)
+      for (let c = b + 1; c < n; c++)
+        for (let d = c + 1; d < n; d++) {
+          const quad = quality.orderQuad([points[a]!, points[b]!, points[c]!, points[d]!]);
+          if (quality.isConvexQuad(quad)) quads.push(quad);
+        }
+  return quads;
 }
 
 /** A believable document outline: convex, large enough, not a sliver. */
@@ -72,12 +102,8 @@ export class QualityAnalyzer {
       cv.resize(gray, small, smallSize, 0, 0, cv.INTER_AREA);
       const smallRgba = scope.mat();
       cv.resize(rgba, smallRgba, smallSize, 0, 0, cv.INTER_AREA);
-      const coarse = this.findQuad(smallRgba, scale, scope, frame.width * frame.height);
-      if (!coarse) return this.withoutDocument(frame, small, scope);
-
-      const corners = quality.refineQuad({ data: gray.data, width: frame.width, height: frame.height }, coarse, {
-        searchRadius: Math.ceil(1.5 * scale) + 3,
-      });
+      const corners = this.findQuad(smallRgba, { data: frame.data, width: frame.width, height: frame.height, channels: 4, used: 3 }, gray, scale, scope, frame.width * frame.height);
+      if (!corners) return this.withoutDocument(frame, small, scope);
       const document: quality.DocumentMetrics = {
         corners,
         widthFraction: quality.widthFraction(corners, frame.width),
@@ -95,8 +121,9 @@ export class QualityAnalyzer {
    * Edges are taken per colour channel and combined: a document whose border differs from the
    * background in hue but hardly in gray level (a dark header band on a dark table) stays closed.
    */
-  private findQuad(smallRgba: Mat, scale: number, scope: MatScope, frameArea: number): quality.Quad | null {
+  private findQuad(smallRgba: Mat, full: quality.PixelImage, gray: Mat, scale: number, scope: MatScope, frameArea: number): quality.Quad | null {
     const { cv } = this;
+    let fallback: { quad: quality.Quad; support: number } | null = null;
     const blurred = scope.mat();
     cv.GaussianBlur(smallRgba, blurred, new cv.Size(5, 5), 0);
     const channels = scope.track(new cv.MatVector());
@@ -111,30 +138,70 @@ export class QualityAnalyzer {
         cv.Canny(plane, channelEdges, low, high);
         cv.bitwise_or(edges, channelEdges, edges);
       }
+      // Contours of the thin edges keep a card apart from clutter it touches; of the dilated edges,
+      // they close gaps in a faint outline. Both give candidates; edge support picks among them.
+      const candidates: Candidate[] = [];
+      this.collectCandidates(edges, scale, frameArea, scope, candidates);
       cv.dilate(edges, edges, kernel);
-      const contours = scope.track(new cv.MatVector());
-      const hierarchy = scope.mat();
-      cv.findContours(edges, contours, hierarchy, cv.RETR_LIST, cv.CHAIN_APPROX_SIMPLE);
-      let best: quality.Quad | null = null;
-      let bestArea = 0;
-      for (let i = 0; i < contours.size(); i++) {
-        const contour = scope.track(contours.get(i));
-        if (cv.contourArea(contour) < (MIN_AREA_FRACTION * frameArea) / (scale * scale)) continue;
-        const hull = scope.mat();
-        cv.convexHull(contour, hull);
-        const approx = scope.mat();
-        cv.approxPolyDP(hull, approx, 0.03 * cv.arcLength(hull, true), true);
-        const quad = quadFromMat(approx, scale);
-        if (!quad || !plausible(quad, frameArea)) continue;
-        const area = quality.quadArea(quad);
-        if (area > bestArea) {
-          best = quad;
-          bestArea = area;
-        }
-      }
-      if (best) return best;
+      this.collectCandidates(edges, scale, frameArea, scope, candidates);
+      const chosen = this.chooseQuad(candidates, full, gray, scale);
+      if (chosen.quad) return chosen.quad;
+      if (chosen.fallback && (!fallback || chosen.fallback.support > fallback.support)) fallback = chosen.fallback;
     }
-    return null;
+    return fallback && fallback.support >= MIN_FALLBACK_SUPPORT ? fallback.quad : null;
+  }
+
+  /** Plausible quads from the contours of an edge map: each contour's convex hull and its own outline, simplified. */
+  private collectCandidates(edges: Mat, scale: number, frameArea: number, scope: MatScope, out: Candidate[]): void {
+    const { cv } = this;
+    const contours = scope.track(new cv.MatVector());
+    const hierarchy = scope.mat();
+    cv.findContours(edges, contours, hierarchy, cv.RETR_LIST, cv.CHAIN_APPROX_SIMPLE);
+    for (let i = 0; i < contours.size(); i++) {
+      const contour = scope.track(contours.get(i));
+      if (cv.contourArea(contour) < (MIN_AREA_FRACTION * frameArea) / (scale * scale)) continue;
+      const hull = scope.mat();
+      cv.convexHull(contour, hull);
+      for (const outline of [hull, contour]) {
+        const approx = scope.mat();
+        cv.approxPolyDP(outline, approx, 0.03 * cv.arcLength(outline, true), true);
+        const quad = quadFromMat(approx, scale);
+        if (quad && plausible(quad, frameArea)) out.push({ quad, partial: false });
+      }
+      // A card merged with clutter is part of a longer outline: every 4 of its simplified corners.
+      const detailed = scope.mat();
+      cv.approxPolyDP(contour, detailed, 0.015 * cv.arcLength(contour, true), true);
+      if (detailed.rows > 4 && detailed.rows <= MAX_SUBSET_VERTICES) {
+        const p = detailed.data32S;
+        const points = Array.from({ length: detailed.rows }, (_, k) => ({ x: (p[k * 2]! + 0.5) * scale, y: (p[k * 2 + 1]! + 0.5) * scale }));
+        for (const quad of quadSubsets(points)) if (plausible(quad, frameArea)) out.push({ quad, partial: true });
+      }
+    }
+  }
+
+  /**
+   * The outermost candidate whose four sides all have edge support at full resolution: inner
+   * rectangles (header band, MRZ band) are smaller than the card, and quads merged with clutter
+   * have a side without support. Otherwise the best-supported candidate, as a fallback.
+   */
+  private chooseQuad(candidates: Candidate[], full: quality.PixelImage, grayMat: Mat, scale: number): { quad: quality.Quad | null; fallback: { quad: quality.Quad; support: number } | null } {
+    // The view of the WASM heap is taken here: no OpenCV call below can grow (and detach) it.
+    const gray: quality.GrayImage = { data: grayMat.data, width: grayMat.cols, height: grayMat.rows };
+    const byArea = candidates.map((c) => ({ ...c, area: quality.quadArea(c.quad) })).sort((a, b) => b.area - a.area);
+    let fallback: { quad: quality.Quad; support: number } | null = null;
+    for (const { quad, partial } of byArea) {
+      // Support is judged on the refined outline, within a couple of pixels: a true side is one
+      // straight edge, whereas texture or clutter near a wrong side is not.
+      const refined = quality.refineQuad(gray, quad, { searchRadius: Math.ceil(1.5 * scale) + 3 });
+      const support = quality.quadSupport(full, refined, { searchRadius: SUPPORT_RADIUS_PX });
+      if (support >= MIN_SIDE_SUPPORT) {
+        const outer = quality.expandToOuterEdges(full, refined, { searchRadius: 1, maxShiftFraction: MAX_EXPAND_FRACTION, minSupport: MIN_SIDE_SUPPORT });
+        return { quad: outer === refined ? refined : quality.refineQuad(gray, outer, { searchRadius: 4 }), fallback: null };
+      }
+      // Only whole outlines are fallbacks: a part of a longer outline without support is clutter.
+      if (!partial && (!fallback || support > fallback.support)) fallback = { quad: refined, support };
+    }
+    return { quad: null, fallback };
   }
 
   /** The document seen square-on at `referenceWidth` px (its own edges trimmed), so sharpness means the same at any distance. */

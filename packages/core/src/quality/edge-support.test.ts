@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { expandToOuterEdges, quadSupport, sideSupport, type PixelImage } from './edge-support.ts';
+import { maxCornerError } from './geometry.ts';
+import type { Quad } from './types.ts';
+
+function inside(quad: Quad, x: number, y: number): boolean {
+  for (let i = 0; i < 4; i++) {
+    const a = quad[i]!;
+    const b = quad[(i + 1) % 4]!;
+    if ((b.x - a.x) * (y - a.y) - (b.y - a.y) * (x - a.x) < 0) return false;
+  }
+  return true;
+}
+
+/** A gray card (with a darker header band) on a dark background, as a 1-channel image. */
+function render(card: Quad, band: Quad | null, width = 300, height = 200): PixelImage {
+  const data = new Uint8Array(width * height);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const cx = x + 0.5;
+      const cy = y + 0.5;
+      data[y * width + x] = band && inside(band, cx, cy) ? 120 : inside(card, cx, cy) ? 210 : 50;
+    }
+  }
+  return { data, width, height, channels: 1 };
+}
+
+const card: Quad = [{ x: 40, y: 30 }, { x: 260, y: 36 }, { x: 255, y: 170 }, { x: 36, y: 165 }];
+// The header band's lower boundary with the card's other three sides: an inner rectangle.
+const band: Quad = [{ x: 40, y: 30 }, { x: 260, y: 36 }, { x: 259, y: 70 }, { x: 39, y: 64 }];
+const inner: Quad = [{ x: 39, y: 64 }, { x: 259, y: 70 }, { x: 255, y: 170 }, { x: 36, y: 165 }];
+
+describe('sideSupport', () => {
+  it('is full on every side of the true outline and of an inner rectangle', () => {
+    const image = render(card, band);
+    expect(quadSupport(image, card, { searchRadius: 2 })).toBeGreaterThan(0.9);
+    expect(quadSupport(image, inner, { searchRadius: 2 })).toBeGreaterThan(0.9);
+  });
+
+  it('is near zero on a side that runs through background (a quad merged with clutter)', () => {
+    const image = render(card, null);
+    const merged: Quad = [{ x: 40, y: 30 }, { x: 290, y: 36 }, { x: 285, y: 170 }, { x: 36, y: 165 }];
+    const support = sideSupport(image, merged, { searchRadius: 2 });
+    expect(support[1]).toBeLessThan(0.1);
+    expect(support[3]).toBeGreaterThan(0.9);
+  });
+
+  it('is zero on a flat image', () => {
+    const flat: PixelImage = { data: new Uint8Array(300 * 200).fill(128), width: 300, height: 200, channels: 1 };
+    expect(quadSupport(flat, card, { searchRadius: 3 })).toBe(0);
+  });
+});
+
+describe('expandToOuterEdges', () => {
+  it('grows an inner rectangle (below a header band) to the card outline', () => {
+    const image = render(card, band);
+    const grown = expandToOuterEdges(image, inner, { searchRadius: 1, maxShiftFraction: 0.4, minSupport: 0.8 });
+    expect(maxCornerError(inner, card)).toBeGreaterThan(30);
+    expect(maxCornerError(grown, card)).toBeLessThan(3);
+  });
+
+  it('leaves the true outline where it is', () => {
+    const image = render(card, band);
+    const same = expandToOuterEdges(image, card, { searchRadius: 1, maxShiftFraction: 0.3, minSupport: 0.8 });
+    expect(maxCornerError(same, card)).toBeLessThan(1e-9);
+  });
+});

@@ -1,0 +1,140 @@
+import { intersectLines } from './lines.ts';
+import type { Point, Quad } from './types.ts';
+
+/** An 8-bit image with `channels` interleaved values per pixel, of which the first `used` are read (e.g. RGB of RGBA). */
+export interface PixelImage {
+  data: Uint8Array | Uint8ClampedArray;
+  width: number;
+  height: number;
+  channels: number;
+  used?: number;
+}
+
+export interface EdgeSupportOptions {
+  /** How far (px) across the side, both ways, an edge may lie from it. */
+  searchRadius: number;
+  /** Samples along each side. */
+  samplesPerSide?: number;
+  /** Smallest step (8-bit levels, largest over the channels) across the side that counts as an edge. */
+  minStep?: number;
+  /** The step across the side must be this many times the step along it (an edge aligned with the side). */
+  minAlignment?: number;
+}
+
+const HALF_BASE = 1.5;
+
+function value(image: PixelImage, x: number, y: number, channel: number): number {
+  const xi = Math.min(image.width - 1, Math.max(0, Math.round(x)));
+  const yi = Math.min(image.height - 1, Math.max(0, Math.round(y)));
+  return image.data[(yi * image.width + xi) * image.channels + channel]!;
+}
+
+/** Whether a strong edge running along `direction` passes within the search radius of `origin`. */
+function supported(image: PixelImage, origin: Point, direction: Point, normal: Point, radius: number, minStep: number, minAlignment: number): boolean {
+  const used = image.used ?? image.channels;
+  for (let offset = -radius; offset <= radius; offset++) {
+    const x = origin.x + normal.x * offset;
+    const y = origin.y + normal.y * offset;
+    if (x < 1 || y < 1 || x > image.width - 2 || y > image.height - 2) continue;
+    for (let c = 0; c < used; c++) {
+      const across = Math.abs(value(image, x + normal.x * HALF_BASE, y + normal.y * HALF_BASE, c) - value(image, x - normal.x * HALF_BASE, y - normal.y * HALF_BASE, c));
+      if (across < minStep) continue;
+      const along = Math.abs(value(image, x + direction.x * HALF_BASE, y + direction.y * HALF_BASE, c) - value(image, x - direction.x * HALF_BASE, y - direction.y * HALF_BASE, c));
+      if (across >= minAlignment * along) return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * Edge support of each side of a quad (TL-TR, TR-BR, BR-BL, BL-TL), at full resolution: the fraction of
+ * the side's length, sampled evenly, where a strong intensity step aligned with the side lies within
+ * `searchRadius` px of it. A document's outline has support close to 1 on all four sides; a quad merged
+ * with clutter has a side running through background (little support), and a side drawn across the frame
+ * edge (outside the image) counts as unsupported.
+ */
+export function sideSupport(image: PixelImage, quad: Quad, options: EdgeSupportOptions): [number, number, number, number] {
+  const result: number[] = [];
+  for (let side = 0; side < 4; side++) result.push(segmentSupport(image, quad[side]!, quad[(side + 1) % 4]!, options));
+  return [result[0]!, result[1]!, result[2]!, result[3]!];
+}
+
+/** Edge support of the segment from `a` to `b` (see `sideSupport`). */
+export function segmentSupport(image: PixelImage, a: Point, b: Point, options: EdgeSupportOptions): number {
+  const samples = options.samplesPerSide ?? 32;
+  const minStep = options.minStep ?? 16;
+  const minAlignment = options.minAlignment ?? 1.5;
+  const radius = Math.max(0, Math.round(options.searchRadius));
+  const length = Math.hypot(b.x - a.x, b.y - a.y);
+  if (length < 1) return 0;
+  const direction = { x: (b.x - a.x) / length, y: (b.y - a.y) / length };
+  const normal = { x: -direction.y, y: direction.x };
+  let hits = 0;
+  for (let i = 0; i < samples; i++) {
+    // Samples cover the side's length but skip the rounded corners.
+    const t = 0.06 + (0.88 * (i + 0.5)) / samples;
+    const origin = { x: a.x + (b.x - a.x) * t, y: a.y + (b.y - a.y) * t };
+    if (supported(image, origin, direction, normal, radius, minStep, minAlignment)) hits++;
+  }
+  return hits / samples;
+}
+
+/** The weakest side's support: a quad is only as believable as its least supported side. */
+export function quadSupport(image: PixelImage, quad: Quad, options: EdgeSupportOptions): number {
+  return Math.min(...sideSupport(image, quad, options));
+}
+
+export interface ExpandOptions extends EdgeSupportOptions {
+  /** Farthest outward shift tried, as a fraction of the quad's extent across the side. */
+  maxShiftFraction: number;
+  /** Support a shifted side needs to be taken. */
+  minSupport: number;
+}
+
+/**
+ * Moves each side outward, parallel to itself, to the outermost position (within `maxShiftFraction`)
+ * where it still has edge support: a quad locked onto an inner rectangle of a document (the boundary
+ * of a header or MRZ band, which runs parallel to the document's edge) grows to the document's outline.
+ * Corners are the intersections of the shifted sides. Returns the quad unchanged when no side moves.
+ */
+export function expandToOuterEdges(image: PixelImage, quad: Quad, options: ExpandOptions): Quad {
+  const cx = (quad[0].x + quad[1].x + quad[2].x + quad[3].x) / 4;
+  const cy = (quad[0].y + quad[1].y + quad[2].y + quad[3].y) / 4;
+  const shifts: number[] = [];
+  const quadNormals: Point[] = [];
+  for (let side = 0; side < 4; side++) {
+    const a = quad[side]!;
+    const b = quad[(side + 1) % 4]!;
+    const length = Math.hypot(b.x - a.x, b.y - a.y);
+    if (length < 1) return quad;
+    let normal = { x: -(b.y - a.y) / length, y: (b.x - a.x) / length };
+    const mid = { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 };
+    if (normal.x * (mid.x - cx) + normal.y * (mid.y - cy) < 0) normal = { x: -normal.x, y: -normal.y };
+    const extent = 2 * Math.abs(normal.x * (mid.x - cx) + normal.y * (mid.y - cy));
+    const maxShift = Math.floor(extent * options.maxShiftFraction);
+    let best = 0;
+    // Shifts that would still see the side's own edge (search radius plus the step's half base) are skipped.
+    for (let d = Math.ceil(options.searchRadius + HALF_BASE) + 2; d <= maxShift; d++) {
+      const a2 = { x: a.x + normal.x * d, y: a.y + normal.y * d };
+      const b2 = { x: b.x + normal.x * d, y: b.y + normal.y * d };
+      if (segmentSupport(image, a2, b2, options) >= options.minSupport) best = d;
+    }
+    shifts.push(best);
+    quadNormals.push(normal);
+  }
+  if (shifts.every((d) => d === 0)) return quad;
+  const lines = [0, 1, 2, 3].map((side) => {
+    const a = quad[side]!;
+    const b = quad[(side + 1) % 4]!;
+    const n = quadNormals[side]!;
+    const length = Math.hypot(b.x - a.x, b.y - a.y);
+    return { point: { x: a.x + n.x * shifts[side]!, y: a.y + n.y * shifts[side]! }, direction: { x: (b.x - a.x) / length, y: (b.y - a.y) / length } };
+  });
+  const corners: Point[] = [];
+  for (let i = 0; i < 4; i++) {
+    const corner = intersectLines(lines[(i + 3) % 4]!, lines[i]!);
+    if (!corner) return quad;
+    corners.push(corner);
+  }
+  return [corners[0]!, corners[1]!, corners[2]!, corners[3]!];
+}
