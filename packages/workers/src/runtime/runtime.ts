@@ -74,10 +74,15 @@ async function configure(options: RuntimeOptions): Promise<RuntimeReport> {
   const capabilities = await detectCapabilities(gpu.probe);
   const decision = chooseBackend(requested, capabilities);
 
-  const wasmBinary = await fetchRuntimeFile('ort-wasm', options.assetBaseUrl);
+  // The WebGPU build's Asyncify instrumentation slows CPU kernels several-fold (fr-feature 26 ms
+  // plain vs over 200 ms Asyncify, same V8): on WASM this worker loads the plain CPU build, which
+  // the same `onnxruntime-web/webgpu` API drives. A later WebGPU-to-WASM fallback keeps the build
+  // already loaded (slower, still correct).
+  const [binaryId, glueId] = decision.backend === 'webgpu' ? ['ort-wasm', 'ort-wasm-glue'] : ['ort-wasm-cpu', 'ort-wasm-cpu-glue'];
+  const wasmBinary = await fetchRuntimeFile(binaryId, options.assetBaseUrl);
   // The glue module is imported by onnxruntime-web itself; we verify the bytes we serve first.
-  await fetchRuntimeFile('ort-wasm-glue', options.assetBaseUrl);
-  ort.env.wasm.wasmPaths = { mjs: runtimeFileUrl('ort-wasm-glue', options.assetBaseUrl) };
+  await fetchRuntimeFile(glueId, options.assetBaseUrl);
+  ort.env.wasm.wasmPaths = { mjs: runtimeFileUrl(glueId, options.assetBaseUrl) };
   ort.env.wasm.wasmBinary = wasmBinary.buffer.slice(wasmBinary.byteOffset, wasmBinary.byteOffset + wasmBinary.byteLength) as ArrayBuffer;
   ort.env.wasm.numThreads = decision.wasmThreads;
   ort.env.wasm.proxy = false;
