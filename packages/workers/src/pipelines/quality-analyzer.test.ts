@@ -121,4 +121,16 @@ describe('QualityAnalyzer', () => {
     expect(quality.assessStill(glared, thresholds).guidance).toContain('reduce_glare');
     expect(quality.assessStill(dark, thresholds).guidance[0]).toBe('too_dark');
   });
+
+  it('gives the same metrics when its buffers are reused across frames and frame sizes', () => {
+    const frame = renderFrame(card);
+    const first = analyzer.analyze(frame, thresholds);
+    const other = renderFrame(card, { gain: 0.5 });
+    analyzer.analyze(other, thresholds);
+    const small = { width: 320, height: 180, data: new Uint8ClampedArray(320 * 180 * 4).fill(90) };
+    expect(analyzer.analyze(small, thresholds).document).toBeNull();
+    expect(analyzer.analyze(frame, thresholds)).toEqual(first);
+    analyzer.dispose();
+    expect(analyzer.analyze(frame, thresholds)).toEqual(first);
+  });
 });

@@ -24,6 +24,8 @@ const MIN_SIDE_SUPPORT = 0.8;
 const MIN_FALLBACK_SUPPORT = 0.02;
 /** How far an outline may grow outward to the document's outer edge, as a fraction of its extent. */
 const MAX_EXPAND_FRACTION = 0.3;
+/** Candidates whose corners all lie this close (px, full resolution) to a tried one are the same quad. */
+const DUPLICATE_PX = 2;
 /** How far (px, full resolution) from a refined side its edge may lie and still support it. */
 const SUPPORT_RADIUS_PX = 2;
 
@@ -40,6 +42,46 @@ class MatScope {
   }
   dispose(): void {
     for (const mat of this.mats.splice(0)) mat.delete();
+  }
+}
+
+/**
+ * The Mats every frame of one size needs, allocated once and reused: a 1280x720 stream otherwise
+ * allocates and frees about 5 MB of WASM heap per frame.
+ */
+class FrameBuffers {
+  readonly rgba: Mat;
+  readonly gray: Mat;
+  readonly smallRgba: Mat;
+  readonly small: Mat;
+  readonly blurred: Mat;
+  readonly edges: Mat;
+  readonly channelEdges: Mat;
+  readonly kernel: Mat;
+  readonly smallSize: InstanceType<OpenCv['Size']>;
+  readonly scale: number;
+  private readonly owned: Mat[];
+
+  constructor(cv: OpenCv, readonly width: number, readonly height: number) {
+    this.scale = Math.max(1, width / DETECT_WIDTH);
+    this.smallSize = new cv.Size(Math.round(width / this.scale), Math.round(height / this.scale));
+    this.rgba = new cv.Mat(height, width, cv.CV_8UC4);
+    this.gray = new cv.Mat(height, width, cv.CV_8UC1);
+    this.smallRgba = new cv.Mat();
+    this.small = new cv.Mat();
+    this.blurred = new cv.Mat();
+    this.edges = new cv.Mat();
+    this.channelEdges = new cv.Mat();
+    this.kernel = cv.Mat.ones(3, 3, cv.CV_8U);
+    this.owned = [this.rgba, this.gray, this.smallRgba, this.small, this.blurred, this.edges, this.channelEdges, this.kernel];
+  }
+
+  fits(width: number, height: number): boolean {
+    return width === this.width && height === this.height;
+  }
+
+  delete(): void {
+    for (const mat of this.owned) mat.delete();
   }
 }
 
@@ -85,24 +127,36 @@ function plausible(quad: quality.Quad, frameArea: number): boolean {
  * no state across frames (stability lives in the core CaptureSession).
  */
 export class QualityAnalyzer {
+  private buffers: FrameBuffers | null = null;
+
   constructor(private readonly cv: OpenCv) {}
+
+  /** Frees the reused frame buffers (they are made again on the next frame). */
+  dispose(): void {
+    this.buffers?.delete();
+    this.buffers = null;
+  }
+
+  private buffersFor(frame: RgbaFrame): FrameBuffers {
+    if (!this.buffers?.fits(frame.width, frame.height)) {
+      this.buffers?.delete();
+      this.buffers = new FrameBuffers(this.cv, frame.width, frame.height);
+    }
+    return this.buffers;
+  }
 
   analyze(frame: RgbaFrame, thresholds: quality.QualityThresholds): quality.FrameMetrics {
     const { cv } = this;
     const scope = new MatScope(cv);
     try {
-      const rgba = scope.track(new cv.Mat(frame.height, frame.width, cv.CV_8UC4));
+      const buffers = this.buffersFor(frame);
+      const { rgba, gray, smallRgba, small, scale } = buffers;
       rgba.data.set(frame.data);
-      const gray = scope.mat();
       cv.cvtColor(rgba, gray, cv.COLOR_RGBA2GRAY);
-
-      const scale = Math.max(1, frame.width / DETECT_WIDTH);
-      const smallSize = new cv.Size(Math.round(frame.width / scale), Math.round(frame.height / scale));
-      const small = scope.mat();
-      cv.resize(gray, small, smallSize, 0, 0, cv.INTER_AREA);
-      const smallRgba = scope.mat();
-      cv.resize(rgba, smallRgba, smallSize, 0, 0, cv.INTER_AREA);
-      const corners = this.findQuad(smallRgba, { data: frame.data, width: frame.width, height: frame.height, channels: 4, used: 3 }, gray, scale, scope, frame.width * frame.height);
+      cv.resize(rgba, smallRgba, buffers.smallSize, 0, 0, cv.INTER_AREA);
+      // The reduced gray frame (used only without a document) from the reduced colour one, not a second full-size resize.
+      cv.cvtColor(smallRgba, small, cv.COLOR_RGBA2GRAY);
+      const corners = this.findQuad(buffers, { data: frame.data, width: frame.width, height: frame.height, channels: 4, used: 3 }, gray, scale, scope, frame.width * frame.height);
       if (!corners) return this.withoutDocument(frame, small, scope);
       const document: quality.DocumentMetrics = {
         corners,
@@ -121,17 +175,14 @@ export class QualityAnalyzer {
    * Edges are taken per colour channel and combined: a document whose border differs from the
    * background in hue but hardly in gray level (a dark header band on a dark table) stays closed.
    */
-  private findQuad(smallRgba: Mat, full: quality.PixelImage, gray: Mat, scale: number, scope: MatScope, frameArea: number): quality.Quad | null {
+  private findQuad(buffers: FrameBuffers, full: quality.PixelImage, gray: Mat, scale: number, scope: MatScope, frameArea: number): quality.Quad | null {
     const { cv } = this;
     let fallback: { quad: quality.Quad; support: number } | null = null;
-    const blurred = scope.mat();
-    cv.GaussianBlur(smallRgba, blurred, new cv.Size(5, 5), 0);
+    const { blurred, edges, channelEdges, kernel } = buffers;
+    cv.GaussianBlur(buffers.smallRgba, blurred, new cv.Size(5, 5), 0);
     const channels = scope.track(new cv.MatVector());
     cv.split(blurred, channels);
     const planes = [0, 1, 2].map((c) => scope.track(channels.get(c)));
-    const edges = scope.mat();
-    const channelEdges = scope.mat();
-    const kernel = scope.track(cv.Mat.ones(3, 3, cv.CV_8U));
     for (const [low, high] of CANNY_PASSES) {
       cv.Canny(planes[0]!, edges, low, high);
       for (const plane of planes.slice(1)) {
@@ -189,7 +240,11 @@ export class QualityAnalyzer {
     const gray: quality.GrayImage = { data: grayMat.data, width: grayMat.cols, height: grayMat.rows };
     const byArea = candidates.map((c) => ({ ...c, area: quality.quadArea(c.quad) })).sort((a, b) => b.area - a.area);
     let fallback: { quad: quality.Quad; support: number } | null = null;
+    const tried: quality.Quad[] = [];
     for (const { quad, partial } of byArea) {
+      // Thin and dilated edges, hull and outline often give the same quad: refine and score it once.
+      if (tried.some((other) => quality.maxCornerError(other, quad) <= DUPLICATE_PX)) continue;
+      tried.push(quad);
       // Support is judged on the refined outline, within a couple of pixels: a true side is one
       // straight edge, whereas texture or clutter near a wrong side is not.
       const refined = quality.refineQuad(gray, quad, { searchRadius: Math.ceil(1.5 * scale) + 3 });
