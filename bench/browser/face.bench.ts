@@ -1,22 +1,11 @@
 import { FaceClient } from '@ekyc/workers';
-
-interface BenchResult { suite: string; name: string; unit: 'ms' | 'ops/s' | 'MB'; value: number; runs: number; target?: string; notes?: string }
-
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-
-async function decode(url: string): Promise<{ width: number; height: number; data: Uint8ClampedArray }> {
-  const bitmap = await createImageBitmap(await (await fetch(url)).blob(), { colorSpaceConversion: 'none' });
-  const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
-  const ctx = canvas.getContext('2d')!;
-  ctx.drawImage(bitmap, 0, 0);
-  const { width, height, data } = ctx.getImageData(0, 0, bitmap.width, bitmap.height);
-  return { width, height, data };
-}
+import { median, type BenchResult } from '../types.ts';
+import { decodeImage } from '../decode-image.ts';
 
 /** Detect + align + embed one face in the face worker on WASM (selfie 800x564). */
 export default async (ctx: { assetBaseUrl: string }): Promise<BenchResult[]> => {
   const client = new FaceClient({ assetBaseUrl: ctx.assetBaseUrl, backend: 'wasm', models: { antiSpoof: undefined, eye: undefined } }, 170_000);
-  const frame = await decode('/node_modules/@vladmandic/human/assets/screenshot-faceid.jpg');
+  const frame = await decodeImage('/node_modules/@vladmandic/human/assets/screenshot-faceid.jpg');
   const copy = () => ({ ...frame, data: new Uint8ClampedArray(frame.data) });
   for (let i = 0; i < 3; i++) await client.analyze(copy());
   const total: number[] = [], detect: number[] = [], embed: number[] = [], roundTrip: number[] = [];

@@ -1,9 +1,6 @@
 import { generateLabelledFrame } from '@ekyc/testkit';
-import { QualityClient } from '../../packages/workers/src/pipelines/quality-client.ts';
-
-interface BenchResult { suite: string; name: string; unit: 'ms' | 'ops/s' | 'MB'; value: number; runs: number; target?: string; notes?: string }
-
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+import { QualityClient } from '@ekyc/workers';
+import { median, type BenchResult } from '../types.ts';
 
 /** Every quality check on one 1280x720 frame in the quality worker (OpenCV.js WASM). */
 export default async (ctx: { assetBaseUrl: string }): Promise<BenchResult[]> => {

@@ -1,6 +1,6 @@
 import { quality } from '@ekyc/core';
 import { generateLabelledFrame, type FrameLabel } from '@ekyc/testkit';
-import { QualityClient } from '../../packages/workers/src/pipelines/quality-client.ts';
+import { QualityClient } from '@ekyc/workers';
 import type { TimedAssessment } from '../../packages/workers/src/pipelines/quality.ts';
 
 const FOCAL = 0.8;
