@@ -1,6 +1,6 @@
 import { FaceClient } from '@ekyc/workers';
 import { median, type BenchResult } from '../types.ts';
-import { decodeImage } from '../decode-image.ts';
+import { decodeImageBlob } from '@ekyc/testkit';
 
 const photos = [
   ['selfie 800x564', '/node_modules/@vladmandic/human/assets/screenshot-faceid.jpg'],
@@ -13,7 +13,7 @@ export default async (ctx: { assetBaseUrl: string }): Promise<BenchResult[]> => 
   for (const detector of ['fr-detect', 'blazeface-short-range']) {
     const client = new FaceClient({ assetBaseUrl: ctx.assetBaseUrl, backend: 'wasm', models: { detector, antiSpoof: undefined, eye: undefined } }, 170_000);
     for (const [label, url] of photos) {
-      const frame = await decodeImage(url);
+      const frame = await decodeImageBlob(await (await fetch(url)).blob());
       const copy = () => ({ ...frame, data: new Uint8ClampedArray(frame.data) });
       let faces = 0;
       for (let i = 0; i < 3; i++) faces = (await client.detect(copy())).length;

@@ -1,11 +1,11 @@
 import { FaceClient } from '@ekyc/workers';
 import { median, type BenchResult } from '../types.ts';
-import { decodeImage } from '../decode-image.ts';
+import { decodeImageBlob } from '@ekyc/testkit';
 
 /** Detect + align + embed one face in the face worker on WASM (selfie 800x564). */
 export default async (ctx: { assetBaseUrl: string }): Promise<BenchResult[]> => {
   const client = new FaceClient({ assetBaseUrl: ctx.assetBaseUrl, backend: 'wasm', models: { antiSpoof: undefined, eye: undefined } }, 170_000);
-  const frame = await decodeImage('/node_modules/@vladmandic/human/assets/screenshot-faceid.jpg');
+  const frame = await decodeImageBlob(await (await fetch('/node_modules/@vladmandic/human/assets/screenshot-faceid.jpg')).blob());
   const copy = () => ({ ...frame, data: new Uint8ClampedArray(frame.data) });
   for (let i = 0; i < 3; i++) await client.analyze(copy());
   const total: number[] = [], detect: number[] = [], embed: number[] = [], roundTrip: number[] = [];

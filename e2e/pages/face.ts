@@ -1,4 +1,5 @@
 import { face as core } from '@ekyc/core';
+import { decodeImageBlob } from '@ekyc/testkit';
 import { FaceClient, type BackendPreference } from '@ekyc/workers';
 import { printRecapture, screenRecapture } from './face-recapture.ts';
 
@@ -30,15 +31,9 @@ export interface SpoofProbe {
 let client: FaceClient | undefined;
 const images = new Map<string, core.RgbaImage>();
 
-async function decode(base64: string, mime: string): Promise<core.RgbaImage> {
+function decode(base64: string, mime: string): Promise<core.RgbaImage> {
   const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
-  const bitmap = await createImageBitmap(new Blob([bytes], { type: mime }), { colorSpaceConversion: 'none', premultiplyAlpha: 'none' });
-  const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
-  const ctx = canvas.getContext('2d');
-  if (!ctx) throw new Error('no 2d context');
-  ctx.drawImage(bitmap, 0, 0);
-  const { data, width, height } = ctx.getImageData(0, 0, bitmap.width, bitmap.height);
-  return { width, height, data };
+  return decodeImageBlob(new Blob([bytes], { type: mime }));
 }
 
 function copy(image: core.RgbaImage): core.RgbaImage {

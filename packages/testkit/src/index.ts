@@ -3,3 +3,4 @@ export { projectCard, type CardPose } from './camera.ts';
 export { addGlare, applyGain, regionStats, warpCardInto, type RgbaImage } from './compose.ts';
 export { DOCUMENT_SIZE_MM, renderDocument, type DocumentKind } from './document.ts';
 export { generateLabelledFrame, type BackgroundKind, type FrameLabel, type FrameOptions, type LabelledFrame } from './frame.ts';
+export { decodeImageBlob } from './decode-image.ts';
