@@ -11,18 +11,7 @@ import { birthDateToIso, expiryDateToIso, type CenturyOptions } from './dates.ts
 import { detectFormat, type MrzCheckName, type MrzCheckSpec, type MrzFieldName, type MrzFieldSpec, type MrzFormat, type MrzFormatSpec } from './formats.ts';
 
 /** Fields of a parsed MRZ, as integrators see them (names split into surname and given names). */
-export type MrzOutputFieldName =
-  | 'documentCode'
-  | 'issuingState'
-  | 'surname'
-  | 'givenNames'
-  | 'documentNumber'
-  | 'nationality'
-  | 'birthDate'
-  | 'sex'
-  | 'expiryDate'
-  | 'optionalData'
-  | 'optionalData2';
+export type MrzOutputFieldName = Exclude<MrzFieldName, 'names'> | 'surname' | 'givenNames';
 
 export const MRZ_OUTPUT_FIELDS: readonly MrzOutputFieldName[] = [
   'documentCode', 'issuingState', 'surname', 'givenNames', 'documentNumber', 'nationality',
