@@ -4,7 +4,7 @@
 //   npm run bench -- mrz face     # only these suites
 // Node suites: bench/node/<name>.bench.ts, loaded through Vite so workspace sources resolve.
 // Browser suites: bench/browser/<name>.bench.ts, run in headless Debian Chromium on WASM.
-import { readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -60,6 +60,20 @@ try {
   }
 } finally {
   await server.close();
+}
+
+// A partial run (named suites) keeps the other suites' earlier results, in their place.
+if (only.length > 0 && existsSync(path.join(here, 'results.json'))) {
+  const previous = JSON.parse(readFileSync(path.join(here, 'results.json'), 'utf8')).results ?? [];
+  const fresh = new Map();
+  for (const r of results) fresh.set(r.suite, [...(fresh.get(r.suite) ?? []), r]);
+  const merged = [];
+  for (const r of previous) {
+    if (!fresh.has(r.suite)) merged.push(r);
+    else if (fresh.get(r.suite).length) merged.push(...fresh.get(r.suite).splice(0));
+  }
+  for (const rest of fresh.values()) merged.push(...rest);
+  results.splice(0, results.length, ...merged);
 }
 
 const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.arch()}` };

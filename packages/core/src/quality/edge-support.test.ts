@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { expandToOuterEdges, quadSupport, sideSupport, type PixelImage } from './edge-support.ts';
+import fc from 'fast-check';
+import { expandToOuterEdges, quadSupport, segmentSupport, segmentSupportReaches, sideSupport, type PixelImage } from './edge-support.ts';
 import { maxCornerError } from './geometry.ts';
 import type { Quad } from './types.ts';
 
@@ -48,6 +49,20 @@ describe('sideSupport', () => {
   it('is zero on a flat image', () => {
     const flat: PixelImage = { data: new Uint8Array(300 * 200).fill(128), width: 300, height: 200, channels: 1 };
     expect(quadSupport(flat, card, { searchRadius: 3 })).toBe(0);
+  });
+});
+
+describe('segmentSupportReaches', () => {
+  it('answers exactly what segmentSupport >= needed answers, for any segment and threshold', () => {
+    const image = render(card, band);
+    const point = fc.record({ x: fc.double({ min: -10, max: 310, noNaN: true }), y: fc.double({ min: -10, max: 210, noNaN: true }) });
+    fc.assert(
+      fc.property(point, point, fc.double({ min: 0, max: 1, noNaN: true }), fc.integer({ min: 0, max: 3 }), (a, b, needed, radius) => {
+        const options = { searchRadius: radius };
+        expect(segmentSupportReaches(image, a, b, options, needed)).toBe(segmentSupport(image, a, b, options) >= needed);
+      }),
+      { numRuns: 500 },
+    );
   });
 });
 

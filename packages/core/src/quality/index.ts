@@ -6,3 +6,4 @@ export * from './refine-corners.ts';
 export * from './assess.ts';
 export * from './auto-capture.ts';
 export * from './edge-support.ts';
+export * from './region-stats.ts';

@@ -39,6 +39,15 @@ describe('refineQuad', () => {
     expect(maxCornerError(refined, toPixelGrid(truth))).toBeLessThan(0.35);
   });
 
+  it('reads a colour image as luma: same corners as on its gray version', () => {
+    const rgba = new Uint8Array(image.width * image.height * 4);
+    image.data.forEach((v, i) => rgba.set([v, v, v, 255], i * 4));
+    const coarse: Quad = [{ x: 42, y: 33 }, { x: 257, y: 40 }, { x: 253, y: 168 }, { x: 33, y: 163 }];
+    const fromGray = refineQuad(image, coarse, { searchRadius: 6 });
+    const fromColour = refineQuad({ data: rgba, width: image.width, height: image.height, channels: 4 }, coarse, { searchRadius: 6 });
+    expect(maxCornerError(fromGray, fromColour)).toBeLessThan(1e-6);
+  });
+
   it('keeps the coarse quad on a flat image with no edges', () => {
     const flat: GrayImage = { data: new Uint8Array(300 * 200).fill(128), width: 300, height: 200 };
     const coarse: Quad = [{ x: 42, y: 33 }, { x: 257, y: 40 }, { x: 253, y: 168 }, { x: 33, y: 163 }];

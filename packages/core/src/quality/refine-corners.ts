@@ -8,6 +8,9 @@ export interface GrayImage {
   height: number;
 }
 
+/** An 8-bit image to refine on: gray, or interleaved colour (`channels` >= 3, RGB first) read as luma. */
+export type RefineImage = GrayImage & { channels?: number };
+
 export interface RefineOptions {
   /** How far (px) to search on each side of the coarse edge. */
   searchRadius: number;
@@ -15,7 +18,14 @@ export interface RefineOptions {
   samplesPerSide?: number;
 }
 
-function sampleBilinear(image: GrayImage, x: number, y: number): number | undefined {
+function luma(image: RefineImage, pixel: number): number {
+  const channels = image.channels ?? 1;
+  if (channels < 3) return image.data[pixel * channels]!;
+  const at = pixel * channels;
+  return 0.299 * image.data[at]! + 0.587 * image.data[at + 1]! + 0.114 * image.data[at + 2]!;
+}
+
+function sampleBilinear(image: RefineImage, x: number, y: number): number | undefined {
   if (x < 0 || y < 0 || x > image.width - 1 || y > image.height - 1) return undefined;
   const x0 = Math.floor(x);
   const y0 = Math.floor(y);
@@ -25,19 +35,26 @@ function sampleBilinear(image: GrayImage, x: number, y: number): number | undefi
   const fy = y - y0;
   const row0 = y0 * image.width;
   const row1 = y1 * image.width;
-  const top = image.data[row0 + x0]! * (1 - fx) + image.data[row0 + x1]! * fx;
-  const bottom = image.data[row1 + x0]! * (1 - fx) + image.data[row1 + x1]! * fx;
+  const top = luma(image, row0 + x0) * (1 - fx) + luma(image, row0 + x1) * fx;
+  const bottom = luma(image, row1 + x0) * (1 - fx) + luma(image, row1 + x1) * fx;
   return top * (1 - fy) + bottom * fy;
 }
+
+/** Profile and derivative scratch, grown as needed: one allocation for all the samples of all the frames. */
+let profile = new Float64Array(64);
+let derivative = new Float64Array(64);
 
 /**
  * The strongest intensity step along the normal of one edge sample, to sub-pixel precision
  * (parabola through the peak of the smoothed derivative); `undefined` when the profile leaves the image.
  */
-function edgeAlongNormal(image: GrayImage, origin: Point, normal: Point, radius: number): Point | undefined {
+function edgeAlongNormal(image: RefineImage, origin: Point, normal: Point, radius: number): Point | undefined {
   const step = 0.5;
   const count = Math.floor((2 * radius) / step) + 1;
-  const profile = new Float64Array(count);
+  if (profile.length < count) {
+    profile = new Float64Array(count);
+    derivative = new Float64Array(count);
+  }
   for (let i = 0; i < count; i++) {
     const t = -radius + i * step;
     const value = sampleBilinear(image, origin.x + normal.x * t, origin.y + normal.y * t);
@@ -46,7 +63,6 @@ function edgeAlongNormal(image: GrayImage, origin: Point, normal: Point, radius:
   }
   let best = -1;
   let bestMagnitude = 0;
-  const derivative = new Float64Array(count);
   for (let i = 2; i < count - 2; i++) {
     derivative[i] = Math.abs(profile[i + 2]! + profile[i + 1]! - profile[i - 1]! - profile[i - 2]!);
     if (derivative[i]! > bestMagnitude) {
@@ -64,13 +80,13 @@ function edgeAlongNormal(image: GrayImage, origin: Point, normal: Point, radius:
 }
 
 /**
- * Refines a coarse quad (e.g. found on a downscaled frame) on the full-resolution gray image:
+ * Refines a coarse quad (e.g. found on a downscaled frame) on the full-resolution image (gray, or colour read as luma):
  * each side is re-located by sampling the strongest edge across it, a line is fitted to those
  * samples, and the corners become the intersections of adjacent lines. Intersecting lines rather
  * than tracking the corner pixels makes rounded card corners land where the edges meet.
  * Sides without enough edge evidence keep their coarse position.
  */
-export function refineQuad(image: GrayImage, quad: Quad, options: RefineOptions): Quad {
+export function refineQuad(image: RefineImage, quad: Quad, options: RefineOptions): Quad {
   const samples = options.samplesPerSide ?? 24;
   const lines: Line[] = [];
   for (let side = 0; side < 4; side++) {

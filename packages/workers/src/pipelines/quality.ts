@@ -1,6 +1,6 @@
 import { EkycError, quality } from '@ekyc/core';
 import type { PipelineConfig } from '../host/types.ts';
-import { QualityAnalyzer } from './quality-analyzer.ts';
+import { QualityAnalyzer, type AnalysisStages } from './quality-analyzer.ts';
 import { validateFrame, type RgbaFrame } from './quality-frame.ts';
 import { loadOpenCv } from './quality-opencv.ts';
 
@@ -11,6 +11,8 @@ export interface QualityInitReport {
 /** An assessment plus how long the worker spent on it (analysis only, not the message hop). */
 export interface TimedAssessment extends quality.FrameAssessment {
   analyzeMs: number;
+  /** The same time, split by stage. */
+  stagesMs: AnalysisStages;
 }
 
 let analyzer: QualityAnalyzer | undefined;
@@ -21,11 +23,12 @@ function requireAnalyzer(): QualityAnalyzer {
   return analyzer;
 }
 
-function measure(frame: unknown): { metrics: quality.FrameMetrics; analyzeMs: number } {
+function measure(frame: unknown): { metrics: quality.FrameMetrics; analyzeMs: number; stagesMs: AnalysisStages } {
   const valid: RgbaFrame = validateFrame(frame);
+  const stagesMs: AnalysisStages = { prepare: 0, detect: 0, measure: 0 };
   const started = performance.now();
-  const metrics = requireAnalyzer().analyze(valid, session.thresholds);
-  return { metrics, analyzeMs: performance.now() - started };
+  const metrics = requireAnalyzer().analyze(valid, session.thresholds, stagesMs);
+  return { metrics, analyzeMs: performance.now() - started, stagesMs };
 }
 
 /** Per-frame capture quality in a worker: one camera stream at a time (stateful), or stills. */
@@ -50,14 +53,14 @@ export const qualityPipeline = {
 
   /** One camera frame: metrics, ranked guidance and the auto-capture decision. */
   async analyzeFrame(frame: RgbaFrame): Promise<TimedAssessment> {
-    const { metrics, analyzeMs } = measure(frame);
-    return { ...session.next(metrics), analyzeMs };
+    const { metrics, analyzeMs, stagesMs } = measure(frame);
+    return { ...session.next(metrics), analyzeMs, stagesMs };
   },
 
   /** One still image (upload path): judged on its own, no stability. */
   async analyzeStill(frame: RgbaFrame): Promise<TimedAssessment> {
-    const { metrics, analyzeMs } = measure(frame);
-    return { ...quality.assessStill(metrics, session.thresholds), analyzeMs };
+    const { metrics, analyzeMs, stagesMs } = measure(frame);
+    return { ...quality.assessStill(metrics, session.thresholds), analyzeMs, stagesMs };
   },
 };
 

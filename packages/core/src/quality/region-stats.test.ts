@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { regionStats } from './region-stats.ts';
+import type { GrayImage } from './refine-corners.ts';
+
+function image(width: number, height: number, pixel: (x: number, y: number) => number): GrayImage {
+  const data = new Uint8Array(width * height);
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) data[y * width + x] = pixel(x, y);
+  return { data, width, height };
+}
+
+/** The same statistics the slow, obvious way: every interior pixel, tested against the polygon one by one. */
+function reference(img: GrayImage, glareLevel: number, inside: (x: number, y: number) => boolean) {
+  const values: number[] = [];
+  const laps: number[] = [];
+  for (let y = 1; y < img.height - 1; y++) {
+    for (let x = 1; x < img.width - 1; x++) {
+      if (!inside(x + 0.5, y + 0.5)) continue;
+      const at = (dx: number, dy: number) => img.data[(y + dy) * img.width + x + dx]!;
+      values.push(at(0, 0));
+      laps.push(at(-1, 0) + at(1, 0) + at(0, -1) + at(0, 1) - 4 * at(0, 0));
+    }
+  }
+  const mean = (a: number[]) => a.reduce((s, v) => s + v, 0) / a.length;
+  const variance = (a: number[]) => mean(a.map((v) => (v - mean(a)) ** 2));
+  return { sharpness: variance(laps), brightness: mean(values), contrast: Math.sqrt(variance(values)), glareFraction: values.filter((v) => v >= glareLevel).length / values.length, pixels: values.length };
+}
+
+describe('regionStats', () => {
+  it('matches a pixel-by-pixel computation inside a tilted quad', () => {
+    let s = 12345;
+    const random = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+    const img = image(120, 90, (x, y) => (x > 60 && y < 30 ? 255 : Math.floor(random() * 200)));
+    const quad = [{ x: 10.3, y: 8.7 }, { x: 105.2, y: 15.1 }, { x: 98.9, y: 80.4 }, { x: 14.6, y: 72.2 }];
+    const inside = (x: number, y: number) => quad.every((a, i) => {
+      const b = quad[(i + 1) % 4]!;
+      return (b.x - a.x) * (y - a.y) - (b.y - a.y) * (x - a.x) >= 0;
+    });
+    const fast = regionStats(img, 250, quad);
+    const slow = reference(img, 250, inside);
+    expect(fast.pixels).toBe(slow.pixels);
+    expect(fast.sharpness).toBeCloseTo(slow.sharpness, 6);
+    expect(fast.brightness).toBeCloseTo(slow.brightness, 9);
+    expect(fast.contrast).toBeCloseTo(slow.contrast, 9);
+    expect(fast.glareFraction).toBeCloseTo(slow.glareFraction, 12);
+    expect(fast.glareFraction).toBeGreaterThan(0.1);
+  });
+
+  it('reads the whole image (less its border) without a polygon', () => {
+    const img = image(40, 30, (x, y) => ((x + y) % 2 ? 200 : 100));
+    const stats = regionStats(img, 250);
+    expect(stats.pixels).toBe(38 * 28);
+    expect(stats.brightness).toBeCloseTo(150, 0);
+    // A checkerboard's Laplacian is +-400 everywhere: variance 400^2.
+    expect(stats.sharpness).toBeCloseTo(160_000, -2);
+    expect(stats.glareFraction).toBe(0);
+  });
+
+  it('is zero everywhere on a flat image and on a polygon outside the image', () => {
+    expect(regionStats(image(20, 20, () => 90), 250).sharpness).toBe(0);
+    expect(regionStats(image(20, 20, () => 90), 250, [{ x: 30, y: 30 }, { x: 40, y: 30 }, { x: 40, y: 40 }]).pixels).toBe(0);
+  });
+});
