@@ -4,6 +4,7 @@
 //
 //   npm run eval:quality                 # 300 frames, seeds 1000..1299; writes the table into docs/quality.md
 //   npm run eval:quality -- --count 60 --first 5000 --no-write
+//   npm run eval:quality -- --no-write --dump /tmp/frames.json   # also every frame's label and assessment
 //
 // "Positive" for every check means "the check flags a problem". Checks that need a document are
 // scored on frames where a document is present and was found (their count is in the table).
@@ -20,7 +21,10 @@ const option = (name, fallback) => { const i = args.indexOf(name); return i >= 0
 const count = option('--count', 300);
 const first = option('--first', 1000);
 const write = !args.includes('--no-write');
+const dump = args.includes('--dump') ? args[args.indexOf('--dump') + 1] : undefined;
 const log = (...m) => console.error('[eval:quality]', ...m);
+// No hot reload mid-run when a source file changes.
+process.env.EKYC_NO_HMR = '1';
 
 // The defaults of packages/core/src/quality/thresholds.ts, restated for the ground truth.
 const T = { minWidth: 0.5, maxWidth: 0.9, margin: 0.02 * 720, tilt: 15, glare: 0.05, minBrightness: 80, maxBrightness: 200 };
@@ -134,6 +138,7 @@ function table(s) {
 }
 
 const results = await run();
+if (dump) writeFileSync(dump, JSON.stringify(results.map(({ label, assessment }) => ({ label, assessment: { ...assessment, frame: undefined } }))));
 const summary = summarize(results);
 const markdown = table(summary);
 console.log(markdown);

@@ -74,6 +74,16 @@ describe('expandToOuterEdges', () => {
     expect(maxCornerError(grown, card)).toBeLessThan(3);
   });
 
+  it('grows it to the outline under perspective, where the band boundary is not parallel to the edge', () => {
+    // The card's top edge converges towards the right (a tilted card); the band's boundary does not follow it.
+    const tilted: Quad = [{ x: 40, y: 20 }, { x: 262, y: 44 }, { x: 258, y: 176 }, { x: 34, y: 170 }];
+    const tiltedBand: Quad = [{ x: 40, y: 20 }, { x: 262, y: 44 }, { x: 261, y: 84 }, { x: 38, y: 66 }];
+    const tiltedInner: Quad = [{ x: 38, y: 66 }, { x: 261, y: 84 }, { x: 258, y: 176 }, { x: 34, y: 170 }];
+    const image = render(tilted, tiltedBand);
+    const grown = expandToOuterEdges(image, tiltedInner, { searchRadius: 2, maxShiftFraction: 0.5, minSupport: 0.8 });
+    expect(maxCornerError(grown, tilted)).toBeLessThan(2);
+  });
+
   it('leaves the true outline where it is', () => {
     const image = render(card, band);
     const same = expandToOuterEdges(image, card, { searchRadius: 1, maxShiftFraction: 0.3, minSupport: 0.8 });

@@ -1,5 +1,5 @@
-import { intersectLines } from './lines.ts';
-import type { GrayImage } from './refine-corners.ts';
+import { intersectLines, type Line } from './lines.ts';
+import { refineQuad, type GrayImage } from './refine-corners.ts';
 import type { Point, Quad } from './types.ts';
 
 /** An 8-bit image with `channels` interleaved values per pixel, of which the first `used` are read (e.g. RGB of RGBA). */
@@ -132,55 +132,84 @@ export function quadSupport(image: PixelImage, quad: Quad, options: EdgeSupportO
 export interface ExpandOptions extends EdgeSupportOptions {
   /** Farthest outward shift tried, as a fraction of the quad's extent across the side. */
   maxShiftFraction: number;
-  /** Support a shifted side needs to be taken. */
+  /** Support a grown side needs, after its line is fitted again, to be taken. */
   minSupport: number;
+  /**
+   * How far (px) from a parallel shift of the side an outer edge may lie while scanning, and the
+   * support the scan asks for there: under perspective the document's outline is not quite parallel
+   * to an inner band's boundary. Defaults 3 px, 0.6.
+   */
+  scanRadius?: number;
+  scanSupport?: number;
 }
 
 /**
- * Moves each side outward, parallel to itself, to the outermost position (within `maxShiftFraction`)
- * where it still has edge support: a quad locked onto an inner rectangle of a document (the boundary
- * of a header or MRZ band, which runs parallel to the document's edge) grows to the document's outline.
- * Corners are the intersections of the shifted sides. Returns the quad unchanged when no side moves.
+ * Grows a quad locked onto an inner rectangle of a document (the boundary of a header or MRZ band,
+ * which runs nearly parallel to the document's edge) to the document's outline. Each side is scanned
+ * outward, parallel to itself, for the outermost position (within `maxShiftFraction`) with edge
+ * support; the grown quad's lines are then fitted to the edges found there (`refineQuad`), and a side
+ * is taken only if its fitted line has `minSupport` within `searchRadius`. Returns the quad unchanged
+ * when no side grows.
  */
 export function expandToOuterEdges(image: PixelImage, quad: Quad, options: ExpandOptions): Quad {
+  const scanRadius = options.scanRadius ?? 3;
+  const scanOptions = { ...options, searchRadius: scanRadius };
+  const lines = sideLines(quad);
+  if (!lines) return quad;
   const cx = (quad[0].x + quad[1].x + quad[2].x + quad[3].x) / 4;
   const cy = (quad[0].y + quad[1].y + quad[2].y + quad[3].y) / 4;
-  const shifts: number[] = [];
-  const quadNormals: Point[] = [];
+  const shifted: Line[] = [];
+  let grew = false;
   for (let side = 0; side < 4; side++) {
     const a = quad[side]!;
     const b = quad[(side + 1) % 4]!;
-    const length = Math.hypot(b.x - a.x, b.y - a.y);
-    if (length < 1) return quad;
-    let normal = { x: -(b.y - a.y) / length, y: (b.x - a.x) / length };
+    const line = lines[side]!;
+    let normal = { x: -line.direction.y, y: line.direction.x };
     const mid = { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 };
     if (normal.x * (mid.x - cx) + normal.y * (mid.y - cy) < 0) normal = { x: -normal.x, y: -normal.y };
     const extent = 2 * Math.abs(normal.x * (mid.x - cx) + normal.y * (mid.y - cy));
     const maxShift = Math.floor(extent * options.maxShiftFraction);
     let best = 0;
-    // Shifts that would still see the side's own edge (search radius plus the step's half base) are skipped.
-    // Each test covers +-searchRadius, so stepping by twice that leaves no position untried.
-    const stride = Math.max(1, 2 * Math.round(options.searchRadius));
-    for (let d = Math.ceil(options.searchRadius + HALF_BASE) + 2; d <= maxShift; d += stride) {
+    // Shifts that would still see the side's own edge (scan radius plus the step's half base) are skipped;
+    // each test covers +-scanRadius, so stepping by twice that leaves no position untried.
+    for (let d = Math.ceil(scanRadius + HALF_BASE) + 2; d <= maxShift; d += Math.max(1, 2 * scanRadius)) {
       const a2 = { x: a.x + normal.x * d, y: a.y + normal.y * d };
       const b2 = { x: b.x + normal.x * d, y: b.y + normal.y * d };
-      if (segmentSupportReaches(image, a2, b2, options, options.minSupport)) best = d;
+      if (segmentSupportReaches(image, a2, b2, scanOptions, options.scanSupport ?? 0.6)) best = d;
     }
-    shifts.push(best);
-    quadNormals.push(normal);
+    if (best > 0) grew = true;
+    shifted.push({ point: { x: line.point.x + normal.x * best, y: line.point.y + normal.y * best }, direction: line.direction });
   }
-  if (shifts.every((d) => d === 0)) return quad;
-  const lines = [0, 1, 2, 3].map((side) => {
+  if (!grew) return quad;
+  const grown = quadFromLines(shifted);
+  if (!grown) return quad;
+  const fitted = refineQuad(image, grown, { searchRadius: scanRadius + 3 });
+  const fittedLines = sideLines(fitted);
+  if (!fittedLines) return quad;
+  // Per side: the fitted outer line where it is an edge, else the side as it was.
+  const support = sideSupport(image, fitted, options);
+  const chosen = lines.map((line, side) => (support[side]! >= options.minSupport ? fittedLines[side]! : line));
+  return quadFromLines(chosen) ?? quad;
+}
+
+function sideLines(quad: Quad): Line[] | null {
+  const lines: Line[] = [];
+  for (let side = 0; side < 4; side++) {
     const a = quad[side]!;
     const b = quad[(side + 1) % 4]!;
-    const n = quadNormals[side]!;
     const length = Math.hypot(b.x - a.x, b.y - a.y);
-    return { point: { x: a.x + n.x * shifts[side]!, y: a.y + n.y * shifts[side]! }, direction: { x: (b.x - a.x) / length, y: (b.y - a.y) / length } };
-  });
+    if (length < 1) return null;
+    lines.push({ point: a, direction: { x: (b.x - a.x) / length, y: (b.y - a.y) / length } });
+  }
+  return lines;
+}
+
+/** Corners as the intersections of consecutive side lines (TL-TR, TR-BR, BR-BL, BL-TL). */
+function quadFromLines(lines: readonly Line[]): Quad | null {
   const corners: Point[] = [];
   for (let i = 0; i < 4; i++) {
     const corner = intersectLines(lines[(i + 3) % 4]!, lines[i]!);
-    if (!corner) return quad;
+    if (!corner) return null;
     corners.push(corner);
   }
   return [corners[0]!, corners[1]!, corners[2]!, corners[3]!];

@@ -135,6 +135,11 @@ function quadSubsets(points: readonly quality.Point[]): quality.Quad[] {
   return quads;
 }
 
+/** The document's outline when `quad` is an inner rectangle of it (see `quality.expandToOuterEdges`). */
+function growToOutline(full: quality.PixelImage, quad: quality.Quad): quality.Quad {
+  return quality.expandToOuterEdges(full, quad, { searchRadius: SUPPORT_RADIUS_PX, maxShiftFraction: MAX_EXPAND_FRACTION, minSupport: MIN_SIDE_SUPPORT });
+}
+
 /** A believable document outline: convex, large enough, not a sliver. */
 function plausible(quad: quality.Quad, frameArea: number): boolean {
   const [tl, tr, br, bl] = quad;
@@ -253,7 +258,7 @@ export class QualityAnalyzer {
       if (chosen.quad) return chosen.quad;
       if (chosen.fallback && (!fallback || chosen.fallback.support > fallback.support)) fallback = chosen.fallback;
     }
-    return fallback && fallback.support >= MIN_FALLBACK_SUPPORT ? fallback.quad : null;
+    return fallback && fallback.support >= MIN_FALLBACK_SUPPORT ? growToOutline(full, fallback.quad) : null;
   }
 
   /** Plausible quads from the contours of an edge map: each contour's convex hull and its own outline, simplified. */
@@ -302,8 +307,7 @@ export class QualityAnalyzer {
       const refined = quality.refineQuad(full, quad, { searchRadius: Math.ceil(1.5 * scale) + 3 });
       const support = quality.quadSupport(full, refined, { searchRadius: SUPPORT_RADIUS_PX });
       if (support >= MIN_SIDE_SUPPORT) {
-        const outer = quality.expandToOuterEdges(full, refined, { searchRadius: 1, maxShiftFraction: MAX_EXPAND_FRACTION, minSupport: MIN_SIDE_SUPPORT });
-        return { quad: outer === refined ? refined : quality.refineQuad(full, outer, { searchRadius: 4 }), fallback: null };
+        return { quad: growToOutline(full, refined), fallback: null };
       }
       // Only whole outlines are fallbacks: a part of a longer outline without support is clutter.
       if (!partial && (!fallback || support > fallback.support)) fallback = { quad: refined, support };
