@@ -9,5 +9,5 @@ export { createModelProbe } from './pipelines/model-probe-client.ts';
 export type { ModelProbeApi, ProbeRun, ProbeOutput, LoadedModel } from './pipelines/model-probe.ts';
 export { FaceClient, type AnalyzeOptions, type FaceAnalysis, type FaceConfig, type FaceFrame, type FaceModelIds } from './pipelines/face-client.ts';
 export { QualityClient } from './pipelines/quality-client.ts';
-export type { QualityApi, QualityInitReport, TimedAssessment } from './pipelines/quality.ts';
+export type { FrameInput, QualityApi, QualityInitReport, TimedAssessment } from './pipelines/quality.ts';
 export type { RgbaFrame } from './pipelines/quality-frame.ts';

@@ -1,10 +1,13 @@
 import type { quality } from '@ekyc/core';
 import { WorkerHost, transfer } from '../host/worker-host.ts';
 import type { PipelineConfig } from '../host/types.ts';
-import type { QualityApi, TimedAssessment } from './quality.ts';
-import { validateFrame, type RgbaFrame } from './quality-frame.ts';
+import type { FrameInput, QualityApi, TimedAssessment } from './quality.ts';
+import { isImageBitmap, validateBitmap, validateFrame } from './quality-frame.ts';
 
-/** Host side of the quality pipeline; frames' buffers are transferred, so the caller must not reuse them. */
+/**
+ * Host side of the quality pipeline. Frames are transferred, not copied: an RGBA frame's buffer and
+ * an `ImageBitmap` are unusable by the caller afterwards (the worker closes the bitmap once read).
+ */
 export class QualityClient {
   readonly host: WorkerHost<QualityApi>;
 
@@ -25,22 +28,35 @@ export class QualityClient {
     return this.host.call('reset');
   }
 
-  analyzeFrame(frame: RgbaFrame): Promise<TimedAssessment> {
-    return this.host.call('analyzeFrame', transferable(frame));
+  /** A camera frame; `frame` on the result holds the exact pixels when `capture` is true. */
+  analyzeFrame(input: FrameInput): Promise<TimedAssessment> {
+    return this.send('analyzeFrame', input);
   }
 
-  analyzeStill(frame: RgbaFrame): Promise<TimedAssessment> {
-    return this.host.call('analyzeStill', transferable(frame));
+  /** An uploaded still; `frame` on the result holds its pixels when it is good. */
+  analyzeStill(input: FrameInput): Promise<TimedAssessment> {
+    return this.send('analyzeStill', input);
   }
 
   terminate(): void {
     this.host.terminate();
   }
+
+  private async send(method: 'analyzeFrame' | 'analyzeStill', input: FrameInput): Promise<TimedAssessment> {
+    const message = transferable(input);
+    try {
+      return await this.host.call(method, message);
+    } finally {
+      // A no-op once transferred; frees the pixels when the call failed before posting (e.g. init failed).
+      if (isImageBitmap(input)) input.close();
+    }
+  }
 }
 
 /** Checked here too: a detached buffer cannot even be posted, and a bad frame need not cost a round trip. */
-function transferable(frame: RgbaFrame): RgbaFrame {
-  const valid = validateFrame(frame);
+function transferable(input: FrameInput): FrameInput {
+  if (isImageBitmap(input)) return transfer(validateBitmap(input), [input]);
+  const valid = validateFrame(input);
   const buffer = valid.data.buffer;
   return buffer instanceof ArrayBuffer ? transfer(valid, [buffer]) : valid;
 }

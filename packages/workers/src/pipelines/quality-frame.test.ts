@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EkycError } from '@ekyc/core';
-import { validateFrame } from './quality-frame.ts';
+import { isImageBitmap, validateBitmap, validateFrame } from './quality-frame.ts';
 
 function codeOf(input: unknown): string | undefined {
   try {
@@ -32,5 +32,22 @@ describe('validateFrame', () => {
       { width: 100_000, height: 2, data: new Uint8ClampedArray(8) },
     ];
     for (const input of cases) expect(codeOf(input)).toBe('invalid_frame');
+  });
+});
+
+describe('validateBitmap', () => {
+  it('accepts a bitmap with pixels', () => {
+    const bitmap = { width: 1280, height: 720 };
+    expect(validateBitmap(bitmap)).toBe(bitmap);
+  });
+
+  it('refuses a closed or transferred-away bitmap (0 x 0) and oversized ones with invalid_frame', () => {
+    for (const size of [{ width: 0, height: 0 }, { width: 1280, height: 0 }, { width: 9000, height: 10 }]) {
+      expect(() => validateBitmap(size)).toThrow(expect.objectContaining({ code: 'invalid_frame' }));
+    }
+  });
+
+  it('does not take an RGBA frame for a bitmap', () => {
+    expect(isImageBitmap({ width: 1, height: 1, data: new Uint8ClampedArray(4) })).toBe(false);
   });
 });

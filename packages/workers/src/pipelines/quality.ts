@@ -1,34 +1,61 @@
+import { transfer } from 'comlink';
 import { EkycError, quality } from '@ekyc/core';
 import type { PipelineConfig } from '../host/types.ts';
 import { QualityAnalyzer, type AnalysisStages } from './quality-analyzer.ts';
-import { validateFrame, type RgbaFrame } from './quality-frame.ts';
+import { BitmapReader } from './bitmap-reader.ts';
+import { isImageBitmap, validateFrame, type RgbaFrame } from './quality-frame.ts';
 import { loadOpenCv } from './quality-opencv.ts';
 
 export interface QualityInitReport {
   opencvLoadMs: number;
 }
 
+/** What the worker analyses: RGBA pixels, or a bitmap (e.g. `createImageBitmap(video)`) it reads back itself. */
+export type FrameInput = RgbaFrame | ImageBitmap;
+
 /** An assessment plus how long the worker spent on it (analysis only, not the message hop). */
 export interface TimedAssessment extends quality.FrameAssessment {
   analyzeMs: number;
   /** The same time, split by stage. */
   stagesMs: AnalysisStages;
+  /** Time to read an `ImageBitmap` back as RGBA (draw + getImageData); 0 for RGBA input. Not in `analyzeMs`. */
+  decodeMs: number;
+  /** The analysed pixels, exactly, only when `capture` is true; the buffer is transferred back. */
+  frame?: RgbaFrame;
 }
 
 let analyzer: QualityAnalyzer | undefined;
 let session = new quality.CaptureSession();
+const bitmaps = new BitmapReader();
 
 function requireAnalyzer(): QualityAnalyzer {
   if (!analyzer) throw new EkycError('invalid_argument', 'The quality pipeline was not initialised');
   return analyzer;
 }
 
-function measure(frame: unknown): { metrics: quality.FrameMetrics; analyzeMs: number; stagesMs: AnalysisStages } {
-  const valid: RgbaFrame = validateFrame(frame);
+interface Measured {
+  frame: RgbaFrame;
+  metrics: quality.FrameMetrics;
+  timing: Pick<TimedAssessment, 'analyzeMs' | 'stagesMs' | 'decodeMs'>;
+}
+
+function measure(input: unknown): Measured {
+  const analyzer = requireAnalyzer();
+  const decodeStarted = performance.now();
+  const frame: RgbaFrame = isImageBitmap(input) ? bitmaps.read(input) : validateFrame(input);
+  const decodeMs = isImageBitmap(input) ? performance.now() - decodeStarted : 0;
   const stagesMs: AnalysisStages = { prepare: 0, detect: 0, measure: 0 };
   const started = performance.now();
-  const metrics = requireAnalyzer().analyze(valid, session.thresholds, stagesMs);
-  return { metrics, analyzeMs: performance.now() - started, stagesMs };
+  const metrics = analyzer.analyze(frame, session.thresholds, stagesMs);
+  return { frame, metrics, timing: { analyzeMs: performance.now() - started, stagesMs, decodeMs } };
+}
+
+/** Hands the analysed pixels back with a captured frame only: no copy, no transfer on every other frame. */
+function result(assessment: quality.FrameAssessment, { frame, timing }: Measured): TimedAssessment {
+  if (!assessment.capture) return { ...assessment, ...timing };
+  const captured: TimedAssessment = { ...assessment, ...timing, frame };
+  const buffer = frame.data.buffer;
+  return buffer instanceof ArrayBuffer ? transfer(captured, [buffer]) : captured;
 }
 
 /** Per-frame capture quality in a worker: one camera stream at a time (stateful), or stills. */
@@ -51,16 +78,16 @@ export const qualityPipeline = {
     session.reset();
   },
 
-  /** One camera frame: metrics, ranked guidance and the auto-capture decision. */
-  async analyzeFrame(frame: RgbaFrame): Promise<TimedAssessment> {
-    const { metrics, analyzeMs, stagesMs } = measure(frame);
-    return { ...session.next(metrics), analyzeMs, stagesMs };
+  /** One camera frame: metrics, ranked guidance and the auto-capture decision (with the frame when it fires). */
+  async analyzeFrame(input: FrameInput): Promise<TimedAssessment> {
+    const measured = measure(input);
+    return result(session.next(measured.metrics), measured);
   },
 
-  /** One still image (upload path): judged on its own, no stability. */
-  async analyzeStill(frame: RgbaFrame): Promise<TimedAssessment> {
-    const { metrics, analyzeMs, stagesMs } = measure(frame);
-    return { ...quality.assessStill(metrics, session.thresholds), analyzeMs, stagesMs };
+  /** One still image (upload path): judged on its own, no stability; the frame comes back when it is good. */
+  async analyzeStill(input: FrameInput): Promise<TimedAssessment> {
+    const measured = measure(input);
+    return result(quality.assessStill(measured.metrics, session.thresholds), measured);
   },
 };
 
