@@ -1,1 +1,2 @@
 export * from './transport/index.ts';
+export * from './capture/index.ts';
