@@ -4,3 +4,4 @@ export { addGlare, applyGain, regionStats, warpCardInto, type RgbaImage } from '
 export { DOCUMENT_SIZE_MM, renderDocument, type DocumentKind } from './document.ts';
 export { generateLabelledFrame, type BackgroundKind, type FrameLabel, type FrameOptions, type LabelledFrame } from './frame.ts';
 export { decodeImageBlob } from './decode-image.ts';
+export { rgbaToI420, y4mHeader, Y4M_FRAME_MARKER } from './y4m.ts';
