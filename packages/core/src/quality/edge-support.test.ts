@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { expandToOuterEdges, quadSupport, segmentSupport, segmentSupportReaches, sideSupport, type PixelImage } from './edge-support.ts';
+import { edgeMapSupport, expandToOuterEdges, quadSupport, segmentSupport, segmentSupportReaches, sideSupport, sidesOnFrameBorder, type PixelImage } from './edge-support.ts';
 import { maxCornerError } from './geometry.ts';
 import type { Quad } from './types.ts';
 
@@ -88,5 +88,29 @@ describe('expandToOuterEdges', () => {
     const image = render(card, band);
     const same = expandToOuterEdges(image, card, { searchRadius: 1, maxShiftFraction: 0.3, minSupport: 0.8 });
     expect(maxCornerError(same, card)).toBeLessThan(1e-9);
+  });
+});
+
+describe('sidesOnFrameBorder', () => {
+  it('flags the side along which a document runs off the frame, and no other', () => {
+    // Cut off by the right border: the visible part's right side lies on x = width.
+    const cut: Quad = [{ x: 100, y: 50 }, { x: 637, y: 40 }, { x: 639, y: 300 }, { x: 90, y: 310 }];
+    expect(sidesOnFrameBorder(cut, 640, 360, 4)).toEqual([false, true, false, false]);
+    expect(sidesOnFrameBorder(card, 300, 200, 4)).toEqual([false, false, false, false]);
+  });
+});
+
+describe('edgeMapSupport', () => {
+  it('is full on the drawn outline, zero off it, and leaves out ignored sides', () => {
+    const map = render(card, null);
+    // A (dilated) edge map: pixels with a differing neighbour in their 3x3 neighbourhood.
+    const at = (x: number, y: number) => map.data[Math.min(199, Math.max(0, y)) * 300 + Math.min(299, Math.max(0, x))]!;
+    const data = new Uint8Array(300 * 200);
+    for (let y = 0; y < 200; y++) for (let x = 0; x < 300; x++) data[y * 300 + x] = [-1, 0, 1].some((dy) => [-1, 0, 1].some((dx) => at(x + dx, y + dy) !== at(x, y))) ? 255 : 0;
+    const edges = { data, width: 300, height: 200 };
+    expect(edgeMapSupport(edges, card, 1)).toBeGreaterThan(0.6);
+    const shifted: Quad = [{ x: 40, y: 30 }, { x: 290, y: 36 }, { x: 285, y: 170 }, { x: 36, y: 165 }];
+    expect(edgeMapSupport(edges, shifted, 1)).toBeLessThan(0.2);
+    expect(edgeMapSupport(edges, shifted, 1, 24, [false, true, false, false])).toBeGreaterThan(0.6);
   });
 });

@@ -103,13 +103,29 @@ function countSupport(image: PixelImage, a: Point, b: Point, options: EdgeSuppor
 }
 
 /**
+ * Which sides of a quad run along the frame's border (both ends within `tolerance` px of the same
+ * border line, or beyond it): there the document goes on outside the frame, and no edge can be seen.
+ */
+export function sidesOnFrameBorder(quad: Quad, width: number, height: number, tolerance: number): [boolean, boolean, boolean, boolean] {
+  const near = (p: Point) => ({ left: p.x <= tolerance, right: p.x >= width - tolerance, top: p.y <= tolerance, bottom: p.y >= height - tolerance });
+  const result = [0, 1, 2, 3].map((side) => {
+    const a = near(quad[side]!);
+    const b = near(quad[(side + 1) % 4]!);
+    return (a.left && b.left) || (a.right && b.right) || (a.top && b.top) || (a.bottom && b.bottom);
+  });
+  return [result[0]!, result[1]!, result[2]!, result[3]!];
+}
+
+/**
  * The weakest side's coverage by a binary edge map (e.g. Canny output on a reduced frame): the fraction
  * of samples along the side that fall on a non-zero pixel. `quad` is in full-resolution pixels and the
- * map is `scale` times smaller. A quick first filter; `quadSupport` is the real measure.
+ * map is `scale` times smaller. Sides flagged in `ignore` are not counted. A quick first filter;
+ * `quadSupport` is the real measure.
  */
-export function edgeMapSupport(edges: GrayImage, quad: Quad, scale: number, samplesPerSide = 24): number {
+export function edgeMapSupport(edges: GrayImage, quad: Quad, scale: number, samplesPerSide = 24, ignore?: readonly boolean[]): number {
   let weakest = 1;
   for (let side = 0; side < 4; side++) {
+    if (ignore?.[side]) continue;
     const a = quad[side]!;
     const b = quad[(side + 1) % 4]!;
     let hits = 0;

@@ -28,6 +28,8 @@ const MIN_FALLBACK_SUPPORT = 0.02;
 const MAX_EXPAND_FRACTION = 0.3;
 /** Candidates whose corners all lie this close (px, full resolution) to a tried one are the same quad. */
 const DUPLICATE_PX = 2;
+/** Smallest step (8-bit levels, across a side) that counts as an edge in a normally exposed frame. */
+const MIN_EDGE_STEP = 16;
 /** How far (px, full resolution) from a refined side its edge may lie and still support it. */
 const SUPPORT_RADIUS_PX = 2;
 
@@ -136,8 +138,8 @@ function quadSubsets(points: readonly quality.Point[]): quality.Quad[] {
 }
 
 /** The document's outline when `quad` is an inner rectangle of it (see `quality.expandToOuterEdges`). */
-function growToOutline(full: quality.PixelImage, quad: quality.Quad): quality.Quad {
-  return quality.expandToOuterEdges(full, quad, { searchRadius: SUPPORT_RADIUS_PX, maxShiftFraction: MAX_EXPAND_FRACTION, minSupport: MIN_SIDE_SUPPORT });
+function growToOutline(full: quality.PixelImage, quad: quality.Quad, support: quality.EdgeSupportOptions): quality.Quad {
+  return quality.expandToOuterEdges(full, quad, { ...support, maxShiftFraction: MAX_EXPAND_FRACTION, minSupport: MIN_SIDE_SUPPORT });
 }
 
 /** A believable document outline: convex, large enough, not a sliver. */
@@ -233,6 +235,9 @@ export class QualityAnalyzer {
     let fallback: { quad: quality.Quad; support: number } | null = null;
     const { smallRgb, blurred, edges, dilated, channelEdges, kernel } = buffers;
     cv.cvtColor(buffers.smallRgba, smallRgb, cv.COLOR_RGBA2RGB);
+    // Steps scale with exposure: in a dark frame a document's edge is a smaller step.
+    const level = Math.max(...cv.mean(smallRgb).slice(0, 3));
+    const support: quality.EdgeSupportOptions = { searchRadius: SUPPORT_RADIUS_PX, minStep: Math.min(MIN_EDGE_STEP, Math.max(MIN_EDGE_STEP / 2, (MIN_EDGE_STEP * level) / 128)) };
     cv.GaussianBlur(smallRgb, blurred, new cv.Size(5, 5), 0);
     const channels = scope.track(new cv.MatVector());
     cv.split(blurred, channels);
@@ -253,12 +258,28 @@ export class QualityAnalyzer {
       // Parts of longer outlines are many (up to 210 per outline) and mostly cut through clutter:
       // those without edges under most of every side are dropped before the costly full-size scoring.
       const edgeMap: quality.GrayImage = { data: dilated.data, width: dilated.cols, height: dilated.rows };
-      const worthScoring = candidates.filter((c) => !c.partial || quality.edgeMapSupport(edgeMap, c.quad, scale) >= MIN_COARSE_SUPPORT);
-      const chosen = this.chooseQuad(worthScoring, full, scale);
+      const worthScoring = candidates.filter((c) => !c.partial || quality.edgeMapSupport(edgeMap, c.quad, scale, 24, this.borderSides(c.quad, full, scale)) >= MIN_COARSE_SUPPORT);
+      const chosen = this.chooseQuad(worthScoring, full, scale, support);
       if (chosen.quad) return chosen.quad;
       if (chosen.fallback && (!fallback || chosen.fallback.support > fallback.support)) fallback = chosen.fallback;
     }
-    return fallback && fallback.support >= MIN_FALLBACK_SUPPORT ? growToOutline(full, fallback.quad) : null;
+    return fallback && fallback.support >= MIN_FALLBACK_SUPPORT ? growToOutline(full, fallback.quad, support) : null;
+  }
+
+  /**
+   * The side along the frame border, where the document runs off the frame: at most one, so that
+   * the three sides left still make the quad a document's outline.
+   */
+  private borderSides(quad: quality.Quad, full: quality.PixelImage, scale: number): boolean[] {
+    const sides = quality.sidesOnFrameBorder(quad, full.width, full.height, 2 * scale + 2);
+    return sides.filter(Boolean).length <= 1 ? sides : [false, false, false, false];
+  }
+
+  /** The weakest side's edge support, sides along the frame border left out (see `borderSides`). */
+  private support(full: quality.PixelImage, quad: quality.Quad, scale: number, options: quality.EdgeSupportOptions): number {
+    const border = this.borderSides(quad, full, scale);
+    const sides = quality.sideSupport(full, quad, options);
+    return Math.min(...sides.filter((_, side) => !border[side]));
   }
 
   /** Plausible quads from the contours of an edge map: each contour's convex hull and its own outline, simplified. */
@@ -267,16 +288,23 @@ export class QualityAnalyzer {
     const contours = scope.track(new cv.MatVector());
     const hierarchy = scope.mat();
     cv.findContours(edges, contours, hierarchy, cv.RETR_LIST, cv.CHAIN_APPROX_SIMPLE);
+    const minArea = (MIN_AREA_FRACTION * frameArea) / (scale * scale);
     for (let i = 0; i < contours.size(); i++) {
       const contour = scope.track(contours.get(i));
-      if (cv.contourArea(contour) < (MIN_AREA_FRACTION * frameArea) / (scale * scale)) continue;
+      const box = cv.boundingRect(contour);
+      if (box.width * box.height < minArea) continue;
       const hull = scope.mat();
       cv.convexHull(contour, hull);
-      for (const outline of [hull, contour]) {
+      const hullArea = cv.contourArea(hull);
+      if (hullArea < minArea) continue;
+      // An open outline (a document running off the frame shows three sides, no edge along the
+      // border) encloses little itself; its hull is the visible part of the document.
+      const open = cv.contourArea(contour) < minArea;
+      for (const outline of open ? [hull] : [hull, contour]) {
         const approx = scope.mat();
         cv.approxPolyDP(outline, approx, 0.03 * cv.arcLength(outline, true), true);
         const quad = quadFromMat(approx, scale);
-        if (quad && plausible(quad, frameArea)) out.push({ quad, partial: false });
+        if (quad && plausible(quad, frameArea)) out.push({ quad, partial: open });
       }
       // A card merged with clutter is part of a longer outline: every 4 of its simplified corners.
       const detailed = scope.mat();
@@ -294,7 +322,7 @@ export class QualityAnalyzer {
    * rectangles (header band, MRZ band) are smaller than the card, and quads merged with clutter
    * have a side without support. Otherwise the best-supported candidate, as a fallback.
    */
-  private chooseQuad(candidates: Candidate[], full: quality.PixelImage, scale: number): { quad: quality.Quad | null; fallback: { quad: quality.Quad; support: number } | null } {
+  private chooseQuad(candidates: Candidate[], full: quality.PixelImage, scale: number, options: quality.EdgeSupportOptions): { quad: quality.Quad | null; fallback: { quad: quality.Quad; support: number } | null } {
     const byArea = candidates.map((c) => ({ ...c, area: quality.quadArea(c.quad) })).sort((a, b) => b.area - a.area);
     let fallback: { quad: quality.Quad; support: number } | null = null;
     const tried: quality.Quad[] = [];
@@ -305,9 +333,9 @@ export class QualityAnalyzer {
       // Support is judged on the refined outline, within a couple of pixels: a true side is one
       // straight edge, whereas texture or clutter near a wrong side is not.
       const refined = quality.refineQuad(full, quad, { searchRadius: Math.ceil(1.5 * scale) + 3 });
-      const support = quality.quadSupport(full, refined, { searchRadius: SUPPORT_RADIUS_PX });
+      const support = this.support(full, refined, scale, options);
       if (support >= MIN_SIDE_SUPPORT) {
-        return { quad: growToOutline(full, refined), fallback: null };
+        return { quad: growToOutline(full, refined, options), fallback: null };
       }
       // Only whole outlines are fallbacks: a part of a longer outline without support is clutter.
       if (!partial && (!fallback || support > fallback.support)) fallback = { quad: refined, support };
