@@ -39,7 +39,8 @@ const api = {
     const t0 = performance.now();
     const { image, label } = generateLabelledFrame(seed, { focalLengthFraction: FOCAL });
     const generateMs = performance.now() - t0;
-    const assessment = await worker().analyzeStill({ width: image.width, height: image.height, data: image.data });
+    // A good still comes back with its pixels (`frame`); keep them in the page, not in the JSON result.
+    const { frame: _pixels, ...assessment } = await worker().analyzeStill({ width: image.width, height: image.height, data: image.data });
     return { label, assessment, generateMs };
   },
 

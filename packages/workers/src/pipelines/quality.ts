@@ -42,8 +42,9 @@ interface Measured {
 function measure(input: unknown): Measured {
   const analyzer = requireAnalyzer();
   const decodeStarted = performance.now();
-  const frame: RgbaFrame = isImageBitmap(input) ? bitmaps.read(input) : validateFrame(input);
-  const decodeMs = isImageBitmap(input) ? performance.now() - decodeStarted : 0;
+  const bitmap = isImageBitmap(input);
+  const frame: RgbaFrame = bitmap ? bitmaps.read(input) : validateFrame(input);
+  const decodeMs = bitmap ? performance.now() - decodeStarted : 0;
   const stagesMs: AnalysisStages = { prepare: 0, detect: 0, measure: 0 };
   const started = performance.now();
   const metrics = analyzer.analyze(frame, session.thresholds, stagesMs);
