@@ -7,3 +7,4 @@ export * from './assess.ts';
 export * from './auto-capture.ts';
 export * from './edge-support.ts';
 export * from './region-stats.ts';
+export * from './line-quads.ts';

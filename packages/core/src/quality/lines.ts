@@ -53,3 +53,35 @@ export function intersectLines(a: Line, b: Line): Point | null {
   const t = (dx * b.direction.y - dy * b.direction.x) / det;
   return { x: a.point.x + t * a.direction.x, y: a.point.y + t * a.direction.y };
 }
+
+/**
+ * Re-fits each side of a rough quad (e.g. a simplified contour, whose vertices can sit on a rounded
+ * corner or a bump) to the outline points near it: the points within `maxDistance` of the side, away
+ * from its ends, get a robust line; corners become the intersections of adjacent lines. A side with
+ * too few points keeps its line. Returns `null` when adjacent lines are parallel.
+ */
+export function fitQuadToPoints<Q extends readonly [Point, Point, Point, Point]>(quad: Q, points: readonly Point[], maxDistance: number): [Point, Point, Point, Point] | null {
+  const lines: Line[] = [];
+  for (let side = 0; side < 4; side++) {
+    const a = quad[side]!;
+    const b = quad[(side + 1) % 4]!;
+    const length = Math.hypot(b.x - a.x, b.y - a.y);
+    if (length < 1) return null;
+    const direction = { x: (b.x - a.x) / length, y: (b.y - a.y) / length };
+    const near: Point[] = [];
+    for (const p of points) {
+      const along = ((p.x - a.x) * direction.x + (p.y - a.y) * direction.y) / length;
+      if (along < 0.1 || along > 0.9) continue;
+      if (Math.abs((p.x - a.x) * direction.y - (p.y - a.y) * direction.x) <= maxDistance) near.push(p);
+    }
+    const fitted = near.length >= 2 ? fitLineRobust(near, maxDistance / 3) : null;
+    lines.push(fitted ?? { point: a, direction });
+  }
+  const corners: Point[] = [];
+  for (let i = 0; i < 4; i++) {
+    const corner = intersectLines(lines[(i + 3) % 4]!, lines[i]!);
+    if (!corner) return null;
+    corners.push(corner);
+  }
+  return [corners[0]!, corners[1]!, corners[2]!, corners[3]!];
+}

@@ -18,6 +18,10 @@ const MIN_AREA_FRACTION = 0.06;
 const INSET_FRACTION = 0.04;
 /** Longest simplified outline whose 4-corner subsets are tried as candidates (C(10, 4) = 210). */
 const MAX_SUBSET_VERTICES = 10;
+/** Shortest contour edge, as a fraction of the frame's shorter side, used as a line for quads from lines. */
+const MIN_SEGMENT_FRACTION = 0.2;
+/** Simplification tolerances (fraction of the perimeter) tried in turn for the 4-corner subsets. */
+const SUBSET_EPSILONS = [0.015, 0.025, 0.04] as const;
 /** Edge support every side of a document outline must have (fraction of its length). */
 const MIN_SIDE_SUPPORT = 0.8;
 /** Fraction of every side of a partial candidate that must lie on the reduced frame's (dilated) edges. */
@@ -142,6 +146,39 @@ function growToOutline(full: quality.PixelImage, quad: quality.Quad, support: qu
   return quality.expandToOuterEdges(full, quad, { ...support, maxShiftFraction: MAX_EXPAND_FRACTION, minSupport: MIN_SIDE_SUPPORT });
 }
 
+/**
+ * A rough quad from a simplified outline with its sides re-fitted to the outline's own points: the
+ * simplification's vertices can sit a detection pixel or more off the corners, more than refinement
+ * at full size searches.
+ */
+function fitted(quad: quality.Quad | null, outline: readonly quality.Point[], scale: number): quality.Quad | null {
+  if (!quad) return null;
+  const corners = quality.fitQuadToPoints(quad, outline, 2.5 * scale);
+  if (!corners) return null;
+  const ordered = quality.orderQuad(corners);
+  return quality.isConvexQuad(ordered) ? ordered : null;
+}
+
+/** The points of a contour or simplified contour, in full-resolution pixels. */
+function polygonPoints(polygon: Mat, scale: number): quality.Point[] {
+  const p = polygon.data32S;
+  return Array.from({ length: polygon.rows }, (_, k) => ({ x: (p[k * 2]! + 0.5) * scale, y: (p[k * 2 + 1]! + 0.5) * scale }));
+}
+
+/** The polygon's edges at least `minLength` long (closing edge included). */
+function collectLongSegments(points: readonly quality.Point[], minLength: number, out: quality.Segment[]): void {
+  for (let k = 0; k < points.length; k++) {
+    const a = points[k]!;
+    const b = points[(k + 1) % points.length]!;
+    if (Math.hypot(b.x - a.x, b.y - a.y) >= minLength) out.push({ a, b });
+  }
+}
+
+/** Every corner within the frame, give or take the detection grid. */
+function insideFrame(quad: quality.Quad, full: quality.PixelImage, scale: number): boolean {
+  return quad.every((p) => p.x >= -scale && p.y >= -scale && p.x <= full.width + scale && p.y <= full.height + scale);
+}
+
 /** A believable document outline: convex, large enough, not a sliver. */
 function plausible(quad: quality.Quad, frameArea: number): boolean {
   const [tl, tr, br, bl] = quad;
@@ -253,8 +290,13 @@ export class QualityAnalyzer {
       // they close gaps in a faint outline. Both give candidates; edge support picks among them.
       cv.dilate(edges, dilated, kernel);
       const candidates: Candidate[] = [];
-      this.collectCandidates(edges, scale, frameArea, scope, candidates);
-      this.collectCandidates(dilated, scale, frameArea, scope, candidates);
+      const segments: quality.Segment[] = [];
+      this.collectCandidates(edges, scale, frameArea, scope, candidates, segments);
+      this.collectCandidates(dilated, scale, frameArea, scope, candidates, segments);
+      // A card merged with clutter all along a side keeps its sides as long straight pieces: quads from them.
+      for (const quad of quality.quadsFromLines(segments)) {
+        if (plausible(quad, frameArea) && insideFrame(quad, full, scale)) candidates.push({ quad, partial: true });
+      }
       // Parts of longer outlines are many (up to 210 per outline) and mostly cut through clutter:
       // those without edges under most of every side are dropped before the costly full-size scoring.
       const edgeMap: quality.GrayImage = { data: dilated.data, width: dilated.cols, height: dilated.rows };
@@ -283,8 +325,9 @@ export class QualityAnalyzer {
   }
 
   /** Plausible quads from the contours of an edge map: each contour's convex hull and its own outline, simplified. */
-  private collectCandidates(edges: Mat, scale: number, frameArea: number, scope: MatScope, out: Candidate[]): void {
+  private collectCandidates(edges: Mat, scale: number, frameArea: number, scope: MatScope, out: Candidate[], segments: quality.Segment[]): void {
     const { cv } = this;
+    const minSegment = MIN_SEGMENT_FRACTION * Math.min(edges.cols, edges.rows) * scale;
     const contours = scope.track(new cv.MatVector());
     const hierarchy = scope.mat();
     cv.findContours(edges, contours, hierarchy, cv.RETR_LIST, cv.CHAIN_APPROX_SIMPLE);
@@ -300,19 +343,27 @@ export class QualityAnalyzer {
       // An open outline (a document running off the frame shows three sides, no edge along the
       // border) encloses little itself; its hull is the visible part of the document.
       const open = cv.contourArea(contour) < minArea;
+      const outlinePoints = polygonPoints(contour, scale);
       for (const outline of open ? [hull] : [hull, contour]) {
         const approx = scope.mat();
         cv.approxPolyDP(outline, approx, 0.03 * cv.arcLength(outline, true), true);
-        const quad = quadFromMat(approx, scale);
+        const quad = fitted(quadFromMat(approx, scale), outlinePoints, scale);
         if (quad && plausible(quad, frameArea)) out.push({ quad, partial: open });
       }
       // A card merged with clutter is part of a longer outline: every 4 of its simplified corners.
+      // Simplified just enough to leave at most MAX_SUBSET_VERTICES corners (clutter adds bumps).
       const detailed = scope.mat();
-      cv.approxPolyDP(contour, detailed, 0.015 * cv.arcLength(contour, true), true);
+      const perimeter = cv.arcLength(contour, true);
+      for (const [pass, epsilon] of SUBSET_EPSILONS.entries()) {
+        cv.approxPolyDP(contour, detailed, epsilon * perimeter, true);
+        if (pass === 0) collectLongSegments(polygonPoints(detailed, scale), minSegment, segments);
+        if (detailed.rows <= MAX_SUBSET_VERTICES) break;
+      }
       if (detailed.rows > 4 && detailed.rows <= MAX_SUBSET_VERTICES) {
-        const p = detailed.data32S;
-        const points = Array.from({ length: detailed.rows }, (_, k) => ({ x: (p[k * 2]! + 0.5) * scale, y: (p[k * 2 + 1]! + 0.5) * scale }));
-        for (const quad of quadSubsets(points)) if (plausible(quad, frameArea)) out.push({ quad, partial: true });
+        for (const subset of quadSubsets(polygonPoints(detailed, scale))) {
+          const quad = fitted(subset, outlinePoints, scale);
+          if (quad && plausible(quad, frameArea)) out.push({ quad, partial: true });
+        }
       }
     }
   }
