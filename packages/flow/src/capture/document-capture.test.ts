@@ -116,4 +116,22 @@ describe('DocumentCapture', () => {
     expect(worker.received.length).toBe(1);
     expect(start(AbortSignal.abort()).isStopped).toBe(true);
   });
+
+  it('falls back to requestAnimationFrame without requestVideoFrameCallback, and cancels it on stop', async () => {
+    const pending = new Map<number, () => void>();
+    let next = 1;
+    vi.stubGlobal('requestAnimationFrame', (callback: () => void) => (pending.set(next, callback), next++));
+    vi.stubGlobal('cancelAnimationFrame', (handle: number) => pending.delete(handle));
+    const capture = new DocumentCapture({ video: {} as HTMLVideoElement, quality: worker });
+    const tick = () => {
+      const callbacks = [...pending.values()];
+      pending.clear();
+      for (const callback of callbacks) callback();
+    };
+    tick();
+    await settle();
+    expect(worker.received.length).toBe(1);
+    capture.stop();
+    expect(pending.size).toBe(0);
+  });
 });
