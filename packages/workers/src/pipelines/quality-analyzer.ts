@@ -143,7 +143,8 @@ function quadSubsets(points: readonly quality.Point[]): quality.Quad[] {
 
 /** The document's outline when `quad` is an inner rectangle of it (see `quality.expandToOuterEdges`). */
 function growToOutline(full: quality.PixelImage, quad: quality.Quad, support: quality.EdgeSupportOptions): quality.Quad {
-  return quality.expandToOuterEdges(full, quad, { ...support, maxShiftFraction: MAX_EXPAND_FRACTION, minSupport: MIN_SIDE_SUPPORT });
+  const grown = quality.expandToOuterEdges(full, quad, { ...support, maxShiftFraction: MAX_EXPAND_FRACTION, minSupport: MIN_SIDE_SUPPORT });
+  return withinReach(grown, full) ? grown : quad;
 }
 
 /**
@@ -174,9 +175,14 @@ function collectLongSegments(points: readonly quality.Point[], minLength: number
   }
 }
 
-/** Every corner within the frame, give or take the detection grid. */
-function insideFrame(quad: quality.Quad, full: quality.PixelImage, scale: number): boolean {
-  return quad.every((p) => p.x >= -scale && p.y >= -scale && p.x <= full.width + scale && p.y <= full.height + scale);
+/**
+ * Every corner within reach of the frame. A document running off the frame has corners outside it
+ * (its sides meet there); corners farther out than half the frame come from lines that only met by chance.
+ */
+function withinReach(quad: quality.Quad, frame: { width: number; height: number }): boolean {
+  const dx = frame.width / 2;
+  const dy = frame.height / 2;
+  return quad.every((p) => p.x >= -dx && p.y >= -dy && p.x <= frame.width + dx && p.y <= frame.height + dy);
 }
 
 /** A believable document outline: convex, large enough, not a sliver. */
@@ -295,7 +301,7 @@ export class QualityAnalyzer {
       this.collectCandidates(dilated, scale, frameArea, scope, candidates, segments);
       // A card merged with clutter all along a side keeps its sides as long straight pieces: quads from them.
       for (const quad of quality.quadsFromLines(segments)) {
-        if (plausible(quad, frameArea) && insideFrame(quad, full, scale)) candidates.push({ quad, partial: true });
+        if (plausible(quad, frameArea) && withinReach(quad, full)) candidates.push({ quad, partial: true });
       }
       // Parts of longer outlines are many (up to 210 per outline) and mostly cut through clutter:
       // those without edges under most of every side are dropped before the costly full-size scoring.
@@ -328,6 +334,7 @@ export class QualityAnalyzer {
   private collectCandidates(edges: Mat, scale: number, frameArea: number, scope: MatScope, out: Candidate[], segments: quality.Segment[]): void {
     const { cv } = this;
     const minSegment = MIN_SEGMENT_FRACTION * Math.min(edges.cols, edges.rows) * scale;
+    const frame = { width: edges.cols * scale, height: edges.rows * scale };
     const contours = scope.track(new cv.MatVector());
     const hierarchy = scope.mat();
     cv.findContours(edges, contours, hierarchy, cv.RETR_LIST, cv.CHAIN_APPROX_SIMPLE);
@@ -348,7 +355,7 @@ export class QualityAnalyzer {
         const approx = scope.mat();
         cv.approxPolyDP(outline, approx, 0.03 * cv.arcLength(outline, true), true);
         const quad = fitted(quadFromMat(approx, scale), outlinePoints, scale);
-        if (quad && plausible(quad, frameArea)) out.push({ quad, partial: open });
+        if (quad && plausible(quad, frameArea) && withinReach(quad, frame)) out.push({ quad, partial: open });
       }
       // A card merged with clutter is part of a longer outline: every 4 of its simplified corners.
       // Simplified just enough to leave at most MAX_SUBSET_VERTICES corners (clutter adds bumps).
@@ -362,7 +369,7 @@ export class QualityAnalyzer {
       if (detailed.rows > 4 && detailed.rows <= MAX_SUBSET_VERTICES) {
         for (const subset of quadSubsets(polygonPoints(detailed, scale))) {
           const quad = fitted(subset, outlinePoints, scale);
-          if (quad && plausible(quad, frameArea)) out.push({ quad, partial: true });
+          if (quad && plausible(quad, frameArea) && withinReach(quad, frame)) out.push({ quad, partial: true });
         }
       }
     }
