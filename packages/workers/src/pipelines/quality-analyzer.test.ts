@@ -133,4 +133,17 @@ describe('QualityAnalyzer', () => {
     analyzer.dispose();
     expect(analyzer.analyze(frame, thresholds)).toEqual(first);
   });
+
+  it('follows a moved card from the previous outline, and detects afresh when that outline is wrong', () => {
+    const moved = card.map((p) => ({ x: p.x + 4.5, y: p.y - 3 })) as unknown as quality.Quad;
+    const tracked = analyzer.analyze(renderFrame(moved), thresholds, undefined, card);
+    expect(quality.maxCornerError(tracked.document!.corners, moved)).toBeLessThan(1.5);
+    // An outline far from any card (e.g. the document was swapped): detection finds the card anyway.
+    const elsewhere: quality.Quad = [{ x: 20, y: 20 }, { x: 120, y: 20 }, { x: 120, y: 90 }, { x: 20, y: 90 }];
+    const redetected = analyzer.analyze(renderFrame(moved), thresholds, undefined, elsewhere);
+    expect(quality.maxCornerError(redetected.document!.corners, moved)).toBeLessThan(1.5);
+    // About the same outline and measurements, tracked or detected.
+    expect(quality.maxCornerError(tracked.document!.corners, redetected.document!.corners)).toBeLessThan(0.5);
+    expect(tracked.sharpness / redetected.sharpness).toBeCloseTo(1, 1);
+  });
 });

@@ -4,6 +4,8 @@ import type { RgbaFrame } from './quality-frame.ts';
 /** The OpenCV.js namespace (as loaded by quality-opencv.ts in a worker, or required in Node tests). */
 export type OpenCv = typeof import('@techstark/opencv-js');
 type Mat = InstanceType<OpenCv['Mat']>;
+/** Canny on given derivatives (cv::Canny(dx, dy, edges, ...)): in OpenCV.js 4.12, not in its type definitions. */
+type OpenCvGradientCanny = OpenCv & { Canny1(dx: Mat, dy: Mat, edges: Mat, threshold1: number, threshold2: number, L2gradient?: boolean): void };
 
 /** Width the frame is reduced to for finding the document outline; corners are then refined at full size. */
 const DETECT_WIDTH = 320;
@@ -20,6 +22,8 @@ const INSET_FRACTION = 0.04;
 const MAX_SUBSET_VERTICES = 10;
 /** Shortest contour edge, as a fraction of the frame's shorter side, used as a line for quads from lines. */
 const MIN_SEGMENT_FRACTION = 0.2;
+/** Outline points (evenly picked) a rough quad's sides are re-fitted to: enough for a line, cheap for 210 subsets. */
+const MAX_FIT_POINTS = 120;
 /** Simplification tolerances (fraction of the perimeter) tried in turn for the 4-corner subsets. */
 const SUBSET_EPSILONS = [0.015, 0.025, 0.04] as const;
 /** Edge support every side of a document outline must have (fraction of its length). */
@@ -34,6 +38,9 @@ const MAX_EXPAND_FRACTION = 0.3;
 const DUPLICATE_PX = 2;
 /** Smallest step (8-bit levels, across a side) that counts as an edge in a normally exposed frame. */
 const MIN_EDGE_STEP = 16;
+/** How far (px, and fraction of the frame width) a tracked outline is searched for around the previous one. */
+const TRACK_RADIUS_PX = 8;
+const TRACK_RADIUS_FRACTION = 0.01;
 /** How far (px, full resolution) from a refined side its edge may lie and still support it. */
 const SUPPORT_RADIUS_PX = 2;
 
@@ -77,7 +84,11 @@ class FrameBuffers {
   readonly edges: Mat;
   /** `edges` dilated by one pixel: where coarse support of a candidate's sides is looked up. */
   readonly dilated: Mat;
-  readonly channelEdges: Mat;
+  /** Sobel derivatives of the blurred colour frame (3 channels), and of the strongest channel per pixel. */
+  readonly dx3: Mat;
+  readonly dy3: Mat;
+  readonly dx: Mat;
+  readonly dy: Mat;
   readonly kernel: Mat;
   readonly smallSize: InstanceType<OpenCv['Size']>;
   readonly scale: number;
@@ -100,8 +111,11 @@ class FrameBuffers {
     this.edges = new cv.Mat();
     this.kernel = cv.Mat.ones(3, 3, cv.CV_8U);
     this.dilated = new cv.Mat();
-    this.channelEdges = new cv.Mat();
-    this.owned = [...new Set([this.rgba, ...this.halves, this.smallRgba, this.small, this.blurred, this.edges, this.dilated, this.smallRgb, this.channelEdges, this.kernel])];
+    this.dx3 = new cv.Mat();
+    this.dy3 = new cv.Mat();
+    this.dx = new cv.Mat();
+    this.dy = new cv.Mat();
+    this.owned = [...new Set([this.rgba, ...this.halves, this.smallRgba, this.small, this.blurred, this.edges, this.dilated, this.smallRgb, this.dx3, this.dy3, this.dx, this.dy, this.kernel])];
   }
 
   fits(width: number, height: number): boolean {
@@ -160,10 +174,11 @@ function fitted(quad: quality.Quad | null, outline: readonly quality.Point[], sc
   return quality.isConvexQuad(ordered) ? ordered : null;
 }
 
-/** The points of a contour or simplified contour, in full-resolution pixels. */
-function polygonPoints(polygon: Mat, scale: number): quality.Point[] {
+/** The points of a contour or simplified contour (at most `maxPoints`, evenly picked), in full-resolution pixels. */
+function polygonPoints(polygon: Mat, scale: number, maxPoints = Infinity): quality.Point[] {
   const p = polygon.data32S;
-  return Array.from({ length: polygon.rows }, (_, k) => ({ x: (p[k * 2]! + 0.5) * scale, y: (p[k * 2 + 1]! + 0.5) * scale }));
+  const stride = Math.max(1, Math.ceil(polygon.rows / maxPoints));
+  return Array.from({ length: Math.ceil(polygon.rows / stride) }, (_, k) => ({ x: (p[k * stride * 2]! + 0.5) * scale, y: (p[k * stride * 2 + 1]! + 0.5) * scale }));
 }
 
 /** The polygon's edges at least `minLength` long (closing edge included). */
@@ -183,6 +198,27 @@ function withinReach(quad: quality.Quad, frame: { width: number; height: number 
   const dx = frame.width / 2;
   const dy = frame.height / 2;
   return quad.every((p) => p.x >= -dx && p.y >= -dy && p.x <= frame.width + dx && p.y <= frame.height + dy);
+}
+
+/**
+ * Smallest step counted as an edge, scaled with exposure: in a dark frame a document's edge is a
+ * smaller step. The level is the brightest channel's mean over a sparse grid of pixels.
+ */
+function edgeStep(full: quality.PixelImage): number {
+  const sums = [0, 0, 0];
+  let count = 0;
+  const step = 16;
+  for (let y = step / 2; y < full.height; y += step) {
+    for (let x = step / 2; x < full.width; x += step) {
+      const at = (y * full.width + x) * full.channels;
+      sums[0]! += full.data[at]!;
+      sums[1]! += full.data[at + 1]!;
+      sums[2]! += full.data[at + 2]!;
+      count++;
+    }
+  }
+  const level = Math.max(...sums) / Math.max(1, count);
+  return Math.min(MIN_EDGE_STEP, Math.max(MIN_EDGE_STEP / 2, (MIN_EDGE_STEP * level) / 128));
 }
 
 /** A believable document outline: convex, large enough, not a sliver. */
@@ -232,7 +268,11 @@ export class QualityAnalyzer {
     if (source !== buffers.smallRgba) cv.resize(source, buffers.smallRgba, buffers.smallSize, 0, 0, cv.INTER_AREA);
   }
 
-  analyze(frame: RgbaFrame, thresholds: quality.QualityThresholds, stages?: AnalysisStages): quality.FrameMetrics {
+  /**
+   * Measures one frame. `previous` is the document's outline in the frame before (a camera stream):
+   * when it is still there, re-fitted to this frame's edges with full support, detection is skipped.
+   */
+  analyze(frame: RgbaFrame, thresholds: quality.QualityThresholds, stages?: AnalysisStages, previous?: quality.Quad | null): quality.FrameMetrics {
     const { cv } = this;
     const scope = new MatScope(cv);
     let last = performance.now();
@@ -244,11 +284,13 @@ export class QualityAnalyzer {
     try {
       const buffers = this.buffersFor(frame);
       buffers.rgba.data.set(frame.data);
-      this.reduce(buffers);
-      lap('prepare');
       // Full-resolution reads (corner refinement, edge support) go to the frame's own pixels, in JS.
       const full: quality.PixelImage = { data: frame.data, width: frame.width, height: frame.height, channels: 4, used: 3 };
-      const corners = this.findQuad(buffers, full, buffers.scale, scope, frame.width * frame.height);
+      const support: quality.EdgeSupportOptions = { searchRadius: SUPPORT_RADIUS_PX, minStep: edgeStep(full) };
+      const tracked = previous ? this.track(full, previous, buffers.scale, support) : null;
+      if (!tracked) this.reduce(buffers);
+      lap('prepare');
+      const corners = tracked ?? this.findQuad(buffers, full, buffers.scale, scope, frame.width * frame.height, support);
       lap('detect');
       if (!corners) {
         const metrics = this.withoutDocument(frame, buffers, thresholds);
@@ -273,40 +315,32 @@ export class QualityAnalyzer {
    * Edges are taken on colour, not gray: a document whose border differs from the background in hue
    * but hardly in gray level (a dark header band on a dark table) stays closed.
    */
-  private findQuad(buffers: FrameBuffers, full: quality.PixelImage, scale: number, scope: MatScope, frameArea: number): quality.Quad | null {
+  private findQuad(buffers: FrameBuffers, full: quality.PixelImage, scale: number, scope: MatScope, frameArea: number, support: quality.EdgeSupportOptions): quality.Quad | null {
     const { cv } = this;
     let fallback: { quad: quality.Quad; support: number } | null = null;
-    const { smallRgb, blurred, edges, dilated, channelEdges, kernel } = buffers;
+    const { smallRgb, blurred, edges, dilated, kernel } = buffers;
     cv.cvtColor(buffers.smallRgba, smallRgb, cv.COLOR_RGBA2RGB);
-    // Steps scale with exposure: in a dark frame a document's edge is a smaller step.
-    const level = Math.max(...cv.mean(smallRgb).slice(0, 3));
-    const support: quality.EdgeSupportOptions = { searchRadius: SUPPORT_RADIUS_PX, minStep: Math.min(MIN_EDGE_STEP, Math.max(MIN_EDGE_STEP / 2, (MIN_EDGE_STEP * level) / 128)) };
     cv.GaussianBlur(smallRgb, blurred, new cv.Size(5, 5), 0);
-    const channels = scope.track(new cv.MatVector());
-    cv.split(blurred, channels);
-    const planes = [0, 1, 2].map((c) => scope.track(channels.get(c)));
+    this.colourGradient(buffers);
     for (const [low, high] of CANNY_PASSES) {
-      // Per channel, then combined: OpenCV.js's own colour Canny gives about the same edges, slower.
-      cv.Canny(planes[0]!, edges, low, high);
-      for (const plane of planes.slice(1)) {
-        cv.Canny(plane, channelEdges, low, high);
-        cv.bitwise_or(edges, channelEdges, edges);
-      }
+      (cv as OpenCvGradientCanny).Canny1(buffers.dx, buffers.dy, edges, low, high);
       // Contours of the thin edges keep a card apart from clutter it touches; of the dilated edges,
       // they close gaps in a faint outline. Both give candidates; edge support picks among them.
       cv.dilate(edges, dilated, kernel);
       const candidates: Candidate[] = [];
       const segments: quality.Segment[] = [];
-      this.collectCandidates(edges, scale, frameArea, scope, candidates, segments);
-      this.collectCandidates(dilated, scale, frameArea, scope, candidates, segments);
+      // The dilated edge map, read in JS (no OpenCV call may run while this view of the heap is held).
+      const edgeMap = (): quality.GrayImage => ({ data: dilated.data, width: dilated.cols, height: dilated.rows });
+      this.collectCandidates(edges, scale, frameArea, scope, candidates, segments, edgeMap);
+      this.collectCandidates(dilated, scale, frameArea, scope, candidates, segments, edgeMap);
       // A card merged with clutter all along a side keeps its sides as long straight pieces: quads from them.
       for (const quad of quality.quadsFromLines(segments)) {
         if (plausible(quad, frameArea) && withinReach(quad, full)) candidates.push({ quad, partial: true });
       }
       // Parts of longer outlines are many (up to 210 per outline) and mostly cut through clutter:
       // those without edges under most of every side are dropped before the costly full-size scoring.
-      const edgeMap: quality.GrayImage = { data: dilated.data, width: dilated.cols, height: dilated.rows };
-      const worthScoring = candidates.filter((c) => !c.partial || quality.edgeMapSupport(edgeMap, c.quad, scale, 24, this.borderSides(c.quad, full, scale)) >= MIN_COARSE_SUPPORT);
+      const map = edgeMap();
+      const worthScoring = candidates.filter((c) => !c.partial || quality.edgeMapSupport(map, c.quad, scale, 24, this.borderSides(c.quad, scale)) >= MIN_COARSE_SUPPORT);
       const chosen = this.chooseQuad(worthScoring, full, scale, support);
       if (chosen.quad) return chosen.quad;
       if (chosen.fallback && (!fallback || chosen.fallback.support > fallback.support)) fallback = chosen.fallback;
@@ -315,23 +349,69 @@ export class QualityAnalyzer {
   }
 
   /**
+   * The previous frame's outline, re-fitted to this frame's edges (a hand-held document moves a few
+   * pixels between frames): kept when every side has full edge support, else `null` (detect afresh).
+   */
+  private track(full: quality.PixelImage, previous: quality.Quad, scale: number, support: quality.EdgeSupportOptions): quality.Quad | null {
+    const radius = Math.max(TRACK_RADIUS_PX, Math.round(TRACK_RADIUS_FRACTION * full.width));
+    const refined = quality.refineQuad(full, previous, { searchRadius: radius });
+    // refineQuad hands the very same quad back when a side locked onto another edge: lost.
+    if (refined === previous) return null;
+    return this.support(full, refined, scale, support) >= MIN_SIDE_SUPPORT ? refined : null;
+  }
+
+  /**
    * The side along the frame border, where the document runs off the frame: at most one, so that
    * the three sides left still make the quad a document's outline.
    */
-  private borderSides(quad: quality.Quad, full: quality.PixelImage, scale: number): boolean[] {
-    const sides = quality.sidesOnFrameBorder(quad, full.width, full.height, 2 * scale + 2);
+  private borderSides(quad: quality.Quad, scale: number): boolean[] {
+    const { width, height } = this.buffers!;
+    const sides = quality.sidesOnFrameBorder(quad, width, height, 2 * scale + 2);
     return sides.filter(Boolean).length <= 1 ? sides : [false, false, false, false];
   }
 
   /** The weakest side's edge support, sides along the frame border left out (see `borderSides`). */
   private support(full: quality.PixelImage, quad: quality.Quad, scale: number, options: quality.EdgeSupportOptions): number {
-    const border = this.borderSides(quad, full, scale);
+    const border = this.borderSides(quad, scale);
     const sides = quality.sideSupport(full, quad, options);
     return Math.min(...sides.filter((_, side) => !border[side]));
   }
 
+  /**
+   * The gradient Canny runs on: per pixel, the x/y Sobel derivatives of the colour channel where the
+   * gradient is strongest (what OpenCV's own colour Canny does, and three times cheaper than a Canny per
+   * channel in OpenCV.js). Computed once, it serves both Canny passes.
+   */
+  private colourGradient(buffers: FrameBuffers): void {
+    const { cv } = this;
+    cv.Sobel(buffers.blurred, buffers.dx3, cv.CV_16S, 1, 0, 3);
+    cv.Sobel(buffers.blurred, buffers.dy3, cv.CV_16S, 0, 1, 3);
+    if (buffers.dx.rows !== buffers.blurred.rows || buffers.dx.cols !== buffers.blurred.cols) {
+      buffers.dx.create(buffers.blurred.rows, buffers.blurred.cols, cv.CV_16SC1);
+      buffers.dy.create(buffers.blurred.rows, buffers.blurred.cols, cv.CV_16SC1);
+    }
+    // Views of the WASM heap, taken after the last allocation above and used before the next OpenCV call.
+    const dx3 = buffers.dx3.data16S;
+    const dy3 = buffers.dy3.data16S;
+    const dx = buffers.dx.data16S;
+    const dy = buffers.dy.data16S;
+    for (let i = 0, j = 0; i < dx.length; i++, j += 3) {
+      let best = j;
+      let bestMagnitude = Math.abs(dx3[j]!) + Math.abs(dy3[j]!);
+      for (let c = 1; c < 3; c++) {
+        const magnitude = Math.abs(dx3[j + c]!) + Math.abs(dy3[j + c]!);
+        if (magnitude > bestMagnitude) {
+          bestMagnitude = magnitude;
+          best = j + c;
+        }
+      }
+      dx[i] = dx3[best]!;
+      dy[i] = dy3[best]!;
+    }
+  }
+
   /** Plausible quads from the contours of an edge map: each contour's convex hull and its own outline, simplified. */
-  private collectCandidates(edges: Mat, scale: number, frameArea: number, scope: MatScope, out: Candidate[], segments: quality.Segment[]): void {
+  private collectCandidates(edges: Mat, scale: number, frameArea: number, scope: MatScope, out: Candidate[], segments: quality.Segment[], edgeMap: () => quality.GrayImage): void {
     const { cv } = this;
     const minSegment = MIN_SEGMENT_FRACTION * Math.min(edges.cols, edges.rows) * scale;
     const frame = { width: edges.cols * scale, height: edges.rows * scale };
@@ -350,12 +430,16 @@ export class QualityAnalyzer {
       // An open outline (a document running off the frame shows three sides, no edge along the
       // border) encloses little itself; its hull is the visible part of the document.
       const open = cv.contourArea(contour) < minArea;
-      const outlinePoints = polygonPoints(contour, scale);
+      const outlinePoints = polygonPoints(contour, scale, MAX_FIT_POINTS);
       for (const outline of open ? [hull] : [hull, contour]) {
         const approx = scope.mat();
         cv.approxPolyDP(outline, approx, 0.03 * cv.arcLength(outline, true), true);
-        const quad = fitted(quadFromMat(approx, scale), outlinePoints, scale);
-        if (quad && plausible(quad, frameArea) && withinReach(quad, frame)) out.push({ quad, partial: open });
+        const rough = quadFromMat(approx, scale);
+        // Both the simplified quad and its re-fitted version: the fit mends corners cut by the
+        // simplification, but can also be pulled off by a rounded corner; edge support decides.
+        for (const quad of [rough, fitted(rough, outlinePoints, scale)]) {
+          if (quad && plausible(quad, frameArea) && withinReach(quad, frame)) out.push({ quad, partial: open });
+        }
       }
       // A card merged with clutter is part of a longer outline: every 4 of its simplified corners.
       // Simplified just enough to leave at most MAX_SUBSET_VERTICES corners (clutter adds bumps).
@@ -367,7 +451,11 @@ export class QualityAnalyzer {
         if (detailed.rows <= MAX_SUBSET_VERTICES) break;
       }
       if (detailed.rows > 4 && detailed.rows <= MAX_SUBSET_VERTICES) {
-        for (const subset of quadSubsets(polygonPoints(detailed, scale))) {
+        const subsets = quadSubsets(polygonPoints(detailed, scale));
+        const map = edgeMap();
+        for (const subset of subsets) {
+          // Most subsets cut through background: dropped on the coarse edge map before being fitted.
+          if (quality.edgeMapSupport(map, subset, scale, 24, this.borderSides(subset, scale)) < MIN_COARSE_SUPPORT) continue;
           const quad = fitted(subset, outlinePoints, scale);
           if (quad && plausible(quad, frameArea) && withinReach(quad, frame)) out.push({ quad, partial: true });
         }

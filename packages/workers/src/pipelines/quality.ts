@@ -26,6 +26,11 @@ export interface TimedAssessment extends quality.FrameAssessment {
 
 let analyzer: QualityAnalyzer | undefined;
 let session = new quality.CaptureSession();
+/** The stream's last document outline, tracked into the next frame; cleared by reset and configure. */
+let tracked: quality.Quad | null = null;
+/** Frames since the last full detection: a tracked outline is checked against one now and then. */
+let sinceDetection = 0;
+const REDETECT_EVERY = 10;
 const bitmaps = new BitmapReader();
 
 function requireAnalyzer(): QualityAnalyzer {
@@ -39,7 +44,7 @@ interface Measured {
   timing: Pick<TimedAssessment, 'analyzeMs' | 'stagesMs' | 'decodeMs'>;
 }
 
-function measure(input: unknown): Measured {
+function measure(input: unknown, previous: quality.Quad | null = null): Measured {
   const analyzer = requireAnalyzer();
   const decodeStarted = performance.now();
   const bitmap = isImageBitmap(input);
@@ -47,7 +52,7 @@ function measure(input: unknown): Measured {
   const decodeMs = bitmap ? performance.now() - decodeStarted : 0;
   const stagesMs: AnalysisStages = { prepare: 0, detect: 0, measure: 0 };
   const started = performance.now();
-  const metrics = analyzer.analyze(frame, session.thresholds, stagesMs);
+  const metrics = analyzer.analyze(frame, session.thresholds, stagesMs, previous);
   return { frame, metrics, timing: { analyzeMs: performance.now() - started, stagesMs, decodeMs } };
 }
 
@@ -71,17 +76,24 @@ export const qualityPipeline = {
   /** Applies session thresholds (over the defaults) and starts a new capture. */
   async configure(thresholds: Partial<quality.QualityThresholds>): Promise<quality.QualityThresholds> {
     session = new quality.CaptureSession(thresholds);
+    tracked = null;
     return session.thresholds;
   },
 
   /** Starts counting stable frames afresh (e.g. for the back of the card). */
   async reset(): Promise<void> {
     session.reset();
+    tracked = null;
   },
 
   /** One camera frame: metrics, ranked guidance and the auto-capture decision (with the frame when it fires). */
   async analyzeFrame(input: FrameInput): Promise<TimedAssessment> {
-    const measured = measure(input);
+    // A hand-held stream keeps the document where it was: follow it, and detect afresh every few frames
+    // so that a tracked outline cannot stay stuck on something that is not the document.
+    const previous = sinceDetection < REDETECT_EVERY ? tracked : null;
+    const measured = measure(input, previous);
+    tracked = measured.metrics.document?.corners ?? null;
+    sinceDetection = previous ? sinceDetection + 1 : 0;
     return result(session.next(measured.metrics), measured);
   },
 
