@@ -45,6 +45,18 @@ describe('regionStats', () => {
     expect(fast.glareFraction).toBeGreaterThan(0.1);
   });
 
+  it('estimates the same statistics from every other row', () => {
+    let s = 99;
+    const random = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+    const img = image(300, 200, (x, y) => Math.floor(100 + 60 * Math.sin(x / 5) * Math.cos(y / 7) + random() * 30));
+    const all = regionStats(img, 250);
+    const half = regionStats(img, 250, undefined, 2);
+    expect(half.pixels).toBeLessThan(0.51 * all.pixels);
+    expect(half.sharpness / all.sharpness).toBeCloseTo(1, 1);
+    expect(half.brightness).toBeCloseTo(all.brightness, 0);
+    expect(half.contrast / all.contrast).toBeCloseTo(1, 1);
+  });
+
   it('reads the whole image (less its border) without a polygon', () => {
     const img = image(40, 30, (x, y) => ((x + y) % 2 ? 200 : 100));
     const stats = regionStats(img, 250);
