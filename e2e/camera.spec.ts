@@ -88,8 +88,10 @@ test.describe('live camera capture (fake camera fed by a generated video)', () =
       expect(run.captureEvents).toBe(1);
       expect(run.frame).toEqual({ width: 1280, height: 720, length: 1280 * 720 * 4 });
       expect(run.corners).not.toBeNull();
-      // The pixels that came back are the ones judged: analysed again, the same corners.
-      expect(run.cornersAgain).toEqual(run.corners);
+      // The pixels that came back are the ones judged: analysed again (detected afresh, where the
+      // stream followed the outline from frame to frame), the same corners within a pixel.
+      const drift = run.corners!.map((c, i) => Math.hypot(c.x - run.cornersAgain![i]!.x, c.y - run.cornersAgain![i]!.y));
+      expect(Math.max(...drift)).toBeLessThan(1);
       // Only the captured frame carried pixels back.
       expect(run.framesWithPixels).toBe(1);
       // One frame in flight at a time; frames that came meanwhile were dropped, not queued.
