@@ -162,7 +162,7 @@ export interface ExpandOptions extends EdgeSupportOptions {
 /**
  * Grows a quad locked onto an inner rectangle of a document (the boundary of a header or MRZ band,
  * which runs nearly parallel to the document's edge) to the document's outline. Each side is scanned
- * outward, parallel to itself, for the outermost position (within `maxShiftFraction`) with edge
+ * outward, parallel to itself, for the nearest position (within `maxShiftFraction`) with edge
  * support; the grown quad's lines are then fitted to the edges found there (`refineQuad`), and a side
  * is taken only if its fitted line has `minSupport` within `searchRadius`. Returns the quad unchanged
  * when no side grows.
@@ -191,7 +191,12 @@ export function expandToOuterEdges(image: PixelImage, quad: Quad, options: Expan
     for (let d = Math.ceil(scanRadius + HALF_BASE) + 2; d <= maxShift; d += Math.max(1, 2 * scanRadius)) {
       const a2 = { x: a.x + normal.x * d, y: a.y + normal.y * d };
       const b2 = { x: b.x + normal.x * d, y: b.y + normal.y * d };
-      if (segmentSupportReaches(image, a2, b2, scanOptions, options.scanSupport ?? 0.6)) best = d;
+      // The nearest edge outward: beyond the document's outline lies background, whose own long
+      // straight edges (clutter, a table's border) must not pull the side out to them.
+      if (segmentSupportReaches(image, a2, b2, scanOptions, options.scanSupport ?? 0.6)) {
+        best = d;
+        break;
+      }
     }
     if (best > 0) grew = true;
     shifted.push({ point: { x: line.point.x + normal.x * best, y: line.point.y + normal.y * best }, direction: line.direction });

@@ -38,6 +38,8 @@ const MAX_EXPAND_FRACTION = 0.3;
 const DUPLICATE_PX = 2;
 /** Smallest step (8-bit levels, across a side) that counts as an edge in a normally exposed frame. */
 const MIN_EDGE_STEP = 16;
+/** The stretch of a side, next to the frame border, that must have edges for the document to run off there. */
+const BORDER_REACH = 0.25;
 /** How far (px, and fraction of the frame width) a tracked outline is searched for around the previous one. */
 const TRACK_RADIUS_PX = 8;
 const TRACK_RADIUS_FRACTION = 0.01;
@@ -374,6 +376,18 @@ export class QualityAnalyzer {
   private support(full: quality.PixelImage, quad: quality.Quad, scale: number, options: quality.EdgeSupportOptions): number {
     const border = this.borderSides(quad, scale);
     const sides = quality.sideSupport(full, quad, options);
+    for (let side = 0; side < 4; side++) {
+      if (!border[side]) continue;
+      // The document must really reach the border: its sides meeting the border have edges right up
+      // to it, not a stretch of background (a quad stretched from a document to the frame's edge).
+      const a = quad[side]!;
+      const b = quad[(side + 1) % 4]!;
+      const before = quad[(side + 3) % 4]!;
+      const after = quad[(side + 2) % 4]!;
+      const toward = (from: quality.Point, to: quality.Point, t: number) => ({ x: from.x + (to.x - from.x) * t, y: from.y + (to.y - from.y) * t });
+      const reach = Math.min(quality.segmentSupport(full, toward(a, before, BORDER_REACH), a, options), quality.segmentSupport(full, b, toward(b, after, BORDER_REACH), options));
+      if (reach < MIN_SIDE_SUPPORT) return reach;
+    }
     return Math.min(...sides.filter((_, side) => !border[side]));
   }
 
