@@ -1,4 +1,4 @@
-import { intersectLines, type Line } from './lines.ts';
+import { quadFromLines, type Line } from './lines.ts';
 import { refineQuad, type GrayImage } from './refine-corners.ts';
 import type { Point, Quad } from './types.ts';
 
@@ -223,15 +223,4 @@ function sideLines(quad: Quad): Line[] | null {
     lines.push({ point: a, direction: { x: (b.x - a.x) / length, y: (b.y - a.y) / length } });
   }
   return lines;
-}
-
-/** Corners as the intersections of consecutive side lines (TL-TR, TR-BR, BR-BL, BL-TL). */
-function quadFromLines(lines: readonly Line[]): Quad | null {
-  const corners: Point[] = [];
-  for (let i = 0; i < 4; i++) {
-    const corner = intersectLines(lines[(i + 3) % 4]!, lines[i]!);
-    if (!corner) return null;
-    corners.push(corner);
-  }
-  return [corners[0]!, corners[1]!, corners[2]!, corners[3]!];
 }

@@ -1,5 +1,5 @@
 import { orderQuad, isConvexQuad } from './geometry.ts';
-import { intersectLines, type Line } from './lines.ts';
+import { quadFromLines, type Line } from './lines.ts';
 import type { Point, Quad } from './types.ts';
 
 /** A straight piece of an outline, e.g. one edge of a simplified contour. */
@@ -55,14 +55,10 @@ export function quadsFromLines(segments: readonly Segment[], options: LineQuadOp
       const [k, l] = pairs[q]!;
       if (i === k || i === l || j === k || j === l) continue;
       if (between(lines[i]!.angle, lines[k]!.angle) < minCorner) continue;
-      const corners = [
-        intersectLines(lines[i]!.line, lines[k]!.line),
-        intersectLines(lines[k]!.line, lines[j]!.line),
-        intersectLines(lines[j]!.line, lines[l]!.line),
-        intersectLines(lines[l]!.line, lines[i]!.line),
-      ];
-      if (corners.some((c) => c === null)) continue;
-      const quad = orderQuad(corners as Point[]);
+      // Around the quad: one side of the first pair, one of the second, the other of the first, the other of the second.
+      const corners = quadFromLines([lines[i]!.line, lines[k]!.line, lines[j]!.line, lines[l]!.line]);
+      if (!corners) continue;
+      const quad = orderQuad(corners);
       if (isConvexQuad(quad)) quads.push(quad);
     }
   }

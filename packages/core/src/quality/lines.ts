@@ -77,6 +77,11 @@ export function fitQuadToPoints<Q extends readonly [Point, Point, Point, Point]>
     const fitted = near.length >= 2 ? fitLineRobust(near, maxDistance / 3) : null;
     lines.push(fitted ?? { point: a, direction });
   }
+  return quadFromLines(lines);
+}
+
+/** Corners as the intersections of consecutive lines (corner i where line i-1 meets line i); `null` when two are parallel. */
+export function quadFromLines(lines: readonly Line[]): [Point, Point, Point, Point] | null {
   const corners: Point[] = [];
   for (let i = 0; i < 4; i++) {
     const corner = intersectLines(lines[(i + 3) % 4]!, lines[i]!);

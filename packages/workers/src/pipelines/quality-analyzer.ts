@@ -460,13 +460,15 @@ export class QualityAnalyzer {
       // Simplified just enough to leave at most MAX_SUBSET_VERTICES corners (clutter adds bumps).
       const detailed = scope.mat();
       const perimeter = cv.arcLength(contour, true);
+      let corners: quality.Point[] = [];
       for (const [pass, epsilon] of SUBSET_EPSILONS.entries()) {
         cv.approxPolyDP(contour, detailed, epsilon * perimeter, true);
-        if (pass === 0) collectLongSegments(polygonPoints(detailed, scale), minSegment, segments);
-        if (detailed.rows <= MAX_SUBSET_VERTICES) break;
+        corners = polygonPoints(detailed, scale);
+        if (pass === 0) collectLongSegments(corners, minSegment, segments);
+        if (corners.length <= MAX_SUBSET_VERTICES) break;
       }
-      if (detailed.rows > 4 && detailed.rows <= MAX_SUBSET_VERTICES) {
-        const subsets = quadSubsets(polygonPoints(detailed, scale));
+      if (corners.length > 4 && corners.length <= MAX_SUBSET_VERTICES) {
+        const subsets = quadSubsets(corners);
         const map = edgeMap();
         for (const subset of subsets) {
           // Most subsets cut through background: dropped on the coarse edge map before being fitted.
