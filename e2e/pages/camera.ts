@@ -1,29 +1,7 @@
 import { DocumentCapture, openCamera, type FrameAnalyzer } from '@ekyc/flow';
 import { generateLabelledFrame } from '@ekyc/testkit';
-import { QualityClient, type TimedAssessment } from '@ekyc/workers';
-
-const FOCAL = 0.8;
-const fontReady = (async () => {
-  const face = new FontFace('OCR-B', 'url(/@fs/usr/share/fonts/opentype/ocr-b/OCRB.otf)');
-  document.fonts.add(await face.load());
-})();
-
-let client: QualityClient | undefined;
-function worker(): QualityClient {
-  client ??= new QualityClient({ assetBaseUrl: '/ekyc/' }, 20_000);
-  return client;
-}
-
-type Outcome = { code: string; recoverable: boolean } | 'no error';
-async function outcome(call: () => Promise<unknown>): Promise<Outcome> {
-  try {
-    await call();
-    return 'no error';
-  } catch (error) {
-    const { code, recoverable } = error as { code: string; recoverable: boolean };
-    return { code, recoverable };
-  }
-}
+import type { TimedAssessment } from '@ekyc/workers';
+import { FOCAL, fontReady, outcome, worker, type Outcome } from './quality-kit.ts';
 
 function base64(bytes: Uint8ClampedArray): string {
   let binary = '';

@@ -1,30 +1,7 @@
 import { quality } from '@ekyc/core';
 import { generateLabelledFrame, type FrameLabel } from '@ekyc/testkit';
-import { QualityClient } from '@ekyc/workers';
 import type { TimedAssessment } from '../../packages/workers/src/pipelines/quality.ts';
-
-const FOCAL = 0.8;
-const fontReady = (async () => {
-  const face = new FontFace('OCR-B', 'url(/@fs/usr/share/fonts/opentype/ocr-b/OCRB.otf)');
-  document.fonts.add(await face.load());
-})();
-
-let client: QualityClient | undefined;
-function worker(): QualityClient {
-  client ??= new QualityClient({ assetBaseUrl: '/ekyc/' }, 20_000);
-  return client;
-}
-
-type Outcome = { code: string; recoverable: boolean } | 'no error';
-async function outcome(call: () => Promise<unknown>): Promise<Outcome> {
-  try {
-    await call();
-    return 'no error';
-  } catch (error) {
-    const { code, recoverable } = error as { code: string; recoverable: boolean };
-    return { code, recoverable };
-  }
-}
+import { FOCAL, fontReady, outcome, worker, type Outcome } from './quality-kit.ts';
 
 /** A compact, JSON-safe assessment for the test and the evaluation. */
 export interface Evaluated {
