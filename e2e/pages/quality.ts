@@ -1,6 +1,6 @@
 import { quality } from '@ekyc/core';
 import { generateLabelledFrame, type FrameLabel } from '@ekyc/testkit';
-import type { TimedAssessment } from '../../packages/workers/src/pipelines/quality.ts';
+import type { TimedAssessment } from '../../packages/workers/src/pipelines/quality/quality.ts';
 import { FOCAL, fontReady, outcome, worker, type Outcome } from './quality-kit.ts';
 
 /** A compact, JSON-safe assessment for the test and the evaluation. */

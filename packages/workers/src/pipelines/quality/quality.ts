@@ -1,9 +1,9 @@
 import { transfer } from 'comlink';
 import { EkycError, quality } from '@ekyc/core';
-import type { PipelineConfig } from '../host/types.ts';
+import type { PipelineConfig } from '../../host/types.ts';
 import { QualityAnalyzer, type AnalysisStages } from './quality-analyzer.ts';
-import { BitmapReader } from './bitmap-reader.ts';
-import { isImageBitmap, validateFrame, type RgbaFrame } from './quality-frame.ts';
+import { BitmapReader } from '../../frames/bitmap-reader.ts';
+import { isImageBitmap, validateFrame, type RgbaFrame } from '../../frames/frame.ts';
 import { loadOpenCv } from './quality-opencv.ts';
 
 export interface QualityInitReport {

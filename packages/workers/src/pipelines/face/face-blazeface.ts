@@ -1,6 +1,6 @@
 import { FaceDetector as MediaPipeFaceDetector, FilesetResolver, type Detection } from '@mediapipe/tasks-vision';
 import { EkycError, face as core, type ModelAsset } from '@ekyc/core';
-import { assetUrl, fetchRuntimeFile } from '../assets/fetch-asset.ts';
+import { assetUrl, fetchRuntimeFile } from '../../assets/fetch-asset.ts';
 
 /**
  * MediaPipe BlazeFace (short range) behind the engine's `FaceDetector` interface. It runs on the

@@ -1,5 +1,5 @@
 import { quality } from '@ekyc/core';
-import type { RgbaFrame } from './quality-frame.ts';
+import type { RgbaFrame } from '../../frames/frame.ts';
 
 /** The OpenCV.js namespace (as loaded by quality-opencv.ts in a worker, or required in Node tests). */
 export type OpenCv = typeof import('@techstark/opencv-js');

@@ -1,5 +1,5 @@
 import { EkycError } from '@ekyc/core';
-import { validateBitmap, type RgbaFrame } from './quality-frame.ts';
+import { validateBitmap, type RgbaFrame } from './frame.ts';
 
 /** Sizes kept at once: a camera plus an occasional still is the common case. */
 const MAX_SIZES = 2;

@@ -1,4 +1,4 @@
-import { exposePipeline } from '../host/expose.ts';
+import { exposePipeline } from '../../host/expose.ts';
 import { facePipeline } from './face.ts';
 
 exposePipeline(facePipeline);

@@ -1,8 +1,8 @@
 import { EkycError, face as core, findAsset, type ModelAsset, type ModelManifest } from '@ekyc/core';
-import { fetchModel } from '../assets/fetch-asset.ts';
-import { modelManifest } from '../assets/manifests.ts';
-import type { PipelineConfig } from '../host/types.ts';
-import { createSession, ort, selectRuntime, type ModelSession, type RuntimeReport } from '../runtime/runtime.ts';
+import { fetchModel } from '../../assets/fetch-asset.ts';
+import { modelManifest } from '../../assets/manifests.ts';
+import type { PipelineConfig } from '../../host/types.ts';
+import { createSession, ort, selectRuntime, type ModelSession, type RuntimeReport } from '../../runtime/runtime.ts';
 import { BlazeFaceDetector } from './face-blazeface.ts';
 
 /**

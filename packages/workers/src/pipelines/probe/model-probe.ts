@@ -1,8 +1,8 @@
 import { EkycError, findAsset, type ModelAsset, type PreprocessingSpec, type TensorSpec } from '@ekyc/core';
-import { fetchModel } from '../assets/fetch-asset.ts';
-import { modelManifest } from '../assets/manifests.ts';
-import { createSession, ort, runtimeReport, selectRuntime, type ModelSession, type RuntimeReport } from '../runtime/runtime.ts';
-import type { PipelineConfig } from '../host/types.ts';
+import { fetchModel } from '../../assets/fetch-asset.ts';
+import { modelManifest } from '../../assets/manifests.ts';
+import { createSession, ort, runtimeReport, selectRuntime, type ModelSession, type RuntimeReport } from '../../runtime/runtime.ts';
+import type { PipelineConfig } from '../../host/types.ts';
 
 /**
  * A pipeline that loads any ONNX model of the manifest and runs it on a deterministic input.

@@ -1,5 +1,5 @@
 import { EkycError } from '@ekyc/core';
-import { fetchRuntimeFile, runtimeFileUrl } from '../assets/fetch-asset.ts';
+import { fetchRuntimeFile, runtimeFileUrl } from '../../assets/fetch-asset.ts';
 import type { OpenCv } from './quality-analyzer.ts';
 
 const RUNTIME_ID = 'opencv-esm';

@@ -1,5 +1,5 @@
 import { face as core } from '@ekyc/core';
-import { transfer, WorkerHost } from '../host/worker-host.ts';
+import { transfer, WorkerHost } from '../../host/worker-host.ts';
 import type { AnalyzeOptions, FaceAnalysis, FaceConfig, FacePipelineApi } from './face.ts';
 
 export type { AnalyzeOptions, FaceAnalysis, FaceConfig, FaceFrame, FaceModelIds } from './face.ts';

@@ -1,4 +1,4 @@
-import { exposePipeline } from '../host/expose.ts';
+import { exposePipeline } from '../../host/expose.ts';
 import { modelProbe } from './model-probe.ts';
 
 exposePipeline(modelProbe);

@@ -1,8 +1,8 @@
 import type { quality } from '@ekyc/core';
-import { WorkerHost, transfer } from '../host/worker-host.ts';
-import type { PipelineConfig } from '../host/types.ts';
+import { WorkerHost, transfer } from '../../host/worker-host.ts';
+import type { PipelineConfig } from '../../host/types.ts';
 import type { FrameInput, QualityApi, TimedAssessment } from './quality.ts';
-import { isImageBitmap, validateBitmap, validateFrame } from './quality-frame.ts';
+import { isImageBitmap, validateBitmap, validateFrame } from '../../frames/frame.ts';
 
 /**
  * Host side of the quality pipeline. Frames are transferred, not copied: an RGBA frame's buffer and

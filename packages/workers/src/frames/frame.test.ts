@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EkycError } from '@ekyc/core';
-import { isImageBitmap, validateBitmap, validateFrame } from './quality-frame.ts';
+import { isImageBitmap, validateBitmap, validateFrame } from './frame.ts';
 
 function codeOf(input: unknown): string | undefined {
   try {

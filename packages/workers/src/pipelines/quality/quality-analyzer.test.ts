@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { quality } from '@ekyc/core';
 import { QualityAnalyzer, type OpenCv } from './quality-analyzer.ts';
-import type { RgbaFrame } from './quality-frame.ts';
+import type { RgbaFrame } from '../../frames/frame.ts';
 
 // Small fake of a camera frame: a textured card with text-like bars on a noisy background,
 // rendered with exact sub-pixel edges so the true corners are known.

@@ -1,5 +1,5 @@
-import { WorkerHost } from '../host/worker-host.ts';
-import type { PipelineConfig } from '../host/types.ts';
+import { WorkerHost } from '../../host/worker-host.ts';
+import type { PipelineConfig } from '../../host/types.ts';
 import type { ModelProbeApi } from './model-probe.ts';
 
 export function createModelProbe(config: PipelineConfig, timeoutMs = 120_000): WorkerHost<ModelProbeApi> {
