@@ -52,9 +52,14 @@ export const ERROR_CODES = {
   evidence_nonce_mismatch: { recoverable: false, summary: 'The bundle is bound to another nonce than the one issued.' },
   evidence_nonce_replayed: { recoverable: false, summary: 'The nonce was already used by another bundle.' },
   evidence_timestamp_invalid: { recoverable: false, summary: 'Timestamps are out of order or outside the allowed window.' },
+  evidence_upload_invalid: { recoverable: false, summary: 'A chunked upload is malformed or its chunks disagree with each other.' },
+  evidence_upload_busy: { recoverable: true, summary: 'The verifier holds too many unfinished uploads; try again later.' },
   // Transport
   transport_failed: { recoverable: true, summary: 'The evidence could not be delivered; it stays in the outbox.' },
   transport_rejected: { recoverable: false, summary: 'The endpoint refused the evidence.' },
+  transport_not_acknowledged: { recoverable: true, summary: 'The endpoint answered without the verifier\'s acknowledgement (e.g. a redirect or a captive portal); the evidence stays in the outbox.' },
+  transport_outbox_unavailable: { recoverable: true, summary: 'The outbox could not store the evidence (e.g. storage quota); it was sent without a durable copy.' },
+  transport_outbox_expired: { recoverable: false, summary: 'An outbox entry reached its attempt or age limit; it is kept, unsent, for the integrator to retry or discard.' },
 } as const satisfies Record<string, { recoverable: boolean; summary: string }>;
 
 export type EkycErrorCode = keyof typeof ERROR_CODES;

@@ -14,3 +14,7 @@ export { verifyTimestamps, DEFAULT_TIMESTAMP_POLICY, type TimestampPolicy } from
 export { verifyEvidence, verifyBundleIntegrity, type IntegrityOptions, type VerifyEvidenceOptions, type VerifiedEvidence } from './verify.ts';
 export { createSampleEvidenceInput, type SampleEvidenceOptions } from './sample.ts';
 export * from './upload-protocol.ts';
+export {
+  ChunkAssembler, MemoryChunkStore, DEFAULT_CHUNK_LIMITS,
+  type ChunkAcceptResult, type ChunkAssemblerOptions, type ChunkInput, type ChunkStore, type PendingUpload,
+} from './chunk-assembler.ts';
