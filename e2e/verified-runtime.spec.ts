@@ -1,0 +1,84 @@
+import { expect, test, type BrowserContext, type Page } from '@playwright/test';
+import type { RuntimeUse } from './pages/verified-runtime.ts';
+
+/**
+ * Check-then-use: each runtime file (.wasm, .mjs, .js) is hash-checked when first fetched. Here the
+ * server answers the FIRST request for a file with the genuine bytes and every LATER request for the
+ * same URL with other bytes (an empty wasm module; a script that throws). A worker that verified one
+ * answer and then ran another would break, or run the altered bytes. Each runtime must request each of
+ * its files once and run what it verified.
+ */
+
+const selfieUrl = '/node_modules/@vladmandic/human/assets/screenshot-faceid.jpg';
+// The smallest valid wasm module: it compiles, and exports nothing a runtime needs.
+const EMPTY_WASM = Buffer.from([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
+const SECOND_ANSWER_RAN = 'second answer for a verified runtime file was run';
+
+/** Serves runtime files: genuine the first time, altered after. Returns the request count per path. */
+async function answerDifferentlyTheSecondTime(context: BrowserContext): Promise<Map<string, number>> {
+  const requests = new Map<string, number>();
+  await context.route('**/ekyc/wasm/**', async (route) => {
+    const path = new URL(route.request().url()).pathname;
+    const count = (requests.get(path) ?? 0) + 1;
+    requests.set(path, count);
+    if (count === 1) return route.fallback();
+    const wasm = path.endsWith('.wasm');
+    await route.fulfill({
+      status: 200,
+      headers: {
+        'Content-Type': wasm ? 'application/wasm' : 'text/javascript',
+        'Cross-Origin-Embedder-Policy': 'require-corp',
+        'Cross-Origin-Opener-Policy': 'same-origin',
+        'Cross-Origin-Resource-Policy': 'same-origin',
+        'Cache-Control': 'no-store',
+      },
+      body: wasm ? EMPTY_WASM : `throw new Error(${JSON.stringify(`${SECOND_ANSWER_RAN}: ${path}`)});\n`,
+    });
+  });
+  return requests;
+}
+
+async function openPage(page: Page): Promise<void> {
+  await page.goto('/e2e/pages/verified-runtime.html');
+  await expect(page.locator('body[data-ready=true]')).toBeAttached();
+}
+
+function expectOneRequestEach(requests: Map<string, number>, files: string[]): void {
+  for (const file of files) expect(requests.has(`/ekyc/wasm/${file}`), `${file} was loaded`).toBe(true);
+  expect(Object.fromEntries(requests)).toEqual(Object.fromEntries([...requests.keys()].map((path) => [path, 1])));
+}
+
+test.describe('runtimes run the bytes they verified, never a second answer', () => {
+  test('onnxruntime-web WASM build: glue and binary requested once, a model runs', async ({ page, context }) => {
+    const requests = await answerDifferentlyTheSecondTime(context);
+    await openPage(page);
+    const use: RuntimeUse = await page.evaluate(() => window.verifiedRuntimeTest.onnx('wasm'));
+    expect(use, JSON.stringify(use)).toMatchObject({ ok: true, backend: 'wasm', detail: { finite: 'yes' } });
+    expectOneRequestEach(requests, ['ort/ort-wasm-simd-threaded.mjs', 'ort/ort-wasm-simd-threaded.wasm']);
+  });
+
+  test('onnxruntime-web WebGPU build: glue and binary requested once, a model runs on WebGPU', async ({ page, context }) => {
+    const requests = await answerDifferentlyTheSecondTime(context);
+    await openPage(page);
+    const use: RuntimeUse = await page.evaluate(() => window.verifiedRuntimeTest.onnx('webgpu'));
+    expect(use, JSON.stringify(use)).toMatchObject({ ok: true, backend: 'webgpu', detail: { finite: 'yes' } });
+    expectOneRequestEach(requests, ['ort/ort-wasm-simd-threaded.asyncify.mjs', 'ort/ort-wasm-simd-threaded.asyncify.wasm']);
+  });
+
+  test('MediaPipe tasks-vision: loader and binary requested once, BlazeFace finds the face', async ({ page, context }) => {
+    const requests = await answerDifferentlyTheSecondTime(context);
+    await openPage(page);
+    const use: RuntimeUse = await page.evaluate((url) => window.verifiedRuntimeTest.mediapipe(url), selfieUrl);
+    expect(use, JSON.stringify(use)).toMatchObject({ ok: true, detail: { faces: 1, embedding: 512 } });
+    expectOneRequestEach(requests, ['mediapipe/vision_wasm_module_internal.js', 'mediapipe/vision_wasm_module_internal.wasm']);
+  });
+
+  test('OpenCV.js: the ES module requested once, a frame is measured', async ({ page, context }) => {
+    const requests = await answerDifferentlyTheSecondTime(context);
+    await openPage(page);
+    const use: RuntimeUse = await page.evaluate(() => window.verifiedRuntimeTest.opencv());
+    expect(use, JSON.stringify(use)).toMatchObject({ ok: true });
+    expect((use as { detail: { sharpness: number } }).detail.sharpness).toBeGreaterThan(0);
+    expectOneRequestEach(requests, ['opencv/opencv.mjs']);
+  });
+});
