@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { addGlare, applyGain, regionStats, warpCardInto, type RgbaImage } from './compose.ts';
+import type { RgbaImage } from '@ekyc/core';
+import { addGlare, applyGain, regionStats, warpCardInto } from './compose.ts';
 
-const solid = (width: number, height: number, value: number): RgbaImage => ({ width, height, data: new Uint8ClampedArray(width * height * 4).fill(value) });
+const solid = (width: number, height: number, value: number): RgbaImage<Uint8ClampedArray> => ({ width, height, data: new Uint8ClampedArray(width * height * 4).fill(value) });
 
 describe('compose', () => {
   it('covers exactly the card quad and leaves the background elsewhere', () => {

@@ -1,14 +1,10 @@
-import { quality } from '@ekyc/core';
+import { quality, type RgbaImage } from '@ekyc/core';
 
-/** An RGBA image as plain data (what `ImageData` holds), so compositing runs anywhere. */
-export interface RgbaImage {
-  width: number;
-  height: number;
-  data: Uint8ClampedArray;
-}
+// Images are @ekyc/core's RgbaImage, as plain data so compositing runs anywhere. Functions that write
+// pixels take Uint8ClampedArray data (what ImageData holds): their sums and products must clamp, not wrap.
 
 /** Adds a soft white specular blob (card coordinates) that saturates its centre. */
-export function addGlare(card: RgbaImage, cx: number, cy: number, radius: number): void {
+export function addGlare(card: RgbaImage<Uint8ClampedArray>, cx: number, cy: number, radius: number): void {
   const { width, height, data } = card;
   for (let y = Math.max(0, Math.floor(cy - radius)); y < Math.min(height, Math.ceil(cy + radius)); y++) {
     for (let x = Math.max(0, Math.floor(cx - radius)); x < Math.min(width, Math.ceil(cx + radius)); x++) {
@@ -27,7 +23,7 @@ export function addGlare(card: RgbaImage, cx: number, cy: number, radius: number
  * (inverse mapping, bilinear sampling, 2x2 supersampled edges, rounded corners of
  * `cornerRadius` as a fraction of the card width). Returns the exact coverage mask.
  */
-export function warpCardInto(frame: RgbaImage, card: RgbaImage, corners: quality.Quad, cornerRadius: number): Float32Array {
+export function warpCardInto(frame: RgbaImage<Uint8ClampedArray>, card: RgbaImage, corners: quality.Quad, cornerRadius: number): Float32Array {
   const coverage = new Float32Array(frame.width * frame.height);
   const toCard = quality.homographyFromPoints(corners, [
     { x: 0, y: 0 },
@@ -85,7 +81,7 @@ export function warpCardInto(frame: RgbaImage, card: RgbaImage, corners: quality
 }
 
 /** Exposure: multiplies every colour channel (values clip at 255, as a sensor saturates). */
-export function applyGain(image: RgbaImage, gain: number): void {
+export function applyGain(image: RgbaImage<Uint8ClampedArray>, gain: number): void {
   for (let i = 0; i < image.data.length; i += 4) {
     image.data[i] = image.data[i]! * gain;
     image.data[i + 1] = image.data[i + 1]! * gain;

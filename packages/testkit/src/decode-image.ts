@@ -1,10 +1,10 @@
-import type { RgbaImage } from './compose.ts';
+import type { RgbaImage } from '@ekyc/core';
 
 /**
  * Decodes an encoded image (JPEG, PNG) to straight-alpha RGBA pixels in the page, with no colour
  * management, so the same file gives the same bytes as a decoder on the server side.
  */
-export async function decodeImageBlob(blob: Blob): Promise<RgbaImage> {
+export async function decodeImageBlob(blob: Blob): Promise<RgbaImage<Uint8ClampedArray>> {
   const bitmap = await createImageBitmap(blob, { colorSpaceConversion: 'none', premultiplyAlpha: 'none' });
   const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
   const ctx = canvas.getContext('2d');

@@ -1,6 +1,6 @@
 import { createMrz } from '@ekyc/core';
 import type { Random } from './random.ts';
-import type { RgbaImage } from './compose.ts';
+import type { RgbaImage } from '@ekyc/core';
 
 export type DocumentKind = 'td1' | 'td3';
 
@@ -19,7 +19,7 @@ const STATES = ['UTO', 'D', 'FRA', 'NLD', 'ESP', 'ITA'];
  * portrait, printed fields, OCR-B MRZ from `createMrz`) at `pxPerMm` resolution.
  * `font` is the family name of an OCR-B FontFace the caller has loaded.
  */
-export function renderDocument(kind: DocumentKind, random: Random, pxPerMm: number, font: string): RgbaImage {
+export function renderDocument(kind: DocumentKind, random: Random, pxPerMm: number, font: string): RgbaImage<Uint8ClampedArray> {
   const size = DOCUMENT_SIZE_MM[kind];
   const width = Math.round(size.width * pxPerMm);
   const height = Math.round(size.height * pxPerMm);

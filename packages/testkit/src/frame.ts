@@ -1,6 +1,6 @@
-import { quality } from '@ekyc/core';
+import { quality, type RgbaImage } from '@ekyc/core';
 import { projectCard } from './camera.ts';
-import { addGlare, applyGain, regionStats, warpCardInto, type RgbaImage } from './compose.ts';
+import { addGlare, applyGain, regionStats, warpCardInto } from './compose.ts';
 import { DOCUMENT_SIZE_MM, renderDocument, type DocumentKind } from './document.ts';
 import { createRandom, type Random } from './random.ts';
 
@@ -39,7 +39,7 @@ export interface FrameLabel {
 }
 
 export interface LabelledFrame {
-  image: RgbaImage;
+  image: RgbaImage<Uint8ClampedArray>;
   label: FrameLabel;
 }
 
@@ -93,7 +93,7 @@ export function generateLabelledFrame(seed: number, options: FrameOptions = {}):
   const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
   const cardHue = random.int(0, 359);
   paintBackground(ctx, background, random, width, height, cardHue);
-  const frame: RgbaImage = { width, height, data: ctx.getImageData(0, 0, width, height).data };
+  const frame: RgbaImage<Uint8ClampedArray> = { width, height, data: ctx.getImageData(0, 0, width, height).data };
 
   let corners: quality.Quad | null = null;
   let tiltDeg = 0;
@@ -129,7 +129,7 @@ export function generateLabelledFrame(seed: number, options: FrameOptions = {}):
     ctx.drawImage(copy, 0, 0);
     ctx.filter = 'none';
   }
-  const image: RgbaImage = { width, height, data: ctx.getImageData(0, 0, width, height).data };
+  const image: RgbaImage<Uint8ClampedArray> = { width, height, data: ctx.getImageData(0, 0, width, height).data };
   for (let i = 0; i < image.data.length; i += 4) {
     const noise = (random.next() - 0.5) * 6;
     image.data[i] = image.data[i]! + noise;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RgbaImage } from './compose.ts';
+import type { RgbaImage } from '@ekyc/core';
 import { rgbaToI420, y4mHeader } from './y4m.ts';
 
 const solid = (width: number, height: number, [r, g, b]: readonly [number, number, number]): RgbaImage => {

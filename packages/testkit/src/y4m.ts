@@ -1,4 +1,4 @@
-import type { RgbaImage } from './compose.ts';
+import type { RgbaImage } from '@ekyc/core';
 
 /**
  * YUV4MPEG2 (.y4m) pieces for Chromium's fake camera (`--use-file-for-fake-video-capture`), which

@@ -10,4 +10,3 @@ export type { ModelProbeApi, ProbeRun, ProbeOutput, LoadedModel } from './pipeli
 export { FaceClient, type AnalyzeOptions, type FaceAnalysis, type FaceConfig, type FaceFrame, type FaceModelIds } from './pipelines/face/face-client.ts';
 export { QualityClient } from './pipelines/quality/quality-client.ts';
 export type { FrameInput, QualityApi, QualityInitReport, TimedAssessment } from './pipelines/quality/quality.ts';
-export type { RgbaFrame } from './frames/frame.ts';

@@ -1,7 +1,7 @@
 import { EkycError } from '../errors.ts';
 import type { Affine, Point } from './geometry.ts';
 import type { FaceKeypoints } from './detection.ts';
-import type { RgbaImage } from './image.ts';
+import type { RgbaImage } from '../image/rgba.ts';
 import { warpAffine } from './warp.ts';
 
 /**

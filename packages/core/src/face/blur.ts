@@ -1,4 +1,4 @@
-import type { RgbaImage } from './image.ts';
+import type { RgbaImage } from '../image/rgba.ts';
 import { toGray } from './image.ts';
 
 /**

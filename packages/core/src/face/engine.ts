@@ -4,7 +4,7 @@ import { alignFace, type AlignedFace } from './alignment.ts';
 import { antiSpoofCropBox, antiSpoofFromLogits, type AntiSpoofSignal } from './antispoof.ts';
 import { decodeUltraFace, keypointsFrom68, landmarksFromNormalized, type FaceDetection, type FaceKeypoints } from './detection.ts';
 import type { Box } from './geometry.ts';
-import { assertRgbaImage, type RgbaImage } from './image.ts';
+import { validateRgbaImage, type RgbaImage } from '../image/rgba.ts';
 import { headPoseFromBins, type HeadPose } from './pose.ts';
 import { imageToTensor } from './tensor.ts';
 import { l2Normalize, softmax } from './vector.ts';
@@ -74,7 +74,7 @@ export class UltraFaceLandmarkDetector implements FaceDetector {
   ) {}
 
   async detect(image: RgbaImage): Promise<FaceDetection[]> {
-    assertRgbaImage(image);
+    validateRgbaImage(image);
     const whole = { x: 0, y: 0, width: image.width, height: image.height };
     const out = await runOnCrop(this.detector.model, this.detector.asset, image, whole);
     const boxes = decodeUltraFace(output(out, this.detector.asset, 0), output(out, this.detector.asset, 1), {

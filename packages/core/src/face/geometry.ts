@@ -1,9 +1,8 @@
 /** Plain geometry shared by detection, alignment and cropping. Coordinates are image pixels. */
 
-export interface Point {
-  readonly x: number;
-  readonly y: number;
-}
+import type { Point } from '../image/point.ts';
+
+export type { Point };
 
 /** Axis-aligned box: top-left corner and size. */
 export interface Box {

@@ -1,4 +1,6 @@
 export * from './image.ts';
+/** The SDK's one image type and validator, also here for code that uses the face namespace alone. */
+export { validateRgbaImage, type RgbaImage } from '../image/rgba.ts';
 export * from './geometry.ts';
 export * from './warp.ts';
 export * from './detection.ts';

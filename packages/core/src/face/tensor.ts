@@ -1,6 +1,7 @@
 import type { PreprocessingSpec } from '../assets/manifest.ts';
 import { EkycError } from '../errors.ts';
-import { assertRgbaImage, luma, type RgbaImage } from './image.ts';
+import { validateRgbaImage, type RgbaImage } from '../image/rgba.ts';
+import { luma } from './image.ts';
 
 /**
  * Turns an image already at the model's input size into the float tensor the manifest's
@@ -8,7 +9,7 @@ import { assertRgbaImage, luma, type RgbaImage } from './image.ts';
  * The verifier calls the same function, so browser and server feed identical numbers.
  */
 export function imageToTensor(image: RgbaImage, spec: PreprocessingSpec): Float32Array {
-  assertRgbaImage(image);
+  validateRgbaImage(image);
   if (spec.width !== undefined && spec.width !== image.width) throw sizeError(image, spec);
   if (spec.height !== undefined && spec.height !== image.height) throw sizeError(image, spec);
   const channels = spec.channels === 'GRAY' ? 1 : 3;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EkycError } from '../errors.ts';
 import { cropResize, warpAffine } from './warp.ts';
-import type { RgbaImage } from './image.ts';
+import type { RgbaImage } from '../image/rgba.ts';
 
 function gradient(width: number, height: number): RgbaImage {
   const data = new Uint8ClampedArray(width * height * 4);

@@ -1,6 +1,6 @@
 import { EkycError } from '../errors.ts';
 import { invertAffine, type Affine, type Box } from './geometry.ts';
-import { assertRgbaImage, type RgbaImage } from './image.ts';
+import { validateRgbaImage, type RgbaImage } from '../image/rgba.ts';
 
 /**
  * Bilinear affine warp of an RGBA image, written with nothing but IEEE double arithmetic
@@ -12,7 +12,7 @@ import { assertRgbaImage, type RgbaImage } from './image.ts';
  * black with alpha 255.
  */
 export function warpAffine(image: RgbaImage, srcToDst: Affine, width: number, height: number): RgbaImage {
-  assertRgbaImage(image, 'source image');
+  validateRgbaImage(image, 'source image');
   if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0 || width * height > 1 << 26) {
     throw new EkycError('invalid_argument', 'The warp output size is invalid', { details: { width, height } });
   }
@@ -71,7 +71,7 @@ export function cropResize(image: RgbaImage, box: Box, width: number, height: nu
   if (!(box.width > 0 && box.height > 0) || ![box.x, box.y, box.width, box.height].every(Number.isFinite)) {
     throw new EkycError('invalid_argument', 'The crop box is empty or not finite');
   }
-  assertRgbaImage(image, 'source image');
+  validateRgbaImage(image, 'source image');
   if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0 || width * height > 1 << 26) {
     throw new EkycError('invalid_argument', 'The crop output size is invalid', { details: { width, height } });
   }

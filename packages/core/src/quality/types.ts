@@ -1,10 +1,11 @@
-/** A pixel position; x to the right, y down, origin at the top-left pixel's corner. */
-export interface Point {
-  x: number;
-  y: number;
-}
+import type { Point } from '../image/point.ts';
 
-/** Document corners in order: top-left, top-right, bottom-right, bottom-left (as seen in the frame). */
+export type { Point };
+
+/**
+ * Document corners in order: top-left, top-right, bottom-right, bottom-left (as seen in the frame), in
+ * pixels with the origin at the top-left pixel's corner (a pixel's centre is at +0.5).
+ */
 export type Quad = readonly [Point, Point, Point, Point];
 
 /** What the user should do, most important first; `good` only when nothing is left to fix. */

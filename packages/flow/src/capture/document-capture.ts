@@ -1,4 +1,5 @@
-import type { QualityClient, RgbaFrame, TimedAssessment } from '@ekyc/workers';
+import type { RgbaImage } from '@ekyc/core';
+import type { QualityClient, TimedAssessment } from '@ekyc/workers';
 import { watchVideoFrames } from './video-frames.ts';
 
 /** The one call the capture needs from the quality worker. */
@@ -15,7 +16,7 @@ export interface DocumentCaptureOptions {
 
 /** The auto-captured frame: the exact pixels the worker judged, and its assessment. */
 export interface CaptureResult {
-  frame: RgbaFrame;
+  frame: RgbaImage;
   assessment: Omit<TimedAssessment, 'frame'>;
 }
 

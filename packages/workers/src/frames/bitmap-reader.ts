@@ -1,5 +1,5 @@
-import { EkycError } from '@ekyc/core';
-import { validateBitmap, type RgbaFrame } from './frame.ts';
+import { EkycError, type RgbaImage } from '@ekyc/core';
+import { validateBitmap } from './frame.ts';
 
 /** Sizes kept at once: a camera plus an occasional still is the common case. */
 const MAX_SIZES = 2;
@@ -12,7 +12,7 @@ const MAX_SIZES = 2;
 export class BitmapReader {
   private readonly contexts = new Map<string, OffscreenCanvasRenderingContext2D>();
 
-  read(bitmap: ImageBitmap): RgbaFrame {
+  read(bitmap: ImageBitmap): RgbaImage<Uint8ClampedArray> {
     try {
       const { width, height } = validateBitmap(bitmap);
       const context = this.contextFor(width, height);

@@ -45,7 +45,7 @@ export class BlazeFaceDetector implements core.FaceDetector {
   }
 
   async detect(image: core.RgbaImage): Promise<core.FaceDetection[]> {
-    core.assertRgbaImage(image);
+    core.validateRgbaImage(image);
     // ImageData wants an ArrayBuffer-backed view: copy only when the frame sits on a SharedArrayBuffer.
     const { buffer, byteOffset, byteLength } = image.data;
     const pixels = buffer instanceof ArrayBuffer ? new Uint8ClampedArray(buffer, byteOffset, byteLength) : new Uint8ClampedArray(image.data);

@@ -113,8 +113,7 @@ function requireEngine(): Engine {
 }
 
 function frameFrom(value: FaceFrame): core.RgbaImage {
-  core.assertRgbaImage(value, 'frame');
-  return value;
+  return core.validateRgbaImage(value, 'frame');
 }
 
 export const facePipeline = {

@@ -1,8 +1,7 @@
 import { createRequire } from 'node:module';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { quality } from '@ekyc/core';
+import { quality, type RgbaImage } from '@ekyc/core';
 import { QualityAnalyzer, type OpenCv } from './quality-analyzer.ts';
-import type { RgbaFrame } from '../../frames/frame.ts';
 
 // Small fake of a camera frame: a textured card with text-like bars on a noisy background,
 // rendered with exact sub-pixel edges so the true corners are known.
@@ -20,7 +19,7 @@ function inside(quad: quality.Quad, x: number, y: number): boolean {
   return true;
 }
 
-function renderFrame(quad: quality.Quad, options: { blurRadius?: number; glare?: boolean; gain?: number } = {}): RgbaFrame {
+function renderFrame(quad: quality.Quad, options: { blurRadius?: number; glare?: boolean; gain?: number } = {}): RgbaImage {
   const width = 640;
   const height = 360;
   const random = rng(7);

@@ -1,5 +1,4 @@
-import { quality } from '@ekyc/core';
-import type { RgbaFrame } from '../../frames/frame.ts';
+import { quality, type RgbaImage } from '@ekyc/core';
 
 /** The OpenCV.js namespace (as loaded by quality-opencv.ts in a worker, or required in Node tests). */
 export type OpenCv = typeof import('@techstark/opencv-js');
@@ -247,7 +246,7 @@ export class QualityAnalyzer {
     this.buffers = null;
   }
 
-  private buffersFor(frame: RgbaFrame): FrameBuffers {
+  private buffersFor(frame: RgbaImage): FrameBuffers {
     if (!this.buffers?.fits(frame.width, frame.height)) {
       this.buffers?.delete();
       this.buffers = new FrameBuffers(this.cv, frame.width, frame.height);
@@ -275,7 +274,7 @@ export class QualityAnalyzer {
    * Measures one frame. `previous` is the document's outline in the frame before (a camera stream):
    * when it is still there, re-fitted to this frame's edges with full support, detection is skipped.
    */
-  analyze(frame: RgbaFrame, thresholds: quality.QualityThresholds, stages?: AnalysisStages, previous?: quality.Quad | null): quality.FrameMetrics {
+  analyze(frame: RgbaImage, thresholds: quality.QualityThresholds, stages?: AnalysisStages, previous?: quality.Quad | null): quality.FrameMetrics {
     const { cv } = this;
     const scope = new MatScope(cv);
     let last = performance.now();
@@ -535,7 +534,7 @@ export class QualityAnalyzer {
   }
 
   /** Without a document only the whole (reduced) frame can be judged: for light, mainly. */
-  private withoutDocument(frame: RgbaFrame, buffers: FrameBuffers, thresholds: quality.QualityThresholds): quality.FrameMetrics {
+  private withoutDocument(frame: RgbaImage, buffers: FrameBuffers, thresholds: quality.QualityThresholds): quality.FrameMetrics {
     this.cv.cvtColor(buffers.smallRgba, buffers.small, this.cv.COLOR_RGBA2GRAY);
     const { small } = buffers;
     return { frameWidth: frame.width, frameHeight: frame.height, document: null, ...regionMetrics({ data: small.data, width: small.cols, height: small.rows }, thresholds), glareFraction: 0 };

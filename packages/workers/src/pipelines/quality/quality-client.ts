@@ -1,8 +1,8 @@
-import type { quality } from '@ekyc/core';
+import { validateRgbaImage, type quality } from '@ekyc/core';
 import { WorkerHost, transfer } from '../../host/worker-host.ts';
 import type { PipelineConfig } from '../../host/types.ts';
 import type { FrameInput, QualityApi, TimedAssessment } from './quality.ts';
-import { isImageBitmap, validateBitmap, validateFrame } from '../../frames/frame.ts';
+import { isImageBitmap, validateBitmap } from '../../frames/frame.ts';
 
 /**
  * Host side of the quality pipeline. Frames are transferred, not copied: an RGBA frame's buffer and
@@ -56,7 +56,7 @@ export class QualityClient {
 /** Checked here too: a detached buffer cannot even be posted, and a bad frame need not cost a round trip. */
 function transferable(input: FrameInput): FrameInput {
   if (isImageBitmap(input)) return transfer(validateBitmap(input), [input]);
-  const valid = validateFrame(input);
+  const valid = validateRgbaImage(input, 'frame');
   const buffer = valid.data.buffer;
   return buffer instanceof ArrayBuffer ? transfer(valid, [buffer]) : valid;
 }

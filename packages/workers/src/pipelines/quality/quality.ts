@@ -1,9 +1,9 @@
 import { transfer } from 'comlink';
-import { EkycError, quality } from '@ekyc/core';
+import { EkycError, quality, validateRgbaImage, type RgbaImage } from '@ekyc/core';
 import type { PipelineConfig } from '../../host/types.ts';
 import { QualityAnalyzer, type AnalysisStages } from './quality-analyzer.ts';
 import { BitmapReader } from '../../frames/bitmap-reader.ts';
-import { isImageBitmap, validateFrame, type RgbaFrame } from '../../frames/frame.ts';
+import { isImageBitmap } from '../../frames/frame.ts';
 import { loadOpenCv } from './quality-opencv.ts';
 
 export interface QualityInitReport {
@@ -11,7 +11,7 @@ export interface QualityInitReport {
 }
 
 /** What the worker analyses: RGBA pixels, or a bitmap (e.g. `createImageBitmap(video)`) it reads back itself. */
-export type FrameInput = RgbaFrame | ImageBitmap;
+export type FrameInput = RgbaImage | ImageBitmap;
 
 /** An assessment plus how long the worker spent on it (analysis only, not the message hop). */
 export interface TimedAssessment extends quality.FrameAssessment {
@@ -21,7 +21,7 @@ export interface TimedAssessment extends quality.FrameAssessment {
   /** Time to read an `ImageBitmap` back as RGBA (draw + getImageData); 0 for RGBA input. Not in `analyzeMs`. */
   decodeMs: number;
   /** The analysed pixels, exactly, only when `capture` is true; the buffer is transferred back. */
-  frame?: RgbaFrame;
+  frame?: RgbaImage;
 }
 
 let analyzer: QualityAnalyzer | undefined;
@@ -39,7 +39,7 @@ function requireAnalyzer(): QualityAnalyzer {
 }
 
 interface Measured {
-  frame: RgbaFrame;
+  frame: RgbaImage;
   metrics: quality.FrameMetrics;
   timing: Pick<TimedAssessment, 'analyzeMs' | 'stagesMs' | 'decodeMs'>;
 }
@@ -48,7 +48,7 @@ function measure(input: unknown, previous: quality.Quad | null = null): Measured
   const analyzer = requireAnalyzer();
   const decodeStarted = performance.now();
   const bitmap = isImageBitmap(input);
-  const frame: RgbaFrame = bitmap ? bitmaps.read(input) : validateFrame(input);
+  const frame: RgbaImage = bitmap ? bitmaps.read(input) : validateRgbaImage(input, 'frame');
   const decodeMs = bitmap ? performance.now() - decodeStarted : 0;
   const stagesMs: AnalysisStages = { prepare: 0, detect: 0, measure: 0 };
   const started = performance.now();

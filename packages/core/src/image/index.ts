@@ -1,0 +1,2 @@
+export * from './rgba.ts';
+export * from './point.ts';
