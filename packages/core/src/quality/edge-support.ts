@@ -1,4 +1,4 @@
-import { quadFromLines, type Line } from './lines.ts';
+import { quadFromLines, quadSideLines, type Line } from './lines.ts';
 import { refineQuad, type GrayImage } from './refine-corners.ts';
 import type { Point, Quad } from './types.ts';
 
@@ -170,7 +170,7 @@ export interface ExpandOptions extends EdgeSupportOptions {
 export function expandToOuterEdges(image: PixelImage, quad: Quad, options: ExpandOptions): Quad {
   const scanRadius = options.scanRadius ?? 3;
   const scanOptions = { ...options, searchRadius: scanRadius };
-  const lines = sideLines(quad);
+  const lines = quadSideLines(quad);
   if (!lines) return quad;
   const cx = (quad[0].x + quad[1].x + quad[2].x + quad[3].x) / 4;
   const cy = (quad[0].y + quad[1].y + quad[2].y + quad[3].y) / 4;
@@ -205,22 +205,10 @@ export function expandToOuterEdges(image: PixelImage, quad: Quad, options: Expan
   const grown = quadFromLines(shifted);
   if (!grown) return quad;
   const fitted = refineQuad(image, grown, { searchRadius: scanRadius + 3 });
-  const fittedLines = sideLines(fitted);
+  const fittedLines = quadSideLines(fitted);
   if (!fittedLines) return quad;
   // Per side: the fitted outer line where it is an edge, else the side as it was.
   const support = sideSupport(image, fitted, options);
   const chosen = lines.map((line, side) => (support[side]! >= options.minSupport ? fittedLines[side]! : line));
   return quadFromLines(chosen) ?? quad;
-}
-
-function sideLines(quad: Quad): Line[] | null {
-  const lines: Line[] = [];
-  for (let side = 0; side < 4; side++) {
-    const a = quad[side]!;
-    const b = quad[(side + 1) % 4]!;
-    const length = Math.hypot(b.x - a.x, b.y - a.y);
-    if (length < 1) return null;
-    lines.push({ point: a, direction: { x: (b.x - a.x) / length, y: (b.y - a.y) / length } });
-  }
-  return lines;
 }

@@ -1,3 +1,4 @@
+import { distance } from './geometry.ts';
 import type { Point } from './types.ts';
 
 /** A line through `point` along the unit vector `direction`. */
@@ -61,13 +62,13 @@ export function intersectLines(a: Line, b: Line): Point | null {
  * too few points keeps its line. Returns `null` when adjacent lines are parallel.
  */
 export function fitQuadToPoints<Q extends readonly [Point, Point, Point, Point]>(quad: Q, points: readonly Point[], maxDistance: number): [Point, Point, Point, Point] | null {
+  const sides = quadSideLines(quad);
+  if (!sides) return null;
   const lines: Line[] = [];
   for (let side = 0; side < 4; side++) {
     const a = quad[side]!;
-    const b = quad[(side + 1) % 4]!;
-    const length = Math.hypot(b.x - a.x, b.y - a.y);
-    if (length < 1) return null;
-    const direction = { x: (b.x - a.x) / length, y: (b.y - a.y) / length };
+    const { direction } = sides[side]!;
+    const length = distance(a, quad[(side + 1) % 4]!);
     const near: Point[] = [];
     for (const p of points) {
       const along = ((p.x - a.x) * direction.x + (p.y - a.y) * direction.y) / length;
@@ -78,6 +79,23 @@ export function fitQuadToPoints<Q extends readonly [Point, Point, Point, Point]>
     lines.push(fitted ?? { point: a, direction });
   }
   return quadFromLines(lines);
+}
+
+/**
+ * The lines along a quad's sides, in order (TL-TR, TR-BR, BR-BL, BL-TL): line i runs through corner i
+ * toward corner i + 1 (unit direction). `null` when a side is shorter than a pixel, where a direction
+ * means nothing. The inverse of `quadFromLines`.
+ */
+export function quadSideLines(quad: readonly [Point, Point, Point, Point]): [Line, Line, Line, Line] | null {
+  const lines: Line[] = [];
+  for (let side = 0; side < 4; side++) {
+    const a = quad[side]!;
+    const b = quad[(side + 1) % 4]!;
+    const length = distance(a, b);
+    if (length < 1) return null;
+    lines.push({ point: a, direction: { x: (b.x - a.x) / length, y: (b.y - a.y) / length } });
+  }
+  return [lines[0]!, lines[1]!, lines[2]!, lines[3]!];
 }
 
 /** Corners as the intersections of consecutive lines (corner i where line i-1 meets line i); `null` when two are parallel. */

@@ -53,4 +53,9 @@ describe('refineQuad', () => {
     const coarse: Quad = [{ x: 42, y: 33 }, { x: 257, y: 40 }, { x: 253, y: 168 }, { x: 33, y: 163 }];
     expect(maxCornerError(refineQuad(flat, coarse, { searchRadius: 6 }), coarse)).toBeLessThan(1e-9);
   });
+
+  it('hands a quad with a side shorter than a pixel back as it is (the same object, as for a lost side), not NaN corners', () => {
+    const collapsed: Quad = [{ x: 42, y: 33 }, { x: 42, y: 33 }, { x: 253, y: 168 }, { x: 33, y: 163 }];
+    expect(refineQuad(image, collapsed, { searchRadius: 6 })).toBe(collapsed);
+  });
 });

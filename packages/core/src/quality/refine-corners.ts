@@ -1,4 +1,4 @@
-import { fitLineRobust, intersectLines, type Line } from './lines.ts';
+import { fitLineRobust, intersectLines, quadSideLines, type Line } from './lines.ts';
 import type { Point, Quad } from './types.ts';
 
 /** An 8-bit single-channel image. */
@@ -88,12 +88,14 @@ function edgeAlongNormal(image: RefineImage, origin: Point, normal: Point, radiu
  */
 export function refineQuad(image: RefineImage, quad: Quad, options: RefineOptions): Quad {
   const samples = options.samplesPerSide ?? 24;
+  const coarseLines = quadSideLines(quad);
+  // A side shorter than a pixel has no direction to search across: nothing to refine.
+  if (!coarseLines) return quad;
   const lines: Line[] = [];
   for (let side = 0; side < 4; side++) {
     const a = quad[side]!;
     const b = quad[(side + 1) % 4]!;
-    const length = Math.hypot(b.x - a.x, b.y - a.y);
-    const coarse: Line = { point: a, direction: { x: (b.x - a.x) / length, y: (b.y - a.y) / length } };
+    const coarse = coarseLines[side]!;
     const normal = { x: -coarse.direction.y, y: coarse.direction.x };
     const found: Point[] = [];
     for (let i = 0; i < samples; i++) {
