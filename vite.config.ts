@@ -20,13 +20,15 @@ export const isolationHeaders: Record<string, string> = {
  */
 export const contentSecurityPolicy = [
   "default-src 'self'",
-  "script-src 'self' 'wasm-unsafe-eval'",
+  // blob: only for runtime code the SDK hash-checked and runs from those bytes (docs/runtime.md).
+  "script-src 'self' 'wasm-unsafe-eval' blob:",
   "style-src 'self'",
   "img-src 'self' data: blob:",
   "media-src 'self' blob: mediastream:",
   "font-src 'self'",
   "connect-src 'self'",
-  "worker-src 'self'",
+  // blob: for onnxruntime-web's pthread workers, started from the verified glue's blob: URL.
+  "worker-src 'self' blob:",
   "object-src 'none'",
   "base-uri 'none'",
   "frame-ancestors 'none'",

@@ -2,7 +2,8 @@
 // the older JSEP build failed or disagreed with WASM on three of our models (e2e/models.spec.ts).
 import * as ort from 'onnxruntime-web/webgpu';
 import { EkycError } from '@ekyc/core';
-import { fetchRuntimeFile, runtimeFileUrl } from '../assets/fetch-asset.ts';
+import { fetchRuntimeFile } from '../assets/fetch-asset.ts';
+import { exactArrayBuffer, fetchRuntimeObjectUrl } from '../assets/verified-url.ts';
 import { detectCapabilities, probeWebGpu } from './capabilities.ts';
 import { chooseBackend, type Backend, type BackendPreference, type Capabilities } from './choose-backend.ts';
 
@@ -79,11 +80,16 @@ async function configure(options: RuntimeOptions): Promise<RuntimeReport> {
   // the same `onnxruntime-web/webgpu` API drives. A later WebGPU-to-WASM fallback keeps the build
   // already loaded (slower, still correct).
   const [binaryId, glueId] = decision.backend === 'webgpu' ? ['ort-wasm', 'ort-wasm-glue'] : ['ort-wasm-cpu', 'ort-wasm-cpu-glue'];
-  const wasmBinary = await fetchRuntimeFile(binaryId, options.assetBaseUrl);
-  // The glue module is imported by onnxruntime-web itself; we verify the bytes we serve first.
-  await fetchRuntimeFile(glueId, options.assetBaseUrl);
-  ort.env.wasm.wasmPaths = { mjs: runtimeFileUrl(glueId, options.assetBaseUrl) };
-  ort.env.wasm.wasmBinary = wasmBinary.buffer.slice(wasmBinary.byteOffset, wasmBinary.byteOffset + wasmBinary.byteLength) as ArrayBuffer;
+  // Both files run from the bytes that passed the hash check, never from a second request: the
+  // binary as `wasmBinary`, the glue through a blob: URL of its verified bytes (onnxruntime-web
+  // imports a same-origin `mjs` URL directly). That URL lives as long as this worker: with threads,
+  // Emscripten starts its pthread workers from the glue's `import.meta.url`, i.e. from this URL.
+  const [wasmBinary, glue] = await Promise.all([
+    fetchRuntimeFile(binaryId, options.assetBaseUrl),
+    fetchRuntimeObjectUrl(glueId, options.assetBaseUrl),
+  ]);
+  ort.env.wasm.wasmPaths = { mjs: glue.url };
+  ort.env.wasm.wasmBinary = exactArrayBuffer(wasmBinary);
   ort.env.wasm.numThreads = decision.wasmThreads;
   ort.env.wasm.proxy = false;
   ort.env.logLevel = 'error';

@@ -1,6 +1,7 @@
-import { FaceDetector as MediaPipeFaceDetector, FilesetResolver, type Detection } from '@mediapipe/tasks-vision';
+import { FaceDetector as MediaPipeFaceDetector, type Detection } from '@mediapipe/tasks-vision';
 import { EkycError, face as core, type ModelAsset } from '@ekyc/core';
-import { assetUrl, fetchRuntimeFile } from '../../assets/fetch-asset.ts';
+import { fetchRuntimeFile } from '../../assets/fetch-asset.ts';
+import { exactArrayBuffer, fetchRuntimeObjectUrl } from '../../assets/verified-url.ts';
 
 /**
  * MediaPipe BlazeFace (short range) behind the engine's `FaceDetector` interface. It runs on the
@@ -15,8 +16,26 @@ export interface BlazeFaceOptions {
   maxFaces?: number;
 }
 
-/** Module build of the tasks-vision runtime, verified against the runtime manifest before MediaPipe loads it. */
-const RUNTIME_FILES = ['mediapipe-vision-wasm-module-internal-js', 'mediapipe-vision-wasm-module-internal-wasm'];
+/**
+ * Module build of the tasks-vision runtime (a module worker needs it, else "ModuleFactory not set").
+ * The SIMD build only: the SDK's runtimes require WASM SIMD (choose-backend.ts).
+ */
+const LOADER_ID = 'mediapipe-vision-wasm-module-internal-js';
+const BINARY_ID = 'mediapipe-vision-wasm-module-internal-wasm';
+/**
+ * Where the fileset says the wasm lives. MediaPipe never reads it here (it instantiates the verified
+ * bytes handed over as `wasmBinary`); an unfetchable URL makes a future loader that ignored them fail
+ * instead of running a second, unverified answer.
+ */
+const NO_REFETCH_WASM_PATH = 'ekyc-verified-bytes-only:vision_wasm_module_internal.wasm';
+
+/** The Emscripten module settings MediaPipe's loader picks up from the worker's global scope. */
+interface MediaPipeGlobals {
+  Module?: { wasmBinary?: ArrayBuffer };
+}
+
+/** `self.Module`/`self.ModuleFactory` are worker globals: one MediaPipe task is created at a time. */
+let creationQueue: Promise<unknown> = Promise.resolve();
 
 export class BlazeFaceDetector implements core.FaceDetector {
   readonly name = 'blazeface-short-range';
@@ -28,24 +47,36 @@ export class BlazeFaceDetector implements core.FaceDetector {
 
   /** `modelBytes` must already be verified against `asset.sha256` (fetchModel does). */
   static async create(asset: ModelAsset, modelBytes: Uint8Array, assetBaseUrl: string, options: BlazeFaceOptions = {}): Promise<BlazeFaceDetector> {
-    for (const id of RUNTIME_FILES) await fetchRuntimeFile(id, assetBaseUrl);
-    try {
-      // In a module worker the module build is required (`useModule` true), else "ModuleFactory not set".
-      const fileset = await FilesetResolver.forVisionTasks(assetUrl(assetBaseUrl, 'wasm', 'mediapipe'), true);
-      const detector = await MediaPipeFaceDetector.createFromOptions(fileset, {
-        baseOptions: { modelAssetBuffer: modelBytes, delegate: 'CPU' },
-        runningMode: 'IMAGE',
-        minDetectionConfidence: options.scoreThreshold ?? 0.5,
-        minSuppressionThreshold: options.iouThreshold ?? 0.3,
-      });
-      return new BlazeFaceDetector(detector, options.maxFaces ?? 20);
-    } catch (cause) {
-      throw new EkycError('model_load_failed', `Could not create the MediaPipe face detector for "${asset.id}"`, { cause, details: { id: asset.id } });
-    }
+    const [loader, binary] = await Promise.all([fetchRuntimeObjectUrl(LOADER_ID, assetBaseUrl), fetchRuntimeFile(BINARY_ID, assetBaseUrl)]);
+    const create = async (): Promise<BlazeFaceDetector> => {
+      // MediaPipe imports `wasmLoaderPath` (here a blob: URL of the verified loader, fresh per
+      // detector, so the import evaluates it again and sets `self.ModuleFactory`), then calls the
+      // factory with `self.Module` when set: Emscripten then instantiates `wasmBinary` and fetches nothing.
+      const globals = self as unknown as MediaPipeGlobals;
+      globals.Module = { wasmBinary: exactArrayBuffer(binary) };
+      const fileset: Parameters<typeof MediaPipeFaceDetector.createFromOptions>[0] = { wasmLoaderPath: loader.url, wasmBinaryPath: NO_REFETCH_WASM_PATH };
+      try {
+        const detector = await MediaPipeFaceDetector.createFromOptions(fileset, {
+          baseOptions: { modelAssetBuffer: modelBytes, delegate: 'CPU' },
+          runningMode: 'IMAGE',
+          minDetectionConfidence: options.scoreThreshold ?? 0.5,
+          minSuppressionThreshold: options.iouThreshold ?? 0.3,
+        });
+        return new BlazeFaceDetector(detector, options.maxFaces ?? 20);
+      } catch (cause) {
+        throw new EkycError('model_load_failed', `Could not create the MediaPipe face detector for "${asset.id}"`, { cause, details: { id: asset.id } });
+      } finally {
+        delete globals.Module;
+        loader.revoke();
+      }
+    };
+    const result = creationQueue.then(create, create);
+    creationQueue = result.catch(() => undefined);
+    return result;
   }
 
   async detect(image: core.RgbaImage): Promise<core.FaceDetection[]> {
-    core.validateRgbaImage(image);
+    core.assertRgbaImage(image);
     // ImageData wants an ArrayBuffer-backed view: copy only when the frame sits on a SharedArrayBuffer.
     const { buffer, byteOffset, byteLength } = image.data;
     const pixels = buffer instanceof ArrayBuffer ? new Uint8ClampedArray(buffer, byteOffset, byteLength) : new Uint8ClampedArray(image.data);

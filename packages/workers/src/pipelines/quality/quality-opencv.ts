@@ -1,5 +1,5 @@
 import { EkycError } from '@ekyc/core';
-import { fetchRuntimeFile, runtimeFileUrl } from '../../assets/fetch-asset.ts';
+import { importVerifiedModule } from '../../assets/verified-url.ts';
 import type { OpenCv } from './quality-analyzer.ts';
 
 const RUNTIME_ID = 'opencv-esm';
@@ -7,18 +7,17 @@ const RUNTIME_ID = 'opencv-esm';
 /**
  * Loads OpenCV.js in a module worker from the integrator's asset folder. The file is the ES module
  * derived by `npm run assets` (models/derive/opencv-esm.mjs): no `eval`/`new Function`, so it runs
- * under `script-src 'self' 'wasm-unsafe-eval'`. Its bytes are hash-checked first; the `import()`
- * that follows reads the same URL (normally from the HTTP cache). Importing verified bytes through a
- * `blob:` URL would close that gap but needs `blob:` in script-src, which the SDK's CSP does not allow.
+ * under a CSP without `unsafe-eval`; its wasm is embedded in it. It is fetched once, hash-checked,
+ * and imported from a `blob:` URL of exactly those bytes (so `script-src` needs `blob:`), never
+ * fetched again by URL.
  * The result is wrapped in an object: `cv` has a `then` that never settles, so it must not be awaited.
  */
 export async function loadOpenCv(assetBaseUrl: string, timeoutMs = 60_000): Promise<{ cv: OpenCv }> {
-  await fetchRuntimeFile(RUNTIME_ID, assetBaseUrl);
   let cv: OpenCv;
   try {
-    const module = (await import(/* @vite-ignore */ runtimeFileUrl(RUNTIME_ID, assetBaseUrl))) as { default: OpenCv };
-    cv = module.default;
+    cv = (await importVerifiedModule<{ default: OpenCv }>(RUNTIME_ID, assetBaseUrl)).default;
   } catch (cause) {
+    if (cause instanceof EkycError) throw cause;
     throw new EkycError('model_load_failed', 'OpenCV.js could not be imported', { cause, details: { id: RUNTIME_ID } });
   }
   const started = performance.now();
