@@ -41,6 +41,8 @@ export const ERROR_CODES = {
   face_blurry: { recoverable: true, summary: 'The face is out of focus.' },
   face_eyes_not_visible: { recoverable: true, summary: 'The eyes are closed or hidden.' },
   face_continuity_broken: { recoverable: false, summary: 'The face changed during the session.' },
+  // Liveness
+  liveness_transcript_invalid: { recoverable: false, summary: 'A liveness transcript does not match its schema or cannot be replayed.' },
   // Evidence
   evidence_schema_invalid: { recoverable: false, summary: 'The evidence bundle does not match its schema.' },
   evidence_too_large: { recoverable: false, summary: 'The evidence bundle exceeds the size limit.' },

@@ -1,0 +1,107 @@
+/**
+ * Synthetic signal streams for tests and evaluation: a neutral face with seeded noise, and a
+ * performer that reacts to the engine's prompts the way a person does (a reaction delay, then the
+ * movement's profile). Pure and deterministic for a given seed.
+ */
+import type { ChallengeKind } from './challenges.ts';
+import type { LivenessEngine, LivenessStep } from './engine.ts';
+import type { FaceSignals, LivenessFrame } from './frame.ts';
+
+/** mulberry32: a small seeded PRNG, enough for test noise. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export const NEUTRAL_FACE: FaceSignals = {
+  eyeOpennessLeft: 0.32,
+  eyeOpennessRight: 0.31,
+  smile: 0.62,
+  yaw: 1,
+  pitch: 3,
+  roll: 0.5,
+  box: { x: 0.36, y: 0.24, width: 0.28, height: 0.38 },
+  distance: 0.13,
+};
+
+/** Offsets a movement applies to the neutral face at `dt` ms after it started. */
+export type Movement = (dt: number) => Partial<Pick<FaceSignals, 'eyeOpennessLeft' | 'eyeOpennessRight' | 'smile' | 'yaw' | 'pitch'>> | null;
+
+function ramp(dt: number, rise: number, hold: number, fall: number): number {
+  if (dt < 0) return 0;
+  if (dt < rise) return dt / rise;
+  if (dt < rise + hold) return 1;
+  if (dt < rise + hold + fall) return 1 - (dt - rise - hold) / fall;
+  return 0;
+}
+
+/** Movement profiles of an ordinary response (durations from typical blink / smile / turn timing). */
+export const MOVEMENTS: Readonly<Record<ChallengeKind, { readonly movement: Movement; readonly durationMs: number }>> = {
+  blink: {
+    durationMs: 300,
+    movement: (dt) => {
+      const k = ramp(dt, 80, 80, 120);
+      return { eyeOpennessLeft: NEUTRAL_FACE.eyeOpennessLeft * (1 - 0.75 * k), eyeOpennessRight: NEUTRAL_FACE.eyeOpennessRight * (1 - 0.75 * k) };
+    },
+  },
+  smile: { durationMs: 1600, movement: (dt) => ({ smile: NEUTRAL_FACE.smile + 0.14 * ramp(dt, 250, 900, 400) }) },
+  turn_left: { durationMs: 1500, movement: (dt) => ({ yaw: NEUTRAL_FACE.yaw + 28 * ramp(dt, 450, 500, 500) }) },
+  turn_right: { durationMs: 1500, movement: (dt) => ({ yaw: NEUTRAL_FACE.yaw - 28 * ramp(dt, 450, 500, 500) }) },
+};
+
+export interface PerformerOptions {
+  readonly seed?: number;
+  /** Delay between a prompt and the start of the movement. */
+  readonly reactionMs?: number;
+  /** Which movement to perform for a prompt (default: the one asked); null performs nothing. */
+  readonly respond?: (asked: ChallengeKind, attempt: number) => ChallengeKind | null;
+  /** Noise amplitude (EAR units; yaw gets 40x in degrees). */
+  readonly noise?: number;
+  /** Frames per second. */
+  readonly fps?: number;
+  /** Per-frame override (two faces, no face, darkness...). */
+  readonly override?: (t: number, frame: LivenessFrame) => LivenessFrame;
+}
+
+/** Runs an engine against a reacting synthetic person until it ends or `limitMs` passes. */
+export function perform(engine: LivenessEngine, options: PerformerOptions = {}, limitMs = 40_000): LivenessStep[] {
+  const random = seededRandom(options.seed ?? 1);
+  const noise = options.noise ?? 0.004;
+  const interval = 1000 / (options.fps ?? 30);
+  const reaction = options.reactionMs ?? 450;
+  const steps: LivenessStep[] = [];
+  let prompt = null as { key: string; at: number; kind: ChallengeKind | null } | null;
+  let last = null as LivenessStep | null;
+  for (let t = 1000; t < 1000 + limitMs; t += interval) {
+    const challenge = last?.challenge;
+    if (challenge && challenge.state === 'active') {
+      const key = `${challenge.index}/${challenge.attempt}`;
+      if (prompt?.key !== key) prompt = { key, at: t, kind: options.respond ? options.respond(challenge.kind, challenge.attempt) : challenge.kind };
+    }
+    const jitter = (scale: number): number => (random() * 2 - 1) * scale;
+    let face: FaceSignals = {
+      ...NEUTRAL_FACE,
+      eyeOpennessLeft: NEUTRAL_FACE.eyeOpennessLeft + jitter(noise),
+      eyeOpennessRight: NEUTRAL_FACE.eyeOpennessRight + jitter(noise),
+      smile: NEUTRAL_FACE.smile + jitter(noise),
+      yaw: NEUTRAL_FACE.yaw + jitter(noise * 40),
+      pitch: NEUTRAL_FACE.pitch + jitter(noise * 40),
+    };
+    if (prompt?.kind) {
+      const offsets = MOVEMENTS[prompt.kind].movement(t - prompt.at - reaction);
+      if (offsets) face = { ...face, ...offsets };
+    }
+    let frame: LivenessFrame = { t, faceCount: 1, brightness: 0.5, face };
+    if (options.override) frame = options.override(t, frame);
+    last = engine.push(frame);
+    steps.push(last);
+    if (last.state === 'passed' || last.state === 'failed' || last.state === 'timed_out') break;
+  }
+  return steps;
+}
