@@ -62,6 +62,12 @@ export const ERROR_CODES = {
   transport_not_acknowledged: { recoverable: true, summary: 'The endpoint answered without the verifier\'s acknowledgement (e.g. a redirect or a captive portal); the evidence stays in the outbox.' },
   transport_outbox_unavailable: { recoverable: true, summary: 'The outbox could not store the evidence (e.g. storage quota); it was sent without a durable copy.' },
   transport_outbox_expired: { recoverable: false, summary: 'An outbox entry reached its attempt or age limit; it is kept, unsent, for the integrator to retry or discard.' },
+  // Verifier
+  auth_failed: { recoverable: false, summary: 'The integrator API key or the client token is missing, expired or invalid.' },
+  session_not_found: { recoverable: false, summary: 'No verification session has this id.' },
+  session_expired: { recoverable: false, summary: 'The verification session expired before its evidence arrived.' },
+  session_key_conflict: { recoverable: false, summary: 'Another signing key is already registered for this session, or the session no longer accepts one.' },
+  evidence_key_mismatch: { recoverable: false, summary: 'The bundle is signed by another key than the one registered for its session.' },
 } as const satisfies Record<string, { recoverable: boolean; summary: string }>;
 
 export type EkycErrorCode = keyof typeof ERROR_CODES;

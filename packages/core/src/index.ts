@@ -7,3 +7,4 @@ export * from './evidence/index.ts';
 export * as quality from './quality/index.ts';
 export * as liveness from './liveness/index.ts';
 export * from './mrz/index.ts';
+export * as risk from './risk/index.ts';

@@ -1,0 +1,139 @@
+/**
+ * Configuration from the environment. In development (NODE_ENV !== 'production') secrets that
+ * are missing are generated once, written to `<stateDir>/dev-secrets.json` (mode 0600) and
+ * printed once; in production a missing secret is a start-up error naming the variable.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { exportJWK, generateKeyPair, type JWK } from 'jose';
+import { EkycError } from '@ekyc/core';
+import { DEFAULT_SESSION_CONFIG, sessionConfigSchema, type SessionConfig } from './session-config.ts';
+
+export type VerifierRole = 'all' | 'api' | 'worker';
+
+export interface VerifierConfig {
+  host: string;
+  port: number;
+  databaseUrl: string;
+  role: VerifierRole;
+  production: boolean;
+  /** P-256 ECDH private JWK with a `kid`: bundles are sealed to its public half. */
+  verifierPrivateJwk: JWK;
+  apiKey: string;
+  tokenSecret: Uint8Array;
+  clientTokenTtlSeconds: number;
+  kek: { id: string; base64url: string };
+  /** Older KEKs still wrapping stored data keys (rotation). */
+  previousKeks: { id: string; base64url: string }[];
+  pepper: { id: string; base64url: string };
+  previousPeppers: { id: string; base64url: string }[];
+  sessionDefaults: SessionConfig;
+  maxSealedBytes: number;
+  /** Directory with fr-detect.onnx, fr-landmark68.onnx, fr-feature.onnx; default: the faceplugin package. */
+  modelDir: string | undefined;
+  /** Seconds a re-scoring job may run before pg-boss retries it on another worker. */
+  jobExpireSeconds: number;
+  /** Set when development secrets were generated on this start (printed once by the bin). */
+  generatedSecrets: string[];
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const randomSecret = (bytes = 32): string => Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(bytes))).toString('base64url');
+
+function parseKeyList(value: string | undefined, name: string): { id: string; base64url: string }[] {
+  if (value === undefined || value.trim() === '') return [];
+  return value.split(',').map((entry) => {
+    const [id, key] = entry.split(':');
+    if (!id || !key) throw new EkycError('invalid_argument', `${name} is a comma-separated list of id:base64url.`);
+    return { id, base64url: key };
+  });
+}
+
+interface DevSecrets {
+  VERIFIER_PRIVATE_JWK: string;
+  VERIFIER_API_KEY: string;
+  VERIFIER_TOKEN_SECRET: string;
+  VERIFIER_KEK: string;
+  VERIFIER_PEPPER: string;
+}
+
+async function generateDevSecrets(): Promise<DevSecrets> {
+  const { privateKey } = await generateKeyPair('ECDH-ES+A256KW', { crv: 'P-256', extractable: true });
+  const jwk = { ...(await exportJWK(privateKey)), kid: `dev-${randomSecret(6)}`, alg: 'ECDH-ES+A256KW', use: 'enc' };
+  return {
+    VERIFIER_PRIVATE_JWK: JSON.stringify(jwk),
+    VERIFIER_API_KEY: `dev_${randomSecret(24)}`,
+    VERIFIER_TOKEN_SECRET: randomSecret(32),
+    VERIFIER_KEK: randomSecret(32),
+    VERIFIER_PEPPER: randomSecret(32),
+  };
+}
+
+export async function loadConfig(env: Env = process.env, cwd = process.cwd()): Promise<VerifierConfig> {
+  const production = env.NODE_ENV === 'production';
+  const stateDir = path.resolve(cwd, env.VERIFIER_STATE_DIR ?? '.ekyc-verifier');
+  const secretNames = ['VERIFIER_PRIVATE_JWK', 'VERIFIER_API_KEY', 'VERIFIER_TOKEN_SECRET', 'VERIFIER_KEK', 'VERIFIER_PEPPER'] as const;
+  const values: Record<string, string | undefined> = Object.fromEntries(secretNames.map((name) => [name, env[name]]));
+  const missing = secretNames.filter((name) => !values[name]);
+  const generatedSecrets: string[] = [];
+  if (missing.length > 0) {
+    if (production) throw new EkycError('invalid_argument', `Missing configuration: ${missing.join(', ')}.`, { details: { missing } });
+    const file = path.join(stateDir, 'dev-secrets.json');
+    let stored: DevSecrets;
+    if (existsSync(file)) {
+      stored = JSON.parse(readFileSync(file, 'utf8')) as DevSecrets;
+    } else {
+      stored = await generateDevSecrets();
+      mkdirSync(stateDir, { recursive: true });
+      writeFileSync(file, `${JSON.stringify(stored, null, 2)}\n`, { mode: 0o600 });
+      generatedSecrets.push(...missing);
+    }
+    for (const name of missing) values[name] = stored[name];
+  }
+
+  let verifierPrivateJwk: JWK;
+  try {
+    verifierPrivateJwk = JSON.parse(values.VERIFIER_PRIVATE_JWK!) as JWK;
+  } catch (cause) {
+    throw new EkycError('invalid_argument', 'VERIFIER_PRIVATE_JWK is not JSON.', { cause });
+  }
+  if (verifierPrivateJwk.kty !== 'EC' || verifierPrivateJwk.crv !== 'P-256' || typeof verifierPrivateJwk.d !== 'string') {
+    throw new EkycError('invalid_argument', 'VERIFIER_PRIVATE_JWK must be a P-256 EC private JWK.');
+  }
+  const tokenSecret = new Uint8Array(Buffer.from(values.VERIFIER_TOKEN_SECRET!, 'base64url'));
+  const sessionDefaults = sessionConfigSchema.parse({
+    ...DEFAULT_SESSION_CONFIG,
+    ...(env.VERIFIER_SESSION_CONFIG ? (JSON.parse(env.VERIFIER_SESSION_CONFIG) as object) : {}),
+  });
+  const role = (env.VERIFIER_ROLE ?? 'all') as VerifierRole;
+  if (!['all', 'api', 'worker'].includes(role)) throw new EkycError('invalid_argument', 'VERIFIER_ROLE is all, api or worker.');
+  const port = Number(env.PORT ?? 8787);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new EkycError('invalid_argument', 'PORT is not a port number.');
+  return {
+    host: env.HOST ?? '127.0.0.1',
+    port,
+    databaseUrl: env.DATABASE_URL ?? path.join(stateDir, 'pglite'),
+    role,
+    production,
+    verifierPrivateJwk,
+    apiKey: values.VERIFIER_API_KEY!,
+    tokenSecret,
+    clientTokenTtlSeconds: Number(env.VERIFIER_CLIENT_TOKEN_TTL ?? 900),
+    kek: { id: env.VERIFIER_KEK_ID ?? 'kek-1', base64url: values.VERIFIER_KEK! },
+    previousKeks: parseKeyList(env.VERIFIER_PREVIOUS_KEKS, 'VERIFIER_PREVIOUS_KEKS'),
+    pepper: { id: env.VERIFIER_PEPPER_ID ?? 'pepper-1', base64url: values.VERIFIER_PEPPER! },
+    previousPeppers: parseKeyList(env.VERIFIER_PREVIOUS_PEPPERS, 'VERIFIER_PREVIOUS_PEPPERS'),
+    sessionDefaults,
+    maxSealedBytes: Number(env.VERIFIER_MAX_SEALED_BYTES ?? 32 * 1024 * 1024),
+    modelDir: env.VERIFIER_MODEL_DIR,
+    jobExpireSeconds: Number(env.VERIFIER_JOB_EXPIRE_SECONDS ?? 300),
+    generatedSecrets,
+  };
+}
+
+/** The public half of the verifier key, as handed to clients to seal evidence to. */
+export function publicJwkOf(privateJwk: JWK): JWK {
+  const { kty, crv, x, y, kid } = privateJwk;
+  return { kty, crv, x, y, ...(kid === undefined ? {} : { kid }), alg: 'ECDH-ES+A256KW', use: 'enc' };
+}

@@ -1,0 +1,31 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { EkycError } from '@ekyc/core';
+import type { FastifyRequest } from 'fastify';
+import type { ApiContext } from './context.ts';
+
+export function bearerOf(request: FastifyRequest): string | null {
+  const header = request.headers.authorization;
+  if (typeof header !== 'string') return null;
+  const match = /^Bearer ([\x21-\x7e]{1,4096})$/.exec(header);
+  return match === null ? null : match[1]!;
+}
+
+const digest = (value: string): Buffer => createHash('sha256').update(value).digest();
+
+export function isIntegrator(request: FastifyRequest, context: ApiContext): boolean {
+  const token = bearerOf(request);
+  // Compare digests: equal length, constant time, whatever the presented key's length.
+  return token !== null && timingSafeEqual(digest(token), digest(context.apiKey));
+}
+
+export function requireIntegrator(request: FastifyRequest, context: ApiContext): void {
+  if (!isIntegrator(request, context)) throw new EkycError('auth_failed', 'The integrator API key is missing or wrong.');
+}
+
+/** A client token for exactly this session. */
+export async function requireClient(request: FastifyRequest, context: ApiContext, sessionId: string): Promise<void> {
+  const token = bearerOf(request);
+  if (token === null) throw new EkycError('auth_failed', 'A client token is required.');
+  const subject = await context.tokens.verify(token);
+  if (subject !== sessionId) throw new EkycError('auth_failed', 'The client token belongs to another session.');
+}

@@ -1,0 +1,162 @@
+/**
+ * Server-side re-scoring of one verified bundle: every score the verifier can repeat is
+ * repeated (face match, continuity, MRZ, data checks), server results win, and each client
+ * score is compared with the server's. What the bundle cannot support is marked missing.
+ * The result feeds core's risk routing.
+ */
+import { face as coreFace, risk, type EvidenceArtifact, type EvidenceBundle } from '@ekyc/core';
+import type { ServerFaceEngine } from '../face/engine.ts';
+import type { SessionConfig } from '../session-config.ts';
+import { checkDocument, findDocumentRead, type DocumentFindings } from './document.ts';
+import { decodeArtifact } from './images.ts';
+
+export interface RescoreResult {
+  decision: risk.RiskDecision;
+  document: DocumentFindings;
+  /** Per-check timings in ms (not personal data). */
+  timings: Record<string, number>;
+}
+
+type Signal = risk.RiskSignal;
+
+const missing = (name: risk.RiskSignalName, reasonCodes: string[] = [], details: Signal['details'] = {}): Signal => ({ name, score: null, status: 'missing', source: 'none', reasonCodes, details });
+
+function clientCheck(bundle: EvidenceBundle, kind: string) {
+  return bundle.manifest.checks.find((check) => check.kind === kind);
+}
+
+async function embedArtifact(engine: ServerFaceEngine, bundle: EvidenceBundle, artifact: EvidenceArtifact | undefined, allowSeveral: boolean) {
+  if (artifact === undefined) return { status: 'absent' as const };
+  const bytes = bundle.artifacts.get(artifact.id);
+  const pixels = bytes === undefined ? null : decodeArtifact(artifact, bytes);
+  if (pixels === null) return { status: 'undecodable' as const };
+  return engine.embedBestFace(pixels, { allowSeveral });
+}
+
+export async function rescoreBundle(bundle: EvidenceBundle, options: {
+  config: SessionConfig;
+  face: ServerFaceEngine | null;
+  policy?: risk.RiskPolicy;
+  referenceDate: Date;
+}): Promise<RescoreResult> {
+  const { manifest } = bundle;
+  const { config } = options;
+  const timings: Record<string, number> = {};
+  const signals: Signal[] = [];
+  const hardRules: risk.HardRule[] = [];
+  const artifactsOf = (kind: EvidenceArtifact['kind']) => manifest.artifacts.filter((artifact) => artifact.kind === kind);
+
+  // Face match: the document portrait (or the document crop) against the selfie.
+  let t = performance.now();
+  const faceMatchClient = clientCheck(bundle, 'face.match');
+  const keyframes = artifactsOf('liveness_keyframe');
+  if (options.face === null) {
+    signals.push(missing('face_match', ['face_engine_unavailable']));
+  } else {
+    const documentFace = await embedArtifact(options.face, bundle, artifactsOf('portrait')[0] ?? artifactsOf('document_crop')[0], true);
+    const selfie = await embedArtifact(options.face, bundle, artifactsOf('face_crop')[0] ?? keyframes[0], false);
+    if (documentFace.status !== 'ok' || selfie.status !== 'ok') {
+      signals.push(missing('face_match', [`face_match_${documentFace.status !== 'ok' ? 'document' : 'selfie'}_${documentFace.status !== 'ok' ? documentFace.status : selfie.status}`]));
+    } else {
+      const similarity = coreFace.cosineSimilarity(documentFace.embedding, selfie.embedding);
+      const approveFrom = config.thresholds.faceMatch;
+      const band = coreFace.bandFor(similarity, { approve: approveFrom, review: Math.max(-1, approveFrom - 0.15) });
+      const score = band === 'approve' ? 1 : band === 'review' ? 0.5 : 0;
+      const reasonCodes = band === 'approve' ? [] : [band === 'review' ? 'face_match_low' : 'face_match_failed'];
+      if (band === 'reject') hardRules.push({ code: 'face_match_failed', escalateTo: 'reject' });
+      const details: Signal['details'] = { similarity: Math.round(similarity * 1000) / 1000, threshold: approveFrom };
+      if (faceMatchClient !== undefined && faceMatchClient.score !== null) {
+        const gap = Math.abs(faceMatchClient.score - similarity);
+        details.clientScore = faceMatchClient.score;
+        details.disagreement = Math.round(gap * 1000) / 1000;
+        const clientPassed = faceMatchClient.status === 'pass';
+        if (gap > config.thresholds.clientDisagreement || clientPassed !== (band === 'approve')) {
+          reasonCodes.push('client_score_disagreement');
+          hardRules.push({ code: 'client_score_disagreement', escalateTo: 'review' });
+        }
+      }
+      signals.push({ name: 'face_match', score, status: 'scored', source: 'server', reasonCodes, details });
+    }
+  }
+  timings.faceMatch = performance.now() - t;
+
+  // Face liveness: server continuity over the keyframes + the transcript the bundle holds.
+  t = performance.now();
+  const liveness = manifest.liveness;
+  if (liveness === null || liveness.challenges.length === 0) {
+    signals.push(missing('face_liveness', ['liveness_absent']));
+  } else {
+    const reasonCodes: string[] = [];
+    const passed = liveness.challenges.filter((challenge) => challenge.status === 'passed').length;
+    const required = Math.max(1, config.livenessChallengeCount);
+    let score = Math.min(1, passed / required);
+    const details: Signal['details'] = { challenges: liveness.challenges.length, passed, required, transcriptJudgedBy: 'client' };
+    if (passed < required) reasonCodes.push('liveness_challenges_incomplete');
+    if (options.face !== null && keyframes.length >= 2) {
+      const continuity = new coreFace.FaceContinuity({ threshold: config.thresholds.faceContinuity });
+      let framesCompared = 0;
+      let broken = false;
+      for (const keyframe of keyframes) {
+        const result = await embedArtifact(options.face, bundle, keyframe, false);
+        if (result.status !== 'ok') continue;
+        framesCompared += 1;
+        if (!continuity.check(result.embedding).ok) broken = true;
+      }
+      details.continuityFrames = framesCompared;
+      if (broken) {
+        score = 0;
+        reasonCodes.push('face_continuity_broken');
+        hardRules.push({ code: 'face_continuity_broken', escalateTo: 'reject' });
+      } else if (framesCompared < 2) {
+        reasonCodes.push('face_continuity_unchecked');
+      }
+    } else {
+      reasonCodes.push('face_continuity_unchecked');
+    }
+    // The transcript's challenge outcomes are the client's; until the server re-judges the
+    // signal series with the core liveness engine they are capped below a full score.
+    reasonCodes.push('liveness_transcript_not_rejudged');
+    signals.push({ name: 'face_liveness', score: score * 0.8, status: 'scored', source: 'client', reasonCodes, details });
+  }
+  timings.faceLiveness = performance.now() - t;
+
+  // Document: MRZ parsed again, visual zone against MRZ, expiry / age / acceptance.
+  t = performance.now();
+  const document = checkDocument(findDocumentRead(bundle), config, options.referenceDate);
+  if (document.mrzValid === null) {
+    signals.push(missing('document_authenticity', ['document_read_absent']));
+    signals.push(missing('data_checks', ['document_read_absent']));
+  } else {
+    const authReasons: string[] = [];
+    let authenticity = document.mrzValid ? 1 : 0;
+    if (!document.mrzValid) {
+      authReasons.push('mrz_invalid');
+      hardRules.push({ code: 'mrz_invalid', escalateTo: 'review' });
+    }
+    if (document.vizMatches === false) {
+      authenticity = Math.min(authenticity, 0.2);
+      authReasons.push('viz_mrz_mismatch');
+      hardRules.push({ code: 'viz_mrz_mismatch', escalateTo: 'review' });
+    } else if (document.vizMatches === null) {
+      authReasons.push('viz_cross_check_missing');
+      authenticity = Math.min(authenticity, 0.8);
+    }
+    const mrzClient = clientCheck(bundle, 'mrz.check_digits');
+    if (mrzClient !== undefined && (mrzClient.status === 'pass') !== document.mrzValid) {
+      authReasons.push('client_score_disagreement');
+      hardRules.push({ code: 'client_score_disagreement', escalateTo: 'review' });
+    }
+    signals.push({ name: 'document_authenticity', score: authenticity, status: 'scored', source: 'server', reasonCodes: authReasons, details: { format: document.format, mrzValid: document.mrzValid, vizMatches: document.vizMatches } });
+
+    const dataReasons = [...document.policyFailures.map((failure) => (failure === 'expired' ? 'document_expired' : failure)), ...document.acceptanceFailures];
+    for (const code of dataReasons) hardRules.push({ code, escalateTo: code === 'validity_too_long' || code === 'date_unreadable' ? 'review' : 'reject' });
+    signals.push({ name: 'data_checks', score: document.mrzValid && dataReasons.length === 0 ? 1 : 0, status: 'scored', source: 'server', reasonCodes: dataReasons, details: { checks: 4, failed: dataReasons.length } });
+  }
+  timings.document = performance.now() - t;
+
+  signals.push(missing('document_liveness', ['document_liveness_engine_absent']));
+  signals.push(missing('sanctions', ['screening_not_configured']));
+  signals.push(missing('device_velocity', ['velocity_not_configured']));
+
+  return { decision: risk.decideRisk(signals, hardRules, options.policy), document, timings };
+}

@@ -1,0 +1,185 @@
+/**
+ * Sessions, nonces, evidence and decisions in SQL. One implementation for PGlite and
+ * PostgreSQL: the queries are plain PostgreSQL and run through `Database`.
+ */
+import type { EvidencePublicKeyJwk } from '@ekyc/core';
+import type { Database, SqlClient } from '../db/driver.ts';
+import type { SessionConfig } from '../session-config.ts';
+import type {
+  BindKeyResult, ConsumeRefusal, DecisionRecord, DocumentHash, SessionRecord, SessionStatus, StoredEvidence,
+} from './types.ts';
+
+interface SessionRow {
+  id: string;
+  nonce: string;
+  created_at: Date;
+  expires_at: Date;
+  nonce_consumed_at: Date | null;
+  config: SessionConfig;
+  integrator_reference: string | null;
+  signing_key: EvidencePublicKeyJwk | null;
+  status: SessionStatus;
+  updated_at: Date;
+}
+
+const asDate = (value: Date | string): Date => (value instanceof Date ? value : new Date(value));
+
+function sessionFromRow(row: SessionRow): SessionRecord {
+  return {
+    id: row.id,
+    nonce: row.nonce,
+    createdAt: asDate(row.created_at),
+    expiresAt: asDate(row.expires_at),
+    nonceConsumedAt: row.nonce_consumed_at === null ? null : asDate(row.nonce_consumed_at),
+    config: row.config,
+    integratorReference: row.integrator_reference,
+    signingKey: row.signing_key,
+    status: row.status,
+    updatedAt: asDate(row.updated_at),
+  };
+}
+
+export class NonceConsumeError extends Error {
+  constructor(readonly refusal: ConsumeRefusal) {
+    super(`nonce not consumed: ${refusal}`);
+  }
+}
+
+/**
+ * The atomic single-use step: one UPDATE marks the nonce consumed only when it belongs to the
+ * session, is unused and unexpired. When no row changed, a read says why.
+ */
+export async function consumeNonce(client: SqlClient, nonce: string, sessionId: string, now: Date): Promise<SessionRecord> {
+  const updated = await client.query<SessionRow>(
+    `UPDATE verifier_sessions SET nonce_consumed_at = $3, status = 'received', updated_at = $3
+     WHERE id = $1 AND nonce = $2 AND nonce_consumed_at IS NULL AND expires_at > $3 RETURNING *`,
+    [sessionId, nonce, now],
+  );
+  const row = updated.rows[0];
+  if (row !== undefined) return sessionFromRow(row);
+  const found = await client.query<SessionRow>('SELECT * FROM verifier_sessions WHERE nonce = $1', [nonce]);
+  const existing = found.rows[0];
+  if (existing === undefined) throw new NonceConsumeError('unknown');
+  if (existing.id !== sessionId) throw new NonceConsumeError('session_mismatch');
+  if (existing.nonce_consumed_at !== null) throw new NonceConsumeError('replayed');
+  throw new NonceConsumeError('expired');
+}
+
+export class SessionStore {
+  constructor(readonly db: Database) {}
+
+  async createSession(session: Omit<SessionRecord, 'nonceConsumedAt' | 'signingKey' | 'status' | 'updatedAt'>): Promise<void> {
+    await this.db.query(
+      `INSERT INTO verifier_sessions (id, nonce, created_at, expires_at, config, integrator_reference, status, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, 'created', $3)`,
+      [session.id, session.nonce, session.createdAt, session.expiresAt, JSON.stringify(session.config), session.integratorReference],
+    );
+  }
+
+  async getSession(id: string): Promise<SessionRecord | null> {
+    const result = await this.db.query<SessionRow>('SELECT * FROM verifier_sessions WHERE id = $1', [id]);
+    return result.rows[0] === undefined ? null : sessionFromRow(result.rows[0]);
+  }
+
+  /** Registers the session's signing key once; the same key again is harmless, another is a conflict. */
+  async bindSigningKey(id: string, key: EvidencePublicKeyJwk, now: Date): Promise<BindKeyResult> {
+    const updated = await this.db.query(
+      `UPDATE verifier_sessions SET signing_key = $2, status = 'key_bound', updated_at = $3
+       WHERE id = $1 AND signing_key IS NULL AND status = 'created' AND expires_at > $3`,
+      [id, JSON.stringify(key), now],
+    );
+    if (updated.rowCount === 1) return 'bound';
+    const session = await this.getSession(id);
+    if (session === null) return 'not_found';
+    if (session.signingKey === null) return 'closed';
+    const same = session.signingKey.x === key.x && session.signingKey.y === key.y && session.signingKey.crv === key.crv;
+    return same ? 'already_bound' : 'conflict';
+  }
+
+  async findEvidence(idempotencyKey: string): Promise<{ sessionId: string; receivedAt: Date } | null> {
+    const result = await this.db.query<{ session_id: string; received_at: Date }>(
+      'SELECT session_id, received_at FROM verifier_evidence WHERE idempotency_key = $1', [idempotencyKey],
+    );
+    const row = result.rows[0];
+    return row === undefined ? null : { sessionId: row.session_id, receivedAt: asDate(row.received_at) };
+  }
+
+  /**
+   * In one transaction: consume the nonce, store the encrypted evidence, and run `alsoInTx`
+   * (the re-scoring job is enqueued there), so a bundle is never accepted without its job nor a
+   * nonce burnt without its bundle.
+   */
+  async acceptEvidence(evidence: StoredEvidence, nonce: string, alsoInTx: (tx: SqlClient) => Promise<void>): Promise<SessionRecord> {
+    return this.db.transaction(async (tx) => {
+      const session = await consumeNonce(tx, nonce, evidence.sessionId, evidence.receivedAt);
+      const { envelope } = evidence;
+      await tx.query(
+        `INSERT INTO verifier_evidence (idempotency_key, session_id, received_at, sealed_bytes, kek_id, wrapped_key, iv, ciphertext)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+        [evidence.idempotencyKey, evidence.sessionId, evidence.receivedAt, evidence.sealedBytes, envelope.kekId, envelope.wrappedKey, envelope.iv, envelope.ciphertext],
+      );
+      await alsoInTx(tx);
+      return session;
+    });
+  }
+
+  async loadEvidence(sessionId: string): Promise<StoredEvidence | null> {
+    const result = await this.db.query<{
+      idempotency_key: string; session_id: string; received_at: Date; sealed_bytes: number;
+      kek_id: string; wrapped_key: Uint8Array; iv: Uint8Array; ciphertext: Uint8Array;
+    }>('SELECT * FROM verifier_evidence WHERE session_id = $1', [sessionId]);
+    const row = result.rows[0];
+    if (row === undefined) return null;
+    return {
+      idempotencyKey: row.idempotency_key,
+      sessionId: row.session_id,
+      receivedAt: asDate(row.received_at),
+      sealedBytes: row.sealed_bytes,
+      envelope: { kekId: row.kek_id, wrappedKey: row.wrapped_key, iv: row.iv, ciphertext: row.ciphertext },
+    };
+  }
+
+  /** Records the automatic decision once; a second run for the same session (a retried job) changes nothing. */
+  async saveDecision(decision: DecisionRecord, documentHash: DocumentHash | null): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      const inserted = await tx.query(
+        `INSERT INTO verifier_decisions (session_id, decided_at, outcome, score, reason_codes, record)
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (session_id) DO NOTHING`,
+        [decision.sessionId, decision.decidedAt, decision.outcome, decision.score, JSON.stringify(decision.reasonCodes), JSON.stringify(decision.record)],
+      );
+      if (inserted.rowCount !== 1) return false;
+      await tx.query(`UPDATE verifier_sessions SET status = 'decided', updated_at = $2 WHERE id = $1`, [decision.sessionId, decision.decidedAt]);
+      if (documentHash !== null) {
+        await tx.query(
+          `INSERT INTO verifier_document_hashes (session_id, document_number_hash, pepper_id, created_at) VALUES ($1, $2, $3, $4)
+           ON CONFLICT (session_id) DO NOTHING`,
+          [decision.sessionId, documentHash.hash, documentHash.pepperId, decision.decidedAt],
+        );
+      }
+      return true;
+    });
+  }
+
+  async getDecision(sessionId: string): Promise<DecisionRecord | null> {
+    const result = await this.db.query<{ session_id: string; decided_at: Date; outcome: DecisionRecord['outcome']; score: number; reason_codes: string[]; record: Record<string, unknown> }>(
+      'SELECT * FROM verifier_decisions WHERE session_id = $1', [sessionId],
+    );
+    const row = result.rows[0];
+    if (row === undefined) return null;
+    return { sessionId: row.session_id, decidedAt: asDate(row.decided_at), outcome: row.outcome, score: Number(row.score), reasonCodes: row.reason_codes, record: row.record };
+  }
+
+  async getDocumentHash(sessionId: string): Promise<DocumentHash | null> {
+    const result = await this.db.query<{ document_number_hash: string; pepper_id: string }>(
+      'SELECT document_number_hash, pepper_id FROM verifier_document_hashes WHERE session_id = $1', [sessionId],
+    );
+    const row = result.rows[0];
+    return row === undefined ? null : { hash: row.document_number_hash, pepperId: row.pepper_id };
+  }
+
+  /** Sessions whose evidence was accepted but not decided: re-enqueued at start-up after a crash. */
+  async undecidedSessionIds(limit = 1000): Promise<string[]> {
+    const result = await this.db.query<{ id: string }>(`SELECT id FROM verifier_sessions WHERE status = 'received' ORDER BY updated_at LIMIT $1`, [limit]);
+    return result.rows.map((row) => row.id);
+  }
+}

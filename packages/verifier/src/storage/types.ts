@@ -1,0 +1,48 @@
+import type { EvidencePublicKeyJwk } from '@ekyc/core';
+import type { Envelope } from '../crypto/envelope.ts';
+import type { SessionConfig } from '../session-config.ts';
+
+export type SessionStatus = 'created' | 'key_bound' | 'received' | 'decided';
+
+export interface SessionRecord {
+  id: string;
+  nonce: string;
+  createdAt: Date;
+  expiresAt: Date;
+  nonceConsumedAt: Date | null;
+  config: SessionConfig;
+  integratorReference: string | null;
+  signingKey: EvidencePublicKeyJwk | null;
+  status: SessionStatus;
+  updatedAt: Date;
+}
+
+export interface StoredEvidence {
+  idempotencyKey: string;
+  sessionId: string;
+  receivedAt: Date;
+  sealedBytes: number;
+  envelope: Envelope;
+}
+
+export type Outcome = 'approve' | 'review' | 'reject';
+
+export interface DecisionRecord {
+  sessionId: string;
+  decidedAt: Date;
+  outcome: Outcome;
+  score: number;
+  reasonCodes: string[];
+  /** Inputs, weights, signals and hard rules: everything the decision was derived from. */
+  record: Record<string, unknown>;
+}
+
+export interface DocumentHash {
+  hash: string;
+  pepperId: string;
+}
+
+export type BindKeyResult = 'bound' | 'already_bound' | 'conflict' | 'not_found' | 'closed';
+
+/** Why an atomic nonce consume did not happen. */
+export type ConsumeRefusal = 'unknown' | 'session_mismatch' | 'replayed' | 'expired';
