@@ -6,3 +6,5 @@ export * from './guidance.ts';
 export * from './engine.ts';
 export * from './transcript-schema.ts';
 export * from './transcript.ts';
+export * from './signals.ts';
+export * from './replay.ts';

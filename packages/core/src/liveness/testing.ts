@@ -105,3 +105,57 @@ export function perform(engine: LivenessEngine, options: PerformerOptions = {}, 
   }
   return steps;
 }
+
+/** A synthetic face's expression and pose, for landmark-level tests. */
+export interface SyntheticPose {
+  /** Degrees, same conventions as signals.ts. */
+  readonly yaw?: number;
+  readonly pitch?: number;
+  readonly roll?: number;
+  /** Pixels per model unit (the model's eyes are 90 units apart). */
+  readonly scale?: number;
+  readonly cx?: number;
+  readonly cy?: number;
+  /** 0 open .. 1 closed. */
+  readonly eyeClosure?: number;
+  /** 0 neutral .. 1 full smile (corners out and up). */
+  readonly smile?: number;
+}
+
+/**
+ * A 478-point mesh with the MediaPipe indices signals.ts reads placed on a rough 3-D face (units
+ * about a millimetre, x toward the image right, y down, z away from the camera), the other points
+ * on the face oval; rotated (yaw about y, pitch about x, roll in the image plane) and projected
+ * orthographically.
+ */
+export function syntheticMesh(pose: SyntheticPose = {}): Float64Array {
+  const closure = pose.eyeClosure ?? 0;
+  const smile = pose.smile ?? 0;
+  const model = new Float64Array(478 * 3);
+  for (let i = 0; i < 478; i++) {
+    const a = (i / 478) * 2 * Math.PI;
+    model.set([62 * Math.cos(a), 88 * Math.sin(a), 25], i * 3);
+  }
+  const open = 5 * (1 - closure);
+  const set = (i: number, x: number, y: number, z: number): void => model.set([x, y, z], i * 3);
+  set(33, -45, -30, 12); set(133, -15, -30, 6); set(160, -37, -30 - open, 4); set(158, -23, -30 - open, 3); set(144, -37, -30 + open, 4); set(153, -23, -30 + open, 3);
+  set(263, 45, -30, 12); set(362, 15, -30, 6); set(387, 37, -30 - open, 4); set(385, 23, -30 - open, 3); set(373, 37, -30 + open, 4); set(380, 23, -30 + open, 3);
+  set(61, -25 - 4 * smile, 45 - 6 * smile, 6); set(291, 25 + 4 * smile, 45 - 6 * smile, 6); set(13, 0, 41, -4); set(14, 0, 49, -4);
+  set(1, 0, 8, -30); set(10, 0, -85, 8); set(152, 0, 85, 8);
+  const rad = Math.PI / 180;
+  const [sy, cy] = [Math.sin((pose.yaw ?? 0) * rad), Math.cos((pose.yaw ?? 0) * rad)];
+  const [sp, cp] = [Math.sin((pose.pitch ?? 0) * rad), Math.cos((pose.pitch ?? 0) * rad)];
+  const [sr, cr] = [Math.sin((pose.roll ?? 0) * rad), Math.cos((pose.roll ?? 0) * rad)];
+  const scale = pose.scale ?? 1;
+  const out = new Float64Array(478 * 3);
+  for (let i = 0; i < 478; i++) {
+    let x = model[i * 3]!;
+    let y = model[i * 3 + 1]!;
+    let z = model[i * 3 + 2]!;
+    [x, z] = [x * cy - z * sy, z * cy + x * sy];
+    [y, z] = [y * cp - z * sp, z * cp + y * sp];
+    [x, y] = [x * cr - y * sr, x * sr + y * cr];
+    out.set([x * scale + (pose.cx ?? 320), y * scale + (pose.cy ?? 240), z * scale], i * 3);
+  }
+  return out;
+}
