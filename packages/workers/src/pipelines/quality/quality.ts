@@ -5,6 +5,7 @@ import { QualityAnalyzer, type AnalysisStages } from './quality-analyzer.ts';
 import { BitmapReader } from '../../frames/bitmap-reader.ts';
 import { isImageBitmap } from '../../frames/frame.ts';
 import { loadOpenCv } from './quality-opencv.ts';
+import { QualityStream } from './stream.ts';
 
 export interface QualityInitReport {
   opencvLoadMs: number;
@@ -25,12 +26,8 @@ export interface TimedAssessment extends quality.FrameAssessment {
 }
 
 let analyzer: QualityAnalyzer | undefined;
-let session = new quality.CaptureSession();
-/** The stream's last document outline, tracked into the next frame; cleared by reset and configure. */
-let tracked: quality.Quad | null = null;
-/** Frames since the last full detection: a tracked outline is checked against one now and then. */
-let sinceDetection = 0;
-const REDETECT_EVERY = 10;
+/** The one camera stream this worker judges: all its state (see stream.ts). */
+const stream = new QualityStream();
 const bitmaps = new BitmapReader();
 
 function requireAnalyzer(): QualityAnalyzer {
@@ -52,7 +49,7 @@ function measure(input: unknown, previous: quality.Quad | null = null): Measured
   const decodeMs = bitmap ? performance.now() - decodeStarted : 0;
   const stagesMs: AnalysisStages = { prepare: 0, detect: 0, measure: 0 };
   const started = performance.now();
-  const metrics = analyzer.analyze(frame, session.thresholds, stagesMs, previous);
+  const metrics = analyzer.analyze(frame, stream.thresholds, stagesMs, previous);
   return { frame, metrics, timing: { analyzeMs: performance.now() - started, stagesMs, decodeMs } };
 }
 
@@ -75,32 +72,25 @@ export const qualityPipeline = {
 
   /** Applies session thresholds (over the defaults) and starts a new capture. */
   async configure(thresholds: Partial<quality.QualityThresholds>): Promise<quality.QualityThresholds> {
-    session = new quality.CaptureSession(thresholds);
-    tracked = null;
-    return session.thresholds;
+    return stream.configure(thresholds);
   },
 
   /** Starts counting stable frames afresh (e.g. for the back of the card). */
   async reset(): Promise<void> {
-    session.reset();
-    tracked = null;
+    stream.reset();
   },
 
   /** One camera frame: metrics, ranked guidance and the auto-capture decision (with the frame when it fires). */
   async analyzeFrame(input: FrameInput): Promise<TimedAssessment> {
-    // A hand-held stream keeps the document where it was: follow it, and detect afresh every few frames
-    // so that a tracked outline cannot stay stuck on something that is not the document.
-    const previous = sinceDetection < REDETECT_EVERY ? tracked : null;
+    const previous = stream.outlineToFollow();
     const measured = measure(input, previous);
-    tracked = measured.metrics.document?.corners ?? null;
-    sinceDetection = previous ? sinceDetection + 1 : 0;
-    return result(session.next(measured.metrics), measured);
+    return result(stream.next(measured.metrics, previous), measured);
   },
 
   /** One still image (upload path): judged on its own, no stability; the frame comes back when it is good. */
   async analyzeStill(input: FrameInput): Promise<TimedAssessment> {
     const measured = measure(input);
-    return result(quality.assessStill(measured.metrics, session.thresholds), measured);
+    return result(quality.assessStill(measured.metrics, stream.thresholds), measured);
   },
 };
 

@@ -1,0 +1,145 @@
+import { quality } from '@ekyc/core';
+import { grayView, polygonPoints, quadFromMat, type FrameBuffers, type Mat, type MatScope, type OpenCv } from './opencv-frame.ts';
+import { MIN_AREA_FRACTION, acceptFallback, chooseQuad, coarselySupported, plausible, withinReach, type Candidate, type Fallback, type SearchFrame } from './outline-policy.ts';
+
+// The candidate search: quads proposed from the contours of the reduced frame's edge maps, by
+// several routes, each judged by outline-policy.ts.
+
+/** Canny thresholds, strong first; the weak pass finds documents on backgrounds of similar colour. */
+const CANNY_PASSES = [
+  [40, 120],
+  [12, 36],
+] as const;
+/** Longest simplified outline whose 4-corner subsets are tried as candidates (C(10, 4) = 210). */
+const MAX_SUBSET_VERTICES = 10;
+/** Shortest contour edge, as a fraction of the frame's shorter side, used as a line for quads from lines. */
+const MIN_SEGMENT_FRACTION = 0.2;
+/** Outline points (evenly picked) a rough quad's sides are re-fitted to: enough for a line, cheap for 210 subsets. */
+const MAX_FIT_POINTS = 120;
+/** Simplification tolerances (fraction of the perimeter) tried in turn for the 4-corner subsets. */
+const SUBSET_EPSILONS = [0.015, 0.025, 0.04] as const;
+
+/**
+ * The document's outline in a frame whose reduced copy is in `buffers` (see `FrameBuffers.reduce`),
+ * or `null`. Each Canny pass (strong, then weak) proposes candidates; the first pass with a winner
+ * decides, else the best-supported whole outline of all passes, if it has any support.
+ */
+export function findDocument(cv: OpenCv, buffers: FrameBuffers, frame: SearchFrame, scope: MatScope): quality.Quad | null {
+  const frameArea = buffers.width * buffers.height;
+  let fallback: Fallback | null = null;
+  buffers.prepareGradient();
+  for (const [low, high] of CANNY_PASSES) {
+    // Contours of the thin edges keep a card apart from clutter it touches; of the dilated edges,
+    // they close gaps in a faint outline. Both give candidates; edge support picks among them.
+    buffers.detectEdges(low, high);
+    const candidates: Candidate[] = [];
+    const segments: quality.Segment[] = [];
+    // The dilated edge map, read in JS (no OpenCV call may run while this view of the heap is held).
+    const edgeMap = (): quality.GrayImage => grayView(buffers.dilated);
+    collectCandidates(cv, buffers.edges, frame, frameArea, scope, candidates, segments, edgeMap);
+    collectCandidates(cv, buffers.dilated, frame, frameArea, scope, candidates, segments, edgeMap);
+    // A card merged with clutter all along a side keeps its sides as long straight pieces: quads from them.
+    for (const quad of quality.quadsFromLines(segments)) {
+      if (plausible(quad, frameArea) && withinReach(quad, frame.full)) candidates.push({ quad, partial: true });
+    }
+    // Parts of longer outlines are many (up to 210 per outline) and mostly cut through clutter:
+    // those without edges under most of every side are dropped before the costly full-size scoring.
+    const map = edgeMap();
+    const worthScoring = candidates.filter((c) => !c.partial || coarselySupported(map, c.quad, frame));
+    const chosen = chooseQuad(worthScoring, frame);
+    if (chosen.quad) return chosen.quad;
+    if (chosen.fallback && (!fallback || chosen.fallback.support > fallback.support)) fallback = chosen.fallback;
+  }
+  return acceptFallback(fallback, frame);
+}
+
+/** Plausible quads from the contours of an edge map: each contour's convex hull and its own outline, simplified. */
+function collectCandidates(cv: OpenCv, edges: Mat, search: SearchFrame, frameArea: number, scope: MatScope, out: Candidate[], segments: quality.Segment[], edgeMap: () => quality.GrayImage): void {
+  const { scale } = search;
+  const minSegment = MIN_SEGMENT_FRACTION * Math.min(edges.cols, edges.rows) * scale;
+  const frame = { width: edges.cols * scale, height: edges.rows * scale };
+  const contours = scope.track(new cv.MatVector());
+  const hierarchy = scope.mat();
+  cv.findContours(edges, contours, hierarchy, cv.RETR_LIST, cv.CHAIN_APPROX_SIMPLE);
+  const minArea = (MIN_AREA_FRACTION * frameArea) / (scale * scale);
+  for (let i = 0; i < contours.size(); i++) {
+    const contour = scope.track(contours.get(i));
+    const box = cv.boundingRect(contour);
+    if (box.width * box.height < minArea) continue;
+    const hull = scope.mat();
+    cv.convexHull(contour, hull);
+    const hullArea = cv.contourArea(hull);
+    if (hullArea < minArea) continue;
+    // An open outline (a document running off the frame shows three sides, no edge along the
+    // border) encloses little itself; its hull is the visible part of the document.
+    const open = cv.contourArea(contour) < minArea;
+    const outlinePoints = polygonPoints(contour, scale, MAX_FIT_POINTS);
+    for (const outline of open ? [hull] : [hull, contour]) {
+      const approx = scope.mat();
+      cv.approxPolyDP(outline, approx, 0.03 * cv.arcLength(outline, true), true);
+      const rough = quadFromMat(approx, scale);
+      // Both the simplified quad and its re-fitted version: the fit mends corners cut by the
+      // simplification, but can also be pulled off by a rounded corner; edge support decides.
+      for (const quad of [rough, fitted(rough, outlinePoints, scale)]) {
+        if (quad && plausible(quad, frameArea) && withinReach(quad, frame)) out.push({ quad, partial: open });
+      }
+    }
+    // A card merged with clutter is part of a longer outline: every 4 of its simplified corners.
+    // Simplified just enough to leave at most MAX_SUBSET_VERTICES corners (clutter adds bumps).
+    const detailed = scope.mat();
+    const perimeter = cv.arcLength(contour, true);
+    let corners: quality.Point[] = [];
+    for (const [pass, epsilon] of SUBSET_EPSILONS.entries()) {
+      cv.approxPolyDP(contour, detailed, epsilon * perimeter, true);
+      corners = polygonPoints(detailed, scale);
+      if (pass === 0) collectLongSegments(corners, minSegment, segments);
+      if (corners.length <= MAX_SUBSET_VERTICES) break;
+    }
+    if (corners.length > 4 && corners.length <= MAX_SUBSET_VERTICES) {
+      const subsets = quadSubsets(corners);
+      const map = edgeMap();
+      for (const subset of subsets) {
+        // Most subsets cut through background: dropped on the coarse edge map before being fitted.
+        if (!coarselySupported(map, subset, search)) continue;
+        const quad = fitted(subset, outlinePoints, scale);
+        if (quad && plausible(quad, frameArea) && withinReach(quad, frame)) out.push({ quad, partial: true });
+      }
+    }
+  }
+}
+
+/** Every convex quad whose corners are 4 of the points, in the points' order. */
+function quadSubsets(points: readonly quality.Point[]): quality.Quad[] {
+  const quads: quality.Quad[] = [];
+  const n = points.length;
+  for (let a = 0; a < n; a++)
+    for (let b = a + 1; b < n; b++)
+      for (let c = b + 1; c < n; c++)
+        for (let d = c + 1; d < n; d++) {
+          const quad = quality.orderQuad([points[a]!, points[b]!, points[c]!, points[d]!]);
+          if (quality.isConvexQuad(quad)) quads.push(quad);
+        }
+  return quads;
+}
+
+/**
+ * A rough quad from a simplified outline with its sides re-fitted to the outline's own points: the
+ * simplification's vertices can sit a detection pixel or more off the corners, more than refinement
+ * at full size searches.
+ */
+function fitted(quad: quality.Quad | null, outline: readonly quality.Point[], scale: number): quality.Quad | null {
+  if (!quad) return null;
+  const corners = quality.fitQuadToPoints(quad, outline, 2.5 * scale);
+  if (!corners) return null;
+  const ordered = quality.orderQuad(corners);
+  return quality.isConvexQuad(ordered) ? ordered : null;
+}
+
+/** The polygon's edges at least `minLength` long (closing edge included). */
+function collectLongSegments(points: readonly quality.Point[], minLength: number, out: quality.Segment[]): void {
+  for (let k = 0; k < points.length; k++) {
+    const a = points[k]!;
+    const b = points[(k + 1) % points.length]!;
+    if (Math.hypot(b.x - a.x, b.y - a.y) >= minLength) out.push({ a, b });
+  }
+}

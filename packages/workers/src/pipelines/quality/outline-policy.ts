@@ -1,0 +1,180 @@
+import { quality } from '@ekyc/core';
+
+// The policy of the document search: what a believable outline is, how much edge evidence its
+// sides need, which candidate wins, and when a tracked outline is kept. Pure JS on the frame's own
+// pixels (no OpenCV): candidates.ts proposes quads, this file judges them.
+
+/** Smallest document area, as a fraction of the frame, worth reporting. */
+export const MIN_AREA_FRACTION = 0.06;
+/** Edge support every side of a document outline must have (fraction of its length). */
+const MIN_SIDE_SUPPORT = 0.8;
+/** Fraction of every side of a partial candidate that must lie on the reduced frame's (dilated) edges. */
+export const MIN_COARSE_SUPPORT = 0.5;
+/** Below this, even the best candidate is not taken for a document. */
+const MIN_FALLBACK_SUPPORT = 0.02;
+/** How far an outline may grow outward to the document's outer edge, as a fraction of its extent. */
+const MAX_EXPAND_FRACTION = 0.3;
+/** Candidates whose corners all lie this close (px, full resolution) to a tried one are the same quad. */
+const DUPLICATE_PX = 2;
+/** Smallest step (8-bit levels, across a side) that counts as an edge in a normally exposed frame. */
+const MIN_EDGE_STEP = 16;
+/** The stretch of a side, next to the frame border, that must have edges for the document to run off there. */
+const BORDER_REACH = 0.25;
+/** How far (px, and fraction of the frame width) a tracked outline is searched for around the previous one. */
+const TRACK_RADIUS_PX = 8;
+const TRACK_RADIUS_FRACTION = 0.01;
+/** How far (px, full resolution) from a refined side its edge may lie and still support it. */
+const SUPPORT_RADIUS_PX = 2;
+
+/** One frame as the document search sees it. */
+export interface SearchFrame {
+  /** The frame's own pixels at full resolution (RGBA, read as RGB): corner refinement and edge support read them in JS. */
+  full: quality.PixelImage;
+  /** Full-resolution pixels per pixel of the reduced frame the edge maps are found on. */
+  scale: number;
+  /** Edge support settings for this frame's exposure (see `edgeStep`). */
+  support: quality.EdgeSupportOptions;
+}
+
+/** A candidate outline; `partial` when made of 4 corners of a longer outline. */
+export interface Candidate {
+  quad: quality.Quad;
+  partial: boolean;
+}
+
+/** The best-supported whole outline seen so far, taken only when nothing better is found. */
+export interface Fallback {
+  quad: quality.Quad;
+  support: number;
+}
+
+export function searchFrame(full: quality.PixelImage, scale: number): SearchFrame {
+  return { full, scale, support: { searchRadius: SUPPORT_RADIUS_PX, minStep: edgeStep(full) } };
+}
+
+/**
+ * Smallest step counted as an edge, scaled with exposure: in a dark frame a document's edge is a
+ * smaller step. The level is the brightest channel's mean over a sparse grid of pixels.
+ */
+function edgeStep(full: quality.PixelImage): number {
+  const sums = [0, 0, 0];
+  let count = 0;
+  const step = 16;
+  for (let y = step / 2; y < full.height; y += step) {
+    for (let x = step / 2; x < full.width; x += step) {
+      const at = (y * full.width + x) * full.channels;
+      sums[0]! += full.data[at]!;
+      sums[1]! += full.data[at + 1]!;
+      sums[2]! += full.data[at + 2]!;
+      count++;
+    }
+  }
+  const level = Math.max(...sums) / Math.max(1, count);
+  return Math.min(MIN_EDGE_STEP, Math.max(MIN_EDGE_STEP / 2, (MIN_EDGE_STEP * level) / 128));
+}
+
+/** A believable document outline: convex, large enough, not a sliver. */
+export function plausible(quad: quality.Quad, frameArea: number): boolean {
+  const [tl, tr, br, bl] = quad;
+  const horizontal = (quality.distance(tl, tr) + quality.distance(bl, br)) / 2;
+  const vertical = (quality.distance(tl, bl) + quality.distance(tr, br)) / 2;
+  const aspect = Math.max(horizontal, vertical) / Math.max(1, Math.min(horizontal, vertical));
+  return quality.quadArea(quad) >= MIN_AREA_FRACTION * frameArea && aspect <= 2.4;
+}
+
+/**
+ * Every corner within reach of the frame. A document running off the frame has corners outside it
+ * (its sides meet there); corners farther out than half the frame come from lines that only met by chance.
+ */
+export function withinReach(quad: quality.Quad, frame: { width: number; height: number }): boolean {
+  const dx = frame.width / 2;
+  const dy = frame.height / 2;
+  return quad.every((p) => p.x >= -dx && p.y >= -dy && p.x <= frame.width + dx && p.y <= frame.height + dy);
+}
+
+/**
+ * The side along the frame border, where the document runs off the frame: at most one, so that
+ * the three sides left still make the quad a document's outline.
+ */
+export function borderSides(quad: quality.Quad, frame: SearchFrame): boolean[] {
+  const { full, scale } = frame;
+  const sides = quality.sidesOnFrameBorder(quad, full.width, full.height, 2 * scale + 2);
+  return sides.filter(Boolean).length <= 1 ? sides : [false, false, false, false];
+}
+
+/** Whether a candidate's sides lie on the reduced frame's (dilated) edges enough to be scored at full size. */
+export function coarselySupported(edgeMap: quality.GrayImage, quad: quality.Quad, frame: SearchFrame): boolean {
+  return quality.edgeMapSupport(edgeMap, quad, frame.scale, 24, borderSides(quad, frame)) >= MIN_COARSE_SUPPORT;
+}
+
+/** The weakest side's edge support, sides along the frame border left out (see `borderSides`). */
+function outlineSupport(quad: quality.Quad, frame: SearchFrame): number {
+  const { full, support: options } = frame;
+  const border = borderSides(quad, frame);
+  const sides = quality.sideSupport(full, quad, options);
+  for (let side = 0; side < 4; side++) {
+    if (!border[side]) continue;
+    // The document must really reach the border: its sides meeting the border have edges right up
+    // to it, not a stretch of background (a quad stretched from a document to the frame's edge).
+    const a = quad[side]!;
+    const b = quad[(side + 1) % 4]!;
+    const before = quad[(side + 3) % 4]!;
+    const after = quad[(side + 2) % 4]!;
+    const toward = (from: quality.Point, to: quality.Point, t: number) => ({ x: from.x + (to.x - from.x) * t, y: from.y + (to.y - from.y) * t });
+    const reach = Math.min(quality.segmentSupport(full, toward(a, before, BORDER_REACH), a, options), quality.segmentSupport(full, b, toward(b, after, BORDER_REACH), options));
+    if (reach < MIN_SIDE_SUPPORT) return reach;
+  }
+  return Math.min(...sides.filter((_, side) => !border[side]));
+}
+
+/** The document's outline when `quad` is an inner rectangle of it (see `quality.expandToOuterEdges`). */
+function growToOutline(quad: quality.Quad, frame: SearchFrame): quality.Quad {
+  const { full, support } = frame;
+  const grown = quality.expandToOuterEdges(full, quad, { ...support, maxShiftFraction: MAX_EXPAND_FRACTION, minSupport: MIN_SIDE_SUPPORT });
+  return withinReach(grown, full) ? grown : quad;
+}
+
+/**
+ * The outermost candidate whose four sides all have edge support at full resolution: inner
+ * rectangles (header band, MRZ band) are smaller than the card, and quads merged with clutter
+ * have a side without support. Otherwise the best-supported candidate, as a fallback.
+ */
+export function chooseQuad(candidates: readonly Candidate[], frame: SearchFrame): { quad: quality.Quad | null; fallback: Fallback | null } {
+  const { full, scale } = frame;
+  const byArea = candidates.map((c) => ({ ...c, area: quality.quadArea(c.quad) })).sort((a, b) => b.area - a.area);
+  let fallback: Fallback | null = null;
+  const tried: quality.Quad[] = [];
+  for (const { quad, partial } of byArea) {
+    // Thin and dilated edges, hull and outline often give the same quad: refine and score it once.
+    if (tried.some((other) => quality.maxCornerError(other, quad) <= DUPLICATE_PX)) continue;
+    tried.push(quad);
+    // Support is judged on the refined outline, within a couple of pixels: a true side is one
+    // straight edge, whereas texture or clutter near a wrong side is not.
+    const refined = quality.refineQuad(full, quad, { searchRadius: Math.ceil(1.5 * scale) + 3 });
+    const support = outlineSupport(refined, frame);
+    if (support >= MIN_SIDE_SUPPORT) {
+      return { quad: growToOutline(refined, frame), fallback: null };
+    }
+    // Only whole outlines are fallbacks: a part of a longer outline without support is clutter.
+    if (!partial && (!fallback || support > fallback.support)) fallback = { quad: refined, support };
+  }
+  return { quad: null, fallback };
+}
+
+/** The best fallback of the whole search, grown to the document's outline, if it has any support worth the name. */
+export function acceptFallback(fallback: Fallback | null, frame: SearchFrame): quality.Quad | null {
+  return fallback && fallback.support >= MIN_FALLBACK_SUPPORT ? growToOutline(fallback.quad, frame) : null;
+}
+
+/**
+ * The previous frame's outline, re-fitted to this frame's edges (a hand-held document moves a few
+ * pixels between frames): kept when every side has full edge support, else `null` (detect afresh).
+ */
+export function trackOutline(previous: quality.Quad, frame: SearchFrame): quality.Quad | null {
+  const { full } = frame;
+  const radius = Math.max(TRACK_RADIUS_PX, Math.round(TRACK_RADIUS_FRACTION * full.width));
+  const refined = quality.refineQuad(full, previous, { searchRadius: radius });
+  // refineQuad hands the very same quad back when a side locked onto another edge: lost.
+  if (refined === previous) return null;
+  return outlineSupport(refined, frame) >= MIN_SIDE_SUPPORT ? refined : null;
+}
