@@ -5,7 +5,9 @@ import { defineConfig } from 'vitest/config';
 // The `source` condition makes workspace packages resolve to their TypeScript sources.
 export default defineConfig({
   resolve: { conditions: ['source', 'module', 'node', 'import', 'default'] },
-  ssr: { resolve: { conditions: ['source', 'module', 'node', 'import', 'default'], externalConditions: ['source'] } },
+  // Vitest hands ssr.resolve.conditions to Node as --conditions: `import` there would make a CommonJS
+  // require() of a dual package (pg -> pg-pool) load its ESM build. Node adds `import` to imports itself.
+  ssr: { resolve: { conditions: ['source', 'module', 'node', 'default'], externalConditions: ['source'] } },
   test: {
     include: ['packages/*/src/**/*.test.ts', 'models/**/*.test.ts', 'scripts/**/*.test.ts'],
     environment: 'node',
