@@ -1,4 +1,5 @@
-import { ICAO_SPECIMEN_MRZ, runMrzCli, type EkycError, type MrzCliOutput } from '@ekyc/core';
+import { MRZ_OUTPUT_FIELDS, readMrz, type EkycError, type MrzReadResult } from '@ekyc/core';
+import { ICAO_SPECIMEN_MRZ } from '@ekyc/testkit/mrz-specimens';
 import { createModelProbe, modelManifest, type BackendPreference, type RuntimeReport } from '@ekyc/workers';
 
 const assetBaseUrl = new URL('/ekyc/', location.href).href;
@@ -74,21 +75,43 @@ async function showModels(): Promise<void> {
   }
 }
 
+/** The status line: "Valid" never stands alone when the document is expired or a field is unconfirmed. */
+function mrzStatus(result: MrzReadResult): { text: string; className: string } {
+  if (!result.valid) return { text: `Not valid${result.format ? ` (${result.format})` : ''}: ${result.errors.map((e) => e.code).join(', ')}`, className: 'invalid' };
+  const warnings: string[] = [];
+  if (result.expired) warnings.push(`expired on ${result.fields.expiryDate?.value ?? '?'}`);
+  if (result.uncertainFields.length > 0) warnings.push(`unconfirmed: ${result.uncertainFields.join(', ')}`);
+  if (result.expired === null) warnings.push('expiry unreadable');
+  return warnings.length ? { text: `Valid ${result.format}, but ${warnings.join('; ')}`, className: 'warning' } : { text: `Valid ${result.format}`, className: 'valid' };
+}
+
 function showMrz(output: HTMLOutputElement, text: string): void {
-  const run = runMrzCli(text, []);
-  if (run.exitCode === 2) {
+  if (text.trim() === '') {
     output.textContent = '';
     return;
   }
-  const result = JSON.parse(run.stdout) as MrzCliOutput;
+  const result = readMrz(text);
   const status = document.createElement('p');
-  status.className = result.valid ? 'valid' : 'invalid';
-  status.textContent = result.valid ? `Valid ${result.format}` : `Not valid${result.format ? ` (${result.format})` : ''}: ${result.errors.map((e) => e.code).join(', ')}`;
+  const { text: statusText, className } = mrzStatus(result);
+  status.className = className;
+  status.textContent = statusText;
   const fields = document.createElement('dl');
-  definitions(fields, Object.entries(result.fields).filter(([, v]) => v !== null).map(([k, v]) => [k, v ?? '']));
+  const uncertain = new Set(result.uncertainFields);
+  fields.replaceChildren(...MRZ_OUTPUT_FIELDS.flatMap((name) => {
+    const value = result.fields[name]?.value;
+    if (value === undefined || value === null) return [];
+    const div = document.createElement('div');
+    const dt = document.createElement('dt');
+    const dd = document.createElement('dd');
+    dt.textContent = name;
+    dd.textContent = uncertain.has(name) ? `${value} (unconfirmed)` : name === 'expiryDate' && result.expired ? `${value} (expired)` : value;
+    if (uncertain.has(name) || (name === 'expiryDate' && result.expired)) dd.className = 'uncertain';
+    div.append(dt, dd);
+    return [div];
+  }));
   const corrections = document.createElement('p');
   corrections.textContent = result.corrections.length
-    ? `Corrected: ${result.corrections.map((c) => `line ${c.line + 1} col ${c.column + 1} ${c.from}→${c.to}`).join(', ')}`
+    ? `Corrected: ${result.corrections.map((c) => `line ${c.line + 1} col ${c.column + 1} ${c.from || '∅'}→${c.to || '∅'}`).join(', ')}`
     : 'No corrections.';
   output.replaceChildren(status, fields, corrections);
 }

@@ -33,6 +33,8 @@ export const ERROR_CODES = {
   mrz_check_digit: { recoverable: true, summary: 'A check digit does not match its field.' },
   mrz_invalid_field: { recoverable: true, summary: 'A field has an impossible value (date, sex, country code).' },
   mrz_ambiguous: { recoverable: true, summary: 'Several corrections are equally plausible; the MRZ cannot be trusted.' },
+  mrz_search_exhausted: { recoverable: true, summary: 'The correction search spent its budget before it could decide; the MRZ cannot be trusted.' },
+  mrz_input_too_large: { recoverable: true, summary: 'The text is longer than any MRZ could be with OCR noise; nothing was read.' },
   // Face
   face_not_found: { recoverable: true, summary: 'No face was found.' },
   face_multiple: { recoverable: true, summary: 'More than one face is in the frame.' },

@@ -9,7 +9,7 @@ import { createMrz } from './create.ts';
 import type { MrzFormat } from './formats.ts';
 import { parseMrz } from './parse.ts';
 import { readMrz } from './read.ts';
-import { ICAO_SPECIMEN_MRZ } from './specimens.ts';
+import { ICAO_SPECIMEN_MRZ } from '@ekyc/testkit/mrz-specimens';
 
 const REF = { referenceDate: new Date('2025-06-01T00:00:00Z') };
 const LETTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';

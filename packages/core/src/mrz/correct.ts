@@ -10,6 +10,7 @@ import { isIcaoCountryCode } from './countries.ts';
 import { isPlausibleYymmdd } from './dates.ts';
 import type { MrzFieldName, MrzFieldSpec, MrzFormatSpec } from './formats.ts';
 import type { OcrLine } from './normalize.ts';
+import { SearchBudget } from './budget.ts';
 
 export interface MrzCorrection {
   /** 0-based line and column in the corrected lines. */
@@ -37,6 +38,8 @@ export interface GridCorrection {
   /** The check digits could not be satisfied within the correction budget. */
   readonly unsolved: boolean;
   readonly uncertain: MrzUncertainPosition[];
+  /** The search budget ran out during this correction: the result decides nothing. */
+  readonly exhausted: boolean;
 }
 
 interface Slot {
@@ -163,7 +166,7 @@ interface SearchOutcome {
  * Fewest-changes assignments of the variables that zero every residue, up to `maxChanges`.
  * Stops after finding two solutions, or `margin` cost levels past the first solution.
  */
-function searchAssignments(base: readonly string[], variables: readonly Variable[], residues: readonly number[], maxChanges: number, margin: number, accept: (chars: string[]) => boolean): SearchOutcome {
+function searchAssignments(base: readonly string[], variables: readonly Variable[], residues: readonly number[], maxChanges: number, margin: number, accept: (chars: string[]) => boolean, budget: SearchBudget): SearchOutcome {
   const mandatory = variables.filter((v) => v.mandatory);
   const optional = variables.filter((v) => !v.mandatory);
   const count = residues.length;
@@ -192,6 +195,7 @@ function searchAssignments(base: readonly string[], variables: readonly Variable
     for (let i = from; i <= optional.length - left; i++) {
       const v = optional[i]!;
       for (let o = 0; o < v.options.length; o++) {
+        if (!budget.take()) return;
         apply(v, o, 1);
         chosen.push({ v, option: o });
         pickOptional(i + 1, left - 1);
@@ -206,6 +210,7 @@ function searchAssignments(base: readonly string[], variables: readonly Variable
     if (i === mandatory.length) { pickOptional(0, k); return; }
     const v = mandatory[i]!;
     for (let o = 0; o < v.options.length; o++) {
+      if (!budget.take()) return;
       apply(v, o, 1);
       chosen.push({ v, option: o });
       pickMandatory(i + 1, k);
@@ -218,6 +223,7 @@ function searchAssignments(base: readonly string[], variables: readonly Variable
   for (let k = 0; k + mandatory.length <= maxChanges && k <= optional.length; k++) {
     if (found >= 0 && k > found + margin) break;
     pickMandatory(0, k);
+    if (budget.exhausted) break;
     if (found < 0 && solutions.length > 0) {
       found = k;
       // A read the OCR got right needs no margin; a corrected one must beat every other reading by `margin` changes.
@@ -242,12 +248,12 @@ interface ShortFieldResolution {
 }
 
 /** Fewest-changes value of a short field among the confusable readings, or ambiguity. */
-function resolveShortField(read: string, allowed: string, isValid: (text: string) => boolean): ShortFieldResolution {
+function resolveShortField(read: string, allowed: string, isValid: (text: string) => boolean, budget: SearchBudget): ShortFieldResolution {
   const choices = [...read].map((ch) => (allowed.includes(ch) ? [ch, ...readAlternatives(ch, allowed)] : readAlternatives(ch, allowed)));
   let best: string[] = [];
   let bestCost = Infinity;
   const walk = (i: number, text: string, cost: number): void => {
-    if (cost > bestCost) return;
+    if (cost > bestCost || !budget.take()) return;
     if (i === choices.length) {
       if (!isValid(text)) return;
       if (cost < bestCost) { bestCost = cost; best = [text]; } else best.push(text);
@@ -271,8 +277,13 @@ function isCountryText(text: string): boolean {
   return isIcaoCountryCode(text.replace(/<+$/, ''));
 }
 
-/** Names: digits to letters, stray symbols next to fillers to fillers, K/L/C-only tokens after the last name to fillers. */
-function fixNames(chars: string[]): void {
+/**
+ * Names: digits to letters, stray symbols next to fillers to fillers, K/L/C-only tokens after the
+ * last name to fillers. A name with no `<<` between its parts has lost its separator, most likely
+ * to a K/L/C read for one `<` next to a single filler: the one such letter is taken for the filler;
+ * with several, none is. Either way the letters are returned as uncertain offsets.
+ */
+function fixNames(chars: string[]): { offset: number; alternatives: string }[] {
   for (let i = 0; i < chars.length; i++) {
     const ch = chars[i]!;
     if (isAllowed('alpha', ch)) continue;
@@ -289,6 +300,26 @@ function fixNames(chars: string[]): void {
     if (t.index + t[0].length === chars.length) continue;
     for (let i = 0; i < t[0].length; i++) chars[t.index + i] = FILLER;
   }
+  return restoreSeparator(chars);
+}
+
+function restoreSeparator(chars: string[]): { offset: number; alternatives: string }[] {
+  const used = chars.join('').replace(/<+$/, '');
+  if (used.includes('<<') || !used.includes(FILLER)) return [];
+  const isLetter = (i: number): boolean => i >= 0 && i < used.length && used[i] !== FILLER;
+  const suspects: number[] = [];
+  for (let i = 0; i < used.length; i++) {
+    if (!FILLER_MISREADS.includes(used[i]!)) continue;
+    // A letter at the edge of a name part, next to a single filler: `NAMEK<NEXT` or `NAME<KNEXT`.
+    if ((used[i + 1] === FILLER && isLetter(i - 1) && isLetter(i + 2)) || (used[i - 1] === FILLER && isLetter(i + 1) && isLetter(i - 2))) suspects.push(i);
+  }
+  if (suspects.length === 1) {
+    const at = suspects[0]!;
+    const read = chars[at]!;
+    chars[at] = FILLER;
+    return [{ offset: at, alternatives: read }];
+  }
+  return suspects.map((offset) => ({ offset, alternatives: FILLER }));
 }
 
 export interface CorrectGridOptions {
@@ -299,6 +330,8 @@ export interface CorrectGridOptions {
    * changes (default 0: the fewest-changes reading when it is unique). 1 or more trades recoveries for safety against several confusions; 0 accepts the fewest-changes reading when it is unique.
    */
   readonly margin?: number;
+  /** Shared by every correction of one read (default: a fresh `MRZ_SEARCH_BUDGET`). */
+  readonly budget?: SearchBudget;
 }
 
 /** Corrects fixed-length lines of a known layout. */
@@ -306,6 +339,7 @@ export function correctGrid(spec: MrzFormatSpec, lines: readonly OcrLine[], opti
   const slots = slotsOf(spec);
   const width = spec.lineLength;
   const indexOf = (line: number, column: number): number => line * width + column;
+  const budget = options.budget ?? new SearchBudget();
   const reads = lines.flatMap((l) => l.map((c) => c.ch));
   const chars = reads.slice();
   let ambiguous = false;
@@ -315,11 +349,12 @@ export function correctGrid(spec: MrzFormatSpec, lines: readonly OcrLine[], opti
     if (slots[f.line]![f.start]!.verified) continue;
     const at = indexOf(f.line, f.start);
     const segment = chars.slice(at, at + f.end - f.start);
-    const resolved = resolveUnverified(spec, f, segment);
+    const resolved = resolveUnverified(spec, f, segment, budget);
     ambiguous ||= resolved.ambiguous;
     for (const u of resolved.uncertain ?? []) uncertainUnverified.push({ line: f.line, column: f.start + u.offset, alternatives: u.alternatives });
     if (f.field === 'names') {
       for (let i = 0; i < segment.length; i++) {
+        if (resolved.uncertain?.some((u) => u.offset === i)) continue;
         const alternatives = confusableWith(segment[i]!).replace(resolved.chars[i]!, '').replace(/[^A-Z]/g, '');
         if (segment[i] !== resolved.chars[i] && alternatives) uncertainUnverified.push({ line: f.line, column: f.start + i, alternatives });
       }
@@ -339,7 +374,7 @@ export function correctGrid(spec: MrzFormatSpec, lines: readonly OcrLine[], opti
     }
   }
   const variants = overflowVariants(spec, chars, reads, pending, indexOf);
-  const solved = variants.map((v) => ({ extra: v.extra, ...solveVerified(spec, v.chars, v.pending, reads, options, indexOf) }));
+  const solved = variants.map((v) => ({ extra: v.extra, ...solveVerified(spec, v.chars, v.pending, reads, options, indexOf, budget) }));
   const feasible = solved.filter((v) => !v.unsolved);
   const bestCost = Math.min(...feasible.map((v) => v.cost + v.extra));
   const best = feasible.filter((v) => v.cost + v.extra === bestCost);
@@ -353,14 +388,14 @@ export function correctGrid(spec: MrzFormatSpec, lines: readonly OcrLine[], opti
   let unverifiedCorrections = 0;
   for (let i = 0; i < final.length; i++) {
     const line = Math.floor(i / width);
-    const read = lines[line]![i % width]!.read;
-    if (read === '' || final[i] === reads[i]) continue;
-    corrections.push({ line, column: i % width, from: read, to: final[i]! });
+    const ocr = lines[line]![i % width]!;
+    if (ocr.read === '' || (final[i] === reads[i] && ocr.normalized !== true)) continue;
+    corrections.push({ line, column: i % width, from: ocr.read, to: final[i]! });
     if (!slots[line]![i % width]!.verified) unverifiedCorrections++;
   }
   const out: string[] = [];
   for (let l = 0; l < spec.lineCount; l++) out.push(final.slice(l * width, (l + 1) * width).join(''));
-  return { lines: out, corrections, unverifiedCorrections, ambiguous, unsolved, uncertain };
+  return { lines: out, corrections, unverifiedCorrections, ambiguous, unsolved, uncertain, exhausted: budget.exhausted };
 }
 
 interface PendingVariable { readonly index: number; readonly options: string; readonly mandatory: boolean }
@@ -392,7 +427,7 @@ function overflowVariants(spec: MrzFormatSpec, chars: string[], reads: readonly 
   return variants;
 }
 
-function solveVerified(spec: MrzFormatSpec, chars: string[], pending: readonly PendingVariable[], reads: readonly string[], options: CorrectGridOptions, indexOf: (line: number, column: number) => number): VerifiedSolution {
+function solveVerified(spec: MrzFormatSpec, chars: string[], pending: readonly PendingVariable[], reads: readonly string[], options: CorrectGridOptions, indexOf: (line: number, column: number) => number, budget: SearchBudget): VerifiedSolution {
   const width = spec.lineLength;
   const constraints = constraintsOf(spec, chars, indexOf);
   // A mandatory variable takes one of its options; each costs one change, the first included.
@@ -408,7 +443,7 @@ function solveVerified(spec: MrzFormatSpec, chars: string[], pending: readonly P
     const at = indexOf(f.line, f.start);
     return isPlausibleYymmdd(candidate.slice(at, at + 6).join(''));
   });
-  const outcome = searchAssignments(chars, variables, residues, options.maxChanges ?? 4, options.margin ?? 0, (candidate) => datesOk(candidate) && sameOverflow(spec, chars, candidate, indexOf));
+  const outcome = searchAssignments(chars, variables, residues, options.maxChanges ?? 4, options.margin ?? 0, (candidate) => datesOk(candidate) && sameOverflow(spec, chars, candidate, indexOf), budget);
   const unsolved = outcome.solutions.length === 0;
   const ambiguous = outcome.solutions.length > 1;
   const final = outcome.solutions[0] ?? chars;
@@ -439,25 +474,25 @@ function sameOverflow(spec: MrzFormatSpec, before: readonly string[], after: rea
   return a?.digitIndex === b?.digitIndex;
 }
 
-function resolveUnverified(spec: MrzFormatSpec, f: MrzFieldSpec, segment: string[]): { chars: string[]; ambiguous: boolean; uncertain?: ShortFieldResolution['uncertain'] } {
+function resolveUnverified(spec: MrzFormatSpec, f: MrzFieldSpec, segment: string[], budget: SearchBudget): { chars: string[]; ambiguous: boolean; uncertain?: ShortFieldResolution['uncertain'] } {
   const read = segment.join('');
   switch (f.field) {
     case 'names': {
       const chars = segment.slice();
-      fixNames(chars);
-      return { chars, ambiguous: false };
+      const uncertain = fixNames(chars);
+      return { chars, ambiguous: false, uncertain };
     }
     case 'issuingState':
     case 'nationality': {
-      const r = resolveShortField(read, KIND_CHARS.alpha, isCountryText);
+      const r = resolveShortField(read, KIND_CHARS.alpha, isCountryText, budget);
       return { chars: [...r.text], ambiguous: r.ambiguous, uncertain: r.uncertain };
     }
     case 'documentCode': {
-      const r = resolveShortField(read, KIND_CHARS.alpha, (t) => spec.documentCodeFirst.includes(t[0]!) && isAllowed('alpha', t[1]!));
+      const r = resolveShortField(read, KIND_CHARS.alpha, (t) => spec.documentCodeFirst.includes(t[0]!) && isAllowed('alpha', t[1]!), budget);
       return { chars: [...r.text], ambiguous: r.ambiguous, uncertain: r.uncertain };
     }
     case 'sex': {
-      const r = resolveShortField(read, KIND_CHARS.sex, (t) => isAllowed('sex', t));
+      const r = resolveShortField(read, KIND_CHARS.sex, (t) => isAllowed('sex', t), budget);
       return { chars: [...r.text], ambiguous: r.ambiguous, uncertain: r.uncertain };
     }
     default: {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { EkycError } from '../errors.ts';
 import { computeCheckDigit } from './check-digit.ts';
 import { createMrz } from './create.ts';
-import { ICAO_SPECIMEN_MRZ } from './specimens.ts';
+import { ICAO_SPECIMEN_MRZ } from '@ekyc/testkit/mrz-specimens';
 
 const ANNA = { issuingState: 'UTO', surname: 'Eriksson', givenNames: 'Anna Maria', sex: 'F' } as const;
 

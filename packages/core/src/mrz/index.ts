@@ -5,8 +5,6 @@ export { ICAO_COUNTRY_CODES, SPECIMEN_COUNTRY_CODES, isIcaoCountryCode, icaoSpec
 export { createMrz, type MrzFieldValues } from './create.ts';
 export { parseMrz, MRZ_OUTPUT_FIELDS, type MrzParseResult, type MrzParseOptions, type MrzField, type MrzOutputFieldName, type MrzCheckDigitResult, type MrzIssue, type MrzNamesInfo } from './parse.ts';
 export { birthDateToIso, expiryDateToIso, type CenturyOptions } from './dates.ts';
-export { readMrz, type MrzReadOptions, type MrzReadResult } from './read.ts';
+export { readMrz, MRZ_MAX_INPUT_CHARS, MRZ_SEARCH_BUDGET, type MrzReadOptions, type MrzReadResult } from './read.ts';
 export type { MrzCorrection, MrzUncertainPosition } from './correct.ts';
-export { ICAO_SPECIMEN_MRZ } from './specimens.ts';
-export { runMrzCli, MRZ_CLI_USAGE, type MrzCliOutput, type MrzCliRun } from './cli.ts';
 export { isExpired, ageOn, isUnderAge, exceedsMaxValidity, checkMrzPolicy, type MrzPolicy, type MrzPolicyFailure } from './validation.ts';

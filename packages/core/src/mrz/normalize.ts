@@ -6,8 +6,9 @@
 import { FILLER } from './charset.ts';
 import { MRZ_FORMATS, type MrzFormatSpec } from './formats.ts';
 
-/** Characters OCR engines return for the filler `<`; `«` stands for two of them. */
+/** Characters OCR engines return for the filler `<`. */
 const FILLER_LOOKALIKES = new Set(['‹', '≤', '〈', '⟨', '＜']);
+/** OCR engines read `<<` as one `«` glyph, and also a single `<`: the layout length decides (`fillerReadings`). */
 const DOUBLE_FILLER = '«';
 
 export interface OcrChar {
@@ -15,6 +16,10 @@ export interface OcrChar {
   readonly ch: string;
   /** What the OCR engine returned; '' for a filler inserted to fix the line length. */
   readonly read: string;
+  /** A non-ASCII read mapped to an MRZ character: reported as a correction even when nothing else changes it. */
+  readonly normalized?: boolean;
+  /** A `«`: one filler here, or two (`fillerReadings`). */
+  readonly double?: boolean;
 }
 
 export type OcrLine = readonly OcrChar[];
@@ -23,24 +28,108 @@ export type OcrLine = readonly OcrChar[];
 const MIN_MRZ_LINE = 20;
 /** A line may be off by this many characters and still be fixed. */
 export const MAX_LENGTH_ERROR = 6;
+/** Longer than the longest layout line (44) with its length error: no MRZ line. */
+const MAX_MRZ_LINE = 44 + MAX_LENGTH_ERROR;
+const MRZ_CHARS = /^[A-Z0-9<]{1,3}$/;
+const COMBINING_MARK = /^\p{M}$/u;
 
+/**
+ * The MRZ characters a non-ASCII read stands for: compatibility forms folded (fullwidth `Ａ`,
+ * ligature `ﬀ` -> `FF`), accents dropped, upper-cased (`ı` -> `I`, `ſ` -> `S`). Undefined when it
+ * stands for none (Cyrillic, symbols): such a character stays as read and the corrector must replace it.
+ */
+function foldNonAscii(read: string): string | undefined {
+  if (FILLER_LOOKALIKES.has(read)) return FILLER;
+  const folded = read.normalize('NFKD').replace(/\p{M}/gu, '').toUpperCase();
+  return MRZ_CHARS.test(folded) ? folded : undefined;
+}
+
+function cleanLine(raw: string): OcrChar[] {
+  const line: OcrChar[] = [];
+  for (const read of raw) {
+    if (/\s/u.test(read)) continue;
+    const code = read.codePointAt(0)!;
+    if (code < 128) {
+      // ASCII case is OCR noise with no doubt about the letter: folded silently.
+      line.push({ ch: read.toUpperCase(), read });
+      continue;
+    }
+    if (read === DOUBLE_FILLER) {
+      line.push({ ch: FILLER, read, normalized: true, double: true });
+      continue;
+    }
+    const previous = line[line.length - 1];
+    if (COMBINING_MARK.test(read) && previous !== undefined && previous.read !== '') {
+      // An accent the OCR engine returned as a separate mark belongs to the letter before it.
+      line[line.length - 1] = { ...previous, read: previous.read + read, normalized: true };
+      continue;
+    }
+    const folded = foldNonAscii(read);
+    if (folded === undefined) line.push({ ch: read, read });
+    else for (const ch of folded) line.push({ ch, read, normalized: true });
+  }
+  return line;
+}
+
+/** Shortest and longest length a line can have, `«` read as one or two fillers. */
+function lengthRange(line: OcrLine): { min: number; max: number } {
+  let doubles = 0;
+  for (const c of line) if (c.double) doubles++;
+  return { min: line.length, max: line.length + doubles };
+}
+
+/**
+ * OCR lines that may be MRZ lines. Lines that cannot be (shorter than 20 or longer than 50
+ * characters whatever `«` stands for) are dropped here, before any search.
+ */
 export function cleanOcrLines(input: string | readonly string[]): OcrLine[] {
   const rawLines = typeof input === 'string' ? input.split(/\r\n|\r|\n/) : input.flatMap((l) => String(l).split(/\r\n|\r|\n/));
   const lines: OcrLine[] = [];
   for (const raw of rawLines) {
-    const line: OcrChar[] = [];
-    for (const read of raw) {
-      if (/\s/u.test(read)) continue;
-      if (read === DOUBLE_FILLER) {
-        line.push({ ch: FILLER, read }, { ch: FILLER, read: '' });
-        continue;
-      }
-      const upper = read.toUpperCase();
-      line.push({ ch: FILLER_LOOKALIKES.has(read) ? FILLER : upper.length === 1 ? upper : read, read });
-    }
-    if (line.length >= MIN_MRZ_LINE) lines.push(line);
+    const line = cleanLine(raw);
+    const { min, max } = lengthRange(line);
+    if (max >= MIN_MRZ_LINE && min <= MAX_MRZ_LINE) lines.push(line);
   }
   return lines;
+}
+
+/** How far a line is from `length`, `«` read as one or two fillers. */
+function lengthError(line: OcrLine, length: number): number {
+  const { min, max } = lengthRange(line);
+  return length < min ? min - length : length > max ? length - max : 0;
+}
+
+/**
+ * Readings of a line's `«` glyphs (each one filler or two) that bring it closest to `length`,
+ * distinct by text, at most `limit`. Without `«` the line itself.
+ */
+export function fillerReadings(line: OcrLine, length: number, limit: number): OcrLine[] {
+  const doubles: number[] = [];
+  line.forEach((c, i) => { if (c.double) doubles.push(i); });
+  if (doubles.length === 0) return [line];
+  const wanted = Math.min(doubles.length, Math.max(0, length - line.length));
+  const out: OcrLine[] = [];
+  const seen = new Set<string>();
+  // Subsets of the `«` read as two fillers, in lexicographic order, visited at most this often.
+  let visits = 64;
+  const pick = (from: number, chosen: number[]): void => {
+    if (out.length >= limit || visits <= 0) return;
+    if (chosen.length === wanted) {
+      visits--;
+      const twice = new Set(chosen);
+      const expanded: OcrChar[] = [];
+      line.forEach((c, i) => {
+        expanded.push(c);
+        if (twice.has(i)) expanded.push({ ch: FILLER, read: '' });
+      });
+      const text = expanded.map((c) => c.ch).join('');
+      if (!seen.has(text)) { seen.add(text); out.push(expanded); }
+      return;
+    }
+    for (let k = from; k <= doubles.length - (wanted - chosen.length); k++) pick(k + 1, [...chosen, doubles[k]!]);
+  };
+  pick(0, []);
+  return out;
 }
 
 /** Layouts worth trying for these lines, best first, with the lines that belong to the MRZ. */
@@ -49,7 +138,7 @@ export function candidateLayouts(lines: readonly OcrLine[]): { spec: MrzFormatSp
   for (const spec of Object.values(MRZ_FORMATS)) {
     if (lines.length < spec.lineCount) continue;
     const chosen = lines.slice(lines.length - spec.lineCount);
-    const errors = chosen.map((l) => Math.abs(l.length - spec.lineLength));
+    const errors = chosen.map((l) => lengthError(l, spec.lineLength));
     if (errors.some((e) => e > MAX_LENGTH_ERROR)) continue;
     const first = chosen[0]![0]?.ch;
     const isVisa = first === 'V';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createMrz } from './create.ts';
 import { parseMrz } from './parse.ts';
-import { ICAO_SPECIMEN_MRZ } from './specimens.ts';
+import { ICAO_SPECIMEN_MRZ } from '@ekyc/testkit/mrz-specimens';
 
 const REF = { referenceDate: new Date('2011-06-01T00:00:00Z') };
 

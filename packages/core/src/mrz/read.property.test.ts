@@ -4,7 +4,7 @@ import { createMrz, type MrzFieldValues } from './create.ts';
 import { ICAO_COUNTRY_CODES } from './countries.ts';
 import { MRZ_FORMATS, type MrzFormat } from './formats.ts';
 import { parseMrz } from './parse.ts';
-import { readMrz } from './read.ts';
+import { MRZ_SEARCH_BUDGET, readMrz } from './read.ts';
 
 // Generators of valid MRZs and of OCR-like corruptions.
 const LETTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
@@ -134,6 +134,23 @@ describe('readMrz properties', () => {
     }), { numRuns: runs, seed: 42 });
     expect(recovered / runs).toBeGreaterThan(0.6);
   });
+
+  it('evaluates at most MRZ_SEARCH_BUDGET candidates on any input, of any shape and length', () => {
+    // Hostile material: wildcards (#, Cyrillic, symbols), K runs, confusable digits, fillers, «, non-ASCII letters.
+    const hostile = fc.constantFrom(...'#KKKK<<<<0123456789OISBZGDLC«ıſＡ\u0301А§'.split(''));
+    const line = (n: number) => fc.string({ unit: hostile, minLength: Math.max(0, n - 6), maxLength: n + 6 });
+    const shaped = fc.constantFrom(30, 36, 44).chain((n) => fc.array(line(n), { minLength: 1, maxLength: 6 }).map((l) => l.join('\n')));
+    const anyLength = fc.array(fc.string({ unit: hostile, maxLength: 60 }), { maxLength: 40 }).map((l) => l.join('\n'));
+    let worst = 0;
+    fc.assert(fc.property(fc.oneof(shaped, anyLength), (input) => {
+      const r = readMrz(input, REF);
+      worst = Math.max(worst, r.search.candidates);
+      expect(r.search.candidates).toBeLessThanOrEqual(MRZ_SEARCH_BUDGET);
+      if (r.search.exhausted) expect(r.valid).toBe(false);
+    }), { numRuns: 3000, seed: 10 });
+    // The generator does reach the budget: the bound is what stops these inputs, not their shape.
+    expect(worst).toBe(MRZ_SEARCH_BUDGET);
+  }, 300_000);
 
   it('never throws or hangs on 100000 random strings', () => {
     const alphabet = fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<<<<<<KLC «\n');

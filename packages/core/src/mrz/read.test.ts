@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readMrz } from './read.ts';
-import { ICAO_SPECIMEN_MRZ } from './specimens.ts';
+import { ICAO_SPECIMEN_MRZ } from '@ekyc/testkit/mrz-specimens';
 
 const REF = { referenceDate: new Date('2011-06-01T00:00:00Z') };
 const TD3 = ICAO_SPECIMEN_MRZ.TD3.join('\n');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseMrz } from './parse.ts';
-import { ICAO_SPECIMEN_MRZ } from './specimens.ts';
+import { ICAO_SPECIMEN_MRZ } from '@ekyc/testkit/mrz-specimens';
 import { ageOn, checkMrzPolicy, exceedsMaxValidity, isExpired, isUnderAge } from './validation.ts';
 
 const on = (iso: string) => new Date(`${iso}T12:00:00Z`);

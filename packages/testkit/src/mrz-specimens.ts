@@ -1,6 +1,10 @@
-import type { MrzFormat } from './formats.ts';
+/**
+ * MRZs of the ICAO Doc 9303 specimens (fictitious state Utopia, `UTO`), one per layout: fixtures
+ * for tests, benchmarks and demos. No DOM use, so Node tests import this module path directly
+ * (`@ekyc/testkit/mrz-specimens`).
+ */
+import type { MrzFormat } from '@ekyc/core';
 
-/** MRZs of the ICAO Doc 9303 specimens (fictitious state Utopia, `UTO`), one per layout: fixtures for integrators' tests. */
 export const ICAO_SPECIMEN_MRZ: Readonly<Record<MrzFormat, readonly string[]>> = {
   TD1: ['I<UTOD231458907<<<<<<<<<<<<<<<', '7408122F1204159UTO<<<<<<<<<<<6', 'ERIKSSON<<ANNA<MARIA<<<<<<<<<<'],
   TD2: ['I<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<', 'D231458907UTO7408122F1204159<<<<<<<6'],
