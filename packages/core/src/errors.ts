@@ -21,7 +21,6 @@ export const ERROR_CODES = {
   worker_terminated: { recoverable: true, summary: 'The worker was terminated while the call was in flight.' },
   // Input
   invalid_frame: { recoverable: true, summary: 'A frame is empty, detached, of the wrong size or format.' },
-  image_decode_failed: { recoverable: true, summary: 'An uploaded image could not be decoded.' },
   invalid_argument: { recoverable: false, summary: 'An API was called with an argument outside its contract.' },
   camera_denied: { recoverable: true, summary: 'The user or a policy denied camera access.' },
   camera_not_found: { recoverable: true, summary: 'No camera is available.' },
