@@ -14,7 +14,7 @@ export const ERROR_CODES = {
   inference_failed: { recoverable: true, summary: 'Running a model failed.' },
   runtime_unavailable: { recoverable: false, summary: 'No usable execution backend (WebGPU or WebAssembly) in this environment.' },
   backend_forced_unavailable: { recoverable: false, summary: 'The integrator forced a backend this environment does not support.' },
-  gpu_device_lost: { recoverable: true, summary: 'The WebGPU device was lost; work continues on WebAssembly.' },
+  gpu_device_lost: { recoverable: true, summary: 'The WebGPU device was lost; work continues on WebAssembly. Not thrown: recorded in the fallbacks of the runtime report.' },
   // Workers
   worker_crashed: { recoverable: true, summary: 'A worker died; it is restarted on the next call.' },
   worker_timeout: { recoverable: true, summary: 'A worker call took longer than its timeout.' },

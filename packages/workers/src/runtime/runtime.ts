@@ -1,11 +1,12 @@
 // The `webgpu` entry is the build with ORT's native WebGPU execution provider (plus WASM);
 // the older JSEP build failed or disagreed with WASM on three of our models (e2e/models.spec.ts).
 import * as ort from 'onnxruntime-web/webgpu';
-import { EkycError } from '@ekyc/core';
+import { EkycError, type EkycErrorCode } from '@ekyc/core';
 import { fetchRuntimeFile } from '../assets/fetch-asset.ts';
 import { exactArrayBuffer, fetchRuntimeObjectUrl } from '../assets/verified-url.ts';
 import { detectCapabilities, probeWebGpu } from './capabilities.ts';
 import { chooseBackend, type Backend, type BackendPreference, type Capabilities } from './choose-backend.ts';
+import { deviceLossError } from './device-loss.ts';
 
 /**
  * The one place that decides where ONNX models run (WebGPU, else WASM SIMD, threaded when
@@ -28,6 +29,8 @@ export interface RuntimeFallback {
   to: Backend;
   reason: string;
   modelId?: string;
+  /** The error code of the cause, where it has one: `gpu_device_lost` for a lost WebGPU device. */
+  code?: EkycErrorCode;
 }
 
 export interface RuntimeReport {
@@ -121,10 +124,8 @@ async function watchDeviceLoss(): Promise<void> {
   watchedDevice = device;
   void device.lost.then((info) => {
     if (watchedDevice === device) watchedDevice = undefined;
-    // onnxruntime-web destroys its device itself when the last session is released; the next
-    // session gets a new one. Only a loss the runtime did not ask for moves work to WASM.
-    if (info.reason === 'destroyed') return;
-    if (state?.report.backend === 'webgpu') recordFallback({ from: 'webgpu', to: 'wasm', reason: `WebGPU device lost (${info.reason}: ${info.message})` });
+    const lost = state ? deviceLossError(info, state.report.backend) : null;
+    if (lost) recordFallback({ from: 'webgpu', to: 'wasm', reason: lost.message, code: lost.code });
   });
 }
 
