@@ -33,6 +33,8 @@ export interface VerifierConfig {
   modelDir: string | undefined;
   /** Seconds a re-scoring job may run before pg-boss retries it on another worker. */
   jobExpireSeconds: number;
+  /** Risk signals this deployment does not run (left out of the score, others rescaled). */
+  riskOptionalSignals: string[];
   /** Set when development secrets were generated on this start (printed once by the bin). */
   generatedSecrets: string[];
 }
@@ -128,6 +130,7 @@ export async function loadConfig(env: Env = process.env, cwd = process.cwd()): P
     maxSealedBytes: Number(env.VERIFIER_MAX_SEALED_BYTES ?? 32 * 1024 * 1024),
     modelDir: env.VERIFIER_MODEL_DIR,
     jobExpireSeconds: Number(env.VERIFIER_JOB_EXPIRE_SECONDS ?? 300),
+    riskOptionalSignals: (env.VERIFIER_RISK_OPTIONAL_SIGNALS ?? '').split(',').map((name) => name.trim()).filter((name) => name !== ''),
     generatedSecrets,
   };
 }

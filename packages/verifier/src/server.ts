@@ -65,7 +65,8 @@ export async function startVerifier(config: VerifierConfig, options: VerifierOpt
       }
     }
     const pepper = parsePepper(config.pepper.id, config.pepper.base64url);
-    const policy = options.riskPolicy ?? risk.DEFAULT_RISK_POLICY;
+    const optional = config.riskOptionalSignals.filter((name): name is risk.RiskSignalName => (risk.RISK_SIGNALS as readonly string[]).includes(name));
+    const policy = options.riskPolicy ?? { ...risk.DEFAULT_RISK_POLICY, optional };
     await queue.work(async ({ sessionId }) => {
       await runRescoreJob(sessionId, { store, keks, pepper, face, policy, logger, now });
     }, { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 0.5 });

@@ -52,6 +52,11 @@ export class ServerFaceEngine {
     return new ServerFaceEngine(detector, new core.FaceEmbedder(embed.model, embed.asset), [detect.release, landmarks.release, embed.release]);
   }
 
+  /** Face boxes, best first. */
+  async detect(image: Pixels): Promise<{ box: { x: number; y: number; width: number; height: number }; score: number }[]> {
+    return [...(await this.detector.detect(image))].sort((a, b) => b.score - a.score);
+  }
+
   /**
    * The best face of an image, embedded. `allowSeveral` takes the highest-scoring face when the
    * image holds more than one (a document crop may show a ghost portrait); a selfie must hold one.

@@ -4,7 +4,7 @@
  * score is compared with the server's. What the bundle cannot support is marked missing.
  * The result feeds core's risk routing.
  */
-import { face as coreFace, risk, type EvidenceArtifact, type EvidenceBundle } from '@ekyc/core';
+import { EkycError, face as coreFace, liveness, risk, type EvidenceArtifact, type EvidenceBundle } from '@ekyc/core';
 import type { ServerFaceEngine } from '../face/engine.ts';
 import type { SessionConfig } from '../session-config.ts';
 import { checkDocument, findDocumentRead, type DocumentFindings } from './document.ts';
@@ -31,6 +31,86 @@ async function embedArtifact(engine: ServerFaceEngine, bundle: EvidenceBundle, a
   const pixels = bytes === undefined ? null : decodeArtifact(artifact, bytes);
   if (pixels === null) return { status: 'undecodable' as const };
   return engine.embedBestFace(pixels, { allowSeveral });
+}
+
+export const LIVENESS_TRANSCRIPT_FORMAT = 'ekyc-liveness-transcript';
+
+/** The first `other` JSON artifact whose content passes `accept`. */
+export function findJsonArtifact(bundle: EvidenceBundle, accept: (value: unknown) => boolean): unknown {
+  for (const artifact of bundle.manifest.artifacts) {
+    if (artifact.kind !== 'other' || artifact.mediaType !== 'application/json') continue;
+    const bytes = bundle.artifacts.get(artifact.id);
+    if (bytes === undefined) continue;
+    try {
+      const value: unknown = JSON.parse(new TextDecoder().decode(bytes));
+      if (accept(value)) return value;
+    } catch {
+      // not JSON
+    }
+  }
+  return undefined;
+}
+
+interface LivenessFinding {
+  status: 'scored' | 'missing';
+  score: number | null;
+  source: Signal['source'];
+  reasonCodes: string[];
+  details: Signal['details'];
+  hardRules: risk.HardRule[];
+  signal(): Signal;
+}
+
+function finding(init: Omit<LivenessFinding, 'signal'>): LivenessFinding {
+  return { ...init, signal() { return { name: 'face_liveness', score: this.status === 'scored' ? this.score : null, status: this.status, source: this.source, reasonCodes: this.reasonCodes, details: this.details }; } };
+}
+
+/**
+ * A transcript (`other` JSON artifact, format `ekyc-liveness-transcript`) is replayed by core's
+ * judgeTranscript with the session nonce and the verifier's config: the server's judgement wins.
+ * Without one, the manifest's liveness summary is the client's claim: scored, capped at 0.8.
+ */
+async function judgeLiveness(bundle: EvidenceBundle, config: SessionConfig): Promise<LivenessFinding> {
+  const { manifest } = bundle;
+  const clientPassed = manifest.liveness !== null && manifest.liveness.challenges.length > 0 && manifest.liveness.challenges.every((c) => c.status === 'passed');
+  const transcript = findJsonArtifact(bundle, (value) => (value as { format?: unknown } | null)?.format === LIVENESS_TRANSCRIPT_FORMAT);
+  if (transcript !== undefined) {
+    try {
+      const judgement = await liveness.judgeTranscript(transcript, {
+        nonce: manifest.session.nonce,
+        config: liveness.livenessConfig({ challengeCount: Math.max(1, config.livenessChallengeCount) }),
+      });
+      const passed = judgement.consistent && judgement.state === 'passed';
+      const reasonCodes: string[] = [];
+      const hardRules: risk.HardRule[] = [];
+      if (!judgement.consistent) {
+        reasonCodes.push('liveness_transcript_mismatch');
+        hardRules.push({ code: 'liveness_transcript_mismatch', escalateTo: 'reject' });
+      } else if (!passed) {
+        reasonCodes.push('liveness_failed');
+      }
+      if (manifest.liveness !== null && clientPassed !== passed) {
+        reasonCodes.push('client_score_disagreement');
+        hardRules.push({ code: 'client_score_disagreement', escalateTo: 'review' });
+      }
+      return finding({
+        status: 'scored', score: passed ? 1 : 0, source: 'server', reasonCodes, hardRules,
+        details: { state: judgement.state, consistent: judgement.consistent, mismatches: judgement.mismatches.join(',') || null },
+      });
+    } catch (error) {
+      if (!(error instanceof EkycError)) throw error;
+      return finding({ status: 'scored', score: 0, source: 'server', reasonCodes: ['liveness_transcript_invalid'], hardRules: [{ code: 'liveness_transcript_invalid', escalateTo: 'reject' }], details: { error: error.code } });
+    }
+  }
+  if (manifest.liveness === null || manifest.liveness.challenges.length === 0) {
+    return finding({ status: 'missing', score: null, source: 'none', reasonCodes: ['liveness_absent'], hardRules: [], details: {} });
+  }
+  const passed = manifest.liveness.challenges.filter((challenge) => challenge.status === 'passed').length;
+  const required = Math.max(1, config.livenessChallengeCount);
+  const reasonCodes = ['liveness_transcript_absent'];
+  if (passed < required) reasonCodes.push('liveness_challenges_incomplete');
+  // The client's own claim, without frames to replay: never a full score.
+  return finding({ status: 'scored', score: 0.8 * Math.min(1, passed / required), source: 'client', reasonCodes, hardRules: [], details: { challenges: manifest.liveness.challenges.length, passed, required } });
 }
 
 export async function rescoreBundle(bundle: EvidenceBundle, options: {
@@ -80,44 +160,33 @@ export async function rescoreBundle(bundle: EvidenceBundle, options: {
   }
   timings.faceMatch = performance.now() - t;
 
-  // Face liveness: server continuity over the keyframes + the transcript the bundle holds.
+  // Face liveness: the transcript judged again by core's liveness engine (order from the nonce),
+  // and continuity of the face across the keyframes on the server.
   t = performance.now();
-  const liveness = manifest.liveness;
-  if (liveness === null || liveness.challenges.length === 0) {
-    signals.push(missing('face_liveness', ['liveness_absent']));
-  } else {
-    const reasonCodes: string[] = [];
-    const passed = liveness.challenges.filter((challenge) => challenge.status === 'passed').length;
-    const required = Math.max(1, config.livenessChallengeCount);
-    let score = Math.min(1, passed / required);
-    const details: Signal['details'] = { challenges: liveness.challenges.length, passed, required, transcriptJudgedBy: 'client' };
-    if (passed < required) reasonCodes.push('liveness_challenges_incomplete');
-    if (options.face !== null && keyframes.length >= 2) {
-      const continuity = new coreFace.FaceContinuity({ threshold: config.thresholds.faceContinuity });
-      let framesCompared = 0;
-      let broken = false;
-      for (const keyframe of keyframes) {
-        const result = await embedArtifact(options.face, bundle, keyframe, false);
-        if (result.status !== 'ok') continue;
-        framesCompared += 1;
-        if (!continuity.check(result.embedding).ok) broken = true;
-      }
-      details.continuityFrames = framesCompared;
-      if (broken) {
-        score = 0;
-        reasonCodes.push('face_continuity_broken');
-        hardRules.push({ code: 'face_continuity_broken', escalateTo: 'reject' });
-      } else if (framesCompared < 2) {
-        reasonCodes.push('face_continuity_unchecked');
-      }
-    } else {
-      reasonCodes.push('face_continuity_unchecked');
+  const livenessSignal = await judgeLiveness(bundle, config);
+  if (livenessSignal.status === 'scored' && options.face !== null && keyframes.length >= 2) {
+    const continuity = new coreFace.FaceContinuity({ threshold: config.thresholds.faceContinuity });
+    let framesCompared = 0;
+    let broken = false;
+    for (const keyframe of keyframes) {
+      const result = await embedArtifact(options.face, bundle, keyframe, false);
+      if (result.status !== 'ok') continue;
+      framesCompared += 1;
+      if (!continuity.check(result.embedding).ok) broken = true;
     }
-    // The transcript's challenge outcomes are the client's; until the server re-judges the
-    // signal series with the core liveness engine they are capped below a full score.
-    reasonCodes.push('liveness_transcript_not_rejudged');
-    signals.push({ name: 'face_liveness', score: score * 0.8, status: 'scored', source: 'client', reasonCodes, details });
+    livenessSignal.details.continuityFrames = framesCompared;
+    if (broken) {
+      livenessSignal.score = 0;
+      livenessSignal.reasonCodes.push('face_continuity_broken');
+      hardRules.push({ code: 'face_continuity_broken', escalateTo: 'reject' });
+    } else if (framesCompared < 2) {
+      livenessSignal.reasonCodes.push('face_continuity_unchecked');
+    }
+  } else if (livenessSignal.status === 'scored') {
+    livenessSignal.reasonCodes.push('face_continuity_unchecked');
   }
+  hardRules.push(...livenessSignal.hardRules);
+  signals.push(livenessSignal.signal());
   timings.faceLiveness = performance.now() - t;
 
   // Document: MRZ parsed again, visual zone against MRZ, expiry / age / acceptance.

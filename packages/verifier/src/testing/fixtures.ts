@@ -12,6 +12,7 @@ import {
 } from '@ekyc/core';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import { loadConfig, type VerifierConfig } from '../config.ts';
+import type { SessionConfig } from '../session-config.ts';
 
 const secret = (bytes = 32): string => Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(bytes))).toString('base64url');
 
@@ -37,6 +38,7 @@ export interface IssuedSession {
   verifierKey: JWK;
   clientToken: string;
   expiresAt: string;
+  config: SessionConfig;
 }
 
 export interface BundleOptions {
