@@ -8,3 +8,4 @@ export * from './transcript-schema.ts';
 export * from './transcript.ts';
 export * from './signals.ts';
 export * from './replay.ts';
+export * from './mesh.ts';

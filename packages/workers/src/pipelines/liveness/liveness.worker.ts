@@ -1,0 +1,4 @@
+import { exposePipeline } from '../../host/expose.ts';
+import { livenessPipeline } from './liveness.ts';
+
+exposePipeline(livenessPipeline);
