@@ -13,6 +13,11 @@ const REFERENCE = { referenceDate: new Date('2025-06-01T00:00:00Z') };
 const FORMATS: readonly MrzFormat[] = ['TD1', 'TD2', 'TD3', 'MRVA', 'MRVB'];
 const LETTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 const DIGITS = '0123456789';
+/**
+ * The slowest input found by a hill-climbing search before the search budget (TD1-shaped, fillers,
+ * K runs, digits, two `#`; also WORST_KNOWN_INPUT in read.hardening.test.ts): 1.2-1.4 s CPU then.
+ */
+const WORST_KNOWN_INPUT = '0<UO#KKKKKKK#<KKKKKKKKKKKKK8K\n7499126F1299159UTOKKKKKKKKKKK6\n<<<<<<<<<<<<<<<<<<K<0<<<<<<<<<';
 
 /** Deterministic PRNG (mulberry32) so every run measures the same MRZs. */
 function prng(seed: number): () => number {
@@ -102,10 +107,18 @@ export default async function mrzBench(): Promise<BenchResult[]> {
     for (const lines of td3) readMrz(lines, REFERENCE);
     cleanTimes.push((performance.now() - t0) / td3.length);
   }
+  const worstTimes: number[] = [];
+  let worst = readMrz(WORST_KNOWN_INPUT, REFERENCE);
+  for (let run = 0; run < RUNS; run++) {
+    const t0 = performance.now();
+    worst = readMrz(WORST_KNOWN_INPUT, REFERENCE);
+    worstTimes.push(performance.now() - t0);
+  }
   const rates = `${corrupted.length} TD3 reads with 2 confusions: ${recovered} recovered, ${flagged} flagged, ${misread} misread`;
   return [
     { suite: 'mrz', name: 'parse + validate (all 5 layouts)', unit: 'ops/s', value: median(parseRates), runs: RUNS, target: '>= 200000 ops/s', notes: `${POOL} synthetic MRZs, every check digit, dates and ICAO codes` },
     { suite: 'mrz', name: 'readMrz with 2 OCR confusions (TD3)', unit: 'ms', value: median(correctTimes), runs: RUNS, target: '<= 1 ms', notes: rates },
     { suite: 'mrz', name: 'readMrz on a clean read (TD3)', unit: 'ms', value: median(cleanTimes), runs: RUNS },
+    { suite: 'mrz', name: 'readMrz on the worst known input (search budget spent)', unit: 'ms', value: median(worstTimes), runs: RUNS, target: '< 100 ms', notes: `${worst.search.candidates} candidates, ${worst.errors.at(-1)?.code ?? 'no error'}` },
   ];
 }

@@ -94,6 +94,8 @@ function optionsAt(slot: Slot, read: string): { keep: boolean; alternatives: str
 interface Constraint {
   readonly terms: readonly { readonly index: number; readonly weight: number }[];
   readonly digitIndex: number;
+  /** Weight of each grid index in the sum (the digit's own index -1): one lookup per change. */
+  readonly weightAt: ReadonlyMap<number, number>;
 }
 
 const WEIGHTS = [7, 3, 1] as const;
@@ -109,7 +111,10 @@ function constraintsOf(spec: MrzFormatSpec, chars: readonly string[], indexOf: (
     }
     const terms: { index: number; weight: number }[] = [];
     for (const r of covers) for (let c = r.start; c < r.end; c++) terms.push({ index: indexOf(r.line, c), weight: WEIGHTS[terms.length % 3]! });
-    return { terms, digitIndex };
+    const weightAt = new Map<number, number>();
+    for (const t of terms) weightAt.set(t.index, (weightAt.get(t.index) ?? 0) + t.weight);
+    weightAt.set(digitIndex, (weightAt.get(digitIndex) ?? 0) - 1);
+    return { terms, digitIndex, weightAt };
   });
 }
 
@@ -149,12 +154,7 @@ function constraintResidues(constraints: readonly Constraint[], chars: readonly 
 
 function deltasFor(constraints: readonly Constraint[], index: number, from: string, to: string): number[] {
   const diff = charValue(to.charCodeAt(0)) - charValue(from.charCodeAt(0));
-  return constraints.map((c) => {
-    let weight = 0;
-    for (const t of c.terms) if (t.index === index) weight += t.weight;
-    if (c.digitIndex === index) weight -= 1;
-    return mod10(weight * diff);
-  });
+  return constraints.map((c) => mod10((c.weightAt.get(index) ?? 0) * diff));
 }
 
 interface SearchOutcome {
@@ -429,6 +429,12 @@ function overflowVariants(spec: MrzFormatSpec, chars: string[], reads: readonly 
 
 function solveVerified(spec: MrzFormatSpec, chars: string[], pending: readonly PendingVariable[], reads: readonly string[], options: CorrectGridOptions, indexOf: (line: number, column: number) => number, budget: SearchBudget): VerifiedSolution {
   const width = spec.lineLength;
+  // Every option of every variable is a candidate evaluated (its effect on each check digit).
+  for (const p of pending) {
+    for (let o = 0; o < p.options.length; o++) {
+      if (!budget.take()) return { final: chars, cost: Infinity, ambiguous: false, unsolved: true, uncertain: [] };
+    }
+  }
   const constraints = constraintsOf(spec, chars, indexOf);
   // A mandatory variable takes one of its options; each costs one change, the first included.
   const variables: Variable[] = pending.map((p) => ({
