@@ -2,6 +2,7 @@
  * Assembles a verifier: database (PGlite or PostgreSQL) and migrations, the job queue, the HTTP
  * API and/or the re-scoring worker (VERIFIER_ROLE = all | api | worker).
  */
+import path from 'node:path';
 import { ChunkAssembler, risk } from '@ekyc/core';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
@@ -46,7 +47,7 @@ export async function startVerifier(config: VerifierConfig, options: VerifierOpt
   const now = options.now ?? (() => new Date());
   const db = await openDatabase(config.databaseUrl);
   const migration = await migrate(db);
-  if (migration.applied.length > 0) logger.info({ from: migration.from, to: migration.to, applied: migration.applied }, 'database migrated');
+  if (migration.applied.length > 0) logger.info({ from: migration.from, to: migration.to, applied: migration.applied.map((file) => path.basename(file)) }, 'database migrated');
   const queue = await startJobQueue(db, { expireInSeconds: config.jobExpireSeconds, onError: (error) => logger.warn({ err: { name: error.name, message: error.message } }, 'job queue error') });
   const store = new SessionStore(db);
 

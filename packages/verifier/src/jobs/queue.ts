@@ -49,8 +49,24 @@ export async function startJobQueue(db: Database, options: { expireInSeconds: nu
       await boss.send(RESCORE_QUEUE, { sessionId } satisfies RescoreJobData, jobOptions);
     },
     work(handler, workOptions = {}) {
-      return boss.work<RescoreJobData>(RESCORE_QUEUE, { batchSize: 1, pollingIntervalSeconds: workOptions.pollingIntervalSeconds ?? 0.5, localConcurrency: workOptions.localConcurrency ?? 1 }, async (jobs) => {
-        for (const job of jobs) await handler(job.data);
+      // Batches of up to 8, fetched back to back while full; idle polling every 0.5 s (NOTIFY wakes
+      // PostgreSQL workers sooner). A failing job fails its batch; the others were recorded and
+      // their retry is a no-op (the job is idempotent).
+      return boss.work<RescoreJobData>(RESCORE_QUEUE, {
+        batchSize: 8, burstWhenBatchFull: true,
+        pollingIntervalSeconds: workOptions.pollingIntervalSeconds ?? 0.5,
+        notifyPollingIntervalSeconds: Math.max(1, workOptions.pollingIntervalSeconds ?? 1),
+        localConcurrency: workOptions.localConcurrency ?? 1,
+      }, async (jobs) => {
+        let failure: unknown;
+        for (const job of jobs) {
+          try {
+            await handler(job.data);
+          } catch (error) {
+            failure ??= error;
+          }
+        }
+        if (failure !== undefined) throw failure;
       });
     },
     stop: () => boss.stop({ graceful: true, timeout: 10_000 }),

@@ -16,7 +16,15 @@ import type { SessionConfig } from '../session-config.ts';
 
 const secret = (bytes = 32): string => Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(bytes))).toString('base64url');
 
-export async function testSecrets(): Promise<Record<string, string>> {
+export interface TestSecrets extends Record<string, string> {
+  VERIFIER_PRIVATE_JWK: string;
+  VERIFIER_API_KEY: string;
+  VERIFIER_TOKEN_SECRET: string;
+  VERIFIER_KEK: string;
+  VERIFIER_PEPPER: string;
+}
+
+export async function testSecrets(): Promise<TestSecrets> {
   const { privateKey } = await generateKeyPair('ECDH-ES+A256KW', { crv: 'P-256', extractable: true });
   return {
     VERIFIER_PRIVATE_JWK: JSON.stringify({ ...(await exportJWK(privateKey)), kid: 'test-key' }),

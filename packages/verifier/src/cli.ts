@@ -1,0 +1,45 @@
+/**
+ * The `ekyc-verifier` process: configuration from the environment, secrets generated once in
+ * development, the URL printed, graceful shutdown on SIGINT/SIGTERM.
+ */
+import path from 'node:path';
+import pino from 'pino';
+import { EkycError } from '@ekyc/core';
+import { loadConfig } from './config.ts';
+import { startVerifier } from './server.ts';
+
+const logger = pino({ level: process.env.LOG_LEVEL ?? 'info', base: { service: 'ekyc-verifier' } });
+
+async function main(): Promise<void> {
+  const config = await loadConfig();
+  if (config.generatedSecrets.length > 0) {
+    const file = path.join(path.resolve(process.env.VERIFIER_STATE_DIR ?? '.ekyc-verifier'), 'dev-secrets.json');
+    // Printed once, on the start that generated them (development only; production refuses to start without them).
+    process.stdout.write([
+      'ekyc-verifier: generated development secrets (printed once):',
+      `  VERIFIER_API_KEY=${config.apiKey}`,
+      `  verifier key id: ${String(config.verifierPrivateJwk.kid)}`,
+      `  ${config.generatedSecrets.join(', ')} are stored in ${file} (mode 0600).`,
+      '  Set them in the environment for production (NODE_ENV=production refuses to generate).',
+      '',
+    ].join('\n'));
+  }
+  const verifier = await startVerifier(config, { logger });
+  if (verifier.url !== null) process.stdout.write(`ekyc-verifier listening on ${verifier.url} (${verifier.db.kind}, role ${config.role})\n`);
+  else process.stdout.write(`ekyc-verifier worker running (${verifier.db.kind})\n`);
+  let closing = false;
+  const shutdown = (signal: string): void => {
+    if (closing) return;
+    closing = true;
+    logger.info({ signal }, 'shutting down');
+    verifier.close().then(() => process.exit(0), () => process.exit(1));
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  const code = error instanceof EkycError ? error.code : 'start_failed';
+  logger.fatal({ code, message: error instanceof Error ? error.message : String(error) }, 'ekyc-verifier could not start');
+  process.exit(1);
+});
