@@ -171,14 +171,17 @@ function searchAssignments(base: readonly string[], variables: readonly Variable
   const optional = variables.filter((v) => !v.mandatory);
   const count = residues.length;
   const sums = residues.slice();
-  const chosen: { v: Variable; option: number }[] = [];
+  // The assignment being tried, as a stack of parallel arrays: an object per candidate cost more in GC than the search itself.
+  const chosenVars: Variable[] = [];
+  const chosenOptions: number[] = [];
+  let depth = 0;
   const solutions: string[][] = [];
   const seen = new Set<string>();
 
   const record = (): void => {
     for (let c = 0; c < count; c++) if (sums[c]! % 10 !== 0) return;
     const chars = base.slice();
-    for (const { v, option } of chosen) chars[v.index] = v.options[option]!;
+    for (let d = 0; d < depth; d++) chars[chosenVars[d]!.index] = chosenVars[d]!.options[chosenOptions[d]!]!;
     if (!accept(chars)) return;
     const key = chars.join('');
     if (!seen.has(key)) { seen.add(key); solutions.push(chars); }
@@ -197,9 +200,10 @@ function searchAssignments(base: readonly string[], variables: readonly Variable
       for (let o = 0; o < v.options.length; o++) {
         if (!budget.take()) return;
         apply(v, o, 1);
-        chosen.push({ v, option: o });
+        chosenVars[depth] = v;
+        chosenOptions[depth++] = o;
         pickOptional(i + 1, left - 1);
-        chosen.pop();
+        depth--;
         apply(v, o, -1);
       }
     }
@@ -212,9 +216,10 @@ function searchAssignments(base: readonly string[], variables: readonly Variable
     for (let o = 0; o < v.options.length; o++) {
       if (!budget.take()) return;
       apply(v, o, 1);
-      chosen.push({ v, option: o });
+      chosenVars[depth] = v;
+      chosenOptions[depth++] = o;
       pickMandatory(i + 1, k);
-      chosen.pop();
+      depth--;
       apply(v, o, -1);
     }
   };
