@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
 import { EkycError, sealedEvidenceId } from '@ekyc/core';
 import { describe, expect, it } from 'vitest';
-import { EvidenceDelivery } from './delivery.ts';
+import { EvidenceDelivery, type DeliveryEvent, type DeliveryEventDetail } from './delivery.ts';
 import { EvidenceOutbox } from './outbox.ts';
 import type { EvidenceSink, SealedEvidence, SinkReceipt } from './sink.ts';
 
@@ -10,7 +10,10 @@ class ScriptedSink implements EvidenceSink {
   readonly received: SealedEvidence[] = [];
   outcomes: Array<'ok' | 'offline' | 'rejected'> = [];
 
+  onSend: () => void = () => undefined;
+
   async send(evidence: SealedEvidence): Promise<SinkReceipt> {
+    this.onSend();
     const outcome = this.outcomes.shift() ?? 'ok';
     if (outcome === 'offline') throw new EkycError('transport_failed', 'offline');
     if (outcome === 'rejected') throw new EkycError('transport_rejected', 'refused', { details: { status: 400 } });
@@ -47,11 +50,11 @@ describe('EvidenceOutbox + EvidenceDelivery (fake-indexeddb)', () => {
 
     const after = await EvidenceOutbox.open(name);
     const pending = await after.list('pending');
-    expect(pending.map((entry) => entry.bytes)).toEqual([sealed(2), sealed(3)]);
+    expect(await Promise.all(pending.map(async (entry) => (await after.read(entry.id))?.bytes))).toEqual([sealed(2), sealed(3)]);
     expect(pending.every((entry) => entry.attempts === 1 && entry.lastError?.code === 'transport_failed')).toBe(true);
 
     const report = await new EvidenceDelivery({ outbox: after, sink }).flush();
-    expect(report).toEqual({ delivered: [first.id, second.id], pending: [], rejected: [] });
+    expect(report).toEqual({ delivered: [first.id, second.id], pending: [], rejected: [], expired: [] });
     expect(sink.received.map((item) => item.bytes)).toEqual([sealed(2), sealed(3)]);
     expect(await after.list()).toEqual([]);
   });
@@ -78,8 +81,9 @@ describe('EvidenceOutbox + EvidenceDelivery (fake-indexeddb)', () => {
     const delivery = new EvidenceDelivery({ outbox, sink });
     const error: unknown = await delivery.submit(sealed(5)).catch((e: unknown) => e);
     expect((error as EkycError).code).toBe('transport_rejected');
-    expect((await outbox.list('rejected')).map((entry) => entry.bytes)).toEqual([sealed(5)]);
-    expect(await delivery.flush()).toEqual({ delivered: [], pending: [], rejected: [] });
+    const [rejected] = await outbox.list('rejected');
+    expect((await outbox.read(rejected!.id))?.bytes).toEqual(sealed(5));
+    expect(await delivery.flush()).toEqual({ delivered: [], pending: [], rejected: [], expired: [] });
     expect(sink.received).toHaveLength(0);
   });
 
@@ -96,4 +100,125 @@ describe('EvidenceOutbox + EvidenceDelivery (fake-indexeddb)', () => {
     expect(a).toBe(b);
     expect(sink.received).toHaveLength(1);
   });
+
+  // Found by attack: a QuotaExceededError from outbox.add escaped raw and nothing was sent.
+  it('a full outbox still sends, and reports a typed transport_outbox_unavailable', async () => {
+    const outbox = await EvidenceOutbox.open(freshName());
+    outbox.add = async () => {
+      throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+    };
+    const sink = new ScriptedSink();
+    const delivery = new EvidenceDelivery({ outbox, sink });
+    const events = collect(delivery);
+    const result = await delivery.submit(sealed(7));
+    expect(result.delivered).toBe(true);
+    expect(result.stored).toBe(false);
+    expect(result.outboxError?.code).toBe('transport_outbox_unavailable');
+    expect(result.outboxError?.details).toMatchObject({ reason: 'QuotaExceededError' });
+    expect(sink.received.map((item) => item.bytes)).toEqual([sealed(7)]);
+    expect(events.map((event) => event.type)).toEqual(['outbox_unavailable', 'delivered']);
+
+    sink.outcomes = ['offline'];
+    const offline = await delivery.submit(sealed(8));
+    expect(offline).toMatchObject({ delivered: false, stored: false });
+    expect(offline.delivered === false && offline.error.code).toBe('transport_failed');
+    expect(offline.outboxError?.code).toBe('transport_outbox_unavailable');
+  });
+
+  // Found by reading: flush loaded every bundle's bytes at once (list with bytes) before sending.
+  it('flush walks the outbox one entry at a time: one bundle\'s bytes read per send', async () => {
+    const outbox = await EvidenceOutbox.open(freshName());
+    const sink = new ScriptedSink();
+    sink.outcomes = ['offline', 'offline', 'offline', 'offline'];
+    const delivery = new EvidenceDelivery({ outbox, sink });
+    for (const seed of [10, 11, 12, 13]) await delivery.submit(sealed(seed, 50_000));
+    expect((await outbox.list()).every((record) => !('bytes' in record) && record.byteLength === 50_000)).toBe(true);
+
+    const read = outbox.read.bind(outbox);
+    let reads = 0;
+    outbox.read = (id) => {
+      reads += 1;
+      return read(id);
+    };
+    const readsAtSend: number[] = [];
+    sink.onSend = () => readsAtSend.push(reads);
+    const report = await delivery.flush();
+    expect(report.delivered).toHaveLength(4);
+    expect(readsAtSend).toEqual([1, 2, 3, 4]);
+  });
+
+  // Found by reading: entries were retried forever.
+  it('an entry past its attempt cap is reported, kept, no longer sent, and can be retried or discarded', async () => {
+    const outbox = await EvidenceOutbox.open(freshName());
+    const sink = new ScriptedSink();
+    sink.outcomes = ['offline', 'offline', 'offline'];
+    const delivery = new EvidenceDelivery({ outbox, sink, limits: { maxAttempts: 3 } });
+    const events = collect(delivery);
+    const { id } = await delivery.submit(sealed(20));
+    await delivery.flush();
+    const report = await delivery.flush();
+    expect(report).toEqual({ delivered: [], pending: [], rejected: [], expired: [id] });
+    expect(events.filter((event) => event.type === 'expired')).toEqual([
+      expect.objectContaining({ type: 'expired', id, reason: 'attempts', record: expect.objectContaining({ state: 'expired', attempts: 3 }) }),
+    ]);
+    expect(await delivery.flush()).toEqual({ delivered: [], pending: [], rejected: [], expired: [] });
+    expect(sink.received).toHaveLength(0);
+    expect((await delivery.listExpired()).map((record) => record.id)).toEqual([id]);
+    expect((await outbox.read(id))?.bytes).toEqual(sealed(20));
+
+    const retried = await delivery.retry(id);
+    expect(retried.delivered).toBe(true);
+    expect(sink.received.map((item) => item.bytes)).toEqual([sealed(20)]);
+    expect(await outbox.list()).toEqual([]);
+
+    sink.outcomes = ['offline', 'offline', 'offline'];
+    const other = await delivery.submit(sealed(21));
+    await delivery.flush();
+    await delivery.flush();
+    expect((await delivery.listExpired()).map((record) => record.id)).toEqual([other.id]);
+    await delivery.discard(other.id);
+    expect(await outbox.list()).toEqual([]);
+  });
+
+  it('an entry older than the age cap is expired without another send', async () => {
+    const outbox = await EvidenceOutbox.open(freshName());
+    const sink = new ScriptedSink();
+    sink.outcomes = ['offline'];
+    let now = new Date('2025-03-01T10:00:00Z');
+    const delivery = new EvidenceDelivery({ outbox, sink, limits: { maxAgeMs: 60_000 }, now: () => now });
+    const events = collect(delivery);
+    const { id } = await delivery.submit(sealed(22));
+    now = new Date('2025-03-01T10:01:01Z');
+    expect(await delivery.flush()).toEqual({ delivered: [], pending: [], rejected: [], expired: [id] });
+    expect(sink.received).toHaveLength(0);
+    expect(events.at(-1)).toMatchObject({ type: 'expired', id, reason: 'age' });
+    expect((await outbox.get(id))?.state).toBe('expired');
+  });
+
+  it('opens a version-1 outbox (bytes inside entries) and keeps its entries', async () => {
+    const name = freshName();
+    await new Promise<void>((resolve, reject) => {
+      const request = indexedDB.open(name, 1);
+      request.onupgradeneeded = () => {
+        const store = request.result.createObjectStore('entries', { keyPath: 'id' });
+        store.createIndex('createdAt', 'createdAt');
+        store.put({ id: 'a'.repeat(64), bytes: sealed(30), createdAt: '2025-03-01T10:00:00.000Z', state: 'pending', attempts: 2, lastError: null });
+      };
+      request.onsuccess = () => {
+        request.result.close();
+        resolve();
+      };
+      request.onerror = () => reject(request.error);
+    });
+    const outbox = await EvidenceOutbox.open(name);
+    expect(await outbox.read('a'.repeat(64))).toMatchObject({ bytes: sealed(30), attempts: 2, byteLength: 1_000, queuedAt: '2025-03-01T10:00:00.000Z', state: 'pending' });
+  });
 });
+
+function collect(delivery: EvidenceDelivery): DeliveryEventDetail[] {
+  const events: DeliveryEventDetail[] = [];
+  for (const type of ['delivered', 'retry_later', 'rejected', 'expired', 'outbox_unavailable']) {
+    delivery.addEventListener(type, (event) => events.push((event as DeliveryEvent).detail));
+  }
+  return events;
+}

@@ -1,12 +1,17 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ChunkAssembler, EkycError, UPLOAD_HEADERS, parseChunkHeader, sealedEvidenceId, type EkycErrorCode } from '@ekyc/core';
+import {
+  ChunkAssembler, EkycError, UPLOAD_HEADERS, evidenceAck, evidenceErrorAnswer, evidencePartial, readUploadRequest, sealedEvidenceId, type EkycErrorCode,
+} from '@ekyc/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HttpSink, type HttpSinkOptions } from './http-sink.ts';
 import type { SealedEvidence } from './sink.ts';
 
 /** What the fake endpoint does with the next request; `accept` follows the upload protocol. */
-type Behaviour = 'accept' | 'fail503' | 'throttle429' | 'reject400' | 'reject413' | 'dropConnection' | 'forgetChunks';
+type Behaviour =
+  | 'accept' | 'fail503' | 'throttle429' | 'reject400' | 'reject413' | 'dropConnection' | 'forgetChunks'
+  // Answers that are not the verifier's acknowledgement: none of them may count as delivered.
+  | 'redirectToPortal' | 'accepted202' | 'ackForAnotherKey' | 'plain200';
 
 interface Recorded {
   idempotencyKey: string | undefined;
@@ -20,6 +25,7 @@ class EndpointUnderTest {
   readonly requests: Recorded[] = [];
   readonly delivered = new Map<string, Uint8Array>();
   script: Behaviour[] = [];
+  portalVisits = 0;
   #assembler = new ChunkAssembler({ maxTotalBytes: 1 << 24 });
 
   constructor() {
@@ -37,36 +43,43 @@ class EndpointUnderTest {
     const body = new Uint8Array(Buffer.concat(parts));
     const header = (name: string): string | undefined => req.headers[name.toLowerCase()] as string | undefined;
     this.requests.push({ idempotencyKey: header(UPLOAD_HEADERS.idempotencyKey), chunk: header(UPLOAD_HEADERS.chunk), contentType: header('content-type'), bytes: body.byteLength });
+    if (req.url === '/portal') {
+      this.portalVisits += 1;
+      res.writeHead(200, { 'Content-Type': 'text/html' }).end('<html>Welcome to the hotel Wi-Fi</html>');
+      return;
+    }
     const behaviour = this.script.shift() ?? 'accept';
     const json = (status: number, value: unknown, extra: Record<string, string> = {}): void => {
       res.writeHead(status, { 'Content-Type': 'application/json', ...extra }).end(JSON.stringify(value));
     };
+    const key = header('Idempotency-Key') ?? '';
     switch (behaviour) {
       case 'fail503': return json(503, { error: 'unavailable' });
       case 'throttle429': return json(429, { error: 'slow down' }, { 'Retry-After': '2' });
-      case 'reject400': return json(400, { error: 'bad request' });
+      case 'reject400': return json(400, evidenceErrorAnswer('evidence_nonce_mismatch'));
       case 'reject413': return json(413, { error: 'too large' });
       case 'dropConnection': req.socket.destroy(); return;
       case 'forgetChunks': this.#assembler = new ChunkAssembler({ maxTotalBytes: 1 << 24 }); break;
+      case 'redirectToPortal': res.writeHead(302, { Location: '/portal' }).end(); return;
+      case 'accepted202': return json(202, { status: 'accepted' });
+      case 'ackForAnotherKey': return json(201, evidenceAck('0'.repeat(64)));
+      case 'plain200': return json(200, { status: 'complete' });
       case 'accept': break;
     }
-    const key = header(UPLOAD_HEADERS.idempotencyKey) ?? '';
-    if (this.delivered.has(key)) return json(200, { status: 'complete', duplicate: true });
-    const chunk = header(UPLOAD_HEADERS.chunk);
-    if (chunk === undefined) {
-      if ((await sealedEvidenceId(body)) !== key) return json(400, { error: 'hash mismatch' });
-      this.delivered.set(key, body);
-      return json(201, { status: 'complete' });
-    }
-    const position = parseChunkHeader(chunk);
-    if (position === null) return json(400, { error: 'bad chunk header' });
+    if (this.delivered.has(key)) return json(200, evidenceAck(key));
     try {
-      const result = await this.#assembler.accept({ key, ...position, totalBytes: Number(header(UPLOAD_HEADERS.totalBytes)), bytes: body });
-      if (result.status === 'partial') return json(202, result);
+      const request = readUploadRequest(header);
+      if (request.kind === 'whole') {
+        if ((await sealedEvidenceId(body)) !== key) return json(400, evidenceErrorAnswer('evidence_hash_mismatch'));
+        this.delivered.set(key, body);
+        return json(201, evidenceAck(key));
+      }
+      const result = await this.#assembler.accept({ ...request, bytes: body });
+      if (result.status === 'partial') return json(202, evidencePartial(key, result.missing));
       this.delivered.set(key, result.sealed);
-      return json(201, { status: 'complete' });
+      return json(201, evidenceAck(key));
     } catch (error) {
-      return json(400, { error: (error as EkycError).code });
+      return json(400, evidenceErrorAnswer((error as EkycError).code));
     }
   }
 }
@@ -110,7 +123,7 @@ describe('HttpSink against a real local HTTP server', () => {
   it('sends a small bundle in one request with its idempotency key', async () => {
     const item = await evidence(5_000);
     const receipt = await sink().send(item);
-    expect(receipt).toMatchObject({ id: item.id, status: 201, attempts: 1, body: { status: 'complete' } });
+    expect(receipt).toMatchObject({ id: item.id, status: 201, attempts: 1, ack: { type: 'ekyc.evidence.ack', idempotencyKey: item.id } });
     expect(endpoint.requests).toEqual([{ idempotencyKey: item.id, chunk: undefined, contentType: 'application/jose', bytes: 5_000 }]);
     expect(endpoint.delivered.get(item.id)).toEqual(item.bytes);
   });
@@ -176,8 +189,53 @@ describe('HttpSink against a real local HTTP server', () => {
     const item = await evidence(500, 5);
     await sink().send(item);
     const again = await sink().send(item);
-    expect(again.body).toEqual({ status: 'complete', duplicate: true });
+    expect(again.ack?.idempotencyKey).toBe(item.id);
     expect(endpoint.delivered.size).toBe(1);
+  });
+
+  // Found by attack: fetch followed the redirect and the portal's 200 counted as delivered.
+  it('a redirect (captive portal) is never followed and never counts as delivered', async () => {
+    endpoint.script = ['redirectToPortal', 'redirectToPortal', 'redirectToPortal', 'redirectToPortal'];
+    const item = await evidence(100);
+    const code = await codeOf(sink().send(item));
+    expect(code).toMatch(/^transport_(failed|not_acknowledged)$/);
+    expect(endpoint.portalVisits).toBe(0);
+    expect(endpoint.delivered.size).toBe(0);
+    expect(endpoint.requests).toHaveLength(4);
+  });
+
+  it('a redirect followed by a real acknowledgement delivers on the retry', async () => {
+    endpoint.script = ['redirectToPortal'];
+    const item = await evidence(100);
+    const receipt = await sink().send(item);
+    expect(receipt.ack?.idempotencyKey).toBe(item.id);
+    expect(endpoint.portalVisits).toBe(0);
+  });
+
+  it('a 202, a 200 without an acknowledgement or an acknowledgement of another key is not delivery', async () => {
+    for (const behaviour of ['accepted202', 'plain200', 'ackForAnotherKey'] as const) {
+      endpoint.script = [behaviour, behaviour, behaviour, behaviour];
+      expect(await codeOf(sink().send(await evidence(100)))).toBe('transport_not_acknowledged');
+    }
+    expect(endpoint.delivered.size).toBe(0);
+    // Once the endpoint answers properly, the same bytes go through.
+    endpoint.script = ['plain200'];
+    const item = await evidence(100);
+    expect((await sink().send(item)).ack?.idempotencyKey).toBe(item.id);
+  });
+
+  it('a chunked upload is delivered only on the acknowledgement, not on a 202 for its last chunk', async () => {
+    const item = await evidence(10_000, 6);
+    endpoint.script = ['accept', 'accept', 'accepted202', 'accepted202', 'accepted202', 'accepted202'];
+    expect(await codeOf(sink({ chunkBytes: 4_000 }).send(item))).toBe('transport_not_acknowledged');
+    expect(endpoint.delivered.size).toBe(0);
+  });
+
+  it('a refusal carries the endpoint\'s error code, never its message', async () => {
+    endpoint.script = ['reject400'];
+    const error: unknown = await sink().send(await evidence(100)).catch((e: unknown) => e);
+    expect((error as EkycError).code).toBe('transport_rejected');
+    expect((error as EkycError).details).toMatchObject({ status: 400, code: 'evidence_nonce_mismatch' });
   });
 
   it('reports an unreachable endpoint as transport_failed', async () => {

@@ -1,11 +1,14 @@
 /**
  * Default evidence sink: POSTs sealed evidence to the integrator's endpoint following the
- * upload protocol in @ekyc/core (idempotency key, chunks for large bundles), retrying network
- * errors, 408/425/429 and 5xx with jittered exponential backoff. Other 4xx are final.
+ * upload protocol in @ekyc/core (idempotency key, chunks for large bundles; docs/evidence.md).
+ * Delivery counts only on the verifier's acknowledgement echoing the key; redirects are never
+ * followed (a captive portal's 200 page must not count). Network errors, redirects, 408/425/429,
+ * 5xx and unacknowledged answers are retried with jittered exponential backoff; other 4xx are final.
  */
 import {
-  CHUNK_MEDIA_TYPE, DEFAULT_MAX_SEALED_BYTES, EkycError, SEALED_MEDIA_TYPE, UPLOAD_HEADERS,
-  formatChunkHeader, planChunks, type ChunkSpan,
+  ACK_STATUSES, CHUNK_MEDIA_TYPE, DEFAULT_MAX_SEALED_BYTES, EkycError, PARTIAL_STATUS, SEALED_MEDIA_TYPE, UPLOAD_HEADERS,
+  formatChunkHeader, parseEvidenceAck, parseEvidenceErrorCode, parseEvidencePartial, planChunks, rangesContain,
+  type ChunkSpan, type EvidenceAck, type IndexRange,
 } from '@ekyc/core';
 import { DEFAULT_BACKOFF, backoffDelayMs, parseRetryAfterMs, sleep, type BackoffPolicy } from './backoff.ts';
 import type { EvidenceSink, SealedEvidence, SinkReceipt } from './sink.ts';
@@ -28,9 +31,12 @@ export interface HttpSinkOptions {
 const RETRYABLE_STATUS = new Set([408, 425, 429]);
 const isRetryable = (status: number): boolean => RETRYABLE_STATUS.has(status) || status >= 500;
 
+type Answer = { kind: 'ack'; ack: EvidenceAck } | { kind: 'partial'; missing: IndexRange[] };
+
 interface Exchange {
   status: number;
   body: unknown;
+  answer: Answer;
   attempts: number;
 }
 
@@ -65,8 +71,9 @@ export class HttpSink implements EvidenceSink {
       throw new EkycError('evidence_too_large', 'The evidence bundle exceeds the size limit.', { details: { bytes: total, maxBytes: this.#maxBytes } });
     }
     if (total <= this.#chunkBytes) {
-      const result = await this.#post(evidence, evidence.bytes, { 'Content-Type': SEALED_MEDIA_TYPE }, options.signal);
-      return { id: evidence.id, status: result.status, body: result.body, attempts: result.attempts };
+      const result = await this.#post(evidence, evidence.bytes, { 'Content-Type': SEALED_MEDIA_TYPE }, 1, options.signal);
+      if (result.answer.kind !== 'ack') throw notAcknowledged(evidence.id, result.status, result.attempts);
+      return { id: evidence.id, status: result.status, body: result.body, ack: result.answer.ack, attempts: result.attempts };
     }
     return this.#sendChunked(evidence, options.signal);
   }
@@ -83,22 +90,21 @@ export class HttpSink implements EvidenceSink {
           'Content-Type': CHUNK_MEDIA_TYPE,
           [UPLOAD_HEADERS.chunk]: formatChunkHeader(span.index, spans.length),
           [UPLOAD_HEADERS.totalBytes]: String(evidence.bytes.byteLength),
-        }, signal);
+        }, spans.length, signal);
         attempts += last.attempts;
+        // The endpoint may hold every byte before this round ends (chunks it kept from earlier).
+        if (last.answer.kind === 'ack') return { id: evidence.id, status: last.status, body: last.body, ack: last.answer.ack, attempts };
       }
-      if (last === undefined) break;
-      if (last.status !== 202) return { id: evidence.id, status: last.status, body: last.body, attempts };
-      const missing = missingChunks(last.body, spans.length);
-      if (missing.length === 0) {
-        throw new EkycError('transport_failed', 'The endpoint acknowledged every chunk but did not complete the upload.', { details: { id: evidence.id } });
-      }
-      pending = spans.filter((span) => missing.includes(span.index));
+      if (last === undefined || last.answer.kind !== 'partial') break;
+      const { missing } = last.answer;
+      pending = spans.filter((span) => rangesContain(missing, span.index));
     }
-    throw new EkycError('transport_failed', 'The endpoint kept reporting missing chunks.', { details: { id: evidence.id, attempts } });
+    throw new EkycError('transport_not_acknowledged', 'The endpoint kept reporting missing chunks.', { details: { id: evidence.id, attempts } });
   }
 
-  async #post(evidence: SealedEvidence, body: Uint8Array, headers: Record<string, string>, signal: AbortSignal | undefined): Promise<Exchange> {
-    let lastFailure: { status: number | null; cause?: unknown } = { status: null };
+  /** One request, repeated until it gets an acknowledgement or (for chunks) a partial answer. */
+  async #post(evidence: SealedEvidence, body: Uint8Array, headers: Record<string, string>, chunkCount: number, signal: AbortSignal | undefined): Promise<Exchange> {
+    let lastFailure: { status: number | null; cause?: unknown; unacknowledged?: boolean } = { status: null };
     for (let attempt = 1; attempt <= this.#retry.attempts; attempt += 1) {
       let response: Response;
       try {
@@ -107,6 +113,7 @@ export class HttpSink implements EvidenceSink {
           method: 'POST',
           headers: { ...this.#headers, ...headers, [UPLOAD_HEADERS.idempotencyKey]: evidence.id },
           body: new Uint8Array(body),
+          redirect: 'error',
           signal: signal === undefined ? timeout : AbortSignal.any([signal, timeout]),
         });
       } catch (cause) {
@@ -117,20 +124,26 @@ export class HttpSink implements EvidenceSink {
       }
       const status = response.status;
       const responseBody = await readBody(response);
-      if (status >= 200 && status < 300) return { status, body: responseBody, attempts: attempt };
+      const answer = readAnswer(status, responseBody, evidence.id, chunkCount);
+      if (answer !== null) return { status, body: responseBody, answer, attempts: attempt };
+      const code = parseEvidenceErrorCode(responseBody);
       if (status === 413) {
-        throw new EkycError('evidence_too_large', 'The endpoint refused the evidence as too large.', { details: { id: evidence.id, status } });
+        throw new EkycError('evidence_too_large', 'The endpoint refused the evidence as too large.', { details: { id: evidence.id, status, ...(code === null ? {} : { code }) } });
       }
-      if (!isRetryable(status)) {
-        throw new EkycError('transport_rejected', 'The endpoint refused the evidence.', { details: { id: evidence.id, status } });
+      // 2xx/3xx without an acknowledgement (a portal page, a proxy, a misconfigured endpoint) and
+      // opaque redirects (status 0) are retried, never counted as delivered.
+      const unacknowledged = status < 400;
+      if (!unacknowledged && !isRetryable(status)) {
+        throw new EkycError('transport_rejected', 'The endpoint refused the evidence.', { details: { id: evidence.id, status, ...(code === null ? {} : { code }) } });
       }
-      lastFailure = { status };
+      lastFailure = { status, unacknowledged };
       if (attempt < this.#retry.attempts) {
         const jittered = backoffDelayMs(attempt - 1, this.#retry, this.#random);
         const retryAfter = parseRetryAfterMs(response.headers.get('Retry-After'));
         await this.#sleep(Math.min(this.#retry.maxDelayMs, Math.max(jittered, retryAfter ?? 0)), signal);
       }
     }
+    if (lastFailure.unacknowledged === true) throw notAcknowledged(evidence.id, lastFailure.status, this.#retry.attempts);
     throw new EkycError('transport_failed', 'The evidence could not be delivered.', {
       cause: lastFailure.cause,
       details: { id: evidence.id, attempts: this.#retry.attempts, lastStatus: lastFailure.status },
@@ -148,8 +161,18 @@ async function readBody(response: Response): Promise<unknown> {
   }
 }
 
-function missingChunks(body: unknown, count: number): number[] {
-  const missing = (body as { missing?: unknown } | null)?.missing;
-  if (!Array.isArray(missing)) return Array.from({ length: count }, (_, index) => index);
-  return missing.filter((value): value is number => Number.isInteger(value) && value >= 0 && value < count);
+function readAnswer(status: number, body: unknown, key: string, chunkCount: number): Answer | null {
+  if (ACK_STATUSES.includes(status)) {
+    const ack = parseEvidenceAck(body, key);
+    return ack === null ? null : { kind: 'ack', ack };
+  }
+  if (status === PARTIAL_STATUS && chunkCount > 1) {
+    const missing = parseEvidencePartial(body, key, chunkCount);
+    return missing === null ? null : { kind: 'partial', missing };
+  }
+  return null;
+}
+
+function notAcknowledged(id: string, status: number | null, attempts: number): EkycError {
+  return new EkycError('transport_not_acknowledged', 'The endpoint did not acknowledge the evidence.', { details: { id, lastStatus: status, attempts } });
 }
