@@ -19,6 +19,7 @@ export function intakePlugin(context: ApiContext): FastifyPluginAsync {
         summary: 'Upload sealed evidence',
         description: 'Client token. `Idempotency-Key: <sha256 hex of the sealed bytes>`; body `application/jose` (whole) or `application/octet-stream` chunks with `Evidence-Chunk` and `Evidence-Total-Bytes`. 201 on first receipt, 200 for a repeat, 202 while chunks are missing.',
         tags: ['evidence'],
+        consumes: [SEALED_MEDIA_TYPE, CHUNK_MEDIA_TYPE],
         security: [{ clientToken: [] }],
         params: sessionParamsSchema,
         headers: z.object({
@@ -26,7 +27,7 @@ export function intakePlugin(context: ApiContext): FastifyPluginAsync {
           'evidence-chunk': z.string().optional().describe('<index>/<count> for a chunk'),
           'evidence-total-bytes': z.string().optional().describe('Total sealed bytes, with a chunk'),
         }).passthrough(),
-        body: z.any().describe('Sealed bytes (application/jose) or one chunk (application/octet-stream)'),
+        body: z.any().describe('Sealed bytes (application/jose) or one chunk (application/octet-stream)').meta({ format: 'binary' }),
         response: {
           200: ackResponseSchema, 201: ackResponseSchema, 202: partialResponseSchema,
           400: evidenceErrorBodySchema, 401: evidenceErrorBodySchema, 404: evidenceErrorBodySchema, 413: evidenceErrorBodySchema,
