@@ -26,7 +26,8 @@ export const contentSecurityPolicy = [
   "img-src 'self' data: blob:",
   "media-src 'self' blob: mediastream:",
   "font-src 'self'",
-  "connect-src 'self'",
+  // blob: for tesseract.js, which fetches its traineddata itself: given a blob: URL of verified bytes.
+  "connect-src 'self' blob:",
   // blob: for onnxruntime-web's pthread workers, started from the verified glue's blob: URL.
   "worker-src 'self' blob:",
   "object-src 'none'",

@@ -1,10 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import type { RuntimeUse } from './pages/verified-runtime.ts';
 
 /**
  * Check-then-use: each runtime file (.wasm, .mjs, .js) is hash-checked when first fetched. Here the
  * server answers the FIRST request for a file with the genuine bytes and every LATER request for the
- * same URL with other bytes (an empty wasm module; a script that throws). A worker that verified one
+ * same URL with other bytes (an empty wasm module; a script that throws; junk for model files). A worker that verified one
  * answer and then ran another would break, or run the altered bytes. Each runtime must request each of
  * its files once and run what it verified.
  */
@@ -39,22 +40,27 @@ async function enforceContentSecurityPolicy(context: BrowserContext): Promise<vo
 async function answerDifferentlyTheSecondTime(context: BrowserContext): Promise<Map<string, number>> {
   await enforceContentSecurityPolicy(context);
   const requests = new Map<string, number>();
-  await context.route('**/ekyc/wasm/**', async (route) => {
+  await context.route(/\/ekyc\/(wasm|models)\//, async (route) => {
     const path = new URL(route.request().url()).pathname;
     const count = (requests.get(path) ?? 0) + 1;
     requests.set(path, count);
-    if (count === 1) return route.fallback();
     const wasm = path.endsWith('.wasm');
+    const script = /\.m?js$/.test(path);
+    // The genuine bytes come from the asset folder `npm run assets` wrote, served as docs/runtime.md
+    // says (the dev server would add `Content-Encoding: gzip` to the .gz traineddata).
+    const genuine = count === 1;
     await route.fulfill({
       status: 200,
       headers: {
-        'Content-Type': wasm ? 'application/wasm' : 'text/javascript',
+        'Content-Type': wasm ? 'application/wasm' : script ? 'text/javascript' : 'application/octet-stream',
         'Cross-Origin-Embedder-Policy': 'require-corp',
         'Cross-Origin-Opener-Policy': 'same-origin',
         'Cross-Origin-Resource-Policy': 'same-origin',
         'Cache-Control': 'no-store',
       },
-      body: wasm ? EMPTY_WASM : `throw new Error(${JSON.stringify(`${SECOND_ANSWER_RAN}: ${path}`)});\n`,
+      body: genuine
+        ? readFileSync(`demo/public${path}`)
+        : wasm ? EMPTY_WASM : script ? `throw new Error(${JSON.stringify(`${SECOND_ANSWER_RAN}: ${path}`)});\n` : Buffer.from(SECOND_ANSWER_RAN),
     });
   });
   return requests;
@@ -66,7 +72,7 @@ async function openPage(page: Page): Promise<void> {
 }
 
 function expectOneRequestEach(requests: Map<string, number>, files: string[]): void {
-  for (const file of files) expect(requests.has(`/ekyc/wasm/${file}`), `${file} was loaded`).toBe(true);
+  for (const file of files) expect(requests.has(`/ekyc/${file}`), `${file} was loaded`).toBe(true);
   expect(Object.fromEntries(requests)).toEqual(Object.fromEntries([...requests.keys()].map((path) => [path, 1])));
 }
 
@@ -76,7 +82,7 @@ test.describe('runtimes run the bytes they verified, never a second answer', () 
     await openPage(page);
     const use: RuntimeUse = await page.evaluate(() => window.verifiedRuntimeTest.onnx('wasm'));
     expect(use, JSON.stringify(use)).toMatchObject({ ok: true, backend: 'wasm', detail: { finite: 'yes' } });
-    expectOneRequestEach(requests, ['ort/ort-wasm-simd-threaded.mjs', 'ort/ort-wasm-simd-threaded.wasm']);
+    expectOneRequestEach(requests, ['wasm/ort/ort-wasm-simd-threaded.mjs', 'wasm/ort/ort-wasm-simd-threaded.wasm']);
   });
 
   test('onnxruntime-web WebGPU build: glue and binary requested once, a model runs on WebGPU', async ({ page, context }) => {
@@ -84,7 +90,7 @@ test.describe('runtimes run the bytes they verified, never a second answer', () 
     await openPage(page);
     const use: RuntimeUse = await page.evaluate(() => window.verifiedRuntimeTest.onnx('webgpu'));
     expect(use, JSON.stringify(use)).toMatchObject({ ok: true, backend: 'webgpu', detail: { finite: 'yes' } });
-    expectOneRequestEach(requests, ['ort/ort-wasm-simd-threaded.asyncify.mjs', 'ort/ort-wasm-simd-threaded.asyncify.wasm']);
+    expectOneRequestEach(requests, ['wasm/ort/ort-wasm-simd-threaded.asyncify.mjs', 'wasm/ort/ort-wasm-simd-threaded.asyncify.wasm']);
   });
 
   test('MediaPipe tasks-vision: loader and binary requested once, BlazeFace finds faces', async ({ page, context }) => {
@@ -93,7 +99,7 @@ test.describe('runtimes run the bytes they verified, never a second answer', () 
     const use: RuntimeUse = await page.evaluate((url) => window.verifiedRuntimeTest.mediapipe(url), groupUrl);
     expect(use, JSON.stringify(use)).toMatchObject({ ok: true });
     expect(use.ok && Number(use.detail.faces)).toBeGreaterThan(0);
-    expectOneRequestEach(requests, ['mediapipe/vision_wasm_module_internal.js', 'mediapipe/vision_wasm_module_internal.wasm']);
+    expectOneRequestEach(requests, ['wasm/mediapipe/vision_wasm_module_internal.js', 'wasm/mediapipe/vision_wasm_module_internal.wasm']);
   });
 
   test('OpenCV.js: the ES module requested once, a frame is measured', async ({ page, context }) => {
@@ -102,6 +108,14 @@ test.describe('runtimes run the bytes they verified, never a second answer', () 
     const use: RuntimeUse = await page.evaluate(() => window.verifiedRuntimeTest.opencv());
     expect(use, JSON.stringify(use)).toMatchObject({ ok: true });
     expect(use.ok && Number(use.detail.sharpness)).toBeGreaterThan(0);
-    expectOneRequestEach(requests, ['opencv/opencv.mjs']);
+    expectOneRequestEach(requests, ['wasm/opencv/opencv.mjs']);
+  });
+
+  test('tesseract.js as docs/runtime.md starts it: worker, core and traineddata requested once, a line is read', async ({ page, context }) => {
+    const requests = await answerDifferentlyTheSecondTime(context);
+    await openPage(page);
+    const use: RuntimeUse = await page.evaluate(() => window.verifiedRuntimeTest.tesseract('VERIFIED 2026'));
+    expect(use, JSON.stringify(use)).toMatchObject({ ok: true, detail: { text: 'VERIFIED 2026' } });
+    expectOneRequestEach(requests, ['wasm/tesseract/worker.min.js', 'wasm/tesseract/tesseract-core-simd-lstm.wasm.js', 'models/tesseract/eng.traineddata.gz']);
   });
 });

@@ -1,5 +1,6 @@
 import { decodeImageBlob } from '@ekyc/testkit';
-import { FaceClient, QualityClient, createModelProbe, type BackendPreference } from '@ekyc/workers';
+import { createWorker, OEM, PSM } from 'tesseract.js';
+import { FaceClient, QualityClient, createModelProbe, fetchModel, fetchRuntimeObjectUrl, objectUrlOfVerified, type BackendPreference } from '@ekyc/workers';
 
 /**
  * Loads each runtime once in its own worker and uses it for real. e2e/verified-runtime.spec.ts answers
@@ -61,6 +62,45 @@ const verifiedRuntimeTest = {
         return { detail: { sharpness: result.metrics.sharpness } };
       } finally {
         client.terminate();
+      }
+    });
+  },
+  /**
+   * tesseract.js, started the way docs/runtime.md describes for the document-reading pipeline: its
+   * worker script, core and traineddata from blob: URLs of verified bytes.
+   */
+  tesseract(text: string): Promise<RuntimeUse> {
+    return attempt(async () => {
+      const [workerScript, core] = await Promise.all([
+        fetchRuntimeObjectUrl('tesseract-worker', '/ekyc/'),
+        fetchRuntimeObjectUrl('tesseract-core-simd-lstm', '/ekyc/'),
+      ]);
+      // tesseract.js 7.0.0 cannot take language data as bytes (`{ code, data }` breaks its initialize),
+      // so it fetches a blob: URL of the verified traineddata; the fragment absorbs the file name it appends.
+      const eng = objectUrlOfVerified(await fetchModel('tesseract-eng', '/ekyc/'), 'eng.traineddata.gz');
+      const worker = await createWorker('eng', OEM.LSTM_ONLY, {
+        workerPath: workerScript.url,
+        workerBlobURL: false,
+        corePath: core.namedUrl,
+        langPath: `${eng.url}#`,
+        cacheMethod: 'none',
+      });
+      try {
+        await worker.setParameters({ tessedit_pageseg_mode: PSM.SINGLE_LINE });
+        const canvas = document.createElement('canvas');
+        canvas.width = 640;
+        canvas.height = 120;
+        const context = canvas.getContext('2d')!;
+        context.fillStyle = '#fff';
+        context.fillRect(0, 0, canvas.width, canvas.height);
+        context.fillStyle = '#000';
+        context.font = '56px sans-serif';
+        context.fillText(text, 20, 80);
+        const { data } = await worker.recognize(canvas);
+        return { detail: { text: data.text.trim() } };
+      } finally {
+        await worker.terminate();
+        for (const url of [workerScript, core, eng]) url.revoke();
       }
     });
   },

@@ -1,6 +1,7 @@
 export { WorkerHost, transfer, type WorkerHostOptions } from './host/worker-host.ts';
 export type { PipelineConfig } from './host/types.ts';
 export { assetUrl, fetchModel, fetchRuntimeFile, runtimeFileUrl } from './assets/fetch-asset.ts';
+export { fetchRuntimeObjectUrl, importVerifiedModule, objectUrlOfVerified, type VerifiedRuntimeUrl } from './assets/verified-url.ts';
 export { modelManifest, runtimeManifest } from './assets/manifests.ts';
 export { chooseBackend, chooseThreadCount } from './runtime/choose-backend.ts';
 export type { Backend, BackendPreference, BackendDecision, Capabilities, WebGpuProbe } from './runtime/choose-backend.ts';

@@ -45,6 +45,11 @@ export async function fetchRuntimeFile(id: string, baseUrl: string, manifest: Ru
   return fetchVerified(assetUrl(baseUrl, 'wasm', asset.file), id, asset.sha256);
 }
 
+/**
+ * Where a runtime file is served. Only for messages and diagnostics: handing this URL to a loader
+ * makes it fetch the file again, unverified. Run runtime code from `fetchRuntimeObjectUrl` or the
+ * bytes of `fetchRuntimeFile` (verified-url.ts).
+ */
 export function runtimeFileUrl(id: string, baseUrl: string, manifest: RuntimeManifest = runtimeManifest): string {
   return assetUrl(baseUrl, 'wasm', findAsset(manifest, id).file);
 }

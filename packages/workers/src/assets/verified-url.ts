@@ -29,9 +29,21 @@ export function exactArrayBuffer(bytes: Uint8Array): ArrayBuffer {
 export interface VerifiedRuntimeUrl {
   /** `blob:` URL of the verified bytes; stays valid until `revoke()`. */
   readonly url: string;
+  /**
+   * The same URL with `#<file name>` appended, for loaders that decide by how a URL ends (tesseract.js
+   * takes a `corePath` that does not end in `js` for a folder). A fragment does not change what a
+   * `blob:` URL resolves to.
+   */
+  readonly namedUrl: string;
   /** The verified bytes the URL serves. */
   readonly bytes: Uint8Array;
   revoke(): void;
+}
+
+/** `url` with the last path segment of `file` as its fragment (see `VerifiedRuntimeUrl.namedUrl`). */
+export function namedObjectUrl(url: string, file: string): string {
+  const name = file.slice(file.lastIndexOf('/') + 1);
+  return `${url.split('#')[0]}#${encodeURIComponent(name)}`;
 }
 
 /**
@@ -42,8 +54,17 @@ export interface VerifiedRuntimeUrl {
  */
 export async function fetchRuntimeObjectUrl(id: string, baseUrl: string, manifest: RuntimeManifest = runtimeManifest): Promise<VerifiedRuntimeUrl> {
   const bytes = await fetchRuntimeFile(id, baseUrl, manifest);
-  const url = URL.createObjectURL(new Blob([exactArrayBuffer(bytes)], { type: runtimeMediaType(findAsset(manifest, id).file) }));
-  return { url, bytes, revoke: () => URL.revokeObjectURL(url) };
+  return objectUrlOfVerified(bytes, findAsset(manifest, id).file);
+}
+
+/**
+ * A `blob:` URL of bytes the caller already verified (`fetchModel`, `fetchRuntimeFile`), named after
+ * `file`. Used for data a loader insists on fetching itself, such as tesseract.js traineddata
+ * (`langPath: url + '#'`: tesseract appends `/<lang>.traineddata.gz`, which lands in the fragment).
+ */
+export function objectUrlOfVerified(bytes: Uint8Array, file: string): VerifiedRuntimeUrl {
+  const url = URL.createObjectURL(new Blob([exactArrayBuffer(bytes)], { type: runtimeMediaType(file) }));
+  return { url, namedUrl: namedObjectUrl(url, file), bytes, revoke: () => URL.revokeObjectURL(url) };
 }
 
 /**
