@@ -1,0 +1,134 @@
+/**
+ * Storage on both databases: migrations, the atomic single-use nonce under concurrency, key
+ * binding, the SQL chunk store behind core's ChunkAssembler, idempotent decisions; and the
+ * at-rest crypto (envelope, KEK rotation, peppered hashes).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ChunkAssembler, createSessionSigner, generateNonce, planChunks, sealedEvidenceId } from '@ekyc/core';
+import { importKek, openEnvelope, sealEnvelope } from '../crypto/envelope.ts';
+import { hashDocumentNumber, parsePepper } from '../crypto/pepper.ts';
+import { openDatabase, type Database } from '../db/driver.ts';
+import { migrate } from '../db/migrate.ts';
+import { DEFAULT_SESSION_CONFIG } from '../session-config.ts';
+import { postgresAvailable, startTestPostgres, type TestPostgres } from '../testing/postgres.ts';
+import { SqlChunkStore } from './chunk-store.ts';
+import { NonceConsumeError, SessionStore, consumeNonce } from './session-store.ts';
+
+const secret = (): string => Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(32))).toString('base64url');
+
+describe.each(['pglite', 'postgres'] as const)('storage on %s', (kind) => {
+  const skip = kind === 'postgres' && !postgresAvailable();
+  let pgServer: TestPostgres | null = null;
+  let db: Database;
+  let store: SessionStore;
+
+  beforeAll(async () => {
+    if (skip) return;
+    if (kind === 'postgres') pgServer = await startTestPostgres();
+    db = await openDatabase(pgServer?.url ?? 'memory:');
+    await migrate(db);
+    store = new SessionStore(db);
+  }, 60_000);
+  afterAll(async () => {
+    await db?.close();
+    await pgServer?.stop();
+  });
+
+  const newSession = async (ttlMs = 60_000) => {
+    const id = `ses_${secret().slice(0, 22)}`;
+    const nonce = generateNonce();
+    const now = new Date();
+    await store.createSession({ id, nonce, createdAt: now, expiresAt: new Date(now.getTime() + ttlMs), config: DEFAULT_SESSION_CONFIG, integratorReference: null });
+    return { id, nonce };
+  };
+
+  it.skipIf(skip)('migrates once: a second run applies nothing', async () => {
+    const again = await migrate(db);
+    expect(again.applied).toEqual([]);
+    expect(again.to).toBe(1);
+  });
+
+  it.skipIf(skip)('consumes a nonce exactly once under 12 concurrent attempts', async () => {
+    const { id, nonce } = await newSession();
+    const results = await Promise.all(Array.from({ length: 12 }, () => db.transaction((tx) => consumeNonce(tx, nonce, id, new Date())).then(() => 'consumed', (error: unknown) => (error as NonceConsumeError).refusal)));
+    expect(results.filter((r) => r === 'consumed')).toHaveLength(1);
+    expect(results.filter((r) => r === 'replayed')).toHaveLength(11);
+    expect((await store.getSession(id))?.status).toBe('received');
+  });
+
+  it.skipIf(skip)('refuses unknown, foreign and expired nonces without consuming them', async () => {
+    const a = await newSession();
+    const b = await newSession(1);
+    const refusal = (nonce: string, id: string) => db.transaction((tx) => consumeNonce(tx, nonce, id, new Date(Date.now() + 10))).then(() => 'consumed', (error: unknown) => (error as NonceConsumeError).refusal);
+    expect(await refusal(generateNonce(), a.id)).toBe('unknown');
+    expect(await refusal(a.nonce, b.id)).toBe('session_mismatch');
+    expect(await refusal(b.nonce, b.id)).toBe('expired');
+    expect(await refusal(a.nonce, a.id)).toBe('consumed');
+  });
+
+  it.skipIf(skip)('binds one signing key per session', async () => {
+    const { id } = await newSession();
+    const [key, other] = [(await createSessionSigner()).publicKeyJwk, (await createSessionSigner()).publicKeyJwk];
+    expect(await store.bindSigningKey(id, key, new Date())).toBe('bound');
+    expect(await store.bindSigningKey(id, key, new Date())).toBe('already_bound');
+    expect(await store.bindSigningKey(id, other, new Date())).toBe('conflict');
+    expect(await store.bindSigningKey('ses_missing_missing_missin', key, new Date())).toBe('not_found');
+    expect((await store.getSession(id))?.signingKey).toEqual(key);
+  });
+
+  it.skipIf(skip)('reassembles chunks through core ChunkAssembler on the SQL store, in any order, with limits', async () => {
+    const chunkStore = new SqlChunkStore(db);
+    const assembler = new ChunkAssembler({ maxTotalBytes: 1 << 20, maxChunkBytes: 4096, store: chunkStore });
+    const bytes = globalThis.crypto.getRandomValues(new Uint8Array(10_000));
+    const key = await sealedEvidenceId(bytes);
+    const spans = planChunks(bytes.byteLength, 4096);
+    const answers = await Promise.all([2, 0].map((index) => assembler.accept({ key, index, count: spans.length, totalBytes: bytes.byteLength, bytes: bytes.subarray(spans[index]!.start, spans[index]!.end) })));
+    expect(answers.every((a) => a.status === 'partial')).toBe(true);
+    expect(await chunkStore.totals()).toEqual({ uploads: 1, bytes: 4096 + (10_000 - 8192) });
+    const done = await assembler.accept({ key, index: 1, count: spans.length, totalBytes: bytes.byteLength, bytes: bytes.subarray(spans[1]!.start, spans[1]!.end) });
+    expect(done.status).toBe('complete');
+    expect(done.status === 'complete' && Buffer.from(done.sealed).equals(Buffer.from(bytes))).toBe(true);
+    expect(await chunkStore.totals()).toEqual({ uploads: 0, bytes: 0 });
+    // A chunk disagreeing with the upload's announced shape is refused.
+    await assembler.accept({ key, index: 0, count: 3, totalBytes: 10_000, bytes: bytes.subarray(0, 4096) });
+    await expect(assembler.accept({ key, index: 1, count: 4, totalBytes: 10_000, bytes: bytes.subarray(0, 4096) })).rejects.toMatchObject({ code: 'evidence_upload_invalid' });
+    expect(await chunkStore.deleteIdleSince(Date.now() + 1)).toBe(1);
+  });
+
+  it.skipIf(skip)('records a decision once (a retried job changes nothing)', async () => {
+    const { id } = await newSession();
+    const decision = { sessionId: id, decidedAt: new Date(), outcome: 'review' as const, score: 70, reasonCodes: ['sanctions_missing'], record: { weights: {} } };
+    expect(await store.saveDecision(decision, { hash: 'f'.repeat(64), pepperId: 'p1' })).toBe(true);
+    expect(await store.saveDecision({ ...decision, outcome: 'approve', score: 99 }, null)).toBe(false);
+    expect(await store.getDecision(id)).toMatchObject({ outcome: 'review', score: 70, reasonCodes: ['sanctions_missing'] });
+    expect(await store.getDocumentHash(id)).toEqual({ hash: 'f'.repeat(64), pepperId: 'p1' });
+  });
+});
+
+describe('at-rest crypto', () => {
+  it('envelope-encrypts with a per-bundle key wrapped by the KEK, bound to its session; an old KEK still opens after rotation', async () => {
+    const kek1 = await importKek('kek-1', secret());
+    const kek2 = await importKek('kek-2', secret());
+    const plaintext = new TextEncoder().encode('EKB1 container bytes');
+    const envelope = await sealEnvelope(plaintext, kek1, 'ekyc-evidence:s1:k1');
+    expect(Buffer.from(envelope.ciphertext).includes(Buffer.from('EKB1'))).toBe(false);
+    const again = await sealEnvelope(plaintext, kek1, 'ekyc-evidence:s1:k1');
+    expect(Buffer.from(again.wrappedKey).equals(Buffer.from(envelope.wrappedKey))).toBe(false);
+    const rotated = new Map([[kek2.id, kek2], [kek1.id, kek1]]);
+    expect(new TextDecoder().decode(await openEnvelope(envelope, rotated, 'ekyc-evidence:s1:k1'))).toBe('EKB1 container bytes');
+    await expect(openEnvelope(envelope, new Map([[kek2.id, kek2]]), 'ekyc-evidence:s1:k1')).rejects.toMatchObject({ code: 'evidence_decrypt_failed' });
+    await expect(openEnvelope(envelope, rotated, 'ekyc-evidence:s2:k1')).rejects.toMatchObject({ code: 'evidence_decrypt_failed' });
+    await expect(openEnvelope({ ...envelope, kekId: 'kek-1', wrappedKey: again.wrappedKey }, rotated, 'ekyc-evidence:s1:k1')).rejects.toMatchObject({ code: 'evidence_decrypt_failed' });
+  });
+
+  it('hashes document numbers with a pepper: stable under formatting, different per pepper and per issuing state', () => {
+    const p1 = parsePepper('p1', secret());
+    const p2 = parsePepper('p2', secret());
+    const hash = hashDocumentNumber('L898902C3', p1, 'UTO');
+    expect(hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(hashDocumentNumber('l898902c3<<', p1, 'uto')).toBe(hash);
+    expect(hashDocumentNumber('L898902C3', p2, 'UTO')).not.toBe(hash);
+    expect(hashDocumentNumber('L898902C3', p1, 'D<<')).not.toBe(hash);
+    expect(() => parsePepper('short', 'AAAA')).toThrow(/16 bytes/);
+  });
+});
