@@ -315,8 +315,11 @@ function restoreSeparator(chars: string[]): { offset: number; alternatives: stri
   const suspects: number[] = [];
   for (let i = 0; i < used.length; i++) {
     if (!FILLER_MISREADS.includes(used[i]!)) continue;
-    // A letter at the edge of a name part, next to a single filler: `NAMEK<NEXT` or `NAME<KNEXT`.
-    if ((used[i + 1] === FILLER && isLetter(i - 1) && isLetter(i + 2)) || (used[i - 1] === FILLER && isLetter(i + 1) && isLetter(i - 2))) suspects.push(i);
+    // A letter at the edge of a name part, next to a single filler (`NAMEK<NEXT` or `NAME<KNEXT`),
+    // that leaves at least two letters of its part (`DE<LA<ROSA` keeps its `L`).
+    const endsPart = used[i + 1] === FILLER && isLetter(i - 1) && isLetter(i - 2) && isLetter(i + 2);
+    const startsPart = used[i - 1] === FILLER && isLetter(i + 1) && isLetter(i + 2) && isLetter(i - 2);
+    if (endsPart || startsPart) suspects.push(i);
   }
   if (suspects.length === 1) {
     const at = suspects[0]!;

@@ -109,6 +109,14 @@ describe('readMrz uncertain and expired values', () => {
     expect(r.uncertainFields).toEqual(expect.arrayContaining(['surname', 'givenNames']));
   });
 
+  it('leaves a one-letter-short name part alone: DE<LA<ROSA has no lost separator to restore', () => {
+    const lines = createMrz('TD3', { documentCode: 'P', issuingState: 'UTO', surname: 'DE LA ROSA', givenNames: '', documentNumber: 'L898902C3', nationality: 'UTO', birthDate: '740812', sex: 'F', expiryDate: '120415' });
+    const r = readMrz(lines, REF);
+    expect(r.valid).toBe(true);
+    expect(r.fields.surname?.value).toBe('DE LA ROSA');
+    expect(r.corrections).toEqual([]);
+  });
+
   it('says when the document has expired', () => {
     expect(readMrz(demo, { referenceDate: new Date('2025-06-01T00:00:00Z') }).expired).toBe(true);
     expect(readMrz(demo, REF).expired).toBe(false);
