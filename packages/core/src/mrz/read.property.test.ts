@@ -135,6 +135,22 @@ describe('readMrz properties', () => {
     expect(recovered / runs).toBeGreaterThan(0.6);
   });
 
+  it('never hides a non-ASCII look-alike: a valid read reports it as a correction at its position', () => {
+    const disguise = [(ch: string) => String.fromCharCode(ch.charCodeAt(0) + 0xfee0), (ch: string) => `${ch}\u0301`, (ch: string) => (ch === 'I' ? 'ı' : ch === 'S' ? 'ſ' : ch.toLowerCase())];
+    fc.assert(fc.property(validMrz(), fc.nat(), fc.constantFrom(0, 1, 2), ({ lines }, pick, how) => {
+      const letters: { line: number; column: number }[] = [];
+      lines.forEach((l, line) => [...l].forEach((ch, column) => { if (/[A-Z0-9]/.test(ch)) letters.push({ line, column }); }));
+      const at = letters[pick % letters.length]!;
+      const ch = lines[at.line]![at.column]!;
+      const read = lines.map((l, i) => (i === at.line ? l.slice(0, at.column) + disguise[how]!(ch) + l.slice(at.column + 1) : l));
+      const r = readMrz(read, REF);
+      // Lower case ASCII is folded silently (documented); everything non-ASCII is reported.
+      if (r.valid && read[at.line] !== lines[at.line]!.slice(0, at.column) + ch.toLowerCase() + lines[at.line]!.slice(at.column + 1)) {
+        expect(r.corrections).toContainEqual(expect.objectContaining({ line: at.line, column: at.column }));
+      }
+    }), { numRuns: 1500, seed: 5 });
+  });
+
   it('evaluates at most MRZ_SEARCH_BUDGET candidates on any input, of any shape and length', () => {
     // Hostile material: wildcards (#, Cyrillic, symbols), K runs, confusable digits, fillers, «, non-ASCII letters.
     const hostile = fc.constantFrom(...'#KKKK<<<<0123456789OISBZGDLC«ıſＡ\u0301А§'.split(''));
