@@ -47,6 +47,8 @@ function foldNonAscii(read: string): string | undefined {
 function cleanLine(raw: string): OcrChar[] {
   const line: OcrChar[] = [];
   for (const read of raw) {
+    // Longer than any MRZ line even with every `«` single: dropped, so not read further.
+    if (line.length > MAX_MRZ_LINE) break;
     if (/\s/u.test(read)) continue;
     const code = read.codePointAt(0)!;
     if (code < 128) {
@@ -78,17 +80,21 @@ function lengthRange(line: OcrLine): { min: number; max: number } {
   return { min: line.length, max: line.length + doubles };
 }
 
+/** The MRZ is the last lines of OCR output; no layout has more than this many. */
+const MAX_MRZ_LINES = 3;
+
 /**
- * OCR lines that may be MRZ lines. Lines that cannot be (shorter than 20 or longer than 50
- * characters whatever `«` stands for) are dropped here, before any search.
+ * The last OCR lines that may be MRZ lines, at most three (layouts are matched against the last
+ * lines). Lines that cannot be (shorter than 20 or longer than 50 characters whatever `«` stands
+ * for) are dropped here, before any search; lines above the last three candidates are not cleaned.
  */
 export function cleanOcrLines(input: string | readonly string[]): OcrLine[] {
   const rawLines = typeof input === 'string' ? input.split(/\r\n|\r|\n/) : input.flatMap((l) => String(l).split(/\r\n|\r|\n/));
   const lines: OcrLine[] = [];
-  for (const raw of rawLines) {
-    const line = cleanLine(raw);
+  for (let i = rawLines.length - 1; i >= 0 && lines.length < MAX_MRZ_LINES; i--) {
+    const line = cleanLine(rawLines[i]!);
     const { min, max } = lengthRange(line);
-    if (max >= MIN_MRZ_LINE && min <= MAX_MRZ_LINE) lines.push(line);
+    if (max >= MIN_MRZ_LINE && min <= MAX_MRZ_LINE) lines.unshift(line);
   }
   return lines;
 }
