@@ -5,11 +5,13 @@ export { EventChain, chainGenesis, chainLink, verifyChain, CHAIN_ALGORITHM, type
 export { createSessionSigner, verifyCanonicalSignature, type SessionSigner } from './signer.ts';
 export { encodeContainer, decodeContainer } from './container.ts';
 export {
-  sealEvidence, openEvidence, DEFAULT_MAX_SEALED_BYTES, EVIDENCE_CONTENT_TYPE, EVIDENCE_JWE_ALG, EVIDENCE_JWE_ENC,
-  type SealOptions, type VerifierKey,
+  sealEvidence, openEvidence, readSealedHeader, DEFAULT_MAX_SEALED_BYTES, EVIDENCE_HEADER_NONCE, EVIDENCE_HEADER_SESSION_ID, EVIDENCE_CONTENT_TYPE, EVIDENCE_JWE_ALG, EVIDENCE_JWE_ENC,
+  type SealOptions, type SealedHeader, type VerifierKey,
 } from './seal.ts';
 export { buildEvidence, type EvidenceInput } from './builder.ts';
-export { MemoryNonceStore, generateNonce, type IssuedNonce, type NonceConsumeResult, type NonceStore, type MemoryNonceStoreOptions } from './nonce-store.ts';
+export {
+  MemoryNonceStore, generateNonce, type IssuedNonce, type NonceConsumeResult, type NonceLookupResult, type NonceStore, type MemoryNonceStoreOptions,
+} from './nonce-store.ts';
 export { verifyTimestamps, DEFAULT_TIMESTAMP_POLICY, type TimestampPolicy } from './timestamps.ts';
 export { verifyEvidence, verifyBundleIntegrity, type IntegrityOptions, type VerifyEvidenceOptions, type VerifiedEvidence } from './verify.ts';
 export { createSampleEvidenceInput, type SampleEvidenceOptions } from './sample.ts';

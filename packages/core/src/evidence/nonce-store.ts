@@ -1,7 +1,9 @@
 /**
- * Server nonces bind a bundle to one verification and make replays detectable. A production
- * store must make `consume` atomic (e.g. `UPDATE ... SET consumed_at = now() WHERE nonce = ?
- * AND consumed_at IS NULL`); the in-memory store is for tests and single-process demos.
+ * Server nonces bind a bundle to one verification and make replays detectable. Verification
+ * first calls `lookup` (read-only, before any decryption) and calls `consume` only once every
+ * other check passed. A production store must make `consume` atomic (e.g. `UPDATE ... SET
+ * consumed_at = now() WHERE nonce = ? AND session_id = ? AND consumed_at IS NULL`); the
+ * in-memory store is for tests and single-process demos.
  */
 import { base64url } from 'jose';
 
@@ -21,8 +23,13 @@ export type NonceConsumeResult =
   | { status: 'replayed' }
   | { status: 'expired' };
 
+/** The same answers as `consume`, without using the nonce up. */
+export type NonceLookupResult = Exclude<NonceConsumeResult, { status: 'consumed' }> | { status: 'valid'; issued: IssuedNonce };
+
 export interface NonceStore {
   issue(sessionId: string): Promise<IssuedNonce>;
+  /** Reports what `consume` would answer now, changing nothing. Must be cheap: it runs before decryption. */
+  lookup(nonce: string, sessionId: string): Promise<NonceLookupResult>;
   /** Marks the nonce used; a second call for the same nonce must return `replayed`. */
   consume(nonce: string, sessionId: string): Promise<NonceConsumeResult>;
 }
@@ -59,13 +66,22 @@ export class MemoryNonceStore implements NonceStore {
     return { ...issued };
   }
 
-  async consume(nonce: string, sessionId: string): Promise<NonceConsumeResult> {
+  async lookup(nonce: string, sessionId: string): Promise<NonceLookupResult> {
     const record = this.#records.get(nonce);
     if (record === undefined) return { status: 'unknown' };
     if (record.issued.sessionId !== sessionId) return { status: 'session_mismatch' };
     if (record.consumed) return { status: 'replayed' };
     if (this.#now().getTime() > Date.parse(record.issued.expiresAt)) return { status: 'expired' };
+    return { status: 'valid', issued: { ...record.issued } };
+  }
+
+  async consume(nonce: string, sessionId: string): Promise<NonceConsumeResult> {
+    const result = await this.lookup(nonce, sessionId);
+    if (result.status !== 'valid') return result;
+    // Re-checked after the await: of two concurrent calls only the first marks it used.
+    const record = this.#records.get(nonce);
+    if (record === undefined || record.consumed) return { status: 'replayed' };
     record.consumed = true;
-    return { status: 'consumed', issued: { ...record.issued } };
+    return { status: 'consumed', issued: result.issued };
   }
 }

@@ -18,9 +18,20 @@ export interface SessionSigner {
   signCanonical(value: unknown): Promise<string>;
 }
 
+/** WebCrypto refusing to create a key or sign is a runtime problem; keep our own errors as they are. */
+function asRuntimeError(cause: unknown, message: string): EkycError {
+  return cause instanceof EkycError ? cause : new EkycError('runtime_unavailable', message, { cause });
+}
+
 export async function createSessionSigner(): Promise<SessionSigner> {
-  const pair = await globalThis.crypto.subtle.generateKey(ECDSA_P256, false, ['sign', 'verify']);
-  const jwk = await globalThis.crypto.subtle.exportKey('jwk', pair.publicKey);
+  let pair: CryptoKeyPair;
+  let jwk: JsonWebKey;
+  try {
+    pair = await globalThis.crypto.subtle.generateKey(ECDSA_P256, false, ['sign', 'verify']);
+    jwk = await globalThis.crypto.subtle.exportKey('jwk', pair.publicKey);
+  } catch (cause) {
+    throw asRuntimeError(cause, 'WebCrypto could not create the session signing key.');
+  }
   if (jwk.kty !== 'EC' || jwk.crv !== 'P-256' || jwk.x === undefined || jwk.y === undefined) {
     throw new EkycError('runtime_unavailable', 'WebCrypto returned an unexpected public key.');
   }
@@ -28,7 +39,13 @@ export async function createSessionSigner(): Promise<SessionSigner> {
   return {
     publicKeyJwk,
     async signCanonical(value: unknown): Promise<string> {
-      const jws = await new CompactSign(canonicalBytes(value)).setProtectedHeader({ alg: 'ES256' }).sign(pair.privateKey);
+      const payload = canonicalBytes(value);
+      let jws: string;
+      try {
+        jws = await new CompactSign(payload).setProtectedHeader({ alg: 'ES256' }).sign(pair.privateKey);
+      } catch (cause) {
+        throw asRuntimeError(cause, 'WebCrypto could not sign with the session key.');
+      }
       const [header, , signature] = jws.split('.');
       return `${header}..${signature}`;
     },
@@ -51,9 +68,7 @@ export async function verifyCanonicalSignature(value: unknown, detachedJws: stri
   try {
     await compactVerify(attached, publicKey, { algorithms: ['ES256'] });
   } catch (cause) {
-    if (cause instanceof joseErrors.JOSEError) {
-      throw new EkycError('evidence_signature_invalid', 'Signature does not verify over the manifest.', { cause, details: { reason: cause.code } });
-    }
-    throw cause;
+    const reason = cause instanceof joseErrors.JOSEError ? cause.code : 'platform_error';
+    throw new EkycError('evidence_signature_invalid', 'Signature does not verify over the manifest.', { cause, details: { reason } });
   }
 }

@@ -1,12 +1,12 @@
-import { generateKeyPair } from 'jose';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { CompactEncrypt, base64url, generateKeyPair } from 'jose';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { EkycError, type EkycErrorCode } from '../errors.ts';
 import { buildEvidence } from './builder.ts';
 import { encodeContainer } from './container.ts';
 import { MemoryNonceStore } from './nonce-store.ts';
 import { createSampleEvidenceInput } from './sample.ts';
 import type { EvidenceBundle, EvidenceManifest } from './schema.ts';
-import { openEvidence, sealEvidence } from './seal.ts';
+import { openEvidence, readSealedHeader, sealEvidence } from './seal.ts';
 import { createSessionSigner } from './signer.ts';
 import { verifyBundleIntegrity, verifyEvidence } from './verify.ts';
 
@@ -51,11 +51,84 @@ describe('verifyEvidence', () => {
     expect(verified.nonceIssuedAt).toBe(T0.toISOString());
   });
 
-  it('sealed bytes contain no plaintext from the manifest', async () => {
+  it('sealed bytes reveal only the algorithms and the verifier-issued session id and nonce', async () => {
     const store = new MemoryNonceStore({ now: () => T0 });
-    const sealed = await sealEvidence(await issuedBundle(store), verifierKeys.publicKey);
+    const bundle = await issuedBundle(store);
+    const sealed = await sealEvidence(bundle, verifierKeys.publicKey);
     const text = new TextDecoder().decode(sealed);
-    for (const needle of ['Integrated Camera', 'sess-1', 'consent', 'ES256']) expect(text).not.toContain(needle);
+    const header = JSON.parse(new TextDecoder().decode(base64url.decode(text.split('.')[0]!))) as Record<string, unknown>;
+    expect(Object.keys(header).sort()).toEqual(['alg', 'cty', 'ekyc_nonce', 'ekyc_sid', 'enc', 'epk']);
+    expect(header).toMatchObject({ ekyc_sid: 'sess-1', ekyc_nonce: bundle.manifest.session.nonce });
+    expect(readSealedHeader(sealed)).toEqual({ sessionId: 'sess-1', nonce: bundle.manifest.session.nonce });
+    for (const needle of ['Integrated Camera', 'consent', 'ES256']) expect(text).not.toContain(needle);
+  });
+
+  // Found by attack: the nonce was consumed before the start-time check, so the corrected bundle
+  // was refused as a replay.
+  it('a bundle failing the start-time check does not burn its nonce: the corrected one verifies', async () => {
+    const issuedAt = new Date(T0.getTime() + 3_600_000);
+    const store = new MemoryNonceStore({ now: () => issuedAt });
+    const { nonce } = await store.issue('sess-1');
+    const options = { decryptionKey: verifierKeys.privateKey, nonceStore: store, now: new Date(issuedAt.getTime() + 600_000) };
+    const early = await buildEvidence(await createSampleEvidenceInput({ sessionId: 'sess-1', nonce, startedAt: T0 }), await createSessionSigner());
+    await expectCode(verifyEvidence(await sealEvidence(early, verifierKeys.publicKey), options), 'evidence_timestamp_invalid');
+    const corrected = await buildEvidence(await createSampleEvidenceInput({ sessionId: 'sess-1', nonce, startedAt: issuedAt }), await createSessionSigner());
+    const verified = await verifyEvidence(await sealEvidence(corrected, verifierKeys.publicKey), options);
+    expect(verified.nonceIssuedAt).toBe(issuedAt.toISOString());
+  });
+
+  // Found by attack: a made-up nonce was refused only after decrypting the whole bundle.
+  it('refuses an unknown, foreign-session or used nonce before any decryption', async () => {
+    const issuer = new MemoryNonceStore({ now: () => T0 });
+    const sealed = await sealEvidence(await issuedBundle(issuer), verifierKeys.publicKey);
+    const deriveBits = vi.spyOn(globalThis.crypto.subtle, 'deriveBits');
+    const decrypt = vi.spyOn(globalThis.crypto.subtle, 'decrypt');
+    try {
+      // A wrong decryption key would fail decryption: the nonce refusal comes first.
+      const wrong = await generateKeyPair('ECDH-ES+A256KW', { crv: 'P-256' });
+      await expectCode(verifyEvidence(sealed, { decryptionKey: wrong.privateKey, nonceStore: new MemoryNonceStore(), now: NOW }), 'evidence_nonce_mismatch');
+      await expectCode(verifyEvidence(sealed, { decryptionKey: wrong.privateKey, nonceStore: issuer, now: NOW, expectedSessionId: 'sess-9' }), 'evidence_nonce_mismatch');
+      expect(deriveBits).not.toHaveBeenCalled();
+      expect(decrypt).not.toHaveBeenCalled();
+      await verifyEvidence(sealed, { decryptionKey: verifierKeys.privateKey, nonceStore: issuer, now: NOW });
+      const calls = decrypt.mock.calls.length;
+      await expectCode(verifyEvidence(sealed, { decryptionKey: verifierKeys.privateKey, nonceStore: issuer, now: NOW }), 'evidence_nonce_replayed');
+      expect(decrypt.mock.calls.length).toBe(calls);
+    } finally {
+      deriveBits.mockRestore();
+      decrypt.mockRestore();
+    }
+  });
+
+  it('requires the sealed header to carry the session and nonce, and to match the manifest', async () => {
+    const store = new MemoryNonceStore({ now: () => T0 });
+    const bundle = await issuedBundle(store);
+    const { nonce: otherNonce } = await store.issue('sess-2');
+    const sealWith = async (extra: Record<string, string>): Promise<Uint8Array> => new TextEncoder().encode(
+      await new CompactEncrypt(encodeContainer(bundle))
+        .setProtectedHeader({ alg: 'ECDH-ES+A256KW', enc: 'A256GCM', cty: 'application/vnd.ekyc.evidence+ekb1', ...extra })
+        .encrypt(verifierKeys.publicKey),
+    );
+    const options = { decryptionKey: verifierKeys.privateKey, nonceStore: store, now: NOW };
+    await expectCode(verifyEvidence(await sealWith({}), options), 'evidence_nonce_mismatch');
+    // Re-sealed by someone holding only the public key, naming another issued nonce: caught after decryption.
+    await expectCode(verifyEvidence(await sealWith({ ekyc_sid: 'sess-2', ekyc_nonce: otherNonce }), options), 'evidence_nonce_mismatch');
+    await expectCode(openEvidence(await sealWith({ ekyc_sid: 'sess-2', ekyc_nonce: otherNonce }), verifierKeys.privateKey), 'evidence_nonce_mismatch');
+    // Neither attempt consumed anything.
+    expect((await store.lookup(otherNonce, 'sess-2')).status).toBe('valid');
+    await verifyEvidence(await sealEvidence(bundle, verifierKeys.publicKey), options);
+  });
+
+  it('lookup reports without consuming', async () => {
+    const store = new MemoryNonceStore({ now: () => T0 });
+    const { nonce } = await store.issue('sess-1');
+    expect(await store.lookup(nonce, 'sess-1')).toMatchObject({ status: 'valid', issued: { nonce, sessionId: 'sess-1' } });
+    expect(await store.lookup(nonce, 'sess-2')).toEqual({ status: 'session_mismatch' });
+    expect(await store.lookup('x'.repeat(43), 'sess-1')).toEqual({ status: 'unknown' });
+    expect((await store.consume(nonce, 'sess-1')).status).toBe('consumed');
+    expect(await store.lookup(nonce, 'sess-1')).toEqual({ status: 'replayed' });
+    const [a, b] = await Promise.all([store.issue('s').then(({ nonce: n }) => Promise.all([store.consume(n, 's'), store.consume(n, 's')]))]).then(([pair]) => pair);
+    expect([a.status, b.status].sort()).toEqual(['consumed', 'replayed']);
   });
 
   it('detects a replayed bundle (nonce used twice)', async () => {
@@ -173,7 +246,6 @@ describe('verifyEvidence', () => {
     const store = new MemoryNonceStore({ now: () => T0 });
     const bundle = await issuedBundle(store);
     const container = encodeContainer(bundle);
-    const { CompactEncrypt } = await import('jose');
     const seal = async (bytes: Uint8Array): Promise<Uint8Array> => new TextEncoder().encode(
       await new CompactEncrypt(bytes).setProtectedHeader({ alg: 'ECDH-ES+A256KW', enc: 'A256GCM', cty: 'application/vnd.ekyc.evidence+ekb1' }).encrypt(verifierKeys.publicKey),
     );

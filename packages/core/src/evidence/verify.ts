@@ -1,15 +1,18 @@
 /**
  * The verification library shared by the reference verifier and the auditor page.
- * Order: size, decrypt, schema, signature, artifact hashes, chain, timestamps, then the nonce
- * (consumed last so a bundle that fails any other check does not burn it). Every failure is an
- * EkycError with an evidence_* code.
+ * Order (docs/evidence.md, Verification): size and JWE shape, the protected header's session id
+ * and nonce against the expectations and the nonce store (read-only `lookup`, before any
+ * decryption, so a made-up nonce costs next to nothing), decrypt, schema, header = manifest,
+ * signature, artifact hashes, chain, timestamps, session start vs nonce issue time, and only
+ * then `consume` (so a bundle that fails any check does not burn its nonce). Every failure is
+ * an EkycError with an evidence_* code.
  */
 import { EkycError } from '../errors.ts';
 import { verifyArtifacts } from './artifacts.ts';
 import { verifyChain } from './chain.ts';
-import type { NonceStore } from './nonce-store.ts';
+import type { NonceConsumeResult, NonceLookupResult, NonceStore } from './nonce-store.ts';
 import type { EvidenceBundle } from './schema.ts';
-import { openEvidence, type VerifierKey } from './seal.ts';
+import { openEvidence, readSealedHeader, type VerifierKey } from './seal.ts';
 import { verifyCanonicalSignature } from './signer.ts';
 import { DEFAULT_TIMESTAMP_POLICY, verifyTimestamps, type TimestampPolicy } from './timestamps.ts';
 
@@ -45,31 +48,41 @@ export interface VerifiedEvidence {
 
 export async function verifyEvidence(sealed: Uint8Array, options: VerifyEvidenceOptions): Promise<VerifiedEvidence> {
   const openOptions = options.maxSealedBytes === undefined ? {} : { maxSealedBytes: options.maxSealedBytes };
-  const bundle = await openEvidence(sealed, options.decryptionKey, openOptions);
-  const { session } = bundle.manifest;
-  if (options.expectedNonce !== undefined && options.expectedNonce !== session.nonce) {
+  const header = readSealedHeader(sealed, openOptions);
+  if (header.nonce === undefined || header.sessionId === undefined) {
+    throw new EkycError('evidence_nonce_mismatch', 'The sealed header carries no session id and nonce.', { details: { reason: 'header_missing' } });
+  }
+  if (options.expectedNonce !== undefined && options.expectedNonce !== header.nonce) {
     throw new EkycError('evidence_nonce_mismatch', 'The bundle carries another nonce than the one expected.');
   }
-  if (options.expectedSessionId !== undefined && options.expectedSessionId !== session.id) {
+  if (options.expectedSessionId !== undefined && options.expectedSessionId !== header.sessionId) {
     throw new EkycError('evidence_nonce_mismatch', 'The bundle belongs to another session than the one expected.');
   }
-  await verifyBundleIntegrity(bundle, options);
+  const looked = await options.nonceStore.lookup(header.nonce, header.sessionId);
+  if (looked.status !== 'valid') throw nonceRefusal(looked);
 
-  const result = await options.nonceStore.consume(session.nonce, session.id);
-  switch (result.status) {
-    case 'consumed':
-      break;
-    case 'replayed':
-      throw new EkycError('evidence_nonce_replayed', 'The nonce was already used by another bundle.');
-    case 'expired':
-      throw new EkycError('evidence_timestamp_invalid', 'The nonce expired before the bundle arrived.');
-    case 'unknown':
-    case 'session_mismatch':
-      throw new EkycError('evidence_nonce_mismatch', 'The nonce was not issued for this session.', { details: { reason: result.status } });
-  }
+  // Decryption authenticates the header; openEvidence requires it to name the manifest's session and nonce.
+  const bundle = await openEvidence(sealed, options.decryptionKey, openOptions);
+  const { session } = bundle.manifest;
+  await verifyBundleIntegrity(bundle, options);
   const skew = options.clockSkewMs ?? DEFAULT_TIMESTAMP_POLICY.clockSkewMs;
-  if (Date.parse(session.startedAt) < Date.parse(result.issued.issuedAt) - skew) {
+  if (Date.parse(session.startedAt) < Date.parse(looked.issued.issuedAt) - skew) {
     throw new EkycError('evidence_timestamp_invalid', 'The session starts before its nonce was issued.');
   }
-  return { bundle, nonceIssuedAt: result.issued.issuedAt };
+
+  const consumed = await options.nonceStore.consume(session.nonce, session.id);
+  if (consumed.status !== 'consumed') throw nonceRefusal(consumed);
+  return { bundle, nonceIssuedAt: consumed.issued.issuedAt };
+}
+
+function nonceRefusal(result: Exclude<NonceLookupResult | NonceConsumeResult, { status: 'valid' | 'consumed' }>): EkycError {
+  switch (result.status) {
+    case 'replayed':
+      return new EkycError('evidence_nonce_replayed', 'The nonce was already used by another bundle.');
+    case 'expired':
+      return new EkycError('evidence_timestamp_invalid', 'The nonce expired before the bundle arrived.');
+    case 'unknown':
+    case 'session_mismatch':
+      return new EkycError('evidence_nonce_mismatch', 'The nonce was not issued for this session.', { details: { reason: result.status } });
+  }
 }
