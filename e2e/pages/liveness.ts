@@ -1,6 +1,9 @@
-import { liveness, type RgbaImage } from '@ekyc/core';
-import { decodeImageBlob } from '@ekyc/testkit';
-import { LivenessClient, toLivenessFrame, type TrackResult } from '@ekyc/workers';
+import { face, liveness, sha256Hex, type RgbaImage } from '@ekyc/core';
+import { decodeImageBlob, rgbaToI420 } from '@ekyc/testkit';
+import { animateFace, type FacePose } from '@ekyc/testkit/liveness-video';
+import { clipDuration, DEFAULT_CLIP, poseAt, type ClipScript } from '@ekyc/testkit/liveness-video';
+import { parseY4mHeader, y4mFrames } from '@ekyc/testkit/liveness-video';
+import { FaceClient, LivenessClient, toLivenessFrame, type TrackResult } from '@ekyc/workers';
 
 /** Test, benchmark and evaluation page of the liveness worker; e2e/liveness.spec.ts, bench and scripts/eval-liveness.mjs drive `window.livenessTest`. */
 
@@ -16,7 +19,38 @@ export interface PageTrack {
 }
 
 let client: LivenessClient | undefined;
+let faces: FaceClient | undefined;
 const images = new Map<string, RgbaImage>();
+const meshes = new Map<string, Float32Array>();
+
+export type Attack = 'static' | 'rigid' | 'two_faces' | 'swap';
+
+export interface ClipSpec {
+  /** Composed photo (see `composeFace`) whose landmarks were settled (`settle`). */
+  photo: string;
+  performs: liveness.ChallengeKind[];
+  /** The order the engine asks for (default: `performs`). */
+  sequence?: liveness.ChallengeKind[];
+  attack?: Attack;
+  /** Second person: pasted beside the face (two_faces) or taking over halfway (swap). */
+  other?: string;
+  seed: number;
+}
+
+export interface ClipOutcome {
+  state: liveness.LivenessState;
+  reason: string | null;
+  passed: liveness.ChallengeKind[];
+  /** Lowest cosine between the neutral keyframe's face and each challenge keyframe's (null: fewer than 2 embedded). */
+  continuityMin: number | null;
+  continuityOk: boolean;
+  signals: liveness.ReplaySignal[];
+  frames: number;
+  trackMs: number[];
+  /** Guidance codes seen while waiting for the baseline, with counts (why a baseline was not taken). */
+  waitingGuidance: Record<string, number>;
+  transcript: liveness.LivenessTranscript;
+}
 
 const copy = (image: RgbaImage): RgbaImage => ({ width: image.width, height: image.height, data: new Uint8ClampedArray(image.data) });
 
@@ -37,6 +71,135 @@ function summary(r: TrackResult, withLandmarks: boolean): PageTrack {
     detected: r.detected,
     timings: r.timings,
   };
+}
+
+/** Face box -> frame: the face 210 px wide centred at (320, 220) of 640x480; outside an ellipse around the head, grey (one face per frame). */
+function composeAround(src: RgbaImage, box: face.Box): RgbaImage {
+  const [width, height] = [640, 480];
+  const scale = 210 / box.width;
+  const fx = box.x + box.width / 2;
+  const fy = box.y + box.height / 2;
+  const data = new Uint8ClampedArray(width * height * 4);
+  const rx = box.width * 0.95;
+  const ry = box.height * 1.05;
+  for (let v = 0; v < height; v++) {
+    for (let u = 0; u < width; u++) {
+      const sx = fx + (u - 320) / scale;
+      const sy = fy + (v - 220) / scale;
+      const o = (v * width + u) * 4;
+      const e = ((sx - fx) / rx) ** 2 + ((sy - fy + box.height * 0.1) / ry) ** 2;
+      const inside = sx >= 0 && sy >= 0 && sx < src.width - 1 && sy < src.height - 1;
+      const k = inside ? Math.max(0, Math.min(1, (1.15 - e) / 0.15)) : 0;
+      const i = (Math.floor(sy) * src.width + Math.floor(sx)) * 4;
+      for (let c = 0; c < 3; c++) data[o + c] = k * (inside ? src.data[i + c]! : 0) + (1 - k) * 118;
+      data[o + 3] = 255;
+    }
+  }
+  return { width, height, data };
+}
+
+/** Pastes `small` (scaled by `scale`) at (x, y) onto a copy of `frame`. */
+function paste(frame: RgbaImage, small: RgbaImage, x: number, y: number, scale: number): RgbaImage {
+  const out = new Uint8ClampedArray(frame.data);
+  const w = Math.floor(small.width * scale);
+  const h = Math.floor(small.height * scale);
+  for (let v = 0; v < h; v++) {
+    for (let u = 0; u < w; u++) {
+      const X = x + u;
+      const Y = y + v;
+      if (X < 0 || Y < 0 || X >= frame.width || Y >= frame.height) continue;
+      const i = (Math.floor(v / scale) * small.width + Math.floor(u / scale)) * 4;
+      out.set(small.data.subarray(i, i + 4), (Y * frame.width + X) * 4);
+    }
+  }
+  return { width: frame.width, height: frame.height, data: out };
+}
+
+async function embedding(frame: RgbaImage): Promise<Float32Array | undefined> {
+  faces ??= new FaceClient({ assetBaseUrl: '/ekyc/', backend: 'wasm', models: { antiSpoof: undefined, eye: undefined } }, 170_000);
+  const found = await faces.embedAll(copy(frame));
+  if (found.length === 0) return undefined;
+  return found.sort((a, b) => b.face.box.width - a.face.box.width)[0]!.embedding;
+}
+
+/** Runs frames through the worker and an engine; keyframes get hashes and embeddings (continuity). */
+async function judgeFrames(frames: Iterable<RgbaImage> | AsyncIterable<RgbaImage>, fps: number, sequence: liveness.ChallengeKind[]): Promise<ClipOutcome> {
+  if (!client) throw new Error('init first');
+  await client.reset();
+  const engine = liveness.LivenessEngine.forEvaluation(sequence, liveness.DEFAULT_LIVENESS_CONFIG);
+  const continuity = new face.FaceContinuity({ threshold: 0.5 });
+  let continuityMin: number | null = null;
+  let embedded = 0;
+  const trackMs: number[] = [];
+  const waitingGuidance: Record<string, number> = {};
+  let n = 0;
+  for await (const frame of frames) {
+    const t = 1000 + (n++ * 1000) / fps;
+    const keep = copy(frame);
+    const t0 = performance.now();
+    const r = await client.track(frame);
+    trackMs.push(performance.now() - t0);
+    const step = engine.push(toLivenessFrame(r, t));
+    if (step.state === 'waiting') for (const g of step.guidance.length ? step.guidance : ['none']) waitingGuidance[g] = (waitingGuidance[g] ?? 0) + 1;
+    if (step.keyframe) {
+      engine.attachKeyframe(t, { sha256: await sha256Hex(new Uint8Array(keep.data.buffer as ArrayBuffer, keep.data.byteOffset, keep.data.byteLength)), ...(r.landmarks ? { landmarks: r.landmarks } : {}) });
+      const e = await embedding(keep);
+      if (e) {
+        const check = continuity.check(e);
+        if (++embedded > 1) continuityMin = check.minimum;
+      }
+    }
+    if (step.state !== 'waiting' && step.state !== 'active') break;
+  }
+  const transcript = engine.transcript();
+  const result = engine.result();
+  return {
+    state: result.state,
+    reason: result.reason,
+    passed: [...result.passed],
+    continuityMin,
+    continuityOk: continuityMin === null || continuityMin >= continuity.threshold,
+    signals: liveness.assessReplaySignals({ series: transcript.frames, continuityMinimum: continuityMin }),
+    frames: n,
+    trackMs,
+    waitingGuidance,
+    transcript,
+  };
+}
+
+function scriptOf(spec: ClipSpec): ClipScript {
+  return { ...DEFAULT_CLIP, performs: spec.performs, seed: spec.seed, swayPx: spec.attack === 'static' ? 0 : DEFAULT_CLIP.swayPx };
+}
+
+function frameCount(spec: ClipSpec): number {
+  return Math.round((clipDuration(scriptOf(spec)) * DEFAULT_CLIP.fps) / 1000);
+}
+
+/** Frame `i` of a generated clip (poses are a function of time, so any frame can be made alone). */
+function frameAt(spec: ClipSpec, i: number): RgbaImage {
+  const script = scriptOf(spec);
+  const photo = need(spec.photo);
+  const mesh = meshes.get(spec.photo);
+  if (!mesh) throw new Error(`settle ${spec.photo} first`);
+  const other = spec.other ? need(spec.other) : undefined;
+  const otherMesh = spec.other ? meshes.get(spec.other) : undefined;
+  const t = (i * 1000) / script.fps;
+  let pose: FacePose = poseAt(script, t);
+  if (spec.attack === 'static') pose = { eyeClosure: 0, smile: 0, yaw: 0 };
+  if (spec.attack === 'rigid') {
+    // The photo moved as a whole, harder than a head moves: slid, rotated, scaled; no expression, no turn.
+    const s = t / 1000;
+    pose = { eyeClosure: 0, smile: 0, yaw: 0, dx: 40 * Math.sin(1.3 * s), dy: 15 * Math.sin(0.9 * s), roll: 12 * Math.sin(1.1 * s), scale: 1 + 0.12 * Math.sin(0.7 * s) };
+  }
+  const swapped = spec.attack === 'swap' && other && otherMesh && t > clipDuration(script) / 2;
+  let frame = swapped ? animateFace(other, otherMesh, pose, 210) : animateFace(photo, mesh, pose, 210);
+  if (spec.attack === 'two_faces' && other) frame = paste(frame, other, 450, 0, 0.3);
+  return frame;
+}
+
+function* clipFrames(spec: ClipSpec): Generator<RgbaImage> {
+  const total = frameCount(spec);
+  for (let i = 0; i < total; i++) yield frameAt(spec, i);
 }
 
 const livenessTest = {
@@ -91,6 +254,51 @@ const livenessTest = {
       out.faces.push(r.faceCount);
     }
     return out;
+  },
+  /** Boxes of the faces in a loaded photo (fr-detect), largest first. */
+  async detectFaces(name: string): Promise<face.Box[]> {
+    faces ??= new FaceClient({ assetBaseUrl: '/ekyc/', backend: 'wasm', models: { antiSpoof: undefined, eye: undefined } }, 170_000);
+    return (await faces.detect(copy(need(name)))).map((f) => f.box);
+  },
+  /** A 640x480 frame of one face of a photo (see composeAround). */
+  composeFace(name: string, source: string, box: face.Box): void {
+    images.set(name, composeAround(need(source), box));
+  },
+  /** Tracks an image a few times and keeps its landmarks for animation; null when no face is tracked. */
+  async settle(name: string): Promise<{ points: number; signals: liveness.FaceSignals } | null> {
+    if (!client) throw new Error('init first');
+    await client.reset();
+    let last: TrackResult | undefined;
+    for (let i = 0; i < 4; i++) last = await client.track(copy(need(name)));
+    if (!last?.landmarks || !last.signals || last.faceCount !== 1) return null;
+    meshes.set(name, last.landmarks);
+    return { points: last.landmarks.length / 3, signals: last.signals };
+  },
+  /** Generates a clip of a settled photo in the page and judges it. */
+  async runClip(spec: ClipSpec): Promise<ClipOutcome> {
+    return judgeFrames(clipFrames(spec), DEFAULT_CLIP.fps, spec.sequence ?? spec.performs);
+  },
+  /** Frame count and fps of a generated clip. */
+  clipInfo(spec: ClipSpec): { frames: number; fps: number; width: number; height: number } {
+    const photo = need(spec.photo);
+    return { frames: frameCount(spec), fps: DEFAULT_CLIP.fps, width: photo.width, height: photo.height };
+  },
+  /** Frame `i` of a generated clip as I420 planes, base64 (for writing y4m files in Node). */
+  clipFrameI420(spec: ClipSpec, i: number): string {
+    const planes = rgbaToI420(frameAt(spec, i));
+    let s = '';
+    for (let k = 0; k < planes.length; k += 0x8000) s += String.fromCharCode(...planes.subarray(k, k + 0x8000));
+    return btoa(s);
+  },
+  /** Judges a y4m clip served at `url` against `sequence` (eval --data). */
+  async runY4m(url: string, sequence: liveness.ChallengeKind[]): Promise<ClipOutcome> {
+    const bytes = new Uint8Array(await (await fetch(url)).arrayBuffer());
+    const info = parseY4mHeader(bytes);
+    return judgeFrames(y4mFrames(bytes, info), info.fps, sequence);
+  },
+  /** The recorded frames of a transcript judged under another order (a replay under a new nonce). */
+  replayUnder(transcript: liveness.LivenessTranscript, order: liveness.ChallengeKind[]): liveness.LivenessState {
+    return liveness.replayTranscript({ ...transcript, sequence: { source: 'explicit', order } }).current;
   },
   /** Engine frame for a tracked image (what the session would push). */
   async frame(name: string, t: number): Promise<liveness.LivenessFrame> {

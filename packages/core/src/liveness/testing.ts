@@ -140,6 +140,16 @@ export function syntheticMesh(pose: SyntheticPose = {}): Float64Array {
   const set = (i: number, x: number, y: number, z: number): void => model.set([x, y, z], i * 3);
   set(33, -45, -30, 12); set(133, -15, -30, 6); set(160, -37, -30 - open, 4); set(158, -23, -30 - open, 3); set(144, -37, -30 + open, 4); set(153, -23, -30 + open, 3);
   set(263, 45, -30, 12); set(362, 15, -30, 6); set(387, 37, -30 - open, 4); set(385, 23, -30 - open, 3); set(373, 37, -30 + open, 4); set(380, 23, -30 + open, 3);
+  // The rest of each eye's contour on the same lids (the eyelid animation reads it), corner to corner.
+  const lid = (ids: readonly number[], from: number, to: number, sign: number): void =>
+    ids.forEach((id, k) => {
+      const x = from + ((to - from) * (k + 1)) / (ids.length + 1);
+      set(id, x, -30 + sign * open * Math.sqrt(Math.max(0, 1 - ((Math.abs(x) - 30) / 15) ** 2)) * 1.13, 4);
+    });
+  for (const [ids, from, to, sign] of [
+    [[246, 161, 159, 157, 173], -45, -15, -1], [[7, 163, 145, 154, 155], -45, -15, 1],
+    [[466, 388, 386, 384, 398], 45, 15, -1], [[249, 390, 374, 381, 382], 45, 15, 1],
+  ] as const) lid(ids, from, to, sign);
   set(61, -25 - 4 * smile, 45 - 6 * smile, 6); set(291, 25 + 4 * smile, 45 - 6 * smile, 6); set(13, 0, 41, -4); set(14, 0, 49, -4);
   set(1, 0, 8, -30); set(10, 0, -85, 8); set(152, 0, 85, 8);
   const rad = Math.PI / 180;
