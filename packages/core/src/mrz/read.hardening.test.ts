@@ -33,6 +33,14 @@ describe('readMrz search budget', () => {
     expect(r.search.candidates).toBeLessThan(MRZ_SEARCH_BUDGET / 10);
   });
 
+  it('drops lines no layout can use before any search, wherever they stand', () => {
+    const noise = Array.from({ length: 150 }, (_, i) => (i % 2 ? 'K<#'.repeat(20) : 'SURNAME'));
+    const r = readMrz([...noise, TD3[0]!, 'PASSPORT', TD3[1]!, 'X'.repeat(80)], REF);
+    expect(r.valid).toBe(true);
+    expect(r.corrected).toEqual(TD3);
+    expect(r.search.candidates).toBe(readMrz(TD3, REF).search.candidates);
+  });
+
   it('refuses text longer than any MRZ with OCR noise, without reading it', () => {
     const r = readMrz(`${'A'.repeat(MRZ_MAX_INPUT_CHARS)}\n${TD3.join('\n')}`, REF);
     expect(r.valid).toBe(false);
