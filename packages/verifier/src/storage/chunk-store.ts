@@ -5,6 +5,7 @@
  */
 import type { ChunkStore, PendingUpload } from '@ekyc/core';
 import type { Database } from '../db/driver.ts';
+import { fromBase64, toBase64 } from './session-store.ts';
 
 export class SqlChunkStore implements ChunkStore {
   constructor(private readonly db: Database) {}
@@ -36,9 +37,9 @@ export class SqlChunkStore implements ChunkStore {
       // Row lock on the upload serializes chunks of one key arriving at once.
       await tx.query('SELECT 1 FROM verifier_uploads WHERE idempotency_key = $1 FOR UPDATE', [key]);
       await tx.query(
-        `INSERT INTO verifier_upload_chunks (idempotency_key, chunk_index, bytes) VALUES ($1, $2, $3)
+        `INSERT INTO verifier_upload_chunks (idempotency_key, chunk_index, bytes) VALUES ($1, $2, decode($3, 'base64'))
          ON CONFLICT (idempotency_key, chunk_index) DO UPDATE SET bytes = EXCLUDED.bytes`,
-        [key, index, bytes],
+        [key, index, toBase64(bytes)],
       );
       await tx.query(
         `UPDATE verifier_uploads SET touched_at = $2,
@@ -53,8 +54,8 @@ export class SqlChunkStore implements ChunkStore {
   }
 
   async chunks(key: string): Promise<Uint8Array[]> {
-    const result = await this.db.query<{ bytes: Uint8Array }>('SELECT bytes FROM verifier_upload_chunks WHERE idempotency_key = $1 ORDER BY chunk_index', [key]);
-    return result.rows.map((row) => row.bytes);
+    const result = await this.db.query<{ bytes: string }>(`SELECT encode(bytes, 'base64') AS bytes FROM verifier_upload_chunks WHERE idempotency_key = $1 ORDER BY chunk_index`, [key]);
+    return result.rows.map((row) => fromBase64(row.bytes));
   }
 
   async delete(key: string): Promise<void> {

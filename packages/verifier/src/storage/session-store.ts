@@ -22,6 +22,14 @@ interface SessionRow {
   updated_at: Date;
 }
 
+/**
+ * Binary columns travel as base64 text (decode/encode in SQL): PGlite serializes a Uint8Array
+ * parameter about 5x slower (measured: 65 vs 13 ms per 100 KB, 2.5 vs 0.44 s per 2.3 MB), and the
+ * same SQL then serves both drivers. PostgreSQL's encode() wraps lines; Buffer ignores the newlines.
+ */
+export const toBase64 = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+export const fromBase64 = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, 'base64'));
+
 const asDate = (value: Date | string): Date => (value instanceof Date ? value : new Date(value));
 
 function sessionFromRow(row: SessionRow): SessionRecord {
@@ -115,8 +123,8 @@ export class SessionStore {
       const { envelope } = evidence;
       await tx.query(
         `INSERT INTO verifier_evidence (idempotency_key, session_id, received_at, sealed_bytes, kek_id, wrapped_key, iv, ciphertext)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-        [evidence.idempotencyKey, evidence.sessionId, evidence.receivedAt, evidence.sealedBytes, envelope.kekId, envelope.wrappedKey, envelope.iv, envelope.ciphertext],
+         VALUES ($1, $2, $3, $4, $5, decode($6, 'base64'), decode($7, 'base64'), decode($8, 'base64'))`,
+        [evidence.idempotencyKey, evidence.sessionId, evidence.receivedAt, evidence.sealedBytes, envelope.kekId, toBase64(envelope.wrappedKey), toBase64(envelope.iv), toBase64(envelope.ciphertext)],
       );
       await alsoInTx(tx);
       return session;
@@ -126,8 +134,9 @@ export class SessionStore {
   async loadEvidence(sessionId: string): Promise<StoredEvidence | null> {
     const result = await this.db.query<{
       idempotency_key: string; session_id: string; received_at: Date; sealed_bytes: number;
-      kek_id: string; wrapped_key: Uint8Array; iv: Uint8Array; ciphertext: Uint8Array;
-    }>('SELECT * FROM verifier_evidence WHERE session_id = $1', [sessionId]);
+      kek_id: string; wrapped_key: string; iv: string; ciphertext: string;
+    }>(`SELECT idempotency_key, session_id, received_at, sealed_bytes, kek_id, encode(wrapped_key, 'base64') AS wrapped_key,
+          encode(iv, 'base64') AS iv, encode(ciphertext, 'base64') AS ciphertext FROM verifier_evidence WHERE session_id = $1`, [sessionId]);
     const row = result.rows[0];
     if (row === undefined) return null;
     return {
@@ -135,7 +144,7 @@ export class SessionStore {
       sessionId: row.session_id,
       receivedAt: asDate(row.received_at),
       sealedBytes: row.sealed_bytes,
-      envelope: { kekId: row.kek_id, wrappedKey: row.wrapped_key, iv: row.iv, ciphertext: row.ciphertext },
+      envelope: { kekId: row.kek_id, wrappedKey: fromBase64(row.wrapped_key), iv: fromBase64(row.iv), ciphertext: fromBase64(row.ciphertext) },
     };
   }
 
