@@ -5,6 +5,7 @@
  * verifier accepts is covered by the signature and understood by the verifier.
  */
 import { z } from 'zod';
+import { livenessTranscriptSchema } from '../liveness/transcript-schema.ts';
 
 // Strict CSP (no 'unsafe-eval'): zod must not compile validators with `new Function`.
 z.config({ jitless: true });
@@ -126,6 +127,8 @@ export const livenessSchema = z.strictObject({
   challengeSeed: z.string().max(256),
   challenges: z.array(livenessChallengeSchema).max(32),
   passiveScore: z.number().nullable(),
+  /** The engine's transcript (core/liveness), which the verifier replays with judgeTranscript. */
+  transcript: livenessTranscriptSchema.optional(),
 });
 
 export const modelRefSchema = z.strictObject({
