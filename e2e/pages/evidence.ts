@@ -1,4 +1,5 @@
-import { buildEvidence, createSampleEvidenceInput, createSessionSigner, sealEvidence, type EvidenceInput } from '@ekyc/core';
+import { buildEvidence, createSessionSigner, sealEvidence, type EvidenceInput } from '@ekyc/core';
+import { createSampleEvidenceInput } from '@ekyc/testkit/evidence';
 import { EvidenceDelivery, EvidenceOutbox, HttpSink } from '@ekyc/flow';
 import type { JWK } from 'jose';
 
@@ -51,10 +52,10 @@ const evidenceTest = {
     const outbox = await EvidenceOutbox.open();
     const entries = await outbox.list('pending');
     outbox.close();
-    return entries.map((entry) => ({ id: entry.id, attempts: entry.attempts, lastError: entry.lastError?.code ?? null, bytes: entry.bytes.byteLength }));
+    return entries.map((entry) => ({ id: entry.id, attempts: entry.attempts, lastError: entry.lastError?.code ?? null, bytes: entry.byteLength }));
   },
 
-  async flush(): Promise<{ delivered: string[]; pending: string[]; rejected: string[] }> {
+  async flush(): Promise<{ delivered: string[]; pending: string[]; rejected: string[]; expired: string[] }> {
     const outbox = await EvidenceOutbox.open();
     const report = await delivery(outbox).flush();
     outbox.close();

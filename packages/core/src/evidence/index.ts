@@ -14,7 +14,6 @@ export {
 } from './nonce-store.ts';
 export { verifyTimestamps, DEFAULT_TIMESTAMP_POLICY, type TimestampPolicy } from './timestamps.ts';
 export { verifyEvidence, verifyBundleIntegrity, type IntegrityOptions, type VerifyEvidenceOptions, type VerifiedEvidence } from './verify.ts';
-export { createSampleEvidenceInput, type SampleEvidenceOptions } from './sample.ts';
 export * from './upload-protocol.ts';
 export {
   ChunkAssembler, MemoryChunkStore, DEFAULT_CHUNK_LIMITS,

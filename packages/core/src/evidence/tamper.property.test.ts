@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { EkycError } from '../errors.ts';
 import { buildEvidence } from './builder.ts';
 import { generateNonce } from './nonce-store.ts';
-import { createSampleEvidenceInput } from './sample.ts';
+import { createSampleEvidenceInput } from '@ekyc/testkit/evidence';
 import type { EvidenceBundle, EvidenceManifest } from './schema.ts';
 import { openEvidence, sealEvidence } from './seal.ts';
 import { createSessionSigner } from './signer.ts';

@@ -4,7 +4,7 @@ import { EkycError, type EkycErrorCode } from '../errors.ts';
 import { buildEvidence } from './builder.ts';
 import { encodeContainer } from './container.ts';
 import { MemoryNonceStore } from './nonce-store.ts';
-import { createSampleEvidenceInput } from './sample.ts';
+import { createSampleEvidenceInput } from '@ekyc/testkit/evidence';
 import type { EvidenceBundle, EvidenceManifest } from './schema.ts';
 import { openEvidence, readSealedHeader, sealEvidence } from './seal.ts';
 import { createSessionSigner } from './signer.ts';

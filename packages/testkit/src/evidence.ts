@@ -1,12 +1,9 @@
 /**
- * A realistic, deterministic evidence input for tests, benchmarks, demos and the verifier's
+ * A realistic, deterministic evidence input for tests, benchmarks, e2e pages and the verifier's
  * own tests: the shape of a complete session with seeded pseudo-random artifact bytes.
- * Contains no personal data.
+ * Contains no personal data. No DOM: importable from Node tests as `@ekyc/testkit/evidence`.
  */
-import type { ArtifactInput } from './artifacts.ts';
-import type { EvidenceInput } from './builder.ts';
-import { EventChain } from './chain.ts';
-import type { EvidenceArtifactKind } from './schema.ts';
+import { EventChain, type ArtifactInput, type EvidenceArtifactKind, type EvidenceInput } from '@ekyc/core';
 
 export interface SampleEvidenceOptions {
   sessionId: string;
