@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { expect, test, type Request } from '@playwright/test';
-import { MemoryNonceStore, verifyEvidence, EkycError } from '@ekyc/core';
+import { MemoryNonceStore, verifyEvidence, EkycError, evidenceAck, evidencePartial, missingRanges } from '@ekyc/core';
 import { exportJWK, generateKeyPair } from 'jose';
 const UPLOAD_PATH = '/e2e-evidence-upload'; // same as e2e/pages/evidence.ts
 
@@ -38,8 +38,9 @@ test('a bundle sealed in the browser survives a reload while offline and verifie
   const sealedBytes = Buffer.from(sealed.sealedBase64, 'base64');
   expect(sealed.id).toBe(createHash('sha256').update(sealedBytes).digest('hex'));
   const header = JSON.parse(Buffer.from(sealedBytes.toString('utf8').split('.')[0]!, 'base64url').toString('utf8'));
-  expect(header).toMatchObject({ alg: 'ECDH-ES+A256KW', enc: 'A256GCM', kid: 'verifier-2025-01' });
-  expect(sealedBytes.toString('utf8')).not.toContain('e2e-session');
+  // In the clear: algorithms and the verifier-issued session id and nonce (checked before decryption).
+  expect(header).toMatchObject({ alg: 'ECDH-ES+A256KW', enc: 'A256GCM', kid: 'verifier-2025-01', ekyc_sid: 'e2e-session', ekyc_nonce: nonce });
+  expect(Object.keys(header).sort()).toEqual(['alg', 'cty', 'ekyc_nonce', 'ekyc_sid', 'enc', 'epk', 'kid']);
   console.log(`browser: build+sign ${sealed.timings.buildMs.toFixed(1)} ms, seal ${sealed.timings.sealMs.toFixed(1)} ms, ${(sealed.sealedBytes / 1e6).toFixed(2)} MB sealed`);
 
   await page.reload();
@@ -51,14 +52,18 @@ test('a bundle sealed in the browser survives a reload while offline and verifie
   await page.unroute(`**${UPLOAD_PATH}`);
   const received: Request[] = [];
   const bodies: Buffer[] = [];
+  const held = new Set<number>();
   await page.route(`**${UPLOAD_PATH}`, async (route) => {
     received.push(route.request());
     bodies.push(route.request().postDataBuffer() ?? Buffer.alloc(0));
-    const chunk = route.request().headers()['evidence-chunk'];
-    const [index, count] = (chunk ?? '0/1').split('/').map(Number);
-    await route.fulfill({ status: index === count! - 1 ? 201 : 202, contentType: 'application/json', body: JSON.stringify({ status: index === count! - 1 ? 'complete' : 'partial', missing: [] }) });
+    const key = route.request().headers()['idempotency-key']!;
+    const [index, count] = (route.request().headers()['evidence-chunk'] ?? '0/1').split('/').map(Number) as [number, number];
+    held.add(index);
+    const missing = missingRanges(count, held);
+    const answer = missing.length === 0 ? { status: 201, body: evidenceAck(key) } : { status: 202, body: evidencePartial(key, missing) };
+    await route.fulfill({ status: answer.status, contentType: 'application/json', body: JSON.stringify(answer.body) });
   });
-  expect(await page.evaluate(() => window.evidenceTest.flush())).toEqual({ delivered: [sealed.id], pending: [], rejected: [] });
+  expect(await page.evaluate(() => window.evidenceTest.flush())).toEqual({ delivered: [sealed.id], pending: [], rejected: [], expired: [] });
   expect(await page.evaluate(() => window.evidenceTest.pending())).toEqual([]);
 
   // About 1.9 MB in 1 MiB chunks, each with the same idempotency key.
@@ -76,4 +81,36 @@ test('a bundle sealed in the browser survives a reload while offline and verifie
   const replay = await verifyEvidence(uploaded, { decryptionKey: verifier.privateKey, nonceStore }).catch((error: unknown) => error);
   expect(replay).toBeInstanceOf(EkycError);
   expect((replay as EkycError).code).toBe('evidence_nonce_replayed');
+});
+
+/** A captive portal answers the upload with a redirect to its own 200 page: that is not delivery. */
+test('a redirect to a captive portal keeps the bundle in the outbox', async ({ page }) => {
+  const verifier = await generateKeyPair('ECDH-ES+A256KW', { crv: 'P-256', extractable: true });
+  const publicJwk = await exportJWK(verifier.publicKey);
+  const { nonce } = await new MemoryNonceStore().issue('e2e-portal');
+  await page.goto('/e2e/pages/evidence.html');
+  await expect(page.locator('body[data-ready=true]')).toBeAttached();
+  await page.evaluate(() => new Promise<void>((resolve, reject) => {
+    const request = indexedDB.deleteDatabase('ekyc-evidence-outbox');
+    request.onsuccess = () => resolve();
+    request.onerror = () => reject(request.error);
+  }));
+  let uploads = 0;
+  let portalVisits = 0;
+  await page.route(`**${UPLOAD_PATH}`, async (route) => {
+    uploads += 1;
+    await route.fulfill({ status: 302, headers: { Location: '/e2e-portal' } });
+  });
+  await page.route('**/e2e-portal', async (route) => {
+    portalVisits += 1;
+    await route.fulfill({ status: 200, contentType: 'text/html', body: '<html>Welcome to the hotel Wi-Fi</html>' });
+  });
+  const result = await page.evaluate(([jwk, n]) => window.evidenceTest.sealAndSubmit(jwk, 'e2e-portal', n, [1_000]), [publicJwk, nonce] as const);
+  expect(result.delivered).toBe(false);
+  expect(result.errorCode).toMatch(/^transport_(failed|not_acknowledged)$/);
+  expect(uploads).toBe(2);
+  expect(portalVisits).toBe(0);
+  expect(await page.evaluate(() => window.evidenceTest.pending())).toEqual([
+    { id: result.id, attempts: 1, lastError: result.errorCode, bytes: result.sealedBytes },
+  ]);
 });
