@@ -34,6 +34,18 @@ export const ERROR_CODES = {
   mrz_ambiguous: { recoverable: true, summary: 'Several corrections are equally plausible; the MRZ cannot be trusted.' },
   mrz_search_exhausted: { recoverable: true, summary: 'The correction search spent its budget before it could decide; the MRZ cannot be trusted.' },
   mrz_input_too_large: { recoverable: true, summary: 'The text is longer than any MRZ could be with OCR noise; nothing was read.' },
+  // Documents (packages/core/src/document, pipelines/document)
+  document_resolution_low: { recoverable: true, summary: 'The document is too small in the frame to be read (under the minimum DPI equivalent); move closer or use a sharper image.' },
+  document_mrz_not_found: { recoverable: true, summary: 'No machine-readable zone was found on an image where the document type needs one.' },
+  document_mrz_unreadable: { recoverable: true, summary: 'An MRZ was found but no reading passed its check digits unambiguously; nothing was reported as valid.' },
+  document_expired: { recoverable: false, summary: 'Document check: the document expired before the reference date.' },
+  document_not_yet_valid: { recoverable: false, summary: 'Document check: the printed issue date lies after the reference date.' },
+  document_holder_under_age: { recoverable: false, summary: 'Document check: the holder is younger than the session minimum age.' },
+  document_validity_too_long: { recoverable: false, summary: 'Document check: the expiry lies further out than any genuine document of this type is valid.' },
+  document_type_not_accepted: { recoverable: false, summary: 'Document check: the document type is not in the accepted documents of the session.' },
+  document_country_not_accepted: { recoverable: false, summary: 'Document check: the issuing state is not in the accepted countries of the session.' },
+  document_dates_unreadable: { recoverable: true, summary: 'Document check: a date the checks need could not be read.' },
+  document_viz_mrz_mismatch: { recoverable: false, summary: 'Signal, not thrown: a printed visual-zone field disagrees with the MRZ (a field-modification cue).' },
   // Face
   face_not_found: { recoverable: true, summary: 'No face was found.' },
   face_multiple: { recoverable: true, summary: 'More than one face is in the frame.' },

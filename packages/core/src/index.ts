@@ -7,4 +7,5 @@ export * from './evidence/index.ts';
 export * as quality from './quality/index.ts';
 export * as liveness from './liveness/index.ts';
 export * from './mrz/index.ts';
+export * as document from './document/index.ts';
 export * as risk from './risk/index.ts';

@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { alignStrings, mergeMrzReads, MERGE_MAX_CANDIDATES } from './merge.ts';
+import { MrzFrameVoter } from './voting.ts';
+import type { EngineMrzRead, OcrCharRead, OcrLineRead } from './ocr-read.ts';
+import { lineFromText } from './ocr-read.ts';
+
+const TD3 = ['P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<', 'L898902C36UTO7408122F1204159ZE184226B<<<<<10'];
+const REF = { referenceDate: new Date('2010-01-01T00:00:00Z') };
+
+/** A line read with per-position overrides: [index, char, confidence, alternatives]. */
+function read(text: string, overrides: Array<[number, string, number, Array<[string, number]>?]> = [], conf = 0.98): OcrLineRead {
+  const chars: OcrCharRead[] = [...text].map((char) => ({ char, confidence: conf, alternatives: [] }));
+  for (const [i, char, confidence, alts = []] of overrides) {
+    chars[i] = { char, confidence, alternatives: alts.map(([c, p]) => ({ char: c, confidence: p })) };
+  }
+  return { text: chars.map((c) => c.char).join(''), chars };
+}
+
+describe('alignStrings', () => {
+  it('pairs equal characters and marks gaps', () => {
+    expect(alignStrings('AB<C', 'ABC')).toEqual([[0, 0], [1, 1], [2, -1], [3, 2]]);
+  });
+});
+
+describe('mergeMrzReads', () => {
+  it('accepts two engines that agree', () => {
+    const m = mergeMrzReads([{ engine: 'a', lines: TD3.map((l) => lineFromText(l)) }, { engine: 'b', lines: TD3.map((l) => lineFromText(l)) }], REF);
+    expect(m.valid).toBe(true);
+    expect(m.result.corrected).toEqual(TD3);
+    expect(m.disagreements).toBe(0);
+    expect(m.cost).toBe(0);
+  });
+
+  it('takes each engine where the other is unsure (errors in different places)', () => {
+    // Engine a misreads the document number's 9 as 4 (low confidence, 9 as alternative); b misreads a name letter.
+    const a: EngineMrzRead = { engine: 'a', lines: [read(TD3[0]!), read(TD3[1]!, [[2, '4', 0.5, [['9', 0.45]]]])] };
+    const b: EngineMrzRead = { engine: 'b', lines: [read(TD3[0]!, [[21, 'N', 0.55, [['R', 0.4]]]]), read(TD3[1]!)] };
+    const m = mergeMrzReads([a, b], REF);
+    expect(m.valid).toBe(true);
+    expect(m.result.corrected).toEqual(TD3);
+    expect(m.disagreements).toBeGreaterThanOrEqual(2);
+    expect(m.candidates).toBeLessThanOrEqual(MERGE_MAX_CANDIDATES);
+  });
+
+  it('repairs a digit both engines misread when the check digit allows only one reading', () => {
+    // Both read birth date 740812 as 74O812 (O for 0): a corrector job, confirmed by the check digit.
+    const bad = TD3[1]!.slice(0, 15) + 'O' + TD3[1]!.slice(16);
+    const m = mergeMrzReads([{ engine: 'a', lines: [read(TD3[0]!), read(bad)] }, { engine: 'b', lines: [read(TD3[0]!), read(bad)] }], REF);
+    expect(m.valid).toBe(true);
+    expect(m.result.fields.birthDate?.value).toBe('1974-08-12');
+  });
+
+  it('aligns an engine that dropped a filler', () => {
+    const dropped = TD3[0]!.slice(0, 30) + TD3[0]!.slice(31);
+    const m = mergeMrzReads([{ engine: 'a', lines: [read(dropped), read(TD3[1]!)] }, { engine: 'b', lines: [read(TD3[0]!), read(TD3[1]!)] }], REF);
+    expect(m.valid).toBe(true);
+    expect(m.result.corrected).toEqual(TD3);
+  });
+
+  it('flags a name letter the engines disagree on evenly (no check digit covers names)', () => {
+    const a: EngineMrzRead = { engine: 'a', lines: [read(TD3[0]!, [[6, 'R', 0.6, [['P', 0.4]]]]), read(TD3[1]!)] };
+    const b: EngineMrzRead = { engine: 'b', lines: [read(TD3[0]!, [[6, 'P', 0.6, [['R', 0.4]]]]), read(TD3[1]!)] };
+    const m = mergeMrzReads([a, b], REF);
+    expect(m.uncertainFields).toContain('surname');
+  });
+
+  it('never returns a valid read from noise', () => {
+    const noise = ['P<UTO###########################', 'XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX'];
+    const m = mergeMrzReads([{ engine: 'a', lines: noise.map((l) => lineFromText(l, 0.3)) }], REF);
+    expect(m.valid).toBe(false);
+  });
+});
+
+describe('MrzFrameVoter', () => {
+  const good = mergeMrzReads([{ engine: 'a', lines: TD3.map((l) => lineFromText(l)) }], REF);
+  it('is stable after N agreeing frames and reports how many it took', () => {
+    const v = new MrzFrameVoter({ stableFrames: 2 });
+    expect(v.add(null).status).toBe('reading');
+    expect(v.add(good).status).toBe('reading');
+    const s = v.add(good);
+    expect(s).toMatchObject({ status: 'stable', frames: 3 });
+    expect(v.add(null)).toBe(s);
+  });
+  it('gives up after maxFrames', () => {
+    const v = new MrzFrameVoter({ stableFrames: 2, maxFrames: 3 });
+    v.add(null); v.add(good);
+    expect(v.add(null)).toEqual({ status: 'gave_up', frames: 3 });
+  });
+});

@@ -1,0 +1,275 @@
+/**
+ * Merges two (or more) OCR engines' readings of the MRZ per character, guided by the check digits.
+ *
+ * Each line is aligned across engines into columns; each column holds a score per character (the
+ * engines' probabilities, alternatives included, summed). Readings are generated best-first by flipping
+ * the most doubtful columns to their runner-up, and each is given to the MRZ corrector (`readMrz`).
+ * Every valid result is then scored against the columns as a whole (what it asks the engines to have
+ * misread), so the choice never depends on which candidate string produced it. The cheapest valid result
+ * wins only when no different valid result is nearly as cheap; otherwise the read is refused as
+ * ambiguous. Fields holding a character the engines gave weak evidence for, and that no check digit
+ * confirms (names, mostly), are reported uncertain.
+ */
+import { readMrz, type MrzReadOptions, type MrzReadResult } from '../mrz/read.ts';
+import type { MrzOutputFieldName } from '../mrz/parse.ts';
+import type { EngineMrzRead, OcrLineRead } from './ocr-read.ts';
+
+/** Score for "this engine has no character here" (engines drop characters more often than they add them). */
+const GAP_WEIGHT = 0.5;
+/** Doubtful columns considered for flips, over all lines. */
+const MAX_DOUBTFUL = 12;
+/** Flips combined in one candidate. */
+const MAX_FLIPS = 3;
+/** readMrz calls per merge (each is ~0.1 ms on a clean read). */
+export const MERGE_MAX_CANDIDATES = 160;
+/** A runner-up valid result closer than this (in column-score units) makes the read ambiguous. */
+const AMBIGUITY_MARGIN = 0.35;
+/** A chosen character with less than this share of its column's score is weak evidence. */
+const WEAK_SHARE = 0.5;
+
+/** One aligned position: score per character (`''` = no character). */
+export type Column = ReadonlyMap<string, number>;
+
+export interface MergeOptions extends MrzReadOptions {
+  /** Weight per engine name (default 1 each). */
+  readonly engineWeights?: Readonly<Record<string, number>>;
+}
+
+export interface MergedMrzRead {
+  /** The chosen reading, or the best invalid one when none is valid. `valid` is false when ambiguous. */
+  readonly result: MrzReadResult;
+  /** The result is valid, not ambiguous, and chosen clear of every other valid reading. */
+  readonly valid: boolean;
+  /** Output fields to show as unconfirmed: the corrector's plus those with weak OCR evidence. */
+  readonly uncertainFields: readonly MrzOutputFieldName[];
+  /** Another valid reading scored within the margin: refused. */
+  readonly ambiguous: boolean;
+  /** How far the chosen reading departs from the engines' evidence (0 = what they read). */
+  readonly cost: number;
+  /** Columns where the engines' top characters differ. */
+  readonly disagreements: number;
+  /** readMrz calls made. */
+  readonly candidates: number;
+}
+
+function engineColumnVote(line: OcrLineRead, index: number, weight: number, add: (ch: string, s: number) => void): void {
+  const c = line.chars[index];
+  if (!c) return;
+  add(c.char, weight * c.confidence);
+  for (const alt of c.alternatives) if (alt.char !== c.char) add(alt.char, weight * alt.confidence);
+}
+
+/** Global alignment (Needleman-Wunsch) of two strings: index pairs, -1 for a gap. */
+export function alignStrings(a: string, b: string): Array<[number, number]> {
+  const n = a.length;
+  const m = b.length;
+  const score: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
+  for (let i = 1; i <= n; i++) score[i]![0] = -i;
+  for (let j = 1; j <= m; j++) score[0]![j] = -j;
+  for (let i = 1; i <= n; i++) {
+    for (let j = 1; j <= m; j++) {
+      const diag = score[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 1 : 0);
+      score[i]![j] = Math.max(diag, score[i - 1]![j]! - 1, score[i]![j - 1]! - 1);
+    }
+  }
+  const pairs: Array<[number, number]> = [];
+  let i = n;
+  let j = m;
+  while (i > 0 || j > 0) {
+    if (i > 0 && j > 0 && score[i]![j] === score[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 1 : 0)) { pairs.push([i - 1, j - 1]); i--; j--; }
+    else if (i > 0 && score[i]![j] === score[i - 1]![j]! - 1) { pairs.push([i - 1, -1]); i--; }
+    else { pairs.push([-1, j - 1]); j--; }
+  }
+  return pairs.reverse();
+}
+
+/**
+ * Columns of one MRZ line read by several engines (the first engine is the alignment reference), and
+ * how many columns the engines' own characters differ in.
+ */
+export function alignLine(reads: readonly { line: OcrLineRead; weight: number }[]): { columns: Column[]; disagreements: number } {
+  const first = reads[0];
+  if (!first) return { columns: [], disagreements: 0 };
+  // Columns as index tuples, one per engine, built by aligning each engine to the first.
+  let rows: number[][] = [...first.line.text].map((_, i) => [i]);
+  for (let e = 1; e < reads.length; e++) {
+    const refText = rows.map((r) => (r[0]! >= 0 ? first.line.text[r[0]!]! : '\u0000')).join('');
+    const pairs = alignStrings(refText, reads[e]!.line.text);
+    const next: number[][] = [];
+    for (const [ri, ei] of pairs) {
+      if (ri >= 0) next.push([...rows[ri]!, ei]);
+      else next.push([...new Array<number>(e).fill(-1), ei]);
+    }
+    rows = next;
+  }
+  let disagreements = 0;
+  const columns = rows.map((row) => {
+    const own = new Set(row.map((index, e) => (index < 0 ? '' : reads[e]!.line.chars[index]?.char ?? '')));
+    if (own.size > 1) disagreements++;
+    const column = new Map<string, number>();
+    const add = (ch: string, s: number): void => { column.set(ch, (column.get(ch) ?? 0) + s); };
+    row.forEach((index, e) => {
+      const r = reads[e]!;
+      if (index < 0) add('', r.weight * GAP_WEIGHT);
+      else engineColumnVote(r.line, index, r.weight, add);
+    });
+    return column;
+  });
+  return { columns, disagreements };
+}
+
+function ranked(column: Column): Array<[string, number]> {
+  return [...column.entries()].sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1));
+}
+
+function columnTotal(column: Column): number {
+  let t = 0;
+  for (const v of column.values()) t += v;
+  return t;
+}
+
+/**
+ * What a final line asks of the engines: per column, the best score minus the score of the character
+ * the line puts there (normalised by the column total), via an alignment of the line to the columns.
+ */
+export function lineCost(columns: readonly Column[], line: string): { cost: number; perChar: number[] } {
+  const best = columns.map((c) => ranked(c)[0]?.[0] ?? '');
+  const refText = best.map((ch) => (ch === '' ? '\u0000' : ch)).join('');
+  const pairs = alignStrings(refText, line);
+  let cost = 0;
+  const perChar = new Array<number>(line.length).fill(1);
+  for (const [ci, li] of pairs) {
+    const column = ci >= 0 ? columns[ci]! : undefined;
+    const total = column ? Math.max(1e-9, columnTotal(column)) : 1;
+    const top = column ? ranked(column)[0]![1] / total : 0;
+    const ch = li >= 0 ? line[li]! : '';
+    const share = column ? (column.get(ch) ?? 0) / total : 0;
+    cost += column ? top - share : 1;
+    if (li >= 0) perChar[li] = share;
+  }
+  return { cost, perChar };
+}
+
+interface Flip { line: number; column: number; char: string; penalty: number }
+
+function doubtfulFlips(linesColumns: readonly Column[][]): Flip[] {
+  const flips: Flip[] = [];
+  linesColumns.forEach((columns, line) => columns.forEach((column, ci) => {
+    const r = ranked(column);
+    if (r.length < 2) return;
+    const total = Math.max(1e-9, columnTotal(column));
+    const penalty = (r[0]![1] - r[1]![1]) / total;
+    flips.push({ line, column: ci, char: r[1]![0], penalty });
+  }));
+  return flips.sort((a, b) => a.penalty - b.penalty).slice(0, MAX_DOUBTFUL);
+}
+
+/** Flip sets of size 0..MAX_FLIPS, cheapest first, at most `limit`. */
+function flipSets(flips: readonly Flip[], limit: number): Flip[][] {
+  const sets: Array<{ set: Flip[]; cost: number }> = [{ set: [], cost: 0 }];
+  const grow = (start: number, set: Flip[], cost: number): void => {
+    if (set.length === MAX_FLIPS) return;
+    for (let i = start; i < flips.length; i++) {
+      const next = [...set, flips[i]!];
+      sets.push({ set: next, cost: cost + flips[i]!.penalty });
+      grow(i + 1, next, cost + flips[i]!.penalty);
+    }
+  };
+  grow(0, [], 0);
+  return sets.sort((a, b) => a.cost - b.cost).slice(0, limit).map((s) => s.set);
+}
+
+function render(linesColumns: readonly Column[][], flips: readonly Flip[]): string[] {
+  return linesColumns.map((columns, line) => columns.map((column, ci) => {
+    const flip = flips.find((f) => f.line === line && f.column === ci);
+    return flip ? flip.char : (ranked(column)[0]?.[0] ?? '');
+  }).join(''));
+}
+
+function fieldsAt(result: MrzReadResult, line: number, column: number): MrzOutputFieldName[] {
+  const out: MrzOutputFieldName[] = [];
+  for (const [name, field] of Object.entries(result.fields)) {
+    if (field?.ranges.some((r) => r.line === line && column >= r.start && column < r.end)) out.push(name as MrzOutputFieldName);
+  }
+  return out;
+}
+
+/** Fields no check digit covers: evidence for them comes from the engines alone. */
+const UNCHECKED_FIELDS: ReadonlySet<MrzOutputFieldName> = new Set(['surname', 'givenNames', 'sex', 'nationality', 'issuingState', 'documentCode', 'optionalData2']);
+
+/** Merges engine readings of the same MRZ lines (same line order in each) into one checked reading. */
+export function mergeMrzReads(reads: readonly EngineMrzRead[], options: MergeOptions = {}): MergedMrzRead {
+  const lineCount = Math.max(0, ...reads.map((r) => r.lines.length));
+  const linesColumns: Column[][] = [];
+  let disagreements = 0;
+  for (let l = 0; l < lineCount; l++) {
+    const perEngine = reads
+      .filter((r) => r.lines[l] !== undefined)
+      .map((r) => ({ line: r.lines[l]!, weight: options.engineWeights?.[r.engine] ?? 1 }));
+    const aligned = alignLine(perEngine);
+    linesColumns.push(aligned.columns);
+    disagreements += aligned.disagreements;
+  }
+  const readOptions: MrzReadOptions = options;
+  const seen = new Map<string, { result: MrzReadResult; cost: number }>();
+  let candidates = 0;
+  let bestInvalid: MrzReadResult | undefined;
+  const consider = (lines: string[]): void => {
+    const nonEmpty = lines.filter((l) => l.length > 0);
+    candidates++;
+    const result = readMrz(nonEmpty, readOptions);
+    if (!result.valid) { bestInvalid ??= result; return; }
+    const key = result.corrected.join('\n');
+    if (seen.has(key)) return;
+    let cost = 0;
+    result.corrected.forEach((line, i) => { cost += linesColumns[i] ? lineCost(linesColumns[i]!, line).cost : line.length; });
+    seen.set(key, { result, cost });
+  };
+  for (const set of flipSets(doubtfulFlips(linesColumns), MERGE_MAX_CANDIDATES - reads.length)) consider(render(linesColumns, set));
+  // Each engine alone, as read (its own line lengths).
+  for (const r of reads) consider(r.lines.map((l) => l.text));
+
+  const valid = [...seen.values()].sort((a, b) => a.cost - b.cost);
+  const best = valid[0];
+  if (!best) {
+    const result = bestInvalid ?? readMrz([], readOptions);
+    return { result, valid: false, uncertainFields: [], ambiguous: false, cost: Infinity, disagreements, candidates };
+  }
+  const uncertain = new Set<MrzOutputFieldName>(best.result.uncertainFields);
+  // Valid readings nearly as well supported: a difference under a check digit refuses the read (two
+  // readings both pass the digits); a difference only in fields no digit covers marks those uncertain.
+  let ambiguous = false;
+  for (const rival of valid.slice(1)) {
+    if (rival.cost - best.cost >= AMBIGUITY_MARGIN) break;
+    const a = best.result.corrected;
+    const b = rival.result.corrected;
+    if (a.length !== b.length || a.some((line, i) => line.length !== b[i]!.length)) { ambiguous = true; break; }
+    a.forEach((line, l) => {
+      for (let c = 0; c < line.length; c++) {
+        if (line[c] === b[l]![c]) continue;
+        const fields = fieldsAt(best.result, l, c);
+        if (fields.length === 0 || fields.some((f) => !UNCHECKED_FIELDS.has(f))) ambiguous = true;
+        else for (const f of fields) uncertain.add(f);
+      }
+    });
+    if (ambiguous) break;
+  }
+  best.result.corrected.forEach((line, l) => {
+    const columns = linesColumns[l];
+    if (!columns) return;
+    const { perChar } = lineCost(columns, line);
+    perChar.forEach((share, column) => {
+      if (share >= WEAK_SHARE) return;
+      for (const f of fieldsAt(best.result, l, column)) if (UNCHECKED_FIELDS.has(f)) uncertain.add(f);
+    });
+  });
+  return {
+    result: best.result,
+    valid: !ambiguous && !best.result.ambiguous,
+    uncertainFields: [...uncertain],
+    ambiguous,
+    cost: best.cost,
+    disagreements,
+    candidates,
+  };
+}

@@ -1,0 +1,33 @@
+/** What an OCR engine returns for one MRZ line, in a shape both engines can fill. */
+
+export interface OcrAlternative {
+  readonly char: string;
+  /** 0..1 */
+  readonly confidence: number;
+}
+
+export interface OcrCharRead {
+  /** One character of A-Z, 0-9, `<` (other glyphs are allowed; the MRZ corrector folds or rejects them). */
+  readonly char: string;
+  /** 0..1: the engine's probability for `char`. */
+  readonly confidence: number;
+  /** Other readings of the same glyph, best first, each with its probability. */
+  readonly alternatives: readonly OcrAlternative[];
+}
+
+export interface OcrLineRead {
+  readonly text: string;
+  /** One entry per character of `text`. */
+  readonly chars: readonly OcrCharRead[];
+}
+
+/** One engine's reading of every MRZ line of a document, top to bottom. */
+export interface EngineMrzRead {
+  readonly engine: string;
+  readonly lines: readonly OcrLineRead[];
+}
+
+/** Builds a line read from text alone (every character at `confidence`, no alternatives). */
+export function lineFromText(text: string, confidence = 1): OcrLineRead {
+  return { text, chars: [...text].map((char) => ({ char, confidence, alternatives: [] })) };
+}

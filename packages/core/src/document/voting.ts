@@ -1,0 +1,60 @@
+/**
+ * Votes MRZ readings across camera frames: a reading is accepted once the same valid reading was seen
+ * in `stableFrames` frames; a field uncertain in one frame is confirmed by an agreeing frame that read it
+ * with certainty. Stops early; gives up after `maxFrames`.
+ */
+import type { MrzOutputFieldName } from '../mrz/parse.ts';
+import type { MergedMrzRead } from './merge.ts';
+
+export interface VoteOptions {
+  /** Agreeing valid frames needed (default 2). */
+  readonly stableFrames?: number;
+  /** Frames after which voting gives up (default 30). */
+  readonly maxFrames?: number;
+}
+
+export type VoteState =
+  | { readonly status: 'reading'; readonly frames: number }
+  | { readonly status: 'stable'; readonly frames: number; readonly read: MergedMrzRead; readonly uncertainFields: readonly MrzOutputFieldName[] }
+  | { readonly status: 'gave_up'; readonly frames: number };
+
+interface Tally { count: number; read: MergedMrzRead; uncertain: Set<MrzOutputFieldName> }
+
+export class MrzFrameVoter {
+  readonly #stable: number;
+  readonly #max: number;
+  readonly #tallies = new Map<string, Tally>();
+  #frames = 0;
+  #done: VoteState | undefined;
+
+  constructor(options: VoteOptions = {}) {
+    this.#stable = Math.max(1, Math.floor(options.stableFrames ?? 2));
+    this.#max = Math.max(this.#stable, Math.floor(options.maxFrames ?? 30));
+  }
+
+  get frames(): number { return this.#frames; }
+
+  /** Adds one frame's merged read (or null for a frame with no MRZ found) and returns the state. */
+  add(read: MergedMrzRead | null): VoteState {
+    if (this.#done) return this.#done;
+    this.#frames++;
+    if (read?.valid) {
+      const key = read.result.corrected.join('\n');
+      const tally = this.#tallies.get(key);
+      if (!tally) this.#tallies.set(key, { count: 1, read, uncertain: new Set(read.uncertainFields) });
+      else {
+        tally.count++;
+        for (const f of [...tally.uncertain]) if (!read.uncertainFields.includes(f)) tally.uncertain.delete(f);
+      }
+      const t = this.#tallies.get(key)!;
+      // Two different valid readings seen as often as each other: not stable yet.
+      const rivals = [...this.#tallies.values()].filter((x) => x !== t && x.count >= t.count);
+      if (t.count >= this.#stable && rivals.length === 0) {
+        this.#done = { status: 'stable', frames: this.#frames, read: t.read, uncertainFields: [...t.uncertain] };
+        return this.#done;
+      }
+    }
+    if (this.#frames >= this.#max) this.#done = { status: 'gave_up', frames: this.#frames };
+    return this.#done ?? { status: 'reading', frames: this.#frames };
+  }
+}
