@@ -5,11 +5,11 @@ import { exactArrayBuffer, fetchRuntimeObjectUrl, namedObjectUrl, runtimeMediaTy
 const BASE = 'http://127.0.0.1:5173/ekyc/';
 const glue = new TextEncoder().encode('export default function factory() { return 42; }\n');
 
-async function manifestFor(bytes: Uint8Array): Promise<RuntimeManifest> {
+async function manifestFor(bytes: Uint8Array<ArrayBuffer>): Promise<RuntimeManifest> {
   return {
     version: 1,
     assets: [{ id: 'glue', runtime: 'test', file: 'rt/glue.mjs', source: { package: 'p', version: '1.0.0', path: 'glue.mjs' }, sha256: await sha256Hex(bytes), bytes: bytes.byteLength }],
-  } as RuntimeManifest;
+  } as unknown as RuntimeManifest;
 }
 
 /** The network is the one faked boundary: it answers with `answers` in order and counts requests. */

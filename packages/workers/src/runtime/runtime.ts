@@ -87,10 +87,8 @@ async function configure(options: RuntimeOptions): Promise<RuntimeReport> {
   // binary as `wasmBinary`, the glue through a blob: URL of its verified bytes (onnxruntime-web
   // imports a same-origin `mjs` URL directly). That URL lives as long as this worker: with threads,
   // Emscripten starts its pthread workers from the glue's `import.meta.url`, i.e. from this URL.
-  const [wasmBinary, glue] = await Promise.all([
-    fetchRuntimeFile(binaryId, options.assetBaseUrl),
-    fetchRuntimeObjectUrl(glueId, options.assetBaseUrl),
-  ]);
+  const wasmBinary = await fetchRuntimeFile(binaryId, options.assetBaseUrl);
+  const glue = await fetchRuntimeObjectUrl(glueId, options.assetBaseUrl);
   ort.env.wasm.wasmPaths = { mjs: glue.url };
   ort.env.wasm.wasmBinary = exactArrayBuffer(wasmBinary);
   ort.env.wasm.numThreads = decision.wasmThreads;

@@ -47,7 +47,9 @@ export class BlazeFaceDetector implements core.FaceDetector {
 
   /** `modelBytes` must already be verified against `asset.sha256` (fetchModel does). */
   static async create(asset: ModelAsset, modelBytes: Uint8Array, assetBaseUrl: string, options: BlazeFaceOptions = {}): Promise<BlazeFaceDetector> {
-    const [loader, binary] = await Promise.all([fetchRuntimeObjectUrl(LOADER_ID, assetBaseUrl), fetchRuntimeFile(BINARY_ID, assetBaseUrl)]);
+    // In this order, so that a failed binary leaves no loader URL behind.
+    const binary = await fetchRuntimeFile(BINARY_ID, assetBaseUrl);
+    const loader = await fetchRuntimeObjectUrl(LOADER_ID, assetBaseUrl);
     const create = async (): Promise<BlazeFaceDetector> => {
       // MediaPipe imports `wasmLoaderPath` (here a blob: URL of the verified loader, fresh per
       // detector, so the import evaluates it again and sets `self.ModuleFactory`), then calls the
@@ -76,7 +78,7 @@ export class BlazeFaceDetector implements core.FaceDetector {
   }
 
   async detect(image: core.RgbaImage): Promise<core.FaceDetection[]> {
-    core.assertRgbaImage(image);
+    core.validateRgbaImage(image);
     // ImageData wants an ArrayBuffer-backed view: copy only when the frame sits on a SharedArrayBuffer.
     const { buffer, byteOffset, byteLength } = image.data;
     const pixels = buffer instanceof ArrayBuffer ? new Uint8ClampedArray(buffer, byteOffset, byteLength) : new Uint8ClampedArray(image.data);
