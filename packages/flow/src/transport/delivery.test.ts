@@ -161,6 +161,9 @@ describe('EvidenceOutbox + EvidenceDelivery (fake-indexeddb)', () => {
     expect(events.filter((event) => event.type === 'expired')).toEqual([
       expect.objectContaining({ type: 'expired', id, reason: 'attempts', record: expect.objectContaining({ state: 'expired', attempts: 3 }) }),
     ]);
+    const expiredEvent = events.find((event) => event.type === 'expired');
+    expect(expiredEvent?.type === 'expired' && expiredEvent.error.code).toBe('transport_outbox_expired');
+    expect(expiredEvent?.type === 'expired' && expiredEvent.error.details).toEqual({ id, reason: 'attempts', attempts: 3, lastCode: 'transport_failed' });
     expect(await delivery.flush()).toEqual({ delivered: [], pending: [], rejected: [], expired: [] });
     expect(sink.received).toHaveLength(0);
     expect((await delivery.listExpired()).map((record) => record.id)).toEqual([id]);

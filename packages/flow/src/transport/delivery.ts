@@ -42,7 +42,7 @@ export type DeliveryEventDetail =
   | { type: 'delivered'; id: string; receipt: SinkReceipt }
   | { type: 'retry_later'; id: string; error: EkycError; attempts: number }
   | { type: 'rejected'; id: string; error: EkycError }
-  | { type: 'expired'; id: string; reason: 'attempts' | 'age'; record: OutboxRecord }
+  | { type: 'expired'; id: string; reason: 'attempts' | 'age'; record: OutboxRecord; error: EkycError }
   | { type: 'outbox_unavailable'; id: string; error: EkycError };
 
 export class DeliveryEvent extends Event {
@@ -58,6 +58,13 @@ const FINAL_CODES = new Set(['transport_rejected', 'evidence_too_large']);
 
 function asEkycError(error: unknown): EkycError {
   return error instanceof EkycError ? error : new EkycError('transport_failed', 'The evidence sink failed unexpectedly.', { cause: error });
+}
+
+function expiredError(record: OutboxRecord, reason: 'attempts' | 'age', cause?: EkycError): EkycError {
+  return new EkycError('transport_outbox_expired', 'The outbox stopped sending this entry: it reached its attempt or age limit.', {
+    ...(cause === undefined ? {} : { cause }),
+    details: { id: record.id, reason, attempts: record.attempts, lastCode: record.lastError?.code ?? null },
+  });
 }
 
 function outboxUnavailable(cause: unknown, id: string): EkycError {
@@ -153,7 +160,7 @@ export class EvidenceDelivery extends EventTarget {
       if (expiry !== null) {
         const expired = (await this.#outbox.markExpired(current.id, expiry)) ?? current;
         report.expired.push(current.id);
-        this.#emit({ type: 'expired', id: current.id, reason: expiry, record: expired });
+        this.#emit({ type: 'expired', id: current.id, reason: expiry, record: expired, error: expiredError(expired, expiry) });
       } else {
         const entry = await this.#outbox.read(current.id);
         if (entry !== undefined) {
@@ -188,8 +195,9 @@ export class EvidenceDelivery extends EventTarget {
         if (final) this.#emit({ type: 'rejected', id: entry.id, error });
         else if (record !== undefined && record.attempts >= this.#limits.maxAttempts) {
           const expired = (await this.#outbox.markExpired(entry.id, 'attempts')) ?? record;
-          this.#emit({ type: 'expired', id: entry.id, reason: 'attempts', record: expired });
-          return { id: entry.id, delivered: false, error, stored, expired: true };
+          const expiry = expiredError(expired, 'attempts', error);
+          this.#emit({ type: 'expired', id: entry.id, reason: 'attempts', record: expired, error: expiry });
+          return { id: entry.id, delivered: false, error: expiry, stored, expired: true };
         } else this.#emit({ type: 'retry_later', id: entry.id, error, attempts: record?.attempts ?? 0 });
       } catch (cause) {
         const outboxError = outboxUnavailable(cause, entry.id);
