@@ -36,7 +36,7 @@ export interface PendingUpload {
  */
 export interface ChunkStore {
   get(key: string): Promise<PendingUpload | undefined>;
-  /** Creates an empty upload; the key is known to be absent. */
+  /** Creates an empty upload unless one exists for the key (insert-if-absent: chunks of a new upload may race). */
   create(key: string, upload: { count: number; totalBytes: number; touchedAt: number }): Promise<void>;
   /** Stores (or replaces) one chunk and returns the upload afterwards. */
   putChunk(key: string, index: number, bytes: Uint8Array, touchedAt: number): Promise<PendingUpload>;
@@ -59,7 +59,7 @@ export class MemoryChunkStore implements ChunkStore {
   }
 
   async create(key: string, upload: { count: number; totalBytes: number; touchedAt: number }): Promise<void> {
-    this.#uploads.set(key, { ...upload, chunks: new Map() });
+    if (!this.#uploads.has(key)) this.#uploads.set(key, { ...upload, chunks: new Map() });
   }
 
   async putChunk(key: string, index: number, bytes: Uint8Array, touchedAt: number): Promise<PendingUpload> {
@@ -183,12 +183,16 @@ export class ChunkAssembler {
         throw new EkycError('evidence_upload_busy', 'Too many uploads are in progress.', { details: { uploads: totals.uploads, max: this.#limits.maxPendingUploads } });
       }
       await this.#store.create(chunk.key, { count: chunk.count, totalBytes: chunk.totalBytes, touchedAt: now });
-    } else if (upload.count !== chunk.count || upload.totalBytes !== chunk.totalBytes) {
+      // Another chunk of the same new upload may have created it first, with other numbers.
+      upload = await this.#store.get(chunk.key);
+      if (upload === undefined) throw new EkycError('evidence_upload_busy', 'The upload vanished while it was being created.');
+    }
+    if (upload.count !== chunk.count || upload.totalBytes !== chunk.totalBytes) {
       throw invalid('Chunk disagrees with earlier chunks of the same upload.');
     }
     const totals = await this.#store.totals();
     if (totals.bytes + chunk.bytes.byteLength > this.#limits.maxPendingBytes) {
-      if (upload === undefined) await this.#store.delete(chunk.key);
+      if (upload.received.length === 0) await this.#store.delete(chunk.key);
       throw new EkycError('evidence_upload_busy', 'Uploads in progress hold too many bytes.', { details: { bytes: totals.bytes, max: this.#limits.maxPendingBytes } });
     }
 

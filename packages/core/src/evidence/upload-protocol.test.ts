@@ -37,7 +37,8 @@ describe('upload protocol', () => {
     expect(readUploadRequest(headers({ 'Idempotency-Key': key }))).toEqual({ kind: 'whole', key });
     expect(readUploadRequest(headers({ 'Idempotency-Key': key, 'Evidence-Chunk': '1/3', 'Evidence-Total-Bytes': '10000' })))
       .toEqual({ kind: 'chunk', key, index: 1, count: 3, totalBytes: 10_000 });
-    for (const bad of [{}, { 'Idempotency-Key': key.toUpperCase() }, { 'Idempotency-Key': key, 'Evidence-Chunk': '1/3' }, { 'Idempotency-Key': key, 'Evidence-Chunk': '1/3', 'Evidence-Total-Bytes': 'NaN' }]) {
+    const malformed: Record<string, string>[] = [{}, { 'Idempotency-Key': key.toUpperCase() }, { 'Idempotency-Key': key, 'Evidence-Chunk': '1/3' }, { 'Idempotency-Key': key, 'Evidence-Chunk': '1/3', 'Evidence-Total-Bytes': 'NaN' }];
+    for (const bad of malformed) {
       expect(() => readUploadRequest(headers(bad))).toThrow(expect.objectContaining({ code: 'evidence_upload_invalid' }));
     }
   });
@@ -153,5 +154,15 @@ describe('upload protocol', () => {
     expect(await assembler.accept({ key: b!, index: 0, count: 2, totalBytes: 8_000, bytes: payload.subarray(0, 4_000) })).toEqual({ status: 'partial', missing: [[1, 2]] });
     expect(await store.get(a!)).toBeUndefined();
     expect(await store.totals()).toEqual({ uploads: 1, bytes: 4_000 });
+  });
+
+  it('chunks of a new upload arriving at once share one upload and leave the byte count exact', async () => {
+    const key = await sealedEvidenceId(payload);
+    const store = new MemoryChunkStore();
+    const assembler = new ChunkAssembler({ maxTotalBytes: 1 << 20, store });
+    const spans = planChunks(payload.byteLength, 4_000);
+    const results = await Promise.all(spans.map((span) => assembler.accept({ key, index: span.index, count: spans.length, totalBytes: payload.byteLength, bytes: payload.subarray(span.start, span.end) })));
+    expect(results.filter((result) => result.status === 'complete')).toHaveLength(1);
+    expect(await store.totals()).toEqual({ uploads: 0, bytes: 0 });
   });
 });
