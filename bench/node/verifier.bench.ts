@@ -54,8 +54,8 @@ async function intakeRun(verifier: Verifier, apiKey: string, sizes: readonly num
         headers: { authorization: `Bearer ${item.token}`, 'content-type': 'application/jose', 'idempotency-key': item.key },
         body: new Uint8Array(item.sealed),
       });
-      await response.arrayBuffer();
-      if (response.status !== 201) throw new Error(`intake answered ${response.status}`);
+      const body = await response.text();
+      if (response.status !== 201) throw new Error(`intake answered ${response.status} ${body}`);
       latencies.push(performance.now() - t0);
     }
   }));

@@ -6,12 +6,12 @@
  *
  * Order: known key (a retry answers the stored acknowledgement) -> session state (before any
  * decryption: unknown, expired, already used, no key bound) -> bytes (hash or chunk assembly) ->
- * decrypt + schema -> session id and nonce -> key binding -> signature, hashes, chain,
+ * the sealed header's session and nonce (still before decryption) -> decrypt + schema -> session id and nonce -> key binding -> signature, hashes, chain,
  * timestamps -> atomic consume + store + enqueue.
  */
 import {
   ChunkAssembler, DEFAULT_TIMESTAMP_POLICY, EkycError, encodeContainer, evidenceAck, evidencePartial, openEvidence,
-  readUploadRequest, sealedEvidenceId, verifyBundleIntegrity,
+  readSealedHeader, readUploadRequest, sealedEvidenceId, verifyBundleIntegrity,
   type EvidenceAck, type EvidencePartial, type EvidencePublicKeyJwk, type VerifierKey,
 } from '@ekyc/core';
 import { sealEnvelope, type KeyEncryptionKey } from '../crypto/envelope.ts';
@@ -76,6 +76,15 @@ export class EvidenceIntake {
       sealed = result.sealed;
     }
 
+    // The protected header names the session and nonce: a bundle for another one is refused
+    // before any decryption (openEvidence then checks the header against the manifest).
+    const header = readSealedHeader(sealed, { maxSealedBytes: this.#deps.maxSealedBytes });
+    if (header.sessionId !== undefined && header.sessionId !== session.id) {
+      throw new EkycError('evidence_nonce_mismatch', 'The bundle belongs to another session.', { details: { reason: 'session_mismatch' } });
+    }
+    if (header.nonce !== undefined && header.nonce !== session.nonce) {
+      throw new EkycError('evidence_nonce_mismatch', 'The bundle carries another nonce than its session.', { details: { reason: 'nonce_mismatch' } });
+    }
     const bundle = await openEvidence(sealed, this.#deps.decryptionKey, { maxSealedBytes: this.#deps.maxSealedBytes });
     const { manifest } = bundle;
     if (manifest.session.id !== session.id) {

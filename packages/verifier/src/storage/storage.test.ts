@@ -4,7 +4,10 @@
  * at-rest crypto (envelope, KEK rotation, peppered hashes).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ChunkAssembler, createSessionSigner, generateNonce, planChunks, sealedEvidenceId } from '@ekyc/core';
+import { ChunkAssembler, createSessionSigner, generateNonce, planChunks, sealedEvidenceId, verifyEvidence } from '@ekyc/core';
+import { exportJWK, generateKeyPair } from 'jose';
+import { buildSealedBundle } from '../testing/fixtures.ts';
+import { SqlNonceStore } from './nonce-store.ts';
 import { importKek, openEnvelope, sealEnvelope } from '../crypto/envelope.ts';
 import { hashDocumentNumber, parsePepper } from '../crypto/pepper.ts';
 import { openDatabase, type Database } from '../db/driver.ts';
@@ -93,6 +96,21 @@ describe.each(['pglite', 'postgres'] as const)('storage on %s', (kind) => {
     await assembler.accept({ key, index: 0, count: 3, totalBytes: 10_000, bytes: bytes.subarray(0, 4096) });
     await expect(assembler.accept({ key, index: 1, count: 4, totalBytes: 10_000, bytes: bytes.subarray(0, 4096) })).rejects.toMatchObject({ code: 'evidence_upload_invalid' });
     expect(await chunkStore.deleteIdleSince(Date.now() + 1)).toBe(1);
+  });
+
+  it.skipIf(skip)('serves core verifyEvidence as its NonceStore: lookup before decryption, consume once', async () => {
+    const nonces = new SqlNonceStore(db, { ttlMs: 60_000, config: DEFAULT_SESSION_CONFIG });
+    const keys = await generateKeyPair('ECDH-ES+A256KW', { crv: 'P-256', extractable: true });
+    const verifierKey = await exportJWK(keys.publicKey);
+    const sessionId = `ses_${secret().slice(0, 22)}`;
+    const { nonce } = await nonces.issue(sessionId);
+    expect(await nonces.lookup(nonce, sessionId)).toMatchObject({ status: 'valid' });
+    const signer = await createSessionSigner();
+    const { sealed } = await buildSealedBundle({ session: { sessionId, nonce, verifierKey, clientToken: '', expiresAt: '', config: DEFAULT_SESSION_CONFIG }, signer });
+    const verified = await verifyEvidence(sealed, { decryptionKey: keys.privateKey, nonceStore: nonces });
+    expect(verified.bundle.manifest.session.id).toBe(sessionId);
+    await expect(verifyEvidence(sealed, { decryptionKey: keys.privateKey, nonceStore: nonces })).rejects.toMatchObject({ code: 'evidence_nonce_replayed' });
+    expect(await nonces.lookup(nonce, 'ses_other')).toEqual({ status: 'session_mismatch' });
   });
 
   it.skipIf(skip)('records a decision once (a retried job changes nothing)', async () => {
