@@ -1,4 +1,5 @@
 import { defineConfig, defaultClientConditions, defaultServerConditions, type Plugin } from 'vite';
+import { createReadStream, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
@@ -35,6 +36,32 @@ export const contentSecurityPolicy = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+/**
+ * Asset files that are gzip archives (tesseract's `eng.traineddata.gz`) must arrive as the exact
+ * bytes the manifest hashes. Vite's static server labels them `Content-Encoding: gzip`, so the
+ * browser unpacks them and the sha256 check fails; serve them as opaque bytes instead.
+ */
+function servePrecompressedAsBytes(
+  req: { url?: string },
+  res: { statusCode: number; setHeader(name: string, value: string | number): void; end(): void } & NodeJS.WritableStream,
+  next: () => void,
+): void {
+  const path = (req.url ?? '').split('?')[0] ?? '';
+  if (!path.startsWith('/ekyc/') || !path.endsWith('.gz') || path.includes('..')) return next();
+  const file = fileURLToPath(new URL(`demo/public${path}`, import.meta.url));
+  let size: number;
+  try {
+    size = statSync(file).size;
+  } catch {
+    return next();
+  }
+  res.statusCode = 200;
+  res.setHeader('Content-Type', 'application/gzip');
+  res.setHeader('Content-Length', size);
+  res.setHeader('Cache-Control', 'no-cache');
+  createReadStream(file).pipe(res);
+}
+
 function crossOriginIsolation(): Plugin {
   const apply = (_req: unknown, res: { setHeader(name: string, value: string): void }, next: () => void) => {
     for (const [name, value] of Object.entries(isolationHeaders)) res.setHeader(name, value);
@@ -45,6 +72,7 @@ function crossOriginIsolation(): Plugin {
     name: 'ekyc:cross-origin-isolation',
     configureServer(server) {
       server.middlewares.use(apply);
+      server.middlewares.use(servePrecompressedAsBytes);
       server.middlewares.use((req, res, next) => {
         if (req.url === '/' || req.url === '/index.html') {
           res.statusCode = 302;
