@@ -1,2 +1,15 @@
+export { startVerifier, type Verifier, type VerifierOptions } from './server.ts';
+export { loadConfig, publicJwkOf, type VerifierConfig, type VerifierRole } from './config.ts';
+export { DEFAULT_SESSION_CONFIG, sessionConfigSchema, type SessionConfig } from './session-config.ts';
+export { openDatabase, openPglite, openPostgres, type Database, type SqlClient } from './db/driver.ts';
+export { migrate } from './db/migrate.ts';
+export { SessionStore } from './storage/session-store.ts';
+export { SqlChunkStore } from './storage/chunk-store.ts';
+export { SqlNonceStore } from './storage/nonce-store.ts';
+export { importKek, sealEnvelope, openEnvelope, type Envelope, type KeyEncryptionKey } from './crypto/envelope.ts';
+export { hashDocumentNumber, parsePepper, type Pepper } from './crypto/pepper.ts';
+export { rescoreBundle, type RescoreResult } from './rescore/rescore.ts';
+export { ServerFaceEngine } from './face/engine.ts';
 export { FaceRescorer } from './face/rescore.ts';
 export { loadNodeModel } from './face/onnx-node.ts';
+export { generateOpenApi } from './http/openapi.ts';
