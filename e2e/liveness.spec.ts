@@ -1,4 +1,9 @@
-import { expect, test } from '@playwright/test';
+import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, expect, test, type Browser } from '@playwright/test';
+import { chromiumArgs, chromiumPath } from '../scripts/chromium.mjs';
+import { y4mHeader, Y4M_FRAME_MARKER } from '../packages/testkit/src/y4m.ts';
 
 const selfieUrl = '/node_modules/@vladmandic/human/assets/screenshot-faceid.jpg';
 const groupUrl = '/node_modules/@vladmandic/face-api/demo/sample1.jpg';
@@ -38,5 +43,48 @@ test.describe('liveness landmarks in a worker (MediaPipe tasks-vision WASM, face
     const none = await page.evaluate(() => window.livenessTest.track('blank'));
     expect(none.faceCount).toBe(0);
     expect(none.signals).toBeNull();
+  });
+});
+
+test.describe('liveness through the camera (fake camera fed by a generated photo animation)', () => {
+  test('the performed order passes, the same recording under another order does not', async ({ page, baseURL }) => {
+    test.setTimeout(300_000);
+    await page.goto('/e2e/pages/liveness.html');
+    await expect(page.locator('body[data-ready=true]')).toBeAttached();
+    await page.evaluate(() => window.livenessTest.init());
+    await page.evaluate((url) => window.livenessTest.loadUrl('photo', url), selfieUrl);
+    const [box] = await page.evaluate(() => window.livenessTest.detectFaces('photo'));
+    await page.evaluate((b) => window.livenessTest.composeFace('face', 'photo', b), box!);
+    expect(await page.evaluate(() => window.livenessTest.settle('face'))).not.toBeNull();
+    const spec = { photo: 'face', performs: ['blink', 'smile', 'turn_left'] as ('blink' | 'smile' | 'turn_left')[], seed: 1 };
+    const info = await page.evaluate((s) => window.livenessTest.clipInfo(s), spec);
+    const dir = mkdtempSync(join(tmpdir(), 'ekyc-liveness-'));
+    let camera: Browser | undefined;
+    try {
+      const file = join(dir, 'genuine.y4m');
+      const fd = openSync(file, 'w');
+      writeSync(fd, y4mHeader(info.width, info.height, info.fps));
+      for (let i = 0; i < info.frames; i++) {
+        writeSync(fd, Y4M_FRAME_MARKER);
+        writeSync(fd, Buffer.from(await page.evaluate(([s, k]) => window.livenessTest.clipFrameI420(s, k), [spec, i] as const), 'base64'));
+      }
+      closeSync(fd);
+      camera = await chromium.launch({
+        executablePath: chromiumPath,
+        args: [...chromiumArgs, '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${file}`],
+      });
+      const cameraPage = await camera.newPage({ baseURL });
+      await cameraPage.goto('/e2e/pages/liveness.html');
+      await expect(cameraPage.locator('body[data-ready=true]')).toBeAttached();
+      await cameraPage.evaluate(() => window.livenessTest.init());
+      const run = await cameraPage.evaluate(() => window.livenessTest.runCamera([['blink', 'smile', 'turn_left'], ['smile', 'blink', 'turn_right']], 60_000));
+      const sorted = [...run.trackMs].sort((a, b) => a - b);
+      console.log(`liveness camera: ${JSON.stringify({ ...run, trackMs: undefined, trackMsMedian: sorted[sorted.length >> 1], frames: run.frames })}`);
+      expect({ width: run.width, height: run.height }).toEqual({ width: 640, height: 480 });
+      expect(run.states).toEqual(['passed', expect.stringMatching(/failed|timed_out/)]);
+    } finally {
+      await camera?.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

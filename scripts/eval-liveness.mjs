@@ -126,9 +126,9 @@ async function evalGenerated(page) {
       await page.evaluate(([n, s, b]) => window.livenessTest.composeFace(n, s, b), [name, id, boxes[k]]);
       const settled = await page.evaluate((n) => window.livenessTest.settle(n), name);
       // A genuine user looks at the camera: photos of turned, tilted or closed-eye faces cannot give a
-      // neutral baseline (the engine's limits: |yaw| <= 12, |pitch| <= 15, the more open eye >= 0.15).
+      // neutral baseline (the engine's default limits: |yaw| <= 20, |pitch| <= 25, the more open eye >= 0.15).
       const s = settled?.signals;
-      if (s && Math.abs(s.yaw) <= 12 && Math.abs(s.pitch) <= 15 && Math.max(s.eyeOpennessLeft, s.eyeOpennessRight) >= 0.15) faces.push(name);
+      if (s && Math.abs(s.yaw) <= 20 && Math.abs(s.pitch) <= 25 && Math.max(s.eyeOpennessLeft, s.eyeOpennessRight) >= 0.15) faces.push(name);
       else skipped.push(`${name} (${s ? `yaw ${s.yaw.toFixed(0)}, pitch ${s.pitch.toFixed(0)}` : 'not tracked'})`);
     }
   }

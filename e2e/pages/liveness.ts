@@ -300,6 +300,54 @@ const livenessTest = {
   replayUnder(transcript: liveness.LivenessTranscript, order: liveness.ChallengeKind[]): liveness.LivenessState {
     return liveness.replayTranscript({ ...transcript, sequence: { source: 'explicit', order } }).current;
   },
+  /**
+   * Live camera (the fake camera in tests): every new video frame is read back, tracked in the
+   * worker and fed to one engine per sequence (one frame in flight; frames arriving meanwhile are
+   * dropped). Ends when every engine has ended or after `maxMs`.
+   */
+  async runCamera(sequences: liveness.ChallengeKind[][], maxMs: number): Promise<{ states: liveness.LivenessState[]; reasons: (string | null)[]; frames: number; dropped: number; trackMs: number[]; label: string; width: number; height: number }> {
+    if (!client) throw new Error('init first');
+    await client.reset();
+    const stream = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 }, audio: false });
+    const video = document.createElement('video');
+    video.muted = true;
+    video.playsInline = true;
+    video.srcObject = stream;
+    await video.play();
+    const engines = sequences.map((seq) => liveness.LivenessEngine.forEvaluation(seq, liveness.DEFAULT_LIVENESS_CONFIG));
+    const canvas = new OffscreenCanvas(video.videoWidth, video.videoHeight);
+    const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
+    const trackMs: number[] = [];
+    let frames = 0;
+    let dropped = 0;
+    let busy = false;
+    const start = performance.now();
+    const done = () => engines.every((e) => e.current !== 'waiting' && e.current !== 'active');
+    await new Promise<void>((resolve) => {
+      const onFrame = (): void => {
+        if (done() || performance.now() - start > maxMs) return resolve();
+        video.requestVideoFrameCallback(onFrame);
+        if (busy) {
+          dropped++;
+          return;
+        }
+        busy = true;
+        const t = performance.now();
+        ctx.drawImage(video, 0, 0);
+        const { width, height, data } = ctx.getImageData(0, 0, canvas.width, canvas.height);
+        client!.track({ width, height, data }).then((r) => {
+          trackMs.push(performance.now() - t);
+          frames++;
+          for (const e of engines) if (e.current === 'waiting' || e.current === 'active') e.push(toLivenessFrame(r, t));
+          busy = false;
+        });
+      };
+      video.requestVideoFrameCallback(onFrame);
+    });
+    const label = stream.getVideoTracks()[0]?.label ?? '';
+    for (const track of stream.getTracks()) track.stop();
+    return { states: engines.map((e) => e.current), reasons: engines.map((e) => e.result().reason), frames, dropped, trackMs, label, width: canvas.width, height: canvas.height };
+  },
   /** Engine frame for a tracked image (what the session would push). */
   async frame(name: string, t: number): Promise<liveness.LivenessFrame> {
     if (!client) throw new Error('init first');

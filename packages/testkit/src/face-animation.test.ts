@@ -36,7 +36,7 @@ describe('face animation', () => {
     const script = { fps: 20, leadMs: 1000, gapMs: 500, swayPx: 0, seed: 1, performs: ['blink', 'turn_left'] as const };
     expect(poseAt(script, 500)).toMatchObject({ eyeClosure: 0, smile: 0 });
     expect(poseAt(script, 1000 + 130).eyeClosure).toBeCloseTo(1, 6);
-    expect(poseAt(script, 1000 + 330 + 500 + 500 + 300).yaw).toBeCloseTo(25, 6);
+    expect(poseAt(script, 1000 + 330 + 500 + 500 + 300).yaw).toBeCloseTo(30, 6);
     expect(clipDuration(script)).toBe(1000 + 330 + 500 + 1600 + 500 + 500);
   });
 });

@@ -237,10 +237,11 @@ function interpolate(points: ReadonlyArray<readonly [number, number]>, x: number
 /**
  * Eyelid closing as a per-column vertical warp in each eye's frame: the upper lid comes down to
  * `closure` of the way to the lower lid; the skin band above the lid (as tall as the eye opening)
- * stretches over it and what is left of the opening is squashed beneath. Returns the source point
- * for an output point, or undefined outside both eyes.
+ * stretches over it and what is left of the opening is squashed beneath, with a dark lash line
+ * along the lid. Returns the source point and a brightness factor for an output point, or
+ * undefined outside both eyes.
  */
-function lidSource(eyes: readonly EyeFrame[], closure: number, x: number, y: number): [number, number] | undefined {
+function lidSource(eyes: readonly EyeFrame[], closure: number, x: number, y: number): [number, number, number] | undefined {
   for (const e of eyes) {
     const dx = x - e.ox;
     const dy = y - e.oy;
@@ -257,7 +258,10 @@ function lidSource(eyes: readonly EyeFrame[], closure: number, x: number, y: num
     if (ly < top - band || ly > bottom) continue;
     if (ly <= lid) sy = top - band + ((ly - (top - band)) * band) / (lid - (top - band));
     else sy = bottom - lid > 1e-6 ? top + ((ly - lid) * open) / (bottom - lid) : bottom;
-    return [e.ox + lx * e.ux - sy * e.uy, e.oy + lx * e.uy + sy * e.ux];
+    // The lashes of a closing lid: a dark line along its edge, as thick as a quarter of the opening.
+    const lash = Math.max(1, open * 0.25);
+    const shade = 1 - 0.5 * closure * Math.max(0, 1 - Math.abs(ly - lid) / lash);
+    return [e.ox + lx * e.ux - sy * e.uy, e.oy + lx * e.uy + sy * e.ux, shade];
   }
   return undefined;
 }
@@ -298,9 +302,10 @@ export function animateFace(photo: RgbaImage, landmarks: ArrayLike<number>, pose
         sx += ex;
         sy += ey;
       }
+      let shade = 1;
       if (eyes.length) {
         const lid = lidSource(eyes, pose.eyeClosure, sx, sy);
-        if (lid) [sx, sy] = lid;
+        if (lid) [sx, sy, shade] = lid;
       }
       const o = (y * width + x) * 4;
       if (sx < 0 || sy < 0 || sx > width - 1 || sy > height - 1) {
@@ -319,7 +324,7 @@ export function animateFace(photo: RgbaImage, landmarks: ArrayLike<number>, pose
       const p10 = (y2 * width + x1) * 4;
       const p11 = (y2 * width + x2) * 4;
       for (let k = 0; k < 3; k++) {
-        out[o + k] = (1 - b) * ((1 - a) * data[p00 + k]! + a * data[p01 + k]!) + b * ((1 - a) * data[p10 + k]! + a * data[p11 + k]!);
+        out[o + k] = shade * ((1 - b) * ((1 - a) * data[p00 + k]! + a * data[p01 + k]!) + b * ((1 - a) * data[p10 + k]! + a * data[p11 + k]!));
       }
       out[o + 3] = 255;
     }

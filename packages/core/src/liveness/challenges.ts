@@ -44,13 +44,14 @@ export interface ChallengeDefinition {
  * Default thresholds. Blink: the more open eye at <= 55% of its baseline aspect ratio (refined
  * mesh eyes measured 0.30-0.35 open, 0.04-0.13 closed: a closed eye is at <= 40% of open), then back
  * above 80%. Smile: mouth width / eye-corner distance plus corner lift up by 0.08 (docs/liveness.md).
- * Turns: 15 degrees from the baseline yaw, released under 8.
+ * Turns: 10 degrees from the baseline yaw, released under 5: the mesh's depth-based yaw reads 0.4-0.7
+ * of a turn (generated 30-degree turns read 11-21), so 10 asks for a turn of roughly 15-25 degrees.
  */
 export const CHALLENGES: Readonly<Record<ChallengeKind, ChallengeDefinition>> = {
   blink: { kind: 'blink', signal: 'eyeOpenness', scale: 'ratio', direction: -1, enter: 0.45, exit: 0.2, holdMs: 0, requireReturn: true, conflicts: [] },
   smile: { kind: 'smile', signal: 'smile', scale: 'difference', direction: 1, enter: 0.08, exit: 0.04, holdMs: 200, requireReturn: false, conflicts: [] },
-  turn_left: { kind: 'turn_left', signal: 'yaw', scale: 'difference', direction: 1, enter: 15, exit: 8, holdMs: 150, requireReturn: false, conflicts: ['turn_right'] },
-  turn_right: { kind: 'turn_right', signal: 'yaw', scale: 'difference', direction: -1, enter: 15, exit: 8, holdMs: 150, requireReturn: false, conflicts: ['turn_left'] },
+  turn_left: { kind: 'turn_left', signal: 'yaw', scale: 'difference', direction: 1, enter: 10, exit: 5, holdMs: 150, requireReturn: false, conflicts: ['turn_right'] },
+  turn_right: { kind: 'turn_right', signal: 'yaw', scale: 'difference', direction: -1, enter: 10, exit: 5, holdMs: 150, requireReturn: false, conflicts: ['turn_left'] },
 };
 
 export function isChallengeKind(value: unknown): value is ChallengeKind {

@@ -95,6 +95,13 @@ describe('engine: outcomes', () => {
     expect(engine.transcript().result.passed).not.toEqual(order);
   });
 
+  it('a turn still being released when the opposite turn is asked is not a wrong response', () => {
+    for (const order of [['turn_right', 'turn_left'], ['turn_left', 'turn_right']] as ChallengeKind[][]) {
+      const engine = LivenessEngine.forEvaluation(order, livenessConfig({ maxRetries: 0 }));
+      expect(perform(engine).at(-1)!.state).toBe('passed');
+    }
+  });
+
   it('fails the wrong direction of a turn', async () => {
     const engine = LivenessEngine.forEvaluation(['turn_left', 'blink'], livenessConfig({ maxRetries: 0 }));
     const steps = perform(engine, { respond: (asked) => (asked === 'turn_left' ? 'turn_right' : asked) });

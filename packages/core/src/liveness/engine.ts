@@ -291,11 +291,19 @@ export class LivenessEngine {
     }
     if (frame.faceCount === 0 || !frame.face) return this.step(true, guidance, null);
     const baseline = this.baseline!;
-    for (const other of definition.conflicts) {
-      const conflict = this.config.challenges[other];
-      if (excursion(conflict, frame, baseline) >= conflict.enter) return this.endAttempt('failed', 'wrong_response', t, guidance);
-    }
     const e = excursion(definition, frame, baseline);
+    // Conflicts count once the face has come back to rest: the previous challenge's movement
+    // (still turned right when turn_left is asked) is its return, not a wrong answer.
+    if (this.phase !== 'arming' || e <= definition.exit) {
+      for (const other of definition.conflicts) {
+        const conflict = this.config.challenges[other];
+        const c = excursion(conflict, frame, baseline);
+        if (this.phase === 'arming' ? c > conflict.exit : c >= conflict.enter) {
+          if (this.phase === 'arming') return this.step(true, guidance, null, e);
+          return this.endAttempt('failed', 'wrong_response', t, guidance);
+        }
+      }
+    }
     attempt.peak = Math.max(attempt.peak, round4(e));
     let keyframe: KeyframeRole | null = null;
     if (this.phase === 'arming' && e <= definition.exit) {
