@@ -1,0 +1,77 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expect, test } from '@playwright/test';
+import { exportJWK, generateKeyPair } from 'jose';
+
+/**
+ * The reference verifier end to end with a bundle sealed in Chromium: the page binds its session
+ * key, records and seals a session and uploads it in chunks with HttpSink; the verifier (the
+ * `ekyc-verifier` bin, PGlite in memory) verifies it, re-scores it with the real face models and
+ * decides. The page reaches the verifier through a Playwright route (same origin for the page).
+ */
+const PROXY = '/verifier-proxy';
+const secret = (): string => Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64url');
+
+async function startVerifier(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ['packages/verifier/bin/ekyc-verifier.js'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  return new Promise((resolve, reject) => {
+    let output = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /listening on (http:\/\/\S+)/.exec(output);
+      if (match) resolve({ child, url: match[1]! });
+    });
+    child.stderr!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+    child.on('exit', (code) => reject(new Error(`verifier exited (${code}): ${output.slice(-2000)}`)));
+  });
+}
+
+test('a bundle sealed in Chromium goes through intake, re-scoring and a decision with reasons', async ({ page }) => {
+  const state = mkdtempSync(path.join(os.tmpdir(), 'ekyc-e2e-verifier-'));
+  const { privateKey } = await generateKeyPair('ECDH-ES+A256KW', { crv: 'P-256', extractable: true });
+  const apiKey = `e2e_${secret()}`;
+  const verifier = await startVerifier({
+    PORT: '0', DATABASE_URL: 'memory:', VERIFIER_STATE_DIR: state, LOG_LEVEL: 'warn',
+    VERIFIER_PRIVATE_JWK: JSON.stringify({ ...(await exportJWK(privateKey)), kid: 'e2e-key' }), VERIFIER_API_KEY: apiKey,
+    VERIFIER_TOKEN_SECRET: secret(), VERIFIER_KEK: secret(), VERIFIER_PEPPER: secret(),
+    VERIFIER_RISK_OPTIONAL_SIGNALS: 'sanctions,device_velocity',
+  });
+  try {
+    await page.route(`**${PROXY}/**`, async (route) => {
+      const target = verifier.url + new URL(route.request().url()).pathname.slice(PROXY.length);
+      await route.fulfill({ response: await route.fetch({ url: target }) });
+    });
+    const integrator = { authorization: `Bearer ${apiKey}` };
+    const session = await (await fetch(`${verifier.url}/sessions`, { method: 'POST', headers: { ...integrator, 'content-type': 'application/json' }, body: '{}' })).json();
+    expect(session.verifierKey).toMatchObject({ kty: 'EC', crv: 'P-256', kid: 'e2e-key' });
+
+    await page.goto('/e2e/pages/verifier.html');
+    await expect(page.locator('body[data-ready=true]')).toBeAttached();
+    const upload = await page.evaluate(([base, s]) => window.verifierTest.run(base, s, { chunkBytes: 48 * 1024 }), [PROXY, session] as const);
+    expect(upload.sealedBytes).toBeGreaterThan(48 * 1024);
+    expect(upload.status).toBe(201);
+    expect(upload.body).toMatchObject({ type: 'ekyc.evidence.ack', version: 1, idempotencyKey: upload.id, sessionId: session.sessionId });
+
+    let status: { status: string; decision: { outcome: string; score: number; reasonCodes: string[] } | null; userMessage: string } | undefined;
+    for (let poll = 0; poll < 120; poll += 1) {
+      status = await (await fetch(`${verifier.url}/sessions/${session.sessionId}`, { headers: integrator })).json();
+      if (status!.status === 'decided') break;
+      await page.waitForTimeout(250);
+    }
+    expect(status!.status).toBe('decided');
+    const { decision } = status!;
+    // The server scored face match, liveness (transcript replayed with the nonce) and the document itself.
+    expect(decision!.reasonCodes).not.toEqual(expect.arrayContaining(['face_match_missing']));
+    expect(decision!.reasonCodes).not.toContain('face_liveness_missing');
+    expect(decision!.reasonCodes).not.toContain('document_authenticity_missing');
+    expect(decision!.reasonCodes).toContain('document_liveness_missing');
+    expect(['approve', 'review']).toContain(decision!.outcome);
+    expect(decision!.score).toBeGreaterThanOrEqual(50);
+    console.log(`verifier decision: ${decision!.outcome} ${decision!.score} [${decision!.reasonCodes.join(', ')}]`);
+  } finally {
+    verifier.child.kill('SIGTERM');
+    rmSync(state, { recursive: true, force: true });
+  }
+});
