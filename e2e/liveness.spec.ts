@@ -2,6 +2,7 @@ import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, expect, test, type Browser } from '@playwright/test';
+import { liveness } from '@ekyc/core';
 import { chromiumArgs, chromiumPath } from '../scripts/chromium.mjs';
 import { y4mHeader, Y4M_FRAME_MARKER } from '../packages/testkit/src/y4m.ts';
 
@@ -79,9 +80,14 @@ test.describe('liveness through the camera (fake camera fed by a generated photo
       await cameraPage.evaluate(() => window.livenessTest.init());
       const run = await cameraPage.evaluate(() => window.livenessTest.runCamera([['blink', 'smile', 'turn_left'], ['smile', 'blink', 'turn_right']], 60_000));
       const sorted = [...run.trackMs].sort((a, b) => a - b);
-      console.log(`liveness camera: ${JSON.stringify({ ...run, trackMs: undefined, trackMsMedian: sorted[sorted.length >> 1], frames: run.frames })}`);
+      console.log(`liveness camera: ${JSON.stringify({ ...run, transcripts: undefined, trackMs: undefined, trackMsMedian: sorted[sorted.length >> 1], frames: run.frames })}`);
       expect({ width: run.width, height: run.height }).toEqual({ width: 640, height: 480 });
       expect(run.states).toEqual(['passed', expect.stringMatching(/failed|timed_out/)]);
+      // The verifier's side: Node replays the browser's transcripts with the same engine and reaches the same results.
+      for (const [k, transcript] of run.transcripts.entries()) {
+        const judged = await liveness.judgeTranscript(JSON.parse(JSON.stringify(transcript)), { allowExplicitSequence: true, requireKeyframeHashes: false });
+        expect(judged).toMatchObject({ consistent: true, state: run.states[k] });
+      }
     } finally {
       await camera?.close();
       rmSync(dir, { recursive: true, force: true });

@@ -4,7 +4,8 @@
 //   npm run eval:liveness                     # clips generated from the face photos npm packages ship
 //   npm run eval:liveness -- --data DIR       # DIR holds .y4m clips + labels.json
 //        { "clip.y4m": { "genuine": true|false, "performs": ["blink", "turn_left", ...], "attack"?: "name" } }
-//   options: --faces N (genuine photos used, default all), --attack-faces N (default 8),
+//   options: --faces N (genuine photos used, default all), --clips-per-face N (genuine clips per photo,
+//            each with another order; default 2), --attack-faces N (default 8),
 //            --write DIR (also write the generated clips as y4m + labels.json, for --data)
 //
 // Each clip is judged against the challenges it performs, in that order (the engine takes an explicit
@@ -25,6 +26,7 @@ const dataDir = option('--data') && path.resolve(option('--data'));
 const writeDir = option('--write') && path.resolve(option('--write'));
 const maxFaces = Number(option('--faces') ?? Infinity);
 const attackFaces = Number(option('--attack-faces') ?? 8);
+const clipsPerFace = Number(option('--clips-per-face') ?? 2);
 const log = (...m) => console.error('[eval:liveness]', ...m);
 
 const KINDS = ['blink', 'smile', 'turn_left', 'turn_right'];
@@ -150,14 +152,16 @@ async function evalGenerated(page) {
   const clips = {};
   const replay = [];
   const staticRisk = { genuine: [], static: [] };
-  for (let i = 0; i < used.length; i++) {
-    const performs = ORDERS[i % ORDERS.length];
-    const o = await run({ photo: used[i], performs, seed: i + 1 }, `genuine-${used[i]}.y4m`, { genuine: true, performs });
+  for (let j = 0; j < used.length * clipsPerFace; j++) {
+    const i = j % used.length;
+    const performs = ORDERS[(i * 7 + Math.floor(j / used.length) * 11) % ORDERS.length];
+    const key = `genuine ${used[i]} ${performs.join(',')}`;
+    const o = await run({ photo: used[i], performs, seed: j + 1 }, `genuine-${used[i]}-${performs.join('-')}.y4m`, { genuine: true, performs });
     trackMs.push(...o.trackMs);
     genuine.push(passes(o));
-    clips[`genuine ${used[i]}`] = { performs, ...summary(o) };
+    clips[key] = { performs, ...summary(o) };
     staticRisk.genuine.push(o.signals.find((s) => s.id === 'static_image').risk);
-    log('genuine', used[i], performs.join(','), JSON.stringify(clips[`genuine ${used[i]}`]));
+    log(key, JSON.stringify(clips[key]));
     // The same recording under a new nonce: every other order of the same three challenges, and of others.
     if (o.state === 'passed') {
       for (const order of ORDERS.filter((x) => x.join() !== performs.join()).filter((_, k) => k % 4 === i % 4)) {

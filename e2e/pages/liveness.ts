@@ -305,7 +305,7 @@ const livenessTest = {
    * worker and fed to one engine per sequence (one frame in flight; frames arriving meanwhile are
    * dropped). Ends when every engine has ended or after `maxMs`.
    */
-  async runCamera(sequences: liveness.ChallengeKind[][], maxMs: number): Promise<{ states: liveness.LivenessState[]; reasons: (string | null)[]; frames: number; dropped: number; trackMs: number[]; label: string; width: number; height: number }> {
+  async runCamera(sequences: liveness.ChallengeKind[][], maxMs: number): Promise<{ states: liveness.LivenessState[]; reasons: (string | null)[]; transcripts: liveness.LivenessTranscript[]; frames: number; dropped: number; trackMs: number[]; label: string; width: number; height: number }> {
     if (!client) throw new Error('init first');
     await client.reset();
     const stream = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 }, audio: false });
@@ -346,7 +346,7 @@ const livenessTest = {
     });
     const label = stream.getVideoTracks()[0]?.label ?? '';
     for (const track of stream.getTracks()) track.stop();
-    return { states: engines.map((e) => e.current), reasons: engines.map((e) => e.result().reason), frames, dropped, trackMs, label, width: canvas.width, height: canvas.height };
+    return { states: engines.map((e) => e.current), reasons: engines.map((e) => e.result().reason), transcripts: engines.map((e) => e.transcript()), frames, dropped, trackMs, label, width: canvas.width, height: canvas.height };
   },
   /** Engine frame for a tracked image (what the session would push). */
   async frame(name: string, t: number): Promise<liveness.LivenessFrame> {
