@@ -113,4 +113,5 @@ export const USER_MESSAGES = {
   approve: 'Your identity has been verified.',
   review: 'Your verification needs a closer look. We will let you know the result.',
   reject: 'We could not verify your identity. Please contact the service that sent you here.',
+  expired: 'This verification link is no longer valid. Please start again.',
 } as const;

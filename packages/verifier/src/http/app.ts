@@ -4,7 +4,7 @@
  * schemas by @fastify/swagger (served at /openapi.json).
  */
 import fastifySwagger from '@fastify/swagger';
-import { EkycError } from '@ekyc/core';
+import { EkycError, evidenceErrorAnswer, type EkycErrorCode } from '@ekyc/core';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { ApiContext } from './context.ts';
@@ -21,14 +21,18 @@ export async function buildApp(context: ApiContext): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler((error, request, reply) => {
-    if (hasZodFastifySchemaValidationErrors(error)) return reply.code(400).send({ code: 'invalid_argument' });
-    if (error instanceof EkycError) return reply.code(httpStatusOf(error)).send({ code: error.code });
+    // The upload route answers refusals in the upload protocol's own shape (docs/evidence.md).
+    const upload = request.routeOptions.url === '/sessions/:id/evidence';
+    const refuse = (status: number, code: EkycErrorCode | 'internal_error') => reply.code(status).send(
+      upload && code !== 'internal_error' ? evidenceErrorAnswer(code) : { code },
+    );
+    if (hasZodFastifySchemaValidationErrors(error)) return refuse(400, upload ? 'evidence_upload_invalid' : 'invalid_argument');
+    if (error instanceof EkycError) return refuse(httpStatusOf(error), error.code);
     const status = (error as { statusCode?: number }).statusCode;
-    if (status === 413) return reply.code(413).send({ code: 'evidence_too_large' });
-    if (status === 415) return reply.code(415).send({ code: 'invalid_argument' });
-    if (status !== undefined && status >= 400 && status < 500) return reply.code(status).send({ code: 'invalid_argument' });
+    if (status === 413) return refuse(413, 'evidence_too_large');
+    if (status !== undefined && status >= 400 && status < 500) return refuse(status, upload ? 'evidence_upload_invalid' : 'invalid_argument');
     context.logger.error({ err: { name: (error as Error).name, message: (error as Error).message }, url: request.routeOptions.url }, 'unhandled error');
-    return reply.code(500).send({ code: 'internal_error' });
+    return refuse(500, 'internal_error');
   });
 
   await app.register(fastifySwagger, {

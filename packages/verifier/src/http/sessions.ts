@@ -101,7 +101,7 @@ export function sessionsPlugin(context: ApiContext): FastifyPluginAsync {
           ...(integrator ? { reasonCodes: decision.reasonCodes } : {}),
         },
         userMessage: decision === null
-          ? (expired ? risk.USER_MESSAGES.reject : risk.USER_MESSAGES.pending)
+          ? (expired ? risk.USER_MESSAGES.expired : risk.USER_MESSAGES.pending)
           : risk.USER_MESSAGES[decision.outcome],
       };
     });

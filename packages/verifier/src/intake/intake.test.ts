@@ -169,5 +169,12 @@ describe.each(DATABASES)('evidence intake on %s', (kind) => {
     const forged = `${session.clientToken.split('.').slice(0, 2).join('.')}.${base64url.encode(new Uint8Array(32))}`;
     expect((await getStatus(app(), session.sessionId, forged)).body).toEqual({ code: 'auth_failed' });
     expect((await getStatus(app(), 'ses_AAAAAAAAAAAAAAAAAAAAAA', config.apiKey)).body).toEqual({ code: 'session_not_found' });
+    // A body that is not sealed evidence is refused in the upload protocol's shape.
+    const wrongType = await app().inject({
+      method: 'POST', url: `/sessions/${session.sessionId}/evidence`,
+      headers: { authorization: `Bearer ${session.clientToken}`, 'content-type': 'application/xml', 'idempotency-key': 'a'.repeat(64) }, payload: '<x/>',
+    });
+    expect(wrongType.statusCode).toBe(415);
+    expect(wrongType.json()).toEqual({ type: 'ekyc.evidence.error', version: 1, code: 'evidence_upload_invalid' });
   });
 });
