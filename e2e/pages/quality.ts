@@ -1,5 +1,5 @@
 import { quality } from '@ekyc/core';
-import { generateLabelledFrame, type FrameLabel } from '@ekyc/testkit';
+import { decodeImageBlob, generateLabelledFrame, type FrameLabel } from '@ekyc/testkit';
 import type { TimedAssessment } from '../../packages/workers/src/pipelines/quality/quality.ts';
 import { FOCAL, fontReady, outcome, worker, type Outcome } from './quality-kit.ts';
 
@@ -10,21 +10,44 @@ export interface Evaluated {
   generateMs: number;
 }
 
+/** How the evaluation draws its frames: `varied` (every failure, fields of view drawn) or `clean` (near-ideal captures). */
+export type EvalSet = 'varied' | 'clean';
+
 const api = {
-  async evaluate(seed: number): Promise<Evaluated> {
+  async evaluate(seed: number, set: EvalSet = 'varied'): Promise<Evaluated> {
     await fontReady;
     const t0 = performance.now();
-    const { image, label } = generateLabelledFrame(seed, { focalLengthFraction: FOCAL });
+    const { image, label } = generateLabelledFrame(seed, set === 'clean' ? { clean: true } : {});
     const generateMs = performance.now() - t0;
     // A good still comes back with its pixels (`frame`); keep them in the page, not in the JSON result.
     const { frame: _pixels, ...assessment } = await worker().analyzeStill({ width: image.width, height: image.height, data: image.data });
     return { label, assessment, generateMs };
   },
 
-  async evaluateMany(first: number, count: number): Promise<Evaluated[]> {
+  async evaluateMany(first: number, count: number, set: EvalSet = 'varied'): Promise<Evaluated[]> {
     const results: Evaluated[] = [];
-    for (let seed = first; seed < first + count; seed++) results.push(await api.evaluate(seed));
+    for (let seed = first; seed < first + count; seed++) results.push(await api.evaluate(seed, set));
     return results;
+  },
+
+  /** An encoded image (PNG, JPEG; base64) judged as a still: the `--data` path of the evaluation. */
+  async evaluateEncoded(base64: string): Promise<Omit<Evaluated, 'label' | 'generateMs'>> {
+    const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+    const image = await decodeImageBlob(new Blob([bytes]));
+    const { frame: _pixels, ...assessment } = await worker().analyzeStill(image);
+    return { assessment };
+  },
+
+  /** A generated frame as PNG (base64) with its label: for writing a `--data` folder. */
+  async encodeFrame(seed: number, set: EvalSet = 'varied'): Promise<{ png: string; label: FrameLabel }> {
+    await fontReady;
+    const { image, label } = generateLabelledFrame(seed, set === 'clean' ? { clean: true } : {});
+    const canvas = new OffscreenCanvas(image.width, image.height);
+    canvas.getContext('2d')!.putImageData(new ImageData(new Uint8ClampedArray(image.data), image.width, image.height), 0, 0);
+    const bytes = new Uint8Array(await (await canvas.convertToBlob({ type: 'image/png' })).arrayBuffer());
+    let binary = '';
+    for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+    return { png: btoa(binary), label };
   },
 
   /** Same seed, same pixels: a hash of the generated frame. */

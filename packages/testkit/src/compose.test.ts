@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RgbaImage } from '@ekyc/core';
-import { addGlare, applyGain, regionStats, warpCardInto } from './compose.ts';
+import { addGlare, applyGain, clippedByGain, regionStats, warpCardInto } from './compose.ts';
 
 const solid = (width: number, height: number, value: number): RgbaImage<Uint8ClampedArray> => ({ width, height, data: new Uint8ClampedArray(width * height * 4).fill(value) });
 
@@ -25,5 +25,22 @@ describe('compose', () => {
     const dark = solid(10, 10, 200);
     applyGain(dark, 0.5);
     expect(regionStats(dark, new Float32Array(100).fill(1), 250).brightness).toBeCloseTo(100, 0);
+  });
+
+  it('glare reports the pixels it saturates: its flat core, 60% of the radius', () => {
+    const card = solid(100, 100, 150);
+    const saturated = addGlare(card, 50, 50, 20);
+    expect(saturated).toBeGreaterThan(Math.PI * 11.5 * 11.5);
+    expect(saturated).toBeLessThan(Math.PI * 12.5 * 12.5);
+    // On stock that is saturated already, the same blob hides nothing.
+    expect(addGlare(solid(100, 100, 252), 50, 50, 20)).toBe(0);
+  });
+
+  it('over-exposure clips printed content, not stock that is white already', () => {
+    const image = solid(10, 10, 235);
+    for (let i = 0; i < 50 * 4; i += 4) image.data[i] = image.data[i + 1] = image.data[i + 2] = 190;
+    expect(clippedByGain(image, 1)).toBe(0);
+    expect(clippedByGain(image, 1.2)).toBe(0);
+    expect(clippedByGain(image, 1.35)).toBeCloseTo(0.5, 5);
   });
 });

@@ -3,9 +3,13 @@ import { quality, type RgbaImage } from '@ekyc/core';
 // Images are @ekyc/core's RgbaImage, as plain data so compositing runs anywhere. Functions that write
 // pixels take Uint8ClampedArray data (what ImageData holds): their sums and products must clamp, not wrap.
 
-/** Adds a soft white specular blob (card coordinates) that saturates its centre. */
-export function addGlare(card: RgbaImage<Uint8ClampedArray>, cx: number, cy: number, radius: number): void {
+/**
+ * Adds a soft white specular blob (card coordinates) that saturates its centre. Returns how many
+ * pixels its saturated core covers that were not saturated already (gray < 250): what it hides.
+ */
+export function addGlare(card: RgbaImage<Uint8ClampedArray>, cx: number, cy: number, radius: number): number {
   const { width, height, data } = card;
+  let saturated = 0;
   for (let y = Math.max(0, Math.floor(cy - radius)); y < Math.min(height, Math.ceil(cy + radius)); y++) {
     for (let x = Math.max(0, Math.floor(cx - radius)); x < Math.min(width, Math.ceil(cx + radius)); x++) {
       const d = Math.hypot(x - cx, y - cy) / radius;
@@ -13,9 +17,26 @@ export function addGlare(card: RgbaImage<Uint8ClampedArray>, cx: number, cy: num
       // Flat-topped falloff: the inner 60% clips at white, like a specular reflection.
       const strength = Math.min(1, (1 - d) / 0.4);
       const i = (y * width + x) * 4;
+      if (strength >= 1 && 0.299 * data[i]! + 0.587 * data[i + 1]! + 0.114 * data[i + 2]! < 250) saturated++;
       for (let c = 0; c < 3; c++) data[i + c] = data[i + c]! + (255 - data[i + c]!) * strength;
     }
   }
+  return saturated;
+}
+
+/**
+ * Fraction of an image's pixels whose printed content (gray below 200: ink, portrait, tinted stock;
+ * not white or near-white paper, whose clipping loses nothing) a gain pushes to 250 or more: what
+ * over-exposure really loses.
+ */
+export function clippedByGain(image: RgbaImage, gain: number): number {
+  let clipped = 0;
+  const pixels = image.width * image.height;
+  for (let i = 0; i < pixels * 4; i += 4) {
+    const gray = 0.299 * image.data[i]! + 0.587 * image.data[i + 1]! + 0.114 * image.data[i + 2]!;
+    if (gray < 200 && gray * gain >= 250) clipped++;
+  }
+  return pixels ? clipped / pixels : 0;
 }
 
 /**

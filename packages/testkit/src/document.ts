@@ -14,19 +14,49 @@ const SURNAMES = ['ERIKSSON', 'MARTIN', 'OKAFOR', 'NOVAK', 'TANAKA', 'SILVA', 'M
 const GIVEN = ['ANNA MARIA', 'LUCAS', 'CHIDI', 'EVA', 'YUKI', 'JOAO', 'LENA', 'PIOTR'];
 const STATES = ['UTO', 'D', 'FRA', 'NLD', 'ESP', 'ITA'];
 
+/** Card stock: `pastel` security tint, `light` nearly white tint, `white` paper-white stock. */
+export type CardStock = 'pastel' | 'light' | 'white';
+
+/** How a generated document looks, drawn from the seed (labels record it). */
+export interface CardStyle {
+  stock: CardStock;
+  /** `dark` band of the card's complementary hue, or a saturated `coloured` one (a strong inner edge). */
+  header: 'dark' | 'coloured';
+  /** A printed frame line a few millimetres inside the card's edge: another inner rectangle. */
+  printedFrame: boolean;
+}
+
+/** The stock's fill: pastel tints as before, light and white ones whose mean gray sits at 205-250 when well exposed. */
+function stockColour(stock: CardStock, hue: number, random: Random): string {
+  if (stock === 'white') return `hsl(${hue} ${random.int(0, 8)}% ${random.int(93, 99)}%)`;
+  if (stock === 'light') return `hsl(${hue} ${random.int(15, 40)}% ${random.int(84, 91)}%)`;
+  return `hsl(${hue} ${random.int(20, 55)}% ${random.int(62, 80)}%)`;
+}
+
 /**
- * Renders the face of a fictitious document (pastel security background, guilloche lines,
- * portrait, printed fields, OCR-B MRZ from `createMrz`) at `pxPerMm` resolution.
+ * Renders the face of a fictitious document (security background on pastel, light or white stock,
+ * guilloche lines, a dark or coloured header band, optionally a printed frame, portrait, printed
+ * fields, OCR-B MRZ from `createMrz`) at `pxPerMm` resolution.
  * `font` is the family name of an OCR-B FontFace the caller has loaded.
  */
 export function renderDocument(kind: DocumentKind, random: Random, pxPerMm: number, font: string): RgbaImage<Uint8ClampedArray> {
+  return renderStyledDocument(kind, random, pxPerMm, font).image;
+}
+
+/** `renderDocument`, with the style it drew. */
+export function renderStyledDocument(kind: DocumentKind, random: Random, pxPerMm: number, font: string): { image: RgbaImage<Uint8ClampedArray>; style: CardStyle } {
   const size = DOCUMENT_SIZE_MM[kind];
   const width = Math.round(size.width * pxPerMm);
   const height = Math.round(size.height * pxPerMm);
   const canvas = new OffscreenCanvas(width, height);
   const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
   const hue = random.int(0, 359);
-  ctx.fillStyle = `hsl(${hue} ${random.int(20, 55)}% ${random.int(62, 80)}%)`;
+  const style: CardStyle = {
+    stock: random.pick(['pastel', 'pastel', 'light', 'white'] as const),
+    header: random.pick(['dark', 'coloured'] as const),
+    printedFrame: random.chance(0.35),
+  };
+  ctx.fillStyle = stockColour(style.stock, hue, random);
   ctx.fillRect(0, 0, width, height);
   ctx.strokeStyle = `hsl(${(hue + 40) % 360} 45% 62% / 0.6)`;
   ctx.lineWidth = Math.max(1, pxPerMm * 0.12);
@@ -37,9 +67,19 @@ export function renderDocument(kind: DocumentKind, random: Random, pxPerMm: numb
     for (let x = 0; x <= width; x += 4) ctx.lineTo(x, (height * (k + 1)) / 15 + amplitude * Math.sin(x / (8 * pxPerMm) + phase));
     ctx.stroke();
   }
+  // A guilloche rosette (epitrochoid) behind the fields, as printed security backgrounds have.
+  ctx.strokeStyle = `hsl(${(hue + 200) % 360} 40% 55% / 0.45)`;
+  ctx.beginPath();
+  const rosette = { x: width * random.range(0.55, 0.75), y: height * 0.5, r: height * random.range(0.25, 0.38) };
+  const lobes = random.int(7, 13);
+  for (let t = 0; t <= Math.PI * 2 + 0.01; t += 0.01) {
+    const rr = rosette.r * (0.75 + 0.25 * Math.cos(lobes * t));
+    ctx.lineTo(rosette.x + rr * Math.cos(t), rosette.y + rr * Math.sin(t * 1.0));
+  }
+  ctx.stroke();
   const mm = (v: number): number => v * pxPerMm;
   // Header band and title.
-  ctx.fillStyle = `hsl(${(hue + 180) % 360} 45% 32%)`;
+  ctx.fillStyle = style.header === 'dark' ? `hsl(${(hue + 180) % 360} 45% 32%)` : `hsl(${random.int(0, 359)} ${random.int(60, 85)}% ${random.int(38, 52)}%)`;
   ctx.fillRect(0, 0, width, mm(kind === 'td1' ? 8 : 10));
   ctx.fillStyle = '#fff';
   ctx.font = `bold ${mm(4)}px sans-serif`;
@@ -90,6 +130,11 @@ export function renderDocument(kind: DocumentKind, random: Random, pxPerMm: numb
   ctx.fillStyle = '#111';
   ctx.font = `${mm(kind === 'td1' ? 3.1 : 3.6)}px "${font}", monospace`;
   lines.forEach((line, i) => ctx.fillText(line, mm(3), mrzTop + (i + 0.8) * lineHeight, width - mm(6)));
+  if (style.printedFrame) {
+    ctx.strokeStyle = `hsl(${(hue + 180) % 360} 50% 35%)`;
+    ctx.lineWidth = mm(0.5);
+    ctx.strokeRect(mm(1.8), mm(1.8), width - mm(3.6), height - mm(3.6));
+  }
   const image = ctx.getImageData(0, 0, width, height);
-  return { width, height, data: image.data };
+  return { image: { width, height, data: image.data }, style };
 }

@@ -1,15 +1,19 @@
 import { quality, type RgbaImage } from '@ekyc/core';
 import { projectCard } from './camera.ts';
-import { addGlare, applyGain, regionStats, warpCardInto } from './compose.ts';
-import { DOCUMENT_SIZE_MM, renderDocument, type DocumentKind } from './document.ts';
+import { addGlare, applyGain, clippedByGain, regionStats, warpCardInto } from './compose.ts';
+import { DOCUMENT_SIZE_MM, renderStyledDocument, type CardStyle, type DocumentKind } from './document.ts';
 import { createRandom, type Random } from './random.ts';
+import { paintFabric, paintWood } from './textures.ts';
 
-export type BackgroundKind = 'plain' | 'texture' | 'clutter' | 'low_contrast';
+export type BackgroundKind = 'plain' | 'texture' | 'clutter' | 'low_contrast' | 'wood' | 'fabric';
+
+/** Focal lengths drawn when none is given, as a fraction of the longer frame side: wide phone cameras to a 2x tele. */
+export const FOCAL_LENGTH_FRACTION_RANGE = [0.55, 1.6] as const;
 
 export interface FrameOptions {
   width?: number;
   height?: number;
-  /** Focal length as a fraction of the longer frame side (the analyzer must assume the same). */
+  /** Focal length as a fraction of the longer frame side; drawn from `FOCAL_LENGTH_FRACTION_RANGE` when omitted. */
   focalLengthFraction?: number;
   /** OCR-B font family name, already loaded with `FontFace`. */
   font?: string;
@@ -25,6 +29,12 @@ export interface FrameLabel {
   document: DocumentKind | null;
   background: BackgroundKind;
   corners: quality.Quad | null;
+  /** The card's true pose (degrees): pitch and yaw tilt it out of the image plane, roll turns it in it. */
+  pose: { pitchDeg: number; yawDeg: number; rollDeg: number } | null;
+  /** The camera's focal length the frame was rendered with, as a fraction of the longer frame side. */
+  focalLengthFraction: number;
+  /** How the document looks (card stock, header band, printed frame); `null` without a document. */
+  style: CardStyle | null;
   tiltDeg: number;
   widthFraction: number;
   cornerMarginPx: number;
@@ -35,7 +45,10 @@ export interface FrameLabel {
   gain: number;
   /** Measured on the rendered frame over pixels fully inside the true quad. */
   brightness: number;
+  /** Fraction of the card whose pixels the saturated core of a specular hotspot turns white (exact, in card pixels; stock already saturated does not count). */
   glareFraction: number;
+  /** Fraction of the card whose printed content (gray < 200 as printed: not white paper) the exposure gain clips to white. */
+  clippedContentFraction: number;
 }
 
 export interface LabelledFrame {
@@ -59,6 +72,8 @@ function paintBackground(ctx: OffscreenCanvasRenderingContext2D, kind: Backgroun
       ctx.stroke();
     }
   }
+  if (kind === 'wood') paintWood(ctx, random, width, height);
+  if (kind === 'fabric') paintFabric(ctx, random, width, height);
   if (kind === 'clutter') {
     // Desk clutter: pens, papers, coins; smaller than a card held at capture distance.
     for (let i = 0; i < 14; i++) {
@@ -85,28 +100,40 @@ function paintBackground(ctx: OffscreenCanvasRenderingContext2D, kind: Backgroun
 export function generateLabelledFrame(seed: number, options: FrameOptions = {}): LabelledFrame {
   const width = options.width ?? 1280;
   const height = options.height ?? 720;
-  const focalPx = (options.focalLengthFraction ?? 0.8) * Math.max(width, height);
   const random = createRandom(seed);
+  const focalLengthFraction = options.focalLengthFraction ?? random.range(...FOCAL_LENGTH_FRACTION_RANGE);
+  const focalPx = focalLengthFraction * Math.max(width, height);
   const kind: DocumentKind | null = random.chance(options.clean ? 0 : options.emptyRate ?? 0.1) ? null : random.pick(['td1', 'td3'] as const);
-  const background = random.pick(['plain', 'texture', 'clutter', 'low_contrast'] as const);
+  const background = random.pick(['plain', 'texture', 'clutter', 'low_contrast', 'wood', 'fabric'] as const);
   const canvas = new OffscreenCanvas(width, height);
   const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
   const cardHue = random.int(0, 359);
   paintBackground(ctx, background, random, width, height, cardHue);
   const frame: RgbaImage<Uint8ClampedArray> = { width, height, data: ctx.getImageData(0, 0, width, height).data };
+  // Exposure is drawn first and applied to the scene; a specular hotspot saturates whatever the exposure.
+  const gain = options.clean ? random.range(0.9, 1.02) : random.chance(0.6) ? random.range(0.8, 1.15) : random.pick([random.range(0.25, 0.6), random.range(1.3, 1.9)]);
+  applyGain(frame, gain);
 
   let corners: quality.Quad | null = null;
+  let pose: FrameLabel['pose'] = null;
+  let style: CardStyle | null = null;
   let tiltDeg = 0;
+  let glareFraction = 0;
+  let clippedContentFraction = 0;
   let coverage: Float32Array = new Float32Array(width * height);
   if (kind) {
     const size = DOCUMENT_SIZE_MM[kind];
-    const card = renderDocument(kind, random, 10, options.font ?? 'OCR-B');
+    const rendered = renderStyledDocument(kind, random, 10, options.font ?? 'OCR-B');
+    const card = rendered.image;
+    style = rendered.style;
     // About half the frames are near a good capture, the rest spread over every failure.
     const nearGood = options.clean === true || random.chance(0.5);
-    const targetWidthFraction = nearGood ? random.range(0.52, 0.72) : random.range(0.3, 1.0);
+    // Near-good frames keep the whole document in view: its height stays within 82% of the frame's.
+    const fitsWidthFraction = Math.min(0.72, 0.82 * (height / width) * (size.width / size.height));
+    const targetWidthFraction = nearGood ? random.range(0.52, fitsWidthFraction) : random.range(0.3, 1.0);
     const maxAngle = nearGood ? 10 : 30;
     const z = (focalPx * size.width) / (targetWidthFraction * width);
-    const pose = {
+    const cardPose = {
       pitchDeg: random.range(-maxAngle, maxAngle),
       yawDeg: random.range(-maxAngle, maxAngle),
       rollDeg: random.range(-12, 12),
@@ -114,12 +141,21 @@ export function generateLabelledFrame(seed: number, options: FrameOptions = {}):
       y: random.range(-0.1, 0.1) * (nearGood ? 0.5 : 1) * size.height * (width / (targetWidthFraction * width)),
       z,
     };
-    ({ corners, tiltDeg } = projectCard(size.width, size.height, pose, focalPx, width, height));
-    if (!options.clean && random.chance(0.3)) addGlare(card, random.range(0.2, 0.8) * card.width, random.range(0.2, 0.8) * card.height, random.range(0.06, 0.22) * card.width);
+    ({ corners, tiltDeg } = projectCard(size.width, size.height, cardPose, focalPx, width, height));
+    // A near-good capture has the whole document in view: stepped back until every corner is 4% of the frame inside.
+    for (let step = 0; nearGood && step < 20 && quality.cornerMarginPx(corners, width, height) < 0.04 * Math.min(width, height); step++) {
+      cardPose.z *= 1.03;
+      ({ corners, tiltDeg } = projectCard(size.width, size.height, cardPose, focalPx, width, height));
+    }
+    pose = { pitchDeg: cardPose.pitchDeg, yawDeg: cardPose.yawDeg, rollDeg: cardPose.rollDeg };
+    clippedContentFraction = clippedByGain(card, gain);
+    applyGain(card, gain);
+    if (!options.clean && random.chance(0.3)) {
+      const saturated = addGlare(card, random.range(0.2, 0.8) * card.width, random.range(0.2, 0.8) * card.height, random.range(0.06, 0.22) * card.width);
+      glareFraction = saturated / (card.width * card.height);
+    }
     coverage = warpCardInto(frame, card, corners, size.cornerRadius);
   }
-  const gain = options.clean ? random.range(0.9, 1.02) : random.chance(0.6) ? random.range(0.8, 1.15) : random.pick([random.range(0.25, 0.6), random.range(1.3, 1.9)]);
-  applyGain(frame, gain);
   const blurSigma = options.clean || random.chance(0.55) ? 0 : random.range(0.6, 4);
   ctx.putImageData(new ImageData(new Uint8ClampedArray(frame.data), width, height), 0, 0);
   if (blurSigma > 0) {
@@ -145,6 +181,9 @@ export function generateLabelledFrame(seed: number, options: FrameOptions = {}):
       document: kind,
       background,
       corners,
+      pose,
+      focalLengthFraction,
+      style,
       tiltDeg,
       widthFraction: corners ? quality.widthFraction(corners, width) : 0,
       cornerMarginPx: corners ? quality.cornerMarginPx(corners, width, height) : 0,
@@ -152,7 +191,8 @@ export function generateLabelledFrame(seed: number, options: FrameOptions = {}):
       blurSigmaAtReference: documentWidthPx > 0 ? (Math.max(blurSigma, 0.5) * 640) / documentWidthPx : 0,
       gain,
       brightness: stats.brightness,
-      glareFraction: stats.glareFraction,
+      glareFraction,
+      clippedContentFraction,
     },
   };
 }

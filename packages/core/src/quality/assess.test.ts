@@ -16,6 +16,9 @@ function goodFrame(overrides: Partial<FrameMetrics> = {}, doc: Partial<NonNullab
     glareFraction: 0.01,
     brightness: 140,
     contrast: 50,
+    clippedFraction: 0.01,
+    darkLevel: 40,
+    medianLevel: 150,
     ...overrides,
   };
 }
@@ -35,11 +38,26 @@ describe('rankGuidance', () => {
     expect(guidanceOf(goodFrame({}, { tiltDeg: 25 }))).toEqual(['align_document']);
     expect(guidanceOf(goodFrame({}, { cornerMarginPx: -4 }))).toEqual(['align_document']);
     expect(guidanceOf(goodFrame({ brightness: 50 }))).toEqual(['too_dark']);
-    expect(guidanceOf(goodFrame({ brightness: 230 }))).toEqual(['too_bright']);
+    expect(guidanceOf(goodFrame({ brightness: 230, darkLevel: 170, medianLevel: 250, clippedFraction: 0.7 }))).toEqual(['too_bright']);
     expect(guidanceOf(goodFrame({ contrast: 5, brightness: 190 }))).toEqual(['too_bright']);
+    expect(guidanceOf(goodFrame({ contrast: 5, brightness: 90 }))).toEqual(['too_dark']);
     expect(guidanceOf(goodFrame({ glareFraction: 0.2 }))).toEqual(['reduce_glare']);
     expect(guidanceOf(goodFrame({ sharpness: 20 }))).toEqual(['hold_steady']);
     expect(guidanceOf(goodFrame(), 0.05)).toEqual(['hold_steady']);
+  });
+
+  it('passes a well-exposed white card: bright and clipped where blank, but its print keeps its contrast', () => {
+    // Measured on an evenly lit white ID-1 card: 60% of its pixels at or above 250, text and portrait intact.
+    const white = goodFrame({ brightness: 236, contrast: 45, clippedFraction: 0.6, darkLevel: 55, medianLevel: 252, glareFraction: 0 });
+    expect(guidanceOf(white)).toEqual(['good']);
+    // The same card over-exposed: the print is lifted towards the stock.
+    expect(guidanceOf({ ...white, darkLevel: 160, brightness: 245 })).toEqual(['too_bright']);
+  });
+
+  it('judges a bright document clipped outside its glare as over-exposed only when the print has lost contrast', () => {
+    const clipped = goodFrame({ brightness: 190, clippedFraction: 0.5, darkLevel: 150, medianLevel: 250 });
+    expect(guidanceOf(clipped)).toEqual(['too_bright']);
+    expect(guidanceOf({ ...clipped, darkLevel: 60 })).toEqual(['good']);
   });
 
   it('ranks framing before light, light before glare, glare before steadiness', () => {

@@ -1,3 +1,4 @@
+import { judgeExposure } from './exposure.ts';
 import type { QualityThresholds } from './thresholds.ts';
 import type { CheckResults, FrameMetrics, GuidanceCode } from './types.ts';
 
@@ -12,16 +13,14 @@ export function runChecks(metrics: FrameMetrics, motion: number, t: QualityThres
     tilt: doc !== null && doc.tiltDeg <= t.maxTiltDeg,
     focus: doc !== null && metrics.sharpness >= t.minSharpness,
     glare: doc !== null && metrics.glareFraction <= t.maxGlareFraction,
-    lighting: metrics.brightness >= t.minBrightness && metrics.brightness <= t.maxBrightness && metrics.contrast >= t.minContrast,
+    lighting: judgeExposure(metrics, t) === 'ok',
     stability: motion <= t.maxMotion,
   };
 }
 
 function lightingGuidance(metrics: FrameMetrics, t: QualityThresholds): GuidanceCode | undefined {
-  if (metrics.brightness < t.minBrightness) return 'too_dark';
-  if (metrics.brightness > t.maxBrightness) return 'too_bright';
-  if (metrics.contrast < t.minContrast) return metrics.brightness < (t.minBrightness + t.maxBrightness) / 2 ? 'too_dark' : 'too_bright';
-  return undefined;
+  const verdict = judgeExposure(metrics, t);
+  return verdict === 'ok' ? undefined : verdict;
 }
 
 /**

@@ -8,3 +8,8 @@ export * from './auto-capture.ts';
 export * from './edge-support.ts';
 export * from './region-stats.ts';
 export * from './line-quads.ts';
+export * from './glare.ts';
+export * from './exposure.ts';
+export * from './pose.ts';
+export * from './aspect-growth.ts';
+export * from './border-reach.ts';

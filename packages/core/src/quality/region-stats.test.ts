@@ -22,7 +22,7 @@ function reference(img: GrayImage, glareLevel: number, inside: (x: number, y: nu
   }
   const mean = (a: number[]) => a.reduce((s, v) => s + v, 0) / a.length;
   const variance = (a: number[]) => mean(a.map((v) => (v - mean(a)) ** 2));
-  return { sharpness: variance(laps), brightness: mean(values), contrast: Math.sqrt(variance(values)), glareFraction: values.filter((v) => v >= glareLevel).length / values.length, pixels: values.length };
+  return { sharpness: variance(laps), brightness: mean(values), contrast: Math.sqrt(variance(values)), clippedFraction: values.filter((v) => v >= glareLevel).length / values.length, pixels: values.length, sorted: [...values].sort((a, b) => a - b) };
 }
 
 describe('regionStats', () => {
@@ -35,14 +35,21 @@ describe('regionStats', () => {
       const b = quad[(i + 1) % 4]!;
       return (b.x - a.x) * (y - a.y) - (b.y - a.y) * (x - a.x) >= 0;
     });
-    const fast = regionStats(img, 250, quad);
+    const fast = regionStats(img, 250, { polygon: quad, blockSize: 16 });
     const slow = reference(img, 250, inside);
     expect(fast.pixels).toBe(slow.pixels);
     expect(fast.sharpness).toBeCloseTo(slow.sharpness, 6);
     expect(fast.brightness).toBeCloseTo(slow.brightness, 9);
     expect(fast.contrast).toBeCloseTo(slow.contrast, 9);
-    expect(fast.glareFraction).toBeCloseTo(slow.glareFraction, 12);
-    expect(fast.glareFraction).toBeGreaterThan(0.1);
+    expect(fast.clippedFraction).toBeCloseTo(slow.clippedFraction, 12);
+    expect(fast.clippedFraction).toBeGreaterThan(0.1);
+    expect(fast.darkLevel).toBe(slow.sorted[Math.floor(0.05 * slow.pixels)]);
+    expect(fast.medianLevel).toBe(slow.sorted[Math.floor(0.5 * slow.pixels)]);
+    // The blocks hold the same pixels, split up.
+    const blocks = fast.blocks!;
+    expect(blocks.count.reduce((a, b) => a + b, 0)).toBe(slow.pixels);
+    expect(blocks.sum.reduce((a, b) => a + b, 0) / slow.pixels).toBeCloseTo(slow.brightness, 9);
+    expect(blocks.clipped.reduce((a, b) => a + b, 0) / slow.pixels).toBeCloseTo(slow.clippedFraction, 12);
   });
 
   it('estimates the same statistics from every other row', () => {
@@ -50,7 +57,7 @@ describe('regionStats', () => {
     const random = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
     const img = image(300, 200, (x, y) => Math.floor(100 + 60 * Math.sin(x / 5) * Math.cos(y / 7) + random() * 30));
     const all = regionStats(img, 250);
-    const half = regionStats(img, 250, undefined, 2);
+    const half = regionStats(img, 250, { rowStep: 2 });
     expect(half.pixels).toBeLessThan(0.51 * all.pixels);
     expect(half.sharpness / all.sharpness).toBeCloseTo(1, 1);
     expect(half.brightness).toBeCloseTo(all.brightness, 0);
@@ -64,11 +71,11 @@ describe('regionStats', () => {
     expect(stats.brightness).toBeCloseTo(150, 0);
     // A checkerboard's Laplacian is +-400 everywhere: variance 400^2.
     expect(stats.sharpness).toBeCloseTo(160_000, -2);
-    expect(stats.glareFraction).toBe(0);
+    expect(stats.clippedFraction).toBe(0);
   });
 
   it('is zero everywhere on a flat image and on a polygon outside the image', () => {
     expect(regionStats(image(20, 20, () => 90), 250).sharpness).toBe(0);
-    expect(regionStats(image(20, 20, () => 90), 250, [{ x: 30, y: 30 }, { x: 40, y: 30 }, { x: 40, y: 40 }]).pixels).toBe(0);
+    expect(regionStats(image(20, 20, () => 90), 250, { polygon: [{ x: 30, y: 30 }, { x: 40, y: 30 }, { x: 40, y: 40 }] }).pixels).toBe(0);
   });
 });

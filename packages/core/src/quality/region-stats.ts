@@ -1,7 +1,24 @@
 import type { GrayImage } from './refine-corners.ts';
 import type { Point } from './types.ts';
 
-/** Sharpness, lighting and glare of one region of a gray image. */
+/** Per-block sums over a grid of square blocks (what the highlight analysis reads). */
+export interface BlockGrid {
+  /** Block side, px. */
+  size: number;
+  columns: number;
+  rows: number;
+  /** Per block, row-major: pixels measured, sum and sum of squares of their gray levels, how many are clipped. */
+  count: Uint32Array;
+  sum: Float64Array;
+  sumSquares: Float64Array;
+  clipped: Uint32Array;
+  /** Per block: sum of the squared Laplacian (print texture; a smooth ramp of light has next to none). */
+  laplacianSquares: Float64Array;
+  /** Per block: brightest gray level (on most blocks, the stock between the print). */
+  max: Uint8Array;
+}
+
+/** Sharpness, lighting and highlight statistics of one region of a gray image. */
 export interface RegionStats {
   /** Variance of the 4-neighbour Laplacian. */
   sharpness: number;
@@ -9,33 +26,50 @@ export interface RegionStats {
   brightness: number;
   /** Standard deviation of the gray level. */
   contrast: number;
-  /** Fraction of pixels at or above the glare level. */
-  glareFraction: number;
+  /** Fraction of pixels at or above the clipping level. */
+  clippedFraction: number;
+  /** 5th percentile of the gray level: where the darkest printed content (text, lines, portrait) sits. */
+  darkLevel: number;
+  /** Median gray level. */
+  medianLevel: number;
   /** Pixels measured. */
   pixels: number;
+  /** Block sums, when a block size was asked for. */
+  blocks?: BlockGrid;
+}
+
+export interface RegionStatsOptions {
+  /** Convex polygon whose pixels (by centre) are measured; the whole image when omitted. */
+  polygon?: readonly Point[];
+  /** Read only every so many rows: an unbiased estimate of the same statistics. */
+  rowStep?: number;
+  /** Side of the blocks to sum per block (0: none). */
+  blockSize?: number;
 }
 
 /**
  * One pass over the pixels whose centres lie inside a convex polygon (the whole image when it is
- * omitted): the Laplacian's variance, the gray level's mean and deviation, and the glare fraction.
- * Fused into one loop because it is the per-frame hot path: separately, OpenCV.js (no SIMD) takes
- * about three times as long for the Laplacian, two masked means and a threshold.
- * Pixels on the image border are skipped, as their Laplacian would need pixels outside. With
- * `rowStep` > 1 only every so many rows are read: an unbiased estimate of the same statistics.
+ * omitted): the Laplacian's variance, the gray level's mean, deviation and histogram, the clipped
+ * fraction and, optionally, the same sums per block. Fused into one loop because it is the per-frame
+ * hot path: separately, OpenCV.js (no SIMD) takes about three times as long.
+ * Pixels on the image border are skipped, as their Laplacian would need pixels outside.
  */
-export function regionStats(image: GrayImage, glareLevel: number, polygon?: readonly Point[], rowStep = 1): RegionStats {
+export function regionStats(image: GrayImage, clipLevel: number, options: RegionStatsOptions = {}): RegionStats {
   const { data, width, height } = image;
+  const { polygon, rowStep = 1, blockSize = 0 } = options;
+  const histogram = new Uint32Array(256);
+  const blocks = blockSize > 0 ? blockGrid(width, height, blockSize) : undefined;
   let count = 0;
   let sum = 0;
   let sumSquares = 0;
   let lapSum = 0;
   let lapSquares = 0;
-  let glare = 0;
   for (let y = 1; y < height - 1; y += rowStep) {
     const span = polygon ? rowSpan(polygon, y + 0.5) : ([0, width] as const);
     if (!span) continue;
     const from = Math.max(1, Math.ceil(span[0] - 0.5));
     const to = Math.min(width - 2, Math.floor(span[1] - 0.5));
+    const blockRow = blocks ? Math.floor(y / blockSize) * blocks.columns : 0;
     let i = y * width + from;
     for (let x = from; x <= to; x++, i++) {
       const v = data[i]!;
@@ -44,20 +78,52 @@ export function regionStats(image: GrayImage, glareLevel: number, polygon?: read
       sumSquares += v * v;
       lapSum += lap;
       lapSquares += lap * lap;
-      if (v >= glareLevel) glare++;
+      histogram[v]!++;
+      if (blocks) {
+        const b = blockRow + Math.floor(x / blockSize);
+        blocks.count[b]!++;
+        blocks.sum[b]! += v;
+        blocks.sumSquares[b]! += v * v;
+        blocks.laplacianSquares[b]! += lap * lap;
+        if (v > blocks.max[b]!) blocks.max[b] = v;
+        if (v >= clipLevel) blocks.clipped[b]!++;
+      }
     }
     count += Math.max(0, to - from + 1);
   }
-  if (count === 0) return { sharpness: 0, brightness: 0, contrast: 0, glareFraction: 0, pixels: 0 };
+  if (count === 0) return { sharpness: 0, brightness: 0, contrast: 0, clippedFraction: 0, darkLevel: 0, medianLevel: 0, pixels: 0, ...(blocks ? { blocks } : {}) };
   const mean = sum / count;
   const lapMean = lapSum / count;
+  let clipped = 0;
+  for (let v = Math.max(0, Math.ceil(clipLevel)); v < 256; v++) clipped += histogram[v]!;
   return {
     sharpness: Math.max(0, lapSquares / count - lapMean * lapMean),
     brightness: mean,
     contrast: Math.sqrt(Math.max(0, sumSquares / count - mean * mean)),
-    glareFraction: glare / count,
+    clippedFraction: clipped / count,
+    darkLevel: percentile(histogram, count, 0.05),
+    medianLevel: percentile(histogram, count, 0.5),
     pixels: count,
+    ...(blocks ? { blocks } : {}),
   };
+}
+
+function blockGrid(width: number, height: number, size: number): BlockGrid {
+  const columns = Math.ceil(width / size);
+  const rows = Math.ceil(height / size);
+  const n = columns * rows;
+  return { size, columns, rows, count: new Uint32Array(n), sum: new Float64Array(n), sumSquares: new Float64Array(n), clipped: new Uint32Array(n), laplacianSquares: new Float64Array(n), max: new Uint8Array(n) };
+}
+
+/** The gray level below which `q` of the `count` pixels of a histogram lie. */
+function percentile(histogram: Uint32Array, count: number, q: number): number {
+  const target = q * count;
+  let seen = 0;
+  for (let v = 0; v < 256; v++) {
+    seen += histogram[v]!;
+    if (seen > target) return v;
+  }
+  return 255;
 }
 
 /** Where the horizontal line at `y` crosses a convex polygon: [left, right], or `null` when it misses it. */

@@ -3,18 +3,28 @@ import { EkycError } from '../errors.ts';
 /**
  * The session's quality gate. Defaults follow what document-capture SDKs commonly ship:
  * Laplacian variance > 100 at a reference scale, glare < 5% of the document, brightness 80–200,
- * tilt < 15°, document 50–90% of the frame width.
+ * tilt < 15°, document 50–90% of the frame width. Glare is measured as hotspots, not as bright
+ * pixels, and brightness above 200 is one input of exposure, not the rule (a light card is bright).
  */
 export interface QualityThresholds {
   /** Minimum Laplacian variance of the document rectified to `referenceWidth` px. */
   minSharpness: number;
   /** Width in px the document is rectified to before sharpness, glare and lighting are measured. */
   referenceWidth: number;
-  /** Gray level at or above which a pixel counts as specular glare. */
+  /** Gray level at or above which a pixel counts as clipped (saturated): what glare hotspots and over-exposure are made of. */
   glareLevel: number;
+  /** Largest share of the document in specular hotspots (see `FrameMetrics.glareFraction`). */
   maxGlareFraction: number;
+  /** Mean gray level below which the document is too dark. */
   minBrightness: number;
+  /** Mean gray level above which a document is too bright, but only when its print has lost contrast too (see `judgeExposure`). */
   maxBrightness: number;
+  /** Largest clipped share of the document outside glare hotspots while its print still has contrast (white stock clips evenly). */
+  maxClippedFraction: number;
+  /** Highest level (gray) the darkest print (5th percentile) of a bright document may be lifted to. */
+  maxDarkLevel: number;
+  /** Smallest gap (gray levels) between a bright document's median and its darkest print (5th percentile). */
+  minPrintContrast: number;
   /** Minimum gray-level standard deviation; below it the document is washed out or in the dark. */
   minContrast: number;
   maxTiltDeg: number;
@@ -26,7 +36,10 @@ export interface QualityThresholds {
   maxMotion: number;
   /** Consecutive good, steady frames before auto-capture fires. */
   stableFramesToCapture: number;
-  /** Assumed focal length as a fraction of the frame's longer side (phone main cameras: 0.7–0.9). Used for tilt. */
+  /**
+   * Focal length as a fraction of the frame's longer side, for tilt. 0 (the default): estimated from
+   * the quad itself (right angles and the ID-1/ID-2/ID-3 aspect ratio, see `estimatePose`).
+   */
   focalLengthFraction: number;
 }
 
@@ -37,14 +50,17 @@ export const DEFAULT_QUALITY_THRESHOLDS: Readonly<QualityThresholds> = Object.fr
   maxGlareFraction: 0.05,
   minBrightness: 80,
   maxBrightness: 200,
-  minContrast: 20,
+  maxClippedFraction: 0.3,
+  maxDarkLevel: 140,
+  minPrintContrast: 60,
+  minContrast: 10,
   maxTiltDeg: 15,
   minWidthFraction: 0.5,
   maxWidthFraction: 0.9,
   cornerMarginFraction: 0.02,
   maxMotion: 0.01,
   stableFramesToCapture: 5,
-  focalLengthFraction: 0.8,
+  focalLengthFraction: 0,
 });
 
 type Range = readonly [number, number];
@@ -56,6 +72,9 @@ const LIMITS: Record<keyof QualityThresholds, Range> = {
   maxGlareFraction: [0, 1],
   minBrightness: [0, 255],
   maxBrightness: [0, 255],
+  maxClippedFraction: [0, 1],
+  maxDarkLevel: [0, 255],
+  minPrintContrast: [0, 255],
   minContrast: [0, 255],
   maxTiltDeg: [0, 90],
   minWidthFraction: [0, 1],
@@ -63,7 +82,7 @@ const LIMITS: Record<keyof QualityThresholds, Range> = {
   cornerMarginFraction: [0, 0.5],
   maxMotion: [0, 1],
   stableFramesToCapture: [1, 1000],
-  focalLengthFraction: [0.1, 10],
+  focalLengthFraction: [0, 10],
 };
 
 /** Session config over the defaults; throws `invalid_argument` for values outside their meaning. */

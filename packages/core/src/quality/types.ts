@@ -41,12 +41,22 @@ export interface FrameMetrics {
   document: DocumentMetrics | null;
   /** Variance of the Laplacian of the document rectified to the reference width (the frame centre without a document). */
   sharpness: number;
-  /** Fraction (0..1) of the document's pixels at or above the glare level. */
+  /**
+   * Specular glare: fraction (0..1) of the document in saturated hotspots that are brighter than the
+   * document around them and have lost its print texture (see `hotspotFraction`); hotspots with no
+   * printed content around them count half. 0 without a document.
+   */
   glareFraction: number;
   /** Mean gray level (0..255) of the document, or of the frame without one. */
   brightness: number;
   /** Standard deviation of the gray level over the same region. */
   contrast: number;
+  /** Fraction (0..1) of the same pixels at or above the clipping level (`glareLevel`): hotspots and white stock alike. */
+  clippedFraction: number;
+  /** 5th percentile of the gray level: the darkest printed content (text, portrait). */
+  darkLevel: number;
+  /** Median gray level: the stock's level on most documents. */
+  medianLevel: number;
 }
 
 export type CheckResults = Record<QualityCheckName, boolean>;

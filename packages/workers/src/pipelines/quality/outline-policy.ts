@@ -14,6 +14,10 @@ export const MIN_COARSE_SUPPORT = 0.5;
 const MIN_FALLBACK_SUPPORT = 0.02;
 /** How far an outline may grow outward to the document's outer edge, as a fraction of its extent. */
 const MAX_EXPAND_FRACTION = 0.3;
+/** How far one side may grow to give the quad a document format's aspect (a TD3 MRZ band is 18% of the page's height). */
+const MAX_ASPECT_GROWTH_FRACTION = 0.35;
+/** Support a side grown to a format's aspect needs: less than a side on its own, as the aspect backs it. */
+const MIN_ASPECT_SIDE_SUPPORT = 0.5;
 /** Candidates whose corners all lie this close (px, full resolution) to a tried one are the same quad. */
 const DUPLICATE_PX = 2;
 /** Smallest step (8-bit levels, across a side) that counts as an edge in a normally exposed frame. */
@@ -123,15 +127,27 @@ function outlineSupport(quad: quality.Quad, frame: SearchFrame): number {
     const toward = (from: quality.Point, to: quality.Point, t: number) => ({ x: from.x + (to.x - from.x) * t, y: from.y + (to.y - from.y) * t });
     const reach = Math.min(quality.segmentSupport(full, toward(a, before, BORDER_REACH), a, options), quality.segmentSupport(full, b, toward(b, after, BORDER_REACH), options));
     if (reach < MIN_SIDE_SUPPORT) return reach;
+    // Edges up to the border can be background's own (wood grain, fabric threads continuing the card's
+    // sides): the strip along the border must also look like the document, not like the background.
+    if (!quality.documentReachesBorder(full, quad, side)) return 0;
   }
   return Math.min(...sides.filter((_, side) => !border[side]));
 }
 
-/** The document's outline when `quad` is an inner rectangle of it (see `quality.expandToOuterEdges`). */
+/**
+ * The document's outline when `quad` is an inner rectangle of it: grown to the nearest outer edges
+ * (`quality.expandToOuterEdges`), then, if its aspect is still no document format's, one side grown
+ * to where the format's aspect and an edge agree (`quality.growToDocumentAspect`; a header band on a
+ * table as dark as the band leaves the card's own edge visible over part of its length only). Not for
+ * a document running off the frame: its visible part has no format's aspect.
+ */
 function growToOutline(quad: quality.Quad, frame: SearchFrame): quality.Quad {
   const { full, support } = frame;
-  const grown = quality.expandToOuterEdges(full, quad, { ...support, maxShiftFraction: MAX_EXPAND_FRACTION, minSupport: MIN_SIDE_SUPPORT });
-  return withinReach(grown, full) ? grown : quad;
+  let grown = quality.expandToOuterEdges(full, quad, { ...support, maxShiftFraction: MAX_EXPAND_FRACTION, minSupport: MIN_SIDE_SUPPORT });
+  if (!withinReach(grown, full)) grown = quad;
+  if (borderSides(grown, frame).some(Boolean) || quality.cornerMarginPx(grown, full.width, full.height) < 0) return grown;
+  const completed = quality.growToDocumentAspect(full, grown, { ...support, maxShiftFraction: MAX_ASPECT_GROWTH_FRACTION, minSupport: MIN_ASPECT_SIDE_SUPPORT });
+  return withinReach(completed, full) ? completed : grown;
 }
 
 /**

@@ -60,7 +60,7 @@ export class QualityAnalyzer {
       const document: quality.DocumentMetrics = {
         corners,
         widthFraction: quality.widthFraction(corners, frame.width),
-        tiltDeg: quality.estimateTiltDeg(corners, frame.width, frame.height, thresholds.focalLengthFraction * Math.max(frame.width, frame.height)),
+        tiltDeg: tiltOf(corners, frame, thresholds),
         cornerMarginPx: quality.cornerMarginPx(corners, frame.width, frame.height),
       };
       const metrics = { frameWidth: frame.width, frameHeight: frame.height, document, ...documentMetrics(this.cv, buffers.rgba, corners, thresholds, scope) };
@@ -78,4 +78,10 @@ export class QualityAnalyzer {
     }
     return this.buffers;
   }
+}
+
+/** Tilt with the session's focal length when it has one, else with the focal length the quad itself implies. */
+function tiltOf(corners: quality.Quad, frame: RgbaImage, thresholds: quality.QualityThresholds): number {
+  if (thresholds.focalLengthFraction > 0) return quality.estimateTiltDeg(corners, frame.width, frame.height, thresholds.focalLengthFraction * Math.max(frame.width, frame.height));
+  return quality.estimatePose(corners, frame.width, frame.height).tiltDeg;
 }

@@ -5,8 +5,10 @@ import { grayView, type FrameBuffers, type Mat, type MatScope, type OpenCv } fro
 
 /** Margin cut off the rectified document so its own outline does not count as sharpness or contrast. */
 const INSET_FRACTION = 0.04;
+/** Block side (px at the reference width) of the highlight analysis: 40 blocks across, a few text lines high. */
+const HOTSPOT_BLOCK = 16;
 
-export type RegionMetrics = Pick<quality.FrameMetrics, 'sharpness' | 'glareFraction' | 'brightness' | 'contrast'>;
+export type RegionMetrics = Pick<quality.FrameMetrics, 'sharpness' | 'glareFraction' | 'brightness' | 'contrast' | 'clippedFraction' | 'darkLevel' | 'medianLevel'>;
 
 /**
  * Sharpness, glare and lighting of the document at the reference scale: its bounding box, in gray,
@@ -32,7 +34,7 @@ export function documentMetrics(cv: OpenCv, rgba: Mat, corners: quality.Quad, th
   const cy = (tl.y + tr.y + br.y + bl.y) / 4;
   const shrink = 1 - 2 * INSET_FRACTION;
   const outline = corners.map((p) => ({ x: (cx + (p.x - cx) * shrink - left) * scale, y: (cy + (p.y - cy) * shrink - top) * scale }));
-  return regionMetrics(grayView(region), thresholds, outline);
+  return regionMetrics(grayView(region), thresholds, outline, HOTSPOT_BLOCK);
 }
 
 /** Without a document only the whole (reduced) frame can be judged: for light, mainly. */
@@ -41,8 +43,9 @@ export function wholeFrameMetrics(buffers: FrameBuffers, thresholds: quality.Qua
 }
 
 /** `image` may be a view of the WASM heap: it is read here, before any other OpenCV call could move the heap. */
-function regionMetrics(image: quality.GrayImage, thresholds: quality.QualityThresholds, outline?: readonly quality.Point[]): RegionMetrics {
+function regionMetrics(image: quality.GrayImage, thresholds: quality.QualityThresholds, outline?: readonly quality.Point[], blockSize = 0): RegionMetrics {
   // Every other row: at the reference width that is still ~100k pixels, and half the time.
-  const { sharpness, glareFraction, brightness, contrast } = quality.regionStats(image, thresholds.glareLevel, outline, 2);
-  return { sharpness, glareFraction, brightness, contrast };
+  const stats = quality.regionStats(image, thresholds.glareLevel, { ...(outline ? { polygon: outline } : {}), rowStep: 2, blockSize });
+  const { sharpness, brightness, contrast, clippedFraction, darkLevel, medianLevel } = stats;
+  return { sharpness, brightness, contrast, clippedFraction, darkLevel, medianLevel, glareFraction: stats.blocks ? quality.hotspotFraction(stats.blocks) : 0 };
 }

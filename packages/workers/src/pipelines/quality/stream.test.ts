@@ -8,7 +8,7 @@ function metrics(corners: quality.Quad | null): quality.FrameMetrics {
   const document = corners
     ? { corners, widthFraction: quality.widthFraction(corners, 1280), tiltDeg: 2, cornerMarginPx: quality.cornerMarginPx(corners, 1280, 720) }
     : null;
-  return { frameWidth: 1280, frameHeight: 720, document, sharpness: 400, glareFraction: 0, brightness: 150, contrast: 50 };
+  return { frameWidth: 1280, frameHeight: 720, document, sharpness: 400, glareFraction: 0, brightness: 150, contrast: 50, clippedFraction: 0, darkLevel: 40, medianLevel: 150 };
 }
 
 /** Runs one frame as the worker does: the outline to follow, then the metrics measured from it. */

@@ -1,0 +1,26 @@
+import type { QualityThresholds } from './thresholds.ts';
+import type { FrameMetrics } from './types.ts';
+
+export type ExposureVerdict = 'ok' | 'too_dark' | 'too_bright';
+
+type ExposureMetrics = Pick<FrameMetrics, 'brightness' | 'contrast' | 'clippedFraction' | 'darkLevel' | 'medianLevel' | 'glareFraction'>;
+
+/**
+ * Exposure from clipping and from the contrast of the printed content, the mean being one input.
+ * Too dark: the mean rule (below `minBrightness`), or no contrast at a lowish level.
+ * Too bright: a bright document (mean above `maxBrightness`, or clipped outside its glare hotspots
+ * over more than `maxClippedFraction`) whose print has lost its contrast: its darkest print (5th
+ * percentile) lifted above `maxDarkLevel`, or within `minPrintContrast` of its median. A well-exposed
+ * light or white card is bright and may be clipped where it is blank, but its text and portrait keep
+ * their contrast: it passes.
+ */
+export function judgeExposure(m: ExposureMetrics, t: QualityThresholds): ExposureVerdict {
+  const middle = (t.minBrightness + t.maxBrightness) / 2;
+  if (m.brightness < t.minBrightness) return 'too_dark';
+  if (m.contrast < t.minContrast) return m.brightness < middle ? 'too_dark' : 'too_bright';
+  const printContrast = m.medianLevel - m.darkLevel;
+  const clippedOutsideGlare = Math.max(0, m.clippedFraction - m.glareFraction);
+  const bright = m.brightness > t.maxBrightness || clippedOutsideGlare > t.maxClippedFraction;
+  if (bright && (m.darkLevel > t.maxDarkLevel || printContrast < t.minPrintContrast)) return 'too_bright';
+  return 'ok';
+}

@@ -1,0 +1,127 @@
+import type { BlockGrid } from './region-stats.ts';
+
+export interface HotspotOptions {
+  /** Share of a block's pixels at or above the clipping level for it to count as saturated. */
+  minClippedShare: number;
+  /** Largest gray-level deviation in a saturated block whose texture is lost (paper grain and noise only). */
+  maxWashedDeviation: number;
+  /** How far (gray levels) a hotspot's mean must rise above the document's stock level (the median of the blocks' brightest pixels): brighter than its surroundings. */
+  minRise: number;
+  /** RMS Laplacian of a neighbouring block that shows printed content (text, lines) next to the hotspot; the hotspot's own smooth rim has next to none. */
+  contentLaplacian: number;
+  /** Weight of a hotspot block with no printed content around it (over blank stock, less is lost). */
+  blankWeight: number;
+}
+
+export const DEFAULT_HOTSPOT_OPTIONS: Readonly<HotspotOptions> = Object.freeze({
+  minClippedShare: 0.5,
+  maxWashedDeviation: 8,
+  minRise: 12,
+  contentLaplacian: 20,
+  blankWeight: 0.5,
+});
+
+/**
+ * Specular glare as a fraction of the document: saturated pixels of hotspots, which are regions of
+ * blocks that are saturated, have lost their texture (text and print contrast gone: only noise left)
+ * and are brighter than the document's stock. A uniformly light or white card has no such blocks: its
+ * stock is as bright as they are, print or no print. Connected
+ * blocks form one hotspot; it counts fully when printed content (a textured block) borders it, since
+ * it then likely covers text or the portrait, and at `blankWeight` when only blank stock surrounds it.
+ * Blocks cut by the document's outline count in proportion to the pixels they hold.
+ */
+export function hotspotFraction(grid: BlockGrid, options: HotspotOptions = DEFAULT_HOTSPOT_OPTIONS): number {
+  const { count, sum, sumSquares, clipped, laplacianSquares, columns, rows } = grid;
+  const n = count.length;
+  let fullCount = 0;
+  for (let b = 0; b < n; b++) fullCount = Math.max(fullCount, count[b]!);
+  if (fullCount === 0) return 0;
+  const mean = new Float64Array(n);
+  const deviation = new Float64Array(n);
+  const levels: number[] = [];
+  let total = 0;
+  for (let b = 0; b < n; b++) {
+    const c = count[b]!;
+    total += c;
+    if (c === 0) continue;
+    mean[b] = sum[b]! / c;
+    deviation[b] = Math.sqrt(Math.max(0, sumSquares[b]! / c - mean[b]! * mean[b]!));
+    // Blocks mostly outside the outline say little about the document's stock level.
+    if (c >= fullCount / 2) levels.push(grid.max[b]!);
+  }
+  // The stock's level: most blocks hold some blank stock between the print, and their brightest pixel
+  // is it. Guilloche, text and fields lower a block's mean, not its maximum.
+  levels.sort((a, b) => a - b);
+  const stock = levels[Math.floor(levels.length / 2)] ?? 0;
+  const washed = (b: number): boolean => count[b]! > 0 && clipped[b]! >= options.minClippedShare * count[b]! && deviation[b]! <= options.maxWashedDeviation && mean[b]! >= stock + options.minRise;
+  // Hotspots are connected regions of such blocks; a region whose rim shows printed content covers content.
+  const region = new Int32Array(n).fill(-1);
+  let weighted = 0;
+  for (let seed = 0; seed < n; seed++) {
+    if (region[seed] !== -1 || !washed(seed)) continue;
+    const members = [seed];
+    region[seed] = seed;
+    let content = false;
+    // The hotspot's saturated pixels: all of its blocks' and those of the blocks around it (its edge
+    // cuts through them), each block counted once.
+    let pixels = 0;
+    const rim = new Set<number>();
+    for (let m = 0; m < members.length; m++) {
+      const b = members[m]!;
+      pixels += clipped[b]!;
+      const bx = b % columns;
+      const by = Math.floor(b / columns);
+      for (let dy = -1; dy <= 1; dy++) {
+        for (let dx = -1; dx <= 1; dx++) {
+          const x = bx + dx;
+          const y = by + dy;
+          if ((dx === 0 && dy === 0) || x < 0 || y < 0 || x >= columns || y >= rows) continue;
+          const k = y * columns + x;
+          if (washed(k)) {
+            if (region[k] === -1) {
+              region[k] = seed;
+              members.push(k);
+            }
+          } else {
+            rim.add(k);
+            if (count[k]! >= fullCount / 2 && laplacianSquares[k]! >= count[k]! * options.contentLaplacian ** 2) content = true;
+          }
+        }
+      }
+    }
+    for (const k of rim) pixels += clipped[k]!;
+    if (isBand(members, columns, count)) continue;
+    weighted += pixels * (content ? 1 : options.blankWeight);
+  }
+  return total > 0 ? weighted / total : 0;
+}
+
+/**
+ * A region spanning most of the document's width (or height) while a quarter as thick: a printed
+ * light band (the MRZ zone's white background on a tinted card, clipped with the stock's highlights),
+ * not a hotspot, which is a blob.
+ */
+function isBand(members: readonly number[], columns: number, count: Uint32Array): boolean {
+  let [x0, y0, x1, y1] = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const b of members) {
+    const x = b % columns;
+    const y = Math.floor(b / columns);
+    x0 = Math.min(x0, x);
+    x1 = Math.max(x1, x);
+    y0 = Math.min(y0, y);
+    y1 = Math.max(y1, y);
+  }
+  // The document's own extent in blocks (blocks holding any of its pixels).
+  let [dx0, dy0, dx1, dy1] = [Infinity, Infinity, -Infinity, -Infinity];
+  for (let b = 0; b < count.length; b++) {
+    if (count[b] === 0) continue;
+    const x = b % columns;
+    const y = Math.floor(b / columns);
+    dx0 = Math.min(dx0, x);
+    dx1 = Math.max(dx1, x);
+    dy0 = Math.min(dy0, y);
+    dy1 = Math.max(dy1, y);
+  }
+  const [w, h, dw, dh] = [x1 - x0 + 1, y1 - y0 + 1, dx1 - dx0 + 1, dy1 - dy0 + 1];
+  return (w >= 0.6 * dw && h <= 0.25 * w) || (h >= 0.6 * dh && w <= 0.25 * h);
+}
