@@ -26,6 +26,7 @@ export const ERROR_CODES = {
   camera_not_found: { recoverable: true, summary: 'No camera is available.' },
   camera_in_use: { recoverable: true, summary: 'The camera is used by another application.' },
   camera_unsupported: { recoverable: false, summary: 'No camera API here: the page is not a secure context (HTTPS or localhost) or the browser has no getUserMedia.' },
+  image_decode_failed: { recoverable: true, summary: 'An uploaded file could not be decoded as an image (thrown by the document client for uploads).' },
   // MRZ
   mrz_unsupported_format: { recoverable: true, summary: 'The text is not one of TD1, TD2, TD3, MRV-A, MRV-B.' },
   mrz_invalid_characters: { recoverable: true, summary: 'The MRZ holds characters outside A-Z, 0-9 and <.' },

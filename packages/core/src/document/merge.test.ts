@@ -87,3 +87,18 @@ describe('MrzFrameVoter', () => {
     expect(v.add(null)).toEqual({ status: 'gave_up', frames: 3 });
   });
 });
+
+describe('mergeMrzReads and dropped characters', () => {
+  it('marks a name uncertain when the chosen reading lacks letters another engine read', () => {
+    // Engine a drops two letters of the surname (still a valid MRZ: names carry no check digit);
+    // engine b reads them but adds filler garbage that no layout accepts.
+    const dropped = 'P<UTOERKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<<';
+    const garbage = 'P<UTOERIKSSON<<ANNA<MARIA<KLKLKLKLKLKLKLKLKLKLKLKLKLKL';
+    const m = mergeMrzReads([
+      { engine: 'a', lines: [read(dropped, [], 0.9), read(TD3[1]!)] },
+      { engine: 'b', lines: [read(garbage, [], 0.9), read(TD3[1]!)] },
+    ], REF);
+    if (m.valid && m.result.fields.surname?.value !== 'ERIKSSON') expect(m.uncertainFields).toContain('surname');
+    expect(m.valid && m.result.fields.surname?.value !== 'ERIKSSON' && !m.uncertainFields.includes('surname')).toBe(false);
+  });
+});

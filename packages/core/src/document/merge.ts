@@ -138,6 +138,7 @@ export function lineCost(columns: readonly Column[], line: string): { cost: numb
   const pairs = alignStrings(refText, line);
   let cost = 0;
   const perChar = new Array<number>(line.length).fill(1);
+  let nextChar = 0;
   for (const [ci, li] of pairs) {
     const column = ci >= 0 ? columns[ci]! : undefined;
     const total = column ? Math.max(1e-9, columnTotal(column)) : 1;
@@ -145,7 +146,12 @@ export function lineCost(columns: readonly Column[], line: string): { cost: numb
     const ch = li >= 0 ? line[li]! : '';
     const share = column ? (column.get(ch) ?? 0) / total : 0;
     cost += column ? top - share : 1;
-    if (li >= 0) perChar[li] = share;
+    if (li >= 0) { perChar[li] = Math.min(perChar[li]!, share); nextChar = li + 1; }
+    else if (column && share < WEAK_SHARE) {
+      // A character the engines read was dropped here: the characters either side are in doubt.
+      if (nextChar > 0) perChar[nextChar - 1] = Math.min(perChar[nextChar - 1]!, share);
+      if (nextChar < line.length) perChar[nextChar] = Math.min(perChar[nextChar]!, share);
+    }
   }
   return { cost, perChar };
 }

@@ -1,0 +1,43 @@
+import { expect, test } from '@playwright/test';
+
+test.describe('document reading worker (OpenCV.js + PP-OCRv4 + tesseract.js) on synthetic documents', () => {
+  test.beforeEach(async ({ page }) => {
+    await page.goto('/e2e/pages/document.html');
+    await expect(page.locator('body[data-ready=true]')).toBeAttached();
+  });
+
+  test('reads a TD3 page from a camera frame through its quad, both engines merged', async ({ page }) => {
+    const r = await page.evaluate(() => window.documentTest.readSynthetic({ format: 'TD3', seed: 1, level: 'mild' }));
+    expect(r.read.mrzFound).toBe(true);
+    expect(r.read.lines).toHaveLength(2);
+    expect(r.read.mrz?.valid).toBe(true);
+    expect(r.read.mrz?.corrected).toEqual(r.truth.mrz);
+    expect(Object.keys(r.read.engines).sort()).toEqual(['ppocr', 'tesseract']);
+  });
+
+  test('reads the MRZ on the back of a TD1 card with no quad (the whole image is the document)', async ({ page }) => {
+    const r = await page.evaluate(() => window.documentTest.readSynthetic({ format: 'TD1', seed: 2, level: 'clean', useQuad: false }));
+    expect(r.read.lines).toHaveLength(3);
+    expect(r.read.mrz?.valid).toBe(true);
+    expect(r.read.mrz?.corrected).toEqual(r.truth.mrz);
+  });
+
+  test('rejects a frame with no MRZ before any OCR', async ({ page }) => {
+    const r = await page.evaluate(() => window.documentTest.readNoise(3));
+    expect(r.mrzFound).toBe(false);
+    expect(r.mrz).toBeNull();
+    expect(r.timings.ocrMs).toBe(0);
+  });
+
+  test('an undecodable upload is image_decode_failed', async ({ page }) => {
+    expect(await page.evaluate(() => window.documentTest.readGarbageUpload())).toEqual({ code: 'image_decode_failed', recoverable: true });
+  });
+
+  test('reads an uploaded passport page and crops its portrait with the face engine', async ({ page }) => {
+    const r = await page.evaluate(() => window.documentTest.uploadAndPortrait(4));
+    expect(r.read.mrz?.corrected).toEqual(r.truth);
+    expect(r.read.resolution.ok).toBe(true);
+    expect(r.portrait.faces).toBeGreaterThanOrEqual(1);
+    expect(r.portrait.crop).not.toBeNull();
+  });
+});

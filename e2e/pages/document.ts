@@ -1,0 +1,124 @@
+import type { MrzFormat } from '@ekyc/core';
+import { createRandom, degradeDocument, drawDegradation, renderMrzDocument, type DegradationLevel, type MrzDocumentFields } from '@ekyc/testkit';
+import { DocumentClient, FaceClient, type DocumentRead, type MrzEngineName } from '@ekyc/workers';
+
+/** The OCR-B face the MRZ is drawn in, from Debian's fonts-ocr-b. */
+const fontReady = (async () => {
+  const face = new FontFace('OCR-B', 'url(/@fs/usr/share/fonts/opentype/ocr-b/OCRB.otf)');
+  document.fonts.add(await face.load());
+})();
+
+const PORTRAIT_URL = '/node_modules/@vladmandic/human/assets/screenshot-faceid.jpg';
+let portrait: Promise<ImageBitmap> | undefined;
+const portraitImage = (): Promise<ImageBitmap> => (portrait ??= fetch(PORTRAIT_URL).then((r) => r.blob()).then((b) => createImageBitmap(b)));
+
+let client: DocumentClient | undefined;
+let clientEngines = '';
+function documentClient(engines: readonly MrzEngineName[]): DocumentClient {
+  if (!client || clientEngines !== engines.join()) {
+    client?.terminate();
+    client = new DocumentClient({ assetBaseUrl: '/ekyc/', backend: 'wasm', engines }, 170_000);
+    clientEngines = engines.join();
+  }
+  return client;
+}
+
+export interface SyntheticCase {
+  format: MrzFormat;
+  seed: number;
+  level: DegradationLevel;
+  /** Give the pipeline the true quad (camera path); otherwise the whole frame is the document. */
+  useQuad?: boolean;
+  baseline?: boolean;
+  engines?: MrzEngineName[];
+  vizOverrides?: Partial<MrzDocumentFields>;
+  /** Return the rectified crop too (debugging, evaluation dumps). */
+  includeRectified?: boolean;
+  /** Render at this many pixels per millimetre (default 12, ~305 DPI). */
+  pxPerMm?: number;
+}
+
+export interface SyntheticResult {
+  truth: { mrz: string[]; fields: MrzDocumentFields; viz: MrzDocumentFields };
+  read: DocumentRead;
+}
+
+async function synthetic(c: SyntheticCase): Promise<{ truth: SyntheticResult['truth']; frame: Awaited<ReturnType<typeof degradeDocument>>; front?: ImageData }> {
+  await fontReady;
+  const random = createRandom(c.seed);
+  const doc = renderMrzDocument(random, { format: c.format, pxPerMm: c.pxPerMm ?? 12, font: 'OCR-B', portrait: await portraitImage(), ...(c.vizOverrides ? { vizOverrides: c.vizOverrides } : {}) });
+  const frame = await degradeDocument(doc.mrzSide, drawDegradation(c.level, random), random);
+  return { truth: { mrz: doc.mrz, fields: doc.fields, viz: doc.viz }, frame };
+}
+
+const documentTest = {
+  async readSynthetic(c: SyntheticCase): Promise<SyntheticResult> {
+    const { truth, frame } = await synthetic(c);
+    const read = await documentClient(c.engines ?? ['ppocr', 'tesseract']).read(frame.image, {
+      quad: c.useQuad === false ? null : frame.quad,
+      referenceDate: '2026-06-01',
+      ...(c.baseline ? { baseline: true } : {}),
+      ...(c.includeRectified ? { includeRectified: true } : {}),
+    });
+    return { truth, read };
+  },
+
+  /** A frame of noise and shapes, no document: must be rejected before OCR. */
+  async readNoise(seed: number): Promise<Omit<DocumentRead, 'rectified'>> {
+    const random = createRandom(seed);
+    const width = 1200, height = 800;
+    const data = new Uint8ClampedArray(width * height * 4);
+    for (let i = 0; i < width * height; i++) { const v = random.int(0, 255); data.set([v, random.int(0, 255), v, 255], i * 4); }
+    return documentClient(['ppocr', 'tesseract']).read({ width, height, data }, { referenceDate: '2026-06-01' });
+  },
+
+  /** An upload that is not an image. */
+  async readGarbageUpload(): Promise<{ code: string; recoverable: boolean } | 'no error'> {
+    try {
+      await documentClient(['ppocr', 'tesseract']).readUpload(new Blob([new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8])], { type: 'image/jpeg' }));
+      return 'no error';
+    } catch (error) {
+      const { code, recoverable } = error as { code: string; recoverable: boolean };
+      return { code, recoverable };
+    }
+  },
+
+  /** A clean TD3 page as an uploaded JPEG (whole image is the document), and its portrait via the face engine. */
+  async uploadAndPortrait(seed: number): Promise<{ truth: string[]; read: Omit<DocumentRead, 'rectified'>; portrait: { faces: number; ghost: boolean; crop: [number, number] | null } }> {
+    await fontReady;
+    const face = new FaceClient({ assetBaseUrl: '/ekyc/', backend: 'wasm' }, 170_000);
+    try {
+      // The photo is a screenshot around a selfie: cut it to the face (the face engine finds it), as a portrait is framed.
+      const photo = await portraitImage();
+      const c = new OffscreenCanvas(photo.width, photo.height);
+      const cctx = c.getContext('2d', { willReadFrequently: true })!;
+      cctx.drawImage(photo, 0, 0);
+      const [found] = await face.detect({ width: photo.width, height: photo.height, data: cctx.getImageData(0, 0, photo.width, photo.height).data });
+      if (!found) throw new Error('no face in the portrait photo');
+      const side = Math.max(found.box.width, found.box.height) * 1.8;
+      const cx = found.box.x + found.box.width / 2;
+      const cy = found.box.y + found.box.height / 2;
+      const portraitCanvas = new OffscreenCanvas(Math.round(side * 0.78), Math.round(side));
+      portraitCanvas.getContext('2d')!.drawImage(photo, cx - side * 0.39, cy - side / 2, side * 0.78, side, 0, 0, portraitCanvas.width, portraitCanvas.height);
+      const random = createRandom(seed);
+      const doc = renderMrzDocument(random, { format: 'TD3', pxPerMm: 12, font: 'OCR-B', portrait: portraitCanvas });
+      const canvas = new OffscreenCanvas(doc.mrzSide.width, doc.mrzSide.height);
+      canvas.getContext('2d')!.putImageData(new ImageData(new Uint8ClampedArray(doc.mrzSide.data), doc.mrzSide.width, doc.mrzSide.height), 0, 0);
+      const blob = await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.9 });
+      const { rectified, ...read } = await documentClient(['ppocr', 'tesseract']).readUpload(blob, { referenceDate: '2026-06-01', includeRectified: true });
+      const p = await DocumentClient.findPortrait(face, rectified!);
+      return { truth: doc.mrz, read, portrait: { faces: p.faces, ghost: p.ghost, crop: p.crop ? [p.crop.width, p.crop.height] : null } };
+    } finally {
+      face.terminate();
+    }
+  },
+};
+
+declare global {
+  interface Window {
+    documentTest: typeof documentTest;
+  }
+}
+
+window.documentTest = documentTest;
+document.body.dataset.ready = 'true';

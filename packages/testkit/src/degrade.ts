@@ -1,0 +1,124 @@
+/**
+ * Capture degradations for synthetic documents, at two levels: the document placed in a frame under
+ * perspective (its true quad returned), then blur, low light, glare, screen-recapture moiré, sensor
+ * noise and JPEG compression, in the order a camera applies them.
+ */
+import type { RgbaImage, quality } from '@ekyc/core';
+import { addGlare, warpCardInto } from './compose.ts';
+import type { Random } from './random.ts';
+
+export type DegradationLevel = 'clean' | 'mild' | 'strong';
+
+export interface DegradationSpec {
+  /** Corner jitter as a fraction of the document width (perspective). */
+  perspective: number;
+  /** Gaussian blur sigma, px of the frame. */
+  blurPx: number;
+  /** Brightness gain (1 = as rendered). */
+  light: number;
+  /** Glare spot radius as a fraction of the document width (0 = none). */
+  glare: number;
+  /** Moiré amplitude (gray levels, 0 = none). */
+  moire: number;
+  /** Noise sigma (gray levels). */
+  noise: number;
+  /** JPEG quality 0..1 (1 = no compression). */
+  jpeg: number;
+}
+
+/** Each level draws its values per document from these ranges (seeded). */
+export function drawDegradation(level: DegradationLevel, random: Random): DegradationSpec {
+  if (level === 'clean') return { perspective: 0, blurPx: 0, light: 1, glare: 0, moire: 0, noise: 0, jpeg: 1 };
+  if (level === 'mild') {
+    return {
+      perspective: random.range(0, 0.03),
+      blurPx: random.range(0.3, 0.8),
+      light: random.range(0.8, 1),
+      glare: random.chance(0.3) ? random.range(0.05, 0.1) : 0,
+      moire: random.chance(0.2) ? random.range(3, 6) : 0,
+      noise: random.range(2, 5),
+      jpeg: random.range(0.8, 0.92),
+    };
+  }
+  return {
+    perspective: random.range(0.03, 0.08),
+    blurPx: random.range(0.9, 1.5),
+    light: random.range(0.4, 0.7),
+    glare: random.chance(0.6) ? random.range(0.1, 0.18) : 0,
+    moire: random.chance(0.4) ? random.range(8, 16) : 0,
+    noise: random.range(6, 12),
+    jpeg: random.range(0.45, 0.65),
+  };
+}
+
+export interface DegradedFrame {
+  image: RgbaImage<Uint8ClampedArray>;
+  /** Document corners in the frame (TL, TR, BR, BL). */
+  quad: quality.Quad;
+  spec: DegradationSpec;
+}
+
+function gaussianNoise(random: Random): number {
+  const u = Math.max(1e-9, random.next());
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random.next());
+}
+
+/**
+ * Places `doc` (rendered at its own resolution) in a frame `margin` of its width larger on every side,
+ * at scale `scale`, then applies `spec`. JPEG makes it async (OffscreenCanvas.convertToBlob).
+ */
+export async function degradeDocument(doc: RgbaImage, spec: DegradationSpec, random: Random, scale = 1, margin = 0.08): Promise<DegradedFrame> {
+  const dw = doc.width * scale;
+  const dh = doc.height * scale;
+  const pad = dw * margin;
+  const width = Math.round(dw + 2 * pad);
+  const height = Math.round(dh + 2 * pad);
+  const frame: RgbaImage<Uint8ClampedArray> = { width, height, data: new Uint8ClampedArray(width * height * 4) };
+  // Dark table with a little texture.
+  for (let i = 0; i < width * height; i++) {
+    const v = 40 + random.int(0, 18);
+    frame.data.set([v, v + 4, v + 8, 255], i * 4);
+  }
+  const j = (): number => random.range(-1, 1) * spec.perspective * dw;
+  const quad: quality.Quad = [
+    { x: pad + j(), y: pad + j() },
+    { x: pad + dw + j(), y: pad + j() },
+    { x: pad + dw + j(), y: pad + dh + j() },
+    { x: pad + j(), y: pad + dh + j() },
+  ];
+  warpCardInto(frame, doc, quad, 0.03);
+  if (spec.glare > 0) addGlare(frame, random.range(pad + dw * 0.2, pad + dw * 0.8), random.range(pad + dh * 0.2, pad + dh * 0.8), spec.glare * dw);
+  const canvas = new OffscreenCanvas(width, height);
+  const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
+  ctx.putImageData(new ImageData(new Uint8ClampedArray(frame.data), width, height), 0, 0);
+  if (spec.blurPx > 0) {
+    const blurred = new OffscreenCanvas(width, height);
+    const bctx = blurred.getContext('2d', { willReadFrequently: true })!;
+    bctx.filter = `blur(${spec.blurPx.toFixed(2)}px)`;
+    bctx.drawImage(canvas, 0, 0);
+    ctx.clearRect(0, 0, width, height);
+    ctx.drawImage(blurred, 0, 0);
+  }
+  const data = ctx.getImageData(0, 0, width, height).data;
+  const period = random.range(3.2, 5.5);
+  const angle = random.range(0, Math.PI);
+  const ca = Math.cos(angle) / period;
+  const sa = Math.sin(angle) / period;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = (y * width + x) * 4;
+      const m = spec.moire > 0 ? spec.moire * Math.sin(2 * Math.PI * (x * ca + y * sa)) : 0;
+      const n = spec.noise > 0 ? spec.noise * gaussianNoise(random) : 0;
+      for (let c = 0; c < 3; c++) data[i + c] = data[i + c]! * spec.light + m + n;
+    }
+  }
+  ctx.putImageData(new ImageData(new Uint8ClampedArray(data), width, height), 0, 0);
+  if (spec.jpeg < 1) {
+    const blob = await canvas.convertToBlob({ type: 'image/jpeg', quality: spec.jpeg });
+    const bitmap = await createImageBitmap(blob);
+    ctx.clearRect(0, 0, width, height);
+    ctx.drawImage(bitmap, 0, 0);
+    bitmap.close();
+  }
+  return { image: { width, height, data: ctx.getImageData(0, 0, width, height).data }, quad, spec };
+}

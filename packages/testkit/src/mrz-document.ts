@@ -1,0 +1,240 @@
+/**
+ * Synthetic documents of the five ICAO 9303 MRZ layouts (TD1 front and back, TD2, TD3, MRV-A,
+ * MRV-B): security tint and guilloche, header, portrait, printed visual-zone fields consistent with the
+ * MRZ (or deliberately different, for cross-check tests), and the OCR-B MRZ at the ICAO pitch
+ * (10 characters per inch, 6 lines per inch... in practice ~4.2 mm between lines).
+ */
+import { createMrz, type MrzFormat, type RgbaImage } from '@ekyc/core';
+import type { Random } from './random.ts';
+
+/** Landscape sizes (mm) per layout. */
+export const MRZ_DOCUMENT_SIZE_MM: Readonly<Record<MrzFormat, { width: number; height: number }>> = {
+  TD1: { width: 85.6, height: 53.98 },
+  TD2: { width: 105, height: 74 },
+  TD3: { width: 125, height: 88 },
+  MRVA: { width: 120, height: 80 },
+  MRVB: { width: 105, height: 74 },
+};
+
+const CHAR_PITCH_MM = 2.54;
+const LINE_PITCH_MM = 4.23;
+/** OCR-B character height ~2.4 mm: the em size that gives it. */
+const FONT_SIZE_MM = 3.4;
+
+const SURNAMES = ['ERIKSSON', 'MARTIN', 'OKAFOR', 'NOVAK', 'TANAKA', 'SILVA', 'MUELLER', 'KOWALSKA', 'DE LA CRUZ', 'OCONNOR', 'VAN DER BERG', 'ABDULLAH'];
+const GIVEN = ['ANNA MARIA', 'LUCAS', 'CHIDI', 'EVA', 'YUKI', 'JOAO PEDRO', 'LENA', 'PIOTR', 'SIOBHAN', 'MOHAMMED ALI'];
+const STATES = ['UTO', 'D', 'FRA', 'NLD', 'ESP', 'ITA', 'GBR', 'POL', 'JPN', 'BRA'];
+const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
+
+export interface MrzDocumentFields {
+  documentCode: string;
+  issuingState: string;
+  surname: string;
+  givenNames: string;
+  documentNumber: string;
+  nationality: string;
+  /** ISO dates. */
+  birthDate: string;
+  expiryDate: string;
+  issueDate: string;
+  sex: string;
+  optionalData: string;
+}
+
+export interface MrzDocumentOptions {
+  format: MrzFormat;
+  pxPerMm: number;
+  /** Family of a loaded OCR-B FontFace. */
+  font: string;
+  /** A face photo for the portrait (drawn cover-fit); a silhouette when absent. */
+  portrait?: CanvasImageSource & { width: number; height: number };
+  /** Printed fields that differ from the MRZ (for cross-check tests). */
+  vizOverrides?: Partial<MrzDocumentFields>;
+}
+
+export interface MrzDocument {
+  format: MrzFormat;
+  /** The MRZ side: TD1 back, the only page otherwise. */
+  mrzSide: RgbaImage<Uint8ClampedArray>;
+  /** TD1 only: the front (portrait and visual zone). */
+  front?: RgbaImage<Uint8ClampedArray>;
+  mrz: string[];
+  fields: MrzDocumentFields;
+  /** What the visual zone prints (equal to `fields` unless overridden). */
+  viz: MrzDocumentFields;
+}
+
+function pad(n: number, width = 2): string {
+  return String(n).padStart(width, '0');
+}
+
+function randomDate(random: Random, fromYear: number, toYear: number): string {
+  return `${random.int(fromYear, toYear)}-${pad(random.int(1, 12))}-${pad(random.int(1, 28))}`;
+}
+
+function documentNumber(random: Random): string {
+  const alnum = 'ABCDEFGHJKLMNPRSTUVWXYZ0123456789';
+  let s = '';
+  const n = random.int(8, 9);
+  for (let i = 0; i < n; i++) s += i < 1 || random.chance(0.3) ? alnum[random.int(0, 22)] : String(random.int(0, 9));
+  return s;
+}
+
+/** Random fields for a layout (reference year 2026: expiry 2027-2035, birth 1945-2007). */
+export function randomMrzFields(format: MrzFormat, random: Random): MrzDocumentFields {
+  const code = format === 'TD3' ? 'P' : format.startsWith('MRV') ? 'V' : random.pick(['I', 'ID', 'A', 'C']);
+  const issueYear = random.int(2018, 2025);
+  const expiry = `${issueYear + random.int(5, 10)}-${pad(random.int(1, 12))}-${pad(random.int(1, 28))}`;
+  return {
+    documentCode: code,
+    issuingState: random.pick(STATES),
+    surname: random.pick(SURNAMES),
+    givenNames: random.pick(GIVEN),
+    documentNumber: documentNumber(random),
+    nationality: random.pick(STATES),
+    birthDate: randomDate(random, 1945, 2007),
+    expiryDate: expiry < '2027' ? `2027${expiry.slice(4)}` : expiry,
+    issueDate: `${issueYear}-${pad(random.int(1, 12))}-${pad(random.int(1, 28))}`,
+    sex: random.pick(['M', 'F', 'F', 'M', 'X']),
+    optionalData: format === 'TD3' && random.chance(0.5) ? `ZE${random.int(100000, 999999)}` : '',
+  };
+}
+
+function toMrzValues(f: MrzDocumentFields): Parameters<typeof createMrz>[1] {
+  return {
+    documentCode: f.documentCode,
+    issuingState: f.issuingState,
+    surname: f.surname.replace(/ /g, '<'),
+    givenNames: f.givenNames,
+    documentNumber: f.documentNumber,
+    nationality: f.nationality,
+    birthDate: f.birthDate,
+    sex: f.sex,
+    expiryDate: f.expiryDate,
+    ...(f.optionalData ? { optionalData: f.optionalData } : {}),
+  };
+}
+
+/** A printed date as many documents show it: `12 AUG 1974`. */
+export function printedDate(iso: string): string {
+  const [y, m, d] = iso.split('-');
+  return `${d} ${MONTHS[Number(m) - 1]} ${y}`;
+}
+
+function paintBackground(ctx: OffscreenCanvasRenderingContext2D, w: number, h: number, random: Random, mm: number): void {
+  const hue = random.int(0, 359);
+  ctx.fillStyle = `hsl(${hue} ${random.int(15, 45)}% ${random.int(82, 92)}%)`;
+  ctx.fillRect(0, 0, w, h);
+  ctx.strokeStyle = `hsla(${(hue + 40) % 360} 40% 60% / 0.35)`;
+  ctx.lineWidth = Math.max(1, 0.12 * mm);
+  const waves = random.int(6, 12);
+  for (let k = 0; k < waves; k++) {
+    ctx.beginPath();
+    const amp = random.range(2, 6) * mm;
+    const period = random.range(12, 30) * mm;
+    const y0 = random.range(0, h);
+    for (let x = 0; x <= w; x += 2) ctx.lineTo(x, y0 + amp * Math.sin((x / period) * 2 * Math.PI + k));
+    ctx.stroke();
+  }
+}
+
+function paintPortrait(ctx: OffscreenCanvasRenderingContext2D, x: number, y: number, w: number, h: number, portrait?: MrzDocumentOptions['portrait']): void {
+  if (portrait) {
+    const scale = Math.max(w / portrait.width, h / portrait.height);
+    const sw = w / scale;
+    const sh = h / scale;
+    ctx.drawImage(portrait, (portrait.width - sw) / 2, (portrait.height - sh) / 2, sw, sh, x, y, w, h);
+    return;
+  }
+  ctx.fillStyle = '#c9c9c9';
+  ctx.fillRect(x, y, w, h);
+  ctx.fillStyle = '#8a8a8a';
+  ctx.beginPath();
+  ctx.ellipse(x + w / 2, y + h * 0.38, w * 0.22, h * 0.2, 0, 0, 2 * Math.PI);
+  ctx.fill();
+  ctx.fillRect(x + w * 0.18, y + h * 0.65, w * 0.64, h * 0.35);
+}
+
+function paintFields(ctx: OffscreenCanvasRenderingContext2D, x: number, y: number, mm: number, viz: MrzDocumentFields, compact: boolean): void {
+  const rows: Array<[string, string]> = [
+    ['Surname / Nom', viz.surname],
+    ['Given names / Prénoms', viz.givenNames],
+    ['Nationality', viz.nationality],
+    ['Date of birth', printedDate(viz.birthDate)],
+    ['Sex', viz.sex],
+    ['Document no.', viz.documentNumber],
+    ['Date of issue', printedDate(viz.issueDate)],
+    ['Date of expiry', printedDate(viz.expiryDate)],
+  ];
+  const step = (compact ? 4.6 : 6.2) * mm;
+  rows.forEach(([label, value], i) => {
+    ctx.fillStyle = '#4a4a6a';
+    ctx.font = `${(compact ? 1.5 : 1.9) * mm}px sans-serif`;
+    ctx.fillText(label, x, y + i * step);
+    ctx.fillStyle = '#111';
+    ctx.font = `bold ${(compact ? 2.3 : 3) * mm}px sans-serif`;
+    ctx.fillText(value, x, y + i * step + (compact ? 2.5 : 3.2) * mm);
+  });
+}
+
+function paintMrz(ctx: OffscreenCanvasRenderingContext2D, lines: readonly string[], widthMm: number, heightMm: number, mm: number, font: string): void {
+  const chars = lines[0]!.length;
+  const left = (widthMm - chars * CHAR_PITCH_MM) / 2;
+  const bottomBaseline = heightMm - (lines.length === 3 ? 3.2 : 4.2);
+  ctx.fillStyle = '#0d0d0d';
+  ctx.font = `${FONT_SIZE_MM * mm}px "${font}"`;
+  ctx.textBaseline = 'alphabetic';
+  lines.forEach((line, l) => {
+    const baseline = bottomBaseline - (lines.length - 1 - l) * LINE_PITCH_MM;
+    for (let i = 0; i < line.length; i++) ctx.fillText(line[i]!, (left + i * CHAR_PITCH_MM) * mm, baseline * mm);
+  });
+}
+
+function toImage(canvas: OffscreenCanvas): RgbaImage<Uint8ClampedArray> {
+  const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+  return { width: canvas.width, height: canvas.height, data };
+}
+
+/** Renders a document of `format` with random fields from `random`. */
+export function renderMrzDocument(random: Random, options: MrzDocumentOptions): MrzDocument {
+  const { format, pxPerMm: mm, font } = options;
+  const fields = randomMrzFields(format, random);
+  const viz = { ...fields, ...options.vizOverrides };
+  const mrz = createMrz(format, toMrzValues(fields));
+  const size = MRZ_DOCUMENT_SIZE_MM[format];
+  const w = Math.round(size.width * mm);
+  const h = Math.round(size.height * mm);
+  const page = (): [OffscreenCanvas, OffscreenCanvasRenderingContext2D] => {
+    const canvas = new OffscreenCanvas(w, h);
+    const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
+    paintBackground(ctx, w, h, random, mm);
+    return [canvas, ctx];
+  };
+  const header = (ctx: OffscreenCanvasRenderingContext2D, title: string): void => {
+    ctx.fillStyle = '#1f2f5f';
+    ctx.font = `bold ${3 * mm}px sans-serif`;
+    ctx.fillText(title, 5 * mm, 6 * mm);
+  };
+  const titles: Record<MrzFormat, string> = { TD1: 'IDENTITY CARD', TD2: 'IDENTITY CARD', TD3: 'PASSPORT', MRVA: 'VISA', MRVB: 'VISA' };
+  if (format === 'TD1') {
+    const [front, fctx] = page();
+    header(fctx, `UTOPIA  ${titles.TD1}`);
+    paintPortrait(fctx, 4 * mm, 9 * mm, 24 * mm, 31 * mm, options.portrait);
+    paintFields(fctx, 31 * mm, 11 * mm, mm, viz, true);
+    const [back, bctx] = page();
+    bctx.fillStyle = '#333';
+    bctx.font = `${2 * mm}px sans-serif`;
+    bctx.fillText('Address / Adresse: 1 MAIN STREET, UTOPIA', 5 * mm, 8 * mm);
+    bctx.fillText(`Height: ${random.int(150, 195)} cm`, 5 * mm, 12 * mm);
+    paintMrz(bctx, mrz, size.width, size.height, mm, font);
+    return { format, mrzSide: toImage(back), front: toImage(front), mrz, fields, viz };
+  }
+  const [canvas, ctx] = page();
+  header(ctx, `UTOPIA  ${titles[format]}`);
+  const mrzTop = size.height - (4.2 + LINE_PITCH_MM * 2 + 1);
+  const portraitH = Math.min(45, mrzTop - 14);
+  paintPortrait(ctx, 5 * mm, 10 * mm, portraitH * 0.78 * mm, portraitH * mm, options.portrait);
+  paintFields(ctx, (8 + portraitH * 0.78) * mm, 12 * mm, mm, viz, format !== 'TD3' && format !== 'MRVA');
+  paintMrz(ctx, mrz, size.width, size.height, mm, font);
+  return { format, mrzSide: toImage(canvas), mrz, fields, viz };
+}

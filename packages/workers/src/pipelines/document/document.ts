@@ -1,0 +1,214 @@
+/**
+ * Document reading pipeline (runs in a worker): rectify, find the MRZ lines, read each with two OCR
+ * engines behind one MrzReader interface, merge them per character under the check digits
+ * (@ekyc/core document.mergeMrzReads). Decisions on the fields (checks, sides, voting) are core's.
+ */
+import { EkycError, document as coreDocument, findAsset, readMrz, validateRgbaImage, type MrzFormat, type MrzOutputFieldName, type RgbaImage } from '@ekyc/core';
+import { fetchModel } from '../../assets/fetch-asset.ts';
+import { modelManifest } from '../../assets/manifests.ts';
+import type { PipelineConfig } from '../../host/types.ts';
+import { createSession, selectRuntime, type RuntimeReport } from '../../runtime/runtime.ts';
+import { loadOpenCv } from '../quality/quality-opencv.ts';
+import type { OpenCv } from '../quality/opencv-frame.ts';
+import { cropGray, findMrzLines, rectify, rotate180, type Rect } from './mrz-locate.ts';
+import type { MrzReader } from './mrz-reader.ts';
+import { PpOcrReader } from './ppocr-reader.ts';
+import { TesseractReader } from './tesseract-reader.ts';
+
+export type MrzEngineName = 'ppocr' | 'tesseract';
+
+export interface DocumentConfig extends PipelineConfig {
+  /** Engines to load (default both). */
+  engines?: readonly MrzEngineName[];
+}
+
+type Quad = readonly [{ x: number; y: number }, { x: number; y: number }, { x: number; y: number }, { x: number; y: number }];
+
+export interface ReadOptions {
+  /** Document corners in the image (from capture quality); absent or null: the whole image is the document. */
+  quad?: Quad | null;
+  sizeClass?: coreDocument.DocumentSizeClass;
+  /** ISO date the expiry is judged against (default today). */
+  referenceDate?: string;
+  /** Least capture DPI (default 300). */
+  minDpi?: number;
+  /** Return the rectified RGBA crop (for the portrait). */
+  includeRectified?: boolean;
+  /** Also run tesseract on the whole rectified page (the evaluation baseline). */
+  baseline?: boolean;
+}
+
+/** An MRZ reading as plain, cloneable data. */
+export interface MrzSummary {
+  valid: boolean;
+  format: MrzFormat | null;
+  fields: Partial<Record<MrzOutputFieldName, string | null>>;
+  uncertainFields: MrzOutputFieldName[];
+  corrected: string[];
+  ambiguous: boolean;
+  errors: string[];
+}
+
+export interface EngineReading {
+  /** Raw text per line, as the engine read it. */
+  lines: string[];
+  mrz: MrzSummary;
+  ms: number;
+}
+
+export interface DocumentRead {
+  sizeClass: coreDocument.DocumentSizeClass;
+  width: number;
+  height: number;
+  resolution: coreDocument.ResolutionResult;
+  /** MRZ-shaped lines were found (otherwise no OCR ran). */
+  mrzFound: boolean;
+  lines: Rect[];
+  /** The document was read upside down and turned. */
+  rotated180: boolean;
+  engines: Partial<Record<MrzEngineName, EngineReading>>;
+  /** Both engines merged; null when no MRZ was found. */
+  mrz: MrzSummary | null;
+  mergeDisagreements: number;
+  baseline?: MrzSummary & { ms: number };
+  rectified?: RgbaImage<Uint8ClampedArray>;
+  timings: { rectifyMs: number; locateMs: number; ocrMs: number; mergeMs: number; totalMs: number };
+}
+
+interface State {
+  cv: OpenCv;
+  readers: MrzReader[];
+  tesseract?: TesseractReader;
+}
+
+let state: State | undefined;
+
+function summarize(merged: coreDocument.MergedMrzRead): MrzSummary {
+  const r = merged.result;
+  const fields: Partial<Record<MrzOutputFieldName, string | null>> = {};
+  for (const [name, f] of Object.entries(r.fields)) fields[name as MrzOutputFieldName] = f?.value ?? null;
+  return {
+    valid: merged.valid,
+    format: r.format,
+    fields,
+    uncertainFields: [...merged.uncertainFields],
+    corrected: [...r.corrected],
+    ambiguous: merged.ambiguous || r.ambiguous,
+    errors: [...new Set(r.errors.map((e) => e.code as string).concat(merged.ambiguous ? ['mrz_ambiguous'] : []))],
+  };
+}
+
+function requireState(): State {
+  if (!state) throw new EkycError('invalid_argument', 'The document pipeline was not initialised');
+  return state;
+}
+
+async function loadPpOcr(config: DocumentConfig): Promise<PpOcrReader> {
+  findAsset(modelManifest, 'ppocr-rec');
+  const session = await createSession('ppocr-rec', await fetchModel('ppocr-rec', config.assetBaseUrl));
+  const keys = new TextDecoder().decode(await fetchModel('ppocr-keys', config.assetBaseUrl)).split(/\r?\n/);
+  if (keys[keys.length - 1] === '') keys.pop();
+  return new PpOcrReader(session, keys);
+}
+
+export const documentPipeline = {
+  async init(config: DocumentConfig): Promise<{ runtime: RuntimeReport; engines: MrzEngineName[]; opencvLoadMs: number }> {
+    const t0 = performance.now();
+    const { cv } = await loadOpenCv(config.assetBaseUrl);
+    const opencvLoadMs = performance.now() - t0;
+    const runtime = await selectRuntime(config);
+    const wanted = config.engines ?? ['ppocr', 'tesseract'];
+    for (const r of state?.readers ?? []) await r.close();
+    const readers: MrzReader[] = [];
+    let tesseract: TesseractReader | undefined;
+    if (wanted.includes('ppocr')) readers.push(await loadPpOcr(config));
+    if (wanted.includes('tesseract')) { tesseract = await TesseractReader.create(config.assetBaseUrl); readers.push(tesseract); }
+    state = { cv, readers, ...(tesseract ? { tesseract } : {}) };
+    return { runtime, engines: readers.map((r) => r.engine as MrzEngineName), opencvLoadMs };
+  },
+
+  async read(frame: RgbaImage, options: ReadOptions = {}): Promise<DocumentRead> {
+    const s = requireState();
+    const image = validateRgbaImage(frame, 'image');
+    const tStart = performance.now();
+    const rect = rectify(s.cv, image, options.quad ?? null, options.sizeClass);
+    const tRect = performance.now();
+    const quadForDpi = options.quad ?? coreDocument.wholeImageQuad(image.width, image.height);
+    const resolution = coreDocument.checkResolution(quadForDpi, rect.sizeClass, options.minDpi);
+    let gray = rect.gray;
+    let located = findMrzLines(s.cv, gray, rect.pxPerMm);
+    let rotated180 = false;
+    if (located.lines.length === 0) {
+      const turned = rotate180(gray);
+      const again = findMrzLines(s.cv, turned, rect.pxPerMm);
+      if (again.lines.length > 0) { gray = turned; located = again; rotated180 = true; }
+    }
+    const tLocate = performance.now();
+    const base: Omit<DocumentRead, 'mrz' | 'engines' | 'mergeDisagreements' | 'timings' | 'mrzFound'> = {
+      sizeClass: rect.sizeClass,
+      width: rect.rgba.width,
+      height: rect.rgba.height,
+      resolution,
+      lines: [...located.lines],
+      rotated180,
+      ...(options.includeRectified ? { rectified: rect.rgba } : {}),
+    };
+    const referenceDate = options.referenceDate ? new Date(`${options.referenceDate}T00:00:00Z`) : new Date();
+    let baseline: DocumentRead['baseline'];
+    if (options.baseline && s.tesseract) {
+      const t = performance.now();
+      const text = await s.tesseract.readPage(gray);
+      const r = readMrz(text, { referenceDate });
+      baseline = { ...summarize({ result: r, valid: r.valid, uncertainFields: r.uncertainFields, ambiguous: r.ambiguous, cost: 0, disagreements: 0, candidates: 1 }), ms: performance.now() - t };
+    }
+    if (located.lines.length === 0) {
+      const now = performance.now();
+      return { ...base, mrzFound: false, engines: {}, mrz: null, mergeDisagreements: 0, ...(baseline ? { baseline } : {}), timings: { rectifyMs: tRect - tStart, locateMs: tLocate - tRect, ocrMs: 0, mergeMs: 0, totalMs: now - tStart } };
+    }
+    const crops = located.lines.map((r) => cropGray(gray, r));
+    const byEngine = new Map<MrzReader, { reads: coreDocument.EngineMrzRead[]; ms: number }>();
+    let ocrMs = 0;
+    let mergeMs = 0;
+    const runVariant = async (reader: MrzReader, variant: number): Promise<void> => {
+      const t = performance.now();
+      const lines: coreDocument.OcrLineRead[] = [];
+      for (const crop of crops) lines.push(await reader.readLine(crop, variant));
+      const ms = performance.now() - t;
+      ocrMs += ms;
+      const entry = byEngine.get(reader) ?? { reads: [], ms: 0 };
+      entry.reads.push({ engine: `${reader.engine}#${variant}`, lines });
+      entry.ms += ms;
+      byEngine.set(reader, entry);
+    };
+    const mergeAll = (): coreDocument.MergedMrzRead => {
+      const t = performance.now();
+      const merged = coreDocument.mergeMrzReads([...byEngine.values()].flatMap((e) => e.reads), { referenceDate });
+      mergeMs += performance.now() - t;
+      return merged;
+    };
+    // Variant 0 of every engine; further variants only while the merge is not valid or leaves a field uncertain.
+    for (const reader of s.readers) await runVariant(reader, 0);
+    let merged = mergeAll();
+    const maxVariants = Math.max(1, ...s.readers.map((r) => r.variants));
+    for (let v = 1; v < maxVariants && (!merged.valid || merged.uncertainFields.length > 0); v++) {
+      for (const reader of s.readers) if (v < reader.variants) await runVariant(reader, v);
+      merged = mergeAll();
+    }
+    const engines: Partial<Record<MrzEngineName, EngineReading>> = {};
+    for (const [reader, entry] of byEngine) {
+      engines[reader.engine as MrzEngineName] = { lines: entry.reads[0]!.lines.map((l) => l.text), mrz: summarize(coreDocument.mergeMrzReads(entry.reads, { referenceDate })), ms: entry.ms };
+    }
+    const end = performance.now();
+    return {
+      ...base,
+      mrzFound: true,
+      engines,
+      mrz: summarize(merged),
+      mergeDisagreements: merged.disagreements,
+      ...(baseline ? { baseline } : {}),
+      timings: { rectifyMs: tRect - tStart, locateMs: tLocate - tRect, ocrMs, mergeMs, totalMs: end - tStart },
+    };
+  },
+};
+
+export type DocumentPipelineApi = typeof documentPipeline;

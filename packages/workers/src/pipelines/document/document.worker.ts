@@ -1,0 +1,4 @@
+import { exposePipeline } from '../../host/expose.ts';
+import { documentPipeline } from './document.ts';
+
+exposePipeline(documentPipeline);

@@ -1,0 +1,52 @@
+import type { document as coreDocument } from '@ekyc/core';
+
+/** One MRZ line cut from the rectified document: 8-bit gray, dark text on light. */
+export interface GrayImage {
+  readonly width: number;
+  readonly height: number;
+  readonly data: Uint8Array;
+}
+
+/**
+ * An OCR engine reading one MRZ line at a time, with per-character confidences and alternatives. An
+ * engine may offer several readings of a line (e.g. at different scales); each is one voter in the merge.
+ */
+export interface MrzReader {
+  readonly engine: string;
+  /** Readings available per line (variant 0 always runs; later ones only when the merge needs them). */
+  readonly variants: number;
+  readLine(line: GrayImage, variant: number): Promise<coreDocument.OcrLineRead>;
+  close(): Promise<void>;
+}
+
+/** Characters an MRZ holds. */
+export const MRZ_CHARSET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<';
+
+/** Rows holding the line's ink (darker than the midpoint of the crop's range), or null for a blank crop. */
+export function inkRows(line: GrayImage): { top: number; bottom: number } | null {
+  let min = 255;
+  let max = 0;
+  for (const v of line.data) { if (v < min) min = v; if (v > max) max = v; }
+  if (max - min < 30) return null;
+  const threshold = (min + max) / 2;
+  const counts = new Array<number>(line.height).fill(0);
+  for (let y = 0; y < line.height; y++) for (let x = 0; x < line.width; x++) if (line.data[y * line.width + x]! < threshold) counts[y]!++;
+  // Rows with at least 2% of the width inked: stray specks of a neighbouring line do not count.
+  const minInk = Math.max(2, 0.02 * line.width);
+  const top = counts.findIndex((c) => c >= minInk);
+  if (top < 0) return null;
+  let bottom = line.height - 1;
+  while (bottom > top && counts[bottom]! < minInk) bottom--;
+  return { top, bottom };
+}
+
+/** The line re-cut to its ink height times `factor`, centred (clamped to the crop). */
+export function recropToInk(line: GrayImage, factor: number): GrayImage {
+  const ink = inkRows(line);
+  if (!ink) return line;
+  const h = Math.max(8, Math.round((ink.bottom - ink.top + 1) * factor));
+  const centre = (ink.top + ink.bottom + 1) / 2;
+  const y0 = Math.max(0, Math.min(line.height - h, Math.round(centre - h / 2)));
+  const height = Math.min(h, line.height - y0);
+  return { width: line.width, height, data: line.data.slice(y0 * line.width, (y0 + height) * line.width) };
+}
