@@ -41,6 +41,14 @@ export interface VerifierConfig {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
+function integerFrom(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) throw new EkycError('invalid_argument', `${name} must be an integer from ${min} to ${max}.`, { details: { name } });
+  return value;
+}
+
 const randomSecret = (bytes = 32): string => Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(bytes))).toString('base64url');
 
 function parseKeyList(value: string | undefined, name: string): { id: string; base64url: string }[] {
@@ -110,8 +118,7 @@ export async function loadConfig(env: Env = process.env, cwd = process.cwd()): P
   });
   const role = (env.VERIFIER_ROLE ?? 'all') as VerifierRole;
   if (!['all', 'api', 'worker'].includes(role)) throw new EkycError('invalid_argument', 'VERIFIER_ROLE is all, api or worker.');
-  const port = Number(env.PORT ?? 8787);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new EkycError('invalid_argument', 'PORT is not a port number.');
+  const port = integerFrom(env, 'PORT', 8787, 0, 65535);
   return {
     host: env.HOST ?? '127.0.0.1',
     port,
@@ -121,15 +128,15 @@ export async function loadConfig(env: Env = process.env, cwd = process.cwd()): P
     verifierPrivateJwk,
     apiKey: values.VERIFIER_API_KEY!,
     tokenSecret,
-    clientTokenTtlSeconds: Number(env.VERIFIER_CLIENT_TOKEN_TTL ?? 900),
+    clientTokenTtlSeconds: integerFrom(env, 'VERIFIER_CLIENT_TOKEN_TTL', 900, 30, 24 * 3600),
     kek: { id: env.VERIFIER_KEK_ID ?? 'kek-1', base64url: values.VERIFIER_KEK! },
     previousKeks: parseKeyList(env.VERIFIER_PREVIOUS_KEKS, 'VERIFIER_PREVIOUS_KEKS'),
     pepper: { id: env.VERIFIER_PEPPER_ID ?? 'pepper-1', base64url: values.VERIFIER_PEPPER! },
     previousPeppers: parseKeyList(env.VERIFIER_PREVIOUS_PEPPERS, 'VERIFIER_PREVIOUS_PEPPERS'),
     sessionDefaults,
-    maxSealedBytes: Number(env.VERIFIER_MAX_SEALED_BYTES ?? 32 * 1024 * 1024),
+    maxSealedBytes: integerFrom(env, 'VERIFIER_MAX_SEALED_BYTES', 32 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     modelDir: env.VERIFIER_MODEL_DIR,
-    jobExpireSeconds: Number(env.VERIFIER_JOB_EXPIRE_SECONDS ?? 300),
+    jobExpireSeconds: integerFrom(env, 'VERIFIER_JOB_EXPIRE_SECONDS', 300, 1, 24 * 3600),
     riskOptionalSignals: (env.VERIFIER_RISK_OPTIONAL_SIGNALS ?? '').split(',').map((name) => name.trim()).filter((name) => name !== ''),
     generatedSecrets,
   };

@@ -9,7 +9,8 @@ const ISSUER = 'ekyc-verifier';
 const AUDIENCE = 'ekyc-client';
 
 export interface TokenIssuer {
-  issue(sessionId: string, expiresAt: Date): Promise<string>;
+  /** A token for one session, expiring after the TTL or with the session, whichever is first. */
+  issue(sessionId: string, sessionExpiresAt: Date): Promise<{ token: string; expiresAt: Date }>;
   /** The session id the token was issued for; throws `auth_failed`. */
   verify(token: string): Promise<string>;
 }
@@ -20,8 +21,9 @@ export function createTokenIssuer(secret: Uint8Array, ttlSeconds: number, now: (
     async issue(sessionId, sessionExpiresAt) {
       const issuedAt = Math.floor(now().getTime() / 1000);
       const expiry = Math.min(issuedAt + ttlSeconds, Math.floor(sessionExpiresAt.getTime() / 1000));
-      return new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(sessionId).setIssuer(ISSUER).setAudience(AUDIENCE)
+      const token = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(sessionId).setIssuer(ISSUER).setAudience(AUDIENCE)
         .setIssuedAt(issuedAt).setExpirationTime(expiry).sign(secret);
+      return { token, expiresAt: new Date(expiry * 1000) };
     },
     async verify(token) {
       try {

@@ -34,8 +34,7 @@ export function sessionsPlugin(context: ApiContext): FastifyPluginAsync {
       const expiresAt = new Date(now.getTime() + config.ttlSeconds * 1000);
       const nonce = generateNonce();
       await context.store.createSession({ id, nonce, createdAt: now, expiresAt, config, integratorReference: request.body?.reference ?? null });
-      const clientToken = await context.tokens.issue(id, expiresAt);
-      const tokenExpiry = JSON.parse(Buffer.from(clientToken.split('.')[1]!, 'base64url').toString('utf8')) as { exp: number };
+      const client = await context.tokens.issue(id, expiresAt);
       context.logger.info({ sessionId: id }, 'session created');
       return reply.code(201).send({
         sessionId: id,
@@ -44,8 +43,8 @@ export function sessionsPlugin(context: ApiContext): FastifyPluginAsync {
         ttlSeconds: config.ttlSeconds,
         config,
         verifierKey: context.verifierPublicJwk as never,
-        clientToken,
-        clientTokenExpiresAt: new Date(tokenExpiry.exp * 1000).toISOString(),
+        clientToken: client.token,
+        clientTokenExpiresAt: client.expiresAt.toISOString(),
         endpoints: { key: `/sessions/${id}/key`, evidence: `/sessions/${id}/evidence`, status: `/sessions/${id}` },
       });
     });

@@ -36,7 +36,7 @@ export async function startJobQueue(db: Database, options: { expireInSeconds: nu
       retryLimit: 5, retryDelay: 2, retryBackoff: true, expireInSeconds: options.expireInSeconds, notify: db.kind === 'postgres',
     });
   }
-  const jobOptions = { singletonKey: undefined, expireInSeconds: options.expireInSeconds };
+  const jobOptions = { expireInSeconds: options.expireInSeconds };
   return {
     boss,
     async enqueueRescore(tx, sessionId) {
