@@ -20,10 +20,11 @@ describe('re-scoring and risk routing (PGlite, onnxruntime-node)', () => {
   let verifier: Verifier;
   let config: VerifierConfig;
   let engine: ServerFaceEngine;
+  const logLines: string[] = [];
 
   beforeAll(async () => {
     config = await testConfig('memory:', { VERIFIER_RISK_OPTIONAL_SIGNALS: 'sanctions,device_velocity' });
-    verifier = await startVerifier(config, { listen: false, logger: pino({ level: 'silent' }) });
+    verifier = await startVerifier(config, { listen: false, logger: pino({ level: 'debug' }, { write: (line: string) => { logLines.push(line); } }) });
     engine = await ServerFaceEngine.create();
   }, 120_000);
   afterAll(async () => {
@@ -96,6 +97,13 @@ describe('re-scoring and risk routing (PGlite, onnxruntime-node)', () => {
     const viz = await submit({ viz: { surname: 'Andersson' } });
     expect(viz.status.decision.reasonCodes).toContain('viz_mrz_mismatch');
     expect(viz.status.decision.outcome).not.toBe('approve');
+  });
+
+  it('logs ids, outcomes and codes, never the document, names, nonces or tokens', () => {
+    expect(logLines.some((line) => line.includes('session decided'))).toBe(true);
+    expect(logLines.some((line) => line.includes('evidence received'))).toBe(true);
+    const all = logLines.join('\n');
+    for (const value of [TEST_DOCUMENT.documentNumber, TEST_DOCUMENT.surname, 'ANNA', 'Eriksson', 'ZE184226B', '1974-08-12', config.apiKey, 'eyJ']) expect(all).not.toContain(value);
   });
 
   it('marks what the bundle does not hold as missing and never approves on it', async () => {
