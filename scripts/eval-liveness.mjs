@@ -10,7 +10,7 @@
 //
 // Each clip is judged against the challenges it performs, in that order (the engine takes an explicit
 // sequence for evaluation only; in production the order comes from the nonce). A clip passes when the
-// engine passes it AND the face stays the same person across its keyframes (FaceContinuity, 0.5).
+// engine passes it AND the face stays the same person across its keyframes (FaceContinuity, 0.4).
 // The generated genuine clips are photo animations: passing them proves the judging, not liveness
 // (docs/liveness.md). Logs go to stderr; the last stdout line is one JSON object.
 import { mkdirSync, readFileSync, writeFileSync, openSync, writeSync, closeSync } from 'node:fs';
