@@ -1,4 +1,4 @@
-import type { MrzFormat } from '@ekyc/core';
+import { parseMrz, type MrzFormat, type MrzOutputFieldName } from '@ekyc/core';
 import { createRandom, degradeDocument, drawDegradation, renderMrzDocument, type DegradationLevel, type MrzDocumentFields } from '@ekyc/testkit';
 import { DocumentClient, FaceClient, type DocumentRead, type MrzEngineName } from '@ekyc/workers';
 
@@ -38,8 +38,15 @@ export interface SyntheticCase {
   pxPerMm?: number;
 }
 
+/** Field values of the true MRZ, as the parser gives them (what a correct read must return). */
+function truthFields(lines: readonly string[]): Partial<Record<MrzOutputFieldName, string | null>> {
+  const out: Partial<Record<MrzOutputFieldName, string | null>> = {};
+  for (const [name, f] of Object.entries(parseMrz(lines, { referenceDate: new Date('2026-06-01T00:00:00Z') }).fields)) out[name as MrzOutputFieldName] = f?.value ?? null;
+  return out;
+}
+
 export interface SyntheticResult {
-  truth: { mrz: string[]; fields: MrzDocumentFields; viz: MrzDocumentFields };
+  truth: { mrz: string[]; fields: MrzDocumentFields; viz: MrzDocumentFields; mrzFields: Partial<Record<MrzOutputFieldName, string | null>> };
   read: DocumentRead;
 }
 
@@ -48,7 +55,7 @@ async function synthetic(c: SyntheticCase): Promise<{ truth: SyntheticResult['tr
   const random = createRandom(c.seed);
   const doc = renderMrzDocument(random, { format: c.format, pxPerMm: c.pxPerMm ?? 12, font: 'OCR-B', portrait: await portraitImage(), ...(c.vizOverrides ? { vizOverrides: c.vizOverrides } : {}) });
   const frame = await degradeDocument(doc.mrzSide, drawDegradation(c.level, random), random);
-  return { truth: { mrz: doc.mrz, fields: doc.fields, viz: doc.viz }, frame };
+  return { truth: { mrz: doc.mrz, fields: doc.fields, viz: doc.viz, mrzFields: truthFields(doc.mrz) }, frame };
 }
 
 const documentTest = {
@@ -61,6 +68,17 @@ const documentTest = {
       ...(c.includeRectified ? { includeRectified: true } : {}),
     });
     return { truth, read };
+  },
+
+  /** An image given as bytes (labelled data set): read with the whole image as the document. */
+  async readBytes(base64: string, mime: string, truth: string[], baseline: boolean): Promise<{ read: DocumentRead | { error: string }; mrzFields: Partial<Record<MrzOutputFieldName, string | null>> }> {
+    const bytes = Uint8Array.from(atob(base64), (ch) => ch.charCodeAt(0));
+    try {
+      const read = await documentClient(['ppocr', 'tesseract']).readUpload(new Blob([bytes], { type: mime }), { ...(baseline ? { baseline: true } : {}) });
+      return { read, mrzFields: truthFields(truth) };
+    } catch (error) {
+      return { read: { error: (error as { code?: string }).code ?? 'unknown' }, mrzFields: truthFields(truth) };
+    }
   },
 
   /** A frame of noise and shapes, no document: must be rejected before OCR. */

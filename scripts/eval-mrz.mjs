@@ -1,0 +1,160 @@
+#!/usr/bin/env node
+// MRZ reading evaluation in headless Chromium, through the document worker the SDK ships
+// (OpenCV.js rectification and line finding, PP-OCRv4 rec + tesseract.js, merged under the check digits).
+//
+//   npm run eval:mrz                                   # synthetic documents, all five layouts, mild + strong
+//   npm run eval:mrz -- --count 20 --levels mild       # documents per level, levels to run
+//   npm run eval:mrz -- --data DIR                     # DIR holds images + labels.json { "img.jpg": { "mrz": ["line1", "line2"] } }
+//   options: --no-baseline (skip tesseract full-page), --seed N
+//
+// Progress goes to stderr; the LAST stdout line is one JSON object:
+// { documents, fullyCorrect, silentErrors, flagged, cer, failed: [names], engines: { ppocr, tesseract, baseline }, levels }.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from '@playwright/test';
+import { createServer } from 'vite';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const option = (name) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : undefined; };
+const dataDir = option('--data');
+const count = Number(option('--count') ?? 20);
+const levels = (option('--levels') ?? 'mild,strong').split(',');
+const seed0 = Number(option('--seed') ?? 1000);
+const withBaseline = !args.includes('--no-baseline');
+const FORMATS = ['TD1', 'TD2', 'TD3', 'MRVA', 'MRVB'];
+const log = (...m) => console.error('[eval:mrz]', ...m);
+
+function editDistance(a, b) {
+  const dp = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = dp[0];
+    dp[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = dp[j];
+      dp[j] = Math.min(dp[j] + 1, dp[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return dp[b.length];
+}
+
+/** Scores one reading (an MrzSummary, or null when nothing was read) against the truth. */
+function score(summary, rawLines, truthLines, truthFields) {
+  const truthText = truthLines.join('\n');
+  const text = summary?.corrected?.length ? summary.corrected.join('\n') : (rawLines ?? []).join('\n');
+  const cer = Math.min(1, editDistance(text, truthText) / truthText.length);
+  const valid = Boolean(summary?.valid);
+  const wrong = valid ? Object.keys(truthFields).filter((f) => (summary.fields[f] ?? null) !== truthFields[f]) : [];
+  const uncertain = new Set(summary?.uncertainFields ?? []);
+  const silent = wrong.filter((f) => !uncertain.has(f));
+  return {
+    fullyCorrect: valid && wrong.length === 0,
+    silentError: silent.length > 0,
+    flagged: !valid || uncertain.size > 0,
+    cer,
+  };
+}
+
+function aggregate(rows) {
+  const n = rows.length || 1;
+  return {
+    documents: rows.length,
+    fullyCorrect: rows.filter((r) => r.fullyCorrect).length / n,
+    silentErrors: rows.filter((r) => r.silentError).length,
+    flagged: rows.filter((r) => r.flagged).length,
+    cer: rows.reduce((s, r) => s + r.cer, 0) / n,
+  };
+}
+
+function median(values) {
+  const s = [...values].sort((a, b) => a - b);
+  return s.length ? s[Math.floor(s.length / 2)] : null;
+}
+
+async function withPage(run) {
+  execFileSync(process.execPath, [path.join(root, 'models/build-assets.mjs')], { stdio: 'ignore' });
+  const server = await createServer({ configFile: path.join(root, 'vite.config.ts'), logLevel: 'error', server: { port: 5192, strictPort: false } });
+  await server.listen();
+  const url = server.resolvedUrls.local[0];
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  try {
+    const page = await browser.newPage();
+    page.setDefaultTimeout(600_000);
+    const open = async () => {
+      await page.goto(new URL('e2e/pages/document.html', url).href);
+      await page.waitForSelector('body[data-ready=true]', { state: 'attached' });
+    };
+    await open();
+    // Vite may reload the page once when it first optimises the worker's dependencies: retry then.
+    const call = async (fn, arg) => {
+      try {
+        return await page.evaluate(fn, arg);
+      } catch (error) {
+        if (!/Execution context was destroyed|Target crashed/.test(String(error))) throw error;
+        log('page reloaded; retrying');
+        await open();
+        return page.evaluate(fn, arg);
+      }
+    };
+    return await run(call);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
+async function evaluate(call) {
+  const rows = { combined: [], ppocr: [], tesseract: [], baseline: [] };
+  const byLevel = {};
+  const failed = [];
+  const timings = [];
+  const record = (name, level, read, truthLines, truthFields) => {
+    const combined = score(read.mrz, read.engines?.ppocr?.lines, truthLines, truthFields);
+    rows.combined.push(combined);
+    (byLevel[level] ??= []).push(combined);
+    for (const engine of ['ppocr', 'tesseract']) {
+      const e = read.engines?.[engine];
+      rows[engine].push(score(e?.mrz ?? null, e?.lines, truthLines, truthFields));
+    }
+    if (read.baseline) rows.baseline.push(score(read.baseline, null, truthLines, truthFields));
+    if (read.timings) timings.push(read.timings);
+    if (!combined.fullyCorrect) failed.push(name);
+    log(name, combined.fullyCorrect ? 'ok' : combined.silentError ? 'SILENT ERROR' : 'flagged', `cer=${combined.cer.toFixed(3)}`, read.timings ? `${Math.round(read.timings.totalMs)} ms` : '');
+  };
+  if (dataDir) {
+    const labels = JSON.parse(readFileSync(path.join(dataDir, 'labels.json'), 'utf8'));
+    for (const [file, label] of Object.entries(labels)) {
+      const bytes = readFileSync(path.join(dataDir, file));
+      const mime = /\.png$/i.test(file) ? 'image/png' : 'image/jpeg';
+      const { read, mrzFields } = await call(([b, m, t, bl]) => window.documentTest.readBytes(b, m, t, bl), [bytes.toString('base64'), mime, label.mrz, withBaseline]);
+      if ('error' in read) { rows.combined.push({ fullyCorrect: false, silentError: false, flagged: true, cer: 1 }); failed.push(file); log(file, read.error); continue; }
+      record(file, 'data', read, label.mrz, mrzFields);
+    }
+  } else {
+    for (const level of levels) {
+      for (let i = 0; i < count; i++) {
+        const format = FORMATS[i % FORMATS.length];
+        const seed = seed0 + i + (level === 'strong' ? 100_000 : 0);
+        const r = await call((c) => window.documentTest.readSynthetic(c), { format, seed, level, baseline: withBaseline });
+        record(`${level}/${format}/${seed}`, level, r.read, r.truth.mrz, r.truth.mrzFields);
+      }
+    }
+  }
+  const t = (key) => median(timings.map((x) => x[key]));
+  return {
+    ...aggregate(rows.combined),
+    failed,
+    engines: { ppocr: aggregate(rows.ppocr), tesseract: aggregate(rows.tesseract), ...(rows.baseline.length ? { tesseractFullPage: aggregate(rows.baseline) } : {}) },
+    levels: Object.fromEntries(Object.entries(byLevel).map(([k, v]) => [k, aggregate(v)])),
+    medianMs: { rectify: t('rectifyMs'), locate: t('locateMs'), ocr: t('ocrMs'), merge: t('mergeMs'), total: t('totalMs') },
+  };
+}
+
+const summary = await withPage(evaluate);
+console.log(JSON.stringify(summary));
