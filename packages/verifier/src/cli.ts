@@ -5,13 +5,33 @@
 import path from 'node:path';
 import pino from 'pino';
 import { EkycError } from '@ekyc/core';
-import { loadConfig } from './config.ts';
+import { loadConfig, type VerifierConfig } from './config.ts';
+import { importKek, rewrapDataKey, type KeyEncryptionKey } from './crypto/envelope.ts';
+import { openDatabase } from './db/driver.ts';
+import { migrate } from './db/migrate.ts';
+import { SessionStore } from './storage/session-store.ts';
 import { startVerifier } from './server.ts';
 
 const logger = pino({ level: process.env.LOG_LEVEL ?? 'info', base: { service: 'ekyc-verifier' } });
 
+/** `ekyc-verifier rewrap-keys`: every stored data key re-wrapped under the current KEK, then exit. */
+async function rewrapKeys(config: VerifierConfig): Promise<void> {
+  const db = await openDatabase(config.databaseUrl);
+  try {
+    await migrate(db);
+    const keks = new Map<string, KeyEncryptionKey>();
+    for (const entry of [config.kek, ...config.previousKeks]) keks.set(entry.id, await importKek(entry.id, entry.base64url));
+    const current = keks.get(config.kek.id)!;
+    const count = await new SessionStore(db).rewrapEvidenceKeys((kekId, wrappedKey) => rewrapDataKey({ kekId, wrappedKey }, keks, current), current.id);
+    process.stdout.write(`ekyc-verifier: ${count} data keys re-wrapped under ${current.id}\n`);
+  } finally {
+    await db.close();
+  }
+}
+
 async function main(): Promise<void> {
   const config = await loadConfig();
+  if (process.argv[2] === 'rewrap-keys') return rewrapKeys(config);
   if (config.generatedSecrets.length > 0) {
     const file = path.join(path.resolve(process.env.VERIFIER_STATE_DIR ?? '.ekyc-verifier'), 'dev-secrets.json');
     // Printed once, on the start that generated them (development only; production refuses to start without them).

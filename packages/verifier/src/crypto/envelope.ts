@@ -46,3 +46,15 @@ export async function openEnvelope(envelope: Envelope, keks: ReadonlyMap<string,
     throw new EkycError('evidence_decrypt_failed', 'Stored evidence could not be decrypted.', { cause, details: { kekId: envelope.kekId } });
   }
 }
+
+/** Re-wraps a stored data key under another KEK; the ciphertext is untouched. */
+export async function rewrapDataKey(envelope: Pick<Envelope, 'kekId' | 'wrappedKey'>, keks: ReadonlyMap<string, KeyEncryptionKey>, to: KeyEncryptionKey): Promise<Uint8Array> {
+  const from = keks.get(envelope.kekId);
+  if (from === undefined) throw new EkycError('evidence_decrypt_failed', 'Stored evidence is wrapped by an unknown key-encryption key.', { details: { kekId: envelope.kekId } });
+  try {
+    const dataKey = await subtle.unwrapKey('raw', envelope.wrappedKey as Uint8Array<ArrayBuffer>, from.key, { name: 'AES-KW' }, { name: 'AES-GCM' }, true, ['decrypt']);
+    return new Uint8Array(await subtle.wrapKey('raw', dataKey, to.key, { name: 'AES-KW' }));
+  } catch (cause) {
+    throw new EkycError('evidence_decrypt_failed', 'A stored data key could not be unwrapped.', { cause, details: { kekId: envelope.kekId } });
+  }
+}

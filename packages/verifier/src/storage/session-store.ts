@@ -186,6 +186,29 @@ export class SessionStore {
     return row === undefined ? null : { hash: row.document_number_hash, pepperId: row.pepper_id };
   }
 
+  /**
+   * KEK rotation: re-wraps every data key not yet under `to` (batches of `batch` rows, each batch
+   * one transaction). Returns how many were re-wrapped; afterwards the old KEK can be dropped.
+   */
+  async rewrapEvidenceKeys(rewrap: (kekId: string, wrappedKey: Uint8Array) => Promise<Uint8Array>, toKekId: string, batch = 100): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const done = await this.db.transaction(async (tx) => {
+        const rows = await tx.query<{ idempotency_key: string; kek_id: string; wrapped_key: string }>(
+          `SELECT idempotency_key, kek_id, encode(wrapped_key, 'base64') AS wrapped_key FROM verifier_evidence WHERE kek_id <> $1 LIMIT $2 FOR UPDATE`,
+          [toKekId, batch],
+        );
+        for (const row of rows.rows) {
+          const wrapped = await rewrap(row.kek_id, fromBase64(row.wrapped_key));
+          await tx.query(`UPDATE verifier_evidence SET kek_id = $2, wrapped_key = decode($3, 'base64') WHERE idempotency_key = $1`, [row.idempotency_key, toKekId, toBase64(wrapped)]);
+        }
+        return rows.rows.length;
+      });
+      total += done;
+      if (done < batch) return total;
+    }
+  }
+
   /** Sessions whose evidence was accepted but not decided: re-enqueued at start-up after a crash. */
   async undecidedSessionIds(limit = 1000): Promise<string[]> {
     const result = await this.db.query<{ id: string }>(`SELECT id FROM verifier_sessions WHERE status = 'received' ORDER BY updated_at LIMIT $1`, [limit]);

@@ -8,7 +8,7 @@ import { ChunkAssembler, createSessionSigner, generateNonce, planChunks, sealedE
 import { exportJWK, generateKeyPair } from 'jose';
 import { buildSealedBundle } from '../testing/fixtures.ts';
 import { SqlNonceStore } from './nonce-store.ts';
-import { importKek, openEnvelope, sealEnvelope } from '../crypto/envelope.ts';
+import { importKek, openEnvelope, rewrapDataKey, sealEnvelope } from '../crypto/envelope.ts';
 import { hashDocumentNumber, parsePepper } from '../crypto/pepper.ts';
 import { openDatabase, type Database } from '../db/driver.ts';
 import { migrate } from '../db/migrate.ts';
@@ -111,6 +111,23 @@ describe.each(['pglite', 'postgres'] as const)('storage on %s', (kind) => {
     expect(verified.bundle.manifest.session.id).toBe(sessionId);
     await expect(verifyEvidence(sealed, { decryptionKey: keys.privateKey, nonceStore: nonces })).rejects.toMatchObject({ code: 'evidence_nonce_replayed' });
     expect(await nonces.lookup(nonce, 'ses_other')).toEqual({ status: 'session_mismatch' });
+  });
+
+  it.skipIf(skip)('re-wraps stored data keys under a new KEK without touching the ciphertext (rotation)', async () => {
+    const old = await importKek('kek-old', secret());
+    const next = await importKek('kek-new', secret());
+    const { id, nonce } = await newSession();
+    const aad = `ekyc-evidence:${id}:k`;
+    const envelope = await sealEnvelope(new TextEncoder().encode('container'), old, aad);
+    await store.acceptEvidence({ idempotencyKey: 'k'.repeat(64), sessionId: id, receivedAt: new Date(), sealedBytes: 9, envelope }, nonce, async () => undefined);
+    const keks = new Map([[old.id, old], [next.id, next]]);
+    const count = await store.rewrapEvidenceKeys((kekId, wrappedKey) => rewrapDataKey({ kekId, wrappedKey }, keks, next), next.id, 1);
+    expect(count).toBeGreaterThanOrEqual(1);
+    const stored = (await store.loadEvidence(id))!;
+    expect(stored.envelope.kekId).toBe('kek-new');
+    expect(Buffer.from(stored.envelope.ciphertext).equals(Buffer.from(envelope.ciphertext))).toBe(true);
+    // The old KEK is no longer needed.
+    expect(new TextDecoder().decode(await openEnvelope(stored.envelope, new Map([[next.id, next]]), aad))).toBe('container');
   });
 
   it.skipIf(skip)('records a decision once (a retried job changes nothing)', async () => {
