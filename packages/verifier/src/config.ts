@@ -19,6 +19,8 @@ export interface VerifierConfig {
   production: boolean;
   /** P-256 ECDH private JWK with a `kid`: bundles are sealed to its public half. */
   verifierPrivateJwk: JWK;
+  /** Older verifier keys (by `kid`) still accepted for bundles sealed before a rotation. */
+  previousVerifierJwks: JWK[];
   apiKey: string;
   tokenSecret: Uint8Array;
   clientTokenTtlSeconds: number;
@@ -111,6 +113,17 @@ export async function loadConfig(env: Env = process.env, cwd = process.cwd()): P
   if (verifierPrivateJwk.kty !== 'EC' || verifierPrivateJwk.crv !== 'P-256' || typeof verifierPrivateJwk.d !== 'string') {
     throw new EkycError('invalid_argument', 'VERIFIER_PRIVATE_JWK must be a P-256 EC private JWK.');
   }
+  let previousVerifierJwks: JWK[] = [];
+  if (env.VERIFIER_PREVIOUS_PRIVATE_JWKS) {
+    try {
+      previousVerifierJwks = JSON.parse(env.VERIFIER_PREVIOUS_PRIVATE_JWKS) as JWK[];
+    } catch (cause) {
+      throw new EkycError('invalid_argument', 'VERIFIER_PREVIOUS_PRIVATE_JWKS is not a JSON array of JWKs.', { cause });
+    }
+    if (!Array.isArray(previousVerifierJwks) || previousVerifierJwks.some((jwk) => typeof jwk.kid !== 'string' || typeof jwk.d !== 'string')) {
+      throw new EkycError('invalid_argument', 'VERIFIER_PREVIOUS_PRIVATE_JWKS entries are private JWKs with a kid.');
+    }
+  }
   const tokenSecret = new Uint8Array(Buffer.from(values.VERIFIER_TOKEN_SECRET!, 'base64url'));
   const sessionDefaults = sessionConfigSchema.parse({
     ...DEFAULT_SESSION_CONFIG,
@@ -126,6 +139,7 @@ export async function loadConfig(env: Env = process.env, cwd = process.cwd()): P
     role,
     production,
     verifierPrivateJwk,
+    previousVerifierJwks,
     apiKey: values.VERIFIER_API_KEY!,
     tokenSecret,
     clientTokenTtlSeconds: integerFrom(env, 'VERIFIER_CLIENT_TOKEN_TTL', 900, 30, 24 * 3600),

@@ -84,6 +84,7 @@ export async function startVerifier(config: VerifierConfig, options: VerifierOpt
       store, queue, kek, now,
       assembler: new ChunkAssembler({ maxTotalBytes: config.maxSealedBytes, maxChunkBytes, store: new SqlChunkStore(db) }),
       decryptionKey: config.verifierPrivateJwk,
+      previousKeys: new Map(config.previousVerifierJwks.filter((jwk) => jwk.kid !== config.verifierPrivateJwk.kid).map((jwk) => [jwk.kid!, jwk])),
       maxSealedBytes: config.maxSealedBytes,
     });
     app = await buildApp({

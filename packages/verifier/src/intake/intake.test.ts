@@ -3,9 +3,11 @@
  * retries), and every refusal with its own code. Bundles are built, signed and sealed with core's
  * evidence functions in Node, exactly as the browser does.
  */
-import { base64url } from 'jose';
+import { base64url, exportJWK, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSessionSigner } from '@ekyc/core';
+import { ChunkAssembler, createSessionSigner } from '@ekyc/core';
+import { importKek } from '../crypto/envelope.ts';
+import { EvidenceIntake } from './intake.ts';
 import { startVerifier, type Verifier } from '../server.ts';
 import { bindKey, createSession, getStatus, uploadChunk, uploadWhole } from '../testing/client.ts';
 import { buildSealedBundle, opaqueArtifact, testConfig } from '../testing/fixtures.ts';
@@ -156,6 +158,23 @@ describe.each(DATABASES)('evidence intake on %s', (kind) => {
     const loose = await buildSealedBundle({ session: unbound, signer });
     expect((await uploadWhole(app(), unbound.sessionId, unbound.clientToken, loose.sealed, loose.key)).body.code).toBe('evidence_key_mismatch');
   });
+
+  it.skipIf(skip)('opens a bundle sealed to a previous verifier key named by its kid (key rotation), and refuses an unknown key', async () => {
+    const { session, signer } = await ready();
+    const old = await generateKeyPair('ECDH-ES+A256KW', { crv: 'P-256', extractable: true });
+    const oldPublic = { ...(await exportJWK(old.publicKey)), kid: 'retired-key' };
+    const sealedToOld = await buildSealedBundle({ session: { ...session, verifierKey: oldPublic }, signer });
+    // The running verifier does not know the retired key: refused, nonce kept.
+    expect((await uploadWhole(app(), session.sessionId, session.clientToken, sealedToOld.sealed, sealedToOld.key)).body.code).toBe('evidence_decrypt_failed');
+    // The same intake with the retired key configured (as after a restart with VERIFIER_PREVIOUS_PRIVATE_JWKS).
+    const rotated = new EvidenceIntake({
+      store: verifier.store, queue: verifier.queue, kek: await importKek(config.kek.id, config.kek.base64url),
+      assembler: new ChunkAssembler({ maxTotalBytes: config.maxSealedBytes }), decryptionKey: config.verifierPrivateJwk, maxSealedBytes: config.maxSealedBytes,
+      previousKeys: new Map([['retired-key', { ...(await exportJWK(old.privateKey)), kid: 'retired-key' }]]),
+    });
+    const answer = await rotated.receive({ sessionId: session.sessionId, header: (name) => (name === 'Idempotency-Key' ? sealedToOld.key : null), body: sealedToOld.sealed });
+    expect(answer.status).toBe(201);
+  }, 60_000);
 
   it.skipIf(skip)('refuses bad credentials and malformed uploads with their codes', async () => {
     const noKey = await app().inject({ method: 'POST', url: '/sessions', payload: {} });

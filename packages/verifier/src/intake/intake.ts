@@ -33,6 +33,8 @@ export interface IntakeDeps {
   queue: JobQueue;
   assembler: ChunkAssembler;
   decryptionKey: VerifierKey;
+  /** Older verifier keys by `kid` (rotation): a bundle whose header names one is opened with it. */
+  previousKeys?: ReadonlyMap<string, VerifierKey>;
   kek: KeyEncryptionKey;
   maxSealedBytes: number;
   now?: () => Date;
@@ -85,7 +87,8 @@ export class EvidenceIntake {
     if (header.nonce !== undefined && header.nonce !== session.nonce) {
       throw new EkycError('evidence_nonce_mismatch', 'The bundle carries another nonce than its session.', { details: { reason: 'nonce_mismatch' } });
     }
-    const bundle = await openEvidence(sealed, this.#deps.decryptionKey, { maxSealedBytes: this.#deps.maxSealedBytes });
+    const key = (header.kid !== undefined ? this.#deps.previousKeys?.get(header.kid) : undefined) ?? this.#deps.decryptionKey;
+    const bundle = await openEvidence(sealed, key, { maxSealedBytes: this.#deps.maxSealedBytes });
     const { manifest } = bundle;
     if (manifest.session.id !== session.id) {
       throw new EkycError('evidence_nonce_mismatch', 'The bundle belongs to another session.', { details: { reason: 'session_mismatch' } });

@@ -187,6 +187,21 @@ export class SessionStore {
   }
 
   /**
+   * Sessions whose document number hashes to the same value under any of the given peppers
+   * (current and previous ones, for lookups across a pepper rotation). `hash(pepper)` hashes the
+   * number being looked up; the number itself never reaches the database.
+   */
+  async sessionsWithDocumentHash(peppers: readonly { id: string }[], hash: (pepperId: string) => string): Promise<string[]> {
+    if (peppers.length === 0) return [];
+    const pairs = peppers.map((pepper, index) => `($${2 * index + 1}, $${2 * index + 2})`).join(', ');
+    const params = peppers.flatMap((pepper) => [pepper.id, hash(pepper.id)]);
+    const result = await this.db.query<{ session_id: string }>(
+      `SELECT session_id FROM verifier_document_hashes WHERE (pepper_id, document_number_hash) IN (${pairs}) ORDER BY created_at`, params,
+    );
+    return result.rows.map((row) => row.session_id);
+  }
+
+  /**
    * KEK rotation: re-wraps every data key not yet under `to` (batches of `batch` rows, each batch
    * one transaction). Returns how many were re-wrapped; afterwards the old KEK can be dropped.
    */
