@@ -25,7 +25,7 @@ function card(stock: number, glare?: { x: number; y: number; r: number }): GrayI
   return { data, width: W, height: H };
 }
 
-const glareOf = (image: GrayImage) => hotspotFraction(regionStats(image, 250, { blockSize: 16 }).blocks!);
+const glareOf = (image: GrayImage) => hotspotFraction(regionStats(image, 250, { blockSize: 16, rowStep: 2 }).blocks!, undefined, image);
 const clippedOf = (image: GrayImage) => regionStats(image, 250).clippedFraction;
 
 describe('hotspotFraction', () => {
@@ -55,6 +55,14 @@ describe('hotspotFraction', () => {
     const image = card(170);
     for (let y = 150; y < 185; y++) for (let x = 0; x < W; x++) image.data[y * W + x] = 253 + ((x + y) % 3);
     expect(clippedOf(image)).toBeGreaterThan(0.15);
+    expect(glareOf(image)).toBe(0);
+  });
+
+  it('does not take a clipped printed box (a photo backdrop over-exposed) for glare: it ends at an edge, a highlight fades', () => {
+    const image = card(170);
+    for (let y = 60; y < 150; y++) for (let x = 20; x < 100; x++) image.data[y * W + x] = 252 + ((x * 7 + y) % 4);
+    const blocksOnly = hotspotFraction(regionStats(image, 250, { blockSize: 16, rowStep: 2 }).blocks!);
+    expect(blocksOnly).toBeGreaterThan(0.03);
     expect(glareOf(image)).toBe(0);
   });
 });

@@ -1,4 +1,5 @@
 import type { BlockGrid } from './region-stats.ts';
+import type { GrayImage } from './refine-corners.ts';
 
 export interface HotspotOptions {
   /** Share of a block's pixels at or above the clipping level for it to count as saturated. */
@@ -11,14 +12,21 @@ export interface HotspotOptions {
   contentLaplacian: number;
   /** Weight of a hotspot block with no printed content around it (over blank stock, less is lost). */
   blankWeight: number;
+  /**
+   * A specular hotspot fades out: its pixels above halfway between the stock and clipping outnumber its
+   * clipped ones by at least this much (a highlight's halo). A printed light area (a photo's backdrop,
+   * the MRZ zone) clipped by a high exposure ends at a printed edge. Needs the image.
+   */
+  minHaloRatio: number;
 }
 
 export const DEFAULT_HOTSPOT_OPTIONS: Readonly<HotspotOptions> = Object.freeze({
   minClippedShare: 0.5,
   maxWashedDeviation: 8,
   minRise: 12,
-  contentLaplacian: 20,
+  contentLaplacian: 12,
   blankWeight: 0.5,
+  minHaloRatio: 1.3,
 });
 
 /**
@@ -28,9 +36,10 @@ export const DEFAULT_HOTSPOT_OPTIONS: Readonly<HotspotOptions> = Object.freeze({
  * stock is as bright as they are, print or no print. Connected
  * blocks form one hotspot; it counts fully when printed content (a textured block) borders it, since
  * it then likely covers text or the portrait, and at `blankWeight` when only blank stock surrounds it.
- * Blocks cut by the document's outline count in proportion to the pixels they hold.
+ * Blocks cut by the document's outline count in proportion to the pixels they hold. With `image`
+ * (the one the grid was measured on), a region must also fade out like a highlight (`minHaloRatio`).
  */
-export function hotspotFraction(grid: BlockGrid, options: HotspotOptions = DEFAULT_HOTSPOT_OPTIONS): number {
+export function hotspotFraction(grid: BlockGrid, options: HotspotOptions = DEFAULT_HOTSPOT_OPTIONS, image?: GrayImage): number {
   const { count, sum, sumSquares, clipped, laplacianSquares, columns, rows } = grid;
   const n = count.length;
   let fullCount = 0;
@@ -91,6 +100,7 @@ export function hotspotFraction(grid: BlockGrid, options: HotspotOptions = DEFAU
     }
     for (const k of rim) pixels += clipped[k]!;
     if (isBand(members, columns, count)) continue;
+    if (image && halo(image, grid, [...members, ...rim], (stock + grid.clipLevel) / 2) < options.minHaloRatio * pixels) continue;
     weighted += pixels * (content ? 1 : options.blankWeight);
   }
   return total > 0 ? weighted / total : 0;
@@ -124,4 +134,20 @@ function isBand(members: readonly number[], columns: number, count: Uint32Array)
   }
   const [w, h, dw, dh] = [x1 - x0 + 1, y1 - y0 + 1, dx1 - dx0 + 1, dy1 - dy0 + 1];
   return (w >= 0.6 * dw && h <= 0.25 * w) || (h >= 0.6 * dh && w <= 0.25 * h);
+}
+
+/** Pixels at or above `level` in the given blocks of the image, on the rows the grid was measured on. */
+function halo(image: GrayImage, grid: BlockGrid, blocks: readonly number[], level: number): number {
+  let n = 0;
+  for (const b of blocks) {
+    const x0 = (b % grid.columns) * grid.size;
+    const y0 = Math.floor(b / grid.columns) * grid.size;
+    const x1 = Math.min(image.width - 1, x0 + grid.size);
+    const y1 = Math.min(image.height - 1, y0 + grid.size);
+    // The rows the measuring pass read: 1, 1 + rowStep, ...
+    for (let y = Math.max(1, y0 + ((((1 - y0) % grid.rowStep) + grid.rowStep) % grid.rowStep)); y < y1; y += grid.rowStep) {
+      for (let x = Math.max(1, x0), i = y * image.width + x; x < x1; x++, i++) if (image.data[i]! >= level) n++;
+    }
+  }
+  return n;
 }

@@ -28,15 +28,16 @@ const UNIT_SQUARE = [
   { x: 0, y: 1 },
 ] as const;
 
-/** Focal lengths tried between the bounds, evenly in log scale: a 2% step, finer than the quad's own noise. */
-const FOCAL_STEPS = 100;
+/** Focal lengths tried between the bounds, evenly in log scale: 24 coarse steps (9%), then 8 fine ones each way around the best (1%). */
+const COARSE_STEPS = 24;
+const FINE_STEPS = 8;
 
 /**
  * Tilt of a rectangular document from its quad alone, without a guessed focal length. A pinhole
  * camera centred in the frame maps the document rectangle by H = K [r1 r2 t]; for the right focal
  * length f, the columns of K^-1 H are orthogonal (the rectangle's corners are right angles) and their
  * lengths are in the document's aspect ratio (ID-1, ID-2 or ID-3). Both are measured for every focal
- * length in a range and the one that fits both best is kept; the tilt follows from the plane normal
+ * length in a range (coarse, then fine around the best) and the one that fits both best is kept; the tilt follows from the plane normal
  * r1 x r2. When the quad has little perspective, f is weakly determined, but then so is the tilt's
  * dependence on it.
  */
@@ -49,19 +50,37 @@ export function estimatePose(quad: Quad, frameWidth: number, frameHeight: number
   const cy = frameHeight / 2;
   const h = homographyFromPoints(UNIT_SQUARE, quad.map((p) => ({ x: p.x - cx, y: p.y - cy })));
   if (!h) return { tiltDeg: 90, focalPx: minF, aspect: 1 };
+  const logFormats = aspects.map(Math.log);
+  // The fit of one focal length: squared cosine of the rectified corner angle plus squared log-distance of
+  // the rectified aspect to the nearest format (either way up: a document held in portrait).
+  const fit = (f: number): { cost: number; aspect: number } => {
+    const a0 = h[0] / f, a1 = h[3] / f, a2 = h[6];
+    const b0 = h[1] / f, b1 = h[4] / f, b2 = h[7];
+    const la = Math.sqrt(a0 * a0 + a1 * a1 + a2 * a2);
+    const lb = Math.sqrt(b0 * b0 + b1 * b1 + b2 * b2);
+    const cosine = (a0 * b0 + a1 * b1 + a2 * b2) / (la * lb);
+    const logAspect = Math.abs(Math.log(la / lb));
+    let aspectError = Infinity;
+    for (const r of logFormats) aspectError = Math.min(aspectError, Math.abs(logAspect - Math.abs(r)));
+    return { cost: cosine * cosine + aspectError * aspectError, aspect: la / lb };
+  };
+  // Coarse steps over the range, then fine steps around the best one.
+  const ratio = maxF / minF;
+  let bestK = 0;
   let best = { cost: Infinity, focalPx: minF, aspect: 1 };
-  for (let k = 0; k <= FOCAL_STEPS; k++) {
-    const f = minF * (maxF / minF) ** (k / FOCAL_STEPS);
-    const a = [h[0] / f, h[3] / f, h[6]] as const;
-    const b = [h[1] / f, h[4] / f, h[7]] as const;
-    const la = Math.hypot(a[0], a[1], a[2]);
-    const lb = Math.hypot(b[0], b[1], b[2]);
-    const cosine = (a[0] * b[0] + a[1] * b[1] + a[2] * b[2]) / (la * lb);
-    const aspect = la / lb;
-    // A document held in portrait shows the reciprocal aspect.
-    const aspectError = Math.min(...aspects.map((r) => Math.min(Math.abs(Math.log(aspect / r)), Math.abs(Math.log(aspect * r)))));
-    const cost = cosine * cosine + aspectError * aspectError;
-    if (cost < best.cost) best = { cost, focalPx: f, aspect };
+  for (let k = 0; k <= COARSE_STEPS; k++) {
+    const f = minF * ratio ** (k / COARSE_STEPS);
+    const r = fit(f);
+    if (r.cost < best.cost) {
+      best = { cost: r.cost, focalPx: f, aspect: r.aspect };
+      bestK = k;
+    }
+  }
+  for (let k = -FINE_STEPS; k <= FINE_STEPS; k++) {
+    const f = minF * ratio ** ((bestK + k / FINE_STEPS) / COARSE_STEPS);
+    if (f < minF || f > maxF) continue;
+    const r = fit(f);
+    if (r.cost < best.cost) best = { cost: r.cost, focalPx: f, aspect: r.aspect };
   }
   return { tiltDeg: tiltFromHomography(h, best.focalPx), focalPx: best.focalPx, aspect: best.aspect };
 }

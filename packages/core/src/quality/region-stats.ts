@@ -5,6 +5,9 @@ import type { Point } from './types.ts';
 export interface BlockGrid {
   /** Block side, px. */
   size: number;
+  /** Rows read (every `rowStep`-th) and the level counted as clipped, as in the pass that filled the grid. */
+  rowStep: number;
+  clipLevel: number;
   columns: number;
   rows: number;
   /** Per block, row-major: pixels measured, sum and sum of squares of their gray levels, how many are clipped. */
@@ -58,7 +61,7 @@ export function regionStats(image: GrayImage, clipLevel: number, options: Region
   const { data, width, height } = image;
   const { polygon, rowStep = 1, blockSize = 0 } = options;
   const histogram = new Uint32Array(256);
-  const blocks = blockSize > 0 ? blockGrid(width, height, blockSize) : undefined;
+  const blocks = blockSize > 0 ? blockGrid(width, height, blockSize, rowStep, clipLevel) : undefined;
   let count = 0;
   let sum = 0;
   let sumSquares = 0;
@@ -70,24 +73,39 @@ export function regionStats(image: GrayImage, clipLevel: number, options: Region
     const from = Math.max(1, Math.ceil(span[0] - 0.5));
     const to = Math.min(width - 2, Math.floor(span[1] - 0.5));
     const blockRow = blocks ? Math.floor(y / blockSize) * blocks.columns : 0;
-    let i = y * width + from;
-    for (let x = from; x <= to; x++, i++) {
-      const v = data[i]!;
-      const lap = data[i - 1]! + data[i + 1]! + data[i - width]! + data[i + width]! - 4 * v;
-      sum += v;
-      sumSquares += v * v;
-      lapSum += lap;
-      lapSquares += lap * lap;
-      histogram[v]!++;
-      if (blocks) {
-        const b = blockRow + Math.floor(x / blockSize);
-        blocks.count[b]!++;
-        blocks.sum[b]! += v;
-        blocks.sumSquares[b]! += v * v;
-        blocks.laplacianSquares[b]! += lap * lap;
-        if (v > blocks.max[b]!) blocks.max[b] = v;
-        if (v >= clipLevel) blocks.clipped[b]!++;
+    // The row in runs that stay within one block, so that per-block sums are added once per run.
+    for (let runFrom = from; runFrom <= to; ) {
+      const runTo = blocks ? Math.min(to, (Math.floor(runFrom / blockSize) + 1) * blockSize - 1) : to;
+      let runSum = 0;
+      let runSquares = 0;
+      let runLaplacian = 0;
+      let runClipped = 0;
+      let runMax = 0;
+      let i = y * width + runFrom;
+      for (let x = runFrom; x <= runTo; x++, i++) {
+        const v = data[i]!;
+        const lap = data[i - 1]! + data[i + 1]! + data[i - width]! + data[i + width]! - 4 * v;
+        runSum += v;
+        runSquares += v * v;
+        lapSum += lap;
+        runLaplacian += lap * lap;
+        histogram[v]!++;
+        if (v >= clipLevel) runClipped++;
+        if (v > runMax) runMax = v;
       }
+      sum += runSum;
+      sumSquares += runSquares;
+      lapSquares += runLaplacian;
+      if (blocks) {
+        const b = blockRow + Math.floor(runFrom / blockSize);
+        blocks.count[b]! += runTo - runFrom + 1;
+        blocks.sum[b]! += runSum;
+        blocks.sumSquares[b]! += runSquares;
+        blocks.laplacianSquares[b]! += runLaplacian;
+        blocks.clipped[b]! += runClipped;
+        if (runMax > blocks.max[b]!) blocks.max[b] = runMax;
+      }
+      runFrom = runTo + 1;
     }
     count += Math.max(0, to - from + 1);
   }
@@ -108,11 +126,11 @@ export function regionStats(image: GrayImage, clipLevel: number, options: Region
   };
 }
 
-function blockGrid(width: number, height: number, size: number): BlockGrid {
+function blockGrid(width: number, height: number, size: number, rowStep: number, clipLevel: number): BlockGrid {
   const columns = Math.ceil(width / size);
   const rows = Math.ceil(height / size);
   const n = columns * rows;
-  return { size, columns, rows, count: new Uint32Array(n), sum: new Float64Array(n), sumSquares: new Float64Array(n), clipped: new Uint32Array(n), laplacianSquares: new Float64Array(n), max: new Uint8Array(n) };
+  return { size, rowStep, clipLevel, columns, rows, count: new Uint32Array(n), sum: new Float64Array(n), sumSquares: new Float64Array(n), clipped: new Uint32Array(n), laplacianSquares: new Float64Array(n), max: new Uint8Array(n) };
 }
 
 /** The gray level below which `q` of the `count` pixels of a histogram lie. */

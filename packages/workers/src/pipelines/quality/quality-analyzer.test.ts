@@ -70,8 +70,9 @@ function renderFrame(quad: quality.Quad, options: { blurRadius?: number; glare?:
     if (options.glare) {
       const x = i % width;
       const y = Math.floor(i / width);
+      // A specular highlight: a saturated core (radius 45) fading out over 30 px.
       const d = Math.hypot(x - (centre.x + 150), y - (centre.y + 60));
-      if (d < 45) v = 255;
+      if (d < 75) v += (255 - v) * Math.min(1, (75 - d) / 30);
     }
     data[i * 4] = data[i * 4 + 1] = data[i * 4 + 2] = v;
     data[i * 4 + 3] = 255;

@@ -47,5 +47,5 @@ function regionMetrics(image: quality.GrayImage, thresholds: quality.QualityThre
   // Every other row: at the reference width that is still ~100k pixels, and half the time.
   const stats = quality.regionStats(image, thresholds.glareLevel, { ...(outline ? { polygon: outline } : {}), rowStep: 2, blockSize });
   const { sharpness, brightness, contrast, clippedFraction, darkLevel, medianLevel } = stats;
-  return { sharpness, brightness, contrast, clippedFraction, darkLevel, medianLevel, glareFraction: stats.blocks ? quality.hotspotFraction(stats.blocks) : 0 };
+  return { sharpness, brightness, contrast, clippedFraction, darkLevel, medianLevel, glareFraction: stats.blocks ? quality.hotspotFraction(stats.blocks, quality.DEFAULT_HOTSPOT_OPTIONS, image) : 0 };
 }
