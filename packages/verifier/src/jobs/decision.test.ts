@@ -82,7 +82,7 @@ describe('re-scoring and risk routing (PGlite, onnxruntime-node)', () => {
         expect(row).not.toContain('ERIKSSON');
       }
     }
-  });
+  }, 120_000);
 
   it('rejects a portrait of another person, an expired document and a visual zone that contradicts the MRZ', async () => {
     const other = await portraitFrom(engine, GROUP_JPEG(), 2.2);
@@ -97,7 +97,7 @@ describe('re-scoring and risk routing (PGlite, onnxruntime-node)', () => {
     const viz = await submit({ viz: { surname: 'Andersson' } });
     expect(viz.status.decision.reasonCodes).toContain('viz_mrz_mismatch');
     expect(viz.status.decision.outcome).not.toBe('approve');
-  });
+  }, 180_000);
 
   it('logs ids, outcomes and codes, never the document, names, nonces or tokens', () => {
     expect(logLines.some((line) => line.includes('session decided'))).toBe(true);
@@ -110,5 +110,5 @@ describe('re-scoring and risk routing (PGlite, onnxruntime-node)', () => {
     const { status } = await submit({ document: null });
     expect(status.decision.reasonCodes).toEqual(expect.arrayContaining(['document_authenticity_missing', 'data_checks_missing', 'document_read_absent']));
     expect(status.decision.outcome).not.toBe('approve');
-  });
+  }, 120_000);
 });
