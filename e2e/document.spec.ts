@@ -19,7 +19,11 @@ test.describe('document reading worker (OpenCV.js + PP-OCRv4 + tesseract.js) on 
     const r = await page.evaluate(() => window.documentTest.readSynthetic({ format: 'TD1', seed: 2, level: 'clean', useQuad: false }));
     expect(r.read.lines).toHaveLength(3);
     expect(r.read.mrz?.valid).toBe(true);
-    expect(r.read.mrz?.corrected).toEqual(r.truth.mrz);
+    // Fields under a check digit must be right; any other field is right or reported uncertain (this
+    // card's SILVA loses its L in PP-OCR: the merge must not pass that off as certain).
+    const mrz = r.read.mrz!;
+    for (const f of ['documentNumber', 'birthDate', 'expiryDate'] as const) expect(mrz.fields[f]).toBe(r.truth.mrzFields[f]);
+    for (const [f, v] of Object.entries(r.truth.mrzFields)) if (mrz.fields[f as keyof typeof mrz.fields] !== v) expect(mrz.uncertainFields).toContain(f);
   });
 
   test('rejects a frame with no MRZ before any OCR', async ({ page }) => {

@@ -24,8 +24,12 @@ const MAX_FLIPS = 3;
 export const MERGE_MAX_CANDIDATES = 160;
 /** A runner-up valid result closer than this (in column-score units) makes the read ambiguous. */
 const AMBIGUITY_MARGIN = 0.35;
-/** A chosen character with less than this share of its column's score is weak evidence. */
-const WEAK_SHARE = 0.5;
+/**
+ * A chosen character with less than this share of its column's score is weak evidence. Only fields no
+ * check digit covers are flagged by it, so it is strict: any real dissent among the engines (one of two
+ * engines reading a letter the other dropped) flags the name.
+ */
+const WEAK_SHARE = 0.8;
 
 /** One aligned position: score per character (`''` = no character). */
 export type Column = ReadonlyMap<string, number>;

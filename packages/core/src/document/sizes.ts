@@ -44,14 +44,15 @@ export function rectifiedSize(size: DocumentSizeClass, dpi: number = RECTIFY_DPI
 
 /**
  * The size class whose aspect ratio is closest to `width / height` (landscape or portrait), used when
- * the layout is not known yet. ID-2, ID-3 and the visas are within 6% of each other: an aspect ratio
- * tells ID-1 from the larger formats, not the larger ones apart (the MRZ does that).
+ * the layout is not known yet. ID-2, ID-3 and MRV-B share one aspect (1.42), MRV-A is 1.5, ID-1 1.59:
+ * perspective blurs these, so the reader does not rely on the guess (it retries the line search at the
+ * other scales); the MRZ layout settles the class.
  */
 export function sizeClassFromAspect(width: number, height: number): DocumentSizeClass {
   const aspect = Math.max(width, height) / Math.max(1e-9, Math.min(width, height));
   let best: DocumentSizeClass = 'ID1';
   let bestErr = Infinity;
-  for (const cls of ['ID1', 'ID3'] as const) {
+  for (const cls of ['ID1', 'MRVA', 'ID3'] as const) {
     const mm = DOCUMENT_SIZES_MM[cls];
     const err = Math.abs(Math.log(aspect / (mm.widthMm / mm.heightMm)));
     if (err < bestErr) { bestErr = err; best = cls; }

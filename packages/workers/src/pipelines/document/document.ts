@@ -10,7 +10,7 @@ import type { PipelineConfig } from '../../host/types.ts';
 import { createSession, selectRuntime, type RuntimeReport } from '../../runtime/runtime.ts';
 import { loadOpenCv } from '../quality/quality-opencv.ts';
 import type { OpenCv } from '../quality/opencv-frame.ts';
-import { cropGray, findMrzLines, rectify, rotate180, type Rect } from './mrz-locate.ts';
+import { cropGray, findMrzLines, rectify, rotate180, type MrzLines, type Rect } from './mrz-locate.ts';
 import type { MrzReader } from './mrz-reader.ts';
 import { PpOcrReader } from './ppocr-reader.ts';
 import { TesseractReader } from './tesseract-reader.ts';
@@ -84,6 +84,15 @@ interface State {
 
 let state: State | undefined;
 
+/**
+ * Vote weights in the merge. tesseract's English model was not trained on OCR-B: on the synthetic set it
+ * read no MRZ alone, PP-OCRv4 most, so tesseract breaks ties rather than outvoting.
+ */
+const ENGINE_WEIGHTS: Readonly<Record<string, number>> = { 'ppocr#0': 1, 'ppocr#1': 1, 'tesseract#0': 0.7 };
+
+/** Scale factors of the line search: as rectified, then as if the document were ID-3-sized, or ID-1-sized. */
+const LOCATE_SCALE_RETRIES = [1, 85.6 / 125, 125 / 85.6];
+
 function summarize(merged: coreDocument.MergedMrzRead): MrzSummary {
   const r = merged.result;
   const fields: Partial<Record<MrzOutputFieldName, string | null>> = {};
@@ -136,13 +145,17 @@ export const documentPipeline = {
     const tRect = performance.now();
     const quadForDpi = options.quad ?? coreDocument.wholeImageQuad(image.width, image.height);
     const resolution = coreDocument.checkResolution(quadForDpi, rect.sizeClass, options.minDpi);
+    // The size class from the quad's aspect can be wrong (ID-1 vs the larger formats under perspective):
+    // the line search retries at the other formats' scales, then upside down.
     let gray = rect.gray;
-    let located = findMrzLines(s.cv, gray, rect.pxPerMm);
     let rotated180 = false;
-    if (located.lines.length === 0) {
-      const turned = rotate180(gray);
-      const again = findMrzLines(s.cv, turned, rect.pxPerMm);
-      if (again.lines.length > 0) { gray = turned; located = again; rotated180 = true; }
+    let located: MrzLines = { lines: [], candidates: 0 };
+    search: for (const turned of [false, true]) {
+      const g = turned ? rotate180(rect.gray) : rect.gray;
+      for (const factor of LOCATE_SCALE_RETRIES) {
+        const found = findMrzLines(s.cv, g, rect.pxPerMm * factor);
+        if (found.lines.length > 0) { gray = g; located = found; rotated180 = turned; break search; }
+      }
     }
     const tLocate = performance.now();
     const base: Omit<DocumentRead, 'mrz' | 'engines' | 'mergeDisagreements' | 'timings' | 'mrzFound'> = {
@@ -185,7 +198,7 @@ export const documentPipeline = {
     };
     const mergeAll = (): coreDocument.MergedMrzRead => {
       const t = performance.now();
-      const merged = coreDocument.mergeMrzReads([...byEngine.values()].flatMap((e) => e.reads), { referenceDate });
+      const merged = coreDocument.mergeMrzReads([...byEngine.values()].flatMap((e) => e.reads), { referenceDate, engineWeights: ENGINE_WEIGHTS });
       mergeMs += performance.now() - t;
       return merged;
     };

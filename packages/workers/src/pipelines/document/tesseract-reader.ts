@@ -20,6 +20,16 @@ function toCanvas(image: GrayImage): OffscreenCanvas {
   return canvas;
 }
 
+/**
+ * The English LSTM reads OCR-B `<` as K, L or C (measured here: most filler runs come back as
+ * `KLKLLK...`), so each K/L/C is only half trusted and `<` is offered as its alternative: the merge then
+ * follows the other engine where it saw a filler, and keeps the letter where it saw the letter.
+ */
+export function withFillerDoubt(char: string, confidence: number): coreDocument.OcrCharRead {
+  if (char === 'K' || char === 'L' || char === 'C') return { char, confidence: confidence * 0.5, alternatives: [{ char: '<', confidence: confidence * 0.45 }] };
+  return { char, confidence, alternatives: [] };
+}
+
 export class TesseractReader implements MrzReader {
   readonly engine = 'tesseract';
 
@@ -51,7 +61,7 @@ export class TesseractReader implements MrzReader {
     const chars: coreDocument.OcrCharRead[] = [];
     for (const block of data.blocks ?? []) for (const p of block.paragraphs) for (const l of p.lines) for (const w of l.words) {
       for (const s of w.symbols) {
-        for (const ch of s.text) chars.push({ char: ch, confidence: Math.max(0, Math.min(1, s.confidence / 100)), alternatives: [] });
+        for (const ch of s.text) chars.push(withFillerDoubt(ch, Math.max(0, Math.min(1, s.confidence / 100))));
       }
     }
     return { text: chars.map((c) => c.char).join(''), chars };
