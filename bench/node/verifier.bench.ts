@@ -3,17 +3,20 @@
  * envelope-encrypt, consume nonce, store and enqueue in one transaction), on embedded PGlite and,
  * where Debian's PostgreSQL is installed, on a throwaway PostgreSQL; and server-side re-scoring time
  * per bundle (real face models on onnxruntime-node, liveness transcript replay, MRZ).
- * Bundles are built and sealed before timing; 8 uploads in flight at once from the same process.
+ * The verifier runs as its own process (the bin, API role); bundles are built and sealed before
+ * timing; 8 uploads in flight at once from the bench process.
  */
-import pino from 'pino';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createSessionSigner } from '@ekyc/core';
 import { hashDocumentNumber } from '../../packages/verifier/src/crypto/pepper.ts';
 import { ServerFaceEngine } from '../../packages/verifier/src/face/engine.ts';
 import { rescoreBundle } from '../../packages/verifier/src/rescore/rescore.ts';
-import { startVerifier, type Verifier } from '../../packages/verifier/src/server.ts';
 import { DEFAULT_SESSION_CONFIG } from '../../packages/verifier/src/session-config.ts';
-import { bindKey, createSession } from '../../packages/verifier/src/testing/client.ts';
-import { buildSealedBundle, opaqueArtifact, testConfig } from '../../packages/verifier/src/testing/fixtures.ts';
+import { buildSealedBundle, opaqueArtifact, testSecrets, type IssuedSession } from '../../packages/verifier/src/testing/fixtures.ts';
 import { postgresAvailable, startTestPostgres } from '../../packages/verifier/src/testing/postgres.ts';
 import { realSessionContent } from '../../packages/verifier/src/testing/session-bundle.ts';
 import { decodeContainer, encodeContainer, EventChain, buildEvidence, type EvidenceBundle } from '@ekyc/core';
@@ -29,14 +32,42 @@ function percentile(values: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
-async function intakeRun(verifier: Verifier, apiKey: string, sizes: readonly number[], count: number) {
-  const app = verifier.app!;
-  const url = verifier.url!;
+interface Server {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** The verifier as its own process (the `ekyc-verifier` bin), as deployed: its own event loop and core. */
+async function startServer(env: Record<string, string>): Promise<Server> {
+  const child = spawn(process.execPath, [fileURLToPath(new URL('../../packages/verifier/bin/ekyc-verifier.js', import.meta.url))], {
+    env: { ...process.env, ...env, PORT: '0', LOG_LEVEL: 'warn', VERIFIER_ROLE: 'api' }, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let output = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /listening on (http:\/\/\S+)/.exec(output);
+      if (match) resolve(match[1]!);
+    });
+    child.stderr!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+    child.on('exit', (code) => reject(new Error(`verifier exited (${code}): ${output.slice(-1000)}`)));
+  });
+  return {
+    url,
+    stop: () => new Promise((resolve) => {
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    }),
+  };
+}
+
+async function intakeRun(url: string, apiKey: string, sizes: readonly number[], count: number) {
   const prepared: { sessionId: string; token: string; sealed: Uint8Array; key: string }[] = [];
   for (let index = 0; index < count; index += 1) {
-    const session = await createSession(app, apiKey);
+    const session = (await (await fetch(`${url}/sessions`, { method: 'POST', headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' }, body: '{}' })).json()) as IssuedSession;
     const signer = await createSessionSigner();
-    await bindKey(app, session, signer);
+    const bound = await fetch(`${url}/sessions/${session.sessionId}/key`, { method: 'POST', headers: { authorization: `Bearer ${session.clientToken}`, 'content-type': 'application/json' }, body: JSON.stringify({ publicKeyJwk: signer.publicKeyJwk }) });
+    if (bound.status !== 201) throw new Error(`key binding answered ${bound.status}`);
     const at = new Date(Date.now() + 100).toISOString();
     const artifacts = sizes.map((bytes, i) => opaqueArtifact(`a${i}`, i === 0 ? 'document_crop' : i === 1 ? 'portrait' : 'liveness_keyframe', bytes, at, index * 31 + i + 1));
     const { sealed, key } = await buildSealedBundle({ session, signer, artifacts });
@@ -65,13 +96,14 @@ async function intakeRun(verifier: Verifier, apiKey: string, sizes: readonly num
 
 async function intakeSuite(kind: 'pglite' | 'postgres'): Promise<BenchResult[]> {
   const pgServer = kind === 'postgres' ? await startTestPostgres() : null;
-  const config = await testConfig(pgServer?.url ?? 'memory:', { HOST: '127.0.0.1', VERIFIER_ROLE: 'api' });
-  const verifier = await startVerifier(config, { logger: pino({ level: 'silent' }), faceModels: false });
+  const state = mkdtempSync(path.join(os.tmpdir(), 'ekyc-bench-verifier-'));
+  const secrets = await testSecrets();
+  const server = await startServer({ ...secrets, DATABASE_URL: pgServer?.url ?? path.join(state, 'pglite'), VERIFIER_STATE_DIR: state });
   try {
     const results: BenchResult[] = [];
     for (const [label, sizes, count] of [['small', SMALL, BUNDLES], ['1.7 MB images', LARGE, 40]] as const) {
-      const run = await intakeRun(verifier, config.apiKey, sizes, count);
-      const notes = `${count} bundles of ${(run.sealedBytes / 1e6).toFixed(2)} MB sealed, ${IN_FLIGHT} in flight, API only (jobs queued, not run)`;
+      const run = await intakeRun(server.url, secrets.VERIFIER_API_KEY, sizes, count);
+      const notes = `${count} bundles of ${(run.sealedBytes / 1e6).toFixed(2)} MB sealed, ${IN_FLIGHT} in flight; the verifier bin as its own process, API only (jobs queued, not run)`;
       results.push(
         { suite: 'verifier', name: `intake throughput, ${kind}, ${label}`, unit: 'ops/s', value: run.throughput, runs: count, target: '>= 20 bundles/s', notes },
         { suite: 'verifier', name: `intake latency p95, ${kind}, ${label}`, unit: 'ms', value: run.p95, runs: count, target: '<= 500 ms', notes: `p50 ${run.p50.toFixed(0)} ms; ${notes}` },
@@ -79,8 +111,9 @@ async function intakeSuite(kind: 'pglite' | 'postgres'): Promise<BenchResult[]> 
     }
     return results;
   } finally {
-    await verifier.close();
+    await server.stop();
     await pgServer?.stop();
+    rmSync(state, { recursive: true, force: true });
   }
 }
 
