@@ -14,6 +14,8 @@ export const MIN_COARSE_SUPPORT = 0.5;
 const MIN_FALLBACK_SUPPORT = 0.02;
 /** How far an outline may grow outward to the document's outer edge, as a fraction of its extent. */
 const MAX_EXPAND_FRACTION = 0.3;
+/** How far a grown outline may grow again (a printed frame line's margin: 2 mm of a 54-mm card is 4%). */
+const MAX_REGROW_FRACTION = 0.08;
 /** How far one side may grow to give the quad a document format's aspect (a TD3 MRZ band is 18% of the page's height). */
 const MAX_ASPECT_GROWTH_FRACTION = 0.35;
 /** Support a side grown to a format's aspect needs: less than a side on its own, as the aspect backs it. */
@@ -144,6 +146,9 @@ function outlineSupport(quad: quality.Quad, frame: SearchFrame): number {
 function growToOutline(quad: quality.Quad, frame: SearchFrame): quality.Quad {
   const { full, support } = frame;
   let grown = quality.expandToOuterEdges(full, quad, { ...support, maxShiftFraction: MAX_EXPAND_FRACTION, minSupport: MIN_SIDE_SUPPORT });
+  // A printed line is two edges a few pixels apart: a side grown to a frame line's inner edge stops at
+  // its outer one. A second, short growth reaches the card's edge beyond the line's margin.
+  if (grown !== quad) grown = quality.expandToOuterEdges(full, grown, { ...support, maxShiftFraction: MAX_REGROW_FRACTION, minSupport: MIN_SIDE_SUPPORT });
   if (!withinReach(grown, full)) grown = quad;
   if (borderSides(grown, frame).some(Boolean) || quality.cornerMarginPx(grown, full.width, full.height) < 0) return grown;
   const completed = quality.growToDocumentAspect(full, grown, { ...support, maxShiftFraction: MAX_ASPECT_GROWTH_FRACTION, minSupport: MIN_ASPECT_SIDE_SUPPORT });
