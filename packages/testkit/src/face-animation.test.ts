@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { liveness } from '@ekyc/core';
+// Synthetic meshes are test helpers of core's liveness engine, not part of its public API.
+import { syntheticMesh } from '../../core/src/liveness/testing.ts';
 import { animateFace, targetLandmarks } from './face-animation.ts';
 import { clipDuration, poseAt } from './liveness-video.ts';
 
-const mesh = liveness.syntheticMesh({ scale: 1.2, cx: 160, cy: 120 });
+const mesh = syntheticMesh({ scale: 1.2, cx: 160, cy: 120 });
 
 describe('face animation', () => {
   it('closes the eyes, widens and lifts the mouth, turns the nose toward the image right for turn_left', () => {

@@ -3,6 +3,7 @@
  * documents and countries are accepted, the thresholds it will judge by, how many liveness
  * challenges to run, how many retries are allowed and how long the session lives.
  */
+import { liveness } from '@ekyc/core';
 import { z } from 'zod';
 
 export const sessionConfigSchema = z.object({
@@ -16,7 +17,8 @@ export const sessionConfigSchema = z.object({
     /** A client score this far from the server's (absolute, on the score's own scale) is a disagreement. */
     clientDisagreement: z.number().min(0).max(2),
   }),
-  livenessChallengeCount: z.number().int().min(0).max(10),
+  /** The liveness engine asks 2 to 4 challenges (core/liveness/sequence.ts). */
+  livenessChallengeCount: z.number().int().min(liveness.MIN_CHALLENGES).max(liveness.MAX_CHALLENGES),
   maxRetries: z.number().int().min(0).max(20),
   ttlSeconds: z.number().int().min(60).max(24 * 3600),
 });

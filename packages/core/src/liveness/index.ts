@@ -9,5 +9,3 @@ export * from './transcript.ts';
 export * from './signals.ts';
 export * from './replay.ts';
 export * from './mesh.ts';
-/** Synthetic signal streams and meshes, for tests and evaluation. */
-export * from './testing.ts';

@@ -78,7 +78,7 @@ async function judgeLiveness(bundle: EvidenceBundle, config: SessionConfig): Pro
     try {
       const judgement = await liveness.judgeTranscript(transcript, {
         nonce: manifest.session.nonce,
-        config: liveness.livenessConfig({ challengeCount: Math.max(1, config.livenessChallengeCount) }),
+        config: liveness.livenessConfig({ challengeCount: config.livenessChallengeCount }),
       });
       const passed = judgement.consistent && judgement.state === 'passed';
       const reasonCodes: string[] = [];
