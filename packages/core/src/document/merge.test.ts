@@ -102,3 +102,22 @@ describe('mergeMrzReads and dropped characters', () => {
     expect(m.valid && m.result.fields.surname?.value !== 'ERIKSSON' && !m.uncertainFields.includes('surname')).toBe(false);
   });
 });
+
+describe('mergeMrzReads in checked fields', () => {
+  it('reports a document number uncertain when two of its characters are not what the engines read', () => {
+    // Both engines drop two characters of the document number; whatever the corrector makes of it must not be certain.
+    const line2 = TD3[1]!.slice(0, 3) + TD3[1]!.slice(5);
+    const m = mergeMrzReads([
+      { engine: 'a', lines: [read(TD3[0]!), read(line2)] },
+      { engine: 'b', lines: [read(TD3[0]!), read(line2)] },
+    ], REF);
+    if (m.valid) expect(m.uncertainFields).toContain('documentNumber');
+  });
+  it('keeps a single proven correction certain', () => {
+    const bad = 'L8989O2C36UTO7408122F1204159ZE184226B<<<<<10';
+    const m = mergeMrzReads([{ engine: 'a', lines: [read(TD3[0]!), read(bad)] }, { engine: 'b', lines: [read(TD3[0]!), read(bad)] }], REF);
+    expect(m.valid).toBe(true);
+    expect(m.result.fields.documentNumber?.value).toBe('L898902C3');
+    expect(m.uncertainFields).not.toContain('documentNumber');
+  });
+});

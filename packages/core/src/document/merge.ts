@@ -30,6 +30,8 @@ const AMBIGUITY_MARGIN = 0.35;
  * engines reading a letter the other dropped) flags the name.
  */
 const WEAK_SHARE = 0.8;
+/** In a checked field, a character with less support than this was the corrector's, not the engines'. */
+const UNSUPPORTED_SHARE = 0.5;
 
 /** One aligned position: score per character (`''` = no character). */
 export type Column = ReadonlyMap<string, number>;
@@ -264,15 +266,23 @@ export function mergeMrzReads(reads: readonly EngineMrzRead[], options: MergeOpt
     });
     if (ambiguous) break;
   }
+  // Checked fields: one correction is what a check digit proves (docs/mrz.md: with one confusion the
+  // corrector is never wrong outside `uncertain`); two or more characters the engines did not read
+  // (or dropped) in one field can pass a mod-10 digit by chance, so the field is reported uncertain.
+  const unsupported = new Map<MrzOutputFieldName, number>();
   best.result.corrected.forEach((line, l) => {
     const columns = linesColumns[l];
     if (!columns) return;
     const { perChar } = lineCost(columns, line);
     perChar.forEach((share, column) => {
       if (share >= WEAK_SHARE) return;
-      for (const f of fieldsAt(best.result, l, column)) if (UNCHECKED_FIELDS.has(f)) uncertain.add(f);
+      for (const f of fieldsAt(best.result, l, column)) {
+        if (UNCHECKED_FIELDS.has(f)) uncertain.add(f);
+        else if (share < UNSUPPORTED_SHARE) unsupported.set(f, (unsupported.get(f) ?? 0) + 1);
+      }
     });
   });
+  for (const [f, n] of unsupported) if (n >= 2) uncertain.add(f);
   return {
     result: best.result,
     valid: !ambiguous && !best.result.ambiguous,
