@@ -45,6 +45,24 @@ test.describe('liveness landmarks in a worker (MediaPipe tasks-vision WASM, face
     expect(none.faceCount).toBe(0);
     expect(none.signals).toBeNull();
   });
+
+  test('counts a small second face in a corner (the two_faces attack that passed on the whole frame)', async ({ page }) => {
+    await page.evaluate((url) => window.livenessTest.loadUrl('group', url), '/node_modules/@vladmandic/face-api/demo/sample3.jpg');
+    const boxes = await page.evaluate(() => window.livenessTest.detectFaces('group'));
+    await page.evaluate((b) => window.livenessTest.composeFace('main', 'group', b), boxes[1]!);
+    await page.evaluate((b) => window.livenessTest.composeFace('other', 'group', b), boxes[2]!);
+    // The second face ~60 px wide at the top right, as the evaluation pastes it.
+    await page.evaluate(() => window.livenessTest.paste('two', 'main', 'other', 450, 0, 0.3));
+    const counts: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      await page.evaluate(() => window.livenessTest.reset());
+      counts.push((await page.evaluate(() => window.livenessTest.track('two'))).faceCount);
+    }
+    console.log(JSON.stringify({ counts }));
+    expect(counts).toEqual([2, 2, 2]);
+    await page.evaluate(() => window.livenessTest.reset());
+    expect((await page.evaluate(() => window.livenessTest.track('main'))).faceCount).toBe(1);
+  });
 });
 
 test.describe('liveness through the camera (fake camera fed by a generated photo animation)', () => {

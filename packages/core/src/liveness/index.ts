@@ -9,3 +9,4 @@ export * from './transcript.ts';
 export * from './signals.ts';
 export * from './replay.ts';
 export * from './mesh.ts';
+export * from './face-count.ts';

@@ -8,7 +8,7 @@ import { MeshEmbedder } from './mesh-embedder.ts';
 /**
  * Liveness landmarks (runs in a worker): the face-mesh attention model (478 points, refined eyes)
  * tracked frame to frame as MediaPipe's face mesh graph does, with BlazeFace to find the face and
- * to count faces every `detectEvery` frames. Per frame it returns the landmarks and the signals
+ * to count faces every `detectEvery` frames (on the whole frame and on four overlapping tiles, so small faces count). Per frame it returns the landmarks and the signals
  * the challenge engine judges (core/liveness); the engine itself runs on the page, which holds the
  * session nonce.
  */
@@ -57,21 +57,31 @@ let state: State | undefined;
 /** The detector sees the frame at 128x128: giving it a copy at most 256 px wide costs ~1 ms and spares MediaPipe resizing a large frame. */
 const DETECT_MAX_SIDE = 256;
 
-async function detectFaces(s: State, image: RgbaImage): Promise<face.FaceDetection[]> {
-  const scale = Math.min(1, DETECT_MAX_SIDE / Math.max(image.width, image.height));
-  if (scale === 1) return s.detector.detect(image);
-  const w = Math.max(1, Math.round(image.width * scale));
-  const h = Math.max(1, Math.round(image.height * scale));
-  const small = face.cropResize(image, { x: 0, y: 0, width: image.width, height: image.height }, w, h);
-  const sx = image.width / w;
-  const sy = image.height / h;
+/** Detections on `region` of the image (whole image by default), in image pixels. */
+async function detectIn(s: State, image: RgbaImage, region: face.Box = { x: 0, y: 0, width: image.width, height: image.height }): Promise<face.FaceDetection[]> {
+  const whole = region.x === 0 && region.y === 0 && region.width === image.width && region.height === image.height;
+  const scale = Math.min(1, DETECT_MAX_SIDE / Math.max(region.width, region.height));
+  if (scale === 1 && whole) return s.detector.detect(image);
+  const w = Math.max(1, Math.round(region.width * scale));
+  const h = Math.max(1, Math.round(region.height * scale));
+  const small = face.cropResize(image, region, w, h);
+  const sx = region.width / w;
+  const sy = region.height / h;
   return (await s.detector.detect(small)).map((d) => ({
     ...d,
-    box: { x: d.box.x * sx, y: d.box.y * sy, width: d.box.width * sx, height: d.box.height * sy },
+    box: { x: region.x + d.box.x * sx, y: region.y + d.box.y * sy, width: d.box.width * sx, height: d.box.height * sy },
     ...(d.keypoints
-      ? { keypoints: Object.fromEntries(Object.entries(d.keypoints).map(([k, p]) => [k, { x: p.x * sx, y: p.y * sy }])) as unknown as face.FaceKeypoints }
+      ? { keypoints: Object.fromEntries(Object.entries(d.keypoints).map(([k, p]) => [k, { x: region.x + p.x * sx, y: region.y + p.y * sy }])) as unknown as face.FaceKeypoints }
       : {}),
   }));
+}
+
+/** Whole-frame detections (the best one starts a track) and the number of distinct faces, tiles included. */
+async function detectFaces(s: State, image: RgbaImage): Promise<{ faces: face.FaceDetection[]; count: number }> {
+  const faces = await detectIn(s, image);
+  const tiles: face.Box[] = [];
+  for (const tile of liveness.countTiles(image.width, image.height)) tiles.push(...(await detectIn(s, image, tile)).map((d) => d.box));
+  return { faces, count: liveness.countDistinctFaces(faces.map((d) => d.box), tiles, s.roi ? liveness.roiBounds(s.roi) : null) };
 }
 
 function requireState(): State {
@@ -109,10 +119,10 @@ export const livenessPipeline = {
     for (let pass = 0; pass < 2; pass++) {
       if (!s.roi || s.frames % s.detectEvery === 0 || pass === 1) {
         const d0 = performance.now();
-        const faces = await detectFaces(s, image);
+        const { faces, count } = await detectFaces(s, image);
         detectMs += performance.now() - d0;
         detected = true;
-        s.lastCount = faces.length;
+        s.lastCount = count;
         const best = faces[0];
         if (!best?.keypoints) {
           s.roi = null;
