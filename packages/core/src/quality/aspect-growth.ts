@@ -24,21 +24,28 @@ const aspectError = (aspect: number, formats: readonly number[]): number =>
  * stronger than the card's against the background. Evidence: the quad, rectified with the focal
  * length it implies (`estimatePose`), has the aspect of no document format, and one side moved
  * outward, parallel, to the nearest position where it lies on an edge gives a quad that has one
- * (ID-1, ID-2 or ID-3). The nearest such position wins, over all four sides; the grown side's line is
- * fitted again and kept only with `minSupport`. A quad whose aspect already fits is returned as it is.
+ * (ID-1, ID-2 or ID-3). Only the two sides across the short dimension (against the nearest format)
+ * are tried; the nearest such position wins; the grown side's line is fitted again and kept only with
+ * `minSupport`. A quad whose aspect already fits is returned as it is.
  */
 export function growToDocumentAspect(image: PixelImage, quad: Quad, options: AspectGrowthOptions): Quad {
   const formats = options.aspects ?? Object.values(DOCUMENT_ASPECTS);
   const tolerance = options.aspectTolerance ?? 0.035;
   const aspectOf = (q: Quad): number => estimatePose(q, image.width, image.height).aspect;
-  if (aspectError(aspectOf(quad), formats) <= tolerance) return quad;
+  const aspect = aspectOf(quad);
+  if (aspectError(aspect, formats) <= tolerance) return quad;
+  // Which pair of sides is short: the top and bottom (sides 0, 2) set the height, the others the width.
+  const longAxis = Math.max(aspect, 1 / aspect);
+  const nearest = formats.reduce((a, b) => (Math.abs(Math.log(longAxis / b)) < Math.abs(Math.log(longAxis / a)) ? b : a));
+  const heightShort = aspect >= 1 ? longAxis > nearest : longAxis < nearest;
+  const sides = heightShort ? [0, 2] : [1, 3];
   const lines = quadSideLines(quad);
   if (!lines) return quad;
   const cx = (quad[0].x + quad[1].x + quad[2].x + quad[3].x) / 4;
   const cy = (quad[0].y + quad[1].y + quad[2].y + quad[3].y) / 4;
   let best: { quad: Quad; shift: number } | null = null;
   const scan = { ...options, searchRadius: 3 };
-  for (let side = 0; side < 4; side++) {
+  for (const side of sides) {
     const a = quad[side]!;
     const b = quad[(side + 1) % 4]!;
     const line = lines[side]!;
