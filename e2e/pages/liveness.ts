@@ -276,6 +276,16 @@ const livenessTest = {
     meshes.set(name, last.landmarks);
     return { points: last.landmarks.length / 3, signals: last.signals };
   },
+  /** A settled photo animated to one pose, kept as `name` (to track a single pose). */
+  pose(name: string, photo: string, pose: FacePose): void {
+    const mesh = meshes.get(photo);
+    if (!mesh) throw new Error(`photo ${photo} not settled`);
+    images.set(name, animateFace(need(photo), mesh, pose, 210));
+  },
+  /** `base` with `other` pasted at (x, y), scaled (the two_faces attack's frame: 450, 0, 0.3). */
+  paste(name: string, base: string, other: string, x: number, y: number, scale: number): void {
+    images.set(name, paste(need(base), need(other), x, y, scale));
+  },
   /** Generates a clip of a settled photo in the page and judges it. */
   async runClip(spec: ClipSpec): Promise<ClipOutcome> {
     return judgeFrames(clipFrames(spec), DEFAULT_CLIP.fps, spec.sequence ?? spec.performs);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 // Synthetic meshes are test helpers of core's liveness engine, not part of its public API.
 import { syntheticMesh } from '../../core/src/liveness/testing.ts';
-import { animateFace, targetLandmarks } from './face-animation.ts';
+import { animateFace, displacementField, targetLandmarks, type WarpField } from './face-animation.ts';
 import { clipDuration, poseAt } from './liveness-video.ts';
 
 const mesh = syntheticMesh({ scale: 1.2, cx: 160, cy: 120 });
@@ -31,6 +31,31 @@ describe('face animation', () => {
     const x = Math.round(mesh[159 * 3]!);
     const yLow = Math.round(mesh[145 * 3 + 1]!) - 1;
     expect(blink.data[(yLow * width + x) * 4 + 1]!).toBeLessThan(yLow);
+  });
+
+  it('the turn field reaches the landmarks\' moves, not a smoothed mean of them (the nose against the cheeks)', () => {
+    const turned = targetLandmarks(mesh, { eyeClosure: 0, smile: 0, yaw: 30 });
+    const at = (f: WarpField, x: number, y: number): number => {
+      // Bilinear at (x, y) of the x displacement, as the warp reads it.
+      const u = (x - f.x0) / f.step;
+      const v = (y - f.y0) / f.step;
+      const c = Math.floor(u);
+      const r = Math.floor(v);
+      const a = u - c;
+      const b = v - r;
+      const d = (rr: number, cc: number) => f.d[(rr * f.cols + cc) * 2]!;
+      return (1 - b) * ((1 - a) * d(r, c) + a * d(r, c + 1)) + b * ((1 - a) * d(r + 1, c) + a * d(r + 1, c + 1));
+    };
+    // Relative move of the nose tip against the cheek points (234, 454): what reads as a turn.
+    const relative = (f: WarpField) => {
+      const pt = (i: number) => at(f, turned[i * 2]!, turned[i * 2 + 1]!);
+      return pt(1) - (pt(234) + pt(454)) / 2;
+    };
+    const want = mesh[1 * 3]! - turned[1 * 2]! - (mesh[234 * 3]! - turned[234 * 2]! + mesh[454 * 3]! - turned[454 * 2]!) / 2;
+    const smoothed = displacementField(mesh, turned, 320, 240, 150 * 0.07, 6, 0)!;
+    const refined = displacementField(mesh, turned, 320, 240, 150 * 0.07, 6)!;
+    expect(Math.abs(relative(refined) - want)).toBeLessThan(0.5 * Math.abs(relative(smoothed) - want));
+    expect(Math.abs(relative(refined) / want)).toBeGreaterThan(0.8);
   });
 
   it('scripts poses over time: neutral lead, then each action', () => {

@@ -117,10 +117,10 @@ export interface WarpField {
 
 /**
  * Backward displacements from landmark moves: at each grid node, a Gaussian-weighted mean of
- * (source - target) over the targets, falling to zero away from the face (`fade` is the weight a
- * far, unmoved background carries).
+ * (source - target) over the targets, falling to zero away from the face, then `refinements`
+ * passes that add the residual left at the targets with half the sigma each (not below `step`).
  */
-export function displacementField(source: ArrayLike<number>, target: Float64Array, width: number, height: number, sigma: number, step = 4): WarpField | undefined {
+export function displacementField(source: ArrayLike<number>, target: Float64Array, width: number, height: number, sigma: number, step = 4, refinements = 2): WarpField | undefined {
   const n = target.length / 2;
   let minX = Infinity;
   let minY = Infinity;
@@ -147,6 +147,32 @@ export function displacementField(source: ArrayLike<number>, target: Float64Arra
     if (x >= x0 - margin && x <= x0 + cols * step + margin && y >= y0 - margin && y <= y0 + rows * step + margin) near.push(i);
   }
   const d = new Float64Array(cols * rows * 2);
+  const field: WarpField = { step, x0, y0, cols, rows, d };
+  // A Gaussian-weighted mean only approximates the moves: it averages neighbours, so the nose moved
+  // 0.24-1.0 of its target against the cheeks (measured on the 11 evaluation faces turning 30 degrees,
+  // least worst toward the side a face already looks), and a turn read as much smaller. Each further
+  // pass adds the residual at the targets with half the sigma, so the field reaches the moves.
+  const want = new Float64Array(n * 2);
+  for (const i of near) {
+    want[i * 2] = source[i * 3]! - target[i * 2]!;
+    want[i * 2 + 1] = source[i * 3 + 1]! - target[i * 2 + 1]!;
+  }
+  for (let pass = 0, s = sigma; pass < refinements + 1; pass++, s = Math.max(s / 2, step)) {
+    const residual = new Float64Array(n * 2);
+    for (const i of near) {
+      const [fx, fy] = pass ? fieldAt(field, target[i * 2]!, target[i * 2 + 1]!) : [0, 0];
+      residual[i * 2] = want[i * 2]! - fx;
+      residual[i * 2 + 1] = want[i * 2 + 1]! - fy;
+    }
+    addGaussianField(field, near, target, residual, s);
+  }
+  return field;
+}
+
+/** Adds to every grid node the Gaussian-weighted mean of `values` at the targets (`fade`: the weight of a far, unmoved background). */
+function addGaussianField(f: WarpField, near: readonly number[], target: Float64Array, values: Float64Array, sigma: number): void {
+  const { step, x0, y0, cols, rows } = f;
+  const d = f.d;
   const inv = 1 / (2 * sigma * sigma);
   const cutoff = 9 * sigma * sigma;
   const fade = 0.05;
@@ -164,14 +190,14 @@ export function displacementField(source: ArrayLike<number>, target: Float64Arra
         if (e2 > cutoff) continue;
         const g = Math.exp(-e2 * inv);
         w += g;
-        sx += g * (source[i * 3]! - target[i * 2]!);
-        sy += g * (source[i * 3 + 1]! - target[i * 2 + 1]!);
+        sx += g * values[i * 2]!;
+        sy += g * values[i * 2 + 1]!;
       }
-      d[(r * cols + c) * 2] = sx / w;
-      d[(r * cols + c) * 2 + 1] = sy / w;
+      const k = (r * cols + c) * 2;
+      d[k] = d[k]! + sx / w;
+      d[k + 1] = d[k + 1]! + sy / w;
     }
   }
-  return { step, x0, y0, cols, rows, d };
 }
 
 function fieldAt(f: WarpField, x: number, y: number): [number, number] {
