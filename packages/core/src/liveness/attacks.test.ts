@@ -108,7 +108,7 @@ describe('replay and injection signals', () => {
   });
 
   it('flags virtual cameras by label, not ordinary ones', () => {
-    for (const label of ['OBS Virtual Camera', 'ManyCam Virtual Webcam', 'fake_device_0', 'Snap Camera', 'XSplit VCam']) expect(virtualCameraSignal(label).flagged).toBe(true);
+    for (const label of ['OBS Virtual Camera', 'ManyCam Virtual Webcam', 'fake_device_0', 'Snap Camera', 'XSplit VCam', '/tmp/liveness-e2e-Ab12/clip.y4m', 'C:\\clips\\face.MJPEG']) expect(virtualCameraSignal(label).flagged).toBe(true);
     for (const label of ['FaceTime HD Camera (Built-in)', 'Integrated Webcam (0c45:6a08)', 'Logitech BRIO']) expect(virtualCameraSignal(label).flagged).toBe(false);
     expect(virtualCameraSignal(null).value).toBeNull();
   });

@@ -73,11 +73,16 @@ export function frameTimingSignal(timestamps: readonly number[]): ReplaySignal {
 
 /**
  * Virtual cameras by device label (seed 004's list plus common ones). Chromium's own fake device
- * (used by this project's tests) is on the list: a test run is an injected stream.
+ * (used by this project's tests) is on the list: a test run is an injected stream. Its generated
+ * pattern is labelled `fake_device_0`; fed a file (`--use-file-for-fake-video-capture`), the track
+ * is labelled with the file's path, so a label ending in a format that flag plays (y4m, mjpeg) is a
+ * file played as a camera. A browser launched with such flags can also rename the track: the label
+ * catches tools, not a determined attacker.
  */
 export const VIRTUAL_CAMERA_PATTERNS: readonly RegExp[] = [
   /\bOBS\b/i, /manycam/i, /snap camera/i, /xsplit/i, /camtwist/i, /e2esoft|vcam/i, /splitcam/i, /\bNDI\b/i,
   /mmhmm/i, /droidcam/i, /ivcam/i, /epoccam/i, /youcam/i, /camo\b/i, /virtual/i, /fake/i, /webcamoid/i, /v4l2loopback|dummy video/i,
+  /\.(y4m|mjpe?g)$/i,
 ];
 
 export function virtualCameraSignal(label: string | null | undefined): ReplaySignal {
