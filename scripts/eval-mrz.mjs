@@ -8,7 +8,10 @@
 //   options: --no-baseline (skip tesseract full-page), --seed N
 //
 // Progress goes to stderr; the LAST stdout line is one JSON object:
-// { documents, fullyCorrect, silentErrors, flagged, cer, failed: [names], engines: { ppocr, tesseract, baseline }, levels }.
+// { documents, fullyCorrect, silentErrors, flagged, refused, correctButUncertain, cer, failed: [names],
+//   engines: { ppocr, tesseract, tesseractFullPage }, levels, medianMs }.
+// flagged = refused (not valid) or valid with uncertainFields; a silent error is a valid read with a
+// wrong field not in uncertainFields.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -54,6 +57,9 @@ function score(summary, rawLines, truthLines, truthFields) {
     fullyCorrect: valid && wrong.length === 0,
     silentError: silent.length > 0,
     flagged: !valid || uncertain.size > 0,
+    refused: !valid,
+    // Valid, every field right, yet some shown as unconfirmed.
+    correctButUncertain: valid && wrong.length === 0 && uncertain.size > 0,
     cer,
   };
 }
@@ -65,6 +71,8 @@ function aggregate(rows) {
     fullyCorrect: rows.filter((r) => r.fullyCorrect).length / n,
     silentErrors: rows.filter((r) => r.silentError).length,
     flagged: rows.filter((r) => r.flagged).length,
+    refused: rows.filter((r) => r.refused).length,
+    correctButUncertain: rows.filter((r) => r.correctButUncertain).length,
     cer: rows.reduce((s, r) => s + r.cer, 0) / n,
   };
 }
@@ -133,7 +141,7 @@ async function evaluate(call) {
       const bytes = readFileSync(path.join(dataDir, file));
       const mime = /\.png$/i.test(file) ? 'image/png' : 'image/jpeg';
       const { read, mrzFields } = await call(([b, m, t, bl]) => window.documentTest.readBytes(b, m, t, bl), [bytes.toString('base64'), mime, label.mrz, withBaseline]);
-      if ('error' in read) { rows.combined.push({ fullyCorrect: false, silentError: false, flagged: true, cer: 1 }); failed.push(file); log(file, read.error); continue; }
+      if ('error' in read) { rows.combined.push({ fullyCorrect: false, silentError: false, flagged: true, refused: true, correctButUncertain: false, cer: 1 }); failed.push(file); log(file, read.error); continue; }
       record(file, 'data', read, label.mrz, mrzFields);
     }
   } else {
