@@ -5,6 +5,7 @@ import { chromium, expect, test, type Browser } from '@playwright/test';
 import { liveness } from '@ekyc/core';
 import { chromiumArgs, chromiumPath } from '../scripts/chromium.mjs';
 import { y4mHeader, Y4M_FRAME_MARKER } from '../packages/testkit/src/y4m.ts';
+import { virtualCameraSignal } from '../packages/core/src/liveness/replay.ts';
 
 const selfieUrl = '/node_modules/@vladmandic/human/assets/screenshot-faceid.jpg';
 const groupUrl = '/node_modules/@vladmandic/face-api/demo/sample1.jpg';
@@ -101,6 +102,9 @@ test.describe('liveness through the camera (fake camera fed by a generated photo
       console.log(`liveness camera: ${JSON.stringify({ ...run, transcripts: undefined, trackMs: undefined, trackMsMedian: sorted[sorted.length >> 1], frames: run.frames })}`);
       expect({ width: run.width, height: run.height }).toEqual({ width: 640, height: 480 });
       expect(run.states).toEqual(['passed', expect.stringMatching(/failed|timed_out/)]);
+      // Chromium's fake camera fed a file names the track after the file: the label signal flags it.
+      expect(run.label).toMatch(/\.y4m$/);
+      expect(virtualCameraSignal(run.label).flagged).toBe(true);
       // The verifier's side: Node replays the browser's transcripts with the same engine and reaches the same results.
       for (const [k, transcript] of run.transcripts.entries()) {
         const judged = await liveness.judgeTranscript(JSON.parse(JSON.stringify(transcript)), { allowExplicitSequence: true, requireKeyframeHashes: false });
