@@ -26,6 +26,13 @@ test.describe('document reading worker (OpenCV.js + PP-OCRv4 + tesseract.js) on 
     for (const [f, v] of Object.entries(r.truth.mrzFields)) if (mrz.fields[f as keyof typeof mrz.fields] !== v) expect(mrz.uncertainFields).toContain(f);
   });
 
+  test('camera path: votes frames until the same valid reading is seen twice, and says how many it took', async ({ page }) => {
+    const r = await page.evaluate(() => window.documentTest.stream('TD3', 11, 'mild', 6));
+    expect(r.status).toBe('stable');
+    expect(r.frames).toBeGreaterThanOrEqual(3); // the noise frame, then at least two agreeing reads
+    expect(r.correct).toBe(true);
+  });
+
   test('rejects a frame with no MRZ before any OCR', async ({ page }) => {
     const r = await page.evaluate(() => window.documentTest.readNoise(3));
     expect(r.mrzFound).toBe(false);

@@ -1,6 +1,6 @@
 import { parseMrz, type MrzFormat, type MrzOutputFieldName } from '@ekyc/core';
 import { createRandom, degradeDocument, drawDegradation, renderMrzDocument, type DegradationLevel, type MrzDocumentFields } from '@ekyc/testkit';
-import { DocumentClient, FaceClient, type DocumentRead, type MrzEngineName } from '@ekyc/workers';
+import { DocumentClient, DocumentReadStream, FaceClient, type DocumentRead, type MrzEngineName } from '@ekyc/workers';
 
 /** The OCR-B face the MRZ is drawn in, from Debian's fonts-ocr-b. */
 const fontReady = (async () => {
@@ -79,6 +79,24 @@ const documentTest = {
     } catch (error) {
       return { read: { error: (error as { code?: string }).code ?? 'unknown' }, mrzFields: truthFields(truth) };
     }
+  },
+
+  /**
+   * The camera path: frames of one document, each with its own degradation draw (a noise frame first),
+   * voted until stable. Returns the frames it took and whether the stable reading is the truth.
+   */
+  async stream(format: MrzFormat, seed: number, level: DegradationLevel, maxFrames: number): Promise<{ status: string; frames: number; correct: boolean | null }> {
+    await fontReady;
+    const random = createRandom(seed);
+    const doc = renderMrzDocument(random, { format, pxPerMm: 12, font: 'OCR-B' });
+    const stream = new DocumentReadStream(documentClient(['ppocr', 'tesseract']), { referenceDate: '2026-06-01' }, { stableFrames: 2, maxFrames });
+    const noise = { width: 640, height: 480, data: new Uint8ClampedArray(640 * 480 * 4).map((_, i) => (i % 4 === 3 ? 255 : (i * 7919) % 251)) };
+    let state = (await stream.push(noise, null)).state;
+    while (state.status === 'reading') {
+      const frame = await degradeDocument(doc.mrzSide, drawDegradation(level, random), random);
+      state = (await stream.push(frame.image, frame.quad)).state;
+    }
+    return { status: state.status, frames: state.frames, correct: state.status === 'stable' ? state.read.corrected.join() === doc.mrz.join() : null };
   },
 
   /** A frame of noise and shapes, no document: must be rejected before OCR. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { alignStrings, mergeMrzReads, MERGE_MAX_CANDIDATES } from './merge.ts';
-import { MrzFrameVoter } from './voting.ts';
+import { MrzFrameVoter, votable } from './voting.ts';
 import type { EngineMrzRead, OcrCharRead, OcrLineRead } from './ocr-read.ts';
 import { lineFromText } from './ocr-read.ts';
 
@@ -72,7 +72,7 @@ describe('mergeMrzReads', () => {
 });
 
 describe('MrzFrameVoter', () => {
-  const good = mergeMrzReads([{ engine: 'a', lines: TD3.map((l) => lineFromText(l)) }], REF);
+  const good = votable(mergeMrzReads([{ engine: 'a', lines: TD3.map((l) => lineFromText(l)) }], REF));
   it('is stable after N agreeing frames and reports how many it took', () => {
     const v = new MrzFrameVoter({ stableFrames: 2 });
     expect(v.add(null).status).toBe('reading');

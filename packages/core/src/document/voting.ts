@@ -4,7 +4,13 @@
  * with certainty. Stops early; gives up after `maxFrames`.
  */
 import type { MrzOutputFieldName } from '../mrz/parse.ts';
-import type { MergedMrzRead } from './merge.ts';
+
+/** What the voter needs of a reading (a `MergedMrzRead`'s parts, or the worker's plain summary). */
+export interface VotableRead {
+  readonly valid: boolean;
+  readonly corrected: readonly string[];
+  readonly uncertainFields: readonly MrzOutputFieldName[];
+}
 
 export interface VoteOptions {
   /** Agreeing valid frames needed (default 2). */
@@ -13,19 +19,24 @@ export interface VoteOptions {
   readonly maxFrames?: number;
 }
 
-export type VoteState =
+export type VoteState<R extends VotableRead = VotableRead> =
   | { readonly status: 'reading'; readonly frames: number }
-  | { readonly status: 'stable'; readonly frames: number; readonly read: MergedMrzRead; readonly uncertainFields: readonly MrzOutputFieldName[] }
+  | { readonly status: 'stable'; readonly frames: number; readonly read: R; readonly uncertainFields: readonly MrzOutputFieldName[] }
   | { readonly status: 'gave_up'; readonly frames: number };
 
-interface Tally { count: number; read: MergedMrzRead; uncertain: Set<MrzOutputFieldName> }
+interface Tally<R> { count: number; read: R; uncertain: Set<MrzOutputFieldName> }
 
-export class MrzFrameVoter {
+/** Adapts a `MergedMrzRead` for the voter. */
+export function votable<R extends { valid: boolean; result: { corrected: readonly string[] }; uncertainFields: readonly MrzOutputFieldName[] }>(read: R): R & VotableRead {
+  return { ...read, corrected: read.result.corrected };
+}
+
+export class MrzFrameVoter<R extends VotableRead = VotableRead> {
   readonly #stable: number;
   readonly #max: number;
-  readonly #tallies = new Map<string, Tally>();
+  readonly #tallies = new Map<string, Tally<R>>();
   #frames = 0;
-  #done: VoteState | undefined;
+  #done: VoteState<R> | undefined;
 
   constructor(options: VoteOptions = {}) {
     this.#stable = Math.max(1, Math.floor(options.stableFrames ?? 2));
@@ -35,11 +46,11 @@ export class MrzFrameVoter {
   get frames(): number { return this.#frames; }
 
   /** Adds one frame's merged read (or null for a frame with no MRZ found) and returns the state. */
-  add(read: MergedMrzRead | null): VoteState {
+  add(read: R | null): VoteState<R> {
     if (this.#done) return this.#done;
     this.#frames++;
     if (read?.valid) {
-      const key = read.result.corrected.join('\n');
+      const key = read.corrected.join('\n');
       const tally = this.#tallies.get(key);
       if (!tally) this.#tallies.set(key, { count: 1, read, uncertain: new Set(read.uncertainFields) });
       else {

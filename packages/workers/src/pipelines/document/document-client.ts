@@ -1,7 +1,7 @@
-import { EkycError, face as coreFace, type RgbaImage } from '@ekyc/core';
+import { EkycError, document as coreDocument, face as coreFace, type RgbaImage } from '@ekyc/core';
 import { transfer, WorkerHost } from '../../host/worker-host.ts';
 import type { FaceClient } from '../face/face-client.ts';
-import type { DocumentConfig, DocumentPipelineApi, DocumentRead, ReadOptions } from './document.ts';
+import type { DocumentConfig, DocumentPipelineApi, DocumentRead, MrzSummary, ReadOptions } from './document.ts';
 
 export type { DocumentConfig, DocumentRead, EngineReading, MrzEngineName, MrzSummary, ReadOptions } from './document.ts';
 
@@ -89,5 +89,24 @@ export class DocumentClient {
 
   terminate(): void {
     this.host.terminate();
+  }
+}
+
+/**
+ * The camera path: reads frames one at a time and votes their MRZ readings (core `MrzFrameVoter`) until
+ * the same valid reading was seen in `stableFrames` frames, so a single misread frame is never the
+ * answer. A frame without an MRZ costs only the line search.
+ */
+export class DocumentReadStream {
+  private readonly voter: coreDocument.MrzFrameVoter<MrzSummary>;
+
+  constructor(private readonly client: DocumentClient, private readonly readOptions: ReadOptions = {}, vote: coreDocument.VoteOptions = {}) {
+    this.voter = new coreDocument.MrzFrameVoter<MrzSummary>(vote);
+  }
+
+  /** Reads one frame (with its quad from capture quality) and returns the vote so far. */
+  async push(frame: RgbaImage, quad?: ReadOptions['quad']): Promise<{ state: coreDocument.VoteState<MrzSummary>; read: DocumentRead }> {
+    const read = await this.client.read(frame, { ...this.readOptions, ...(quad !== undefined ? { quad } : {}) });
+    return { state: this.voter.add(read.mrz), read };
   }
 }
