@@ -127,8 +127,8 @@ async function judgeFrames(frames: Iterable<RgbaImage> | AsyncIterable<RgbaImage
   if (!client) throw new Error('init first');
   await client.reset();
   const engine = liveness.LivenessEngine.forEvaluation(sequence, liveness.DEFAULT_LIVENESS_CONFIG);
-  // 0.4: above every impostor pair measured for fr-feature (max 0.366, docs/face.md) and below the turned,
-  // smiling keyframes of one person (genuine clips went down to 0.496).
+  // 0.4: above every impostor pair measured for fr-feature (max 0.366, docs/face.md). Turned, smiling keyframes
+  // of one person went down to 0.496, and ~45-degree turned photo animations to 0.316 (docs/liveness.md).
   const continuity = new face.FaceContinuity({ threshold: 0.4 });
   let continuityMin: number | null = null;
   let embedded = 0;

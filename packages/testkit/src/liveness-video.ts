@@ -30,7 +30,7 @@ export const ACTION_PROFILES: Readonly<Record<ChallengeKind, { rise: number; hol
   turn_left: { rise: 500, hold: 600, fall: 500 },
   turn_right: { rise: 500, hold: 600, fall: 500 },
 };
-// People asked to turn their head turn it 30-45 degrees; the mesh reads about 0.7 of an animated turn (docs/liveness.md).
+// People asked to turn their head turn it 30-45 degrees; the mesh reads 13.8-28.2 degrees of an animated 30-degree turn (docs/liveness.md).
 const TURN_DEGREES = 30;
 
 export function actionDuration(kind: ChallengeKind): number {
