@@ -5,7 +5,7 @@
 //   npm run eval:mrz                                   # synthetic documents, all five layouts, mild + strong
 //   npm run eval:mrz -- --count 20 --levels mild       # documents per level, levels to run
 //   npm run eval:mrz -- --data DIR                     # DIR holds images + labels.json { "img.jpg": { "mrz": ["line1", "line2"] } }
-//   options: --no-baseline (skip tesseract full-page), --seed N
+//   options: --no-baseline (skip tesseract full-page), --seed N, --streams N (camera path: frames needed)
 //
 // Progress goes to stderr; the LAST stdout line is one JSON object:
 // { documents, fullyCorrect, silentErrors, flagged, refused, correctButUncertain, cer, failed: [names],
@@ -27,6 +27,8 @@ const count = Number(option('--count') ?? 20);
 const levels = (option('--levels') ?? 'mild,strong').split(',');
 const seed0 = Number(option('--seed') ?? 1000);
 const withBaseline = !args.includes('--no-baseline');
+/** Camera path: documents per level streamed frame by frame until the vote is stable (0 = skip). */
+const streams = Number(option('--streams') ?? 0);
 const FORMATS = ['TD1', 'TD2', 'TD3', 'MRVA', 'MRVB'];
 const log = (...m) => console.error('[eval:mrz]', ...m);
 
@@ -154,12 +156,26 @@ async function evaluate(call) {
       }
     }
   }
+  const camera = {};
+  if (!dataDir && streams > 0) {
+    for (const level of levels) {
+      const runs = [];
+      for (let i = 0; i < streams; i++) {
+        const r = await call(([f, sd, l]) => window.documentTest.stream(f, sd, l, 8), [FORMATS[i % FORMATS.length], seed0 + 500 + i, level]);
+        log(`stream ${level}/${FORMATS[i % FORMATS.length]}`, r.status, r.frames, r.correct);
+        runs.push(r);
+      }
+      const stable = runs.filter((r) => r.status === 'stable');
+      camera[level] = { documents: runs.length, stable: stable.length, wrongStable: stable.filter((r) => !r.correct).length, medianFrames: median(stable.map((r) => r.frames)), note: 'frames include one leading frame with no document' };
+    }
+  }
   const t = (key) => median(timings.map((x) => x[key]));
   return {
     ...aggregate(rows.combined),
     failed,
     engines: { ppocr: aggregate(rows.ppocr), tesseract: aggregate(rows.tesseract), ...(rows.baseline.length ? { tesseractFullPage: aggregate(rows.baseline) } : {}) },
     levels: Object.fromEntries(Object.entries(byLevel).map(([k, v]) => [k, aggregate(v)])),
+    ...(Object.keys(camera).length ? { camera } : {}),
     medianMs: { rectify: t('rectifyMs'), locate: t('locateMs'), ocr: t('ocrMs'), merge: t('mergeMs'), total: t('totalMs') },
   };
 }
