@@ -44,11 +44,10 @@ export class QualityAnalyzer {
     };
     try {
       const buffers = this.buffersFor(frame);
-      buffers.rgba.data.set(frame.data);
       // Full-resolution reads (corner refinement, edge support) go to the frame's own pixels, in JS.
       const search = searchFrame({ data: frame.data, width: frame.width, height: frame.height, channels: 4, used: 3 }, buffers.scale);
       const tracked = previous ? trackOutline(previous, search) : null;
-      if (!tracked) buffers.reduce();
+      if (!tracked) buffers.reduce(frame.data);
       lap('prepare');
       const corners = tracked ?? findDocument(this.cv, buffers, search, scope);
       lap('detect');
@@ -63,7 +62,7 @@ export class QualityAnalyzer {
         tiltDeg: tiltOf(corners, frame, thresholds),
         cornerMarginPx: quality.cornerMarginPx(corners, frame.width, frame.height),
       };
-      const metrics = { frameWidth: frame.width, frameHeight: frame.height, document, ...documentMetrics(this.cv, buffers.rgba, corners, thresholds, scope) };
+      const metrics = { frameWidth: frame.width, frameHeight: frame.height, document, ...documentMetrics(this.cv, frame, buffers.rgba, corners, thresholds, scope) };
       lap('measure');
       return metrics;
     } finally {
