@@ -124,8 +124,16 @@ export function alignLine(reads: readonly { line: OcrLineRead; weight: number }[
   return { columns, disagreements };
 }
 
+/** Columns are never changed once built: each is ranked once (a merge scores up to 160 candidates against them). */
+const rankings = new WeakMap<Column, Array<[string, number]>>();
+
 function ranked(column: Column): Array<[string, number]> {
-  return [...column.entries()].sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1));
+  let r = rankings.get(column);
+  if (!r) {
+    r = [...column.entries()].sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1));
+    rankings.set(column, r);
+  }
+  return r;
 }
 
 function columnTotal(column: Column): number {

@@ -53,7 +53,10 @@ export interface EngineReading {
   /** Raw text per line, as the engine read it. */
   lines: string[];
   mrz: MrzSummary;
+  /** Milliseconds this engine spent reading (its passes run beside the other engine's). */
   ms: number;
+  /** Readings of the lines this engine made (variant 0, plus later ones the merge asked for). */
+  variants: number;
 }
 
 export interface DocumentRead {
@@ -106,6 +109,17 @@ function summarize(merged: coreDocument.MergedMrzRead): MrzSummary {
     ambiguous: merged.ambiguous || r.ambiguous,
     errors: [...new Set(r.errors.map((e) => e.code as string).concat(merged.ambiguous ? ['mrz_ambiguous'] : []))],
   };
+}
+
+/**
+ * Lines (indexes into the cut lines) holding the merge's uncertain fields; undefined (all lines) when
+ * the reading's lines do not map one to one onto the cut lines.
+ */
+function linesOfFields(merged: coreDocument.MergedMrzRead, lineCount: number): Set<number> | undefined {
+  if (merged.result.corrected.length !== lineCount) return undefined;
+  const lines = new Set<number>();
+  for (const name of merged.uncertainFields) for (const r of merged.result.fields[name]?.ranges ?? []) lines.add(r.line);
+  return lines.size > 0 ? lines : undefined;
 }
 
 function requireState(): State {
@@ -182,19 +196,19 @@ export const documentPipeline = {
       return { ...base, mrzFound: false, engines: {}, mrz: null, mergeDisagreements: 0, ...(baseline ? { baseline } : {}), timings: { rectifyMs: tRect - tStart, locateMs: tLocate - tRect, ocrMs: 0, mergeMs: 0, totalMs: now - tStart - baselineMs } };
     }
     const crops = located.lines.map((r) => cropGray(gray, r));
-    const byEngine = new Map<MrzReader, { reads: coreDocument.EngineMrzRead[]; ms: number }>();
+    // Entries in reader order, whichever engine finishes first: the merge aligns to the first read.
+    const byEngine = new Map<MrzReader, { reads: coreDocument.EngineMrzRead[]; ms: number }>(s.readers.map((r) => [r, { reads: [], ms: 0 }]));
     let ocrMs = 0;
     let mergeMs = 0;
-    const runVariant = async (reader: MrzReader, variant: number): Promise<void> => {
+    // `only`: the lines to read (the others stay holes, which the merge skips per line).
+    const runVariant = async (reader: MrzReader, variant: number, only?: ReadonlySet<number>): Promise<void> => {
       const t = performance.now();
-      const lines: coreDocument.OcrLineRead[] = [];
-      for (const crop of crops) lines.push(await reader.readLine(crop, variant));
+      const lines: coreDocument.OcrLineRead[] = new Array<coreDocument.OcrLineRead>(crops.length);
+      for (const [i, crop] of crops.entries()) if (!only || only.has(i)) lines[i] = await reader.readLine(crop, variant);
       const ms = performance.now() - t;
-      ocrMs += ms;
-      const entry = byEngine.get(reader) ?? { reads: [], ms: 0 };
+      const entry = byEngine.get(reader)!;
       entry.reads.push({ engine: `${reader.engine}#${variant}`, lines });
       entry.ms += ms;
-      byEngine.set(reader, entry);
     };
     const mergeAll = (): coreDocument.MergedMrzRead => {
       const t = performance.now();
@@ -202,17 +216,24 @@ export const documentPipeline = {
       mergeMs += performance.now() - t;
       return merged;
     };
-    // Variant 0 of every engine; further variants only while the merge is not valid or leaves a field uncertain.
-    for (const reader of s.readers) await runVariant(reader, 0);
+    // Variant 0 of every engine, side by side (tesseract.js recognises in its own worker, so its time
+    // hides under PP-OCR's); further variants only while the merge is not valid or leaves a field
+    // uncertain, and then only on the lines holding an uncertain field (a valid read) or on all lines.
+    const pass = async (variant: number, only?: ReadonlySet<number>): Promise<void> => {
+      const t = performance.now();
+      await Promise.all(s.readers.filter((r) => variant < r.variants).map((r) => runVariant(r, variant, only)));
+      ocrMs += performance.now() - t;
+    };
+    await pass(0);
     let merged = mergeAll();
     const maxVariants = Math.max(1, ...s.readers.map((r) => r.variants));
     for (let v = 1; v < maxVariants && (!merged.valid || merged.uncertainFields.length > 0); v++) {
-      for (const reader of s.readers) if (v < reader.variants) await runVariant(reader, v);
+      await pass(v, merged.valid ? linesOfFields(merged, crops.length) : undefined);
       merged = mergeAll();
     }
     const engines: Partial<Record<MrzEngineName, EngineReading>> = {};
     for (const [reader, entry] of byEngine) {
-      engines[reader.engine as MrzEngineName] = { lines: entry.reads[0]!.lines.map((l) => l.text), mrz: summarize(coreDocument.mergeMrzReads(entry.reads, { referenceDate })), ms: entry.ms };
+      engines[reader.engine as MrzEngineName] = { lines: entry.reads[0]!.lines.map((l) => l.text), mrz: summarize(coreDocument.mergeMrzReads(entry.reads, { referenceDate })), ms: entry.ms, variants: entry.reads.length };
     }
     const end = performance.now();
     return {

@@ -116,6 +116,14 @@ export function lineTensor(line: GrayImage, stretch = 1): { data: Float32Array; 
   return { data, width };
 }
 
+/**
+ * Horizontal stretch per variant of the line (cut to 1.7x its ink height, scaled to height 48). At 1 an
+ * OCR-B character is ~23 px wide (~3 CTC steps); the cost of this model grows with the width. Measured
+ * on synthetic OCR-B lines, it drops characters of long random strings at some scales and not at
+ * others (a dropped L in SILVA at one, none at the other), so each variant is one voter in the merge.
+ */
+const VARIANT_STRETCH: readonly number[] = [1, 1.5];
+
 export class PpOcrReader implements MrzReader {
   readonly engine = 'ppocr';
   private readonly map: Int16Array;
@@ -124,15 +132,10 @@ export class PpOcrReader implements MrzReader {
     this.map = mrzClassMap(keys);
   }
 
-  /**
-   * Variant 0 and 1: the line cut to 1.7x its ink height: as is, and stretched 1.5x wide. Measured
-   * on synthetic OCR-B lines, this model drops characters of long random strings at some scales and
-   * not at others (a dropped L in SILVA at one, none at the other), so each is one voter in the merge.
-   */
-  readonly variants = 2;
+  readonly variants = VARIANT_STRETCH.length;
 
   async readLine(line: GrayImage, variant: number): Promise<coreDocument.OcrLineRead> {
-    return this.run(recropToInk(line, 1.7), variant === 0 ? 1 : 1.5);
+    return this.run(recropToInk(line, 1.7), VARIANT_STRETCH[variant] ?? 1);
   }
 
   private async run(line: GrayImage, stretch: number): Promise<coreDocument.OcrLineRead> {
