@@ -215,7 +215,7 @@ function fieldsAt(result: MrzReadResult, line: number, column: number): MrzOutpu
 }
 
 /** Fields no check digit covers: evidence for them comes from the engines alone. */
-const UNCHECKED_FIELDS: ReadonlySet<MrzOutputFieldName> = new Set(['surname', 'givenNames', 'sex', 'nationality', 'issuingState', 'documentCode', 'optionalData2']);
+export const UNCHECKED_FIELDS: ReadonlySet<MrzOutputFieldName> = new Set(['surname', 'givenNames', 'sex', 'nationality', 'issuingState', 'documentCode', 'optionalData2']);
 
 /** Merges engine readings of the same MRZ lines (same line order in each) into one checked reading. */
 export function mergeMrzReads(reads: readonly EngineMrzRead[], options: MergeOptions = {}): MergedMrzRead {
