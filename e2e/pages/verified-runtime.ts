@@ -1,6 +1,7 @@
 import { decodeImageBlob } from '@ekyc/testkit';
-import { createWorker, OEM, PSM } from 'tesseract.js';
-import { FaceClient, QualityClient, createModelProbe, fetchModel, fetchRuntimeObjectUrl, objectUrlOfVerified, type BackendPreference } from '@ekyc/workers';
+import { PSM } from 'tesseract.js';
+import { FaceClient, QualityClient, createModelProbe, type BackendPreference } from '@ekyc/workers';
+import { startVerifiedTesseract } from '../../packages/workers/src/pipelines/document/tesseract-reader.ts';
 
 /**
  * Loads each runtime once in its own worker and uses it for real. e2e/verified-runtime.spec.ts answers
@@ -71,20 +72,7 @@ const verifiedRuntimeTest = {
    */
   tesseract(text: string): Promise<RuntimeUse> {
     return attempt(async () => {
-      const [workerScript, core] = await Promise.all([
-        fetchRuntimeObjectUrl('tesseract-worker', '/ekyc/'),
-        fetchRuntimeObjectUrl('tesseract-core-simd-lstm', '/ekyc/'),
-      ]);
-      // tesseract.js 7.0.0 cannot take language data as bytes (`{ code, data }` breaks its initialize),
-      // so it fetches a blob: URL of the verified traineddata; the fragment absorbs the file name it appends.
-      const eng = objectUrlOfVerified(await fetchModel('tesseract-eng', '/ekyc/'), 'eng.traineddata.gz');
-      const worker = await createWorker('eng', OEM.LSTM_ONLY, {
-        workerPath: workerScript.url,
-        workerBlobURL: false,
-        corePath: core.namedUrl,
-        langPath: `${eng.url}#`,
-        cacheMethod: 'none',
-      });
+      const { worker, urls } = await startVerifiedTesseract('/ekyc/');
       try {
         await worker.setParameters({ tessedit_pageseg_mode: PSM.SINGLE_LINE });
         const canvas = document.createElement('canvas');
@@ -100,7 +88,7 @@ const verifiedRuntimeTest = {
         return { detail: { text: data.text.trim() } };
       } finally {
         await worker.terminate();
-        for (const url of [workerScript, core, eng]) url.revoke();
+        for (const url of urls) url.revoke();
       }
     });
   },

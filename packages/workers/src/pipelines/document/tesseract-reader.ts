@@ -30,19 +30,25 @@ export function withFillerDoubt(char: string, confidence: number): coreDocument.
   return { char, confidence, alternatives: [] };
 }
 
-export class TesseractReader implements MrzReader {
-  readonly engine = 'tesseract';
+export interface VerifiedTesseract {
+  worker: TesseractWorker;
+  /** The blob: URLs it runs from; revoke them once the worker is terminated. */
+  urls: VerifiedRuntimeUrl[];
+}
 
-  private constructor(private readonly worker: TesseractWorker, private readonly urls: VerifiedRuntimeUrl[]) {}
-
-  static async create(assetBaseUrl: string): Promise<TesseractReader> {
-    const [workerScript, core] = await Promise.all([
-      fetchRuntimeObjectUrl('tesseract-worker', assetBaseUrl),
-      fetchRuntimeObjectUrl('tesseract-core-simd-lstm', assetBaseUrl),
-    ]);
-    // tesseract.js 7.0.0 fetches language data by URL only: a blob: URL of the verified bytes, with a
-    // fragment that absorbs the file name it appends.
-    const eng = objectUrlOfVerified(await fetchModel('tesseract-eng', assetBaseUrl), 'eng.traineddata.gz');
+/**
+ * A tesseract.js worker (English LSTM) started from verified bytes only. tesseract.js 7.0.0 fetches
+ * language data by URL only: a blob: URL of the verified bytes, with a fragment that absorbs the file
+ * name it appends.
+ */
+export async function startVerifiedTesseract(assetBaseUrl: string): Promise<VerifiedTesseract> {
+  const [workerScript, core] = await Promise.all([
+    fetchRuntimeObjectUrl('tesseract-worker', assetBaseUrl),
+    fetchRuntimeObjectUrl('tesseract-core-simd-lstm', assetBaseUrl),
+  ]);
+  const eng = objectUrlOfVerified(await fetchModel('tesseract-eng', assetBaseUrl), 'eng.traineddata.gz');
+  const urls = [workerScript, core, eng];
+  try {
     const worker = await createWorker('eng', OEM.LSTM_ONLY, {
       workerPath: workerScript.url,
       workerBlobURL: false,
@@ -50,8 +56,22 @@ export class TesseractReader implements MrzReader {
       langPath: `${eng.url}#`,
       cacheMethod: 'none',
     });
+    return { worker, urls };
+  } catch (error) {
+    for (const url of urls) url.revoke();
+    throw error;
+  }
+}
+
+export class TesseractReader implements MrzReader {
+  readonly engine = 'tesseract';
+
+  private constructor(private readonly worker: TesseractWorker, private readonly urls: VerifiedRuntimeUrl[]) {}
+
+  static async create(assetBaseUrl: string): Promise<TesseractReader> {
+    const { worker, urls } = await startVerifiedTesseract(assetBaseUrl);
     await worker.setParameters({ tessedit_pageseg_mode: PSM.SINGLE_LINE, tessedit_char_whitelist: MRZ_CHARSET });
-    return new TesseractReader(worker, [workerScript, core, eng]);
+    return new TesseractReader(worker, urls);
   }
 
   readonly variants = 1;
