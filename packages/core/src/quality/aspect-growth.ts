@@ -1,5 +1,5 @@
 import { segmentSupport, sideSupport, type EdgeSupportOptions, type PixelImage } from './edge-support.ts';
-import { quadFromLines, quadSideLines, type Line } from './lines.ts';
+import { outwardSide, quadFromLines, quadSideLines, type Line } from './lines.ts';
 import { DOCUMENT_ASPECTS, estimatePose } from './pose.ts';
 import { refineQuad } from './refine-corners.ts';
 import type { Quad } from './types.ts';
@@ -41,19 +41,13 @@ export function growToDocumentAspect(image: PixelImage, quad: Quad, options: Asp
   const sides = heightShort ? [0, 2] : [1, 3];
   const lines = quadSideLines(quad);
   if (!lines) return quad;
-  const cx = (quad[0].x + quad[1].x + quad[2].x + quad[3].x) / 4;
-  const cy = (quad[0].y + quad[1].y + quad[2].y + quad[3].y) / 4;
   let best: { quad: Quad; shift: number } | null = null;
   const scan = { ...options, searchRadius: 3 };
   for (const side of sides) {
     const a = quad[side]!;
     const b = quad[(side + 1) % 4]!;
-    const line = lines[side]!;
-    let normal = { x: -line.direction.y, y: line.direction.x };
-    const mid = { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 };
-    if (normal.x * (mid.x - cx) + normal.y * (mid.y - cy) < 0) normal = { x: -normal.x, y: -normal.y };
-    const extent = 2 * Math.abs(normal.x * (mid.x - cx) + normal.y * (mid.y - cy));
-    const maxShift = Math.min(Math.floor(extent * options.maxShiftFraction), best ? best.shift - 1 : Infinity);
+    const { normal, depth } = outwardSide(quad, lines, side);
+    const maxShift = Math.min(Math.floor(depth * options.maxShiftFraction), best ? best.shift - 1 : Infinity);
     // From just past the side's own edge outward; every 6 px is covered by the +-3 px scan.
     for (let d = 6; d <= maxShift; d += 6) {
       const a2 = { x: a.x + normal.x * d, y: a.y + normal.y * d };

@@ -1,4 +1,4 @@
-import { quadFromLines, quadSideLines, type Line } from './lines.ts';
+import { outwardSide, quadFromLines, quadSideLines, type Line } from './lines.ts';
 import { refineQuad, type GrayImage } from './refine-corners.ts';
 import type { Point, Quad } from './types.ts';
 
@@ -172,19 +172,14 @@ export function expandToOuterEdges(image: PixelImage, quad: Quad, options: Expan
   const scanOptions = { ...options, searchRadius: scanRadius };
   const lines = quadSideLines(quad);
   if (!lines) return quad;
-  const cx = (quad[0].x + quad[1].x + quad[2].x + quad[3].x) / 4;
-  const cy = (quad[0].y + quad[1].y + quad[2].y + quad[3].y) / 4;
   const shifted: Line[] = [];
   let grew = false;
   for (let side = 0; side < 4; side++) {
     const a = quad[side]!;
     const b = quad[(side + 1) % 4]!;
     const line = lines[side]!;
-    let normal = { x: -line.direction.y, y: line.direction.x };
-    const mid = { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 };
-    if (normal.x * (mid.x - cx) + normal.y * (mid.y - cy) < 0) normal = { x: -normal.x, y: -normal.y };
-    const extent = 2 * Math.abs(normal.x * (mid.x - cx) + normal.y * (mid.y - cy));
-    const maxShift = Math.floor(extent * options.maxShiftFraction);
+    const { normal, depth } = outwardSide(quad, lines, side);
+    const maxShift = Math.floor(depth * options.maxShiftFraction);
     let best = 0;
     // Shifts that would still see the side's own edge (scan radius plus the step's half base) are skipped;
     // each test covers +-scanRadius, so stepping by twice that leaves no position untried.

@@ -98,6 +98,23 @@ export function quadSideLines(quad: readonly [Point, Point, Point, Point]): [Lin
   return [lines[0]!, lines[1]!, lines[2]!, lines[3]!];
 }
 
+/**
+ * Side `side` of a quad (the line from corner `side` to the next, `lines[side]`) seen from inside: its
+ * unit normal pointing away from the quad's centre, and the quad's depth across it (twice the
+ * centre's distance to the side's midpoint). Used to move a side outward in proportion to the quad.
+ */
+export function outwardSide(quad: readonly [Point, Point, Point, Point], lines: readonly Line[], side: number): { normal: Point; depth: number } {
+  const a = quad[side]!;
+  const b = quad[(side + 1) % 4]!;
+  const { direction } = lines[side]!;
+  const cx = (quad[0].x + quad[1].x + quad[2].x + quad[3].x) / 4;
+  const cy = (quad[0].y + quad[1].y + quad[2].y + quad[3].y) / 4;
+  const mid = { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 };
+  let normal = { x: -direction.y, y: direction.x };
+  if (normal.x * (mid.x - cx) + normal.y * (mid.y - cy) < 0) normal = { x: -normal.x, y: -normal.y };
+  return { normal, depth: 2 * Math.abs(normal.x * (mid.x - cx) + normal.y * (mid.y - cy)) };
+}
+
 /** Corners as the intersections of consecutive lines (corner i where line i-1 meets line i); `null` when two are parallel. */
 export function quadFromLines(lines: readonly Line[]): [Point, Point, Point, Point] | null {
   const corners: Point[] = [];
