@@ -65,6 +65,7 @@ export function hotspotFraction(grid: BlockGrid, options: HotspotOptions = DEFAU
   const washed = (b: number): boolean => count[b]! > 0 && clipped[b]! >= options.minClippedShare * count[b]! && deviation[b]! <= options.maxWashedDeviation && mean[b]! >= stock + options.minRise;
   // Hotspots are connected regions of such blocks; a region whose rim shows printed content covers content.
   const region = new Int32Array(n).fill(-1);
+  let documentExtent: BlockExtent | undefined; // only needed once a hotspot is found
   let weighted = 0;
   for (let seed = 0; seed < n; seed++) {
     if (region[seed] !== -1 || !washed(seed)) continue;
@@ -99,21 +100,23 @@ export function hotspotFraction(grid: BlockGrid, options: HotspotOptions = DEFAU
       }
     }
     for (const k of rim) pixels += clipped[k]!;
-    if (isBand(members, columns, count)) continue;
+    documentExtent ??= blockExtent(documentBlocks(count), columns);
+    if (isBand(members, columns, documentExtent)) continue;
     if (image && halo(image, grid, [...members, ...rim], (stock + grid.clipLevel) / 2) < options.minHaloRatio * pixels) continue;
     weighted += pixels * (content ? 1 : options.blankWeight);
   }
   return total > 0 ? weighted / total : 0;
 }
 
-/**
- * A region spanning most of the document's width (or height) while a quarter as thick: a printed
- * light band (the MRZ zone's white background on a tinted card, clipped with the stock's highlights),
- * not a hotspot, which is a blob.
- */
-function isBand(members: readonly number[], columns: number, count: Uint32Array): boolean {
+interface BlockExtent {
+  width: number;
+  height: number;
+}
+
+/** Width and height, in blocks, of the box around the given blocks of a grid `columns` wide. */
+function blockExtent(blocks: Iterable<number>, columns: number): BlockExtent {
   let [x0, y0, x1, y1] = [Infinity, Infinity, -Infinity, -Infinity];
-  for (const b of members) {
+  for (const b of blocks) {
     const x = b % columns;
     const y = Math.floor(b / columns);
     x0 = Math.min(x0, x);
@@ -121,19 +124,22 @@ function isBand(members: readonly number[], columns: number, count: Uint32Array)
     y0 = Math.min(y0, y);
     y1 = Math.max(y1, y);
   }
-  // The document's own extent in blocks (blocks holding any of its pixels).
-  let [dx0, dy0, dx1, dy1] = [Infinity, Infinity, -Infinity, -Infinity];
-  for (let b = 0; b < count.length; b++) {
-    if (count[b] === 0) continue;
-    const x = b % columns;
-    const y = Math.floor(b / columns);
-    dx0 = Math.min(dx0, x);
-    dx1 = Math.max(dx1, x);
-    dy0 = Math.min(dy0, y);
-    dy1 = Math.max(dy1, y);
-  }
-  const [w, h, dw, dh] = [x1 - x0 + 1, y1 - y0 + 1, dx1 - dx0 + 1, dy1 - dy0 + 1];
-  return (w >= 0.6 * dw && h <= 0.25 * w) || (h >= 0.6 * dh && w <= 0.25 * h);
+  return { width: x1 - x0 + 1, height: y1 - y0 + 1 };
+}
+
+/** The blocks holding any of the document's pixels. */
+function* documentBlocks(count: Uint32Array): Generator<number> {
+  for (let b = 0; b < count.length; b++) if (count[b] !== 0) yield b;
+}
+
+/**
+ * A region spanning most of the document's width (or height) while a quarter as thick: a printed
+ * light band (the MRZ zone's white background on a tinted card, clipped with the stock's highlights),
+ * not a hotspot, which is a blob.
+ */
+function isBand(members: readonly number[], columns: number, document: BlockExtent): boolean {
+  const { width: w, height: h } = blockExtent(members, columns);
+  return (w >= 0.6 * document.width && h <= 0.25 * w) || (h >= 0.6 * document.height && w <= 0.25 * h);
 }
 
 /** Pixels at or above `level` in the given blocks of the image, on the rows the grid was measured on. */
