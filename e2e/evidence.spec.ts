@@ -1,8 +1,19 @@
 import { createHash } from 'node:crypto';
-import { expect, test, type Request } from '@playwright/test';
+import { expect, test, type Page, type Request } from '@playwright/test';
 import { MemoryNonceStore, verifyEvidence, EkycError, evidenceAck, evidencePartial, missingRanges } from '@ekyc/core';
 import { exportJWK, generateKeyPair } from 'jose';
 const UPLOAD_PATH = '/e2e-evidence-upload'; // same as e2e/pages/evidence.ts
+
+/** The evidence page with no outbox left over from an earlier test. */
+async function openWithEmptyOutbox(page: Page): Promise<void> {
+  await page.goto('/e2e/pages/evidence.html');
+  await expect(page.locator('body[data-ready=true]')).toBeAttached();
+  await page.evaluate(() => new Promise<void>((resolve, reject) => {
+    const request = indexedDB.deleteDatabase('ekyc-evidence-outbox');
+    request.onsuccess = () => resolve();
+    request.onerror = () => reject(request.error);
+  }));
+}
 
 /**
  * Built, signed and encrypted in Chromium; decrypted and verified in Node. The upload endpoint
@@ -14,13 +25,7 @@ test('a bundle sealed in the browser survives a reload while offline and verifie
   const nonceStore = new MemoryNonceStore();
   const { nonce } = await nonceStore.issue('e2e-session');
 
-  await page.goto('/e2e/pages/evidence.html');
-  await expect(page.locator('body[data-ready=true]')).toBeAttached();
-  await page.evaluate(() => new Promise<void>((resolve, reject) => {
-    const request = indexedDB.deleteDatabase('ekyc-evidence-outbox');
-    request.onsuccess = () => resolve();
-    request.onerror = () => reject(request.error);
-  }));
+  await openWithEmptyOutbox(page);
 
   let offlineAttempts = 0;
   await page.route(`**${UPLOAD_PATH}`, async (route) => {
@@ -88,13 +93,7 @@ test('a redirect to a captive portal keeps the bundle in the outbox', async ({ p
   const verifier = await generateKeyPair('ECDH-ES+A256KW', { crv: 'P-256', extractable: true });
   const publicJwk = await exportJWK(verifier.publicKey);
   const { nonce } = await new MemoryNonceStore().issue('e2e-portal');
-  await page.goto('/e2e/pages/evidence.html');
-  await expect(page.locator('body[data-ready=true]')).toBeAttached();
-  await page.evaluate(() => new Promise<void>((resolve, reject) => {
-    const request = indexedDB.deleteDatabase('ekyc-evidence-outbox');
-    request.onsuccess = () => resolve();
-    request.onerror = () => reject(request.error);
-  }));
+  await openWithEmptyOutbox(page);
   let uploads = 0;
   let portalVisits = 0;
   await page.route(`**${UPLOAD_PATH}`, async (route) => {
