@@ -11,8 +11,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from '@playwright/test';
-import { createServer } from 'vite';
+import { withEvalPage } from './eval-page.mjs';
 import { auc, summarize, tarAtFar } from './face-roc.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -44,26 +43,11 @@ function extractAstronaut(notes) {
   }
 }
 
-async function withBrowser(run) {
-  execFileSync(process.execPath, [path.join(root, 'models/build-assets.mjs')], { stdio: 'ignore' });
-  const server = await createServer({ configFile: path.join(root, 'vite.config.ts'), logLevel: 'error', server: { port: 5191, strictPort: false } });
-  await server.listen();
-  const url = server.resolvedUrls.local[0];
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--enable-unsafe-webgpu'],
-  });
-  try {
-    const page = await browser.newPage();
-    page.setDefaultTimeout(600_000);
-    await page.goto(new URL('e2e/pages/face.html', url).href);
-    await page.waitForSelector('body[data-ready=true]', { state: 'attached' });
+function withBrowser(run) {
+  return withEvalPage({ pagePath: 'e2e/pages/face.html', port: 5191 }, async (page) => {
     await page.evaluate(([b, d]) => window.faceTest.init(b, 100, d), [backend, detector]);
-    return await run(page);
-  } finally {
-    await browser.close();
-    await server.close();
-  }
+    return run(page);
+  });
 }
 
 const load = (page, name, bytes, mime) => page.evaluate(([n, b, m]) => window.faceTest.load(n, b, m), [name, bytes.toString('base64'), mime]);

@@ -15,11 +15,8 @@
 // (docs/liveness.md). Logs go to stderr; the last stdout line is one JSON object.
 import { mkdirSync, readFileSync, writeFileSync, openSync, writeSync, closeSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from '@playwright/test';
-import { createServer } from 'vite';
+import { withEvalPage } from './eval-page.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const option = (name) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : undefined; };
 const dataDir = option('--data') && path.resolve(option('--data'));
@@ -38,33 +35,16 @@ const median = (v) => { const s = [...v].sort((a, b) => a - b); return s.length 
 const rate = (outcomes) => ({ videos: outcomes.length, passRate: outcomes.length ? outcomes.filter(Boolean).length / outcomes.length : 0 });
 const passes = (o) => o.state === 'passed' && o.continuityOk;
 
-async function withPage(run) {
-  process.env.EKYC_NO_HMR = '1';
-  const server = await createServer({ configFile: path.join(root, 'vite.config.ts'), logLevel: 'error', server: { port: 5192, strictPort: false } });
-  await server.listen();
-  const url = server.resolvedUrls.local[0];
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  try {
-    const page = await browser.newPage();
-    page.setDefaultTimeout(900_000);
-    if (dataDir) {
-      // Clips are served to the page from DIR (outside the dev server's root).
-      await page.route('**/eval-liveness-data/**', (route) => {
-        const file = decodeURIComponent(new URL(route.request().url()).pathname.split('/eval-liveness-data/')[1]);
-        route.fulfill({ body: readFileSync(path.join(dataDir, path.basename(file))), headers: { 'content-type': 'application/octet-stream', 'cross-origin-resource-policy': 'same-origin' } });
-      });
-    }
-    await page.goto(new URL('e2e/pages/liveness.html', url).href);
-    await page.waitForSelector('body[data-ready=true]', { state: 'attached' });
+function withPage(run) {
+  // Clips are served to the page from DIR (outside the dev server's root).
+  const prepare = dataDir && ((page) => page.route('**/eval-liveness-data/**', (route) => {
+    const file = decodeURIComponent(new URL(route.request().url()).pathname.split('/eval-liveness-data/')[1]);
+    route.fulfill({ body: readFileSync(path.join(dataDir, path.basename(file))), headers: { 'content-type': 'application/octet-stream', 'cross-origin-resource-policy': 'same-origin' } });
+  }));
+  return withEvalPage({ pagePath: 'e2e/pages/liveness.html', timeoutMs: 900_000, prepare }, async (page) => {
     await page.evaluate(() => window.livenessTest.init());
-    return await run(page);
-  } finally {
-    await browser.close();
-    await server.close();
-  }
+    return run(page);
+  });
 }
 
 const pose = (o) => {

@@ -12,14 +12,10 @@
 //   engines: { ppocr, tesseract, tesseractFullPage }, levels, medianMs }.
 // flagged = refused (not valid) or valid with uncertainFields; a silent error is a valid read with a
 // wrong field not in uncertainFields.
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from '@playwright/test';
-import { createServer } from 'vite';
+import { withEvalPage } from './eval-page.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const option = (name) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : undefined; };
 const dataDir = option('--data');
@@ -84,23 +80,8 @@ function median(values) {
   return s.length ? s[Math.floor(s.length / 2)] : null;
 }
 
-async function withPage(run) {
-  execFileSync(process.execPath, [path.join(root, 'models/build-assets.mjs')], { stdio: 'ignore' });
-  const server = await createServer({ configFile: path.join(root, 'vite.config.ts'), logLevel: 'error', server: { port: 5192, strictPort: false } });
-  await server.listen();
-  const url = server.resolvedUrls.local[0];
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  try {
-    const page = await browser.newPage();
-    page.setDefaultTimeout(600_000);
-    const open = async () => {
-      await page.goto(new URL('e2e/pages/document.html', url).href);
-      await page.waitForSelector('body[data-ready=true]', { state: 'attached' });
-    };
-    await open();
+function withPage(run) {
+  return withEvalPage({ pagePath: 'e2e/pages/document.html' }, (page, { open }) => {
     // Vite may reload the page once when it first optimises the worker's dependencies: retry then.
     const call = async (fn, arg) => {
       try {
@@ -112,11 +93,8 @@ async function withPage(run) {
         return page.evaluate(fn, arg);
       }
     };
-    return await run(call);
-  } finally {
-    await browser.close();
-    await server.close();
-  }
+    return run(call);
+  });
 }
 
 async function evaluate(call) {

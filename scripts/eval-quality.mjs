@@ -16,12 +16,10 @@
 // scored on frames where a document is present and was found (their count is in the table).
 // The last stdout line is always one JSON object: frames, found, goodJudgedGood, badJudgedGood,
 // cornerErrorMedianPx, withinFivePercent, tiltErrorMedianDeg.
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from '@playwright/test';
-import { createServer } from 'vite';
+import { withEvalPage } from './eval-page.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -70,24 +68,8 @@ function confusion(pairs) {
   return { tp, fp, fn, tn, precision: tp / (tp + fp), recall: tp / (tp + fn), n: pairs.length, positives: tp + fn };
 }
 
-async function withPage(body) {
-  execFileSync(process.execPath, [path.join(root, 'models/build-assets.mjs')], { stdio: 'ignore' });
-  const server = await createServer({ configFile: path.join(root, 'vite.config.ts'), logLevel: 'error', server: { port: 5192, strictPort: false } });
-  await server.listen();
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  try {
-    const page = await browser.newPage();
-    page.setDefaultTimeout(900_000);
-    await page.goto(new URL('e2e/pages/quality.html', server.resolvedUrls.local[0]).href);
-    await page.waitForSelector('body[data-ready=true]', { state: 'attached' });
-    return await body(page);
-  } finally {
-    await browser.close();
-    await server.close();
-  }
+function withPage(body) {
+  return withEvalPage({ pagePath: 'e2e/pages/quality.html', timeoutMs: 900_000 }, body);
 }
 
 async function generated(page) {
