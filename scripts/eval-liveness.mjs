@@ -154,7 +154,9 @@ async function evalGenerated(page) {
   const attackUsed = used.slice(0, Math.min(used.length, attackFaces));
   for (let i = 0; i < attackUsed.length; i++) {
     const photo = attackUsed[i];
-    const other = used[(i + 1) % used.length];
+    // Another person from every trackable photo, not only those --faces kept: with --faces 1 the
+    // two-faces and swap attacks would otherwise pair a face with itself.
+    const other = faces[(faces.indexOf(photo) + 1) % faces.length];
     const performs = ORDERS[i % ORDERS.length];
     const cases = [
       ['static_photo', { photo, performs, seed: i + 1, attack: 'static' }],
