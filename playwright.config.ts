@@ -19,7 +19,7 @@ export default defineConfig({
     trace: 'off',
   },
   webServer: {
-    command: 'node models/build-assets.mjs && EKYC_NO_HMR=1 npx vite --config vite.config.ts',
+    command: 'node models/build-assets.mjs --out demo/public/ekyc && EKYC_NO_HMR=1 npx vite --config vite.config.ts',
     url: `http://127.0.0.1:${port}/e2e/pages/health.html`,
     reuseExistingServer: !process.env.CI,
     timeout: 120_000,

@@ -5,8 +5,9 @@
 //
 //   ekyc-assets [--out DIR] [--check]
 //
-// DIR defaults to demo/public/ekyc (what the demo and the tests serve at /ekyc/).
-// --check verifies the sources and derivations without writing anything.
+// DIR defaults to ./public/ekyc under the current directory: a Vite app's public folder, served
+// at /ekyc/ (this repository passes --out demo/public/ekyc). Never a folder inside node_modules,
+// which a reinstall would wipe. --check verifies the sources and derivations without writing.
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -16,7 +17,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 function parseArgs(argv) {
-  const args = { out: path.resolve(here, '../demo/public/ekyc'), check: false };
+  const args = { out: path.resolve('public/ekyc'), check: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--out') args.out = path.resolve(argv[++i] ?? '');
@@ -34,13 +35,20 @@ function parseArgs(argv) {
 
 const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
 
-/** Finds an installed package the way Node does, without needing it to export package.json. */
+/**
+ * Finds an installed package the way Node does (node_modules folders upwards), without needing
+ * it to export package.json: first from this package's own folder, then from the current
+ * directory (an integrator's app where @ekyc/models and @ekyc/wasm are both dependencies).
+ */
 function findPackageDir(name) {
-  for (let dir = here; ; dir = path.dirname(dir)) {
-    const candidate = path.join(dir, 'node_modules', name);
-    if (existsSync(path.join(candidate, 'package.json'))) return candidate;
-    if (path.dirname(dir) === dir) throw new Error(`package ${name} is not installed (run npm install)`);
+  for (const start of [here, process.cwd()]) {
+    for (let dir = start; ; dir = path.dirname(dir)) {
+      const candidate = path.join(dir, 'node_modules', name);
+      if (existsSync(path.join(candidate, 'package.json'))) return candidate;
+      if (path.dirname(dir) === dir) break;
+    }
   }
+  throw new Error(`package ${name} is not installed (run npm install)`);
 }
 
 async function readSource(source) {

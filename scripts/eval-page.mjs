@@ -15,7 +15,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
  * the page is first opened (routes); `open()` opens it again (after Vite re-optimised and reloaded it).
  */
 export async function withEvalPage({ pagePath, timeoutMs = 600_000, port = 5192, prepare }, body) {
-  execFileSync(process.execPath, [path.join(root, 'models/build-assets.mjs')], { stdio: 'ignore' });
+  execFileSync(process.execPath, [path.join(root, 'models/build-assets.mjs'), '--out', path.join(root, 'demo/public/ekyc')], { stdio: 'ignore' });
   process.env.EKYC_NO_HMR = '1';
   const server = await createServer({ configFile: path.join(root, 'vite.config.ts'), logLevel: 'error', server: { port, strictPort: false } });
   await server.listen();
