@@ -5,6 +5,7 @@
 import type { EvidencePublicKeyJwk } from '@ekyc/core';
 import type { Database, SqlClient } from '../db/driver.ts';
 import type { SessionConfig } from '../session-config.ts';
+import { enqueueDecisionEvent } from '../webhooks/outbox.ts';
 import type {
   BindKeyResult, ConsumeRefusal, DecisionRecord, DocumentHash, SessionRecord, SessionStatus, StoredEvidence,
 } from './types.ts';
@@ -148,7 +149,10 @@ export class SessionStore {
     };
   }
 
-  /** Records the automatic decision once; a second run for the same session (a retried job) changes nothing. */
+  /**
+   * Records the automatic decision once, with its webhook outbox row in the same transaction; a
+   * second run for the same session (a retried job) changes nothing and enqueues nothing.
+   */
   async saveDecision(decision: DecisionRecord, documentHash: DocumentHash | null): Promise<boolean> {
     return this.db.transaction(async (tx) => {
       const inserted = await tx.query(
@@ -157,7 +161,14 @@ export class SessionStore {
         [decision.sessionId, decision.decidedAt, decision.outcome, decision.score, JSON.stringify(decision.reasonCodes), JSON.stringify(decision.record)],
       );
       if (inserted.rowCount !== 1) return false;
-      await tx.query(`UPDATE verifier_sessions SET status = 'decided', updated_at = $2 WHERE id = $1`, [decision.sessionId, decision.decidedAt]);
+      const session = await tx.query<{ integrator_reference: string | null }>(
+        `UPDATE verifier_sessions SET status = 'decided', updated_at = $2 WHERE id = $1 RETURNING integrator_reference`, [decision.sessionId, decision.decidedAt],
+      );
+      // The integrator's webhook event commits (or rolls back) with the decision.
+      await enqueueDecisionEvent(tx, {
+        sessionId: decision.sessionId, outcome: decision.outcome, decidedBy: 'automatic', decidedAt: decision.decidedAt,
+        integratorReference: session.rows[0]?.integrator_reference ?? null, score: decision.score, reasonCodes: decision.reasonCodes,
+      });
       if (documentHash !== null) {
         await tx.query(
           `INSERT INTO verifier_document_hashes (session_id, document_number_hash, pepper_id, created_at) VALUES ($1, $2, $3, $4)

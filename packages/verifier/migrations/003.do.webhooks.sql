@@ -1,0 +1,31 @@
+-- Webhook outbox (docs/verifier-webhooks.md): one row per decision event, written in the same
+-- transaction as the decision (automatic or reviewed), so an event exists exactly when its
+-- decision committed. Delivery workers claim due rows with FOR UPDATE SKIP LOCKED and a lease
+-- (next_attempt_at moved past the request timeout), so a worker that dies mid-delivery releases
+-- its rows when the lease runs out.
+CREATE TABLE verifier_webhook_outbox (
+  event_id text PRIMARY KEY,
+  event_type text NOT NULL,
+  session_id text NOT NULL,
+  payload jsonb NOT NULL,
+  created_at timestamptz NOT NULL,
+  next_attempt_at timestamptz NOT NULL,
+  attempts integer NOT NULL DEFAULT 0,
+  delivered_at timestamptz,
+  -- Set when the attempt limit is reached: kept, unsent, for an operator to replay.
+  failed_at timestamptz,
+  last_status integer,
+  last_error text
+);
+CREATE INDEX verifier_webhook_outbox_due ON verifier_webhook_outbox (next_attempt_at) WHERE delivered_at IS NULL AND failed_at IS NULL;
+CREATE INDEX verifier_webhook_outbox_session ON verifier_webhook_outbox (session_id);
+
+-- Per-target acceptance of an event (several webhook URLs): a target that accepted an event is
+-- never sent it again, whatever happens to the others.
+CREATE TABLE verifier_webhook_deliveries (
+  event_id text NOT NULL REFERENCES verifier_webhook_outbox (event_id) ON DELETE CASCADE,
+  target_id text NOT NULL,
+  accepted_at timestamptz NOT NULL,
+  status integer NOT NULL,
+  PRIMARY KEY (event_id, target_id)
+);
