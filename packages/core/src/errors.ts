@@ -82,6 +82,8 @@ export const ERROR_CODES = {
   session_expired: { recoverable: false, summary: 'The verification session expired before its evidence arrived.' },
   session_key_conflict: { recoverable: false, summary: 'Another signing key is already registered for this session, or the session no longer accepts one.' },
   evidence_key_mismatch: { recoverable: false, summary: 'The bundle is signed by another key than the one registered for its session.' },
+  rate_limited: { recoverable: true, summary: 'Too many requests from this client for this route; retry after the Retry-After seconds.' },
+  request_too_large: { recoverable: false, summary: 'The request body exceeds the size limit of its route.' },
 } as const satisfies Record<string, { recoverable: boolean; summary: string }>;
 
 export type EkycErrorCode = keyof typeof ERROR_CODES;
