@@ -44,6 +44,15 @@ describe('decideRisk', () => {
     const low = decideRisk(all(0.1), [{ code: 'x', escalateTo: 'review' }]);
     expect(low.outcome).toBe('reject');
     expect(low.scoreOutcome).toBe('reject');
+    // Escalate (a screening hit) wins over everything, reject included.
+    const hit = decideRisk(all(1), [{ code: 'document_expired', escalateTo: 'reject' }, { code: 'screening_hit', escalateTo: 'escalate' }]);
+    expect(hit.outcome).toBe('escalate');
+    expect(hit.scoreOutcome).toBe('approve');
+    expect(hit.reasonCodes).toEqual(expect.arrayContaining(['document_expired', 'screening_hit']));
+  });
+
+  it('tells an escalated user exactly what a reviewed user is told', () => {
+    expect(USER_MESSAGES.escalate).toBe(USER_MESSAGES.review);
   });
 
   it('records inputs, weights, bands and reason codes, and refuses weights that do not sum to 1', () => {

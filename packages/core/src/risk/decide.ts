@@ -8,7 +8,11 @@ import {
   type RiskBands, type RiskSignalName, type RiskWeights,
 } from './weights.ts';
 
-export type RiskOutcome = 'approve' | 'review' | 'reject';
+/**
+ * `escalate` routes a case to the escalation queue (a compliance reviewer), e.g. a sanctions or
+ * PEP screening hit; only a hard rule produces it, never the score bands.
+ */
+export type RiskOutcome = 'approve' | 'review' | 'reject' | 'escalate';
 
 export interface RiskSignal {
   name: RiskSignalName;
@@ -25,8 +29,12 @@ export interface RiskSignal {
 
 export interface HardRule {
   code: string;
-  /** A hard rule only escalates: `reject` overrides everything, `review` overrides approve. */
-  escalateTo: 'review' | 'reject';
+  /**
+   * A hard rule only escalates: `escalate` overrides everything (a screening hit must reach a
+   * human even when another rule would reject), `reject` overrides review and approve, `review`
+   * overrides approve.
+   */
+  escalateTo: 'review' | 'reject' | 'escalate';
 }
 
 export interface RiskPolicy {
@@ -58,7 +66,7 @@ export interface RiskDecision {
   contributions: Record<RiskSignalName, number>;
 }
 
-const SEVERITY: Record<RiskOutcome, number> = { approve: 0, review: 1, reject: 2 };
+const SEVERITY: Record<RiskOutcome, number> = { approve: 0, review: 1, reject: 2, escalate: 3 };
 
 export function bandOf(score: number, bands: RiskBands): RiskOutcome {
   if (score >= bands.approveFrom) return 'approve';
@@ -112,6 +120,8 @@ export const USER_MESSAGES = {
   pending: 'We are checking your verification. This usually takes a moment.',
   approve: 'Your identity has been verified.',
   review: 'Your verification needs a closer look. We will let you know the result.',
+  // The same line as review: the user must not learn that a case was escalated (or why).
+  escalate: 'Your verification needs a closer look. We will let you know the result.',
   reject: 'We could not verify your identity. Please contact the service that sent you here.',
   expired: 'This verification link is no longer valid. Please start again.',
 } as const;
