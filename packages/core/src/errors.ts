@@ -82,6 +82,11 @@ export const ERROR_CODES = {
   session_expired: { recoverable: false, summary: 'The verification session expired before its evidence arrived.' },
   session_key_conflict: { recoverable: false, summary: 'Another signing key is already registered for this session, or the session no longer accepts one.' },
   evidence_key_mismatch: { recoverable: false, summary: 'The bundle is signed by another key than the one registered for its session.' },
+  webhook_target_refused: { recoverable: false, summary: 'A webhook URL is refused: not https in production, or it resolves to a private, loopback, link-local, reserved or IPv4-mapped address outside VERIFIER_WEBHOOK_ALLOW_PRIVATE.' },
+  webhook_signature_invalid: { recoverable: false, summary: 'A webhook\'s Ekyc-Signature header is malformed, or no v1 signature in it matches the timestamp and body under any of the secrets.' },
+  webhook_timestamp_outside_window: { recoverable: false, summary: 'A webhook\'s signed timestamp lies outside the replay window (older, or further in the future, than the tolerance).' },
+  liveness_locked_out: { recoverable: true, summary: 'Too many failed liveness attempts from this device or network within the window; retry after the Retry-After seconds.' },
+  session_retries_exhausted: { recoverable: false, summary: 'The session has used every liveness attempt its configuration allows (1 + maxRetries).' },
   rate_limited: { recoverable: true, summary: 'Too many requests from this client for this route; retry after the Retry-After seconds.' },
   request_too_large: { recoverable: false, summary: 'The request body exceeds the size limit of its route.' },
 } as const satisfies Record<string, { recoverable: boolean; summary: string }>;
