@@ -1,2 +1,3 @@
 export * from './transport/index.ts';
 export * from './capture/index.ts';
+export * from './verification/index.ts';
