@@ -10,6 +10,7 @@ import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCom
 import type { ApiContext } from './context.ts';
 import { httpStatusOf } from './errors.ts';
 import { healthPlugin } from './health.ts';
+import { handoffPlugin } from './handoff.ts';
 import { intakePlugin } from './intake.ts';
 import { sessionsPlugin } from './sessions.ts';
 
@@ -50,6 +51,7 @@ export async function buildApp(context: ApiContext): Promise<FastifyInstance> {
   });
   await app.register(sessionsPlugin(context));
   await app.register(intakePlugin(context));
+  await app.register(handoffPlugin(context));
   await app.register(healthPlugin(context));
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.ready();
