@@ -92,6 +92,10 @@ export const ERROR_CODES = {
   webhook_timestamp_outside_window: { recoverable: false, summary: 'A webhook\'s signed timestamp lies outside the replay window (older, or further in the future, than the tolerance).' },
   liveness_locked_out: { recoverable: true, summary: 'Too many failed liveness attempts from this device or network within the window; retry after the Retry-After seconds.' },
   session_retries_exhausted: { recoverable: false, summary: 'The session has used every liveness attempt its configuration allows (1 + maxRetries).' },
+  auth_forbidden: { recoverable: false, summary: 'The operator is signed in but their role (reviewer or auditor) may not do this.' },
+  review_not_queued: { recoverable: false, summary: 'The case is in no review queue: not decided yet, decided automatically as approve or reject, or already decided by a reviewer.' },
+  review_claim_conflict: { recoverable: true, summary: 'Another reviewer holds a live claim on this case; try another case, or this one after the claim expires.' },
+  review_claim_required: { recoverable: true, summary: 'A reviewer decision needs the reviewer\'s own live claim on the case; claim it (again) first.' },
   rate_limited: { recoverable: true, summary: 'Too many requests from this client for this route; retry after the Retry-After seconds.' },
   request_too_large: { recoverable: false, summary: 'The request body exceeds the size limit of its route.' },
 } as const satisfies Record<string, { recoverable: boolean; summary: string }>;
