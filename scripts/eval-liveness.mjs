@@ -34,6 +34,9 @@ for (const a of KINDS) for (const b of KINDS) for (const c of KINDS) if (new Set
 const median = (v) => { const s = [...v].sort((a, b) => a - b); return s.length ? (s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2) : null; };
 const rate = (outcomes) => ({ videos: outcomes.length, passRate: outcomes.length ? outcomes.filter(Boolean).length / outcomes.length : 0 });
 const passes = (o) => o.state === 'passed' && o.continuityOk;
+// Before pose matching (for the before/after table): each challenge keyframe against the neutral one only.
+const passesNeutralContinuity = (o) => o.state === 'passed' && (o.neutralContinuityMin === null || o.neutralContinuityMin >= 0.4);
+const passesEngine = (o) => o.state === 'passed';
 
 function withPage(run) {
   // Clips are served to the page from DIR (outside the dev server's root).
@@ -53,7 +56,8 @@ const pose = (o) => {
   return { yaw: first(yaw), pitch: first(pitch), eye: first(eyeL) };
 };
 const summary = (o) => ({
-  state: o.state, reason: o.reason, passed: o.passed, continuityMin: o.continuityMin, frames: o.frames,
+  state: o.state, reason: o.reason, passed: o.passed, continuityMin: o.continuityMin, neutralContinuityMin: o.neutralContinuityMin,
+  continuityLinks: o.continuityLinks?.map((l) => `${l.yaw.toFixed(1)}~${l.againstYaw.toFixed(1)}:${l.similarity.toFixed(3)}`), frames: o.frames,
   ...(o.state === 'waiting' ? { waitingGuidance: o.waitingGuidance, startPose: pose(o) } : {}),
   staticImage: o.signals.find((s) => s.id === 'static_image').value,
 });
@@ -128,6 +132,9 @@ async function evalGenerated(page) {
   if (writeDir) mkdirSync(writeDir, { recursive: true });
 
   const genuine = [];
+  const genuineEngine = [];
+  const genuineNeutral = [];
+  const attacksNeutral = {};
   const trackMs = [];
   const clips = {};
   const replay = [];
@@ -139,6 +146,8 @@ async function evalGenerated(page) {
     const o = await run({ photo: used[i], performs, seed: j + 1 }, `genuine-${used[i]}-${performs.join('-')}.y4m`, { genuine: true, performs });
     trackMs.push(...o.trackMs);
     genuine.push(passes(o));
+    genuineEngine.push(passesEngine(o));
+    genuineNeutral.push(passesNeutralContinuity(o));
     clips[key] = { performs, ...summary(o) };
     staticRisk.genuine.push(o.signals.find((s) => s.id === 'static_image').risk);
     log(key, JSON.stringify(clips[key]));
@@ -167,6 +176,7 @@ async function evalGenerated(page) {
     for (const [name, spec] of cases) {
       const o = await run(spec, `${name}-${photo}.y4m`, { genuine: false, performs: spec.performs, attack: name });
       attacks[name].push(passes(o));
+      (attacksNeutral[name] ??= []).push(passesNeutralContinuity(o));
       clips[`${name} ${photo}`] = { performs: spec.performs, ...summary(o) };
       if (name === 'static_photo') staticRisk.static.push(o.signals.find((s) => s.id === 'static_image').risk);
       log(name, photo, JSON.stringify(clips[`${name} ${photo}`]));
@@ -177,6 +187,10 @@ async function evalGenerated(page) {
   return {
     genuine: rate(genuine),
     attacks: Object.fromEntries(Object.entries(attacks).map(([k, v]) => [k, rate(v)])),
+    // The same clips judged by the engine alone, and with the neutral-only continuity used before pose matching.
+    genuineEngineOnly: rate(genuineEngine),
+    genuineNeutralContinuity: rate(genuineNeutral),
+    attacksNeutralContinuity: Object.fromEntries(Object.entries(attacksNeutral).map(([k, v]) => [k, rate(v)])),
     trackMsMedian: t,
     fps: t ? 1000 / t : null,
     staticImageSignal: {

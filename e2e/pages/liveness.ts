@@ -41,9 +41,13 @@ export interface ClipOutcome {
   state: liveness.LivenessState;
   reason: string | null;
   passed: liveness.ChallengeKind[];
-  /** Lowest cosine between the neutral keyframe's face and each challenge keyframe's (null: fewer than 2 embedded). */
+  /** Pose-matched continuity (core PoseMatchedContinuity): the weakest link between each embedded face and the earlier one nearest in yaw (null: fewer than 2 embedded). */
   continuityMin: number | null;
   continuityOk: boolean;
+  /** The links behind continuityMin. */
+  continuityLinks: liveness.ContinuityLink[];
+  /** Neutral-only continuity (before pose matching): lowest cosine of each challenge keyframe's face against the neutral keyframe's. */
+  neutralContinuityMin: number | null;
   signals: liveness.ReplaySignal[];
   frames: number;
   trackMs: number[];
@@ -130,8 +134,10 @@ async function judgeFrames(frames: Iterable<RgbaImage> | AsyncIterable<RgbaImage
   // 0.4: above every impostor pair measured for fr-feature (max 0.366, docs/face.md). Turned, smiling keyframes
   // of one person went down to 0.496, and ~45-degree turned photo animations to 0.316 (docs/liveness.md).
   const continuity = new face.FaceContinuity({ threshold: 0.4 });
-  let continuityMin: number | null = null;
+  let neutralContinuityMin: number | null = null;
   let embedded = 0;
+  const poseContinuity = new liveness.PoseMatchedContinuity();
+  let neutralTaken = false;
   const trackMs: number[] = [];
   const waitingGuidance: Record<string, number> = {};
   let n = 0;
@@ -145,10 +151,19 @@ async function judgeFrames(frames: Iterable<RgbaImage> | AsyncIterable<RgbaImage
     if (step.state === 'waiting') for (const g of step.guidance.length ? step.guidance : ['none']) waitingGuidance[g] = (waitingGuidance[g] ?? 0) + 1;
     if (step.keyframe) {
       engine.attachKeyframe(t, { sha256: await sha256Hex(new Uint8Array(keep.data.buffer as ArrayBuffer, keep.data.byteOffset, keep.data.byteLength)), ...(r.landmarks ? { landmarks: r.landmarks } : {}) });
+      if (step.keyframe === 'neutral') neutralTaken = true;
+    }
+    const yaw = r.faceCount === 1 ? r.signals?.yaw : undefined;
+    if (neutralTaken && yaw !== undefined && poseContinuity.select(t, yaw, step.keyframe !== null)) {
       const e = await embedding(keep);
       if (e) {
-        const check = continuity.check(e);
-        if (++embedded > 1) continuityMin = check.minimum;
+        poseContinuity.add(t, yaw, e);
+        if (step.keyframe) {
+          const check = continuity.check(e);
+          if (++embedded > 1) neutralContinuityMin = check.minimum;
+        }
+      } else {
+        poseContinuity.cancel(t);
       }
     }
     if (step.state !== 'waiting' && step.state !== 'active') break;
@@ -159,9 +174,11 @@ async function judgeFrames(frames: Iterable<RgbaImage> | AsyncIterable<RgbaImage
     state: result.state,
     reason: result.reason,
     passed: [...result.passed],
-    continuityMin,
-    continuityOk: continuityMin === null || continuityMin >= continuity.threshold,
-    signals: liveness.assessReplaySignals({ series: transcript.frames, continuityMinimum: continuityMin }),
+    continuityMin: poseContinuity.minimum,
+    continuityOk: poseContinuity.ok,
+    continuityLinks: [...poseContinuity.links],
+    neutralContinuityMin,
+    signals: liveness.assessReplaySignals({ series: transcript.frames, continuityMinimum: poseContinuity.minimum }),
     frames: n,
     trackMs,
     waitingGuidance,

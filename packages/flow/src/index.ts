@@ -1,3 +1,4 @@
 export * from './transport/index.ts';
 export * from './capture/index.ts';
+export * from './liveness/index.ts';
 export * from './verification/index.ts';

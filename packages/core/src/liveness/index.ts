@@ -10,3 +10,5 @@ export * from './signals.ts';
 export * from './replay.ts';
 export * from './mesh.ts';
 export * from './face-count.ts';
+export * from './continuity.ts';
+export * from './evidence.ts';
