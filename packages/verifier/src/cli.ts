@@ -3,7 +3,6 @@
  * development, the URL printed, graceful shutdown on SIGINT/SIGTERM.
  */
 import path from 'node:path';
-import pino from 'pino';
 import { EkycError } from '@ekyc/core';
 import { loadConfig, type VerifierConfig } from './config.ts';
 import { importKek, rewrapDataKey, type KeyEncryptionKey } from './crypto/envelope.ts';
@@ -11,8 +10,12 @@ import { openDatabase } from './db/driver.ts';
 import { migrate } from './db/migrate.ts';
 import { SessionStore } from './storage/session-store.ts';
 import { startVerifier } from './server.ts';
+import { createLogger, errorFields } from './observability/logger.ts';
+import { LOG_LEVELS, type LogLevel } from './ops/config.ts';
 
-const logger = pino({ level: process.env.LOG_LEVEL ?? 'info', base: { service: 'ekyc-verifier' } });
+// LOG_LEVEL is validated with the rest of the configuration; until then a bad value logs at info.
+const envLevel = process.env.LOG_LEVEL as LogLevel | undefined;
+const logger = createLogger({ level: envLevel !== undefined && LOG_LEVELS.includes(envLevel) ? envLevel : 'info' });
 
 /** `ekyc-verifier rewrap-keys`: every stored data key re-wrapped under the current KEK, then exit. */
 async function rewrapKeys(config: VerifierConfig): Promise<void> {
@@ -31,6 +34,7 @@ async function rewrapKeys(config: VerifierConfig): Promise<void> {
 
 async function main(): Promise<void> {
   const config = await loadConfig();
+  logger.level = config.ops.logLevel;
   if (process.argv[2] === 'rewrap-keys') return rewrapKeys(config);
   if (config.generatedSecrets.length > 0) {
     const file = path.join(path.resolve(process.env.VERIFIER_STATE_DIR ?? '.ekyc-verifier'), 'dev-secrets.json');
@@ -48,11 +52,22 @@ async function main(): Promise<void> {
   if (verifier.url !== null) process.stdout.write(`ekyc-verifier listening on ${verifier.url} (${verifier.db.kind}, role ${config.role})\n`);
   else process.stdout.write(`ekyc-verifier worker running (${verifier.db.kind})\n`);
   let closing = false;
+  // SIGTERM/SIGINT: drain (in-flight requests answered, running jobs finished) within
+  // VERIFIER_SHUTDOWN_TIMEOUT_SECONDS, exit 0; past the deadline exit 1. A second signal exits at once.
   const shutdown = (signal: string): void => {
-    if (closing) return;
+    if (closing) {
+      logger.warn({ signal }, 'second signal: exiting without draining');
+      process.exit(1);
+    }
     closing = true;
-    logger.info({ signal }, 'shutting down');
-    verifier.close().then(() => process.exit(0), () => process.exit(1));
+    logger.info({ signal, timeoutSeconds: config.ops.shutdownTimeoutSeconds }, 'shutting down: draining');
+    verifier.close().then(
+      (result) => process.exit(result === 'drained' ? 0 : 1),
+      (error: unknown) => {
+        logger.error({ err: errorFields(error) }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
@@ -60,6 +75,9 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   const code = error instanceof EkycError ? error.code : 'start_failed';
-  logger.fatal({ code, message: error instanceof Error ? error.message : String(error) }, 'ekyc-verifier could not start');
+  const message = error instanceof Error ? error.message : String(error);
+  logger.fatal({ code, message }, 'ekyc-verifier could not start');
+  // Configuration errors name the variable (never its value): said plainly for whoever reads the console.
+  process.stderr.write(`ekyc-verifier: could not start (${code}): ${message}\n`);
   process.exit(1);
 });

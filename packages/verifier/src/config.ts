@@ -8,6 +8,8 @@ import path from 'node:path';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import { EkycError } from '@ekyc/core';
 import { DEFAULT_SESSION_CONFIG, sessionConfigSchema, type SessionConfig } from './session-config.ts';
+import { loadReviewConfig, type ReviewConfig } from './review/config.ts';
+import { loadOpsConfig, type OpsConfig } from './ops/config.ts';
 
 export type VerifierRole = 'all' | 'api' | 'worker';
 
@@ -39,6 +41,10 @@ export interface VerifierConfig {
   riskOptionalSignals: string[];
   /** Set when development secrets were generated on this start (printed once by the bin). */
   generatedSecrets: string[];
+  /** Review claims, screening list, duplicate threshold (src/review/config.ts). */
+  review: ReviewConfig;
+  /** Logs, ops listener (/metrics), proxy trust, rate limits, shutdown deadline (src/ops/config.ts). */
+  ops: OpsConfig;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -125,10 +131,28 @@ export async function loadConfig(env: Env = process.env, cwd = process.cwd()): P
     }
   }
   const tokenSecret = new Uint8Array(Buffer.from(values.VERIFIER_TOKEN_SECRET!, 'base64url'));
-  const sessionDefaults = sessionConfigSchema.parse({
-    ...DEFAULT_SESSION_CONFIG,
-    ...(env.VERIFIER_SESSION_CONFIG ? (JSON.parse(env.VERIFIER_SESSION_CONFIG) as object) : {}),
-  });
+  // Checked here so a bad value names its variable at start-up, not deep inside a key import.
+  const secretBytes = (name: string, value: string, min: number, max = Infinity): void => {
+    const bytes = Buffer.from(value, 'base64url').byteLength;
+    if (bytes < min || bytes > max) throw new EkycError('invalid_argument', `${name} must be ${max === min ? `${min}` : `at least ${min}`} bytes of base64url (got ${bytes}).`, { details: { name } });
+  };
+  secretBytes('VERIFIER_TOKEN_SECRET', values.VERIFIER_TOKEN_SECRET!, 32);
+  secretBytes('VERIFIER_KEK', values.VERIFIER_KEK!, 32, 32);
+  secretBytes('VERIFIER_PEPPER', values.VERIFIER_PEPPER!, 16);
+  let sessionOverrides: unknown = {};
+  if (env.VERIFIER_SESSION_CONFIG) {
+    try {
+      sessionOverrides = JSON.parse(env.VERIFIER_SESSION_CONFIG);
+    } catch (cause) {
+      throw new EkycError('invalid_argument', 'VERIFIER_SESSION_CONFIG is not JSON.', { cause, details: { name: 'VERIFIER_SESSION_CONFIG' } });
+    }
+  }
+  const parsedSession = sessionConfigSchema.safeParse({ ...DEFAULT_SESSION_CONFIG, ...(typeof sessionOverrides === 'object' && sessionOverrides !== null ? sessionOverrides : {}) });
+  if (!parsedSession.success) {
+    const fields = parsedSession.error.issues.map((issue) => issue.path.join('.') || '(root)');
+    throw new EkycError('invalid_argument', `VERIFIER_SESSION_CONFIG has invalid fields: ${fields.join(', ')}.`, { details: { name: 'VERIFIER_SESSION_CONFIG', fields } });
+  }
+  const sessionDefaults = parsedSession.data;
   const role = (env.VERIFIER_ROLE ?? 'all') as VerifierRole;
   if (!['all', 'api', 'worker'].includes(role)) throw new EkycError('invalid_argument', 'VERIFIER_ROLE is all, api or worker.');
   const port = integerFrom(env, 'PORT', 8787, 0, 65535);
@@ -153,6 +177,8 @@ export async function loadConfig(env: Env = process.env, cwd = process.cwd()): P
     jobExpireSeconds: integerFrom(env, 'VERIFIER_JOB_EXPIRE_SECONDS', 300, 1, 24 * 3600),
     riskOptionalSignals: (env.VERIFIER_RISK_OPTIONAL_SIGNALS ?? '').split(',').map((name) => name.trim()).filter((name) => name !== ''),
     generatedSecrets,
+    review: loadReviewConfig(env),
+    ops: loadOpsConfig(env, production),
   };
 }
 

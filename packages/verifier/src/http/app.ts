@@ -8,6 +8,10 @@ import { EkycError, evidenceErrorAnswer, type EkycErrorCode } from '@ekyc/core';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { ApiContext } from './context.ts';
+import type { VerifierMetrics } from '../observability/metrics.ts';
+import type { OpsConfig, RateLimits } from '../ops/config.ts';
+import { applyBodyLimits, registerRateLimits } from '../ops/limits.ts';
+import { instrumentHttp } from './metrics.ts';
 import { httpStatusOf } from './errors.ts';
 import { healthPlugin } from './health.ts';
 import { handoffPlugin } from './handoff.ts';
@@ -16,11 +20,22 @@ import { sessionsPlugin } from './sessions.ts';
 
 export const API_VERSION = '1.0.0';
 
-export async function buildApp(context: ApiContext): Promise<FastifyInstance> {
+/** Operations wiring (src/ops): metrics hooks, per-route rate limits, proxy trust. All optional. */
+export interface AppOptions {
+  metrics?: VerifierMetrics;
+  rateLimits?: RateLimits | null;
+  trustProxy?: OpsConfig['trustProxy'];
+}
+
+export async function buildApp(context: ApiContext, options: AppOptions = {}): Promise<FastifyInstance> {
   // Fastify's own request logging is off: our log lines carry ids only, never bodies or headers.
-  const app = Fastify({ logger: false, bodyLimit: 64 * 1024, trustProxy: false });
+  const app = Fastify({ logger: false, bodyLimit: 64 * 1024, trustProxy: options.trustProxy ?? false });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  // Before any route: body limits per route, latency and intake metrics, rate limits.
+  applyBodyLimits(app);
+  if (options.metrics) instrumentHttp(app, options.metrics);
+  if (options.rateLimits) await registerRateLimits(app, options.rateLimits, options.metrics);
   app.setErrorHandler((error, request, reply) => {
     // The upload route answers refusals in the upload protocol's own shape (docs/evidence.md).
     const upload = request.routeOptions.url === '/sessions/:id/evidence';
@@ -30,7 +45,7 @@ export async function buildApp(context: ApiContext): Promise<FastifyInstance> {
     if (hasZodFastifySchemaValidationErrors(error)) return refuse(400, upload ? 'evidence_upload_invalid' : 'invalid_argument');
     if (error instanceof EkycError) return refuse(httpStatusOf(error), error.code);
     const status = (error as { statusCode?: number }).statusCode;
-    if (status === 413) return refuse(413, 'evidence_too_large');
+    if (status === 413) return refuse(413, upload ? 'evidence_too_large' : 'request_too_large');
     if (status !== undefined && status >= 400 && status < 500) return refuse(status, upload ? 'evidence_upload_invalid' : 'invalid_argument');
     context.logger.error({ err: { name: (error as Error).name, message: (error as Error).message }, url: request.routeOptions.url }, 'unhandled error');
     return refuse(500, 'internal_error');

@@ -11,6 +11,8 @@ const STATUS: Partial<Record<EkycErrorCode, number>> = {
   evidence_hash_mismatch: 400,
   evidence_too_large: 413,
   evidence_upload_busy: 503,
+  rate_limited: 429,
+  request_too_large: 413,
 };
 
 export function httpStatusOf(error: EkycError): number {
