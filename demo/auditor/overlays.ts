@@ -1,0 +1,123 @@
+/**
+ * Overlays on a replayed image, drawn on a canvas over the decoded artifact: the document quad and
+ * the MRZ field boxes (from the ranges core's readMrz returns, placed in the MRZ zone on a fixed
+ * character pitch), face boxes and keypoints found again in the browser, and the face box and
+ * landmarks the liveness transcript recorded for a keyframe.
+ */
+import type { face as coreFace, MrzReadResult } from '@ekyc/core';
+import type { DocumentGeometry } from './content.ts';
+
+export interface TranscriptFace {
+  /** Box normalized to the frame (transcript columns boxX, boxY, boxW, boxH). */
+  box: { x: number; y: number; width: number; height: number } | null;
+  /** x, y, z triplets in frame pixels (the engine's attached landmarks), or null. */
+  landmarks: readonly number[] | null;
+  role: string;
+}
+
+export interface Overlay {
+  geometry?: DocumentGeometry | null;
+  mrz?: MrzReadResult | null;
+  faces?: readonly coreFace.FaceDetection[];
+  chosenFace?: number | null;
+  transcript?: TranscriptFace | null;
+}
+
+const COLOURS = { quad: '#2563eb', valid: '#15803d', invalid: '#b91c1c', face: '#d97706', chosen: '#7c3aed', transcript: '#0891b2' };
+
+function lineWidth(canvas: HTMLCanvasElement): number {
+  return Math.max(2, Math.round(Math.max(canvas.width, canvas.height) / 320));
+}
+
+/** MRZ field boxes: the zone split into equal lines, each character one column of equal width. */
+export function mrzFieldBoxes(mrz: MrzReadResult, zone: { x: number; y: number; width: number; height: number }): { name: string; valid: boolean; x: number; y: number; width: number; height: number }[] {
+  const lines = mrz.lines.length || 1;
+  const columns = Math.max(1, ...mrz.lines.map((line) => line.length));
+  const cellW = zone.width / columns;
+  const cellH = zone.height / lines;
+  const boxes: { name: string; valid: boolean; x: number; y: number; width: number; height: number }[] = [];
+  for (const field of Object.values(mrz.fields)) {
+    if (field === undefined) continue;
+    for (const range of field.ranges) {
+      if (range.end <= range.start) continue;
+      boxes.push({ name: field.name, valid: field.valid, x: zone.x + range.start * cellW, y: zone.y + range.line * cellH, width: (range.end - range.start) * cellW, height: cellH });
+    }
+  }
+  return boxes;
+}
+
+export function drawOverlay(canvas: HTMLCanvasElement, image: ImageBitmap | ImageData, overlay: Overlay): void {
+  canvas.width = image.width;
+  canvas.height = image.height;
+  const context = canvas.getContext('2d')!;
+  if (image instanceof ImageData) context.putImageData(image, 0, 0);
+  else context.drawImage(image, 0, 0);
+  const width = lineWidth(canvas);
+  context.lineWidth = width;
+  context.font = `${Math.max(11, width * 6)}px system-ui, sans-serif`;
+  context.textBaseline = 'bottom';
+
+  if (overlay.geometry) {
+    context.strokeStyle = COLOURS.quad;
+    context.beginPath();
+    overlay.geometry.quad.forEach(([x, y], index) => (index === 0 ? context.moveTo(x, y) : context.lineTo(x, y)));
+    context.closePath();
+    context.stroke();
+    if (overlay.geometry.mrzZone && overlay.mrz) {
+      for (const box of mrzFieldBoxes(overlay.mrz, overlay.geometry.mrzZone)) {
+        context.strokeStyle = box.valid ? COLOURS.valid : COLOURS.invalid;
+        context.strokeRect(box.x, box.y, box.width, box.height);
+      }
+    }
+  }
+  for (const [index, face] of (overlay.faces ?? []).entries()) {
+    const chosen = index === overlay.chosenFace;
+    context.strokeStyle = chosen ? COLOURS.chosen : COLOURS.face;
+    context.fillStyle = context.strokeStyle;
+    context.strokeRect(face.box.x, face.box.y, face.box.width, face.box.height);
+    context.fillText(`${face.score.toFixed(2)}${chosen ? ' matched' : ''}`, face.box.x, face.box.y - 2);
+    for (const point of Object.values(face.keypoints ?? {}) as { x: number; y: number }[]) {
+      context.beginPath();
+      context.arc(point.x, point.y, width * 1.5, 0, 2 * Math.PI);
+      context.fill();
+    }
+  }
+  const recorded = overlay.transcript;
+  if (recorded) {
+    context.strokeStyle = COLOURS.transcript;
+    context.fillStyle = COLOURS.transcript;
+    if (recorded.box) {
+      const { x, y, width: w, height: h } = recorded.box;
+      context.setLineDash([width * 3, width * 2]);
+      context.strokeRect(x * canvas.width, y * canvas.height, w * canvas.width, h * canvas.height);
+      context.setLineDash([]);
+      context.fillText(`transcript: ${recorded.role}`, x * canvas.width, y * canvas.height + h * canvas.height + width * 8);
+    }
+    const points = recorded.landmarks ?? [];
+    for (let i = 0; i + 1 < points.length; i += 3) context.fillRect(points[i]! - width / 2, points[i + 1]! - width / 2, width, width);
+  }
+}
+
+/** The MRZ lines as read, on a fixed-pitch grid, with each field's box. */
+export function drawMrzGrid(canvas: HTMLCanvasElement, mrz: MrzReadResult): void {
+  const columns = Math.max(1, ...mrz.lines.map((line) => line.length));
+  const cellW = 16;
+  const cellH = 30;
+  canvas.width = columns * cellW + 16;
+  canvas.height = mrz.lines.length * cellH + 16;
+  const context = canvas.getContext('2d')!;
+  context.fillStyle = '#ffffff';
+  context.fillRect(0, 0, canvas.width, canvas.height);
+  context.font = '22px ui-monospace, "DejaVu Sans Mono", monospace';
+  context.textBaseline = 'middle';
+  context.textAlign = 'center';
+  context.fillStyle = '#111827';
+  mrz.lines.forEach((line, row) => {
+    for (let column = 0; column < line.length; column++) context.fillText(line[column]!, 8 + column * cellW + cellW / 2, 8 + row * cellH + cellH / 2);
+  });
+  context.lineWidth = 2;
+  for (const box of mrzFieldBoxes(mrz, { x: 8, y: 8, width: columns * cellW, height: mrz.lines.length * cellH })) {
+    context.strokeStyle = box.valid ? COLOURS.valid : COLOURS.invalid;
+    context.strokeRect(box.x + 1, box.y + 2, box.width - 2, box.height - 4);
+  }
+}

@@ -1,0 +1,133 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { exportJWK, generateKeyPair } from 'jose';
+
+/**
+ * The auditor page on real bundles: made in Node by e2e/pages/auditor-bundle.ts with testkit's
+ * sample session, real content (faces, MRZ reading, a liveness transcript from the nonce), real
+ * signing and sealing. Opened from files as an auditor would, verified check by check, replayed,
+ * and re-scored in the browser with the same engines; the re-score must equal the recorded scores
+ * within the tolerances of docs/auditor.md. Tampered inputs must fail exactly their check.
+ */
+const CHECKS = ['decryption', 'schema', 'session_binding', 'signature', 'key_binding', 'chain', 'artifacts', 'timestamps'] as const;
+type Status = 'pass' | 'fail' | 'not_run' | 'not_checked';
+
+let dir = '';
+const file = (name: string): string => path.join(dir, name);
+
+test.beforeAll(() => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'ekyc-auditor-e2e-'));
+  execFileSync(process.execPath, ['--conditions=source', '--import', 'tsx', 'e2e/pages/auditor-bundle.ts', dir], { stdio: 'inherit', timeout: 120_000 });
+});
+
+test.afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+function watchPage(page: Page): { violations: string[]; foreign: string[] } {
+  const violations: string[] = [];
+  const foreign: string[] = [];
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
+  });
+  page.context().on('request', (request) => {
+    const url = request.url();
+    if (!url.startsWith('http://127.0.0.1:5173') && !url.startsWith('data:') && !url.startsWith('blob:')) foreign.push(url);
+  });
+  return { violations, foreign };
+}
+
+async function open(page: Page, bundle: string, key: string | null): Promise<void> {
+  await page.goto('/demo/auditor.html');
+  await expect(page.locator('body[data-ready=true]')).toBeAttached();
+  await page.setInputFiles('#bundle-file', bundle);
+  if (key !== null) await page.setInputFiles('#key-file', key);
+  await page.click('#open-file');
+  await expect(page.locator('body[data-state=verified], body[data-state=replayed]')).toBeAttached();
+}
+
+async function statuses(page: Page): Promise<Record<string, string | null>> {
+  const out: Record<string, string | null> = {};
+  for (const id of CHECKS) out[id] = await page.locator(`#check-list > li[data-check=${id}]`).getAttribute('data-status');
+  return out;
+}
+
+const expectStatuses = (expected: Record<(typeof CHECKS)[number], Status>) => expected;
+
+test('a sealed bundle opened with the verifier key is verified check by check, replayed and re-scored within tolerance', async ({ page }) => {
+  const watch = watchPage(page);
+  await page.setViewportSize({ width: 1200, height: 900 });
+  await open(page, file('sealed.jwe'), file('verifier-key.json'));
+  await expect(page.locator('body[data-rescore=done]')).toBeAttached({ timeout: 170_000 });
+  expect(await statuses(page)).toEqual(expectStatuses({
+    decryption: 'pass', schema: 'pass', session_binding: 'pass', signature: 'pass',
+    // A file carries no record of which key the verifier bound: shown as not checked, never as a pass.
+    key_binding: 'not_checked', chain: 'pass', artifacts: 'pass', timestamps: 'pass',
+  }));
+  await expect(page.locator('#check-list li[data-check=artifacts] li[data-status=pass]')).toHaveCount(7);
+
+  const recorded = JSON.parse(readFileSync(file('recorded.json'), 'utf8')) as { checks: { id: string; score: number }[] };
+  const tolerance: Record<string, number> = { mrz: 0, liveness: 0, 'face-match': 0.02 };
+  for (const check of recorded.checks) {
+    const row = page.locator(`#rescore-table tr[data-check-id="${check.id}"]`);
+    await expect(row).toHaveAttribute('data-verdict', 'match');
+    const difference = Number(await row.locator('td[data-difference]').getAttribute('data-difference'));
+    expect(Math.abs(difference)).toBeLessThanOrEqual(tolerance[check.id]!);
+    console.log(`auditor re-score ${check.id}: recorded ${check.score}, difference ${difference}`);
+  }
+  await expect(page.locator('#risk-line')).toContainText(/Risk .*: (approve|review) /);
+
+  // Replay: every image with its overlays, the MRZ grid, the four signal plots with prompts and thresholds.
+  for (const id of ['document-crop-0', 'portrait-0', 'keyframe-0', 'keyframe-1']) await expect(page.locator(`canvas[data-artifact="${id}"]`)).toBeVisible();
+  await expect(page.locator('#replay-document-crop-0 figcaption')).toContainText('document quad and MRZ field boxes');
+  await expect(page.locator('#replay-keyframe-0 figcaption')).toContainText('1 face(s) found in the browser');
+  await expect(page.locator('#replay-mrz figcaption')).toContainText('valid');
+  await expect(page.locator('#liveness svg.plot')).toHaveCount(4);
+  await expect(page.locator('#liveness svg.plot text.prompt').first()).toContainText(/passed/);
+  await expect(page.locator('#liveness-verdict')).toContainText('consistent with the recorded result');
+  await expect(page.locator('#models tr[data-model=fr-feature]')).toContainText('DIFFERENT from this SDK');
+  await expect(page.locator('#timings tbody tr')).toHaveCount(3);
+  await expect(page.locator('#timeline-list li[data-kind=capture]')).toHaveCount(7);
+
+  await page.screenshot({ path: 'docs/screenshots/auditor-verified.png', fullPage: true });
+  await page.emulateMedia({ media: 'print' });
+  await expect(page.locator('#open')).toBeHidden();
+  await page.screenshot({ path: 'docs/screenshots/auditor-print.png', fullPage: true });
+  expect(watch.violations).toEqual([]);
+  expect(watch.foreign).toEqual([]);
+});
+
+test('a tampered artifact fails exactly the artifact hash check, for exactly that artifact', async ({ page }) => {
+  await page.setViewportSize({ width: 1200, height: 900 });
+  await open(page, file('tampered-artifact.jwe'), file('verifier-key.json'));
+  expect(await statuses(page)).toEqual(expectStatuses({
+    decryption: 'pass', schema: 'pass', session_binding: 'pass', signature: 'pass',
+    key_binding: 'not_checked', chain: 'pass', artifacts: 'fail', timestamps: 'pass',
+  }));
+  const artifacts = page.locator('#check-list li[data-check=artifacts]');
+  await expect(artifacts.locator('li[data-status=fail]')).toHaveCount(1);
+  await expect(artifacts.locator('li[data-artifact=keyframe-0]')).toHaveAttribute('data-status', 'fail');
+  await expect(artifacts).toContainText('evidence_hash_mismatch');
+  await expect(page.locator('#verification-summary')).toContainText('6 passed, 1 failed, 1 not run or not checked');
+  await page.locator('#verification').screenshot({ path: 'docs/screenshots/auditor-tampered.png' });
+});
+
+test('a sealed bundle opened with another key fails decryption and runs nothing else; a decrypted container verifies without it', async ({ page }) => {
+  const { privateKey } = await generateKeyPair('ECDH-ES+A256KW', { crv: 'P-256', extractable: true });
+  writeFileSync(file('other-key.json'), JSON.stringify(await exportJWK(privateKey)));
+  await open(page, file('sealed.jwe'), file('other-key.json'));
+  expect(await statuses(page)).toEqual(expectStatuses({
+    decryption: 'fail', schema: 'not_run', session_binding: 'not_run', signature: 'not_run',
+    key_binding: 'not_run', chain: 'not_run', artifacts: 'not_run', timestamps: 'not_run',
+  }));
+  await expect(page.locator('#check-list li[data-check=decryption]')).toContainText('evidence_decrypt_failed');
+
+  await open(page, file('bundle.ekb1'), null);
+  expect(await statuses(page)).toEqual(expectStatuses({
+    decryption: 'not_checked', schema: 'pass', session_binding: 'not_checked', signature: 'pass',
+    key_binding: 'not_checked', chain: 'pass', artifacts: 'pass', timestamps: 'pass',
+  }));
+});
