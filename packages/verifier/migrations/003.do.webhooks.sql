@@ -29,3 +29,26 @@ CREATE TABLE verifier_webhook_deliveries (
   status integer NOT NULL,
   PRIMARY KEY (event_id, target_id)
 );
+
+-- Liveness attempts reported by the client (docs/verifier-webhooks.md, "Retries and lockout"):
+-- numbered per session (the primary key caps them at 1 + maxRetries under concurrency), with the
+-- device id and the client address only as HMAC-SHA-256 under the pepper (no raw IP stored).
+CREATE TABLE verifier_liveness_attempts (
+  session_id text NOT NULL REFERENCES verifier_sessions (id) ON DELETE CASCADE,
+  attempt integer NOT NULL,
+  passed boolean NOT NULL,
+  device_hash text NOT NULL,
+  ip_hash text NOT NULL,
+  attempted_at timestamptz NOT NULL,
+  PRIMARY KEY (session_id, attempt)
+);
+CREATE INDEX verifier_liveness_failures_device ON verifier_liveness_attempts (device_hash, attempted_at) WHERE NOT passed;
+CREATE INDEX verifier_liveness_failures_ip ON verifier_liveness_attempts (ip_hash, attempted_at) WHERE NOT passed;
+
+-- Active lockouts: subject = 'device:<hash>' or 'ip:<hash>'.
+CREATE TABLE verifier_lockouts (
+  subject text PRIMARY KEY,
+  locked_at timestamptz NOT NULL,
+  locked_until timestamptz NOT NULL,
+  failures integer NOT NULL
+);
