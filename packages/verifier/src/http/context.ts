@@ -4,9 +4,10 @@ import type { TokenIssuer } from '../crypto/tokens.ts';
 import type { EvidenceIntake } from '../intake/intake.ts';
 import type { SessionConfig } from '../session-config.ts';
 import type { SessionStore } from '../storage/session-store.ts';
+import type { ReviewApiContext } from '../review/wiring.ts';
 
 /** What the route plugins need; built once by the server. */
-export interface ApiContext {
+export interface ApiContext extends ReviewApiContext {
   store: SessionStore;
   intake: EvidenceIntake;
   tokens: TokenIssuer;

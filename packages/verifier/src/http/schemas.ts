@@ -34,7 +34,7 @@ export const bindKeyBodySchema = z.object({ publicKeyJwk: publicKeyJwkSchema }).
 export const bindKeyResponseSchema = z.object({ sessionId: sessionIdSchema, bound: z.literal(true) });
 
 export const sessionStatusSchema = z.enum(['created', 'key_bound', 'received', 'decided', 'expired']);
-export const outcomeSchema = z.enum(['approve', 'review', 'reject']);
+export const outcomeSchema = z.enum(['approve', 'review', 'reject', 'escalate']);
 
 export const sessionStatusResponseSchema = z.object({
   sessionId: sessionIdSchema,
@@ -42,11 +42,16 @@ export const sessionStatusResponseSchema = z.object({
   createdAt: z.iso.datetime(),
   expiresAt: z.iso.datetime(),
   decision: z.object({
-    outcome: outcomeSchema,
-    score: z.number().describe('0-100'),
+    outcome: outcomeSchema.describe('The decision in force: a reviewer\'s supersedes the automatic one. With a client token `escalate` reads `review`'),
+    score: z.number().describe('0-100 (of the automatic decision)'),
     decidedAt: z.iso.datetime(),
+    decidedBy: z.enum(['automatic', 'reviewer']),
     reasonCodes: z.array(z.string()).optional().describe('For the integrator only: absent with a client token'),
   }).nullable(),
+  automaticDecision: z.object({ outcome: outcomeSchema, score: z.number(), decidedAt: z.iso.datetime(), reasonCodes: z.array(z.string()) }).nullable().optional()
+    .describe('For the integrator only: the automatic decision, kept when a reviewer superseded it'),
+  reviewerDecision: z.object({ outcome: z.enum(['approve', 'reject']), decidedAt: z.iso.datetime(), operatorId: z.string() }).nullable().optional()
+    .describe('For the integrator only: the reviewer\'s decision (the note stays with reviewers and auditors)'),
   userMessage: z.string().describe('Generic text for the user; never reveals a signal'),
 });
 

@@ -4,6 +4,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { isIntegrator, requireClient, requireIntegrator } from './auth.ts';
 import type { ApiContext } from './context.ts';
+import { getReviewerDecision } from '../review/case.ts';
+import { effectiveDecision, outcomeForUser } from '../review/effective.ts';
 import {
   bindKeyBodySchema, bindKeyResponseSchema, createSessionBodySchema, createSessionResponseSchema, errorBodySchema,
   sessionParamsSchema, sessionStatusResponseSchema,
@@ -86,6 +88,8 @@ export function sessionsPlugin(context: ApiContext): FastifyPluginAsync {
       const session = await context.store.getSession(request.params.id);
       if (session === null) throw new EkycError('session_not_found', 'No session has this id.');
       const decision = session.status === 'decided' ? await context.store.getDecision(session.id) : null;
+      const reviewer = decision === null ? null : await getReviewerDecision(context.store.db, session.id);
+      const effective = decision === null ? null : effectiveDecision(decision, reviewer);
       const expired = session.nonceConsumedAt === null && session.expiresAt.getTime() <= context.now().getTime();
       const status: SessionStatusOut = expired ? 'expired' : session.status;
       return {
@@ -93,15 +97,20 @@ export function sessionsPlugin(context: ApiContext): FastifyPluginAsync {
         status,
         createdAt: session.createdAt.toISOString(),
         expiresAt: session.expiresAt.toISOString(),
-        decision: decision === null ? null : {
-          outcome: decision.outcome,
+        decision: decision === null || effective === null ? null : {
+          outcome: integrator ? effective.outcome : outcomeForUser(effective.outcome),
           score: decision.score,
-          decidedAt: decision.decidedAt.toISOString(),
+          decidedAt: effective.decidedAt.toISOString(),
+          decidedBy: effective.decidedBy,
           ...(integrator ? { reasonCodes: decision.reasonCodes } : {}),
         },
-        userMessage: decision === null
+        ...(integrator ? {
+          automaticDecision: decision === null ? null : { outcome: decision.outcome, score: decision.score, decidedAt: decision.decidedAt.toISOString(), reasonCodes: decision.reasonCodes },
+          reviewerDecision: reviewer === null ? null : { outcome: reviewer.outcome, decidedAt: reviewer.decidedAt.toISOString(), operatorId: reviewer.operatorId },
+        } : {}),
+        userMessage: effective === null
           ? (expired ? risk.USER_MESSAGES.expired : risk.USER_MESSAGES.pending)
-          : risk.USER_MESSAGES[decision.outcome],
+          : risk.USER_MESSAGES[outcomeForUser(effective.outcome)],
       };
     });
   };

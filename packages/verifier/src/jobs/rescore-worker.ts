@@ -10,6 +10,8 @@ import { hashDocumentNumber, type Pepper } from '../crypto/pepper.ts';
 import type { ServerFaceEngine } from '../face/engine.ts';
 import { evidenceAad } from '../intake/intake.ts';
 import { rescoreBundle } from '../rescore/rescore.ts';
+import { assessCaseSignals } from '../review/case-signals.ts';
+import type { Screening } from '../screening/types.ts';
 import type { SessionStore } from '../storage/session-store.ts';
 
 export interface RescoreDeps {
@@ -20,6 +22,12 @@ export interface RescoreDeps {
   policy: risk.RiskPolicy;
   logger?: Logger;
   now?: () => Date;
+  /** Older peppers still used to find duplicate document numbers across a rotation. */
+  previousPeppers?: readonly Pepper[];
+  /** Sanctions / PEP screening; without it the sanctions signal stays missing. */
+  screening?: Screening | null;
+  /** Cosine at or above which two selfies are near-duplicates (default FACE_DUPLICATE_THRESHOLD). */
+  faceDuplicateThreshold?: number;
 }
 
 export async function runRescoreJob(sessionId: string, deps: RescoreDeps): Promise<'decided' | 'already_decided' | 'no_evidence'> {
@@ -32,11 +40,17 @@ export async function runRescoreJob(sessionId: string, deps: RescoreDeps): Promi
   const bundle = decodeContainer(container);
   // Dates (expiry, age) are judged as of when the evidence arrived, so a queued job decides the same.
   const result = await rescoreBundle(bundle, { config: session.config, face: deps.face, policy: deps.policy, referenceDate: stored.receivedAt });
-  const { decision } = result;
+  // Duplicates and screening join the decision; their rows are written before it (idempotent).
+  const caseSignals = await assessCaseSignals({
+    db: deps.store.db, sessionId, bundle, rescore: result, peppers: [deps.pepper, ...(deps.previousPeppers ?? [])],
+    screening: deps.screening ?? null, policy: deps.policy, faceDuplicateThreshold: deps.faceDuplicateThreshold,
+  });
+  const { decision } = caseSignals;
   const documentHash = result.document.documentNumber === null
     ? null
     : { hash: hashDocumentNumber(result.document.documentNumber, deps.pepper, result.document.issuingState ?? ''), pepperId: deps.pepper.id };
   const decidedAt = deps.now?.() ?? new Date();
+  await caseSignals.persist(decidedAt);
   const saved = await deps.store.saveDecision({
     sessionId,
     decidedAt,
@@ -50,6 +64,8 @@ export async function runRescoreJob(sessionId: string, deps: RescoreDeps): Promi
       bands: decision.bands,
       contributions: decision.contributions,
       scoreOutcome: decision.scoreOutcome,
+      duplicates: caseSignals.duplicates,
+      screening: caseSignals.screening === null ? null : { listId: caseSignals.screening.listId, hit: caseSignals.screening.hit, compared: caseSignals.screening.compared, matches: caseSignals.screening.matches.map((match) => match.entryId) },
       timingsMs: { ...result.timings, total: performance.now() - started },
     },
   }, documentHash);

@@ -15,6 +15,8 @@ export interface RescoreResult {
   document: DocumentFindings;
   /** Per-check timings in ms (not personal data). */
   timings: Record<string, number>;
+  /** The selfie's face embedding (fr-feature), for duplicate detection; null when none was embedded. */
+  selfieEmbedding: Float32Array | null;
 }
 
 type Signal = risk.RiskSignal;
@@ -130,11 +132,13 @@ export async function rescoreBundle(bundle: EvidenceBundle, options: {
   let t = performance.now();
   const faceMatchClient = clientCheck(bundle, 'face.match');
   const keyframes = artifactsOf('liveness_keyframe');
+  let selfieEmbedding: Float32Array | null = null;
   if (options.face === null) {
     signals.push(missing('face_match', ['face_engine_unavailable']));
   } else {
     const documentFace = await embedArtifact(options.face, bundle, artifactsOf('portrait')[0] ?? artifactsOf('document_crop')[0], true);
     const selfie = await embedArtifact(options.face, bundle, artifactsOf('face_crop')[0] ?? keyframes[0], false);
+    if (selfie.status === 'ok') selfieEmbedding = selfie.embedding;
     if (documentFace.status !== 'ok' || selfie.status !== 'ok') {
       signals.push(missing('face_match', [`face_match_${documentFace.status !== 'ok' ? 'document' : 'selfie'}_${documentFace.status !== 'ok' ? documentFace.status : selfie.status}`]));
     } else {
@@ -227,5 +231,5 @@ export async function rescoreBundle(bundle: EvidenceBundle, options: {
   signals.push(missing('sanctions', ['screening_not_configured']));
   signals.push(missing('device_velocity', ['velocity_not_configured']));
 
-  return { decision: risk.decideRisk(signals, hardRules, options.policy), document, timings };
+  return { decision: risk.decideRisk(signals, hardRules, options.policy), document, timings, selfieEmbedding };
 }

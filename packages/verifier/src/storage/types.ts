@@ -25,7 +25,8 @@ export interface StoredEvidence {
   envelope: Envelope;
 }
 
-export type Outcome = 'approve' | 'review' | 'reject';
+/** `escalate`: routed to the escalation queue by a hard rule (e.g. a screening hit). */
+export type Outcome = 'approve' | 'review' | 'reject' | 'escalate';
 
 export interface DecisionRecord {
   sessionId: string;
