@@ -238,7 +238,7 @@ export interface ResultSummary {
   /** `delivered` acknowledged by the verifier, `queued` kept in the outbox for a later retry, `local` no verifier, `handoff` done on another device. */
   delivery: 'delivered' | 'queued' | 'local' | 'handoff';
   /** The verifier's decision once made (client token: no reason codes); null while pending or without a verifier. */
-  decision: { outcome: 'approve' | 'review' | 'reject'; decidedAt: string } | null;
+  decision: { outcome: 'approve' | 'review' | 'reject' | 'escalate'; decidedAt: string } | null;
   /** The verifier's generic line for the user (never names a signal). */
   userMessage: string | null;
   /** What the device measured. Integrators' UIs must not show fraud-signal causes to the user. */

@@ -1,0 +1,1 @@
+export { handoffLink, handoffTokenFromUrl, takeHandoffTokenFromLocation } from './handoff-link.ts';

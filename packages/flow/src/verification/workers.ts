@@ -1,0 +1,129 @@
+/**
+ * The workers a run needs, created lazily the first time a step asks for one, with `progress`
+ * events while each loads. A worker fetches and verifies its files itself (inside the worker), and
+ * reports nothing until it is ready, so a load is announced with the byte sizes from the manifests
+ * (`loading`, 0 of N bytes) and closed when the worker answers (`ready`, N of N).
+ */
+import { findAsset } from '@ekyc/core';
+import {
+  DocumentClient, FaceClient, LivenessClient, QualityClient, modelManifest, runtimeManifest,
+  type BackendPreference,
+} from '@ekyc/workers';
+import type { AssetProgress, ProgressDetail, StepId, WorkerName } from './types.ts';
+
+/** What each worker fetches on WASM (the backend the flow runs on without a hardware GPU adapter). */
+export const WORKER_ASSETS: Readonly<Record<WorkerName, readonly { id: string; group: 'models' | 'wasm' }[]>> = {
+  quality: [{ id: 'opencv-esm', group: 'wasm' }],
+  document: [
+    { id: 'opencv-esm', group: 'wasm' }, { id: 'ort-wasm-cpu', group: 'wasm' }, { id: 'ort-wasm-cpu-glue', group: 'wasm' },
+    { id: 'ppocr-rec', group: 'models' }, { id: 'ppocr-keys', group: 'models' },
+    { id: 'tesseract-worker', group: 'wasm' }, { id: 'tesseract-core-simd-lstm', group: 'wasm' }, { id: 'tesseract-eng', group: 'models' },
+  ],
+  face: [
+    { id: 'ort-wasm-cpu', group: 'wasm' }, { id: 'ort-wasm-cpu-glue', group: 'wasm' },
+    { id: 'fr-detect', group: 'models' }, { id: 'fr-landmark68', group: 'models' }, { id: 'fr-feature', group: 'models' },
+  ],
+  liveness: [
+    { id: 'mediapipe-vision-wasm-module-internal-js', group: 'wasm' }, { id: 'mediapipe-vision-wasm-module-internal-wasm', group: 'wasm' },
+    { id: 'blazeface-short-range', group: 'models' }, { id: 'face-mesh-attention', group: 'models' },
+  ],
+};
+
+export function assetsOf(worker: WorkerName): AssetProgress[] {
+  return WORKER_ASSETS[worker].map(({ id, group }) => {
+    const bytes = group === 'models' ? findAsset(modelManifest, id).bytes : findAsset(runtimeManifest, id).bytes;
+    return { id, bytesTotal: typeof bytes === 'number' ? bytes : 0, bytesLoaded: 0 };
+  });
+}
+
+/** The calls the flow makes on each worker; the real clients satisfy them, tests pass fakes. */
+export interface FlowWorkers {
+  quality: Pick<QualityClient, 'analyzeFrame' | 'analyzeStill' | 'configure' | 'reset' | 'terminate'> & { ready(): Promise<unknown> };
+  document: Pick<DocumentClient, 'read' | 'terminate'> & { ready(): Promise<unknown> };
+  face: Pick<FaceClient, 'detect' | 'analyze' | 'embedAll' | 'terminate'> & { ready(): Promise<unknown> };
+  liveness: Pick<LivenessClient, 'track' | 'reset' | 'terminate'> & { ready(): Promise<unknown> };
+}
+
+export type WorkerFactory = { [K in WorkerName]: () => FlowWorkers[K] };
+
+/** The real workers, with the flow's asset base URL and backend. Face match runs without the experimental models. */
+export function defaultWorkerFactory(assetBaseUrl: string, backend: BackendPreference = 'auto'): WorkerFactory {
+  const config = { assetBaseUrl, backend };
+  // A generous timeout: the first call of a worker includes its init on a loaded 2-core machine.
+  return {
+    quality: () => withReady(new QualityClient(config, 30_000), (c) => c.host.ready()),
+    document: () => withReady(new DocumentClient(config, 180_000), hostReady),
+    face: () => withReady(new FaceClient({ ...config, models: { antiSpoof: undefined, eye: undefined } }, 180_000), hostReady),
+    liveness: () => withReady(new LivenessClient(config, 180_000), hostReady),
+  };
+}
+
+/**
+ * Only QualityClient exposes its WorkerHost; the other clients keep it private (a TypeScript
+ * `private`, a plain field at run time). Their `ready()` is what the flow needs to load a worker
+ * before its first call, so it is reached here, in one place, until the clients expose it.
+ */
+function hostReady(client: object): Promise<unknown> {
+  const host = (client as { host?: { ready?: () => Promise<unknown> } }).host;
+  if (typeof host?.ready !== 'function') return Promise.resolve();
+  return host.ready();
+}
+
+function withReady<T extends object>(client: T, ready: (client: T) => Promise<unknown>): T & { ready(): Promise<unknown> } {
+  return Object.assign(client, { ready: () => ready(client) });
+}
+
+/** Holds at most one worker of each kind for the flow's life; `terminateAll` on dispose. */
+export class WorkerPool {
+  readonly #factory: WorkerFactory;
+  readonly #emit: (detail: ProgressDetail) => void;
+  readonly #live = new Map<WorkerName, { client: FlowWorkers[WorkerName]; ready: Promise<unknown> }>();
+
+  constructor(factory: WorkerFactory, emit: (detail: ProgressDetail) => void) {
+    this.#factory = factory;
+    this.#emit = emit;
+  }
+
+  /** Starts loading a worker without waiting (e.g. the document reader while the user frames the card). */
+  preload(worker: WorkerName, step: StepId): void {
+    void this.get(worker, step).catch(() => undefined);
+  }
+
+  /** The worker, ready; the first call for a kind creates it and announces its load. */
+  async get<K extends WorkerName>(worker: K, step: StepId): Promise<FlowWorkers[K]> {
+    let entry = this.#live.get(worker);
+    if (!entry) {
+      const client = this.#factory[worker]();
+      const assets = assetsOf(worker);
+      const bytesTotal = assets.reduce((sum, asset) => sum + asset.bytesTotal, 0);
+      this.#emit({ kind: 'model', step, worker, state: 'loading', assets, bytesLoaded: 0, bytesTotal });
+      const ready = client.ready().then((value) => {
+        this.#emit({ kind: 'model', step, worker, state: 'ready', assets: assets.map((a) => ({ ...a, bytesLoaded: a.bytesTotal })), bytesLoaded: bytesTotal, bytesTotal });
+        return value;
+      });
+      // A worker whose init failed is dropped: the next `get` starts a fresh one (e.g. after a network error).
+      ready.catch(() => {
+        if (this.#live.get(worker)?.client === client) this.#live.delete(worker);
+      });
+      entry = { client, ready };
+      this.#live.set(worker, entry);
+    }
+    await entry.ready;
+    return entry.client as FlowWorkers[K];
+  }
+
+  /** What the worker's init answered (e.g. its runtime report); rejects when it is not loaded or failed. */
+  readyValue(worker: WorkerName): Promise<unknown> {
+    const entry = this.#live.get(worker);
+    return entry ? entry.ready : Promise.reject(new Error('not loaded'));
+  }
+
+  loaded(): WorkerName[] {
+    return [...this.#live.keys()];
+  }
+
+  terminateAll(): void {
+    for (const { client } of this.#live.values()) client.terminate();
+    this.#live.clear();
+  }
+}
