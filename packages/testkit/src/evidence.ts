@@ -3,7 +3,7 @@
  * own tests: the shape of a complete session with seeded pseudo-random artifact bytes.
  * Contains no personal data. No DOM: importable from Node tests as `@ekyc/testkit/evidence`.
  */
-import { EventChain, type ArtifactInput, type EvidenceArtifactKind, type EvidenceInput } from '@ekyc/core';
+import { EventChain, type ArtifactInput, type EvidenceArtifactKind, type EvidenceInput, type EvidenceLiveness } from '@ekyc/core';
 
 export interface SampleEvidenceOptions {
   sessionId: string;
@@ -14,6 +14,13 @@ export interface SampleEvidenceOptions {
   artifactBytes?: readonly number[];
   seed?: number;
   eventCount?: number;
+  /**
+   * A real liveness session (core `liveness.livenessEvidence`, e.g. of a `LivenessCapture` outcome):
+   * its manifest member (with the transcript) and raw-RGBA keyframe artifacts replace the sample's
+   * seeded keyframes and summary. Its times must lie after `startedAt`; the session's completion
+   * moves past the latest of them.
+   */
+  liveness?: { liveness: EvidenceLiveness; artifacts: readonly ArtifactInput[] };
 }
 
 /** xorshift32: a small seeded generator so fixtures are reproducible. */
@@ -42,7 +49,7 @@ export async function createSampleEvidenceInput(options: SampleEvidenceOptions):
 
   const sizes = options.artifactBytes ?? [24_000, 12_000, 6_000, 6_000];
   const kinds: EvidenceArtifactKind[] = ['document_crop', 'portrait'];
-  const artifacts: ArtifactInput[] = sizes.map((bytes, index) => {
+  const artifacts: ArtifactInput[] = (options.liveness ? sizes.slice(0, kinds.length) : sizes).map((bytes, index) => {
     const kind = kinds[index] ?? 'liveness_keyframe';
     return {
       id: `${kind}-${index}`,
@@ -54,6 +61,7 @@ export async function createSampleEvidenceInput(options: SampleEvidenceOptions):
       capturedAt: iso(),
     };
   });
+  if (options.liveness) artifacts.push(...options.liveness.artifacts);
   for (const artifact of artifacts) await events.append('artifact.captured', { artifactId: artifact.id, kind: artifact.kind });
   const extraEvents = options.eventCount ?? 6;
   for (let index = 0; index < extraEvents; index += 1) {
@@ -63,7 +71,12 @@ export async function createSampleEvidenceInput(options: SampleEvidenceOptions):
   const challengeDone = iso();
   await events.append('liveness.completed', { challenges: 2, passed: true });
   const keyframes = artifacts.filter((artifact) => artifact.kind === 'liveness_keyframe').map((artifact) => artifact.id);
-  const completedAt = iso();
+  let completedAt = iso();
+  if (options.liveness) {
+    const times = [...options.liveness.liveness.challenges.map((c) => c.completedAt), ...options.liveness.artifacts.map((a) => a.capturedAt)].map(Date.parse);
+    const latest = Math.max(Date.parse(completedAt), ...times);
+    completedAt = new Date(latest).toISOString();
+  }
 
   return {
     sdkVersion: '0.1.0',
@@ -85,9 +98,9 @@ export async function createSampleEvidenceInput(options: SampleEvidenceOptions):
     checks: [
       { id: 'mrz', kind: 'mrz.check_digits', status: 'pass', score: 1, threshold: 1, errorCode: null, artifactIds: [artifacts[0]?.id ?? 'none'], details: { format: 'TD3' } },
       { id: 'face-match', kind: 'face.match', status: 'pass', score: 0.71 + (seed % 10) / 100, threshold: 0.4, errorCode: null, artifactIds: artifacts.slice(0, 2).map((a) => a.id), details: { model: 'fr-feature' } },
-      { id: 'liveness', kind: 'liveness.active', status: 'pass', score: null, threshold: null, errorCode: null, artifactIds: keyframes, details: {} },
+      { id: 'liveness', kind: 'liveness.active', status: !options.liveness || options.liveness.liveness.transcript?.result.state === 'passed' ? 'pass' : 'fail', score: null, threshold: null, errorCode: null, artifactIds: keyframes, details: {} },
     ],
-    liveness: {
+    liveness: options.liveness?.liveness ?? {
       challengeSeed: `seed-${seed}`,
       challenges: [
         { order: 0, kind: 'turn_left', status: 'passed', issuedAt: challengeIssued, completedAt: challengeDone, frames: 41, signals: { yaw: { min: -2, max: 24, mean: 11.5 } }, keyframeArtifactIds: keyframes.slice(0, 1) },

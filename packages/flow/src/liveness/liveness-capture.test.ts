@@ -142,7 +142,7 @@ describe('LivenessCapture', () => {
     expect(outcome.keyframes.map((k) => k.role)).toEqual(['neutral', ...order]);
     for (const [i, keyframe] of outcome.keyframes.entries()) {
       expect(outcome.transcript.keyframes[i]).toMatchObject({ role: keyframe.role, t: keyframe.t, sha256: keyframe.sha256 });
-      expect(await sha256Hex(keyframe.image.data)).toBe(keyframe.sha256);
+      expect(await sha256Hex(new Uint8Array(keyframe.image.data))).toBe(keyframe.sha256);
     }
     const judged = await liveness.judgeTranscript(JSON.parse(JSON.stringify(outcome.transcript)), { nonce: 'capture-test-nonce-0001', config });
     expect(judged).toMatchObject({ consistent: true, state: 'passed' });
@@ -270,7 +270,7 @@ describe('LivenessCapture continuity and evidence', () => {
     const parsed = livenessSchema.parse(JSON.parse(JSON.stringify(evidence.liveness)));
     expect(evidence.artifacts.map((a) => a.kind)).toEqual(outcome.keyframes.map(() => 'liveness_keyframe'));
     for (const [i, artifact] of evidence.artifacts.entries()) {
-      expect(await sha256Hex(artifact.data)).toBe(outcome.transcript.keyframes[i]!.sha256);
+      expect(await sha256Hex(new Uint8Array(artifact.data))).toBe(outcome.transcript.keyframes[i]!.sha256);
     }
     expect(parsed.challenges.map((c) => [c.kind, c.status, c.keyframeArtifactIds.length])).toEqual(outcome.passed.map((k) => [k, 'passed', 1]));
     expect(await liveness.judgeTranscript(parsed.transcript, { nonce: outcome.nonce, config })).toMatchObject({ consistent: true, state: 'passed' });
