@@ -118,6 +118,11 @@ export default defineConfig({
   build: {
     outDir: 'dist/demo',
     emptyOutDir: true,
-    rollupOptions: { input: { demo: fileURLToPath(new URL('demo/index.html', import.meta.url)) } },
+    rollupOptions: {
+      input: {
+        demo: fileURLToPath(new URL('demo/index.html', import.meta.url)),
+        auditor: fileURLToPath(new URL('demo/auditor.html', import.meta.url)),
+      },
+    },
   },
 });

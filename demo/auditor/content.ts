@@ -54,12 +54,14 @@ function jsonArtifacts(bundle: EvidenceBundle): { artifact: EvidenceArtifact; va
 
 export function readContent(bundle: EvidenceBundle): BundleContent {
   const content: BundleContent = { documentRead: null, geometry: null, transcript: undefined, transcriptArtifactId: null };
+  // The manifest's own transcript (signed with it) wins over a JSON artifact.
+  if (bundle.manifest.liveness?.transcript !== undefined) content.transcript = bundle.manifest.liveness.transcript;
   for (const { artifact, value } of jsonArtifacts(bundle)) {
     const read = documentReadSchema.safeParse(value);
     if (read.success && content.documentRead === null) content.documentRead = read.data;
     const geometry = documentGeometrySchema.safeParse(value);
     if (geometry.success && content.geometry === null) content.geometry = geometry.data;
-    if ((value as { format?: unknown } | null)?.format === 'ekyc-liveness-transcript' && content.transcriptArtifactId === null) {
+    if ((value as { format?: unknown } | null)?.format === 'ekyc-liveness-transcript' && content.transcript === undefined) {
       content.transcript = value;
       content.transcriptArtifactId = artifact.id;
     }
@@ -77,6 +79,3 @@ export function parsedTranscript(content: BundleContent): { transcript: liveness
   }
 }
 
-export function isImage(artifact: EvidenceArtifact): boolean {
-  return artifact.mediaType === 'image/jpeg' || artifact.mediaType === 'image/png' || artifact.mediaType === 'image/webp';
-}

@@ -106,19 +106,27 @@ function showTimeline(bundle: EvidenceBundle): void {
   section('timeline', h('h2', {}, 'Timeline'), list);
 }
 
-/** The transcript's face for a keyframe artifact: the keyframe taken for the challenge that lists it, else the neutral one. */
+/**
+ * The transcript's face for each keyframe artifact: the transcript keyframe whose pixel hash is the
+ * artifact's SHA-256 (raw RGBA keyframes, core livenessEvidence), else the keyframe taken for the
+ * challenge that lists the artifact.
+ */
 function transcriptFaces(bundle: EvidenceBundle, content: BundleContent): Map<string, TranscriptFace> {
   const faces = new Map<string, TranscriptFace>();
   const { transcript } = parsedTranscript(content);
   if (transcript === null) return faces;
+  const faceOf = (keyframe: (typeof transcript.keyframes)[number]): TranscriptFace => {
+    const s = keyframe.signals;
+    return { role: keyframe.role, box: { x: s.boxX, y: s.boxY, width: s.boxW, height: s.boxH }, landmarks: keyframe.landmarks };
+  };
+  for (const artifact of bundle.manifest.artifacts) {
+    const keyframe = transcript.keyframes.find((k) => k.sha256 === artifact.sha256);
+    if (keyframe !== undefined) faces.set(artifact.id, faceOf(keyframe));
+  }
   for (const challenge of bundle.manifest.liveness?.challenges ?? []) {
     const keyframe = transcript.keyframes.find((k) => k.role === challenge.kind);
     if (keyframe === undefined) continue;
-    for (const id of challenge.keyframeArtifactIds) {
-      if (faces.has(id)) continue;
-      const s = keyframe.signals;
-      faces.set(id, { role: keyframe.role, box: { x: s.boxX, y: s.boxY, width: s.boxW, height: s.boxH }, landmarks: keyframe.landmarks });
-    }
+    for (const id of challenge.keyframeArtifactIds) if (!faces.has(id)) faces.set(id, faceOf(keyframe));
   }
   return faces;
 }

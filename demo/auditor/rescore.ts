@@ -61,7 +61,13 @@ export interface RescoreReport {
   timings: Record<string, number>;
 }
 
+/** Encoded images through the browser's decoder; raw RGBA (`application/octet-stream` of width x height x 4 bytes, as liveness keyframes travel) as is. */
 export async function decodeArtifactImage(artifact: EvidenceArtifact, bytes: Uint8Array): Promise<ImageData | null> {
+  if (artifact.mediaType === 'application/octet-stream') {
+    const { width, height } = artifact;
+    if (width === null || height === null || width * height * 4 !== bytes.byteLength || width === 0) return null;
+    return new ImageData(new Uint8ClampedArray(bytes), width, height);
+  }
   if (artifact.mediaType !== 'image/jpeg' && artifact.mediaType !== 'image/png' && artifact.mediaType !== 'image/webp') return null;
   try {
     const bitmap = await createImageBitmap(new Blob([new Uint8Array(bytes)], { type: artifact.mediaType }));
