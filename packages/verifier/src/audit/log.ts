@@ -117,10 +117,11 @@ export async function purgeAuditLogBefore(db: Database, cutoff: Date, now: Date)
     const last = await tx.query<{ seq: string | number; hash: string }>('SELECT seq, hash FROM verifier_audit_log WHERE at < $1 ORDER BY seq DESC LIMIT 1', [cutoff]);
     const row = last.rows[0];
     if (row === undefined) return 0;
+    // Appended first, so the log is never empty and `seq` keeps counting after the purge.
+    await appendAudit(tx, { actorKind: 'system', actorId: null, action: 'audit.purged', sessionId: null, details: { removedThroughSeq: Number(row.seq), lastRemovedHash: row.hash, cutoff: cutoff.toISOString() }, at: now });
     await tx.query(`SELECT set_config('ekyc.audit_purge', 'on', true)`);
     const removed = await tx.query('DELETE FROM verifier_audit_log WHERE seq <= $1', [row.seq]);
     await tx.query(`SELECT set_config('ekyc.audit_purge', 'off', true)`);
-    await appendAudit(tx, { actorKind: 'system', actorId: null, action: 'audit.purged', sessionId: null, details: { removedThroughSeq: Number(row.seq), lastRemovedHash: row.hash, cutoff: cutoff.toISOString() }, at: now });
     return removed.rowCount;
   });
 }

@@ -14,8 +14,12 @@ import { applyBodyLimits, registerRateLimits } from '../ops/limits.ts';
 import { instrumentHttp } from './metrics.ts';
 import { httpStatusOf } from './errors.ts';
 import { healthPlugin } from './health.ts';
+import { auditPlugin } from './audit.ts';
+import { operatorsPlugin } from './operators.ts';
+import { reviewPlugin } from './review.ts';
 import { handoffPlugin } from './handoff.ts';
 import { intakePlugin } from './intake.ts';
+import { livenessAttemptsPlugin } from '../lockout/routes.ts';
 import { sessionsPlugin } from './sessions.ts';
 
 export const API_VERSION = '1.0.0';
@@ -59,6 +63,7 @@ export async function buildApp(context: ApiContext, options: AppOptions = {}): P
         securitySchemes: {
           integratorKey: { type: 'http', scheme: 'bearer', description: 'The integrator API key (VERIFIER_API_KEY)' },
           clientToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Short-lived client token from POST /sessions' },
+          operatorToken: { type: 'http', scheme: 'bearer', description: 'A reviewer\'s or auditor\'s token (`ekyc-verifier operator add`), docs/verifier-review.md' },
         },
       },
     },
@@ -68,6 +73,10 @@ export async function buildApp(context: ApiContext, options: AppOptions = {}): P
   await app.register(intakePlugin(context));
   await app.register(handoffPlugin(context));
   await app.register(healthPlugin(context));
+  await app.register(reviewPlugin(context));
+  await app.register(auditPlugin(context));
+  await app.register(operatorsPlugin(context));
+  if (context.attempts) await app.register(livenessAttemptsPlugin(context, context.attempts));
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.ready();
   return app;

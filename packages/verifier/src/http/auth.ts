@@ -2,6 +2,8 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { EkycError } from '@ekyc/core';
 import type { FastifyRequest } from 'fastify';
 import type { ApiContext } from './context.ts';
+import { appendAudit } from '../audit/log.ts';
+import type { Operator, OperatorRole } from '../operators/store.ts';
 
 export function bearerOf(request: FastifyRequest): string | null {
   const header = request.headers.authorization;
@@ -28,4 +30,23 @@ export async function requireClient(request: FastifyRequest, context: ApiContext
   if (token === null) throw new EkycError('auth_failed', 'A client token is required.');
   const subject = await context.tokens.verify(token);
   if (subject !== sessionId) throw new EkycError('auth_failed', 'The client token belongs to another session.');
+}
+
+/**
+ * A reviewer or auditor (operator token, `ekop.<id>.<secret>`) whose role is in `roles`. Any other
+ * bearer (integrator key, client token, wrong or disabled operator token) is `auth_failed`; an
+ * operator whose role may not do this is `auth_forbidden`, and that refusal is audited.
+ */
+export async function requireOperator(request: FastifyRequest, context: ApiContext, roles: readonly OperatorRole[]): Promise<Operator> {
+  const token = bearerOf(request);
+  const operator = token === null ? null : await context.operators.authenticate(token);
+  if (operator === null) throw new EkycError('auth_failed', 'An operator token is missing, wrong or disabled.');
+  if (!roles.includes(operator.role)) {
+    await appendAudit(context.store.db, {
+      actorKind: 'operator', actorId: operator.id, action: 'access.denied', sessionId: null,
+      details: { route: request.routeOptions.url ?? null, method: request.method, role: operator.role }, at: context.now(),
+    });
+    throw new EkycError('auth_forbidden', 'This operator role may not do this.', { details: { role: operator.role } });
+  }
+  return operator;
 }

@@ -11,8 +11,14 @@ const STATUS: Partial<Record<EkycErrorCode, number>> = {
   evidence_hash_mismatch: 400,
   evidence_too_large: 413,
   evidence_upload_busy: 503,
+  liveness_locked_out: 429,
+  session_retries_exhausted: 409,
   rate_limited: 429,
   request_too_large: 413,
+  auth_forbidden: 403,
+  review_not_queued: 409,
+  review_claim_conflict: 409,
+  review_claim_required: 409,
 };
 
 export function httpStatusOf(error: EkycError): number {
