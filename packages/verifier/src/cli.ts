@@ -10,6 +10,7 @@ import { openDatabase } from './db/driver.ts';
 import { migrate } from './db/migrate.ts';
 import { SessionStore } from './storage/session-store.ts';
 import { startVerifier } from './server.ts';
+import { runOperatorCommand } from './operators/cli.ts';
 import { createLogger, errorFields } from './observability/logger.ts';
 import { LOG_LEVELS, type LogLevel } from './ops/config.ts';
 
@@ -36,6 +37,7 @@ async function main(): Promise<void> {
   const config = await loadConfig();
   logger.level = config.ops.logLevel;
   if (process.argv[2] === 'rewrap-keys') return rewrapKeys(config);
+  if (process.argv[2] === 'operator') return runOperatorCommand(process.argv.slice(3), config);
   if (config.generatedSecrets.length > 0) {
     const file = path.join(path.resolve(process.env.VERIFIER_STATE_DIR ?? '.ekyc-verifier'), 'dev-secrets.json');
     // Printed once, on the start that generated them (development only; production refuses to start without them).
