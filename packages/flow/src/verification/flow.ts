@@ -275,6 +275,7 @@ export class VerificationFlow extends EventTarget implements VerificationFlowApi
         sessionId: this.#data.resolved!.session.sessionId,
         evidenceId: sealed.evidenceId,
         delivery: delivered === null ? 'local' : delivered.delivered ? 'delivered' : 'queued',
+        sealed: delivered === null ? sealed.sealed : null,
         ...(delivered === null || !delivered.delivered ? { decision: null, userMessage: null } : await this.#awaitDecision(signal)),
       }, signal);
     } catch (error) {
@@ -371,7 +372,10 @@ export class VerificationFlow extends EventTarget implements VerificationFlowApi
       const uploadTypes: ActionType[] = mode === 'camera' ? ['upload'] : ['upload', 'camera'];
       let images: Array<{ image: RgbaImage<Uint8ClampedArray>; quad: quality.Quad | null; source: CaptureMode }>;
       try {
-        if (mode === 'camera') {
+        const pendingFiles = this.#takePendingUpload();
+        if (pendingFiles) {
+          images = await this.#decodeAll(pendingFiles, step);
+        } else if (mode === 'camera') {
           const captured = await this.#cameraDocument(step, signal);
           if (captured.kind === 'action') {
             if (captured.action.type === 'upload') images = await this.#decodeAll((captured.action as Extract<FlowAction, { type: 'upload' }>).files, step);
@@ -415,7 +419,14 @@ export class VerificationFlow extends EventTarget implements VerificationFlowApi
     }
   }
 
+  /** Files handed over with a recovery action (useUpload while an error waits), used by the step's next turn. */
   #pendingUpload: readonly Blob[] | null = null;
+
+  #takePendingUpload(): readonly Blob[] | null {
+    const files = this.#pendingUpload;
+    this.#pendingUpload = null;
+    return files;
+  }
 
   async #decodeAll(files: readonly Blob[], step: StepId): Promise<Array<{ image: RgbaImage<Uint8ClampedArray>; quad: null; source: CaptureMode }>> {
     const images = [];
@@ -428,11 +439,6 @@ export class VerificationFlow extends EventTarget implements VerificationFlowApi
 
   /** Camera + quality worker until auto-capture, or an action (upload, handoff) that ends the camera first. */
   async #cameraDocument(step: 'document-front' | 'document-back', signal: AbortSignal): Promise<{ kind: 'captured'; result: CaptureResult } | { kind: 'action'; action: FlowAction }> {
-    if (this.#pendingUpload) {
-      const files = this.#pendingUpload;
-      this.#pendingUpload = null;
-      return { kind: 'action', action: { type: 'upload', files } };
-    }
     const camera = await this.#openCamera(step, 'environment', signal);
     const pending = this.#inbox.wait(['upload', ...this.#handoffType()], signal);
     try {
@@ -517,7 +523,10 @@ export class VerificationFlow extends EventTarget implements VerificationFlowApi
       this.#pool.preload('face', 'liveness');
       try {
         let selfie: Selfie;
-        if (mode === 'camera' && !this.#pendingUpload) {
+        const pendingFiles = this.#takePendingUpload();
+        if (pendingFiles) {
+          selfie = await this.#uploadedSelfie(pendingFiles);
+        } else if (mode === 'camera') {
           const live = await this.#cameraLiveness(signal);
           if (live.kind === 'action') {
             if (live.action.type !== 'upload') continue;
@@ -525,10 +534,6 @@ export class VerificationFlow extends EventTarget implements VerificationFlowApi
           } else {
             selfie = live.selfie;
           }
-        } else if (this.#pendingUpload) {
-          const files = this.#pendingUpload;
-          this.#pendingUpload = null;
-          selfie = await this.#uploadedSelfie(files);
         } else {
           const action = await this.#wait(['upload', 'camera', ...this.#handoffType()], signal);
           if (action.type === 'camera') {
@@ -795,7 +800,7 @@ export class VerificationFlow extends EventTarget implements VerificationFlowApi
       if (status.status === 'expired') throw new EkycError('session_expired', 'The session expired during the handoff.');
       if (status.status === 'decided' && status.decision) {
         await this.#finish({
-          sessionId: session.sessionId, evidenceId: null, delivery: 'handoff',
+          sessionId: session.sessionId, evidenceId: null, delivery: 'handoff', sealed: null,
           decision: { outcome: status.decision.outcome, decidedAt: status.decision.decidedAt }, userMessage: status.userMessage,
         }, signal);
         return;

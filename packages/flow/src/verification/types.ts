@@ -241,6 +241,8 @@ export interface ResultSummary {
   decision: { outcome: 'approve' | 'review' | 'reject' | 'escalate'; decidedAt: string } | null;
   /** The verifier's generic line for the user (never names a signal). */
   userMessage: string | null;
+  /** The sealed bundle when nothing delivered it (`local`: a config session with a `verifierKey`), for the caller to send; else null. */
+  sealed: Uint8Array | null;
   /** What the device measured. Integrators' UIs must not show fraud-signal causes to the user. */
   local: {
     documentValid: boolean | null;

@@ -1,0 +1,551 @@
+/**
+ * The flow's state machine in Node. Only I/O boundaries are faked: the camera (tracks that record
+ * `stop`), the workers (answers derived from the image's marker pixel), the image codec, fetch (a
+ * verifier answering its routes), evidence delivery. Consent hashing, side decisions, review,
+ * face-match banding, the event chain, evidence building, signing and sealing are the real ones,
+ * and the sealed bundle is opened with the verifier's private key to check what it holds.
+ */
+import { exportJWK, generateKeyPair, type JWK } from 'jose';
+import { describe, expect, it } from 'vitest';
+import {
+  EkycError, createMrz, openEvidence, readMrz, sha256Hex, verifyBundleIntegrity,
+  type EvidenceBundle, type FaceDetection, type MrzFieldValues, type MrzFormat, type RgbaImage,
+} from '@ekyc/core';
+import type { DocumentRead, MrzSummary, TimedAssessment } from '@ekyc/workers';
+import type { Camera, OpenCameraOptions } from '../capture/camera.ts';
+import { VerificationFlow, type VerificationFlowDeps } from './flow.ts';
+import type { FlowWorkers, WorkerFactory } from './workers.ts';
+import type { ConsentText, SessionSource, StepId, VerificationFlowEventMap, VerificationFlowOptions } from './types.ts';
+
+// --- image markers: the first pixel's red channel says what an image shows -------------------
+const PASSPORT = 10;
+const ID_FRONT = 20;
+const ID_BACK = 30;
+const SELFIE = 40;
+const NO_FACE = 50;
+const BLANK = 60;
+
+const image = (marker: number, width = 60, height = 40): RgbaImage<Uint8ClampedArray> => {
+  const data = new Uint8ClampedArray(width * height * 4).fill(marker);
+  return { width, height, data };
+};
+const markerOf = (img: RgbaImage): number => img.data[0]!;
+const file = (marker: number): Blob => new Blob([new Uint8Array([marker])], { type: 'image/png' });
+
+const PERSON = { documentCode: 'P', issuingState: 'UTO', surname: 'ERIKSSON', givenNames: 'ANNA MARIA', documentNumber: 'L898902C3', nationality: 'UTO', birthDate: '1974-08-12', sex: 'F', expiryDate: '2034-04-15', optionalData: 'ZE184226B' } as const;
+
+function summary(format: MrzFormat, values: MrzFieldValues): MrzSummary {
+  const result = readMrz(createMrz(format, values));
+  const fields: MrzSummary['fields'] = {};
+  for (const [name, field] of Object.entries(result.fields)) fields[name as keyof MrzSummary['fields']] = field?.value ?? null;
+  return { valid: result.valid, format: result.format, fields, uncertainFields: [], corrected: [], ambiguous: false, errors: [] };
+}
+
+function documentRead(img: RgbaImage): DocumentRead {
+  const marker = markerOf(img);
+  const mrz = marker === PASSPORT ? summary('TD3', PERSON)
+    : marker === ID_BACK ? summary('TD1', { ...PERSON, documentCode: 'ID', optionalData: 'ZE184226B' })
+      : null;
+  const rectified = image(marker, 80, 50);
+  return {
+    sizeClass: 'ID-3', width: 80, height: 50, resolution: { dpi: 300, ok: true } as unknown as DocumentRead['resolution'], mrzFound: mrz !== null, lines: [], rotated180: false,
+    engines: {}, mrz, mergeDisagreements: 0, rectified, timings: { rectifyMs: 0, locateMs: 0, ocrMs: 0, mergeMs: 0, totalMs: 0 },
+  } as DocumentRead;
+}
+
+const hasFace = (marker: number): boolean => marker === PASSPORT || marker === ID_FRONT || marker === SELFIE;
+const detection = (img: RgbaImage): FaceDetection[] => (hasFace(markerOf(img)) ? [{ box: { x: 10, y: 8, width: 20, height: 20 }, score: 0.9 }] : []);
+/** One person everywhere: portrait and selfie embed to the same vector. */
+const embedding = (): Float32Array => Float32Array.from({ length: 8 }, (_, i) => (i === 0 ? 1 : 0.1));
+
+interface WorkerLog {
+  created: string[];
+  terminated: string[];
+  reads: number;
+}
+
+function fakeWorkers(log: WorkerLog, options: { failDocumentOnce?: boolean } = {}): WorkerFactory {
+  let failNext = options.failDocumentOnce ?? false;
+  const base = (name: string) => {
+    log.created.push(name);
+    return { ready: async () => ({ runtime: { requested: 'auto', backend: 'wasm', reason: 'test', wasmThreads: 1, capabilities: { webAssembly: true, simd: true, threads: false, crossOriginIsolated: false, hardwareConcurrency: 2, webgpu: { available: false, fallbackAdapter: false } }, fallbacks: [] } }), terminate: () => log.terminated.push(name) };
+  };
+  return {
+    quality: () => ({
+      ...base('quality'),
+      analyzeFrame: async () => { throw new Error('camera frames come through the fake DocumentCapture'); },
+      analyzeStill: async () => { throw new Error('not used'); },
+      configure: async () => ({ stableFramesToCapture: 3 }) as never,
+      reset: async () => undefined,
+    }) as FlowWorkers['quality'],
+    document: () => ({
+      ...base('document'),
+      read: async (img: RgbaImage) => {
+        log.reads++;
+        if (failNext) {
+          failNext = false;
+          throw new EkycError('worker_crashed', 'Worker "document" crashed');
+        }
+        return documentRead(img);
+      },
+    }) as FlowWorkers['document'],
+    face: () => ({
+      ...base('face'),
+      detect: async (img: RgbaImage) => detection(img),
+      analyze: async () => { throw new Error('not used'); },
+      embedAll: async (img: RgbaImage) => detection(img).map((face) => ({ face, embedding: embedding() })),
+    }) as FlowWorkers['face'],
+    liveness: () => ({ ...base('liveness'), track: async () => { throw new Error('not used'); }, reset: async () => undefined }) as FlowWorkers['liveness'],
+  };
+}
+
+interface FakeCamera extends Camera {
+  stopped: boolean;
+  facingMode: string | undefined;
+}
+
+function cameraFactory(cameras: FakeCamera[], fail?: () => EkycError | null): (options: OpenCameraOptions) => Promise<Camera> {
+  return async (options) => {
+    const error = fail?.();
+    if (error) throw error;
+    const camera: FakeCamera = {
+      stopped: false,
+      facingMode: options.facingMode,
+      stream: { getVideoTracks: () => [{ label: 'fake camera' }], getTracks: () => [] } as unknown as MediaStream,
+      video: { videoWidth: 1280, videoHeight: 720 } as HTMLVideoElement,
+      settings: { width: 1280, height: 720, frameRate: 30, facingMode: options.facingMode ?? 'environment' },
+      stop() { camera.stopped = true; },
+    };
+    cameras.push(camera);
+    return camera;
+  };
+}
+
+/** A DocumentCapture stand-in: the test fires assessments and the capture by hand. */
+class ManualCapture extends EventTarget {
+  static last: ManualCapture | null = null;
+  stopped = false;
+  readonly captured: Promise<{ frame: RgbaImage; assessment: Omit<TimedAssessment, 'frame'> }>;
+  #resolve!: (value: { frame: RgbaImage; assessment: Omit<TimedAssessment, 'frame'> }) => void;
+  constructor() {
+    super();
+    ManualCapture.last = this;
+    this.captured = new Promise((resolve) => { this.#resolve = resolve; });
+  }
+  stop(): void { this.stopped = true; }
+  assess(stable: number): void {
+    const assessment = { guidance: ['hold_steady'], stableFrames: stable, capture: false, motion: 0, checks: {}, metrics: { frameWidth: 1280, frameHeight: 720, document: { corners: [{ x: 1, y: 1 }, { x: 9, y: 1 }, { x: 9, y: 6 }, { x: 1, y: 6 }] } } } as unknown as TimedAssessment;
+    const event = new Event('assessment') as Event & { assessment: TimedAssessment };
+    Object.defineProperty(event, 'assessment', { value: assessment });
+    this.dispatchEvent(event);
+  }
+  capture(marker: number): void {
+    this.#resolve({ frame: image(marker, 1280, 720), assessment: { guidance: ['good'], stableFrames: 3, capture: true, motion: 0, checks: {}, metrics: { frameWidth: 1280, frameHeight: 720, document: null } } as never });
+  }
+}
+
+const CONSENT: ConsentText = { id: 'kyc-consent', version: '2026-01', text: { en: 'We capture your ID and a selfie to verify you; kept 30 days by Example Ltd.', fr: 'Nous capturons votre pièce et un selfie.' } };
+
+async function verifierKeys(): Promise<{ publicJwk: JWK; privateJwk: JWK }> {
+  const { publicKey, privateKey } = await generateKeyPair('ECDH-ES+A256KW', { crv: 'P-256', extractable: true });
+  return { publicJwk: { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'ECDH-ES+A256KW', use: 'enc' }, privateJwk: { ...(await exportJWK(privateKey)), kid: 'k1' } };
+}
+
+function record(flow: VerificationFlow) {
+  const seen: Array<{ type: keyof VerificationFlowEventMap; detail: unknown }> = [];
+  for (const type of ['step', 'progress', 'guidance', 'camera', 'handoff', 'review', 'complete', 'error', 'cancel'] as const) {
+    flow.addEventListener(type, (event) => seen.push({ type, detail: event.detail }));
+  }
+  const steps = (): StepId[] => seen.filter((e) => e.type === 'step').map((e) => (e.detail as { step: StepId }).step);
+  const of = <K extends keyof VerificationFlowEventMap>(type: K) => seen.filter((e) => e.type === type).map((e) => e.detail as VerificationFlowEventMap[K]['detail']);
+  return { seen, steps, of };
+}
+
+/** Resolves once the flow waits for the given action kind at the given step. */
+function waitFor(flow: VerificationFlow, step: StepId, awaiting: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const check = (): boolean => {
+      const { state } = flow;
+      if (state.step === step && state.awaiting === awaiting) return true;
+      if (state.status !== 'running' && state.status !== 'idle') throw new Error(`flow ended (${state.status}, ${state.error?.code ?? ''}) before ${step}/${awaiting}`);
+      return false;
+    };
+    try {
+      if (check()) return resolve();
+    } catch (error) {
+      return reject(error);
+    }
+    const listener = (): void => {
+      try {
+        if (check()) {
+          flow.removeEventListener('state', listener);
+          queueMicrotask(resolve);
+        }
+      } catch (error) {
+        flow.removeEventListener('state', listener);
+        reject(error);
+      }
+    };
+    flow.addEventListener('state', listener);
+  });
+}
+
+async function until(condition: () => boolean): Promise<void> {
+  for (let turn = 0; turn < 1000 && !condition(); turn++) await new Promise((resolve) => setTimeout(resolve, 0));
+  expect(condition()).toBe(true);
+}
+
+interface Harness {
+  flow: VerificationFlow;
+  log: WorkerLog;
+  cameras: FakeCamera[];
+  events: ReturnType<typeof record>;
+  keys: { publicJwk: JWK; privateJwk: JWK };
+  delivered: Uint8Array[];
+}
+
+async function harness(options: Partial<VerificationFlowOptions> = {}, deps: Partial<VerificationFlowDeps> & { failDocumentOnce?: boolean; cameraError?: () => EkycError | null } = {}): Promise<Harness> {
+  const log: WorkerLog = { created: [], terminated: [], reads: 0 };
+  const cameras: FakeCamera[] = [];
+  const keys = await verifierKeys();
+  const delivered: Uint8Array[] = [];
+  const session: SessionSource = options.session ?? { config: { acceptedDocuments: ['passport', 'id_card'] }, sessionId: 'ses_local_test', verifierKey: keys.publicJwk as never };
+  const flow = new VerificationFlow(
+    { assetBaseUrl: '/ekyc/', consent: CONSENT, capture: 'upload', locale: 'en-GB', ...options, session },
+    {
+      workers: fakeWorkers(log, { failDocumentOnce: deps.failDocumentOnce ?? false }),
+      images: { decode: async (blob) => image(new Uint8Array(await blob.arrayBuffer())[0]!), encodeJpeg: async (img) => new Uint8Array(img.data.slice(0, 64)) },
+      openCamera: cameraFactory(cameras, deps.cameraError),
+      documentCapture: () => new ManualCapture() as never,
+      delivery: async () => ({
+        submit: async (bytes: Uint8Array) => {
+          delivered.push(bytes);
+          return { id: 'x', delivered: true, receipt: { id: 'x', status: 201, body: null, attempts: 1 }, stored: true } as never;
+        },
+      }),
+      sleep: async () => undefined,
+      ...deps,
+    },
+  );
+  return { flow, log, cameras, events: record(flow), keys, delivered };
+}
+
+async function openSealed(h: Harness, sealed: Uint8Array): Promise<EvidenceBundle> {
+  const bundle = await openEvidence(sealed, h.keys.privateJwk as never);
+  await verifyBundleIntegrity(bundle);
+  return bundle;
+}
+
+describe('VerificationFlow', () => {
+  it('captures nothing before consent: no camera, no worker, no model progress; declining ends the run with cancel', async () => {
+    const h = await harness({ capture: 'camera' });
+    const done = h.flow.start();
+    await waitFor(h.flow, 'consent', 'consent');
+    expect(h.cameras).toHaveLength(0);
+    expect(h.log.created).toEqual([]);
+    expect(h.events.of('progress')).toEqual([]);
+    expect(() => h.flow.confirmReview()).toThrow(expect.objectContaining({ code: 'invalid_argument' }));
+    expect(() => h.flow.retryCamera()).toThrow(EkycError);
+    h.flow.declineConsent();
+    const final = await done;
+    expect(final.status).toBe('cancelled');
+    expect(h.events.of('cancel')).toEqual([{ step: 'consent', reason: 'consent_declined' }]);
+    expect(h.cameras).toHaveLength(0);
+    expect(h.log.created).toEqual([]);
+  });
+
+  it('runs the upload path to complete; the sealed bundle holds the consent hash, captures, checks and an event chain with consent first', async () => {
+    const h = await harness();
+    const done = h.flow.start();
+    await waitFor(h.flow, 'consent', 'consent');
+    h.flow.grantConsent('fr-FR');
+    await waitFor(h.flow, 'document-front', 'upload');
+    expect(h.log.created).toEqual(['document']);
+    await h.flow.useUpload(file(PASSPORT));
+    await waitFor(h.flow, 'document-review', 'review');
+    expect(h.events.of('review')[0]).toMatchObject({ valid: true, format: 'TD3', documentType: 'passport', fields: { surname: 'ERIKSSON', documentNumber: 'L898902C3' }, issues: [], portraitFound: true });
+    h.flow.confirmReview();
+    await waitFor(h.flow, 'liveness', 'upload');
+    await h.flow.useUpload(file(SELFIE));
+    const final = await done;
+
+    expect(final.status).toBe('complete');
+    expect(h.events.steps()).toEqual(['session', 'consent', 'document-front', 'document-read', 'document-review', 'liveness', 'face-match', 'evidence', 'result']);
+    expect(final.plan).not.toContain('submit');
+    expect(final.faceMatch).toMatchObject({ band: 'approve' });
+    expect(final.liveness).toEqual({ mode: 'selfie', state: 'skipped', challenges: [], reason: null });
+    // Workers load lazily, once each, and the liveness worker never loads without a camera.
+    expect(h.log.created).toEqual(['document', 'face']);
+    const models = h.events.of('progress').filter((p) => p.kind === 'model');
+    expect(models.map((p) => `${p.worker}:${p.state}:${p.step}`)).toEqual(['document:loading:document-front', 'document:ready:document-front', 'face:loading:document-read', 'face:ready:document-read']);
+    const documentLoad = models[0]!;
+    expect(documentLoad.kind === 'model' && documentLoad.assets.map((a) => a.id)).toContain('ppocr-rec');
+    expect(documentLoad.bytesTotal).toBeGreaterThan(20_000_000);
+
+    const complete = h.events.of('complete')[0]!;
+    expect(complete).toMatchObject({ sessionId: 'ses_local_test', delivery: 'local', decision: null, local: { documentValid: true } });
+    expect(complete.evidenceId).toMatch(/^[0-9a-f]{64}$/);
+    const bundle = await openSealed(h, complete.sealed!);
+    const { manifest } = bundle;
+    expect(manifest.consent).toMatchObject({ textId: 'kyc-consent', textVersion: '2026-01', locale: 'fr', textSha256: await sha256Hex(new TextEncoder().encode(CONSENT.text.fr!)) });
+    expect(manifest.artifacts.map((a) => `${a.id}:${a.kind}`).sort()).toEqual(['document-front:document_crop', 'document-read:other', 'portrait:portrait', 'selfie:face_crop']);
+    const read = JSON.parse(new TextDecoder().decode(bundle.artifacts.get('document-read')));
+    expect(readMrz(read.mrzLines).valid).toBe(true);
+    expect(read.viz).toBeUndefined();
+    expect(manifest.checks.map((c) => `${c.kind}:${c.status}`)).toEqual(['mrz.check_digits:pass', 'document.checks:pass', 'face.match:pass']);
+    expect(manifest.liveness).toBeNull();
+    const types = manifest.events.map((e) => e.type);
+    expect(types.indexOf('consent.granted')).toBeLessThan(types.indexOf('document.captured'));
+    expect(types).toEqual(['session.started', 'consent.granted', 'document.captured', 'document.read', 'review.confirmed', 'liveness.completed', 'face.matched', 'evidence.built']);
+    // No field of the document in the event log.
+    expect(JSON.stringify(manifest.events)).not.toContain('ERIKSSON');
+    expect(manifest.environment.runtime).toMatchObject({ chosen: 'wasm', reason: 'test' });
+  });
+
+  it('asks for the back when the front shows no MRZ and ID cards are accepted, then reads the TD1 MRZ there; review edits go in as the visual zone', async () => {
+    const h = await harness();
+    const done = h.flow.start();
+    await waitFor(h.flow, 'consent', 'consent');
+    h.flow.grantConsent();
+    await waitFor(h.flow, 'document-front', 'upload');
+    await h.flow.useUpload(file(ID_FRONT));
+    await waitFor(h.flow, 'document-back', 'upload');
+    expect(h.flow.state.plan.slice(2, 5)).toEqual(['document-front', 'document-back', 'document-read']);
+    await h.flow.useUpload(file(ID_BACK));
+    await waitFor(h.flow, 'document-review', 'review');
+    expect(h.flow.state.review).toMatchObject({ format: 'TD1', documentType: 'id_card', portraitFound: true, valid: true });
+    expect(h.flow.state.sides.map((s) => s.side)).toEqual(['front', 'back']);
+    h.flow.confirmReview({ surname: 'ERIKSON' });
+    await waitFor(h.flow, 'liveness', 'upload');
+    await h.flow.useUpload(file(SELFIE));
+    const final = await done;
+    expect(final.status).toBe('complete');
+    const bundle = await openSealed(h, final.result!.sealed!);
+    expect(bundle.manifest.artifacts.map((a) => a.kind)).toEqual(expect.arrayContaining(['document_crop', 'document_back', 'portrait']));
+    const read = JSON.parse(new TextDecoder().decode(bundle.artifacts.get('document-read')));
+    expect(read.viz).toEqual({ surname: 'ERIKSON' });
+    expect(bundle.manifest.events.find((e) => e.type === 'review.confirmed')!.data).toEqual({ edited: 'surname' });
+  });
+
+  it('a passport-only session refuses an image without an MRZ with a recoverable error, and a new upload recovers', async () => {
+    const h = await harness({ session: { config: { acceptedDocuments: ['passport'] } } });
+    const done = h.flow.start();
+    await waitFor(h.flow, 'consent', 'consent');
+    h.flow.grantConsent();
+    await waitFor(h.flow, 'document-front', 'upload');
+    await h.flow.useUpload(file(BLANK));
+    await waitFor(h.flow, 'document-front', 'error');
+    expect(h.events.of('error')).toEqual([expect.objectContaining({ code: 'document_mrz_not_found', recoverable: true, step: 'document-front', actions: ['retry', 'upload'] })]);
+    h.flow.retry();
+    await waitFor(h.flow, 'document-front', 'upload');
+    await h.flow.useUpload(file(PASSPORT));
+    await waitFor(h.flow, 'document-review', 'review');
+    h.flow.confirmReview();
+    await waitFor(h.flow, 'liveness', 'upload');
+    // A selfie without a face is refused and can be replaced.
+    await h.flow.useUpload(file(NO_FACE));
+    await waitFor(h.flow, 'liveness', 'error');
+    expect(h.flow.state.error).toMatchObject({ code: 'face_not_found', actions: ['retry', 'upload'] });
+    await h.flow.useUpload(file(SELFIE));
+    expect((await done).status).toBe('complete');
+  });
+
+  it('retries a step after a worker crash (recoverable) without losing what came before', async () => {
+    const h = await harness({}, { failDocumentOnce: true });
+    const done = h.flow.start();
+    await waitFor(h.flow, 'consent', 'consent');
+    h.flow.grantConsent();
+    await waitFor(h.flow, 'document-front', 'upload');
+    await h.flow.useUpload(file(PASSPORT));
+    await waitFor(h.flow, 'document-front', 'error');
+    expect(h.flow.state.error).toMatchObject({ code: 'worker_crashed', recoverable: true });
+    expect(h.flow.state.consent).not.toBeNull();
+    await h.flow.useUpload(file(PASSPORT));
+    await waitFor(h.flow, 'document-review', 'review');
+    expect(h.log.reads).toBe(2);
+    h.flow.cancel();
+    expect((await done).status).toBe('cancelled');
+  });
+
+  it('camera mode: opens the rear camera for the document, streams guidance with quad and countdown, stops the camera when the step ends', async () => {
+    const h = await harness({ capture: 'camera' });
+    const done = h.flow.start();
+    await waitFor(h.flow, 'consent', 'consent');
+    h.flow.grantConsent();
+    await waitFor(h.flow, 'document-front', 'capture');
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(h.cameras).toHaveLength(1);
+    expect(h.cameras[0]!.facingMode).toBe('environment');
+    const capture = ManualCapture.last!;
+    capture.assess(2);
+    const guidance = h.events.of('guidance')[0]!;
+    expect(guidance).toMatchObject({ source: 'quality', step: 'document-front', codes: ['hold_steady'], countdown: { stable: 2, needed: 3 }, frame: { width: 1280, height: 720 } });
+    expect(guidance.source === 'quality' && guidance.quad).toHaveLength(4);
+    expect(h.events.of('camera')[0]).toMatchObject({ step: 'document-front', facingMode: 'environment', settings: { width: 1280, height: 720, frameRate: 30 } });
+    capture.capture(PASSPORT);
+    await waitFor(h.flow, 'document-review', 'review');
+    expect(h.cameras[0]!.stopped).toBe(true);
+    expect(capture.stopped).toBe(true);
+    expect(h.events.of('camera').map((c) => c.stream === null)).toEqual([false, true]);
+    expect(h.log.created).toEqual(['document', 'quality', 'face']);
+    h.flow.cancel();
+    await done;
+  });
+
+  it('a denied camera is a recoverable error with retry and upload; upload files given with the recovery are used', async () => {
+    let deny = true;
+    const h = await harness({ capture: 'camera' }, { cameraError: () => (deny ? new EkycError('camera_denied', 'denied') : null) });
+    const done = h.flow.start();
+    await waitFor(h.flow, 'consent', 'consent');
+    h.flow.grantConsent();
+    await waitFor(h.flow, 'document-front', 'error');
+    // A config session has no verifier to hand off to: no `handoff` action.
+    expect(h.flow.state.error).toMatchObject({ code: 'camera_denied', recoverable: true, actions: ['retry', 'upload'] });
+    h.flow.retryCamera();
+    await until(() => h.events.of('error').length === 2);
+    expect(h.flow.state.awaiting).toBe('error');
+    deny = false;
+    await h.flow.useUpload(file(PASSPORT));
+    await waitFor(h.flow, 'document-review', 'review');
+    expect(h.flow.state.captureMode).toBe('upload');
+    expect(h.flow.state.sides).toEqual([{ side: 'front', source: 'upload', width: 60, height: 40 }]);
+    expect(h.cameras).toHaveLength(0);
+    h.flow.cancel();
+    await done;
+  });
+
+  it('cancel, reset and dispose stop a running camera at once; dispose terminates the workers', async () => {
+    const h = await harness({ capture: 'camera' });
+    let done = h.flow.start();
+    await waitFor(h.flow, 'consent', 'consent');
+    h.flow.grantConsent();
+    await waitFor(h.flow, 'document-front', 'capture');
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    h.flow.cancel();
+    expect(h.cameras[0]!.stopped).toBe(true);
+    expect(h.events.of('cancel')).toEqual([{ step: 'document-front', reason: 'user' }]);
+    expect((await done).status).toBe('cancelled');
+
+    done = h.flow.start();
+    await waitFor(h.flow, 'consent', 'consent');
+    h.flow.grantConsent();
+    await waitFor(h.flow, 'document-front', 'capture');
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    h.flow.reset();
+    expect(h.cameras[1]!.stopped).toBe(true);
+    expect(h.flow.state.status).toBe('idle');
+    await done;
+
+    done = h.flow.start();
+    await waitFor(h.flow, 'consent', 'consent');
+    h.flow.grantConsent();
+    await waitFor(h.flow, 'document-front', 'capture');
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    h.flow.dispose();
+    expect(h.cameras[2]!.stopped).toBe(true);
+    expect(h.log.terminated.sort()).toEqual(['document', 'quality']);
+    expect(h.flow.state.status).toBe('disposed');
+    expect(() => h.flow.start()).toThrow(EkycError);
+    await done;
+  });
+
+  it('rejects a bad configuration when constructed', async () => {
+    const base = { assetBaseUrl: '/ekyc/', consent: CONSENT, session: { config: {} } } as VerificationFlowOptions;
+    expect(() => new VerificationFlow({ ...base, consent: { id: 'c', version: '1', text: {} } })).toThrow(expect.objectContaining({ code: 'invalid_argument' }));
+    expect(() => new VerificationFlow({ ...base, steps: ['face-match'] })).toThrow(expect.objectContaining({ code: 'invalid_argument' }));
+    expect(() => new VerificationFlow({ ...base, steps: ['bogus' as StepId] })).toThrow(expect.objectContaining({ code: 'invalid_argument' }));
+    const documentOnly = new VerificationFlow({ ...base, steps: ['document-front'] }, { workers: fakeWorkers({ created: [], terminated: [], reads: 0 }) });
+    void documentOnly.start();
+    expect(documentOnly.state.plan).toEqual(['session', 'consent', 'document-front', 'document-read', 'evidence']);
+    documentOnly.dispose();
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Against a verifier (its HTTP routes answered by a fake fetch that keeps the session's state)
+
+function fakeVerifier(keys: { publicJwk: JWK }) {
+  const state = { status: 'created' as string, boundKey: null as unknown, handoff: 'none' as string, polls: 0, calls: [] as string[], decideAfterPolls: 2 };
+  const session = { sessionId: 'ses_AAAAAAAAAAAAAAAAAAAAAA', nonce: 'n'.repeat(43), expiresAt: new Date(Date.now() + 1800_000).toISOString(), config: { acceptedDocuments: ['passport', 'id_card'], acceptedCountries: [], thresholds: { faceMatch: 0.5, faceContinuity: 0.5, minimumAge: 18, clientDisagreement: 0.15 }, livenessChallengeCount: 3, maxRetries: 3 }, verifierKey: keys.publicJwk };
+  const json = (status: number, body: unknown): Response => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+  const fetch = (async (input: string | URL | Request, init?: RequestInit) => {
+    const url = new URL(String(input));
+    const route = `${init?.method ?? 'GET'} ${url.pathname.replace(session.sessionId, ':id')}`;
+    state.calls.push(route);
+    if ((init?.headers as Record<string, string> | undefined)?.authorization !== 'Bearer client-token' && route !== 'POST /v/handoff/exchange') return json(401, { code: 'auth_failed' });
+    switch (route) {
+      case 'GET /v/sessions/:id/client': return json(200, { ...session, endpoints: {} });
+      case 'POST /v/sessions/:id/key':
+        state.boundKey = JSON.parse(String(init!.body)).publicKeyJwk;
+        state.status = 'key_bound';
+        return json(201, { sessionId: session.sessionId, bound: true });
+      case 'GET /v/sessions/:id': {
+        state.polls++;
+        const decided = state.polls >= state.decideAfterPolls && state.status !== 'created';
+        return json(200, { sessionId: session.sessionId, status: decided ? 'decided' : state.status, decision: decided ? { outcome: 'review', score: 70, decidedAt: new Date().toISOString() } : null, userMessage: decided ? 'Your verification is under review.' : 'Pending' });
+      }
+      case 'POST /v/sessions/:id/handoff':
+        state.handoff = 'pending';
+        return json(201, { sessionId: session.sessionId, handoffToken: `hof_${'x'.repeat(43)}`, expiresAt: new Date(Date.now() + 300_000).toISOString(), ttlSeconds: 300 });
+      case 'GET /v/sessions/:id/handoff': return json(200, { sessionId: session.sessionId, state: state.handoff, expiresAt: null, exchangedAt: null });
+      default: return json(404, { code: 'session_not_found' });
+    }
+  }) as typeof globalThis.fetch;
+  return { fetch, state, session };
+}
+
+describe('VerificationFlow with a verifier session', () => {
+  it('bootstraps from the client token, binds its key before signing, submits, and completes with the decision', async () => {
+    const keys = await verifierKeys();
+    const verifier = fakeVerifier(keys);
+    const h = await harness({ session: { verifierUrl: 'https://kyc.example/v/', sessionId: verifier.session.sessionId, clientToken: 'client-token' } }, { fetch: verifier.fetch });
+    h.keys.privateJwk = keys.privateJwk;
+    const done = h.flow.start();
+    await waitFor(h.flow, 'consent', 'consent');
+    expect(verifier.state.calls).toEqual(['GET /v/sessions/:id/client']);
+    h.flow.grantConsent();
+    await waitFor(h.flow, 'document-front', 'upload');
+    await h.flow.useUpload(file(PASSPORT));
+    await waitFor(h.flow, 'document-review', 'review');
+    h.flow.confirmReview();
+    await waitFor(h.flow, 'liveness', 'upload');
+    await h.flow.useUpload(file(SELFIE));
+    const final = await done;
+    expect(final.status).toBe('complete');
+    expect(h.events.steps().slice(-3)).toEqual(['evidence', 'submit', 'result']);
+    expect(final.result).toMatchObject({ delivery: 'delivered', decision: { outcome: 'review' }, userMessage: 'Your verification is under review.', sealed: null });
+    expect(h.delivered).toHaveLength(1);
+    const bundle = await openSealed(h, h.delivered[0]!);
+    expect(bundle.manifest.signer.publicKeyJwk).toEqual(verifier.state.boundKey);
+    expect(bundle.manifest.session).toMatchObject({ id: verifier.session.sessionId, nonce: verifier.session.nonce });
+    expect(verifier.state.calls.indexOf('POST /v/sessions/:id/key')).toBeLessThan(verifier.state.calls.indexOf('GET /v/sessions/:id'));
+  });
+
+  it('hands off to a phone: releases the camera, gives the link (token in the fragment), follows the session and completes with the phone\'s decision', async () => {
+    const keys = await verifierKeys();
+    const verifier = fakeVerifier(keys);
+    verifier.state.decideAfterPolls = 3;
+    const h = await harness({ capture: 'camera', handoffUrl: 'https://shop.example/verify?x=1', session: { verifierUrl: 'https://kyc.example/v', sessionId: verifier.session.sessionId, clientToken: 'client-token' } }, { fetch: verifier.fetch, cameraError: () => new EkycError('camera_not_found', 'none') });
+    const done = h.flow.start();
+    await waitFor(h.flow, 'consent', 'consent');
+    h.flow.grantConsent();
+    await waitFor(h.flow, 'document-front', 'error');
+    expect(h.flow.state.error).toMatchObject({ code: 'camera_not_found', actions: ['retry', 'upload', 'handoff'] });
+    const link = await h.flow.startHandoff();
+    expect(link.url).toBe(`https://shop.example/verify?x=1#ekyc-handoff=hof_${'x'.repeat(43)}`);
+    expect(h.flow.state.awaiting).toBe('handoff');
+    // The phone opened the link, then uploaded: the desktop's status moves with it.
+    verifier.state.handoff = 'exchanged';
+    verifier.state.status = 'received';
+    const final = await done;
+    expect(final.status).toBe('complete');
+    expect(final.result).toMatchObject({ delivery: 'handoff', evidenceId: null, decision: { outcome: 'review' } });
+    expect(h.events.of('handoff').map((e) => e.status)).toEqual(['waiting', 'received', 'decided']);
+    expect(h.log.created).toEqual(['document']);
+  });
+
+  it('refuses a handoff with a config session, or before the flow runs', async () => {
+    const h = await harness();
+    await expect(h.flow.startHandoff()).rejects.toMatchObject({ code: 'invalid_argument' });
+  });
+});
