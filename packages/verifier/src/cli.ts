@@ -51,6 +51,7 @@ async function main(): Promise<void> {
     ].join('\n'));
   }
   const verifier = await startVerifier(config, { logger });
+  if (verifier.opsUrl !== null) process.stdout.write(`ekyc-verifier ops listener on ${verifier.opsUrl} (healthz, readyz, metrics)\n`);
   if (verifier.url !== null) process.stdout.write(`ekyc-verifier listening on ${verifier.url} (${verifier.db.kind}, role ${config.role})\n`);
   else process.stdout.write(`ekyc-verifier worker running (${verifier.db.kind})\n`);
   let closing = false;

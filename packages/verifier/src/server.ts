@@ -25,6 +25,11 @@ import { VerifierMetrics } from './observability/metrics.ts';
 import { startOpsServer, type OpsServer } from './ops/ops-server.ts';
 import { createReadiness, type ReadinessState } from './ops/readiness.ts';
 import { RESCORE_QUEUE } from './jobs/queue.ts';
+import { purgeAuditLogBefore } from './audit/log.ts';
+import { LivenessAttempts } from './lockout/attempts.ts';
+import { startRetentionJob } from './retention/job.ts';
+import { runRetentionPass } from './retention/purge.ts';
+import { WebhookDispatcher } from './webhooks/delivery.ts';
 
 export interface Verifier {
   db: Database;
@@ -45,6 +50,8 @@ export interface Verifier {
    * (VERIFIER_SHUTDOWN_TIMEOUT_SECONDS) passed first and the rest was closed without waiting.
    */
   close(): Promise<'drained' | 'timeout'>;
+  /** The webhook dispatcher of a worker process with VERIFIER_WEBHOOK_URLS set; null otherwise. */
+  webhooks: WebhookDispatcher | null;
 }
 
 export interface VerifierOptions {
@@ -57,6 +64,8 @@ export interface VerifierOptions {
   pollingIntervalSeconds?: number;
   now?: () => Date;
   riskPolicy?: risk.RiskPolicy;
+  /** How often the webhook dispatcher polls the outbox (default 1000 ms). */
+  webhookPollingMs?: number;
 }
 
 export async function startVerifier(config: VerifierConfig, options: VerifierOptions = {}): Promise<Verifier> {
@@ -66,7 +75,9 @@ export async function startVerifier(config: VerifierConfig, options: VerifierOpt
   const db = await openDatabase(config.databaseUrl);
   const migration = await migrate(db);
   if (migration.applied.length > 0) logger.info({ from: migration.from, to: migration.to, applied: migration.applied.map((file) => path.basename(file)) }, 'database migrated');
-  const queue = await startJobQueue(db, { expireInSeconds: config.jobExpireSeconds, onError: (error) => logger.warn({ err: { name: error.name, message: error.message } }, 'job queue error') });
+  // The retention schedule needs pg-boss's cron monitor, on the processes that run jobs.
+  const schedule = config.role !== 'api' && config.retention.schedule !== null;
+  const queue = await startJobQueue(db, { schedule, expireInSeconds: config.jobExpireSeconds, onError: (error) => logger.warn({ err: { name: error.name, message: error.message } }, 'job queue error') });
   const store = new SessionStore(db);
   const readiness: ReadinessState = { queueStarted: true, draining: false };
   const ready = createReadiness(db, readiness);
@@ -81,6 +92,7 @@ export async function startVerifier(config: VerifierConfig, options: VerifierOpt
   for (const previous of config.previousKeks) keks.set(previous.id, await importKek(previous.id, previous.base64url));
 
   let face: ServerFaceEngine | null = null;
+  let webhooks: WebhookDispatcher | null = null;
   if (config.role !== 'api') {
     if (options.faceModels !== false) {
       try {
@@ -115,6 +127,12 @@ export async function startVerifier(config: VerifierConfig, options: VerifierOpt
     // Sessions accepted but never decided (e.g. a crash before the job committed its result
     // and its retries ran out) get a new job; a duplicate job is harmless (idempotent).
     for (const sessionId of await store.undecidedSessionIds()) await queue.enqueueRescoreNow(sessionId);
+    // Decision webhooks from the outbox (automatic and reviewer decisions alike), and the retention purge.
+    if (config.webhooks.targets.length > 0) {
+      webhooks = new WebhookDispatcher(db, config.webhooks, { now, logger });
+      webhooks.start(options.webhookPollingMs ?? 1000);
+    }
+    await startRetentionJob(queue.boss, () => runRetentionPass(db, config.retention.policy, now(), { purgeAudit: purgeAuditLogBefore }), { schedule: config.retention.schedule, logger });
   }
 
   let app: FastifyInstance | null = null;
@@ -138,7 +156,8 @@ export async function startVerifier(config: VerifierConfig, options: VerifierOpt
       maxSealedBytes: config.maxSealedBytes,
       bodyLimit: Math.max(config.maxSealedBytes, maxChunkBytes) + 1024,
       ready,
-    }, { metrics, rateLimits: config.ops.rateLimits, trustProxy: config.ops.trustProxy });
+      attempts: new LivenessAttempts(db, parsePepper(config.pepper.id, config.pepper.base64url).secret, config.lockout),
+    }, { metrics, rateLimits: config.ops.rateLimits, trustProxy: config.ops.trustProxy, draining: () => readiness.draining });
     if (options.listen !== false) {
       url = await app.listen({ host: config.host, port: config.port });
       logger.info({ url, role: config.role, database: db.kind }, 'verifier listening');
@@ -156,13 +175,24 @@ export async function startVerifier(config: VerifierConfig, options: VerifierOpt
     readiness.draining = true;
     // Fastify's close stops accepting, answers 503 to requests arriving meanwhile, closes idle
     // keep-alive sockets and resolves once the in-flight requests have their responses.
-    await app?.close();
+    // Sockets that turn idle after their response are closed as they do (safety net for clients
+    // that ignore `Connection: close`).
+    const sweep = setInterval(() => app?.server.closeIdleConnections(), 250);
+    try {
+      await app?.close();
+    } finally {
+      clearInterval(sweep);
+    }
+    logger.debug('http drained');
     readiness.queueStarted = false;
     // pg-boss: no new fetches, running jobs finish (graceful), then its pool closes.
     await queue.stop();
+    logger.debug('queue stopped');
+    // The delivery pass in flight finishes; undelivered events stay in the outbox for the next process.
+    await webhooks?.stop();
   };
   return {
-    db, store, queue, app, url, metrics, ready,
+    db, store, queue, app, url, metrics, ready, webhooks,
     opsUrl: ops?.url ?? null,
     close() {
       closing ??= (async () => {

@@ -29,6 +29,8 @@ export interface AppOptions {
   metrics?: VerifierMetrics;
   rateLimits?: RateLimits | null;
   trustProxy?: OpsConfig['trustProxy'];
+  /** True once a graceful shutdown began: responses then close their connection. */
+  draining?: () => boolean;
 }
 
 export async function buildApp(context: ApiContext, options: AppOptions = {}): Promise<FastifyInstance> {
@@ -40,6 +42,15 @@ export async function buildApp(context: ApiContext, options: AppOptions = {}): P
   applyBodyLimits(app);
   if (options.metrics) instrumentHttp(app, options.metrics);
   if (options.rateLimits) await registerRateLimits(app, options.rateLimits, options.metrics);
+  const draining = options.draining;
+  if (draining) {
+    // A keep-alive socket whose request was in flight when the drain began would otherwise stay
+    // open until its idle timeout and hold `close()` for that long.
+    app.addHook('onSend', async (_request, reply, payload) => {
+      if (draining()) void reply.header('connection', 'close');
+      return payload;
+    });
+  }
   app.setErrorHandler((error, request, reply) => {
     // The upload route answers refusals in the upload protocol's own shape (docs/evidence.md).
     const upload = request.routeOptions.url === '/sessions/:id/evidence';
