@@ -9,7 +9,7 @@ import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import { describe, expect, it } from 'vitest';
 import {
   EkycError, createMrz, openEvidence, readMrz, sha256Hex, verifyBundleIntegrity,
-  type EvidenceBundle, type FaceDetection, type MrzFieldValues, type MrzFormat, type RgbaImage,
+  type EvidenceBundle, type face, type MrzFieldValues, type MrzFormat, type RgbaImage,
 } from '@ekyc/core';
 import type { DocumentRead, MrzSummary, TimedAssessment } from '@ekyc/workers';
 import type { Camera, OpenCameraOptions } from '../capture/camera.ts';
@@ -50,11 +50,11 @@ function documentRead(img: RgbaImage): DocumentRead {
   return {
     sizeClass: 'ID-3', width: 80, height: 50, resolution: { dpi: 300, ok: true } as unknown as DocumentRead['resolution'], mrzFound: mrz !== null, lines: [], rotated180: false,
     engines: {}, mrz, mergeDisagreements: 0, rectified, timings: { rectifyMs: 0, locateMs: 0, ocrMs: 0, mergeMs: 0, totalMs: 0 },
-  } as DocumentRead;
+  } as unknown as DocumentRead;
 }
 
 const hasFace = (marker: number): boolean => marker === PASSPORT || marker === ID_FRONT || marker === SELFIE;
-const detection = (img: RgbaImage): FaceDetection[] => (hasFace(markerOf(img)) ? [{ box: { x: 10, y: 8, width: 20, height: 20 }, score: 0.9 }] : []);
+const detection = (img: RgbaImage): face.FaceDetection[] => (hasFace(markerOf(img)) ? [{ box: { x: 10, y: 8, width: 20, height: 20 }, score: 0.9 }] : []);
 /** One person everywhere: portrait and selfie embed to the same vector. */
 const embedding = (): Float32Array => Float32Array.from({ length: 8 }, (_, i) => (i === 0 ? 1 : 0.1));
 
