@@ -1,0 +1,56 @@
+import { mkdirSync } from 'node:fs';
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Page } from '@playwright/test';
+
+// The standalone elements on a page served under an enforced strict policy (e2e/pages/elements.html):
+// every screen in every built-in locale is rendered, checked by axe (WCAG 2.2 AA), checked for policy
+// violations, and photographed into docs/screenshots/ so a reader can see the flow without running it.
+
+const LOCALES = ['en', 'fr', 'es'];
+const SHOTS = 'docs/screenshots';
+const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+
+test.use({ viewport: { width: 480, height: 900 } });
+
+async function open(page: Page): Promise<string[]> {
+  const console: string[] = [];
+  page.on('console', (message) => {
+    if (/Content.Security.Policy|Refused to/i.test(message.text())) console.push(message.text().slice(0, 300));
+  });
+  await page.goto('/e2e/pages/elements.html');
+  await expect(page.locator('body[data-ready=true]')).toBeAttached();
+  return console;
+}
+
+/** axe on the stage: zero violations, listed by rule and node when there are some. */
+async function expectAccessible(page: Page, label: string): Promise<void> {
+  const { violations } = await new AxeBuilder({ page }).include('#stage').withTags(WCAG).analyze();
+  expect(violations.map((v) => `${label}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+}
+
+test('the page enforces the strict policy: an inline style attribute is refused and reported', async ({ page }) => {
+  await open(page);
+  expect(await page.evaluate(() => window.elementsTest.inlineStyleRefused())).toBe(true);
+});
+
+test('every screen in every locale: no axe violation, no policy violation, a screenshot', async ({ page }) => {
+  test.setTimeout(300_000);
+  const console = await open(page);
+  mkdirSync(SHOTS, { recursive: true });
+  const screens = await page.evaluate(() => window.elementsTest.screens);
+  expect(screens.length).toBeGreaterThanOrEqual(12);
+  for (const locale of LOCALES) {
+    for (const screen of screens) {
+      await page.evaluate(([s, l]) => window.elementsTest.show(s!, l!), [screen, locale]);
+      const element = page.locator('#stage > *');
+      await expect(element).toHaveAttribute('locale', locale);
+      // Camera screens: wait for the preview to show a frame before the photograph.
+      const video = element.locator('video');
+      if (await video.count()) await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.readyState)).toBeGreaterThanOrEqual(2);
+      await expectAccessible(page, `${screen}/${locale}`);
+      await element.screenshot({ path: `${SHOTS}/elements-${screen}.${locale}.png`, animations: 'disabled' });
+    }
+  }
+  expect(await page.evaluate(() => window.elementsTest.violations())).toEqual([]);
+  expect(console).toEqual([]);
+});

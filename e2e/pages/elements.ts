@@ -1,0 +1,227 @@
+import '@ekyc/elements';
+import { consentText, type EkycElement, type EkycFlow } from '@ekyc/elements';
+import type { ReviewData, HandoffInfo, ProgressDetail, ResultSummary } from '@ekyc/flow';
+import { generateLabelledFrame } from '@ekyc/testkit';
+import { FOCAL, fontReady, worker } from './quality-kit.ts';
+
+/** Every policy violation the page sees (the policy is enforced by the page's meta tag). */
+const violations: { directive: string; blocked: string; disposition: string; sample: string }[] = [];
+document.addEventListener('securitypolicyviolation', (event) => {
+  violations.push({ directive: event.effectiveDirective, blocked: event.blockedURI, disposition: event.disposition, sample: event.sample });
+});
+
+/** Every event an element dispatched (name and a JSON-safe detail), in order. */
+const events: { name: string; detail: unknown }[] = [];
+const EVENT_NAMES = [
+  'ekyc-consent-accept', 'ekyc-consent-decline', 'ekyc-upload', 'ekyc-review-confirm', 'ekyc-review-retake', 'ekyc-recover',
+  'ekyc-handoff-renew', 'ekyc-handoff-cancel', 'ekyc-step', 'ekyc-complete', 'ekyc-error', 'ekyc-cancel',
+];
+const jsonSafe = (detail: unknown): unknown => JSON.parse(JSON.stringify(detail, (_key, value: unknown) => {
+  if (value instanceof File) return { file: value.name, type: value.type, size: value.size };
+  if (value instanceof MediaStream) return { stream: value.id };
+  return value;
+}) ?? 'null');
+for (const name of EVENT_NAMES) document.addEventListener(name, (event) => events.push({ name, detail: jsonSafe((event as CustomEvent).detail) }));
+
+/** Streams the page opened or made, to check they are released. */
+const streams: MediaStream[] = [];
+const realGetUserMedia = navigator.mediaDevices?.getUserMedia?.bind(navigator.mediaDevices);
+if (realGetUserMedia) {
+  // An observer around the real call: records the stream, changes nothing.
+  navigator.mediaDevices.getUserMedia = async (constraints) => {
+    const stream = await realGetUserMedia(constraints);
+    streams.push(stream);
+    return stream;
+  };
+}
+
+/** A camera-like stream: a generated document frame (or a plain scene) painted on a canvas. */
+async function canvasStream(kind: 'document' | 'scene', seed = 3): Promise<{ stream: MediaStream; width: number; height: number; rgba: Uint8ClampedArray }> {
+  await fontReady;
+  const { image } = generateLabelledFrame(seed, kind === 'document' ? { focalLengthFraction: FOCAL, clean: true } : { focalLengthFraction: FOCAL, emptyRate: 1 });
+  const canvas = document.createElement('canvas');
+  canvas.width = image.width;
+  canvas.height = image.height;
+  const ctx = canvas.getContext('2d')!;
+  ctx.putImageData(new ImageData(new Uint8ClampedArray(image.data), image.width, image.height), 0, 0);
+  const stream = canvas.captureStream(5);
+  streams.push(stream);
+  // Keep painting so the track delivers frames.
+  const timer = setInterval(() => ctx.putImageData(new ImageData(new Uint8ClampedArray(image.data), image.width, image.height), 0, 0), 200);
+  stream.getVideoTracks()[0]?.addEventListener('ended', () => clearInterval(timer));
+  return { stream, width: image.width, height: image.height, rgba: new Uint8ClampedArray(image.data) };
+}
+
+const SPECIMEN_REVIEW: ReviewData = {
+  documentType: 'passport',
+  format: 'TD3',
+  valid: true,
+  fields: {
+    surname: 'ERIKSSON', givenNames: 'ANNA MARIA', documentNumber: 'L898902C3', nationality: 'UTO', birthDate: '1974-08-12',
+    sex: 'F', expiryDate: '2032-04-15', issuingState: 'UTO', documentCode: 'P',
+  },
+  uncertain: ['givenNames', 'documentNumber'],
+  issues: [],
+  portraitFound: true,
+};
+
+const RESULT: ResultSummary = {
+  sessionId: 'sess_2b7f0c1e', evidenceId: 'e3b0c44298fc1c149afbf4c8996fb924', delivery: 'delivered',
+  decision: { outcome: 'approve', decidedAt: '2026-12-02T02:00:00Z' }, userMessage: null, sealed: null,
+  local: { documentValid: true, faceMatch: null, liveness: null },
+};
+
+const MODEL_PROGRESS: ProgressDetail = {
+  kind: 'model', step: 'document-front', worker: 'quality', state: 'loading',
+  assets: [{ id: 'opencv', bytesTotal: 10_480_000, bytesLoaded: 10_480_000 }, { id: 'ppocr-rec', bytesTotal: 10_800_000, bytesLoaded: 0 }],
+  bytesLoaded: 10_480_000, bytesTotal: 21_280_000,
+};
+
+/** Named screens with the state each shows; `setup` may be async (a camera-like stream, a worker judgement). */
+const SCREENS: Record<string, () => Promise<{ tag: keyof HTMLElementTagNameMap; props: Record<string, unknown> }>> = {
+  consent: async () => ({ tag: 'ekyc-consent', props: { controller: 'Example Bank', retentionDays: 30, policyUrl: '/privacy' } }),
+  'document-front': async () => {
+    const { stream, width, height, rgba } = await canvasStream('document');
+    const quality = worker();
+    await quality.host.ready();
+    const still = await quality.analyzeStill({ width, height, data: rgba });
+    const quad = still.metrics.document?.corners ?? null;
+    return {
+      tag: 'ekyc-document-capture',
+      props: { side: 'front', stream, guidance: { source: 'quality', step: 'document-front', codes: still.guidance, quad, frame: { width, height }, countdown: { stable: 3, needed: 5 } } },
+    };
+  },
+  'document-back': async () => {
+    const { stream, width, height } = await canvasStream('scene', 11);
+    return { tag: 'ekyc-document-capture', props: { side: 'back', stream, guidance: { source: 'quality', step: 'document-back', codes: ['no_document'], quad: null, frame: { width, height }, countdown: { stable: 0, needed: 5 } } } };
+  },
+  'model-loading': async () => ({ tag: 'ekyc-progress', props: { progress: MODEL_PROGRESS } }),
+  review: async () => ({ tag: 'ekyc-document-review', props: { data: SPECIMEN_REVIEW } }),
+  liveness: async () => {
+    const { stream, width, height } = await canvasStream('scene', 41);
+    return {
+      tag: 'ekyc-liveness',
+      props: { stream, guidance: { source: 'liveness', step: 'liveness', codes: [], face: null, frame: { width, height }, challenge: { kind: 'turn_left', index: 1, count: 3, attempt: 0, state: 'active', progress: 0.3 }, state: 'active' } },
+    };
+  },
+  'camera-denied': async () => ({ tag: 'ekyc-error-screen', props: { code: 'camera_denied' } }),
+  'camera-not-found': async () => ({ tag: 'ekyc-error-screen', props: { code: 'camera_not_found' } }),
+  'camera-busy': async () => ({ tag: 'ekyc-error-screen', props: { code: 'camera_in_use' } }),
+  upload: async () => ({ tag: 'ekyc-upload', props: { kind: 'all' } }),
+  handoff: async () => ({
+    tag: 'ekyc-handoff',
+    props: { handoff: { url: `${location.origin}/e2e/pages/elements.html#ekyc-handoff=hx_4Jq9TzWm2cVb8sLk`, expiresAt: '2026-12-02T02:10:00Z', status: 'waiting' } satisfies HandoffInfo },
+  }),
+  'result-approve': async () => ({ tag: 'ekyc-result', props: { result: RESULT } }),
+  'result-reject': async () => ({ tag: 'ekyc-result', props: { result: { ...RESULT, decision: { outcome: 'reject', decidedAt: RESULT.decision!.decidedAt } } } }),
+};
+
+const stage = document.getElementById('stage')!;
+
+const api = {
+  screens: Object.keys(SCREENS),
+
+  /** Shows one screen (replacing the last) in a locale; resolves once it has rendered. */
+  async show(screen: string, locale: string): Promise<void> {
+    const setup = SCREENS[screen];
+    if (!setup) throw new Error(`no screen ${screen}`);
+    const { tag, props } = await setup();
+    stage.replaceChildren();
+    const element = document.createElement(tag) as EkycElement;
+    element.locale = locale;
+    Object.assign(element, props);
+    stage.append(element);
+    await element.updateComplete;
+    for (const child of element.renderRoot.querySelectorAll('*')) if (child instanceof HTMLElement && 'updateComplete' in child) await (child as EkycElement).updateComplete;
+  },
+
+  /** Mounts an element with properties, for interaction tests. */
+  async mount(tag: keyof HTMLElementTagNameMap, props: Record<string, unknown> = {}): Promise<void> {
+    stage.replaceChildren();
+    const element = document.createElement(tag);
+    Object.assign(element, props);
+    stage.append(element);
+    await (element as EkycElement).updateComplete;
+  },
+
+  async mountCapture(kind: 'document' | 'scene'): Promise<string> {
+    const { stream } = await canvasStream(kind);
+    await api.mount('ekyc-document-capture', { stream });
+    return stream.id;
+  },
+
+  /** Sets properties on the mounted element and waits for the render. */
+  async set(props: Record<string, unknown>): Promise<void> {
+    const element = stage.firstElementChild as EkycElement;
+    Object.assign(element, props);
+    await element.updateComplete;
+  },
+
+  /** The live region's successive texts while `codes` are fed as guidance, one every `gapMs`. */
+  async announcementsFor(codes: string[], gapMs: number): Promise<string[]> {
+    const element = stage.firstElementChild as EkycElement;
+    const region = element.renderRoot.querySelector('[role=status]')!;
+    const spoken: string[] = [];
+    const observer = new MutationObserver(() => spoken.push(region.textContent ?? ''));
+    observer.observe(region, { childList: true, characterData: true, subtree: true });
+    for (const code of codes) {
+      await api.set({ guidance: { source: 'quality', step: 'document-front', codes: [code], quad: null, frame: { width: 1280, height: 720 }, countdown: { stable: 0, needed: 5 } } });
+      await new Promise((resolve) => setTimeout(resolve, gapMs));
+    }
+    observer.disconnect();
+    return spoken.filter((text, i) => text !== '' && text !== spoken[i - 1]);
+  },
+
+  removeStage(): void {
+    stage.replaceChildren();
+  },
+
+  /** readyState of every track of every stream the page opened or made. */
+  trackStates(): string[] {
+    return streams.flatMap((stream) => stream.getTracks().map((track) => track.readyState));
+  },
+
+  consentText(locale: string): string {
+    return consentText(locale, { controller: 'Example Bank', retentionDays: 30 });
+  },
+
+  shownConsentText(): string {
+    return (stage.firstElementChild as HTMLElementTagNameMap['ekyc-consent']).shownText();
+  },
+
+  /** Where focus is: the tag of the focused element inside the stage's element, and its text. */
+  focused(): { tag: string; text: string; part: string | null } | null {
+    let active: Element | null = document.activeElement;
+    while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+    return active ? { tag: active.tagName.toLowerCase(), text: (active.textContent ?? '').trim(), part: active.getAttribute('part') } : null;
+  },
+
+  events: () => events.splice(0),
+  violations: () => [...violations],
+
+  /** A positive control: an inline style attribute must be refused by the enforced policy. */
+  inlineStyleRefused(): Promise<boolean> {
+    const before = violations.length;
+    const probe = document.createElement('div');
+    probe.setAttribute('style', 'color: red');
+    document.body.append(probe);
+    const refused = getComputedStyle(probe).color !== 'rgb(255, 0, 0)';
+    probe.remove();
+    return new Promise((resolve) => setTimeout(() => {
+      violations.splice(before);
+      resolve(refused);
+    }, 100));
+  },
+
+  flow(): EkycFlow | null {
+    return stage.querySelector('ekyc-flow');
+  },
+};
+
+declare global {
+  interface Window {
+    elementsTest: typeof api;
+  }
+}
+window.elementsTest = api;
+document.body.dataset['ready'] = 'true';

@@ -1,0 +1,29 @@
+import { css } from 'lit';
+
+export const resultStyles = css`
+  .icon {
+    width: 3rem;
+    height: 3rem;
+    margin-bottom: 0.5rem;
+  }
+  .approve .icon {
+    color: var(--ekyc-color-success);
+  }
+  .reject .icon,
+  .expired .icon {
+    color: var(--ekyc-color-danger);
+  }
+  .review .icon,
+  .pending .icon {
+    color: var(--ekyc-color-warning);
+  }
+  .icon,
+  .local .icon,
+  .submitted .icon {
+    color: var(--ekyc-color-primary);
+  }
+  .reference {
+    font-size: 0.875rem;
+    overflow-wrap: anywhere;
+  }
+`;
