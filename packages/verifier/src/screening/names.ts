@@ -29,7 +29,10 @@ function tokensSimilarity(a: readonly string[], b: readonly string[]): number {
   if (a.length === 0 || b.length === 0) return 0;
   // Word order differs between sources (surname first in an MRZ): compare sorted full strings,
   // and token by token in both directions (penalising extra tokens).
-  const full = jaroWinkler([...a].sort().join(' '), [...b].sort().join(' '));
+  const [joinedA, joinedB] = [[...a].sort().join(' '), [...b].sort().join(' ')];
+  // Jaro-Winkler's prefix bonus scores a name against its own extension highly (GRETA vs GRETA
+  // MULLER: 0.89): the whole-string comparison only counts between names of similar length.
+  const full = Math.min(joinedA.length, joinedB.length) / Math.max(joinedA.length, joinedB.length) >= 0.75 ? jaroWinkler(joinedA, joinedB) : 0;
   const aToB = mean(a.map((token) => best(token, b)));
   const bToA = mean(b.map((token) => best(token, a)));
   let score = Math.max(full, (aToB + bToA) / 2);
