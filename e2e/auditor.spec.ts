@@ -100,6 +100,33 @@ test('a sealed bundle opened with the verifier key is verified check by check, r
   expect(watch.foreign).toEqual([]);
 });
 
+test('a session in the LivenessCapture shape (transcript in the manifest, raw RGBA keyframes) is replayed with the transcript\'s faces and re-scored', async ({ page }) => {
+  await page.setViewportSize({ width: 1200, height: 900 });
+  await open(page, file('sealed-rgba.jwe'), file('verifier-key.json'));
+  await expect(page.locator('body[data-rescore=done]')).toBeAttached({ timeout: 170_000 });
+  expect(await statuses(page)).toEqual(expectStatuses({
+    decryption: 'pass', schema: 'pass', session_binding: 'pass', signature: 'pass',
+    key_binding: 'not_checked', chain: 'pass', artifacts: 'pass', timestamps: 'pass',
+  }));
+  const recorded = JSON.parse(readFileSync(file('recorded-rgba.json'), 'utf8')) as { keyframes: string[]; checks: { id: string; score: number }[] };
+  for (const check of recorded.checks) {
+    const row = page.locator(`#rescore-table tr[data-check-id="${check.id}"]`);
+    await expect(row).toHaveAttribute('data-verdict', 'match');
+    console.log(`auditor re-score (raw RGBA keyframes) ${check.id}: recorded ${check.score}, difference ${await row.locator('td[data-difference]').getAttribute('data-difference')}`);
+  }
+  // Each raw RGBA keyframe is drawn with the face box and landmarks its transcript keyframe recorded (tied by hash).
+  expect(recorded.keyframes).toHaveLength(4);
+  for (const id of recorded.keyframes) {
+    await expect(page.locator(`canvas[data-artifact="${id}"]`)).toBeVisible();
+    // Ids are `liveness-keyframe-<k>-<role>`: each image is tied to its own transcript keyframe.
+    await expect(page.locator(`#replay-${id} figcaption`)).toContainText(`transcript keyframe (${id.split('-').slice(3).join('_')})`);
+    await expect(page.locator(`#replay-${id} figcaption`)).toContainText('1 face(s) found in the browser');
+  }
+  await expect(page.locator('#liveness-verdict')).toContainText('consistent with the recorded result');
+  await page.locator('#replay').screenshot({ path: 'docs/screenshots/auditor-replay.png' });
+  await page.locator('#liveness').screenshot({ path: 'docs/screenshots/auditor-liveness.png' });
+});
+
 test('a tampered artifact fails exactly the artifact hash check, for exactly that artifact', async ({ page }) => {
   await page.setViewportSize({ width: 1200, height: 900 });
   await open(page, file('tampered-artifact.jwe'), file('verifier-key.json'));

@@ -147,10 +147,12 @@ async function showReplay(bundle: EvidenceBundle, content: BundleContent, rescor
       mrz: isDocument ? rescore?.mrz ?? null : null,
       faces: found?.faces ?? [],
       chosenFace: found?.chosen ?? null,
+      matchRole: found?.matchRole ?? null,
       transcript: recorded.get(artifact.id) ?? null,
     });
     const notes = [
       found ? `${found.faces.length} face(s) found in the browser` : null,
+      found?.matchRole ? `${found.matchRole} side of the face match` : null,
       isDocument ? 'document quad and MRZ field boxes' : null,
       recorded.has(artifact.id) ? `transcript keyframe (${recorded.get(artifact.id)!.role})` : null,
     ].filter(Boolean).join('; ');
@@ -164,7 +166,7 @@ async function showReplay(bundle: EvidenceBundle, content: BundleContent, rescor
       `MRZ ${rescore.mrz.format ?? 'unknown format'}, ${rescore.mrz.valid ? 'valid' : 'not valid'}: ${fields.filter((f) => f!.valid).length}/${fields.length} fields valid (green), invalid in red`)));
   }
   section('replay', h('h2', {}, 'Captures and overlays'),
-    h('p', { class: 'hint legend' }, 'Blue: document quad. Green/red: MRZ fields valid/invalid. Orange: faces found in the browser, violet: the face matched. Cyan dashed: the face box the liveness transcript recorded.'),
+    h('p', { class: 'hint legend' }, 'Blue: document quad. Green/red: MRZ fields valid/invalid. Orange: faces and keypoints found in the browser, violet: the two faces the face match compares. Cyan: the face box (dashed) and landmarks the liveness transcript recorded.'),
     h('div', { class: 'figures' }, ...figures));
 }
 

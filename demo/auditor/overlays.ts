@@ -20,6 +20,8 @@ export interface Overlay {
   mrz?: MrzReadResult | null;
   faces?: readonly coreFace.FaceDetection[];
   chosenFace?: number | null;
+  /** Labels the chosen face when this image is one side of the face match. */
+  matchRole?: 'document' | 'selfie' | null;
   transcript?: TranscriptFace | null;
 }
 
@@ -71,11 +73,11 @@ export function drawOverlay(canvas: HTMLCanvasElement, image: ImageBitmap | Imag
     }
   }
   for (const [index, face] of (overlay.faces ?? []).entries()) {
-    const chosen = index === overlay.chosenFace;
+    const chosen = index === overlay.chosenFace && (overlay.matchRole ?? null) !== null;
     context.strokeStyle = chosen ? COLOURS.chosen : COLOURS.face;
     context.fillStyle = context.strokeStyle;
     context.strokeRect(face.box.x, face.box.y, face.box.width, face.box.height);
-    context.fillText(`${face.score.toFixed(2)}${chosen ? ' matched' : ''}`, face.box.x, face.box.y - 2);
+    context.fillText(`${face.score.toFixed(2)}${chosen ? ` ${overlay.matchRole} face, matched` : ''}`, face.box.x, face.box.y - 2);
     for (const point of Object.values(face.keypoints ?? {}) as { x: number; y: number }[]) {
       context.beginPath();
       context.arc(point.x, point.y, width * 1.5, 0, 2 * Math.PI);

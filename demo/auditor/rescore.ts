@@ -32,8 +32,10 @@ export const DEFAULT_AUDIT_CONFIG = {
 export interface FaceFinding {
   artifactId: string;
   faces: coreFace.FaceDetection[];
-  /** The face used for matching (index into faces), when one could be used. */
+  /** The face that would be embedded (index into faces), when one could be used. */
   chosen: number | null;
+  /** Set on the two images the face match compares. */
+  matchRole: 'document' | 'selfie' | null;
 }
 
 export interface RescoredCheck {
@@ -144,11 +146,13 @@ export async function rescoreInBrowser(bundle: EvidenceBundle, content: BundleCo
         chosen = found.reduce((best, entry, index) => (entry.face.score > found[best]!.face.score ? index : best), 0);
         embeddings.set(artifact.id, found[chosen]!.embedding);
       }
-      faces.set(artifact.id, { artifactId: artifact.id, faces: found.map((entry) => entry.face), chosen });
+      faces.set(artifact.id, { artifactId: artifact.id, faces: found.map((entry) => entry.face), chosen, matchRole: null });
     }
   }
   const documentFace = (byKind('portrait')[0] ?? byKind('document_crop')[0])?.id;
   const selfieFace = (byKind('face_crop')[0] ?? byKind('liveness_keyframe')[0])?.id;
+  if (documentFace !== undefined && faces.has(documentFace)) faces.get(documentFace)!.matchRole = 'document';
+  if (selfieFace !== undefined && faces.has(selfieFace)) faces.get(selfieFace)!.matchRole = 'selfie';
   const a = documentFace === undefined ? undefined : embeddings.get(documentFace);
   const b = selfieFace === undefined ? undefined : embeddings.get(selfieFace);
   const similarity = a !== undefined && b !== undefined ? coreFace.cosineSimilarity(a, b) : null;

@@ -10,17 +10,21 @@
  * Run: node --conditions=source --import tsx e2e/pages/auditor-bundle.ts <out dir>
  * Writes sealed.jwe, bundle.ekb1 (the decrypted container), verifier-key.json (private JWK),
  * tampered-artifact.jwe (one artifact byte flipped, then sealed again: only its hash fails) and
- * recorded.json (session id, nonce, recorded scores).
+ * recorded.json (session id, nonce, recorded scores); and sealed-rgba.jwe, a session in the shape
+ * core's livenessEvidence gives (the transcript in the manifest's liveness member, raw RGBA
+ * keyframes whose hashes are the transcript's, with the detector's keypoints as landmarks).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
-  buildEvidence, createMrz, createSessionSigner, encodeContainer, generateNonce, sealEvidence, type ArtifactInput, type EvidenceBundle,
+  buildEvidence, createMrz, createSessionSigner, encodeContainer, face as coreFace, generateNonce, liveness, sealEvidence, sha256Hex,
+  type ArtifactInput, type EvidenceBundle,
 } from '@ekyc/core';
 import { createSampleEvidenceInput } from '@ekyc/testkit/evidence';
 import { exportJWK, generateKeyPair } from 'jose';
 import { ServerFaceEngine } from '../../packages/verifier/src/face/engine.ts';
-import { decodeJpeg, encodeJpeg, SELFIE_JPEG } from '../../packages/verifier/src/testing/faces.ts';
+import { perform } from '../../packages/core/src/liveness/testing.ts';
+import { crop, decodeJpeg, encodeJpeg, SELFIE_JPEG } from '../../packages/verifier/src/testing/faces.ts';
 import { realSessionContent, TEST_DOCUMENT } from '../../packages/verifier/src/testing/session-bundle.ts';
 
 /** A plain ID-card-like crop (stock, header band, portrait, MRZ band) with the geometry the auditor draws. */
@@ -65,11 +69,11 @@ async function main(): Promise<void> {
   const engine = await ServerFaceEngine.create();
   try {
     const content = await realSessionContent({ nonce, startedAt, engine });
-    const crop = documentCrop(decodeJpeg(content.artifacts.find((a) => a.id === 'portrait-0')!.data));
+    const card = documentCrop(decodeJpeg(content.artifacts.find((a) => a.id === 'portrait-0')!.data));
     const at = new Date(startedAt.getTime() + 950).toISOString();
     const artifacts: ArtifactInput[] = [
-      { id: 'document-crop-0', kind: 'document_crop', mediaType: 'image/jpeg', data: crop.jpeg, width: crop.width, height: crop.height, capturedAt: at },
-      { id: 'document-geometry', kind: 'other', mediaType: 'application/json', data: new TextEncoder().encode(JSON.stringify(crop.geometry)), capturedAt: at },
+      { id: 'document-crop-0', kind: 'document_crop', mediaType: 'image/jpeg', data: card.jpeg, width: card.width, height: card.height, capturedAt: at },
+      { id: 'document-geometry', kind: 'other', mediaType: 'application/json', data: new TextEncoder().encode(JSON.stringify(card.geometry)), capturedAt: at },
       ...content.artifacts,
     ];
     const mrzLines = createMrz('TD3', { ...TEST_DOCUMENT });
@@ -102,9 +106,60 @@ async function main(): Promise<void> {
       sessionId, nonce, mrzLines, selfieBytes: SELFIE_JPEG().byteLength,
       checks: bundle.manifest.checks.map((check) => ({ id: check.id, kind: check.kind, status: check.status, score: check.score, threshold: check.threshold })),
     }, null, 2));
+    await writeRgbaVariant(out, engine, verifierPublic, card.jpeg, card.geometry, artifacts.find((a) => a.id === 'portrait-0')!);
   } finally {
     await engine.close();
   }
+}
+
+/** A session whose liveness part is what core's livenessEvidence makes of a LivenessCapture outcome. */
+async function writeRgbaVariant(out: string, engine: ServerFaceEngine, verifierPublic: Parameters<typeof sealEvidence>[1], documentJpeg: Uint8Array, geometry: object, portrait: ArtifactInput): Promise<void> {
+  const sessionId = `ses_${generateNonce().slice(0, 22)}`;
+  const nonce = generateNonce();
+  const startedAt = new Date(Date.now() - 120_000);
+  const selfie = decodeJpeg(SELFIE_JPEG());
+  const [face] = await engine.detect(selfie);
+  // Each keyframe a slightly different still (its own hash, as a camera's frames have), with the detector's keypoints as landmarks.
+  const performer = await liveness.LivenessEngine.fromNonce(nonce, liveness.livenessConfig({ challengeCount: 3 }));
+  perform(performer, { seed: 11 });
+  const keyframes = [];
+  for (const [index, keyframe] of performer.transcript().keyframes.entries()) {
+    const still = crop(selfie, face!.box, 2.2 + 0.2 * index);
+    const image = { width: still.width, height: still.height, data: new Uint8ClampedArray(still.data) };
+    const detected = (await engine.detect(still))[0] as coreFace.FaceDetection | undefined;
+    const landmarks = Object.values(detected?.keypoints ?? {}).flatMap((p) => [p.x, p.y, 0]);
+    performer.attachKeyframe(keyframe.t, { sha256: await sha256Hex(image.data), landmarks });
+    keyframes.push({ role: keyframe.role, t: keyframe.t, image });
+  }
+  const still = keyframes[0]!.image;
+  const evidence = await liveness.livenessEvidence({ nonce, transcript: performer.transcript(), keyframes, timeOrigin: startedAt.getTime() + 500 - 1000 });
+  const sample = await createSampleEvidenceInput({ sessionId, nonce, startedAt, seed: 5, liveness: evidence });
+  const at = new Date(startedAt.getTime() + 300).toISOString();
+  const portraitEmbedding = await engine.embedBestFace(decodeJpeg(portrait.data), { allowSeveral: true });
+  const selfieEmbedding = await engine.embedBestFace(still);
+  if (portraitEmbedding.status !== 'ok' || selfieEmbedding.status !== 'ok') throw new Error('fixture faces not found');
+  const similarity = coreFace.cosineSimilarity(portraitEmbedding.embedding, selfieEmbedding.embedding);
+  const json = (value: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(value));
+  const bundle = await buildEvidence({
+    ...sample,
+    artifacts: [
+      { id: 'document-crop-0', kind: 'document_crop', mediaType: 'image/jpeg', data: documentJpeg, width: 640, height: 450, capturedAt: at },
+      { id: 'document-geometry', kind: 'other', mediaType: 'application/json', data: json(geometry), capturedAt: at },
+      { ...portrait, capturedAt: at },
+      { id: 'document-read', kind: 'other', mediaType: 'application/json', data: json({ type: 'ekyc.document.read', mrzLines: createMrz('TD3', { ...TEST_DOCUMENT }) }), capturedAt: at },
+      ...evidence.artifacts,
+    ],
+    checks: [
+      { id: 'mrz', kind: 'mrz.check_digits', status: 'pass', score: 1, threshold: 1, errorCode: null, artifactIds: ['document-read'], details: { format: 'TD3' } },
+      { id: 'face-match', kind: 'face.match', status: similarity >= 0.5 ? 'pass' : 'fail', score: similarity, threshold: 0.5, errorCode: null, artifactIds: ['portrait-0', evidence.artifacts[0]!.id], details: { model: 'fr-feature' } },
+      { id: 'liveness', kind: 'liveness.active', status: 'pass', score: 1, threshold: 1, errorCode: null, artifactIds: evidence.artifacts.map((a) => a.id), details: {} },
+    ],
+  }, await createSessionSigner());
+  writeFileSync(path.join(out, 'sealed-rgba.jwe'), await sealEvidence(bundle, verifierPublic));
+  writeFileSync(path.join(out, 'recorded-rgba.json'), JSON.stringify({
+    sessionId, keyframes: evidence.artifacts.map((a) => a.id),
+    checks: bundle.manifest.checks.map((check) => ({ id: check.id, kind: check.kind, status: check.status, score: check.score, threshold: check.threshold })),
+  }, null, 2));
 }
 
 await main();
