@@ -52,3 +52,15 @@ CREATE TABLE verifier_lockouts (
   locked_until timestamptz NOT NULL,
   failures integer NOT NULL
 );
+
+-- Retention (docs/verifier-retention.md): when each class of a session was purged, and what the
+-- decision record keeps of the evidence once it is gone (its SHA-256 and size only).
+ALTER TABLE verifier_sessions ADD COLUMN evidence_purged_at timestamptz;
+ALTER TABLE verifier_sessions ADD COLUMN fields_purged_at timestamptz;
+CREATE TABLE verifier_retention_log (
+  session_id text NOT NULL,
+  data_class text NOT NULL CHECK (data_class IN ('evidence', 'fields')),
+  purged_at timestamptz NOT NULL,
+  detail jsonb NOT NULL,
+  PRIMARY KEY (session_id, data_class)
+);

@@ -10,6 +10,11 @@ import { EkycError } from '@ekyc/core';
 import { DEFAULT_SESSION_CONFIG, sessionConfigSchema, type SessionConfig } from './session-config.ts';
 import { loadReviewConfig, type ReviewConfig } from './review/config.ts';
 import { loadOpsConfig, type OpsConfig } from './ops/config.ts';
+import { loadWebhookConfig } from './webhooks/config.ts';
+import type { WebhookSettings } from './webhooks/delivery.ts';
+import { loadLockoutConfig } from './lockout/config.ts';
+import type { LockoutPolicy } from './lockout/attempts.ts';
+import { loadRetentionConfig, type RetentionConfig } from './retention/policy.ts';
 
 export type VerifierRole = 'all' | 'api' | 'worker';
 
@@ -45,6 +50,12 @@ export interface VerifierConfig {
   review: ReviewConfig;
   /** Logs, ops listener (/metrics), proxy trust, rate limits, shutdown deadline (src/ops/config.ts). */
   ops: OpsConfig;
+  /** Webhook targets, signing secrets, SSRF allow-list, retry schedule (src/webhooks/config.ts). */
+  webhooks: WebhookSettings;
+  /** Failed-liveness lockout (src/lockout/config.ts). */
+  lockout: LockoutPolicy;
+  /** Retention per data class and the purge schedule (src/retention/policy.ts). */
+  retention: RetentionConfig;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -179,6 +190,9 @@ export async function loadConfig(env: Env = process.env, cwd = process.cwd()): P
     generatedSecrets,
     review: loadReviewConfig(env),
     ops: loadOpsConfig(env, production),
+    webhooks: loadWebhookConfig(env, production),
+    lockout: loadLockoutConfig(env),
+    retention: loadRetentionConfig(env),
   };
 }
 

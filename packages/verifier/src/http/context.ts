@@ -5,6 +5,7 @@ import type { EvidenceIntake } from '../intake/intake.ts';
 import type { SessionConfig } from '../session-config.ts';
 import type { SessionStore } from '../storage/session-store.ts';
 import type { ReviewApiContext } from '../review/wiring.ts';
+import type { LivenessAttempts } from '../lockout/attempts.ts';
 
 /** What the route plugins need; built once by the server. */
 export interface ApiContext extends ReviewApiContext {
@@ -21,4 +22,6 @@ export interface ApiContext extends ReviewApiContext {
   now: () => Date;
   /** Readiness probes (database, queue). */
   ready: () => Promise<Record<string, 'ok' | 'failed'>>;
+  /** Liveness retries and lockout (POST /sessions/:id/liveness-attempts); absent: route not served. */
+  attempts?: LivenessAttempts;
 }

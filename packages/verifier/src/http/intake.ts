@@ -31,13 +31,15 @@ export function intakePlugin(context: ApiContext): FastifyPluginAsync {
         response: {
           200: ackResponseSchema, 201: ackResponseSchema, 202: partialResponseSchema,
           400: evidenceErrorBodySchema, 401: evidenceErrorBodySchema, 404: evidenceErrorBodySchema, 413: evidenceErrorBodySchema,
-          422: evidenceErrorBodySchema, 503: evidenceErrorBodySchema,
+          422: evidenceErrorBodySchema, 429: evidenceErrorBodySchema, 503: evidenceErrorBodySchema,
         },
       },
     }, async (request, reply) => {
       const started = performance.now();
       try {
         await requireClient(request, context, request.params.id);
+        // A locked-out address may not deliver the evidence of further attempts either (docs/verifier-webhooks.md).
+        await context.attempts?.assertNotLockedOut(request.ip, null, context.now());
         if (!(request.body instanceof Uint8Array)) throw new EkycError('evidence_upload_invalid', 'The body must be application/jose or application/octet-stream.');
         const answer = await context.intake.receive({
           sessionId: request.params.id,
@@ -53,6 +55,7 @@ export function intakePlugin(context: ApiContext): FastifyPluginAsync {
         if (!(error instanceof EkycError)) throw error;
         const status = httpStatusOf(error);
         if (error.code === 'evidence_upload_busy') void reply.header('Retry-After', '5');
+        if (error.code === 'liveness_locked_out') void reply.header('Retry-After', String(error.details?.retryAfterSeconds ?? 1));
         context.logger.warn({ sessionId: request.params.id, code: error.code, status }, 'evidence refused');
         return reply.code(status as 400).send(evidenceErrorAnswer(error.code) as never);
       }

@@ -24,10 +24,12 @@ export interface JobQueue {
   stop(): Promise<void>;
 }
 
-export async function startJobQueue(db: Database, options: { expireInSeconds: number; onError?: (error: Error) => void }): Promise<JobQueue> {
+/** `schedule`: run pg-boss's cron monitor (the retention purge schedule, retention/job.ts); off by default. */
+export async function startJobQueue(db: Database, options: { expireInSeconds: number; onError?: (error: Error) => void; schedule?: boolean }): Promise<JobQueue> {
+  const schedule = options.schedule ?? false;
   const boss = db.kind === 'pglite'
-    ? new PgBoss({ db: fromPglite(db.pglite!), supervise: true, schedule: false })
-    : new PgBoss({ connectionString: db.connectionString!, max: 4, schedule: false, useListenNotify: true });
+    ? new PgBoss({ db: fromPglite(db.pglite!), supervise: true, schedule })
+    : new PgBoss({ connectionString: db.connectionString!, max: 4, schedule, useListenNotify: true });
   boss.on('error', (error: Error) => options.onError?.(error));
   await boss.start();
   const existing = await boss.getQueue(RESCORE_QUEUE);
