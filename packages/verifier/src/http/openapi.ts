@@ -19,7 +19,7 @@ export async function generateOpenApi(): Promise<string> {
   const context = {
     store: new Proxy({}, { get: unused }), intake: new Proxy({}, { get: unused }), tokens: new Proxy({}, { get: unused }),
     apiKey: 'unused', verifierPublicJwk: {}, sessionDefaults: DEFAULT_SESSION_CONFIG, maxSealedBytes: 1, bodyLimit: 1,
-    logger: pino({ level: 'silent' }), now: () => new Date(0), ready: unused,
+    logger: pino({ level: 'silent' }), now: () => new Date(0), ready: unused, attempts: new Proxy({}, { get: unused }),
   } as unknown as ApiContext;
   const app = await buildApp(context);
   try {
