@@ -1,0 +1,117 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { exportJWK, generateKeyPair } from 'jose';
+import { chromiumArgs, chromiumPath } from '../scripts/chromium.mjs';
+import type { FlowRunOptions, FlowRunReport } from './pages/flow.ts';
+
+/**
+ * `VerificationFlow` end to end, headless (no elements), against the reference verifier started
+ * here (the `ekyc-verifier` bin, PGlite in memory, real face models for re-scoring). The integrator's
+ * backend part (creating the session with the API key) runs in Node; the page gets only the session
+ * id and client token, and bootstraps the rest from the verifier. The page reaches the verifier
+ * through a Playwright route (same origin). Chromium's fake camera (a generated test pattern) stands
+ * in for the device camera: the capture steps open it, and the test checks every stream is released.
+ */
+const PROXY = '/verifier-proxy';
+const secret = (): string => Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64url');
+
+test.use({ launchOptions: { executablePath: chromiumPath, args: [...chromiumArgs, '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'] } });
+
+async function startVerifier(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ['packages/verifier/bin/ekyc-verifier.js'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  return new Promise((resolve, reject) => {
+    let output = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /listening on (http:\/\/\S+)/.exec(output);
+      if (match) resolve({ child, url: match[1]! });
+    });
+    child.stderr!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+    child.on('exit', (code) => reject(new Error(`verifier exited (${code}): ${output.slice(-2000)}`)));
+  });
+}
+
+async function withVerifier(page: Page, run: (session: { sessionId: string; clientToken: string }, verifierUrl: string, apiKey: string) => Promise<void>): Promise<void> {
+  const state = mkdtempSync(path.join(os.tmpdir(), 'ekyc-e2e-flow-'));
+  const { privateKey } = await generateKeyPair('ECDH-ES+A256KW', { crv: 'P-256', extractable: true });
+  const apiKey = `e2e_${secret()}`;
+  const verifier = await startVerifier({
+    PORT: '0', DATABASE_URL: 'memory:', VERIFIER_STATE_DIR: state, LOG_LEVEL: 'warn',
+    VERIFIER_PRIVATE_JWK: JSON.stringify({ ...(await exportJWK(privateKey)), kid: 'e2e-key' }), VERIFIER_API_KEY: apiKey,
+    VERIFIER_TOKEN_SECRET: secret(), VERIFIER_KEK: secret(), VERIFIER_PEPPER: secret(),
+    VERIFIER_RISK_OPTIONAL_SIGNALS: 'sanctions,device_velocity',
+  });
+  try {
+    await page.route(`**${PROXY}/**`, async (route) => {
+      const target = verifier.url + new URL(route.request().url()).pathname.slice(PROXY.length);
+      await route.fulfill({ response: await route.fetch({ url: target }) });
+    });
+    const created = await fetch(`${verifier.url}/sessions`, { method: 'POST', headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' }, body: '{}' });
+    expect(created.status).toBe(201);
+    const { sessionId, clientToken } = await created.json() as { sessionId: string; clientToken: string };
+    await run({ sessionId, clientToken }, verifier.url, apiKey);
+  } finally {
+    verifier.child.kill('SIGTERM');
+    rmSync(state, { recursive: true, force: true });
+  }
+}
+
+function summarize(report: FlowRunReport): string {
+  const mb = (bytes: number): string => (bytes / 1e6).toFixed(1);
+  const models = report.models.map((m) => `${m.worker}@${m.step} ${mb(m.bytesTotal)} MB ${m.loadingAt}->${m.readyAt ?? '?'} ms`).join('; ');
+  const steps = Object.entries(report.stepAt).map(([step, t]) => `${step} ${t}${report.readyAt[step] !== undefined ? `/${report.readyAt[step]}` : ''}`).join(', ');
+  return `steps (ms to step / to waiting): ${steps}\nmodels: ${models}\nuploads: document ${report.uploadBytes.document} B, selfie ${report.uploadBytes.selfie} B`;
+}
+
+async function runFlow(page: Page, options: FlowRunOptions): Promise<{ report: FlowRunReport; verifierUrl: string; apiKey: string; sessionId: string }> {
+  let out!: { report: FlowRunReport; verifierUrl: string; apiKey: string; sessionId: string };
+  await withVerifier(page, async (session, verifierUrl, apiKey) => {
+    await page.goto('/e2e/pages/flow.html');
+    await expect(page.locator('body[data-ready=true]')).toBeAttached();
+    const report = await page.evaluate(([base, s, o]) => window.flowTest.run(base, s, o), [PROXY, session, options] as const);
+    out = { report, verifierUrl, apiKey, sessionId: session.sessionId };
+    // What the integrator sees for the same session (reason codes only with the API key).
+    const status = await (await fetch(`${verifierUrl}/sessions/${session.sessionId}`, { headers: { authorization: `Bearer ${apiKey}` } })).json();
+    console.log(`[flow ${options.capture}] verifier: ${status.status} ${status.decision?.outcome} ${status.decision?.score} [${(status.decision?.reasonCodes ?? []).join(', ')}]`);
+  });
+  console.log(`[flow ${options.capture}] ${summarize(out.report)}`);
+  return out;
+}
+
+test.describe('VerificationFlow end to end (headless, real verifier)', () => {
+  test.setTimeout(420_000);
+
+  test('upload path: consent, a rendered passport page and a selfie go through reading, face match, evidence and submit to a decision', async ({ page }) => {
+    const { report } = await runFlow(page, { capture: 'upload' });
+    expect(report.error).toBeNull();
+    expect(report.status).toBe('complete');
+    expect(report.steps).toEqual(['session', 'consent', 'document-front', 'document-read', 'document-review', 'liveness', 'face-match', 'evidence', 'submit', 'result']);
+    expect(report.result).toMatchObject({ delivery: 'delivered', local: { documentValid: true, faceMatch: { band: 'approve' }, liveness: { mode: 'selfie', state: 'skipped' } } });
+    expect(report.result!.evidenceId).toMatch(/^[0-9a-f]{64}$/);
+    // The server decided: no active liveness was done (an uploaded selfie), so not an approval on its own.
+    expect(report.result!.decision).not.toBeNull();
+    expect(['review', 'reject', 'escalate']).toContain(report.result!.decision!.outcome);
+    expect(report.result!.userMessage).toEqual(expect.any(String));
+    // Models load lazily: nothing before consent, the document reader at the document, the face engine at the read; no quality or liveness worker without a camera.
+    expect(report.models.map((m) => `${m.worker}@${m.step}`)).toEqual(['document@document-front', 'face@document-read']);
+    expect(report.models.every((m) => m.readyAt !== null && m.loadingAt >= report.stepAt['document-front']!)).toBe(true);
+    expect(report.cameras).toEqual([]);
+  });
+
+  test('camera path: the fake camera opens (rear for the document, front for the selfie), is released when each step ends, and the run completes by upload', async ({ page }) => {
+    const { report } = await runFlow(page, { capture: 'camera', cameraMs: 5000 });
+    expect(report.error).toBeNull();
+    expect(report.status).toBe('complete');
+    expect(report.cameras.map((c) => `${c.step}:${c.facingMode}`)).toEqual(['document-front:environment', 'liveness:user']);
+    // Every stream's tracks had ended by the time the next step began, and at the end.
+    expect(report.cameras.map((c) => c.endedAtNextStep)).toEqual([true, true]);
+    expect(report.cameras.every((c) => c.endedAtEnd)).toBe(true);
+    // The document camera ran the quality worker (guidance per analysed frame) before the upload replaced it.
+    expect(report.cameras[0]!.guidanceEvents).toBeGreaterThan(0);
+    expect(report.models.map((m) => `${m.worker}@${m.step}`)).toEqual(expect.arrayContaining(['quality@document-front', 'document@document-front', 'face@document-read', 'liveness@liveness']));
+    expect(report.result).toMatchObject({ delivery: 'delivered', local: { documentValid: true, faceMatch: { band: 'approve' } } });
+  });
+});

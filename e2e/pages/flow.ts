@@ -1,0 +1,169 @@
+import { createRandom, renderMrzDocument } from '@ekyc/testkit';
+import { FaceClient } from '@ekyc/workers';
+import { VerificationFlow, type FlowState, type ResultSummary, type StepId } from '@ekyc/flow';
+
+/**
+ * Drives `VerificationFlow` headless (no elements) the way a UI would: it answers every wait from
+ * the `state` events (consent, upload, review). The session comes from a real verifier started by
+ * the test (reached through a same-origin proxy route); the document is a rendered TD3 page whose
+ * portrait is cut from the same photo as the selfie.
+ */
+
+/** The OCR-B face the MRZ is drawn in, from Debian's fonts-ocr-b. */
+const fontReady = (async () => {
+  const face = new FontFace('OCR-B', 'url(/@fs/usr/share/fonts/opentype/ocr-b/OCRB.otf)');
+  document.fonts.add(await face.load());
+})();
+
+const SELFIE_URL = '/node_modules/@vladmandic/human/assets/screenshot-faceid.jpg';
+
+async function selfieBlob(): Promise<Blob> {
+  return (await fetch(SELFIE_URL)).blob();
+}
+
+/** A TD3 page rendered by @ekyc/testkit (seed 4 reads exactly in e2e/document.spec.ts) with the selfie's face as its portrait, as a JPEG upload. */
+async function documentBlob(seed: number): Promise<Blob> {
+  await fontReady;
+  const photo = await createImageBitmap(await selfieBlob());
+  const face = new FaceClient({ assetBaseUrl: '/ekyc/', backend: 'wasm' }, 170_000);
+  try {
+    const c = new OffscreenCanvas(photo.width, photo.height);
+    const cctx = c.getContext('2d', { willReadFrequently: true })!;
+    cctx.drawImage(photo, 0, 0);
+    const [found] = await face.detect({ width: photo.width, height: photo.height, data: cctx.getImageData(0, 0, photo.width, photo.height).data });
+    if (!found) throw new Error('no face in the portrait photo');
+    const side = Math.max(found.box.width, found.box.height) * 1.8;
+    const cx = found.box.x + found.box.width / 2;
+    const cy = found.box.y + found.box.height / 2;
+    const portrait = new OffscreenCanvas(Math.round(side * 0.78), Math.round(side));
+    portrait.getContext('2d')!.drawImage(photo, cx - side * 0.39, cy - side / 2, side * 0.78, side, 0, 0, portrait.width, portrait.height);
+    const doc = renderMrzDocument(createRandom(seed), { format: 'TD3', pxPerMm: 12, font: 'OCR-B', portrait });
+    const canvas = new OffscreenCanvas(doc.mrzSide.width, doc.mrzSide.height);
+    canvas.getContext('2d')!.putImageData(new ImageData(new Uint8ClampedArray(doc.mrzSide.data), doc.mrzSide.width, doc.mrzSide.height), 0, 0);
+    return await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.9 });
+  } finally {
+    face.terminate();
+  }
+}
+
+export interface FlowRunOptions {
+  /** `camera`: each capture step opens the (fake) camera first, lets it run until `cameraMs` of guidance, then switches to the upload. */
+  capture: 'camera' | 'upload';
+  cameraMs?: number;
+  seed?: number;
+}
+
+interface TimelineEntry { t: number; type: string; step?: StepId | null; detail?: Record<string, unknown> }
+
+export interface FlowRunReport {
+  status: FlowState['status'];
+  steps: StepId[];
+  result: ResultSummary | null;
+  error: FlowState['error'];
+  timeline: TimelineEntry[];
+  /** Per step: ms from start() to the step event, and to the step being ready for the user (waiting). */
+  stepAt: Record<string, number>;
+  readyAt: Record<string, number>;
+  models: Array<{ worker: string; step: string; bytesTotal: number; loadingAt: number; readyAt: number | null }>;
+  /** For every camera stream the flow opened: the step, and whether all its tracks had ended by the next step event and by the end. */
+  cameras: Array<{ step: string; facingMode: string; endedAtNextStep: boolean | null; endedAtEnd: boolean; guidanceEvents: number }>;
+  uploadBytes: { document: number; selfie: number };
+}
+
+const flowTest = {
+  async run(verifierBase: string, session: { sessionId: string; clientToken: string }, options: FlowRunOptions): Promise<FlowRunReport> {
+    const [doc, selfie] = await Promise.all([documentBlob(options.seed ?? 4), selfieBlob()]);
+    const flow = new VerificationFlow({
+      session: { verifierUrl: new URL(verifierBase, location.href).href, sessionId: session.sessionId, clientToken: session.clientToken },
+      assetBaseUrl: '/ekyc/',
+      backend: 'wasm',
+      locale: 'en-GB',
+      capture: options.capture,
+      consent: { id: 'kyc-consent', version: '2026-01', text: { en: 'We capture your identity document and a selfie to verify your identity. Example Ltd keeps them for 30 days.' } },
+      decisionWaitMs: 120_000,
+      statusPollMs: 500,
+    });
+    const t0 = performance.now();
+    const now = (): number => Math.round(performance.now() - t0);
+    const timeline: TimelineEntry[] = [];
+    const stepAt: Record<string, number> = {};
+    const readyAt: Record<string, number> = {};
+    const models: FlowRunReport['models'] = [];
+    const cameras: Array<{ step: string; facingMode: string; stream: MediaStream; endedAtNextStep: boolean | null; guidanceEvents: number }> = [];
+    const steps: StepId[] = [];
+    let guidance = 0;
+
+    flow.addEventListener('step', (event) => {
+      const { step } = event.detail;
+      steps.push(step);
+      stepAt[step] ??= now();
+      timeline.push({ t: now(), type: 'step', step, detail: { awaiting: event.detail.awaiting } });
+      for (const camera of cameras) camera.endedAtNextStep ??= camera.stream.getTracks().every((track) => track.readyState === 'ended');
+    });
+    flow.addEventListener('progress', (event) => {
+      const d = event.detail;
+      if (d.kind === 'model') {
+        if (d.state === 'loading') models.push({ worker: d.worker, step: d.step, bytesTotal: d.bytesTotal, loadingAt: now(), readyAt: null });
+        else {
+          const entry = models.find((m) => m.worker === d.worker && m.readyAt === null);
+          if (entry) entry.readyAt = now();
+        }
+      }
+      timeline.push({ t: now(), type: 'progress', detail: { ...d, assets: undefined } as Record<string, unknown> });
+    });
+    flow.addEventListener('camera', (event) => {
+      const { stream, step, facingMode } = event.detail;
+      timeline.push({ t: now(), type: 'camera', step, detail: { open: stream !== null, facingMode } });
+      if (stream) cameras.push({ step, facingMode, stream, endedAtNextStep: null, guidanceEvents: 0 });
+    });
+    flow.addEventListener('guidance', (event) => {
+      guidance++;
+      const camera = cameras.at(-1);
+      if (camera) camera.guidanceEvents++;
+      if (guidance <= 3) timeline.push({ t: now(), type: 'guidance', step: event.detail.step, detail: { source: event.detail.source, codes: event.detail.codes.join(',') } });
+    });
+    flow.addEventListener('error', (event) => timeline.push({ t: now(), type: 'error', step: event.detail.step, detail: { code: event.detail.code, recoverable: event.detail.recoverable } }));
+
+    // The UI's part: answer each wait once.
+    const answered = new Set<string>();
+    const cameraThenUpload = (step: StepId, file: Blob): void => {
+      const waitForGuidance = async (): Promise<void> => {
+        const started = performance.now();
+        // Let the camera run: guidance events prove frames were analysed (or tracked) before switching.
+        while (performance.now() - started < (options.cameraMs ?? 4000) && flow.state.step === step) await new Promise((r) => setTimeout(r, 100));
+        if (flow.state.step === step) await flow.useUpload(file);
+      };
+      void waitForGuidance();
+    };
+    flow.addEventListener('state', (event) => {
+      const { step, awaiting, status } = event.detail;
+      if (status !== 'running' || step === null || awaiting === null) return;
+      const key = `${step}:${awaiting}`;
+      if (answered.has(key)) return;
+      answered.add(key);
+      readyAt[step] ??= now();
+      queueMicrotask(() => {
+        if (awaiting === 'consent') flow.grantConsent('en-GB');
+        else if (awaiting === 'review') flow.confirmReview();
+        else if (step === 'document-front' && awaiting === 'upload') void flow.useUpload(doc);
+        else if (step === 'liveness' && awaiting === 'upload') void flow.useUpload(selfie);
+        else if (step === 'document-front' && awaiting === 'capture') cameraThenUpload(step, doc);
+        else if (step === 'liveness' && awaiting === 'capture') cameraThenUpload(step, selfie);
+      });
+    });
+
+    const final = await flow.start();
+    flow.dispose();
+    return {
+      status: final.status, steps, result: final.result ? { ...final.result, sealed: null } : null, error: final.error, timeline, stepAt, readyAt, models,
+      cameras: cameras.map(({ stream, ...rest }) => ({ ...rest, endedAtEnd: stream.getTracks().every((track) => track.readyState === 'ended') })),
+      uploadBytes: { document: doc.size, selfie: selfie.size },
+    };
+  },
+};
+
+declare global {
+  interface Window { flowTest: typeof flowTest }
+}
+window.flowTest = flowTest;
+document.body.dataset.ready = 'true';
