@@ -40,7 +40,7 @@ export interface OpsConfig {
   shutdownTimeoutSeconds: number;
 }
 
-export const DEFAULT_RATE_LIMITS: RateLimits = { windowSeconds: 60, sessions: 600, keys: 60, uploads: 1200, status: 600, other: 300 };
+export const DEFAULT_RATE_LIMITS: RateLimits = { windowSeconds: 60, sessions: 600, keys: 300, uploads: 1200, status: 600, other: 300 };
 
 function invalid(name: string, message: string): EkycError {
   return new EkycError('invalid_argument', `${name} ${message}`, { details: { name } });
