@@ -12,6 +12,7 @@ export interface ConsentAcceptDetail {
 }
 
 /**
+ * @tagname ekyc-consent
  * @summary Explains what is captured, why, for how long and by whom, and asks for consent before anything is captured.
  *
  * @slot heading - Replaces the title.
@@ -20,6 +21,10 @@ export interface ConsentAcceptDetail {
  * @slot why - Replaces why it is captured.
  * @slot retention - Replaces how long the evidence is kept.
  * @slot controller - Replaces who receives the evidence.
+ * @slot what-title - Replaces the heading of what is captured (also `why-title`, `retention-title`, `controller-title`).
+ * @slot why-title - Replaces the heading of why.
+ * @slot retention-title - Replaces the heading of how long.
+ * @slot controller-title - Replaces the heading of by whom.
  *
  * @event {CustomEvent<ConsentAcceptDetail>} ekyc-consent-accept - The user agreed; `detail.text` is the text shown.
  * @event {CustomEvent<Record<string, never>>} ekyc-consent-decline - The user declined.

@@ -21,6 +21,7 @@ export function guideRect(width: number, height: number): { x: number; y: number
 }
 
 /**
+ * @tagname ekyc-document-capture
  * @summary Live document capture: the camera preview with a document frame, the detected outline, guidance and auto-capture feedback, and an upload fallback.
  *
  * @slot status - Shown above the preview, e.g. an `<ekyc-progress>` while the models load.

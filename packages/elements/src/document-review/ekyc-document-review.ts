@@ -19,6 +19,7 @@ export const REVIEW_ORDER: readonly ReviewField[] = [
 export const EDITABLE_FIELDS: ReadonlySet<ReviewField> = new Set<keyof ReviewEdits>(['surname', 'givenNames', 'documentNumber', 'birthDate', 'expiryDate']);
 
 /**
+ * @tagname ekyc-document-review
  * @summary Shows the data read from the document, highlights the fields the reader was unsure of, lets the user correct the printed ones and confirm.
  *
  * @event {CustomEvent<ReviewConfirmDetail>} ekyc-review-confirm - The user confirmed; `detail.edits` holds the corrected fields only.

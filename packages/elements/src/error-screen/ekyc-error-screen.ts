@@ -17,6 +17,7 @@ type CameraCode = 'camera_denied' | 'camera_not_found' | 'camera_in_use' | 'came
 const ACTION_ORDER: readonly RecoveryAction[] = ['retry', 'upload', 'handoff', 'restart'];
 
 /**
+ * @tagname ekyc-error-screen
  * @summary A dead end with ways out: camera denied, no camera, camera busy (each with its own text) or any other error code, with retry, upload and continue-on-phone.
  *
  * @slot help - Extra help under the message (e.g. how to allow the camera in your app's browser).

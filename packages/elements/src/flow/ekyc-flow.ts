@@ -51,6 +51,7 @@ type View =
   | { kind: 'declined' };
 
 /**
+ * @tagname ekyc-flow
  * @summary Runs a whole verification (session, consent, document, review, selfie with liveness, face match, evidence, submit, result) with upload and continue-on-phone ways out of every camera dead end.
  *
  * @slot idle - Shown before `start()` (e.g. your own start button).
@@ -96,14 +97,12 @@ export class EkycFlow extends EkycElement {
     consent: { attribute: false },
     autostart: { type: Boolean },
     flowFactory: { attribute: false },
-    state: { state: true },
-    stream: { state: true },
-    guidance: { state: true },
-    progress: { state: true },
-    review: { state: true },
-    handoff: { state: true },
-    choice: { state: true },
   };
+
+  static {
+    // Internal view state: reactive, but no attribute and not part of the public API.
+    for (const name of ['state', 'stream', 'guidance', 'progress', 'review', 'handoff', 'choice']) this.createProperty(name, { state: true });
+  }
 
   /** The verifier's base URL as the page reaches it. */
   declare verifierUrl: string | undefined;

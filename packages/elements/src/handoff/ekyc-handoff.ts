@@ -16,6 +16,7 @@ const STATUS_TEXT: Record<HandoffStatus, MessageKey> = {
 };
 
 /**
+ * @tagname ekyc-handoff
  * @summary Continue on a phone: a QR code and the short-lived, single-use link, with the phone's progress.
  *
  * @event {CustomEvent<Record<string, never>>} ekyc-handoff-renew - The user asks for a new link (after it expired or failed).
@@ -34,9 +35,13 @@ export class EkycHandoff extends EkycElement {
   static override styles = [baseStyles, handoffStyles];
   static override properties = {
     handoff: { attribute: false },
-    copied: { state: true },
     hideBack: { type: Boolean, attribute: 'hide-back' },
   };
+
+  static {
+    // Internal view state: reactive, but no attribute and not part of the public API.
+    for (const name of ['copied']) this.createProperty(name, { state: true });
+  }
 
   /** The link and its status (the flow's `handoff` event). */
   declare handoff: HandoffInfo | null;

@@ -19,6 +19,7 @@ export function faceOval(width: number, height: number): { cx: number; cy: numbe
 }
 
 /**
+ * @tagname ekyc-liveness
  * @summary Selfie with active liveness: the front camera preview with a face oval, the landmarks drawn live, and the challenge prompts.
  *
  * @slot status - Shown above the preview, e.g. an `<ekyc-progress>` while the models load.

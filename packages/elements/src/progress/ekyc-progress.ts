@@ -6,6 +6,7 @@ import { baseStyles } from '../shared/styles.ts';
 import { progressStyles } from './ekyc-progress.styles.ts';
 
 /**
+ * @tagname ekyc-progress
  * @summary Progress while models load (with their byte sizes) or while the device processes.
  *
  * @csspart base - The wrapper.

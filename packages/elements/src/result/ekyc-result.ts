@@ -27,6 +27,7 @@ const ICONS: Record<ResultOutcome, ReturnType<typeof svg>> = {
 };
 
 /**
+ * @tagname ekyc-result
  * @summary The end of the flow: a generic message per outcome (verified, under review, not verified, pending, sent), never the reason.
  *
  * @slot actions - Buttons of your own (e.g. "Back to the shop").

@@ -1,4 +1,5 @@
 import { LitElement, type PropertyDeclarations } from 'lit';
+import { dispatch } from './dispatch.ts';
 import { resolveLocale, translate, type MessageKey, type MessageOverrides, type MessageParams } from '../i18n/index.ts';
 
 /**
@@ -29,7 +30,7 @@ export class EkycElement extends LitElement {
 
   /** Dispatches a bubbling, composed `CustomEvent` with a typed detail. */
   protected emit<T>(name: string, detail: T): boolean {
-    return this.dispatchEvent(new CustomEvent<T>(name, { detail, bubbles: true, composed: true, cancelable: false }));
+    return dispatch(this, name, detail);
   }
 
   /** Moves focus to the element's heading, so a screen reader reads where the user now is. */

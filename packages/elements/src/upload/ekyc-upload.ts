@@ -15,6 +15,7 @@ const LABELS: Record<Slot, MessageKey> = { front: 'upload.document', back: 'uplo
 const OPTIONAL: ReadonlySet<Slot> = new Set(['back']);
 
 /**
+ * @tagname ekyc-upload
  * @summary Upload instead of the camera: a photo of the identity document (front, optional back) and a selfie.
  *
  * @event {CustomEvent<UploadDetail>} ekyc-upload - The user submitted the photos (document front then back; selfie).
@@ -32,9 +33,12 @@ export class EkycUpload extends EkycElement {
   static override styles = [baseStyles, uploadStyles];
   static override properties = {
     kind: { type: String },
-    files: { state: true },
-    showMissing: { state: true },
   };
+
+  static {
+    // Internal view state: reactive, but no attribute and not part of the public API.
+    for (const name of ['files', 'showMissing']) this.createProperty(name, { state: true });
+  }
 
   /** `document` (front and optional back), `selfie`, or `all` (both, in one screen). */
   declare kind: UploadKind;
