@@ -11,24 +11,8 @@ import { risk } from '@ekyc/core';
 import { loadScreeningList, parseScreeningList, type ScreeningList } from './list.ts';
 import { ListScreening, NAME_CANDIDATE, NAME_STRONG } from './matcher.ts';
 import { nameSimilarity, normalizeName } from './names.ts';
+import { generatedList } from './generated-list.ts';
 import { screeningFindings } from './signal.ts';
-
-/** Seeded syllable names: a list of the size tests need, with no real person in it. */
-export function generatedList(count: number, fixed: ScreeningList['entries'] = [], seed = 7): ScreeningList {
-  let state = seed;
-  const next = (): number => { state = (state * 1103515245 + 12345) % 2147483648; return state / 2147483648; };
-  const syllables = ['ka', 'lo', 'mi', 'dra', 'ven', 'tor', 'sul', 'bex', 'ny', 'qua', 'rho', 'zet', 'pim', 'gar', 'fel', 'wu'];
-  const word = (parts: number): string => Array.from({ length: parts }, () => syllables[Math.floor(next() * syllables.length)]).join('');
-  const capital = (text: string): string => text[0]!.toUpperCase() + text.slice(1);
-  const entries: ScreeningList['entries'] = Array.from({ length: count }, (_, index) => ({
-    id: `GEN-${index}`,
-    names: [`${capital(word(2))} ${capital(word(3))}`],
-    birthDates: next() < 0.7 ? [`19${40 + Math.floor(next() * 60)}-0${1 + Math.floor(next() * 9)}-1${Math.floor(next() * 9)}`] : [],
-    nationalities: next() < 0.6 ? ['UTO'] : [],
-    category: next() < 0.5 ? 'sanctions' : 'pep',
-  }));
-  return { format: 'ekyc-screening-list', version: 1, id: 'test-list-1', entries: [...fixed, ...entries] };
-}
 
 const FIXED: ScreeningList['entries'] = [
   { id: 'FIX-MUELLER', names: ['Greta Müller'], birthDates: ['1961-03-05'], nationalities: ['UTO'], category: 'sanctions' },
