@@ -64,3 +64,18 @@ CREATE TABLE verifier_retention_log (
   detail jsonb NOT NULL,
   PRIMARY KEY (session_id, data_class)
 );
+
+-- Retention rewrites a reviewer's note (free text) to its SHA-256 when the session's personal
+-- fields expire: the one change allowed on a reviewer decision (migration 002 refuses every
+-- other), and only inside a purge transaction that sets `ekyc.retention_purge`.
+CREATE OR REPLACE FUNCTION verifier_reviewer_decisions_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF current_setting('ekyc.retention_purge', true) = 'on'
+     AND NEW.session_id = OLD.session_id AND NEW.operator_id = OLD.operator_id AND NEW.decided_at = OLD.decided_at
+     AND NEW.outcome = OLD.outcome AND NEW.automatic_outcome = OLD.automatic_outcome
+     AND NEW.note = 'sha256:' || encode(sha256(convert_to(OLD.note, 'UTF8')), 'hex') THEN
+    RETURN NEW;
+  END IF;
+  RAISE EXCEPTION 'verifier_reviewer_decisions rows are never rewritten' USING ERRCODE = 'insufficient_privilege';
+END
+$$;

@@ -6,7 +6,7 @@
  * - evidence: the encrypted bundle (images, the device's reading, the transcript), uploads still
  *   in progress, and selfie embeddings (biometric);
  * - fields: personal data outside the bundle: screening matches, liveness-attempt hashes, the
- *   session's signing key;
+ *   session's signing key; a reviewer's note is rewritten to its SHA-256;
  * - decision: the decision record (automatic and reviewer decisions, reason codes, score record,
  *   document-number hash, duplicate signals, webhook events) and the session row itself;
  * - audit: audit-log entries, by their own time.

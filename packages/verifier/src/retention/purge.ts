@@ -87,6 +87,15 @@ export async function runRetentionPass(db: Database, policy: RetentionPolicy, no
 
   pass.fields = await inBatches(`s.fields_purged_at IS NULL AND NOT ${openReview}`, before(now, policy.fields), async (tx, ids) => {
     if (tables.has('verifier_screening_matches')) await tx.query('DELETE FROM verifier_screening_matches WHERE session_id = ANY($1)', [ids]);
+    if (reviewed) {
+      // A reviewer's note is free text: it keeps only its hash (the trigger allows this rewrite alone).
+      await tx.query(`SELECT set_config('ekyc.retention_purge', 'on', true)`);
+      await tx.query(
+        `UPDATE verifier_reviewer_decisions SET note = 'sha256:' || encode(sha256(convert_to(note, 'UTF8')), 'hex')
+         WHERE session_id = ANY($1) AND note NOT LIKE 'sha256:%'`, [ids],
+      );
+      await tx.query(`SELECT set_config('ekyc.retention_purge', 'off', true)`);
+    }
     await tx.query('DELETE FROM verifier_liveness_attempts WHERE session_id = ANY($1)', [ids]);
     await tx.query('UPDATE verifier_sessions SET signing_key = NULL, fields_purged_at = $2 WHERE id = ANY($1)', [ids, now]);
     await tx.query(
