@@ -1,6 +1,6 @@
 import { parseMrz, type MrzFormat, type MrzOutputFieldName } from '@ekyc/core';
-import { createRandom, degradeDocument, drawDegradation, renderMrzDocument, type DegradationLevel, type MrzDocumentFields } from '@ekyc/testkit';
-import { DocumentClient, DocumentReadStream, FaceClient, type DocumentRead, type MrzEngineName } from '@ekyc/workers';
+import { createRandom, degradeDocument, drawDegradation, randomMrzFields, renderMrzDocument, type DegradationLevel, type MrzDocumentFields } from '@ekyc/testkit';
+import { DocumentClient, DocumentReadStream, FaceClient, crossCheckReads, type DocumentRead, type MrzEngineName } from '@ekyc/workers';
 
 /** The OCR-B face the MRZ is drawn in, from Debian's fonts-ocr-b. */
 const fontReady = (async () => {
@@ -36,6 +36,8 @@ export interface SyntheticCase {
   includeRectified?: boolean;
   /** Render at this many pixels per millimetre (default 12, ~305 DPI). */
   pxPerMm?: number;
+  /** Print no MRZ (a card without one). */
+  omitMrz?: boolean;
 }
 
 /** Field values of the true MRZ, as the parser gives them (what a correct read must return). */
@@ -50,15 +52,47 @@ export interface SyntheticResult {
   read: DocumentRead;
 }
 
-async function synthetic(c: SyntheticCase): Promise<{ truth: SyntheticResult['truth']; frame: Awaited<ReturnType<typeof degradeDocument>>; front?: ImageData }> {
+async function synthetic(c: SyntheticCase): Promise<{ truth: SyntheticResult['truth']; frame: Awaited<ReturnType<typeof degradeDocument>>; frontFrame?: Awaited<ReturnType<typeof degradeDocument>> }> {
   await fontReady;
   const random = createRandom(c.seed);
-  const doc = renderMrzDocument(random, { format: c.format, pxPerMm: c.pxPerMm ?? 12, font: 'OCR-B', portrait: await portraitImage(), ...(c.vizOverrides ? { vizOverrides: c.vizOverrides } : {}) });
+  const doc = renderMrzDocument(random, { format: c.format, pxPerMm: c.pxPerMm ?? 12, font: 'OCR-B', portrait: await portraitImage(), ...(c.vizOverrides ? { vizOverrides: c.vizOverrides } : {}), ...(c.omitMrz ? { omitMrz: true } : {}) });
   const frame = await degradeDocument(doc.mrzSide, drawDegradation(c.level, random), random);
-  return { truth: { mrz: doc.mrz, fields: doc.fields, viz: doc.viz, mrzFields: truthFields(doc.mrz) }, frame };
+  // The TD1 front (visual zone) after the back, so the back's frame is the same as without it.
+  const frontFrame = doc.front ? await degradeDocument(doc.front, drawDegradation(c.level, random), random) : undefined;
+  return { truth: { mrz: doc.mrz, fields: doc.fields, viz: doc.viz, mrzFields: truthFields(doc.mrz) }, frame, ...(frontFrame ? { frontFrame } : {}) };
+}
+
+/** A read without its rectified pixels (results cross back to the test runner). */
+type PlainRead = Omit<DocumentRead, 'rectified'>;
+
+export interface VisualZoneResult {
+  truth: SyntheticResult['truth'];
+  /** The image holding the visual zone: the TD1 front, the page otherwise. */
+  viz: PlainRead;
+  /** The image holding the MRZ (the TD1 back; the page otherwise). */
+  mrz: PlainRead;
+  crossCheck: ReturnType<typeof crossCheckReads>;
 }
 
 const documentTest = {
+  /**
+   * The visual zone of a synthetic document (the TD1 front, or the page), read with its true quad, and
+   * its cross-check against the MRZ (the TD1 back read separately, or the same page).
+   */
+  async readVisualZone(c: SyntheticCase): Promise<VisualZoneResult> {
+    const { truth, frame, frontFrame } = await synthetic(c);
+    const client = documentClient(c.engines ?? ['ppocr', 'tesseract']);
+    const options = { referenceDate: '2026-06-01', visualZone: true } as const;
+    const quadOf = (f: typeof frame) => (c.useQuad === false ? null : f.quad);
+    if (frontFrame) {
+      const viz = await client.read(frontFrame.image, { ...options, quad: quadOf(frontFrame) });
+      const mrz = c.omitMrz ? viz : await client.read(frame.image, { referenceDate: '2026-06-01', quad: quadOf(frame) });
+      return { truth, viz, mrz, crossCheck: crossCheckReads(viz, mrz) };
+    }
+    const read = await client.read(frame.image, { ...options, quad: quadOf(frame) });
+    return { truth, viz: read, mrz: read, crossCheck: read.crossCheck ?? null };
+  },
+
   async readSynthetic(c: SyntheticCase): Promise<SyntheticResult> {
     const { truth, frame } = await synthetic(c);
     const read = await documentClient(c.engines ?? ['ppocr', 'tesseract']).read(frame.image, {
@@ -68,6 +102,21 @@ const documentTest = {
       ...(c.includeRectified ? { includeRectified: true } : {}),
     });
     return { truth, read };
+  },
+
+  /** The genuine fields a seed renders (to build a modified document from them). */
+  renderFields(c: { format: MrzFormat; seed: number }): MrzDocumentFields {
+    return randomMrzFields(c.format, createRandom(c.seed));
+  },
+
+  /** An image given as bytes (labelled data set): its visual zone, whole image as the document. */
+  async readBytesVisualZone(base64: string, mime: string): Promise<PlainRead | { error: string }> {
+    const bytes = Uint8Array.from(atob(base64), (ch) => ch.charCodeAt(0));
+    try {
+      return await documentClient(['ppocr', 'tesseract']).readUpload(new Blob([bytes], { type: mime }), { visualZone: true });
+    } catch (error) {
+      return { error: (error as { code?: string }).code ?? 'unknown' };
+    }
   },
 
   /** An image given as bytes (labelled data set): read with the whole image as the document. */

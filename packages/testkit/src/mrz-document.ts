@@ -50,6 +50,11 @@ export interface MrzDocumentOptions {
   portrait?: CanvasImageSource & { width: number; height: number };
   /** Printed fields that differ from the MRZ (for cross-check tests). */
   vizOverrides?: Partial<MrzDocumentFields>;
+  /**
+   * Print no MRZ (a card without one, such as most driving licences): the page keeps its visual zone
+   * and `mrz` still holds the lines it would carry.
+   */
+  omitMrz?: boolean;
 }
 
 export interface MrzDocument {
@@ -226,7 +231,7 @@ export function renderMrzDocument(random: Random, options: MrzDocumentOptions): 
     bctx.font = `${2 * mm}px sans-serif`;
     bctx.fillText('Address / Adresse: 1 MAIN STREET, UTOPIA', 5 * mm, 8 * mm);
     bctx.fillText(`Height: ${random.int(150, 195)} cm`, 5 * mm, 12 * mm);
-    paintMrz(bctx, mrz, size.width, size.height, mm, font);
+    if (!options.omitMrz) paintMrz(bctx, mrz, size.width, size.height, mm, font);
     return { format, mrzSide: toImage(back), front: toImage(front), mrz, fields, viz };
   }
   const [canvas, ctx] = page();
@@ -235,6 +240,6 @@ export function renderMrzDocument(random: Random, options: MrzDocumentOptions): 
   const portraitH = Math.min(45, mrzTop - 14);
   paintPortrait(ctx, 5 * mm, 10 * mm, portraitH * 0.78 * mm, portraitH * mm, options.portrait);
   paintFields(ctx, (8 + portraitH * 0.78) * mm, 12 * mm, mm, viz, format !== 'TD3' && format !== 'MRVA');
-  paintMrz(ctx, mrz, size.width, size.height, mm, font);
+  if (!options.omitMrz) paintMrz(ctx, mrz, size.width, size.height, mm, font);
   return { format, mrzSide: toImage(canvas), mrz, fields, viz };
 }

@@ -5,7 +5,9 @@
 import type { EkycErrorCode } from '../errors.ts';
 import type { MrzOutputFieldName } from '../mrz/parse.ts';
 
-export type CrossCheckedField = 'surname' | 'givenNames' | 'documentNumber' | 'birthDate' | 'expiryDate';
+export type CrossCheckedField = 'surname' | 'givenNames' | 'documentNumber' | 'birthDate' | 'expiryDate' | 'sex' | 'nationality';
+
+const CROSS_CHECKED: readonly CrossCheckedField[] = ['surname', 'givenNames', 'documentNumber', 'birthDate', 'expiryDate', 'sex', 'nationality'];
 
 export interface VisualZoneFields {
   readonly surname?: string | null;
@@ -15,9 +17,21 @@ export interface VisualZoneFields {
   readonly birthDate?: string | null;
   readonly expiryDate?: string | null;
   readonly issueDate?: string | null;
+  /** `M`, `F` or `X`. */
+  readonly sex?: string | null;
+  /** Compared only when printed as a code (1-3 letters); a country name is not compared. */
+  readonly nationality?: string | null;
 }
 
-export type FieldComparison = 'match' | 'mismatch' | 'missing';
+/** `uncertain`: both zones hold the field but one of them flagged it: neither a match nor a signal. */
+export type FieldComparison = 'match' | 'mismatch' | 'missing' | 'uncertain';
+
+export interface CrossCheckOptions {
+  /** Visual-zone fields read but not confirmed (low confidence, repaired...). */
+  readonly vizUncertain?: Iterable<string>;
+  /** MRZ fields the reading flagged uncertain. */
+  readonly mrzUncertain?: Iterable<string>;
+}
 
 export interface CrossCheckResult {
   readonly fields: Readonly<Record<CrossCheckedField, FieldComparison>>;
@@ -45,17 +59,29 @@ function namesMatch(viz: string, mrz: string): boolean {
   return mrzNameForm(viz).some((v) => v === m || (m.length >= 3 && v.startsWith(m)) || v.replace(/ /g, '') === m.replace(/ /g, ''));
 }
 
-/** Compares what both zones hold; fields absent from either are `missing` (no signal). */
-export function crossCheckVisualZone(viz: VisualZoneFields, mrz: Partial<Record<MrzOutputFieldName, string | null>>): CrossCheckResult {
-  const names: CrossCheckedField[] = ['surname', 'givenNames', 'documentNumber', 'birthDate', 'expiryDate'];
+function compare(name: CrossCheckedField, v: string, m: string): boolean {
+  if (name === 'surname' || name === 'givenNames') return namesMatch(v, m);
+  if (name === 'documentNumber') return v.replace(/[\s<-]/g, '').toUpperCase() === m.replace(/</g, '');
+  if (name === 'sex') return v.toUpperCase() === (m === '' || m === '<' ? 'X' : m.toUpperCase());
+  if (name === 'nationality') return v.toUpperCase() === m.replace(/</g, '');
+  return v === m;
+}
+
+/**
+ * Compares what both zones hold; fields absent from either are `missing`, fields either zone flagged
+ * are `uncertain` (no signal from either: an unconfirmed read is no forgery cue).
+ */
+export function crossCheckVisualZone(viz: VisualZoneFields, mrz: Partial<Record<MrzOutputFieldName, string | null>>, options: CrossCheckOptions = {}): CrossCheckResult {
+  const names = CROSS_CHECKED;
+  const vizUncertain = new Set(options.vizUncertain ?? []);
+  const mrzUncertain = new Set(options.mrzUncertain ?? []);
   const fields = {} as Record<CrossCheckedField, FieldComparison>;
   for (const name of names) {
     const v = viz[name];
     const m = mrz[name];
-    if (!v || !m) { fields[name] = 'missing'; continue; }
-    if (name === 'surname' || name === 'givenNames') fields[name] = namesMatch(v, m) ? 'match' : 'mismatch';
-    else if (name === 'documentNumber') fields[name] = v.replace(/[\s<-]/g, '').toUpperCase() === m.replace(/</g, '') ? 'match' : 'mismatch';
-    else fields[name] = v === m ? 'match' : 'mismatch';
+    if (!v || !m || (name === 'nationality' && !/^[A-Z]{1,3}$/i.test(v.trim()))) { fields[name] = 'missing'; continue; }
+    if (vizUncertain.has(name) || mrzUncertain.has(name)) { fields[name] = 'uncertain'; continue; }
+    fields[name] = compare(name, v, m) ? 'match' : 'mismatch';
   }
   const mismatches = names.filter((n) => fields[n] === 'mismatch');
   return { fields, mismatches, signal: mismatches.length > 0 ? 'document_viz_mrz_mismatch' : null };

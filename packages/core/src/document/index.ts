@@ -7,3 +7,4 @@ export * from './merge.ts';
 export * from './voting.ts';
 export * from './checks.ts';
 export * from './cross-check.ts';
+export * from './viz-fields.ts';

@@ -3,7 +3,18 @@ import { transfer, WorkerHost } from '../../host/worker-host.ts';
 import type { FaceClient } from '../face/face-client.ts';
 import type { DocumentConfig, DocumentPipelineApi, DocumentRead, MrzSummary, ReadOptions } from './document.ts';
 
+import { crossCheckZones } from './visual-zone.ts';
+
 export type { DocumentConfig, DocumentRead, EngineReading, MrzEngineName, MrzSummary, ReadOptions } from './document.ts';
+export type { VisualZoneRead } from './visual-zone.ts';
+
+/**
+ * The cross-check of two reads of one document: the visual zone of `front` (read with `visualZone`)
+ * against the MRZ of `back` (a TD1 card). Null when either is missing or the MRZ is not valid.
+ */
+export function crossCheckReads(front: Pick<DocumentRead, 'visualZone'>, back: Pick<DocumentRead, 'mrz'>): coreDocument.CrossCheckResult | null {
+  return front.visualZone ? crossCheckZones(front.visualZone, back.mrz) : null;
+}
 
 /** Longest side an upload is decoded at: a 300 DPI passport page is 1477 px wide; phone photos are larger. */
 const MAX_UPLOAD_SIDE = 2400;

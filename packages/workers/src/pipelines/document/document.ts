@@ -14,6 +14,9 @@ import { cropGray, findMrzLines, rectify, rotate180, type MrzLines, type Rect } 
 import type { MrzReader } from './mrz-reader.ts';
 import { PpOcrReader } from './ppocr-reader.ts';
 import { TesseractReader } from './tesseract-reader.ts';
+import { TextDetector } from './text-detect.ts';
+import { TextRecognizer } from './text-recognize.ts';
+import { crossCheckZones, readVisualZone, type VisualZoneRead } from './visual-zone.ts';
 
 export type MrzEngineName = 'ppocr' | 'tesseract';
 
@@ -36,6 +39,11 @@ export interface ReadOptions {
   includeRectified?: boolean;
   /** Also run tesseract on the whole rectified page (the evaluation baseline). */
   baseline?: boolean;
+  /**
+   * Also read the printed visual zone (PP-OCRv4 det + rec; the detector loads on first use), and
+   * cross-check it against the MRZ when both are on this image. Works on images without an MRZ.
+   */
+  visualZone?: boolean;
 }
 
 /** An MRZ reading as plain, cloneable data. */
@@ -75,14 +83,27 @@ export interface DocumentRead {
   mergeDisagreements: number;
   baseline?: MrzSummary & { ms: number };
   rectified?: RgbaImage<Uint8ClampedArray>;
-  /** Milliseconds; `totalMs` leaves out the baseline. */
-  timings: { rectifyMs: number; locateMs: number; ocrMs: number; mergeMs: number; totalMs: number };
+  /** With `visualZone`: the printed fields, each with its confidence and `uncertain` flag. */
+  visualZone?: VisualZoneRead;
+  /**
+   * With `visualZone` and a valid MRZ on the same image: field by field (`match` / `mismatch` /
+   * `missing` / `uncertain`), signal `document_viz_mrz_mismatch` on any certain disagreement.
+   * For a TD1 card (fields on the front, MRZ on the back) use `crossCheckReads(front, back)`.
+   */
+  crossCheck?: coreDocument.CrossCheckResult | null;
+  /** Milliseconds; `totalMs` leaves out the baseline (and includes the visual zone when read). */
+  timings: { rectifyMs: number; locateMs: number; ocrMs: number; mergeMs: number; totalMs: number; visualZoneMs?: number };
 }
 
 interface State {
   cv: OpenCv;
   readers: MrzReader[];
   tesseract?: TesseractReader;
+  config: DocumentConfig;
+  /** The ppocr-rec session and labels, shared by the MRZ reader and the visual zone. */
+  rec?: { session: Awaited<ReturnType<typeof createSession>>; keys: string[] };
+  /** Loaded on the first visual-zone read. */
+  visualZone?: Promise<{ detector: TextDetector; recognizer: TextRecognizer }>;
 }
 
 let state: State | undefined;
@@ -122,17 +143,31 @@ function linesOfFields(merged: coreDocument.MergedMrzRead, lineCount: number): S
   return lines.size > 0 ? lines : undefined;
 }
 
+function rotateRgba180(image: RgbaImage<Uint8ClampedArray>): RgbaImage<Uint8ClampedArray> {
+  const px = new Uint32Array(image.data.buffer, image.data.byteOffset, image.width * image.height);
+  const out = new Uint32Array(px.length);
+  for (let i = 0; i < px.length; i++) out[i] = px[px.length - 1 - i]!;
+  return { width: image.width, height: image.height, data: new Uint8ClampedArray(out.buffer) };
+}
+
 function requireState(): State {
   if (!state) throw new EkycError('invalid_argument', 'The document pipeline was not initialised');
   return state;
 }
 
-async function loadPpOcr(config: DocumentConfig): Promise<PpOcrReader> {
+async function loadPpOcrRec(config: DocumentConfig): Promise<NonNullable<State['rec']>> {
   findAsset(modelManifest, 'ppocr-rec');
   const session = await createSession('ppocr-rec', await fetchModel('ppocr-rec', config.assetBaseUrl));
   const keys = new TextDecoder().decode(await fetchModel('ppocr-keys', config.assetBaseUrl)).split(/\r?\n/);
   if (keys[keys.length - 1] === '') keys.pop();
-  return new PpOcrReader(session, keys);
+  return { session, keys };
+}
+
+async function loadVisualZone(s: State): Promise<{ detector: TextDetector; recognizer: TextRecognizer }> {
+  findAsset(modelManifest, 'ppocr-det');
+  s.rec ??= await loadPpOcrRec(s.config);
+  const detector = new TextDetector(await createSession('ppocr-det', await fetchModel('ppocr-det', s.config.assetBaseUrl)));
+  return { detector, recognizer: new TextRecognizer(s.rec.session, s.rec.keys) };
 }
 
 export const documentPipeline = {
@@ -143,11 +178,13 @@ export const documentPipeline = {
     const runtime = await selectRuntime(config);
     const wanted = config.engines ?? ['ppocr', 'tesseract'];
     for (const r of state?.readers ?? []) await r.close();
+    if (state?.visualZone) await (await state.visualZone.catch(() => undefined))?.detector.close();
     const readers: MrzReader[] = [];
     let tesseract: TesseractReader | undefined;
-    if (wanted.includes('ppocr')) readers.push(await loadPpOcr(config));
+    let rec: State['rec'];
+    if (wanted.includes('ppocr')) { rec = await loadPpOcrRec(config); readers.push(new PpOcrReader(rec.session, rec.keys)); }
     if (wanted.includes('tesseract')) { tesseract = await TesseractReader.create(config.assetBaseUrl); readers.push(tesseract); }
-    state = { cv, readers, ...(tesseract ? { tesseract } : {}) };
+    state = { cv, readers, config, ...(tesseract ? { tesseract } : {}), ...(rec ? { rec } : {}) };
     return { runtime, engines: readers.map((r) => r.engine as MrzEngineName), opencvLoadMs };
   },
 
@@ -191,9 +228,25 @@ export const documentPipeline = {
       baselineMs = performance.now() - t;
       baseline = { ...summarize({ result: r, valid: r.valid, uncertainFields: r.uncertainFields, ambiguous: r.ambiguous, cost: 0, disagreements: 0, candidates: 1 }), ms: baselineMs };
     }
+    // The visual zone is read on the page as rectified (upright unless the MRZ said it was turned).
+    const visualZone = async (): Promise<{ visualZone?: VisualZoneRead; visualZoneMs?: number }> => {
+      if (!options.visualZone) return {};
+      const t = performance.now();
+      s.visualZone ??= loadVisualZone(s);
+      const { detector, recognizer } = await s.visualZone;
+      const rgba = rotated180 ? rotateRgba180(rect.rgba) : rect.rgba;
+      const tesseract = s.tesseract;
+      const read = await readVisualZone(s.cv, detector, recognizer, rgba, gray, located.lines, referenceDate.getUTCFullYear(), tesseract ? (line, whitelist) => tesseract.readText(line, whitelist) : undefined);
+      return { visualZone: read, visualZoneMs: performance.now() - t };
+    };
     if (located.lines.length === 0) {
+      const vz = await visualZone();
       const now = performance.now();
-      return { ...base, mrzFound: false, engines: {}, mrz: null, mergeDisagreements: 0, ...(baseline ? { baseline } : {}), timings: { rectifyMs: tRect - tStart, locateMs: tLocate - tRect, ocrMs: 0, mergeMs: 0, totalMs: now - tStart - baselineMs } };
+      return {
+        ...base, mrzFound: false, engines: {}, mrz: null, mergeDisagreements: 0, ...(baseline ? { baseline } : {}),
+        ...(vz.visualZone ? { visualZone: vz.visualZone, crossCheck: null } : {}),
+        timings: { rectifyMs: tRect - tStart, locateMs: tLocate - tRect, ocrMs: 0, mergeMs: 0, totalMs: now - tStart - baselineMs, ...(vz.visualZoneMs !== undefined ? { visualZoneMs: vz.visualZoneMs } : {}) },
+      };
     }
     const crops = located.lines.map((r) => cropGray(gray, r));
     // Entries in reader order, whichever engine finishes first: the merge aligns to the first read.
@@ -238,15 +291,18 @@ export const documentPipeline = {
     for (const [reader, entry] of byEngine) {
       engines[reader.engine as MrzEngineName] = { lines: entry.reads[0]!.lines.map((l) => l.text), mrz: summarize(coreDocument.mergeMrzReads(entry.reads, { referenceDate })), ms: entry.ms, variants: entry.reads.length };
     }
+    const mrz = summarize(merged);
+    const vz = await visualZone();
     const end = performance.now();
     return {
       ...base,
       mrzFound: true,
       engines,
-      mrz: summarize(merged),
+      mrz,
       mergeDisagreements: merged.disagreements,
       ...(baseline ? { baseline } : {}),
-      timings: { rectifyMs: tRect - tStart, locateMs: tLocate - tRect, ocrMs, mergeMs, totalMs: end - tStart - baselineMs },
+      ...(vz.visualZone ? { visualZone: vz.visualZone, crossCheck: crossCheckZones(vz.visualZone, mrz) } : {}),
+      timings: { rectifyMs: tRect - tStart, locateMs: tLocate - tRect, ocrMs, mergeMs, totalMs: end - tStart - baselineMs, ...(vz.visualZoneMs !== undefined ? { visualZoneMs: vz.visualZoneMs } : {}) },
     };
   },
 };

@@ -87,6 +87,16 @@ export class TesseractReader implements MrzReader {
     return { text: chars.map((c) => c.char).join(''), chars };
   }
 
+  /** One line of printed text (a visual-zone value) with `whitelist` (empty: any character). */
+  async readText(image: GrayImage, whitelist: string): Promise<string> {
+    await this.worker.setParameters({ tessedit_char_whitelist: whitelist });
+    try {
+      return (await this.worker.recognize(toCanvas(image))).data.text.trim();
+    } finally {
+      await this.worker.setParameters({ tessedit_char_whitelist: MRZ_CHARSET });
+    }
+  }
+
   /** Whole-image read in automatic page mode, no whitelist: the full-page baseline. */
   async readPage(image: GrayImage): Promise<string> {
     await this.worker.setParameters({ tessedit_pageseg_mode: PSM.AUTO, tessedit_char_whitelist: '' });

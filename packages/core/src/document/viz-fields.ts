@@ -1,0 +1,354 @@
+/**
+ * Printed visual-zone (VIZ) fields from OCR'd text boxes: which box is a field label, which box holds
+ * its value (below the label, or to its right on the same row), and each value normalised (names in
+ * upper case, dates to ISO, the document number without separators), with a confidence. Pure: the
+ * worker detects and recognises the boxes; this decides what they mean.
+ */
+
+export type VizFieldName = 'surname' | 'givenNames' | 'birthDate' | 'expiryDate' | 'issueDate' | 'documentNumber' | 'sex' | 'nationality';
+
+export const VIZ_FIELDS: readonly VizFieldName[] = ['surname', 'givenNames', 'birthDate', 'expiryDate', 'issueDate', 'documentNumber', 'sex', 'nationality'];
+
+/** One recognised text box on the rectified document (pixels), with its characters' confidences. */
+export interface VizTextBox {
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+  readonly text: string;
+  /** One per character of `text`, 0..1. */
+  readonly confidences: readonly number[];
+}
+
+export interface VizField {
+  /** Normalised value (ISO date, upper-case name, separators dropped from the number); null when unparseable. */
+  readonly value: string | null;
+  /** The value box's text as read. */
+  readonly raw: string;
+  /** 0..1: the least confident character of the value, lowered when the parse had to repair it. */
+  readonly confidence: number;
+  /** Below the confidence floor, repaired, or unparseable: show as unconfirmed, never compare as certain. */
+  readonly uncertain: boolean;
+  /** Why it is uncertain. */
+  readonly reasons: readonly VizUncertainty[];
+  readonly labelBox: Pick<VizTextBox, 'x' | 'y' | 'width' | 'height'>;
+  readonly valueBox: Pick<VizTextBox, 'x' | 'y' | 'width' | 'height'>;
+}
+
+export type VizUncertainty = 'low_confidence' | 'repaired' | 'unparseable' | 'ambiguous_date' | 'engines_disagree';
+
+export interface VisualZoneReading {
+  readonly fields: Partial<Record<VizFieldName, VizField>>;
+  /** Boxes recognised as labels (for diagnostics). */
+  readonly labels: number;
+  /** All text boxes seen. */
+  readonly boxes: number;
+}
+
+/**
+ * Keywords per field, on the label lower-cased with accents and everything but letters dropped.
+ * Checked in this order: `prenoms` contains `nom`, so given names come before the surname.
+ */
+const LABEL_KEYWORDS: ReadonlyArray<[VizFieldName, readonly string[]]> = [
+  ['givenNames', ['givenname', 'prenom', 'firstname', 'forename', 'vorname', 'nombres', 'imiona']],
+  ['surname', ['surname', 'familyname', 'lastname', 'nachname', 'apellido', 'cognome', 'nazwisko', 'nom']],
+  ['birthDate', ['dateofbirth', 'birth', 'naissance', 'geburt', 'nacimiento', 'nascita']],
+  ['expiryDate', ['dateofexpiry', 'expiry', 'expiration', 'expires', 'validuntil', 'gultigbis', 'caducidad', 'scadenza']],
+  ['issueDate', ['dateofissue', 'issue', 'delivrance', 'ausstellung', 'expedicion', 'rilascio']],
+  ['documentNumber', ['documentno', 'documentnumber', 'docno', 'passportno', 'cardno', 'cardnumber', 'passportnumber', 'numerodocument', 'dokumentnummer']],
+  ['nationality', ['nationality', 'nationalite', 'staatsangehorigkeit', 'nacionalidad', 'nazionalita']],
+  ['sex', ['sex', 'sexe', 'geschlecht', 'sexo', 'sesso']],
+];
+
+function letters(text: string): string {
+  return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/[^a-z]/g, '');
+}
+
+/** Least edits turning `needle` into some substring of `hay` (Sellers' approximate substring match). */
+export function substringEditDistance(hay: string, needle: string): number {
+  let prev = new Array<number>(hay.length + 1).fill(0);
+  for (let i = 1; i <= needle.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= hay.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (needle[i - 1] === hay[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return Math.min(...prev);
+}
+
+/**
+ * The field a label names, or null. Keywords of 6+ letters allow one OCR error; shorter ones must be
+ * exact. A label is short: text of more than 40 letters is no label.
+ */
+export function vizLabelField(text: string): VizFieldName | null {
+  const l = letters(text);
+  if (l.length < 3 || l.length > 40) return null;
+  for (const [field, keywords] of LABEL_KEYWORDS) {
+    for (const k of keywords) {
+      if (k.length >= 6 ? substringEditDistance(l, k) <= 1 : l.includes(k)) return field;
+    }
+  }
+  return null;
+}
+
+const MONTHS: ReadonlyArray<readonly string[]> = [
+  ['JAN', 'JANV', 'JANVIER', 'JANUARY', 'ENE', 'GEN', 'JANUAR'],
+  ['FEB', 'FEV', 'FEVR', 'FEVRIER', 'FEBRUARY', 'FEBRUAR'],
+  ['MAR', 'MARS', 'MARCH', 'MAERZ', 'MARZ', 'MARZO'],
+  ['APR', 'AVR', 'AVRIL', 'APRIL', 'ABR', 'ABRIL', 'APRILE'],
+  ['MAY', 'MAI', 'MAYO', 'MAG', 'MAGGIO'],
+  ['JUN', 'JUIN', 'JUNE', 'JUNI', 'JUNIO', 'GIU'],
+  ['JUL', 'JUIL', 'JUILLET', 'JULY', 'JULI', 'JULIO', 'LUG'],
+  ['AUG', 'AOUT', 'AUGUST', 'AGO', 'AGOSTO'],
+  ['SEP', 'SEPT', 'SEPTEMBER', 'SEPTEMBRE', 'SET'],
+  ['OCT', 'OCTOBER', 'OCTOBRE', 'OKT', 'OKTOBER', 'OTT'],
+  ['NOV', 'NOVEMBER', 'NOVEMBRE'],
+  ['DEC', 'DECEMBER', 'DECEMBRE', 'DEZ', 'DEZEMBER', 'DIC'],
+];
+
+/** Letters OCR gives for digits in a place that can only hold digits. */
+const DIGIT_LOOKALIKES: Readonly<Record<string, string>> = { O: '0', Q: '0', D: '0', I: '1', L: '1', '|': '1', Z: '2', S: '5', B: '8', G: '6', T: '7' };
+
+function monthFromName(word: string): number | null {
+  const w = word.normalize('NFD').replace(/\p{M}/gu, '').toUpperCase().replace(/[^A-Z]/g, '');
+  if (w.length < 3) return null;
+  for (let m = 0; m < 12; m++) if (MONTHS[m]!.includes(w)) return m + 1;
+  // One OCR error in a 3-letter abbreviation (AUC, 0CT...): only when exactly one month is that close.
+  const near = MONTHS.map((names, m) => (names.some((n) => n.length === w.length && [...n].filter((c, i) => c !== w[i]).length <= 1) ? m + 1 : 0)).filter((m) => m > 0);
+  return near.length === 1 ? near[0]! : null;
+}
+
+export type DateKind = 'birth' | 'expiry' | 'issue';
+
+export interface PrintedDate {
+  /** ISO yyyy-mm-dd, or null. */
+  readonly iso: string | null;
+  /** Letters were read as digits, or a month name was one letter off. */
+  readonly repaired: boolean;
+  /** Two readings are possible (a numeric date whose order cannot be told). */
+  readonly ambiguous: boolean;
+}
+
+function isoOf(y: number, m: number, d: number): string | null {
+  if (m < 1 || m > 12 || d < 1 || d > 31) return null;
+  const date = new Date(Date.UTC(y, m - 1, d));
+  if (date.getUTCMonth() !== m - 1) return null;
+  return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+}
+
+function fullYear(y: string, kind: DateKind, referenceYear: number): number {
+  if (y.length === 4) return Number(y);
+  const yy = Number(y);
+  // Birth dates lie in the past; expiry dates within the next decades; issue dates in the past.
+  if (kind === 'expiry') return 2000 + yy;
+  return 2000 + yy > referenceYear ? 1900 + yy : 2000 + yy;
+}
+
+/**
+ * A printed date to ISO: `12 AUG 1974`, `12 AUG/AOUT 74`, `12.08.1974`, `12/08/74`, `1974-08-12`,
+ * `12 08 1974`. Numeric dates are read day first (ICAO 9303-4 visual zone); year first when the first
+ * group has four digits. Letters where only digits can stand (O, I, S...) are repaired and said so.
+ */
+export function parsePrintedDate(text: string, kind: DateKind = 'birth', referenceYear = new Date().getUTCFullYear()): PrintedDate {
+  const none: PrintedDate = { iso: null, repaired: false, ambiguous: false };
+  const raw = text.normalize('NFC').toUpperCase().trim();
+  if (!raw) return none;
+  // Tokens: runs of letters, runs of digits (letters next to digits are digit look-alikes when a
+  // month name does not fit).
+  // `28JUN2024`: a month name run into its numbers (3+ letters, so a lone O for 0 stays put).
+  const spaced = raw.replace(/(\d)(\p{L}{3,})/gu, '$1 $2').replace(/(\p{L}{3,})(\d)/gu, '$1 $2');
+  const tokens = spaced.split(/[\s./\-,]+/).filter(Boolean);
+  let repaired = false;
+  const asDigits = (t: string): string | null => {
+    if (/^\d+$/.test(t)) return t;
+    if (!/\d/.test(t) && t.length > 2) return null;
+    let out = '';
+    for (const c of t) {
+      if (/\d/.test(c)) out += c;
+      else if (DIGIT_LOOKALIKES[c]) { out += DIGIT_LOOKALIKES[c]; repaired = true; } else return null;
+    }
+    return out;
+  };
+  let day: string | null = null;
+  let month: number | null = null;
+  let year: string | null = null;
+  const numbers: string[] = [];
+  for (const t of tokens) {
+    const m = /\d/.test(t) && t.length <= 2 ? null : monthFromName(t);
+    if (m !== null && month === null && !/^\d+$/.test(t)) {
+      const exact = MONTHS[m - 1]!.includes(t.normalize('NFD').replace(/\p{M}/gu, '').replace(/[^A-Z]/g, ''));
+      if (!exact) repaired = true;
+      month = m;
+      continue;
+    }
+    // A second month name (bilingual `AUG/AOUT`) is skipped.
+    if (month !== null && m !== null && !/\d/.test(t)) continue;
+    const d = asDigits(t);
+    if (d === null) continue;
+    numbers.push(d);
+  }
+  if (month !== null) {
+    // `12 AUG 1974`, or `AUG 12 1974`.
+    if (numbers.length < 2) return none;
+    const y = numbers.find((n) => n.length === 4) ?? numbers[numbers.length - 1]!;
+    day = numbers.find((n) => n !== y && n.length <= 2) ?? null;
+    year = y;
+    if (!day || (year.length !== 2 && year.length !== 4)) return none;
+    const iso = isoOf(fullYear(year, kind, referenceYear), month, Number(day));
+    return iso ? { iso, repaired, ambiguous: false } : none;
+  }
+  // Purely numeric: one group of 8 (DDMMYYYY / YYYYMMDD) or three groups.
+  let parts = numbers;
+  if (parts.length === 1 && parts[0]!.length === 8) {
+    const s = parts[0]!;
+    parts = /^(19|20)/.test(s) && Number(s.slice(4, 6)) <= 12 ? [s.slice(0, 4), s.slice(4, 6), s.slice(6)] : [s.slice(0, 2), s.slice(2, 4), s.slice(4)];
+  }
+  if (parts.length !== 3) return none;
+  const [a, b, c] = parts as [string, string, string];
+  if (a.length === 4 && b.length <= 2 && c.length <= 2) {
+    const iso = isoOf(Number(a), Number(b), Number(c));
+    return iso ? { iso, repaired, ambiguous: false } : none;
+  }
+  if (a.length > 2 || b.length > 2 || (c.length !== 2 && c.length !== 4)) return none;
+  const y = fullYear(c, kind, referenceYear);
+  const dayFirst = isoOf(y, Number(b), Number(a));
+  const monthFirst = isoOf(y, Number(a), Number(b));
+  // Day first is the rule; a date that only parses month first (08/13/1974) is a US-style print.
+  if (dayFirst) return { iso: dayFirst, repaired, ambiguous: false };
+  return monthFirst ? { iso: monthFirst, repaired, ambiguous: true } : none;
+}
+
+export interface ParsedVizValue {
+  readonly value: string | null;
+  readonly repaired: boolean;
+  readonly ambiguous: boolean;
+}
+
+/** Normalises a value box's text for `field`. */
+export function parseVizValue(field: VizFieldName, text: string, referenceYear = new Date().getUTCFullYear()): ParsedVizValue {
+  const t = text.normalize('NFC').trim();
+  switch (field) {
+    case 'birthDate':
+    case 'expiryDate':
+    case 'issueDate': {
+      const d = parsePrintedDate(t, field === 'birthDate' ? 'birth' : field === 'expiryDate' ? 'expiry' : 'issue', referenceYear);
+      return { value: d.iso, repaired: d.repaired, ambiguous: d.ambiguous };
+    }
+    case 'surname':
+    case 'givenNames': {
+      // Letters (any script), spaces, hyphens, apostrophes; a digit in a name is an OCR error.
+      const upper = t.toUpperCase().replace(/[,;:]+/g, ' ').replace(/\s+/g, ' ').trim();
+      if (!upper || /\d/.test(upper) || !/^[\p{L}][\p{L}\p{M}' -]*$/u.test(upper)) return { value: null, repaired: false, ambiguous: false };
+      return { value: upper, repaired: false, ambiguous: false };
+    }
+    case 'documentNumber': {
+      const v = t.toUpperCase().replace(/[\s\-./]/g, '');
+      return { value: /^[A-Z0-9]{5,20}$/.test(v) ? v : null, repaired: false, ambiguous: false };
+    }
+    case 'sex': {
+      // `M`, `F`, `X`, bilingual `F/F`, `M/H`; German `W` is female.
+      const first = t.toUpperCase().replace(/[^A-Z]/g, '');
+      const v = first[0] === 'W' ? 'F' : first[0];
+      return { value: v && 'MFX'.includes(v) && first.length <= 3 ? v : null, repaired: false, ambiguous: false };
+    }
+    case 'nationality': {
+      const v = t.toUpperCase().replace(/[^A-Z ]/g, '').trim();
+      return { value: v.length >= 1 ? v : null, repaired: false, ambiguous: false };
+    }
+  }
+}
+
+export interface AssembleOptions {
+  /** A value whose least confident character is below this is uncertain (default 0.8). */
+  minConfidence?: number;
+  /** Year two-digit dates are judged against (default this year). */
+  referenceYear?: number;
+}
+
+type Rect = Pick<VizTextBox, 'x' | 'y' | 'width' | 'height'>;
+
+const rectOf = (b: Rect): Rect => ({ x: b.x, y: b.y, width: b.width, height: b.height });
+
+/**
+ * Distance from a label to a value box, in label heights, or null when the box cannot be its value:
+ * below the label (left edges within 2 label heights, or the value starting inside the label's
+ * span; the gap under 1.6 label heights) or right of it on the same row (within 8 label heights).
+ */
+function valueDistance(label: Rect, value: Rect): number | null {
+  const h = label.height;
+  const labelBottom = label.y + label.height;
+  const labelCy = label.y + label.height / 2;
+  const valueCy = value.y + value.height / 2;
+  if (valueCy > labelBottom - 0.2 * h) {
+    const gap = value.y - labelBottom;
+    const aligned = Math.abs(value.x - label.x) <= 2 * h || (value.x >= label.x && value.x <= label.x + label.width);
+    if (!aligned || gap > 1.6 * h || gap < -0.6 * h) return null;
+    return Math.max(0, gap) / h + Math.abs(value.x - label.x) / (4 * h);
+  }
+  if (Math.abs(valueCy - labelCy) < 0.5 * Math.max(h, value.height)) {
+    const gap = value.x - (label.x + label.width);
+    if (gap < -0.5 * h || gap > 8 * h) return null;
+    return 0.5 + Math.max(0, gap) / (4 * h);
+  }
+  return null;
+}
+
+/**
+ * Pairs label boxes with value boxes (nearest pairs first, each box used once) and parses each value.
+ * A field found twice keeps the more confident reading.
+ */
+export function assembleVisualZone(boxes: readonly VizTextBox[], options: AssembleOptions = {}): VisualZoneReading {
+  const minConfidence = options.minConfidence ?? 0.8;
+  const referenceYear = options.referenceYear ?? new Date().getUTCFullYear();
+  const labelled = boxes.map((b) => ({ box: b, field: vizLabelField(b.text) }));
+  const labels = labelled.filter((l) => l.field !== null) as Array<{ box: VizTextBox; field: VizFieldName }>;
+  const values = labelled.filter((l) => l.field === null && l.box.text.trim().length > 0).map((l) => l.box);
+  const pairs: Array<{ label: (typeof labels)[number]; value: VizTextBox; d: number }> = [];
+  for (const label of labels) for (const value of values) {
+    const d = valueDistance(label.box, value);
+    if (d !== null) pairs.push({ label, value, d });
+  }
+  pairs.sort((a, b) => a.d - b.d);
+  const usedLabels = new Set<VizTextBox>();
+  const usedValues = new Set<VizTextBox>();
+  const fields: Partial<Record<VizFieldName, VizField>> = {};
+  for (const { label, value } of pairs) {
+    if (usedLabels.has(label.box) || usedValues.has(value)) continue;
+    usedLabels.add(label.box);
+    usedValues.add(value);
+    const parsed = parseVizValue(label.field, value.text, referenceYear);
+    // Spaces are read with lower confidence than glyphs and change no parsed value.
+    const glyphs = value.confidences.filter((_, i) => [...value.text][i] !== ' ');
+    const least = glyphs.length > 0 ? Math.min(...glyphs) : 0;
+    const confidence = parsed.repaired ? least * 0.6 : least;
+    const reasons: VizUncertainty[] = [];
+    if (parsed.value === null) reasons.push('unparseable');
+    if (parsed.repaired) reasons.push('repaired');
+    if (parsed.ambiguous) reasons.push('ambiguous_date');
+    if (least < minConfidence) reasons.push('low_confidence');
+    const field: VizField = { value: parsed.value, raw: value.text, confidence, uncertain: reasons.length > 0, reasons, labelBox: rectOf(label.box), valueBox: rectOf(value) };
+    const previous = fields[label.field];
+    if (!previous || (previous.uncertain && !field.uncertain) || (previous.uncertain === field.uncertain && field.confidence > previous.confidence)) fields[label.field] = field;
+  }
+  return { fields, labels: labels.length, boxes: boxes.length };
+}
+
+/** The certain values only, in the shape `crossCheckVisualZone` takes. */
+export function certainVisualZoneValues(reading: VisualZoneReading): Partial<Record<VizFieldName, string>> {
+  const out: Partial<Record<VizFieldName, string>> = {};
+  for (const [name, f] of Object.entries(reading.fields) as Array<[VizFieldName, VizField]>) if (!f.uncertain && f.value !== null) out[name] = f.value;
+  return out;
+}
+
+/**
+ * A second engine's reading of a field's value box. Two engines agreeing on the normalised value make
+ * the field certain even when the first was not confident (their errors are independent: a CTC model
+ * and an LSTM with its own segmentation); disagreeing makes it uncertain however confident the first
+ * was. A value that needed repair, or a date only one day order fits, stays uncertain.
+ */
+export function withSecondReading(field: VizFieldName, reading: VizField, secondText: string, referenceYear = new Date().getUTCFullYear()): VizField {
+  const second = parseVizValue(field, secondText, referenceYear);
+  const agree = reading.value !== null && second.value !== null && second.value.replace(/\s+/g, ' ') === reading.value.replace(/\s+/g, ' ');
+  const kept = reading.reasons.filter((r) => r === 'repaired' || r === 'ambiguous_date' || r === 'unparseable' || (r === 'low_confidence' && !agree));
+  const reasons: VizUncertainty[] = agree ? kept : [...kept.filter((r) => r !== 'low_confidence'), 'engines_disagree', ...(kept.includes('low_confidence') ? ['low_confidence' as const] : [])];
+  return { ...reading, uncertain: reasons.length > 0, reasons: [...new Set(reasons)] };
+}
