@@ -49,6 +49,8 @@ async function documentBlob(seed: number): Promise<Blob> {
 export interface FlowRunOptions {
   /** `camera`: each capture step opens the (fake) camera first, lets it run until `cameraMs` of guidance, then switches to the upload. */
   capture: 'camera' | 'upload';
+  /** Camera steps: switch to the upload once this many guidance events came (default 3), or after `cameraMs` (default 120 s). */
+  guidanceFrames?: number;
   cameraMs?: number;
   seed?: number;
 }
@@ -92,6 +94,7 @@ const flowTest = {
     const cameras: Array<{ step: string; facingMode: string; stream: MediaStream; endedAtNextStep: boolean | null; guidanceEvents: number }> = [];
     const steps: StepId[] = [];
     let guidance = 0;
+    const guidanceByStep: Record<string, number> = {};
 
     flow.addEventListener('step', (event) => {
       const { step } = event.detail;
@@ -118,6 +121,7 @@ const flowTest = {
     });
     flow.addEventListener('guidance', (event) => {
       guidance++;
+      guidanceByStep[event.detail.step] = (guidanceByStep[event.detail.step] ?? 0) + 1;
       const camera = cameras.at(-1);
       if (camera) camera.guidanceEvents++;
       if (guidance <= 3) timeline.push({ t: now(), type: 'guidance', step: event.detail.step, detail: { source: event.detail.source, codes: event.detail.codes.join(',') } });
@@ -129,8 +133,9 @@ const flowTest = {
     const cameraThenUpload = (step: StepId, file: Blob): void => {
       const waitForGuidance = async (): Promise<void> => {
         const started = performance.now();
-        // Let the camera run: guidance events prove frames were analysed (or tracked) before switching.
-        while (performance.now() - started < (options.cameraMs ?? 4000) && flow.state.step === step) await new Promise((r) => setTimeout(r, 100));
+        const seen = (): number => guidanceByStep[step] ?? 0;
+        // Let the camera run until its worker has judged a few frames (guidance events), then switch to the upload.
+        while (seen() < (options.guidanceFrames ?? 3) && performance.now() - started < (options.cameraMs ?? 120_000) && flow.state.step === step) await new Promise((r) => setTimeout(r, 100));
         if (flow.state.step === step) await flow.useUpload(file);
       };
       void waitForGuidance();
