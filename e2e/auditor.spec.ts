@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -157,4 +157,88 @@ test('a sealed bundle opened with another key fails decryption and runs nothing 
     decryption: 'not_checked', schema: 'pass', session_binding: 'not_checked', signature: 'pass',
     key_binding: 'not_checked', chain: 'pass', artifacts: 'pass', timestamps: 'pass',
   }));
+});
+
+/** The reference verifier on a PGlite directory, with a reviewer and an auditor added by its operator CLI first. */
+async function verifierWithOperators(state: string): Promise<{ child: ChildProcess; url: string; apiKey: string; reviewer: string; auditor: string }> {
+  const env = { ...process.env, VERIFIER_STATE_DIR: state, DATABASE_URL: path.join(state, 'pglite'), LOG_LEVEL: 'warn', PORT: '0', VERIFIER_RISK_OPTIONAL_SIGNALS: 'sanctions,device_velocity' };
+  const bin = 'packages/verifier/bin/ekyc-verifier.js';
+  const addOperator = (role: string): string => {
+    const output = execFileSync(process.execPath, [bin, 'operator', 'add', '--name', `e2e-${role}`, '--role', role], { env, encoding: 'utf8', timeout: 120_000 });
+    const token = /shown only now:\s*\n\s*(\S+)/.exec(output)?.[1];
+    if (!token) throw new Error(`no ${role} token in: ${output}`);
+    return token;
+  };
+  const reviewer = addOperator('reviewer');
+  const auditor = addOperator('auditor');
+  const apiKey = (JSON.parse(readFileSync(path.join(state, 'dev-secrets.json'), 'utf8')) as { VERIFIER_API_KEY: string }).VERIFIER_API_KEY;
+  const child = spawn(process.execPath, [bin], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let output = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /listening on (http:\/\/\S+)/.exec(output);
+      if (match) resolve(match[1]!);
+    });
+    child.stderr!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+    child.on('exit', (code) => reject(new Error(`verifier exited (${code}): ${output.slice(-2000)}`)));
+  });
+  return { child, url, apiKey, reviewer, auditor };
+}
+
+test('a reviewer claims and decides a review case; the auditor opens its stored bundle and sees the decision and the audit entries', async ({ page }) => {
+  const state = mkdtempSync(path.join(os.tmpdir(), 'ekyc-auditor-review-'));
+  const verifier = await verifierWithOperators(state);
+  try {
+    const made = execFileSync(process.execPath, ['--conditions=source', '--import', 'tsx', 'e2e/pages/auditor-review-session.ts', verifier.url, verifier.apiKey], { encoding: 'utf8', timeout: 120_000 });
+    const decided = JSON.parse(made.trim().split('\n').at(-1)!) as { sessionId: string; outcome: string; score: number; reasonCodes: string[] };
+    console.log(`review case: ${decided.outcome} ${decided.score} [${decided.reasonCodes.join(', ')}]`);
+    expect(decided.outcome).toBe('review');
+    // The page calls /api on its own origin, as under `npm start`; here Playwright forwards it to the verifier.
+    await page.route('**/api/**', async (route) => {
+      const target = verifier.url + new URL(route.request().url()).pathname.slice('/api'.length) + new URL(route.request().url()).search;
+      await route.fulfill({ response: await route.fetch({ url: target }) });
+    });
+    await page.setViewportSize({ width: 1200, height: 900 });
+    await page.goto('/demo/auditor.html');
+    await expect(page.locator('body[data-ready=true]')).toBeAttached();
+
+    // Reviewer: queue, claim, approve with a note.
+    await page.fill('#operator-token', verifier.reviewer);
+    await page.click('#load-queue');
+    const row = page.locator(`#queue-table tr[data-session="${decided.sessionId}"]`);
+    await expect(row).toContainText('unclaimed');
+    await row.locator('button[data-action=claim]').click();
+    await expect(page.locator('#review-status')).toContainText(`Claimed ${decided.sessionId}`);
+    await expect(page.locator('#case-view')).toContainText('Automatic decision');
+    await page.fill('#decision-note', 'Portrait and selfie agree; liveness replayed consistently.');
+    await page.click('#approve');
+    await expect(page.locator('#case-view')).toHaveAttribute('data-effective', 'approve');
+    await expect(page.locator('#case-view')).toHaveAttribute('data-decided-by', 'reviewer');
+    await expect(page.locator('#case-view')).toContainText('automatic was review');
+    // A reviewer may not read bundles or the audit log.
+    await page.click('#load-audit');
+    await expect(page.locator('#review-status')).toContainText('auth_forbidden');
+
+    // Auditor: the stored bundle from the verifier, verified and replayed; the case and its audit entries.
+    await page.fill('#operator-token', verifier.auditor);
+    await page.fill('#session-id', decided.sessionId);
+    await page.click('#open-remote');
+    await expect(page.locator('body[data-rescore=done]')).toBeAttached({ timeout: 170_000 });
+    expect(await statuses(page)).toEqual(expectStatuses({
+      decryption: 'not_checked', schema: 'pass', session_binding: 'pass', signature: 'pass',
+      key_binding: 'not_checked', chain: 'pass', artifacts: 'pass', timestamps: 'pass',
+    }));
+    await expect(page.locator('#case-view')).toHaveAttribute('data-effective', 'approve');
+    const actions = page.locator('#audit-table tbody tr');
+    for (const action of ['decision.automatic', 'case.claimed', 'decision.reviewed', 'bundle.accessed']) {
+      await expect(actions.filter({ has: page.locator(`td:text-is("${action}")`) }).first()).toBeAttached();
+    }
+    await expect(page.locator('#audit-chain')).toHaveAttribute('data-valid', 'true');
+    await page.locator('#review').screenshot({ path: 'docs/screenshots/auditor-review.png' });
+  } finally {
+    verifier.child.kill('SIGTERM');
+    await new Promise((resolve) => verifier.child.once('exit', resolve));
+    rmSync(state, { recursive: true, force: true });
+  }
 });

@@ -31,7 +31,8 @@ export interface CheckResult {
 /** What the verifier knows about the session (auditor endpoint); absent for a bundle from a file. */
 export interface SessionRecord {
   sessionId: string;
-  nonce: string;
+  /** Null when the verifier's API does not say (the auditor bundle route returns the container only). */
+  nonce: string | null;
   boundKey: { kty: string; crv: string; x: string; y: string } | null;
   receivedAt: string | null;
 }
@@ -120,7 +121,7 @@ export async function verifyForAudit(source: BundleSource, options: { session?: 
     const { manifest } = bundle;
     // Session and nonce binding: the sealed header (authenticated by decryption) and the verifier's record.
     const session = options.session ?? null;
-    const sessionOk = session === null ? null : session.sessionId === manifest.session.id && session.nonce === manifest.session.nonce;
+    const sessionOk = session === null ? null : session.sessionId === manifest.session.id && (session.nonce === null || session.nonce === manifest.session.nonce);
     if (headerBinding === 'fail' || sessionOk === false) {
       set({ id: 'session_binding', status: 'fail', code: 'evidence_nonce_mismatch', note: headerBinding === 'fail' ? 'sealed_header' : 'verifier_session' });
     } else if (headerBinding === null && sessionOk === null) {
