@@ -29,8 +29,8 @@ export interface RunOptions {
   maxMs: number;
   /** Pose-matched continuity through the face worker. */
   continuity: boolean;
-  /** Abort after this many ms (to check a clean stop). */
-  abortAfterMs?: number;
+  /** Abort as soon as the first challenge is asked (to check a clean stop mid-session). */
+  abortWhenActive?: boolean;
   /** Send the keyframes' RGBA (base64) back, for building evidence in Node. */
   withPixels?: boolean;
 }
@@ -49,7 +49,6 @@ const livenessCaptureTest = {
     const camerasOpened = getUserMediaCalls - callsBefore;
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(new DOMException('Too long', 'TimeoutError')), options.maxMs);
-    const abortTimer = options.abortAfterMs === undefined ? undefined : setTimeout(() => controller.abort(new DOMException('The user left', 'AbortError')), options.abortAfterMs);
     const capture = new LivenessCapture({
       video: camera.video,
       client,
@@ -65,6 +64,7 @@ const livenessCaptureTest = {
     let completes = 0;
     capture.addEventListener('challenge', (event) => {
       if (event.prompt.changed) prompts.push(event.prompt);
+      if (options.abortWhenActive && event.prompt.state === 'active') controller.abort(new DOMException('The user left', 'AbortError'));
     });
     capture.addEventListener('track', (event) => {
       tracks++;
@@ -80,7 +80,6 @@ const livenessCaptureTest = {
       error = { name: x.name ?? 'Error', message: x.message ?? String(e), ...(x.code ? { code: x.code } : {}) };
     } finally {
       clearTimeout(timer);
-      clearTimeout(abortTimer);
     }
     const trackList = camera.stream.getTracks();
     const liveBeforeStop = trackList.filter((t) => t.readyState === 'live').length;
