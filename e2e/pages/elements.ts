@@ -3,6 +3,7 @@ import { consentText, type EkycElement, type EkycFlow } from '@ekyc/elements';
 import type { ReviewData, HandoffInfo, ProgressDetail, ResultSummary } from '@ekyc/flow';
 import { generateLabelledFrame } from '@ekyc/testkit';
 import { FOCAL, fontReady, worker } from './quality-kit.ts';
+import { base64, documentBlob, selfieBlob } from './elements-fixtures.ts';
 
 /** Every policy violation the page sees (the policy is enforced by the page's meta tag). */
 const violations: { directive: string; blocked: string; disposition: string; sample: string }[] = [];
@@ -215,6 +216,28 @@ const api = {
 
   flow(): EkycFlow | null {
     return stage.querySelector('ekyc-flow');
+  },
+
+  /** Puts an `<ekyc-flow>` with these attributes on the page and starts it (not awaited). */
+  async startFlow(attributes: Record<string, string>): Promise<void> {
+    stage.replaceChildren();
+    const flow = document.createElement('ekyc-flow');
+    for (const [name, value] of Object.entries(attributes)) flow.setAttribute(name, value);
+    stage.append(flow);
+    await flow.updateComplete;
+    void flow.start();
+  },
+
+  /** The flow's state in a JSON-safe summary. */
+  flowState(): { status: string; step: string | null; awaiting: string | null; error: string | null; completed: string[] } | null {
+    const state = api.flow()?.flowState;
+    return state ? { status: state.status, step: state.step, awaiting: state.awaiting, error: state.error?.code ?? null, completed: [...state.completed] } : null;
+  },
+
+  /** The photos to upload, base64 for the test's file chooser. */
+  async uploadFiles(): Promise<{ document: string; selfie: string }> {
+    const [doc, selfie] = await Promise.all([documentBlob(), selfieBlob()]);
+    return { document: await base64(doc), selfie: await base64(selfie) };
   },
 };
 

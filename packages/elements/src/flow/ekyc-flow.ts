@@ -154,6 +154,7 @@ export class EkycFlow extends EkycElement {
   private flow: VerificationFlowApi | null = null;
   private unsubscribe: (() => void) | null = null;
   private pendingSelfie: File | null = null;
+  private linkToken: string | null = null;
   private lastViewKey = '';
   private viewsShown = 0;
 
@@ -197,7 +198,7 @@ export class EkycFlow extends EkycElement {
   flowOptions(): VerificationFlowOptions {
     const session = sessionSourceFrom({
       session: this.session, verifierUrl: this.verifierUrl, sessionId: this.sessionId, sessionUrl: this.sessionUrl, token: this.token,
-      handoffToken: this.handoffToken ?? handoffTokenFromHash(globalThis.location?.hash ?? ''),
+      handoffToken: this.handoffToken ?? this.takeHandoffToken(),
     });
     if (!session) {
       throw new EkycError('invalid_argument', 'ekyc-flow needs a session: verifier-url with session-id and token, session-url with token, a handoff token, or the session property.');
@@ -215,6 +216,18 @@ export class EkycFlow extends EkycElement {
     if (this.capture) options.capture = this.capture;
     if (this.handoffUrl) options.handoffUrl = this.handoffUrl;
     return options;
+  }
+
+  /**
+   * The token of a handoff link this page was opened with, kept for restarts and removed from the
+   * address bar, so reloading or sharing the page does not show a used token.
+   */
+  private takeHandoffToken(): string | null {
+    this.linkToken ??= handoffTokenFromHash(globalThis.location?.hash ?? '');
+    if (this.linkToken && globalThis.location?.hash && globalThis.history?.replaceState) {
+      globalThis.history.replaceState(globalThis.history.state, '', globalThis.location.pathname + globalThis.location.search);
+    }
+    return this.linkToken;
   }
 
   /**
@@ -265,7 +278,10 @@ export class EkycFlow extends EkycElement {
       on<HandoffDetail>('handoff', (detail) => { this.handoff = detail; }),
       on<CompleteDetail>('complete', () => { this.stream = null; }),
       on<CancelDetail>('cancel', () => { this.stream = null; }),
-      on<FlowState>('state', (detail) => { this.state = detail; }),
+      on<FlowState>('state', (detail) => {
+        this.state = detail;
+        this.handOverSelfie();
+      }),
     ];
     this.unsubscribe = () => offs.forEach((off) => off());
     this.state = flow.state;
@@ -275,12 +291,21 @@ export class EkycFlow extends EkycElement {
     this.choice = null;
     this.guidance = null;
     if (detail.step !== detail.previous) this.progress = null;
-    // A selfie chosen on the combined upload screen is handed over when the selfie step asks for one.
-    if (detail.step === 'liveness' && this.pendingSelfie && (detail.awaiting === 'capture' || detail.awaiting === 'upload')) {
+  }
+
+  /**
+   * A selfie chosen on the combined upload screen goes to the selfie step once it waits for one. The
+   * flow registers its wait right after announcing the state, so the hand-over runs in a microtask.
+   */
+  private handOverSelfie(): void {
+    if (!this.pendingSelfie) return;
+    queueMicrotask(() => {
+      const flow = this.flow;
       const selfie = this.pendingSelfie;
+      if (!flow || !selfie || flow.state.step !== 'liveness' || (flow.state.awaiting !== 'upload' && flow.state.awaiting !== 'capture')) return;
       this.pendingSelfie = null;
-      this.act((flow) => flow.useUpload(selfie));
-    }
+      this.act((f) => f.useUpload(selfie));
+    });
   }
 
   private teardown(): void {

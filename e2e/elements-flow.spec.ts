@@ -1,0 +1,274 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
+import { chromium, expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { exportJWK, generateKeyPair } from 'jose';
+import { chromiumArgs, chromiumPath } from '../scripts/chromium.mjs';
+
+/**
+ * `<ekyc-flow>` driven as a user would (keyboard, clicks, the file chooser) on the strict-CSP page,
+ * against the reference verifier started here (the `ekyc-verifier` bin, PGlite in memory), reached
+ * through a same-origin proxy route. The camera dead ends are real: Chromium without a fake device
+ * has no camera (`camera_not_found`); with a fake device and no fake permission UI, the prompt is
+ * dismissed (`camera_denied`). Every screen is checked by axe and photographed.
+ * The verifier start mirrors e2e/flow.spec.ts.
+ */
+const PROXY = '/verifier-proxy';
+const SHOTS = 'docs/screenshots';
+const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+const LONG = { timeout: 240_000 };
+const secret = (): string => Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64url');
+
+test.use({ viewport: { width: 480, height: 900 } });
+test.setTimeout(600_000);
+
+interface Verifier { url: string; newSession(): Promise<{ sessionId: string; clientToken: string }> }
+
+async function startVerifier(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ['packages/verifier/bin/ekyc-verifier.js'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  return new Promise((resolve, reject) => {
+    let output = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /listening on (http:\/\/\S+)/.exec(output);
+      if (match) resolve({ child, url: match[1]! });
+    });
+    child.stderr!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+    child.on('exit', (code) => reject(new Error(`verifier exited (${code}): ${output.slice(-2000)}`)));
+  });
+}
+
+async function withVerifier(contexts: BrowserContext[], run: (verifier: Verifier) => Promise<void>): Promise<void> {
+  const state = mkdtempSync(path.join(os.tmpdir(), 'ekyc-e2e-elements-'));
+  const { privateKey } = await generateKeyPair('ECDH-ES+A256KW', { crv: 'P-256', extractable: true });
+  const apiKey = `e2e_${secret()}`;
+  const verifier = await startVerifier({
+    PORT: '0', DATABASE_URL: 'memory:', VERIFIER_STATE_DIR: state, LOG_LEVEL: 'warn',
+    VERIFIER_PRIVATE_JWK: JSON.stringify({ ...(await exportJWK(privateKey)), kid: 'e2e-key' }), VERIFIER_API_KEY: apiKey,
+    VERIFIER_TOKEN_SECRET: secret(), VERIFIER_KEK: secret(), VERIFIER_PEPPER: secret(),
+    VERIFIER_RISK_OPTIONAL_SIGNALS: 'sanctions,device_velocity',
+  });
+  try {
+    for (const context of contexts) {
+      await context.route(`**${PROXY}/**`, async (route) => {
+        const target = verifier.url + new URL(route.request().url()).pathname.slice(PROXY.length);
+        await route.fulfill({ response: await route.fetch({ url: target }) });
+      });
+    }
+    await run({
+      url: verifier.url,
+      async newSession() {
+        const created = await fetch(`${verifier.url}/sessions`, { method: 'POST', headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' }, body: '{}' });
+        expect(created.status).toBe(201);
+        return await created.json() as { sessionId: string; clientToken: string };
+      },
+    });
+  } finally {
+    verifier.child.kill('SIGTERM');
+    rmSync(state, { recursive: true, force: true });
+  }
+}
+
+/** Opens the elements page, collecting policy reports from the console as well as the page's listener. */
+async function open(page: Page, url = '/e2e/pages/elements.html'): Promise<string[]> {
+  const reports: string[] = [];
+  page.on('console', (message) => {
+    if (/Content.Security.Policy|Refused to/i.test(message.text())) reports.push(message.text().slice(0, 300));
+  });
+  await page.goto(url);
+  await expect(page.locator('body[data-ready=true]')).toBeAttached();
+  return reports;
+}
+
+function flowAttributes(session: { sessionId: string; clientToken: string }, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    'verifier-url': PROXY, 'session-id': session.sessionId, token: session.clientToken, 'asset-base-url': '/ekyc/', backend: 'wasm',
+    controller: 'Example Bank', locale: 'en', ...extra,
+  };
+}
+
+/** axe on the flow (zero violations) and a screenshot of the screen. */
+async function checkScreen(page: Page, name: string): Promise<void> {
+  const { violations } = await new AxeBuilder({ page }).include('#stage').withTags(WCAG).analyze();
+  expect(violations.map((v) => `${name}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+  mkdirSync(SHOTS, { recursive: true });
+  await page.locator('ekyc-flow').screenshot({ path: `${SHOTS}/elements-flow-${name}.en.png`, animations: 'disabled' });
+}
+
+async function choose(page: Page, slot: 'front' | 'selfie', file: { name: string; base64: string }): Promise<void> {
+  const chooser = page.waitForEvent('filechooser');
+  await page.locator(`ekyc-upload button[data-slot=${slot}]`).click();
+  await (await chooser).setFiles({ name: file.name, mimeType: 'image/jpeg', buffer: Buffer.from(file.base64, 'base64') });
+}
+
+async function uploadBoth(page: Page, files: { document: string; selfie: string }): Promise<void> {
+  await expect(page.locator('ekyc-upload')).toBeVisible();
+  await choose(page, 'front', { name: 'passport.jpg', base64: files.document });
+  await choose(page, 'selfie', { name: 'selfie.jpg', base64: files.selfie });
+  await page.locator('ekyc-upload [part=submit]').click();
+}
+
+async function focused(page: Page): Promise<{ tag: string; text: string; part: string | null } | null> {
+  return page.evaluate(() => window.elementsTest.focused());
+}
+
+async function expectNoViolations(page: Page, reports: string[]): Promise<void> {
+  expect(await page.evaluate(() => window.elementsTest.violations())).toEqual([]);
+  expect(reports).toEqual([]);
+}
+
+test('upload path: consent by keyboard, the document and selfie by file chooser, review, result; every screen axe-clean under the enforced policy', async ({ page }) => {
+  await withVerifier([page.context()], async (verifier) => {
+    const reports = await open(page);
+    const files = await page.evaluate(() => window.elementsTest.uploadFiles());
+    const session = await verifier.newSession();
+    await page.evaluate((a) => window.elementsTest.startFlow(a), flowAttributes(session, { capture: 'upload' }));
+
+    await expect(page.locator('ekyc-consent')).toBeVisible(LONG);
+    // Focus moved to the consent's heading; one Tab reaches "I agree", Enter grants.
+    await expect.poll(() => focused(page)).toMatchObject({ tag: 'h2', text: 'Before we start' });
+    await checkScreen(page, 'consent');
+    await page.keyboard.press('Tab');
+    expect(await focused(page)).toMatchObject({ tag: 'button', part: 'accept' });
+    await page.keyboard.press('Enter');
+
+    await expect(page.locator('ekyc-upload')).toBeVisible(LONG);
+    await expect.poll(() => focused(page)).toMatchObject({ tag: 'h2', text: 'Upload photos' });
+    await checkScreen(page, 'upload');
+    // Continue without photos: told what is missing, focus on the first missing photo.
+    await page.locator('ekyc-upload [part=submit]').click();
+    await expect(page.locator('ekyc-upload [role=alert]')).toHaveText('Add a photo of your document and of your face to continue.');
+    expect(await focused(page)).toMatchObject({ tag: 'button', part: 'choose' });
+    await uploadBoth(page, files);
+
+    await expect(page.locator('ekyc-document-review')).toBeVisible(LONG);
+    await expect(page.locator('ekyc-document-review input[name=documentNumber]')).not.toHaveValue('');
+    await checkScreen(page, 'review');
+    await page.locator('ekyc-document-review [part=confirm]').click();
+
+    await expect(page.locator('ekyc-result')).toBeVisible(LONG);
+    await expect.poll(() => focused(page)).toMatchObject({ tag: 'h2' });
+    await checkScreen(page, 'result');
+    const events = await page.evaluate(() => window.elementsTest.events());
+    const steps = events.filter((e) => e.name === 'ekyc-step').map((e) => (e.detail as { step: string }).step);
+    expect(steps).toEqual(['session', 'consent', 'document-front', 'document-read', 'document-review', 'liveness', 'face-match', 'evidence', 'submit', 'result']);
+    const complete = events.find((e) => e.name === 'ekyc-complete')?.detail as { delivery: string; evidenceId: string; sessionId: string };
+    expect(complete).toMatchObject({ delivery: 'delivered', sessionId: session.sessionId });
+    expect(complete.evidenceId).toMatch(/^[0-9a-f]{64}$/);
+    expect(events.filter((e) => e.name === 'ekyc-error')).toEqual([]);
+    await expectNoViolations(page, reports);
+  });
+});
+
+test('no camera: its screen offers retry, upload and the phone; upload and the phone each recover', async ({ page }) => {
+  await withVerifier([page.context()], async (verifier) => {
+    const reports = await open(page);
+    const files = await page.evaluate(() => window.elementsTest.uploadFiles());
+
+    // Recovery by upload.
+    await page.evaluate((a) => window.elementsTest.startFlow(a), flowAttributes(await verifier.newSession()));
+    await page.locator('ekyc-consent [part=accept]').click(LONG);
+    const screen = page.locator('ekyc-error-screen');
+    await expect(screen.locator('h2')).toHaveText('No camera found', LONG);
+    await expect(screen.locator('button')).toHaveText(['Try the camera again', 'Upload photos', 'Continue on your phone']);
+    await expect.poll(() => focused(page)).toMatchObject({ tag: 'h2', text: 'No camera found' });
+    await checkScreen(page, 'camera-not-found');
+    await screen.locator('[data-action=upload]').click();
+    await uploadBoth(page, files);
+    await expect(page.locator('ekyc-document-review')).toBeVisible(LONG);
+
+    // Recovery by the phone.
+    await page.evaluate((a) => window.elementsTest.startFlow(a), flowAttributes(await verifier.newSession()));
+    await page.locator('ekyc-consent [part=accept]').click(LONG);
+    await page.locator('ekyc-error-screen [data-action=handoff]').click(LONG);
+    const handoff = page.locator('ekyc-handoff');
+    await expect(handoff.locator('svg[part=qr]')).toBeVisible(LONG);
+    await expect(handoff.locator('a[part=link]')).toHaveAttribute('href', /\/e2e\/pages\/elements\.html#ekyc-handoff=.+/);
+    await checkScreen(page, 'handoff');
+    await expectNoViolations(page, reports);
+  });
+});
+
+test('camera denied, then continue on the phone: a second page completes the session by upload and the first page shows the result', async ({ baseURL }) => {
+  // One Chromium with a fake device and no fake permission prompt: the prompt is dismissed, so access is denied.
+  const browser: Browser = await chromium.launch({ executablePath: chromiumPath, args: [...chromiumArgs, '--use-fake-device-for-media-stream'] });
+  try {
+    const desktopContext = await browser.newContext({ baseURL, viewport: { width: 480, height: 900 } });
+    const phoneContext = await browser.newContext({ baseURL, viewport: { width: 480, height: 900 } });
+    await withVerifier([desktopContext, phoneContext], async (verifier) => {
+      const desktop = await desktopContext.newPage();
+      const reports = await open(desktop);
+      await desktop.evaluate((a) => window.elementsTest.startFlow(a), flowAttributes(await verifier.newSession()));
+      await desktop.locator('ekyc-consent [part=accept]').click(LONG);
+      const screen = desktop.locator('ekyc-error-screen');
+      await expect(screen.locator('h2')).toHaveText('Camera access is blocked', LONG);
+      await checkScreen(desktop, 'camera-denied');
+      await screen.locator('[data-action=handoff]').click();
+      const link = await desktop.locator('ekyc-handoff a[part=link]').getAttribute('href', LONG);
+      expect(link).toMatch(/#ekyc-handoff=/);
+
+      // The phone opens the link: same page, the token in the fragment; it captures by upload.
+      const phone = await phoneContext.newPage();
+      const phoneReports = await open(phone, link!);
+      const files = await phone.evaluate(() => window.elementsTest.uploadFiles());
+      await phone.evaluate(() => window.elementsTest.startFlow({ 'verifier-url': '/verifier-proxy', 'asset-base-url': '/ekyc/', backend: 'wasm', capture: 'upload', locale: 'en' }));
+      // The token left the address bar once read.
+      expect(new URL(phone.url()).hash).toBe('');
+      await phone.locator('ekyc-consent [part=accept]').click(LONG);
+      await expect(desktop.locator('ekyc-handoff [part=status]')).toHaveText('Continue on your phone. This page updates when you are done.', LONG);
+      await uploadBoth(phone, files);
+      await phone.locator('ekyc-document-review [part=confirm]').click(LONG);
+      await expect(phone.locator('ekyc-result')).toBeVisible(LONG);
+
+      // The desktop followed the session to its end.
+      await expect(desktop.locator('ekyc-result')).toBeVisible(LONG);
+      await checkScreen(desktop, 'handoff-result');
+      const complete = (await desktop.evaluate(() => window.elementsTest.events())).find((e) => e.name === 'ekyc-complete')?.detail;
+      expect(complete).toMatchObject({ delivery: 'handoff' });
+      await expectNoViolations(desktop, reports);
+      await expectNoViolations(phone, phoneReports);
+    });
+  } finally {
+    await browser.close();
+  }
+});
+
+test('the camera is released when each step ends and when the element is removed', async ({ baseURL }) => {
+  const browser = await chromium.launch({ executablePath: chromiumPath, args: [...chromiumArgs, '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'] });
+  try {
+    const context = await browser.newContext({ baseURL, viewport: { width: 480, height: 900 } });
+    await withVerifier([context], async (verifier) => {
+      const page = await context.newPage();
+      const reports = await open(page);
+      const files = await page.evaluate(() => window.elementsTest.uploadFiles());
+      await page.evaluate((a) => window.elementsTest.startFlow(a), flowAttributes(await verifier.newSession()));
+      await page.locator('ekyc-consent [part=accept]').click(LONG);
+
+      // Document: the rear camera previews in the element; guidance arrives; then the user uploads instead.
+      const video = page.locator('ekyc-document-capture video');
+      await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.readyState), LONG).toBeGreaterThanOrEqual(2);
+      await expect(page.locator('ekyc-document-capture [part=guidance]')).not.toHaveText('Place your document inside the frame. The photo is taken automatically.', LONG);
+      await checkScreen(page, 'document-camera');
+      expect(await page.evaluate(() => window.elementsTest.trackStates())).toEqual(['live']);
+      const chooser = page.waitForEvent('filechooser');
+      await page.locator('ekyc-document-capture [part=upload]').click();
+      await (await chooser).setFiles({ name: 'passport.jpg', mimeType: 'image/jpeg', buffer: Buffer.from(files.document, 'base64') });
+      await expect(page.locator('ekyc-document-review')).toBeVisible(LONG);
+      expect(await page.evaluate(() => window.elementsTest.trackStates())).toEqual(['ended']);
+      await page.locator('ekyc-document-review [part=confirm]').click();
+
+      // Selfie: the front camera opens; removing the element mid-step stops it.
+      const selfieVideo = page.locator('ekyc-liveness video');
+      await expect.poll(() => selfieVideo.evaluate((v: HTMLVideoElement) => v.readyState), LONG).toBeGreaterThanOrEqual(2);
+      await checkScreen(page, 'liveness-camera');
+      expect(await page.evaluate(() => window.elementsTest.trackStates())).toEqual(['ended', 'live']);
+      await page.evaluate(() => window.elementsTest.removeStage());
+      await expect.poll(() => page.evaluate(() => window.elementsTest.trackStates())).toEqual(['ended', 'ended']);
+      await expectNoViolations(page, reports);
+    });
+  } finally {
+    await browser.close();
+  }
+});
