@@ -154,7 +154,7 @@ async function judgeFrames(frames: Iterable<RgbaImage> | AsyncIterable<RgbaImage
       if (step.keyframe === 'neutral') neutralTaken = true;
     }
     const yaw = r.faceCount === 1 ? r.signals?.yaw : undefined;
-    if (neutralTaken && yaw !== undefined && poseContinuity.select(t, yaw, step.keyframe !== null)) {
+    if (neutralTaken && step.accepted && yaw !== undefined && poseContinuity.select(t, yaw, step.keyframe !== null)) {
       const e = await embedding(keep);
       if (e) {
         poseContinuity.add(t, yaw, e);

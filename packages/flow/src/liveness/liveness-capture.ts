@@ -273,7 +273,8 @@ export class LivenessCapture extends EventTarget {
       this.keyframes.push({ role: step.keyframe, t, sha256, image: kept, landmarks: tracked.landmarks ?? null });
       if (step.keyframe === 'neutral') this.neutralTaken = true;
     }
-    this.trackContinuity(t, tracked, kept, step.keyframe !== null);
+    // Only frames the engine kept: their yaw is in the transcript, so a verifier can pair the same faces.
+    if (step.accepted) this.trackContinuity(t, tracked, kept, step.keyframe !== null);
     if (step.accepted) this.announce(step, t);
     if (step.state === 'passed' || step.state === 'failed' || step.state === 'timed_out') await this.finish(step.state);
   }
