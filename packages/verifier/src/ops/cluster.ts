@@ -5,6 +5,7 @@
  * and counts read from the database itself.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { createSessionSigner } from '@ekyc/core';
@@ -203,4 +204,67 @@ export async function waitFor(predicate: () => Promise<boolean>, polls: number, 
     await pause(everyMs);
   }
   return predicate();
+}
+
+/**
+ * A webhook receiver as an integrator writes one: checks the signature over the raw body (`verify`
+ * throws when it does not hold), answers 2xx to accept, and dedupes by event id (a redelivery of an accepted event
+ * is answered 200 again and counted apart). `failFirst(eventId)` makes the first attempt of some
+ * events fail with 503, so retries are exercised.
+ */
+export interface WebhookReceiver {
+  url: string;
+  /** Accepted deliveries per event id (2xx answered to a validly signed request). */
+  readonly acceptedByEvent: Map<string, number>;
+  /** Distinct accepted event ids per session. */
+  readonly eventsBySession: Map<string, Set<string>>;
+  readonly refusedSignatures: number;
+  readonly failedOnPurpose: number;
+  close(): Promise<void>;
+}
+
+export async function startWebhookReceiver(verify: (body: string, header: string | undefined) => void, options: { failFirst?: (eventId: string) => boolean } = {}): Promise<WebhookReceiver> {
+  const acceptedByEvent = new Map<string, number>();
+  const eventsBySession = new Map<string, Set<string>>();
+  const attempted = new Set<string>();
+  let refusedSignatures = 0;
+  let failedOnPurpose = 0;
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      const header = request.headers['ekyc-signature'];
+      try {
+        verify(body, Array.isArray(header) ? header[0] : header);
+      } catch {
+        refusedSignatures += 1;
+        response.writeHead(401).end();
+        return;
+      }
+      const event = JSON.parse(body) as { id: string; data: { sessionId: string } };
+      const eventId = String(request.headers['ekyc-event-id'] ?? event.id);
+      if (!attempted.has(eventId) && options.failFirst?.(eventId)) {
+        attempted.add(eventId);
+        failedOnPurpose += 1;
+        response.writeHead(503).end();
+        return;
+      }
+      attempted.add(eventId);
+      acceptedByEvent.set(eventId, (acceptedByEvent.get(eventId) ?? 0) + 1);
+      const set = eventsBySession.get(event.data.sessionId) ?? new Set<string>();
+      set.add(eventId);
+      eventsBySession.set(event.data.sessionId, set);
+      response.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${address.port}/hooks/ekyc`,
+    acceptedByEvent, eventsBySession,
+    get refusedSignatures() { return refusedSignatures; },
+    get failedOnPurpose() { return failedOnPurpose; },
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }
