@@ -19,3 +19,11 @@ export { verifyWebhookSignature, signWebhook, SIGNATURE_HEADER, EVENT_ID_HEADER 
 export { LivenessAttempts, type LockoutPolicy } from './lockout/attempts.ts';
 export { runRetentionPass, type RetentionPass } from './retention/purge.ts';
 export { DEFAULT_RETENTION, type RetentionPolicy } from './retention/policy.ts';
+export { OperatorStore, OPERATOR_ROLES, type Operator, type OperatorRole } from './operators/store.ts';
+export { recordReviewerDecision, type ReviewerDecisionInput } from './review/decide.ts';
+export { claimCase, listQueue, releaseClaim, type Claim, type QueueItem, type ReviewQueue } from './review/queue.ts';
+export { appendAudit, readAuditLog, verifyAuditChain, purgeAuditLogBefore, type AuditEntry, type ChainReport } from './audit/log.ts';
+export { FACE_DUPLICATE_THRESHOLD, findDocumentDuplicates, findFaceDuplicates } from './duplicates/find.ts';
+export { ListScreening } from './screening/matcher.ts';
+export { loadScreeningList, parseScreeningList, type ScreeningList } from './screening/list.ts';
+export type { Screening, ScreeningMatch, ScreeningResult, ScreeningSubject } from './screening/types.ts';
