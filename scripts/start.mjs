@@ -13,14 +13,17 @@
  *    verification session with the integrator API key held here: the key never reaches the browser,
  *    the page only receives the session's client token, nonce and verifier public key.
  *
+ * On the first start on a PGlite directory it also adds a development reviewer and auditor with the
+ * verifier's operator CLI and prints their tokens once (for the auditor page's review and audit views).
+ *
  * Ctrl-C (SIGINT) or SIGTERM closes the dev server, stops the verifier and waits for it to exit.
  *
  * Environment: EKYC_PORT (dev server, default 5173), EKYC_VERIFIER_PORT (default 0: any free port),
  * EKYC_SKIP_ASSETS=1 (assets already built), plus every variable of docs/verifier.md
  * (VERIFIER_STATE_DIR, DATABASE_URL, ...), passed to the verifier unchanged.
  */
-import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -40,11 +43,52 @@ function run(command, args) {
   });
 }
 
+const verifierBin = path.join(root, 'packages/verifier/bin/ekyc-verifier.js');
+function verifierEnv() {
+  const env = { ...process.env, PORT: verifierPort, HOST: '127.0.0.1', VERIFIER_STATE_DIR: stateDir, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' };
+  // An empty DATABASE_URL would open a separate in-memory database in every process: unset means the default directory.
+  if (!env.DATABASE_URL) delete env.DATABASE_URL;
+  return env;
+}
+
+function verifierCli(args) {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, [verifierBin, ...args], { cwd: root, env: verifierEnv(), timeout: 180_000 }, (error, stdout) => (error ? reject(error) : resolve(stdout)));
+  });
+}
+
+/**
+ * A development reviewer and auditor for the auditor page, added once with the verifier's operator
+ * CLI before the server starts (embedded PGlite is one process's database) and printed once. Not
+ * for an in-memory database (nothing would outlive the CLI) or production.
+ */
+async function developmentOperators() {
+  const file = path.join(stateDir, 'dev-operators.json');
+  if (existsSync(file) || process.env.NODE_ENV === 'production' || (process.env.DATABASE_URL ?? '').startsWith('memory:')) return;
+  const secretsFile = path.join(stateDir, 'dev-secrets.json');
+  const secretsExisted = existsSync(secretsFile);
+  const tokens = {};
+  for (const role of ['reviewer', 'auditor']) {
+    const output = await verifierCli(['operator', 'add', '--name', `dev-${role}`, '--role', role]);
+    const token = /shown only now:\s*\n\s*(\S+)/.exec(output)?.[1];
+    if (!token) throw new Error(`the verifier's operator CLI printed no ${role} token`);
+    tokens[role] = token;
+  }
+  writeFileSync(file, `${JSON.stringify(tokens, null, 2)}\n`, { mode: 0o600 });
+  if (!secretsExisted && existsSync(secretsFile)) {
+    // The CLI generated the development secrets; the server will not print them again.
+    process.stdout.write(`ekyc-verifier: generated development secrets (printed once):\n  VERIFIER_API_KEY=${integratorApiKey()}\n  stored in ${secretsFile} (mode 0600).\n`);
+  }
+  say(`development operators (printed once; stored in ${file}, mode 0600):`);
+  say(`  reviewer token ${tokens.reviewer}`);
+  say(`  auditor token  ${tokens.auditor}`);
+}
+
 /** Starts the verifier bin; resolves with its URL once it listens. Its output is passed through (the API key is printed there, once). */
 function startVerifier() {
-  const child = spawn(process.execPath, [path.join(root, 'packages/verifier/bin/ekyc-verifier.js')], {
+  const child = spawn(process.execPath, [verifierBin], {
     cwd: root,
-    env: { ...process.env, PORT: verifierPort, HOST: '127.0.0.1', VERIFIER_STATE_DIR: stateDir, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' },
+    env: verifierEnv(),
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const listening = new Promise((resolve, reject) => {
@@ -126,6 +170,8 @@ async function main() {
   process.on('SIGINT', () => void stop(0));
   process.on('SIGTERM', () => void stop(0));
   if (process.env.EKYC_SKIP_ASSETS !== '1') await run(process.execPath, ['models/build-assets.mjs', '--out', 'demo/public/ekyc']);
+  if (stopping) return;
+  await developmentOperators();
   if (stopping) return;
 
   verifier = startVerifier();

@@ -3,7 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { chromium } from '@playwright/test';
 import { afterAll, describe, expect, it } from 'vitest';
+import { chromiumArgs, chromiumPath } from './chromium.mjs';
 
 /**
  * `npm start` (scripts/start.mjs) as a user runs it: one process that builds the assets, starts
@@ -59,14 +61,14 @@ describe('npm start', () => {
     const port = await freePort();
     const child = spawn(process.execPath, [path.join(root, 'scripts/start.mjs')], {
       cwd: root,
-      env: { ...process.env, EKYC_PORT: String(port), VERIFIER_STATE_DIR: state, DATABASE_URL: 'memory:', VERIFIER_API_KEY: '', EKYC_SKIP_ASSETS: '' },
+      env: { ...process.env, EKYC_PORT: String(port), VERIFIER_STATE_DIR: state, DATABASE_URL: '', VERIFIER_API_KEY: '', EKYC_SKIP_ASSETS: '' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const output = { text: '' };
     child.stdout!.on('data', (chunk: Buffer) => { output.text += chunk.toString(); });
     child.stderr!.on('data', (chunk: Buffer) => { output.text += chunk.toString(); });
     try {
-      const [, base] = await waitFor(child, output, /ekyc-start: ready (http:\/\/\S+)/, 150_000);
+      const [, base] = await waitFor(child, output, /ekyc-start: ready (http:\/\/\S+)/, 200_000);
       const apiKey = /VERIFIER_API_KEY=(\S+)/.exec(output.text)?.[1];
       expect(apiKey, 'the generated API key is printed').toBeTruthy();
       expect(output.text.split(apiKey!).length - 1, 'and printed once').toBe(1);
@@ -94,6 +96,30 @@ describe('npm start', () => {
       expect(body.verifierKey.d).toBeUndefined();
       // The integrator API behind /api still wants the key: the proxy adds none.
       expect((await fetch(`${base}/api/sessions/${body.sessionId}`)).status).toBe(401);
+
+      // A development reviewer and auditor, their tokens printed once and accepted by the verifier behind /api.
+      for (const role of ['reviewer', 'auditor']) {
+        const operatorToken = new RegExp(`${role} token +(\\S+)`).exec(output.text)?.[1];
+        expect(operatorToken, `${role} token printed`).toBeTruthy();
+        expect(output.text.split(operatorToken!).length - 1).toBe(1);
+        const me = await fetch(`${base}/api/operators/me`, { headers: { authorization: `Bearer ${operatorToken}` } });
+        expect(await me.json()).toMatchObject({ role });
+      }
+
+      // In a browser: the demo page starts <ekyc-flow> on a session from /dev/session (consent first), the auditor page loads.
+      const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
+      try {
+        const page = await browser.newPage();
+        await page.goto(`${base}/demo/`);
+        await page.click('#flow-start');
+        await page.locator('ekyc-consent').waitFor({ state: 'visible', timeout: 120_000 });
+        expect(await page.locator('#flow-status').textContent()).toMatch(/^Session ses_/);
+        await page.goto(`${base}/demo/auditor.html?session=ses_example`);
+        await page.locator('body[data-ready=true]').waitFor({ state: 'attached', timeout: 60_000 });
+        expect(await page.inputValue('#session-id')).toBe('ses_example');
+      } finally {
+        await browser.close();
+      }
 
       const verifierPid = Number(/ekyc-start: verifier pid (\d+)/.exec(output.text)?.[1]);
       expect(alive(verifierPid)).toBe(true);

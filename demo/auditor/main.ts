@@ -274,4 +274,7 @@ async function openFromFiles(): Promise<void> {
 byId('open-file').addEventListener('click', () => void openFromFiles().catch((error: unknown) => { console.error(error); status('Opening failed: see the console.'); }));
 byId('print').addEventListener('click', () => window.print());
 setupReview(reviewHooks);
+// `?session=<id>` (the demo page links here when a verification ends) fills the session id.
+const linked = new URLSearchParams(location.search).get('session');
+if (linked) byId<HTMLInputElement>('session-id').value = linked;
 document.body.dataset.ready = 'true';
