@@ -1,10 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import { chromium, expect, test, type Browser, type Page } from '@playwright/test';
+import { liveness } from '@ekyc/core';
 import { exportJWK, generateKeyPair } from 'jose';
 import { chromiumArgs, chromiumPath } from '../scripts/chromium.mjs';
+import { y4mHeader, Y4M_FRAME_MARKER } from '../packages/testkit/src/y4m.ts';
 import type { FlowRunOptions, FlowRunReport } from './pages/flow.ts';
 
 /**
@@ -34,7 +36,15 @@ async function startVerifier(env: Record<string, string>): Promise<{ child: Chil
   });
 }
 
-async function withVerifier(page: Page, run: (session: { sessionId: string; clientToken: string }, verifierUrl: string, apiKey: string) => Promise<void>): Promise<void> {
+/** Sends the page's `PROXY` requests to the verifier (same origin for the page). */
+async function routeVerifier(page: Page, verifierUrl: string): Promise<void> {
+  await page.route(`**${PROXY}/**`, async (route) => {
+    const target = verifierUrl + new URL(route.request().url()).pathname.slice(PROXY.length);
+    await route.fulfill({ response: await route.fetch({ url: target }) });
+  });
+}
+
+async function withVerifier(page: Page, run: (session: { sessionId: string; clientToken: string; nonce: string }, verifierUrl: string, apiKey: string) => Promise<void>): Promise<void> {
   const state = mkdtempSync(path.join(os.tmpdir(), 'ekyc-e2e-flow-'));
   const { privateKey } = await generateKeyPair('ECDH-ES+A256KW', { crv: 'P-256', extractable: true });
   const apiKey = `e2e_${secret()}`;
@@ -45,14 +55,11 @@ async function withVerifier(page: Page, run: (session: { sessionId: string; clie
     VERIFIER_RISK_OPTIONAL_SIGNALS: 'sanctions,device_velocity',
   });
   try {
-    await page.route(`**${PROXY}/**`, async (route) => {
-      const target = verifier.url + new URL(route.request().url()).pathname.slice(PROXY.length);
-      await route.fulfill({ response: await route.fetch({ url: target }) });
-    });
+    await routeVerifier(page, verifier.url);
     const created = await fetch(`${verifier.url}/sessions`, { method: 'POST', headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' }, body: '{}' });
     expect(created.status).toBe(201);
-    const { sessionId, clientToken } = await created.json() as { sessionId: string; clientToken: string };
-    await run({ sessionId, clientToken }, verifier.url, apiKey);
+    const { sessionId, clientToken, nonce } = await created.json() as { sessionId: string; clientToken: string; nonce: string };
+    await run({ sessionId, clientToken, nonce }, verifier.url, apiKey);
   } finally {
     verifier.child.kill('SIGTERM');
     rmSync(state, { recursive: true, force: true });
@@ -63,22 +70,65 @@ function summarize(report: FlowRunReport): string {
   const mb = (bytes: number): string => (bytes / 1e6).toFixed(1);
   const models = report.models.map((m) => `${m.worker}@${m.step} ${mb(m.bytesTotal)} MB ${m.loadingAt}->${m.readyAt ?? '?'} ms`).join('; ');
   const steps = Object.entries(report.stepAt).map(([step, t]) => `${step} ${t}${report.readyAt[step] !== undefined ? `/${report.readyAt[step]}` : ''}`).join(', ');
-  return `steps (ms to step / to waiting): ${steps}\nmodels: ${models}\nuploads: document ${report.uploadBytes.document} B, selfie ${report.uploadBytes.selfie} B`;
+  return `liveness: ${JSON.stringify(report.result?.local.liveness ?? null)}, face match: ${JSON.stringify(report.result?.local.faceMatch ?? null)}\nsteps (ms to step / to waiting): ${steps}\nmodels: ${models}\nuploads: document ${report.uploadBytes.document} B, selfie ${report.uploadBytes.selfie} B`;
 }
 
-async function runFlow(page: Page, options: FlowRunOptions): Promise<{ report: FlowRunReport; verifierUrl: string; apiKey: string; sessionId: string }> {
-  let out!: { report: FlowRunReport; verifierUrl: string; apiKey: string; sessionId: string };
+interface IntegratorStatus { status: string; decision: { outcome: string; score: number; reasonCodes: string[] } | null }
+
+/**
+ * Runs the flow page against a fresh verifier session. `cameraFile`: the page runs in a browser of
+ * its own whose fake camera plays that y4m, written by `prepare` once the session (and its nonce) exists.
+ */
+async function runFlow(page: Page, options: FlowRunOptions, clip?: { prepare: (nonce: string) => Promise<string>; baseURL: string | undefined }): Promise<{ report: FlowRunReport; status: IntegratorStatus }> {
+  let out!: { report: FlowRunReport; status: IntegratorStatus };
   await withVerifier(page, async (session, verifierUrl, apiKey) => {
-    await page.goto('/e2e/pages/flow.html');
-    await expect(page.locator('body[data-ready=true]')).toBeAttached();
-    const report = await page.evaluate(([base, s, o]) => window.flowTest.run(base, s, o), [PROXY, session, options] as const);
-    out = { report, verifierUrl, apiKey, sessionId: session.sessionId };
-    // What the integrator sees for the same session (reason codes only with the API key).
-    const status = await (await fetch(`${verifierUrl}/sessions/${session.sessionId}`, { headers: { authorization: `Bearer ${apiKey}` } })).json();
-    console.log(`[flow ${options.capture}] verifier: ${status.status} ${status.decision?.outcome} ${status.decision?.score} [${(status.decision?.reasonCodes ?? []).join(', ')}]`);
+    let browser: Browser | undefined;
+    try {
+      let flowPage = page;
+      if (clip) {
+        const file = await clip.prepare(session.nonce);
+        browser = await chromium.launch({ executablePath: chromiumPath, args: [...chromiumArgs, '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${file}`] });
+        flowPage = await browser.newPage({ baseURL: clip.baseURL });
+        await routeVerifier(flowPage, verifierUrl);
+      }
+      await flowPage.goto('/e2e/pages/flow.html');
+      await expect(flowPage.locator('body[data-ready=true]')).toBeAttached();
+      const report = await flowPage.evaluate(([base, s, o]) => window.flowTest.run(base, s, o), [PROXY, { sessionId: session.sessionId, clientToken: session.clientToken }, options] as const);
+      // What the integrator sees for the same session (reason codes only with the API key).
+      const status = await (await fetch(`${verifierUrl}/sessions/${session.sessionId}`, { headers: { authorization: `Bearer ${apiKey}` } })).json() as IntegratorStatus;
+      console.log(`[flow ${options.capture}${clip ? ' clip' : ''}] verifier: ${status.status} ${status.decision?.outcome} ${status.decision?.score} [${(status.decision?.reasonCodes ?? []).join(', ')}]`);
+      out = { report, status };
+    } finally {
+      await browser?.close();
+    }
   });
-  console.log(`[flow ${options.capture}] ${summarize(out.report)}`);
+  console.log(`[flow ${options.capture}${clip ? ' clip' : ''}] ${summarize(out.report)}`);
   return out;
+}
+
+const SELFIE_URL = '/node_modules/@vladmandic/human/assets/screenshot-faceid.jpg';
+
+/** A y4m of the selfie photo animated to perform `order` (e2e/pages/liveness.ts generates the frames, as e2e/liveness-capture.spec.ts does). */
+async function writeFaceClip(page: Page, file: string, order: liveness.ChallengeKind[]): Promise<void> {
+  await page.goto('/e2e/pages/liveness.html');
+  await expect(page.locator('body[data-ready=true]')).toBeAttached();
+  await page.evaluate(() => window.livenessTest.init());
+  await page.evaluate((url) => window.livenessTest.loadUrl('photo', url), SELFIE_URL);
+  const [box] = await page.evaluate(() => window.livenessTest.detectFaces('photo'));
+  await page.evaluate((b) => window.livenessTest.composeFace('face', 'photo', b), box!);
+  expect(await page.evaluate(() => window.livenessTest.settle('face'))).not.toBeNull();
+  const spec = { photo: 'face', performs: order, seed: 1 };
+  const info = await page.evaluate((s) => window.livenessTest.clipInfo(s), spec);
+  const fd = openSync(file, 'w');
+  try {
+    writeSync(fd, y4mHeader(info.width, info.height, info.fps));
+    for (let i = 0; i < info.frames; i++) {
+      writeSync(fd, Y4M_FRAME_MARKER);
+      writeSync(fd, Buffer.from(await page.evaluate(([s, k]) => window.livenessTest.clipFrameI420(s, k), [spec, i] as const), 'base64'));
+    }
+  } finally {
+    closeSync(fd);
+  }
 }
 
 test.describe('VerificationFlow end to end (headless, real verifier)', () => {
@@ -114,5 +164,29 @@ test.describe('VerificationFlow end to end (headless, real verifier)', () => {
     expect(report.cameras.map((c) => c.guidanceEvents >= 3)).toEqual([true, true]);
     expect(report.models.map((m) => `${m.worker}@${m.step}`)).toEqual(expect.arrayContaining(['quality@document-front', 'document@document-front', 'face@document-read', 'liveness@liveness']));
     expect(report.result).toMatchObject({ delivery: 'delivered', local: { documentValid: true, faceMatch: { band: 'approve' } } });
+  });
+
+  test('selfie by camera: a face clip performing the session nonce\'s challenges passes LivenessCapture, and the verifier replays the transcript', async ({ page, baseURL }) => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ekyc-e2e-flow-clip-'));
+    try {
+      const { report, status } = await runFlow(page, { capture: 'camera', guidanceFrames: 1, livenessByCamera: true }, {
+        baseURL,
+        prepare: async (nonce) => {
+          const file = path.join(dir, 'face.y4m');
+          await writeFaceClip(page, file, await liveness.challengeSequence(nonce, 3));
+          return file;
+        },
+      });
+      expect(report.error).toBeNull();
+      expect(report.status).toBe('complete');
+      expect(report.result!.local.liveness).toMatchObject({ mode: 'active', state: 'passed' });
+      expect(report.cameras.map((c) => c.endedAtNextStep)).toEqual([true, true]);
+      expect(status.decision!.reasonCodes).not.toContain('face_liveness_missing');
+      expect(status.decision!.reasonCodes).not.toContain('liveness_transcript_absent');
+      expect(status.decision!.reasonCodes).not.toContain('liveness_transcript_mismatch');
+      expect(status.decision!.reasonCodes).not.toContain('face_continuity_broken');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

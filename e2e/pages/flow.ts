@@ -52,6 +52,8 @@ export interface FlowRunOptions {
   /** Camera steps: switch to the upload once this many guidance events came (default 3), or after `cameraMs` (default 120 s). */
   guidanceFrames?: number;
   cameraMs?: number;
+  /** Leave the liveness step to the camera (a face clip as the fake camera): no selfie upload. */
+  livenessByCamera?: boolean;
   seed?: number;
 }
 
@@ -153,7 +155,7 @@ const flowTest = {
         else if (step === 'document-front' && awaiting === 'upload') void flow.useUpload(doc);
         else if (step === 'liveness' && awaiting === 'upload') void flow.useUpload(selfie);
         else if (step === 'document-front' && awaiting === 'capture') cameraThenUpload(step, doc);
-        else if (step === 'liveness' && awaiting === 'capture') cameraThenUpload(step, selfie);
+        else if (step === 'liveness' && awaiting === 'capture' && !options.livenessByCamera) cameraThenUpload(step, selfie);
       });
     });
 

@@ -701,6 +701,8 @@ export class VerificationFlow extends EventTarget implements VerificationFlowApi
       const evidence = await livenessEvidenceOf(selfie.outcome);
       liveness = evidence.liveness;
       artifacts.push(...evidence.artifacts);
+      // The verifier replays the transcript from an `other` JSON artifact (docs/verifier.md, What the server reads).
+      artifacts.push({ id: 'liveness-transcript', kind: 'other', mediaType: 'application/json', data: json(selfie.outcome.transcript), capturedAt: selfie.capturedAt });
       checks.push({ id: 'liveness', kind: 'liveness.active', status: selfie.outcome.state === 'passed' ? 'pass' : 'fail', score: null, threshold: null, errorCode: null, artifactIds: evidence.artifacts.map((a) => a.id), details: { state: selfie.outcome.state } });
     }
     await this.#data.events!.append('evidence.built', { artifacts: artifacts.length, checks: checks.length });
