@@ -206,6 +206,21 @@ describe.each(['pglite', 'postgres'] as const)('webhook delivery on %s', (kind) 
     expect(row.last_error).toBe('ECONNREFUSED');
   });
 
+  it.skipIf(skip)('gives up on a receiver that never answers within the timeout, and retries it', async () => {
+    await decide();
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const hooks = dispatcher({ targets: [targetOf(new URL(`http://127.0.0.1:${(silent.address() as AddressInfo).port}/`))], timeoutMs: 300 });
+      expect(await hooks.deliverDue()).toMatchObject({ claimed: 1, retried: 1 });
+      const row = (await db.query<{ last_error: string; attempts: number }>('SELECT last_error, attempts FROM verifier_webhook_outbox')).rows[0]!;
+      expect(row).toEqual({ last_error: 'timeout', attempts: 1 });
+    } finally {
+      silent.closeAllConnections();
+      await new Promise((resolve) => silent.close(resolve));
+    }
+  });
+
   it.skipIf(skip)('refuses a loopback target outside the allow-list at delivery: nothing reaches it', async () => {
     await decide();
     expect(await dispatcher({ allow: [] }).deliverDue()).toMatchObject({ retried: 1 });

@@ -24,7 +24,11 @@ export function postToTarget(target: ResolvedTarget, body: string, headers: Reco
   const client = target.url.protocol === 'https:' ? https : http;
   return new Promise((resolve) => {
     let settled = false;
+    // `timeout` below is socket inactivity only; this bounds the whole request, so a receiver
+    // trickling bytes cannot hold a delivery past its lease.
+    const deadline = setTimeout(() => request.destroy(new Error('timeout')), timeoutMs);
     const finish = (result: PostResult): void => {
+      clearTimeout(deadline);
       if (!settled) {
         settled = true;
         resolve(result);
