@@ -18,15 +18,15 @@ import type { DuplicateSignal } from './store.ts';
  * the expected false signals per new session are about N x FAR at 0.50: unmeasured below 1e-3.
  */
 export const FACE_DUPLICATE_THRESHOLD = 0.5;
-/** At most this many face matches are reported per session (best first). */
-export const MAX_FACE_DUPLICATES = 20;
+/** At most this many matches of each kind are reported per session (faces best first, documents oldest first). */
+export const MAX_DUPLICATES = 20;
 
 /** Sessions other than `sessionId` holding any of these (pepper id, hash) pairs. */
 export async function findDocumentDuplicates(db: SqlClient, sessionId: string, hashes: readonly { pepperId: string; hash: string }[]): Promise<DuplicateSignal[]> {
   if (hashes.length === 0) return [];
   const pairs = hashes.map((_, index) => `($${2 * index + 2}, $${2 * index + 3})`).join(', ');
   const result = await db.query<{ session_id: string }>(
-    `SELECT DISTINCT session_id, created_at FROM verifier_document_hashes WHERE session_id <> $1 AND (pepper_id, document_number_hash) IN (${pairs}) ORDER BY created_at, session_id`,
+    `SELECT DISTINCT session_id, created_at FROM verifier_document_hashes WHERE session_id <> $1 AND (pepper_id, document_number_hash) IN (${pairs}) ORDER BY created_at, session_id LIMIT ${MAX_DUPLICATES}`,
     [sessionId, ...hashes.flatMap((entry) => [entry.pepperId, entry.hash])],
   );
   return result.rows.map((row) => ({ kind: 'document_number', otherSessionId: row.session_id, similarity: null }));
@@ -44,7 +44,7 @@ export async function findFaceDuplicates(db: SqlClient, input: { sessionId: stri
        SELECT session_id, (SELECT sum(a * b) FROM unnest(embedding, $3::real[]) AS t(a, b)) AS similarity
        FROM verifier_face_embeddings WHERE session_id <> $1 AND model_id = $2
      ) scored WHERE similarity >= $4 ORDER BY similarity DESC, session_id LIMIT $5`,
-    [input.sessionId, input.modelId, Array.from(normalized), input.threshold ?? FACE_DUPLICATE_THRESHOLD, MAX_FACE_DUPLICATES],
+    [input.sessionId, input.modelId, Array.from(normalized), input.threshold ?? FACE_DUPLICATE_THRESHOLD, MAX_DUPLICATES],
   );
   return result.rows.map((row) => ({ kind: 'face', otherSessionId: row.session_id, similarity: Math.round(Number(row.similarity) * 1000) / 1000 }));
 }
