@@ -54,3 +54,25 @@ test('every screen in every locale: no axe violation, no policy violation, a scr
   expect(await page.evaluate(() => window.elementsTest.violations())).toEqual([]);
   expect(console).toEqual([]);
 });
+
+test('the plain-HTML example (packages/elements/example) starts a config session and shows the consent under its strict policy', async ({ page }) => {
+  const reports: string[] = [];
+  page.on('console', (message) => {
+    if (/Content.Security.Policy|Refused to/i.test(message.text())) reports.push(message.text().slice(0, 300));
+  });
+  await page.addInitScript(() => {
+    const seen: string[] = [];
+    (window as unknown as { policyViolations: string[] }).policyViolations = seen;
+    document.addEventListener('securitypolicyviolation', (event) => seen.push(`${event.effectiveDirective} ${event.blockedURI}`));
+  });
+  await page.goto('/packages/elements/example/');
+  await page.getByRole('button', { name: 'Verify my identity' }).click();
+  await expect(page.locator('ekyc-consent h2')).toHaveText('Before we start', { timeout: 60_000 });
+  await expect(page.locator('ekyc-consent')).toContainText('Example Bank');
+  // The page's theme reaches into the shadow roots through the custom properties.
+  await expect(page.locator('ekyc-consent [part=accept]')).toHaveCSS('background-color', 'rgb(15, 81, 50)');
+  const { violations } = await new AxeBuilder({ page }).withTags(WCAG).analyze();
+  expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+  expect(await page.evaluate(() => (window as unknown as { policyViolations: string[] }).policyViolations)).toEqual([]);
+  expect(reports).toEqual([]);
+});

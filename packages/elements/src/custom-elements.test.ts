@@ -24,6 +24,14 @@ describe('custom-elements.json', () => {
     }
   });
 
+  it('is mirrored in the API section of docs/elements.md (the same script writes it)', async () => {
+    // @ts-expect-error: a plain .mjs script without types.
+    const { apiMarkdown, withApi, paths } = await import('../scripts/api-doc.mjs') as { apiMarkdown(m: unknown): string; withApi(doc: string, api: string): string; paths: { manifest: string; doc: string } };
+    const doc = readFileSync(paths.doc, 'utf8');
+    const manifest = JSON.parse(readFileSync(paths.manifest, 'utf8')) as unknown;
+    expect(doc, 'run `npm run manifest -w @ekyc/elements` and commit docs/elements.md').toBe(withApi(doc, apiMarkdown(manifest)));
+  });
+
   it('declares every element with a summary, parts and custom properties', () => {
     const manifest = JSON.parse(readFileSync(join(packageDir, 'custom-elements.json'), 'utf8')) as { modules: { declarations?: Declaration[] }[] };
     const elements = manifest.modules.flatMap((m) => m.declarations ?? []).filter((d) => d.tagName);

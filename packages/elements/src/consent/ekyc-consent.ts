@@ -21,7 +21,7 @@ export interface ConsentAcceptDetail {
  * @slot why - Replaces why it is captured.
  * @slot retention - Replaces how long the evidence is kept.
  * @slot controller - Replaces who receives the evidence.
- * @slot what-title - Replaces the heading of what is captured (also `why-title`, `retention-title`, `controller-title`).
+ * @slot what-title - Replaces the heading of what is captured.
  * @slot why-title - Replaces the heading of why.
  * @slot retention-title - Replaces the heading of how long.
  * @slot controller-title - Replaces the heading of by whom.
@@ -78,6 +78,7 @@ export class EkycConsent extends EkycElement {
     this.emit<ConsentAcceptDetail>('ekyc-consent-accept', { locale: this.resolvedLocale, text: this.shownText() });
   }
 
+  /** Declines, as the decline button does. */
   decline(): void {
     this.emit<Record<string, never>>('ekyc-consent-decline', {});
   }

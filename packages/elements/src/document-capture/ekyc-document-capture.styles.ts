@@ -2,7 +2,7 @@ import { css } from 'lit';
 
 export const documentCaptureStyles = css`
   .captured {
-    color: var(--ekyc-color-success);
+    color: var(--_ekyc-color-success);
     font-weight: 600;
   }
   .countdown {

@@ -10,19 +10,19 @@ export const documentReviewStyles = css`
     display: grid;
     gap: 0.25rem;
     padding: 0.5rem 0.75rem;
-    border-radius: var(--ekyc-radius);
-    background: var(--ekyc-color-surface-alt);
+    border-radius: var(--_ekyc-radius);
+    background: var(--_ekyc-color-surface-alt);
   }
   .field.uncertain {
-    background: var(--ekyc-color-warning-surface);
-    border-left: 4px solid var(--ekyc-color-warning);
+    background: var(--_ekyc-color-warning-surface);
+    border-left: 4px solid var(--_ekyc-color-warning);
   }
   label,
   .label {
     font-weight: 600;
   }
   .badge {
-    color: var(--ekyc-color-warning);
+    color: var(--_ekyc-color-warning);
     font-weight: 600;
     font-size: 0.875rem;
   }
@@ -35,13 +35,13 @@ export const documentReviewStyles = css`
     font-family: ui-monospace, 'SFMono-Regular', Menlo, monospace;
     min-height: 2.75rem;
     padding: 0.375rem 0.5rem;
-    border: 2px solid var(--ekyc-color-border);
-    border-radius: calc(var(--ekyc-radius) / 2);
-    color: var(--ekyc-color-text);
-    background: var(--ekyc-color-surface);
+    border: 2px solid var(--_ekyc-color-border);
+    border-radius: calc(var(--_ekyc-radius) / 2);
+    color: var(--_ekyc-color-text);
+    background: var(--_ekyc-color-surface);
   }
   .issue {
-    color: var(--ekyc-color-danger);
+    color: var(--_ekyc-color-danger);
     font-weight: 600;
   }
 `;

@@ -4,7 +4,7 @@ export const errorScreenStyles = css`
   .icon {
     width: 3rem;
     height: 3rem;
-    color: var(--ekyc-color-danger);
+    color: var(--_ekyc-color-danger);
     margin-bottom: 0.5rem;
   }
   .actions {

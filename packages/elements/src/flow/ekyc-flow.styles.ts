@@ -1,6 +1,10 @@
 import { css } from 'lit';
 
 export const flowStyles = css`
+  /* The step elements sit inside this element's padding: theirs would indent them twice. */
+  [data-view]::part(base) {
+    padding: 0;
+  }
   .steps {
     margin: 0 0 0.5rem;
     font-size: 0.875rem;

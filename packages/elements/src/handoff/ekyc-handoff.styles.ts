@@ -5,10 +5,10 @@ export const handoffStyles = css`
     display: block;
     width: min(16rem, 100%);
     height: auto;
-    margin: 0 auto var(--ekyc-spacing);
+    margin: 0 auto var(--_ekyc-spacing);
     background: #ffffff;
-    border: 1px solid var(--ekyc-color-border);
-    border-radius: var(--ekyc-radius);
+    border: 1px solid var(--_ekyc-color-border);
+    border-radius: var(--_ekyc-radius);
   }
   .link {
     display: flex;
@@ -27,6 +27,6 @@ export const handoffStyles = css`
   }
   .status.failed,
   .status.expired {
-    color: var(--ekyc-color-danger);
+    color: var(--_ekyc-color-danger);
   }
 `;

@@ -13,6 +13,6 @@ export const progressStyles = css`
   progress {
     width: 100%;
     height: 0.75rem;
-    accent-color: var(--ekyc-color-primary);
+    accent-color: var(--_ekyc-color-primary);
   }
 `;

@@ -7,20 +7,20 @@ export const resultStyles = css`
     margin-bottom: 0.5rem;
   }
   .approve .icon {
-    color: var(--ekyc-color-success);
+    color: var(--_ekyc-color-success);
   }
   .reject .icon,
   .expired .icon {
-    color: var(--ekyc-color-danger);
+    color: var(--_ekyc-color-danger);
   }
   .review .icon,
   .pending .icon {
-    color: var(--ekyc-color-warning);
+    color: var(--_ekyc-color-warning);
   }
   .icon,
   .local .icon,
   .submitted .icon {
-    color: var(--ekyc-color-primary);
+    color: var(--_ekyc-color-primary);
   }
   .reference {
     font-size: 0.875rem;

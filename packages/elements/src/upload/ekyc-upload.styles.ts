@@ -6,22 +6,22 @@ export const uploadStyles = css`
     gap: 0.25rem;
     padding: 0.75rem;
     margin-bottom: 0.75rem;
-    border: 2px dashed var(--ekyc-color-border);
-    border-radius: var(--ekyc-radius);
+    border: 2px dashed var(--_ekyc-color-border);
+    border-radius: var(--_ekyc-radius);
   }
   .picker.done {
     border-style: solid;
-    border-color: var(--ekyc-color-success);
+    border-color: var(--_ekyc-color-success);
   }
   .picker .label {
     font-weight: 600;
   }
   .added {
-    color: var(--ekyc-color-success);
+    color: var(--_ekyc-color-success);
     font-weight: 600;
   }
   .missing {
-    color: var(--ekyc-color-danger);
+    color: var(--_ekyc-color-danger);
     font-weight: 600;
   }
 `;
