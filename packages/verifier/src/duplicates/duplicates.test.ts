@@ -86,6 +86,21 @@ describe('duplicates and screening in re-scoring (PGlite, onnxruntime-node)', ()
     expect(record.duplicates.map((signal) => signal.otherSessionId)).toEqual([sessions.first.sessionId, sessions.first.sessionId]);
   }, 240_000);
 
+  it('flags a different photo of the same man (facematch screenshot) against the stored selfies', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { createRequire } = await import('node:module');
+    const humanDir = path.dirname(path.dirname(createRequire(import.meta.url).resolve('@vladmandic/human')));
+    const grid = decodeJpeg(new Uint8Array(readFileSync(path.join(humanDir, 'assets/screenshot-facematch.jpg'))));
+    // Its largest face is the demo's reference photo of the selfie's man (a different capture).
+    const largest = (await engine.detect(grid)).sort((a, b) => b.box.width - a.box.width)[0]!;
+    const { crop } = await import('../testing/faces.ts');
+    const probe = await engine.embedBestFace(crop(grid, largest.box, 2.2), { allowSeveral: true });
+    expect(probe.status).toBe('ok');
+    const found = await findFaceDuplicates(verifier.db, { sessionId: 'ses_probeprobeprobeprobe0', modelId: FACE_EMBEDDING_MODEL, embedding: (probe as { embedding: Float32Array }).embedding });
+    expect(found.map((link) => link.otherSessionId).sort()).toEqual([sessions.first.sessionId, sessions.second.sessionId].sort());
+    for (const link of found) expect(link.similarity!).toBeGreaterThanOrEqual(FACE_DUPLICATE_THRESHOLD);
+  }, 120_000);
+
   it('does not flag another person\'s face', async () => {
     const group = decodeJpeg(GROUP_JPEG());
     const [face] = await engine.detect(group);
