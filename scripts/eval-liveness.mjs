@@ -6,7 +6,8 @@
 //        { "clip.y4m": { "genuine": true|false, "performs": ["blink", "turn_left", ...], "attack"?: "name" } }
 //   options: --faces N (genuine photos used, default all), --clips-per-face N (genuine clips per photo,
 //            each with another order; default 2), --attack-faces N (default 8),
-//            --write DIR (also write the generated clips as y4m + labels.json, for --data)
+//            --write DIR (also write the generated clips as y4m + labels.json, for --data),
+//            --moire (only the screen-replay moiré cue on each face: camera frame, turned, JPEG, simulated screens)
 //
 // Each clip is judged against the challenges it performs, in that order (the engine takes an explicit
 // sequence for evaluation only; in production the order comes from the nonce). A clip passes when the
@@ -24,6 +25,7 @@ const writeDir = option('--write') && path.resolve(option('--write'));
 const maxFaces = Number(option('--faces') ?? Infinity);
 const attackFaces = Number(option('--attack-faces') ?? 8);
 const clipsPerFace = Number(option('--clips-per-face') ?? 2);
+const moireOnly = args.includes('--moire');
 const log = (...m) => console.error('[eval:liveness]', ...m);
 
 const KINDS = ['blink', 'smile', 'turn_left', 'turn_right'];
@@ -60,6 +62,8 @@ const summary = (o) => ({
   continuityLinks: o.continuityLinks?.map((l) => `${l.yaw.toFixed(1)}~${l.againstYaw.toFixed(1)}:${l.similarity.toFixed(3)}`), frames: o.frames,
   ...(o.state === 'waiting' ? { waitingGuidance: o.waitingGuidance, startPose: pose(o) } : {}),
   staticImage: o.signals.find((s) => s.id === 'static_image').value,
+  moire: o.moire,
+  moireFlagged: o.signals.find((s) => s.id === 'screen_moire')?.flagged ?? false,
 });
 
 async function evalData(page) {
@@ -97,6 +101,34 @@ async function writeClip(page, spec, file) {
   closeSync(fd);
 }
 
+/**
+ * --moire: the screen-replay cue (core moireScore) on each face's rendered frame as a camera gives it,
+ * turned, after JPEG, and filmed off a simulated screen (testkit simulateScreenReplay) at several pitches
+ * and angles. The simulation is a simplified model, not a real screen: its numbers show the cue works
+ * on the model only.
+ */
+async function evalMoire(page, used) {
+  const pitches = [0.6, 0.8, 1.1, 1.5, 2, 2.8];
+  const angles = [0, 3, 8];
+  const faces = {};
+  for (const name of used) {
+    faces[name] = await page.evaluate(([n, p, a]) => window.livenessTest.moire(n, p, a), [name, pitches, angles]);
+    log(name, JSON.stringify(faces[name]));
+  }
+  const all = Object.values(faces);
+  const range = (v) => { const x = v.filter((y) => y !== null); return x.length ? { min: Math.min(...x), max: Math.max(...x), n: x.length } : null; };
+  return {
+    moire: {
+      genuine: range(all.map((f) => f.genuine)),
+      turned: range(all.map((f) => f.turned)),
+      jpeg: range(all.map((f) => f.jpeg)),
+      screen: range(all.flatMap((f) => f.screens.map((s) => s.value))),
+      screenByPitch: Object.fromEntries(pitches.map((p) => [p, range(all.flatMap((f) => f.screens.filter((s) => s.pitch === p).map((s) => s.value)))])),
+    },
+    faces,
+  };
+}
+
 async function evalGenerated(page) {
   const photos = [
     ['faceid', '@vladmandic/human/assets/screenshot-faceid.jpg'],
@@ -120,6 +152,7 @@ async function evalGenerated(page) {
   }
   log(`${faces.length} frontal faces (${skipped.length} left out: ${skipped.join(', ')})`);
   const used = faces.slice(0, Math.min(faces.length, maxFaces));
+  if (moireOnly) return evalMoire(page, used);
   const labels = {};
   const run = async (spec, file, label) => {
     const o = await page.evaluate((s) => window.livenessTest.runClip(s), spec);
@@ -139,6 +172,7 @@ async function evalGenerated(page) {
   const clips = {};
   const replay = [];
   const staticRisk = { genuine: [], static: [] };
+  const moireGenuine = [];
   for (let j = 0; j < used.length * clipsPerFace; j++) {
     const i = j % used.length;
     const performs = ORDERS[(i * 7 + Math.floor(j / used.length) * 11) % ORDERS.length];
@@ -150,6 +184,7 @@ async function evalGenerated(page) {
     genuineNeutral.push(passesNeutralContinuity(o));
     clips[key] = { performs, ...summary(o) };
     staticRisk.genuine.push(o.signals.find((s) => s.id === 'static_image').risk);
+    moireGenuine.push(o.moire);
     log(key, JSON.stringify(clips[key]));
     // The same recording under a new nonce: every other order of the same three challenges, and of others.
     if (o.state === 'passed') {
@@ -196,6 +231,11 @@ async function evalGenerated(page) {
     staticImageSignal: {
       genuineFlagged: staticRisk.genuine.filter((r) => r >= 0.5).length / Math.max(1, staticRisk.genuine.length),
       staticFlagged: staticRisk.static.filter((r) => r >= 0.5).length / Math.max(1, staticRisk.static.length),
+    },
+    // The screen-moiré cue on the genuine clips' keyframes (no screen in them: every flag is a false alarm).
+    screenMoireSignal: {
+      genuine: moireGenuine.filter((v) => v !== null).length ? { min: Math.min(...moireGenuine.filter((v) => v !== null)), max: Math.max(...moireGenuine.filter((v) => v !== null)) } : null,
+      genuineFlagged: Object.entries(clips).filter(([k, c]) => k.startsWith('genuine') && c.moireFlagged).length,
     },
     facesSkipped: skipped,
     clips,

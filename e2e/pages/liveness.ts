@@ -2,7 +2,7 @@ import { face, liveness, sha256Hex, type RgbaImage } from '@ekyc/core';
 import { decodeImageBlob, rgbaToI420 } from '@ekyc/testkit';
 import { animateFace, type FacePose } from '@ekyc/testkit/liveness-video';
 import { clipDuration, DEFAULT_CLIP, poseAt, type ClipScript } from '@ekyc/testkit/liveness-video';
-import { parseY4mHeader, y4mFrames } from '@ekyc/testkit/liveness-video';
+import { parseY4mHeader, simulateScreenReplay, y4mFrames } from '@ekyc/testkit/liveness-video';
 import { FaceClient, LivenessClient, toLivenessFrame, type TrackResult } from '@ekyc/workers';
 
 /** Test, benchmark and evaluation page of the liveness worker; e2e/liveness.spec.ts, bench and scripts/eval-liveness.mjs drive `window.livenessTest`. */
@@ -48,6 +48,8 @@ export interface ClipOutcome {
   continuityLinks: liveness.ContinuityLink[];
   /** Neutral-only continuity (before pose matching): lowest cosine of each challenge keyframe's face against the neutral keyframe's. */
   neutralContinuityMin: number | null;
+  /** Median moiré score (core moireScore) of the keyframes' faces. */
+  moire: number | null;
   signals: liveness.ReplaySignal[];
   frames: number;
   trackMs: number[];
@@ -137,6 +139,7 @@ async function judgeFrames(frames: Iterable<RgbaImage> | AsyncIterable<RgbaImage
   let neutralContinuityMin: number | null = null;
   let embedded = 0;
   const poseContinuity = new liveness.PoseMatchedContinuity();
+  const moireValues: number[] = [];
   let neutralTaken = false;
   const trackMs: number[] = [];
   const waitingGuidance: Record<string, number> = {};
@@ -152,6 +155,8 @@ async function judgeFrames(frames: Iterable<RgbaImage> | AsyncIterable<RgbaImage
     if (step.keyframe) {
       engine.attachKeyframe(t, { sha256: await sha256Hex(new Uint8Array(keep.data.buffer as ArrayBuffer, keep.data.byteOffset, keep.data.byteLength)), ...(r.landmarks ? { landmarks: r.landmarks } : {}) });
       if (step.keyframe === 'neutral') neutralTaken = true;
+      const m = r.signals ? liveness.moireScore(keep, r.signals.box).value : null;
+      if (m !== null) moireValues.push(m);
     }
     const yaw = r.faceCount === 1 ? r.signals?.yaw : undefined;
     if (neutralTaken && step.accepted && yaw !== undefined && poseContinuity.select(t, yaw, step.keyframe !== null)) {
@@ -170,6 +175,9 @@ async function judgeFrames(frames: Iterable<RgbaImage> | AsyncIterable<RgbaImage
   }
   const transcript = engine.transcript();
   const result = engine.result();
+  moireValues.sort((a, b) => a - b);
+  const mid = moireValues.length >> 1;
+  const moire = moireValues.length ? (moireValues.length % 2 ? moireValues[mid]! : (moireValues[mid - 1]! + moireValues[mid]!) / 2) : null;
   return {
     state: result.state,
     reason: result.reason,
@@ -178,7 +186,8 @@ async function judgeFrames(frames: Iterable<RgbaImage> | AsyncIterable<RgbaImage
     continuityOk: poseContinuity.ok,
     continuityLinks: [...poseContinuity.links],
     neutralContinuityMin,
-    signals: liveness.assessReplaySignals({ series: transcript.frames, continuityMinimum: poseContinuity.minimum }),
+    moire,
+    signals: liveness.assessReplaySignals({ series: transcript.frames, continuityMinimum: poseContinuity.minimum, moire }),
     frames: n,
     trackMs,
     waitingGuidance,
@@ -376,6 +385,36 @@ const livenessTest = {
     const label = stream.getVideoTracks()[0]?.label ?? '';
     for (const track of stream.getTracks()) track.stop();
     return { states: engines.map((e) => e.current), reasons: engines.map((e) => e.result().reason), transcripts: engines.map((e) => e.transcript()), frames, dropped, trackMs, label, width: canvas.width, height: canvas.height };
+  },
+  /**
+   * Moiré scores (core `moireScore`) of a settled photo's rendered frame: as the camera would give it
+   * (sensor noise 2 levels), turned 30 degrees, after JPEG at quality 0.8, and filmed off a simulated
+   * screen (testkit `simulateScreenReplay`) at each pitch and angle. The face box is the tracker's on
+   * the camera frame (the screen shows the face at the same place), so a screen frame is scored
+   * whether or not the tracker holds it.
+   */
+  async moire(photo: string, pitches: number[], angles: number[]): Promise<{ genuine: number | null; turned: number | null; jpeg: number | null; screens: { pitch: number; angle: number; value: number | null }[] }> {
+    if (!client) throw new Error('init first');
+    const mesh = meshes.get(photo);
+    if (!mesh) throw new Error(`settle ${photo} first`);
+    // The camera path without a screen: fill 1 lights the whole pixel, so only blur and noise remain.
+    const camera = (image: RgbaImage, seed: number): RgbaImage => simulateScreenReplay(image, { pitch: 1, angleDeg: 0, fill: 1, seed });
+    const boxOf = async (image: RgbaImage): Promise<face.Box | null> => {
+      await client!.reset();
+      const r = await client!.track(copy(image));
+      return r.signals?.box ?? null;
+    };
+    const score = (image: RgbaImage, box: face.Box | null): number | null => (box ? liveness.moireScore(image, box).value : null);
+    const frame = animateFace(need(photo), mesh, { eyeClosure: 0, smile: 0, yaw: 0 }, 210);
+    const canvas = new OffscreenCanvas(frame.width, frame.height);
+    canvas.getContext('2d')!.putImageData(new ImageData(new Uint8ClampedArray(frame.data), frame.width, frame.height), 0, 0);
+    const jpeg = await decodeImageBlob(await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.8 }));
+    const genuine = camera(frame, 1);
+    const box = await boxOf(genuine);
+    const turned = camera(animateFace(need(photo), mesh, { eyeClosure: 0, smile: 0, yaw: 30 }, 210), 2);
+    const screens: { pitch: number; angle: number; value: number | null }[] = [];
+    for (const pitch of pitches) for (const angle of angles) screens.push({ pitch, angle, value: score(simulateScreenReplay(frame, { pitch, angleDeg: angle, seed: screens.length + 3 }), box) });
+    return { genuine: score(genuine, box), turned: score(turned, await boxOf(turned)), jpeg: score(jpeg, box), screens };
   },
   /** Engine frame for a tracked image (what the session would push). */
   async frame(name: string, t: number): Promise<liveness.LivenessFrame> {

@@ -2,3 +2,4 @@
 export * from './face-animation.ts';
 export * from './liveness-video.ts';
 export * from './y4m-read.ts';
+export * from './screen-replay.ts';

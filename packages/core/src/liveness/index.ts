@@ -12,3 +12,4 @@ export * from './mesh.ts';
 export * from './face-count.ts';
 export * from './continuity.ts';
 export * from './evidence.ts';
+export * from './moire.ts';

@@ -6,7 +6,7 @@
  */
 import type { LivenessSeries } from './engine.ts';
 
-export type ReplaySignalId = 'static_image' | 'frame_timing' | 'virtual_camera' | 'face_continuity' | 'portrait_match' | 'screen_flicker' | 'fr_liveness';
+export type ReplaySignalId = 'static_image' | 'frame_timing' | 'virtual_camera' | 'face_continuity' | 'portrait_match' | 'screen_flicker' | 'screen_moire' | 'fr_liveness';
 
 export interface ReplaySignal {
   readonly id: ReplaySignalId;
@@ -123,6 +123,21 @@ export function screenFlickerSignal(brightness: readonly number[]): ReplaySignal
   return signal('screen_flicker', Math.round(value * 1e4) / 1e4, value / 0.02);
 }
 
+/**
+ * Screen moiré: the median `moireScore` (moire.ts) over the keyframes' faces, log10 of the strongest
+ * high-frequency component over the median one. Risk 0 up to `clear`, 0.5 (flagged) at `flagged`, 1 at
+ * twice that step. Set on 6 faces (`eval:liveness --moire`): their frames as a camera gives them,
+ * turned or JPEG-compressed, read 0.55-1.44; filmed off a simulated screen (testkit
+ * simulateScreenReplay), 1.74-3.00 but for an axis-aligned screen at exactly 2 camera pixels per
+ * screen pixel (pattern at Nyquist, 1.22-1.46). No real screen replay was available (docs/liveness.md).
+ */
+export const MOIRE_SCALE = { clear: 1.45, flagged: 1.6 } as const;
+
+export function screenMoireSignal(value: number | null): ReplaySignal {
+  if (value === null) return signal('screen_moire', null, 0);
+  return signal('screen_moire', value, 0.5 * (value - MOIRE_SCALE.clear) / (MOIRE_SCALE.flagged - MOIRE_SCALE.clear));
+}
+
 /** The experimental fr-liveness class-1 score (docs/face.md: class meanings not established). */
 export function frLivenessSignal(liveScore: number | null): ReplaySignal {
   if (liveScore === null) return signal('fr_liveness', null, 0);
@@ -137,6 +152,8 @@ export interface ReplayInputs {
   readonly continuityMinimum?: number | null;
   readonly portraitCosine?: number | null;
   readonly frLivenessScore?: number | null;
+  /** Median moiré score of the keyframes' faces (`moireScore`). */
+  readonly moire?: number | null;
 }
 
 export function assessReplaySignals(input: ReplayInputs): ReplaySignal[] {
@@ -147,6 +164,7 @@ export function assessReplaySignals(input: ReplayInputs): ReplaySignal[] {
     faceContinuitySignal(input.continuityMinimum ?? null),
     portraitMatchSignal(input.portraitCosine ?? null),
     screenFlickerSignal(input.series.brightness),
+    screenMoireSignal(input.moire ?? null),
     frLivenessSignal(input.frLivenessScore ?? null),
   ];
 }

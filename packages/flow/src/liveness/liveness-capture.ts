@@ -116,6 +116,8 @@ export interface LivenessOutcome {
   /** Replay and injection signals (scored, never blocking). */
   readonly signals: readonly liveness.ReplaySignal[];
   readonly continuity: LivenessContinuity | null;
+  /** Median screen-moiré score of the keyframes' faces (core `moireScore`), null when no face was large enough. */
+  readonly moire: number | null;
   readonly cameraLabel: string | null;
   /** Every video frame's time (ms, the clock of the transcript), dropped ones included. */
   readonly frameTimestamps: readonly number[];
@@ -149,6 +151,21 @@ interface LivenessCaptureEventMap {
 }
 
 const copyImage = (image: RgbaImage): RgbaImage => ({ width: image.width, height: image.height, data: new Uint8ClampedArray(image.data) });
+
+/** Median moiré score of the keyframes' faces, each at its box as the transcript records it. */
+function keyframeMoire(transcript: liveness.LivenessTranscript, keyframes: readonly LivenessCaptureKeyframe[]): number | null {
+  const values: number[] = [];
+  for (const keyframe of keyframes) {
+    const s = transcript.keyframes.find((k) => k.t === keyframe.t && k.role === keyframe.role)?.signals;
+    if (!s) continue;
+    const value = liveness.moireScore(keyframe.image, { x: s.boxX, y: s.boxY, width: s.boxW, height: s.boxH }).value;
+    if (value !== null) values.push(value);
+  }
+  if (!values.length) return null;
+  values.sort((a, b) => a - b);
+  const mid = values.length >> 1;
+  return values.length % 2 ? values[mid]! : (values[mid - 1]! + values[mid]!) / 2;
+}
 
 /**
  * Active liveness on a live video: each new frame is read, tracked in the liveness worker (one frame
@@ -341,6 +358,7 @@ export class LivenessCapture extends EventTarget {
     const continuity = this.continuity
       ? { minimum: this.continuityError ? null : this.continuity.minimum, ok: this.continuityError ? false : this.continuity.ok, threshold: this.continuity.threshold, links: [...this.continuity.links], error: this.continuityError }
       : null;
+    const moire = keyframeMoire(transcript, this.keyframes);
     const outcome: LivenessOutcome = {
       sessionId: this.options.sessionId ?? null,
       nonce: this.options.nonce,
@@ -354,8 +372,10 @@ export class LivenessCapture extends EventTarget {
         timestamps: this.timestamps,
         cameraLabel,
         continuityMinimum: continuity?.minimum ?? null,
+        moire,
       }),
       continuity,
+      moire,
       cameraLabel,
       frameTimestamps: [...this.timestamps],
       timeOrigin: this.options.timeOrigin ?? (this.options.now ? 0 : performance.timeOrigin),
