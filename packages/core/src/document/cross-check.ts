@@ -59,6 +59,22 @@ function namesMatch(viz: string, mrz: string): boolean {
   return mrzNameForm(viz).some((v) => v === m || (m.length >= 3 && v.startsWith(m)) || v.replace(/ /g, '') === m.replace(/ /g, ''));
 }
 
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length]!;
+}
+
+/** Least edits between the printed name's MRZ forms and the MRZ name, spaces ignored. */
+function nameDistance(viz: string, mrz: string): number {
+  const m = mrz.replace(/[ <]/g, '');
+  return Math.min(...mrzNameForm(viz).map((v) => editDistance(v.replace(/ /g, ''), m)));
+}
+
 function compare(name: CrossCheckedField, v: string, m: string): boolean {
   if (name === 'surname' || name === 'givenNames') return namesMatch(v, m);
   if (name === 'documentNumber') return v.replace(/[\s<-]/g, '').toUpperCase() === m.replace(/</g, '');
@@ -80,7 +96,13 @@ export function crossCheckVisualZone(viz: VisualZoneFields, mrz: Partial<Record<
     const v = viz[name];
     const m = mrz[name];
     if (!v || !m || (name === 'nationality' && !/^[A-Z]{1,3}$/i.test(v.trim()))) { fields[name] = 'missing'; continue; }
-    if (vizUncertain.has(name) || mrzUncertain.has(name)) { fields[name] = 'uncertain'; continue; }
+    if (vizUncertain.has(name)) { fields[name] = 'uncertain'; continue; }
+    if (mrzUncertain.has(name)) {
+      // A valid MRZ reading doubts a character or two of a name, not the whole name: a certain printed
+      // name further from it than that doubt can explain is still a mismatch.
+      fields[name] = (name === 'surname' || name === 'givenNames') && nameDistance(v, m) > Math.max(2, 0.34 * m.replace(/[ <]/g, '').length) ? 'mismatch' : 'uncertain';
+      continue;
+    }
     fields[name] = compare(name, v, m) ? 'match' : 'mismatch';
   }
   const mismatches = names.filter((n) => fields[n] === 'mismatch');

@@ -108,6 +108,12 @@ describe('crossCheckVisualZone with uncertain fields', () => {
     expect(r.fields.nationality).toBe('missing');
     expect(r.signal).toBe('document_viz_mrz_mismatch');
   });
+  it('an MRZ name flagged uncertain is compared only for differences no OCR doubt explains', () => {
+    expect(crossCheckVisualZone({ surname: 'NOVAK' }, { surname: 'NOVAC' }, { mrzUncertain: ['surname'] }).fields.surname).toBe('uncertain');
+    const forged = crossCheckVisualZone({ surname: 'HARRISON' }, { surname: 'NOVAK' }, { mrzUncertain: ['surname'] });
+    expect(forged.fields.surname).toBe('mismatch');
+    expect(forged.signal).toBe('document_viz_mrz_mismatch');
+  });
   it('an X sex in the visual zone matches the MRZ filler', () => {
     expect(crossCheckVisualZone({ sex: 'X' }, { sex: '<' }).fields.sex).toBe('match');
   });

@@ -11,7 +11,7 @@ import { createSession, selectRuntime, type RuntimeReport } from '../../runtime/
 import { loadOpenCv } from '../quality/quality-opencv.ts';
 import type { OpenCv } from '../quality/opencv-frame.ts';
 import { cropGray, findMrzLines, rectify, rotate180, type MrzLines, type Rect } from './mrz-locate.ts';
-import type { MrzReader } from './mrz-reader.ts';
+import type { GrayImage, MrzReader } from './mrz-reader.ts';
 import { PpOcrReader } from './ppocr-reader.ts';
 import { TesseractReader } from './tesseract-reader.ts';
 import { TextDetector } from './text-detect.ts';
@@ -228,19 +228,30 @@ export const documentPipeline = {
       baselineMs = performance.now() - t;
       baseline = { ...summarize({ result: r, valid: r.valid, uncertainFields: r.uncertainFields, ambiguous: r.ambiguous, cost: 0, disagreements: 0, candidates: 1 }), ms: baselineMs };
     }
-    // The visual zone is read on the page as rectified (upright unless the MRZ said it was turned).
-    const visualZone = async (): Promise<{ visualZone?: VisualZoneRead; visualZoneMs?: number }> => {
+    // The visual zone is read the way a valid MRZ says the page stands; without one (a front, a card
+    // with no MRZ, an unreadable MRZ: blurred field rows can pass for MRZ lines upside down), upright
+    // first and turned only if upright shows fewer than two labels.
+    const visualZone = async (mrzValid: boolean): Promise<{ visualZone?: VisualZoneRead; visualZoneMs?: number }> => {
       if (!options.visualZone) return {};
       const t = performance.now();
       s.visualZone ??= loadVisualZone(s);
       const { detector, recognizer } = await s.visualZone;
-      const rgba = rotated180 ? rotateRgba180(rect.rgba) : rect.rgba;
       const tesseract = s.tesseract;
-      const read = await readVisualZone(s.cv, detector, recognizer, rgba, gray, located.lines, referenceDate.getUTCFullYear(), tesseract ? (line, whitelist) => tesseract.readText(line, whitelist) : undefined);
+      const second = tesseract ? (line: GrayImage, whitelist: string) => tesseract.readText(line, whitelist) : undefined;
+      const readAs = (turned: boolean): Promise<VisualZoneRead> => readVisualZone(
+        s.cv, detector, recognizer, turned ? rotateRgba180(rect.rgba) : rect.rgba, turned ? rotate180(rect.gray) : rect.gray,
+        turned === rotated180 ? located.lines : [], referenceDate.getUTCFullYear(), second,
+      );
+      const first = mrzValid ? rotated180 : false;
+      let read = await readAs(first);
+      if (!mrzValid && read.labels < 2) {
+        const other = await readAs(!first);
+        if (other.labels > read.labels) read = other;
+      }
       return { visualZone: read, visualZoneMs: performance.now() - t };
     };
     if (located.lines.length === 0) {
-      const vz = await visualZone();
+      const vz = await visualZone(false);
       const now = performance.now();
       return {
         ...base, mrzFound: false, engines: {}, mrz: null, mergeDisagreements: 0, ...(baseline ? { baseline } : {}),
@@ -292,7 +303,7 @@ export const documentPipeline = {
       engines[reader.engine as MrzEngineName] = { lines: entry.reads[0]!.lines.map((l) => l.text), mrz: summarize(coreDocument.mergeMrzReads(entry.reads, { referenceDate })), ms: entry.ms, variants: entry.reads.length };
     }
     const mrz = summarize(merged);
-    const vz = await visualZone();
+    const vz = await visualZone(mrz.valid);
     const end = performance.now();
     return {
       ...base,

@@ -56,6 +56,24 @@ export function decodeCtcText(probs: Float32Array, steps: number, classes: numbe
   return { text: trimmed, confidences: confidences.slice(lead, lead + [...trimmed].length) };
 }
 
+/** A crop with its 2nd-98th percentile gray levels stretched to 0-255 (dim or glared print). */
+export function stretchGray(line: GrayImage): GrayImage {
+  const hist = new Uint32Array(256);
+  for (const v of line.data) hist[v]!++;
+  const n = line.data.length;
+  let acc = 0;
+  let low = 0;
+  while (low < 255 && (acc += hist[low]!) < 0.02 * n) low++;
+  acc = 0;
+  let high = 255;
+  while (high > 0 && (acc += hist[high]!) < 0.02 * n) high--;
+  if (high - low < 16 || (low === 0 && high === 255)) return line;
+  const gain = 255 / (high - low);
+  const data = new Uint8Array(n);
+  for (let i = 0; i < n; i++) data[i] = Math.max(0, Math.min(255, Math.round((line.data[i]! - low) * gain)));
+  return { width: line.width, height: line.height, data };
+}
+
 export class TextRecognizer {
   private readonly labels: string[];
 
@@ -77,7 +95,7 @@ export class TextRecognizer {
    * one per line.
    */
   async readMany(lines: readonly GrayImage[]): Promise<RecognisedText[]> {
-    const tensors = lines.map((l) => lineTensor(l));
+    const tensors = lines.map((l) => lineTensor(stretchGray(l)));
     const order = tensors.map((_, i) => i).sort((a, b) => tensors[a]!.width - tensors[b]!.width);
     const out = new Array<RecognisedText>(lines.length);
     const input = this.session.inputNames[0] ?? 'x';
