@@ -44,7 +44,8 @@ describe('logs carry no personal data (intake + re-scoring, PGlite, real face mo
 
     // Refusals first (they log too): a tampered body, a wrong token, a wrong key.
     const tampered = new Uint8Array(sealed);
-    tampered[tampered.length - 10] ^= 1;
+    const at = tampered.length - 10;
+    tampered[at] = tampered[at]! ^ 1;
     expect((await uploadWhole(app, session.sessionId, session.clientToken, tampered, key)).status).toBe(400);
     expect((await uploadWhole(app, session.sessionId, `${session.clientToken}x`, sealed, key)).status).toBe(401);
     expect((await getStatus(app, session.sessionId, 'not-the-key')).status).toBe(401);
