@@ -70,7 +70,8 @@ function summarize(report: FlowRunReport): string {
   const mb = (bytes: number): string => (bytes / 1e6).toFixed(1);
   const models = report.models.map((m) => `${m.worker}@${m.step} ${mb(m.bytesTotal)} MB ${m.loadingAt}->${m.readyAt ?? '?'} ms`).join('; ');
   const steps = Object.entries(report.stepAt).map(([step, t]) => `${step} ${t}${report.readyAt[step] !== undefined ? `/${report.readyAt[step]}` : ''}`).join(', ');
-  return `liveness: ${JSON.stringify(report.result?.local.liveness ?? null)}, face match: ${JSON.stringify(report.result?.local.faceMatch ?? null)}\nsteps (ms to step / to waiting): ${steps}\nmodels: ${models}\nuploads: document ${report.uploadBytes.document} B, selfie ${report.uploadBytes.selfie} B`;
+  const sealed = report.timeline.find((e) => e.type === 'progress' && e.detail?.task === 'submit.upload')?.detail?.total;
+  return `sealed bundle: ${String(sealed)} B; liveness: ${JSON.stringify(report.result?.local.liveness ?? null)}, face match: ${JSON.stringify(report.result?.local.faceMatch ?? null)}\nsteps (ms to step / to waiting): ${steps}\nmodels: ${models}\nuploads: document ${report.uploadBytes.document} B, selfie ${report.uploadBytes.selfie} B`;
 }
 
 interface IntegratorStatus { status: string; decision: { outcome: string; score: number; reasonCodes: string[] } | null }
