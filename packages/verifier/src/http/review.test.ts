@@ -1,5 +1,5 @@
 /**
- * The review and audit API over HTTP (Fastify inject, PGlite): roles enforced (integrator key,
+ * The review and audit API over HTTP (Fastify inject, PGlite and PostgreSQL): roles enforced (integrator key,
  * client token and wrong tokens refused; a reviewer cannot fetch the decrypted bundle; an auditor
  * cannot claim), two reviewers claiming one case, the reviewer decision superseding the automatic
  * one in GET /sessions/:id while both stay visible, the auditor's decrypted bundle, the audit log
@@ -19,8 +19,11 @@ import { startVerifier, type Verifier } from '../server.ts';
 import type { Outcome } from '../storage/types.ts';
 import { bindKey, createSession, getStatus, uploadWhole } from '../testing/client.ts';
 import { buildSealedBundle, testConfig, type IssuedSession } from '../testing/fixtures.ts';
+import { postgresAvailable, startTestPostgres, type TestPostgres } from '../testing/postgres.ts';
 
-describe('review and audit API (PGlite)', () => {
+describe.each(['pglite', 'postgres'] as const)('review and audit API (%s)', (kind) => {
+  const skip = kind === 'postgres' && !postgresAvailable();
+  let pgServer: TestPostgres | null = null;
   let verifier: Verifier;
   let config: VerifierConfig;
   const tokens: Record<'alice' | 'bob' | 'auditor' | 'disabled', string> = { alice: '', bob: '', auditor: '', disabled: '' };
@@ -29,7 +32,9 @@ describe('review and audit API (PGlite)', () => {
 
   beforeAll(async () => {
     // API role only: the automatic decisions are written by the tests (the re-scoring is tested elsewhere).
-    config = await testConfig('memory:', { VERIFIER_ROLE: 'api', VERIFIER_REVIEW_CLAIM_SECONDS: '120' });
+    if (skip) return;
+    if (kind === 'postgres') pgServer = await startTestPostgres();
+    config = await testConfig(pgServer?.url ?? 'memory:', { VERIFIER_ROLE: 'api', VERIFIER_REVIEW_CLAIM_SECONDS: '120' });
     verifier = await startVerifier(config, { listen: false, logger: pino({ level: 'debug' }, { write: (line: string) => { logLines.push(line); } }) });
     const operators = new OperatorStore(verifier.db);
     for (const [key, role] of [['alice', 'reviewer'], ['bob', 'reviewer'], ['auditor', 'auditor'], ['disabled', 'reviewer']] as const) {
@@ -41,6 +46,7 @@ describe('review and audit API (PGlite)', () => {
   }, 120_000);
   afterAll(async () => {
     await verifier?.close();
+    await pgServer?.stop();
   });
 
   const call = async (method: 'GET' | 'POST' | 'DELETE', url: string, bearer: string, payload?: Record<string, unknown>) => {
@@ -60,7 +66,7 @@ describe('review and audit API (PGlite)', () => {
     return session;
   }
 
-  it('refuses the integrator key, client tokens, wrong and disabled tokens on review routes, and wrong roles with auth_forbidden', async () => {
+  it.skipIf(skip)('refuses the integrator key, client tokens, wrong and disabled tokens on review routes, and wrong roles with auth_forbidden', async () => {
     const session = await decidedSession('review');
     const queue = '/review/queues/review';
     expect(await call('GET', queue, config.apiKey)).toMatchObject({ status: 401, body: { code: 'auth_failed' } });
@@ -79,7 +85,7 @@ describe('review and audit API (PGlite)', () => {
     expect((await call('GET', '/operators/me', tokens.auditor)).body).toEqual({ id: ids.auditor, name: 'Test auditor', role: 'auditor' });
   });
 
-  it('claims, decides and shows the reviewer decision in force with the automatic one kept; the auditor opens the bundle; every access is audited in order', async () => {
+  it.skipIf(skip)('claims, decides and shows the reviewer decision in force with the automatic one kept; the auditor opens the bundle; every access is audited in order', async () => {
     const session = await decidedSession('review');
     const { sessionId } = session;
     const listed = await call('GET', '/review/queues/review', tokens.alice);
@@ -141,7 +147,7 @@ describe('review and audit API (PGlite)', () => {
     for (const secret of [tokens.alice, tokens.bob, tokens.auditor, 'Portrait and selfie', 'Test alice']) expect(processLog).not.toContain(secret);
   });
 
-  it('shows an escalated case to its user exactly like a review, and keeps it in the escalation queue only', async () => {
+  it.skipIf(skip)('shows an escalated case to its user exactly like a review, and keeps it in the escalation queue only', async () => {
     const session = await decidedSession('escalate');
     const forUser = await getStatus(verifier.app!, session.sessionId, session.clientToken);
     expect(forUser.body).toMatchObject({ decision: { outcome: 'review' }, userMessage: risk.USER_MESSAGES.review });
