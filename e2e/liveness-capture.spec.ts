@@ -85,7 +85,7 @@ test.describe('LivenessCapture on the camera', () => {
     test.setTimeout(300_000);
     const run = await runOnCamera(join(dir, 'genuine.y4m'), baseURL, { nonce, challengeCount: 3, maxMs: 60_000, continuity: true, withPixels: true });
     const outcome = run.outcome!;
-    console.log(`liveness capture: ${JSON.stringify({ error: run.error, state: outcome?.state, reason: outcome?.reason, stats: outcome?.stats, continuity: outcome?.continuity, prompts: run.prompts.map((p) => `${p.kind}:${p.state}`), guidance: run.guidance })}`);
+    console.log(`liveness capture: ${JSON.stringify({ error: run.error, state: outcome?.state, reason: outcome?.reason, stats: outcome?.stats, continuity: outcome?.continuity, moire: outcome?.moire, prompts: run.prompts.map((p) => `${p.kind}:${p.state}`), guidance: run.guidance })}`);
     expect(run.error).toBeUndefined();
     expect(outcome.state).toBe('passed');
     expect(outcome.transcript.sequence).toEqual({ source: 'nonce', order });
@@ -124,7 +124,7 @@ test.describe('LivenessCapture on the camera', () => {
     test.setTimeout(300_000);
     const run = await runOnCamera(join(dir, 'static.y4m'), baseURL, { nonce, challengeCount: 3, maxMs: 60_000, continuity: false });
     const outcome = run.outcome!;
-    console.log(`liveness capture (static): ${JSON.stringify({ error: run.error, state: outcome?.state, reason: outcome?.reason, attempts: outcome?.transcript.attempts.map((a) => `${a.kind}:${a.state}:${a.reason}`), static: outcome?.signals.find((s) => s.id === 'static_image') })}`);
+    console.log(`liveness capture (static): ${JSON.stringify({ error: run.error, state: outcome?.state, reason: outcome?.reason, attempts: outcome?.transcript.attempts.map((a) => `${a.kind}:${a.state}:${a.reason}`), static: outcome?.signals.find((s) => s.id === 'static_image'), moire: outcome?.moire })}`);
     expect(run.error).toBeUndefined();
     expect(['failed', 'timed_out']).toContain(outcome.state);
     expect(outcome.passed.length).toBeLessThan(3);
