@@ -4,6 +4,7 @@
  * the metrics token, per-route rate limits (429 rate_limited with Retry-After) and body limits
  * (413 request_too_large), and the configuration checks for what src/ops adds.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -110,6 +111,8 @@ describe('ops endpoints, metrics and limits (PGlite)', () => {
     const closing = extra.close();
     expect((await extra.ready()).accepting).toBe('failed');
     expect(await closing).toBe('drained');
+    // Once closed, nothing is ready: /readyz would answer 503.
+    expect(await extra.ready()).toEqual({ database: 'failed', migrations: 'failed', queue: 'failed', accepting: 'failed' });
   });
 });
 
@@ -144,5 +147,12 @@ describe('operations configuration', () => {
     // A production ops listener on loopback, or one with a token, is fine.
     await expect(load({ NODE_ENV: 'production', VERIFIER_OPS_PORT: '9464' })).resolves.toBeDefined();
     await expect(load({ NODE_ENV: 'production', VERIFIER_OPS_PORT: '9464', VERIFIER_OPS_HOST: '0.0.0.0', VERIFIER_METRICS_TOKEN: TOKEN })).resolves.toBeDefined();
+  });
+
+  it('the bin stops with exit code 1 and one plain line naming the variable', async () => {
+    const bin = new URL('../../bin/ekyc-verifier.js', import.meta.url).pathname;
+    const result = spawnSync(process.execPath, [bin], { env: { ...process.env, ...(await testSecrets()), VERIFIER_STATE_DIR: dir(), DATABASE_URL: 'memory:', VERIFIER_RATE_LIMIT_UPLOADS: 'many' }, encoding: 'utf8', timeout: 60_000 });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('ekyc-verifier: could not start (invalid_argument): VERIFIER_RATE_LIMIT_UPLOADS must be an integer from 1 to 1000000 (got "many").');
   });
 });
