@@ -8,11 +8,13 @@
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import { describe, expect, it } from 'vitest';
 import {
-  EkycError, createMrz, openEvidence, readMrz, sha256Hex, verifyBundleIntegrity,
+  EkycError, createMrz, liveness, openEvidence, readMrz, sha256Hex, verifyBundleIntegrity,
   type EvidenceBundle, type face, type MrzFieldValues, type MrzFormat, type RgbaImage,
 } from '@ekyc/core';
 import type { DocumentRead, MrzSummary, TimedAssessment } from '@ekyc/workers';
 import type { Camera, OpenCameraOptions } from '../capture/camera.ts';
+import { perform } from '../../../core/src/liveness/testing.ts';
+import type { LivenessCaptureOptions, LivenessOutcome } from '../liveness/index.ts';
 import { VerificationFlow, type VerificationFlowDeps } from './flow.ts';
 import type { FlowWorkers, WorkerFactory } from './workers.ts';
 import type { ConsentText, SessionSource, StepId, VerificationFlowEventMap, VerificationFlowOptions } from './types.ts';
@@ -447,6 +449,66 @@ describe('VerificationFlow', () => {
     expect(h.flow.state.status).toBe('disposed');
     expect(() => h.flow.start()).toThrow(EkycError);
     await done;
+  });
+
+  it('selfie by camera: the front camera runs LivenessCapture with the nonce; its transcript, keyframes and liveness check go into the evidence, and the verifier-side judge passes it', async () => {
+    let captureOptions: LivenessCaptureOptions | null = null;
+    // A clock the scripted performance moves forward: its frames span seconds, the test runs in milliseconds.
+    let clock = Date.now() - 120_000;
+    const now = (): Date => new Date(clock);
+    const fakeLiveness = (options: LivenessCaptureOptions) => {
+      captureOptions = options;
+      const target = new EventTarget() as EventTarget & { result: Promise<LivenessOutcome>; stop(): void; stopped: boolean };
+      target.stopped = false;
+      target.stop = () => { target.stopped = true; };
+      target.result = (async () => {
+        // The engine performed by core's scripted performer (the camera and the worker are the faked boundary).
+        const engine = await liveness.LivenessEngine.fromNonce(options.nonce, options.config!);
+        perform(engine, { seed: 3 });
+        const keyframes = [];
+        for (const keyframe of engine.transcript().keyframes) {
+          const img = image(SELFIE, 64, 48);
+          const sha256 = await sha256Hex(img.data);
+          engine.attachKeyframe(keyframe.t, { sha256 });
+          keyframes.push({ role: keyframe.role, t: keyframe.t, sha256, image: img, landmarks: null });
+        }
+        const track = new Event('track') as Event & { track: unknown };
+        Object.defineProperty(track, 'track', { value: { t: 1, faceCount: 1, box: { x: 0.25, y: 0.25, width: 0.5, height: 0.5 }, landmarks: new Float32Array([10, 20, 0, 30, 40, 0]), guidance: ['center_face'], brightness: 120, frameWidth: 640, frameHeight: 480 } });
+        target.dispatchEvent(track);
+        const transcript = engine.transcript();
+        const timeOrigin = clock;
+        clock += transcript.frames.t.at(-1)! + 1000;
+        return { sessionId: options.sessionId ?? null, nonce: options.nonce, state: transcript.result.state, reason: transcript.result.reason, passed: transcript.result.passed, transcript, keyframes, signals: [], continuity: null, cameraLabel: 'fake', frameTimestamps: [], timeOrigin, stats: { videoFrames: 0, skippedBusy: 0, grabFailed: 0, tracked: 0, embedded: 0 } } as unknown as LivenessOutcome;
+      })();
+      return target as never;
+    };
+    ManualCapture.last = null;
+    const h = await harness({ capture: 'camera' }, { livenessCapture: fakeLiveness, now });
+    const done = h.flow.start();
+    await waitFor(h.flow, 'consent', 'consent');
+    h.flow.grantConsent();
+    await waitFor(h.flow, 'document-front', 'capture');
+    await until(() => ManualCapture.last !== null && h.cameras.length === 1);
+    ManualCapture.last!.capture(PASSPORT);
+    await waitFor(h.flow, 'document-review', 'review');
+    h.flow.confirmReview();
+    const final = await done;
+    expect(final.status).toBe('complete');
+    const sealedBundle = await openSealed(h, final.result!.sealed!);
+    expect(captureOptions!.nonce).toBe(sealedBundle.manifest.session.nonce);
+    expect(captureOptions!.config!.challengeCount).toBe(3);
+    expect(h.cameras.map((c) => `${c.facingMode}:${c.stopped}`)).toEqual(['environment:true', 'user:true']);
+    expect(final.liveness).toMatchObject({ mode: 'active', state: 'passed' });
+    const guidance = h.events.of('guidance').find((g) => g.source === 'liveness')!;
+    expect(guidance).toMatchObject({ step: 'liveness', codes: ['center_face'], face: { box: { x: 160, y: 120, width: 320, height: 240 }, landmarks: [10, 20, 30, 40] } });
+    const bundle = await openSealed(h, final.result!.sealed!);
+    const kinds = bundle.manifest.artifacts.map((a) => a.kind);
+    expect(kinds.filter((k) => k === 'liveness_keyframe').length).toBeGreaterThan(0);
+    expect(bundle.manifest.checks.find((c) => c.kind === 'liveness.active')).toMatchObject({ status: 'pass' });
+    const transcript = JSON.parse(new TextDecoder().decode(bundle.artifacts.get('liveness-transcript')));
+    const judged = await liveness.judgeTranscript(transcript, { nonce: bundle.manifest.session.nonce, config: transcript.config });
+    expect(judged.state).toBe('passed');
+    expect(bundle.manifest.liveness!.challenges.every((c) => c.status === 'passed')).toBe(true);
   });
 
   it('rejects a bad configuration when constructed', async () => {

@@ -691,7 +691,8 @@ export class VerificationFlow extends EventTarget implements VerificationFlowApi
     if (this.#planned('face-match')) {
       const thresholds = matchThresholds(session.config.thresholds.faceMatch, this.#options.thresholds?.faceMatch);
       checks.push({
-        id: 'face-match', kind: 'face.match', status: faceMatch === null ? 'inconclusive' : faceMatch.band === 'reject' ? 'fail' : 'pass',
+        // `pass` means approve, as the verifier reads it (a review band is inconclusive, not a pass).
+        id: 'face-match', kind: 'face.match', status: faceMatch === null || faceMatch.band === 'review' ? 'inconclusive' : faceMatch.band === 'approve' ? 'pass' : 'fail',
         score: faceMatch?.similarity ?? null, threshold: thresholds.approve, errorCode: null,
         artifactIds: artifacts.filter((a) => a.id === 'portrait' || a.id === 'selfie').map((a) => a.id), details: { band: faceMatch?.band ?? 'none' },
       });
