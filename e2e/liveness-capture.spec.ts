@@ -6,6 +6,8 @@ import { buildEvidence, createSessionSigner, liveness, verifyBundleIntegrity } f
 import { createSampleEvidenceInput } from '../packages/testkit/src/evidence.ts';
 import { y4mHeader, Y4M_FRAME_MARKER } from '../packages/testkit/src/y4m.ts';
 import { chromiumArgs, chromiumPath } from '../scripts/chromium.mjs';
+import { rescoreBundle } from '../packages/verifier/src/rescore/rescore.ts';
+import { DEFAULT_SESSION_CONFIG } from '../packages/verifier/src/session-config.ts';
 
 // LivenessCapture (@ekyc/flow) on Chromium's fake camera fed a generated clip: a photo animation
 // performing the order the session nonce gives (it proves the capture and the judging, not
@@ -109,12 +111,20 @@ test.describe('LivenessCapture on the camera', () => {
     const keyframes = outcome.keyframes.map((k) => ({ role: k.role, t: k.t, image: { width: k.width, height: k.height, data: new Uint8ClampedArray(Buffer.from(k.rgba!, 'base64')) } }));
     const evidence = await liveness.livenessEvidence({ nonce, transcript: outcome.transcript, keyframes, timeOrigin: outcome.timeOrigin });
     const startedAt = new Date(outcome.timeOrigin + outcome.transcript.frames.t[0]! - 5_000);
-    const bundle = await buildEvidence(await createSampleEvidenceInput({ sessionId: 'e2e-session', nonce, startedAt, liveness: evidence }), await createSessionSigner());
+    const input = await createSampleEvidenceInput({ sessionId: 'e2e-session', nonce, startedAt, liveness: evidence });
+    // The verifier's rescoring reads the transcript from an `other` JSON artifact (as VerificationFlow adds it).
+    const transcriptArtifact = { id: 'liveness-transcript', kind: 'other' as const, mediaType: 'application/json' as const, data: new TextEncoder().encode(JSON.stringify(outcome.transcript)), capturedAt: evidence.artifacts.at(-1)!.capturedAt };
+    const bundle = await buildEvidence({ ...input, artifacts: [...input.artifacts, transcriptArtifact] }, await createSessionSigner());
     await verifyBundleIntegrity(bundle);
     expect(bundle.manifest.artifacts.filter((a) => a.kind === 'liveness_keyframe').map((a) => a.sha256)).toEqual(outcome.keyframes.map((k) => k.sha256));
     const judged = await liveness.judgeTranscript(bundle.manifest.liveness!.transcript, { nonce, config });
     expect(judged).toMatchObject({ consistent: true, state: 'passed', mismatches: [] });
     expect(judged.replayed).toEqual({ state: outcome.state, reason: outcome.reason, passed: outcome.passed, completedAt: outcome.transcript.result.completedAt });
+    // The verifier's own rescoring (no face engine here: continuity is left unchecked) reaches the same verdict.
+    const rescored = await rescoreBundle(bundle, { config: DEFAULT_SESSION_CONFIG, face: null, referenceDate: new Date() });
+    const livenessSignal = rescored.decision.signals.find((signal) => signal.name === 'face_liveness');
+    expect(livenessSignal).toMatchObject({ status: 'scored', source: 'server', score: 1, details: { state: 'passed', consistent: true } });
+    expect(livenessSignal!.reasonCodes).not.toContain('client_score_disagreement');
     // The same frames under another session's nonce are a replay: never passed.
     const other = await nonceFor(['smile', 'turn_right', 'blink']);
     expect((await liveness.judgeTranscript(bundle.manifest.liveness!.transcript, { nonce: other, config })).state).toBe('failed');

@@ -50,3 +50,20 @@ describe('a liveness session in a signed bundle (livenessEvidence -> buildEviden
       .rejects.toMatchObject({ code: 'invalid_argument' });
   });
 });
+
+describe('livenessEvidence challenge summaries', () => {
+  it('lists each challenge asked once, by how its last attempt ended (a retried failure stays in the transcript)', async () => {
+    const nonce = 'evidence-liveness-nonce-0003';
+    const config = livenessConfig({ challengeCount: 2, maxRetries: 1 });
+    const engine = await LivenessEngine.fromNonce(nonce, config);
+    // No response to the first prompt, then the asked movement on the retry.
+    let prompts = 0;
+    perform(engine, { seed: 3, respond: (asked) => (++prompts === 1 ? null : asked) });
+    const keyframes = engine.transcript().keyframes.map((k, i) => ({ role: k.role, t: k.t, image: { width: 2, height: 2, data: new Uint8ClampedArray(16).fill(i) } }));
+    for (const k of keyframes) engine.attachKeyframe(k.t, { sha256: await sha256Hex(k.image.data) });
+    const transcript = engine.transcript();
+    expect(transcript.attempts.map((a) => `${a.index}/${a.attempt}:${a.state}`)).toEqual(['0/0:timed_out', '0/1:passed', '1/0:passed']);
+    const { liveness } = await livenessEvidence({ nonce, transcript, keyframes, timeOrigin: 0 });
+    expect(liveness.challenges.map((c) => [c.order, c.kind, c.status, c.keyframeArtifactIds.length])).toEqual(transcript.sequence.order.map((kind, i) => [i, kind, 'passed', 1]));
+  });
+});

@@ -87,9 +87,13 @@ export async function livenessEvidence(input: LivenessEvidenceInput): Promise<Li
     artifacts.push({ id, kind: 'liveness_keyframe', mediaType: 'application/octet-stream', data: new Uint8Array(bytes), width: image.width, height: image.height, capturedAt: iso(keyframe.t) });
     idsByRole.set(`${keyframe.role}@${keyframe.t}`, [id]);
   }
-  // A challenge attempt's keyframe is the one taken at its heldAt.
-  const challenges = transcript.attempts.map((attempt, order) =>
-    challengeSummary(transcript, attempt, order, attempt.heldAt === null ? [] : (idsByRole.get(`${attempt.kind}@${attempt.heldAt}`) ?? []), iso));
+  // One entry per challenge asked: its last attempt (a failed try that was retried stays in the
+  // transcript; the summary says how the challenge ended, as the verifier compares it). An attempt's
+  // keyframe is the one taken at its heldAt.
+  const last = new Map<number, ChallengeAttempt>();
+  for (const attempt of transcript.attempts) last.set(attempt.index, attempt);
+  const challenges = [...last.values()].map((attempt) =>
+    challengeSummary(transcript, attempt, attempt.index, attempt.heldAt === null ? [] : (idsByRole.get(`${attempt.kind}@${attempt.heldAt}`) ?? []), iso));
   return {
     // A JSON-plain copy: the manifest's type is the schema's (mutable arrays), and the bundle must not share the caller's objects.
     liveness: { challengeSeed: input.nonce, challenges, passiveScore: null, transcript: JSON.parse(JSON.stringify(transcript)) as NonNullable<EvidenceLiveness['transcript']> },
