@@ -468,7 +468,7 @@ describe('VerificationFlow', () => {
         const keyframes = [];
         for (const keyframe of engine.transcript().keyframes) {
           const img = image(SELFIE, 64, 48);
-          const sha256 = await sha256Hex(img.data);
+          const sha256 = await sha256Hex(img.data as Uint8ClampedArray<ArrayBuffer>);
           engine.attachKeyframe(keyframe.t, { sha256 });
           keyframes.push({ role: keyframe.role, t: keyframe.t, sha256, image: img, landmarks: null });
         }
