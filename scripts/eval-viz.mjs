@@ -135,7 +135,13 @@ async function evaluate(call) {
         if (r.crossCheck) {
           crossCheck.genuine++;
           crossCheck.compared += Object.values(r.crossCheck.fields).filter((c) => c === 'match' || c === 'mismatch').length;
-          if (r.crossCheck.signal) { crossCheck.falseMismatches++; for (const f of r.crossCheck.mismatches) crossCheck.falseMismatchFields[f] = (crossCheck.falseMismatchFields[f] ?? 0) + 1; }
+          if (r.crossCheck.signal) {
+            crossCheck.falseMismatches++;
+            for (const f of r.crossCheck.mismatches) {
+              crossCheck.falseMismatchFields[f] = (crossCheck.falseMismatchFields[f] ?? 0) + 1;
+              log(`  FALSE MISMATCH ${f}: printed ${JSON.stringify(r.viz.visualZone.fields[f]?.value)} vs MRZ ${JSON.stringify(r.mrz.mrz?.fields?.[f])} (MRZ uncertain: ${r.mrz.mrz?.uncertainFields?.includes(f)})`);
+            }
+          }
         }
         note(`${level}/${format}/${seed}`, scored, r.viz);
       }
