@@ -43,7 +43,7 @@ export async function runRescoreJob(sessionId: string, deps: RescoreDeps): Promi
   // Duplicates and screening join the decision; their rows are written before it (idempotent).
   const caseSignals = await assessCaseSignals({
     db: deps.store.db, sessionId, bundle, rescore: result, peppers: [deps.pepper, ...(deps.previousPeppers ?? [])],
-    screening: deps.screening ?? null, policy: deps.policy, faceDuplicateThreshold: deps.faceDuplicateThreshold,
+    screening: deps.screening ?? null, policy: deps.policy, faceDuplicateThreshold: deps.faceDuplicateThreshold, referenceDate: stored.receivedAt,
   });
   const { decision } = caseSignals;
   const documentHash = result.document.documentNumber === null

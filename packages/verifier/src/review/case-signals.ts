@@ -31,6 +31,8 @@ export interface CaseSignalsInput {
   screening: Screening | null;
   policy: risk.RiskPolicy;
   faceDuplicateThreshold?: number;
+  /** As for the document checks: when the evidence arrived. */
+  referenceDate?: Date;
 }
 
 export interface CaseSignals {
@@ -55,7 +57,7 @@ export async function assessCaseSignals(input: CaseSignalsInput): Promise<CaseSi
   let signals = rescore.decision.signals;
   const hardRules = [...rescore.decision.hardRules, ...duplicateFindings(duplicates).hardRules];
   if (input.screening !== null) {
-    const subject = screeningSubjectOf(input.bundle);
+    const subject = screeningSubjectOf(input.bundle, input.referenceDate);
     screening = subject === null ? null : await input.screening.screen(subject);
     const findings = screeningFindings(screening, subject === null ? 'subject_absent' : null);
     signals = signals.map((signal) => (signal.name === 'sanctions' ? findings.signal : signal));

@@ -8,10 +8,11 @@ import { readMrz, type EvidenceBundle } from '@ekyc/core';
 import { findDocumentRead } from '../rescore/document.ts';
 import type { ScreeningSubject } from './types.ts';
 
-export function screeningSubjectOf(bundle: EvidenceBundle): ScreeningSubject | null {
+/** `referenceDate` resolves two-digit MRZ birth years (the re-scoring uses the evidence's arrival). */
+export function screeningSubjectOf(bundle: EvidenceBundle, referenceDate?: Date): ScreeningSubject | null {
   const read = findDocumentRead(bundle);
   if (read === null) return null;
-  const mrz = readMrz(read.mrzLines);
+  const mrz = readMrz(read.mrzLines, referenceDate === undefined ? {} : { referenceDate });
   const value = (name: keyof typeof mrz.fields): string | null => mrz.fields[name]?.value ?? null;
   const names: string[] = [];
   const mrzName = [value('givenNames'), value('surname')].filter((part) => part !== null && part !== '').join(' ');
