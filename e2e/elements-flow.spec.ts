@@ -1,11 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { chromium, expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { exportJWK, generateKeyPair } from 'jose';
 import { chromiumArgs, chromiumPath } from '../scripts/chromium.mjs';
+import { rgbaToI420, y4mHeader, Y4M_FRAME_MARKER } from '../packages/testkit/src/y4m.ts';
 
 /**
  * `<ekyc-flow>` driven as a user would (keyboard, clicks, the file chooser) on the strict-CSP page,
@@ -270,5 +271,65 @@ test('the camera is released when each step ends and when the element is removed
     });
   } finally {
     await browser.close();
+  }
+});
+
+test('fake camera: the passport page is auto-captured, read and reviewed; the selfie camera sees no face, so the selfie is uploaded from the error screen; the result shows', async ({ page, baseURL }) => {
+  // The camera's video: the same rendered passport page the upload tests use, judged `good` as a still, 2 s at 30 fps (looped by Chromium).
+  await open(page);
+  const frame = await page.evaluate(() => window.elementsTest.cameraDocumentFrame());
+  expect(frame.guidance).toEqual(['good']);
+  const files = await page.evaluate(() => window.elementsTest.uploadFiles());
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'ekyc-elements-camera-'));
+  const file = path.join(dir, 'passport.y4m');
+  const planes = rgbaToI420({ width: frame.width, height: frame.height, data: new Uint8ClampedArray(Buffer.from(frame.rgba, 'base64')) });
+  const fd = openSync(file, 'w');
+  try {
+    writeSync(fd, y4mHeader(frame.width, frame.height, 30));
+    for (let i = 0; i < 60; i++) {
+      writeSync(fd, Y4M_FRAME_MARKER);
+      writeSync(fd, planes);
+    }
+  } finally {
+    closeSync(fd);
+  }
+  const browser = await chromium.launch({ executablePath: chromiumPath, args: [...chromiumArgs, '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${file}`] });
+  try {
+    const context = await browser.newContext({ baseURL, viewport: { width: 480, height: 900 } });
+    await withVerifier([context], async (verifier) => {
+      const camera = await context.newPage();
+      const reports = await open(camera);
+      await camera.evaluate((a) => window.elementsTest.startFlow(a), flowAttributes(await verifier.newSession()));
+      await camera.locator('ekyc-consent [part=accept]').click(LONG);
+
+      // Auto-capture: no click, the flow moves from the camera to the review by itself.
+      await expect(camera.locator('ekyc-document-capture video')).toBeVisible(LONG);
+      await expect(camera.locator('ekyc-document-review')).toBeVisible(LONG);
+      await expect(camera.locator('ekyc-document-review input[name=documentNumber]')).not.toHaveValue('');
+      const beforeReview = await camera.evaluate(() => window.elementsTest.events());
+      expect(beforeReview.filter((e) => e.name === 'ekyc-step').map((e) => (e.detail as { step: string }).step)).toEqual(['session', 'consent', 'document-front', 'document-read', 'document-review']);
+      expect(beforeReview.filter((e) => e.name === 'ekyc-upload')).toEqual([]);
+      expect(await camera.evaluate(() => window.elementsTest.trackStates())).toEqual(['ended']);
+      await camera.locator('ekyc-document-review [part=confirm]').click();
+
+      // The selfie camera shows the passport page: at most its small printed portrait, never a live face. Guidance
+      // follows the frames ("Move closer" for the portrait), no baseline is taken, the step fails over to the error screen.
+      await expect(camera.locator('ekyc-liveness [part=guidance]')).not.toHaveText('Fit your face in the oval and follow the prompts.', LONG);
+      const screen = camera.locator('ekyc-error-screen');
+      await expect(screen.locator('[data-action=upload]')).toBeVisible(LONG);
+      await checkScreen(camera, 'liveness-failed');
+      await screen.locator('[data-action=upload]').click();
+      await expect(camera.locator('ekyc-upload button[data-slot=front]')).toHaveCount(0);
+      await choose(camera, 'selfie', { name: 'selfie.jpg', base64: files.selfie });
+      await camera.locator('ekyc-upload [part=submit]').click();
+      await expect(camera.locator('ekyc-result')).toBeVisible(LONG);
+      const complete = (await camera.evaluate(() => window.elementsTest.events())).find((e) => e.name === 'ekyc-complete')?.detail;
+      expect(complete).toMatchObject({ delivery: 'delivered' });
+      expect(await camera.evaluate(() => window.elementsTest.trackStates())).toEqual(['ended', 'ended']);
+      await expectNoViolations(camera, reports);
+    });
+  } finally {
+    await browser.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -234,6 +234,31 @@ const api = {
     return state ? { status: state.status, step: state.step, awaiting: state.awaiting, error: state.error?.code ?? null, completed: [...state.completed] } : null;
   },
 
+  /**
+   * A fake-camera frame: the passport page of `uploadFiles` lying on a dark table, 1280 x 720, at the
+   * first width (fraction of the frame) the quality worker judges exactly `good`; RGBA in base64.
+   */
+  async cameraDocumentFrame(): Promise<{ width: number; height: number; rgba: string; guidance: string[]; widthFraction: number }> {
+    const page = await createImageBitmap(await documentBlob());
+    const quality = worker();
+    await quality.host.ready();
+    let last: { width: number; height: number; rgba: string; guidance: string[]; widthFraction: number } | undefined;
+    for (const widthFraction of [0.8, 0.74, 0.86, 0.68]) {
+      const canvas = new OffscreenCanvas(1280, 720);
+      const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
+      ctx.fillStyle = '#2b2f36';
+      ctx.fillRect(0, 0, 1280, 720);
+      const w = 1280 * widthFraction;
+      const h = (w * page.height) / page.width;
+      ctx.drawImage(page, (1280 - w) / 2, (720 - h) / 2, w, h);
+      const data = ctx.getImageData(0, 0, 1280, 720).data;
+      const { guidance } = await quality.analyzeStill({ width: 1280, height: 720, data: new Uint8ClampedArray(data) });
+      last = { width: 1280, height: 720, rgba: await base64(new Blob([data])), guidance, widthFraction };
+      if (guidance.length === 1 && guidance[0] === 'good') break;
+    }
+    return last!;
+  },
+
   /** The photos to upload, base64 for the test's file chooser. */
   async uploadFiles(): Promise<{ document: string; selfie: string }> {
     const [doc, selfie] = await Promise.all([documentBlob(), selfieBlob()]);
