@@ -5,7 +5,8 @@ import { outcomeSchema, sessionIdSchema } from './schemas.ts';
 export const queueParamsSchema = z.object({ queue: z.enum(['review', 'escalation']).describe('`review`: routed to review; `escalation`: routed to escalate (e.g. a screening hit)') });
 export const queueQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(200).optional().describe('Default 50'),
-  after: z.iso.datetime().optional().describe('Only cases decided after this time (paging: the last item\'s decidedAt)'),
+  after: z.iso.datetime().optional().describe('Paging: the last item\'s decidedAt'),
+  afterSessionId: sessionIdSchema.optional().describe('Paging: the last item\'s sessionId (orders cases decided at the same time)'),
 });
 
 export const claimSchema = z.object({ sessionId: sessionIdSchema, operatorId: z.string(), claimedAt: z.iso.datetime(), expiresAt: z.iso.datetime() });

@@ -34,7 +34,7 @@ export function reviewPlugin(context: ApiContext): FastifyPluginAsync {
     }, async (request) => {
       const operator = await requireOperator(request, context, ['reviewer']);
       const now = context.now();
-      const items = await listQueue(context.store.db, request.params.queue, now, { limit: request.query.limit, after: request.query.after === undefined ? undefined : new Date(request.query.after) });
+      const items = await listQueue(context.store.db, request.params.queue, now, { limit: request.query.limit, after: request.query.after === undefined ? undefined : new Date(request.query.after), afterSessionId: request.query.afterSessionId });
       await appendAudit(context.store.db, { actorKind: 'operator', actorId: operator.id, action: 'queue.listed', sessionId: null, details: { queue: request.params.queue, count: items.length }, at: now });
       return {
         queue: request.params.queue,

@@ -35,7 +35,8 @@ interface ClaimRow { session_id: string; operator_id: string; claimed_at: Date |
 const claimFromRow = (row: ClaimRow): Claim => ({ sessionId: row.session_id, operatorId: row.operator_id, claimedAt: asDate(row.claimed_at), expiresAt: asDate(row.expires_at) });
 
 /** Oldest first; `limit` bounded to 1..200. */
-export async function listQueue(db: SqlClient, queue: ReviewQueue, now: Date, options: { limit?: number; after?: Date } = {}): Promise<QueueItem[]> {
+/** Paging: `after` = the last item's decidedAt and `afterSessionId` its session id (ties on the time are ordered by id). */
+export async function listQueue(db: SqlClient, queue: ReviewQueue, now: Date, options: { limit?: number; after?: Date; afterSessionId?: string } = {}): Promise<QueueItem[]> {
   const limit = Math.min(Math.max(options.limit ?? 50, 1), 200);
   const result = await db.query<{
     session_id: string; outcome: Outcome; score: number; decided_at: Date | string; reason_codes: string[];
@@ -45,9 +46,9 @@ export async function listQueue(db: SqlClient, queue: ReviewQueue, now: Date, op
      FROM verifier_decisions d
      LEFT JOIN verifier_reviewer_decisions r ON r.session_id = d.session_id
      LEFT JOIN verifier_review_claims c ON c.session_id = d.session_id AND c.expires_at > $2
-     WHERE d.outcome = $1 AND r.session_id IS NULL AND d.decided_at > $4
+     WHERE d.outcome = $1 AND r.session_id IS NULL AND (d.decided_at, d.session_id) > ($4::timestamptz, $5::text)
      ORDER BY d.decided_at, d.session_id LIMIT $3`,
-    [REVIEW_QUEUES[queue], now, limit, options.after ?? new Date(0)],
+    [REVIEW_QUEUES[queue], now, limit, options.after ?? new Date(0), options.afterSessionId ?? ''],
   );
   return result.rows.map((row) => ({
     sessionId: row.session_id, outcome: row.outcome, score: Number(row.score), decidedAt: asDate(row.decided_at), reasonCodes: row.reason_codes,

@@ -115,6 +115,15 @@ describe.each(['pglite', 'postgres'] as const)('review on %s', (kind) => {
     expect(reviewQueue).not.toContain(approved);
     expect(escalationQueue.map((item) => item.sessionId)).toContain(escalated);
     expect(escalationQueue.every((item) => item.outcome === 'escalate')).toBe(true);
+    // Paging by (decidedAt, sessionId) walks every queued case once, even when they share a time.
+    const paged: string[] = [];
+    for (let cursor: { after?: Date; afterSessionId?: string } = {}; ;) {
+      const page = await listQueue(db, 'review', at(30), { limit: 1, ...cursor });
+      if (page.length === 0) break;
+      paged.push(page[0]!.sessionId);
+      cursor = { after: page[0]!.decidedAt, afterSessionId: page[0]!.sessionId };
+    }
+    expect(paged).toEqual(reviewQueue);
     await expect(claimCase(db, { sessionId: approved, operatorId: reviewers[0]!, now: at(30), ttlSeconds: 60 })).rejects.toMatchObject({ code: 'review_not_queued' });
     await expect(claimCase(db, { sessionId: 'ses_unknownunknownunknown', operatorId: reviewers[0]!, now: at(30), ttlSeconds: 60 })).rejects.toMatchObject({ code: 'session_not_found' });
   });
