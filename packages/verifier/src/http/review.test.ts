@@ -157,6 +157,13 @@ describe.each(['pglite', 'postgres'] as const)('review and audit API (%s)', (kin
     const review = (await call('GET', '/review/queues/review', tokens.bob)).body as { items: { sessionId: string }[] };
     expect(escalation.items.map((item) => item.sessionId)).toContain(session.sessionId);
     expect(review.items.map((item) => item.sessionId)).not.toContain(session.sessionId);
+    // A claim given back is free at once; releasing a claim one does not hold releases nothing.
+    const claimUrl = `/review/cases/${session.sessionId}/claim`;
+    expect((await call('POST', claimUrl, tokens.bob)).status).toBe(200);
+    expect(await call('DELETE', claimUrl, tokens.alice)).toMatchObject({ status: 200, body: { released: false } });
+    expect(await call('POST', claimUrl, tokens.alice)).toMatchObject({ status: 409, body: { code: 'review_claim_conflict' } });
+    expect(await call('DELETE', claimUrl, tokens.bob)).toMatchObject({ status: 200, body: { released: true } });
+    expect(await call('POST', claimUrl, tokens.alice)).toMatchObject({ status: 200, body: { operatorId: ids.alice } });
   });
 });
 
