@@ -76,3 +76,38 @@ test('the plain-HTML example (packages/elements/example) starts a config session
   expect(await page.evaluate(() => (window as unknown as { policyViolations: string[] }).policyViolations)).toEqual([]);
   expect(reports).toEqual([]);
 });
+
+test('guidance reaches the live region throttled: 12 changes within the 3 s gap after the instructions are spoken as the latest only', async ({ page }) => {
+  await open(page);
+  await page.evaluate(() => window.elementsTest.mountCapture('scene'));
+  const codes = ['move_closer', 'hold_steady', 'too_dark', 'align_document', 'reduce_glare', 'move_farther', 'move_closer', 'hold_steady', 'too_bright', 'no_document', 'hold_steady', 'reduce_glare'];
+  // Mounting spoke the instructions; changes every 100 ms then fall inside the 3 s gap, and 3.5 s of quiet
+  // lets the held (latest) text be spoken once.
+  await expect(page.locator('ekyc-document-capture [role=status]')).toHaveText('Place your document inside the frame. The photo is taken automatically.');
+  const spoken = await page.evaluate((c) => window.elementsTest.announcementsFor(c, 100, 3500), codes);
+  // One text (two if a loaded machine stretched the changes past the gap), never one per change, and the latest last.
+  expect(spoken.length).toBeLessThanOrEqual(2);
+  expect(spoken.at(-1)).toBe('Tilt the document a little to avoid glare');
+  // The visible line is hidden from screen readers, so nothing is read twice.
+  await expect(page.locator('ekyc-document-capture [part=guidance]')).toHaveAttribute('aria-hidden', 'true');
+});
+
+test('reduced motion turns the overlay transitions off; keyboard reaches every control of the error screen in order', async ({ page }) => {
+  await open(page);
+  await page.evaluate(() => window.elementsTest.show('document-back', 'en'));
+  const guide = page.locator('ekyc-document-capture svg .guide');
+  await expect(guide).toHaveCSS('transition-duration', '0.2s');
+  await page.emulateMedia({ reducedMotion: 'reduce' });
+  await expect(guide).toHaveCSS('transition-duration', '0s');
+
+  await page.evaluate(() => window.elementsTest.show('camera-busy', 'en'));
+  await page.locator('ekyc-error-screen h2').focus();
+  const order: string[] = [];
+  for (let i = 0; i < 3; i++) {
+    await page.keyboard.press('Tab');
+    order.push((await page.evaluate(() => window.elementsTest.focused()))?.text ?? '');
+  }
+  expect(order).toEqual(['Try the camera again', 'Upload photos', 'Continue on your phone']);
+  await page.keyboard.press('Enter');
+  expect((await page.evaluate(() => window.elementsTest.events())).filter((e) => e.name === 'ekyc-recover')).toEqual([{ name: 'ekyc-recover', detail: { action: 'handoff' } }]);
+});

@@ -159,7 +159,7 @@ const api = {
   },
 
   /** The live region's successive texts while `codes` are fed as guidance, one every `gapMs`. */
-  async announcementsFor(codes: string[], gapMs: number): Promise<string[]> {
+  async announcementsFor(codes: string[], gapMs: number, settleMs: number): Promise<string[]> {
     const element = stage.firstElementChild as EkycElement;
     const region = element.renderRoot.querySelector('[role=status]')!;
     const spoken: string[] = [];
@@ -169,6 +169,7 @@ const api = {
       await api.set({ guidance: { source: 'quality', step: 'document-front', codes: [code], quad: null, frame: { width: 1280, height: 720 }, countdown: { stable: 0, needed: 5 } } });
       await new Promise((resolve) => setTimeout(resolve, gapMs));
     }
+    await new Promise((resolve) => setTimeout(resolve, settleMs));
     observer.disconnect();
     return spoken.filter((text, i) => text !== '' && text !== spoken[i - 1]);
   },
