@@ -4,7 +4,7 @@
  * each one's result, replay the session (timeline, images with overlays, liveness plots), show
  * models and timings, re-score in the browser and compare, print a report, and act on review cases.
  */
-import type { EvidenceBundle } from '@ekyc/core';
+import { risk as coreRisk, type EvidenceBundle } from '@ekyc/core';
 import { FaceClient, modelManifest, type BackendPreference } from '@ekyc/workers';
 import { byId, fixed, h } from './dom.ts';
 import { parsedTranscript, readContent, type BundleContent } from './content.ts';
@@ -213,7 +213,7 @@ function showRescore(report: RescoreReport | null, error: string | null): void {
   section('rescore', h('h2', {}, 'Re-scored in this browser'),
     h('p', { class: 'hint' }, `Same engines as the device and the verifier: readMrz, judgeTranscript, the face models in a worker (${backend}), decideRisk. Tolerances: ${Object.entries(RESCORE_TOLERANCE).map(([k, v]) => `${k} ${v}`).join(', ')}.`),
     h('table', { id: 'rescore-table' }, h('thead', {}, h('tr', {}, ...['check', 'recorded', 'in this browser', 'difference', 'tolerance', 'verdict'].map((c) => h('th', { scope: 'col' }, c)))), h('tbody', {}, ...rows)),
-    h('p', { id: 'risk-line' }, `Risk (verifier rules, default session configuration): ${risk.outcome} ${risk.score.toFixed(1)} · ${risk.reasonCodes.join(', ') || 'no reason codes'}`),
+    h('p', { id: 'risk-line' }, `Risk (verifier rules, default session configuration${optionalRiskSignals().length ? `, without ${optionalRiskSignals().join(', ')}` : ''}): ${risk.outcome} ${risk.score.toFixed(1)} · ${risk.reasonCodes.join(', ') || 'no reason codes'}`),
     h('p', { class: 'hint' }, `Re-scoring took: ${Object.entries(report.timings).map(([k, v]) => `${k} ${v.toFixed(0)} ms`).join(', ')}.`));
   document.body.dataset.rescore = 'done';
 }
@@ -243,18 +243,25 @@ async function openBundle(source: BundleSource, session: SessionRecord | null = 
   status('Re-scoring in this browser (face models load in a worker)…');
   let rescore: RescoreReport | null = null;
   let error: string | null = null;
+  const optionalSignals = optionalRiskSignals();
   try {
-    rescore = await rescoreInBrowser(bundle, content, faceEngine());
+    rescore = await rescoreInBrowser(bundle, content, faceEngine(), { optionalSignals });
   } catch (cause) {
     error = (cause as { code?: string }).code ?? 'unexpected';
     console.error('re-scoring failed', cause);
-    rescore = await rescoreInBrowser(bundle, content, null).catch(() => null);
+    rescore = await rescoreInBrowser(bundle, content, null, { optionalSignals }).catch(() => null);
   }
   showRescore(rescore, error);
   showLiveness(bundle, content, rescore);
   await showReplay(bundle, content, rescore);
   status('Done.');
   document.body.dataset.state = 'replayed';
+}
+
+/** The risk signals the verifier's deployment leaves out (its VERIFIER_RISK_OPTIONAL_SIGNALS), as typed in the page; unknown names are ignored. */
+function optionalRiskSignals(): coreRisk.RiskSignalName[] {
+  const known = new Set<string>(coreRisk.RISK_SIGNALS);
+  return byId<HTMLInputElement>('optional-signals').value.split(/[\s,]+/).filter((name): name is coreRisk.RiskSignalName => known.has(name));
 }
 
 async function openFromFiles(): Promise<void> {

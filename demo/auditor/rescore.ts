@@ -109,7 +109,12 @@ function compare(check: EvidenceCheck, rescored: number | null, note: string | n
 type Signal = risk.RiskSignal;
 const missing = (name: risk.RiskSignalName, reasonCodes: string[]): Signal => ({ name, score: null, status: 'missing', source: 'none', reasonCodes, details: {} });
 
-export async function rescoreInBrowser(bundle: EvidenceBundle, content: BundleContent, faceClient: FaceClient | null): Promise<RescoreReport> {
+export interface RescoreOptions {
+  /** Signals the verifier's deployment does not run (its VERIFIER_RISK_OPTIONAL_SIGNALS): left out of the risk score, as there. */
+  optionalSignals?: readonly risk.RiskSignalName[];
+}
+
+export async function rescoreInBrowser(bundle: EvidenceBundle, content: BundleContent, faceClient: FaceClient | null, options: RescoreOptions = {}): Promise<RescoreReport> {
   const { manifest } = bundle;
   const timings: Record<string, number> = {};
   const referenceDate = new Date(manifest.session.completedAt);
@@ -227,5 +232,5 @@ export async function rescoreInBrowser(bundle: EvidenceBundle, content: BundleCo
   }
   signals.push(missing('document_liveness', ['document_liveness_engine_absent']), missing('sanctions', ['screening_not_configured']), missing('device_velocity', ['velocity_not_configured']));
 
-  return { checks, mrz, judgement, judgementError, faces, similarity, continuityMinimum, risk: risk.decideRisk(signals, hardRules), timings };
+  return { checks, mrz, judgement, judgementError, faces, similarity, continuityMinimum, risk: risk.decideRisk(signals, hardRules, { ...risk.DEFAULT_RISK_POLICY, optional: options.optionalSignals ?? [] }), timings };
 }
