@@ -167,6 +167,45 @@ test.describe('VerificationFlow end to end (headless, real verifier)', () => {
     expect(report.result).toMatchObject({ delivery: 'delivered', local: { documentValid: true, faceMatch: { band: 'approve' } } });
   });
 
+  test('handoff across two pages: the desktop asks for a link, the phone page opens it, runs the flow with its own token, and the desktop completes with the decision', async ({ page, browser }) => {
+    await withVerifier(page, async (session, verifierUrl) => {
+      await page.goto('/e2e/pages/flow.html');
+      await expect(page.locator('body[data-ready=true]')).toBeAttached();
+      const link = await page.evaluate(([base, s]) => window.flowTest.startDesktop(base, s), [PROXY, { sessionId: session.sessionId, clientToken: session.clientToken }] as const);
+      expect(link.url).toMatch(/\/e2e\/pages\/flow\.html#ekyc-handoff=hof_[A-Za-z0-9_-]{43}$/);
+
+      const phone = await browser.newPage();
+      try {
+        await routeVerifier(phone, verifierUrl);
+        await phone.goto(link.url);
+        await expect(phone.locator('body[data-ready=true]')).toBeAttached();
+        const handoffToken = await phone.evaluate(() => window.flowTest.takeHandoffToken());
+        expect(handoffToken).toMatch(/^hof_/);
+        expect(new URL(phone.url()).hash).toBe('');
+        const report = await phone.evaluate(([base, t]) => window.flowTest.run(base, { handoffToken: t }, { capture: 'upload' }), [PROXY, handoffToken!] as const);
+        expect(report.error).toBeNull();
+        expect(report.status).toBe('complete');
+        expect(report.result).toMatchObject({ delivery: 'delivered', sessionId: session.sessionId });
+
+        // The same link again (a second phone, or a replay) is refused.
+        const again = await fetch(`${verifierUrl}/handoff/exchange`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ handoffToken }) });
+        expect(again.status).toBe(409);
+        expect(await again.json()).toEqual({ code: 'handoff_used' });
+      } finally {
+        await phone.close();
+      }
+      const desktop = await page.evaluate(() => window.flowTest.desktopResult());
+      expect(desktop.error).toBeNull();
+      expect(desktop.status).toBe('complete');
+      expect(desktop.result).toMatchObject({ delivery: 'handoff', sessionId: session.sessionId, evidenceId: null });
+      expect(desktop.result!.decision).not.toBeNull();
+      expect(desktop.statuses[0]).toBe('waiting');
+      expect(desktop.statuses).toContain('decided');
+      // The desktop never opened a camera and never loaded a model.
+      expect(desktop.camerasOpened).toEqual([]);
+    });
+  });
+
   test('selfie by camera: a face clip performing the session nonce\'s challenges passes LivenessCapture, and the verifier replays the transcript', async ({ page, baseURL }) => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'ekyc-e2e-flow-clip-'));
     try {

@@ -1,6 +1,6 @@
 import { createRandom, renderMrzDocument } from '@ekyc/testkit';
 import { FaceClient } from '@ekyc/workers';
-import { VerificationFlow, type FlowState, type ResultSummary, type StepId } from '@ekyc/flow';
+import { VerificationFlow, takeHandoffTokenFromLocation, type FlowState, type HandoffStatus, type ResultSummary, type StepId } from '@ekyc/flow';
 
 /**
  * Drives `VerificationFlow` headless (no elements) the way a UI would: it answers every wait from
@@ -75,10 +75,50 @@ export interface FlowRunReport {
 }
 
 const flowTest = {
-  async run(verifierBase: string, session: { sessionId: string; clientToken: string }, options: FlowRunOptions): Promise<FlowRunReport> {
+  /** The handoff token in this page's address (the phone side), removed from the address bar; null when none. */
+  takeHandoffToken(): string | null {
+    return takeHandoffTokenFromLocation();
+  },
+
+  /**
+   * The desktop side of a handoff: starts the flow, asks for a link at the consent step ("continue on
+   * my phone") and resolves with it; the flow keeps following the session, and
+   * `desktopResult()` resolves when it completes.
+   */
+  async startDesktop(verifierBase: string, session: { sessionId: string; clientToken: string }): Promise<{ url: string; expiresAt: string }> {
+    const flow = new VerificationFlow({
+      session: { verifierUrl: new URL(verifierBase, location.href).href, ...session },
+      assetBaseUrl: '/ekyc/', backend: 'wasm', capture: 'upload', statusPollMs: 300, handoffUrl: new URL('/e2e/pages/flow.html', location.href).href,
+      consent: { id: 'kyc-consent', version: '2026-01', text: { en: 'We capture your identity document and a selfie to verify your identity.' } },
+    });
+    const statuses: HandoffStatus[] = [];
+    const camerasOpened: string[] = [];
+    flow.addEventListener('handoff', (event) => statuses.push(event.detail.status));
+    flow.addEventListener('camera', (event) => { if (event.detail.stream) camerasOpened.push(event.detail.step); });
+    let asked = false;
+    const link = new Promise<{ url: string; expiresAt: string }>((resolve, reject) => {
+      flow.addEventListener('state', (event) => {
+        const { step, awaiting } = event.detail;
+        // At consent: the desktop captures nothing, so it needs no consent of its own; the phone asks for it.
+        if (step === 'consent' && awaiting === 'consent' && !asked) {
+          asked = true;
+          queueMicrotask(() => flow.startHandoff().then(({ url, expiresAt }) => resolve({ url, expiresAt }), reject));
+        }
+      });
+    });
+    const done = flow.start().then((final) => ({ status: final.status, result: final.result ? { ...final.result, sealed: null } : null, error: final.error, statuses, camerasOpened }));
+    window.desktopDone = done;
+    return link;
+  },
+
+  desktopResult(): Promise<{ status: string; result: ResultSummary | null; error: FlowState['error']; statuses: HandoffStatus[]; camerasOpened: string[] }> {
+    return window.desktopDone!;
+  },
+
+  async run(verifierBase: string, session: { sessionId: string; clientToken: string } | { handoffToken: string }, options: FlowRunOptions): Promise<FlowRunReport> {
     const [doc, selfie] = await Promise.all([documentBlob(options.seed ?? 4), selfieBlob()]);
     const flow = new VerificationFlow({
-      session: { verifierUrl: new URL(verifierBase, location.href).href, sessionId: session.sessionId, clientToken: session.clientToken },
+      session: { verifierUrl: new URL(verifierBase, location.href).href, ...session },
       assetBaseUrl: '/ekyc/',
       backend: 'wasm',
       locale: 'en-GB',
@@ -170,7 +210,10 @@ const flowTest = {
 };
 
 declare global {
-  interface Window { flowTest: typeof flowTest }
+  interface Window {
+    flowTest: typeof flowTest;
+    desktopDone?: Promise<{ status: string; result: ResultSummary | null; error: FlowState['error']; statuses: HandoffStatus[]; camerasOpened: string[] }>;
+  }
 }
 window.flowTest = flowTest;
 document.body.dataset.ready = 'true';
