@@ -2,7 +2,7 @@
 export interface BenchResult {
   suite: string;
   name: string;
-  unit: 'ms' | 'ops/s' | 'MB';
+  unit: 'ms' | 'ops/s' | 'MB' | 'KB';
   /** The median of `runs` measurements. */
   value: number;
   runs: number;
