@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { growToDocumentAspect } from './aspect-growth.ts';
+import { growPastInnerBand, growToDocumentAspect } from './aspect-growth.ts';
 import type { PixelImage } from './edge-support.ts';
 import { expandToOuterEdges } from './edge-support.ts';
 import { maxCornerError } from './geometry.ts';
@@ -54,5 +54,59 @@ describe('growToDocumentAspect', () => {
     // A quad cut through the card, so that no single side moved out to an edge gives a format's aspect.
     const odd: Quad = [{ x: 100, y: 120 }, { x: 300, y: 120 }, { x: 300, y: 350 }, { x: 100, y: 350 }];
     expect(maxCornerError(growToDocumentAspect(image, odd, options), odd)).toBeLessThan(2);
+  });
+});
+
+/**
+ * A page of `w` x `h` px at (100, 60) on a 110-level background, stock 180; with `band`, a 40-px
+ * dark header band (a TD3 page's 10 mm of 88); with `lineAt`, a dark background line across the
+ * whole frame at that row (an edge outside the card that its sides do not reach); with `grain`,
+ * background lines continuing the card's sides upward (wood grain, fabric threads).
+ */
+function page(w: number, h: number, { band = false, lineAt, grain = false }: { band?: boolean; lineAt?: number; grain?: boolean } = {}): { image: PixelImage; outer: Quad; belowBand: Quad } {
+  const width = 720;
+  const height = 480;
+  const data = new Uint8Array(width * height);
+  let s = 11;
+  const noise = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32 - 0.5) * 4;
+  const [x0, y0, x1, y1] = [100, 60, 100 + w, 60 + h];
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const inside = x >= x0 && x < x1 && y >= y0 && y < y1;
+      // Grain: dark lines in the background continuing the card's left and right sides upward.
+      const grainHere = grain && y < y0 && (Math.abs(x - x0 + 1) < 2 || Math.abs(x - x1) < 2);
+      const background = grainHere || (lineAt !== undefined && Math.abs(y - lineAt) < 2) ? 40 : 110;
+      const v = !inside ? background : band && y < y0 + 40 ? 50 : 180;
+      data[y * width + x] = Math.round(v + noise());
+    }
+  }
+  const q = (top: number): Quad => [{ x: x0, y: top }, { x: x1, y: top }, { x: x1, y: y1 }, { x: x0, y: y1 }];
+  return { image: { data, width, height, channels: 1 }, outer: q(y0), belowBand: q(y0 + 40) };
+}
+
+const bandOptions = { searchRadius: 2, minStep: 16, maxShiftFraction: 0.2, minSupport: 0.5, minContinuation: 0.8 };
+
+describe('growPastInnerBand', () => {
+  it('grows a TD3 page stopped under its header band (an ID-1 aspect) to the page edge', () => {
+    // 500 x 352 px is 125 x 88 mm; without the 40-px band, 500 x 312 has the aspect of ID-1 (1.6 against 1.586).
+    const { image, outer, belowBand } = page(500, 352, { band: true });
+    expect(growToDocumentAspect(image, belowBand, options)).toBe(belowBand);
+    expect(maxCornerError(growPastInnerBand(image, belowBand, bandOptions), outer)).toBeLessThan(2);
+  });
+
+  it('keeps an ID-1 card whose sides end at its corners, even with an edge at the ID-3 position outside it', () => {
+    // 428 x 270 is ID-1; a background line 31 px above it gives the quad the aspect of ID-3.
+    const { image, outer } = page(428, 270, { lineAt: 60 - 31 });
+    expect(growPastInnerBand(image, outer, bandOptions)).toBe(outer);
+  });
+
+  it('keeps an ID-1 card whose sides are continued by background lines: the strip it would add is background', () => {
+    const { image, outer } = page(428, 270, { lineAt: 60 - 31, grain: true });
+    expect(growPastInnerBand(image, outer, bandOptions)).toBe(outer);
+  });
+
+  it('leaves a quad without an ID-1 aspect as it is', () => {
+    const { image, outer } = page(500, 352, { band: true });
+    expect(growPastInnerBand(image, outer, bandOptions)).toBe(outer);
   });
 });

@@ -1,8 +1,9 @@
+import { colourDistance, meanColour } from './border-reach.ts';
 import { segmentSupport, sideSupport, type EdgeSupportOptions, type PixelImage } from './edge-support.ts';
 import { outwardSide, quadFromLines, quadSideLines, type Line } from './lines.ts';
 import { DOCUMENT_ASPECTS, estimatePose } from './pose.ts';
 import { refineQuad } from './refine-corners.ts';
-import type { Quad } from './types.ts';
+import type { Point, Quad } from './types.ts';
 
 export interface AspectGrowthOptions extends EdgeSupportOptions {
   /** Farthest outward shift tried for one side, as a fraction of the quad's extent across it. */
@@ -64,4 +65,105 @@ export function growToDocumentAspect(image: PixelImage, quad: Quad, options: Asp
     }
   }
   return best?.quad ?? quad;
+}
+
+export interface InnerBandOptions extends EdgeSupportOptions {
+  /** Farthest outward shift tried, as a fraction of the quad's extent across the side. */
+  maxShiftFraction: number;
+  /** Edge support the grown side must have after its line is fitted again. */
+  minSupport: number;
+  /** Edge support the neighbouring sides must have where they continue past the old corners. */
+  minContinuation: number;
+  /** How close (|log ratio|) an aspect must come to a format's to match it. */
+  aspectTolerance?: number;
+}
+
+/**
+ * Share of a side's continuation, from an old corner toward the new one, checked for the
+ * neighbouring side's edge: the last part is left out, as a rounded card corner bends away there.
+ */
+const CONTINUATION_SPAN = 0.7;
+
+/**
+ * The outline of a larger format when `quad` has the aspect of an ID-1 card but is a TD3 page (or
+ * ID-2 card) whose side stopped at the inner edge of a band across it (a header band 10 mm tall, a
+ * light MRZ band: 125 x 78 mm has the aspect of ID-1 within 1.1%). The aspect cannot tell these
+ * apart; the sides can: an inner edge ends on the card, so the two neighbouring sides carry on past
+ * it, with edges, up to the card's real edge, where the quad then has the aspect of ID-2 or ID-3. A
+ * side of the card itself ends at a corner. A side across the short dimension is moved outward to
+ * the nearest parallel edge (support `minSupport` after re-fitting) where the quad has a larger
+ * format's aspect, and kept only when both neighbouring sides have edges (`minContinuation`) over
+ * the way from the old corners to the new ones. Any other quad is returned as it is.
+ */
+export function growPastInnerBand(image: PixelImage, quad: Quad, options: InnerBandOptions): Quad {
+  const tolerance = options.aspectTolerance ?? 0.035;
+  const larger = [DOCUMENT_ASPECTS.id2, DOCUMENT_ASPECTS.id3];
+  const aspectOf = (q: Quad): number => estimatePose(q, image.width, image.height).aspect;
+  const aspect = aspectOf(quad);
+  if (aspectError(aspect, [DOCUMENT_ASPECTS.id1]) > tolerance) return quad;
+  const sides = aspect >= 1 ? [0, 2] : [1, 3];
+  const lines = quadSideLines(quad);
+  if (!lines) return quad;
+  const scan = { ...options, searchRadius: 3 };
+  let best: { quad: Quad; shift: number } | null = null;
+  for (const side of sides) {
+    const a = quad[side]!;
+    const b = quad[(side + 1) % 4]!;
+    const { normal, depth } = outwardSide(quad, lines, side);
+    const maxShift = Math.min(Math.floor(depth * options.maxShiftFraction), best ? best.shift - 1 : Infinity);
+    for (let d = 6; d <= maxShift; d += 6) {
+      const a2 = { x: a.x + normal.x * d, y: a.y + normal.y * d };
+      const b2 = { x: b.x + normal.x * d, y: b.y + normal.y * d };
+      if (segmentSupport(image, a2, b2, scan) < options.minSupport) continue;
+      const moved: Line[] = lines.map((l, k) => (k === side ? { point: { x: l.point.x + normal.x * d, y: l.point.y + normal.y * d }, direction: l.direction } : l));
+      const grown = quadFromLines(moved);
+      if (!grown) break;
+      const fitted = refineQuad(image, grown, { searchRadius: 5 });
+      if (sideSupport(image, fitted, options)[side]! < options.minSupport) continue;
+      if (aspectError(aspectOf(fitted), larger) > tolerance) continue;
+      // The neighbouring sides run on from the old corners to the new ones (an inner edge's ends).
+      const toward = (from: Point, to: Point): Point => ({ x: from.x + (to.x - from.x) * CONTINUATION_SPAN, y: from.y + (to.y - from.y) * CONTINUATION_SPAN });
+      const newA = fitted[side]!;
+      const newB = fitted[(side + 1) % 4]!;
+      if (segmentSupport(image, a, toward(a, newA), options) < options.minContinuation) continue;
+      if (segmentSupport(image, b, toward(b, newB), options) < options.minContinuation) continue;
+      // The band is the document's, not background the quad was stretched over: its colour is not
+      // that of the background just outside the neighbouring sides, alongside it.
+      if (!bandUnlikeBackground(image, a, b, newA, newB, normal, options.minStep ?? 16)) continue;
+      best = { quad: fitted, shift: d };
+      break;
+    }
+  }
+  return best?.quad ?? quad;
+}
+
+/** Samples per strip for the band's colour test. */
+const BAND_SAMPLES = 12;
+/** How far (px) outside the neighbouring sides the background beside a band is sampled. */
+const BESIDE_BAND_PX = 8;
+
+/**
+ * Whether the strip between an old side a-b and the grown one newA-newB (outward along `normal`)
+ * differs in mean colour by at least `minStep` from the background just outside the two sides that
+ * run along it. A quad grown over a fabric or wood background has the background's own colour there.
+ */
+function bandUnlikeBackground(image: PixelImage, a: Point, b: Point, newA: Point, newB: Point, normal: Point, minStep: number): boolean {
+  const lerp = (p: Point, q: Point, t: number): Point => ({ x: p.x + (q.x - p.x) * t, y: p.y + (q.y - p.y) * t });
+  const band: Point[] = [];
+  for (let k = 0; k < BAND_SAMPLES; k++) {
+    const t = 0.1 + (0.8 * (k + 0.5)) / BAND_SAMPLES;
+    band.push(lerp(lerp(a, newA, 0.5), lerp(b, newB, 0.5), t));
+  }
+  // Outside each end of the band: away from the other end, along the band's line.
+  const along = { x: -normal.y, y: normal.x };
+  const sign = along.x * (b.x - a.x) + along.y * (b.y - a.y) > 0 ? 1 : -1;
+  const beside: Point[] = [];
+  for (let k = 0; k < BAND_SAMPLES / 2; k++) {
+    const t = 0.2 + (0.6 * (k + 0.5)) / (BAND_SAMPLES / 2);
+    const nearA = lerp(a, newA, t);
+    const nearB = lerp(b, newB, t);
+    beside.push({ x: nearA.x - sign * along.x * BESIDE_BAND_PX, y: nearA.y - sign * along.y * BESIDE_BAND_PX });
+    beside.push({ x: nearB.x + sign * along.x * BESIDE_BAND_PX, y: nearB.y + sign * along.y * BESIDE_BAND_PX });
+  }
+  return colourDistance(meanColour(image, band), meanColour(image, beside)) >= minStep;
 }

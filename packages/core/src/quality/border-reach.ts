@@ -5,7 +5,7 @@ import type { Point, Quad } from './types.ts';
 const SAMPLES = 16;
 
 /** Mean colour (the used channels) at the given points, clamped to the image. */
-function meanColour(image: PixelImage, points: readonly Point[]): number[] {
+export function meanColour(image: PixelImage, points: readonly Point[]): number[] {
   const used = image.used ?? image.channels;
   const sums = new Array<number>(used).fill(0);
   for (const p of points) {
@@ -17,7 +17,8 @@ function meanColour(image: PixelImage, points: readonly Point[]): number[] {
   return sums.map((s) => s / Math.max(1, points.length));
 }
 
-const colourDistance = (a: readonly number[], b: readonly number[]): number => Math.hypot(...a.map((v, i) => v - b[i]!));
+/** Euclidean distance of two colours. */
+export const colourDistance = (a: readonly number[], b: readonly number[]): number => Math.hypot(...a.map((v, i) => v - b[i]!));
 
 /**
  * Whether the document really meets the frame border along `side` of `quad` (a side lying on the

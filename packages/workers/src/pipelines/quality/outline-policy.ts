@@ -18,6 +18,8 @@ const MAX_EXPAND_FRACTION = 0.3;
 const MAX_REGROW_FRACTION = 0.08;
 /** How far one side may grow to give the quad a document format's aspect (a TD3 MRZ band is 18% of the page's height). */
 const MAX_ASPECT_GROWTH_FRACTION = 0.35;
+/** How far a side may grow past a band across the document (ID-1 to ID-3 aspect is 12% of the height). */
+const MAX_BAND_GROWTH_FRACTION = 0.2;
 /** Support a side grown to a format's aspect needs: less than a side on its own, as the aspect backs it. */
 const MIN_ASPECT_SIDE_SUPPORT = 0.5;
 /** Candidates whose corners all lie this close (px, full resolution) to a tried one are the same quad. */
@@ -151,8 +153,11 @@ function growToOutline(quad: quality.Quad, frame: SearchFrame): quality.Quad {
   if (grown !== quad) grown = quality.expandToOuterEdges(full, grown, { ...support, maxShiftFraction: MAX_REGROW_FRACTION, minSupport: MIN_SIDE_SUPPORT });
   if (!withinReach(grown, full)) grown = quad;
   if (borderSides(grown, frame).some(Boolean) || quality.cornerMarginPx(grown, full.width, full.height) < 0) return grown;
-  const completed = quality.growToDocumentAspect(full, grown, { ...support, maxShiftFraction: MAX_ASPECT_GROWTH_FRACTION, minSupport: MIN_ASPECT_SIDE_SUPPORT });
-  return withinReach(completed, full) ? completed : grown;
+  let completed = quality.growToDocumentAspect(full, grown, { ...support, maxShiftFraction: MAX_ASPECT_GROWTH_FRACTION, minSupport: MIN_ASPECT_SIDE_SUPPORT });
+  if (!withinReach(completed, full)) completed = grown;
+  // An ID-1 aspect can be a TD3 page less its header or MRZ band: the sides running on past it tell.
+  const past = quality.growPastInnerBand(full, completed, { ...support, maxShiftFraction: MAX_BAND_GROWTH_FRACTION, minSupport: MIN_ASPECT_SIDE_SUPPORT, minContinuation: MIN_SIDE_SUPPORT });
+  return withinReach(past, full) ? past : completed;
 }
 
 /**
