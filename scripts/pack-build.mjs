@@ -13,37 +13,50 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-
-const dir = resolve(process.argv[2] ?? '.');
-const dist = join(dir, 'dist');
-const tsc = resolve(import.meta.dirname, '../node_modules/typescript/bin/tsc');
-
-rmSync(dist, { recursive: true, force: true });
-execFileSync(process.execPath, [tsc, '-p', join(dir, 'tsconfig.build.json')], { stdio: 'inherit' });
+import { pathToFileURL } from 'node:url';
 
 const WORKER_URL = /new URL\((['"])(\.{1,2}\/[^'"]+)\.ts\1,\s*import\.meta\.url\)/g;
 const JSON_IMPORT = /^(import\s+[^;]*?\s+from\s+(['"])[^'"]+\.json\2)\s*;/gm;
 const LEFTOVER_TS = /(['"])\.{1,2}\/[^'"]+\.ts\1/;
 
-let files = 0;
-let workerUrls = 0;
-for (const file of walk(dist)) {
-  if (!file.endsWith('.js')) continue;
-  const before = readFileSync(file, 'utf8');
-  const after = before
+/**
+ * One emitted module, rewritten: worker URLs to `.js`, JSON imports with their attribute.
+ * Throws when a relative `.ts` specifier is left (a pattern neither tsc nor this rewrite handles).
+ */
+export function rewriteEmitted(source, file = 'module') {
+  let workerUrls = 0;
+  const text = source
     .replace(WORKER_URL, (_m, q, path) => {
       workerUrls += 1;
       return `new URL(${q}${path}.js${q}, import.meta.url)`;
     })
     .replace(JSON_IMPORT, (m, head) => (/\bwith\s*\{/.test(m) ? m : `${head} with { type: 'json' };`));
-  const left = after.match(LEFTOVER_TS);
+  const left = text.match(LEFTOVER_TS);
   if (left) throw new Error(`${file}: a relative .ts specifier is left after the build: ${left[0]}`);
-  if (after !== before) writeFileSync(file, after);
-  files += 1;
+  return { text, workerUrls };
 }
-const tests = [...walk(dist)].filter((f) => /\.test\.(js|d\.ts)$/.test(f));
-if (tests.length) throw new Error(`tests were emitted into dist: ${tests.join(', ')}`);
-console.log(`${dir}: ${files} modules in dist, ${workerUrls} worker URLs rewritten`);
+
+function build(dir) {
+  const dist = join(dir, 'dist');
+  const tsc = resolve(import.meta.dirname, '../node_modules/typescript/bin/tsc');
+  rmSync(dist, { recursive: true, force: true });
+  execFileSync(process.execPath, [tsc, '-p', join(dir, 'tsconfig.build.json')], { stdio: 'inherit' });
+  let files = 0;
+  let workerUrls = 0;
+  for (const file of walk(dist)) {
+    if (!file.endsWith('.js')) continue;
+    const before = readFileSync(file, 'utf8');
+    const after = rewriteEmitted(before, file);
+    if (after.text !== before) writeFileSync(file, after.text);
+    workerUrls += after.workerUrls;
+    files += 1;
+  }
+  const tests = [...walk(dist)].filter((f) => /\.test\.(js|d\.ts)$/.test(f));
+  if (tests.length) throw new Error(`tests were emitted into dist: ${tests.join(', ')}`);
+  console.log(`${dir}: ${files} modules in dist, ${workerUrls} worker URLs rewritten`);
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) build(resolve(process.argv[2] ?? '.'));
 
 function* walk(root) {
   for (const name of readdirSync(root)) {
