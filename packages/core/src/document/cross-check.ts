@@ -102,7 +102,11 @@ export function crossCheckVisualZone(viz: VisualZoneFields, mrz: Partial<Record<
       // as letters after the name, 3 false mismatches of 8 genuine documents at a 34% edit threshold),
       // so only a printed name that shares almost nothing with it is a mismatch: edits over 60% of the
       // longer name (another name, not a misread one).
-      fields[name] = (name === 'surname' || name === 'givenNames') && nameDistance(v, m) > 0.6 * Math.max(v.replace(/ /g, '').length, m.replace(/[ <]/g, '').length) ? 'mismatch' : 'uncertain';
+      // A filler run read as letters (`KKKK...`, eval:viz strong) is no name to compare: lengths must be
+      // close and the MRZ name free of triple letters.
+      const bare = m.replace(/[ <]/g, '');
+      const comparable = Math.abs(bare.length - v.replace(/ /g, '').length) <= Math.max(3, 0.4 * bare.length) && !/(.)\1\1/.test(bare);
+      fields[name] = (name === 'surname' || name === 'givenNames') && comparable && nameDistance(v, m) > 0.6 * Math.max(v.replace(/ /g, '').length, bare.length) ? 'mismatch' : 'uncertain';
       continue;
     }
     fields[name] = compare(name, v, m) ? 'match' : 'mismatch';

@@ -114,6 +114,9 @@ describe('crossCheckVisualZone with uncertain fields', () => {
     expect(forged.fields.surname).toBe('mismatch');
     expect(forged.signal).toBe('document_viz_mrz_mismatch');
   });
+  it('an uncertain MRZ name that is a misread filler run is not compared', () => {
+    expect(crossCheckVisualZone({ givenNames: 'YUKI' }, { givenNames: 'KKKKKKKKKKKKKKKKKKKKKKK' }, { mrzUncertain: ['givenNames'] }).fields.givenNames).toBe('uncertain');
+  });
   it('an X sex in the visual zone matches the MRZ filler', () => {
     expect(crossCheckVisualZone({ sex: 'X' }, { sex: '<' }).fields.sex).toBe('match');
   });
