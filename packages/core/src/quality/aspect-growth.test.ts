@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { growPastInnerBand, growToDocumentAspect } from './aspect-growth.ts';
+import { growPastInnerBand, growToDocumentAspect, hasDocumentAspect } from './aspect-growth.ts';
 import type { PixelImage } from './edge-support.ts';
 import { expandToOuterEdges } from './edge-support.ts';
 import { maxCornerError } from './geometry.ts';
@@ -108,5 +108,18 @@ describe('growPastInnerBand', () => {
   it('leaves a quad without an ID-1 aspect as it is', () => {
     const { image, outer } = page(500, 352, { band: true });
     expect(growPastInnerBand(image, outer, bandOptions)).toBe(outer);
+  });
+});
+
+describe('hasDocumentAspect', () => {
+  const rect = (w: number, h: number): Quad => [{ x: 100, y: 100 }, { x: 100 + w, y: 100 }, { x: 100 + w, y: 100 + h }, { x: 100, y: 100 + h }];
+  it('knows ID-1 and ID-3 rectangles, either way round', () => {
+    expect(hasDocumentAspect(rect(428, 270), 1280, 720)).toBe(true);
+    expect(hasDocumentAspect(rect(500, 352), 1280, 720)).toBe(true);
+    expect(hasDocumentAspect(rect(270, 428), 1280, 720)).toBe(true);
+  });
+  it('refuses aspects of no format', () => {
+    expect(hasDocumentAspect(rect(428, 330), 1280, 720)).toBe(false);
+    expect(hasDocumentAspect(rect(500, 250), 1280, 720)).toBe(false);
   });
 });

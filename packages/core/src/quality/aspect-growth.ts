@@ -20,6 +20,14 @@ const aspectError = (aspect: number, formats: readonly number[]): number =>
   Math.min(...formats.map((r) => Math.min(Math.abs(Math.log(aspect / r)), Math.abs(Math.log(aspect * r)))));
 
 /**
+ * Whether `quad`, rectified with the focal length it implies (`estimatePose`), has the aspect of a
+ * document format (ID-1, ID-2, ID-3 by default) within `tolerance` (|log ratio|).
+ */
+export function hasDocumentAspect(quad: Quad, frameWidth: number, frameHeight: number, tolerance = 0.035, formats: readonly number[] = Object.values(DOCUMENT_ASPECTS)): boolean {
+  return aspectError(estimatePose(quad, frameWidth, frameHeight).aspect, formats) <= tolerance;
+}
+
+/**
  * The document's outline when one side of `quad` stopped at an inner edge that runs along it: the
  * boundary of a coloured header band, an MRZ band or a printed frame, whose own contrast is often
  * stronger than the card's against the background. Evidence: the quad, rectified with the focal
