@@ -8,8 +8,10 @@
 //  4. `npx ekyc-assets --out public/ekyc` copies, derives and verifies every asset of both manifests.
 //  5. examples/plain-vite: `vite build` emits the app and its four worker chunks.
 //  6. examples/node-backend: a signed webhook is accepted, a tampered one refused.
-//  7. examples/html (no bundler): served with an enforced strict CSP, loaded in Chromium, started,
-//     up to the consent screen of <ekyc-flow>, with no CSP violation and no page error.
+//  5b. examples/react: `vite build` (React 19, no JSX plugin) with the same checks.
+//  7. examples/html (no bundler) and the built examples/react: served with an enforced strict CSP,
+//     loaded in Chromium, started, up to the consent screen of <ekyc-flow>, with no CSP violation
+//     and no page error.
 // EKYC_PACK_KEEP=1 keeps the temporary folder for a look; EKYC_PACK_FROM=<that folder> reruns steps 3-7
 // on it without packing and installing again (while working on an example).
 import { execFileSync } from 'node:child_process';
@@ -85,8 +87,11 @@ async function packAndInstall() {
   mkdirSync(app);
   const dependencies = Object.fromEntries(PUBLIC_PACKAGES.map((name) => [name, `file:${join(tarballs, byName.get(name).filename)}`]));
   const viteVersion = JSON.parse(readFileSync(join(repo, 'node_modules/vite/package.json'), 'utf8')).version;
+  const react = JSON.parse(readFileSync(join(repo, 'examples/react/package.json'), 'utf8')).dependencies;
   writeFileSync(join(app, 'package.json'), JSON.stringify({
-    name: 'ekyc-pack-check', private: true, type: 'module', dependencies, devDependencies: { vite: viteVersion },
+    name: 'ekyc-pack-check', private: true, type: 'module',
+    dependencies: { ...dependencies, react: react.react, 'react-dom': react['react-dom'] },
+    devDependencies: { vite: viteVersion },
     // The tarballs' own cross-references (@ekyc/flow -> @ekyc/workers 0.1.0) resolve to the tarballs, not the registry.
     overrides: Object.fromEntries(Object.entries(dependencies)),
   }, null, 2));
@@ -146,17 +151,14 @@ async function checkInstalled() {
   step('examples/plain-vite: vite build');
   for (const file of ['index.html', 'main.js', 'vite.config.js']) cpSync(join(repo, 'examples/plain-vite', file), join(app, file));
   run('npx', ['--no-install', 'vite', 'build', '--logLevel', 'error'], app);
-  const built = [...walk(join(app, 'dist'))].map((f) => f.slice(join(app, 'dist').length + 1));
-  for (const worker of ['quality', 'document', 'face', 'liveness']) {
-    if (!built.some((f) => new RegExp(`${worker}\\.worker-[\\w-]+\\.js$`).test(f))) fail(`vite build emitted no ${worker} worker chunk (files: ${built.filter((f) => f.endsWith('.js')).join(', ')})`);
-  }
-  // The app's own output (dist/assets), not the copied public/ekyc folder.
-  const emitted = built.filter((f) => f.startsWith('assets/'));
-  const builtJs = emitted.filter((f) => f.endsWith('.js'));
-  if (builtJs.some((f) => statSync(join(app, 'dist', f)).size > 1 << 20)) fail('vite build produced a JS chunk over 1 MB (a model or .wasm inlined?)');
-  const wasm = emitted.filter((f) => f.endsWith('.wasm'));
-  if (wasm.length) fail(`vite build emitted ${wasm.join(', ')}: the onnxruntime-web-use-extern-wasm condition is missing`);
-  console.log(`  ${builtJs.length} JS chunks (${builtJs.join(', ')}), no .wasm emitted`);
+  checkViteOutput(join(app, 'dist'));
+
+  step('examples/react: vite build');
+  const reactApp = join(app, 'react');
+  mkdirSync(reactApp, { recursive: true });
+  for (const file of ['index.html', 'main.js', 'vite.config.js']) cpSync(join(repo, 'examples/react', file), join(reactApp, file));
+  run('npx', ['--no-install', 'vite', 'build', 'react', '--logLevel', 'error'], app);
+  checkViteOutput(join(reactApp, 'dist'));
 
   // 6. Node integrator backend
   step('examples/node-backend: webhook signature');
@@ -182,6 +184,9 @@ async function checkInstalled() {
   cpSync(join(app, 'node_modules/@ekyc/elements/dist/browser'), join(site, 'ekyc-elements'), { recursive: true });
   cpSync(join(app, 'public/ekyc'), join(site, 'ekyc'), { recursive: true });
   await checkInChromium(site);
+  step('examples/react (built): Chromium under the same CSP, up to consent');
+  cpSync(join(app, 'public/ekyc'), join(reactApp, 'dist/ekyc'), { recursive: true });
+  await checkInChromium(join(reactApp, 'dist'));
   step('done');
 }
 
@@ -226,6 +231,20 @@ async function checkInChromium(site) {
     await browser.close();
     server.close();
   }
+}
+
+/** A Vite build of an example: the four worker chunks, no .wasm of onnxruntime-web, no inlined model. */
+function checkViteOutput(dist) {
+  // The app's own output (assets/), not the copied public/ekyc folder.
+  const emitted = [...walk(join(dist, 'assets'))].map((f) => f.slice(dist.length + 1));
+  for (const worker of ['quality', 'document', 'face', 'liveness']) {
+    if (!emitted.some((f) => new RegExp(`${worker}\\.worker-[\\w-]+\\.js$`).test(f))) fail(`vite build emitted no ${worker} worker chunk (files: ${emitted.join(', ')})`);
+  }
+  const builtJs = emitted.filter((f) => f.endsWith('.js'));
+  if (builtJs.some((f) => statSync(join(dist, f)).size > 1 << 20)) fail('vite build produced a JS chunk over 1 MB (a model or .wasm inlined?)');
+  const wasm = emitted.filter((f) => f.endsWith('.wasm'));
+  if (wasm.length) fail(`vite build emitted ${wasm.join(', ')}: the onnxruntime-web-use-extern-wasm condition is missing`);
+  console.log(`  ${builtJs.length} JS chunks (${builtJs.join(', ')}), no .wasm emitted`);
 }
 
 function exportTargets(exports) {
