@@ -111,3 +111,19 @@ test('reduced motion turns the overlay transitions off; keyboard reaches every c
   await page.keyboard.press('Enter');
   expect((await page.evaluate(() => window.elementsTest.events())).filter((e) => e.name === 'ekyc-recover')).toEqual([{ name: 'ekyc-recover', detail: { action: 'handoff' } }]);
 });
+
+test('declining the consent captures nothing and offers to start again, which shows the consent again', async ({ page }) => {
+  const reports = await open(page);
+  await page.evaluate(() => window.elementsTest.startConfigFlow('fr'));
+  await page.locator('ekyc-consent [part=decline]').click({ timeout: 60_000 });
+  const screen = page.locator('ekyc-error-screen');
+  await expect(screen.locator('[part=message]')).toHaveText('Vous avez refusé : rien n’a été capturé. Vous pouvez recommencer à tout moment.');
+  const events = await page.evaluate(() => window.elementsTest.events());
+  expect(events.filter((e) => e.name === 'ekyc-cancel').map((e) => e.detail)).toEqual([{ step: 'consent', reason: 'consent_declined' }]);
+  expect(events.filter((e) => e.name === 'ekyc-step').map((e) => (e.detail as { step: string }).step)).toEqual(['session', 'consent']);
+  expect(await page.evaluate(() => window.elementsTest.trackStates())).toEqual([]);
+  await screen.locator('[data-action=restart]').click();
+  await expect(page.locator('ekyc-consent h2')).toHaveText('Avant de commencer');
+  expect(await page.evaluate(() => window.elementsTest.violations())).toEqual([]);
+  expect(reports).toEqual([]);
+});

@@ -229,6 +229,18 @@ const api = {
     void flow.start();
   },
 
+  /** An `<ekyc-flow>` on a config session (no verifier), started. */
+  async startConfigFlow(locale: string): Promise<void> {
+    stage.replaceChildren();
+    const flow = document.createElement('ekyc-flow');
+    flow.setAttribute('locale', locale);
+    flow.setAttribute('asset-base-url', '/ekyc/');
+    flow.session = { config: {} };
+    stage.append(flow);
+    await flow.updateComplete;
+    void flow.start();
+  },
+
   /** The flow's state in a JSON-safe summary. */
   flowState(): { status: string; step: string | null; awaiting: string | null; error: string | null; completed: string[] } | null {
     const state = api.flow()?.flowState;

@@ -155,6 +155,8 @@ export class EkycFlow extends EkycElement {
   private unsubscribe: (() => void) | null = null;
   private pendingSelfie: File | null = null;
   private linkToken: string | null = null;
+  /** The last run ended because the consent was declined (a "start again" screen shows). */
+  private declined = false;
   private lastViewKey = '';
   private viewsShown = 0;
 
@@ -277,7 +279,10 @@ export class EkycFlow extends EkycElement {
       on<ReviewData>('review', (detail) => { this.review = detail; }),
       on<HandoffDetail>('handoff', (detail) => { this.handoff = detail; }),
       on<CompleteDetail>('complete', () => { this.stream = null; }),
-      on<CancelDetail>('cancel', () => { this.stream = null; }),
+      on<CancelDetail>('cancel', (detail) => {
+        this.stream = null;
+        this.declined = detail.reason === 'consent_declined';
+      }),
       on<FlowState>('state', (detail) => {
         this.state = detail;
         this.handOverSelfie();
@@ -317,6 +322,7 @@ export class EkycFlow extends EkycElement {
   }
 
   private clearView(): void {
+    this.declined = false;
     this.stream = null;
     this.guidance = null;
     this.progress = null;
@@ -347,7 +353,7 @@ export class EkycFlow extends EkycElement {
     const s = this.state;
     if (!s || s.status === 'idle') return { kind: 'idle' };
     if (s.status === 'complete') return { kind: 'result' };
-    if (s.status === 'cancelled') return s.error?.code === 'consent_declined' || s.completed.length <= 1 && !s.consent ? { kind: 'declined' } : { kind: 'idle' };
+    if (s.status === 'cancelled') return this.declined ? { kind: 'declined' } : { kind: 'idle' };
     if (s.status === 'failed' || s.status === 'disposed') {
       return s.error ? { kind: 'error', error: { ...s.error, actions: s.error.actions.length > 0 ? s.error.actions : ['restart'] } } : { kind: 'idle' };
     }
