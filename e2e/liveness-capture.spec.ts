@@ -26,7 +26,8 @@ async function nonceFor(wanted: Kind[]): Promise<string> {
 
 /** Writes a generated clip of the selfie (performing `performs`, or held still) as y4m, through the liveness test page. */
 async function writeClip(page: Page, file: string, performs: Kind[], attack?: 'static'): Promise<void> {
-  const spec = { photo: 'face', performs, seed: 1, ...(attack ? { attack } : {}) };
+  // 3 s before the first action: the capture's baseline starts with the first tracked camera frame.
+  const spec = { photo: 'face', performs, seed: 1, leadMs: 3000, ...(attack ? { attack } : {}) };
   const info = await page.evaluate((s) => window.livenessTest.clipInfo(s), spec);
   const fd = openSync(file, 'w');
   writeSync(fd, y4mHeader(info.width, info.height, info.fps));

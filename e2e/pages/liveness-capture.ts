@@ -38,6 +38,8 @@ export interface RunOptions {
 const livenessCaptureTest = {
   async init(): Promise<void> {
     client ??= new LivenessClient({ assetBaseUrl: '/ekyc/' }, 170_000);
+    // One frame through the models first: their first run is slow, and the camera would otherwise wait on it.
+    await client.track({ width: 640, height: 480, data: new Uint8ClampedArray(640 * 480 * 4).fill(128) });
     await client.reset();
   },
 

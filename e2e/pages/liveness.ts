@@ -35,6 +35,8 @@ export interface ClipSpec {
   /** Second person: pasted beside the face (two_faces) or taking over halfway (swap). */
   other?: string;
   seed: number;
+  /** Neutral time before the first action (default DEFAULT_CLIP's 1.5 s): a camera run needs longer, its baseline starts when the first frame is tracked. */
+  leadMs?: number;
 }
 
 export interface ClipOutcome {
@@ -196,7 +198,7 @@ async function judgeFrames(frames: Iterable<RgbaImage> | AsyncIterable<RgbaImage
 }
 
 function scriptOf(spec: ClipSpec): ClipScript {
-  return { ...DEFAULT_CLIP, performs: spec.performs, seed: spec.seed, swayPx: spec.attack === 'static' ? 0 : DEFAULT_CLIP.swayPx };
+  return { ...DEFAULT_CLIP, performs: spec.performs, seed: spec.seed, swayPx: spec.attack === 'static' ? 0 : DEFAULT_CLIP.swayPx, leadMs: spec.leadMs ?? DEFAULT_CLIP.leadMs };
 }
 
 function frameCount(spec: ClipSpec): number {
