@@ -9,7 +9,8 @@
 //
 // The rewrite: `rewriteRelativeImportExtensions` turns `import './a.ts'` into `./a.js`, but the
 // worker URLs are plain strings inside `new URL(...)`, so they are rewritten here. JSON imports get
-// `with { type: 'json' }`, which Node and browsers require (bundlers accept both).
+// `with { type: 'json' }`, which Node and browsers require (bundlers accept both); an `import()` of an
+// expression (a blob: URL of verified bytes) gets `/* webpackIgnore: true */`.
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -18,9 +19,15 @@ import { pathToFileURL } from 'node:url';
 const WORKER_URL = /new URL\((['"])(\.{1,2}\/[^'"]+)\.ts\1,\s*import\.meta\.url\)/g;
 const JSON_IMPORT = /^(import\s+[^;]*?\s+from\s+(['"])[^'"]+\.json\2)\s*;/gm;
 const LEFTOVER_TS = /(['"])\.{1,2}\/[^'"]+\.ts\1/;
+// `import(expression)`: the SDK imports verified runtime code from blob: URLs. webpack 5 turns an
+// expression import it cannot resolve into an empty context that rejects at run time, unless told
+// to leave it to the browser; tsc moves comments written in the source into its helper call, so the
+// hint is added here, right after `import(`.
+const EXPRESSION_IMPORT = /(?<![.\w$`])import\((?!\s*['"`)])(?!\s*\/\* webpackIgnore)/g;
 
 /**
- * One emitted module, rewritten: worker URLs to `.js`, JSON imports with their attribute.
+ * One emitted module, rewritten: worker URLs to `.js`, JSON imports with their attribute, expression
+ * imports left to the browser by webpack.
  * Throws when a relative `.ts` specifier is left (a pattern neither tsc nor this rewrite handles).
  */
 export function rewriteEmitted(source, file = 'module') {
@@ -30,7 +37,8 @@ export function rewriteEmitted(source, file = 'module') {
       workerUrls += 1;
       return `new URL(${q}${path}.js${q}, import.meta.url)`;
     })
-    .replace(JSON_IMPORT, (m, head) => (/\bwith\s*\{/.test(m) ? m : `${head} with { type: 'json' };`));
+    .replace(JSON_IMPORT, (m, head) => (/\bwith\s*\{/.test(m) ? m : `${head} with { type: 'json' };`))
+    .replace(EXPRESSION_IMPORT, 'import(/* webpackIgnore: true */ ');
   const left = text.match(LEFTOVER_TS);
   if (left) throw new Error(`${file}: a relative .ts specifier is left after the build: ${left[0]}`);
   return { text, workerUrls };

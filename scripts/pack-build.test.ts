@@ -28,3 +28,17 @@ describe('pack-build rewrite of tsc output', () => {
     expect(rewrite(source)).toEqual({ text: source, workerUrls: 0 });
   });
 });
+
+describe('pack-build: imports of verified blob: URLs under webpack', () => {
+  it('tells webpack to leave an expression import to the browser, once', () => {
+    const source = 'return (await import(__rewriteRelativeImportExtension(/* @vite-ignore */ verified.url)));';
+    const once = rewrite(source).text;
+    expect(once).toBe('return (await import(/* webpackIgnore: true */ __rewriteRelativeImportExtension(/* @vite-ignore */ verified.url)));');
+    expect(rewrite(once).text).toBe(once);
+  });
+
+  it('leaves literal imports and methods named import alone', () => {
+    const source = "const m = await import('./chunk.js');\nawait self.import(url);\n// an `import()` in a comment";
+    expect(rewrite(source).text).toBe(source);
+  });
+});

@@ -9,6 +9,7 @@
 //  5. examples/plain-vite: `vite build` emits the app and its four worker chunks.
 //  6. examples/node-backend: a signed webhook is accepted, a tampered one refused.
 //  5b. examples/react: `vite build` (React 19, no JSX plugin) with the same checks.
+//  5c. examples/webpack: webpack 5 emits the four worker entries, no .wasm, no warning about @ekyc code.
 //  7. examples/html (no bundler) and the built examples/react: served with an enforced strict CSP,
 //     loaded in Chromium, started, up to the consent screen of <ekyc-flow>, with no CSP violation
 //     and no page error.
@@ -91,7 +92,7 @@ async function packAndInstall() {
   writeFileSync(join(app, 'package.json'), JSON.stringify({
     name: 'ekyc-pack-check', private: true, type: 'module',
     dependencies: { ...dependencies, react: react.react, 'react-dom': react['react-dom'] },
-    devDependencies: { vite: viteVersion },
+    devDependencies: { vite: viteVersion, webpack: JSON.parse(readFileSync(join(repo, 'examples/webpack/package.json'), 'utf8')).devDependencies.webpack },
     // The tarballs' own cross-references (@ekyc/flow -> @ekyc/workers 0.1.0) resolve to the tarballs, not the registry.
     overrides: Object.fromEntries(Object.entries(dependencies)),
   }, null, 2));
@@ -161,6 +162,33 @@ async function checkInstalled() {
   checkViteOutput(join(reactApp, 'dist'));
 
   // 6. Node integrator backend
+  step('examples/webpack: webpack 5 build');
+  const webpackApp = join(app, 'webpack');
+  mkdirSync(webpackApp, { recursive: true });
+  for (const file of ['webpack.config.mjs', 'main.js']) cpSync(join(repo, 'examples/webpack', file), join(webpackApp, file));
+  const webpackReport = JSON.parse(run(process.execPath, ['--input-type=module', '-e', `
+    import webpack from 'webpack';
+    const { default: config } = await import('./webpack/webpack.config.mjs');
+    webpack(config, (error, stats) => {
+      if (error) throw error;
+      const json = stats.toJson({ all: false, errors: true, warnings: true });
+      console.log(JSON.stringify({
+        assets: stats.compilation.getAssets().map((a) => a.name),
+        errors: json.errors.map((e) => e.message.split('\\n')[0]),
+        warnings: json.warnings.map((w) => ({ module: w.moduleName ?? '', message: w.message.split('\\n')[0] })),
+      }));
+    });
+  `], app));
+  if (webpackReport.errors.length) fail(`webpack: ${webpackReport.errors.join('; ')}`);
+  for (const worker of ['quality', 'document', 'face', 'liveness']) {
+    if (!webpackReport.assets.some((a) => a.startsWith(`ekyc-${worker}.`))) fail(`webpack emitted no ${worker} worker chunk (${webpackReport.assets.join(', ')})`);
+  }
+  if (webpackReport.assets.some((a) => a.endsWith('.wasm'))) fail('webpack emitted a .wasm: the onnxruntime-web-use-extern-wasm condition is missing');
+  // An expression import webpack could not leave alone would reject at run time; ours carry webpackIgnore.
+  const ours = webpackReport.warnings.filter((w) => w.module.includes('@ekyc/'));
+  if (ours.length) fail(`webpack warns about @ekyc code: ${ours.map((w) => `${w.module}: ${w.message}`).join('; ')}`);
+  console.log(`  ${webpackReport.assets.filter((a) => a.endsWith('.js')).length} JS files, 4 worker entries; warnings outside @ekyc: ${webpackReport.warnings.map((w) => w.module.replace(/^.*node_modules\//, '')).join(', ') || 'none'}`);
+
   step('examples/node-backend: webhook signature');
   cpSync(join(repo, 'examples/node-backend/webhook.mjs'), join(app, 'webhook.mjs'));
   run(process.execPath, ['--input-type=module', '-e', `
