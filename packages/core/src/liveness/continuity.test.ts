@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PoseMatchedContinuity } from './continuity.ts';
+import { judgeKeyframeContinuity, PoseMatchedContinuity, RELIABLE_YAW_GAP_DEG } from './continuity.ts';
 
 /** A person's embedding drifting with yaw: far-apart poses match less (as fr-feature does on turned faces). */
 function face(person: number, yaw: number): Float32Array {
@@ -50,5 +50,68 @@ describe('PoseMatchedContinuity', () => {
   it('refuses a threshold or step outside its range', () => {
     expect(() => new PoseMatchedContinuity({ threshold: 2 })).toThrow(expect.objectContaining({ code: 'invalid_argument' }));
     expect(() => new PoseMatchedContinuity({ stepDeg: 0 })).toThrow(expect.objectContaining({ code: 'invalid_argument' }));
+  });
+});
+
+describe('judgeKeyframeContinuity (keyframes only, no bridges)', () => {
+  it('a face swapped at the same pose is broken', () => {
+    const judged = judgeKeyframeContinuity([
+      { t: 0, yaw: 2, embedding: face(0, 2) },
+      { t: 900, yaw: 3, embedding: face(1, 3) }, // blink keyframe of another person
+    ]);
+    expect(judged.verdict).toBe('broken');
+    expect(judged.links).toEqual([expect.objectContaining({ t: 900, againstT: 0, verdict: 'broken' })]);
+  });
+
+  it('the same person across a large yaw gap with a low link is uncertain, never broken', () => {
+    // 45 degrees from the neutral face: under the threshold although it is the same person.
+    const judged = judgeKeyframeContinuity([
+      { t: 0, yaw: 0, embedding: face(0, 0) },
+      { t: 1500, yaw: 45, embedding: face(0, 45) },
+    ]);
+    expect(judged.links[0]!.similarity).toBeLessThan(0.4);
+    expect(judged).toMatchObject({ verdict: 'uncertain', poseMatched: true });
+  });
+
+  it('a genuine session with small gaps is ok, each face against the earlier one nearest in yaw (time order)', () => {
+    const judged = judgeKeyframeContinuity([
+      { t: 2000, yaw: 20, embedding: face(0, 20) }, // given out of order
+      { t: 0, yaw: 0, embedding: face(0, 0) },
+      { t: 1000, yaw: 10, embedding: face(0, 10) },
+      { t: 3000, yaw: 1, embedding: face(0, 1) },
+    ]);
+    expect(judged.verdict).toBe('ok');
+    expect(judged.links.map((l) => [l.t, l.againstT])).toEqual([[1000, 0], [2000, 1000], [3000, 0]]);
+  });
+
+  it('a swap at a pose near an earlier keyframe is broken even when another keyframe is far in yaw', () => {
+    const judged = judgeKeyframeContinuity([
+      { t: 0, yaw: 0, embedding: face(0, 0) },
+      { t: 1000, yaw: 45, embedding: face(0, 45) }, // genuine turn: uncertain alone
+      { t: 2000, yaw: 4, embedding: face(1, 4) }, // another person near the neutral pose
+    ]);
+    expect(judged.links.map((l) => l.verdict)).toEqual(['uncertain', 'broken']);
+    expect(judged.verdict).toBe('broken');
+  });
+
+  it('the gap limit is inclusive: a low link exactly RELIABLE_YAW_GAP_DEG apart is broken', () => {
+    const judged = judgeKeyframeContinuity(
+      [{ t: 0, yaw: 0, embedding: face(0, 0) }, { t: 1, yaw: RELIABLE_YAW_GAP_DEG, embedding: face(1, RELIABLE_YAW_GAP_DEG) }],
+    );
+    expect(judged.verdict).toBe('broken');
+  });
+
+  it('without a yaw for every face, each is compared with the first and a low link is broken', () => {
+    const judged = judgeKeyframeContinuity([
+      { t: 0, yaw: 0, embedding: face(0, 0) },
+      { t: 1000, yaw: null, embedding: face(0, 45) },
+    ]);
+    expect(judged).toMatchObject({ verdict: 'broken', poseMatched: false });
+    expect(judgeKeyframeContinuity([{ t: 0, yaw: null, embedding: face(0, 0) }])).toMatchObject({ verdict: 'ok', links: [] });
+  });
+
+  it('refuses a negative gap and embeddings of different lengths', () => {
+    expect(() => judgeKeyframeContinuity([], { reliableYawGapDeg: -1 })).toThrow(expect.objectContaining({ code: 'invalid_argument' }));
+    expect(() => judgeKeyframeContinuity([{ t: 0, yaw: 0, embedding: [1, 0] }, { t: 1, yaw: 0, embedding: [1, 0, 0] }])).toThrow(expect.objectContaining({ code: 'invalid_argument' }));
   });
 });

@@ -99,3 +99,72 @@ export class PoseMatchedContinuity {
     return this.faces.length;
   }
 }
+
+/**
+ * Largest yaw gap (degrees, as the mesh reads yaw) across which a low fr-feature link is taken as
+ * a different face. Through client bridges 10-14 degrees apart every genuine link held 0.482 or
+ * more; the failures were keyframes ~45 degrees apart (0.316-0.365, docs/liveness.md).
+ */
+export const RELIABLE_YAW_GAP_DEG = 14;
+
+/** A face embedded from one keyframe; `yaw` null when the transcript does not record it. */
+export interface PosedFace {
+  readonly t: number;
+  readonly yaw: number | null;
+  readonly embedding: ArrayLike<number>;
+}
+
+export type KeyframeLinkVerdict = 'ok' | 'broken' | 'uncertain';
+
+export interface KeyframeLink {
+  readonly t: number;
+  readonly yaw: number | null;
+  readonly againstT: number;
+  readonly againstYaw: number | null;
+  readonly similarity: number;
+  readonly verdict: KeyframeLinkVerdict;
+}
+
+export interface KeyframeContinuity {
+  /** `broken` when any link is; else `uncertain` when any link is; else `ok`. */
+  readonly verdict: KeyframeLinkVerdict;
+  readonly links: readonly KeyframeLink[];
+  /** True when every face had a yaw, so links are pose-matched; false: each face against the first. */
+  readonly poseMatched: boolean;
+}
+
+/**
+ * Continuity over keyframes only (the verifier's side: the evidence carries no bridge frames).
+ * In time order each face is compared with the earlier face nearest in yaw (PoseMatchedContinuity).
+ * A link under the threshold is `broken` when its two faces are at most `reliableYawGapDeg` apart
+ * (the model compares like poses reliably, so it is another face), and `uncertain` across a larger
+ * gap, where a genuine face can score as low as an impostor. Without a yaw for every face the links
+ * are each face against the first, and a low link is `broken` (no pose to excuse it).
+ */
+export function judgeKeyframeContinuity(
+  faces: readonly PosedFace[],
+  options: { readonly threshold?: number; readonly reliableYawGapDeg?: number } = {},
+): KeyframeContinuity {
+  const gapLimit = options.reliableYawGapDeg ?? RELIABLE_YAW_GAP_DEG;
+  if (!(gapLimit >= 0 && Number.isFinite(gapLimit))) throw new EkycError('invalid_argument', 'The reliable yaw gap must be a non-negative number of degrees', { details: { reliableYawGapDeg: gapLimit } });
+  const chain = new PoseMatchedContinuity({ threshold: options.threshold ?? DEFAULT_POSE_CONTINUITY.threshold });
+  const ordered = [...faces].sort((a, b) => a.t - b.t);
+  const poseMatched = ordered.every((f) => f.yaw !== null && Number.isFinite(f.yaw));
+  const verdictOf = (similarity: number, gap: number | null): KeyframeLinkVerdict =>
+    similarity >= chain.threshold ? 'ok' : gap !== null && gap > gapLimit ? 'uncertain' : 'broken';
+  const links: KeyframeLink[] = [];
+  if (poseMatched) {
+    for (const face of ordered) {
+      const link = chain.add(face.t, face.yaw as number, face.embedding);
+      if (link) links.push({ ...link, verdict: verdictOf(link.similarity, Math.abs(link.yaw - link.againstYaw)) });
+    }
+  } else {
+    const [first, ...rest] = ordered;
+    for (const face of first ? rest : []) {
+      const similarity = cosineSimilarity(first!.embedding, face.embedding);
+      links.push({ t: face.t, yaw: face.yaw, againstT: first!.t, againstYaw: first!.yaw, similarity, verdict: verdictOf(similarity, null) });
+    }
+  }
+  const verdict = links.some((l) => l.verdict === 'broken') ? 'broken' : links.some((l) => l.verdict === 'uncertain') ? 'uncertain' : 'ok';
+  return { verdict, links, poseMatched };
+}
