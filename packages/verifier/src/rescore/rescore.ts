@@ -60,23 +60,28 @@ interface LivenessFinding {
   reasonCodes: string[];
   details: Signal['details'];
   hardRules: risk.HardRule[];
+  /** Keyframes of a consistent transcript (yaw, pixel hash), to pose-match continuity; empty otherwise. */
+  keyframes: readonly { yaw: number; sha256: string | null }[];
   signal(): Signal;
 }
 
-function finding(init: Omit<LivenessFinding, 'signal'>): LivenessFinding {
-  return { ...init, signal() { return { name: 'face_liveness', score: this.status === 'scored' ? this.score : null, status: this.status, source: this.source, reasonCodes: this.reasonCodes, details: this.details }; } };
+function finding(init: Omit<LivenessFinding, 'signal' | 'keyframes'> & { keyframes?: LivenessFinding['keyframes'] }): LivenessFinding {
+  return { keyframes: [], ...init, signal() { return { name: 'face_liveness', score: this.status === 'scored' ? this.score : null, status: this.status, source: this.source, reasonCodes: this.reasonCodes, details: this.details }; } };
 }
 
 /**
- * A transcript (`other` JSON artifact, format `ekyc-liveness-transcript`) is replayed by core's
- * judgeTranscript with the session nonce and the verifier's config: the server's judgement wins.
+ * The transcript (`manifest.liveness.transcript`, else an `other` JSON artifact of format
+ * `ekyc-liveness-transcript`) is replayed by core's judgeTranscript with the session nonce and the
+ * verifier's config: the server's judgement wins.
  * Without one, the manifest's liveness summary is the client's claim: scored, capped at 0.8.
  */
 async function judgeLiveness(bundle: EvidenceBundle, config: SessionConfig): Promise<LivenessFinding> {
   const { manifest } = bundle;
   const clientPassed = manifest.liveness !== null && manifest.liveness.challenges.length > 0 && manifest.liveness.challenges.every((c) => c.status === 'passed');
-  const transcript = findJsonArtifact(bundle, (value) => (value as { format?: unknown } | null)?.format === LIVENESS_TRANSCRIPT_FORMAT);
+  const fromManifest = manifest.liveness?.transcript;
+  const transcript: unknown = fromManifest ?? findJsonArtifact(bundle, (value) => (value as { format?: unknown } | null)?.format === LIVENESS_TRANSCRIPT_FORMAT);
   if (transcript !== undefined) {
+    const transcriptSource = fromManifest !== undefined ? 'manifest' : 'artifact';
     try {
       const judgement = await liveness.judgeTranscript(transcript, {
         nonce: manifest.session.nonce,
@@ -95,13 +100,15 @@ async function judgeLiveness(bundle: EvidenceBundle, config: SessionConfig): Pro
         reasonCodes.push('client_score_disagreement');
         hardRules.push({ code: 'client_score_disagreement', escalateTo: 'review' });
       }
+      // judgeTranscript parsed it without throwing, and the schema transforms nothing: the value is a transcript.
+      const keyframes = judgement.consistent ? (transcript as liveness.LivenessTranscript).keyframes.map((k) => ({ yaw: k.signals.yaw, sha256: k.sha256 })) : [];
       return finding({
-        status: 'scored', score: passed ? 1 : 0, source: 'server', reasonCodes, hardRules,
-        details: { state: judgement.state, consistent: judgement.consistent, mismatches: judgement.mismatches.join(',') || null },
+        status: 'scored', score: passed ? 1 : 0, source: 'server', reasonCodes, hardRules, keyframes,
+        details: { state: judgement.state, consistent: judgement.consistent, mismatches: judgement.mismatches.join(',') || null, transcriptSource },
       });
     } catch (error) {
       if (!(error instanceof EkycError)) throw error;
-      return finding({ status: 'scored', score: 0, source: 'server', reasonCodes: ['liveness_transcript_invalid'], hardRules: [{ code: 'liveness_transcript_invalid', escalateTo: 'reject' }], details: { error: error.code } });
+      return finding({ status: 'scored', score: 0, source: 'server', reasonCodes: ['liveness_transcript_invalid'], hardRules: [{ code: 'liveness_transcript_invalid', escalateTo: 'reject' }], details: { error: error.code, transcriptSource } });
     }
   }
   if (manifest.liveness === null || manifest.liveness.challenges.length === 0) {
@@ -165,25 +172,36 @@ export async function rescoreBundle(bundle: EvidenceBundle, options: {
   timings.faceMatch = performance.now() - t;
 
   // Face liveness: the transcript judged again by core's liveness engine (order from the nonce),
-  // and continuity of the face across the keyframes on the server.
+  // and continuity of the face across the keyframes on the server, pose-matched on the transcript's
+  // yaw (core's judgeKeyframeContinuity): a low link between like poses is another face (reject);
+  // across a wider yaw gap fr-feature cannot tell, so it goes to review (docs/liveness.md).
   t = performance.now();
   const livenessSignal = await judgeLiveness(bundle, config);
   if (livenessSignal.status === 'scored' && options.face !== null && keyframes.length >= 2) {
-    const continuity = new coreFace.FaceContinuity({ threshold: config.thresholds.faceContinuity });
-    let framesCompared = 0;
-    let broken = false;
-    for (const keyframe of keyframes) {
+    const faces: liveness.PosedFace[] = [];
+    const unclaimed = [...livenessSignal.keyframes];
+    for (const [order, keyframe] of keyframes.entries()) {
       const result = await embedArtifact(options.face, bundle, keyframe, false);
       if (result.status !== 'ok') continue;
-      framesCompared += 1;
-      if (!continuity.check(result.embedding).ok) broken = true;
+      // The artifact's hash ties it to one transcript keyframe and its yaw; without one, no yaw.
+      // Time order from capturedAt (evidence.ts writes the keyframe's time), ties by manifest order.
+      const index = unclaimed.findIndex((k) => k.sha256 === keyframe.sha256);
+      const recorded = index >= 0 ? unclaimed.splice(index, 1)[0]! : null;
+      faces.push({ t: Date.parse(keyframe.capturedAt) + order / 1000, yaw: recorded?.yaw ?? null, embedding: result.embedding });
     }
-    livenessSignal.details.continuityFrames = framesCompared;
-    if (broken) {
+    const continuity = liveness.judgeKeyframeContinuity(faces, { threshold: config.thresholds.faceContinuity });
+    const round = (v: number | null) => (v === null ? null : Math.round(v * 1000) / 1000);
+    livenessSignal.details.continuityFrames = faces.length;
+    livenessSignal.details.continuityPoseMatched = continuity.poseMatched;
+    livenessSignal.details.continuityLinks = continuity.links.map((l) => `${round(l.againstYaw)}->${round(l.yaw)}:${round(l.similarity)}:${l.verdict}`).join(',') || null;
+    if (continuity.verdict === 'broken') {
       livenessSignal.score = 0;
       livenessSignal.reasonCodes.push('face_continuity_broken');
       hardRules.push({ code: 'face_continuity_broken', escalateTo: 'reject' });
-    } else if (framesCompared < 2) {
+    } else if (continuity.verdict === 'uncertain') {
+      livenessSignal.reasonCodes.push('face_continuity_uncertain');
+      hardRules.push({ code: 'face_continuity_uncertain', escalateTo: 'review' });
+    } else if (faces.length < 2) {
       livenessSignal.reasonCodes.push('face_continuity_unchecked');
     }
   } else if (livenessSignal.status === 'scored') {
