@@ -10,7 +10,8 @@ import { liveness, risk, type EvidenceBundle, type EvidenceManifest } from '@eky
 import { perform } from '../../../core/src/liveness/testing.ts';
 import { ServerFaceEngine } from '../face/engine.ts';
 import { DEFAULT_SESSION_CONFIG } from '../session-config.ts';
-import { crop, decodeJpeg, encodeJpeg, GROUP_JPEG, portraitFrom, SELFIE_JPEG } from '../testing/faces.ts';
+import { crop, decodeJpeg, GROUP_JPEG, portraitFrom, SELFIE_JPEG } from '../testing/faces.ts';
+import type { Pixels } from './images.ts';
 import { rescoreBundle } from './rescore.ts';
 
 const NONCE = 'rescore-continuity-nonce-0001';
@@ -18,16 +19,16 @@ const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest(
 
 describe('rescoreBundle: pose-matched keyframe continuity (onnxruntime-node)', () => {
   let engine: ServerFaceEngine;
-  let selfies: Uint8Array[];
-  let stranger: Uint8Array;
+  let selfies: Pixels[];
+  let stranger: Pixels;
 
   beforeAll(async () => {
     engine = await ServerFaceEngine.create();
     const selfie = decodeJpeg(SELFIE_JPEG());
     const [face] = await engine.detect(selfie);
     // Four distinct crops of one face, so every keyframe artifact has its own hash.
-    selfies = [2.6, 2.8, 3.0, 3.2].map((scale) => encodeJpeg(crop(selfie, face!.box, scale), 85));
-    stranger = (await portraitFrom(engine, GROUP_JPEG(), 2.8, 85)).jpeg;
+    selfies = [2.6, 2.8, 3.0, 3.2].map((scale) => crop(selfie, face!.box, scale));
+    stranger = decodeJpeg((await portraitFrom(engine, GROUP_JPEG(), 2.8, 85)).jpeg);
   }, 120_000);
   afterAll(async () => {
     await engine?.close();
@@ -36,9 +37,10 @@ describe('rescoreBundle: pose-matched keyframe continuity (onnxruntime-node)', (
   /**
    * A verified bundle as rescoring reads it (manifest members it uses, artifact bytes): the nonce's
    * transcript (keyframes neutral 0.8°, smile 1°, turn_left 22.8°, blink 1° of yaw), keyframe `i`
-   * showing `images[i]`, its hash attached to the transcript's keyframe.
+   * showing `images[i]` as raw RGBA (as core's livenessEvidence writes it: the artifact's hash is the
+   * transcript keyframe's pixel hash).
    */
-  async function bundleWith(images: (role: string, index: number) => Uint8Array, where: 'manifest' | 'artifact' | 'both') {
+  async function bundleWith(images: (role: string, index: number) => Pixels, where: 'manifest' | 'artifact' | 'both') {
     const session = await liveness.LivenessEngine.fromNonce(NONCE, liveness.livenessConfig({ challengeCount: DEFAULT_SESSION_CONFIG.livenessChallengeCount }));
     perform(session, { seed: 7 });
     const draft = session.transcript();
@@ -46,11 +48,11 @@ describe('rescoreBundle: pose-matched keyframe continuity (onnxruntime-node)', (
     const artifacts: EvidenceManifest['artifacts'][number][] = [];
     const bytes = new Map<string, Uint8Array>();
     for (const [index, keyframe] of draft.keyframes.entries()) {
-      const data = images(keyframe.role, index);
+      const { width, height, data: rgba } = images(keyframe.role, index);
+      const data = new Uint8Array(rgba.buffer, rgba.byteOffset, rgba.byteLength);
       session.attachKeyframe(keyframe.t, { sha256: sha256(data) });
       const id = `keyframe-${index}`;
-      const { width, height } = decodeJpeg(data);
-      artifacts.push({ id, kind: 'liveness_keyframe', mediaType: 'image/jpeg', bytes: data.length, sha256: sha256(data), width, height, capturedAt: new Date(1_700_000_000_000 + keyframe.t).toISOString() });
+      artifacts.push({ id, kind: 'liveness_keyframe', mediaType: 'application/octet-stream', bytes: data.length, sha256: sha256(data), width, height, capturedAt: new Date(1_700_000_000_000 + keyframe.t).toISOString() });
       bytes.set(id, data);
     }
     const transcript = session.transcript();
