@@ -168,11 +168,24 @@ export async function rescoreInBrowser(bundle: EvidenceBundle, content: BundleCo
   const a = documentFace === undefined ? undefined : embeddings.get(documentFace);
   const b = selfieFace === undefined ? undefined : embeddings.get(selfieFace);
   const similarity = a !== undefined && b !== undefined ? coreFace.cosineSimilarity(a, b) : null;
+  // Continuity as the verifier judges it (core's judgeKeyframeContinuity): each keyframe against
+  // the earlier one nearest in yaw, the yaw taken from the transcript keyframe its hash names.
   let continuityMinimum: number | null = null;
-  const keyframeEmbeddings = byKind('liveness_keyframe').map((artifact) => embeddings.get(artifact.id)).filter((e): e is Float32Array => e !== undefined);
-  if (keyframeEmbeddings.length >= 2) {
-    const continuity = new coreFace.FaceContinuity({ threshold: DEFAULT_AUDIT_CONFIG.faceContinuity });
-    for (const embedding of keyframeEmbeddings) continuityMinimum = continuity.check(embedding).minimum;
+  let continuity: liveness.KeyframeContinuity | null = null;
+  const recordedKeyframes = judgement !== null && judgement.consistent && content.transcript !== undefined
+    ? [...(content.transcript as liveness.LivenessTranscript).keyframes.map((k) => ({ yaw: k.signals.yaw, sha256: k.sha256 }))]
+    : [];
+  const posedFaces: liveness.PosedFace[] = [];
+  for (const [order, artifact] of byKind('liveness_keyframe').entries()) {
+    const embedding = embeddings.get(artifact.id);
+    if (embedding === undefined) continue;
+    const index = recordedKeyframes.findIndex((k) => k.sha256 === artifact.sha256);
+    const recorded = index >= 0 ? recordedKeyframes.splice(index, 1)[0]! : null;
+    posedFaces.push({ t: Date.parse(artifact.capturedAt) + order / 1000, yaw: recorded?.yaw ?? null, embedding });
+  }
+  if (posedFaces.length >= 2) {
+    continuity = liveness.judgeKeyframeContinuity(posedFaces, { threshold: DEFAULT_AUDIT_CONFIG.faceContinuity });
+    continuityMinimum = Math.min(...continuity.links.map((link) => link.similarity));
   }
   timings['face'] = performance.now() - t;
 
@@ -205,11 +218,14 @@ export async function rescoreInBrowser(bundle: EvidenceBundle, content: BundleCo
     if (judgementError !== null) { reasonCodes.push('liveness_transcript_invalid'); hardRules.push({ code: 'liveness_transcript_invalid', escalateTo: 'reject' }); }
     else if (!judgement!.consistent) { reasonCodes.push('liveness_transcript_mismatch'); hardRules.push({ code: 'liveness_transcript_mismatch', escalateTo: 'reject' }); }
     let score = passed ? 1 : 0;
-    if (continuityMinimum !== null && continuityMinimum < DEFAULT_AUDIT_CONFIG.faceContinuity) {
+    if (continuity?.verdict === 'broken') {
       score = 0;
       reasonCodes.push('face_continuity_broken');
       hardRules.push({ code: 'face_continuity_broken', escalateTo: 'reject' });
-    } else if (continuityMinimum === null) reasonCodes.push('face_continuity_unchecked');
+    } else if (continuity?.verdict === 'uncertain') {
+      reasonCodes.push('face_continuity_uncertain');
+      hardRules.push({ code: 'face_continuity_uncertain', escalateTo: 'review' });
+    } else if (continuity === null) reasonCodes.push('face_continuity_unchecked');
     signals.push({ name: 'face_liveness', score, status: 'scored', source: 'server', reasonCodes, details: {} });
   } else if (manifest.liveness !== null && manifest.liveness.challenges.length > 0) {
     const passedCount = manifest.liveness.challenges.filter((challenge) => challenge.status === 'passed').length;
