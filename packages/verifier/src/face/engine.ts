@@ -15,8 +15,10 @@ const MODEL_IDS = { detect: 'fr-detect', landmarks: 'fr-landmark68', embed: 'fr-
 /** File names of the same models inside the faceplugin package (the manifest's source). */
 const FACEPLUGIN_FILES: Record<string, string> = { 'fr-detect': 'fr_detect.onnx', 'fr-landmark68': 'fr_landmark.onnx', 'fr-feature': 'fr_feature.onnx' };
 
+/** The model manifest `@ekyc/models` exports, resolved like any dependency: in this repo and installed. */
 export function loadModelManifest(): ModelManifest {
-  return JSON.parse(readFileSync(fileURLToPath(new URL('../../../../models/manifest.json', import.meta.url)), 'utf8')) as ModelManifest;
+  const require = createRequire(import.meta.url);
+  return JSON.parse(readFileSync(require.resolve('@ekyc/models/manifest.json'), 'utf8')) as ModelManifest;
 }
 
 /** `modelDir/<manifest file>` when given, else the faceplugin package's copy (hash-checked either way). */
