@@ -24,7 +24,9 @@ describe('size budgets', () => {
   });
 
   it('reports a missed goal without failing', () => {
-    const result = check(base);
+    // A budget looser than its goal (the first-step budget is now under its goal, so set one here).
+    const loose = { ...budgets, 'first-step-js': { gzip: 120 * KB, goal: 80 * KB } };
+    const result = check({ ...base, firstStep: { ...base.firstStep, gzip: 100 * KB } }, loose);
     expect(result.over).toEqual([]);
     expect(result.missed.map((s) => s.step)).toContain('first-step-js');
   });

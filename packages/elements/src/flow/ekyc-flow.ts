@@ -29,7 +29,9 @@ const FORWARDED = { step: 'ekyc-step', progress: 'ekyc-progress', guidance: 'eky
 
 const defaultFactory: FlowFactory = async (options) => {
   // Loaded on start only: a page that shows the element but never starts it loads no flow code.
-  const { VerificationFlow } = await import('@ekyc/flow');
+  // The `verification` entry, not the package root: the root re-exports the transport (idb, which
+  // has side effects), and the bundler then loads the post-consent chunk eagerly with this one.
+  const { VerificationFlow } = await import('@ekyc/flow/verification');
   return new VerificationFlow(options);
 };
 

@@ -9,23 +9,19 @@
  * A camera is stopped when its step ends, on `cancel()`, `reset()` and `dispose()`.
  */
 import {
-  EkycError, EventChain, createSessionSigner, face as coreFace, liveness as coreLiveness,
-  type ArtifactInput, type EvidenceCheck, type EvidenceEnvironment, type EvidenceLiveness, type RgbaImage, type SessionSigner, type quality,
+  EkycError, EventChain,
+  type ArtifactInput, type EvidenceCheck, type liveness as coreLiveness, type EvidenceEnvironment, type EvidenceLiveness, type RgbaImage, type SessionSigner, type quality,
 } from '@ekyc/core';
-import { DocumentClient, decodeUpload, type DocumentRead, type FaceClient, type MrzSummary, type RuntimeReport } from '@ekyc/workers';
-import { openCamera as defaultOpenCamera, type Camera, type OpenCameraOptions } from '../capture/camera.ts';
-import { DocumentCapture, type CaptureResult } from '../capture/document-capture.ts';
-import { EvidenceDelivery, type SubmitResult } from '../transport/delivery.ts';
-import { HttpSink } from '../transport/http-sink.ts';
-import { EvidenceOutbox } from '../transport/outbox.ts';
+import type { DocumentRead, FaceClient, MrzSummary, RuntimeReport } from '@ekyc/workers';
+import type { Camera, OpenCameraOptions } from '../capture/camera.ts';
+import type { CaptureResult, DocumentCapture } from '../capture/document-capture.ts';
+import type { EvidenceDelivery, SubmitResult } from '../transport/delivery.ts';
 import { handoffLink } from '../handoff/handoff-link.ts';
-import { LivenessCapture, faceEmbedderFrom, livenessEvidenceOf, type LivenessCaptureOptions, type LivenessOutcome } from '../liveness/index.ts';
+import type { LivenessCapture, LivenessCaptureOptions, LivenessOutcome } from '../liveness/index.ts';
 import { ActionInbox, type ActionType, type FlowAction } from './actions.ts';
 import { consentRecord } from './consent.ts';
-import { assignReadSides, decideSides, documentReadArtifact, qualityGuidance, reviewData, type ReadSide } from './document.ts';
-import { sealRun } from './evidence.ts';
-import { embedMainFace, matchThresholds, selfieEmbedding } from './face.ts';
-import { copyImage, encodeJpeg, limitSide, type ImageCodec } from './images.ts';
+import type { ReadSide } from './document.ts';
+import type { ImageCodec } from './images.ts';
 import { planSteps, withBack } from './plan.ts';
 import { resolveSession, type ResolvedSession } from './session.ts';
 import type {
@@ -33,6 +29,9 @@ import type {
   RecoveryAction, ResultSummary, ReviewEdits, StepId, VerificationFlowApi, VerificationFlowEventMap, VerificationFlowOptions,
 } from './types.ts';
 import { WorkerPool, defaultWorkerFactory, type WorkerFactory } from './workers.ts';
+
+/** The code of the steps after consent (./runtime.ts), loaded once consent is granted. */
+type FlowRuntime = typeof import('./runtime.ts');
 
 /** The I/O boundaries of a run; every one defaults to the browser's. */
 export interface VerificationFlowDeps {
@@ -123,6 +122,7 @@ export class VerificationFlow extends EventTarget implements VerificationFlowApi
   #data: RunData;
   #runtime: RuntimeReport | null = null;
   #disposed = false;
+  #runtimeModule: FlowRuntime | null = null;
 
   constructor(options: VerificationFlowOptions, deps: VerificationFlowDeps = {}) {
     super();
@@ -137,21 +137,31 @@ export class VerificationFlow extends EventTarget implements VerificationFlowApi
     const fetchImpl = deps.fetch ?? globalThis.fetch.bind(globalThis);
     this.#deps = {
       fetch: fetchImpl,
-      openCamera: deps.openCamera ?? defaultOpenCamera,
-      images: deps.images ?? { decode: decodeUpload, encodeJpeg },
-      delivery: deps.delivery ?? (async (endpoint, token) => new EvidenceDelivery({
-        outbox: await EvidenceOutbox.open(options.outboxName),
-        sink: new HttpSink({ endpoint, headers: { authorization: `Bearer ${token}` }, fetch: fetchImpl }),
+      openCamera: deps.openCamera ?? ((o) => this.#rt.openCamera(o)),
+      images: deps.images ?? { decode: (blob) => this.#rt.decodeUpload(blob), encodeJpeg: (image) => this.#rt.encodeJpeg(image) },
+      delivery: deps.delivery ?? (async (endpoint, token) => new this.#rt.EvidenceDelivery({
+        outbox: await this.#rt.EvidenceOutbox.open(options.outboxName),
+        sink: new this.#rt.HttpSink({ endpoint, headers: { authorization: `Bearer ${token}` }, fetch: fetchImpl }),
       })),
-      documentCapture: deps.documentCapture ?? ((o) => new DocumentCapture(o)),
-      livenessCapture: deps.livenessCapture ?? ((o) => new LivenessCapture(o)),
-      signer: deps.signer ?? createSessionSigner,
+      documentCapture: deps.documentCapture ?? ((o) => new this.#rt.DocumentCapture(o)),
+      livenessCapture: deps.livenessCapture ?? ((o) => new this.#rt.LivenessCapture(o)),
+      signer: deps.signer ?? (() => this.#rt.createSessionSigner()),
       now: deps.now ?? (() => new Date()),
       sleep: deps.sleep ?? sleepAbortable,
     };
     this.#pool = new WorkerPool(deps.workers ?? defaultWorkerFactory(options.assetBaseUrl, options.backend), (detail) => this.#progress(detail));
     this.#state = freshState(options.capture ?? 'camera');
     this.#data = this.#freshData();
+  }
+
+  /** The post-consent code; loaded by `#loadRuntime()` once consent is granted. */
+  get #rt(): FlowRuntime {
+    if (this.#runtimeModule === null) throw new Error('The flow steps after consent were used before they were loaded.');
+    return this.#runtimeModule;
+  }
+
+  async #loadRuntime(): Promise<void> {
+    this.#runtimeModule ??= await import('./runtime.ts');
   }
 
   get state(): FlowState {
@@ -261,6 +271,7 @@ export class VerificationFlow extends EventTarget implements VerificationFlowApi
       try {
         await this.#stepSession(signal);
         await this.#stepConsent(signal);
+        await this.#loadRuntime();
         if (this.#planned('document-front')) await this.#documentSteps(signal);
         if (this.#planned('liveness')) await this.#stepLiveness(signal);
       } catch (error) {
@@ -333,13 +344,13 @@ export class VerificationFlow extends EventTarget implements VerificationFlowApi
       const front = await this.#captureSide('document-front', signal);
       this.#data.sides.push(...front);
       this.#complete('document-front');
-      let decision = decideSides(this.#data.sides, config.acceptedDocuments);
+      let decision = this.#rt.decideSides(this.#data.sides, config.acceptedDocuments);
       if (decision.kind === 'need_other_side' && this.#data.sides.length === 1) {
         this.#set({ plan: withBack(this.#state.plan) });
         const back = await this.#captureSide('document-back', signal);
         this.#data.sides.push(...back);
         this.#complete('document-back');
-        decision = decideSides(this.#data.sides, config.acceptedDocuments);
+        decision = this.#rt.decideSides(this.#data.sides, config.acceptedDocuments);
       }
       if (decision.kind === 'not_read') {
         const action = await this.#recover(new EkycError(decision.code, 'No machine-readable zone was found on the document images.'), 'document-front', ['retry', 'upload'], signal);
@@ -398,7 +409,7 @@ export class VerificationFlow extends EventTarget implements VerificationFlowApi
           this.#progress({ kind: 'processing', step, task: 'document.read', done: index, total: images.length });
           const capturedAt = this.#deps.now().toISOString();
           const { width, height } = entry.image;
-          const result: DocumentRead = await document.read(copyImage(entry.image), { quad: entry.quad ?? null, includeRectified: true });
+          const result: DocumentRead = await document.read(this.#rt.copyImage(entry.image), { quad: entry.quad ?? null, includeRectified: true });
           read.push({ index: this.#data.sides.length + index, source: entry.source, capturedAt, width, height, read: result, rectified: result.rectified ?? null });
           await this.#data.events!.append('document.captured', { step, source: entry.source, mrzFound: result.mrzFound, valid: result.mrz?.valid ?? false });
         }
@@ -447,7 +458,7 @@ export class VerificationFlow extends EventTarget implements VerificationFlowApi
       const thresholds = await quality.value.configure(this.#options.thresholds?.quality ?? {});
       const capture = this.#deps.documentCapture({ video: camera.video, quality: quality.value, signal });
       capture.addEventListener('assessment', (event) => {
-        const detail: GuidanceDetail = { source: 'quality', step, ...qualityGuidance(event.assessment, thresholds.stableFramesToCapture) };
+        const detail: GuidanceDetail = { source: 'quality', step, ...this.#rt.qualityGuidance(event.assessment, thresholds.stableFramesToCapture) };
         this.#dispatch('guidance', detail);
       });
       try {
@@ -486,13 +497,13 @@ export class VerificationFlow extends EventTarget implements VerificationFlowApi
             faces.push(0);
             continue;
           }
-          const found = await face.detect(copyImage(side.rectified));
+          const found = await face.detect(this.#rt.copyImage(side.rectified));
           faces.push(found.length);
         }
-        const { front, back, mrzSide } = assignReadSides(this.#data.sides, faces);
+        const { front, back, mrzSide } = this.#rt.assignReadSides(this.#data.sides, faces);
         if (front?.rectified) {
           // findPortrait only calls `detect`, which the flow's face worker has.
-          const found = await DocumentClient.findPortrait(face as Pick<FaceClient, 'detect'> as FaceClient, front.rectified);
+          const found = await this.#rt.DocumentClient.findPortrait(face as Pick<FaceClient, 'detect'> as FaceClient, front.rectified);
           portrait = found.crop;
         }
         this.#progress({ kind: 'processing', step: 'document-read', task: 'document.portrait', done: 1, total: 1 });
@@ -500,7 +511,7 @@ export class VerificationFlow extends EventTarget implements VerificationFlowApi
         this.#data.back = back && back !== front ? back : null;
         this.#data.mrz = mrzSide?.read.mrz ?? null;
         this.#data.portrait = portrait;
-        const review = reviewData(this.#data.mrz, { crop: portrait }, {
+        const review = this.#rt.reviewData(this.#data.mrz, { crop: portrait }, {
           acceptedDocuments: config.acceptedDocuments, acceptedCountries: config.acceptedCountries, minimumAge: config.thresholds.minimumAge, referenceDate: this.#deps.now(),
         });
         await this.#data.events!.append('document.read', { valid: review.valid, format: review.format, portrait: review.portraitFound, issues: review.issues.join(',') });
@@ -544,7 +555,7 @@ export class VerificationFlow extends EventTarget implements VerificationFlowApi
         }
         // The selfie must hold exactly one face before anything is built on it.
         const face = await this.#pool.get('face', 'liveness');
-        await selfieEmbedding(face, selfie.image);
+        await this.#rt.selfieEmbedding(face, selfie.image);
         this.#data.selfie = selfie;
         const outcome = selfie.outcome;
         const summary = outcome
@@ -582,8 +593,8 @@ export class VerificationFlow extends EventTarget implements VerificationFlowApi
       const session = this.#data.resolved!.session;
       const capture = this.#deps.livenessCapture({
         video: camera.video, client: tracker, nonce: session.nonce, sessionId: session.sessionId,
-        config: coreLiveness.livenessConfig({ challengeCount: session.config.livenessChallengeCount }),
-        embedFace: faceEmbedderFrom(face), signal,
+        config: this.#rt.coreLiveness.livenessConfig({ challengeCount: session.config.livenessChallengeCount }),
+        embedFace: this.#rt.faceEmbedderFrom(face), signal,
       });
       let challenge: coreLiveness.ChallengeProgress | null = null;
       let state: coreLiveness.LivenessState = 'waiting';
@@ -607,7 +618,7 @@ export class VerificationFlow extends EventTarget implements VerificationFlowApi
         if ('action' in outcome) return this.#actionOrHandoff(outcome.action);
         const neutral = outcome.value.keyframes.find((keyframe) => keyframe.role === 'neutral') ?? outcome.value.keyframes[0];
         if (!neutral) throw new EkycError('face_not_found', 'The liveness capture ended without a keyframe.');
-        return { kind: 'captured', selfie: { image: copyImage(neutral.image), source: 'camera', capturedAt: this.#deps.now().toISOString(), outcome: outcome.value } };
+        return { kind: 'captured', selfie: { image: this.#rt.copyImage(neutral.image), source: 'camera', capturedAt: this.#deps.now().toISOString(), outcome: outcome.value } };
       } finally {
         capture.stop();
       }
@@ -625,13 +636,13 @@ export class VerificationFlow extends EventTarget implements VerificationFlowApi
         const selfie = this.#data.selfie!;
         const portrait = this.#data.portrait;
         this.#progress({ kind: 'processing', step: 'face-match', task: 'face.embed', done: 0, total: 2 });
-        const a = portrait ? await embedMainFace(face, portrait) : null;
+        const a = portrait ? await this.#rt.embedMainFace(face, portrait) : null;
         this.#progress({ kind: 'processing', step: 'face-match', task: 'face.embed', done: 1, total: 2 });
-        const b = await embedMainFace(face, selfie.image);
+        const b = await this.#rt.embedMainFace(face, selfie.image);
         this.#progress({ kind: 'processing', step: 'face-match', task: 'face.embed', done: 2, total: 2 });
         if (a && b) {
-          const thresholds = matchThresholds(this.#data.resolved!.session.config.thresholds.faceMatch, this.#options.thresholds?.faceMatch);
-          const match = coreFace.matchEmbeddings(a.embedding, b.embedding, thresholds);
+          const thresholds = this.#rt.matchThresholds(this.#data.resolved!.session.config.thresholds.faceMatch, this.#options.thresholds?.faceMatch);
+          const match = this.#rt.coreFace.matchEmbeddings(a.embedding, b.embedding, thresholds);
           this.#set({ faceMatch: { similarity: match.similarity, band: match.band } });
           await this.#data.events!.append('face.matched', { band: match.band });
         } else {
@@ -657,7 +668,7 @@ export class VerificationFlow extends EventTarget implements VerificationFlowApi
     if (resolved!.api && resolved!.clientToken) await resolved!.api.bindKey(session.sessionId, resolved!.clientToken, signer.publicKeyJwk, signal);
     signal.throwIfAborted();
     const encode = async (id: string, kind: ArtifactInput['kind'], image: RgbaImage<Uint8ClampedArray>, capturedAt: string): Promise<ArtifactInput> => {
-      const limited = limitSide(image, EVIDENCE_MAX_SIDE);
+      const limited = this.#rt.limitSide(image, EVIDENCE_MAX_SIDE);
       return { id, kind, mediaType: 'image/jpeg', data: await this.#deps.images.encodeJpeg(limited), width: limited.width, height: limited.height, capturedAt };
     };
     const artifacts: ArtifactInput[] = [];
@@ -674,7 +685,7 @@ export class VerificationFlow extends EventTarget implements VerificationFlowApi
     tick();
     if (selfie) artifacts.push(await encode('selfie', 'face_crop', selfie.image, selfie.capturedAt));
     tick();
-    const documentRead = documentReadArtifact(mrz, this.#data.edits);
+    const documentRead = this.#rt.documentReadArtifact(mrz, this.#data.edits);
     const json = (value: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(value));
     if (documentRead) artifacts.push({ id: 'document-read', kind: 'other', mediaType: 'application/json', data: json(documentRead), capturedAt: (front ?? back)!.capturedAt });
     if (this.#state.review) {
@@ -689,7 +700,7 @@ export class VerificationFlow extends EventTarget implements VerificationFlowApi
     }
     const faceMatch = this.#state.faceMatch;
     if (this.#planned('face-match')) {
-      const thresholds = matchThresholds(session.config.thresholds.faceMatch, this.#options.thresholds?.faceMatch);
+      const thresholds = this.#rt.matchThresholds(session.config.thresholds.faceMatch, this.#options.thresholds?.faceMatch);
       checks.push({
         // `pass` means approve, as the verifier reads it (a review band is inconclusive, not a pass).
         id: 'face-match', kind: 'face.match', status: faceMatch === null || faceMatch.band === 'review' ? 'inconclusive' : faceMatch.band === 'approve' ? 'pass' : 'fail',
@@ -699,7 +710,7 @@ export class VerificationFlow extends EventTarget implements VerificationFlowApi
     }
     let liveness: EvidenceLiveness | null = null;
     if (selfie?.outcome) {
-      const evidence = await livenessEvidenceOf(selfie.outcome);
+      const evidence = await this.#rt.livenessEvidenceOf(selfie.outcome);
       liveness = evidence.liveness;
       artifacts.push(...evidence.artifacts);
       // The verifier replays the transcript from an `other` JSON artifact (docs/verifier.md, What the server reads).
@@ -708,7 +719,7 @@ export class VerificationFlow extends EventTarget implements VerificationFlowApi
     }
     await this.#data.events!.append('evidence.built', { artifacts: artifacts.length, checks: checks.length });
     this.#progress({ kind: 'processing', step: 'evidence', task: 'evidence.seal', done: 0, total: 1 });
-    const result = await sealRun({
+    const result = await this.#rt.sealRun({
       sdkVersion: this.#options.sdkVersion ?? SDK_VERSION, session, startedAt: this.#data.startedAt, completedAt: this.#deps.now(),
       consent: { ...this.#state.consent!, scopes: [...this.#state.consent!.scopes] }, artifacts, checks, liveness, runtime: this.#runtime ?? null, camera: this.#data.camera, events: this.#data.events!,
     }, signer);

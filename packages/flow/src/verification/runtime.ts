@@ -1,0 +1,18 @@
+/**
+ * Everything `VerificationFlow` needs after consent, loaded with one dynamic `import()` once consent
+ * is granted: evidence sealing and the session signer (zod schemas, jose), document and face
+ * orchestration, liveness, camera capture, delivery. Kept out of the code that renders the consent
+ * step, which must stay small (first-step JS budget, scripts/size-check.mjs).
+ */
+export { createSessionSigner, face as coreFace, liveness as coreLiveness } from '@ekyc/core';
+export { DocumentClient, decodeUpload } from '@ekyc/workers';
+export { openCamera } from '../capture/camera.ts';
+export { DocumentCapture } from '../capture/document-capture.ts';
+export { EvidenceDelivery } from '../transport/delivery.ts';
+export { HttpSink } from '../transport/http-sink.ts';
+export { EvidenceOutbox } from '../transport/outbox.ts';
+export { LivenessCapture, faceEmbedderFrom, livenessEvidenceOf } from '../liveness/index.ts';
+export { assignReadSides, decideSides, documentReadArtifact, qualityGuidance, reviewData } from './document.ts';
+export { sealRun } from './evidence.ts';
+export { embedMainFace, matchThresholds, selfieEmbedding } from './face.ts';
+export { copyImage, encodeJpeg, limitSide } from './images.ts';
