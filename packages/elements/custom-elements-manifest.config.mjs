@@ -9,4 +9,14 @@ export default {
   litelement: true,
   // package.json names custom-elements.json itself; the analyzer would rewrite it to the check's copy.
   packagejson: false,
+  plugins: [
+    {
+      // The analyzer lists modules in the order the file system returns the globbed files, which
+      // differs between checkouts; sorted by path, the manifest is the same everywhere.
+      name: 'ekyc-sort-modules',
+      packageLinkPhase({ customElementsManifest }) {
+        customElementsManifest.modules.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+      },
+    },
+  ],
 };
