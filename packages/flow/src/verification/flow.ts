@@ -161,7 +161,12 @@ export class VerificationFlow extends EventTarget implements VerificationFlowApi
   }
 
   async #loadRuntime(): Promise<void> {
-    this.#runtimeModule ??= await import('./runtime.ts');
+    try {
+      this.#runtimeModule ??= await import('./runtime.ts');
+    } catch (error) {
+      // A chunk of the SDK's own JS that did not arrive (network, or a page served from an older build).
+      throw new EkycError('asset_fetch_failed', 'The flow code for the steps after consent could not be loaded.', { cause: error, recoverable: true, details: { module: 'verification/runtime' } });
+    }
   }
 
   get state(): FlowState {
