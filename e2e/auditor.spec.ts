@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { exportJWK, generateKeyPair } from 'jose';
+import { forwardTo } from './verifier-proxy.ts';
 
 /**
  * The auditor page on real bundles: made in Node by e2e/pages/auditor-bundle.ts with testkit's
@@ -195,10 +196,7 @@ test('a reviewer claims and decides a review case; the auditor opens its stored 
     console.log(`review case: ${decided.outcome} ${decided.score} [${decided.reasonCodes.join(', ')}]`);
     expect(decided.outcome).toBe('review');
     // The page calls /api on its own origin, as under `npm start`; here Playwright forwards it to the verifier.
-    await page.route('**/api/**', async (route) => {
-      const target = verifier.url + new URL(route.request().url()).pathname.slice('/api'.length) + new URL(route.request().url()).search;
-      await route.fulfill({ response: await route.fetch({ url: target }) });
-    });
+    await page.route('**/api/**', forwardTo(verifier.url, '/api'));
     await page.setViewportSize({ width: 1200, height: 900 });
     await page.goto('/demo/auditor.html');
     await expect(page.locator('body[data-ready=true]')).toBeAttached();
@@ -248,12 +246,8 @@ test('a session run through <ekyc-flow> (upload) is opened from the verifier in 
   const state = mkdtempSync(path.join(os.tmpdir(), 'ekyc-auditor-flow-'));
   const verifier = await verifierWithOperators(state);
   try {
-    const forward = (prefix: string) => async (route: import('@playwright/test').Route): Promise<void> => {
-      const url = new URL(route.request().url());
-      await route.fulfill({ response: await route.fetch({ url: verifier.url + url.pathname.slice(prefix.length) + url.search }) });
-    };
-    await page.route('**/verifier-proxy/**', forward('/verifier-proxy'));
-    await page.route('**/api/**', forward('/api'));
+    await page.route('**/verifier-proxy/**', forwardTo(verifier.url, '/verifier-proxy'));
+    await page.route('**/api/**', forwardTo(verifier.url, '/api'));
 
     // The user's side: the elements test page runs <ekyc-flow> by upload against the verifier.
     await page.goto('/e2e/pages/elements.html');

@@ -7,6 +7,7 @@ import { chromium, expect, test, type Browser, type BrowserContext, type Page } 
 import { exportJWK, generateKeyPair } from 'jose';
 import { chromiumArgs, chromiumPath } from '../scripts/chromium.mjs';
 import { rgbaToI420, y4mHeader, Y4M_FRAME_MARKER } from '../packages/testkit/src/y4m.ts';
+import { forwardTo } from './verifier-proxy.ts';
 
 /**
  * `<ekyc-flow>` driven as a user would (keyboard, clicks, the file chooser) on the strict-CSP page,
@@ -53,10 +54,7 @@ async function withVerifier(contexts: BrowserContext[], run: (verifier: Verifier
   });
   try {
     for (const context of contexts) {
-      await context.route(`**${PROXY}/**`, async (route) => {
-        const target = verifier.url + new URL(route.request().url()).pathname.slice(PROXY.length);
-        await route.fulfill({ response: await route.fetch({ url: target }) });
-      });
+      await context.route(`**${PROXY}/**`, forwardTo(verifier.url, PROXY));
     }
     await run({
       url: verifier.url,

@@ -8,6 +8,7 @@ import { exportJWK, generateKeyPair } from 'jose';
 import { chromiumArgs, chromiumPath } from '../scripts/chromium.mjs';
 import { y4mHeader, Y4M_FRAME_MARKER } from '../packages/testkit/src/y4m.ts';
 import type { FlowRunOptions, FlowRunReport } from './pages/flow.ts';
+import { forwardTo } from './verifier-proxy.ts';
 
 /**
  * `VerificationFlow` end to end, headless (no elements), against the reference verifier started
@@ -38,10 +39,7 @@ async function startVerifier(env: Record<string, string>): Promise<{ child: Chil
 
 /** Sends the page's `PROXY` requests to the verifier (same origin for the page). */
 async function routeVerifier(page: Page, verifierUrl: string): Promise<void> {
-  await page.route(`**${PROXY}/**`, async (route) => {
-    const target = verifierUrl + new URL(route.request().url()).pathname.slice(PROXY.length);
-    await route.fulfill({ response: await route.fetch({ url: target }) });
-  });
+  await page.route(`**${PROXY}/**`, forwardTo(verifierUrl, PROXY));
 }
 
 async function withVerifier(page: Page, run: (session: { sessionId: string; clientToken: string; nonce: string }, verifierUrl: string, apiKey: string) => Promise<void>): Promise<void> {

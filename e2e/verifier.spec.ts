@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { exportJWK, generateKeyPair } from 'jose';
+import { forwardTo } from './verifier-proxy.ts';
 
 /**
  * The reference verifier end to end with a bundle sealed in Chromium: the page binds its session
@@ -39,10 +40,7 @@ test('a bundle sealed in Chromium goes through intake, re-scoring and a decision
     VERIFIER_RISK_OPTIONAL_SIGNALS: 'sanctions,device_velocity',
   });
   try {
-    await page.route(`**${PROXY}/**`, async (route) => {
-      const target = verifier.url + new URL(route.request().url()).pathname.slice(PROXY.length);
-      await route.fulfill({ response: await route.fetch({ url: target }) });
-    });
+    await page.route(`**${PROXY}/**`, forwardTo(verifier.url, PROXY));
     const integrator = { authorization: `Bearer ${apiKey}` };
     const session = await (await fetch(`${verifier.url}/sessions`, { method: 'POST', headers: { ...integrator, 'content-type': 'application/json' }, body: '{}' })).json();
     expect(session.verifierKey).toMatchObject({ kty: 'EC', crv: 'P-256', kid: 'e2e-key' });
