@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { exportJWK, generateKeyPair } from 'jose';
-import { forwardTo } from './verifier-proxy.ts';
+import { forwardTo } from './verifier-harness.ts';
 
 /**
  * The auditor page on real bundles: made in Node by e2e/pages/auditor-bundle.ts with testkit's

@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,7 +6,7 @@ import { chromium, expect, test, type Browser, type BrowserContext, type Page } 
 import { exportJWK, generateKeyPair } from 'jose';
 import { chromiumArgs, chromiumPath } from '../scripts/chromium.mjs';
 import { rgbaToI420, y4mHeader, Y4M_FRAME_MARKER } from '../packages/testkit/src/y4m.ts';
-import { forwardTo } from './verifier-proxy.ts';
+import { forwardTo, startVerifier } from './verifier-harness.ts';
 
 /**
  * `<ekyc-flow>` driven as a user would (keyboard, clicks, the file chooser) on the strict-CSP page,
@@ -27,20 +26,6 @@ test.use({ viewport: { width: 480, height: 900 } });
 test.setTimeout(600_000);
 
 interface Verifier { url: string; newSession(): Promise<{ sessionId: string; clientToken: string }> }
-
-async function startVerifier(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['packages/verifier/bin/ekyc-verifier.js'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  return new Promise((resolve, reject) => {
-    let output = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(output);
-      if (match) resolve({ child, url: match[1]! });
-    });
-    child.stderr!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
-    child.on('exit', (code) => reject(new Error(`verifier exited (${code}): ${output.slice(-2000)}`)));
-  });
-}
 
 async function withVerifier(contexts: BrowserContext[], run: (verifier: Verifier) => Promise<void>): Promise<void> {
   const state = mkdtempSync(path.join(os.tmpdir(), 'ekyc-e2e-elements-'));

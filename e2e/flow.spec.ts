@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,7 +7,7 @@ import { exportJWK, generateKeyPair } from 'jose';
 import { chromiumArgs, chromiumPath } from '../scripts/chromium.mjs';
 import { y4mHeader, Y4M_FRAME_MARKER } from '../packages/testkit/src/y4m.ts';
 import type { FlowRunOptions, FlowRunReport } from './pages/flow.ts';
-import { forwardTo } from './verifier-proxy.ts';
+import { forwardTo, startVerifier } from './verifier-harness.ts';
 
 /**
  * `VerificationFlow` end to end, headless (no elements), against the reference verifier started
@@ -22,20 +21,6 @@ const PROXY = '/verifier-proxy';
 const secret = (): string => Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64url');
 
 test.use({ launchOptions: { executablePath: chromiumPath, args: [...chromiumArgs, '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'] } });
-
-async function startVerifier(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['packages/verifier/bin/ekyc-verifier.js'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  return new Promise((resolve, reject) => {
-    let output = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(output);
-      if (match) resolve({ child, url: match[1]! });
-    });
-    child.stderr!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
-    child.on('exit', (code) => reject(new Error(`verifier exited (${code}): ${output.slice(-2000)}`)));
-  });
-}
 
 /** Sends the page's `PROXY` requests to the verifier (same origin for the page). */
 async function routeVerifier(page: Page, verifierUrl: string): Promise<void> {

@@ -1,10 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { exportJWK, generateKeyPair } from 'jose';
-import { forwardTo } from './verifier-proxy.ts';
+import { forwardTo, startVerifier } from './verifier-harness.ts';
 
 /**
  * The reference verifier end to end with a bundle sealed in Chromium: the page binds its session
@@ -14,20 +13,6 @@ import { forwardTo } from './verifier-proxy.ts';
  */
 const PROXY = '/verifier-proxy';
 const secret = (): string => Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64url');
-
-async function startVerifier(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['packages/verifier/bin/ekyc-verifier.js'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  return new Promise((resolve, reject) => {
-    let output = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(output);
-      if (match) resolve({ child, url: match[1]! });
-    });
-    child.stderr!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
-    child.on('exit', (code) => reject(new Error(`verifier exited (${code}): ${output.slice(-2000)}`)));
-  });
-}
 
 test('a bundle sealed in Chromium goes through intake, re-scoring and a decision with reasons', async ({ page }) => {
   const state = mkdtempSync(path.join(os.tmpdir(), 'ekyc-e2e-verifier-'));
