@@ -9,3 +9,4 @@ export * as liveness from './liveness/index.ts';
 export * from './mrz/index.ts';
 export * as document from './document/index.ts';
 export * as risk from './risk/index.ts';
+export * as rescore from './rescore/index.ts';

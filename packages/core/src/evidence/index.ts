@@ -19,3 +19,7 @@ export {
   ChunkAssembler, MemoryChunkStore, DEFAULT_CHUNK_LIMITS,
   type ChunkAcceptResult, type ChunkAssemblerOptions, type ChunkInput, type ChunkStore, type PendingUpload,
 } from './chunk-assembler.ts';
+export {
+  DOCUMENT_GEOMETRY_TYPE, documentGeometrySchema, parseDocumentGeometry, placeGeometry,
+  type DocumentGeometry, type DocumentGeometryV2, type PlacedGeometry,
+} from './document-geometry.ts';
