@@ -9,6 +9,7 @@ export const ERROR_CODES = {
   // Assets and runtime
   asset_fetch_failed: { recoverable: true, summary: 'A model or runtime file could not be fetched from the asset base URL.' },
   asset_hash_mismatch: { recoverable: false, summary: 'A fetched model or runtime file does not match the sha256 in the manifest.' },
+  asset_truncated: { recoverable: true, summary: 'A model or runtime file ended (or its connection broke) before the size in the manifest.' },
   asset_unknown: { recoverable: false, summary: 'An asset id is not in the manifest.' },
   model_load_failed: { recoverable: false, summary: 'The inference runtime could not create a session for a model.' },
   inference_failed: { recoverable: true, summary: 'Running a model failed.' },

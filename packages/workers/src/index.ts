@@ -1,6 +1,8 @@
 export { WorkerHost, transfer, type WorkerHostOptions } from './host/worker-host.ts';
 export type { PipelineConfig } from './host/types.ts';
-export { assetUrl, fetchModel, fetchRuntimeFile, runtimeFileUrl } from './assets/fetch-asset.ts';
+export { assetUrl, fetchModel, fetchRuntimeFile, runtimeFileUrl, type FetchAssetOptions } from './assets/fetch-asset.ts';
+export { readVerifiedBody, type AssetLoadProgress, type ExpectedAsset, type ReadVerifiedOptions } from './assets/read-verified.ts';
+export type { LoadHooks } from './assets/asset-progress.ts';
 export { fetchRuntimeObjectUrl, importVerifiedModule, objectUrlOfVerified, type VerifiedRuntimeUrl } from './assets/verified-url.ts';
 export { modelManifest, runtimeManifest } from './assets/manifests.ts';
 export { chooseBackend, chooseThreadCount } from './runtime/choose-backend.ts';

@@ -11,6 +11,7 @@ import type { MessageKey } from './en.ts';
  */
 export const ERROR_MESSAGE_KEYS: Partial<Record<EkycErrorCode, MessageKey>> = {
   asset_fetch_failed: 'error.network',
+  asset_truncated: 'error.network',
   runtime_unavailable: 'error.unsupported',
   backend_forced_unavailable: 'error.unsupported',
   camera_denied: 'camera.camera_denied.body',

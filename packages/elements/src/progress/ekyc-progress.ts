@@ -1,8 +1,8 @@
 import { html, nothing } from 'lit';
 import type { ProgressDetail } from '@ekyc/flow';
-import { formatBytes } from '../i18n/index.ts';
 import { EkycElement } from '../shared/ekyc-element.ts';
 import { baseStyles } from '../shared/styles.ts';
+import { byteRange } from './byte-range.ts';
 import { progressStyles } from './ekyc-progress.styles.ts';
 
 /**
@@ -11,7 +11,7 @@ import { progressStyles } from './ekyc-progress.styles.ts';
  *
  * @csspart base - The wrapper.
  * @csspart label - What is happening.
- * @csspart bytes - "3.1 MB of 9.8 MB".
+ * @csspart bytes - "3.1 of 9.8 MB": bytes received, as the workers download.
  * @csspart bar - The native progress bar.
  *
  * @cssproperty --ekyc-color-primary - The bar's colour.
@@ -42,7 +42,7 @@ export class EkycProgress extends EkycElement {
         <div class="row">
           <span part="label" id="label">${label}</span>
           ${model && p.bytesTotal > 0
-            ? html`<span part="bytes" class="muted">${this.t('loading.bytes', { loaded: formatBytes(locale, p.bytesLoaded), total: formatBytes(locale, p.bytesTotal) })}</span>`
+            ? html`<span part="bytes" class="muted">${this.t('loading.bytes', byteRange(locale, p.bytesLoaded, p.bytesTotal))}</span>`
             : nothing}
         </div>
         ${max !== null && max > 0 && value !== null

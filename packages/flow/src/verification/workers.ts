@@ -1,13 +1,14 @@
 /**
  * The workers a run needs, created lazily the first time a step asks for one, with `progress`
- * events while each loads. A worker fetches and verifies its files itself (inside the worker), and
- * reports nothing until it is ready, so a load is announced with the byte sizes from the manifests
- * (`loading`, 0 of N bytes) and closed when the worker answers (`ready`, N of N).
+ * events while each loads. A worker fetches and verifies its files itself (inside the worker): a load
+ * is announced with the byte sizes from the manifests (`loading`, 0 of N bytes), followed by the bytes
+ * the worker reports as they arrive (`loading`, at most 10 events a second per file), and closed when
+ * the worker answers (`ready`, N of N).
  */
 import { findAsset } from '@ekyc/core';
 import {
   DocumentClient, FaceClient, LivenessClient, QualityClient, modelManifest, runtimeManifest,
-  type BackendPreference,
+  type BackendPreference, type LoadHooks,
 } from '@ekyc/workers';
 import type { AssetProgress, ProgressDetail, StepId, WorkerName } from './types.ts';
 
@@ -44,17 +45,18 @@ export interface FlowWorkers {
   liveness: Pick<LivenessClient, 'track' | 'reset' | 'terminate'> & { ready(): Promise<unknown> };
 }
 
-export type WorkerFactory = { [K in WorkerName]: () => FlowWorkers[K] };
+/** `hooks.onAssetProgress`, when a factory passes it to its client, feeds the bytes of the `loading` events. */
+export type WorkerFactory = { [K in WorkerName]: (hooks?: LoadHooks) => FlowWorkers[K] };
 
 /** The real workers, with the flow's asset base URL and backend. Face match runs without the experimental models. */
 export function defaultWorkerFactory(assetBaseUrl: string, backend: BackendPreference = 'auto'): WorkerFactory {
   const config = { assetBaseUrl, backend };
   // A generous timeout: the first call of a worker includes its init on a loaded 2-core machine.
   return {
-    quality: () => withReady(new QualityClient(config, 30_000), (c) => c.host.ready()),
-    document: () => withReady(new DocumentClient(config, 180_000), hostReady),
-    face: () => withReady(new FaceClient({ ...config, models: { antiSpoof: undefined, eye: undefined } }, 180_000), hostReady),
-    liveness: () => withReady(new LivenessClient(config, 180_000), hostReady),
+    quality: (hooks) => withReady(new QualityClient(config, 30_000, hooks), (c) => c.host.ready()),
+    document: (hooks) => withReady(new DocumentClient(config, 180_000, hooks), hostReady),
+    face: (hooks) => withReady(new FaceClient({ ...config, models: { antiSpoof: undefined, eye: undefined } }, 180_000, hooks), hostReady),
+    liveness: (hooks) => withReady(new LivenessClient(config, 180_000, hooks), warmTracker),
   };
 }
 
@@ -67,6 +69,18 @@ function hostReady(client: object): Promise<unknown> {
   const host = (client as { host?: { ready?: () => Promise<unknown> } }).host;
   if (typeof host?.ready !== 'function') return Promise.resolve();
   return host.ready();
+}
+
+/**
+ * Ready once the tracker has run one frame: its first inference sets up the MediaPipe graph and
+ * was the slow one (e2e/pages/liveness-capture.ts warms it the same way), and a camera must not wait
+ * on it while its user is being judged. The tracker is reset afterwards, so nothing carries over.
+ */
+async function warmTracker(client: LivenessClient): Promise<unknown> {
+  const value = await hostReady(client);
+  await client.track({ width: 640, height: 480, data: new Uint8ClampedArray(640 * 480 * 4).fill(128) });
+  await client.reset();
+  return value;
 }
 
 function withReady<T extends object>(client: T, ready: (client: T) => Promise<unknown>): T & { ready(): Promise<unknown> } {
@@ -93,11 +107,28 @@ export class WorkerPool {
   async get<K extends WorkerName>(worker: K, step: StepId): Promise<FlowWorkers[K]> {
     let entry = this.#live.get(worker);
     if (!entry) {
-      const client = this.#factory[worker]();
       const assets = assetsOf(worker);
-      const bytesTotal = assets.reduce((sum, asset) => sum + asset.bytesTotal, 0);
-      this.#emit({ kind: 'model', step, worker, state: 'loading', assets, bytesLoaded: 0, bytesTotal });
+      let settled = false;
+      const loading = (): void => {
+        const sum = (key: 'bytesLoaded' | 'bytesTotal'): number => assets.reduce((total, asset) => total + asset[key], 0);
+        this.#emit({ kind: 'model', step, worker, state: 'loading', assets: assets.map((a) => ({ ...a })), bytesLoaded: sum('bytesLoaded'), bytesTotal: sum('bytesTotal') });
+      };
+      const client = this.#factory[worker]({
+        onAssetProgress: ({ id, loaded, total }) => {
+          // Files fetched later (e.g. a model loaded on first use) belong to no announced load.
+          if (settled) return;
+          let asset = assets.find((a) => a.id === id);
+          // A file the plan does not list (the WebGPU build instead of the CPU one) joins the total.
+          if (!asset && total !== null) assets.push(asset = { id, bytesTotal: total, bytesLoaded: 0 });
+          if (!asset || loaded <= asset.bytesLoaded) return;
+          asset.bytesLoaded = Math.min(loaded, asset.bytesTotal);
+          loading();
+        },
+      });
+      loading();
       const ready = client.ready().then((value) => {
+        settled = true;
+        const bytesTotal = assets.reduce((sum, asset) => sum + asset.bytesTotal, 0);
         this.#emit({ kind: 'model', step, worker, state: 'ready', assets: assets.map((a) => ({ ...a, bytesLoaded: a.bytesTotal })), bytesLoaded: bytesTotal, bytesTotal });
         return value;
       });

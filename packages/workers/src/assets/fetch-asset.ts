@@ -1,9 +1,12 @@
-import { EkycError, findAsset, sha256Hex, type ModelManifest, type RuntimeManifest } from '@ekyc/core';
+import { EkycError, findAsset, type ModelManifest, type RuntimeManifest } from '@ekyc/core';
+import { postAssetProgress } from './asset-progress.ts';
 import { modelManifest, runtimeManifest } from './manifests.ts';
+import { readVerifiedBody, type AssetLoadProgress } from './read-verified.ts';
 
 /**
  * Every byte the SDK runs comes through here: fetched from the integrator's own origin
- * (`assetBaseUrl`), then checked against the manifest's sha256 before anything uses it.
+ * (`assetBaseUrl`), streamed with progress, then checked against the manifest's sha256 before
+ * anything uses it (read-verified.ts).
  */
 
 export type AssetGroup = 'models' | 'wasm';
@@ -13,7 +16,13 @@ export function assetUrl(baseUrl: string, group: AssetGroup, file: string): stri
   return new URL(`${group}/${file}`, new URL(base, globalThis.location?.href)).href;
 }
 
-async function fetchVerified(url: string, id: string, expectedSha256: string): Promise<Uint8Array> {
+export interface FetchAssetOptions {
+  /** Bytes received so far; default: posted to the worker's host (see asset-progress.ts), nothing on a page. */
+  onProgress?: (progress: AssetLoadProgress) => void;
+}
+
+async function fetchVerified(url: string, asset: { id: string; sha256: string; bytes: number }, options: FetchAssetOptions): Promise<Uint8Array<ArrayBuffer>> {
+  const { id } = asset;
   let response: Response;
   try {
     response = await fetch(url, { credentials: 'same-origin' });
@@ -25,24 +34,17 @@ async function fetchVerified(url: string, id: string, expectedSha256: string): P
       details: { id, url, status: response.status },
     });
   }
-  const bytes = new Uint8Array(await response.arrayBuffer());
-  const actual = await sha256Hex(bytes);
-  if (actual !== expectedSha256) {
-    throw new EkycError('asset_hash_mismatch', `Asset "${id}" does not match its manifest sha256`, {
-      details: { id, url, expected: expectedSha256, actual, bytes: bytes.byteLength },
-    });
-  }
-  return bytes;
+  return readVerifiedBody(response.body, { id, url, sha256: asset.sha256, bytes: asset.bytes }, { onProgress: options.onProgress ?? postAssetProgress });
 }
 
-export async function fetchModel(id: string, baseUrl: string, manifest: ModelManifest = modelManifest): Promise<Uint8Array> {
+export async function fetchModel(id: string, baseUrl: string, manifest: ModelManifest = modelManifest, options: FetchAssetOptions = {}): Promise<Uint8Array<ArrayBuffer>> {
   const asset = findAsset(manifest, id);
-  return fetchVerified(assetUrl(baseUrl, 'models', asset.file), id, asset.sha256);
+  return fetchVerified(assetUrl(baseUrl, 'models', asset.file), asset, options);
 }
 
-export async function fetchRuntimeFile(id: string, baseUrl: string, manifest: RuntimeManifest = runtimeManifest): Promise<Uint8Array> {
+export async function fetchRuntimeFile(id: string, baseUrl: string, manifest: RuntimeManifest = runtimeManifest, options: FetchAssetOptions = {}): Promise<Uint8Array<ArrayBuffer>> {
   const asset = findAsset(manifest, id);
-  return fetchVerified(assetUrl(baseUrl, 'wasm', asset.file), id, asset.sha256);
+  return fetchVerified(assetUrl(baseUrl, 'wasm', asset.file), asset, options);
 }
 
 /**

@@ -77,7 +77,9 @@ describe('fetchRuntimeObjectUrl', () => {
 
   it('creates no URL for bytes that fail the hash check', async () => {
     const manifest = await manifestFor(glue);
-    serve(new TextEncoder().encode('export default 0;\n'));
+    const tampered = new Uint8Array(glue);
+    tampered[tampered.length - 3] = tampered[tampered.length - 3]! ^ 1;
+    serve(tampered);
     const created = vi.spyOn(URL, 'createObjectURL');
     await expect(fetchRuntimeObjectUrl('glue', BASE, manifest)).rejects.toMatchObject({ code: 'asset_hash_mismatch' });
     expect(created).not.toHaveBeenCalled();

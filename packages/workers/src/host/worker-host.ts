@@ -1,11 +1,12 @@
 import { wrap, transfer, releaseProxy, type Remote } from 'comlink';
 import { EkycError } from '@ekyc/core';
+import { listenForAssetProgress, type LoadHooks } from '../assets/asset-progress.ts';
 import { fromSerializedError } from './serialize-error.ts';
 import type { PipelineConfig } from './types.ts';
 
 export { transfer };
 
-export interface WorkerHostOptions {
+export interface WorkerHostOptions extends LoadHooks {
   /** Used in error details and logs, e.g. `face`. */
   name: string;
   /** Spawns the worker; called lazily on first use and again after a crash or timeout. */
@@ -67,6 +68,7 @@ export class WorkerHost<Api extends { init(config: PipelineConfig): Promise<unkn
     if (this.live) return this.live;
     const { name, create, config } = this.options;
     const worker = create();
+    if (this.options.onAssetProgress) listenForAssetProgress(worker, this.options.onAssetProgress);
     const remote = wrap<Api>(worker);
     let kill!: (error: EkycError) => void;
     const died = new Promise<never>((_, reject) => {

@@ -1,5 +1,6 @@
 import { EkycError, document as coreDocument, face as coreFace, type RgbaImage } from '@ekyc/core';
 import { transfer, WorkerHost } from '../../host/worker-host.ts';
+import type { LoadHooks } from '../../assets/asset-progress.ts';
 import type { FaceClient } from '../face/face-client.ts';
 import type { DocumentConfig, DocumentPipelineApi, DocumentRead, MrzSummary, ReadOptions } from './document.ts';
 
@@ -64,12 +65,14 @@ function cropRgba(image: RgbaImage, x0: number, y0: number, w: number, h: number
 export class DocumentClient {
   private readonly host: WorkerHost<DocumentPipelineApi>;
 
-  constructor(config: DocumentConfig, timeoutMs = 120_000) {
+  /** `hooks.onAssetProgress` hears the bytes of each file the worker downloads while it loads. */
+  constructor(config: DocumentConfig, timeoutMs = 120_000, hooks: LoadHooks = {}) {
     this.host = new WorkerHost<DocumentPipelineApi>({
       name: 'document',
       create: () => new Worker(new URL('./document.worker.ts', import.meta.url), { type: 'module', name: 'ekyc-document' }),
       config,
       timeoutMs,
+      ...hooks,
     });
   }
 

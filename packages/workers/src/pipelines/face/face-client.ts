@@ -1,5 +1,6 @@
 import { face as core } from '@ekyc/core';
 import { transfer, WorkerHost } from '../../host/worker-host.ts';
+import type { LoadHooks } from '../../assets/asset-progress.ts';
 import type { AnalyzeOptions, FaceAnalysis, FaceConfig, FacePipelineApi } from './face.ts';
 
 export type { AnalyzeOptions, FaceAnalysis, FaceConfig, FaceFrame, FaceModelIds } from './face.ts';
@@ -8,12 +9,14 @@ export type { AnalyzeOptions, FaceAnalysis, FaceConfig, FaceFrame, FaceModelIds 
 export class FaceClient {
   private readonly host: WorkerHost<FacePipelineApi>;
 
-  constructor(config: FaceConfig, timeoutMs = 60_000) {
+  /** `hooks.onAssetProgress` hears the bytes of each file the worker downloads while it loads. */
+  constructor(config: FaceConfig, timeoutMs = 60_000, hooks: LoadHooks = {}) {
     this.host = new WorkerHost<FacePipelineApi>({
       name: 'face',
       create: () => new Worker(new URL('./face.worker.ts', import.meta.url), { type: 'module', name: 'ekyc-face' }),
       config,
       timeoutMs,
+      ...hooks,
     });
   }
 

@@ -1,5 +1,6 @@
 import type { liveness, RgbaImage } from '@ekyc/core';
 import { transfer, WorkerHost } from '../../host/worker-host.ts';
+import type { LoadHooks } from '../../assets/asset-progress.ts';
 import type { LivenessPipelineApi, LivenessWorkerConfig, TrackResult } from './liveness.ts';
 
 export type { LivenessModelIds, LivenessWorkerConfig, TrackResult } from './liveness.ts';
@@ -12,12 +13,14 @@ export type { LivenessModelIds, LivenessWorkerConfig, TrackResult } from './live
 export class LivenessClient {
   private readonly host: WorkerHost<LivenessPipelineApi>;
 
-  constructor(config: LivenessWorkerConfig, timeoutMs = 60_000) {
+  /** `hooks.onAssetProgress` hears the bytes of each file the worker downloads while it loads. */
+  constructor(config: LivenessWorkerConfig, timeoutMs = 60_000, hooks: LoadHooks = {}) {
     this.host = new WorkerHost<LivenessPipelineApi>({
       name: 'liveness',
       create: () => new Worker(new URL('./liveness.worker.ts', import.meta.url), { type: 'module', name: 'ekyc-liveness' }),
       config,
       timeoutMs,
+      ...hooks,
     });
   }
 

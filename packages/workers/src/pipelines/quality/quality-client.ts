@@ -1,5 +1,6 @@
 import { validateRgbaImage, type quality } from '@ekyc/core';
 import { WorkerHost, transfer } from '../../host/worker-host.ts';
+import type { LoadHooks } from '../../assets/asset-progress.ts';
 import type { PipelineConfig } from '../../host/types.ts';
 import type { FrameInput, QualityApi, TimedAssessment } from './quality.ts';
 import { isImageBitmap, validateBitmap } from '../../frames/frame.ts';
@@ -11,12 +12,14 @@ import { isImageBitmap, validateBitmap } from '../../frames/frame.ts';
 export class QualityClient {
   readonly host: WorkerHost<QualityApi>;
 
-  constructor(config: PipelineConfig, timeoutMs = 10_000) {
+  /** `hooks.onAssetProgress` hears the bytes of each file the worker downloads while it loads. */
+  constructor(config: PipelineConfig, timeoutMs = 10_000, hooks: LoadHooks = {}) {
     this.host = new WorkerHost<QualityApi>({
       name: 'quality',
       create: () => new Worker(new URL('./quality.worker.ts', import.meta.url), { type: 'module', name: 'ekyc-quality' }),
       config,
       timeoutMs,
+      ...hooks,
     });
   }
 
