@@ -292,7 +292,7 @@ export type WorkerName = 'quality' | 'document' | 'face' | 'liveness';
 export interface AssetProgress {
   id: string;
   bytesTotal: number;
-  /** 0 while loading, `bytesTotal` once the worker holding it is ready (workers report no partial bytes). */
+  /** Bytes received so far, as the worker reports them while it downloads; `bytesTotal` once the worker is ready. */
   bytesLoaded: number;
 }
 
