@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
+import { chromium, expect, test, type Page } from '@playwright/test';
+import { chromiumArgs, chromiumPath } from '../scripts/chromium.mjs';
 
 // The standalone elements on a page served under an enforced strict policy (e2e/pages/elements.html):
 // every screen in every built-in locale is rendered, checked by axe (WCAG 2.2 AA), checked for policy
@@ -126,4 +127,60 @@ test('declining the consent captures nothing and offers to start again, which sh
   await expect(page.locator('ekyc-consent h2')).toHaveText('Avant de commencer');
   expect(await page.evaluate(() => window.elementsTest.violations())).toEqual([]);
   expect(reports).toEqual([]);
+});
+
+test('models load with byte progress: the document worker reports bytes between 0 and its total, and the capture screen shows them', async ({ baseURL }) => {
+  test.setTimeout(300_000);
+  // A fake camera (Chromium's test pattern) so the capture screen, with its progress line, shows while the workers load.
+  const browser = await chromium.launch({ executablePath: chromiumPath, args: [...chromiumArgs, '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'] });
+  try {
+    const page = await browser.newPage({ baseURL, viewport: { width: 480, height: 900 } });
+    const reports = await open(page);
+    await page.evaluate(() => {
+      const seen: { worker: string; state: string; bytesLoaded: number; bytesTotal: number; shown: string | null; bar: number | null }[] = [];
+      (window as unknown as { modelProgress: typeof seen }).modelProgress = seen;
+      document.addEventListener('ekyc-progress', (event) => {
+        const detail = (event as CustomEvent<{ kind: string; worker: string; state: string; bytesLoaded: number; bytesTotal: number }>).detail;
+        if (detail.kind !== 'model') return;
+        const entry = { worker: detail.worker, state: detail.state, bytesLoaded: detail.bytesLoaded, bytesTotal: detail.bytesTotal, shown: null as string | null, bar: null as number | null };
+        seen.push(entry);
+        // What the capture screen shows for this event, once it has rendered.
+        void (async () => {
+          const flow = document.querySelector('ekyc-flow');
+          await flow?.updateComplete;
+          const progress = flow?.shadowRoot?.querySelector('ekyc-progress');
+          await progress?.updateComplete;
+          entry.shown = progress?.shadowRoot?.querySelector('[part=bytes]')?.textContent ?? null;
+          entry.bar = progress?.shadowRoot?.querySelector('progress')?.value ?? null;
+        })();
+      });
+    });
+    await page.evaluate(() => window.elementsTest.startConfigFlow('en'));
+    await page.locator('ekyc-consent [part=accept]').click({ timeout: 60_000 });
+    await expect(page.locator('ekyc-document-capture')).toBeVisible({ timeout: 60_000 });
+    type Seen = { worker: string; state: string; bytesLoaded: number; bytesTotal: number; shown: string | null; bar: number | null };
+    const seen = (): Promise<Seen[]> => page.evaluate(() => (window as unknown as { modelProgress: Seen[] }).modelProgress);
+    // The document reader is preloaded while the user frames the card.
+    await expect.poll(async () => (await seen()).some((e) => e.worker === 'document' && e.state === 'ready'), { timeout: 240_000 }).toBe(true);
+    const document = (await seen()).filter((e) => e.worker === 'document');
+    const loading = document.filter((e) => e.state === 'loading');
+    const total = document[0]!.bytesTotal;
+    expect(total).toBeGreaterThan(10_000_000);
+    expect(loading.every((e) => e.bytesTotal === total)).toBe(true);
+    // Monotone, starting at 0, with at least one event strictly between 0 and the total.
+    expect(loading[0]!.bytesLoaded).toBe(0);
+    for (let i = 1; i < loading.length; i++) expect(loading[i]!.bytesLoaded).toBeGreaterThanOrEqual(loading[i - 1]!.bytesLoaded);
+    const partial = loading.filter((e) => e.bytesLoaded > 0 && e.bytesLoaded < total);
+    expect(partial.length).toBeGreaterThanOrEqual(1);
+    expect(document.at(-1)).toMatchObject({ state: 'ready', bytesLoaded: total });
+    // The capture screen showed a moving line, "x.y of z.w MB", under a bar with the same value.
+    const shown = (await seen()).filter((e) => e.state === 'loading' && e.shown !== null && e.bytesLoaded > 0 && e.bytesLoaded < e.bytesTotal);
+    expect(shown.length).toBeGreaterThanOrEqual(1);
+    for (const e of shown) expect(e.shown).toMatch(/^\d+\.\d of \d+\.\d MB$/);
+    expect(shown.some((e) => e.bar !== null && e.bar > 0 && e.bar < e.bytesTotal)).toBe(true);
+    expect(await page.evaluate(() => window.elementsTest.violations())).toEqual([]);
+    expect(reports).toEqual([]);
+  } finally {
+    await browser.close();
+  }
 });
