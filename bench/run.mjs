@@ -4,6 +4,7 @@
 //   npm run bench -- mrz face     # only these suites
 // Node suites: bench/node/<name>.bench.ts, loaded through Vite so workspace sources resolve.
 // Browser suites: bench/browser/<name>.bench.ts, run in headless Debian Chromium on WASM.
+// Driven suites: bench/driven/<name>.bench.ts, Node code that drives Chromium itself (readiness, document-camera, viz).
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -56,6 +57,23 @@ try {
       }
     } finally {
       await browser.close();
+    }
+  }
+
+  // Driven suites: bench/driven/<name>.bench.ts, run in Node; each launches its own Chromium (fresh
+  // profiles, fake camera) against this server or a static server of its own.
+  const drivenSuites = suitesIn('driven');
+  if (drivenSuites.length > 0) {
+    if (!server.resolvedUrls) await server.listen();
+    const baseUrl = server.resolvedUrls.local[0];
+    for (const name of drivenSuites) {
+      log(`driven: ${name}`);
+      try {
+        const module = await server.ssrLoadModule(`/bench/driven/${name}.bench.ts`);
+        results.push(...(await module.default({ baseUrl, root, log })));
+      } catch (error) {
+        failures.push({ suite: name, error: String(error?.stack ?? error) });
+      }
     }
   }
 } finally {

@@ -1,0 +1,121 @@
+/**
+ * The document step on the camera path, end to end (#11 "capture to verified fields"): `<ekyc-flow>`
+ * from the prebuilt bundle with steps `document-front document-review`, Chromium's fake camera playing
+ * a 1280x720 video of the rendered TD3 passport page on a desk (bench/driven/pages/fixtures.ts), no
+ * upload: camera open, quality worker judging frames, auto-capture after the stable frames, the MRZ
+ * read by the document worker, the portrait and document checks (face worker), the review's fields.
+ *
+ * One profile: the first visit is cold (empty HTTP cache, reported as its own single run), then
+ * `EKYC_BENCH_CAMERA_RUNS` warm visits (default 3), each a fresh page with fresh workers.
+ * Needs `npm run build` (the bundle) and `npm run assets`.
+ */
+import type { BenchResult } from '../types.ts';
+import { median } from '../types.ts';
+import { launchProfile, loadNow, loadRange, makeFixtures, startSdkServer, visitFlow, type DrivenContext, type FlowReport } from './flow-run.ts';
+
+const WARM_RUNS = Number(process.env['EKYC_BENCH_CAMERA_RUNS'] ?? 3);
+const RUN_TIMEOUT_MS = 180_000;
+
+interface CameraRun {
+  load: number;
+  cameraOpen: number;
+  qualityReady: number;
+  firstFrame: number;
+  captured: number;
+  framesJudged: number;
+  stableNeeded: number;
+  documentReady: number;
+  readStart: number;
+  readMs: number;
+  documentRead: number;
+  total: number;
+  valid: boolean;
+  fieldsFound: number;
+  uncertain: number;
+  issues: string[];
+}
+
+function measure(report: FlowReport, load: number): CameraRun {
+  const stepAt = (step: string): number => {
+    const entry = report.steps.find((s) => s.step === step);
+    if (!entry) throw new Error(`the flow never entered ${step} (steps: ${report.steps.map((s) => s.step).join(', ')}; errors: ${report.errors.map((e) => e.code).join(', ')})`);
+    return entry.at;
+  };
+  if (report.uploads.length > 0) throw new Error('the camera run uploaded a file');
+  const front = stepAt('document-front');
+  const read = stepAt('document-read');
+  const frames = report.guidance.filter((g) => g.step === 'document-front');
+  const captureIndex = frames.findIndex((g) => g.needed !== null && g.stable !== null && g.stable >= g.needed);
+  if (captureIndex < 0) throw new Error(`no frame completed the auto-capture countdown (${frames.length} frames judged: ${[...new Set(frames.map((f) => f.codes))].join(' | ')})`);
+  const capture = frames[captureIndex]!;
+  const camera = report.cameras.find((c) => c.step === 'document-front' && c.open);
+  const readEvents = report.processing.filter((p) => p.step === 'document-front' && p.task === 'document.read');
+  const readStart = readEvents.find((p) => p.done === 0)?.at;
+  const readEnd = readEvents.find((p) => p.done === p.total)?.at;
+  const model = (worker: string): number => report.models.find((m) => m.worker === worker)?.readyAt ?? Number.NaN;
+  if (!report.review) throw new Error('no review came');
+  if (readStart === undefined || readEnd === undefined) throw new Error('no document.read progress');
+  return {
+    load,
+    cameraOpen: (camera?.at ?? Number.NaN) - front,
+    qualityReady: model('quality') - front,
+    firstFrame: frames[0]!.at - front,
+    captured: capture.at - front,
+    framesJudged: captureIndex + 1,
+    stableNeeded: capture.needed ?? Number.NaN,
+    documentReady: model('document') - front,
+    readStart: readStart - front,
+    readMs: readEnd - readStart,
+    documentRead: report.review.at - read,
+    total: report.review.at - front,
+    valid: report.review.valid,
+    fieldsFound: report.review.fieldsFound,
+    uncertain: report.review.uncertain,
+    issues: report.review.issues,
+  };
+}
+
+export default async function run(ctx: DrivenContext): Promise<BenchResult[]> {
+  const fixtures = await makeFixtures(ctx);
+  if (fixtures.frameGuidance.join(',') !== 'good') throw new Error(`the camera frame is not judged good (${fixtures.frameGuidance.join(',')}): auto-capture cannot happen`);
+  const server = await startSdkServer(ctx, fixtures);
+  const runs: Array<{ phase: 'cold' | 'warm'; run: CameraRun }> = [];
+  try {
+    const profile = await launchProfile(fixtures);
+    try {
+      for (let i = 0; i <= WARM_RUNS; i++) {
+        const phase = i === 0 ? 'cold' : 'warm';
+        const load = loadNow();
+        const { report } = await visitFlow(profile.context, server, 'camera', RUN_TIMEOUT_MS);
+        if (report.status !== 'complete') throw new Error(`${phase} camera run ended ${report.status}: ${report.errors.map((e) => `${e.step}:${e.code}`).join(', ')}`);
+        const measured = measure(report, load);
+        runs.push({ phase, run: measured });
+        ctx.log(`document-camera ${phase}: fields at ${Math.round(measured.total)} ms after document-front, ${measured.framesJudged} frames judged, load ${load.toFixed(1)}`);
+      }
+    } finally {
+      await profile.close();
+    }
+  } finally {
+    await server.close();
+    fixtures.dispose();
+  }
+
+  const results: BenchResult[] = [];
+  for (const phase of ['warm', 'cold'] as const) {
+    const set = runs.filter((r) => r.phase === phase).map((r) => r.run);
+    if (set.length === 0) continue;
+    const m = (pick: (r: CameraRun) => number): number => median(set.map(pick));
+    const load = loadRange(set.map((r) => r.load));
+    const add = (name: string, pick: (r: CameraRun) => number, notes: string): void => {
+      results.push({ suite: 'document-camera', name: `${phase}: ${name}`, unit: 'ms', value: m(pick), runs: set.length, notes: `${notes}${notes ? '; ' : ''}${load}` });
+    };
+    const verified = `${set.filter((r) => r.valid).length}/${set.length} MRZ valid, ${m((r) => r.fieldsFound)} of 9 review fields filled, ${m((r) => r.uncertain)} uncertain, issues: ${[...new Set(set.flatMap((r) => r.issues))].join(',') || 'none'}`;
+    add('document-front entered to verified fields shown (review)', (r) => r.total, verified);
+    add('camera open', (r) => r.cameraOpen, 'from document-front entered');
+    add('first frame judged (quality worker ready)', (r) => r.firstFrame, `quality worker ready at ${Math.round(m((r) => r.qualityReady))} ms`);
+    add('auto-capture', (r) => r.captured, `${m((r) => r.framesJudged)} frames judged, ${m((r) => r.stableNeeded)} stable needed`);
+    add('MRZ read of the captured frame (document worker)', (r) => r.readMs, `read started at ${Math.round(m((r) => r.readStart))} ms (document worker ready at ${Math.round(m((r) => r.documentReady))} ms); one frame is read: the flow reads the auto-captured frame, it does not vote over frames`);
+    add('document-read: face worker, portrait, checks', (r) => r.documentRead, 'from document-read entered to the review event');
+  }
+  return results;
+}

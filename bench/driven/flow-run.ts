@@ -1,0 +1,171 @@
+/**
+ * Shared by the driven flow benches (readiness, document-camera): fixtures made once on the Vite
+ * server, the SDK served as an integrator serves it (static-server.ts), and one run of
+ * `<ekyc-flow>` from the prebuilt bundle (static/flow-driver.js) with every network request it
+ * caused, pages' and workers' alike, as Playwright sees them.
+ */
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type BrowserContext, type Request } from '@playwright/test';
+import { chromiumArgs, chromiumPath } from '../../scripts/chromium.mjs';
+import { rgbaToI420, y4mHeader, Y4M_FRAME_MARKER } from '../../packages/testkit/src/y4m.ts';
+import { startStaticServer, type StaticServer } from './static-server.ts';
+
+export interface DrivenContext {
+  /** The Vite dev server of bench/run.mjs (workspace sources, /ekyc/ assets). */
+  baseUrl: string;
+  root: string;
+  log: (...message: unknown[]) => void;
+}
+
+/** The 1-minute load average now (`uptime`): the machine is shared, so every number carries it. */
+export const loadNow = (): number => os.loadavg()[0]!;
+export const loadRange = (values: readonly number[]): string => `load ${Math.min(...values).toFixed(1)}–${Math.max(...values).toFixed(1)} (1-min avg, ${os.cpus().length} cores)`;
+
+export interface Fixtures {
+  dir: string;
+  y4m: string;
+  frameGuidance: string[];
+  widthFraction: number;
+  dispose(): void;
+}
+
+/** The passport page, the selfie and the fake-camera video of the page (bench/driven/pages/fixtures.ts), in a temp folder. */
+export async function makeFixtures(ctx: DrivenContext): Promise<Fixtures> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'ekyc-bench-flow-'));
+  const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
+  try {
+    const page = await browser.newPage();
+    await page.goto(new URL('bench/driven/pages/fixtures.html', ctx.baseUrl).href);
+    await page.locator('body[data-ready=true]').waitFor({ state: 'attached', timeout: 120_000 });
+    const made = await page.evaluate(() => window.benchFixtures.make());
+    writeFileSync(path.join(dir, 'document.jpg'), Buffer.from(made.document, 'base64'));
+    writeFileSync(path.join(dir, 'selfie.jpg'), Buffer.from(made.selfie, 'base64'));
+    const { width, height } = made.frame;
+    const planes = rgbaToI420({ width, height, data: new Uint8ClampedArray(Buffer.from(made.frame.rgba, 'base64')) });
+    const y4m = path.join(dir, 'passport.y4m');
+    // One second at 30 fps of the same still; Chromium loops the file.
+    const parts: Array<string | Uint8Array> = [y4mHeader(width, height, 30)];
+    for (let i = 0; i < 30; i++) parts.push(Y4M_FRAME_MARKER, planes);
+    writeFileSync(y4m, Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : Buffer.from(p.buffer, p.byteOffset, p.byteLength)))));
+    return { dir, y4m, frameGuidance: made.frame.guidance, widthFraction: made.frame.widthFraction, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  } finally {
+    await browser.close();
+  }
+}
+
+const HASHED = /-[A-Za-z0-9_-]{8}\.js$/;
+
+/** The prebuilt bundle, the assets and the driver page, served as docs/install.md says (immutable where versioned or hashed). */
+export async function startSdkServer(ctx: DrivenContext, fixtures: Fixtures): Promise<StaticServer> {
+  const bundle = path.join(ctx.root, 'packages/elements/dist/browser');
+  const assets = path.join(ctx.root, 'demo/public/ekyc');
+  if (!existsSync(path.join(bundle, 'ekyc-elements.js'))) throw new Error(`no prebuilt bundle at ${bundle}: run \`npm run build\` first`);
+  if (!existsSync(path.join(assets, 'models/manifest.json')) || !existsSync(path.join(assets, 'wasm/manifest.json'))) throw new Error(`no self-hosted assets at ${assets}: run \`npm run assets\` first`);
+  if (!readdirSync(path.join(bundle, 'assets')).some((f) => f.startsWith('document.worker-'))) throw new Error(`the bundle at ${bundle} has no worker chunks: run \`npm run build\` again`);
+  return startStaticServer([
+    { prefix: '/sdk/', dir: bundle, caching: (file) => (HASHED.test(file) ? 'immutable' : 'revalidate') },
+    { prefix: '/ekyc/', dir: assets, caching: 'immutable' },
+    { prefix: '/bench/', dir: path.join(ctx.root, 'bench/driven/static'), caching: 'revalidate' },
+    { prefix: '/fixtures/', dir: fixtures.dir, caching: 'revalidate' },
+  ]);
+}
+
+/** Chromium on a fresh, empty profile (a disk HTTP cache, as a user's browser has: an incognito context's memory cache keeps no entry over 6.25 MB), its fake camera playing the passport video. */
+export async function launchProfile(fixtures: Fixtures): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+  const profile = mkdtempSync(path.join(os.tmpdir(), 'ekyc-bench-profile-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: chromiumPath,
+    args: [...chromiumArgs, '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${fixtures.y4m}`],
+    viewport: { width: 480, height: 900 },
+  });
+  return {
+    context,
+    close: async () => {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface NetworkEntry { url: string; startEpoch: number; bytes: number; status: number | null; failed: boolean }
+
+/** What static/flow-driver.js returns (times in ms since the page's navigation start). */
+export interface FlowReport {
+  failed?: string;
+  mode: string;
+  timeOrigin: number;
+  loadedAt: number;
+  definedAt: number;
+  startAt: number;
+  endAt: number;
+  steps: Array<{ step: string; at: number; awaiting: string | null }>;
+  models: Array<{ worker: string; step: string; bytesTotal: number; loadingAt: number; readyAt: number | null }>;
+  cameras: Array<{ step: string; at: number; open: boolean }>;
+  guidance: Array<{ step: string; at: number; source: string; codes: string; stable: number | null; needed: number | null }>;
+  guidanceCount: Record<string, number>;
+  processing: Array<{ step: string; task: string; done: number; total: number; at: number }>;
+  errors: Array<{ step: string | null; code: string; recoverable: boolean; at: number }>;
+  awaiting: Array<{ step: string; awaiting: string; at: number }>;
+  review: { at: number; valid: boolean; format: string | null; documentType: string | null; fieldsFound: number; uncertain: number; issues: string[]; portraitFound: boolean } | null;
+  uploads: Array<{ step: string; at: number; why: string }>;
+  status: string | null;
+  complete: { at: number; delivery: string } | null;
+}
+
+/**
+ * One visit of the driver page in `context`: resolves with the flow's report and the requests the
+ * visit made (the fixtures' own requests left out). Fails with the page's error, or after `timeoutMs`.
+ */
+export async function visitFlow(context: BrowserContext, server: StaticServer, mode: 'readiness' | 'camera', timeoutMs: number): Promise<{ report: FlowReport; network: NetworkEntry[] }> {
+  const network: NetworkEntry[] = [];
+  const pending: Array<Promise<void>> = [];
+  const record = (request: Request, failed: boolean): void => {
+    if (new URL(request.url()).pathname.startsWith('/fixtures/')) return;
+    pending.push((async () => {
+      const response = failed ? null : await request.response();
+      const sizes = failed ? null : await request.sizes().catch(() => null);
+      network.push({ url: request.url(), startEpoch: request.timing().startTime, bytes: sizes ? Math.max(0, sizes.responseBodySize) + Math.max(0, sizes.responseHeadersSize) : 0, status: response?.status() ?? null, failed });
+    })());
+  };
+  const onFinished = (request: Request): void => record(request, false);
+  const onFailed = (request: Request): void => record(request, true);
+  context.on('requestfinished', onFinished);
+  context.on('requestfailed', onFailed);
+  const page = await context.newPage();
+  try {
+    await page.goto(new URL(`bench/flow.html?mode=${mode}`, server.url).href);
+    // The driver's module awaits the bundle before it sets `flowBenchDone`: the load event can come first.
+    await page.locator('body[data-ready=true]').waitFor({ state: 'attached', timeout: 120_000 });
+    const report = await page.evaluate(async (limit) => {
+      const timeout = new Promise<{ failed: string }>((resolve) => setTimeout(() => resolve({ failed: `no end of the flow within ${limit} ms` }), limit));
+      return Promise.race([window.flowBenchDone!, timeout]);
+    }, timeoutMs) as FlowReport;
+    if (report.failed) throw new Error(`flow page: ${report.failed}`);
+    await Promise.all(pending);
+    return { report, network };
+  } finally {
+    context.off('requestfinished', onFinished);
+    context.off('requestfailed', onFailed);
+    await page.close();
+  }
+}
+
+/** Bytes of the requests that started in [from, to) (ms since the report's navigation start). */
+export function bytesBetween(report: FlowReport, network: readonly NetworkEntry[], from: number, to: number): { bytes: number; requests: number; fromNetwork: number } {
+  const inRange = network.filter((n) => {
+    const at = n.startEpoch - report.timeOrigin;
+    return at >= from && at < to;
+  });
+  return { bytes: inRange.reduce((sum, n) => sum + n.bytes, 0), requests: inRange.length, fromNetwork: inRange.filter((n) => n.bytes > 0 && n.status !== 304).length };
+}
+
+declare global {
+  interface Window {
+    flowBenchDone?: Promise<FlowReport | { failed: string }>;
+  }
+}
