@@ -1,6 +1,8 @@
 /**
  * Auditor routes: the stored bundle decrypted (only for this role; the access is logged before a
- * byte leaves), the audit log, and a verification of its hash chain.
+ * byte leaves), alone or with what the verifier recorded about the session (nonce, bound signing
+ * key, arrival, configuration) so an auditor can check the key binding and the nonce, the audit
+ * log, and a verification of its hash chain.
  */
 import { EkycError } from '@ekyc/core';
 import type { FastifyPluginAsync } from 'fastify';
@@ -11,7 +13,7 @@ import { openEnvelope } from '../crypto/envelope.ts';
 import { evidenceAad } from '../intake/intake.ts';
 import { requireOperator } from './auth.ts';
 import type { ApiContext } from './context.ts';
-import { auditLogResponseSchema, auditQuerySchema, chainResponseSchema } from './review-schemas.ts';
+import { auditEvidenceResponseSchema, auditLogResponseSchema, auditQuerySchema, chainResponseSchema } from './review-schemas.ts';
 import { errorBodySchema, sessionParamsSchema } from './schemas.ts';
 
 /** The EKB1 evidence container (docs/evidence.md), as core's decodeContainer reads it. */
@@ -39,6 +41,28 @@ export function auditPlugin(context: ApiContext): FastifyPluginAsync {
       const container = await openEnvelope(stored.envelope, context.keks, evidenceAad(stored.sessionId, stored.idempotencyKey));
       context.logger.info({ sessionId: stored.sessionId, operatorId: operator.id }, 'bundle accessed');
       return reply.header('content-type', CONTAINER_MEDIA_TYPE).header('cache-control', 'no-store').send(Buffer.from(container.buffer, container.byteOffset, container.byteLength));
+    });
+
+    app.get('/audit/sessions/:id/evidence', {
+      schema: {
+        summary: 'The stored evidence with the session record', description: 'Auditor only. The verified bundle (EKB1 container, base64) with what the verifier recorded for the session: the nonce it issued, the signing public key bound before intake, when the evidence arrived and the session configuration, so the auditor can check key binding and the nonce itself. The access is written to the audit log first.',
+        tags: ['audit'], security, params: sessionParamsSchema, response: { 200: auditEvidenceResponseSchema, ...refusals },
+      },
+    }, async (request, reply) => {
+      const operator = await requireOperator(request, context, ['auditor']);
+      const stored = await context.store.loadEvidence(request.params.id);
+      const session = stored === null ? null : await context.store.getSession(stored.sessionId);
+      if (stored === null || session === null) throw new EkycError('session_not_found', 'No stored evidence for this session.');
+      await appendAudit(context.store.db, {
+        actorKind: 'operator', actorId: operator.id, action: 'bundle.accessed', sessionId: stored.sessionId, details: { sealedBytes: stored.sealedBytes, withRecord: true }, at: context.now(),
+      });
+      const container = await openEnvelope(stored.envelope, context.keks, evidenceAad(stored.sessionId, stored.idempotencyKey));
+      context.logger.info({ sessionId: stored.sessionId, operatorId: operator.id }, 'bundle accessed');
+      reply.header('cache-control', 'no-store');
+      return {
+        sessionId: stored.sessionId, nonce: session.nonce, signingKey: session.signingKey, receivedAt: stored.receivedAt.toISOString(), sealedBytes: stored.sealedBytes,
+        config: { ...session.config }, container: Buffer.from(container.buffer, container.byteOffset, container.byteLength).toString('base64'),
+      };
     });
 
     app.get('/audit/log', {

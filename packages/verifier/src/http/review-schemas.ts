@@ -1,5 +1,6 @@
 /** Schemas of the review, audit and operator routes (zod; the OpenAPI document is generated from them). */
 import { z } from 'zod';
+import { publicKeyJwkSchema } from '@ekyc/core';
 import { outcomeSchema, sessionIdSchema } from './schemas.ts';
 
 export const queueParamsSchema = z.object({ queue: z.enum(['review', 'escalation']).describe('`review`: routed to review; `escalation`: routed to escalate (e.g. a screening hit)') });
@@ -69,3 +70,14 @@ export const chainResponseSchema = z.object({
 });
 
 export const operatorResponseSchema = z.object({ id: z.string(), name: z.string(), role: z.enum(['reviewer', 'auditor']) });
+
+/** The auditor's view of one stored session: its evidence and what the verifier recorded about it. */
+export const auditEvidenceResponseSchema = z.object({
+  sessionId: sessionIdSchema,
+  nonce: z.string().describe('The nonce the verifier issued for this session (consumed at intake)'),
+  signingKey: publicKeyJwkSchema.nullable().describe('The session signing public key bound before intake (POST /sessions/{id}/key); null if none was bound'),
+  receivedAt: z.iso.datetime().describe('When the evidence arrived (expiry and age were judged on this day)'),
+  sealedBytes: z.number().int().describe('Size of the sealed bundle as received'),
+  config: z.record(z.string(), z.unknown()).describe('The session configuration it was judged by (accepted documents and countries, thresholds, liveness challenge count)'),
+  container: z.string().describe('The verified bundle as its EKB1 container (docs/evidence.md), base64'),
+});

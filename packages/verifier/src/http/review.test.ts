@@ -165,6 +165,35 @@ describe.each(['pglite', 'postgres'] as const)('review and audit API (%s)', (kin
     expect(await call('DELETE', claimUrl, tokens.bob)).toMatchObject({ status: 200, body: { released: true } });
     expect(await call('POST', claimUrl, tokens.alice)).toMatchObject({ status: 200, body: { operatorId: ids.alice } });
   });
+
+  it.skipIf(skip)('gives an auditor the stored evidence with the nonce, the bound signing key, the arrival and the configuration (audited); refuses a reviewer', async () => {
+    const app = verifier.app!;
+    const session = await createSession(app, config.apiKey);
+    const signer = await createSessionSigner();
+    await bindKey(app, session, signer);
+    const { sealed, key } = await buildSealedBundle({ session, signer });
+    expect((await uploadWhole(app, session.sessionId, session.clientToken, sealed, key)).status).toBe(201);
+    const url = `/audit/sessions/${session.sessionId}/evidence`;
+
+    expect(await call('GET', url, tokens.alice)).toMatchObject({ status: 403, body: { code: 'auth_forbidden' } });
+    expect(await call('GET', url, config.apiKey)).toMatchObject({ status: 401 });
+    expect(await call('GET', '/audit/sessions/ses_unknown000000000000000/evidence', tokens.auditor)).toMatchObject({ status: 404, body: { code: 'session_not_found' } });
+
+    const response = await call('GET', url, tokens.auditor);
+    expect(response.status).toBe(200);
+    expect(response.headers['cache-control']).toBe('no-store');
+    const body = response.body as { sessionId: string; nonce: string; signingKey: Record<string, string>; receivedAt: string; sealedBytes: number; config: Record<string, unknown>; container: string };
+    expect(body).toMatchObject({ sessionId: session.sessionId, nonce: session.nonce, sealedBytes: sealed.byteLength, config: { acceptedDocuments: session.config.acceptedDocuments } });
+    expect(body.signingKey).toEqual(signer.publicKeyJwk);
+    expect(Date.parse(body.receivedAt)).not.toBeNaN();
+    // The container is the bundle that passed intake: its signer is the bound key, its nonce the session's.
+    const bundle = decodeContainer(new Uint8Array(Buffer.from(body.container, 'base64')));
+    expect(bundle.manifest.session).toMatchObject({ id: session.sessionId, nonce: session.nonce });
+    expect(bundle.manifest.signer.publicKeyJwk).toEqual(body.signingKey);
+
+    const log = (await call('GET', `/audit/log?sessionId=${session.sessionId}`, tokens.auditor)).body as { entries: { action: string; actorId: string | null; details: Record<string, unknown> }[] };
+    expect(log.entries.filter((entry) => entry.action === 'bundle.accessed')).toEqual([expect.objectContaining({ actorId: ids.auditor, details: { sealedBytes: sealed.byteLength, withRecord: true } })]);
+  });
 });
 
 describe('ekyc-verifier operator (CLI)', () => {
