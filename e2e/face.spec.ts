@@ -1,13 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { face as core, type ModelManifest } from '@ekyc/core';
 import { FaceRescorer } from '@ekyc/verifier';
 
 const manifest = JSON.parse(readFileSync('models/manifest.json', 'utf8')) as ModelManifest;
-const require = createRequire(import.meta.url);
-const featurePath = path.join(path.dirname(require.resolve('faceplugin-face-recognition-js/package.json')), 'model', 'fr_feature.onnx');
+// The built asset the page loads too (`npm run assets`): the manifest's fr-feature has float16 weights.
+const featurePath = path.resolve('demo/public/ekyc/models/fr-feature.onnx');
 const selfieUrl = '/node_modules/@vladmandic/human/assets/screenshot-faceid.jpg';
 const groupUrl = '/node_modules/@vladmandic/face-api/demo/sample1.jpg';
 

@@ -7,13 +7,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { face as core, findAsset, type ModelManifest } from '@ekyc/core';
+import { EkycError, face as core, findAsset, type ModelManifest } from '@ekyc/core';
+import { buildAssetBytes } from '@ekyc/models/build';
 import { loadNodeModel } from './onnx-node.ts';
 import type { Pixels } from '../rescore/images.ts';
 
 const MODEL_IDS = { detect: 'fr-detect', landmarks: 'fr-landmark68', embed: 'fr-feature' } as const;
-/** File names of the same models inside the faceplugin package (the manifest's source). */
-const FACEPLUGIN_FILES: Record<string, string> = { 'fr-detect': 'fr_detect.onnx', 'fr-landmark68': 'fr_landmark.onnx', 'fr-feature': 'fr_feature.onnx' };
 
 /** The model manifest `@ekyc/models` exports, resolved like any dependency: in this repo and installed. */
 export function loadModelManifest(): ModelManifest {
@@ -21,14 +20,21 @@ export function loadModelManifest(): ModelManifest {
   return JSON.parse(readFileSync(require.resolve('@ekyc/models/manifest.json'), 'utf8')) as ModelManifest;
 }
 
-/** `modelDir/<manifest file>` when given, else the faceplugin package's copy (hash-checked either way). */
-export function resolveModelPath(manifest: ModelManifest, id: string, modelDir: string | undefined): string {
+/**
+ * `modelDir/<manifest file>` when given, else this repository's built assets, else the bytes
+ * `@ekyc/models` builds from the model's npm package as `ekyc-assets` does (the manifest's face
+ * models are derived: float16 weights), hash-checked either way.
+ */
+export async function resolveModel(manifest: ModelManifest, id: string, modelDir: string | undefined): Promise<string | Uint8Array<ArrayBuffer>> {
   const asset = findAsset(manifest, id);
   if (modelDir !== undefined) return path.join(modelDir, asset.file);
   const built = fileURLToPath(new URL(`../../../../demo/public/ekyc/models/${asset.file}`, import.meta.url));
   if (existsSync(built)) return built;
-  const require = createRequire(import.meta.url);
-  return path.join(path.dirname(require.resolve('faceplugin-face-recognition-js/package.json')), 'model', FACEPLUGIN_FILES[id] ?? asset.file);
+  try {
+    return await buildAssetBytes(asset);
+  } catch (cause) {
+    throw new EkycError('asset_fetch_failed', `Model "${asset.id}" could not be built from its npm package`, { cause, details: { id: asset.id } });
+  }
 }
 
 export type FaceOutcome =
@@ -46,7 +52,7 @@ export class ServerFaceEngine {
     const manifest = options.manifest ?? loadModelManifest();
     const load = async (id: string) => {
       const asset = findAsset(manifest, id);
-      const loaded = await loadNodeModel(asset, resolveModelPath(manifest, id, options.modelDir));
+      const loaded = await loadNodeModel(asset, await resolveModel(manifest, id, options.modelDir));
       return { asset, ...loaded };
     };
     const [detect, landmarks, embed] = [await load(MODEL_IDS.detect), await load(MODEL_IDS.landmarks), await load(MODEL_IDS.embed)];

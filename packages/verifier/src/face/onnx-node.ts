@@ -2,11 +2,14 @@ import { readFile } from 'node:fs/promises';
 import { EkycError, face as core, sha256Hex, type ModelAsset } from '@ekyc/core';
 import * as ort from 'onnxruntime-node';
 
-/** Loads a manifest model from disk for onnxruntime-node, refusing bytes that differ from its sha256. */
-export async function loadNodeModel(asset: ModelAsset, path: string): Promise<{ model: core.TensorModel; release(): Promise<void> }> {
+/**
+ * Loads a manifest model for onnxruntime-node, from a file or from bytes already read, refusing
+ * bytes that differ from its sha256.
+ */
+export async function loadNodeModel(asset: ModelAsset, source: string | Uint8Array<ArrayBuffer>): Promise<{ model: core.TensorModel; release(): Promise<void> }> {
   let bytes: Uint8Array<ArrayBuffer>;
   try {
-    bytes = new Uint8Array(await readFile(path));
+    bytes = typeof source === 'string' ? new Uint8Array(await readFile(source)) : source;
   } catch (cause) {
     throw new EkycError('asset_fetch_failed', `Model "${asset.id}" could not be read`, { cause, details: { id: asset.id } });
   }

@@ -1,14 +1,20 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { face as core, type ModelManifest } from '@ekyc/core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { face as core, findAsset, type ModelManifest } from '@ekyc/core';
+import { buildAssetBytes } from '@ekyc/models/build';
 import { FaceRescorer } from './rescore.ts';
 
 const manifest = JSON.parse(readFileSync(new URL('../../../../models/manifest.json', import.meta.url), 'utf8')) as ModelManifest;
 const require = createRequire(import.meta.url);
 const modelDir = path.join(path.dirname(require.resolve('faceplugin-face-recognition-js/package.json')), 'model');
-const featurePath = path.join(modelDir, 'fr_feature.onnx');
+// The manifest's fr-feature is derived (float16 weights): built from its npm file as `ekyc-assets` does.
+const featureDir = mkdtempSync(path.join(tmpdir(), 'ekyc-rescore-'));
+const featurePath = path.join(featureDir, 'fr-feature.onnx');
+writeFileSync(featurePath, await buildAssetBytes(findAsset(manifest, 'fr-feature')));
+afterAll(() => rmSync(featureDir, { recursive: true, force: true }));
 
 /** A smooth face-like blob pattern, seeded, so the crop is structured rather than noise. */
 function syntheticCrop(seed: number): core.RgbaImage {
