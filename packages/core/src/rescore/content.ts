@@ -31,7 +31,9 @@ export type BundleLike = Pick<EvidenceBundle, 'manifest' | 'artifacts'>;
 
 export interface BundleContent {
   documentRead: DocumentReadArtifact | null;
+  /** The first document geometry; `geometries` holds each one (a two-sided document has one per side). */
   geometry: DocumentGeometry | null;
+  geometries: DocumentGeometry[];
   /** The raw transcript (judgeTranscript parses it), undefined when the bundle has none. */
   transcript: unknown;
   transcriptSource: 'manifest' | 'artifact' | null;
@@ -40,7 +42,7 @@ export interface BundleContent {
 
 /** The first valid one of each kind, in manifest order. */
 export function readBundleContent(bundle: BundleLike): BundleContent {
-  const content: BundleContent = { documentRead: null, geometry: null, transcript: undefined, transcriptSource: null, transcriptArtifactId: null };
+  const content: BundleContent = { documentRead: null, geometry: null, geometries: [], transcript: undefined, transcriptSource: null, transcriptArtifactId: null };
   // The manifest's own transcript (signed with it) wins over a JSON artifact.
   if (bundle.manifest.liveness?.transcript !== undefined) {
     content.transcript = bundle.manifest.liveness.transcript;
@@ -60,7 +62,9 @@ export function readBundleContent(bundle: BundleLike): BundleContent {
       const read = documentReadSchema.safeParse(value);
       if (read.success) content.documentRead = read.data;
     }
-    content.geometry ??= parseDocumentGeometry(value);
+    const geometry = parseDocumentGeometry(value);
+    if (geometry !== null) content.geometries.push(geometry);
+    content.geometry ??= geometry;
     if (content.transcript === undefined && (value as { format?: unknown } | null)?.format === LIVENESS_TRANSCRIPT_FORMAT) {
       content.transcript = value;
       content.transcriptSource = 'artifact';

@@ -4,7 +4,7 @@
  * what review shows. Pure decisions are separate functions, tested without a worker.
  */
 import {
-  createMrz, document as coreDocument, type EkycErrorCode, type MrzFieldValues, type MrzFormat, type RgbaImage, type quality,
+  DOCUMENT_GEOMETRY_TYPE, createMrz, document as coreDocument, type DocumentGeometryV2, type EkycErrorCode, type MrzFieldValues, type MrzFormat, type RgbaImage, type quality,
 } from '@ekyc/core';
 import type { DocumentRead, MrzSummary, Portrait } from '@ekyc/workers';
 import type { CaptureMode, ReviewData, ReviewEdits, ReviewField } from './types.ts';
@@ -19,6 +19,8 @@ export interface ReadSide {
   read: DocumentRead;
   /** The rectified document (the evidence image). */
   rectified: RgbaImage<Uint8ClampedArray> | null;
+  /** The document's corners in the captured image as the camera found them; null or absent: the whole image (an upload). */
+  quad?: quality.Quad | null;
 }
 
 export type SideDecision =
@@ -117,5 +119,35 @@ export function qualityGuidance(assessment: quality.FrameAssessment, needed: num
     quad: assessment.metrics.document?.corners ?? null,
     frame: { width: assessment.metrics.frameWidth, height: assessment.metrics.frameHeight },
     countdown: { stable: Math.min(assessment.stableFrames, needed), needed },
+  };
+}
+
+/**
+ * The `ekyc.document.geometry` artifact (version 2, core evidence/document-geometry.ts) for the side
+ * whose rectified image is the evidence image `artifactId`: the quad in the captured image's pixels
+ * (the whole image for an upload, which is rectified as such), the rectified size and the MRZ line
+ * boxes in the rectified image's pixels. The worker finds the lines on the rectified image, turned
+ * upside down when it read the MRZ that way: the boxes are turned back onto the image as stored.
+ */
+export function documentGeometryArtifact(side: ReadSide, artifactId: string, documentType: coreDocument.DocumentType | null): DocumentGeometryV2 | null {
+  if (side.rectified === null) return null;
+  const { width, height } = side.rectified;
+  const detected = side.quad ?? null;
+  const quad = detected ?? coreDocument.wholeImageQuad(side.width, side.height);
+  const turned = side.read.rotated180;
+  const mrzLines = side.read.mrzFound
+    ? side.read.lines.slice(0, 3).map((line) => (turned ? { ...line, x: width - line.x - line.width, y: height - line.y - line.height } : { ...line }))
+      .filter((line) => line.width > 0 && line.height > 0)
+    : [];
+  return {
+    type: DOCUMENT_GEOMETRY_TYPE,
+    version: 2,
+    artifactId,
+    documentType,
+    // Only the ICAO classes the schema names (a test double may report anything).
+    sizeClass: (['ID1', 'ID2', 'ID3', 'MRVA', 'MRVB'] as const).find((name) => name === side.read.sizeClass) ?? null,
+    source: { width: side.width, height: side.height, quad: quad.map((p) => [p.x, p.y] as [number, number]) as DocumentGeometryV2['source']['quad'], quadFrom: detected === null ? 'whole_image' : 'detected' },
+    rectified: { width, height, rotated180: turned },
+    mrzLines,
   };
 }

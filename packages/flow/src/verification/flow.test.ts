@@ -8,7 +8,7 @@
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import { describe, expect, it } from 'vitest';
 import {
-  EkycError, createMrz, liveness, openEvidence, readMrz, sha256Hex, verifyBundleIntegrity,
+  EkycError, createMrz, liveness, openEvidence, parseDocumentGeometry, readMrz, sha256Hex, verifyBundleIntegrity,
   type EvidenceBundle, type face, type MrzFieldValues, type MrzFormat, type RgbaImage,
 } from '@ekyc/core';
 import type { DocumentRead, MrzSummary, TimedAssessment } from '@ekyc/workers';
@@ -290,7 +290,11 @@ describe('VerificationFlow', () => {
     const bundle = await openSealed(h, complete.sealed!);
     const { manifest } = bundle;
     expect(manifest.consent).toMatchObject({ textId: 'kyc-consent', textVersion: '2026-01', locale: 'fr', textSha256: await sha256Hex(new TextEncoder().encode(CONSENT.text.fr!)) });
-    expect(manifest.artifacts.map((a) => `${a.id}:${a.kind}`).sort()).toEqual(['document-front:document_crop', 'document-read:other', 'portrait:portrait', 'selfie:face_crop']);
+    expect(manifest.artifacts.map((a) => `${a.id}:${a.kind}`).sort()).toEqual(['document-front-geometry:other', 'document-front:document_crop', 'document-read:other', 'portrait:portrait', 'selfie:face_crop']);
+    // Where the document lay: core's schema reads it back, tied to the document image, in its captured image's pixels.
+    const geometry = parseDocumentGeometry(JSON.parse(new TextDecoder().decode(bundle.artifacts.get('document-front-geometry'))));
+    expect(geometry).toMatchObject({ version: 2, artifactId: 'document-front', documentType: 'passport', rectified: { width: 80, height: 50, rotated180: false }, mrzLines: [] });
+    expect(geometry?.version === 2 ? geometry.source.quad : null).toHaveLength(4);
     const read = JSON.parse(new TextDecoder().decode(bundle.artifacts.get('document-read')));
     expect(readMrz(read.mrzLines).valid).toBe(true);
     expect(read.viz).toBeUndefined();

@@ -415,7 +415,7 @@ export class VerificationFlow extends EventTarget implements VerificationFlowApi
           const capturedAt = this.#deps.now().toISOString();
           const { width, height } = entry.image;
           const result: DocumentRead = await document.read(this.#rt.copyImage(entry.image), { quad: entry.quad ?? null, includeRectified: true });
-          read.push({ index: this.#data.sides.length + index, source: entry.source, capturedAt, width, height, read: result, rectified: result.rectified ?? null });
+          read.push({ index: this.#data.sides.length + index, source: entry.source, capturedAt, width, height, read: result, rectified: result.rectified ?? null, quad: entry.quad ?? null });
           await this.#data.events!.append('document.captured', { step, source: entry.source, mrzFound: result.mrzFound, valid: result.mrz?.valid ?? false });
         }
         this.#progress({ kind: 'processing', step, task: 'document.read', done: images.length, total: images.length });
@@ -693,6 +693,11 @@ export class VerificationFlow extends EventTarget implements VerificationFlowApi
     const documentRead = this.#rt.documentReadArtifact(mrz, this.#data.edits);
     const json = (value: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(value));
     if (documentRead) artifacts.push({ id: 'document-read', kind: 'other', mediaType: 'application/json', data: json(documentRead), capturedAt: (front ?? back)!.capturedAt });
+    // Where the document lay in each captured image (docs/auditor.md draws it); nothing routes on it.
+    for (const [side, id] of [[front, 'document-front'], [back, 'document-back']] as const) {
+      const geometry = side && artifacts.some((artifact) => artifact.id === id) ? this.#rt.documentGeometryArtifact(side, id, this.#state.review?.documentType ?? null) : null;
+      if (geometry) artifacts.push({ id: `${id}-geometry`, kind: 'other', mediaType: 'application/json', data: json(geometry), capturedAt: side!.capturedAt });
+    }
     if (this.#state.review) {
       const review = this.#state.review;
       checks.push({

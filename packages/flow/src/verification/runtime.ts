@@ -12,7 +12,7 @@ export { EvidenceDelivery } from '../transport/delivery.ts';
 export { HttpSink } from '../transport/http-sink.ts';
 export { EvidenceOutbox } from '../transport/outbox.ts';
 export { LivenessCapture, faceEmbedderFrom, livenessEvidenceOf } from '../liveness/index.ts';
-export { assignReadSides, decideSides, documentReadArtifact, qualityGuidance, reviewData } from './document.ts';
+export { assignReadSides, decideSides, documentGeometryArtifact, documentReadArtifact, qualityGuidance, reviewData } from './document.ts';
 export { sealRun } from './evidence.ts';
 export { embedMainFace, matchThresholds, selfieEmbedding } from './face.ts';
 export { copyImage, encodeJpeg, limitSide } from './images.ts';
