@@ -5,6 +5,9 @@
 //  2. Install the tarballs into a temporary folder outside the workspace (local npm cache, --prefer-offline).
 //  3. Node: `import('@ekyc/core')`, `import('@ekyc/flow')` (its whole module graph: workers, manifests
 //     as JSON modules) and `@ekyc/verifier/webhooks` load; tsc resolves every package's types.
+//  3b. The installed `ekyc-verifier` bin starts on PGlite under a hook that refuses tsx and any .ts
+//     module, loads its face models (built from their npm package), answers GET /healthz, and
+//     exits 0 on SIGTERM.
 //  4. `npx ekyc-assets --out public/ekyc` copies, derives and verifies every asset of both manifests.
 //  5. examples/plain-vite: `vite build` emits the app and its four worker chunks.
 //  6. examples/node-backend: a signed webhook is accepted, a tampered one refused.
@@ -15,11 +18,12 @@
 //     and no page error.
 // EKYC_PACK_KEEP=1 keeps the temporary folder for a look; EKYC_PACK_FROM=<that folder> reruns steps 3-7
 // on it without packing and installing again (while working on an example).
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { extname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { chromium } from '@playwright/test';
 import { chromiumArgs, chromiumPath } from './chromium.mjs';
 
@@ -135,6 +139,10 @@ async function checkInstalled() {
   }));
   run(process.execPath, [join(repo, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], app);
 
+  // 3b. the verifier's bin, as installed: built JavaScript, no TypeScript loader
+  step('ekyc-verifier: start on PGlite without tsx, GET /healthz');
+  await checkVerifierBin();
+
   // 4. assets in one step
   step('npx ekyc-assets --out public/ekyc');
   const assetsLog = run('npx', ['--no-install', 'ekyc-assets', '--out', 'public/ekyc'], app).trim();
@@ -216,6 +224,62 @@ async function checkInstalled() {
   cpSync(join(app, 'public/ekyc'), join(reactApp, 'dist/ekyc'), { recursive: true });
   await checkInChromium(join(reactApp, 'dist'));
   step('done');
+}
+
+/**
+ * Starts the installed `ekyc-verifier` bin on embedded PGlite with a module hook that refuses to
+ * resolve `tsx`, waits for its URL, asks `/healthz`, then stops it with SIGTERM (it drains and
+ * exits 0). Fails when the bin needs tsx or TypeScript sources, or does not answer.
+ */
+async function checkVerifierBin() {
+  const installed = join(app, 'node_modules/@ekyc/verifier');
+  if (existsSync(join(installed, 'src'))) fail('@ekyc/verifier ships src/: the bin must run dist/');
+  const hook = join(work, 'refuse-tsx.mjs');
+  writeFileSync(hook, [
+    "import { register } from 'node:module';",
+    `register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(
+      "export async function resolve(specifier, context, next) { if (/^tsx(\\/|$)/.test(specifier) || specifier.endsWith('.ts')) throw new Error('ekyc-verifier needs a TypeScript loader: ' + specifier); return next(specifier, context); }",
+    )}`)});`,
+    '',
+  ].join('\n'));
+  const stateDir = join(work, 'verifier-state');
+  const child = spawn(join(app, 'node_modules/.bin/ekyc-verifier'), [], {
+    cwd: app,
+    env: { ...env, NODE_OPTIONS: `--import ${pathToFileURL(hook).href}`, PORT: '0', HOST: '127.0.0.1', VERIFIER_STATE_DIR: stateDir, LOG_LEVEL: 'warn', NODE_ENV: 'development' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk) => { output += chunk; });
+  child.stderr.on('data', (chunk) => { output += chunk; });
+  const exited = new Promise((ok) => child.on('exit', (code, signal) => ok({ code, signal })));
+  try {
+    const url = await new Promise((ok, reject) => {
+      const timer = setTimeout(() => reject(new Error('no URL within 180 s')), 180_000);
+      const look = () => {
+        const match = output.match(/ekyc-verifier listening on (http:\/\/\S+)/);
+        if (match) {
+          clearTimeout(timer);
+          ok(match[1]);
+        }
+      };
+      child.stdout.on('data', look);
+      exited.then(({ code, signal }) => {
+        clearTimeout(timer);
+        reject(new Error(`exited (${code ?? signal}) before listening`));
+      });
+    }).catch((error) => fail(`ekyc-verifier: ${error.message}\n${output.slice(-2000)}`));
+    const health = await fetch(`${url}/healthz`);
+    if (health.status !== 200) fail(`ekyc-verifier: GET /healthz answered ${health.status}`);
+    if (/needs a TypeScript loader/.test(output)) fail(`ekyc-verifier asked for tsx:\n${output.slice(-2000)}`);
+    // No VERIFIER_MODEL_DIR and no built assets here: the face models are built from their npm package.
+    if (/face models unavailable/.test(output)) fail(`ekyc-verifier started without its face models:\n${output.slice(-2000)}`);
+    child.kill('SIGTERM');
+    const { code } = await exited;
+    if (code !== 0) fail(`ekyc-verifier: exit ${code} after SIGTERM\n${output.slice(-2000)}`);
+    console.log(`  listening on ${url}, /healthz 200, face models loaded, stopped cleanly; no tsx, no TypeScript source loaded`);
+  } finally {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
 }
 
 async function checkInChromium(site) {
