@@ -1,5 +1,6 @@
 export * from './errors.ts';
 export * from './hash.ts';
+export * from './random.ts';
 export * from './assets/manifest.ts';
 export * from './image/index.ts';
 export * as face from './face/index.ts';

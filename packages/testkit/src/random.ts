@@ -1,4 +1,6 @@
-/** Seeded PRNG (mulberry32): the same seed gives the same sequence in every browser and in Node. */
+import { mulberry32 } from '@ekyc/core';
+
+/** Seeded random helpers over core's mulberry32: the same seed gives the same sequence in every browser and in Node. */
 export interface Random {
   next(): number;
   range(min: number, max: number): number;
@@ -8,14 +10,7 @@ export interface Random {
 }
 
 export function createRandom(seed: number): Random {
-  let state = seed >>> 0;
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   return {
     next,
     range: (min, max) => min + (max - min) * next(),

@@ -6,18 +6,10 @@
 import type { ChallengeKind } from './challenges.ts';
 import type { LivenessEngine, LivenessStep } from './engine.ts';
 import type { FaceSignals, LivenessFrame } from './frame.ts';
+import { mulberry32 } from '../random.ts';
 
-/** mulberry32: a small seeded PRNG, enough for test noise. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded PRNG of test noise: core's one mulberry32. */
+export const seededRandom = mulberry32;
 
 export const NEUTRAL_FACE: FaceSignals = {
   eyeOpennessLeft: 0.32,
