@@ -10,6 +10,7 @@ import path from 'node:path';
 import { chromium, type BrowserContext, type Request } from '@playwright/test';
 import { chromiumArgs, chromiumPath } from '../../scripts/chromium.mjs';
 import { rgbaToI420, y4mHeader, Y4M_FRAME_MARKER } from '../../packages/testkit/src/y4m.ts';
+import type { FrameReadTiming } from './pages/fixtures.ts';
 import { startStaticServer, type StaticServer } from './static-server.ts';
 
 export interface DrivenContext {
@@ -28,11 +29,13 @@ export interface Fixtures {
   y4m: string;
   frameGuidance: string[];
   widthFraction: number;
+  /** With `readFrame`: the camera frame read as the flow reads a capture, in one fresh document worker. */
+  frameReads: FrameReadTiming[];
   dispose(): void;
 }
 
 /** The passport page, the selfie and the fake-camera video of the page (bench/driven/pages/fixtures.ts), in a temp folder. */
-export async function makeFixtures(ctx: DrivenContext): Promise<Fixtures> {
+export async function makeFixtures(ctx: DrivenContext, readFrame = 0): Promise<Fixtures> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ekyc-bench-flow-'));
   const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
   try {
@@ -40,6 +43,7 @@ export async function makeFixtures(ctx: DrivenContext): Promise<Fixtures> {
     await page.goto(new URL('bench/driven/pages/fixtures.html', ctx.baseUrl).href);
     await page.locator('body[data-ready=true]').waitFor({ state: 'attached', timeout: 120_000 });
     const made = await page.evaluate(() => window.benchFixtures.make());
+    const frameReads = readFrame > 0 ? await page.evaluate((n) => window.benchFixtures.readCapturedFrame(n), readFrame) : [];
     writeFileSync(path.join(dir, 'document.jpg'), Buffer.from(made.document, 'base64'));
     writeFileSync(path.join(dir, 'selfie.jpg'), Buffer.from(made.selfie, 'base64'));
     const { width, height } = made.frame;
@@ -49,7 +53,7 @@ export async function makeFixtures(ctx: DrivenContext): Promise<Fixtures> {
     const parts: Array<string | Uint8Array> = [y4mHeader(width, height, 30)];
     for (let i = 0; i < 30; i++) parts.push(Y4M_FRAME_MARKER, planes);
     writeFileSync(y4m, Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : Buffer.from(p.buffer, p.byteOffset, p.byteLength)))));
-    return { dir, y4m, frameGuidance: made.frame.guidance, widthFraction: made.frame.widthFraction, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+    return { dir, y4m, frameGuidance: made.frame.guidance, widthFraction: made.frame.widthFraction, frameReads, dispose: () => rmSync(dir, { recursive: true, force: true }) };
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
     throw error;

@@ -30,7 +30,7 @@ interface Measures {
   face: number;
   liveness: number;
   faceMatch: number;
-  bytes: Record<Phase, number>;
+  bytes: Record<Phase, { bytes: number; requests: number; fromNetwork: number }>;
   load: number;
 }
 
@@ -65,7 +65,7 @@ function measure(report: FlowReport, network: readonly NetworkEntry[], load: num
   const bounds: Array<[Phase, number, number]> = [
     ['consent', Number.NEGATIVE_INFINITY, consentAt], ['document', consentAt, read], ['document-read', read, live], ['liveness', live, match], ['face-match', match, Number.POSITIVE_INFINITY],
   ];
-  const bytes = Object.fromEntries(bounds.map(([phase, from, to]) => [phase, bytesBetween(report, network, from, to).bytes])) as Record<Phase, number>;
+  const bytes = Object.fromEntries(bounds.map(([phase, from, to]) => [phase, bytesBetween(report, network, from, to)])) as Measures['bytes'];
   return {
     consent: consentAt,
     quality: readyAt('quality') - front,
@@ -123,7 +123,8 @@ export default async function run(ctx: DrivenContext): Promise<BenchResult[]> {
     row(phase, set, 'liveness ready: liveness worker (from liveness entered)', (m) => m.liveness);
     row(phase, set, 'face match done: two embeddings (from face-match entered; face worker already loaded)', (m) => m.faceMatch);
     for (const { phase: p, label } of PHASES) {
-      results.push({ suite: 'readiness', name: `${phase}: transferred, ${label}`, unit: 'MB', value: median(set.map((m) => m.bytes[p])) / MB, runs: set.length, notes: `compressed bytes on the wire (gzip), headers included; ${loadRange(set.map((m) => m.load))}` });
+      const requests = `${median(set.map((m) => m.bytes[p].fromNetwork))} of ${median(set.map((m) => m.bytes[p].requests))} requests answered by the server with a body`;
+      results.push({ suite: 'readiness', name: `${phase}: transferred, ${label}`, unit: 'MB', value: median(set.map((m) => m.bytes[p].bytes)) / MB, runs: set.length, notes: `compressed bytes on the wire (gzip), headers included; ${requests}; ${loadRange(set.map((m) => m.load))}` });
     }
   }
   return results;

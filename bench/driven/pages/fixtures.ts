@@ -1,4 +1,5 @@
-import { QualityClient } from '@ekyc/workers';
+import type { RgbaImage, quality as coreQuality } from '@ekyc/core';
+import { DocumentClient, QualityClient } from '@ekyc/workers';
 import { base64, documentBlob, selfieBlob } from '../../../e2e/pages/elements-fixtures.ts';
 
 /**
@@ -7,6 +8,10 @@ import { base64, documentBlob, selfieBlob } from '../../../e2e/pages/elements-fi
  * on a dark desk, at the first size the quality worker judges `good` (the frame the fake camera
  * plays, as e2e/elements-flow.spec.ts makes it).
  */
+let captured: { image: RgbaImage<Uint8ClampedArray>; quad: coreQuality.Quad | null } | null = null;
+
+export interface FrameReadTiming { totalMs: number; rectifyMs: number; locateMs: number; ocrMs: number; mergeMs: number; ppocrMs: number; tesseractMs: number; valid: boolean }
+
 const fixtures = {
   async make(): Promise<{ document: string; selfie: string; frame: { width: number; height: number; rgba: string; guidance: string[]; widthFraction: number } }> {
     const [doc, selfie] = await Promise.all([documentBlob(), selfieBlob()]);
@@ -23,7 +28,8 @@ const fixtures = {
         const h = (w * page.height) / page.width;
         ctx.drawImage(page, (1280 - w) / 2, (720 - h) / 2, w, h);
         const data = ctx.getImageData(0, 0, 1280, 720).data;
-        const { guidance } = await quality.analyzeStill({ width: 1280, height: 720, data: new Uint8ClampedArray(data) });
+        const { guidance, metrics } = await quality.analyzeStill({ width: 1280, height: 720, data: new Uint8ClampedArray(data) });
+        captured = { image: { width: 1280, height: 720, data: new Uint8ClampedArray(data) }, quad: metrics.document?.corners ?? null };
         frame = { width: 1280, height: 720, rgba: await base64(new Blob([data])), guidance: [...guidance], widthFraction };
         if (guidance.length === 1 && guidance[0] === 'good') break;
       }
@@ -31,6 +37,28 @@ const fixtures = {
       quality.terminate();
     }
     return { document: await base64(doc), selfie: await base64(selfie), frame: frame! };
+  },
+
+  /**
+   * The camera frame made by `make()`, with the quad quality found on it, read as the flow reads an
+   * auto-captured frame (`read(frame, { quad, includeRectified })`), `times` times in one fresh
+   * document worker: the first read pays for what the worker sets up lazily.
+   */
+  async readCapturedFrame(times: number): Promise<FrameReadTiming[]> {
+    if (!captured) throw new Error('make() first');
+    const client = new DocumentClient({ assetBaseUrl: '/ekyc/', backend: 'wasm' }, 170_000);
+    try {
+      const out: FrameReadTiming[] = [];
+      for (let i = 0; i < times; i++) {
+        const { image, quad } = captured;
+        const read = await client.read({ width: image.width, height: image.height, data: new Uint8ClampedArray(image.data) }, { quad, includeRectified: true });
+        const t = read.timings;
+        out.push({ totalMs: t.totalMs, rectifyMs: t.rectifyMs, locateMs: t.locateMs, ocrMs: t.ocrMs, mergeMs: t.mergeMs, ppocrMs: read.engines.ppocr?.ms ?? Number.NaN, tesseractMs: read.engines.tesseract?.ms ?? Number.NaN, valid: read.mrz?.valid ?? false });
+      }
+      return out;
+    } finally {
+      client.terminate();
+    }
   },
 };
 
