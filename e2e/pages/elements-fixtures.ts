@@ -4,8 +4,9 @@ import { fontReady } from './quality-kit.ts';
 
 /**
  * The photos a user would upload: a selfie (Human's face-id screenshot, MIT) and a TD3 passport page
- * rendered by @ekyc/testkit whose portrait is cut from the same photo, so the face match can pass.
- * Same recipe as e2e/pages/flow.ts (seed 4 reads exactly in e2e/document.spec.ts).
+ * rendered by @ekyc/testkit whose portrait is cut from the same photo, so the face match can pass
+ * (seed 4 reads exactly in e2e/document.spec.ts). The elements page and the headless flow page
+ * (e2e/pages/flow.ts) both upload these.
  */
 const SELFIE_URL = '/node_modules/@vladmandic/human/assets/screenshot-faceid.jpg';
 

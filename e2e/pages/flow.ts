@@ -1,6 +1,5 @@
-import { createRandom, renderMrzDocument } from '@ekyc/testkit';
-import { FaceClient } from '@ekyc/workers';
 import { VerificationFlow, takeHandoffTokenFromLocation, type FlowState, type HandoffStatus, type ResultSummary, type StepId } from '@ekyc/flow';
+import { documentBlob, selfieBlob } from './elements-fixtures.ts';
 
 /**
  * Drives `VerificationFlow` headless (no elements) the way a UI would: it answers every wait from
@@ -8,43 +7,6 @@ import { VerificationFlow, takeHandoffTokenFromLocation, type FlowState, type Ha
  * the test (reached through a same-origin proxy route); the document is a rendered TD3 page whose
  * portrait is cut from the same photo as the selfie.
  */
-
-/** The OCR-B face the MRZ is drawn in, from Debian's fonts-ocr-b. */
-const fontReady = (async () => {
-  const face = new FontFace('OCR-B', 'url(/@fs/usr/share/fonts/opentype/ocr-b/OCRB.otf)');
-  document.fonts.add(await face.load());
-})();
-
-const SELFIE_URL = '/node_modules/@vladmandic/human/assets/screenshot-faceid.jpg';
-
-async function selfieBlob(): Promise<Blob> {
-  return (await fetch(SELFIE_URL)).blob();
-}
-
-/** A TD3 page rendered by @ekyc/testkit (seed 4 reads exactly in e2e/document.spec.ts) with the selfie's face as its portrait, as a JPEG upload. */
-async function documentBlob(seed: number): Promise<Blob> {
-  await fontReady;
-  const photo = await createImageBitmap(await selfieBlob());
-  const face = new FaceClient({ assetBaseUrl: '/ekyc/', backend: 'wasm' }, 170_000);
-  try {
-    const c = new OffscreenCanvas(photo.width, photo.height);
-    const cctx = c.getContext('2d', { willReadFrequently: true })!;
-    cctx.drawImage(photo, 0, 0);
-    const [found] = await face.detect({ width: photo.width, height: photo.height, data: cctx.getImageData(0, 0, photo.width, photo.height).data });
-    if (!found) throw new Error('no face in the portrait photo');
-    const side = Math.max(found.box.width, found.box.height) * 1.8;
-    const cx = found.box.x + found.box.width / 2;
-    const cy = found.box.y + found.box.height / 2;
-    const portrait = new OffscreenCanvas(Math.round(side * 0.78), Math.round(side));
-    portrait.getContext('2d')!.drawImage(photo, cx - side * 0.39, cy - side / 2, side * 0.78, side, 0, 0, portrait.width, portrait.height);
-    const doc = renderMrzDocument(createRandom(seed), { format: 'TD3', pxPerMm: 12, font: 'OCR-B', portrait });
-    const canvas = new OffscreenCanvas(doc.mrzSide.width, doc.mrzSide.height);
-    canvas.getContext('2d')!.putImageData(new ImageData(new Uint8ClampedArray(doc.mrzSide.data), doc.mrzSide.width, doc.mrzSide.height), 0, 0);
-    return await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.9 });
-  } finally {
-    face.terminate();
-  }
-}
 
 export interface FlowRunOptions {
   /** `camera`: each capture step opens the (fake) camera first, lets it run until `cameraMs` of guidance, then switches to the upload. */
@@ -148,7 +110,10 @@ const flowTest = {
     flow.addEventListener('progress', (event) => {
       const d = event.detail;
       if (d.kind === 'model') {
-        if (d.state === 'loading') models.push({ worker: d.worker, step: d.step, bytesTotal: d.bytesTotal, loadingAt: now(), readyAt: null });
+        // One entry per load: `loading` repeats as the bytes arrive.
+        if (d.state === 'loading') {
+          if (!models.some((m) => m.worker === d.worker && m.readyAt === null)) models.push({ worker: d.worker, step: d.step, bytesTotal: d.bytesTotal, loadingAt: now(), readyAt: null });
+        }
         else {
           const entry = models.find((m) => m.worker === d.worker && m.readyAt === null);
           if (entry) entry.readyAt = now();
