@@ -455,9 +455,10 @@ export class EkycFlow extends EkycElement {
           @ekyc-review-confirm=${(e: CustomEvent<ReviewConfirmDetail>) => this.act((flow) => flow.confirmReview(e.detail.edits))}
           @ekyc-review-retake=${() => this.act((flow) => flow.retake())}></ekyc-document-review>`;
       case 'handoff':
-        return html`<ekyc-handoff data-view part="view" exportparts="qr,link,copy,status" hide-back .locale=${locale} .strings=${strings}
+        return html`<ekyc-handoff data-view part="view" exportparts="qr,link,copy,status" .locale=${locale} .strings=${strings}
           .handoff=${this.handoff ?? s?.handoff ?? null}
-          @ekyc-handoff-renew=${() => this.act((flow) => flow.startHandoff())}></ekyc-handoff>`;
+          @ekyc-handoff-renew=${() => this.act((flow) => flow.startHandoff())}
+          @ekyc-handoff-cancel=${() => this.act((flow) => flow.cancelHandoff())}></ekyc-handoff>`;
       case 'error':
         return html`<ekyc-error-screen data-view part="view" exportparts="message,actions,action" .locale=${locale} .strings=${strings}
           .code=${view.error.code} .actions=${view.error.actions}

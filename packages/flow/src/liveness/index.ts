@@ -5,3 +5,4 @@ export {
 } from './liveness-capture.ts';
 export { canvasFrameReader, videoTrackLabel, type FrameReader } from './frame-reader.ts';
 export { faceEmbedderFrom, livenessEvidenceOf } from './evidence.ts';
+export { livenessDiagnostics, type LivenessAttemptDiagnostic, type LivenessDiagnostics, type LivenessFailureCause } from './diagnostics.ts';

@@ -151,6 +151,10 @@ describe('LivenessCapture', () => {
     expect(outcome.signals.find((s) => s.id === 'virtual_camera')).toMatchObject({ value: 0, flagged: false });
     expect(outcome.frameTimestamps.length).toBe(outcome.stats.videoFrames);
     expect(outcome.continuity).toBeNull();
+    // Diagnostics: nothing to explain; every attempt went past its threshold.
+    expect(outcome.diagnostics).toMatchObject({ state: 'passed', cause: null, tracked: outcome.stats.tracked, judged: outcome.transcript.frames.t.length, maxFrameGapMs: 500, noFaceFrames: 0 });
+    expect(outcome.diagnostics.attempts.map((a) => [a.kind, a.state, a.peak >= a.enter])).toEqual(order.map((k) => [k, 'passed', true]));
+    expect(outcome.diagnostics.maxGapMs).toBeLessThanOrEqual(33);
   });
 
   it('a face that does not respond times out after the retries the config allows', async () => {
@@ -164,6 +168,25 @@ describe('LivenessCapture', () => {
     expect(outcome.transcript.attempts.map((a) => [a.index, a.attempt, a.state])).toEqual([[0, 0, 'timed_out'], [0, 1, 'timed_out']]);
     expect(prompts.filter((p) => p.changed && p.state === 'timed_out').map((p) => p.attempt)).toEqual([0, 1]);
     expect(outcome.keyframes.map((k) => k.role)).toEqual(['neutral']);
+    expect(outcome.diagnostics.cause).toBe('response_not_seen');
+    expect(outcome.diagnostics.attempts.every((a) => a.peak < a.enter && a.onsetAfterMs === null)).toBe(true);
+  });
+
+  it('diagnostics tell a device too slow for the challenges (frames 600 ms apart) from a camera without a face', async () => {
+    const slow = setup();
+    await slow.run(40_000, 600);
+    const late = await slow.capture.result;
+    expect(late).toMatchObject({ state: 'failed', reason: 'frame_gap' });
+    expect(late.diagnostics).toMatchObject({ cause: 'frame_rate_low', maxGapMs: 600, maxFrameGapMs: 500 });
+    expect(late.diagnostics.trackedFps).toBeLessThan(2);
+
+    const empty = setup();
+    empty.person.faceCount = 0;
+    await empty.run();
+    const none = await empty.capture.result;
+    expect(none).toMatchObject({ state: 'timed_out', reason: 'baseline_timeout' });
+    expect(none.diagnostics).toMatchObject({ cause: 'no_face', baselineAfterMs: null, attempts: [] });
+    expect(none.diagnostics.noFaceFrames).toBe(none.diagnostics.judged);
   });
 
   it('flags a virtual camera by its label and reports guidance while no face is found', async () => {
@@ -230,24 +253,31 @@ describe('LivenessCapture continuity and evidence', () => {
     return v;
   };
 
-  it('embeds keyframes and yaw bridges; a face swapped mid-session breaks continuity', async () => {
+  it('embeds keyframes and yaw bridges once the challenges are over; a face swapped mid-session breaks continuity', async () => {
     let swapped = false;
+    let frameNo = 0;
+    let subject: { face: { yaw: number } } | undefined;
+    // The frame carries who is in it and their yaw (the embedder reads only pixels, as the face worker does).
+    const readFrame = (): RgbaImage => {
+      const data = new Uint8ClampedArray(64).fill(++frameNo % 251);
+      data[0] = swapped ? 1 : 0;
+      data[1] = Math.round((subject?.face.yaw ?? 0) + 128);
+      return { width: 4, height: 4, data };
+    };
     const embedded: number[] = [];
-    let yawOfFrame = 0;
-    const embedFace: FaceEmbedder = async () => {
-      embedded.push(yawOfFrame);
-      return person(swapped ? 1 : 0, yawOfFrame);
+    let trackedWhileEmbedding = 0;
+    let tracking = true;
+    const embedFace: FaceEmbedder = async (frame) => {
+      if (tracking) trackedWhileEmbedding++;
+      const yaw = frame.data[1]! - 128;
+      embedded.push(yaw);
+      return person(frame.data[0]!, yaw);
     };
-    const { capture, run, person: fake } = setup({ embedFace, nonce: 'continuity-test-nonce-01', config: liveness.livenessConfig({ challengeCount: 4 }) });
-    capture.addEventListener('track', () => {
-      yawOfFrame = fake.face.yaw;
+    const { capture, run, person: fake } = setup({ embedFace, readFrame, nonce: 'continuity-test-nonce-01', config: liveness.livenessConfig({ challengeCount: 4 }) });
+    subject = fake;
+    capture.addEventListener('challenge', (event) => {
+      if (event.prompt.changed && event.prompt.state === 'passed' && event.prompt.index === event.prompt.count - 1) tracking = false;
     });
-    const track = fake.track.bind(fake);
-    fake.track = async (frame) => {
-      const r = await track(frame);
-      yawOfFrame = r.signals?.yaw ?? 0;
-      return r;
-    };
     let passedChallenges = 0;
     capture.addEventListener('challenge', (event) => {
       if (event.prompt.changed && event.prompt.state === 'passed' && ++passedChallenges === 2) swapped = true;
@@ -255,6 +285,8 @@ describe('LivenessCapture continuity and evidence', () => {
     await run();
     const outcome = await capture.result;
     expect(outcome.state).toBe('passed'); // the engine sees only landmarks: the swap is continuity's to catch
+    // No embedding competed with the tracker while the challenges ran.
+    expect(trackedWhileEmbedding).toBe(0);
     // Keyframes (5) plus bridges: the two turns each crossed 10-degree steps.
     expect(outcome.stats.embedded).toBeGreaterThan(5);
     expect(outcome.continuity).toMatchObject({ ok: false, error: null });

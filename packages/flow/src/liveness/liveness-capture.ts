@@ -1,6 +1,7 @@
 import { liveness, sha256Hex, type RgbaImage } from '@ekyc/core';
 import { toLivenessFrame, type LivenessClient, type TrackResult } from '@ekyc/workers';
 import { watchVideoFrames } from '../capture/video-frames.ts';
+import { livenessDiagnostics, type LivenessDiagnostics } from './diagnostics.ts';
 import { canvasFrameReader, videoTrackLabel, type FrameReader } from './frame-reader.ts';
 
 /** The calls the capture needs from the liveness worker (`LivenessClient`). */
@@ -124,6 +125,8 @@ export interface LivenessOutcome {
   /** Epoch ms at time 0 of the transcript's clock. */
   readonly timeOrigin: number;
   readonly stats: Readonly<LivenessCaptureStats>;
+  /** Why it ended as it did: frame rates, gaps, frames without a face, each attempt's peak against its threshold. */
+  readonly diagnostics: LivenessDiagnostics;
 }
 
 export class ChallengeEvent extends Event {
@@ -183,10 +186,11 @@ export class LivenessCapture extends EventTarget {
   private readonly readFrame: FrameReader;
   private readonly now: () => number;
   private readonly timestamps: number[] = [];
+  private readonly trackedTimestamps: number[] = [];
   private readonly keyframes: LivenessCaptureKeyframe[] = [];
   private readonly continuity: liveness.PoseMatchedContinuity | null;
   private continuityError: string | null = null;
-  private embedding: Promise<void> = Promise.resolve();
+  private readonly chosen: { t: number; yaw: number; frame: RgbaImage }[] = [];
   private neutralTaken = false;
   private engine: liveness.LivenessEngine | undefined;
   private busy = false;
@@ -277,6 +281,7 @@ export class LivenessCapture extends EventTarget {
     const tracked: TrackResult = await this.options.client.track(image);
     if (this.stopped) return;
     this.stats.tracked++;
+    this.trackedTimestamps.push(t);
     const engine = this.engine!;
     const step = engine.push(toLivenessFrame(tracked, t));
     this.startedAt ??= t;
@@ -296,25 +301,40 @@ export class LivenessCapture extends EventTarget {
     if (step.state === 'passed' || step.state === 'failed' || step.state === 'timed_out') await this.finish(step.state);
   }
 
-  /** Chooses frames to embed (keyframes, and bridges across yaw) and embeds them off the tracking loop, in order. */
+  /**
+   * Chooses frames to embed (keyframes, and bridges across yaw); they are embedded once the
+   * challenges are over (`embedChosen`), in order. Embedding during the challenges competed with the
+   * tracker for the CPU: on the loaded 2-core test machine judged frames then came up to 770 ms
+   * apart, past the engine's 500 ms `maxFrameGapMs` (a slow phone is no different). The copies
+   * wait in memory: one per yaw step and per keyframe.
+   */
   private trackContinuity(t: number, tracked: TrackResult, frame: RgbaImage, keyframe: boolean): void {
     const continuity = this.continuity;
-    const embed = this.options.embedFace;
     const yaw = tracked.faceCount === 1 ? tracked.signals?.yaw : undefined;
-    if (!continuity || !embed || !this.neutralTaken || yaw === undefined || this.continuityError) return;
+    if (!continuity || !this.options.embedFace || !this.neutralTaken || yaw === undefined) return;
     if (!continuity.select(t, yaw, keyframe)) return;
-    const copy = copyImage(frame);
-    this.embedding = this.embedding.then(async () => {
-      if (this.continuityError) return;
+    this.chosen.push({ t, yaw, frame: copyImage(frame) });
+  }
+
+  private async embedChosen(): Promise<void> {
+    const continuity = this.continuity;
+    const embed = this.options.embedFace;
+    if (!continuity || !embed) return;
+    for (const { t, yaw, frame } of this.chosen.splice(0)) {
+      if (this.stopped) return;
+      if (this.continuityError) {
+        continuity.cancel(t);
+        continue;
+      }
       try {
-        const vector = await embed(copy);
+        const vector = await embed(frame);
         this.stats.embedded++;
         if (vector) continuity.add(t, yaw, vector);
         else continuity.cancel(t);
       } catch (error) {
         this.continuityError = error instanceof Error && 'code' in error ? String((error as { code: unknown }).code) : 'embedding_failed';
       }
-    });
+    }
   }
 
   private announce(step: liveness.LivenessStep, t: number): void {
@@ -349,7 +369,7 @@ export class LivenessCapture extends EventTarget {
 
   private async finish(state: 'passed' | 'failed' | 'timed_out'): Promise<void> {
     this.stopClock();
-    await this.embedding;
+    await this.embedChosen();
     if (this.stopped) return;
     const engine = this.engine!;
     const transcript = engine.transcript();
@@ -380,6 +400,7 @@ export class LivenessCapture extends EventTarget {
       frameTimestamps: [...this.timestamps],
       timeOrigin: this.options.timeOrigin ?? (this.options.now ? 0 : performance.timeOrigin),
       stats: { ...this.stats },
+      diagnostics: livenessDiagnostics(transcript, this.stats, this.timestamps, this.trackedTimestamps),
     };
     this.stopped = true;
     this.settle.resolve(outcome);

@@ -14,7 +14,9 @@ export type FlowAction =
   | { type: 'retry' }
   | { type: 'review'; edits: ReviewEdits | null }
   | { type: 'retake' }
-  | { type: 'handoff'; reply: { resolve(info: HandoffInfo): void; reject(error: unknown): void } };
+  | { type: 'handoff'; reply: { resolve(info: HandoffInfo): void; reject(error: unknown): void } }
+  /** The desktop stops following a handoff and goes back to the step it left. */
+  | { type: 'handoff-cancel' };
 
 export type ActionType = FlowAction['type'];
 

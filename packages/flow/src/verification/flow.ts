@@ -18,7 +18,7 @@ import type { CaptureResult, DocumentCapture } from '../capture/document-capture
 import type { EvidenceDelivery, SubmitResult } from '../transport/delivery.ts';
 import { handoffLink } from '../handoff/handoff-link.ts';
 import type { LivenessCapture, LivenessCaptureOptions, LivenessOutcome } from '../liveness/index.ts';
-import { ActionInbox, type ActionType, type FlowAction } from './actions.ts';
+import { ActionInbox, type ActionType, type FlowAction, type PendingAction } from './actions.ts';
 import { consentRecord } from './consent.ts';
 import type { ReadSide } from './document.ts';
 import type { ImageCodec } from './images.ts';
@@ -109,6 +109,8 @@ interface RunData {
   edits: ReviewEdits | null;
   selfie: Selfie | null;
   camera: EvidenceEnvironment['camera'];
+  /** The document steps (capture, read, review) finished; a cancelled handoff does not repeat them. */
+  documentsDone: boolean;
 }
 
 export class VerificationFlow extends EventTarget implements VerificationFlowApi {
@@ -259,6 +261,10 @@ export class VerificationFlow extends EventTarget implements VerificationFlowApi
     this.#inbox.deliver({ type: 'review', edits: edits ?? null });
   }
 
+  cancelHandoff(): void {
+    this.#inbox.deliver({ type: 'handoff-cancel' });
+  }
+
   startHandoff(): Promise<HandoffInfo> {
     if (!this.#canHandoff()) {
       return Promise.reject(new EkycError('invalid_argument', 'A handoff needs a running verifier session (not one that came from a handoff) before evidence is built.'));
@@ -273,16 +279,19 @@ export class VerificationFlow extends EventTarget implements VerificationFlowApi
 
   async #runAll(signal: AbortSignal): Promise<void> {
     try {
-      try {
-        await this.#stepSession(signal);
-        await this.#stepConsent(signal);
-        await this.#loadRuntime();
-        if (this.#planned('document-front')) await this.#documentSteps(signal);
-        if (this.#planned('liveness')) await this.#stepLiveness(signal);
-      } catch (error) {
-        if (!(error instanceof HandoffRequested)) throw error;
-        await this.#followHandoff(error.reply, signal);
-        return;
+      await this.#stepSession(signal);
+      for (;;) {
+        try {
+          // After a cancelled handoff the run goes back to the step the user left, steps done stay done.
+          if (this.#state.consent === null) await this.#stepConsent(signal);
+          await this.#loadRuntime();
+          if (this.#planned('document-front') && !this.#data.documentsDone) await this.#documentSteps(signal);
+          if (this.#planned('liveness') && !this.#state.completed.includes('liveness')) await this.#stepLiveness(signal);
+          break;
+        } catch (error) {
+          if (!(error instanceof HandoffRequested)) throw error;
+          if (await this.#followHandoff(error.reply, signal) === 'completed') return;
+        }
       }
       if (this.#planned('face-match')) await this.#stepFaceMatch(signal);
       const sealed = await this.#stepEvidence(signal);
@@ -363,7 +372,10 @@ export class VerificationFlow extends EventTarget implements VerificationFlowApi
         continue;
       }
       await this.#stepRead(signal);
-      if (!this.#planned('document-review')) return;
+      if (!this.#planned('document-review')) {
+        this.#data.documentsDone = true;
+        return;
+      }
       this.#enter('document-review', 'review');
       this.#dispatch('review', this.#state.review!);
       const action = await this.#wait(['review', 'retake'], signal);
@@ -375,6 +387,7 @@ export class VerificationFlow extends EventTarget implements VerificationFlowApi
       this.#data.edits = edits;
       await this.#data.events!.append('review.confirmed', { edited: Object.keys(edits ?? {}).sort().join(',') });
       this.#complete('document-review');
+      this.#data.documentsDone = true;
       return;
     }
   }
@@ -425,7 +438,7 @@ export class VerificationFlow extends EventTarget implements VerificationFlowApi
         if (error instanceof HandoffRequested || signal.aborted) throw error;
         const coded = asEkycError(error);
         if (!coded.recoverable) throw coded;
-        const action = await this.#recover(coded, step, this.#cameraActions(coded), signal);
+        const action = await this.#recover(coded, step, this.#cameraActions(coded, step), signal);
         this.#applyRecovery(action);
         if (action.type === 'upload' && (action as Extract<FlowAction, { type: 'upload' }>).files.length > 0) {
           // Files given with the recovery itself: handled on the next turn as an upload.
@@ -564,7 +577,7 @@ export class VerificationFlow extends EventTarget implements VerificationFlowApi
         this.#data.selfie = selfie;
         const outcome = selfie.outcome;
         const summary = outcome
-          ? { mode: 'active' as const, state: outcome.state, challenges: outcome.transcript.sequence.order, reason: outcome.reason }
+          ? { mode: 'active' as const, state: outcome.state, challenges: outcome.transcript.sequence.order, reason: outcome.reason, ...(outcome.diagnostics ? { diagnostics: outcome.diagnostics } : {}) }
           : { mode: 'selfie' as const, state: 'skipped' as const, challenges: [], reason: null };
         await this.#data.events!.append('liveness.completed', { mode: summary.mode, state: summary.state });
         this.#set({ liveness: summary });
@@ -574,7 +587,7 @@ export class VerificationFlow extends EventTarget implements VerificationFlowApi
         if (error instanceof HandoffRequested || signal.aborted) throw error;
         const coded = asEkycError(error);
         if (!coded.recoverable) throw coded;
-        const action = await this.#recover(coded, 'liveness', this.#cameraActions(coded), signal);
+        const action = await this.#recover(coded, 'liveness', this.#cameraActions(coded, 'liveness'), signal);
         this.#applyRecovery(action);
         if (action.type === 'upload' && (action as Extract<FlowAction, { type: 'upload' }>).files.length > 0) this.#pendingUpload = (action as Extract<FlowAction, { type: 'upload' }>).files;
       }
@@ -589,11 +602,15 @@ export class VerificationFlow extends EventTarget implements VerificationFlowApi
   }
 
   async #cameraLiveness(signal: AbortSignal): Promise<{ kind: 'captured'; selfie: Selfie } | { kind: 'action'; action: FlowAction }> {
-    const camera = await this.#openCamera('liveness', 'user', signal);
     const pending = this.#inbox.wait(['upload', ...this.#handoffType()], signal);
     try {
+      // The workers load (and the tracker runs its first, slow inference) before the camera opens:
+      // the light is on only while frames are judged, and the first frame is judged within a few
+      // frames of the camera starting. Opening the camera first measured 2.3 s of load plus the
+      // first inference with the camera running unjudged (e2e/flow.spec.ts, docs/liveness.md).
       const workers = await this.#raceAction(Promise.all([this.#pool.get('liveness', 'liveness'), this.#pool.get('face', 'liveness')]), pending);
       if ('action' in workers) return this.#actionOrHandoff(workers.action);
+      const camera = await this.#openCamera('liveness', 'user', signal);
       const [tracker, face] = workers.value;
       const session = this.#data.resolved!.session;
       const capture = this.#deps.livenessCapture({
@@ -780,7 +797,13 @@ export class VerificationFlow extends EventTarget implements VerificationFlowApi
   // -------------------------------------------------------------------------------------------
   // Handoff (desktop side)
 
-  async #followHandoff(reply: Extract<FlowAction, { type: 'handoff' }>['reply'], signal: AbortSignal): Promise<void> {
+  /**
+   * Follows the session while another device runs it: polls its status and the link's state until
+   * the verifier decided (`completed`), or until `cancelHandoff()` (`cancelled`: the run goes back to
+   * the step the user left). `startHandoff()` meanwhile issues a fresh link. Actions are accepted
+   * during a poll too: one wait stays open for the whole follow.
+   */
+  async #followHandoff(reply: Extract<FlowAction, { type: 'handoff' }>['reply'], signal: AbortSignal): Promise<'completed' | 'cancelled'> {
     this.#releaseCamera();
     const { api, clientToken, session } = this.#data.resolved!;
     const pollMs = this.#options.statusPollMs ?? 1000;
@@ -797,39 +820,63 @@ export class VerificationFlow extends EventTarget implements VerificationFlowApi
       reply.reject(error);
       throw error;
     }
-    for (;;) {
-      const pending = this.#inbox.wait(['handoff'], signal);
-      try {
+    const follow = (): PendingAction => this.#inbox.wait(['handoff', 'handoff-cancel'], signal);
+    let pending = follow();
+    try {
+      for (;;) {
         const woke = await Promise.race([this.#deps.sleep(pollMs, signal).then(() => null), pending.promise]);
-        if (woke && woke.type === 'handoff') {
-          try {
-            woke.reply.resolve(await issue());
-          } catch (error) {
-            woke.reply.reject(error);
+        if (woke) {
+          pending = follow();
+          if (woke.type === 'handoff-cancel') {
+            await this.#revokeHandoff(signal);
+            return 'cancelled';
+          }
+          if (woke.type === 'handoff') {
+            try {
+              woke.reply.resolve(await issue());
+            } catch (error) {
+              woke.reply.reject(error);
+            }
           }
           continue;
         }
-      } finally {
-        pending.cancel();
+        const [link, status] = await Promise.all([api!.handoffState(session.sessionId, clientToken!, signal), api!.status(session.sessionId, clientToken!, signal)]);
+        const current = this.#state.handoff!;
+        const next = status.status === 'decided' ? 'decided' : status.status === 'received' ? 'received' : status.status === 'expired' ? 'expired'
+          : link.state === 'exchanged' ? 'opened' : link.state === 'expired' ? 'expired' : 'waiting';
+        if (next !== current.status) {
+          const info = { ...current, status: next } as HandoffInfo;
+          this.#set({ handoff: info });
+          this.#dispatch('handoff', info);
+        }
+        if (status.status === 'expired') throw new EkycError('session_expired', 'The session expired during the handoff.');
+        if (status.status === 'decided' && status.decision) {
+          await this.#finish({
+            sessionId: session.sessionId, evidenceId: null, delivery: 'handoff', sealed: null,
+            decision: { outcome: status.decision.outcome, decidedAt: status.decision.decidedAt }, userMessage: status.userMessage,
+          }, signal);
+          return 'completed';
+        }
       }
-      const [link, status] = await Promise.all([api!.handoffState(session.sessionId, clientToken!, signal), api!.status(session.sessionId, clientToken!, signal)]);
-      const current = this.#state.handoff!;
-      const next = status.status === 'decided' ? 'decided' : status.status === 'received' ? 'received' : status.status === 'expired' ? 'expired'
-        : link.state === 'exchanged' ? 'opened' : link.state === 'expired' ? 'expired' : 'waiting';
-      if (next !== current.status) {
-        const info = { ...current, status: next } as HandoffInfo;
-        this.#set({ handoff: info });
-        this.#dispatch('handoff', info);
-      }
-      if (status.status === 'expired') throw new EkycError('session_expired', 'The session expired during the handoff.');
-      if (status.status === 'decided' && status.decision) {
-        await this.#finish({
-          sessionId: session.sessionId, evidenceId: null, delivery: 'handoff', sealed: null,
-          decision: { outcome: status.decision.outcome, decidedAt: status.decision.decidedAt }, userMessage: status.userMessage,
-        }, signal);
-        return;
-      }
+    } finally {
+      pending.cancel();
     }
+  }
+
+  /**
+   * The desktop stops following. The shown link is revoked: the verifier keeps one unused link per
+   * session and a new one revokes the others, so the flow asks for one it never shows (it expires
+   * unused after the verifier's link lifetime). A link a phone already opened is not revoked: that
+   * phone holds its own session token, and whichever device binds its signing key first goes on.
+   * Best effort: when the verifier refuses (key bound, session expired) the shown link was not
+   * usable anyway.
+   */
+  async #revokeHandoff(signal: AbortSignal): Promise<void> {
+    const { api, clientToken, session } = this.#data.resolved!;
+    if (this.#state.handoff?.status === 'waiting') await api!.issueHandoff(session.sessionId, clientToken!, signal).catch(() => undefined);
+    signal.throwIfAborted();
+    void this.#data.events?.append('handoff.cancelled', {});
+    this.#set({ handoff: null, awaiting: null });
   }
 
   #canHandoff(): boolean {
@@ -877,11 +924,15 @@ export class VerificationFlow extends EventTarget implements VerificationFlowApi
     this.#dispatch('camera', { step: this.#state.step ?? 'session', stream: null, facingMode: 'environment', settings: null });
   }
 
-  /** Camera errors offer the camera again, upload, and (with a verifier session) a phone. */
-  #cameraActions(error: EkycError): RecoveryAction[] {
-    const camera = error.code.startsWith('camera_');
+  /**
+   * Capture errors offer the camera again and upload; camera errors, and every failed selfie (no
+   * face, more than one, a liveness capture without a neutral frame), also a phone when the session
+   * comes from a verifier: a desktop webcam that cannot take the selfie is a dead end otherwise.
+   */
+  #cameraActions(error: EkycError, step: StepId): RecoveryAction[] {
+    const phone = error.code.startsWith('camera_') || step === 'liveness';
     const actions: RecoveryAction[] = ['retry', 'upload'];
-    if (camera && this.#handoffType().length > 0) actions.push('handoff');
+    if (phone && this.#handoffType().length > 0) actions.push('handoff');
     return actions;
   }
 
@@ -975,7 +1026,7 @@ export class VerificationFlow extends EventTarget implements VerificationFlowApi
   }
 
   #freshData(): RunData {
-    return { resolved: null, events: null, startedAt: new Date(0), sides: [], front: null, back: null, mrz: null, portrait: null, edits: null, selfie: null, camera: null };
+    return { resolved: null, events: null, startedAt: new Date(0), sides: [], front: null, back: null, mrz: null, portrait: null, edits: null, selfie: null, camera: null, documentsDone: false };
   }
 }
 

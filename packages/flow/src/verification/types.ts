@@ -4,6 +4,7 @@
  * holds no view state (no text, no layout), only what happened and what it waits for.
  */
 import type { EkycErrorCode, document as coreDocument, face as coreFace, liveness as coreLiveness, quality as coreQuality, MrzFormat } from '@ekyc/core';
+import type { LivenessDiagnostics } from '../liveness/diagnostics.ts';
 import type { BackendPreference } from '@ekyc/workers';
 
 // ---------------------------------------------------------------------------------------------
@@ -215,6 +216,8 @@ export interface LivenessSummary {
   state: coreLiveness.LivenessState | 'skipped';
   challenges: readonly coreLiveness.ChallengeKind[];
   reason: coreLiveness.LivenessReason | null;
+  /** Active mode: why the capture ended as it did (frame rates, gaps, each attempt's peak); numbers only, no pixels. */
+  diagnostics?: LivenessDiagnostics;
 }
 
 export interface FaceMatchSummary {
@@ -425,4 +428,10 @@ export interface VerificationFlowApi extends EventTarget {
   confirmReview(edits?: ReviewEdits): void;
   /** Asks the verifier for a single-use link for a phone; resolves with it and follows the session until decided. */
   startHandoff(): Promise<HandoffInfo>;
+  /**
+   * While following a handoff (`awaiting: 'handoff'`): stops following and goes back to the step
+   * where the handoff was asked for (consent, a capture step or its error screen). A link no phone
+   * opened yet is revoked at the verifier; one already opened is not (docs/flow.md).
+   */
+  cancelHandoff(): void;
 }
