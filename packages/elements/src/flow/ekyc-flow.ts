@@ -169,12 +169,7 @@ export class EkycFlow extends EkycElement {
     this.autostart = false;
     this.flowFactory = defaultFactory;
     this.state = null;
-    this.stream = null;
-    this.guidance = null;
-    this.progress = null;
-    this.review = null;
-    this.handoff = null;
-    this.choice = null;
+    this.clearView();
   }
 
   /** The running flow, for actions the element does not offer; null before `start()`. */
@@ -411,7 +406,8 @@ export class EkycFlow extends EkycElement {
     }
   }
 
-  private onUpload(detail: UploadDetail): void {
+  /** `ekyc-upload` of the capture and upload screens (Lit calls it with this element as `this`). */
+  private onUpload({ detail }: CustomEvent<UploadDetail>): void {
     const step = this.state?.step;
     if (step === 'liveness') {
       if (detail.selfie) this.act((flow) => flow.useUpload(detail.selfie!));
@@ -439,7 +435,7 @@ export class EkycFlow extends EkycElement {
         const guidance = this.guidance?.source === 'quality' && this.guidance.step === view.step ? this.guidance as DocumentGuidance : null;
         return html`<ekyc-document-capture data-view part="view" exportparts="stage,video,overlay,guidance,countdown,upload" keep-stream-on-disconnect
           .locale=${locale} .strings=${strings} .side=${view.step === 'document-back' ? 'back' : 'front'} .stream=${this.stream} .guidance=${guidance}
-          @ekyc-upload=${(e: CustomEvent<UploadDetail>) => this.onUpload(e.detail)}>${status}</ekyc-document-capture>`;
+          @ekyc-upload=${this.onUpload}>${status}</ekyc-document-capture>`;
       }
       case 'liveness': {
         const guidance = this.guidance?.source === 'liveness' ? this.guidance as LivenessGuidance : null;
@@ -448,7 +444,7 @@ export class EkycFlow extends EkycElement {
       }
       case 'upload':
         return html`<ekyc-upload data-view part="view" exportparts="picker,choose,submit" .locale=${locale} .strings=${strings} .kind=${view.upload}
-          @ekyc-upload=${(e: CustomEvent<UploadDetail>) => this.onUpload(e.detail)}></ekyc-upload>`;
+          @ekyc-upload=${this.onUpload}></ekyc-upload>`;
       case 'review':
         return html`<ekyc-document-review data-view part="view" exportparts="field,uncertain,confirm,retake" .locale=${locale} .strings=${strings}
           .data=${this.review ?? s?.review ?? null}
@@ -460,12 +456,12 @@ export class EkycFlow extends EkycElement {
           @ekyc-handoff-renew=${() => this.act((flow) => flow.startHandoff())}
           @ekyc-handoff-cancel=${() => this.act((flow) => flow.cancelHandoff())}></ekyc-handoff>`;
       case 'error':
+      case 'declined': {
+        const { code, actions } = view.kind === 'error' ? view.error : { code: 'consent_declined', actions: ['restart'] };
         return html`<ekyc-error-screen data-view part="view" exportparts="message,actions,action" .locale=${locale} .strings=${strings}
-          .code=${view.error.code} .actions=${view.error.actions}
+          .code=${code} .actions=${actions}
           @ekyc-recover=${(e: CustomEvent<RecoverDetail>) => this.onRecover(e.detail.action)}></ekyc-error-screen>`;
-      case 'declined':
-        return html`<ekyc-error-screen data-view part="view" .locale=${locale} .strings=${strings} code="consent_declined" .actions=${['restart']}
-          @ekyc-recover=${(e: CustomEvent<RecoverDetail>) => this.onRecover(e.detail.action)}></ekyc-error-screen>`;
+      }
       case 'result':
         return html`<ekyc-result data-view part="view" exportparts="icon,message,reference" .locale=${locale} .strings=${strings}
           .result=${s?.result ?? null}></ekyc-result>`;
