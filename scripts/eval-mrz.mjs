@@ -9,7 +9,9 @@
 //
 // Progress goes to stderr; the LAST stdout line is one JSON object:
 // { documents, fullyCorrect, silentErrors, flagged, refused, correctButUncertain, cer, failed: [names],
-//   engines: { ppocr, tesseract, tesseractFullPage }, levels, medianMs }.
+//   engines: { ppocr, tesseract, ocrb, tesseractFullPage }, levels, medianMs }.
+// An engine's figures are its own reads merged alone: with the fast path, PP-OCR and tesseract.js read
+// only the lines (or documents) the OCR-B cell reader did not settle, so theirs are partial.
 // flagged = refused (not valid) or valid with uncertainFields; a silent error is a valid read with a
 // wrong field not in uncertainFields.
 import { readFileSync } from 'node:fs';
@@ -25,6 +27,8 @@ const seed0 = Number(option('--seed') ?? 1000);
 const withBaseline = !args.includes('--no-baseline');
 /** Camera path: documents per level streamed frame by frame until the vote is stable (0 = skip). */
 const streams = Number(option('--streams') ?? 0);
+/** Per-document detail on stderr for misses: truth, each engine's raw lines, the merged lines, uncertain fields. */
+const verbose = args.includes('--verbose');
 const FORMATS = ['TD1', 'TD2', 'TD3', 'MRVA', 'MRVB'];
 const log = (...m) => console.error('[eval:mrz]', ...m);
 
@@ -98,7 +102,7 @@ function withPage(run) {
 }
 
 async function evaluate(call) {
-  const rows = { combined: [], ppocr: [], tesseract: [], baseline: [] };
+  const rows = { combined: [], ppocr: [], tesseract: [], ocrb: [], baseline: [] };
   const byLevel = {};
   const failed = [];
   const timings = [];
@@ -106,14 +110,21 @@ async function evaluate(call) {
     const combined = score(read.mrz, read.engines?.ppocr?.lines, truthLines, truthFields);
     rows.combined.push(combined);
     (byLevel[level] ??= []).push(combined);
-    for (const engine of ['ppocr', 'tesseract']) {
+    for (const engine of ['ppocr', 'tesseract', 'ocrb']) {
       const e = read.engines?.[engine];
+      if (engine === 'ocrb' && !e) continue;
       rows[engine].push(score(e?.mrz ?? null, e?.lines, truthLines, truthFields));
     }
     if (read.baseline) rows.baseline.push(score(read.baseline, null, truthLines, truthFields));
     if (read.timings) timings.push(read.timings);
     if (!combined.fullyCorrect) failed.push(name);
-    log(name, combined.fullyCorrect ? 'ok' : combined.silentError ? 'SILENT ERROR' : 'flagged', `cer=${combined.cer.toFixed(3)}`, read.timings ? `${Math.round(read.timings.totalMs)} ms` : '');
+    const passes = Object.entries(read.engines ?? {}).map(([k, e]) => `${k}:${e.variants}/${Math.round(e.ms)}ms`).join(' ');
+    log(name, combined.fullyCorrect ? 'ok' : combined.silentError ? 'SILENT ERROR' : 'flagged', `cer=${combined.cer.toFixed(3)}`, read.timings ? `${Math.round(read.timings.totalMs)} ms (ocr ${Math.round(read.timings.ocrMs)})` : '', passes);
+    if (verbose && (!combined.fullyCorrect || args.includes('--verbose-all'))) {
+      log('  truth ', truthLines.join(' | '));
+      for (const [engine, e] of Object.entries(read.engines ?? {})) log(`  ${engine.padEnd(9)}`, e.lines.join(' | '), `(${e.variants} variants)`, `valid=${e.mrz.valid} uncertain=${e.mrz.uncertainFields.join(',')}`);
+      log('  merged', (read.mrz?.corrected ?? []).join(' | '), `valid=${read.mrz?.valid}`, `uncertain=${(read.mrz?.uncertainFields ?? []).join(',')}`, `errors=${(read.mrz?.errors ?? []).join(',')}`, `lines=${read.lines?.length}`);
+    }
   };
   if (dataDir) {
     const labels = JSON.parse(readFileSync(path.join(dataDir, 'labels.json'), 'utf8'));
@@ -151,7 +162,7 @@ async function evaluate(call) {
   return {
     ...aggregate(rows.combined),
     failed,
-    engines: { ppocr: aggregate(rows.ppocr), tesseract: aggregate(rows.tesseract), ...(rows.baseline.length ? { tesseractFullPage: aggregate(rows.baseline) } : {}) },
+    engines: { ppocr: aggregate(rows.ppocr), tesseract: aggregate(rows.tesseract), ...(rows.ocrb.length ? { ocrb: aggregate(rows.ocrb) } : {}), ...(rows.baseline.length ? { tesseractFullPage: aggregate(rows.baseline) } : {}) },
     levels: Object.fromEntries(Object.entries(byLevel).map(([k, v]) => [k, aggregate(v)])),
     ...(Object.keys(camera).length ? { camera } : {}),
     medianMs: { rectify: t('rectifyMs'), locate: t('locateMs'), ocr: t('ocrMs'), merge: t('mergeMs'), total: t('totalMs') },

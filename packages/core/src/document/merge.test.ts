@@ -121,3 +121,29 @@ describe('mergeMrzReads in checked fields', () => {
     expect(m.uncertainFields).not.toContain('documentNumber');
   });
 });
+
+describe('mergeMrzReads and positions no check digit separates', () => {
+  // The document number's 6 at column 3 could be a G: 6 and G differ by 10 in check-digit values, so the
+  // digit cannot tell them apart and the corrector leaves the position uncertain.
+  const TD2 = ['I<BRAKOWALSKA<<SIOBHAN<<<<<<<<<<<<<<', 'JC56495S06ESP9507177X2704195<<<<<<<6'];
+  const OPTIONS = { referenceDate: new Date('2026-06-01T00:00:00Z') };
+
+  it('leaves the field uncertain on one engine alone, however confident', () => {
+    const m = mergeMrzReads([{ engine: 'a', lines: TD2.map((l) => read(l, [], 0.99)) }], OPTIONS);
+    expect(m.valid).toBe(true);
+    expect(m.uncertainFields).toContain('documentNumber');
+  });
+
+  it('confirms it when two engines read the same character with no doubt', () => {
+    const m = mergeMrzReads([{ engine: 'a', lines: TD2.map((l) => read(l)) }, { engine: 'b', lines: TD2.map((l) => read(l)) }], OPTIONS);
+    expect(m.valid).toBe(true);
+    expect(m.result.corrected).toEqual(TD2);
+    expect(m.uncertainFields).not.toContain('documentNumber');
+  });
+
+  it('keeps it uncertain when an engine offers the look-alike as an alternative', () => {
+    const b = [read(TD2[0]!), read(TD2[1]!, [[3, '6', 0.6, [['G', 0.35]]]])];
+    const m = mergeMrzReads([{ engine: 'a', lines: TD2.map((l) => read(l)) }, { engine: 'b', lines: b }], OPTIONS);
+    expect(m.uncertainFields).toContain('documentNumber');
+  });
+});

@@ -32,6 +32,15 @@ const AMBIGUITY_MARGIN = 0.35;
 const WEAK_SHARE = 0.8;
 /** In a checked field, a character with less support than this was the corrector's, not the engines'. */
 const UNSUPPORTED_SHARE = 0.5;
+/**
+ * A position the corrector leaves uncertain in a checked field (a confusable character the check digit
+ * cannot tell apart, e.g. S/5 in a document number) is confirmed when the engines agree on it: at least
+ * this share of its column, from evidence worth at least CONFIRM_TOTAL (two engines reading it with
+ * good confidence; one engine alone never confirms), and its alternatives under CONFIRM_RIVAL.
+ */
+const CONFIRM_SHARE = 0.9;
+const CONFIRM_TOTAL = 1.5;
+const CONFIRM_RIVAL = 0.05;
 
 /** One aligned position: score per character (`''` = no character). */
 export type Column = ReadonlyMap<string, number>;
@@ -146,12 +155,13 @@ function columnTotal(column: Column): number {
  * What a final line asks of the engines: per column, the best score minus the score of the character
  * the line puts there (normalised by the column total), via an alignment of the line to the columns.
  */
-export function lineCost(columns: readonly Column[], line: string): { cost: number; perChar: number[] } {
+export function lineCost(columns: readonly Column[], line: string): { cost: number; perChar: number[]; columnOf: number[] } {
   const best = columns.map((c) => ranked(c)[0]?.[0] ?? '');
   const refText = best.map((ch) => (ch === '' ? '\u0000' : ch)).join('');
   const pairs = alignStrings(refText, line);
   let cost = 0;
   const perChar = new Array<number>(line.length).fill(1);
+  const columnOf = new Array<number>(line.length).fill(-1);
   let nextChar = 0;
   for (const [ci, li] of pairs) {
     const column = ci >= 0 ? columns[ci]! : undefined;
@@ -160,14 +170,14 @@ export function lineCost(columns: readonly Column[], line: string): { cost: numb
     const ch = li >= 0 ? line[li]! : '';
     const share = column ? (column.get(ch) ?? 0) / total : 0;
     cost += column ? top - share : 1;
-    if (li >= 0) { perChar[li] = Math.min(perChar[li]!, share); nextChar = li + 1; }
+    if (li >= 0) { perChar[li] = Math.min(perChar[li]!, share); columnOf[li] = ci; nextChar = li + 1; }
     else if (column && share < WEAK_SHARE) {
       // A character the engines read was dropped here: the characters either side are in doubt.
       if (nextChar > 0) perChar[nextChar - 1] = Math.min(perChar[nextChar - 1]!, share);
       if (nextChar < line.length) perChar[nextChar] = Math.min(perChar[nextChar]!, share);
     }
   }
-  return { cost, perChar };
+  return { cost, perChar, columnOf };
 }
 
 interface Flip { line: number; column: number; char: string; penalty: number }
@@ -256,6 +266,27 @@ export function mergeMrzReads(reads: readonly EngineMrzRead[], options: MergeOpt
     return { result, valid: false, uncertainFields: [], ambiguous: false, cost: Infinity, disagreements, candidates };
   }
   const uncertain = new Set<MrzOutputFieldName>(best.result.uncertainFields);
+  // Checked fields whose every corrector-uncertain position the engines confirm are certain.
+  const costs = best.result.corrected.map((line, l) => (linesColumns[l] ? lineCost(linesColumns[l]!, line) : undefined));
+  const openPositions = new Map<MrzOutputFieldName, number>();
+  for (const u of best.result.uncertain) {
+    const fields = fieldsAt(best.result, u.line, u.column);
+    const c = costs[u.line];
+    const columns = linesColumns[u.line];
+    let confirmed = false;
+    if (c && columns && fields.length > 0 && fields.every((f) => !UNCHECKED_FIELDS.has(f))) {
+      const column = columns[c.columnOf[u.column] ?? -1];
+      if (column) {
+        const total = Math.max(1e-9, columnTotal(column));
+        const share = (column.get(best.result.corrected[u.line]![u.column]!) ?? 0) / total;
+        const rival = Math.max(0, ...[...u.alternatives].map((a) => (column.get(a) ?? 0) / total));
+        confirmed = share >= CONFIRM_SHARE && total >= CONFIRM_TOTAL && rival <= CONFIRM_RIVAL;
+      }
+    }
+    for (const f of fields) if (!confirmed) openPositions.set(f, (openPositions.get(f) ?? 0) + 1);
+    for (const f of fields) if (!openPositions.has(f)) openPositions.set(f, 0);
+  }
+  for (const [f, open] of openPositions) if (open === 0 && !UNCHECKED_FIELDS.has(f)) uncertain.delete(f);
   // Valid readings nearly as well supported: a difference under a check digit refuses the read (two
   // readings both pass the digits); a difference only in fields no digit covers marks those uncertain.
   let ambiguous = false;

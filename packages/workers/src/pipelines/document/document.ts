@@ -12,17 +12,23 @@ import { loadOpenCv } from '../quality/quality-opencv.ts';
 import type { OpenCv } from '../quality/opencv-frame.ts';
 import { cropGray, findMrzLines, rectify, rotate180, type MrzLines, type Rect } from './mrz-locate.ts';
 import type { GrayImage, MrzReader } from './mrz-reader.ts';
+import { OcrbReader } from './ocrb-reader.ts';
 import { PpOcrReader } from './ppocr-reader.ts';
 import { TesseractReader } from './tesseract-reader.ts';
 import { TextDetector } from './text-detect.ts';
 import { TextRecognizer } from './text-recognize.ts';
 import { crossCheckZones, readVisualZone, type VisualZoneRead } from './visual-zone.ts';
 
-export type MrzEngineName = 'ppocr' | 'tesseract';
+export type MrzEngineName = 'ppocr' | 'tesseract' | 'ocrb';
 
 export interface DocumentConfig extends PipelineConfig {
-  /** Engines to load (default both). */
+  /** Model engines to load (default both: `ppocr`, `tesseract`). */
   engines?: readonly MrzEngineName[];
+  /**
+   * Read each line first with the OCR-B cell reader (`ocrb`: templates, no model, tens of ms), and run
+   * the model engines only on the lines it cannot settle (default true). See docs/document.md.
+   */
+  fastReader?: boolean;
 }
 
 type Quad = readonly [{ x: number; y: number }, { x: number; y: number }, { x: number; y: number }, { x: number; y: number }];
@@ -98,6 +104,8 @@ export interface DocumentRead {
 interface State {
   cv: OpenCv;
   readers: MrzReader[];
+  /** The OCR-B cell reader, run before the model engines (absent with `fastReader: false`). */
+  fast?: MrzReader;
   tesseract?: TesseractReader;
   config: DocumentConfig;
   /** The ppocr-rec session and labels, shared by the MRZ reader and the visual zone. */
@@ -112,7 +120,16 @@ let state: State | undefined;
  * Vote weights in the merge. tesseract's English model was not trained on OCR-B: on the synthetic set it
  * read no MRZ alone, PP-OCRv4 most, so tesseract breaks ties rather than outvoting.
  */
-const ENGINE_WEIGHTS: Readonly<Record<string, number>> = { 'ppocr#0': 1, 'ppocr#1': 1, 'tesseract#0': 0.7 };
+const ENGINE_WEIGHTS: Readonly<Record<string, number>> = { 'ppocr#0': 1, 'ppocr#1': 1, 'ocrb#0': 1, 'tesseract#0': 0.7 };
+
+/**
+ * A line the OCR-B cell reader read with every character at least this confident may stand on the
+ * check digits without a model engine's reading (never a line holding a name: see `fastPass`).
+ */
+const FAST_LINE_CONFIDENCE = 0.9;
+
+/** Fields a line must have a second engine's agreement on before it is accepted. */
+const NAME_FIELDS: ReadonlySet<MrzOutputFieldName> = new Set(['surname', 'givenNames']);
 
 /** Scale factors of the line search: as rectified, then as if the document were ID-3-sized, or ID-1-sized. */
 const LOCATE_SCALE_RETRIES = [1, 85.6 / 125, 125 / 85.6];
@@ -177,15 +194,16 @@ export const documentPipeline = {
     const opencvLoadMs = performance.now() - t0;
     const runtime = await selectRuntime(config);
     const wanted = config.engines ?? ['ppocr', 'tesseract'];
-    for (const r of state?.readers ?? []) await r.close();
+    for (const r of [...(state?.readers ?? []), ...(state?.fast ? [state.fast] : [])]) await r.close();
     if (state?.visualZone) await (await state.visualZone.catch(() => undefined))?.detector.close();
     const readers: MrzReader[] = [];
     let tesseract: TesseractReader | undefined;
     let rec: State['rec'];
     if (wanted.includes('ppocr')) { rec = await loadPpOcrRec(config); readers.push(new PpOcrReader(rec.session, rec.keys)); }
     if (wanted.includes('tesseract')) { tesseract = await TesseractReader.create(config.assetBaseUrl); readers.push(tesseract); }
-    state = { cv, readers, config, ...(tesseract ? { tesseract } : {}), ...(rec ? { rec } : {}) };
-    return { runtime, engines: readers.map((r) => r.engine as MrzEngineName), opencvLoadMs };
+    const fast = config.fastReader === false ? undefined : new OcrbReader();
+    state = { cv, readers, config, ...(fast ? { fast } : {}), ...(tesseract ? { tesseract } : {}), ...(rec ? { rec } : {}) };
+    return { runtime, engines: [...(fast ? ['ocrb' as const] : []), ...readers.map((r) => r.engine as MrzEngineName)], opencvLoadMs };
   },
 
   async read(frame: RgbaImage, options: ReadOptions = {}): Promise<DocumentRead> {
@@ -261,18 +279,24 @@ export const documentPipeline = {
     }
     const crops = located.lines.map((r) => cropGray(gray, r));
     // Entries in reader order, whichever engine finishes first: the merge aligns to the first read.
-    const byEngine = new Map<MrzReader, { reads: coreDocument.EngineMrzRead[]; ms: number }>(s.readers.map((r) => [r, { reads: [], ms: 0 }]));
+    const fast = s.fast;
+    const allReaders = [...s.readers, ...(fast ? [fast] : [])];
+    // Reads in reader order (PP-OCR first: the merge aligns to the first read of a line), each variant
+    // one voter whose lines are filled in as they are read (lines not read stay holes, which the merge
+    // skips per line).
+    const byEngine = new Map<MrzReader, { reads: Array<{ engine: string; lines: coreDocument.OcrLineRead[] }>; ms: number }>(
+      [...s.readers.slice(0, 1), ...(fast ? [fast] : []), ...s.readers.slice(1)].map((r) => [r, { reads: [], ms: 0 }]),
+    );
     let ocrMs = 0;
     let mergeMs = 0;
-    // `only`: the lines to read (the others stay holes, which the merge skips per line).
     const runVariant = async (reader: MrzReader, variant: number, only?: ReadonlySet<number>): Promise<void> => {
       const t = performance.now();
-      const lines: coreDocument.OcrLineRead[] = new Array<coreDocument.OcrLineRead>(crops.length);
-      for (const [i, crop] of crops.entries()) if (!only || only.has(i)) lines[i] = await reader.readLine(crop, variant);
-      const ms = performance.now() - t;
       const entry = byEngine.get(reader)!;
-      entry.reads.push({ engine: `${reader.engine}#${variant}`, lines });
-      entry.ms += ms;
+      const name = `${reader.engine}#${variant}`;
+      let read = entry.reads.find((r) => r.engine === name);
+      if (!read) { read = { engine: name, lines: new Array<coreDocument.OcrLineRead>(crops.length) }; entry.reads.push(read); }
+      for (const [i, crop] of crops.entries()) if ((!only || only.has(i)) && !read.lines[i]) read.lines[i] = await reader.readLine(crop, variant);
+      entry.ms += performance.now() - t;
     };
     const mergeAll = (): coreDocument.MergedMrzRead => {
       const t = performance.now();
@@ -280,27 +304,53 @@ export const documentPipeline = {
       mergeMs += performance.now() - t;
       return merged;
     };
-    // Variant 0 of every engine, side by side (tesseract.js recognises in its own worker, so its time
-    // hides under PP-OCR's); further variants only while the merge is not valid or leaves a field under
-    // a check digit uncertain, and then only on the lines holding an uncertain field (a valid read) or
-    // on all lines. Names and other unchecked fields stay flagged instead: the eval (80 documents) read
-    // as many fully and silently wrong none with that rule as with a second pass for them.
-    const pass = async (variant: number, only?: ReadonlySet<number>): Promise<void> => {
+    const pass = async (readers: readonly MrzReader[], variant: number, only?: ReadonlySet<number>): Promise<void> => {
       const t = performance.now();
-      await Promise.all(s.readers.filter((r) => variant < r.variants).map((r) => runVariant(r, variant, only)));
+      await Promise.all(readers.filter((r) => variant < r.variants).map((r) => runVariant(r, variant, only)));
       ocrMs += performance.now() - t;
     };
-    await pass(0);
-    let merged = mergeAll();
-    const maxVariants = Math.max(1, ...s.readers.map((r) => r.variants));
     const needsMore = (m: coreDocument.MergedMrzRead): boolean => !m.valid || m.uncertainFields.some((f) => !coreDocument.UNCHECKED_FIELDS.has(f));
-    for (let v = 1; v < maxVariants && needsMore(merged); v++) {
-      await pass(v, merged.valid ? linesOfFields(merged, crops.length) : undefined);
+    let merged: coreDocument.MergedMrzRead | undefined;
+    if (fast) {
+      // Fast path: the OCR-B cell reader on every line, then PP-OCR (variant 0) only on the lines it
+      // cannot settle alone: all lines when its reading is not valid; otherwise the lines holding a name
+      // (never accepted without a second engine), an uncertain field, or a character under
+      // FAST_LINE_CONFIDENCE. The read stops there when valid with no checked field in doubt.
+      await pass([fast], 0);
       merged = mergeAll();
+      const fastLines = byEngine.get(fast)!.reads[0]!.lines;
+      let need: Set<number> | undefined;
+      if (merged.valid && merged.result.corrected.length === crops.length) {
+        need = new Set<number>();
+        for (const name of [...NAME_FIELDS, ...merged.uncertainFields]) for (const r of merged.result.fields[name]?.ranges ?? []) need.add(r.line);
+        fastLines.forEach((line, i) => { if (!line || line.chars.length === 0 || line.chars.some((c) => c.confidence < FAST_LINE_CONFIDENCE)) need!.add(i); });
+      }
+      const first = s.readers.find((r) => r.engine === 'ppocr') ?? s.readers[0];
+      if (first && (!need || need.size > 0)) {
+        await pass([first], 0, need);
+        merged = mergeAll();
+      }
+      if (!needsMore(merged) || !first) merged = merged ?? mergeAll();
+      else merged = undefined;
+    }
+    if (!merged) {
+      // Variant 0 of every engine, side by side (tesseract.js recognises in its own worker, so its time
+      // hides under PP-OCR's); further variants only while the merge is not valid or leaves a field under
+      // a check digit uncertain, and then only on the lines holding an uncertain field (a valid read) or
+      // on all lines. Names and other unchecked fields stay flagged instead: the eval (80 documents) read
+      // as many fully and silently wrong none with that rule as with a second pass for them.
+      await pass(s.readers, 0);
+      merged = mergeAll();
+      const maxVariants = Math.max(1, ...allReaders.map((r) => r.variants));
+      for (let v = 1; v < maxVariants && needsMore(merged); v++) {
+        await pass(s.readers, v, merged.valid ? linesOfFields(merged, crops.length) : undefined);
+        merged = mergeAll();
+      }
     }
     const engines: Partial<Record<MrzEngineName, EngineReading>> = {};
     for (const [reader, entry] of byEngine) {
-      engines[reader.engine as MrzEngineName] = { lines: entry.reads[0]!.lines.map((l) => l.text), mrz: summarize(coreDocument.mergeMrzReads(entry.reads, { referenceDate })), ms: entry.ms, variants: entry.reads.length };
+      if (entry.reads.length === 0) continue;
+      engines[reader.engine as MrzEngineName] = { lines: [...entry.reads[0]!.lines].map((l) => l?.text ?? ''), mrz: summarize(coreDocument.mergeMrzReads(entry.reads, { referenceDate })), ms: entry.ms, variants: entry.reads.length };
     }
     const mrz = summarize(merged);
     const vz = await visualZone(mrz.valid);

@@ -22,7 +22,11 @@ export interface MrzReader {
 /** Characters an MRZ holds. */
 export const MRZ_CHARSET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<';
 
-/** Rows holding the line's ink (darker than the midpoint of the crop's range), or null for a blank crop. */
+/**
+ * Rows holding the line's ink (darker than the midpoint of the crop's range), or null for a blank crop.
+ * The crop may catch the edge of a neighbouring MRZ line (TD1 lines are 4.2 mm apart): the band kept is
+ * the run of rows around the line's busiest rows, grown while rows still hold ink.
+ */
 export function inkRows(line: GrayImage): { top: number; bottom: number } | null {
   let min = 255;
   let max = 0;
@@ -33,10 +37,23 @@ export function inkRows(line: GrayImage): { top: number; bottom: number } | null
   for (let y = 0; y < line.height; y++) for (let x = 0; x < line.width; x++) if (line.data[y * line.width + x]! < threshold) counts[y]!++;
   // Rows with at least 2% of the width inked: stray specks of a neighbouring line do not count.
   const minInk = Math.max(2, 0.02 * line.width);
-  const top = counts.findIndex((c) => c >= minInk);
-  if (top < 0) return null;
-  let bottom = line.height - 1;
-  while (bottom > top && counts[bottom]! < minInk) bottom--;
+  const peak = Math.max(...counts);
+  if (peak < minInk) return null;
+  // The core: the run of rows with a fair share of the busiest row's ink holding the most ink.
+  let core: { top: number; bottom: number; ink: number } | undefined;
+  for (let y = 0; y < line.height;) {
+    if (counts[y]! < 0.2 * peak) { y++; continue; }
+    let end = y;
+    let ink = 0;
+    while (end < line.height && counts[end]! >= 0.2 * peak) ink += counts[end++]!;
+    if (!core || ink > core.ink) core = { top: y, bottom: end - 1, ink };
+    y = end;
+  }
+  let { top, bottom } = core!;
+  // Grown by at most a quarter of its height each way (blur fills the gap to the next line with ink).
+  const grow = Math.ceil(0.25 * (core!.bottom - core!.top + 1));
+  while (top > 0 && core!.top - top < grow && counts[top - 1]! >= minInk) top--;
+  while (bottom < line.height - 1 && bottom - core!.bottom < grow && counts[bottom + 1]! >= minInk) bottom++;
   return { top, bottom };
 }
 

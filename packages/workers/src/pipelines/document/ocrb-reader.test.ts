@@ -1,0 +1,144 @@
+import { describe, expect, it } from 'vitest';
+import { MRZ_CHARSET, type GrayImage } from './mrz-reader.ts';
+import { cellToChar, decodeTemplates, fitCellGrids, OcrbReader, readGlyphLine } from './ocrb-reader.ts';
+import { OCRB_TEMPLATES } from './ocrb-templates.generated.ts';
+
+const raw = Uint8Array.from(atob(OCRB_TEMPLATES.base64), (c) => c.charCodeAt(0));
+const { width: TW, height: TH } = OCRB_TEMPLATES;
+
+/** A deterministic PRNG (mulberry32). */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * A printed line: each glyph's bitmap scaled by `scale` (bilinear) at pitch `pitch` px, with a margin,
+ * a box blur of `blur` px, paper `paper` and ink `ink` gray levels, a light gradient and noise.
+ */
+function printLine(text: string, o: { scale: number; pitchScale?: number; blur?: number; paper?: number; ink?: number; gradient?: number; noise?: number; seed?: number }): GrayImage {
+  const rnd = random(o.seed ?? 1);
+  const pitch = TW * o.scale * (o.pitchScale ?? 1);
+  const margin = Math.round(1.5 * pitch);
+  const width = Math.round(text.length * pitch + 2 * margin);
+  const height = Math.round(TH * o.scale + 8);
+  const inkMap = new Float32Array(width * height);
+  for (let i = 0; i < text.length; i++) {
+    const k = MRZ_CHARSET.indexOf(text[i]!);
+    const x0 = margin + i * pitch + (pitch - TW * o.scale) / 2;
+    for (let y = 0; y < height; y++) for (let x = Math.floor(x0); x < x0 + TW * o.scale; x++) {
+      const sx = (x - x0) / o.scale;
+      const sy = (y - 4) / o.scale;
+      if (sx < 0 || sy < 0 || sx >= TW - 1 || sy >= TH - 1) continue;
+      const xi = Math.floor(sx);
+      const yi = Math.floor(sy);
+      const fx = sx - xi;
+      const fy = sy - yi;
+      const at = (xx: number, yy: number): number => raw[k * TW * TH + yy * TW + xx]! / 255;
+      const v = (at(xi, yi) * (1 - fx) + at(xi + 1, yi) * fx) * (1 - fy) + (at(xi, yi + 1) * (1 - fx) + at(xi + 1, yi + 1) * fx) * fy;
+      inkMap[y * width + x] = Math.max(inkMap[y * width + x]!, v);
+    }
+  }
+  const r = o.blur ?? 0;
+  const blurred = new Float32Array(width * height);
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) {
+    let s = 0;
+    let c = 0;
+    for (let j = -r; j <= r; j++) for (let i = -r; i <= r; i++) {
+      const yy = y + j;
+      const xx = x + i;
+      if (yy < 0 || xx < 0 || yy >= height || xx >= width) continue;
+      s += inkMap[yy * width + xx]!;
+      c++;
+    }
+    blurred[y * width + x] = s / c;
+  }
+  const data = new Uint8Array(width * height);
+  const paper = o.paper ?? 230;
+  const ink = o.ink ?? 20;
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) {
+    const light = 1 - (o.gradient ?? 0) * (x / width);
+    const v = (paper - (paper - ink) * blurred[y * width + x]!) * light + (rnd() - 0.5) * 2 * (o.noise ?? 0);
+    data[y * width + x] = Math.max(0, Math.min(255, Math.round(v)));
+  }
+  return { width, height, data };
+}
+
+const TD3_2 = 'L898902C36UTO7408122F1204159ZE184226B<<<<<10';
+const TD1_1 = 'I<UTOD231458907<<<<<<<<<<<<<<<';
+const TD2_1 = 'I<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<';
+
+describe('OCR-B cell reader', () => {
+  const templates = decodeTemplates();
+
+  it('decodes one zero-mean, unit-norm template per MRZ character and blur level', () => {
+    expect(templates.chars).toBe(MRZ_CHARSET);
+    expect(templates.levels).toHaveLength(2);
+    const n = TW * TH;
+    for (const level of templates.levels) {
+      expect(level).toHaveLength(MRZ_CHARSET.length * n);
+      for (const k of [0, 14, 36]) {
+        let s = 0;
+        let s2 = 0;
+        for (let i = 0; i < n; i++) { s += level[k * n + i]!; s2 += level[k * n + i]! ** 2; }
+        expect(Math.abs(s)).toBeLessThan(1e-3);
+        expect(s2).toBeCloseTo(1, 3);
+      }
+    }
+  });
+
+  it('reads clean lines of each MRZ length, at another scale than the templates', () => {
+    for (const text of [TD3_2, TD1_1, TD2_1]) {
+      const read = readGlyphLine(printLine(text, { scale: 1.17 }), templates);
+      expect(read?.grid.cells).toBe(text.length);
+      expect(read?.read.text).toBe(text);
+      expect(Math.min(...read!.read.chars.map((c) => c.confidence))).toBeGreaterThan(0.5);
+    }
+  });
+
+  it('reads blurred, dim, noisy lines and a light gradient along the line, at a slightly wider pitch', () => {
+    for (const degraded of [
+      { blur: 2, paper: 120, ink: 50, noise: 6 },
+      { blur: 2, paper: 120, ink: 50, gradient: 0.4 },
+      { blur: 1, paper: 200, ink: 50, gradient: 0.4, noise: 6 },
+    ]) {
+      const read = readGlyphLine(printLine(TD3_2, { scale: 1.3, pitchScale: 1.06, seed: 7, ...degraded }), templates);
+      expect(read?.read.text).toBe(TD3_2);
+    }
+  });
+
+  it('finds the pitch from the gaps between glyphs', () => {
+    const line = printLine(TD1_1, { scale: 1, pitchScale: 1.1 });
+    const profile = new Float32Array(line.width);
+    for (let y = 0; y < line.height; y++) for (let x = 0; x < line.width; x++) profile[x]! += 255 - line.data[y * line.width + x]!;
+    const [best] = fitCellGrids(profile);
+    expect(best?.cells).toBe(30);
+    expect(best!.pitch).toBeCloseTo(TW * 1.1, 0);
+  });
+
+  it('gives no confident character for a crop of noise, and nothing for a blank crop', async () => {
+    const rnd = random(3);
+    const noise: GrayImage = { width: 600, height: 40, data: Uint8Array.from({ length: 600 * 40 }, () => Math.round(rnd() * 255)) };
+    const read = readGlyphLine(noise, templates);
+    if (read) expect(read.read.chars.filter((c) => c.confidence > 0.5).length).toBeLessThan(read.read.chars.length / 4);
+    const blank: GrayImage = { width: 600, height: 40, data: new Uint8Array(600 * 40).fill(200) };
+    expect(await new OcrbReader(templates).readLine(blank)).toEqual({ text: '', chars: [] });
+  });
+
+  it('turns cell scores into a probability with the runner-up as an alternative', () => {
+    const scores = new Float32Array(MRZ_CHARSET.length).fill(0.1);
+    scores[MRZ_CHARSET.indexOf('O')] = 0.9;
+    scores[MRZ_CHARSET.indexOf('0')] = 0.88;
+    const c = cellToChar(scores, MRZ_CHARSET);
+    expect(c.char).toBe('O');
+    expect(c.alternatives[0]?.char).toBe('0');
+    expect(c.confidence).toBeGreaterThan(c.alternatives[0]!.confidence);
+    expect(c.confidence + c.alternatives[0]!.confidence).toBeLessThanOrEqual(1.0001);
+  });
+});
