@@ -27,6 +27,47 @@ export function hasDocumentAspect(quad: Quad, frameWidth: number, frameHeight: n
   return aspectError(estimatePose(quad, frameWidth, frameHeight).aspect, formats) <= tolerance;
 }
 
+/** The side being moved: its index, its corners before the move, and its outward unit normal. */
+interface MovedSide {
+  side: number;
+  a: Point;
+  b: Point;
+  normal: Point;
+}
+
+/**
+ * The scan both growth rules share: each of `sides` is moved outward, parallel, in 6 px steps (each
+ * covered by a +-3 px support scan) up to `maxShiftFraction` of the quad's extent across it; at the
+ * first position on an edge (`minSupport`) where the re-fitted quad keeps that support on the moved
+ * side and `accept` agrees, the side stops. Of all sides, the one that moved least wins; `null` when
+ * none found such a position. A later side is scanned only up to the best shift so far.
+ */
+function scanOutward(image: PixelImage, quad: Quad, lines: Line[], sides: readonly number[], options: EdgeSupportOptions & { maxShiftFraction: number; minSupport: number }, accept: (fitted: Quad, moved: MovedSide) => boolean): Quad | null {
+  const scan = { ...options, searchRadius: 3 };
+  let best: { quad: Quad; shift: number } | null = null;
+  for (const side of sides) {
+    const a = quad[side]!;
+    const b = quad[(side + 1) % 4]!;
+    const { normal, depth } = outwardSide(quad, lines, side);
+    const maxShift = Math.min(Math.floor(depth * options.maxShiftFraction), best ? best.shift - 1 : Infinity);
+    // From just past the side's own edge outward; every 6 px is covered by the +-3 px scan.
+    for (let d = 6; d <= maxShift; d += 6) {
+      const a2 = { x: a.x + normal.x * d, y: a.y + normal.y * d };
+      const b2 = { x: b.x + normal.x * d, y: b.y + normal.y * d };
+      if (segmentSupport(image, a2, b2, scan) < options.minSupport) continue;
+      const moved: Line[] = lines.map((l, k) => (k === side ? { point: { x: l.point.x + normal.x * d, y: l.point.y + normal.y * d }, direction: l.direction } : l));
+      const grown = quadFromLines(moved);
+      if (!grown) break;
+      const fitted = refineQuad(image, grown, { searchRadius: 5 });
+      if (sideSupport(image, fitted, options)[side]! < options.minSupport) continue;
+      if (!accept(fitted, { side, a, b, normal })) continue;
+      best = { quad: fitted, shift: d };
+      break;
+    }
+  }
+  return best?.quad ?? null;
+}
+
 /**
  * The document's outline when one side of `quad` stopped at an inner edge that runs along it: the
  * boundary of a coloured header band, an MRZ band or a printed frame, whose own contrast is often
@@ -50,29 +91,7 @@ export function growToDocumentAspect(image: PixelImage, quad: Quad, options: Asp
   const sides = heightShort ? [0, 2] : [1, 3];
   const lines = quadSideLines(quad);
   if (!lines) return quad;
-  let best: { quad: Quad; shift: number } | null = null;
-  const scan = { ...options, searchRadius: 3 };
-  for (const side of sides) {
-    const a = quad[side]!;
-    const b = quad[(side + 1) % 4]!;
-    const { normal, depth } = outwardSide(quad, lines, side);
-    const maxShift = Math.min(Math.floor(depth * options.maxShiftFraction), best ? best.shift - 1 : Infinity);
-    // From just past the side's own edge outward; every 6 px is covered by the +-3 px scan.
-    for (let d = 6; d <= maxShift; d += 6) {
-      const a2 = { x: a.x + normal.x * d, y: a.y + normal.y * d };
-      const b2 = { x: b.x + normal.x * d, y: b.y + normal.y * d };
-      if (segmentSupport(image, a2, b2, scan) < options.minSupport) continue;
-      const moved: Line[] = lines.map((l, k) => (k === side ? { point: { x: l.point.x + normal.x * d, y: l.point.y + normal.y * d }, direction: l.direction } : l));
-      const grown = quadFromLines(moved);
-      if (!grown) break;
-      const fitted = refineQuad(image, grown, { searchRadius: 5 });
-      if (sideSupport(image, fitted, options)[side]! < options.minSupport) continue;
-      if (aspectError(aspectOf(fitted), formats) > tolerance) continue;
-      best = { quad: fitted, shift: d };
-      break;
-    }
-  }
-  return best?.quad ?? quad;
+  return scanOutward(image, quad, lines, sides, options, (fitted) => aspectError(aspectOf(fitted), formats) <= tolerance) ?? quad;
 }
 
 export interface InnerBandOptions extends EdgeSupportOptions {
@@ -112,37 +131,19 @@ export function growPastInnerBand(image: PixelImage, quad: Quad, options: InnerB
   const sides = aspect >= 1 ? [0, 2] : [1, 3];
   const lines = quadSideLines(quad);
   if (!lines) return quad;
-  const scan = { ...options, searchRadius: 3 };
-  let best: { quad: Quad; shift: number } | null = null;
-  for (const side of sides) {
-    const a = quad[side]!;
-    const b = quad[(side + 1) % 4]!;
-    const { normal, depth } = outwardSide(quad, lines, side);
-    const maxShift = Math.min(Math.floor(depth * options.maxShiftFraction), best ? best.shift - 1 : Infinity);
-    for (let d = 6; d <= maxShift; d += 6) {
-      const a2 = { x: a.x + normal.x * d, y: a.y + normal.y * d };
-      const b2 = { x: b.x + normal.x * d, y: b.y + normal.y * d };
-      if (segmentSupport(image, a2, b2, scan) < options.minSupport) continue;
-      const moved: Line[] = lines.map((l, k) => (k === side ? { point: { x: l.point.x + normal.x * d, y: l.point.y + normal.y * d }, direction: l.direction } : l));
-      const grown = quadFromLines(moved);
-      if (!grown) break;
-      const fitted = refineQuad(image, grown, { searchRadius: 5 });
-      if (sideSupport(image, fitted, options)[side]! < options.minSupport) continue;
-      if (aspectError(aspectOf(fitted), larger) > tolerance) continue;
-      // The neighbouring sides run on from the old corners to the new ones (an inner edge's ends).
-      const toward = (from: Point, to: Point): Point => ({ x: from.x + (to.x - from.x) * CONTINUATION_SPAN, y: from.y + (to.y - from.y) * CONTINUATION_SPAN });
-      const newA = fitted[side]!;
-      const newB = fitted[(side + 1) % 4]!;
-      if (segmentSupport(image, a, toward(a, newA), options) < options.minContinuation) continue;
-      if (segmentSupport(image, b, toward(b, newB), options) < options.minContinuation) continue;
-      // The band is the document's, not background the quad was stretched over: its colour is not
-      // that of the background just outside the neighbouring sides, alongside it.
-      if (!bandUnlikeBackground(image, a, b, newA, newB, normal, options.minStep ?? 16)) continue;
-      best = { quad: fitted, shift: d };
-      break;
-    }
-  }
-  return best?.quad ?? quad;
+  const toward = (from: Point, to: Point): Point => ({ x: from.x + (to.x - from.x) * CONTINUATION_SPAN, y: from.y + (to.y - from.y) * CONTINUATION_SPAN });
+  const grown = scanOutward(image, quad, lines, sides, options, (fitted, { side, a, b, normal }) => {
+    if (aspectError(aspectOf(fitted), larger) > tolerance) return false;
+    // The neighbouring sides run on from the old corners to the new ones (an inner edge's ends).
+    const newA = fitted[side]!;
+    const newB = fitted[(side + 1) % 4]!;
+    if (segmentSupport(image, a, toward(a, newA), options) < options.minContinuation) return false;
+    if (segmentSupport(image, b, toward(b, newB), options) < options.minContinuation) return false;
+    // The band is the document's, not background the quad was stretched over: its colour is not
+    // that of the background just outside the neighbouring sides, alongside it.
+    return bandUnlikeBackground(image, a, b, newA, newB, normal, options.minStep ?? 16);
+  });
+  return grown ?? quad;
 }
 
 /** Samples per strip for the band's colour test. */
