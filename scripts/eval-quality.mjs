@@ -43,14 +43,18 @@ const BLURRY_SIGMA_AT_REFERENCE = 1.2;
 
 // Ground truth from how each frame was made (labels exact by construction), not from the pixels the
 // engine reads: glare is the saturated core of a specular hotspot; exposure is a dark document or
-// printed content (ink, tinted stock: not white paper) clipped to white by the exposure.
+// print (ink, portrait, security lines, bands: at least 16 levels away from the stock, whatever the
+// stock's tint) clipped to white by the exposure.
+// `--exposure-label with-stock` scores against the definition before 2026-12-02 (the stock counted as
+// content when its gray is < 200: pixel-identical frames fell on both sides of it), to compare.
+const clippedLabel = text('--exposure-label') === 'with-stock' ? 'clippedContentWithStockFraction' : 'clippedContentFraction';
 const truth = {
   distance: (l) => l.widthFraction < T.minWidth || l.widthFraction > T.maxWidth,
   cutoff: (l) => l.cornerMarginPx < T.margin,
   tilt: (l) => l.tiltDeg > T.tilt,
   focus: (l) => l.blurSigmaAtReference > BLURRY_SIGMA_AT_REFERENCE,
   glare: (l) => l.glareFraction > T.glare,
-  lighting: (l) => l.brightness < T.minBrightness || l.clippedContentFraction > T.clippedContent,
+  lighting: (l) => l.brightness < T.minBrightness || l[clippedLabel] > T.clippedContent,
 };
 const isGood = (l) => l.document !== null && Object.values(truth).every((f) => !f(l));
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RgbaImage } from '@ekyc/core';
-import { addGlare, applyGain, clippedByGain, regionStats, warpCardInto } from './compose.ts';
+import { addGlare, applyGain, clippedByGain, clippedPrintByGain, regionStats, stockGray, warpCardInto } from './compose.ts';
 
 const solid = (width: number, height: number, value: number): RgbaImage<Uint8ClampedArray> => ({ width, height, data: new Uint8ClampedArray(width * height * 4).fill(value) });
 
@@ -42,5 +42,28 @@ describe('compose', () => {
     expect(clippedByGain(image, 1)).toBe(0);
     expect(clippedByGain(image, 1.2)).toBe(0);
     expect(clippedByGain(image, 1.35)).toBeCloseTo(0.5, 5);
+  });
+
+  it('over-exposed print leaves out the stock: a clipped tinted stock is pixel for pixel a white card', () => {
+    const paint = (image: ReturnType<typeof solid>, from: number, to: number, level: number): void => {
+      for (let i = from * 4; i < to * 4; i += 4) image.data[i] = image.data[i + 1] = image.data[i + 2] = level;
+    };
+    // Pastel stock at 190 (70% of the card), light print at 160 (20%), ink at 40 (10%).
+    const card = solid(10, 10, 190);
+    paint(card, 0, 20, 160);
+    paint(card, 20, 30, 40);
+    expect(stockGray(card)).toBe(190);
+    // At 1.35 the stock clips (with it counted, 70% + 20% of the card was "lost"); the print does not.
+    expect(clippedByGain(card, 1.35)).toBeCloseTo(0.7, 5);
+    expect(clippedPrintByGain(card, 1.35)).toBe(0);
+    // At 1.6 the light print clips too: that is a loss the image shows.
+    expect(clippedPrintByGain(card, 1.6)).toBeCloseTo(0.2, 5);
+    // The same card on a stock at 205 (over 200) gives the same answer: the definition does not straddle a stock level.
+    const lighter = solid(10, 10, 205);
+    paint(lighter, 0, 20, 160);
+    paint(lighter, 20, 30, 40);
+    expect(clippedPrintByGain(lighter, 1.35)).toBe(0);
+    // The old definition: 70% lost on the 190 stock, nothing on the 205 one, for the same white image.
+    expect(clippedByGain(lighter, 1.35)).toBe(0);
   });
 });

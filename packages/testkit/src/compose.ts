@@ -39,6 +39,40 @@ export function clippedByGain(image: RgbaImage, gain: number): number {
   return pixels ? clipped / pixels : 0;
 }
 
+/** Levels by which print must differ from its stock to count as content: the step the outline search calls an edge. */
+const PRINT_STEP = 16;
+
+/** The stock's gray level: the most common gray of a rendered (noise-free) card, whose flat fill covers most of it. */
+export function stockGray(image: RgbaImage): number {
+  const histogram = new Uint32Array(256);
+  for (let i = 0; i < image.width * image.height * 4; i += 4) {
+    histogram[Math.round(0.299 * image.data[i]! + 0.587 * image.data[i + 1]! + 0.114 * image.data[i + 2]!)]!++;
+  }
+  let mode = 0;
+  for (let g = 1; g < 256; g++) if (histogram[g]! > histogram[mode]!) mode = g;
+  return mode;
+}
+
+/**
+ * Fraction of a card's pixels whose print (gray below 200 and at least 16 levels away from the
+ * stock: ink, portrait, security lines, bands; not the stock, whatever its tint) a gain pushes to 250
+ * or more.
+ * The stock is left out because once clipped a stock of any tint is pixel for pixel a white card
+ * (white stock is drawn up to gray 252), so no image can show whether it was tinted; with the stock
+ * counted (`clippedByGain`), a pastel stock just under gray 200 labelled a frame over-exposed and
+ * one just over it did not, at the same gain and with the same pixels.
+ */
+export function clippedPrintByGain(image: RgbaImage, gain: number): number {
+  const stock = stockGray(image);
+  let clipped = 0;
+  const pixels = image.width * image.height;
+  for (let i = 0; i < pixels * 4; i += 4) {
+    const gray = 0.299 * image.data[i]! + 0.587 * image.data[i + 1]! + 0.114 * image.data[i + 2]!;
+    if (gray < 200 && Math.abs(gray - stock) >= PRINT_STEP && gray * gain >= 250) clipped++;
+  }
+  return pixels ? clipped / pixels : 0;
+}
+
 /**
  * Draws `card` onto `frame` through the perspective that puts its corners on `corners`
  * (inverse mapping, bilinear sampling, 2x2 supersampled edges, rounded corners of

@@ -1,6 +1,6 @@
 import { quality, type RgbaImage } from '@ekyc/core';
 import { projectCard } from './camera.ts';
-import { addGlare, applyGain, clippedByGain, regionStats, warpCardInto } from './compose.ts';
+import { addGlare, applyGain, clippedByGain, clippedPrintByGain, regionStats, warpCardInto } from './compose.ts';
 import { DOCUMENT_SIZE_MM, renderStyledDocument, type CardStyle, type DocumentKind } from './document.ts';
 import { createRandom, type Random } from './random.ts';
 import { paintFabric, paintWood } from './textures.ts';
@@ -47,8 +47,13 @@ export interface FrameLabel {
   brightness: number;
   /** Fraction of the card whose pixels the saturated core of a specular hotspot turns white (exact, in card pixels; stock already saturated does not count). */
   glareFraction: number;
-  /** Fraction of the card whose printed content (gray < 200 as printed: not white paper) the exposure gain clips to white. */
+  /**
+   * Fraction of the card whose print (gray < 200 and >= 16 levels away from the stock, as printed) the
+   * exposure gain clips to white: what over-exposure loses that the image can show (see `clippedPrintByGain`).
+   */
   clippedContentFraction: number;
+  /** The definition before 2026-12-02: printed content including the stock itself when its gray is < 200 (`clippedByGain`); kept to compare. */
+  clippedContentWithStockFraction: number;
 }
 
 export interface LabelledFrame {
@@ -120,6 +125,7 @@ export function generateLabelledFrame(seed: number, options: FrameOptions = {}):
   let tiltDeg = 0;
   let glareFraction = 0;
   let clippedContentFraction = 0;
+  let clippedContentWithStockFraction = 0;
   let coverage: Float32Array = new Float32Array(width * height);
   if (kind) {
     const size = DOCUMENT_SIZE_MM[kind];
@@ -148,7 +154,8 @@ export function generateLabelledFrame(seed: number, options: FrameOptions = {}):
       ({ corners, tiltDeg } = projectCard(size.width, size.height, cardPose, focalPx, width, height));
     }
     pose = { pitchDeg: cardPose.pitchDeg, yawDeg: cardPose.yawDeg, rollDeg: cardPose.rollDeg };
-    clippedContentFraction = clippedByGain(card, gain);
+    clippedContentFraction = clippedPrintByGain(card, gain);
+    clippedContentWithStockFraction = clippedByGain(card, gain);
     applyGain(card, gain);
     if (!options.clean && random.chance(0.3)) {
       const saturated = addGlare(card, random.range(0.2, 0.8) * card.width, random.range(0.2, 0.8) * card.height, random.range(0.06, 0.22) * card.width);
@@ -193,6 +200,7 @@ export function generateLabelledFrame(seed: number, options: FrameOptions = {}):
       brightness: stats.brightness,
       glareFraction,
       clippedContentFraction,
+      clippedContentWithStockFraction,
     },
   };
 }
