@@ -54,10 +54,15 @@ describe('rankGuidance', () => {
     expect(guidanceOf({ ...white, darkLevel: 160, brightness: 245 })).toEqual(['too_bright']);
   });
 
-  it('judges a bright document clipped outside its glare as over-exposed only when the print has lost contrast', () => {
-    const clipped = goodFrame({ brightness: 190, clippedFraction: 0.5, darkLevel: 150, medianLevel: 250 });
+  it('judges a document over-exposed only when it is bright, clipped outside its glare and its print has lost contrast', () => {
+    const clipped = goodFrame({ brightness: 215, clippedFraction: 0.5, darkLevel: 150, medianLevel: 250 });
     expect(guidanceOf(clipped)).toEqual(['too_bright']);
     expect(guidanceOf({ ...clipped, darkLevel: 60 })).toEqual(['good']);
+    // Clipped but not bright: a mid-tone card with a clipped white zone keeps its stock's tone.
+    expect(guidanceOf({ ...clipped, brightness: 190 })).toEqual(['good']);
+    // Measured on a well-exposed TD3 page on light stock with a coloured (not dark) header (tuning seed
+    // 1020, clean set): bright, light print, but nothing clipped, so nothing lost.
+    expect(guidanceOf(goodFrame({ brightness: 211, contrast: 36, clippedFraction: 0, darkLevel: 160, medianLevel: 227 }))).toEqual(['good']);
   });
 
   it('ranks framing before light, light before glare, glare before steadiness', () => {

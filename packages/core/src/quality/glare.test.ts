@@ -58,6 +58,26 @@ describe('hotspotFraction', () => {
     expect(glareOf(image)).toBe(0);
   });
 
+  it('reads a clipped MRZ band cut into pieces by its own text as one band, not a hotspot at its blank end', () => {
+    const withBand = (image: GrayImage, top: number): GrayImage => {
+      for (let y = top; y < top + 48; y++) {
+        for (let x = 0; x < W; x++) {
+          const text = x > 8 && x < 200 && (y - top) % 16 > 4 && (y - top) % 16 < 13 && x % 9 < 6;
+          image.data[y * W + x] = text ? 30 : 253 + ((x + y) % 3);
+        }
+      }
+      return image;
+    };
+    const band = withBand(card(170), 145);
+    expect(clippedOf(band)).toBeGreaterThan(0.12);
+    // The band test alone (blocks only, no fade-out test): the blank end right of the text was a
+    // blob of washed blocks beside text, 5-6% "glare" on four tuning frames (seeds 1156-1284).
+    expect(hotspotFraction(regionStats(band, 250, { blockSize: 16, rowStep: 2 }).blocks!)).toBe(0);
+    expect(glareOf(band)).toBe(0);
+    // A real hotspot above such a band is still found.
+    expect(glareOf(withBand(card(170, { x: 200, y: 70, r: 60 }), 145))).toBeGreaterThan(0.03);
+  });
+
   it('does not take a clipped printed box (a photo backdrop over-exposed) for glare: it ends at an edge, a highlight fades', () => {
     const image = card(170);
     for (let y = 60; y < 150; y++) for (let x = 20; x < 100; x++) image.data[y * W + x] = 252 + ((x * 7 + y) % 4);

@@ -101,7 +101,9 @@ export function hotspotFraction(grid: BlockGrid, options: HotspotOptions = DEFAU
     }
     for (const k of rim) pixels += clipped[k]!;
     documentExtent ??= blockExtent(documentBlocks(count), columns);
-    if (isBand(members, columns, documentExtent)) continue;
+    // A light printed band (the MRZ zone) clipped by the exposure is cut into pieces by its own text:
+    // the band test reads the saturated blocks connected to the region, textured or not.
+    if (isBand(saturatedAround(members, grid, options.minClippedShare), columns, documentExtent)) continue;
     if (image && halo(image, grid, [...members, ...rim], (stock + grid.clipLevel) / 2) < options.minHaloRatio * pixels) continue;
     weighted += pixels * (content ? 1 : options.blankWeight);
   }
@@ -135,11 +137,41 @@ function* documentBlocks(count: Uint32Array): Generator<number> {
 /**
  * A region spanning most of the document's width (or height) while a quarter as thick: a printed
  * light band (the MRZ zone's white background on a tinted card, clipped with the stock's highlights),
- * not a hotspot, which is a blob.
+ * not a hotspot, which is a blob. Read on the saturated blocks around a hotspot (`saturatedAround`):
+ * the MRZ text splits the band's washed-out blocks into pieces (its blank right end alone read as 5-6%
+ * glare on four tuning frames).
  */
 function isBand(members: readonly number[], columns: number, document: BlockExtent): boolean {
   const { width: w, height: h } = blockExtent(members, columns);
   return (w >= 0.6 * document.width && h <= 0.25 * w) || (h >= 0.6 * document.height && w <= 0.25 * h);
+}
+
+/**
+ * The blocks connected (8-neighbours) to `members` that are saturated (at least `minShare` of their
+ * pixels clipped), whatever their texture: a clipped band with text on it, as one region.
+ */
+function saturatedAround(members: readonly number[], grid: BlockGrid, minShare: number): number[] {
+  const { count, clipped, columns, rows } = grid;
+  const seen = new Uint8Array(count.length);
+  const out = [...members];
+  for (const b of members) seen[b] = 1;
+  for (let m = 0; m < out.length; m++) {
+    const b = out[m]!;
+    const bx = b % columns;
+    const by = Math.floor(b / columns);
+    for (let dy = -1; dy <= 1; dy++) {
+      for (let dx = -1; dx <= 1; dx++) {
+        const x = bx + dx;
+        const y = by + dy;
+        if (x < 0 || y < 0 || x >= columns || y >= rows) continue;
+        const k = y * columns + x;
+        if (seen[k] || count[k] === 0 || clipped[k]! < minShare * count[k]!) continue;
+        seen[k] = 1;
+        out.push(k);
+      }
+    }
+  }
+  return out;
 }
 
 /** Pixels at or above `level` in the given blocks of the image, on the rows the grid was measured on. */
