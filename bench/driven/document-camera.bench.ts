@@ -123,7 +123,8 @@ export default async function run(ctx: DrivenContext): Promise<BenchResult[]> {
   }
   const [first, ...later] = fixtures.frameReads;
   if (first) {
-    const stages = (r: FrameReadTiming[]): string => `rectify ${Math.round(median(r.map((x) => x.rectifyMs)))}, locate ${Math.round(median(r.map((x) => x.locateMs)))}, OCR ${Math.round(median(r.map((x) => x.ocrMs)))} (PP-OCRv4 ${Math.round(median(r.map((x) => x.ppocrMs)))}, tesseract.js ${Math.round(median(r.map((x) => x.tesseractMs)))}, side by side), merge ${Math.round(median(r.map((x) => x.mergeMs)))} ms`;
+    const ms = (values: number[]): string => (values.some(Number.isNaN) ? 'not run' : `${Math.round(median(values))}`);
+    const stages = (r: FrameReadTiming[]): string => `rectify ${ms(r.map((x) => x.rectifyMs))}, locate ${ms(r.map((x) => x.locateMs))}, OCR ${ms(r.map((x) => x.ocrMs))} (PP-OCRv4 ${ms(r.map((x) => x.ppocrMs))}, tesseract.js ${ms(r.map((x) => x.tesseractMs))}, side by side), merge ${ms(r.map((x) => x.mergeMs))} ms`;
     const loadNote = loadRange([loadAtFrameReads]);
     results.push({ suite: 'document-camera', name: 'breakdown: first read of the captured frame in a fresh document worker', unit: 'ms', value: first.totalMs, runs: 1, notes: `${stages([first])}; MRZ ${first.valid ? 'valid' : 'not valid'}; ${loadNote}` });
     if (later.length > 0) results.push({ suite: 'document-camera', name: 'breakdown: later reads of the same frame in that worker', unit: 'ms', value: median(later.map((r) => r.totalMs)), runs: later.length, notes: `${stages(later)}; ${later.filter((r) => r.valid).length}/${later.length} valid; ${loadNote}` });

@@ -4,7 +4,8 @@
  * `<ekyc-flow>` from the prebuilt bundle (static/flow-driver.js) with every network request it
  * caused, pages' and workers' alike, as Playwright sees them.
  */
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Request } from '@playwright/test';
@@ -64,13 +65,36 @@ export async function makeFixtures(ctx: DrivenContext, readFrame = 0): Promise<F
 
 const HASHED = /-[A-Za-z0-9_-]{8}\.js$/;
 
-/** The prebuilt bundle, the assets and the driver page, served as docs/install.md says (immutable where versioned or hashed). */
+/**
+ * Every asset file must be the one the bundle's manifests pin (a bundle built before the assets
+ * changed fails in the worker with `asset_hash_mismatch`, minutes into a run): checked up front.
+ */
+function checkBundleMatchesAssets(bundle: string, assets: string): void {
+  const chunks = [...readdirSync(bundle), ...readdirSync(path.join(bundle, 'assets')).map((f) => `assets/${f}`)]
+    .filter((f) => f.endsWith('.js')).map((f) => readFileSync(path.join(bundle, f), 'utf8')).join('\n');
+  const stale: string[] = [];
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.name !== 'manifest.json' && !chunks.includes(createHash('sha256').update(readFileSync(full)).digest('hex'))) stale.push(path.relative(assets, full));
+    }
+  };
+  walk(assets);
+  if (stale.length > 0) throw new Error(`the bundle at ${bundle} pins other sha256 than ${assets} has for ${stale.join(', ')}: run \`npm run assets\` and \`npm run build\` (or point EKYC_BENCH_BUNDLE at a bundle built from the current manifests)`);
+}
+
+/**
+ * The prebuilt bundle (packages/elements/dist/browser, or the folder EKYC_BENCH_BUNDLE names), the
+ * assets and the driver page, served as docs/install.md says (immutable where versioned or hashed).
+ */
 export async function startSdkServer(ctx: DrivenContext, fixtures: Fixtures): Promise<StaticServer> {
-  const bundle = path.join(ctx.root, 'packages/elements/dist/browser');
+  const bundle = path.resolve(process.env['EKYC_BENCH_BUNDLE'] ?? path.join(ctx.root, 'packages/elements/dist/browser'));
   const assets = path.join(ctx.root, 'demo/public/ekyc');
   if (!existsSync(path.join(bundle, 'ekyc-elements.js'))) throw new Error(`no prebuilt bundle at ${bundle}: run \`npm run build\` first`);
   if (!existsSync(path.join(assets, 'models/manifest.json')) || !existsSync(path.join(assets, 'wasm/manifest.json'))) throw new Error(`no self-hosted assets at ${assets}: run \`npm run assets\` first`);
-  if (!readdirSync(path.join(bundle, 'assets')).some((f) => f.startsWith('document.worker-'))) throw new Error(`the bundle at ${bundle} has no worker chunks: run \`npm run build\` again`);
+  if (!existsSync(path.join(bundle, 'assets')) || !readdirSync(path.join(bundle, 'assets')).some((f) => f.startsWith('document.worker-'))) throw new Error(`the bundle at ${bundle} has no worker chunks: run \`npm run build\` again`);
+  checkBundleMatchesAssets(bundle, assets);
   return startStaticServer([
     { prefix: '/sdk/', dir: bundle, caching: (file) => (HASHED.test(file) ? 'immutable' : 'revalidate') },
     { prefix: '/ekyc/', dir: assets, caching: 'immutable' },
