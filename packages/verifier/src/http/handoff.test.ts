@@ -3,36 +3,19 @@
  * token of the same session, never twice, never after it expired or was replaced, never for
  * another session, and not once the session cannot move any more.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createSessionSigner } from '@ekyc/core';
-import { startVerifier, type Verifier } from '../server.ts';
 import { bindKey, createSession, getStatus, uploadWhole } from '../testing/client.ts';
-import { buildSealedBundle, testConfig, type IssuedSession } from '../testing/fixtures.ts';
-import { postgresAvailable, startTestPostgres, type TestPostgres } from '../testing/postgres.ts';
-import type { VerifierConfig } from '../config.ts';
+import { TEST_DATABASES, useTestVerifier } from '../testing/databases.ts';
+import { buildSealedBundle, type IssuedSession } from '../testing/fixtures.ts';
 import { HANDOFF_TTL_SECONDS } from './handoff.ts';
 
-const DATABASES = ['pglite', 'postgres'] as const;
-
-describe.each(DATABASES)('cross-device handoff on %s', (kind) => {
-  let pgServer: TestPostgres | null = null;
-  let verifier: Verifier;
-  let config: VerifierConfig;
+describe.each(TEST_DATABASES)('cross-device handoff on %s', (kind) => {
   let clockOffsetMs = 0;
-  const skip = kind === 'postgres' && !postgresAvailable();
+  const setup = useTestVerifier(kind, { start: { faceModels: false, now: () => new Date(Date.now() + clockOffsetMs) } });
+  const { skip } = setup;
 
-  beforeAll(async () => {
-    if (skip) return;
-    if (kind === 'postgres') pgServer = await startTestPostgres();
-    config = await testConfig(pgServer?.url ?? 'memory:');
-    verifier = await startVerifier(config, { listen: false, faceModels: false, now: () => new Date(Date.now() + clockOffsetMs), logger: (await import('pino')).default({ level: 'silent' }) });
-  }, 120_000);
-  afterAll(async () => {
-    await verifier?.close();
-    await pgServer?.stop();
-  });
-
-  const app = () => verifier.app!;
+  const app = () => setup.verifier.app!;
   const issue = async (session: IssuedSession, token = session.clientToken) => {
     const response = await app().inject({ method: 'POST', url: `/sessions/${session.sessionId}/handoff`, headers: { authorization: `Bearer ${token}` } });
     return { status: response.statusCode, body: response.json() as Record<string, unknown> };
@@ -47,7 +30,7 @@ describe.each(DATABASES)('cross-device handoff on %s', (kind) => {
   };
 
   it.skipIf(skip)('exchanges a link once for a working client token of the same session; the phone then uploads and the desktop sees it', async () => {
-    const desktop = await createSession(app(), config.apiKey);
+    const desktop = await createSession(app(), setup.config.apiKey);
     expect((await handoffState(desktop)).state).toBe('none');
     const link = await issue(desktop);
     expect(link.status).toBe(201);
@@ -80,7 +63,7 @@ describe.each(DATABASES)('cross-device handoff on %s', (kind) => {
   });
 
   it.skipIf(skip)('refuses an expired link, and a link replaced by a newer one', async () => {
-    const desktop = await createSession(app(), config.apiKey);
+    const desktop = await createSession(app(), setup.config.apiKey);
     const first = await issue(desktop);
     const second = await issue(desktop);
     expect(await exchange(first.body.handoffToken)).toEqual({ status: 410, body: { code: 'handoff_expired' } });
@@ -97,8 +80,8 @@ describe.each(DATABASES)('cross-device handoff on %s', (kind) => {
   });
 
   it.skipIf(skip)('never crosses sessions: another session\'s token cannot issue or read a link, and an exchanged token works for its own session only', async () => {
-    const a = await createSession(app(), config.apiKey);
-    const b = await createSession(app(), config.apiKey);
+    const a = await createSession(app(), setup.config.apiKey);
+    const b = await createSession(app(), setup.config.apiKey);
     expect(await issue(a, b.clientToken)).toEqual({ status: 401, body: { code: 'auth_failed' } });
     const link = await issue(a);
     const phone = await exchange(link.body.handoffToken);
@@ -113,26 +96,26 @@ describe.each(DATABASES)('cross-device handoff on %s', (kind) => {
     expect(await exchange(`hof_${'A'.repeat(43)}`)).toEqual({ status: 404, body: { code: 'handoff_invalid' } });
     expect(await exchange('not-a-token')).toEqual({ status: 404, body: { code: 'handoff_invalid' } });
     expect((await exchange(42)).status).toBe(400);
-    const desktop = await createSession(app(), config.apiKey);
+    const desktop = await createSession(app(), setup.config.apiKey);
     const link = await issue(desktop);
     // The link never outlives its session.
     expect(new Date(link.body.expiresAt as string).getTime()).toBeLessThanOrEqual(new Date(desktop.expiresAt).getTime());
-    await verifier.db.query('UPDATE verifier_sessions SET expires_at = $2 WHERE id = $1', [desktop.sessionId, new Date(Date.now() - 1000)]);
+    await setup.verifier.db.query('UPDATE verifier_sessions SET expires_at = $2 WHERE id = $1', [desktop.sessionId, new Date(Date.now() - 1000)]);
     expect(await exchange(link.body.handoffToken)).toEqual({ status: 410, body: { code: 'session_expired' } });
     expect(await issue(desktop)).toEqual({ status: 410, body: { code: 'session_expired' } });
   });
 
   it.skipIf(skip)('gives a page holding only the session id and client token what it needs to run the flow', async () => {
-    const session = await createSession(app(), config.apiKey);
+    const session = await createSession(app(), setup.config.apiKey);
     const response = await app().inject({ method: 'GET', url: `/sessions/${session.sessionId}/client`, headers: { authorization: `Bearer ${session.clientToken}` } });
     expect(response.statusCode).toBe(200);
     expect(response.json()).toMatchObject({ sessionId: session.sessionId, nonce: session.nonce, config: session.config, verifierKey: session.verifierKey, expiresAt: session.expiresAt });
   });
 
   it.skipIf(skip)('stores only the hash of a handoff token', async () => {
-    const session = await createSession(app(), config.apiKey);
+    const session = await createSession(app(), setup.config.apiKey);
     const link = await issue(session);
-    const rows = await verifier.db.query<Record<string, unknown>>('SELECT * FROM verifier_handoffs WHERE session_id = $1', [session.sessionId]);
+    const rows = await setup.verifier.db.query<Record<string, unknown>>('SELECT * FROM verifier_handoffs WHERE session_id = $1', [session.sessionId]);
     expect(JSON.stringify(rows.rows)).not.toContain(link.body.handoffToken as string);
     expect(rows.rows).toHaveLength(1);
   });

@@ -4,39 +4,22 @@
  * evidence functions in Node, exactly as the browser does.
  */
 import { base64url, exportJWK, generateKeyPair } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ChunkAssembler, createSessionSigner } from '@ekyc/core';
 import { importKek } from '../crypto/envelope.ts';
 import { EvidenceIntake } from './intake.ts';
-import { startVerifier, type Verifier } from '../server.ts';
 import { bindKey, createSession, getStatus, uploadChunk, uploadWhole } from '../testing/client.ts';
-import { buildSealedBundle, opaqueArtifact, testConfig } from '../testing/fixtures.ts';
-import { postgresAvailable, startTestPostgres, type TestPostgres } from '../testing/postgres.ts';
-import type { VerifierConfig } from '../config.ts';
+import { TEST_DATABASES, useTestVerifier } from '../testing/databases.ts';
+import { buildSealedBundle, opaqueArtifact } from '../testing/fixtures.ts';
 
-const DATABASES = ['pglite', 'postgres'] as const;
-
-describe.each(DATABASES)('evidence intake on %s', (kind) => {
-  let pgServer: TestPostgres | null = null;
-  let verifier: Verifier;
-  let config: VerifierConfig;
+describe.each(TEST_DATABASES)('evidence intake on %s', (kind) => {
   let clockOffsetMs = 0;
-  const skip = kind === 'postgres' && !postgresAvailable();
+  const setup = useTestVerifier(kind, { start: { faceModels: false, now: () => new Date(Date.now() + clockOffsetMs) } });
+  const { skip } = setup;
 
-  beforeAll(async () => {
-    if (skip) return;
-    if (kind === 'postgres') pgServer = await startTestPostgres();
-    config = await testConfig(pgServer?.url ?? 'memory:');
-    verifier = await startVerifier(config, { listen: false, faceModels: false, now: () => new Date(Date.now() + clockOffsetMs), logger: (await import('pino')).default({ level: 'silent' }) });
-  }, 120_000);
-  afterAll(async () => {
-    await verifier?.close();
-    await pgServer?.stop();
-  });
-
-  const app = () => verifier.app!;
+  const app = () => setup.verifier.app!;
   const ready = async () => {
-    const session = await createSession(app(), config.apiKey);
+    const session = await createSession(app(), setup.config.apiKey);
     const signer = await createSessionSigner();
     expect((await bindKey(app(), session, signer)).status).toBe(201);
     return { session, signer };
@@ -53,11 +36,11 @@ describe.each(DATABASES)('evidence intake on %s', (kind) => {
     const retry = await uploadWhole(app(), session.sessionId, session.clientToken, sealed, key);
     expect(retry.status).toBe(200);
     expect(retry.body.receivedAt).toBe(first.body.receivedAt);
-    const stored = await verifier.store.loadEvidence(session.sessionId);
+    const stored = await setup.verifier.store.loadEvidence(session.sessionId);
     expect(stored?.idempotencyKey).toBe(key);
     // Stored encrypted: the ciphertext does not contain the sealed JWE or the container magic.
     expect(Buffer.from(stored!.envelope.ciphertext).includes(Buffer.from('EKB1'))).toBe(false);
-    const jobs = await verifier.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'ekyc-rescore' AND data->>'sessionId' = $1`, [session.sessionId]);
+    const jobs = await setup.verifier.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'ekyc-rescore' AND data->>'sessionId' = $1`, [session.sessionId]);
     expect(jobs.rows[0]!.n).toBeGreaterThanOrEqual(1);
   });
 
@@ -76,7 +59,7 @@ describe.each(DATABASES)('evidence intake on %s', (kind) => {
     expect(last.body).toMatchObject({ type: 'ekyc.evidence.ack', idempotencyKey: key });
     // A late duplicate chunk is a retry: the stored acknowledgement.
     expect((await uploadChunk(app(), session.sessionId, session.clientToken, sealed, key, chunkBytes, 0)).status).toBe(200);
-    const pending = await verifier.db.query<{ n: number }>('SELECT count(*)::int AS n FROM verifier_uploads WHERE idempotency_key = $1', [key]);
+    const pending = await setup.verifier.db.query<{ n: number }>('SELECT count(*)::int AS n FROM verifier_uploads WHERE idempotency_key = $1', [key]);
     expect(pending.rows[0]!.n).toBe(0);
   });
 
@@ -117,11 +100,11 @@ describe.each(DATABASES)('evidence intake on %s', (kind) => {
       expect((await uploadWhole(app(), session.sessionId, session.clientToken, sealed, key)).body.code).toBe('auth_failed');
       // With the token still valid but the session itself expired (e.g. an operator shortened it):
       clockOffsetMs = 0;
-      await verifier.db.query('UPDATE verifier_sessions SET expires_at = $2 WHERE id = $1', [session.sessionId, new Date(Date.now() - 1000)]);
+      await setup.verifier.db.query('UPDATE verifier_sessions SET expires_at = $2 WHERE id = $1', [session.sessionId, new Date(Date.now() - 1000)]);
       const expired = await uploadWhole(app(), session.sessionId, session.clientToken, sealed, key);
       expect(expired.status).toBe(422);
       expect(expired.body.code).toBe('session_expired');
-      expect((await getStatus(app(), session.sessionId, config.apiKey)).body.status).toBe('expired');
+      expect((await getStatus(app(), session.sessionId, setup.config.apiKey)).body.status).toBe('expired');
     } finally {
       clockOffsetMs = 0;
     }
@@ -154,7 +137,7 @@ describe.each(DATABASES)('evidence intake on %s', (kind) => {
     expect((await bindKey(app(), session, attacker)).body.code).toBe('session_key_conflict');
     expect((await bindKey(app(), session, signer)).status).toBe(200);
     // No key bound at all: refused too, before decryption.
-    const unbound = await createSession(app(), config.apiKey);
+    const unbound = await createSession(app(), setup.config.apiKey);
     const loose = await buildSealedBundle({ session: unbound, signer });
     expect((await uploadWhole(app(), unbound.sessionId, unbound.clientToken, loose.sealed, loose.key)).body.code).toBe('evidence_key_mismatch');
   });
@@ -168,8 +151,8 @@ describe.each(DATABASES)('evidence intake on %s', (kind) => {
     expect((await uploadWhole(app(), session.sessionId, session.clientToken, sealedToOld.sealed, sealedToOld.key)).body.code).toBe('evidence_decrypt_failed');
     // The same intake with the retired key configured (as after a restart with VERIFIER_PREVIOUS_PRIVATE_JWKS).
     const rotated = new EvidenceIntake({
-      store: verifier.store, queue: verifier.queue, kek: await importKek(config.kek.id, config.kek.base64url),
-      assembler: new ChunkAssembler({ maxTotalBytes: config.maxSealedBytes }), decryptionKey: config.verifierPrivateJwk, maxSealedBytes: config.maxSealedBytes,
+      store: setup.verifier.store, queue: setup.verifier.queue, kek: await importKek(setup.config.kek.id, setup.config.kek.base64url),
+      assembler: new ChunkAssembler({ maxTotalBytes: setup.config.maxSealedBytes }), decryptionKey: setup.config.verifierPrivateJwk, maxSealedBytes: setup.config.maxSealedBytes,
       previousKeys: new Map([['retired-key', { ...(await exportJWK(old.privateKey)), kid: 'retired-key' }]]),
     });
     const answer = await rotated.receive({ sessionId: session.sessionId, header: (name) => (name === 'Idempotency-Key' ? sealedToOld.key : null), body: sealedToOld.sealed });
@@ -187,7 +170,7 @@ describe.each(DATABASES)('evidence intake on %s', (kind) => {
     expect(badKey.body.code).toBe('evidence_upload_invalid');
     const forged = `${session.clientToken.split('.').slice(0, 2).join('.')}.${base64url.encode(new Uint8Array(32))}`;
     expect((await getStatus(app(), session.sessionId, forged)).body).toEqual({ code: 'auth_failed' });
-    expect((await getStatus(app(), 'ses_AAAAAAAAAAAAAAAAAAAAAA', config.apiKey)).body).toEqual({ code: 'session_not_found' });
+    expect((await getStatus(app(), 'ses_AAAAAAAAAAAAAAAAAAAAAA', setup.config.apiKey)).body).toEqual({ code: 'session_not_found' });
     // A body that is not sealed evidence is refused in the upload protocol's shape.
     const wrongType = await app().inject({
       method: 'POST', url: `/sessions/${session.sessionId}/evidence`,

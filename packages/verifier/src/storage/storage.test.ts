@@ -4,50 +4,35 @@
  * at-rest crypto (envelope, KEK rotation, peppered hashes).
  */
 import { readdirSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ChunkAssembler, createSessionSigner, generateNonce, planChunks, sealedEvidenceId, verifyEvidence } from '@ekyc/core';
 import { exportJWK, generateKeyPair } from 'jose';
 import { buildSealedBundle } from '../testing/fixtures.ts';
 import { SqlNonceStore } from './nonce-store.ts';
 import { importKek, openEnvelope, rewrapDataKey, sealEnvelope } from '../crypto/envelope.ts';
 import { hashDocumentNumber, parsePepper } from '../crypto/pepper.ts';
-import { openDatabase, type Database } from '../db/driver.ts';
 import { migrate } from '../db/migrate.ts';
 import { DEFAULT_SESSION_CONFIG } from '../session-config.ts';
-import { postgresAvailable, startTestPostgres, type TestPostgres } from '../testing/postgres.ts';
+import { TEST_DATABASES, useMigratedDatabase } from '../testing/databases.ts';
 import { SqlChunkStore } from './chunk-store.ts';
-import { NonceConsumeError, SessionStore, consumeNonce } from './session-store.ts';
+import { NonceConsumeError, consumeNonce } from './session-store.ts';
 
 const secret = (): string => Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(32))).toString('base64url');
 
-describe.each(['pglite', 'postgres'] as const)('storage on %s', (kind) => {
-  const skip = kind === 'postgres' && !postgresAvailable();
-  let pgServer: TestPostgres | null = null;
-  let db: Database;
-  let store: SessionStore;
-
-  beforeAll(async () => {
-    if (skip) return;
-    if (kind === 'postgres') pgServer = await startTestPostgres();
-    db = await openDatabase(pgServer?.url ?? 'memory:');
-    await migrate(db);
-    store = new SessionStore(db);
-  }, 60_000);
-  afterAll(async () => {
-    await db?.close();
-    await pgServer?.stop();
-  });
+describe.each(TEST_DATABASES)('storage on %s', (kind) => {
+  const setup = useMigratedDatabase(kind);
+  const { skip } = setup;
 
   const newSession = async (ttlMs = 60_000) => {
     const id = `ses_${secret().slice(0, 22)}`;
     const nonce = generateNonce();
     const now = new Date();
-    await store.createSession({ id, nonce, createdAt: now, expiresAt: new Date(now.getTime() + ttlMs), config: DEFAULT_SESSION_CONFIG, integratorReference: null });
+    await setup.store.createSession({ id, nonce, createdAt: now, expiresAt: new Date(now.getTime() + ttlMs), config: DEFAULT_SESSION_CONFIG, integratorReference: null });
     return { id, nonce };
   };
 
   it.skipIf(skip)('migrates once: a second run applies nothing', async () => {
-    const again = await migrate(db);
+    const again = await migrate(setup.db);
     expect(again.applied).toEqual([]);
     // The newest migration file's version (other issues add files; this test is about "once").
     const versions = readdirSync(new URL('../../migrations/', import.meta.url)).map((file) => Number.parseInt(file, 10));
@@ -56,16 +41,16 @@ describe.each(['pglite', 'postgres'] as const)('storage on %s', (kind) => {
 
   it.skipIf(skip)('consumes a nonce exactly once under 12 concurrent attempts', async () => {
     const { id, nonce } = await newSession();
-    const results = await Promise.all(Array.from({ length: 12 }, () => db.transaction((tx) => consumeNonce(tx, nonce, id, new Date())).then(() => 'consumed', (error: unknown) => (error as NonceConsumeError).refusal)));
+    const results = await Promise.all(Array.from({ length: 12 }, () => setup.db.transaction((tx) => consumeNonce(tx, nonce, id, new Date())).then(() => 'consumed', (error: unknown) => (error as NonceConsumeError).refusal)));
     expect(results.filter((r) => r === 'consumed')).toHaveLength(1);
     expect(results.filter((r) => r === 'replayed')).toHaveLength(11);
-    expect((await store.getSession(id))?.status).toBe('received');
+    expect((await setup.store.getSession(id))?.status).toBe('received');
   });
 
   it.skipIf(skip)('refuses unknown, foreign and expired nonces without consuming them', async () => {
     const a = await newSession();
     const b = await newSession(1);
-    const refusal = (nonce: string, id: string) => db.transaction((tx) => consumeNonce(tx, nonce, id, new Date(Date.now() + 10))).then(() => 'consumed', (error: unknown) => (error as NonceConsumeError).refusal);
+    const refusal = (nonce: string, id: string) => setup.db.transaction((tx) => consumeNonce(tx, nonce, id, new Date(Date.now() + 10))).then(() => 'consumed', (error: unknown) => (error as NonceConsumeError).refusal);
     expect(await refusal(generateNonce(), a.id)).toBe('unknown');
     expect(await refusal(a.nonce, b.id)).toBe('session_mismatch');
     expect(await refusal(b.nonce, b.id)).toBe('expired');
@@ -75,15 +60,15 @@ describe.each(['pglite', 'postgres'] as const)('storage on %s', (kind) => {
   it.skipIf(skip)('binds one signing key per session', async () => {
     const { id } = await newSession();
     const [key, other] = [(await createSessionSigner()).publicKeyJwk, (await createSessionSigner()).publicKeyJwk];
-    expect(await store.bindSigningKey(id, key, new Date())).toBe('bound');
-    expect(await store.bindSigningKey(id, key, new Date())).toBe('already_bound');
-    expect(await store.bindSigningKey(id, other, new Date())).toBe('conflict');
-    expect(await store.bindSigningKey('ses_missing_missing_missin', key, new Date())).toBe('not_found');
-    expect((await store.getSession(id))?.signingKey).toEqual(key);
+    expect(await setup.store.bindSigningKey(id, key, new Date())).toBe('bound');
+    expect(await setup.store.bindSigningKey(id, key, new Date())).toBe('already_bound');
+    expect(await setup.store.bindSigningKey(id, other, new Date())).toBe('conflict');
+    expect(await setup.store.bindSigningKey('ses_missing_missing_missin', key, new Date())).toBe('not_found');
+    expect((await setup.store.getSession(id))?.signingKey).toEqual(key);
   });
 
   it.skipIf(skip)('reassembles chunks through core ChunkAssembler on the SQL store, in any order, with limits', async () => {
-    const chunkStore = new SqlChunkStore(db);
+    const chunkStore = new SqlChunkStore(setup.db);
     const assembler = new ChunkAssembler({ maxTotalBytes: 1 << 20, maxChunkBytes: 4096, store: chunkStore });
     const bytes = globalThis.crypto.getRandomValues(new Uint8Array(10_000));
     const key = await sealedEvidenceId(bytes);
@@ -102,7 +87,7 @@ describe.each(['pglite', 'postgres'] as const)('storage on %s', (kind) => {
   });
 
   it.skipIf(skip)('serves core verifyEvidence as its NonceStore: lookup before decryption, consume once', async () => {
-    const nonces = new SqlNonceStore(db, { ttlMs: 60_000, config: DEFAULT_SESSION_CONFIG });
+    const nonces = new SqlNonceStore(setup.db, { ttlMs: 60_000, config: DEFAULT_SESSION_CONFIG });
     const keys = await generateKeyPair('ECDH-ES+A256KW', { crv: 'P-256', extractable: true });
     const verifierKey = await exportJWK(keys.publicKey);
     const sessionId = `ses_${secret().slice(0, 22)}`;
@@ -122,13 +107,13 @@ describe.each(['pglite', 'postgres'] as const)('storage on %s', (kind) => {
     const a = await newSession();
     const b = await newSession();
     const decision = (sessionId: string) => ({ sessionId, decidedAt: new Date(), outcome: 'review' as const, score: 60, reasonCodes: [], record: {} });
-    await store.saveDecision(decision(a.id), { hash: hashDocumentNumber('X1234567', oldPepper, 'UTO'), pepperId: oldPepper.id });
-    await store.saveDecision(decision(b.id), { hash: hashDocumentNumber('X1234567', newPepper, 'UTO'), pepperId: newPepper.id });
+    await setup.store.saveDecision(decision(a.id), { hash: hashDocumentNumber('X1234567', oldPepper, 'UTO'), pepperId: oldPepper.id });
+    await setup.store.saveDecision(decision(b.id), { hash: hashDocumentNumber('X1234567', newPepper, 'UTO'), pepperId: newPepper.id });
     const peppers = new Map([[oldPepper.id, oldPepper], [newPepper.id, newPepper]]);
-    const found = await store.sessionsWithDocumentHash([...peppers.values()], (id) => hashDocumentNumber('x1234567', peppers.get(id)!, 'UTO'));
+    const found = await setup.store.sessionsWithDocumentHash([...peppers.values()], (id) => hashDocumentNumber('x1234567', peppers.get(id)!, 'UTO'));
     expect(found).toEqual([a.id, b.id]);
-    expect(await store.sessionsWithDocumentHash([newPepper], (id) => hashDocumentNumber('X1234567', peppers.get(id)!, 'UTO'))).toEqual([b.id]);
-    expect(await store.sessionsWithDocumentHash([...peppers.values()], (id) => hashDocumentNumber('X7654321', peppers.get(id)!, 'UTO'))).toEqual([]);
+    expect(await setup.store.sessionsWithDocumentHash([newPepper], (id) => hashDocumentNumber('X1234567', peppers.get(id)!, 'UTO'))).toEqual([b.id]);
+    expect(await setup.store.sessionsWithDocumentHash([...peppers.values()], (id) => hashDocumentNumber('X7654321', peppers.get(id)!, 'UTO'))).toEqual([]);
   });
 
   it.skipIf(skip)('re-wraps stored data keys under a new KEK without touching the ciphertext (rotation)', async () => {
@@ -137,11 +122,11 @@ describe.each(['pglite', 'postgres'] as const)('storage on %s', (kind) => {
     const { id, nonce } = await newSession();
     const aad = `ekyc-evidence:${id}:k`;
     const envelope = await sealEnvelope(new TextEncoder().encode('container'), old, aad);
-    await store.acceptEvidence({ idempotencyKey: 'k'.repeat(64), sessionId: id, receivedAt: new Date(), sealedBytes: 9, envelope }, nonce, async () => undefined);
+    await setup.store.acceptEvidence({ idempotencyKey: 'k'.repeat(64), sessionId: id, receivedAt: new Date(), sealedBytes: 9, envelope }, nonce, async () => undefined);
     const keks = new Map([[old.id, old], [next.id, next]]);
-    const count = await store.rewrapEvidenceKeys((kekId, wrappedKey) => rewrapDataKey({ kekId, wrappedKey }, keks, next), next.id, 1);
+    const count = await setup.store.rewrapEvidenceKeys((kekId, wrappedKey) => rewrapDataKey({ kekId, wrappedKey }, keks, next), next.id, 1);
     expect(count).toBeGreaterThanOrEqual(1);
-    const stored = (await store.loadEvidence(id))!;
+    const stored = (await setup.store.loadEvidence(id))!;
     expect(stored.envelope.kekId).toBe('kek-new');
     expect(Buffer.from(stored.envelope.ciphertext).equals(Buffer.from(envelope.ciphertext))).toBe(true);
     // The old KEK is no longer needed.
@@ -151,10 +136,10 @@ describe.each(['pglite', 'postgres'] as const)('storage on %s', (kind) => {
   it.skipIf(skip)('records a decision once (a retried job changes nothing)', async () => {
     const { id } = await newSession();
     const decision = { sessionId: id, decidedAt: new Date(), outcome: 'review' as const, score: 70, reasonCodes: ['sanctions_missing'], record: { weights: {} } };
-    expect(await store.saveDecision(decision, { hash: 'f'.repeat(64), pepperId: 'p1' })).toBe(true);
-    expect(await store.saveDecision({ ...decision, outcome: 'approve', score: 99 }, null)).toBe(false);
-    expect(await store.getDecision(id)).toMatchObject({ outcome: 'review', score: 70, reasonCodes: ['sanctions_missing'] });
-    expect(await store.getDocumentHash(id)).toEqual({ hash: 'f'.repeat(64), pepperId: 'p1' });
+    expect(await setup.store.saveDecision(decision, { hash: 'f'.repeat(64), pepperId: 'p1' })).toBe(true);
+    expect(await setup.store.saveDecision({ ...decision, outcome: 'approve', score: 99 }, null)).toBe(false);
+    expect(await setup.store.getDecision(id)).toMatchObject({ outcome: 'review', score: 70, reasonCodes: ['sanctions_missing'] });
+    expect(await setup.store.getDocumentHash(id)).toEqual({ hash: 'f'.repeat(64), pepperId: 'p1' });
   });
 });
 
