@@ -223,10 +223,12 @@ test('a reviewer claims and decides a review case; the auditor opens its stored 
     await page.fill('#session-id', decided.sessionId);
     await page.click('#open-remote');
     await expect(page.locator('body[data-rescore=done]')).toBeAttached({ timeout: 170_000 });
+    // The verifier's record (nonce issued, key bound before intake) is checked against the bundle in the page.
     expect(await statuses(page)).toEqual(expectStatuses({
       decryption: 'not_checked', schema: 'pass', session_binding: 'pass', signature: 'pass',
-      key_binding: 'not_checked', chain: 'pass', artifacts: 'pass', timestamps: 'pass',
+      key_binding: 'pass', chain: 'pass', artifacts: 'pass', timestamps: 'pass',
     }));
+    await expect(page.locator('#check-list li[data-check=session_binding]')).toContainText('verifier session');
     await expect(page.locator('#case-view')).toHaveAttribute('data-effective', 'approve');
     const actions = page.locator('#audit-table tbody tr');
     for (const action of ['decision.automatic', 'case.claimed', 'decision.reviewed', 'bundle.accessed']) {
@@ -234,6 +236,38 @@ test('a reviewer claims and decides a review case; the auditor opens its stored 
     }
     await expect(page.locator('#audit-chain')).toHaveAttribute('data-valid', 'true');
     await page.locator('#review').screenshot({ path: 'docs/screenshots/auditor-review.png' });
+
+    // A record whose bound key is another one than the bundle's signer (as if the bundle had been
+    // re-signed after intake) fails key binding, and only it; a record naming another nonce fails the binding.
+    const { publicKey } = await generateKeyPair('ES256', { extractable: true });
+    const otherKey = await exportJWK(publicKey);
+    let alter: (record: Record<string, unknown>) => void = () => undefined;
+    await page.route('**/api/audit/sessions/*/evidence', async (route) => {
+      const url = new URL(route.request().url());
+      const response = await route.fetch({ url: verifier.url + url.pathname.slice('/api'.length) });
+      const record = await response.json() as Record<string, unknown>;
+      alter(record);
+      await route.fulfill({ response, json: record });
+    });
+    alter = (record) => { record['signingKey'] = { kty: otherKey.kty, crv: otherKey.crv, x: otherKey.x, y: otherKey.y }; };
+    await page.click('#open-remote');
+    // The page opens the same session again: wait for the new check list, then for its replay to finish.
+    await expect(page.locator('#check-list li[data-check=key_binding]')).toHaveAttribute('data-status', 'fail', { timeout: 60_000 });
+    await expect(page.locator('body[data-state=replayed]')).toBeAttached({ timeout: 170_000 });
+    expect(await statuses(page)).toEqual(expectStatuses({
+      decryption: 'not_checked', schema: 'pass', session_binding: 'pass', signature: 'pass',
+      key_binding: 'fail', chain: 'pass', artifacts: 'pass', timestamps: 'pass',
+    }));
+    await expect(page.locator('#check-list li[data-check=key_binding]')).toContainText('evidence_key_mismatch');
+    alter = (record) => { record['nonce'] = 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'; };
+    await page.click('#open-remote');
+    await expect(page.locator('#check-list li[data-check=session_binding]')).toHaveAttribute('data-status', 'fail', { timeout: 60_000 });
+    await expect(page.locator('body[data-state=replayed]')).toBeAttached({ timeout: 170_000 });
+    expect(await statuses(page)).toEqual(expectStatuses({
+      decryption: 'not_checked', schema: 'pass', session_binding: 'fail', signature: 'pass',
+      key_binding: 'pass', chain: 'pass', artifacts: 'pass', timestamps: 'pass',
+    }));
+    await expect(page.locator('#check-list li[data-check=session_binding]')).toContainText('evidence_nonce_mismatch');
   } finally {
     verifier.child.kill('SIGTERM');
     await new Promise((resolve) => verifier.child.once('exit', resolve));
@@ -300,7 +334,7 @@ test('a session run through <ekyc-flow> (upload) is opened from the verifier in 
     await expect(page.locator('body[data-rescore=done]')).toBeAttached({ timeout: 170_000 });
     expect(await statuses(page)).toEqual(expectStatuses({
       decryption: 'not_checked', schema: 'pass', session_binding: 'pass', signature: 'pass',
-      key_binding: 'not_checked', chain: 'pass', artifacts: 'pass', timestamps: 'pass',
+      key_binding: 'pass', chain: 'pass', artifacts: 'pass', timestamps: 'pass',
     }));
     // With the deployment's optional signals, the in-browser risk routing gives the verifier's decision.
     await expect(page.locator('#risk-line')).toContainText(`: ${decided} `);
@@ -313,6 +347,13 @@ test('a session run through <ekyc-flow> (upload) is opened from the verifier in 
     // The flow records the MRZ as a status (no score) and scores the face match before JPEG-encoding the images.
     await expect(page.locator('#rescore-table tr[data-check-id=mrz]')).toHaveAttribute('data-verdict', 'match');
     await expect(page.locator('#rescore-table tr[data-check-id=face-match]')).toHaveAttribute('data-verdict', 'match');
+    // The flow's document checks (expiry, validity, age, accepted lists) computed again by core, same codes.
+    await expect(page.locator('#rescore-table tr[data-check-id=document-checks]')).toHaveAttribute('data-verdict', 'match');
+    // The flow writes where the document lay: the outline and MRZ lines on the document image, the captured frame with its quad beside it.
+    await expect(page.locator('#replay-document-front figcaption')).toContainText('document quad');
+    await expect(page.locator('canvas[data-source-frame="document-front"]')).toBeVisible();
+    await expect(page.locator('#replay-source-document-front figcaption')).toContainText('whole image');
+    console.log(`flow geometry: ${await page.locator('#replay-source-document-front figcaption').innerText()}; ${await page.locator('#replay-document-front figcaption').innerText()}`);
     await expect(page.locator('#replay canvas').first()).toBeVisible();
     await expect(page.locator('#case-view')).toHaveAttribute('data-session', session.sessionId);
     await page.screenshot({ path: 'docs/screenshots/auditor-flow.png', fullPage: true });

@@ -8,8 +8,8 @@ import { risk as coreRisk, type EvidenceBundle } from '@ekyc/core';
 import { FaceClient, modelManifest, type BackendPreference } from '@ekyc/workers';
 import { byId, fixed, h } from './dom.ts';
 import { parsedTranscript, readContent, type BundleContent } from './content.ts';
-import { decodeArtifactImage, rescoreInBrowser, RESCORE_TOLERANCE, type RescoreReport } from './rescore.ts';
-import { drawMrzGrid, drawOverlay, type TranscriptFace } from './overlays.ts';
+import { decodeArtifactImage, rescoreConfigFrom, rescoreInBrowser, RESCORE_TOLERANCE, type RescoreReport } from './rescore.ts';
+import { drawMrzGrid, drawOverlay, drawSourceFrame, type TranscriptFace } from './overlays.ts';
 import { signalPlots } from './plots.ts';
 import { classifyBundleBytes, parsePrivateKeyFile, readFileBytes, type BundleSource } from './source.ts';
 import { CHECK_LABELS, CODE_TEXT, NOTE_TEXT, STATUS_TEXT, VERDICT_TEXT } from './text.ts';
@@ -141,10 +141,11 @@ async function showReplay(bundle: EvidenceBundle, content: BundleContent, rescor
     if (image === null) continue;
     const canvas = h('canvas', { 'data-artifact': artifact.id, role: 'img', 'aria-label': `${artifact.kind} ${artifact.id} with overlays` });
     const found = rescore?.faces.get(artifact.id);
-    const isDocument = content.geometry?.artifactId === artifact.id;
+    const geometry = content.geometries.find((entry) => entry.artifactId === artifact.id) ?? null;
+    const mrzBoxes = geometry !== null && (geometry.version === 1 ? geometry.mrzZone !== undefined : geometry.mrzLines.length > 0) && (rescore?.mrz ?? null) !== null;
     drawOverlay(canvas, image, {
-      geometry: isDocument ? content.geometry : null,
-      mrz: isDocument ? rescore?.mrz ?? null : null,
+      geometry,
+      mrz: geometry !== null ? rescore?.mrz ?? null : null,
       faces: found?.faces ?? [],
       chosenFace: found?.chosen ?? null,
       matchRole: found?.matchRole ?? null,
@@ -153,10 +154,17 @@ async function showReplay(bundle: EvidenceBundle, content: BundleContent, rescor
     const notes = [
       found ? `${found.faces.length} face(s) found in the browser` : null,
       found?.matchRole ? `${found.matchRole} side of the face match` : null,
-      isDocument ? 'document quad and MRZ field boxes' : null,
+      geometry ? `document quad${mrzBoxes ? ' and MRZ field boxes' : geometry.version === 2 && geometry.mrzLines.length > 0 ? ' and MRZ lines' : ''}` : null,
       recorded.has(artifact.id) ? `transcript keyframe (${recorded.get(artifact.id)!.role})` : null,
     ].filter(Boolean).join('; ');
     figures.push(h('figure', { id: `replay-${artifact.id}` }, canvas, h('figcaption', {}, `${artifact.kind} · ${artifact.id} · ${artifact.capturedAt}${notes ? ` · ${notes}` : ''}`)));
+    if (geometry?.version === 2) {
+      // The captured frame is not in the bundle: its outline and the quad the document was rectified from.
+      const frame = h('canvas', { 'data-source-frame': artifact.id, role: 'img', 'aria-label': `captured frame of ${artifact.id} with the document quad` });
+      drawSourceFrame(frame, geometry);
+      figures.push(h('figure', { id: `replay-source-${artifact.id}` }, frame, h('figcaption', {},
+        `captured frame of ${artifact.id}: ${geometry.source.width}×${geometry.source.height}, document quad ${geometry.source.quad.map(([x, y]) => `(${Math.round(x)}, ${Math.round(y)})`).join(' ')} ${geometry.source.quadFrom === 'detected' ? 'detected by the camera' : 'the whole image (an upload)'}, rectified to ${geometry.rectified.width}×${geometry.rectified.height}${geometry.documentType ? `, ${geometry.documentType}` : ''}${geometry.sizeClass ? ` (${geometry.sizeClass})` : ''}${geometry.rectified.rotated180 ? ', MRZ read upside down' : ''}`)));
+    }
   }
   if (rescore?.mrz) {
     const grid = h('canvas', { id: 'mrz-grid', role: 'img', 'aria-label': 'MRZ lines with field boxes' });
@@ -166,7 +174,7 @@ async function showReplay(bundle: EvidenceBundle, content: BundleContent, rescor
       `MRZ ${rescore.mrz.format ?? 'unknown format'}, ${rescore.mrz.valid ? 'valid' : 'not valid'}: ${fields.filter((f) => f!.valid).length}/${fields.length} fields valid (green), invalid in red`)));
   }
   section('replay', h('h2', {}, 'Captures and overlays'),
-    h('p', { class: 'hint legend' }, 'Blue: document quad. Green/red: MRZ fields valid/invalid. Orange: faces and keypoints found in the browser, violet: the two faces the face match compares. Cyan: the face box (dashed) and landmarks the liveness transcript recorded.'),
+    h('p', { class: 'hint legend' }, 'Blue: document quad (on a rectified image, its border; the captured frame is drawn beside it). Green/red: MRZ fields valid/invalid. Orange: faces and keypoints found in the browser, violet: the two faces the face match compares. Cyan: the face box (dashed) and landmarks the liveness transcript recorded.'),
     h('div', { class: 'figures' }, ...figures));
 }
 
@@ -213,7 +221,7 @@ function showRescore(report: RescoreReport | null, error: string | null): void {
   section('rescore', h('h2', {}, 'Re-scored in this browser'),
     h('p', { class: 'hint' }, `Same engines as the device and the verifier: readMrz, judgeTranscript, the face models in a worker (${backend}), decideRisk. Tolerances: ${Object.entries(RESCORE_TOLERANCE).map(([k, v]) => `${k} ${v}`).join(', ')}.`),
     h('table', { id: 'rescore-table' }, h('thead', {}, h('tr', {}, ...['check', 'recorded', 'in this browser', 'difference', 'tolerance', 'verdict'].map((c) => h('th', { scope: 'col' }, c)))), h('tbody', {}, ...rows)),
-    h('p', { id: 'risk-line' }, `Risk (verifier rules, default session configuration${optionalRiskSignals().length ? `, without ${optionalRiskSignals().join(', ')}` : ''}): ${risk.outcome} ${risk.score.toFixed(1)} · ${risk.reasonCodes.join(', ') || 'no reason codes'}`),
+    h('p', { id: 'risk-line' }, `Risk (verifier rules, ${report.configSource === 'session' ? 'the session\'s configuration' : 'default session configuration'}${optionalRiskSignals().length ? `, without ${optionalRiskSignals().join(', ')}` : ''}): ${risk.outcome} ${risk.score.toFixed(1)} · ${risk.reasonCodes.join(', ') || 'no reason codes'}`),
     h('p', { class: 'hint' }, `Re-scoring took: ${Object.entries(report.timings).map(([k, v]) => `${k} ${v.toFixed(0)} ms`).join(', ')}.`));
   document.body.dataset.rescore = 'done';
 }
@@ -244,12 +252,14 @@ async function openBundle(source: BundleSource, session: SessionRecord | null = 
   let rescore: RescoreReport | null = null;
   let error: string | null = null;
   const optionalSignals = optionalRiskSignals();
+  // From the verifier: the session's own configuration, and dates judged on the day the evidence arrived, as the verifier judged them.
+  const rescoreOptions = { optionalSignals, config: rescoreConfigFrom(session?.config ?? null), referenceDate: session?.receivedAt ? new Date(session.receivedAt) : null };
   try {
-    rescore = await rescoreInBrowser(bundle, content, faceEngine(), { optionalSignals });
+    rescore = await rescoreInBrowser(bundle, faceEngine(), rescoreOptions);
   } catch (cause) {
     error = (cause as { code?: string }).code ?? 'unexpected';
     console.error('re-scoring failed', cause);
-    rescore = await rescoreInBrowser(bundle, content, null, { optionalSignals }).catch(() => null);
+    rescore = await rescoreInBrowser(bundle, null, rescoreOptions).catch(() => null);
   }
   showRescore(rescore, error);
   showLiveness(bundle, content, rescore);

@@ -1,11 +1,10 @@
 /**
- * Overlays on a replayed image, drawn on a canvas over the decoded artifact: the document quad and
- * the MRZ field boxes (from the ranges core's readMrz returns, placed in the MRZ zone on a fixed
- * character pitch), face boxes and keypoints found again in the browser, and the face box and
+ * Overlays on a replayed image, drawn on a canvas over the decoded artifact: the document outline,
+ * the MRZ line boxes and field boxes (from the ranges core's readMrz returns, placed in each line
+ * box on a fixed character pitch), the captured frame with the quad the document was found in, face boxes and keypoints found again in the browser, and the face box and
  * landmarks the liveness transcript recorded for a keyframe.
  */
-import type { face as coreFace, MrzReadResult } from '@ekyc/core';
-import type { DocumentGeometry } from './content.ts';
+import { placeGeometry, type face as coreFace, type DocumentGeometry, type DocumentGeometryV2, type MrzReadResult } from '@ekyc/core';
 
 export interface TranscriptFace {
   /** Box normalized to the frame (transcript columns boxX, boxY, boxW, boxH). */
@@ -31,21 +30,52 @@ function lineWidth(canvas: HTMLCanvasElement): number {
   return Math.max(2, Math.round(Math.max(canvas.width, canvas.height) / 320));
 }
 
-/** MRZ field boxes: the zone split into equal lines, each character one column of equal width. */
-export function mrzFieldBoxes(mrz: MrzReadResult, zone: { x: number; y: number; width: number; height: number }): { name: string; valid: boolean; x: number; y: number; width: number; height: number }[] {
+type Box = { x: number; y: number; width: number; height: number };
+
+/**
+ * MRZ field boxes: each line in its own box (one box for the whole zone is split into equal lines),
+ * each character one column of equal width (OCR-B is fixed pitch); `mirrored` when the image holds
+ * the MRZ upside down (line 0 at the bottom, characters right to left, as its boxes already are).
+ */
+export function mrzFieldBoxes(mrz: MrzReadResult, lineBoxes: readonly Box[], mirrored = false): (Box & { name: string; valid: boolean })[] {
   const lines = mrz.lines.length || 1;
   const columns = Math.max(1, ...mrz.lines.map((line) => line.length));
-  const cellW = zone.width / columns;
-  const cellH = zone.height / lines;
-  const boxes: { name: string; valid: boolean; x: number; y: number; width: number; height: number }[] = [];
+  const zone = lineBoxes.length === 1 && lines > 1 ? lineBoxes[0]! : null;
+  const lineBox = (index: number): Box | undefined => (zone ? { x: zone.x, y: zone.y + (index * zone.height) / lines, width: zone.width, height: zone.height / lines } : lineBoxes[index]);
+  const boxes: (Box & { name: string; valid: boolean })[] = [];
   for (const field of Object.values(mrz.fields)) {
     if (field === undefined) continue;
     for (const range of field.ranges) {
-      if (range.end <= range.start) continue;
-      boxes.push({ name: field.name, valid: field.valid, x: zone.x + range.start * cellW, y: zone.y + range.line * cellH, width: (range.end - range.start) * cellW, height: cellH });
+      const line = lineBox(range.line);
+      if (range.end <= range.start || line === undefined) continue;
+      const cellW = line.width / columns;
+      const x = mirrored ? line.x + line.width - range.end * cellW : line.x + range.start * cellW;
+      boxes.push({ name: field.name, valid: field.valid, x, y: line.y, width: (range.end - range.start) * cellW, height: line.height });
     }
   }
   return boxes;
+}
+
+/** The captured frame (not in the bundle) as an outline, with the quad the document was found in, scaled to `maxWidth`. */
+export function drawSourceFrame(canvas: HTMLCanvasElement, geometry: DocumentGeometryV2, maxWidth = 480): void {
+  const scale = Math.min(1, maxWidth / geometry.source.width);
+  canvas.width = Math.max(1, Math.round(geometry.source.width * scale));
+  canvas.height = Math.max(1, Math.round(geometry.source.height * scale));
+  const context = canvas.getContext('2d')!;
+  context.fillStyle = '#e5e7eb';
+  context.fillRect(0, 0, canvas.width, canvas.height);
+  context.strokeStyle = COLOURS.quad;
+  context.fillStyle = 'rgba(37, 99, 235, 0.15)';
+  context.lineWidth = 2;
+  context.beginPath();
+  geometry.source.quad.forEach(([x, y], index) => (index === 0 ? context.moveTo(x * scale, y * scale) : context.lineTo(x * scale, y * scale)));
+  context.closePath();
+  context.fill();
+  context.stroke();
+  context.fillStyle = '#111827';
+  context.font = '12px system-ui, sans-serif';
+  context.textBaseline = 'top';
+  context.fillText(`captured ${geometry.source.width}×${geometry.source.height}, quad ${geometry.source.quadFrom === 'detected' ? 'detected by the camera' : '= whole image (upload)'}`, 6, 6);
 }
 
 export function drawOverlay(canvas: HTMLCanvasElement, image: ImageBitmap | ImageData, overlay: Overlay): void {
@@ -60,16 +90,28 @@ export function drawOverlay(canvas: HTMLCanvasElement, image: ImageBitmap | Imag
   context.textBaseline = 'bottom';
 
   if (overlay.geometry) {
+    const placed = placeGeometry(overlay.geometry, canvas.width, canvas.height);
     context.strokeStyle = COLOURS.quad;
     context.beginPath();
-    overlay.geometry.quad.forEach(([x, y], index) => (index === 0 ? context.moveTo(x, y) : context.lineTo(x, y)));
+    // Inset by half a line so the outline of a rectified image (its border) stays visible.
+    const inset = overlay.geometry.version === 2 ? width / 2 : 0;
+    placed.outline.forEach(([x, y], index) => {
+      const px = Math.min(Math.max(x, inset), canvas.width - inset);
+      const py = Math.min(Math.max(y, inset), canvas.height - inset);
+      if (index === 0) context.moveTo(px, py);
+      else context.lineTo(px, py);
+    });
     context.closePath();
     context.stroke();
-    if (overlay.geometry.mrzZone && overlay.mrz) {
-      for (const box of mrzFieldBoxes(overlay.mrz, overlay.geometry.mrzZone)) {
+    if (overlay.mrz && placed.mrzLines.length > 0) {
+      for (const box of mrzFieldBoxes(overlay.mrz, placed.mrzLines, placed.mirrored)) {
         context.strokeStyle = box.valid ? COLOURS.valid : COLOURS.invalid;
         context.strokeRect(box.x, box.y, box.width, box.height);
       }
+    } else {
+      context.setLineDash([width * 2, width * 2]);
+      for (const line of placed.mrzLines) context.strokeRect(line.x, line.y, line.width, line.height);
+      context.setLineDash([]);
     }
   }
   for (const [index, face] of (overlay.faces ?? []).entries()) {
@@ -118,7 +160,7 @@ export function drawMrzGrid(canvas: HTMLCanvasElement, mrz: MrzReadResult): void
     for (let column = 0; column < line.length; column++) context.fillText(line[column]!, 8 + column * cellW + cellW / 2, 8 + row * cellH + cellH / 2);
   });
   context.lineWidth = 2;
-  for (const box of mrzFieldBoxes(mrz, { x: 8, y: 8, width: columns * cellW, height: mrz.lines.length * cellH })) {
+  for (const box of mrzFieldBoxes(mrz, [{ x: 8, y: 8, width: columns * cellW, height: mrz.lines.length * cellH }])) {
     context.strokeStyle = box.valid ? COLOURS.valid : COLOURS.invalid;
     context.strokeRect(box.x + 1, box.y + 2, box.width - 2, box.height - 4);
   }

@@ -1,38 +1,16 @@
 /**
- * Re-scoring in the browser with the engines the device and the verifier run: core's readMrz and
- * checkMrzPolicy on the device's MRZ reading, core's judgeTranscript on the liveness transcript
- * (order from the session nonce), the face models through the workers' FaceClient
- * (fr-detect + fr-landmark68 + fr-feature on onnxruntime-web, in a worker), and core's decideRisk
- * over signals built as the reference verifier builds them (docs/verifier.md, default session
- * configuration). Each recorded check is compared with the in-browser score within a stated
- * tolerance (docs/auditor.md).
+ * Re-scoring in the browser: the face models run here through the workers' FaceClient
+ * (fr-detect + fr-landmark68 + fr-feature on onnxruntime-web, in a worker) on every face-bearing
+ * image (for the overlays), and core's `rescore.rescoreEvidence` (the very function the reference
+ * verifier runs after its own model runs) does the rest: MRZ, the flow's document checks, the
+ * liveness transcript judged again with the session nonce, continuity, each recorded check
+ * compared within core's tolerances, and the risk routing.
  */
-import { checkMrzPolicy, face as coreFace, liveness, readMrz, risk, type EvidenceArtifact, type EvidenceBundle, type EvidenceCheck, type MrzReadResult } from '@ekyc/core';
+import { face as coreFace, liveness, rescore as coreRescore, risk, type EvidenceArtifact, type EvidenceBundle, type MrzReadResult } from '@ekyc/core';
 import type { FaceClient } from '@ekyc/workers';
-import type { BundleContent } from './content.ts';
 
-/**
- * Largest accepted |recorded - re-scored| per check kind. MRZ and liveness are deterministic
- * engines with integer results: exact. Face match crosses runtimes and encodings: the same pixels
- * on onnxruntime-node (jpeg-js) and onnxruntime-web (the browser's decoder) differed by 0.0009 and
- * 0.0007 (e2e bundles), and VerificationFlow scores the pixels before it downscales and
- * JPEG-encodes them into the bundle, which the auditor re-scores: 0.012 on the e2e upload session
- * (docs/auditor.md). 0.05 is four times the largest measured and a third of the 0.15 band between
- * the review and approve thresholds.
- */
-export const RESCORE_TOLERANCE: Readonly<Record<string, number>> = {
-  'mrz.check_digits': 0,
-  'liveness.active': 0,
-  'face.match': 0.05,
-};
-
-/** Kinds whose result is pass or fail: a check recorded with a status and no score compares as 1 or 0. */
-const STATUS_SCORED = new Set(['mrz.check_digits', 'liveness.active']);
-
-/** The verifier's default session configuration (packages/verifier/src/session-config.ts). */
-export const DEFAULT_AUDIT_CONFIG = {
-  faceMatch: 0.5, faceContinuity: 0.5, minimumAge: 18, livenessChallengeCount: 3, acceptedDocuments: ['passport', 'id_card'] as string[],
-};
+export const RESCORE_TOLERANCE = coreRescore.RESCORE_TOLERANCE;
+export type RescoredCheck = coreRescore.RescoredCheck;
 
 export interface FaceFinding {
   artifactId: string;
@@ -43,28 +21,18 @@ export interface FaceFinding {
   matchRole: 'document' | 'selfie' | null;
 }
 
-export interface RescoredCheck {
-  checkId: string;
-  kind: string;
-  recorded: number | null;
-  recordedStatus: EvidenceCheck['status'];
-  rescored: number | null;
-  difference: number | null;
-  tolerance: number | null;
-  /** `match`: within tolerance; `differs`: outside it; `not_rescored`: the engine could not run (see note). */
-  verdict: 'match' | 'differs' | 'not_rescored';
-  note: string | null;
-}
-
 export interface RescoreReport {
   checks: RescoredCheck[];
   mrz: MrzReadResult | null;
+  documentChecks: string[] | null;
   judgement: liveness.LivenessJudgement | null;
   judgementError: string | null;
   faces: Map<string, FaceFinding>;
   similarity: number | null;
   continuityMinimum: number | null;
   risk: risk.RiskDecision;
+  /** Which configuration the routing used: the session's own (from the verifier) or the verifier's default. */
+  configSource: 'session' | 'default';
   timings: Record<string, number>;
 }
 
@@ -92,161 +60,92 @@ export async function decodeArtifactImage(artifact: EvidenceArtifact, bytes: Uin
 const frameOf = (image: ImageData): { width: number; height: number; data: Uint8ClampedArray<ArrayBuffer> } =>
   ({ width: image.width, height: image.height, data: new Uint8ClampedArray(image.data) });
 
-function compare(check: EvidenceCheck, rescored: number | null, note: string | null): RescoredCheck {
-  const tolerance = RESCORE_TOLERANCE[check.kind] ?? null;
-  const fromStatus = check.score === null && STATUS_SCORED.has(check.kind) && (check.status === 'pass' || check.status === 'fail');
-  const recorded = fromStatus ? (check.status === 'pass' ? 1 : 0) : check.score;
-  if (rescored === null || recorded === null || tolerance === null) {
-    return { checkId: check.id, kind: check.kind, recorded, recordedStatus: check.status, rescored, difference: null, tolerance, verdict: 'not_rescored', note: note ?? (tolerance === null ? 'no_engine_for_kind' : 'no_score') };
-  }
-  const difference = rescored - recorded;
+/** A session configuration as the verifier returns it (GET /audit/sessions/:id/evidence), read as core's re-scoring reads it. */
+export function rescoreConfigFrom(config: Record<string, unknown> | null): coreRescore.RescoreConfig | null {
+  if (config === null) return null;
+  const thresholds = config['thresholds'] as Record<string, unknown> | undefined;
+  const num = (value: unknown, fallback: number): number => (typeof value === 'number' && Number.isFinite(value) ? value : fallback);
+  const base = coreRescore.DEFAULT_RESCORE_CONFIG;
   return {
-    checkId: check.id, kind: check.kind, recorded, recordedStatus: check.status, rescored, difference, tolerance,
-    verdict: Math.abs(difference) <= tolerance + 1e-12 ? 'match' : 'differs', note: fromStatus ? ['recorded as status', note].filter(Boolean).join('; ') : note,
+    acceptedDocuments: Array.isArray(config['acceptedDocuments']) ? config['acceptedDocuments'] as coreRescore.RescoreConfig['acceptedDocuments'] : base.acceptedDocuments,
+    acceptedCountries: Array.isArray(config['acceptedCountries']) ? config['acceptedCountries'] as string[] : base.acceptedCountries,
+    faceMatch: num(thresholds?.['faceMatch'], base.faceMatch),
+    faceContinuity: num(thresholds?.['faceContinuity'], base.faceContinuity),
+    minimumAge: num(thresholds?.['minimumAge'], base.minimumAge),
+    clientDisagreement: num(thresholds?.['clientDisagreement'], base.clientDisagreement),
+    livenessChallengeCount: num(config['livenessChallengeCount'], base.livenessChallengeCount),
   };
 }
-
-type Signal = risk.RiskSignal;
-const missing = (name: risk.RiskSignalName, reasonCodes: string[]): Signal => ({ name, score: null, status: 'missing', source: 'none', reasonCodes, details: {} });
 
 export interface RescoreOptions {
   /** Signals the verifier's deployment does not run (its VERIFIER_RISK_OPTIONAL_SIGNALS): left out of the risk score, as there. */
   optionalSignals?: readonly risk.RiskSignalName[];
+  /** The session's own configuration (from the verifier); else the verifier's default. */
+  config?: coreRescore.RescoreConfig | null;
+  /** When the evidence arrived (from the verifier); else the session end. Expiry and age are judged on this day. */
+  referenceDate?: Date | null;
 }
 
-export async function rescoreInBrowser(bundle: EvidenceBundle, content: BundleContent, faceClient: FaceClient | null, options: RescoreOptions = {}): Promise<RescoreReport> {
+export async function rescoreInBrowser(bundle: EvidenceBundle, faceClient: FaceClient | null, options: RescoreOptions = {}): Promise<RescoreReport> {
   const { manifest } = bundle;
   const timings: Record<string, number> = {};
-  const referenceDate = new Date(manifest.session.completedAt);
-  const byKind = (kind: EvidenceArtifact['kind']) => manifest.artifacts.filter((artifact) => artifact.kind === kind);
-  const signals: Signal[] = [];
-  const hardRules: risk.HardRule[] = [];
-
-  // MRZ: the device's lines read again.
-  let t = performance.now();
-  const mrz = content.documentRead === null ? null : readMrz(content.documentRead.mrzLines, { referenceDate });
-  timings['mrz'] = performance.now() - t;
-
-  // Liveness: the transcript replayed through a fresh engine, order from the nonce.
-  t = performance.now();
-  let judgement: liveness.LivenessJudgement | null = null;
-  let judgementError: string | null = null;
-  if (content.transcript !== undefined) {
-    try {
-      judgement = await liveness.judgeTranscript(content.transcript, { nonce: manifest.session.nonce });
-    } catch (error) {
-      judgementError = (error as { code?: string }).code ?? 'liveness_transcript_invalid';
-    }
-  }
-  timings['liveness'] = performance.now() - t;
 
   // Faces: every image with a face-bearing kind, detected and embedded in the face worker.
-  t = performance.now();
+  let t = performance.now();
   const faces = new Map<string, FaceFinding>();
-  const embeddings = new Map<string, Float32Array>();
+  const outcomes = new Map<string, coreRescore.FaceOutcome>();
   const faceKinds = new Set(['portrait', 'document_crop', 'face_crop', 'liveness_keyframe']);
   if (faceClient !== null) {
     for (const artifact of manifest.artifacts) {
       if (!faceKinds.has(artifact.kind)) continue;
       const bytes = bundle.artifacts.get(artifact.id);
       const image = bytes === undefined ? null : await decodeArtifactImage(artifact, bytes);
-      if (image === null) continue;
+      if (image === null) {
+        outcomes.set(artifact.id, { status: 'undecodable' });
+        continue;
+      }
       const found = await faceClient.embedAll(frameOf(image));
+      // Several faces are allowed on the document (its ghost image), as the verifier allows them.
       const several = artifact.kind === 'portrait' || artifact.kind === 'document_crop';
       let chosen: number | null = null;
       if (found.length === 1 || (several && found.length > 1)) {
         chosen = found.reduce((best, entry, index) => (entry.face.score > found[best]!.face.score ? index : best), 0);
-        embeddings.set(artifact.id, found[chosen]!.embedding);
+        outcomes.set(artifact.id, { status: 'ok', embedding: found[chosen]!.embedding });
+      } else {
+        outcomes.set(artifact.id, { status: found.length === 0 ? 'face_not_found' : 'face_multiple' });
       }
       faces.set(artifact.id, { artifactId: artifact.id, faces: found.map((entry) => entry.face), chosen, matchRole: null });
     }
   }
-  const documentFace = (byKind('portrait')[0] ?? byKind('document_crop')[0])?.id;
-  const selfieFace = (byKind('face_crop')[0] ?? byKind('liveness_keyframe')[0])?.id;
-  if (documentFace !== undefined && faces.has(documentFace)) faces.get(documentFace)!.matchRole = 'document';
-  if (selfieFace !== undefined && faces.has(selfieFace)) faces.get(selfieFace)!.matchRole = 'selfie';
-  const a = documentFace === undefined ? undefined : embeddings.get(documentFace);
-  const b = selfieFace === undefined ? undefined : embeddings.get(selfieFace);
-  const similarity = a !== undefined && b !== undefined ? coreFace.cosineSimilarity(a, b) : null;
-  // Continuity as the verifier judges it (core's judgeKeyframeContinuity): each keyframe against
-  // the earlier one nearest in yaw, the yaw taken from the transcript keyframe its hash names.
-  let continuityMinimum: number | null = null;
-  let continuity: liveness.KeyframeContinuity | null = null;
-  const recordedKeyframes = judgement !== null && judgement.consistent && content.transcript !== undefined
-    ? [...(content.transcript as liveness.LivenessTranscript).keyframes.map((k) => ({ yaw: k.signals.yaw, sha256: k.sha256 }))]
-    : [];
-  const posedFaces: liveness.PosedFace[] = [];
-  for (const [order, artifact] of byKind('liveness_keyframe').entries()) {
-    const embedding = embeddings.get(artifact.id);
-    if (embedding === undefined) continue;
-    const index = recordedKeyframes.findIndex((k) => k.sha256 === artifact.sha256);
-    const recorded = index >= 0 ? recordedKeyframes.splice(index, 1)[0]! : null;
-    posedFaces.push({ t: Date.parse(artifact.capturedAt) + order / 1000, yaw: recorded?.yaw ?? null, embedding });
-  }
-  if (posedFaces.length >= 2) {
-    continuity = liveness.judgeKeyframeContinuity(posedFaces, { threshold: DEFAULT_AUDIT_CONFIG.faceContinuity });
-    continuityMinimum = Math.min(...continuity.links.map((link) => link.similarity));
-  }
+  const roles = coreRescore.faceArtifacts(manifest);
+  const mark = (artifact: EvidenceArtifact | undefined, role: 'document' | 'selfie'): void => {
+    const finding = artifact === undefined ? undefined : faces.get(artifact.id);
+    if (finding !== undefined) finding.matchRole = role;
+  };
+  mark(roles.document, 'document');
+  mark(roles.selfie, 'selfie');
+  const outcomeOf = (artifact: EvidenceArtifact | undefined): coreRescore.FaceOutcome => (artifact === undefined ? { status: 'absent' } : outcomes.get(artifact.id) ?? { status: 'undecodable' });
+  const embeddings: coreRescore.FaceEmbeddings | null = faceClient === null ? null : {
+    document: outcomeOf(roles.document),
+    selfie: outcomeOf(roles.selfie),
+    keyframes: new Map(roles.keyframes.map((keyframe) => [keyframe.id, outcomeOf(keyframe)])),
+  };
   timings['face'] = performance.now() - t;
 
-  // Each recorded check against the in-browser score.
-  const checks = manifest.checks.map((check): RescoredCheck => {
-    switch (check.kind) {
-      case 'mrz.check_digits':
-        return compare(check, mrz === null ? null : mrz.valid ? 1 : 0, mrz === null ? 'document_read_absent' : null);
-      case 'face.match':
-        return compare(check, similarity, faceClient === null ? 'face_engine_unavailable' : similarity === null ? 'face_not_found' : null);
-      case 'liveness.active': {
-        const passed = judgement === null ? null : judgement.consistent && judgement.state === 'passed' ? 1 : 0;
-        return compare(check, passed, judgementError ?? (judgement === null ? 'liveness_transcript_absent' : judgement.mismatches.join(',') || null));
-      }
-      default:
-        return compare(check, null, 'no_engine_for_kind');
-    }
+  // Everything else: core's re-scoring, as the verifier runs it.
+  t = performance.now();
+  const config = options.config ?? null;
+  const result = await coreRescore.rescoreEvidence(bundle, {
+    config: config ?? coreRescore.DEFAULT_RESCORE_CONFIG,
+    referenceDate: options.referenceDate ?? new Date(manifest.session.completedAt),
+    faces: embeddings,
+    policy: { ...risk.DEFAULT_RISK_POLICY, optional: options.optionalSignals ?? [] },
   });
-
-  // Risk, as the verifier routes it.
-  if (similarity === null) signals.push(missing('face_match', [faceClient === null ? 'face_engine_unavailable' : 'face_not_found']));
-  else {
-    const band = coreFace.bandFor(similarity, { approve: DEFAULT_AUDIT_CONFIG.faceMatch, review: DEFAULT_AUDIT_CONFIG.faceMatch - 0.15 });
-    if (band === 'reject') hardRules.push({ code: 'face_match_failed', escalateTo: 'reject' });
-    signals.push({ name: 'face_match', score: band === 'approve' ? 1 : band === 'review' ? 0.5 : 0, status: 'scored', source: 'server', reasonCodes: band === 'approve' ? [] : [band === 'review' ? 'face_match_low' : 'face_match_failed'], details: { similarity: Math.round(similarity * 1000) / 1000 } });
-  }
-  if (judgement !== null || judgementError !== null) {
-    const passed = judgement !== null && judgement.consistent && judgement.state === 'passed';
-    const reasonCodes: string[] = [];
-    if (judgementError !== null) { reasonCodes.push('liveness_transcript_invalid'); hardRules.push({ code: 'liveness_transcript_invalid', escalateTo: 'reject' }); }
-    else if (!judgement!.consistent) { reasonCodes.push('liveness_transcript_mismatch'); hardRules.push({ code: 'liveness_transcript_mismatch', escalateTo: 'reject' }); }
-    let score = passed ? 1 : 0;
-    if (continuity?.verdict === 'broken') {
-      score = 0;
-      reasonCodes.push('face_continuity_broken');
-      hardRules.push({ code: 'face_continuity_broken', escalateTo: 'reject' });
-    } else if (continuity?.verdict === 'uncertain') {
-      reasonCodes.push('face_continuity_uncertain');
-      hardRules.push({ code: 'face_continuity_uncertain', escalateTo: 'review' });
-    } else if (continuity === null) reasonCodes.push('face_continuity_unchecked');
-    signals.push({ name: 'face_liveness', score, status: 'scored', source: 'server', reasonCodes, details: {} });
-  } else if (manifest.liveness !== null && manifest.liveness.challenges.length > 0) {
-    const passedCount = manifest.liveness.challenges.filter((challenge) => challenge.status === 'passed').length;
-    signals.push({ name: 'face_liveness', score: 0.8 * Math.min(1, passedCount / DEFAULT_AUDIT_CONFIG.livenessChallengeCount), status: 'scored', source: 'client', reasonCodes: ['liveness_transcript_absent'], details: {} });
-  } else signals.push(missing('face_liveness', ['liveness_absent']));
-  if (mrz === null) {
-    signals.push(missing('document_authenticity', ['document_read_absent']), missing('data_checks', ['document_read_absent']));
-  } else {
-    const reasons: string[] = [];
-    let authenticity = mrz.valid ? 1 : 0;
-    if (!mrz.valid) { reasons.push('mrz_invalid'); hardRules.push({ code: 'mrz_invalid', escalateTo: 'review' }); }
-    if (content.documentRead?.viz === undefined) { reasons.push('viz_cross_check_missing'); authenticity = Math.min(authenticity, 0.8); }
-    signals.push({ name: 'document_authenticity', score: authenticity, status: 'scored', source: 'server', reasonCodes: reasons, details: {} });
-    const value = (name: keyof typeof mrz.fields): string | null => mrz.fields[name]?.value ?? null;
-    const dataReasons: string[] = mrz.valid
-      ? checkMrzPolicy({ birthDate: value('birthDate'), expiryDate: value('expiryDate') }, { minimumAge: DEFAULT_AUDIT_CONFIG.minimumAge, referenceDate }).map((f) => (f === 'expired' ? 'document_expired' : f))
-      : [];
-    for (const code of dataReasons) hardRules.push({ code, escalateTo: code === 'validity_too_long' || code === 'date_unreadable' ? 'review' : 'reject' });
-    signals.push({ name: 'data_checks', score: mrz.valid && dataReasons.length === 0 ? 1 : 0, status: 'scored', source: 'server', reasonCodes: dataReasons, details: {} });
-  }
-  signals.push(missing('document_liveness', ['document_liveness_engine_absent']), missing('sanctions', ['screening_not_configured']), missing('device_velocity', ['velocity_not_configured']));
-
-  return { checks, mrz, judgement, judgementError, faces, similarity, continuityMinimum, risk: risk.decideRisk(signals, hardRules, { ...risk.DEFAULT_RISK_POLICY, optional: options.optionalSignals ?? [] }), timings };
+  timings['scoring'] = performance.now() - t;
+  const links = result.continuity?.links ?? [];
+  return {
+    checks: result.checks, mrz: result.document.mrz, documentChecks: result.document.documentChecks, judgement: result.judgement, judgementError: result.judgementError,
+    faces, similarity: result.similarity, continuityMinimum: links.length > 0 ? Math.min(...links.map((link) => link.similarity)) : null,
+    risk: result.decision, configSource: config === null ? 'default' : 'session', timings,
+  };
 }

@@ -1,8 +1,9 @@
 /**
  * The verifier side of the auditor page, through the verifier's review and audit API
  * (docs/verifier.md) under this origin's `/api` (proxied by `npm start`):
- * - open a stored bundle by session id (`GET /audit/sessions/:id/bundle`, auditor token: the
- *   decrypted EKB1 container) with its case (`GET /review/cases/:id`);
+ * - open a stored bundle by session id (`GET /audit/sessions/:id/evidence`, auditor token: the
+ *   decrypted EKB1 container with the session's nonce, bound signing key, arrival and
+ *   configuration, so key binding and the nonce are checked here) with its case (`GET /review/cases/:id`);
  * - the review queue (`GET /review/queues/review`), claim (`POST /review/cases/:id/claim`), approve or
  *   reject with a note (`POST /review/cases/:id/decision`), reviewer token;
  * - the audit log of the case (`GET /audit/log?sessionId=`) and its chain check (`GET /audit/log/verify`), auditor token.
@@ -26,6 +27,10 @@ interface CaseView {
   effectiveDecision: { outcome: string; decidedBy: string; decidedAt: string } | null;
   claim: { operatorId: string; expiresAt: string } | null;
   duplicates: { kind: string; otherSessionId: string }[];
+}
+interface StoredEvidence {
+  sessionId: string; nonce: string; signingKey: { kty: string; crv: string; x: string; y: string } | null; receivedAt: string; sealedBytes: number;
+  config: Record<string, unknown>; container: string;
 }
 interface AuditEntry { seq: number; at: string; actorKind: string; actorId: string | null; action: string; sessionId: string | null; details: Record<string, unknown> }
 
@@ -80,10 +85,13 @@ export function setupReview(hooks: ReviewHooks): void {
 
 async function openRemote(hooks: ReviewHooks, sessionId: string): Promise<void> {
   say('Fetching the stored bundle…');
-  const container = new Uint8Array(await (await api(`/audit/sessions/${encodeURIComponent(sessionId)}/bundle`)).arrayBuffer());
+  const stored = await json<StoredEvidence>(`/audit/sessions/${encodeURIComponent(sessionId)}/evidence`);
   currentCase = sessionId;
-  // The verifier stores what passed intake (key binding, nonce consumed); its API does not hand out the bound key or the nonce.
-  await hooks.open({ kind: 'container', container, origin: `verifier, session ${sessionId}` }, { sessionId, nonce: null, boundKey: null, receivedAt: null });
+  const container = Uint8Array.from(atob(stored.container), (char) => char.charCodeAt(0));
+  // What the verifier recorded (the nonce it issued, the key bound before intake) is checked against the bundle here, not taken on trust.
+  await hooks.open({ kind: 'container', container, origin: `verifier, session ${sessionId}` }, {
+    sessionId: stored.sessionId, nonce: stored.nonce, boundKey: stored.signingKey, receivedAt: stored.receivedAt, config: stored.config,
+  });
   await showCase(sessionId).catch((error: unknown) => say(`The case could not be loaded: ${refusalText(error)}`));
   await showAuditLog(sessionId).catch((error: unknown) => say(`The audit log could not be loaded: ${refusalText(error)}`));
   if (byId('review-status').textContent === 'Fetching the stored bundle…') say(`Opened ${sessionId} from the verifier.`);

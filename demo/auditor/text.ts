@@ -38,7 +38,7 @@ export const NOTE_TEXT: Readonly<Record<string, string>> = {
   opened_decrypted: 'Opened as a decrypted container: there is no ciphertext to check.',
   no_header_or_session: 'A decrypted container has no sealed header, and no verifier session was given.',
   no_verifier_session: 'Needs the verifier\'s session record (open by session id).',
-  no_bound_key: 'The verifier\'s API does not return the key bound to the session; the verifier refuses a bundle signed by another key at intake, so a stored bundle passed this check there.',
+  no_bound_key: 'The verifier recorded no signing key bound to this session.',
   needs_bundle: 'Needs a decrypted, well-formed bundle.',
   sealed_header: 'sealed header',
   verifier_session: 'verifier session',

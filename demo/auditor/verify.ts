@@ -31,10 +31,13 @@ export interface CheckResult {
 /** What the verifier knows about the session (auditor endpoint); absent for a bundle from a file. */
 export interface SessionRecord {
   sessionId: string;
-  /** Null when the verifier's API does not say (the auditor bundle route returns the container only). */
+  /** The nonce the verifier issued; null when not known. */
   nonce: string | null;
+  /** The signing public key the verifier bound to the session before intake; null when none or not known. */
   boundKey: { kty: string; crv: string; x: string; y: string } | null;
   receivedAt: string | null;
+  /** The session configuration the verifier judged by, when it says. */
+  config?: Record<string, unknown> | null;
 }
 
 export interface VerificationReport {
