@@ -1,12 +1,12 @@
-import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, expect, test, type Browser, type Page } from '@playwright/test';
 import { liveness } from '@ekyc/core';
 import { exportJWK, generateKeyPair } from 'jose';
 import { chromiumArgs, chromiumPath } from '../scripts/chromium.mjs';
-import { y4mHeader, Y4M_FRAME_MARKER } from '../packages/testkit/src/y4m.ts';
 import type { FlowRunOptions, FlowRunReport } from './pages/flow.ts';
+import { writeFaceClip } from './face-clip.ts';
 import { forwardTo, startVerifier } from './verifier-harness.ts';
 
 /**
@@ -88,35 +88,6 @@ async function runFlow(page: Page, options: FlowRunOptions, clip?: { prepare: (n
   });
   console.log(`[flow ${options.capture}${clip ? ' clip' : ''}] ${summarize(out.report)}`);
   return out;
-}
-
-const SELFIE_URL = '/node_modules/@vladmandic/human/assets/screenshot-faceid.jpg';
-
-/** A y4m of the selfie photo animated to perform `order` (e2e/pages/liveness.ts generates the frames, as e2e/liveness-capture.spec.ts does). */
-async function writeFaceClip(page: Page, file: string, order: liveness.ChallengeKind[]): Promise<void> {
-  await page.goto('/e2e/pages/liveness.html');
-  await expect(page.locator('body[data-ready=true]')).toBeAttached();
-  await page.evaluate(() => window.livenessTest.init());
-  await page.evaluate((url) => window.livenessTest.loadUrl('photo', url), SELFIE_URL);
-  const [box] = await page.evaluate(() => window.livenessTest.detectFaces('photo'));
-  await page.evaluate((b) => window.livenessTest.composeFace('face', 'photo', b), box!);
-  expect(await page.evaluate(() => window.livenessTest.settle('face'))).not.toBeNull();
-  // The capture judges from the first frame after the camera opens (the flow loads and warms its
-  // workers first), and the fake camera plays the file from its first frame on each open: 3 s of
-  // neutral face give the baseline (0.6 s) room before the first action, which must come after the
-  // first prompt and within maxLatencyMs (4 s) of it.
-  const spec = { photo: 'face', performs: order, seed: 1, leadMs: 3000 };
-  const info = await page.evaluate((s) => window.livenessTest.clipInfo(s), spec);
-  const fd = openSync(file, 'w');
-  try {
-    writeSync(fd, y4mHeader(info.width, info.height, info.fps));
-    for (let i = 0; i < info.frames; i++) {
-      writeSync(fd, Y4M_FRAME_MARKER);
-      writeSync(fd, Buffer.from(await page.evaluate(([s, k]) => window.livenessTest.clipFrameI420(s, k), [spec, i] as const), 'base64'));
-    }
-  } finally {
-    closeSync(fd);
-  }
 }
 
 test.describe('VerificationFlow end to end (headless, real verifier)', () => {

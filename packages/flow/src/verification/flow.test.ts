@@ -610,6 +610,52 @@ describe('VerificationFlow with a verifier session', () => {
     expect(h.log.created).toEqual(['document']);
   });
 
+  it('cancelHandoff: the desktop stops following and goes back to the step it left, the shown link revoked; a failed selfie offers the phone too', async () => {
+    const keys = await verifierKeys();
+    const verifier = fakeVerifier(keys);
+    // Polls yield to the event loop (a macrotask), so the test's own waits run while the desktop follows.
+    const sleep = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+    const h = await harness({ session: { verifierUrl: 'https://kyc.example/v', sessionId: verifier.session.sessionId, clientToken: 'client-token' } }, { fetch: verifier.fetch, sleep });
+    h.keys.privateJwk = keys.privateJwk;
+    const done = h.flow.start();
+    await waitFor(h.flow, 'consent', 'consent');
+    // Not following a handoff: nothing to cancel.
+    expect(() => h.flow.cancelHandoff()).toThrow(expect.objectContaining({ code: 'invalid_argument' }));
+    await h.flow.startHandoff();
+    expect(h.flow.state.awaiting).toBe('handoff');
+    await until(() => verifier.state.calls.includes('GET /v/sessions/:id/handoff'));
+    h.flow.cancelHandoff();
+    await waitFor(h.flow, 'consent', 'consent');
+    // The link was never opened: a second one, never shown, revoked it (a new link revokes the unused ones).
+    expect(verifier.state.calls.filter((c) => c === 'POST /v/sessions/:id/handoff')).toHaveLength(2);
+    expect(h.flow.state.handoff).toBeNull();
+    h.flow.grantConsent();
+    await waitFor(h.flow, 'document-front', 'upload');
+    await h.flow.useUpload(file(PASSPORT));
+    await waitFor(h.flow, 'document-review', 'review');
+    h.flow.confirmReview();
+    await waitFor(h.flow, 'liveness', 'upload');
+    await h.flow.useUpload(file(NO_FACE));
+    await waitFor(h.flow, 'liveness', 'error');
+    expect(h.flow.state.error).toMatchObject({ code: 'face_not_found', step: 'liveness', actions: ['retry', 'upload', 'handoff'] });
+    await h.flow.startHandoff();
+    // The phone opened this one: cancelling no longer revokes it (that phone holds its own token).
+    verifier.state.handoff = 'exchanged';
+    await until(() => h.flow.state.handoff?.status === 'opened');
+    h.flow.cancelHandoff();
+    await waitFor(h.flow, 'liveness', 'upload');
+    expect(verifier.state.calls.filter((c) => c === 'POST /v/sessions/:id/handoff')).toHaveLength(3);
+    // Consent and the document are not asked again.
+    expect(h.events.steps().filter((step) => step === 'consent' || step === 'document-front')).toEqual(['consent', 'consent', 'document-front']);
+    expect(h.log.reads).toBe(1);
+    await h.flow.useUpload(file(SELFIE));
+    const final = await done;
+    expect(final.status).toBe('complete');
+    expect(final.result).toMatchObject({ delivery: 'delivered' });
+    const bundle = await openSealed(h, h.delivered[0]!);
+    expect(bundle.manifest.events.filter((e) => e.type === 'handoff.cancelled')).toHaveLength(2);
+  });
+
   it('refuses a handoff with a config session, or before the flow runs', async () => {
     const h = await harness();
     await expect(h.flow.startHandoff()).rejects.toMatchObject({ code: 'invalid_argument' });

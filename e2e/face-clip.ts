@@ -1,0 +1,39 @@
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { expect, type Page } from '@playwright/test';
+import type { liveness } from '@ekyc/core';
+import { y4mHeader, Y4M_FRAME_MARKER } from '../packages/testkit/src/y4m.ts';
+
+const SELFIE_URL = '/node_modules/@vladmandic/human/assets/screenshot-faceid.jpg';
+
+/**
+ * Writes a y4m for Chromium's fake camera: the selfie photo animated (e2e/pages/liveness.ts, as
+ * e2e/liveness-capture.spec.ts does) to perform `order`, the challenge order of one session's nonce
+ * (`liveness.challengeSequence(nonce, count)`), so it is generated per session once the session exists.
+ *
+ * Timing: the fake camera plays the file from its first frame each time a page opens the camera,
+ * at the header's 20 fps, and loops it. The flow opens the selfie camera once its workers are loaded
+ * and warm, so the first frame is judged within a few frames of the clip's start: `leadMs` of neutral
+ * face (default 3 s) give the baseline (8 frames over 0.6 s) room before the first action, which must
+ * start more than minLatencyMs (150 ms) and less than maxLatencyMs (4 s) after the first prompt.
+ */
+export async function writeFaceClip(page: Page, file: string, order: readonly liveness.ChallengeKind[], leadMs = 3000): Promise<void> {
+  await page.goto('/e2e/pages/liveness.html');
+  await expect(page.locator('body[data-ready=true]')).toBeAttached();
+  await page.evaluate(() => window.livenessTest.init());
+  await page.evaluate((url) => window.livenessTest.loadUrl('photo', url), SELFIE_URL);
+  const [box] = await page.evaluate(() => window.livenessTest.detectFaces('photo'));
+  await page.evaluate((b) => window.livenessTest.composeFace('face', 'photo', b), box!);
+  expect(await page.evaluate(() => window.livenessTest.settle('face'))).not.toBeNull();
+  const spec = { photo: 'face', performs: [...order], seed: 1, leadMs };
+  const info = await page.evaluate((s) => window.livenessTest.clipInfo(s), spec);
+  const fd = openSync(file, 'w');
+  try {
+    writeSync(fd, y4mHeader(info.width, info.height, info.fps));
+    for (let i = 0; i < info.frames; i++) {
+      writeSync(fd, Y4M_FRAME_MARKER);
+      writeSync(fd, Buffer.from(await page.evaluate(([s, k]) => window.livenessTest.clipFrameI420(s, k), [spec, i] as const), 'base64'));
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
