@@ -56,6 +56,27 @@ test('every screen in every locale: no axe violation, no policy violation, a scr
   expect(console).toEqual([]);
 });
 
+test('every screen of <ekyc-flow> in every locale: no axe violation, no policy violation, a screenshot', async ({ page }) => {
+  test.setTimeout(480_000);
+  const console = await open(page);
+  const screens = await page.evaluate(() => window.elementsTest.flowScreens);
+  expect(screens.length).toBeGreaterThanOrEqual(12);
+  for (const locale of LOCALES) {
+    for (const screen of screens) {
+      await page.evaluate(([s, l]) => window.elementsTest.showFlow(s!, l!), [screen, locale]);
+      const flow = page.locator('#stage > ekyc-flow');
+      await expect(flow.locator('[data-view]')).toHaveCount(1);
+      await expect(flow.locator('[part=base]').first()).toHaveAttribute('lang', locale);
+      const video = flow.locator('video');
+      if (await video.count()) await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.readyState)).toBeGreaterThanOrEqual(2);
+      await expectAccessible(page, `flow ${screen}/${locale}`);
+      await flow.screenshot({ path: `${SHOTS}/ekyc-flow-${screen}.${locale}.png`, animations: 'disabled' });
+    }
+  }
+  expect(await page.evaluate(() => window.elementsTest.violations())).toEqual([]);
+  expect(console).toEqual([]);
+});
+
 test('the plain-HTML example (packages/elements/example) starts a config session and shows the consent under its strict policy', async ({ page }) => {
   const reports: string[] = [];
   page.on('console', (message) => {
@@ -162,9 +183,9 @@ test('models load with byte progress: the document worker reports bytes between 
     const seen = (): Promise<Seen[]> => page.evaluate(() => (window as unknown as { modelProgress: Seen[] }).modelProgress);
     // The document reader is preloaded while the user frames the card.
     await expect.poll(async () => (await seen()).some((e) => e.worker === 'document' && e.state === 'ready'), { timeout: 240_000 }).toBe(true);
-    const document = (await seen()).filter((e) => e.worker === 'document');
-    const loading = document.filter((e) => e.state === 'loading');
-    const total = document[0]!.bytesTotal;
+    const documentLoad = (await seen()).filter((e) => e.worker === 'document');
+    const loading = documentLoad.filter((e) => e.state === 'loading');
+    const total = documentLoad[0]!.bytesTotal;
     expect(total).toBeGreaterThan(10_000_000);
     expect(loading.every((e) => e.bytesTotal === total)).toBe(true);
     // Monotone, starting at 0, with at least one event strictly between 0 and the total.
@@ -172,7 +193,7 @@ test('models load with byte progress: the document worker reports bytes between 
     for (let i = 1; i < loading.length; i++) expect(loading[i]!.bytesLoaded).toBeGreaterThanOrEqual(loading[i - 1]!.bytesLoaded);
     const partial = loading.filter((e) => e.bytesLoaded > 0 && e.bytesLoaded < total);
     expect(partial.length).toBeGreaterThanOrEqual(1);
-    expect(document.at(-1)).toMatchObject({ state: 'ready', bytesLoaded: total });
+    expect(documentLoad.at(-1)).toMatchObject({ state: 'ready', bytesLoaded: total });
     // The capture screen showed a moving line, "x.y of z.w MB", under a bar with the same value.
     const shown = (await seen()).filter((e) => e.state === 'loading' && e.shown !== null && e.bytesLoaded > 0 && e.bytesLoaded < e.bytesTotal);
     expect(shown.length).toBeGreaterThanOrEqual(1);

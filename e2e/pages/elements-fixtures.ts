@@ -1,6 +1,7 @@
-import { createRandom, renderMrzDocument } from '@ekyc/testkit';
+import type { ResultSummary, ReviewData } from '@ekyc/flow';
+import { createRandom, generateLabelledFrame, renderMrzDocument } from '@ekyc/testkit';
 import { FaceClient } from '@ekyc/workers';
-import { fontReady } from './quality-kit.ts';
+import { FOCAL, fontReady } from './quality-kit.ts';
 
 /**
  * The photos a user would upload: a selfie (Human's face-id screenshot, MIT) and a TD3 passport page
@@ -44,3 +45,42 @@ export async function base64(blob: Blob): Promise<string> {
   for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   return btoa(binary);
 }
+
+export interface PaintedStream { stream: MediaStream; width: number; height: number; rgba: Uint8ClampedArray }
+
+/** A camera-like stream: a generated document frame (or a plain scene) painted on a canvas. Stop its track to end it. */
+export async function paintedStream(kind: 'document' | 'scene', seed = 3): Promise<PaintedStream> {
+  await fontReady;
+  const { image } = generateLabelledFrame(seed, kind === 'document' ? { focalLengthFraction: FOCAL, clean: true } : { focalLengthFraction: FOCAL, emptyRate: 1 });
+  const canvas = document.createElement('canvas');
+  canvas.width = image.width;
+  canvas.height = image.height;
+  const ctx = canvas.getContext('2d')!;
+  ctx.putImageData(new ImageData(new Uint8ClampedArray(image.data), image.width, image.height), 0, 0);
+  const stream = canvas.captureStream(5);
+  // Keep painting so the track delivers frames.
+  const timer = setInterval(() => ctx.putImageData(new ImageData(new Uint8ClampedArray(image.data), image.width, image.height), 0, 0), 200);
+  stream.getVideoTracks()[0]?.addEventListener('ended', () => clearInterval(timer));
+  return { stream, width: image.width, height: image.height, rgba: new Uint8ClampedArray(image.data) };
+}
+
+/** The fields a review screen shows: ICAO's specimen passport, two fields flagged uncertain. */
+export const SPECIMEN_REVIEW: ReviewData = {
+  documentType: 'passport',
+  format: 'TD3',
+  valid: true,
+  fields: {
+    surname: 'ERIKSSON', givenNames: 'ANNA MARIA', documentNumber: 'L898902C3', nationality: 'UTO', birthDate: '1974-08-12',
+    sex: 'F', expiryDate: '2032-04-15', issuingState: 'UTO', documentCode: 'P',
+  },
+  uncertain: ['givenNames', 'documentNumber'],
+  issues: [],
+  portraitFound: true,
+};
+
+/** A delivered, approved verification. */
+export const RESULT: ResultSummary = {
+  sessionId: 'sess_2b7f0c1e', evidenceId: 'e3b0c44298fc1c149afbf4c8996fb924', delivery: 'delivered',
+  decision: { outcome: 'approve', decidedAt: '2026-12-02T02:00:00Z' }, userMessage: null, sealed: null,
+  local: { documentValid: true, faceMatch: null, liveness: null },
+};

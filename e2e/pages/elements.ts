@@ -1,9 +1,9 @@
 import '@ekyc/elements';
 import { consentText, type EkycElement, type EkycFlow } from '@ekyc/elements';
-import type { ReviewData, HandoffInfo, ProgressDetail, ResultSummary } from '@ekyc/flow';
-import { generateLabelledFrame } from '@ekyc/testkit';
-import { FOCAL, fontReady, worker } from './quality-kit.ts';
-import { base64, documentBlob, selfieBlob } from './elements-fixtures.ts';
+import type { HandoffInfo, ProgressDetail } from '@ekyc/flow';
+import { worker } from './quality-kit.ts';
+import { FLOW_SCREENS, showFlowScreen } from './flow-screens.ts';
+import { RESULT, SPECIMEN_REVIEW, base64, documentBlob, paintedStream, selfieBlob, type PaintedStream } from './elements-fixtures.ts';
 
 /** Every policy violation the page sees (the policy is enforced by the page's meta tag). */
 const violations: { directive: string; blocked: string; disposition: string; sample: string }[] = [];
@@ -36,41 +36,12 @@ if (realGetUserMedia) {
   };
 }
 
-/** A camera-like stream: a generated document frame (or a plain scene) painted on a canvas. */
-async function canvasStream(kind: 'document' | 'scene', seed = 3): Promise<{ stream: MediaStream; width: number; height: number; rgba: Uint8ClampedArray }> {
-  await fontReady;
-  const { image } = generateLabelledFrame(seed, kind === 'document' ? { focalLengthFraction: FOCAL, clean: true } : { focalLengthFraction: FOCAL, emptyRate: 1 });
-  const canvas = document.createElement('canvas');
-  canvas.width = image.width;
-  canvas.height = image.height;
-  const ctx = canvas.getContext('2d')!;
-  ctx.putImageData(new ImageData(new Uint8ClampedArray(image.data), image.width, image.height), 0, 0);
-  const stream = canvas.captureStream(5);
-  streams.push(stream);
-  // Keep painting so the track delivers frames.
-  const timer = setInterval(() => ctx.putImageData(new ImageData(new Uint8ClampedArray(image.data), image.width, image.height), 0, 0), 200);
-  stream.getVideoTracks()[0]?.addEventListener('ended', () => clearInterval(timer));
-  return { stream, width: image.width, height: image.height, rgba: new Uint8ClampedArray(image.data) };
+/** A camera-like stream painted on a canvas (elements-fixtures.ts), kept to check it is released. */
+async function canvasStream(kind: 'document' | 'scene', seed = 3): Promise<PaintedStream> {
+  const painted = await paintedStream(kind, seed);
+  streams.push(painted.stream);
+  return painted;
 }
-
-const SPECIMEN_REVIEW: ReviewData = {
-  documentType: 'passport',
-  format: 'TD3',
-  valid: true,
-  fields: {
-    surname: 'ERIKSSON', givenNames: 'ANNA MARIA', documentNumber: 'L898902C3', nationality: 'UTO', birthDate: '1974-08-12',
-    sex: 'F', expiryDate: '2032-04-15', issuingState: 'UTO', documentCode: 'P',
-  },
-  uncertain: ['givenNames', 'documentNumber'],
-  issues: [],
-  portraitFound: true,
-};
-
-const RESULT: ResultSummary = {
-  sessionId: 'sess_2b7f0c1e', evidenceId: 'e3b0c44298fc1c149afbf4c8996fb924', delivery: 'delivered',
-  decision: { outcome: 'approve', decidedAt: '2026-12-02T02:00:00Z' }, userMessage: null, sealed: null,
-  local: { documentValid: true, faceMatch: null, liveness: null },
-};
 
 const MODEL_PROGRESS: ProgressDetail = {
   kind: 'model', step: 'document-front', worker: 'quality', state: 'loading',
@@ -214,6 +185,11 @@ const api = {
       resolve(refused);
     }, 100));
   },
+
+  flowScreens: FLOW_SCREENS,
+
+  /** `<ekyc-flow>` showing one of its screens from a scripted flow state (flow-screens.ts), in a locale. */
+  showFlow: (screen: string, locale: string): Promise<void> => showFlowScreen(stage, screen, locale),
 
   flow(): EkycFlow | null {
     return stage.querySelector('ekyc-flow');
