@@ -2,11 +2,12 @@
  * Server-side face continuity over the liveness keyframes, with the real face models on
  * onnxruntime-node: each keyframe is compared with the earlier one nearest in the transcript's yaw.
  * A different face at a like pose is rejected; a different face across a ~22 degree gap (where a
- * genuine face can score as low, docs/liveness.md) goes to review; the same face passes.
+ * genuine face can score as low, docs/liveness.md) goes to review; the same face passes. And the
+ * flow's document checks judged again with the session's own configuration.
  */
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { liveness, risk, type EvidenceBundle, type EvidenceManifest } from '@ekyc/core';
+import { createMrz, liveness, risk, type EvidenceBundle, type EvidenceManifest } from '@ekyc/core';
 import { perform } from '../../../core/src/liveness/testing.ts';
 import { ServerFaceEngine } from '../face/engine.ts';
 import { DEFAULT_SESSION_CONFIG } from '../session-config.ts';
@@ -109,4 +110,31 @@ describe('rescoreBundle: pose-matched keyframe continuity (onnxruntime-node)', (
     const artifactOnly = livenessOf(await rescore(await bundleWith((_, i) => selfies[i]!, 'artifact')));
     expect(artifactOnly.details).toMatchObject({ state: 'passed', consistent: true, transcriptSource: 'artifact', continuityPoseMatched: true });
   }, 60_000);
+});
+
+describe('rescoreBundle: the flow\'s document checks judged again with the session\'s configuration', () => {
+  const lines = createMrz('TD3', { documentCode: 'P', issuingState: 'UTO', surname: 'ERIKSSON', givenNames: 'ANNA MARIA', documentNumber: 'L898902C3', nationality: 'UTO', birthDate: '740812', sex: 'F', expiryDate: '340415', optionalData: 'ZE184226B' });
+  function bundleWithDocument(recorded: 'pass' | 'fail', issues: string): EvidenceBundle {
+    const data = new TextEncoder().encode(JSON.stringify({ type: 'ekyc.document.read', mrzLines: lines }));
+    const manifest = {
+      session: { nonce: NONCE, completedAt: '2026-01-01T00:00:00.000Z' }, liveness: null,
+      artifacts: [{ id: 'document-read', kind: 'other', mediaType: 'application/json', bytes: data.length, sha256: sha256(data), width: null, height: null, capturedAt: '2026-01-01T00:00:00.000Z' }],
+      checks: [{ id: 'document-checks', kind: 'document.checks', status: recorded, score: null, threshold: null, errorCode: null, artifactIds: ['document-read'], details: { issues } }],
+    } as unknown as EvidenceManifest;
+    return { manifest, signature: '', artifacts: new Map([['document-read', data]]) };
+  }
+  const rescoreWith = (bundle: EvidenceBundle, acceptedCountries: string[]) =>
+    rescoreBundle(bundle, { config: { ...DEFAULT_SESSION_CONFIG, acceptedCountries }, face: null, referenceDate: new Date('2026-01-01') });
+
+  it('agrees with a device that ran the same checks, and routes a device that passed a country the session does not accept to review', async () => {
+    const agreed = await rescoreWith(bundleWithDocument('pass', ''), ['UTO']);
+    expect(agreed.checks).toEqual([expect.objectContaining({ kind: 'document.checks', verdict: 'match', rescoredCodes: [] })]);
+    expect(agreed.decision.signals.find((s) => s.name === 'data_checks')!.reasonCodes).toEqual([]);
+
+    const disagreed = await rescoreWith(bundleWithDocument('pass', ''), ['FRA']);
+    expect(disagreed.checks).toEqual([expect.objectContaining({ verdict: 'differs', recorded: 1, rescored: 0, rescoredCodes: ['document_country_not_accepted'] })]);
+    expect(disagreed.decision.signals.find((s) => s.name === 'data_checks')!.reasonCodes).toEqual(['country_not_accepted', 'client_score_disagreement']);
+    expect(disagreed.decision.hardRules).toEqual(expect.arrayContaining([{ code: 'client_score_disagreement', escalateTo: 'review' }]));
+    expect(disagreed.decision.outcome).toBe('reject');
+  });
 });
