@@ -12,7 +12,7 @@ import { chromium, type BrowserContext, type Request } from '@playwright/test';
 import { chromiumArgs, chromiumPath } from '../../scripts/chromium.mjs';
 import { rgbaToI420, y4mHeader, Y4M_FRAME_MARKER } from '../../packages/testkit/src/y4m.ts';
 import type { FrameReadTiming } from './pages/fixtures.ts';
-import { startStaticServer, type StaticServer } from './static-server.ts';
+import { startStaticServer, type ServedRequest, type StaticServer } from './static-server.ts';
 
 export interface DrivenContext {
   /** The Vite dev server of bench/run.mjs (workspace sources, /ekyc/ assets). */
@@ -183,13 +183,22 @@ export async function visitFlow(context: BrowserContext, server: StaticServer, m
   }
 }
 
-/** Bytes of the requests that started in [from, to) (ms since the report's navigation start). */
-export function bytesBetween(report: FlowReport, network: readonly NetworkEntry[], from: number, to: number): { bytes: number; requests: number; fromNetwork: number } {
-  const inRange = network.filter((n) => {
-    const at = n.startEpoch - report.timeOrigin;
-    return at >= from && at < to;
-  });
-  return { bytes: inRange.reduce((sum, n) => sum + n.bytes, 0), requests: inRange.length, fromNetwork: inRange.filter((n) => n.bytes > 0 && n.status !== 304).length };
+/**
+ * What crossed the network for requests that started in [from, to) (ms since the report's navigation
+ * start): `bytes` as Chromium counted them (compressed body + headers), `served` and `withBody` as the
+ * server saw them (requests that reached it; those answered 200 with a body, not 304).
+ */
+export function bytesBetween(report: FlowReport, network: readonly NetworkEntry[], served: readonly ServedRequest[], from: number, to: number): { bytes: number; requests: number; served: number; withBody: number; servedBodyBytes: number } {
+  const inRange = (epoch: number): boolean => epoch - report.timeOrigin >= from && epoch - report.timeOrigin < to;
+  const requests = network.filter((n) => inRange(n.startEpoch));
+  const atServer = served.filter((s) => !s.path.startsWith('/fixtures/') && inRange(s.at));
+  return {
+    bytes: requests.reduce((sum, n) => sum + n.bytes, 0),
+    requests: requests.length,
+    served: atServer.length,
+    withBody: atServer.filter((s) => s.status === 200 && s.bodyBytes > 0).length,
+    servedBodyBytes: atServer.reduce((sum, s) => sum + s.bodyBytes, 0),
+  };
 }
 
 declare global {

@@ -15,6 +15,7 @@
  */
 import type { BenchResult } from '../types.ts';
 import { median } from '../types.ts';
+import type { ServedRequest } from './static-server.ts';
 import { bytesBetween, launchProfile, loadNow, loadRange, makeFixtures, startSdkServer, visitFlow, type DrivenContext, type FlowReport, type NetworkEntry } from './flow-run.ts';
 
 const ROUNDS = Number(process.env['EKYC_BENCH_READINESS_ROUNDS'] ?? 2);
@@ -30,7 +31,7 @@ interface Measures {
   face: number;
   liveness: number;
   faceMatch: number;
-  bytes: Record<Phase, { bytes: number; requests: number; fromNetwork: number }>;
+  bytes: Record<Phase, ReturnType<typeof bytesBetween>>;
   load: number;
 }
 
@@ -43,7 +44,7 @@ const PHASES: Array<{ phase: Phase; label: string }> = [
   { phase: 'face-match', label: 'face match, evidence, result' },
 ];
 
-function measure(report: FlowReport, network: readonly NetworkEntry[], load: number): Measures {
+function measure(report: FlowReport, network: readonly NetworkEntry[], served: readonly ServedRequest[], load: number): Measures {
   const stepAt = (step: string): number => {
     const entry = report.steps.find((s) => s.step === step);
     if (!entry) throw new Error(`the flow never entered ${step} (steps: ${report.steps.map((s) => s.step).join(', ')}; errors: ${report.errors.map((e) => e.code).join(', ')})`);
@@ -65,7 +66,7 @@ function measure(report: FlowReport, network: readonly NetworkEntry[], load: num
   const bounds: Array<[Phase, number, number]> = [
     ['consent', Number.NEGATIVE_INFINITY, consentAt], ['document', consentAt, read], ['document-read', read, live], ['liveness', live, match], ['face-match', match, Number.POSITIVE_INFINITY],
   ];
-  const bytes = Object.fromEntries(bounds.map(([phase, from, to]) => [phase, bytesBetween(report, network, from, to)])) as Measures['bytes'];
+  const bytes = Object.fromEntries(bounds.map(([phase, from, to]) => [phase, bytesBetween(report, network, served, from, to)])) as Measures['bytes'];
   return {
     consent: consentAt,
     quality: readyAt('quality') - front,
@@ -92,9 +93,10 @@ export default async function run(ctx: DrivenContext): Promise<BenchResult[]> {
       try {
         for (const [label, into] of [['cold', cold], ['warm', warm]] as const) {
           const load = loadNow();
+          const servedBefore = server.served.length;
           const { report, network } = await visitFlow(profile.context, server, 'readiness', RUN_TIMEOUT_MS);
           if (report.status !== 'complete') throw new Error(`${label} run ended ${report.status}: ${report.errors.map((e) => `${e.step}:${e.code}`).join(', ')}`);
-          into.push(measure(report, network, load));
+          into.push(measure(report, network, server.served.slice(servedBefore), load));
           captures.push(report.uploads.some((u) => u.step === 'document-front') ? 'upload' : 'auto-capture');
           ctx.log(`readiness ${label} ${round + 1}/${ROUNDS}: document step ready ${Math.round(into.at(-1)!.documentStep)} ms, load ${load.toFixed(1)}`);
         }
@@ -123,7 +125,7 @@ export default async function run(ctx: DrivenContext): Promise<BenchResult[]> {
     row(phase, set, 'liveness ready: liveness worker (from liveness entered)', (m) => m.liveness);
     row(phase, set, 'face match done: two embeddings (from face-match entered; face worker already loaded)', (m) => m.faceMatch);
     for (const { phase: p, label } of PHASES) {
-      const requests = `${median(set.map((m) => m.bytes[p].fromNetwork))} of ${median(set.map((m) => m.bytes[p].requests))} requests answered by the server with a body`;
+      const requests = `${median(set.map((m) => m.bytes[p].requests))} requests, ${median(set.map((m) => m.bytes[p].served))} reached the server, ${median(set.map((m) => m.bytes[p].withBody))} answered with a body (${(median(set.map((m) => m.bytes[p].servedBodyBytes)) / MB).toFixed(2)} MB sent)`;
       results.push({ suite: 'readiness', name: `${phase}: transferred, ${label}`, unit: 'MB', value: median(set.map((m) => m.bytes[p].bytes)) / MB, runs: set.length, notes: `compressed bytes on the wire (gzip), headers included; ${requests}; ${loadRange(set.map((m) => m.load))}` });
     }
   }

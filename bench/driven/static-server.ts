@@ -65,15 +65,29 @@ function precompress(mounts: readonly Mount[]): void {
   }
 }
 
+/** One answered request, as the server saw it: what really crossed the network (HTTP cache hits never reach it). */
+export interface ServedRequest {
+  path: string;
+  /** Epoch ms when the request arrived. */
+  at: number;
+  status: number;
+  /** Body bytes sent (compressed when gzip was sent), headers not included. */
+  bodyBytes: number;
+}
+
 export interface StaticServer {
   url: string;
+  /** Every request answered since the server started, in order. */
+  served: ServedRequest[];
   close(): Promise<void>;
 }
 
 export async function startStaticServer(mounts: readonly Mount[]): Promise<StaticServer> {
   for (const mount of mounts) if (!existsSync(mount.dir)) throw new Error(`static server: ${mount.dir} does not exist (see the suite's header for the command that makes it)`);
   precompress(mounts);
+  const served: ServedRequest[] = [];
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const at = Date.now();
     for (const [name, value] of Object.entries(ISOLATION)) res.setHeader(name, value);
     const pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     const mount = mounts.find((m) => pathname.startsWith(m.prefix));
@@ -81,6 +95,7 @@ export async function startStaticServer(mounts: readonly Mount[]): Promise<Stati
     if (!mount || !file || !file.startsWith(mount.dir) || !existsSync(file) || !statSync(file).isFile()) {
       res.statusCode = 404;
       res.end();
+      served.push({ path: pathname, at, status: 404, bodyBytes: 0 });
       return;
     }
     const stat = statSync(file);
@@ -94,13 +109,16 @@ export async function startStaticServer(mounts: readonly Mount[]): Promise<Stati
     if (req.headers['if-none-match'] === etag) {
       res.statusCode = 304;
       res.end();
+      served.push({ path: pathname, at, status: 304, bodyBytes: 0 });
       return;
     }
     const gzip = COMPRESSIBLE.has(ext) && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
     const body = gzip ? gzipPathOf(file) : file;
     if (gzip) res.setHeader('Content-Encoding', 'gzip');
-    res.setHeader('Content-Length', statSync(body).size);
+    const bodyBytes = statSync(body).size;
+    res.setHeader('Content-Length', bodyBytes);
     res.statusCode = 200;
+    served.push({ path: pathname, at, status: 200, bodyBytes: req.method === 'HEAD' ? 0 : bodyBytes });
     if (req.method === 'HEAD') {
       res.end();
       return;
@@ -111,6 +129,7 @@ export async function startStaticServer(mounts: readonly Mount[]): Promise<Stati
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/`,
+    served,
     close: () => new Promise<void>((resolve) => {
       server.closeAllConnections();
       server.close(() => resolve());
