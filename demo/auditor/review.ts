@@ -29,7 +29,7 @@ interface CaseView {
   duplicates: { kind: string; otherSessionId: string }[];
 }
 interface StoredEvidence {
-  sessionId: string; nonce: string; signingKey: { kty: string; crv: string; x: string; y: string } | null; receivedAt: string; sealedBytes: number;
+  sessionId: string; nonce: string; signingKey: { kty: string; crv: string; x: string; y: string } | null; receivedAt: string; sealedBytes: number; sealedHeader: string | null;
   config: Record<string, unknown>; container: string;
 }
 interface AuditEntry { seq: number; at: string; actorKind: string; actorId: string | null; action: string; sessionId: string | null; details: Record<string, unknown> }
@@ -90,7 +90,7 @@ async function openRemote(hooks: ReviewHooks, sessionId: string): Promise<void> 
   const container = Uint8Array.from(atob(stored.container), (char) => char.charCodeAt(0));
   // What the verifier recorded (the nonce it issued, the key bound before intake) is checked against the bundle here, not taken on trust.
   await hooks.open({ kind: 'container', container, origin: `verifier, session ${sessionId}` }, {
-    sessionId: stored.sessionId, nonce: stored.nonce, boundKey: stored.signingKey, receivedAt: stored.receivedAt, config: stored.config,
+    sessionId: stored.sessionId, nonce: stored.nonce, boundKey: stored.signingKey, receivedAt: stored.receivedAt, config: stored.config, sealedHeader: stored.sealedHeader,
   });
   await showCase(sessionId).catch((error: unknown) => say(`The case could not be loaded: ${refusalText(error)}`));
   await showAuditLog(sessionId).catch((error: unknown) => say(`The audit log could not be loaded: ${refusalText(error)}`));

@@ -36,6 +36,8 @@ export interface SessionRecord {
   /** The signing public key the verifier bound to the session before intake; null when none or not known. */
   boundKey: { kty: string; crv: string; x: string; y: string } | null;
   receivedAt: string | null;
+  /** The sealed bundle's JWE protected header as the verifier received it (base64url), when it kept it. */
+  sealedHeader?: string | null;
   /** The session configuration the verifier judged by, when it says. */
   config?: Record<string, unknown> | null;
 }
@@ -117,6 +119,19 @@ export async function verifyForAudit(source: BundleSource, options: { session?: 
       set({ id: 'schema', status: 'pass' });
     } catch (error) {
       set({ id: 'schema', status: 'fail', code: codeOf(error) });
+    }
+    // The header the verifier received with the JWE (it keeps the header, not the ciphertext): the
+    // session and nonce it was sealed for, checked against the manifest as for a sealed file. Without
+    // the ciphertext its authentication cannot be repeated here; the verifier checked it at intake.
+    const received = options.session?.sealedHeader ?? null;
+    if (received !== null && bundle !== null) {
+      try {
+        header = readSealedHeader(new TextEncoder().encode(`${received}.`));
+        const { manifest } = bundle;
+        headerBinding = (header.sessionId === undefined || header.sessionId === manifest.session.id) && (header.nonce === undefined || header.nonce === manifest.session.nonce) ? 'pass' : 'fail';
+      } catch {
+        headerBinding = 'fail';
+      }
     }
   }
 

@@ -60,7 +60,7 @@ export function auditPlugin(context: ApiContext): FastifyPluginAsync {
       context.logger.info({ sessionId: stored.sessionId, operatorId: operator.id }, 'bundle accessed');
       reply.header('cache-control', 'no-store');
       return {
-        sessionId: stored.sessionId, nonce: session.nonce, signingKey: session.signingKey, receivedAt: stored.receivedAt.toISOString(), sealedBytes: stored.sealedBytes,
+        sessionId: stored.sessionId, nonce: session.nonce, signingKey: session.signingKey, receivedAt: stored.receivedAt.toISOString(), sealedBytes: stored.sealedBytes, sealedHeader: stored.sealedHeader ?? null,
         config: { ...session.config }, container: Buffer.from(container.buffer, container.byteOffset, container.byteLength).toString('base64'),
       };
     });

@@ -78,6 +78,7 @@ export const auditEvidenceResponseSchema = z.object({
   signingKey: publicKeyJwkSchema.nullable().describe('The session signing public key bound before intake (POST /sessions/{id}/key); null if none was bound'),
   receivedAt: z.iso.datetime().describe('When the evidence arrived (expiry and age were judged on this day)'),
   sealedBytes: z.number().int().describe('Size of the sealed bundle as received'),
+  sealedHeader: z.string().nullable().describe('The sealed bundle\'s JWE protected header as received (base64url; alg, enc, epk, kid, the session id and nonce it was sealed for); null for evidence stored before it was kept'),
   config: z.record(z.string(), z.unknown()).describe('The session configuration it was judged by (accepted documents and countries, thresholds, liveness challenge count)'),
   container: z.string().describe('The verified bundle as its EKB1 container (docs/evidence.md), base64'),
 });

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSessionSigner, decodeContainer, risk } from '@ekyc/core';
+import { createSessionSigner, decodeContainer, readSealedHeader, risk } from '@ekyc/core';
 import type { VerifierConfig } from '../config.ts';
 import { openDatabase } from '../db/driver.ts';
 import { OperatorStore } from '../operators/store.ts';
@@ -190,6 +190,10 @@ describe.each(['pglite', 'postgres'] as const)('review and audit API (%s)', (kin
     const bundle = decodeContainer(new Uint8Array(Buffer.from(body.container, 'base64')));
     expect(bundle.manifest.session).toMatchObject({ id: session.sessionId, nonce: session.nonce });
     expect(bundle.manifest.signer.publicKeyJwk).toEqual(body.signingKey);
+    // The sealed header as received: the JWE's first segment, naming the session and nonce it was sealed for.
+    const sealedHeader = (body as unknown as { sealedHeader: string }).sealedHeader;
+    expect(sealedHeader).toBe(new TextDecoder().decode(sealed).split('.')[0]);
+    expect(readSealedHeader(new TextEncoder().encode(`${sealedHeader}.`))).toMatchObject({ sessionId: session.sessionId, nonce: session.nonce });
 
     const log = (await call('GET', `/audit/log?sessionId=${session.sessionId}`, tokens.auditor)).body as { entries: { action: string; actorId: string | null; details: Record<string, unknown> }[] };
     expect(log.entries.filter((entry) => entry.action === 'bundle.accessed')).toEqual([expect.objectContaining({ actorId: ids.auditor, details: { sealedBytes: sealed.byteLength, withRecord: true } })]);

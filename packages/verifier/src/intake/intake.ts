@@ -108,7 +108,7 @@ export class EvidenceIntake {
     const receivedAt = now;
     try {
       await store.acceptEvidence(
-        { idempotencyKey: upload.key, sessionId: session.id, receivedAt, sealedBytes: sealed.byteLength, envelope },
+        { idempotencyKey: upload.key, sessionId: session.id, receivedAt, sealedBytes: sealed.byteLength, sealedHeader: protectedHeaderOf(sealed), envelope },
         session.nonce,
         (tx) => this.#deps.queue.enqueueRescore(tx, session.id),
       );
@@ -135,4 +135,10 @@ export class EvidenceIntake {
     if (existing.sessionId !== sessionId) throw new EkycError('evidence_nonce_mismatch', 'This bundle was received for another session.', { details: { reason: 'session_mismatch' } });
     return { status: 200, body: evidenceAck(key, { receivedAt: existing.receivedAt, sessionId }) };
   }
+}
+
+/** The compact JWE's first segment (its protected header, base64url), kept for auditors; readSealedHeader already checked it. */
+function protectedHeaderOf(sealed: Uint8Array): string | null {
+  const end = sealed.subarray(0, 8192).indexOf(0x2e);
+  return end > 0 ? new TextDecoder().decode(sealed.subarray(0, end)) : null;
 }

@@ -123,9 +123,9 @@ export class SessionStore {
       const session = await consumeNonce(tx, nonce, evidence.sessionId, evidence.receivedAt);
       const { envelope } = evidence;
       await tx.query(
-        `INSERT INTO verifier_evidence (idempotency_key, session_id, received_at, sealed_bytes, kek_id, wrapped_key, iv, ciphertext)
-         VALUES ($1, $2, $3, $4, $5, decode($6, 'base64'), decode($7, 'base64'), decode($8, 'base64'))`,
-        [evidence.idempotencyKey, evidence.sessionId, evidence.receivedAt, evidence.sealedBytes, envelope.kekId, toBase64(envelope.wrappedKey), toBase64(envelope.iv), toBase64(envelope.ciphertext)],
+        `INSERT INTO verifier_evidence (idempotency_key, session_id, received_at, sealed_bytes, kek_id, wrapped_key, iv, ciphertext, sealed_header)
+         VALUES ($1, $2, $3, $4, $5, decode($6, 'base64'), decode($7, 'base64'), decode($8, 'base64'), $9)`,
+        [evidence.idempotencyKey, evidence.sessionId, evidence.receivedAt, evidence.sealedBytes, envelope.kekId, toBase64(envelope.wrappedKey), toBase64(envelope.iv), toBase64(envelope.ciphertext), evidence.sealedHeader ?? null],
       );
       await alsoInTx(tx);
       return session;
@@ -135,8 +135,8 @@ export class SessionStore {
   async loadEvidence(sessionId: string): Promise<StoredEvidence | null> {
     const result = await this.db.query<{
       idempotency_key: string; session_id: string; received_at: Date; sealed_bytes: number;
-      kek_id: string; wrapped_key: string; iv: string; ciphertext: string;
-    }>(`SELECT idempotency_key, session_id, received_at, sealed_bytes, kek_id, encode(wrapped_key, 'base64') AS wrapped_key,
+      kek_id: string; wrapped_key: string; iv: string; ciphertext: string; sealed_header: string | null;
+    }>(`SELECT idempotency_key, session_id, received_at, sealed_bytes, sealed_header, kek_id, encode(wrapped_key, 'base64') AS wrapped_key,
           encode(iv, 'base64') AS iv, encode(ciphertext, 'base64') AS ciphertext FROM verifier_evidence WHERE session_id = $1`, [sessionId]);
     const row = result.rows[0];
     if (row === undefined) return null;
@@ -145,6 +145,7 @@ export class SessionStore {
       sessionId: row.session_id,
       receivedAt: asDate(row.received_at),
       sealedBytes: row.sealed_bytes,
+      sealedHeader: row.sealed_header,
       envelope: { kekId: row.kek_id, wrappedKey: fromBase64(row.wrapped_key), iv: fromBase64(row.iv), ciphertext: fromBase64(row.ciphertext) },
     };
   }

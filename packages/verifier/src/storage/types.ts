@@ -22,6 +22,8 @@ export interface StoredEvidence {
   sessionId: string;
   receivedAt: Date;
   sealedBytes: number;
+  /** The JWE protected header as received (its first compact segment, base64url); null when not kept. */
+  sealedHeader?: string | null;
   envelope: Envelope;
 }
 
