@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
-import { chromium, expect, test, type Page } from '@playwright/test';
+import { chromium, expect, test, type Locator, type Page } from '@playwright/test';
 import { chromiumArgs, chromiumPath } from '../scripts/chromium.mjs';
 
 // The standalone elements on a page served under an enforced strict policy (e2e/pages/elements.html):
@@ -29,6 +29,15 @@ async function expectAccessible(page: Page, label: string): Promise<void> {
   expect(violations.map((v) => `${label}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
 }
 
+/** A shown screen: its camera preview (if any) showing a frame, then axe, then the photograph. */
+async function checkAndPhotograph(page: Page, element: Locator, label: string, file: string): Promise<void> {
+  const video = element.locator('video');
+  if (await video.count()) await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.readyState)).toBeGreaterThanOrEqual(2);
+  await expectAccessible(page, label);
+  mkdirSync(SHOTS, { recursive: true });
+  await element.screenshot({ path: `${SHOTS}/${file}`, animations: 'disabled' });
+}
+
 test('the page enforces the strict policy: an inline style attribute is refused and reported', async ({ page }) => {
   await open(page);
   expect(await page.evaluate(() => window.elementsTest.inlineStyleRefused())).toBe(true);
@@ -37,7 +46,6 @@ test('the page enforces the strict policy: an inline style attribute is refused 
 test('every screen in every locale: no axe violation, no policy violation, a screenshot', async ({ page }) => {
   test.setTimeout(300_000);
   const console = await open(page);
-  mkdirSync(SHOTS, { recursive: true });
   const screens = await page.evaluate(() => window.elementsTest.screens);
   expect(screens.length).toBeGreaterThanOrEqual(12);
   for (const locale of LOCALES) {
@@ -45,11 +53,7 @@ test('every screen in every locale: no axe violation, no policy violation, a scr
       await page.evaluate(([s, l]) => window.elementsTest.show(s!, l!), [screen, locale]);
       const element = page.locator('#stage > *');
       await expect(element).toHaveAttribute('locale', locale);
-      // Camera screens: wait for the preview to show a frame before the photograph.
-      const video = element.locator('video');
-      if (await video.count()) await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.readyState)).toBeGreaterThanOrEqual(2);
-      await expectAccessible(page, `${screen}/${locale}`);
-      await element.screenshot({ path: `${SHOTS}/elements-${screen}.${locale}.png`, animations: 'disabled' });
+      await checkAndPhotograph(page, element, `${screen}/${locale}`, `elements-${screen}.${locale}.png`);
     }
   }
   expect(await page.evaluate(() => window.elementsTest.violations())).toEqual([]);
@@ -67,10 +71,7 @@ test('every screen of <ekyc-flow> in every locale: no axe violation, no policy v
       const flow = page.locator('#stage > ekyc-flow');
       await expect(flow.locator('[data-view]')).toHaveCount(1);
       await expect(flow.locator('[part=base]').first()).toHaveAttribute('lang', locale);
-      const video = flow.locator('video');
-      if (await video.count()) await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.readyState)).toBeGreaterThanOrEqual(2);
-      await expectAccessible(page, `flow ${screen}/${locale}`);
-      await flow.screenshot({ path: `${SHOTS}/ekyc-flow-${screen}.${locale}.png`, animations: 'disabled' });
+      await checkAndPhotograph(page, flow, `flow ${screen}/${locale}`, `ekyc-flow-${screen}.${locale}.png`);
     }
   }
   expect(await page.evaluate(() => window.elementsTest.violations())).toEqual([]);

@@ -8,7 +8,8 @@ describe('byteRange', () => {
     expect(byteRange('en', 420_000, 43_000_000)).toEqual({ loaded: '0.4', total: '43.0 MB' });
     expect(byteRange('fr', 12_345_678, 42_900_000)).toEqual({ loaded: '12,3', total: '42,9\u202fMo' });
     expect(byteRange('es', 12_345_678, 42_900_000)).toEqual({ loaded: '12,3', total: '42,9 MB' });
-    expect(byteRange('en', 120_400, 830_000)).toEqual({ loaded: '120', total: '830 kB' });
+    expect(byteRange('en', 120_600, 830_000)).toEqual({ loaded: '121', total: '830 kB' });
+    expect(byteRange('en', 10_480_000, 21_280_000)).toEqual({ loaded: '10.5', total: '21.3 MB' });
   });
 
   it('never shows the full total before the last byte arrived', () => {

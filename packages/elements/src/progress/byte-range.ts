@@ -8,7 +8,9 @@ export function byteRange(locale: string, loaded: number, total: number): { load
   const digits = mb ? 1 : 0;
   const number = new Intl.NumberFormat(locale, { minimumFractionDigits: digits, maximumFractionDigits: digits });
   const withUnit = new Intl.NumberFormat(locale, { style: 'unit', unit: mb ? 'megabyte' : 'kilobyte', minimumFractionDigits: digits, maximumFractionDigits: digits });
-  // Rounding must not show the whole total before the last byte came (42.86 of 42.9 stays "42.8").
-  const shown = loaded < total ? Math.floor((loaded / divisor) * 10 ** digits) / 10 ** digits : total / divisor;
+  const scale = 10 ** digits;
+  const rounded = Math.round((loaded / divisor) * scale) / scale;
+  // Rounding must not show the whole total before the last byte came (42.86 of 42.9 shows "42.8").
+  const shown = loaded < total && rounded >= Math.round((total / divisor) * scale) / scale ? Math.floor((loaded / divisor) * scale) / scale : rounded;
   return { loaded: number.format(shown), total: withUnit.format(total / divisor) };
 }
