@@ -17,7 +17,7 @@ import { launchProfile, loadNow, loadRange, makeFixtures, startSdkServer, visitF
 const WARM_RUNS = Number(process.env['EKYC_BENCH_CAMERA_RUNS'] ?? 3);
 const RUN_TIMEOUT_MS = 180_000;
 /** Reads of the camera frame in one fresh document worker, for the breakdown of the MRZ read (the flow's events carry no stage timings). */
-const FRAME_READS = 3;
+const FRAME_READS = 2;
 
 interface CameraRun {
   load: number;

@@ -35,8 +35,17 @@ export interface Fixtures {
   dispose(): void;
 }
 
+const OCR_B_FONT = '/usr/share/fonts/opentype/ocr-b/OCRB.otf';
+
+/** What the pages on the Vite server need before anything runs: the self-hosted assets and the MRZ font. */
+export function checkViteAssets(ctx: DrivenContext): void {
+  if (!existsSync(path.join(ctx.root, 'demo/public/ekyc/models/manifest.json'))) throw new Error('no self-hosted assets in demo/public/ekyc: run `npm run assets` first');
+  if (!existsSync(OCR_B_FONT)) throw new Error(`no OCR-B font at ${OCR_B_FONT} (Debian fonts-ocr-b): the rendered documents need it`);
+}
+
 /** The passport page, the selfie and the fake-camera video of the page (bench/driven/pages/fixtures.ts), in a temp folder. */
 export async function makeFixtures(ctx: DrivenContext, readFrame = 0): Promise<Fixtures> {
+  checkViteAssets(ctx);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ekyc-bench-flow-'));
   const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
   try {

@@ -92,7 +92,7 @@ export async function startStaticServer(mounts: readonly Mount[]): Promise<Stati
     const pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     const mount = mounts.find((m) => pathname.startsWith(m.prefix));
     const file = mount ? path.join(mount.dir, pathname.slice(mount.prefix.length)) : null;
-    if (!mount || !file || !file.startsWith(mount.dir) || !existsSync(file) || !statSync(file).isFile()) {
+    if (!mount || !file || !file.startsWith(path.resolve(mount.dir) + path.sep) || !existsSync(file) || !statSync(file).isFile()) {
       res.statusCode = 404;
       res.end();
       served.push({ path: pathname, at, status: 404, bodyBytes: 0 });

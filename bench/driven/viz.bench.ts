@@ -7,12 +7,13 @@ import { chromium } from '@playwright/test';
 import { chromiumArgs, chromiumPath } from '../../scripts/chromium.mjs';
 import type { BenchResult } from '../types.ts';
 import { median } from '../types.ts';
-import { loadNow, loadRange, type DrivenContext } from './flow-run.ts';
+import { checkViteAssets, loadNow, loadRange, type DrivenContext } from './flow-run.ts';
 import type { VizSample } from './pages/viz.ts';
 
 const ROUNDS = Number(process.env['EKYC_BENCH_VIZ_ROUNDS'] ?? 2);
 
 export default async function run(ctx: DrivenContext): Promise<BenchResult[]> {
+  checkViteAssets(ctx);
   const loads = [loadNow()];
   const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
   let samples: VizSample[];
