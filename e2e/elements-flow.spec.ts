@@ -3,9 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { chromium, expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { liveness } from '@ekyc/core';
 import { exportJWK, generateKeyPair } from 'jose';
 import { chromiumArgs, chromiumPath } from '../scripts/chromium.mjs';
 import { rgbaToI420, y4mHeader, Y4M_FRAME_MARKER } from '../packages/testkit/src/y4m.ts';
+import { writeFaceClip } from './face-clip.ts';
 import { forwardTo, startVerifier } from './verifier-harness.ts';
 
 /**
@@ -25,7 +27,7 @@ const secret = (): string => Buffer.from(crypto.getRandomValues(new Uint8Array(3
 test.use({ viewport: { width: 480, height: 900 } });
 test.setTimeout(600_000);
 
-interface Verifier { url: string; newSession(): Promise<{ sessionId: string; clientToken: string }> }
+interface Verifier { url: string; newSession(): Promise<{ sessionId: string; clientToken: string; nonce: string }> }
 
 async function withVerifier(contexts: BrowserContext[], run: (verifier: Verifier) => Promise<void>): Promise<void> {
   const state = mkdtempSync(path.join(os.tmpdir(), 'ekyc-e2e-elements-'));
@@ -46,7 +48,7 @@ async function withVerifier(contexts: BrowserContext[], run: (verifier: Verifier
       async newSession() {
         const created = await fetch(`${verifier.url}/sessions`, { method: 'POST', headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' }, body: '{}' });
         expect(created.status).toBe(201);
-        return await created.json() as { sessionId: string; clientToken: string };
+        return await created.json() as { sessionId: string; clientToken: string; nonce: string };
       },
     });
   } finally {
@@ -190,8 +192,17 @@ test('camera denied, then continue on the phone: a second page completes the ses
       await expect(screen.locator('h2')).toHaveText('Camera access is blocked', LONG);
       await checkScreen(desktop, 'camera-denied');
       await screen.locator('[data-action=handoff]').click();
+      // Back from the QR code (cancelHandoff): the same choices again, and the link shown is revoked.
+      const first = await desktop.locator('ekyc-handoff a[part=link]').getAttribute('href', LONG);
+      await desktop.locator('ekyc-handoff button', { hasText: 'Back' }).click();
+      await expect(screen.locator('h2')).toHaveText('Camera access is blocked', LONG);
+      await expect(screen.locator('button')).toHaveText(['Try the camera again', 'Upload photos', 'Continue on your phone']);
+      const revoked = await fetch(`${verifier.url}/handoff/exchange`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ handoffToken: new URL(first!).hash.replace('#ekyc-handoff=', '') }) });
+      expect(await revoked.json()).toEqual({ code: 'handoff_expired' });
+      await screen.locator('[data-action=handoff]').click();
       const link = await desktop.locator('ekyc-handoff a[part=link]').getAttribute('href', LONG);
       expect(link).toMatch(/#ekyc-handoff=/);
+      expect(link).not.toBe(first);
 
       // The phone opens the link: same page, the token in the fragment; it captures by upload.
       const phone = await phoneContext.newPage();
@@ -313,6 +324,53 @@ test('fake camera: the passport page is auto-captured, read and reviewed; the se
     });
   } finally {
     await browser.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('selfie by camera: the passport by upload, then the selfie camera plays a clip generated for this session\'s nonce; the challenges pass and the result shows, axe- and policy-clean', async ({ page, baseURL }) => {
+  await open(page);
+  const files = await page.evaluate(() => window.elementsTest.uploadFiles());
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'ekyc-elements-selfie-'));
+  let browser: Browser | undefined;
+  try {
+    await withVerifier([], async (verifier) => {
+      // The nonce is known once the session exists: the clip performs its challenge order.
+      const session = await verifier.newSession();
+      const order = await liveness.challengeSequence(session.nonce, 3);
+      const file = path.join(dir, 'face.y4m');
+      await writeFaceClip(page, file, order);
+      browser = await chromium.launch({ executablePath: chromiumPath, args: [...chromiumArgs, '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${file}`] });
+      const context = await browser.newContext({ baseURL, viewport: { width: 480, height: 900 } });
+      await context.route(`**${PROXY}/**`, forwardTo(verifier.url, PROXY));
+      const camera = await context.newPage();
+      const reports = await open(camera);
+      await camera.evaluate((a) => window.elementsTest.startFlow(a), flowAttributes(session));
+      await camera.locator('ekyc-consent [part=accept]').click(LONG);
+
+      // The document camera shows the face clip: the passport comes from the file chooser instead.
+      await expect(camera.locator('ekyc-document-capture video')).toBeVisible(LONG);
+      const chooser = camera.waitForEvent('filechooser');
+      await camera.locator('ekyc-document-capture [part=upload]').click();
+      await (await chooser).setFiles({ name: 'passport.jpg', mimeType: 'image/jpeg', buffer: Buffer.from(files.document, 'base64') });
+      await camera.locator('ekyc-document-review [part=confirm]').click(LONG);
+
+      // The selfie camera: the prompts follow the nonce's order; the screen is checked while a challenge is asked.
+      await expect(camera.locator('ekyc-liveness video')).toBeVisible(LONG);
+      await expect.poll(async () => (await camera.evaluate(() => window.elementsTest.events())).some((e) => e.name === 'ekyc-step' && (e.detail as { step: string }).step === 'face-match'), LONG).toBe(true);
+      await expect(camera.locator('ekyc-result')).toBeVisible(LONG);
+      const events = await camera.evaluate(() => window.elementsTest.events());
+      const complete = events.find((e) => e.name === 'ekyc-complete')?.detail as { delivery: string; local: { liveness: { mode: string; state: string; challenges: string[]; diagnostics?: unknown } } } | undefined;
+      console.log(`[elements selfie by camera] ${JSON.stringify(complete?.local.liveness ?? null)}`);
+      expect(complete).toMatchObject({ delivery: 'delivered', local: { liveness: { mode: 'active', state: 'passed', challenges: order } } });
+      expect(events.filter((e) => e.name === 'ekyc-error')).toEqual([]);
+      const { violations } = await new AxeBuilder({ page: camera }).include('#stage').withTags(WCAG).analyze();
+      expect(violations.map((v) => `${v.id} (${v.impact})`)).toEqual([]);
+      expect(await camera.evaluate(() => window.elementsTest.trackStates())).toEqual(['ended', 'ended']);
+      await expectNoViolations(camera, reports);
+    });
+  } finally {
+    await browser?.close();
     rmSync(dir, { recursive: true, force: true });
   }
 });
