@@ -12,7 +12,7 @@
 import type { BenchResult } from '../types.ts';
 import { median } from '../types.ts';
 import type { FrameReadTiming } from './pages/fixtures.ts';
-import { launchProfile, loadNow, loadRange, makeFixtures, startSdkServer, visitFlow, type DrivenContext, type FlowReport } from './flow-run.ts';
+import { sdkFolders, launchProfile, loadNow, loadRange, makeFixtures, startSdkServer, visitFlow, type DrivenContext, type FlowReport } from './flow-run.ts';
 
 const WARM_RUNS = Number(process.env['EKYC_BENCH_CAMERA_RUNS'] ?? 3);
 const RUN_TIMEOUT_MS = 180_000;
@@ -79,6 +79,7 @@ function measure(report: FlowReport, load: number): CameraRun {
 }
 
 export default async function run(ctx: DrivenContext): Promise<BenchResult[]> {
+  sdkFolders(ctx); // fails in a second, not after the fixtures, when the bundle or the assets are missing or stale
   const loadAtFrameReads = loadNow();
   const fixtures = await makeFixtures(ctx, FRAME_READS);
   if (fixtures.frameGuidance.join(',') !== 'good') throw new Error(`the camera frame is not judged good (${fixtures.frameGuidance.join(',')}): auto-capture cannot happen`);

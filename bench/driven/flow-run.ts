@@ -94,16 +94,23 @@ function checkBundleMatchesAssets(bundle: string, assets: string): void {
 }
 
 /**
- * The prebuilt bundle (packages/elements/dist/browser, or the folder EKYC_BENCH_BUNDLE names), the
- * assets and the driver page, served as docs/install.md says (immutable where versioned or hashed).
+ * The prebuilt bundle (packages/elements/dist/browser, or the folder EKYC_BENCH_BUNDLE names) and the
+ * assets, checked (present, and pinning each other's hashes) before anything slow runs.
  */
-export async function startSdkServer(ctx: DrivenContext, fixtures: Fixtures): Promise<StaticServer> {
+export function sdkFolders(ctx: DrivenContext): { bundle: string; assets: string } {
+  checkViteAssets(ctx);
   const bundle = path.resolve(process.env['EKYC_BENCH_BUNDLE'] ?? path.join(ctx.root, 'packages/elements/dist/browser'));
   const assets = path.join(ctx.root, 'demo/public/ekyc');
   if (!existsSync(path.join(bundle, 'ekyc-elements.js'))) throw new Error(`no prebuilt bundle at ${bundle}: run \`npm run build\` first`);
-  if (!existsSync(path.join(assets, 'models/manifest.json')) || !existsSync(path.join(assets, 'wasm/manifest.json'))) throw new Error(`no self-hosted assets at ${assets}: run \`npm run assets\` first`);
+  if (!existsSync(path.join(assets, 'wasm/manifest.json'))) throw new Error(`no self-hosted runtimes at ${assets}: run \`npm run assets\` first`);
   if (!existsSync(path.join(bundle, 'assets')) || !readdirSync(path.join(bundle, 'assets')).some((f) => f.startsWith('document.worker-'))) throw new Error(`the bundle at ${bundle} has no worker chunks: run \`npm run build\` again`);
   checkBundleMatchesAssets(bundle, assets);
+  return { bundle, assets };
+}
+
+/** The bundle, the assets and the driver page, served as docs/install.md says (immutable where versioned or hashed). */
+export async function startSdkServer(ctx: DrivenContext, fixtures: Fixtures): Promise<StaticServer> {
+  const { bundle, assets } = sdkFolders(ctx);
   return startStaticServer([
     { prefix: '/sdk/', dir: bundle, caching: (file) => (HASHED.test(file) ? 'immutable' : 'revalidate') },
     { prefix: '/ekyc/', dir: assets, caching: 'immutable' },

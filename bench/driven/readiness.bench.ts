@@ -16,7 +16,7 @@
 import type { BenchResult } from '../types.ts';
 import { median } from '../types.ts';
 import type { ServedRequest } from './static-server.ts';
-import { bytesBetween, launchProfile, loadNow, loadRange, makeFixtures, startSdkServer, visitFlow, type DrivenContext, type FlowReport, type NetworkEntry } from './flow-run.ts';
+import { sdkFolders, bytesBetween, launchProfile, loadNow, loadRange, makeFixtures, startSdkServer, visitFlow, type DrivenContext, type FlowReport, type NetworkEntry } from './flow-run.ts';
 
 const ROUNDS = Number(process.env['EKYC_BENCH_READINESS_ROUNDS'] ?? 2);
 const RUN_TIMEOUT_MS = 240_000;
@@ -82,6 +82,7 @@ function measure(report: FlowReport, network: readonly NetworkEntry[], served: r
 }
 
 export default async function run(ctx: DrivenContext): Promise<BenchResult[]> {
+  sdkFolders(ctx); // fails in a second, not after the fixtures, when the bundle or the assets are missing or stale
   const fixtures = await makeFixtures(ctx);
   const server = await startSdkServer(ctx, fixtures);
   const cold: Measures[] = [];
