@@ -122,7 +122,7 @@ async function evaluate(call) {
     log(name, combined.fullyCorrect ? 'ok' : combined.silentError ? 'SILENT ERROR' : 'flagged', `cer=${combined.cer.toFixed(3)}`, read.timings ? `${Math.round(read.timings.totalMs)} ms (ocr ${Math.round(read.timings.ocrMs)})` : '', passes);
     if (verbose && (!combined.fullyCorrect || args.includes('--verbose-all'))) {
       log('  truth ', truthLines.join(' | '));
-      for (const [engine, e] of Object.entries(read.engines ?? {})) log(`  ${engine.padEnd(9)}`, e.lines.join(' | '), `(${e.variants} variants)`, `valid=${e.mrz.valid} uncertain=${e.mrz.uncertainFields.join(',')}`);
+      for (const [engine, e] of Object.entries(read.engines ?? {})) log(`  ${engine.padEnd(9)}`, e.lines.join(' | '), `(${e.variants} variants)`, `min conf ${(e.lineConfidence ?? []).map((c) => (c === null ? '-' : c.toFixed(2))).join('/')}`, `valid=${e.mrz.valid} uncertain=${e.mrz.uncertainFields.join(',')}`);
       log('  merged', (read.mrz?.corrected ?? []).join(' | '), `valid=${read.mrz?.valid}`, `uncertain=${(read.mrz?.uncertainFields ?? []).join(',')}`, `errors=${(read.mrz?.errors ?? []).join(',')}`, `lines=${read.lines?.length}`);
     }
   };
