@@ -130,5 +130,13 @@ export default async function run(ctx: DrivenContext): Promise<BenchResult[]> {
     results.push({ suite: 'document-camera', name: 'breakdown: first read of the captured frame in a fresh document worker', unit: 'ms', value: first.totalMs, runs: 1, notes: `${stages([first])}; MRZ ${first.valid ? 'valid' : 'not valid'}; ${loadNote}` });
     if (later.length > 0) results.push({ suite: 'document-camera', name: 'breakdown: later reads of the same frame in that worker', unit: 'ms', value: median(later.map((r) => r.totalMs)), runs: later.length, notes: `${stages(later)}; ${later.filter((r) => r.valid).length}/${later.length} valid; ${loadNote}` });
   }
+  if (fixtures.startup.length > 0) {
+    const parts = fixtures.startup.map((t) => `${t.engines === 'none' ? 'OpenCV.js + runtime only' : t.engines === 'ppocr' ? '+ PP-OCRv4 rec' : '+ tesseract.js'} ${Math.round(t.ms)} ms`).join(', ');
+    const full = fixtures.startup.at(-1)!;
+    results.push({
+      suite: 'document-camera', name: 'breakdown: document worker start-up (construction to ready, the flow\'s engines)', unit: 'ms', value: full.ms, runs: 1,
+      notes: `fresh workers with more engines each: ${parts}; OpenCV.js load ${full.opencvLoadMs === null ? '?' : Math.round(full.opencvLoadMs)} ms; served by the Vite dev server (uncompressed, revalidated); ${loadRange([loadAtFrameReads])}`,
+    });
+  }
   return results;
 }

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { chromium, type BrowserContext, type Request } from '@playwright/test';
 import { chromiumArgs, chromiumPath } from '../../scripts/chromium.mjs';
 import { rgbaToI420, y4mHeader, Y4M_FRAME_MARKER } from '../../packages/testkit/src/y4m.ts';
-import type { FrameReadTiming } from './pages/fixtures.ts';
+import type { FrameReadTiming, StartupTiming } from './pages/fixtures.ts';
 import { startStaticServer, type ServedRequest, type StaticServer } from './static-server.ts';
 
 export interface DrivenContext {
@@ -32,6 +32,8 @@ export interface Fixtures {
   widthFraction: number;
   /** With `readFrame`: the camera frame read as the flow reads a capture, in one fresh document worker. */
   frameReads: FrameReadTiming[];
+  /** With `readFrame`: the document worker's start-up by part. */
+  startup: StartupTiming[];
   dispose(): void;
 }
 
@@ -54,6 +56,7 @@ export async function makeFixtures(ctx: DrivenContext, readFrame = 0): Promise<F
     await page.locator('body[data-ready=true]').waitFor({ state: 'attached', timeout: 120_000 });
     const made = await page.evaluate(() => window.benchFixtures.make());
     const frameReads = readFrame > 0 ? await page.evaluate((n) => window.benchFixtures.readCapturedFrame(n), readFrame) : [];
+    const startup = readFrame > 0 ? await page.evaluate(() => window.benchFixtures.documentStartup()) : [];
     writeFileSync(path.join(dir, 'document.jpg'), Buffer.from(made.document, 'base64'));
     writeFileSync(path.join(dir, 'selfie.jpg'), Buffer.from(made.selfie, 'base64'));
     const { width, height } = made.frame;
@@ -63,7 +66,7 @@ export async function makeFixtures(ctx: DrivenContext, readFrame = 0): Promise<F
     const parts: Array<string | Uint8Array> = [y4mHeader(width, height, 30)];
     for (let i = 0; i < 30; i++) parts.push(Y4M_FRAME_MARKER, planes);
     writeFileSync(y4m, Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : Buffer.from(p.buffer, p.byteOffset, p.byteLength)))));
-    return { dir, y4m, frameGuidance: made.frame.guidance, widthFraction: made.frame.widthFraction, frameReads, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+    return { dir, y4m, frameGuidance: made.frame.guidance, widthFraction: made.frame.widthFraction, frameReads, startup, dispose: () => rmSync(dir, { recursive: true, force: true }) };
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
     throw error;

@@ -10,6 +10,8 @@ import { base64, documentBlob, selfieBlob } from '../../../e2e/pages/elements-fi
  */
 let captured: { image: RgbaImage<Uint8ClampedArray>; quad: coreQuality.Quad | null } | null = null;
 
+export interface StartupTiming { engines: string; ms: number; opencvLoadMs: number | null }
+
 export interface FrameReadTiming { totalMs: number; rectifyMs: number; locateMs: number; ocrMs: number; mergeMs: number; ppocrMs: number; tesseractMs: number; valid: boolean }
 
 const fixtures = {
@@ -37,6 +39,27 @@ const fixtures = {
       quality.terminate();
     }
     return { document: await base64(doc), selfie: await base64(selfie), frame: frame! };
+  },
+
+  /**
+   * Where the document worker's start-up goes: fresh workers from construction to ready, with more of
+   * the flow's configuration each time (OpenCV.js and the runtime only; + PP-OCRv4 rec; + tesseract.js,
+   * the flow's default). `ready()` is reached as the flow reaches it (the client's host is private).
+   */
+  async documentStartup(): Promise<StartupTiming[]> {
+    const out: StartupTiming[] = [];
+    for (const engines of [[], ['ppocr'], ['ppocr', 'tesseract']] as const) {
+      const t0 = performance.now();
+      const client = new DocumentClient({ assetBaseUrl: '/ekyc/', backend: 'wasm', engines: [...engines] }, 170_000);
+      try {
+        const host = (client as unknown as { host: { ready(): Promise<{ opencvLoadMs?: number } | undefined> } }).host;
+        const report = await host.ready();
+        out.push({ engines: engines.join('+') || 'none', ms: performance.now() - t0, opencvLoadMs: report?.opencvLoadMs ?? null });
+      } finally {
+        client.terminate();
+      }
+    }
+    return out;
   },
 
   /**
