@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MRZ_CHARSET, type GrayImage } from './mrz-reader.ts';
-import { cellToChar, decodeTemplates, fitCellGrids, OcrbReader, readGlyphLine } from './ocrb-reader.ts';
+import { cellToChar, decodeTemplates, fitCellGrids, OcrbReader, readGlyphLine, refitGrid, type GlyphLineRead } from './ocrb-reader.ts';
 import { OCRB_TEMPLATES } from './ocrb-templates.generated.ts';
 
 const raw = Uint8Array.from(atob(OCRB_TEMPLATES.base64), (c) => c.charCodeAt(0));
@@ -140,5 +140,20 @@ describe('OCR-B cell reader', () => {
     expect(c.alternatives[0]?.char).toBe('0');
     expect(c.confidence).toBeGreaterThan(c.alternatives[0]!.confidence);
     expect(c.confidence + c.alternatives[0]!.confidence).toBeLessThanOrEqual(1.0001);
+  });
+
+  it('re-fits a grid whose cells drift along the line, and leaves a straight one alone', () => {
+    const grid = { cells: 44, offset: 10, pitch: 24, cost: 0.1 };
+    const of = (dx: (c: number) => number): GlyphLineRead => ({
+      read: { text: '', chars: [] }, grid, meanScore: 0.8,
+      shifts: Array.from({ length: 44 }, (_, cell) => ({ cell, dx: dx(cell), score: 0.8 })),
+    });
+    expect(refitGrid(of(() => 0), 24)).toBeNull();
+    // Each cell's best match sits 0.05 px further right per cell: the pitch was short by 0.05 px.
+    const refit = refitGrid(of((c) => 0.05 * c), 24);
+    expect(refit?.pitch).toBeCloseTo(24.05, 5);
+    expect(refit?.offset).toBeCloseTo(10, 5);
+    // Poorly matched cells do not count.
+    expect(refitGrid({ ...of((c) => 0.05 * c), shifts: of((c) => 0.05 * c).shifts.map((s) => ({ ...s, score: 0.3 })) }, 24)).toBeNull();
   });
 });

@@ -198,6 +198,8 @@ export interface CellRead {
 export interface GlyphLineRead {
   readonly read: coreDocument.OcrLineRead;
   readonly grid: CellGrid;
+  /** Per cell read: the horizontal shift (template pixels) of its best match, and that match's score. */
+  readonly shifts: readonly { readonly cell: number; readonly dx: number; readonly score: number }[];
   /** Mean of the cells' best normalised cross-correlation (1 = the templates exactly). */
   readonly meanScore: number;
 }
@@ -247,7 +249,34 @@ export function readGlyphLine(line: GrayImage, templates: GlyphTemplates, length
     }
   }
   const g = resampleToGrid(dark, w, h, cap.bottom, chosen!.capH, chosen!.grid, templates, GRID_PAD);
-  return classifyCells(g, chosen!.grid, templates, chosen!.level);
+  const first = classifyCells(g, chosen!.grid, templates, chosen!.level);
+  // The boundary fit can drift along a long line (glare hides the last glyphs' ink, so the span is
+  // short): the cells' own best shifts show it, linear in the cell index. Re-fit offset and pitch to
+  // them and read again; keep whichever matched the templates better.
+  const refit = refitGrid(first, templates.width);
+  if (!refit) return first;
+  const g2 = resampleToGrid(dark, w, h, cap.bottom, chosen!.capH, refit, templates, GRID_PAD);
+  const second = classifyCells(g2, refit, templates, chosen!.level);
+  return second.meanScore > first.meanScore ? second : first;
+}
+
+/** Least-squares line through the well-matched cells' shifts; a corrected grid when it moves any cell by a pixel or more. */
+export function refitGrid(read: GlyphLineRead, templateWidth: number): CellGrid | null {
+  const good = read.shifts.filter((s) => s.score >= 0.6);
+  if (good.length < 8) return null;
+  const n = good.length;
+  const mx = good.reduce((a, s) => a + s.cell, 0) / n;
+  const my = good.reduce((a, s) => a + s.dx, 0) / n;
+  let sxx = 0;
+  let sxy = 0;
+  for (const s of good) { sxx += (s.cell - mx) ** 2; sxy += (s.cell - mx) * (s.dx - my); }
+  if (sxx === 0) return null;
+  const slope = sxy / sxx;
+  const intercept = my - slope * mx;
+  const cells = read.grid.cells;
+  if (Math.max(Math.abs(intercept), Math.abs(intercept + slope * (cells - 1))) < 1) return null;
+  const px = read.grid.pitch / templateWidth;
+  return { ...read.grid, offset: read.grid.offset + intercept * px, pitch: read.grid.pitch + slope * px };
 }
 
 /** Cells compared per candidate grid before the full read. */
@@ -326,6 +355,7 @@ function classifyCells(g: { data: Float32Array; width: number }, grid: CellGrid,
   const best = new Float32Array(K);
   const probe = new Float32Array(K);
   const cells = only ?? [...Array(grid.cells).keys()];
+  const shifts: Array<{ cell: number; dx: number; score: number }> = [];
   for (const c of cells) {
     // Coarse: every character at a few shifts; fine: the best few at every shift around the best one.
     coarse.fill(-1);
@@ -341,14 +371,21 @@ function classifyCells(g: { data: Float32Array; width: number }, grid: CellGrid,
     }
     const ks = all.filter((k) => coarse[k]! > -1).sort((a, b) => coarse[b]! - coarse[a]!).slice(0, FINE_CANDIDATES);
     best.set(coarse);
+    let topDx = bestDx;
+    let top = Math.max(...best);
     for (let dy = -SHIFT_Y; dy <= SHIFT_Y; dy++) {
-      for (let dx = Math.max(-SHIFT_X, bestDx - 1); dx <= Math.min(SHIFT_X, bestDx + 1); dx++) scoreWindow(g, pad + c * t.width + dx, pad + dy, t, level, ks, win, best);
+      for (let dx = Math.max(-SHIFT_X, bestDx - 1); dx <= Math.min(SHIFT_X, bestDx + 1); dx++) {
+        scoreWindow(g, pad + c * t.width + dx, pad + dy, t, level, ks, win, best);
+        const m = Math.max(...best);
+        if (m > top) { top = m; topDx = dx; }
+      }
     }
     chars.push(cellToChar(best, t.chars));
-    scoreSum += Math.max(...best);
+    shifts.push({ cell: c, dx: topDx, score: top });
+    scoreSum += top;
   }
   const read = { text: chars.map((ch) => ch.char).join(''), chars };
-  return { read, grid, meanScore: scoreSum / Math.max(1, cells.length) };
+  return { read, grid, shifts, meanScore: scoreSum / Math.max(1, cells.length) };
 }
 
 /** Scores of one cell -> the character, its confidence and its two best alternatives. */
