@@ -1,9 +1,13 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import { chromium, expect, test, type Browser, type Page } from '@playwright/test';
+import { liveness } from '@ekyc/core';
 import { exportJWK, generateKeyPair } from 'jose';
+import { chromiumArgs, chromiumPath } from '../scripts/chromium.mjs';
+import { writeFaceClip } from './face-clip.ts';
+import { writePassportClip } from './passport-clip.ts';
 import { forwardTo } from './verifier-harness.ts';
 
 /**
@@ -361,5 +365,127 @@ test('a session run through <ekyc-flow> (upload) is opened from the verifier in 
     verifier.child.kill('SIGTERM');
     await new Promise((resolve) => verifier.child.once('exit', resolve));
     rmSync(state, { recursive: true, force: true });
+  }
+});
+
+test('fake camera: <ekyc-flow> auto-captures the passport and takes the selfie with its liveness challenges; the auditor opens the stored session, every check passes, the replay shows the keyframes, plots and document outline, and the re-score equals the recorded scores', async ({ page, baseURL }) => {
+  test.setTimeout(900_000);
+  const state = mkdtempSync(path.join(os.tmpdir(), 'ekyc-auditor-camera-'));
+  const clips = mkdtempSync(path.join(os.tmpdir(), 'ekyc-auditor-clips-'));
+  const verifier = await verifierWithOperators(state);
+  let browser: Browser | undefined;
+  try {
+    // Two clips for one fake device: the passport page (e2e/passport-clip.ts) and a face clip performing
+    // the challenge order of this session's nonce (e2e/face-clip.ts). Chromium reads the file named by
+    // --use-file-for-fake-video-capture each time a page opens the camera, so the face clip is moved onto
+    // that path once the document camera has closed, before the selfie camera opens.
+    const camera = path.join(clips, 'camera.y4m');
+    const face = path.join(clips, 'face.y4m');
+    await page.goto('/e2e/pages/elements.html');
+    await expect(page.locator('body[data-ready=true]')).toBeAttached();
+    await writePassportClip(page, camera);
+    const created = await fetch(`${verifier.url}/sessions`, { method: 'POST', headers: { authorization: `Bearer ${verifier.apiKey}`, 'content-type': 'application/json' }, body: '{}' });
+    expect(created.status).toBe(201);
+    const session = await created.json() as { sessionId: string; clientToken: string; nonce: string };
+    const order = await liveness.challengeSequence(session.nonce, 3);
+    await writeFaceClip(page, face, order);
+    // The clip writer's page holds the face models: let it go before the flow competes for the CPU.
+    await page.goto('about:blank');
+
+    // The user's side: <ekyc-flow> with the camera (its default capture), against the verifier.
+    browser = await chromium.launch({ executablePath: chromiumPath, args: [...chromiumArgs, '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${camera}`] });
+    const context = await browser.newContext({ baseURL, viewport: { width: 480, height: 900 } });
+    await context.route('**/verifier-proxy/**', forwardTo(verifier.url, '/verifier-proxy'));
+    const user = await context.newPage();
+    await user.goto('/e2e/pages/elements.html');
+    await expect(user.locator('body[data-ready=true]')).toBeAttached();
+    await user.evaluate((a) => window.elementsTest.startFlow(a), {
+      'verifier-url': '/verifier-proxy', 'session-id': session.sessionId, token: session.clientToken, 'asset-base-url': '/ekyc/', backend: 'wasm',
+      controller: 'Example Bank', locale: 'en',
+    });
+    await user.locator('ekyc-consent [part=accept]').click({ timeout: 240_000 });
+    // Auto-capture: no click, no upload; the flow moves from the document camera to the review by itself.
+    await expect(user.locator('ekyc-document-capture video')).toBeVisible({ timeout: 240_000 });
+    await expect(user.locator('ekyc-document-review')).toBeVisible({ timeout: 400_000 });
+    await expect(user.locator('ekyc-document-review input[name=documentNumber]')).not.toHaveValue('');
+    expect(await user.evaluate(() => window.elementsTest.trackStates())).toEqual(['ended']);
+    renameSync(face, camera);
+    await user.locator('ekyc-document-review [part=confirm]').click();
+    await expect(user.locator('ekyc-liveness video')).toBeVisible({ timeout: 240_000 });
+    await expect(user.locator('ekyc-result')).toBeVisible({ timeout: 400_000 });
+    const events = await user.evaluate(() => window.elementsTest.events());
+    expect(events.filter((e) => e.name === 'ekyc-upload')).toEqual([]);
+    expect(events.filter((e) => e.name === 'ekyc-error')).toEqual([]);
+    const complete = events.find((e) => e.name === 'ekyc-complete')?.detail as { delivery: string; local: { liveness: unknown } } | undefined;
+    console.log(`[auditor camera flow] liveness ${JSON.stringify(complete?.local.liveness ?? null)}`);
+    expect(complete).toMatchObject({ delivery: 'delivered', local: { liveness: { mode: 'active', state: 'passed', challenges: order } } });
+    let decided = '';
+    for (let poll = 0; poll < 240 && decided === ''; poll += 1) {
+      const status = await (await fetch(`${verifier.url}/sessions/${session.sessionId}`, { headers: { authorization: `Bearer ${verifier.apiKey}` } })).json() as { status: string; decision: { outcome: string; score: number } | null };
+      if (status.status === 'decided') decided = `${status.decision!.outcome} ${status.decision!.score.toFixed(1)}`;
+      else await user.waitForTimeout(250);
+    }
+    console.log(`[auditor camera flow] session decided: ${decided}`);
+    expect(decided).not.toBe('');
+    await browser.close();
+    browser = undefined;
+
+    // The auditor's side: the stored bundle by session id, with an auditor token.
+    await page.route('**/api/**', forwardTo(verifier.url, '/api'));
+    await page.setViewportSize({ width: 1200, height: 900 });
+    await page.goto(`/demo/auditor.html?session=${session.sessionId}`);
+    await expect(page.locator('body[data-ready=true]')).toBeAttached();
+    await page.fill('#operator-token', verifier.auditor);
+    await page.fill('#optional-signals', 'sanctions,device_velocity');
+    await page.click('#open-remote');
+    await expect(page.locator('body[data-rescore=done]')).toBeAttached({ timeout: 170_000 });
+    // Key binding and the nonce binding (session_binding) against the verifier's record (GET /audit/sessions/:id/evidence).
+    expect(await statuses(page)).toEqual(expectStatuses({
+      decryption: 'not_checked', schema: 'pass', session_binding: 'pass', signature: 'pass',
+      key_binding: 'pass', chain: 'pass', artifacts: 'pass', timestamps: 'pass',
+    }));
+    await expect(page.locator('#check-list li[data-check=session_binding]')).toContainText('verifier session');
+    await expect(page.locator('#risk-line')).toContainText(`: ${decided} `);
+
+    // Re-score: every recorded check equal within docs/auditor.md's tolerances (exact but the face match, 0.05).
+    const tolerance: Record<string, number> = { mrz: 0, 'document-checks': 0, liveness: 0, 'face-match': 0.05 };
+    const rows = page.locator('#rescore-table tbody tr');
+    const seen: string[] = [];
+    for (let index = 0; index < await rows.count(); index += 1) {
+      const row = rows.nth(index);
+      const id = (await row.getAttribute('data-check-id'))!;
+      const difference = Number(await row.locator('td[data-difference]').getAttribute('data-difference'));
+      console.log(`[auditor camera flow] re-score ${id}: ${(await row.innerText()).replace(/\s+/g, ' ')} (difference ${difference})`);
+      await expect(row).toHaveAttribute('data-verdict', 'match');
+      expect(id in tolerance, `a tolerance for ${id}`).toBe(true);
+      expect(Math.abs(difference)).toBeLessThanOrEqual(tolerance[id]!);
+      seen.push(id);
+    }
+    expect(seen.sort()).toEqual(['document-checks', 'face-match', 'liveness', 'mrz']);
+
+    // Replay: the document outline with the camera's detected quad, the liveness keyframes with their
+    // recorded faces, the signal plots with prompts, the transcript judged again consistently.
+    await expect(page.locator('#replay-document-front figcaption')).toContainText('document quad');
+    await expect(page.locator('canvas[data-source-frame="document-front"]')).toBeVisible();
+    await expect(page.locator('#replay-source-document-front figcaption')).toContainText('detected by the camera');
+    console.log(`[auditor camera flow] geometry: ${await page.locator('#replay-source-document-front figcaption').innerText()}`);
+    const keyframes = page.locator('#replay figure', { hasText: 'transcript keyframe' });
+    expect(await keyframes.count()).toBeGreaterThan(0);
+    for (let index = 0; index < await keyframes.count(); index += 1) {
+      await expect(keyframes.nth(index).locator('canvas')).toBeVisible();
+      console.log(`[auditor camera flow] keyframe: ${await keyframes.nth(index).locator('figcaption').innerText()}`);
+    }
+    expect(await page.locator('#liveness svg.plot').count()).toBeGreaterThan(0);
+    await expect(page.locator('#liveness svg.plot text.prompt').first()).toContainText(/passed/);
+    await expect(page.locator('#liveness-verdict')).toContainText('passed, consistent with the recorded result');
+    await expect(page.locator('#liveness-verdict')).toContainText(order.join(' → '));
+    await expect(page.locator('#case-view')).toHaveAttribute('data-session', session.sessionId);
+    await page.screenshot({ path: 'docs/screenshots/auditor-camera-flow.png', fullPage: true });
+  } finally {
+    await browser?.close();
+    verifier.child.kill('SIGTERM');
+    await new Promise((resolve) => verifier.child.once('exit', resolve));
+    rmSync(state, { recursive: true, force: true });
+    rmSync(clips, { recursive: true, force: true });
   }
 });
