@@ -15,6 +15,7 @@ import type { GrayImage, MrzReader } from './mrz-reader.ts';
 import { OcrbReader } from './ocrb-reader.ts';
 import { PpOcrReader } from './ppocr-reader.ts';
 import { TesseractReader } from './tesseract-reader.ts';
+import { DeferredReader } from './deferred-reader.ts';
 import { TextDetector } from './text-detect.ts';
 import { TextRecognizer } from './text-recognize.ts';
 import { crossCheckZones, readVisualZone, type VisualZoneRead } from './visual-zone.ts';
@@ -108,7 +109,8 @@ interface State {
   readers: MrzReader[];
   /** The OCR-B cell reader, run before the model engines (absent with `fastReader: false`). */
   fast?: MrzReader;
-  tesseract?: TesseractReader;
+  /** Loading in the background from `init`; reads that need it wait (see DeferredReader). */
+  tesseract?: DeferredReader<TesseractReader>;
   config: DocumentConfig;
   /** The ppocr-rec session and labels, shared by the MRZ reader and the visual zone. */
   rec?: { session: Awaited<ReturnType<typeof createSession>>; keys: string[] };
@@ -202,18 +204,21 @@ async function loadVisualZone(s: State): Promise<{ detector: TextDetector; recog
 
 export const documentPipeline = {
   async init(config: DocumentConfig): Promise<{ runtime: RuntimeReport; engines: MrzEngineName[]; opencvLoadMs: number }> {
-    const t0 = performance.now();
-    const { cv } = await loadOpenCv(config.assetBaseUrl);
-    const opencvLoadMs = performance.now() - t0;
-    const runtime = await selectRuntime(config);
     const wanted = config.engines ?? ['ppocr', 'tesseract'];
     for (const r of [...(state?.readers ?? []), ...(state?.fast ? [state.fast] : [])]) await r.close();
     if (state?.visualZone) await (await state.visualZone.catch(() => undefined))?.detector.close();
+    // OpenCV.js and PP-OCRv4 load side by side (one after the other they were 4.9 s + 3.2 s of the
+    // worker's start-up at load 10); tesseract.js starts once they are in, behind the capture.
+    const t0 = performance.now();
+    const opencv = loadOpenCv(config.assetBaseUrl).then(({ cv }) => ({ cv, ms: performance.now() - t0 }));
+    opencv.catch(() => undefined);
+    const runtime = await selectRuntime(config);
+    const rec = wanted.includes('ppocr') ? await loadPpOcrRec(config) : undefined;
+    const { cv, ms: opencvLoadMs } = await opencv;
     const readers: MrzReader[] = [];
-    let tesseract: TesseractReader | undefined;
-    let rec: State['rec'];
-    if (wanted.includes('ppocr')) { rec = await loadPpOcrRec(config); readers.push(new PpOcrReader(rec.session, rec.keys)); }
-    if (wanted.includes('tesseract')) { tesseract = await TesseractReader.create(config.assetBaseUrl); readers.push(tesseract); }
+    if (rec) readers.push(new PpOcrReader(rec.session, rec.keys));
+    let tesseract: DeferredReader<TesseractReader> | undefined;
+    if (wanted.includes('tesseract')) { tesseract = new DeferredReader('tesseract', 1, TesseractReader.create(config.assetBaseUrl)); readers.push(tesseract); }
     const fast = config.fastReader === false ? undefined : new OcrbReader();
     state = { cv, readers, config, ...(fast ? { fast } : {}), ...(tesseract ? { tesseract } : {}), ...(rec ? { rec } : {}) };
     return { runtime, engines: [...(fast ? ['ocrb' as const] : []), ...readers.map((r) => r.engine as MrzEngineName)], opencvLoadMs };
@@ -254,7 +259,7 @@ export const documentPipeline = {
     let baselineMs = 0;
     if (options.baseline && s.tesseract) {
       const t = performance.now();
-      const text = await s.tesseract.readPage(gray);
+      const text = await (await s.tesseract.ready).readPage(gray);
       const r = readMrz(text, { referenceDate });
       baselineMs = performance.now() - t;
       baseline = { ...summarize({ result: r, valid: r.valid, uncertainFields: r.uncertainFields, ambiguous: r.ambiguous, cost: 0, disagreements: 0, candidates: 1 }), ms: baselineMs };
@@ -268,7 +273,7 @@ export const documentPipeline = {
       s.visualZone ??= loadVisualZone(s);
       const { detector, recognizer } = await s.visualZone;
       const tesseract = s.tesseract;
-      const second = tesseract ? (line: GrayImage, whitelist: string) => tesseract.readText(line, whitelist) : undefined;
+      const second = tesseract ? async (line: GrayImage, whitelist: string) => (await tesseract.ready).readText(line, whitelist) : undefined;
       const readAs = (turned: boolean): Promise<VisualZoneRead> => readVisualZone(
         s.cv, detector, recognizer, turned ? rotateRgba180(rect.rgba) : rect.rgba, turned ? rotate180(rect.gray) : rect.gray,
         turned === rotated180 ? located.lines : [], referenceDate.getUTCFullYear(), second,
