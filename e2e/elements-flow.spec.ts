@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
@@ -6,8 +6,8 @@ import { chromium, expect, test, type Browser, type BrowserContext, type Page } 
 import { liveness } from '@ekyc/core';
 import { exportJWK, generateKeyPair } from 'jose';
 import { chromiumArgs, chromiumPath } from '../scripts/chromium.mjs';
-import { rgbaToI420, y4mHeader, Y4M_FRAME_MARKER } from '../packages/testkit/src/y4m.ts';
 import { writeFaceClip } from './face-clip.ts';
+import { writePassportClip } from './passport-clip.ts';
 import { forwardTo, startVerifier } from './verifier-harness.ts';
 
 /**
@@ -274,22 +274,10 @@ test('the camera is released when each step ends and when the element is removed
 test('fake camera: the passport page is auto-captured, read and reviewed; the selfie camera sees no face, so the selfie is uploaded from the error screen; the result shows', async ({ page, baseURL }) => {
   // The camera's video: the same rendered passport page the upload tests use, judged `good` as a still, 2 s at 30 fps (looped by Chromium).
   await open(page);
-  const frame = await page.evaluate(() => window.elementsTest.cameraDocumentFrame());
-  expect(frame.guidance).toEqual(['good']);
   const files = await page.evaluate(() => window.elementsTest.uploadFiles());
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ekyc-elements-camera-'));
   const file = path.join(dir, 'passport.y4m');
-  const planes = rgbaToI420({ width: frame.width, height: frame.height, data: new Uint8ClampedArray(Buffer.from(frame.rgba, 'base64')) });
-  const fd = openSync(file, 'w');
-  try {
-    writeSync(fd, y4mHeader(frame.width, frame.height, 30));
-    for (let i = 0; i < 60; i++) {
-      writeSync(fd, Y4M_FRAME_MARKER);
-      writeSync(fd, planes);
-    }
-  } finally {
-    closeSync(fd);
-  }
+  await writePassportClip(page, file);
   const browser = await chromium.launch({ executablePath: chromiumPath, args: [...chromiumArgs, '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${file}`] });
   try {
     const context = await browser.newContext({ baseURL, viewport: { width: 480, height: 900 } });

@@ -7,7 +7,7 @@ import { rgbaToI420, y4mHeader, Y4M_FRAME_MARKER } from '../packages/testkit/src
  * passport page of the elements test page (the one the upload tests use), placed on a dark desk
  * at the first width the quality worker judges `good` as a still, 2 s at 30 fps (Chromium loops it).
  * `page` must be on /e2e/pages/elements.html with `body[data-ready=true]`; the same frames as
- * e2e/elements-flow.spec.ts's fake-camera test.
+ * fake-camera tests of e2e/elements-flow.spec.ts and e2e/auditor.spec.ts.
  */
 export async function writePassportClip(page: Page, file: string): Promise<{ width: number; height: number; widthFraction: number }> {
   const frame = await page.evaluate(() => window.elementsTest.cameraDocumentFrame());

@@ -11,7 +11,7 @@ class WidthReader implements MrzReader {
   readonly variants = 1;
   closed = 0;
   async readLine(l: GrayImage): Promise<coreDocument.OcrLineRead> {
-    return { text: String(l.width), chars: [{ char: String(l.width), confidence: 1 }] };
+    return { text: String(l.width), chars: [{ char: String(l.width), confidence: 1, alternatives: [] }] };
   }
   async close(): Promise<void> {
     this.closed++;
