@@ -147,3 +147,51 @@ describe('mergeMrzReads and positions no check digit separates', () => {
     expect(m.uncertainFields).toContain('documentNumber');
   });
 });
+
+describe('mergeMrzReads and filler look-alikes', () => {
+  // The glyph reader (weight 1.5) reads the fillers `<` with confidence; both PP-OCR variants (weight 1
+  // each) read some of them as A or K, as on blurred strong-set lines.
+  const WEIGHTS = { ocrb: 1.5, 'ppocr#0': 1, 'ppocr#1': 1 };
+  const LOOKALIKES = { 'ppocr#0': 'KA', 'ppocr#1': 'KA' };
+  const misread = (line: string, at: Array<[number, string]>): OcrLineRead => read(line, at.map(([i, c]) => [i, c, 0.8] as [number, string, number]));
+  const ppocrLine0 = misread(TD3[0]!, [[14, 'A'], [30, 'K'], [31, 'A'], [40, 'K']]);
+  const reads = (): EngineMrzRead[] => [
+    { engine: 'ocrb', lines: TD3.map((l) => read(l, [], 0.95)) },
+    { engine: 'ppocr#0', lines: [ppocrLine0, read(TD3[1]!)] },
+    { engine: 'ppocr#1', lines: [ppocrLine0, read(TD3[1]!)] },
+  ];
+
+  it('reads the fillers when the look-alikes are declared', () => {
+    const m = mergeMrzReads(reads(), { ...REF, engineWeights: WEIGHTS, fillerLookalikes: LOOKALIKES });
+    expect(m.valid).toBe(true);
+    expect(m.result.corrected).toEqual(TD3);
+    expect(m.result.fields.surname?.value).toBe('ERIKSSON');
+    // The engines still disagreed on those columns: the names stay flagged.
+    expect(m.uncertainFields).toContain('givenNames');
+  });
+
+  it('lets the two variants outvote the glyph reader without the rule', () => {
+    const m = mergeMrzReads(reads(), { ...REF, engineWeights: WEIGHTS });
+    expect(m.result.corrected[0]).not.toBe(TD3[0]);
+  });
+
+  it('never drops a real letter silently where the glyph reader is sure of `<`', () => {
+    // The A of ANNA read as `<` by the glyph reader: the letter's column is split, the name flagged.
+    const ocrb = [read(TD3[0]!, [[15, '<', 0.95]], 0.95), read(TD3[1]!, [], 0.95)];
+    const m = mergeMrzReads([{ engine: 'ocrb', lines: ocrb }, { engine: 'ppocr#0', lines: TD3.map((l) => read(l, [], 0.8)) }], { ...REF, engineWeights: WEIGHTS, fillerLookalikes: LOOKALIKES });
+    expect(m.uncertainFields).toContain('givenNames');
+  });
+});
+
+describe('mergeMrzReads and the names separator', () => {
+  it('flags the names, rather than refusing the read, when engines split them differently', () => {
+    // One engine reads the second `<` of ERIKSSON<<ANNA as A: the readings differ only in how the names split.
+    const a: EngineMrzRead = { engine: 'a', lines: [read(TD3[0]!, [[14, 'A', 0.6, [['<', 0.3]]]]), read(TD3[1]!)] };
+    const b: EngineMrzRead = { engine: 'b', lines: [read(TD3[0]!, [[14, '<', 0.7, [['A', 0.25]]]]), read(TD3[1]!)] };
+    const m = mergeMrzReads([a, b], REF);
+    expect(m.ambiguous).toBe(false);
+    expect(m.valid).toBe(true);
+    expect(m.uncertainFields).toEqual(expect.arrayContaining(['surname', 'givenNames']));
+    expect(m.result.fields.documentNumber?.value).toBe('L898902C3');
+  });
+});

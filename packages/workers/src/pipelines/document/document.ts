@@ -131,6 +131,8 @@ let state: State | undefined;
  */
 const OCRB_WEIGHT = 1.5;
 const ENGINE_WEIGHTS: Readonly<Record<string, number>> = { 'ppocr#0': 1, 'ppocr#1': 1, 'ocrb#0': OCRB_WEIGHT, 'tesseract#0': 0.7 };
+/** PP-OCR reads blurred `<` fillers as K or A: those also vote `<` where another engine is sure of one (core merge). */
+const FILLER_LOOKALIKES: Readonly<Record<string, string>> = { 'ppocr#0': 'KA', 'ppocr#1': 'KA' };
 
 /**
  * A line the OCR-B cell reader read alone may stand on the check digits when each character is at
@@ -318,7 +320,7 @@ export const documentPipeline = {
     };
     const mergeAll = (): coreDocument.MergedMrzRead => {
       const t = performance.now();
-      const merged = coreDocument.mergeMrzReads([...byEngine.values()].flatMap((e) => e.reads), { referenceDate, engineWeights: ENGINE_WEIGHTS });
+      const merged = coreDocument.mergeMrzReads([...byEngine.values()].flatMap((e) => e.reads), { referenceDate, engineWeights: ENGINE_WEIGHTS, fillerLookalikes: FILLER_LOOKALIKES });
       mergeMs += performance.now() - t;
       return merged;
     };
