@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { growPastInnerBand, growToDocumentAspect, hasDocumentAspect } from './aspect-growth.ts';
+import { growPastInnerBand, growToDocumentAspect, hasDocumentAspect, sameDocumentFormat } from './aspect-growth.ts';
 import type { PixelImage } from './edge-support.ts';
 import { expandToOuterEdges } from './edge-support.ts';
 import { maxCornerError } from './geometry.ts';
@@ -121,5 +121,31 @@ describe('hasDocumentAspect', () => {
   it('refuses aspects of no format', () => {
     expect(hasDocumentAspect(rect(428, 330), 1280, 720)).toBe(false);
     expect(hasDocumentAspect(rect(500, 250), 1280, 720)).toBe(false);
+  });
+});
+
+describe('sameDocumentFormat', () => {
+  const rect = (w: number, h: number): Quad => [{ x: 100, y: 100 }, { x: 100 + w, y: 100 }, { x: 100 + w, y: 100 + h }, { x: 100, y: 100 + h }];
+  it('keeps an ID-1 card re-fitted by a few pixels, either way round', () => {
+    expect(sameDocumentFormat(rect(428, 270), rect(431, 271), 1280, 720)).toBe(true);
+    expect(sameDocumentFormat(rect(428, 270), rect(270, 430), 1280, 720)).toBe(true);
+  });
+  it('treats ID-2 and ID-3 (0.1% apart) as one format', () => {
+    expect(sameDocumentFormat(rect(420, 296), rect(500, 352), 1280, 720)).toBe(true);
+  });
+  it('refuses an ID-1 card grown to an ID-3 aspect (a wood grain line below it)', () => {
+    expect(sameDocumentFormat(rect(428, 270), rect(428, 301), 1280, 720)).toBe(false);
+  });
+  it('catches what hasDocumentAspect lets through: an ID-1 card grown to a background line at the ID-3 position', () => {
+    // 428 x 270 is ID-1; a background line 31 px above the card, along its top, is the nearest parallel edge.
+    const { image, outer } = page(428, 270, { lineAt: 60 - 31 });
+    const grown = expandToOuterEdges(image, outer, { searchRadius: 2, minStep: 16, maxShiftFraction: 0.3, minSupport: 0.5 });
+    expect(maxCornerError(grown, outer)).toBeGreaterThan(25);
+    expect(hasDocumentAspect(grown, 720, 480)).toBe(true);
+    expect(sameDocumentFormat(outer, grown, 720, 480)).toBe(false);
+  });
+  it('refuses a quad of no format', () => {
+    expect(sameDocumentFormat(rect(428, 270), rect(428, 330), 1280, 720)).toBe(false);
+    expect(sameDocumentFormat(rect(428, 330), rect(428, 330), 1280, 720)).toBe(false);
   });
 });

@@ -27,6 +27,24 @@ export function hasDocumentAspect(quad: Quad, frameWidth: number, frameHeight: n
   return aspectError(estimatePose(quad, frameWidth, frameHeight).aspect, formats) <= tolerance;
 }
 
+/**
+ * Whether `a` and `b` both have a document format's aspect (see `hasDocumentAspect`) and the same
+ * one: ID-1, or ID-2 / ID-3 (whose aspects differ by 0.1%). A side grown from an ID-1 outline to a
+ * parallel edge that gives an ID-3 aspect changed the format without the evidence a band needs
+ * (`growPastInnerBand`): on wood or clutter that edge is the background's.
+ */
+export function sameDocumentFormat(a: Quad, b: Quad, frameWidth: number, frameHeight: number, tolerance = 0.035, formats: readonly number[] = Object.values(DOCUMENT_ASPECTS)): boolean {
+  const nearest = (quad: Quad): number | null => {
+    const aspect = estimatePose(quad, frameWidth, frameHeight).aspect;
+    const long = Math.max(aspect, 1 / aspect);
+    const best = formats.reduce((x, y) => (Math.abs(Math.log(long / y)) < Math.abs(Math.log(long / x)) ? y : x));
+    return Math.abs(Math.log(long / best)) <= tolerance ? best : null;
+  };
+  const fa = nearest(a);
+  const fb = nearest(b);
+  return fa !== null && fb !== null && Math.abs(Math.log(fa / fb)) <= tolerance;
+}
+
 /** The side being moved: its index, its corners before the move, and its outward unit normal. */
 interface MovedSide {
   side: number;

@@ -152,9 +152,11 @@ function growToOutline(quad: quality.Quad, frame: SearchFrame): quality.Quad {
   // its outer one. A second, short growth reaches the card's edge beyond the line's margin.
   if (grown !== quad) grown = quality.expandToOuterEdges(full, grown, { ...support, maxShiftFraction: MAX_REGROW_FRACTION, minSupport: MIN_SIDE_SUPPORT });
   if (!withinReach(grown, full)) grown = quad;
-  // A quad with a document format's aspect grown to one without has reached a background edge
-  // beyond the card (a board's edge, a parallel wood grain line), not the card's own outline.
-  if (grown !== quad && quality.hasDocumentAspect(quad, full.width, full.height) && !quality.hasDocumentAspect(grown, full.width, full.height)) grown = quad;
+  // A quad with a document format's aspect grown to one without, or to another format's (ID-1 to
+  // ID-3), has reached a background edge beyond the card (a board's edge, a parallel wood grain
+  // line), not the card's own outline. A TD3 page found without its band is grown past it below,
+  // with the band's evidence (`growPastInnerBand`).
+  if (grown !== quad && quality.hasDocumentAspect(quad, full.width, full.height) && !quality.sameDocumentFormat(quad, grown, full.width, full.height)) grown = quad;
   if (borderSides(grown, frame).some(Boolean) || quality.cornerMarginPx(grown, full.width, full.height) < 0) return grown;
   let completed = quality.growToDocumentAspect(full, grown, { ...support, maxShiftFraction: MAX_ASPECT_GROWTH_FRACTION, minSupport: MIN_ASPECT_SIDE_SUPPORT });
   if (!withinReach(completed, full)) completed = grown;
