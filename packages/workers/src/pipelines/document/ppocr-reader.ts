@@ -8,6 +8,7 @@
 import type { document as coreDocument } from '@ekyc/core';
 import { ort, type ModelSession } from '../../runtime/runtime.ts';
 import { MRZ_CHARSET, recropToInk, type GrayImage, type MrzReader } from './mrz-reader.ts';
+import { localDarkness } from './ocrb-reader.ts';
 
 const HEIGHT = 48;
 /** Measured on synthetic OCR-B lines with onnxruntime-node: 0.2 recovered the dropped letters, added none. */
@@ -87,6 +88,18 @@ export function decodeCtc(probs: Float32Array, steps: number, classes: number, m
   return { text: chars.map((c) => c.char).join(''), chars };
 }
 
+/**
+ * The line with paper white and ink black along its whole length: each pixel against the paper and ink
+ * levels of the columns around it (+-1.2 crop heights, about 2 ink heights, as the cell reader uses), so
+ * glare or shade over part of the line no longer washes that part out for the model.
+ */
+export function normalizeLineContrast(line: GrayImage): GrayImage {
+  const dark = localDarkness(line, Math.max(8, Math.round(1.2 * line.height)));
+  const data = new Uint8Array(dark.length);
+  for (let i = 0; i < dark.length; i++) data[i] = Math.round(255 * (1 - dark[i]!));
+  return { width: line.width, height: line.height, data };
+}
+
 /** Resizes a gray line to height 48 (bilinear) and lays it out as a BGR NCHW tensor. */
 export function lineTensor(line: GrayImage, stretch = 1): { data: Float32Array; width: number } {
   const scale = HEIGHT / line.height;
@@ -135,7 +148,7 @@ export class PpOcrReader implements MrzReader {
   readonly variants = VARIANT_STRETCH.length;
 
   async readLine(line: GrayImage, variant: number): Promise<coreDocument.OcrLineRead> {
-    return this.run(recropToInk(line, 1.7), VARIANT_STRETCH[variant] ?? 1);
+    return this.run(normalizeLineContrast(recropToInk(line, 1.7)), VARIANT_STRETCH[variant] ?? 1);
   }
 
   private async run(line: GrayImage, stretch: number): Promise<coreDocument.OcrLineRead> {
