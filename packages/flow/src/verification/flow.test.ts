@@ -398,6 +398,26 @@ describe('VerificationFlow', () => {
     await done;
   });
 
+  it('an upload chosen while the camera is still opening is taken, and the camera that opens late is stopped at once', async () => {
+    let letOpen!: () => void;
+    const gate = new Promise<void>((resolve) => { letOpen = resolve; });
+    const late: FakeCamera[] = [];
+    const opener = cameraFactory(late);
+    const h = await harness({ capture: 'camera' }, { openCamera: async (options) => { await gate; return opener(options); } });
+    const done = h.flow.start();
+    await waitFor(h.flow, 'consent', 'consent');
+    h.flow.grantConsent();
+    await waitFor(h.flow, 'document-front', 'capture');
+    // getUserMedia still pending (a permission prompt, a slow camera): the upload button is already there.
+    await h.flow.useUpload(file(PASSPORT));
+    await waitFor(h.flow, 'document-review', 'review');
+    expect(h.flow.state.sides).toEqual([{ side: 'front', source: 'upload', width: 60, height: 40 }]);
+    letOpen();
+    await until(() => late.length === 1 && late[0]!.stopped);
+    h.flow.cancel();
+    await done;
+  });
+
   it('a denied camera is a recoverable error with retry and upload; upload files given with the recovery are used', async () => {
     let deny = true;
     const h = await harness({ capture: 'camera' }, { cameraError: () => (deny ? new EkycError('camera_denied', 'denied') : null) });

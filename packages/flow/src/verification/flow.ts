@@ -468,9 +468,19 @@ export class VerificationFlow extends EventTarget implements VerificationFlowApi
 
   /** Camera + quality worker until auto-capture, or an action (upload, handoff) that ends the camera first. */
   async #cameraDocument(step: 'document-front' | 'document-back', signal: AbortSignal): Promise<{ kind: 'captured'; result: CaptureResult } | { kind: 'action'; action: FlowAction }> {
-    const camera = await this.#openCamera(step, 'environment', signal);
+    // The upload button shows while the camera is still opening (getUserMedia can take seconds, or
+    // wait on a permission prompt): the flow listens for it from the start, so a file chosen then is
+    // taken, not refused as an action nobody waits for.
     const pending = this.#inbox.wait(['upload', ...this.#handoffType()], signal);
     try {
+      const opening = this.#openCamera(step, 'environment', signal);
+      const opened = await this.#raceAction(opening, pending);
+      if ('action' in opened) {
+        // The camera may open after the action: stop it then, so no track stays live.
+        opening.then((late) => (this.#camera === late ? this.#releaseCamera() : late.stop()), () => undefined);
+        return this.#actionOrHandoff(opened.action);
+      }
+      const camera = opened.value;
       const quality = await this.#raceAction(this.#pool.get('quality', step), pending);
       if ('action' in quality) return this.#actionOrHandoff(quality.action);
       const thresholds = await quality.value.configure(this.#options.thresholds?.quality ?? {});
