@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { mulberry32 } from '@ekyc/core';
 import { MRZ_CHARSET, type GrayImage } from './mrz-reader.ts';
 import { cellToChar, decodeTemplates, fitCellGrids, OcrbReader, readGlyphLine, refitGrid, type GlyphLineRead } from './ocrb-reader.ts';
 import { OCRB_TEMPLATES } from './ocrb-templates.generated.ts';
@@ -6,24 +7,12 @@ import { OCRB_TEMPLATES } from './ocrb-templates.generated.ts';
 const raw = Uint8Array.from(atob(OCRB_TEMPLATES.base64), (c) => c.charCodeAt(0));
 const { width: TW, height: TH } = OCRB_TEMPLATES;
 
-/** A deterministic PRNG (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * A printed line: each glyph's bitmap scaled by `scale` (bilinear) at pitch `pitch` px, with a margin,
  * a box blur of `blur` px, paper `paper` and ink `ink` gray levels, a light gradient and noise.
  */
 function printLine(text: string, o: { scale: number; pitchScale?: number; blur?: number; paper?: number; ink?: number; gradient?: number; noise?: number; seed?: number }): GrayImage {
-  const rnd = random(o.seed ?? 1);
+  const rnd = mulberry32(o.seed ?? 1);
   const pitch = TW * o.scale * (o.pitchScale ?? 1);
   const margin = Math.round(1.5 * pitch);
   const width = Math.round(text.length * pitch + 2 * margin);
@@ -123,7 +112,7 @@ describe('OCR-B cell reader', () => {
   });
 
   it('gives no confident character for a crop of noise, and nothing for a blank crop', async () => {
-    const rnd = random(3);
+    const rnd = mulberry32(3);
     const noise: GrayImage = { width: 600, height: 40, data: Uint8Array.from({ length: 600 * 40 }, () => Math.round(rnd() * 255)) };
     const read = readGlyphLine(noise, templates);
     if (read) expect(read.read.chars.filter((c) => c.confidence > 0.5).length).toBeLessThan(read.read.chars.length / 4);
