@@ -79,23 +79,15 @@ export function hotspotFraction(grid: BlockGrid, options: HotspotOptions = DEFAU
     for (let m = 0; m < members.length; m++) {
       const b = members[m]!;
       pixels += clipped[b]!;
-      const bx = b % columns;
-      const by = Math.floor(b / columns);
-      for (let dy = -1; dy <= 1; dy++) {
-        for (let dx = -1; dx <= 1; dx++) {
-          const x = bx + dx;
-          const y = by + dy;
-          if ((dx === 0 && dy === 0) || x < 0 || y < 0 || x >= columns || y >= rows) continue;
-          const k = y * columns + x;
-          if (washed(k)) {
-            if (region[k] === -1) {
-              region[k] = seed;
-              members.push(k);
-            }
-          } else {
-            rim.add(k);
-            if (count[k]! >= fullCount / 2 && laplacianSquares[k]! >= count[k]! * options.contentLaplacian ** 2) content = true;
+      for (const k of neighbours(b, columns, rows)) {
+        if (washed(k)) {
+          if (region[k] === -1) {
+            region[k] = seed;
+            members.push(k);
           }
+        } else {
+          rim.add(k);
+          if (count[k]! >= fullCount / 2 && laplacianSquares[k]! >= count[k]! * options.contentLaplacian ** 2) content = true;
         }
       }
     }
@@ -156,22 +148,24 @@ function saturatedAround(members: readonly number[], grid: BlockGrid, minShare: 
   const out = [...members];
   for (const b of members) seen[b] = 1;
   for (let m = 0; m < out.length; m++) {
-    const b = out[m]!;
-    const bx = b % columns;
-    const by = Math.floor(b / columns);
-    for (let dy = -1; dy <= 1; dy++) {
-      for (let dx = -1; dx <= 1; dx++) {
-        const x = bx + dx;
-        const y = by + dy;
-        if (x < 0 || y < 0 || x >= columns || y >= rows) continue;
-        const k = y * columns + x;
-        if (seen[k] || count[k] === 0 || clipped[k]! < minShare * count[k]!) continue;
-        seen[k] = 1;
-        out.push(k);
-      }
+    for (const k of neighbours(out[m]!, columns, rows)) {
+      if (seen[k] || count[k] === 0 || clipped[k]! < minShare * count[k]!) continue;
+      seen[k] = 1;
+      out.push(k);
     }
   }
   return out;
+}
+
+/** The up to 8 blocks touching block `b` (row-major on a `columns` × `rows` grid), in row order. */
+function* neighbours(b: number, columns: number, rows: number): Generator<number> {
+  const bx = b % columns;
+  const by = Math.floor(b / columns);
+  for (let y = Math.max(0, by - 1); y <= Math.min(rows - 1, by + 1); y++) {
+    for (let x = Math.max(0, bx - 1); x <= Math.min(columns - 1, bx + 1); x++) {
+      if (x !== bx || y !== by) yield y * columns + x;
+    }
+  }
 }
 
 /** Pixels at or above `level` in the given blocks of the image, on the rows the grid was measured on. */
