@@ -54,6 +54,20 @@ async function open(page: Page, bundle: string, key: string | null): Promise<voi
   await expect(page.locator('body[data-state=verified], body[data-state=replayed]')).toBeAttached();
 }
 
+/**
+ * The auditor page opened on a stored session by id (`?session=`) with an auditor token and the
+ * deployment's optional signals, waiting for its re-score.
+ */
+async function openStoredSession(page: Page, sessionId: string, auditorToken: string): Promise<void> {
+  await page.setViewportSize({ width: 1200, height: 900 });
+  await page.goto(`/demo/auditor.html?session=${sessionId}`);
+  await expect(page.locator('body[data-ready=true]')).toBeAttached();
+  await page.fill('#operator-token', auditorToken);
+  await page.fill('#optional-signals', 'sanctions,device_velocity');
+  await page.click('#open-remote');
+  await expect(page.locator('body[data-rescore=done]')).toBeAttached({ timeout: 170_000 });
+}
+
 async function statuses(page: Page): Promise<Record<string, string | null>> {
   const out: Record<string, string | null> = {};
   for (const id of CHECKS) out[id] = await page.locator(`#check-list > li[data-check=${id}]`).getAttribute('data-status');
@@ -61,6 +75,11 @@ async function statuses(page: Page): Promise<Record<string, string | null>> {
 }
 
 const expectStatuses = (expected: Record<(typeof CHECKS)[number], Status>) => expected;
+/** A stored session fetched by id: no decryption in the page, everything else checked against the verifier's record, passing. */
+const STORED_SESSION_PASSES = expectStatuses({
+  decryption: 'not_checked', schema: 'pass', session_binding: 'pass', signature: 'pass',
+  key_binding: 'pass', chain: 'pass', artifacts: 'pass', timestamps: 'pass',
+});
 
 test('a sealed bundle opened with the verifier key is verified check by check, replayed and re-scored within tolerance', async ({ page }) => {
   const watch = watchPage(page);
@@ -228,10 +247,7 @@ test('a reviewer claims and decides a review case; the auditor opens its stored 
     await page.click('#open-remote');
     await expect(page.locator('body[data-rescore=done]')).toBeAttached({ timeout: 170_000 });
     // The verifier's record (nonce issued, key bound before intake) is checked against the bundle in the page.
-    expect(await statuses(page)).toEqual(expectStatuses({
-      decryption: 'not_checked', schema: 'pass', session_binding: 'pass', signature: 'pass',
-      key_binding: 'pass', chain: 'pass', artifacts: 'pass', timestamps: 'pass',
-    }));
+    expect(await statuses(page)).toEqual(STORED_SESSION_PASSES);
     await expect(page.locator('#check-list li[data-check=session_binding]')).toContainText('verifier session');
     await expect(page.locator('#case-view')).toHaveAttribute('data-effective', 'approve');
     const actions = page.locator('#audit-table tbody tr');
@@ -329,17 +345,8 @@ test('a session run through <ekyc-flow> (upload) is opened from the verifier in 
     expect(decided).not.toBe('');
 
     // The auditor's side: the stored bundle by session id.
-    await page.setViewportSize({ width: 1200, height: 900 });
-    await page.goto(`/demo/auditor.html?session=${session.sessionId}`);
-    await expect(page.locator('body[data-ready=true]')).toBeAttached();
-    await page.fill('#operator-token', verifier.auditor);
-    await page.fill('#optional-signals', 'sanctions,device_velocity');
-    await page.click('#open-remote');
-    await expect(page.locator('body[data-rescore=done]')).toBeAttached({ timeout: 170_000 });
-    expect(await statuses(page)).toEqual(expectStatuses({
-      decryption: 'not_checked', schema: 'pass', session_binding: 'pass', signature: 'pass',
-      key_binding: 'pass', chain: 'pass', artifacts: 'pass', timestamps: 'pass',
-    }));
+    await openStoredSession(page, session.sessionId, verifier.auditor);
+    expect(await statuses(page)).toEqual(STORED_SESSION_PASSES);
     // With the deployment's optional signals, the in-browser risk routing gives the verifier's decision.
     await expect(page.locator('#risk-line')).toContainText(`: ${decided} `);
     const rows = page.locator('#rescore-table tbody tr');
@@ -432,18 +439,9 @@ test('fake camera: <ekyc-flow> auto-captures the passport and takes the selfie w
 
     // The auditor's side: the stored bundle by session id, with an auditor token.
     await page.route('**/api/**', forwardTo(verifier.url, '/api'));
-    await page.setViewportSize({ width: 1200, height: 900 });
-    await page.goto(`/demo/auditor.html?session=${session.sessionId}`);
-    await expect(page.locator('body[data-ready=true]')).toBeAttached();
-    await page.fill('#operator-token', verifier.auditor);
-    await page.fill('#optional-signals', 'sanctions,device_velocity');
-    await page.click('#open-remote');
-    await expect(page.locator('body[data-rescore=done]')).toBeAttached({ timeout: 170_000 });
+    await openStoredSession(page, session.sessionId, verifier.auditor);
     // Key binding and the nonce binding (session_binding) against the verifier's record (GET /audit/sessions/:id/evidence).
-    expect(await statuses(page)).toEqual(expectStatuses({
-      decryption: 'not_checked', schema: 'pass', session_binding: 'pass', signature: 'pass',
-      key_binding: 'pass', chain: 'pass', artifacts: 'pass', timestamps: 'pass',
-    }));
+    expect(await statuses(page)).toEqual(STORED_SESSION_PASSES);
     await expect(page.locator('#check-list li[data-check=session_binding]')).toContainText('verifier session');
     await expect(page.locator('#risk-line')).toContainText(`: ${decided} `);
 
