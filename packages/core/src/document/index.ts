@@ -8,3 +8,4 @@ export * from './voting.ts';
 export * from './checks.ts';
 export * from './cross-check.ts';
 export * from './viz-fields.ts';
+export * from './viz-numbered.ts';

@@ -2,8 +2,10 @@
  * Printed visual-zone (VIZ) fields from OCR'd text boxes: which box is a field label, which box holds
  * its value (below the label, or to its right on the same row), and each value normalised (names in
  * upper case, dates to ISO, the document number without separators), with a confidence. Pure: the
- * worker detects and recognises the boxes; this decides what they mean.
+ * worker detects and recognises the boxes; this decides what they mean. Layouts that number their
+ * fields instead of naming them (EU driving licences) are read through `viz-numbered.ts`.
  */
+import { NUMBERED_FIELD_ROW, leadingDateText, splitNumberedSegments, withoutFieldNumber, type NumberedFieldKey, type NumberedSegment } from './viz-numbered.ts';
 
 export type VizFieldName = 'surname' | 'givenNames' | 'birthDate' | 'expiryDate' | 'issueDate' | 'documentNumber' | 'sex' | 'nationality';
 
@@ -33,12 +35,21 @@ export interface VizField {
   readonly reasons: readonly VizUncertainty[];
   readonly labelBox: Pick<VizTextBox, 'x' | 'y' | 'width' | 'height'>;
   readonly valueBox: Pick<VizTextBox, 'x' | 'y' | 'width' | 'height'>;
+  /** The printed field number (`4b`) when the layout numbers its fields (EU driving licence); absent for word labels. */
+  readonly labelKey?: NumberedFieldKey;
 }
 
-export type VizUncertainty = 'low_confidence' | 'repaired' | 'unparseable' | 'ambiguous_date' | 'engines_disagree';
+/**
+ * `label_uncertain`: a field number read through a look-alike (`Ab.` for `4b.`) that its place on the
+ * card does not confirm, or two numbers out of the layout's order. `inconsistent_dates`: birth, issue and
+ * expiry dates that cannot all be right (issued before birth, expiring before issue).
+ */
+export type VizUncertainty = 'low_confidence' | 'repaired' | 'unparseable' | 'ambiguous_date' | 'engines_disagree' | 'label_uncertain' | 'inconsistent_dates';
 
 export interface VisualZoneReading {
   readonly fields: Partial<Record<VizFieldName, VizField>>;
+  /** `numbered` when the page numbers its fields (EU driving licence layout), else `labelled`. */
+  readonly layout?: 'labelled' | 'numbered';
   /** Boxes recognised as labels (for diagnostics). */
   readonly labels: number;
   /** All text boxes seen. */
@@ -292,14 +303,173 @@ function valueDistance(label: Rect, value: Rect): number | null {
   return null;
 }
 
+function fieldOf(parsed: ParsedVizValue, raw: string, confidences: readonly number[], minConfidence: number, labelBox: Rect, valueBox: Rect, extra: readonly VizUncertainty[] = [], labelKey?: NumberedFieldKey): VizField {
+  // Spaces are read with lower confidence than glyphs and change no parsed value.
+  const glyphs = confidences.filter((_, i) => [...raw][i] !== ' ');
+  const least = glyphs.length > 0 ? Math.min(...glyphs) : 0;
+  const confidence = parsed.repaired ? least * 0.6 : least;
+  const reasons: VizUncertainty[] = [];
+  if (parsed.value === null) reasons.push('unparseable');
+  if (parsed.repaired) reasons.push('repaired');
+  if (parsed.ambiguous) reasons.push('ambiguous_date');
+  if (least < minConfidence) reasons.push('low_confidence');
+  reasons.push(...extra);
+  return { value: parsed.value, raw, confidence, uncertain: reasons.length > 0, reasons, labelBox: rectOf(labelBox), valueBox: rectOf(valueBox), ...(labelKey ? { labelKey } : {}) };
+}
+
+function keepBetter(fields: Partial<Record<VizFieldName, VizField>>, name: VizFieldName, field: VizField): void {
+  const previous = fields[name];
+  if (!previous || (previous.uncertain && !field.uncertain) || (previous.uncertain === field.uncertain && field.confidence > previous.confidence)) fields[name] = field;
+}
+
+/** The fields a numbered layout prints that this reader returns (4c authority, 4d, 7, 8, 9 are passed over). */
+const NUMBERED_FIELDS: Partial<Record<NumberedFieldKey, VizFieldName>> = {
+  '1': 'surname', '2': 'givenNames', '3': 'birthDate', '4a': 'issueDate', '4b': 'expiryDate', '5': 'documentNumber',
+};
+
+const DATE_FIELDS: readonly VizFieldName[] = ['birthDate', 'issueDate', 'expiryDate'];
+
+/**
+ * A numbered field's value text as the field wants it: a leading field number dropped (a second
+ * engine's crop may catch it), and for dates only the date at the start (field 3 prints the place of
+ * birth after it).
+ */
+export function numberedValueText(field: VizFieldName, text: string, referenceYear = new Date().getUTCFullYear()): string {
+  const value = withoutFieldNumber(text);
+  return DATE_FIELDS.includes(field) ? leadingDateText(value, (c) => parseVizValue(field, c, referenceYear).value !== null) : value;
+}
+
+/** A sub-rectangle of a box for code points [start, end) of its text (proportional: the line's glyphs are about evenly spaced). */
+function spanRect(box: VizTextBox, start: number, end: number): Rect {
+  const n = Math.max(1, [...box.text].length);
+  const x0 = box.x + (box.width * start) / n;
+  const x1 = box.x + (box.width * end) / n;
+  // A little margin so the crop does not clip the first and last glyphs.
+  const pad = Math.min(box.height * 0.3, box.width * 0.02 + 1);
+  const x = Math.max(box.x, x0 - pad);
+  return { x, y: box.y, width: Math.min(box.x + box.width, x1 + pad) - x, height: box.height };
+}
+
+interface NumberedAssembly {
+  fields: Partial<Record<VizFieldName, VizField>>;
+  /** Field numbers found. */
+  labels: number;
+  /** Boxes read as part of the numbered layout (no word label is looked for in them). */
+  used: Set<VizTextBox>;
+}
+
+/**
+ * The numbered layout (EU / ISO 18013-1 driving licence): each field number with the rest of its box,
+ * or, standing alone, with the text that follows it on the same row. Taken as a layout only when at
+ * least 3 different field numbers are found, 2 of them read exactly: a lone `1` in an address is not.
+ */
+function assembleNumbered(boxes: readonly VizTextBox[], minConfidence: number, referenceYear: number): NumberedAssembly | null {
+  const split = boxes.map((box) => ({ box, segments: splitNumberedSegments(box.text) }));
+  const keyed = split.flatMap(({ box, segments }) => segments.filter((s) => s.key !== null).map((seg) => ({ box, seg: seg as NumberedSegment & { key: NumberedFieldKey } })));
+  const distinct = new Set(keyed.map((k) => k.seg.key));
+  const exactDistinct = new Set(keyed.filter((k) => k.seg.exact).map((k) => k.seg.key));
+  if (distinct.size < 3 || exactDistinct.size < 2) return null;
+  const used = new Set<VizTextBox>(keyed.map((k) => k.box));
+  const takenLeads = new Set<VizTextBox>();
+  /** The text after a field number that stands alone: the next box to its right on the same row, else the box right under it. */
+  const followerOf = (label: VizTextBox): { box: VizTextBox; seg: NumberedSegment } | null => {
+    let best: { box: VizTextBox; seg: NumberedSegment; d: number } | null = null;
+    for (const { box, segments } of split) {
+      const lead = segments[0];
+      if (box === label || !lead || lead.key !== null || takenLeads.has(box)) continue;
+      const h = Math.max(label.height, box.height);
+      const sameRow = Math.abs(box.y + box.height / 2 - (label.y + label.height / 2)) < 0.5 * h;
+      const gap = box.x - (label.x + label.width);
+      let d: number | null = null;
+      if (sameRow && gap > -0.5 * h && gap < 6 * h) d = Math.max(0, gap) / h;
+      else {
+        const below = box.y - (label.y + label.height);
+        if (below > -0.3 * h && below < 1.2 * h && Math.abs(box.x - label.x) < 3 * h) d = 8 + below / h;
+      }
+      if (d !== null && (!best || d < best.d)) best = { box, seg: lead, d };
+    }
+    return best;
+  };
+  const cy = (b: Rect): number => b.y + b.height / 2;
+  interface Candidate { key: NumberedFieldKey; exact: boolean; labelBox: Rect; valueBox: VizTextBox; seg: NumberedSegment; centre: number; height: number }
+  const candidates: Candidate[] = [];
+  for (const { box, seg } of keyed) {
+    let valueBox = box;
+    let valueSeg: NumberedSegment = seg;
+    if (!seg.text) {
+      const follower = followerOf(box);
+      if (!follower) {
+        candidates.push({ key: seg.key, exact: seg.exact, labelBox: spanRect(box, seg.labelStart, seg.start), valueBox: box, seg, centre: cy(box), height: box.height });
+        continue;
+      }
+      takenLeads.add(follower.box);
+      used.add(follower.box);
+      valueBox = follower.box;
+      valueSeg = follower.seg;
+    }
+    candidates.push({ key: seg.key, exact: seg.exact, labelBox: spanRect(box, seg.labelStart, seg.start), valueBox, seg: valueSeg, centre: cy(box), height: box.height });
+  }
+  // The layout's order: a field number whose place contradicts an exactly read one is in doubt.
+  const outOfPlace = (c: Candidate): boolean => candidates.some((o) => {
+    if (o === c || !o.exact) return false;
+    const h = Math.max(c.height, o.height);
+    const dr = NUMBERED_FIELD_ROW[o.key] - NUMBERED_FIELD_ROW[c.key];
+    const dy = o.centre - c.centre;
+    if (o.key === c.key) return !c.exact || Math.abs(dy) > 0.3 * h;
+    if (dr === 0) return Math.abs(dy) > 0.6 * h;
+    return dr > 0 ? dy < 0.4 * h : dy > -0.4 * h;
+  });
+  const fields: Partial<Record<VizFieldName, VizField>> = {};
+  for (const c of candidates) {
+    const name = NUMBERED_FIELDS[c.key];
+    if (!name) continue;
+    const text = numberedValueText(name, c.seg.text, referenceYear);
+    const offset = c.seg.text.indexOf(text);
+    const start = c.seg.start + Math.max(0, offset);
+    const end = start + [...text].length;
+    const confidences = c.valueBox.confidences.slice(start, end);
+    const extra: VizUncertainty[] = outOfPlace(c) ? ['label_uncertain'] : [];
+    const field = text ? fieldOf(parseVizValue(name, text, referenceYear), text, confidences, minConfidence, c.labelBox, spanRect(c.valueBox, start, end), extra, c.key)
+      : fieldOf({ value: null, repaired: false, ambiguous: false }, '', [], minConfidence, c.labelBox, c.labelBox, extra, c.key);
+    keepBetter(fields, name, field);
+  }
+  return { fields: flagInconsistentDates(fields), labels: candidates.length, used };
+}
+
+/**
+ * Dates that cannot all be right: issued before birth or on it, expiring before issue, born after the
+ * expiry. Each date involved is flagged; a reader that mixed up 4a and 4b, or a misread year, is caught here.
+ */
+export function flagInconsistentDates(fields: Partial<Record<VizFieldName, VizField>>): Partial<Record<VizFieldName, VizField>> {
+  const v = (n: VizFieldName): string | null => fields[n]?.value ?? null;
+  const bad = new Set<VizFieldName>();
+  const birth = v('birthDate');
+  const issue = v('issueDate');
+  const expiry = v('expiryDate');
+  if (birth && issue && birth >= issue) { bad.add('birthDate'); bad.add('issueDate'); }
+  if (issue && expiry && issue >= expiry) { bad.add('issueDate'); bad.add('expiryDate'); }
+  if (birth && expiry && birth >= expiry) { bad.add('birthDate'); bad.add('expiryDate'); }
+  if (bad.size === 0) return fields;
+  const out = { ...fields };
+  for (const n of bad) {
+    const f = out[n]!;
+    const reasons: VizUncertainty[] = [...new Set<VizUncertainty>([...f.reasons, 'inconsistent_dates'])];
+    out[n] = { ...f, uncertain: true, reasons };
+  }
+  return out;
+}
+
 /**
  * Pairs label boxes with value boxes (nearest pairs first, each box used once) and parses each value.
- * A field found twice keeps the more confident reading.
+ * A field found twice keeps the more confident reading. A page that numbers its fields (EU driving
+ * licence) is read by its numbers; word labels still count for boxes outside that layout.
  */
 export function assembleVisualZone(boxes: readonly VizTextBox[], options: AssembleOptions = {}): VisualZoneReading {
   const minConfidence = options.minConfidence ?? 0.8;
   const referenceYear = options.referenceYear ?? new Date().getUTCFullYear();
-  const labelled = boxes.map((b) => ({ box: b, field: vizLabelField(b.text) }));
+  const numbered = assembleNumbered(boxes, minConfidence, referenceYear);
+  const rest = numbered ? boxes.filter((b) => !numbered.used.has(b)) : boxes;
+  const labelled = rest.map((b) => ({ box: b, field: vizLabelField(b.text) }));
   const labels = labelled.filter((l) => l.field !== null) as Array<{ box: VizTextBox; field: VizFieldName }>;
   const values = labelled.filter((l) => l.field === null && l.box.text.trim().length > 0).map((l) => l.box);
   const pairs: Array<{ label: (typeof labels)[number]; value: VizTextBox; d: number }> = [];
@@ -316,20 +486,11 @@ export function assembleVisualZone(boxes: readonly VizTextBox[], options: Assemb
     usedLabels.add(label.box);
     usedValues.add(value);
     const parsed = parseVizValue(label.field, value.text, referenceYear);
-    // Spaces are read with lower confidence than glyphs and change no parsed value.
-    const glyphs = value.confidences.filter((_, i) => [...value.text][i] !== ' ');
-    const least = glyphs.length > 0 ? Math.min(...glyphs) : 0;
-    const confidence = parsed.repaired ? least * 0.6 : least;
-    const reasons: VizUncertainty[] = [];
-    if (parsed.value === null) reasons.push('unparseable');
-    if (parsed.repaired) reasons.push('repaired');
-    if (parsed.ambiguous) reasons.push('ambiguous_date');
-    if (least < minConfidence) reasons.push('low_confidence');
-    const field: VizField = { value: parsed.value, raw: value.text, confidence, uncertain: reasons.length > 0, reasons, labelBox: rectOf(label.box), valueBox: rectOf(value) };
-    const previous = fields[label.field];
-    if (!previous || (previous.uncertain && !field.uncertain) || (previous.uncertain === field.uncertain && field.confidence > previous.confidence)) fields[label.field] = field;
+    keepBetter(fields, label.field, fieldOf(parsed, value.text, value.confidences, minConfidence, label.box, value));
   }
-  return { fields, labels: labels.length, boxes: boxes.length };
+  if (!numbered) return { fields, labels: labels.length, boxes: boxes.length, layout: 'labelled' };
+  // The numbers decide where both read a field: a word match on a licence is incidental (a header).
+  return { fields: { ...fields, ...numbered.fields }, labels: labels.length + numbered.labels, boxes: boxes.length, layout: 'numbered' };
 }
 
 /** The certain values only, in the shape `crossCheckVisualZone` takes. */
@@ -346,9 +507,10 @@ export function certainVisualZoneValues(reading: VisualZoneReading): Partial<Rec
  * was. A value that needed repair, or a date only one day order fits, stays uncertain.
  */
 export function withSecondReading(field: VizFieldName, reading: VizField, secondText: string, referenceYear = new Date().getUTCFullYear()): VizField {
-  const second = parseVizValue(field, secondText, referenceYear);
+  const text = reading.labelKey ? numberedValueText(field, secondText, referenceYear) : secondText;
+  const second = parseVizValue(field, text, referenceYear);
   const agree = reading.value !== null && second.value !== null && second.value.replace(/\s+/g, ' ') === reading.value.replace(/\s+/g, ' ');
-  const kept = reading.reasons.filter((r) => r === 'repaired' || r === 'ambiguous_date' || r === 'unparseable' || (r === 'low_confidence' && !agree));
+  const kept = reading.reasons.filter((r) => r === 'repaired' || r === 'ambiguous_date' || r === 'unparseable' || r === 'label_uncertain' || r === 'inconsistent_dates' || (r === 'low_confidence' && !agree));
   const reasons: VizUncertainty[] = agree ? kept : [...kept.filter((r) => r !== 'low_confidence'), 'engines_disagree', ...(kept.includes('low_confidence') ? ['low_confidence' as const] : [])];
   return { ...reading, uncertain: reasons.length > 0, reasons: [...new Set(reasons)] };
 }

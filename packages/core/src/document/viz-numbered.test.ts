@@ -1,0 +1,145 @@
+import { describe, expect, it } from 'vitest';
+import { assembleVisualZone, certainVisualZoneValues, withSecondReading, type VizTextBox } from './viz-fields.ts';
+import { numberedFieldToken, splitNumberedSegments, withoutFieldNumber } from './viz-numbered.ts';
+
+const box = (text: string, x: number, y: number, width: number, height = 30, confidence = 0.95): VizTextBox => ({ x, y, width, height, text, confidences: [...text].map(() => confidence) });
+
+/** Row tops (px) of an ID-1 licence front at 12 px/mm: 1, 2, 3, 4a|4c, 4b|4d, 5, 9. */
+const ROW = { r1: 168, r2: 222, r3: 276, r4: 330, r5: 384, r6: 438, r9: 552 };
+
+describe('field numbers', () => {
+  it('reads printed numbers and their OCR look-alikes', () => {
+    expect(numberedFieldToken('1.')).toEqual({ key: '1', exact: true });
+    expect(numberedFieldToken('4b.')).toEqual({ key: '4b', exact: true });
+    expect(numberedFieldToken('4h.')).toEqual({ key: '4b', exact: false });
+    expect(numberedFieldToken('Ab.')).toEqual({ key: '4b', exact: false });
+    expect(numberedFieldToken('46.')).toEqual({ key: '4b', exact: false });
+    expect(numberedFieldToken('4o.')).toEqual({ key: '4a', exact: false });
+    expect(numberedFieldToken('4e.')).toEqual({ key: '4c', exact: false });
+    expect(numberedFieldToken('l.')).toEqual({ key: '1', exact: false });
+    expect(numberedFieldToken('S.')).toEqual({ key: '5', exact: false });
+  });
+  it('does not take numbers, dates or words for field numbers', () => {
+    expect(numberedFieldToken('46')).toBeNull();
+    expect(numberedFieldToken('12.')).toBeNull();
+    expect(numberedFieldToken('S')).toBeNull();
+    expect(numberedFieldToken('6.')).toBeNull();
+    expect(numberedFieldToken('5', true)).toBeNull();
+    expect(numberedFieldToken('AB')).toBeNull();
+  });
+  it('splits a row holding two fields, and numbers run into their values', () => {
+    expect(splitNumberedSegments('4a. 19.01.2013 4c. LANDRATSAMT').map((s) => [s.key, s.text])).toEqual([['4a', '19.01.2013'], ['4c', 'LANDRATSAMT']]);
+    expect(splitNumberedSegments('1.MUSTERMANN').map((s) => [s.key, s.text])).toEqual([['1', 'MUSTERMANN']]);
+    expect(splitNumberedSegments('4b.18.01.2033').map((s) => [s.key, s.text])).toEqual([['4b', '18.01.2033']]);
+    expect(splitNumberedSegments('3.12.03.1985 BERLIN').map((s) => [s.key, s.text])).toEqual([['3', '12.03.1985 BERLIN']]);
+    expect(splitNumberedSegments('4 b. 18.01.2033').map((s) => [s.key, s.text])).toEqual([['4b', '18.01.2033']]);
+    // A date is not a number followed by a value.
+    expect(splitNumberedSegments('12.03.1985').map((s) => [s.key, s.text])).toEqual([[null, '12.03.1985']]);
+    expect(splitNumberedSegments('1.02.1990').map((s) => [s.key, s.text])).toEqual([[null, '1.02.1990']]);
+    expect(withoutFieldNumber('4b. 18.01.2033')).toBe('18.01.2033');
+    expect(withoutFieldNumber('MUSTERMANN')).toBe('MUSTERMANN');
+  });
+});
+
+describe('assembleVisualZone on a numbered (EU driving licence) layout', () => {
+  // What PP-OCR det + rec give for a licence front: each number and its value in one box; the header,
+  // the country code and 4c/4d/9 as boxes of their own.
+  const licence = [
+    box('DRIVING LICENCE', 300, 40, 380, 40),
+    box('UT', 40, 40, 60, 40),
+    box('1. MUSTERMANN', 396, ROW.r1, 260),
+    box('2. ERIKA', 396, ROW.r2, 150),
+    box('3. 12.03.1985 BERLIN', 396, ROW.r3, 330),
+    box('4a. 19.01.2013', 396, ROW.r4, 220),
+    box('4c. LANDRATSAMT', 660, ROW.r4, 250),
+    box('4b. 18.01.2028', 396, ROW.r5, 220),
+    box('4d. 123456', 660, ROW.r5, 170),
+    box('5. B072RRE2I55', 396, ROW.r6, 250),
+    box('9. AM/A1/B/L', 396, ROW.r9, 200),
+  ];
+  it('maps each number to its field and reads dates day first with the place of birth dropped', () => {
+    const r = assembleVisualZone(licence, { referenceYear: 2026 });
+    expect(r.layout).toBe('numbered');
+    expect(certainVisualZoneValues(r)).toEqual({
+      surname: 'MUSTERMANN', givenNames: 'ERIKA', birthDate: '1985-03-12', issueDate: '2013-01-19', expiryDate: '2028-01-18', documentNumber: 'B072RRE2I55',
+    });
+    expect(r.fields.birthDate).toMatchObject({ raw: '12.03.1985', labelKey: '3' });
+    // The value's own part of the box (for the second engine's crop), not the number.
+    expect(r.fields.surname!.valueBox.x).toBeGreaterThan(396 + 30);
+    expect(r.labels).toBe(9);
+  });
+  it('pairs a number standing alone with the text after it on its row', () => {
+    const split = [
+      box('1.', 396, ROW.r1, 24), box('MUSTERMANN', 432, ROW.r1, 230),
+      box('2.', 396, ROW.r2, 24), box('ERIKA', 432, ROW.r2, 120),
+      box('3.', 396, ROW.r3, 24), box('12.03.1985 BERLIN', 432, ROW.r3, 300),
+      box('4a.', 396, ROW.r4, 40), box('19.01.2013', 444, ROW.r4, 170), box('4c.', 660, ROW.r4, 40), box('LANDRATSAMT', 708, ROW.r4, 220),
+      box('4b.', 396, ROW.r5, 40), box('18.01.2028', 444, ROW.r5, 170),
+      box('5.', 396, ROW.r6, 24), box('B072RRE2I55', 432, ROW.r6, 220),
+    ];
+    expect(certainVisualZoneValues(assembleVisualZone(split, { referenceYear: 2026 }))).toEqual({
+      surname: 'MUSTERMANN', givenNames: 'ERIKA', birthDate: '1985-03-12', issueDate: '2013-01-19', expiryDate: '2028-01-18', documentNumber: 'B072RRE2I55',
+    });
+  });
+  it('reads numbers through OCR confusions when their place on the card agrees', () => {
+    const confused = [
+      box('l. MUSTERMANN', 396, ROW.r1, 260),
+      box('2. ERIKA', 396, ROW.r2, 150),
+      box('3.12.03.1985 BERLIN', 396, ROW.r3, 320),
+      box('4a.19.01.2013 4e. LANDRATSAMT', 396, ROW.r4, 520),
+      box('Ab. 18.01.2028', 396, ROW.r5, 220),
+      box('S. B072RRE2I55', 396, ROW.r6, 250),
+    ];
+    const r = assembleVisualZone(confused, { referenceYear: 2026 });
+    expect(certainVisualZoneValues(r)).toEqual({
+      surname: 'MUSTERMANN', givenNames: 'ERIKA', birthDate: '1985-03-12', issueDate: '2013-01-19', expiryDate: '2028-01-18', documentNumber: 'B072RRE2I55',
+    });
+    // 4h for 4b, 4 b. with a space read inside.
+    const r2 = assembleVisualZone([...confused.slice(0, 4), box('4h. 18.01.2028', 396, ROW.r5, 220), box('5. B072RRE2I55', 396, ROW.r6, 250)], { referenceYear: 2026 });
+    expect(r2.fields.expiryDate).toMatchObject({ value: '2028-01-18', uncertain: false });
+    const r3 = assembleVisualZone([...confused.slice(0, 4), box('4 b. 18.01.2028', 396, ROW.r5, 230)], { referenceYear: 2026 });
+    expect(r3.fields.expiryDate).toMatchObject({ value: '2028-01-18', uncertain: false });
+  });
+  it('doubts a look-alike number that sits in another field\'s place', () => {
+    // Row 4a read `Ab.` (a 4b look-alike) above the real 4b: never an expiry taken from the issue row.
+    const r = assembleVisualZone([
+      box('1. MUSTERMANN', 396, ROW.r1, 260), box('2. ERIKA', 396, ROW.r2, 150),
+      box('Ab. 19.01.2013', 396, ROW.r4, 220), box('4b. 18.01.2028', 396, ROW.r5, 220),
+    ], { referenceYear: 2026 });
+    expect(r.fields.expiryDate).toMatchObject({ value: '2028-01-18', uncertain: false });
+    const onlyLookAlike = assembleVisualZone([
+      box('1. MUSTERMANN', 396, ROW.r1, 260), box('2. ERIKA', 396, ROW.r2, 150), box('5. B072RRE2I55', 396, ROW.r6, 250),
+      box('Ab. 19.01.2013', 396, ROW.r6 + 54, 220),
+    ], { referenceYear: 2026 });
+    expect(onlyLookAlike.fields.expiryDate).toMatchObject({ uncertain: true, reasons: expect.arrayContaining(['label_uncertain']) });
+  });
+  it('flags dates that cannot all be right (4a and 4b swapped)', () => {
+    const r = assembleVisualZone([
+      box('1. MUSTERMANN', 396, ROW.r1, 260), box('2. ERIKA', 396, ROW.r2, 150),
+      box('4a. 18.01.2028', 396, ROW.r4, 220), box('4b. 19.01.2013', 396, ROW.r5, 220),
+    ], { referenceYear: 2026 });
+    expect(r.fields.issueDate).toMatchObject({ uncertain: true, reasons: ['inconsistent_dates'] });
+    expect(r.fields.expiryDate).toMatchObject({ uncertain: true, reasons: ['inconsistent_dates'] });
+  });
+  it('resolves two-digit years by field: a birth year in the past, an expiry year ahead', () => {
+    const r = assembleVisualZone([
+      box('1. NOVAK', 396, ROW.r1, 200), box('2. LENA', 396, ROW.r2, 150), box('3. 07/11/52 PRAHA', 396, ROW.r3, 280),
+      box('4a. 02/05/19', 396, ROW.r4, 200), box('4b. 01/05/34', 396, ROW.r5, 200),
+    ], { referenceYear: 2026 });
+    expect(certainVisualZoneValues(r)).toMatchObject({ birthDate: '1952-11-07', issueDate: '2019-05-02', expiryDate: '2034-05-01' });
+  });
+  it('the second engine\'s read of a crop that caught the number still confirms the value', () => {
+    const r = assembleVisualZone(licence, { referenceYear: 2026 });
+    expect(withSecondReading('expiryDate', r.fields.expiryDate!, '4b. 18.01.2028', 2026)).toMatchObject({ uncertain: false });
+    expect(withSecondReading('birthDate', r.fields.birthDate!, '12.03.1985 BERL', 2026)).toMatchObject({ uncertain: false });
+    expect(withSecondReading('expiryDate', r.fields.expiryDate!, '18.01.2026', 2026)).toMatchObject({ uncertain: true, reasons: ['engines_disagree'] });
+  });
+  it('a labelled card with a number in its address is not read as numbered', () => {
+    const r = assembleVisualZone([
+      box('Surname / Nom', 370, 120, 160, 22), box('NOVAK', 370, 146, 110, 32),
+      box('Address', 370, 200, 100, 22), box('1 MAIN STREET', 370, 226, 200, 32), box('5. FLOOR', 370, 260, 200, 32),
+    ], { referenceYear: 2026 });
+    expect(r.layout).toBe('labelled');
+    expect(r.fields.surname?.value).toBe('NOVAK');
+  });
+});
