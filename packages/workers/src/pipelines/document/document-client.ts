@@ -114,7 +114,7 @@ export class DocumentClient {
 export class DocumentReadStream {
   private readonly voter: coreDocument.MrzFrameVoter<MrzSummary>;
 
-  constructor(private readonly client: DocumentClient, private readonly readOptions: ReadOptions = {}, vote: coreDocument.VoteOptions = {}) {
+  constructor(private readonly client: Pick<DocumentClient, 'read'>, private readonly readOptions: ReadOptions = {}, vote: coreDocument.VoteOptions = {}) {
     this.voter = new coreDocument.MrzFrameVoter<MrzSummary>(vote);
   }
 
