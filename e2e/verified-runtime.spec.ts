@@ -102,13 +102,13 @@ test.describe('runtimes run the bytes they verified, never a second answer', () 
     expectOneRequestEach(requests, ['wasm/mediapipe/vision_wasm_module_internal.js', 'wasm/mediapipe/vision_wasm_module_internal.wasm']);
   });
 
-  test('OpenCV.js: the ES module requested once, a frame is measured', async ({ page, context }) => {
+  test('OpenCV.js: loader and wasm requested once, a frame is measured', async ({ page, context }) => {
     const requests = await answerDifferentlyTheSecondTime(context);
     await openPage(page);
     const use: RuntimeUse = await page.evaluate(() => window.verifiedRuntimeTest.opencv());
     expect(use, JSON.stringify(use)).toMatchObject({ ok: true });
     expect(use.ok && Number(use.detail.sharpness)).toBeGreaterThan(0);
-    expectOneRequestEach(requests, ['wasm/opencv/opencv.mjs']);
+    expectOneRequestEach(requests, ['wasm/opencv/opencv-loader.mjs', 'wasm/opencv/opencv.wasm']);
   });
 
   test('tesseract.js as docs/runtime.md starts it: worker, core and traineddata requested once, a line is read', async ({ page, context }) => {

@@ -78,21 +78,22 @@ export async function makeFixtures(ctx: DrivenContext, readFrame = 0): Promise<F
 const HASHED = /-[A-Za-z0-9_-]{8}\.js$/;
 
 /**
- * Every asset file must be the one the bundle's manifests pin (a bundle built before the assets
- * changed fails in the worker with `asset_hash_mismatch`, minutes into a run): checked up front.
+ * Every asset file the folder's manifests list must be the one the bundle's manifests pin (a bundle
+ * built before the assets changed fails in the worker with `asset_hash_mismatch`, minutes into a
+ * run): checked up front. Files a manifest no longer lists (left by an older `npm run assets`) are
+ * never fetched and not checked.
  */
 function checkBundleMatchesAssets(bundle: string, assets: string): void {
   const chunks = [...readdirSync(bundle), ...readdirSync(path.join(bundle, 'assets')).map((f) => `assets/${f}`)]
     .filter((f) => f.endsWith('.js')).map((f) => readFileSync(path.join(bundle, f), 'utf8')).join('\n');
   const stale: string[] = [];
-  const walk = (dir: string): void => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (entry.name !== 'manifest.json' && !chunks.includes(createHash('sha256').update(readFileSync(full)).digest('hex'))) stale.push(path.relative(assets, full));
+  for (const group of ['models', 'wasm']) {
+    const manifest = JSON.parse(readFileSync(path.join(assets, group, 'manifest.json'), 'utf8')) as { assets: Array<{ file: string }> };
+    for (const { file } of manifest.assets) {
+      const full = path.join(assets, group, file);
+      if (!existsSync(full) || !chunks.includes(createHash('sha256').update(readFileSync(full)).digest('hex'))) stale.push(path.relative(assets, full));
     }
-  };
-  walk(assets);
+  }
   if (stale.length > 0) throw new Error(`the bundle at ${bundle} pins other sha256 than ${assets} has for ${stale.join(', ')}: run \`npm run assets\` and \`npm run build\` (or point EKYC_BENCH_BUNDLE at a bundle built from the current manifests)`);
 }
 
@@ -103,7 +104,8 @@ function checkBundleMatchesAssets(bundle: string, assets: string): void {
 export function sdkFolders(ctx: DrivenContext): { bundle: string; assets: string } {
   checkViteAssets(ctx);
   const bundle = path.resolve(process.env['EKYC_BENCH_BUNDLE'] ?? path.join(ctx.root, 'packages/elements/dist/browser'));
-  const assets = path.join(ctx.root, 'demo/public/ekyc');
+  // EKYC_BENCH_ASSETS: another asset folder, to compare a bundle built from other manifests.
+  const assets = path.resolve(process.env['EKYC_BENCH_ASSETS'] ?? path.join(ctx.root, 'demo/public/ekyc'));
   if (!existsSync(path.join(bundle, 'ekyc-elements.js'))) throw new Error(`no prebuilt bundle at ${bundle}: run \`npm run build\` first`);
   if (!existsSync(path.join(assets, 'wasm/manifest.json'))) throw new Error(`no self-hosted runtimes at ${assets}: run \`npm run assets\` first`);
   if (!existsSync(path.join(bundle, 'assets')) || !readdirSync(path.join(bundle, 'assets')).some((f) => f.startsWith('document.worker-'))) throw new Error(`the bundle at ${bundle} has no worker chunks: run \`npm run build\` again`);

@@ -14,9 +14,9 @@ import type { AssetProgress, ProgressDetail, StepId, WorkerName } from './types.
 
 /** What each worker fetches on WASM (the backend the flow runs on without a hardware GPU adapter). */
 export const WORKER_ASSETS: Readonly<Record<WorkerName, readonly { id: string; group: 'models' | 'wasm' }[]>> = {
-  quality: [{ id: 'opencv-esm', group: 'wasm' }],
+  quality: [{ id: 'opencv-wasm', group: 'wasm' }, { id: 'opencv-loader', group: 'wasm' }],
   document: [
-    { id: 'opencv-esm', group: 'wasm' }, { id: 'ort-wasm-cpu', group: 'wasm' }, { id: 'ort-wasm-cpu-glue', group: 'wasm' },
+    { id: 'opencv-wasm', group: 'wasm' }, { id: 'opencv-loader', group: 'wasm' }, { id: 'ort-wasm-cpu', group: 'wasm' }, { id: 'ort-wasm-cpu-glue', group: 'wasm' },
     { id: 'ppocr-rec', group: 'models' }, { id: 'ppocr-keys', group: 'models' },
     { id: 'tesseract-worker', group: 'wasm' }, { id: 'tesseract-core-simd-lstm', group: 'wasm' }, { id: 'tesseract-eng', group: 'models' },
   ],
