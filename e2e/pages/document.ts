@@ -1,5 +1,5 @@
 import { parseMrz, type MrzFormat, type MrzOutputFieldName } from '@ekyc/core';
-import { createRandom, degradeDocument, drawDegradation, randomMrzFields, renderMrzDocument, type DegradationLevel, type MrzDocumentFields } from '@ekyc/testkit';
+import { createRandom, degradeDocument, drawDegradation, randomMrzFields, renderDrivingLicence, renderMrzDocument, type DegradationLevel, type LicenceDateStyle, type LicenceFields, type MrzDocumentFields } from '@ekyc/testkit';
 import { DocumentClient, DocumentReadStream, FaceClient, crossCheckReads, type DocumentRead, type MrzEngineName } from '@ekyc/workers';
 
 /** The OCR-B face the MRZ is drawn in, from Debian's fonts-ocr-b. */
@@ -74,7 +74,40 @@ export interface VisualZoneResult {
   crossCheck: ReturnType<typeof crossCheckReads>;
 }
 
+export interface LicenceCase {
+  seed: number;
+  level: DegradationLevel;
+  /** Give the pipeline the true quad (default); false: the whole frame is the document. */
+  useQuad?: boolean;
+  vizOverrides?: Partial<LicenceFields>;
+  dateStyle?: LicenceDateStyle;
+  /** Return the clean rendered card as a PNG data URL (for a look at the layout). */
+  includePng?: boolean;
+}
+
+export interface LicenceResult {
+  truth: { fields: LicenceFields; viz: LicenceFields; dateStyle: LicenceDateStyle };
+  read: PlainRead;
+  png?: string;
+}
+
 const documentTest = {
+  /** A synthetic EU-layout driving licence front (no MRZ, numbered fields), read with its visual zone. */
+  async readLicence(c: LicenceCase): Promise<LicenceResult> {
+    const random = createRandom(c.seed);
+    const doc = renderDrivingLicence(random, { pxPerMm: 12, portrait: await portraitImage(), ...(c.vizOverrides ? { vizOverrides: c.vizOverrides } : {}), ...(c.dateStyle ? { dateStyle: c.dateStyle } : {}) });
+    const frame = await degradeDocument(doc.image, drawDegradation(c.level, random), random);
+    const { rectified: _, ...read } = await documentClient(['ppocr', 'tesseract']).read(frame.image, { referenceDate: '2026-06-01', visualZone: true, quad: c.useQuad === false ? null : frame.quad });
+    let png: string | undefined;
+    if (c.includePng) {
+      const canvas = new OffscreenCanvas(doc.image.width, doc.image.height);
+      canvas.getContext('2d')!.putImageData(new ImageData(new Uint8ClampedArray(doc.image.data), doc.image.width, doc.image.height), 0, 0);
+      const bytes = new Uint8Array(await (await canvas.convertToBlob({ type: 'image/png' })).arrayBuffer());
+      png = `data:image/png;base64,${btoa(Array.from(bytes, (b) => String.fromCharCode(b)).join(''))}`;
+    }
+    return { truth: { fields: doc.fields, viz: doc.viz, dateStyle: doc.dateStyle }, read, ...(png ? { png } : {}) };
+  },
+
   /**
    * The visual zone of a synthetic document (the TD1 front, or the page), read with its true quad, and
    * its cross-check against the MRZ (the TD1 back read separately, or the same page).

@@ -126,7 +126,7 @@ export function printedDate(iso: string): string {
   return `${d} ${MONTHS[Number(m) - 1]} ${y}`;
 }
 
-function paintBackground(ctx: OffscreenCanvasRenderingContext2D, w: number, h: number, random: Random, mm: number): void {
+export function paintBackground(ctx: OffscreenCanvasRenderingContext2D, w: number, h: number, random: Random, mm: number): void {
   const hue = random.int(0, 359);
   ctx.fillStyle = `hsl(${hue} ${random.int(15, 45)}% ${random.int(82, 92)}%)`;
   ctx.fillRect(0, 0, w, h);
@@ -143,7 +143,7 @@ function paintBackground(ctx: OffscreenCanvasRenderingContext2D, w: number, h: n
   }
 }
 
-function paintPortrait(ctx: OffscreenCanvasRenderingContext2D, x: number, y: number, w: number, h: number, portrait?: MrzDocumentOptions['portrait']): void {
+export function paintPortrait(ctx: OffscreenCanvasRenderingContext2D, x: number, y: number, w: number, h: number, portrait?: MrzDocumentOptions['portrait']): void {
   if (portrait) {
     const scale = Math.max(w / portrait.width, h / portrait.height);
     const sw = w / scale;

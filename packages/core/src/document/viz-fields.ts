@@ -339,15 +339,16 @@ export function numberedValueText(field: VizFieldName, text: string, referenceYe
   return DATE_FIELDS.includes(field) ? leadingDateText(value, (c) => parseVizValue(field, c, referenceYear).value !== null) : value;
 }
 
-/** A sub-rectangle of a box for code points [start, end) of its text (proportional: the line's glyphs are about evenly spaced). */
+/** A sub-rectangle of a box (whole pixels) for code points [start, end) of its text (proportional: the line's glyphs are about evenly spaced). */
 function spanRect(box: VizTextBox, start: number, end: number): Rect {
   const n = Math.max(1, [...box.text].length);
   const x0 = box.x + (box.width * start) / n;
   const x1 = box.x + (box.width * end) / n;
   // A little margin so the crop does not clip the first and last glyphs.
   const pad = Math.min(box.height * 0.3, box.width * 0.02 + 1);
-  const x = Math.max(box.x, x0 - pad);
-  return { x, y: box.y, width: Math.min(box.x + box.width, x1 + pad) - x, height: box.height };
+  // Whole pixels: the worker crops by them.
+  const x = Math.max(box.x, Math.floor(x0 - pad));
+  return { x, y: box.y, width: Math.max(1, Math.min(box.x + box.width, Math.ceil(x1 + pad)) - x), height: box.height };
 }
 
 interface NumberedAssembly {
@@ -358,95 +359,163 @@ interface NumberedAssembly {
   used: Set<VizTextBox>;
 }
 
+/** Rows of the left field column, top to bottom: where a value whose number was not read is placed. */
+const LEFT_COLUMN: readonly NumberedFieldKey[] = ['1', '2', '3', '4a', '4b', '5'];
+
+interface NumberedCandidate {
+  key: NumberedFieldKey;
+  exact: boolean;
+  labelBox: Rect;
+  valueBox: VizTextBox;
+  seg: NumberedSegment | null;
+  centre: number;
+  height: number;
+  /** Placed by its row alone (its number was not read). */
+  inferred?: boolean;
+}
+
+/**
+ * The layout's order. Two numbers contradict each other when their rows on the card disagree with
+ * their places in the image (or one number is found twice). The number in most contradictions is set
+ * aside until none are left: one misread number (`7.` read `1`) then doubts itself, not the others.
+ * The same number read exactly twice is doubted in both places (nothing tells which is its own).
+ */
+function doubtedNumbers(candidates: readonly NumberedCandidate[]): Set<NumberedCandidate> {
+  const contradicts = (c: NumberedCandidate, o: NumberedCandidate): boolean => {
+    const h = Math.max(c.height, o.height);
+    const dr = NUMBERED_FIELD_ROW[o.key] - NUMBERED_FIELD_ROW[c.key];
+    const dy = o.centre - c.centre;
+    if (o.key === c.key) return true;
+    if (dr === 0) return Math.abs(dy) > 0.6 * h;
+    return dr > 0 ? dy < 0.4 * h : dy > -0.4 * h;
+  };
+  const doubted = new Set<NumberedCandidate>();
+  for (;;) {
+    let worst: NumberedCandidate | null = null;
+    let worstCount = 0;
+    for (const c of candidates) {
+      if (doubted.has(c)) continue;
+      const n = candidates.filter((o) => o !== c && !doubted.has(o) && contradicts(c, o)).length;
+      // Ties: the inexact reading goes first.
+      if (n > worstCount || (n === worstCount && n > 0 && worst?.exact && !c.exact)) { worst = c; worstCount = n; }
+    }
+    if (!worst) break;
+    doubted.add(worst);
+  }
+  for (const c of candidates) if (c.exact && candidates.some((o) => o !== c && o.exact && o.key === c.key)) doubted.add(c);
+  return doubted;
+}
+
 /**
  * The numbered layout (EU / ISO 18013-1 driving licence): each field number with the rest of its box,
  * or, standing alone, with the text that follows it on the same row. Taken as a layout only when at
  * least 3 different field numbers are found, 2 of them read exactly: a lone `1` in an address is not.
+ * A value in the left column whose number was not detected is placed by its row, and flagged.
  */
 function assembleNumbered(boxes: readonly VizTextBox[], minConfidence: number, referenceYear: number): NumberedAssembly | null {
-  const split = boxes.map((box) => ({ box, segments: splitNumberedSegments(box.text) }));
-  const keyed = split.flatMap(({ box, segments }) => segments.filter((s) => s.key !== null).map((seg) => ({ box, seg: seg as NumberedSegment & { key: NumberedFieldKey } })));
+  // Specks (a fleck of a glyph read as `1`) are no field numbers: under half the typical line height.
+  const heights = boxes.map((b) => b.height).sort((a, b) => a - b);
+  const typical = heights[Math.floor(heights.length / 2)] ?? 0;
+  const split = boxes.map((box) => ({ box, segments: box.height >= 0.5 * typical ? splitNumberedSegments(box.text) : [] }));
+  const keyed = split.flatMap(({ box, segments }) => segments.filter((s) => s.key !== null).map((raw) => {
+    // A field number read with little confidence counts as a look-alike.
+    const labelConfidence = Math.min(1, ...box.confidences.slice(raw.labelStart, Math.max(raw.labelStart + 1, raw.start)));
+    return { box, seg: { ...raw, exact: raw.exact && labelConfidence >= 0.5 } as NumberedSegment & { key: NumberedFieldKey } };
+  }));
   const distinct = new Set(keyed.map((k) => k.seg.key));
   const exactDistinct = new Set(keyed.filter((k) => k.seg.exact).map((k) => k.seg.key));
   if (distinct.size < 3 || exactDistinct.size < 2) return null;
   const used = new Set<VizTextBox>(keyed.map((k) => k.box));
-  const takenLeads = new Set<VizTextBox>();
-  /** The text after a field number that stands alone: the next box to its right on the same row, else the box right under it. */
-  const followerOf = (label: VizTextBox): { box: VizTextBox; seg: NumberedSegment } | null => {
-    let best: { box: VizTextBox; seg: NumberedSegment; d: number } | null = null;
-    for (const { box, segments } of split) {
-      const lead = segments[0];
-      if (box === label || !lead || lead.key !== null || takenLeads.has(box)) continue;
-      const h = Math.max(label.height, box.height);
-      const sameRow = Math.abs(box.y + box.height / 2 - (label.y + label.height / 2)) < 0.5 * h;
-      const gap = box.x - (label.x + label.width);
-      let d: number | null = null;
-      if (sameRow && gap > -0.5 * h && gap < 6 * h) d = Math.max(0, gap) / h;
-      else {
-        const below = box.y - (label.y + label.height);
-        if (below > -0.3 * h && below < 1.2 * h && Math.abs(box.x - label.x) < 3 * h) d = 8 + below / h;
-      }
-      if (d !== null && (!best || d < best.d)) best = { box, seg: lead, d };
-    }
-    return best;
-  };
   const cy = (b: Rect): number => b.y + b.height / 2;
-  interface Candidate { key: NumberedFieldKey; exact: boolean; labelBox: Rect; valueBox: VizTextBox; seg: NumberedSegment; centre: number; height: number }
-  const candidates: Candidate[] = [];
-  for (const { box, seg } of keyed) {
-    let valueBox = box;
-    let valueSeg: NumberedSegment = seg;
-    if (!seg.text) {
-      const follower = followerOf(box);
-      if (!follower) {
-        candidates.push({ key: seg.key, exact: seg.exact, labelBox: spanRect(box, seg.labelStart, seg.start), valueBox: box, seg, centre: cy(box), height: box.height });
-        continue;
-      }
-      takenLeads.add(follower.box);
-      used.add(follower.box);
-      valueBox = follower.box;
-      valueSeg = follower.seg;
+  // Numbers standing alone take the text after them on their row: nearest pairs first, each text once.
+  const leads = split.filter(({ box, segments }) => segments[0] && segments[0].key === null && !used.has(box)).map(({ box, segments }) => ({ box, seg: segments[0]! }));
+  const pairs: Array<{ label: (typeof keyed)[number]; lead: (typeof leads)[number]; d: number }> = [];
+  for (const label of keyed) {
+    if (label.seg.text) continue;
+    const l = label.box;
+    for (const lead of leads) {
+      const v = lead.box;
+      const h = Math.max(l.height, v.height);
+      const gap = v.x - (l.x + l.width);
+      // Detector boxes of a number and its value can overlap by a glyph's width.
+      if (Math.abs(cy(v) - cy(l)) >= 0.5 * h || gap <= -1.2 * h || gap >= 6 * h || v.x + v.width / 2 <= l.x + l.width) continue;
+      pairs.push({ label, lead, d: Math.max(0, gap) / h + (label.seg.exact ? 0 : 1) });
     }
-    candidates.push({ key: seg.key, exact: seg.exact, labelBox: spanRect(box, seg.labelStart, seg.start), valueBox, seg: valueSeg, centre: cy(box), height: box.height });
   }
-  // The layout's order: a field number whose place contradicts an exactly read one is in doubt.
-  const outOfPlace = (c: Candidate): boolean => candidates.some((o) => {
-    if (o === c || !o.exact) return false;
-    const h = Math.max(c.height, o.height);
-    const dr = NUMBERED_FIELD_ROW[o.key] - NUMBERED_FIELD_ROW[c.key];
-    const dy = o.centre - c.centre;
-    if (o.key === c.key) return !c.exact || Math.abs(dy) > 0.3 * h;
-    if (dr === 0) return Math.abs(dy) > 0.6 * h;
-    return dr > 0 ? dy < 0.4 * h : dy > -0.4 * h;
+  pairs.sort((a, b) => a.d - b.d);
+  const follower = new Map<(typeof keyed)[number], (typeof leads)[number]>();
+  const taken = new Set<VizTextBox>();
+  for (const { label, lead } of pairs) {
+    if (follower.has(label) || taken.has(lead.box)) continue;
+    follower.set(label, lead);
+    taken.add(lead.box);
+    used.add(lead.box);
+  }
+  const candidates: NumberedCandidate[] = keyed.map((k) => {
+    const f = k.seg.text ? { box: k.box, seg: k.seg as NumberedSegment } : follower.get(k) ?? null;
+    return { key: k.seg.key, exact: k.seg.exact, labelBox: spanRect(k.box, k.seg.labelStart, k.seg.start), valueBox: f?.box ?? k.box, seg: f?.seg ?? null, centre: cy(k.box), height: k.box.height };
   });
+  // Values whose number was not read: in the left column's value alignment, on a row the found numbers' pitch predicts.
+  const column = candidates.filter((c) => c.seg && LEFT_COLUMN.includes(c.key) && !c.inferred);
+  if (column.length >= 2) {
+    const rows = column.map((c) => LEFT_COLUMN.indexOf(c.key));
+    const mr = rows.reduce((a, b) => a + b, 0) / rows.length;
+    const my = column.reduce((a, c) => a + c.centre, 0) / column.length;
+    const sxx = rows.reduce((a, r) => a + (r - mr) ** 2, 0);
+    const pitch = sxx > 0 ? rows.reduce((a, r, i) => a + (r - mr) * (column[i]!.centre - my), 0) / sxx : 0;
+    const lefts = column.map((c) => spanRect(c.valueBox, c.seg!.start, c.seg!.end).x).sort((a, b) => a - b);
+    const valueLeft = lefts[Math.floor(lefts.length / 2)]!;
+    const found = new Set(candidates.map((c) => c.key));
+    if (pitch > 0) for (const lead of leads) {
+      if (taken.has(lead.box) || vizLabelField(lead.box.text) !== null) continue;
+      const h = lead.box.height;
+      if (Math.abs(lead.box.x - valueLeft) > 1.5 * h) continue;
+      const r = mr + (cy(lead.box) - my) / pitch;
+      const row = Math.round(r);
+      const key = LEFT_COLUMN[row];
+      if (!key || Math.abs(r - row) > 0.25 || found.has(key)) continue;
+      found.add(key);
+      taken.add(lead.box);
+      used.add(lead.box);
+      candidates.push({ key, exact: false, labelBox: rectOf(lead.box), valueBox: lead.box, seg: lead.seg, centre: cy(lead.box), height: h, inferred: true });
+    }
+  }
+  const doubted = doubtedNumbers(candidates.filter((c) => !c.inferred));
+  const outOfPlace = (c: NumberedCandidate): boolean => c.inferred === true || doubted.has(c) || (!c.exact && !candidates.some((o) => o !== c && o.exact && !o.inferred && !doubted.has(o)));
   const fields: Partial<Record<VizFieldName, VizField>> = {};
   for (const c of candidates) {
     const name = NUMBERED_FIELDS[c.key];
     if (!name) continue;
-    const text = numberedValueText(name, c.seg.text, referenceYear);
+    const extra: VizUncertainty[] = outOfPlace(c) ? ['label_uncertain'] : [];
+    const text = c.seg ? numberedValueText(name, c.seg.text, referenceYear) : '';
+    if (!c.seg || !text) {
+      keepBetter(fields, name, fieldOf({ value: null, repaired: false, ambiguous: false }, '', [], minConfidence, c.labelBox, c.labelBox, extra, c.key));
+      continue;
+    }
     const offset = c.seg.text.indexOf(text);
     const start = c.seg.start + Math.max(0, offset);
     const end = start + [...text].length;
-    const confidences = c.valueBox.confidences.slice(start, end);
-    const extra: VizUncertainty[] = outOfPlace(c) ? ['label_uncertain'] : [];
-    const field = text ? fieldOf(parseVizValue(name, text, referenceYear), text, confidences, minConfidence, c.labelBox, spanRect(c.valueBox, start, end), extra, c.key)
-      : fieldOf({ value: null, repaired: false, ambiguous: false }, '', [], minConfidence, c.labelBox, c.labelBox, extra, c.key);
-    keepBetter(fields, name, field);
+    keepBetter(fields, name, fieldOf(parseVizValue(name, text, referenceYear), text, c.valueBox.confidences.slice(start, end), minConfidence, c.labelBox, spanRect(c.valueBox, start, end), extra, c.key));
   }
-  return { fields: flagInconsistentDates(fields), labels: candidates.length, used };
+  return { fields: flagInconsistentDates(fields, LICENCE_MIN_ISSUE_AGE), labels: candidates.filter((c) => !c.inferred).length, used };
 }
 
+/** No driving-licence category is issued before 14 (Directive 2006/126/EC: AM from 14 where a state allows it, else 15-16). */
+const LICENCE_MIN_ISSUE_AGE = 14;
+
 /**
- * Dates that cannot all be right: issued before birth or on it, expiring before issue, born after the
+ * Dates that cannot all be right: issued before birth or on it (before `minIssueAge`), expiring before issue, born after the
  * expiry. Each date involved is flagged; a reader that mixed up 4a and 4b, or a misread year, is caught here.
  */
-export function flagInconsistentDates(fields: Partial<Record<VizFieldName, VizField>>): Partial<Record<VizFieldName, VizField>> {
+export function flagInconsistentDates(fields: Partial<Record<VizFieldName, VizField>>, minIssueAge = 0): Partial<Record<VizFieldName, VizField>> {
   const v = (n: VizFieldName): string | null => fields[n]?.value ?? null;
   const bad = new Set<VizFieldName>();
   const birth = v('birthDate');
   const issue = v('issueDate');
   const expiry = v('expiryDate');
-  if (birth && issue && birth >= issue) { bad.add('birthDate'); bad.add('issueDate'); }
+  // The birthday `minIssueAge` years on (string order is date order for ISO dates).
+  const aged = birth ? `${String(Number(birth.slice(0, 4)) + minIssueAge).padStart(4, '0')}${birth.slice(4)}` : null;
+  if (aged && issue && aged >= issue) { bad.add('birthDate'); bad.add('issueDate'); }
   if (issue && expiry && issue >= expiry) { bad.add('issueDate'); bad.add('expiryDate'); }
   if (birth && expiry && birth >= expiry) { bad.add('birthDate'); bad.add('expiryDate'); }
   if (bad.size === 0) return fields;

@@ -143,3 +143,85 @@ describe('assembleVisualZone on a numbered (EU driving licence) layout', () => {
     expect(r.fields.surname?.value).toBe('NOVAK');
   });
 });
+
+describe('numbered values as PP-OCR reads them', () => {
+  it('cuts the date from a place of birth run into it, never a two-digit year out of a misread four-digit one', () => {
+    const rows = (three: string) => [
+      box('MURPHY', 420, ROW.r1, 120), box('1', 396, ROW.r1, 14),
+      box('MARIAJOSE', 420, ROW.r2, 160), box('2.', 396, ROW.r2, 24, 30, 0.6),
+      box(three, 420, ROW.r3, 280), box('3.', 396, ROW.r3, 24),
+      box('4c. STAROSTA', 708, ROW.r4, 200), box('18.04.2025', 444, ROW.r4, 170), box('4a.', 396, ROW.r4, 40),
+      box('17.04.2035', 444, ROW.r5, 170), box('4b.', 396, ROW.r5, 40),
+      box('KJFTCP2KGBR', 432, ROW.r6, 200), box('5.', 396, ROW.r6, 24),
+    ];
+    const r = assembleVisualZone(rows('28.07.1950UT0PIA'), { referenceYear: 2026 });
+    expect(r.fields.birthDate).toMatchObject({ value: '1950-07-28', raw: '28.07.1950' });
+    expect(certainVisualZoneValues(r)).toMatchObject({ surname: 'MURPHY', givenNames: 'MARIAJOSE', issueDate: '2025-04-18', expiryDate: '2035-04-17', documentNumber: 'KJFTCP2KGBR' });
+    for (const f of Object.values(r.fields)) {
+      expect(Number.isInteger(f.valueBox.x) && Number.isInteger(f.valueBox.width)).toBe(true);
+    }
+    // `195O` (O for 0) must not leave `28.07.19` as a birth in 2019.
+    expect(assembleVisualZone(rows('28.07.195OUT0PIA'), { referenceYear: 2026 }).fields.birthDate?.value ?? null).not.toBe('2019-07-28');
+    expect(assembleVisualZone(rows('28.07.50KORK'), { referenceYear: 2026 }).fields.birthDate?.value).toBe('1950-07-28');
+  });
+  it('a licence issued to a holder under 14 is a misread date', () => {
+    const r = assembleVisualZone([
+      box('1. NOVAK', 396, ROW.r1, 200), box('2. LENA', 396, ROW.r2, 150), box('3. 07.11.2019', 396, ROW.r3, 280),
+      box('4a. 02.05.2025', 396, ROW.r4, 200), box('4b. 01.05.2035', 396, ROW.r5, 200),
+    ], { referenceYear: 2026 });
+    expect(r.fields.birthDate).toMatchObject({ uncertain: true, reasons: ['inconsistent_dates'] });
+    expect(r.fields.issueDate).toMatchObject({ uncertain: true, reasons: ['inconsistent_dates'] });
+  });
+});
+
+describe('numbered layout order', () => {
+  // Seed 4 of the synthetic licences, as PP-OCR read it: the signature's `7.` came out as `1` (0.37).
+  const seed4 = [
+    box('DE VRIES', 420, ROW.r1, 150), box('1.', 396, ROW.r1, 24, 30, 0.74),
+    box('AOIFE', 420, ROW.r2, 100), box('2.', 396, ROW.r2, 24),
+    box('03.03.1969P0RTO', 420, ROW.r3, 260), box('3.', 396, ROW.r3, 24, 30, 0.87),
+    box('4c. RDW', 708, ROW.r4, 110), box('03.07.2016', 444, ROW.r4, 170), box('4a.', 396, ROW.r4, 40),
+    box('02.07.2031', 444, ROW.r5, 170), box('4b.', 396, ROW.r5, 40),
+    box('DEVR1857447YZ5JV', 432, ROW.r6, 260, 30, 0.51), box('5.', 396, ROW.r6, 24),
+    box('1', 396, ROW.r6 + 54, 14, 30, 0.37),
+  ];
+  it('one misread number doubts itself, not the fields around it', () => {
+    const r = assembleVisualZone(seed4, { referenceYear: 2026 });
+    expect(certainVisualZoneValues(r)).toEqual({ surname: 'DE VRIES', givenNames: 'AOIFE', birthDate: '1969-03-03', issueDate: '2016-07-03', expiryDate: '2031-07-02' });
+    expect(r.fields.documentNumber).toMatchObject({ uncertain: true, reasons: ['low_confidence'] });
+  });
+  it('the same number read exactly in two places is doubted in both', () => {
+    const r = assembleVisualZone([
+      box('1. MUSTERMANN', 396, ROW.r1, 260), box('2. ERIKA', 396, ROW.r2, 150),
+      box('4b. 19.01.2013', 396, ROW.r4, 220), box('4b. 18.01.2028', 396, ROW.r5, 220),
+    ], { referenceYear: 2026 });
+    expect(r.fields.expiryDate).toMatchObject({ uncertain: true, reasons: ['label_uncertain'] });
+  });
+});
+
+describe('numbered layout: numbers lost or split by the detector', () => {
+  // Seed 6 (mild), as PP-OCR det + rec gave it: `4a.` read `a.`, a 6x5 px speck read `1` inside the issue
+  // date, the `4b.` box overlapping its value by a glyph.
+  const seed6 = [
+    box('DRIVING LICENCE', 205, 51, 343, 30, 0.57), box('PERMISDECONDUIRE FUHRERSCHEIN PATENTEDIGUIDA', 199, 95, 506, 25, 0.51),
+    box('OLSEN', 407, 165, 110, 29, 1), box('1', 355, 172, 18, 19, 1),
+    box('SANNE', 407, 215, 113, 29, 1), box('2.', 357, 219, 17, 20, 0.67),
+    box('06.08.1950MILANO', 408, 265, 316, 27, 0.82), box('3', 360, 271, 16, 17, 0.94),
+    box('4c.RDW', 707, 312, 136, 32, 0.99), box('01.01.2020', 402, 314, 188, 30, 1), box('a.', 373, 320, 38, 21, 0.95), box('1', 405, 325, 6, 5, 0.21),
+    box('31.12.2034', 403, 365, 187, 27, 0.99), box('4b.', 355, 367, 62, 25, 0.96),
+    box('BR2XSPG98J8', 407, 414, 222, 30, 0.94), box('5.', 356, 418, 21, 23, 0.98),
+    box('7.', 358, 480, 18, 19, 0.87), box('AM/B/T', 91, 548, 120, 32, 0.98), box('9.', 48, 555, 25, 21, 0.98),
+  ];
+  it('pairs each number with its own value, and takes `a.` for 4a where its row agrees', () => {
+    const r = assembleVisualZone(seed6, { referenceYear: 2026 });
+    expect(certainVisualZoneValues(r)).toEqual({ surname: 'OLSEN', givenNames: 'SANNE', issueDate: '2020-01-01', expiryDate: '2034-12-31', documentNumber: 'BR2XSPG98J8', birthDate: '1950-08-06' });
+  });
+  it('a value whose number was not detected is placed by its row, and flagged', () => {
+    const withoutOne = seed6.filter((b) => !(b.text === '1' && b.y === 172));
+    const r = assembleVisualZone(withoutOne, { referenceYear: 2026 });
+    expect(r.fields.surname).toMatchObject({ value: 'OLSEN', uncertain: true, reasons: ['label_uncertain'] });
+    expect(r.fields.givenNames).toMatchObject({ value: 'SANNE', uncertain: false });
+    // The header and the categories are in no field's row.
+    expect(Object.values(r.fields).map((f) => f.raw)).not.toContain('DRIVING LICENCE');
+  });
+});

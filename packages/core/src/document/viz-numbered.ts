@@ -55,6 +55,8 @@ export function numberedFieldToken(token: string, strict = false): NumberedToken
   const dotted = m[2] !== undefined;
   const chars = [...body];
   if (chars.length === 1) {
+    // `a.` standing first in its box: `4a.` with the 4 lost (faint, or cut by the detector).
+    if (!strict && dotted && /^[abcd]$/.test(chars[0]!)) return { key: `4${chars[0]}` as NumberedFieldKey, exact: false };
     const d = DIGIT_READS[chars[0]!];
     if (!d || d === '4') return null;
     if (strict && !dotted) return null;
@@ -158,7 +160,8 @@ export function splitNumberedSegments(text: string): NumberedSegment[] {
 
 /**
  * The date at the start of a value (`12.03.1985 BERLIN`: the place of birth follows the date in
- * field 3): the shortest run of leading words that `parse` accepts, or the whole text.
+ * field 3): the shortest run of leading words that `parse` accepts; else a numeric date run into the
+ * place (`28.07.1950UT0PIA`, the space lost by OCR); else the whole text.
  */
 export function leadingDateText(text: string, parses: (candidate: string) => boolean): string {
   const ws = text.trim().split(/\s+/).filter(Boolean);
@@ -166,6 +169,11 @@ export function leadingDateText(text: string, parses: (candidate: string) => boo
     const candidate = ws.slice(0, k).join(' ');
     if (parses(candidate)) return candidate;
   }
+  const first = ws[0] ?? '';
+  // A four-digit year of real digits; or two digits followed by a letter that no digit is read as
+  // (`12.03.85BERLIN`): `12.03.19` from `12.03.195OUT...` must not pass for a year 2019.
+  const run = /^([^\s./-]{1,2}[./-][^\s./-]{1,2}[./-]\d{4})(?!\d)/u.exec(first) ?? /^([^\s./-]{1,2}[./-][^\s./-]{1,2}[./-]\d{2})(?=[ACEFHJKMNPRUVWXY])/u.exec(first);
+  if (run && parses(run[1]!)) return run[1]!;
   return text.trim();
 }
 
