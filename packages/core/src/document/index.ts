@@ -9,3 +9,4 @@ export * from './checks.ts';
 export * from './cross-check.ts';
 export * from './viz-fields.ts';
 export * from './viz-numbered.ts';
+export * from './viz-checks.ts';
