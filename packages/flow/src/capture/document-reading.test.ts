@@ -102,7 +102,7 @@ describe('readUntilStable', () => {
     expect(result.frames).toEqual({ used: 5, rejected: 3, outcome: 'stable' });
     // The empty frames never reached the document worker.
     expect(reads).toEqual([RIGHT, NO_MRZ, RIGHT]);
-    expect(progress.map((p) => p.agreeing)).toEqual([1, 1, 1, 1]);
+    expect(progress.map((p) => p.agreeing)).toEqual([0, 1, 1, 1, 1]);
     expect(progress.every((p) => p.needed === 2)).toBe(true);
   });
 

@@ -6,7 +6,16 @@
  */
 import type { MrzOutputFieldName, RgbaImage, quality } from '@ekyc/core';
 import { DocumentReadStream, type DocumentClient, type DocumentRead, type DocumentReadOptions, type MrzSummary } from '@ekyc/workers';
+import type { CaptureResult, FrameAnalyzer } from './document-capture.ts';
 import type { JudgedFrame, NextFrame } from './document-frames.ts';
+
+export type { FrameAnalyzer, JudgedFrame, NextFrame };
+
+/** The auto-captured frame as the first frame to read. */
+export function capturedFrame({ frame, assessment }: CaptureResult): JudgedFrame {
+  const data = frame.data instanceof Uint8ClampedArray ? frame.data : new Uint8ClampedArray(frame.data);
+  return { image: { width: frame.width, height: frame.height, data }, quad: assessment.metrics.document?.corners ?? null, assessment };
+}
 
 export interface FrameVoteOptions {
   /**
@@ -118,6 +127,8 @@ export async function readUntilStable(input: FrameVoteInput, options: FrameVoteO
   const counts = (outcome: FrameVoteOutcome): DocumentFrameCounts => ({ used, rejected, outcome });
   const agreeing = (): number => Math.max(0, ...[...tallies.values()].map((t) => t.count));
 
+  // The captured frame is being read: the guidance can say so at once.
+  input.onFrame?.({ used: 0, rejected: 0, agreeing: 0, needed: stableFrames, frame: input.first });
   let frame: JudgedFrame | null = input.first;
   for (;;) {
     signal.throwIfAborted();
@@ -184,4 +195,23 @@ function fallback(tallies: Tally[], unreadable: Candidate | null, noMrz: Candida
   if (unreadable) return voted(unreadable, null, counts('unreadable'));
   // The first frame is always read, so a frame with no MRZ exists when nothing else does.
   return voted(noMrz!, null, counts('no_mrz'));
+}
+
+/** `readUntilStable` that `stop()` ends (an upload or a handoff took over): no frame is read after it. */
+export function startReading(input: FrameVoteInput, options: FrameVoteOptions = {}): { result: Promise<VotedDocument>; stop(): void } {
+  const controller = new AbortController();
+  const { signal } = input;
+  const onAbort = (): void => controller.abort(signal.reason);
+  if (signal.aborted) onAbort();
+  else signal.addEventListener('abort', onAbort, { once: true });
+  const result = readUntilStable({ ...input, signal: controller.signal }, options);
+  // Marked handled: a reading stopped while nobody awaits it is not an unhandled rejection.
+  result.catch(() => undefined);
+  return {
+    result,
+    stop: () => {
+      signal.removeEventListener('abort', onAbort);
+      controller.abort(new DOMException('The reading was stopped', 'AbortError'));
+    },
+  };
 }

@@ -4,10 +4,11 @@
  * what review shows. Pure decisions are separate functions, tested without a worker.
  */
 import {
-  DOCUMENT_GEOMETRY_TYPE, createMrz, document as coreDocument, type DocumentGeometryV2, type EkycErrorCode, type MrzFieldValues, type MrzFormat, type RgbaImage, type quality,
+  DOCUMENT_GEOMETRY_TYPE, createMrz, document as coreDocument, type DocumentGeometryV2, type EkycErrorCode, type EvidenceCheck, type MrzFieldValues, type MrzFormat, type RgbaImage, type quality,
 } from '@ekyc/core';
 import type { DocumentRead, MrzSummary, Portrait } from '@ekyc/workers';
-import type { CaptureMode, ReviewData, ReviewEdits, ReviewField } from './types.ts';
+import type { DocumentFrameCounts, FrameVoteProgress, VotedDocument } from '../capture/document-reading.ts';
+import type { CaptureMode, GuidanceDetail, ReviewData, ReviewEdits, ReviewField } from './types.ts';
 
 /** One captured and read side. Pixels stay here; only sizes go into state. */
 export interface ReadSide {
@@ -21,6 +22,40 @@ export interface ReadSide {
   rectified: RgbaImage<Uint8ClampedArray> | null;
   /** The document's corners in the captured image as the camera found them; null or absent: the whole image (an upload). */
   quad?: quality.Quad | null;
+  /** Camera only: the frames voted over (numbers only). */
+  frames?: DocumentFrameCounts;
+}
+
+/** The side the camera path read: the chosen frame of the vote, with the voted MRZ and the frame counts. */
+export function cameraReadSide(voted: VotedDocument, index: number, capturedAt: string): ReadSide {
+  const { read, frame, frames } = voted;
+  return { index, source: 'camera', capturedAt, width: frame.width, height: frame.height, read, rectified: read.rectified ?? null, quad: frame.quad, frames };
+}
+
+/** The `document.captured` event's data: what was found, and on the camera path what the vote cost, as numbers (no field values). */
+export function capturedEventData(step: 'document-front' | 'document-back', side: ReadSide): Record<string, string | number | boolean> {
+  return { step, source: side.source, mrzFound: side.read.mrzFound, valid: side.read.mrz?.valid ?? false, ...frameDetails(side.frames) };
+}
+
+/**
+ * The evidence's document checks: `mrz.check_digits` (with the frame counts of the camera's vote)
+ * and `document.checks` (the findings of core `checkDocument`), both pointing at the `document-read` artifact when there is one.
+ */
+export function documentChecks(review: ReviewData, mrz: MrzSummary | null, hasReadArtifact: boolean, frames: DocumentFrameCounts | undefined): EvidenceCheck[] {
+  const artifactIds = hasReadArtifact ? ['document-read'] : [];
+  const issues = review.issues.filter((code) => code !== 'document_mrz_unreadable' && code !== 'document_mrz_not_found');
+  return [
+    {
+      id: 'mrz', kind: 'mrz.check_digits', status: review.valid ? 'pass' : mrz ? 'fail' : 'inconclusive', score: null, threshold: null,
+      errorCode: review.valid ? null : mrz ? 'document_mrz_unreadable' : 'document_mrz_not_found', artifactIds, details: { format: review.format ?? 'none', ...frameDetails(frames) },
+    },
+    { id: 'document-checks', kind: 'document.checks', status: issues.length === 0 ? 'pass' : 'fail', score: null, threshold: null, errorCode: issues[0] ?? null, artifactIds: [...artifactIds], details: { issues: issues.join(',') } },
+  ];
+}
+
+/** Frame counts for the evidence (event chain, the MRZ check's details); empty for an upload. */
+export function frameDetails(frames: DocumentFrameCounts | undefined): Record<string, string | number> {
+  return frames ? { framesUsed: frames.used, framesRejected: frames.rejected, frameVote: frames.outcome } : {};
 }
 
 export type SideDecision =
@@ -120,6 +155,19 @@ export function qualityGuidance(assessment: quality.FrameAssessment, needed: num
     frame: { width: assessment.metrics.frameWidth, height: assessment.metrics.frameHeight },
     countdown: { stable: Math.min(assessment.stableFrames, needed), needed },
   };
+}
+
+/**
+ * Guidance while frames are read after auto-capture, given to `dispatch`: the frame's outline, the
+ * countdown full (the photo is taken), and the vote's progress. Nothing for a frame the video did not give.
+ */
+export function readingGuidance(
+  step: 'document-front' | 'document-back', progress: Pick<FrameVoteProgress, 'used' | 'agreeing' | 'needed'> & { frame: { assessment: quality.FrameAssessment } | null },
+  captureNeeded: number, dispatch: (detail: GuidanceDetail) => void,
+): void {
+  if (!progress.frame) return;
+  const guidance = qualityGuidance(progress.frame.assessment, captureNeeded);
+  dispatch({ source: 'quality', step, ...guidance, countdown: { stable: captureNeeded, needed: captureNeeded }, reading: { frames: progress.used, agreeing: progress.agreeing, needed: progress.needed } });
 }
 
 /**

@@ -64,6 +64,9 @@ interface WorkerLog {
   created: string[];
   terminated: string[];
   reads: number;
+  /** Camera frames asked for after auto-capture, and those asked for with the camera already stopped. */
+  frames: number;
+  framesWithCameraOff: number;
 }
 
 function fakeWorkers(log: WorkerLog, options: { failDocumentOnce?: boolean } = {}): WorkerFactory {
@@ -123,9 +126,23 @@ function cameraFactory(cameras: FakeCamera[], fail?: () => EkycError | null): (o
   };
 }
 
+/** The camera's frames after auto-capture: the document the capture saw, in place, every check passed. */
+function cameraFramesFake(log: { frames: number; framesWithCameraOff: number }, cameras: FakeCamera[]): NonNullable<VerificationFlowDeps['documentFrames']> {
+  const checks = { document: true, distance: true, cutoff: true, tilt: true, focus: true, glare: true, lighting: true, stability: true };
+  const corners = [{ x: 1, y: 1 }, { x: 9, y: 1 }, { x: 9, y: 6 }, { x: 1, y: 6 }] as const;
+  return () => async () => {
+    log.frames++;
+    if (cameras.at(-1)?.stopped !== false) log.framesWithCameraOff++;
+    const assessment = { guidance: ['good'], stableFrames: 4, capture: false, motion: 0, checks, metrics: { frameWidth: 1280, frameHeight: 720, document: { corners } } } as unknown as TimedAssessment;
+    return { image: image(ManualCapture.marker, 1280, 720), quad: corners as never, assessment };
+  };
+}
+
 /** A DocumentCapture stand-in: the test fires assessments and the capture by hand. */
 class ManualCapture extends EventTarget {
   static last: ManualCapture | null = null;
+  /** What the captured frame showed: the camera keeps showing it to the frames read after the capture. */
+  static marker = BLANK;
   stopped = false;
   readonly captured: Promise<{ frame: RgbaImage; assessment: Omit<TimedAssessment, 'frame'> }>;
   #resolve!: (value: { frame: RgbaImage; assessment: Omit<TimedAssessment, 'frame'> }) => void;
@@ -142,6 +159,7 @@ class ManualCapture extends EventTarget {
     this.dispatchEvent(event);
   }
   capture(marker: number): void {
+    ManualCapture.marker = marker;
     this.#resolve({ frame: image(marker, 1280, 720), assessment: { guidance: ['good'], stableFrames: 3, capture: true, motion: 0, checks: {}, metrics: { frameWidth: 1280, frameHeight: 720, document: null } } as never });
   }
 }
@@ -207,7 +225,7 @@ interface Harness {
 }
 
 async function harness(options: Partial<VerificationFlowOptions> = {}, deps: Partial<VerificationFlowDeps> & { failDocumentOnce?: boolean; cameraError?: () => EkycError | null } = {}): Promise<Harness> {
-  const log: WorkerLog = { created: [], terminated: [], reads: 0 };
+  const log: WorkerLog = { created: [], terminated: [], reads: 0, frames: 0, framesWithCameraOff: 0 };
   const cameras: FakeCamera[] = [];
   const keys = await verifierKeys();
   const delivered: Uint8Array[] = [];
@@ -219,6 +237,7 @@ async function harness(options: Partial<VerificationFlowOptions> = {}, deps: Par
       images: { decode: async (blob) => image(new Uint8Array(await blob.arrayBuffer())[0]!), encodeJpeg: async (img) => new Uint8Array(img.data.slice(0, 64)) },
       openCamera: cameraFactory(cameras, deps.cameraError),
       documentCapture: () => new ManualCapture() as never,
+      documentFrames: cameraFramesFake(log, cameras),
       delivery: async () => ({
         submit: async (bytes: Uint8Array) => {
           delivered.push(bytes);
@@ -390,6 +409,13 @@ describe('VerificationFlow', () => {
     expect(h.events.of('camera')[0]).toMatchObject({ step: 'document-front', facingMode: 'environment', settings: { width: 1280, height: 720, frameRate: 30 } });
     capture.capture(PASSPORT);
     await waitFor(h.flow, 'document-review', 'review');
+    // The captured frame, then one more with the camera still open: two agreeing valid reads end the reading.
+    expect(h.log.reads).toBe(2);
+    expect(h.log).toMatchObject({ frames: 1, framesWithCameraOff: 0 });
+    expect(h.flow.state.sides).toEqual([{ side: 'front', source: 'camera', width: 1280, height: 720, frames: { used: 2, rejected: 0, outcome: 'stable' } }]);
+    // While reading, the guidance says so (the element asks the user to hold still).
+    const reading = h.events.of('guidance').filter((g) => g.source === 'quality' && g.reading).map((g) => g.source === 'quality' && g.reading);
+    expect(reading).toEqual([{ frames: 0, agreeing: 0, needed: 2 }, { frames: 1, agreeing: 1, needed: 2 }]);
     expect(h.cameras[0]!.stopped).toBe(true);
     expect(capture.stopped).toBe(true);
     expect(h.events.of('camera').map((c) => c.stream === null)).toEqual([false, true]);
@@ -529,6 +555,9 @@ describe('VerificationFlow', () => {
     const kinds = bundle.manifest.artifacts.map((a) => a.kind);
     expect(kinds.filter((k) => k === 'liveness_keyframe').length).toBeGreaterThan(0);
     expect(bundle.manifest.checks.find((c) => c.kind === 'liveness.active')).toMatchObject({ status: 'pass' });
+    // What the camera's vote cost goes into the evidence as numbers: the MRZ check and the capture event.
+    expect(bundle.manifest.checks.find((c) => c.kind === 'mrz.check_digits')).toMatchObject({ status: 'pass', details: { format: 'TD3', framesUsed: 2, framesRejected: 0, frameVote: 'stable' } });
+    expect(bundle.manifest.events.find((e) => e.type === 'document.captured')?.data).toEqual({ step: 'document-front', source: 'camera', mrzFound: true, valid: true, framesUsed: 2, framesRejected: 0, frameVote: 'stable' });
     const transcript = JSON.parse(new TextDecoder().decode(bundle.artifacts.get('liveness-transcript')));
     const judged = await liveness.judgeTranscript(transcript, { nonce: bundle.manifest.session.nonce, config: transcript.config });
     expect(judged.state).toBe('passed');
@@ -540,7 +569,7 @@ describe('VerificationFlow', () => {
     expect(() => new VerificationFlow({ ...base, consent: { id: 'c', version: '1', text: {} } })).toThrow(expect.objectContaining({ code: 'invalid_argument' }));
     expect(() => new VerificationFlow({ ...base, steps: ['face-match'] })).toThrow(expect.objectContaining({ code: 'invalid_argument' }));
     expect(() => new VerificationFlow({ ...base, steps: ['bogus' as StepId] })).toThrow(expect.objectContaining({ code: 'invalid_argument' }));
-    const documentOnly = new VerificationFlow({ ...base, steps: ['document-front'] }, { workers: fakeWorkers({ created: [], terminated: [], reads: 0 }) });
+    const documentOnly = new VerificationFlow({ ...base, steps: ['document-front'] }, { workers: fakeWorkers({ created: [], terminated: [], reads: 0, frames: 0, framesWithCameraOff: 0 }) });
     void documentOnly.start();
     expect(documentOnly.state.plan).toEqual(['session', 'consent', 'document-front', 'document-read', 'evidence']);
     documentOnly.dispose();

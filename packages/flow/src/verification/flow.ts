@@ -14,7 +14,8 @@ import {
 } from '@ekyc/core';
 import type { DocumentRead, FaceClient, MrzSummary, RuntimeReport } from '@ekyc/workers';
 import type { Camera, OpenCameraOptions } from '../capture/camera.ts';
-import type { CaptureResult, DocumentCapture } from '../capture/document-capture.ts';
+import type { DocumentCapture } from '../capture/document-capture.ts';
+import type { FrameAnalyzer, FrameVoteProgress, NextFrame, VotedDocument } from '../capture/document-reading.ts';
 import type { EvidenceDelivery, SubmitResult } from '../transport/delivery.ts';
 import { handoffLink } from '../handoff/handoff-link.ts';
 import type { LivenessCapture, LivenessCaptureOptions, LivenessOutcome } from '../liveness/index.ts';
@@ -43,6 +44,8 @@ export interface VerificationFlowDeps {
   delivery?: (endpoint: string, clientToken: string) => Promise<Pick<EvidenceDelivery, 'submit'>>;
   /** The document capture on a playing video (core `DocumentCapture` by default). */
   documentCapture?: (options: ConstructorParameters<typeof DocumentCapture>[0]) => Pick<DocumentCapture, 'captured' | 'stop' | 'addEventListener'>;
+  /** The camera frames read after auto-capture until the MRZ is stable (`cameraFrames` by default). */
+  documentFrames?: (options: { video: HTMLVideoElement; quality: FrameAnalyzer }) => NextFrame;
   /** The liveness capture on a playing front-camera video (`LivenessCapture` by default). */
   livenessCapture?: (options: LivenessCaptureOptions) => Pick<LivenessCapture, 'result' | 'stop' | 'addEventListener'>;
   signer?: () => Promise<SessionSigner>;
@@ -146,6 +149,7 @@ export class VerificationFlow extends EventTarget implements VerificationFlowApi
         sink: new this.#rt.HttpSink({ endpoint, headers: { authorization: `Bearer ${token}` }, fetch: fetchImpl }),
       })),
       documentCapture: deps.documentCapture ?? ((o) => new this.#rt.DocumentCapture(o)),
+      documentFrames: deps.documentFrames ?? ((o) => this.#rt.cameraFrames(o.video, o.quality)),
       livenessCapture: deps.livenessCapture ?? ((o) => new this.#rt.LivenessCapture(o)),
       signer: deps.signer ?? (() => this.#rt.createSessionSigner()),
       now: deps.now ?? (() => new Date()),
@@ -399,7 +403,8 @@ export class VerificationFlow extends EventTarget implements VerificationFlowApi
       this.#enter(step, mode === 'camera' ? 'capture' : 'upload');
       this.#pool.preload('document', step);
       const uploadTypes: ActionType[] = mode === 'camera' ? ['upload'] : ['upload', 'camera'];
-      let images: Array<{ image: RgbaImage<Uint8ClampedArray>; quad: quality.Quad | null; source: CaptureMode }>;
+      let images: Array<{ image: RgbaImage<Uint8ClampedArray>; quad: quality.Quad | null; source: CaptureMode }> = [];
+      let voted: VotedDocument | null = null;
       try {
         const pendingFiles = this.#takePendingUpload();
         if (pendingFiles) {
@@ -409,9 +414,7 @@ export class VerificationFlow extends EventTarget implements VerificationFlowApi
           if (captured.kind === 'action') {
             if (captured.action.type === 'upload') images = await this.#decodeAll((captured.action as Extract<FlowAction, { type: 'upload' }>).files, step);
             else continue;
-          } else {
-            images = [{ image: captured.result.frame as RgbaImage<Uint8ClampedArray>, quad: captured.result.assessment.metrics.document?.corners ?? null, source: 'camera' }];
-          }
+          } else voted = captured.voted;
         } else {
           const action = await this.#wait([...uploadTypes, ...this.#handoffType()], signal);
           if (action.type === 'camera') {
@@ -421,7 +424,7 @@ export class VerificationFlow extends EventTarget implements VerificationFlowApi
           images = await this.#decodeAll((action as Extract<FlowAction, { type: 'upload' }>).files, step);
         }
         if (step === 'document-back') images = images.slice(0, 1);
-        const read: ReadSide[] = [];
+        const read: ReadSide[] = voted ? [this.#rt.cameraReadSide(voted, this.#data.sides.length, this.#deps.now().toISOString())] : [];
         const document = await this.#pool.get('document', step);
         for (const [index, entry] of images.entries()) {
           this.#progress({ kind: 'processing', step, task: 'document.read', done: index, total: images.length });
@@ -429,10 +432,10 @@ export class VerificationFlow extends EventTarget implements VerificationFlowApi
           const { width, height } = entry.image;
           const result: DocumentRead = await document.read(this.#rt.copyImage(entry.image), { quad: entry.quad ?? null, includeRectified: true });
           read.push({ index: this.#data.sides.length + index, source: entry.source, capturedAt, width, height, read: result, rectified: result.rectified ?? null, quad: entry.quad ?? null });
-          await this.#data.events!.append('document.captured', { step, source: entry.source, mrzFound: result.mrzFound, valid: result.mrz?.valid ?? false });
+          if (index === images.length - 1) this.#progress({ kind: 'processing', step, task: 'document.read', done: images.length, total: images.length });
         }
-        this.#progress({ kind: 'processing', step, task: 'document.read', done: images.length, total: images.length });
-        this.#set({ sides: [...this.#state.sides, ...read.map((side, i) => ({ side: (step === 'document-back' || i > 0 ? 'back' : 'front') as 'front' | 'back', source: side.source, width: side.width, height: side.height }))] });
+        for (const side of read) await this.#data.events!.append('document.captured', this.#rt.capturedEventData(step, side));
+        this.#set({ sides: [...this.#state.sides, ...read.map((side, i) => ({ side: (step === 'document-back' || i > 0 ? 'back' : 'front') as 'front' | 'back', source: side.source, width: side.width, height: side.height, ...(side.frames ? { frames: side.frames } : {}) }))] });
         return read;
       } catch (error) {
         if (error instanceof HandoffRequested || signal.aborted) throw error;
@@ -466,8 +469,8 @@ export class VerificationFlow extends EventTarget implements VerificationFlowApi
     return images;
   }
 
-  /** Camera + quality worker until auto-capture, or an action (upload, handoff) that ends the camera first. */
-  async #cameraDocument(step: 'document-front' | 'document-back', signal: AbortSignal): Promise<{ kind: 'captured'; result: CaptureResult } | { kind: 'action'; action: FlowAction }> {
+  /** Camera + quality worker until auto-capture, then frames read until the MRZ is stable (capture/document-reading.ts), or an action (upload, handoff) first; the camera is released at once. */
+  async #cameraDocument(step: 'document-front' | 'document-back', signal: AbortSignal): Promise<{ kind: 'read'; voted: VotedDocument } | { kind: 'action'; action: FlowAction }> {
     // The upload button shows while the camera is still opening (getUserMedia can take seconds, or
     // wait on a permission prompt): the flow listens for it from the start, so a file chosen then is
     // taken, not refused as an action nobody waits for.
@@ -489,13 +492,20 @@ export class VerificationFlow extends EventTarget implements VerificationFlowApi
         const detail: GuidanceDetail = { source: 'quality', step, ...this.#rt.qualityGuidance(event.assessment, thresholds.stableFramesToCapture) };
         this.#dispatch('guidance', detail);
       });
-      try {
-        const outcome = await this.#raceAction(capture.captured, pending);
-        if ('action' in outcome) return this.#actionOrHandoff(outcome.action);
-        return { kind: 'captured', result: outcome.value };
-      } finally {
-        capture.stop();
-      }
+      const outcome = await this.#raceAction(capture.captured, pending).finally(() => capture.stop());
+      if ('action' in outcome) return this.#actionOrHandoff(outcome.action);
+      const document = await this.#raceAction(this.#pool.get('document', step), pending);
+      if ('action' in document) return this.#actionOrHandoff(document.action);
+      this.#progress({ kind: 'processing', step, task: 'document.read', done: 0, total: 1 });
+      const onFrame = (progress: FrameVoteProgress): void => void this.#rt.readingGuidance(step, progress, thresholds.stableFramesToCapture, (detail) => this.#dispatch('guidance', detail));
+      const reading = this.#rt.startReading({
+        reader: document.value, first: this.#rt.capturedFrame(outcome.value), next: this.#deps.documentFrames({ video: camera.video, quality: quality.value }),
+        readOptions: { includeRectified: true }, signal, onFrame,
+      }, { now: () => this.#deps.now().getTime() });
+      const voted = await this.#raceAction(reading.result, pending).finally(() => reading.stop());
+      if ('action' in voted) return this.#actionOrHandoff(voted.action);
+      this.#progress({ kind: 'processing', step, task: 'document.read', done: 1, total: 1 });
+      return { kind: 'read', voted: voted.value };
     } finally {
       pending.cancel();
       this.#releaseCamera();
@@ -725,16 +735,7 @@ export class VerificationFlow extends EventTarget implements VerificationFlowApi
       const geometry = side && artifacts.some((artifact) => artifact.id === id) ? this.#rt.documentGeometryArtifact(side, id, this.#state.review?.documentType ?? null) : null;
       if (geometry) artifacts.push({ id: `${id}-geometry`, kind: 'other', mediaType: 'application/json', data: json(geometry), capturedAt: side!.capturedAt });
     }
-    if (this.#state.review) {
-      const review = this.#state.review;
-      checks.push({
-        id: 'mrz', kind: 'mrz.check_digits', status: review.valid ? 'pass' : mrz ? 'fail' : 'inconclusive', score: null, threshold: null,
-        errorCode: review.valid ? null : mrz ? 'document_mrz_unreadable' : 'document_mrz_not_found', artifactIds: documentRead ? ['document-read'] : [],
-        details: { format: review.format ?? 'none' },
-      });
-      const issues = review.issues.filter((code) => code !== 'document_mrz_unreadable' && code !== 'document_mrz_not_found');
-      checks.push({ id: 'document-checks', kind: 'document.checks', status: issues.length === 0 ? 'pass' : 'fail', score: null, threshold: null, errorCode: issues[0] ?? null, artifactIds: documentRead ? ['document-read'] : [], details: { issues: issues.join(',') } });
-    }
+    if (this.#state.review) checks.push(...this.#rt.documentChecks(this.#state.review, mrz, documentRead !== null, this.#data.sides.find((side) => side.read.mrz === mrz)?.frames));
     const faceMatch = this.#state.faceMatch;
     if (this.#planned('face-match')) {
       const thresholds = this.#rt.matchThresholds(session.config.thresholds.faceMatch, this.#options.thresholds?.faceMatch);

@@ -8,11 +8,15 @@ export { createSessionSigner, face as coreFace, liveness as coreLiveness } from 
 export { DocumentClient, decodeUpload } from '@ekyc/workers';
 export { openCamera } from '../capture/camera.ts';
 export { DocumentCapture } from '../capture/document-capture.ts';
+export { cameraFrames } from '../capture/document-frames.ts';
+export { capturedFrame, startReading } from '../capture/document-reading.ts';
 export { EvidenceDelivery } from '../transport/delivery.ts';
 export { HttpSink } from '../transport/http-sink.ts';
 export { EvidenceOutbox } from '../transport/outbox.ts';
 export { LivenessCapture, faceEmbedderFrom, livenessEvidenceOf } from '../liveness/index.ts';
-export { assignReadSides, decideSides, documentGeometryArtifact, documentReadArtifact, qualityGuidance, reviewData } from './document.ts';
+export {
+  assignReadSides, cameraReadSide, capturedEventData, decideSides, documentChecks, documentGeometryArtifact, documentReadArtifact, frameDetails, qualityGuidance, readingGuidance, reviewData,
+} from './document.ts';
 export { sealRun } from './evidence.ts';
 export { embedMainFace, matchThresholds, selfieEmbedding } from './face.ts';
 export { copyImage, encodeJpeg, limitSide } from './images.ts';

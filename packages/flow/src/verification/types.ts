@@ -5,6 +5,7 @@
  */
 import type { EkycErrorCode, document as coreDocument, face as coreFace, liveness as coreLiveness, quality as coreQuality, MrzFormat } from '@ekyc/core';
 import type { LivenessDiagnostics } from '../liveness/diagnostics.ts';
+import type { DocumentFrameCounts } from '../capture/document-reading.ts';
 import type { BackendPreference } from '@ekyc/workers';
 
 // ---------------------------------------------------------------------------------------------
@@ -188,6 +189,8 @@ export interface CapturedSide {
   source: CaptureMode;
   width: number;
   height: number;
+  /** Camera only: the frames read after auto-capture until the MRZ was stable (or the budget ended), and how many were rejected before OCR. */
+  frames?: DocumentFrameCounts;
 }
 
 /** The document fields read, for review. No field is ever logged or put in an event other than `review`. */
@@ -339,6 +342,8 @@ export type GuidanceDetail =
     frame: { width: number; height: number };
     /** Auto-capture countdown in good frames: `stable` of `needed`; capture fires when they meet. */
     countdown: { stable: number; needed: number };
+    /** After auto-capture, while frames are read until the MRZ is stable: frames used, the most agreeing on one valid reading, and how many must. */
+    reading?: { frames: number; agreeing: number; needed: number };
   }
   | {
     source: 'liveness';
