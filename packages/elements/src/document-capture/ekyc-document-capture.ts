@@ -89,12 +89,14 @@ export class EkycDocumentCapture extends EkycElement {
     if (!this.keepStreamOnDisconnect) stopStream(this.stream);
   }
 
-  /** The message for the current state: captured, holding for auto-capture, the first code, or the instructions. */
+  /** The message for the current state: captured, reading after the capture, holding for auto-capture, the first code, or the instructions. */
   guidanceText(): string {
     if (this.captured) return this.t('capture.captured');
     const g = this.guidance;
     const code = g?.codes[0];
     if (!g || !code) return this.t('capture.instructions');
+    // Frames are still read after the photo: the document must stay where it is (a framing problem still shows its own message).
+    if (g.reading && code === 'good') return this.t('capture.reading');
     if (code === 'good' && g.countdown.stable > 0) return this.t('capture.holding');
     return this.t(`quality.${code}`);
   }

@@ -32,6 +32,7 @@ export const en = {
   'capture.video_label': 'Camera preview',
   'capture.captured': 'Photo taken',
   'capture.holding': 'Hold still, taking the photo',
+  'capture.reading': 'Hold still, reading your document',
   'capture.upload': 'Upload a photo instead',
 
   'quality.no_document': 'Place your document in the frame',

@@ -30,6 +30,7 @@ export const es: Messages = {
   'capture.video_label': 'Vista previa de la cámara',
   'capture.captured': 'Foto tomada',
   'capture.holding': 'No se mueva, tomando la foto',
+  'capture.reading': 'No se mueva, leyendo el documento',
   'capture.upload': 'Subir una foto en su lugar',
 
   'quality.no_document': 'Coloque su documento en el marco',

@@ -30,6 +30,7 @@ export const fr: Messages = {
   'capture.video_label': 'Aperçu de la caméra',
   'capture.captured': 'Photo prise',
   'capture.holding': 'Ne bougez plus, prise de la photo',
+  'capture.reading': 'Ne bougez plus, lecture du document',
   'capture.upload': 'Envoyer une photo à la place',
 
   'quality.no_document': 'Placez votre pièce dans le cadre',
