@@ -1,8 +1,10 @@
 import { expect, test } from '@playwright/test';
-import type { VisualZoneResult } from './pages/document.ts';
+import type { LicenceResult, VisualZoneResult } from './pages/document.ts';
 
 /** Printed fields the reader must return right or flag uncertain, never silently wrong. */
 const FIELDS = ['surname', 'givenNames', 'birthDate', 'expiryDate', 'documentNumber', 'sex', 'nationality'] as const;
+/** What an EU-layout driving licence prints under 1, 2, 3, 4a, 4b and 5. */
+const LICENCE_FIELDS = ['surname', 'givenNames', 'birthDate', 'issueDate', 'expiryDate', 'documentNumber'] as const;
 
 function checkNoSilentError(r: VisualZoneResult): { right: number } {
   let right = 0;
@@ -59,5 +61,30 @@ test.describe('printed visual zone (PP-OCRv4 det + rec, tesseract.js second read
     const { right } = checkNoSilentError(r);
     expect(right).toBeGreaterThanOrEqual(5);
     expect(r.viz.visualZone!.fields.surname?.value).toBe(r.truth.viz.surname);
+  });
+
+  test('an EU driving licence (numbered fields, no MRZ): fields by their numbers, document checks on them', async ({ page }) => {
+    const r: LicenceResult = await page.evaluate(() => window.documentTest.readLicence({ seed: 7000, level: 'mild' }));
+    expect(r.read.mrzFound).toBe(false);
+    const viz = r.read.visualZone!;
+    expect(viz.layout).toBe('numbered');
+    let right = 0;
+    for (const f of LICENCE_FIELDS) {
+      const read = viz.fields[f];
+      if (!read || read.uncertain) continue;
+      expect(read.value, `${f} is certain, so it must be right`).toBe(r.truth.viz[f]);
+      expect(read.labelKey).toBeDefined();
+      right++;
+    }
+    expect(right).toBeGreaterThanOrEqual(5);
+    // The checks see only certain fields; this card (issued 2020, valid 10 years) passes them.
+    expect(r.checks!.fields.expiryDate).toMatchObject({ source: 'viz', uncertain: false, value: r.truth.viz.expiryDate });
+    expect(r.checks!.failures).toEqual([]);
+  });
+
+  test('a licence printed with a past expiry date is reported expired', async ({ page }) => {
+    const r: LicenceResult = await page.evaluate(() => window.documentTest.readLicence({ seed: 7000, level: 'mild', vizOverrides: { expiryDate: '2025-12-03' } }));
+    expect(r.read.visualZone!.fields.expiryDate).toMatchObject({ value: '2025-12-03', uncertain: false });
+    expect(r.checks!.failures.map((f) => f.code)).toEqual(['document_expired']);
   });
 });

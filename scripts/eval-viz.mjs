@@ -6,6 +6,7 @@
 //   npm run eval:viz -- --count 20 --levels mild       # documents per level, levels to run
 //   npm run eval:viz -- --modified 10                  # documents per level with a changed printed name or birth date
 //   npm run eval:viz -- --no-mrz 5                     # documents per level printed without an MRZ
+//   npm run eval:viz -- --licences 10                  # EU-layout driving licences per level (numbered fields, no MRZ)
 //   npm run eval:viz -- --data DIR                     # DIR holds images + labels.json
 //        { "img.jpg": { "viz": { "surname": "...", "birthDate": "1974-08-12", ... }, "mrz": ["line1", "line2"] } }
 //   options: --seed N, --verbose (every box read)
@@ -13,7 +14,8 @@
 // Progress goes to stderr; the LAST stdout line is one JSON object:
 // { documents, fields: { surname: { documents, correct, correctAnyConfidence, flagged, silentErrors, accuracy }, ... },
 //   silentErrors, crossCheck: { genuine, falseMismatches, falseMismatchRate, modified, detected, detectionRate,
-//   modifiedFlaggedUncertain }, noMrz, levels, failed, medianMs }.
+//   modifiedFlaggedUncertain }, noMrz, licences: { documents, fields, levels, silentErrors }, levels, failed, medianMs }.
+// `documents`, `fields` and `levels` cover the five MRZ layouts only; licences are reported apart.
 // correct = read, certain and right; flagged = uncertain or not found; a silent error is a certain, wrong value.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -27,9 +29,12 @@ const levels = (option('--levels') ?? 'mild,strong').split(',');
 const seed0 = Number(option('--seed') ?? 1000);
 const modifiedCount = Number(option('--modified') ?? 10);
 const noMrzCount = Number(option('--no-mrz') ?? 5);
+const licenceCount = Number(option('--licences') ?? 10);
 const verbose = args.includes('--verbose');
 const FORMATS = ['TD1', 'TD2', 'TD3', 'MRVA', 'MRVB'];
 const FIELDS = ['surname', 'givenNames', 'birthDate', 'expiryDate', 'issueDate', 'documentNumber', 'sex', 'nationality'];
+/** What an EU-layout licence prints that the reader returns (1, 2, 3, 4a, 4b, 5). */
+const LICENCE_FIELDS = ['surname', 'givenNames', 'birthDate', 'issueDate', 'expiryDate', 'documentNumber'];
 const log = (...m) => console.error('[eval:viz]', ...m);
 
 const normalise = (field, v) => (v == null ? null : field === 'documentNumber' ? String(v).replace(/[\s<-]/g, '').toUpperCase() : String(v).toUpperCase().replace(/\s+/g, ' ').trim());
@@ -61,6 +66,16 @@ function aggregateFields(rows) {
     };
   }
   return out;
+}
+
+function licenceSummary(rows, byLevel) {
+  const fields = aggregateFields(rows);
+  return {
+    documents: rows.length,
+    fields,
+    silentErrors: Object.values(fields).reduce((s, f) => s + f.silentErrors, 0),
+    levels: Object.fromEntries(Object.entries(byLevel).map(([k, v]) => [k, { documents: v.length, fields: aggregateFields(v) }])),
+  };
 }
 
 function median(values) {
@@ -101,6 +116,9 @@ async function evaluate(call) {
   const timings = [];
   const crossCheck = { genuine: 0, compared: 0, falseMismatches: 0, falseMismatchFields: {}, modified: 0, detected: 0, modifiedFlaggedUncertain: 0, missed: [] };
   const noMrzRows = [];
+  const licenceRows = [];
+  const licenceErrors = [];
+  const licenceByLevel = {};
   const note = (name, scored, r) => {
     const wrong = Object.entries(scored).filter(([, s]) => !s.correct);
     if (wrong.length) failed.push(name);
@@ -167,6 +185,22 @@ async function evaluate(call) {
         noMrzRows.push(scored);
         note(`no-mrz ${level}/${format}/${seed}`, scored, r.viz);
       }
+      for (let i = 0; i < licenceCount; i++) {
+        const seed = seed0 + 6000 + i + (level === 'strong' ? 100_000 : 0);
+        // A read that throws counts as every field not found (flagged), and the run goes on.
+        const r = await call((c) => window.documentTest.readLicence(c).catch((e) => ({ error: String(e?.code ?? e), truth: null })), { seed, level });
+        if (r.error) {
+          log(`licence ${level}/${seed} read failed: ${r.error}`);
+          failed.push(`licence ${level}/${seed}`);
+          licenceErrors.push(`${level}/${seed}:${r.error}`);
+          continue;
+        }
+        const truth = Object.fromEntries(LICENCE_FIELDS.map((f) => [f, r.truth.viz[f]]));
+        const scored = scoreFields(r.read.visualZone, truth);
+        licenceRows.push(scored);
+        (licenceByLevel[level] ??= []).push(scored);
+        note(`licence ${level}/${seed} (${r.read.visualZone?.layout ?? 'no visual zone'})`, scored, r.read);
+      }
     }
   }
   const fields = aggregateFields(fieldRows);
@@ -180,6 +214,7 @@ async function evaluate(call) {
       detectionRate: crossCheck.modified ? crossCheck.detected / crossCheck.modified : null,
     },
     ...(noMrzRows.length ? { noMrz: { documents: noMrzRows.length, fields: aggregateFields(noMrzRows) } } : {}),
+    ...(licenceRows.length || licenceErrors.length ? { licences: { ...licenceSummary(licenceRows, licenceByLevel), readErrors: licenceErrors } } : {}),
     levels: Object.fromEntries(Object.entries(byLevel).map(([k, v]) => [k, { documents: v.length, fields: aggregateFields(v) }])),
     failed,
     medianMs: { visualZone: median(timings) },

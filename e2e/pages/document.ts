@@ -1,4 +1,4 @@
-import { parseMrz, type MrzFormat, type MrzOutputFieldName } from '@ekyc/core';
+import { document as coreDocument, parseMrz, type MrzFormat, type MrzOutputFieldName } from '@ekyc/core';
 import { createRandom, degradeDocument, drawDegradation, randomMrzFields, renderDrivingLicence, renderMrzDocument, type DegradationLevel, type LicenceDateStyle, type LicenceFields, type MrzDocumentFields } from '@ekyc/testkit';
 import { DocumentClient, DocumentReadStream, FaceClient, crossCheckReads, type DocumentRead, type MrzEngineName } from '@ekyc/workers';
 
@@ -88,6 +88,8 @@ export interface LicenceCase {
 export interface LicenceResult {
   truth: { fields: LicenceFields; viz: LicenceFields; dateStyle: LicenceDateStyle };
   read: PlainRead;
+  /** The document checks on the printed fields (minimum age 18, on 2026-06-01). */
+  checks: coreDocument.VisualZoneDocument | null;
   png?: string;
 }
 
@@ -105,7 +107,8 @@ const documentTest = {
       const bytes = new Uint8Array(await (await canvas.convertToBlob({ type: 'image/png' })).arrayBuffer());
       png = `data:image/png;base64,${btoa(Array.from(bytes, (b) => String.fromCharCode(b)).join(''))}`;
     }
-    return { truth: { fields: doc.fields, viz: doc.viz, dateStyle: doc.dateStyle }, read, ...(png ? { png } : {}) };
+    const checks = read.visualZone ? coreDocument.checkVisualZoneDocument(read.visualZone, { type: 'driving_licence' }, { minimumAge: 18, referenceDate: new Date('2026-06-01T00:00:00Z') }) : null;
+    return { truth: { fields: doc.fields, viz: doc.viz, dateStyle: doc.dateStyle }, read, checks, ...(png ? { png } : {}) };
   },
 
   /**

@@ -372,6 +372,8 @@ interface NumberedCandidate {
   height: number;
   /** Placed by its row alone (its number was not read). */
   inferred?: boolean;
+  /** For an inferred one: how far from its row's predicted centre, in row pitches. */
+  residual?: number;
 }
 
 /**
@@ -431,7 +433,9 @@ function assembleNumbered(boxes: readonly VizTextBox[], minConfidence: number, r
   const leads = split.filter(({ box, segments }) => segments[0] && segments[0].key === null && !used.has(box)).map(({ box, segments }) => ({ box, seg: segments[0]! }));
   const pairs: Array<{ label: (typeof keyed)[number]; lead: (typeof leads)[number]; d: number }> = [];
   for (const label of keyed) {
-    if (label.seg.text) continue;
+    // A value of one or two characters is a glyph the number's box caught from its neighbour (`4b.2`
+    // beside `24/11/2035`): the text after it on the row is looked for too.
+    if ([...label.seg.text].length > 2) continue;
     const l = label.box;
     for (const lead of leads) {
       const v = lead.box;
@@ -452,7 +456,7 @@ function assembleNumbered(boxes: readonly VizTextBox[], minConfidence: number, r
     used.add(lead.box);
   }
   const candidates: NumberedCandidate[] = keyed.map((k) => {
-    const f = k.seg.text ? { box: k.box, seg: k.seg as NumberedSegment } : follower.get(k) ?? null;
+    const f = follower.get(k) ?? (k.seg.text ? { box: k.box, seg: k.seg as NumberedSegment } : null);
     return { key: k.seg.key, exact: k.seg.exact, labelBox: spanRect(k.box, k.seg.labelStart, k.seg.start), valueBox: f?.box ?? k.box, seg: f?.seg ?? null, centre: cy(k.box), height: k.box.height };
   });
   // Values whose number was not read: in the left column's value alignment, on a row the found numbers' pitch predicts.
@@ -477,11 +481,18 @@ function assembleNumbered(boxes: readonly VizTextBox[], minConfidence: number, r
       found.add(key);
       taken.add(lead.box);
       used.add(lead.box);
-      candidates.push({ key, exact: false, labelBox: rectOf(lead.box), valueBox: lead.box, seg: lead.seg, centre: cy(lead.box), height: h, inferred: true });
+      candidates.push({ key, exact: false, labelBox: rectOf(lead.box), valueBox: lead.box, seg: lead.seg, centre: cy(lead.box), height: h, inferred: true, residual: Math.abs(r - row) });
     }
   }
   const doubted = doubtedNumbers(candidates.filter((c) => !c.inferred));
-  const outOfPlace = (c: NumberedCandidate): boolean => c.inferred === true || doubted.has(c) || (!c.exact && !candidates.some((o) => o !== c && o.exact && !o.inferred && !doubted.has(o)));
+  const sure = (key: NumberedFieldKey | undefined): boolean => key === undefined || candidates.some((o) => o.key === key && o.exact && !o.inferred && !doubted.has(o));
+  // A value placed by its row is taken as that field only when the rows either side of it were read
+  // exactly and it sits within a fifth of a row pitch of where they put it; otherwise it is doubted.
+  const placedSurely = (c: NumberedCandidate): boolean => {
+    const i = LEFT_COLUMN.indexOf(c.key);
+    return (c.residual ?? 1) < 0.2 && sure(LEFT_COLUMN[i - 1]) && sure(LEFT_COLUMN[i + 1]) && (i > 0 || i + 1 < LEFT_COLUMN.length);
+  };
+  const outOfPlace = (c: NumberedCandidate): boolean => (c.inferred === true ? !placedSurely(c) : doubted.has(c) || (!c.exact && !candidates.some((o) => o !== c && o.exact && !o.inferred && !doubted.has(o))));
   const fields: Partial<Record<VizFieldName, VizField>> = {};
   for (const c of candidates) {
     const name = NUMBERED_FIELDS[c.key];

@@ -96,6 +96,10 @@ describe('assembleVisualZone on a numbered (EU driving licence) layout', () => {
     });
     // 4h for 4b, 4 b. with a space read inside.
     const r2 = assembleVisualZone([...confused.slice(0, 4), box('4h. 18.01.2028', 396, ROW.r5, 220), box('5. B072RRE2I55', 396, ROW.r6, 250)], { referenceYear: 2026 });
+    // Slashed dates run into their number (seed 7009: `4a.21/06/2025`), and a number box that caught
+    // the first digit of its value (seed 7005: `4b.2` beside `24/11/2035`).
+    const r4 = assembleVisualZone([...confused.slice(0, 3), box('4a.21/06/2025', 396, ROW.r4, 230), box('4b.2', 396, ROW.r5, 62), box('24/11/2035', 444, ROW.r5, 170)], { referenceYear: 2026 });
+    expect(certainVisualZoneValues(r4)).toMatchObject({ issueDate: '2025-06-21', expiryDate: '2035-11-24' });
     expect(r2.fields.expiryDate).toMatchObject({ value: '2028-01-18', uncertain: false });
     const r3 = assembleVisualZone([...confused.slice(0, 4), box('4 b. 18.01.2028', 396, ROW.r5, 230)], { referenceYear: 2026 });
     expect(r3.fields.expiryDate).toMatchObject({ value: '2028-01-18', uncertain: false });
@@ -216,11 +220,16 @@ describe('numbered layout: numbers lost or split by the detector', () => {
     const r = assembleVisualZone(seed6, { referenceYear: 2026 });
     expect(certainVisualZoneValues(r)).toEqual({ surname: 'OLSEN', givenNames: 'SANNE', issueDate: '2020-01-01', expiryDate: '2034-12-31', documentNumber: 'BR2XSPG98J8', birthDate: '1950-08-06' });
   });
-  it('a value whose number was not detected is placed by its row, and flagged', () => {
+  it('a value whose number was not detected is placed by its row: certain only between exactly read rows', () => {
     const withoutOne = seed6.filter((b) => !(b.text === '1' && b.y === 172));
     const r = assembleVisualZone(withoutOne, { referenceYear: 2026 });
-    expect(r.fields.surname).toMatchObject({ value: 'OLSEN', uncertain: true, reasons: ['label_uncertain'] });
+    expect(r.fields.surname).toMatchObject({ value: 'OLSEN', uncertain: false, labelKey: '1' });
     expect(r.fields.givenNames).toMatchObject({ value: 'SANNE', uncertain: false });
+    // Without `1.` and `2.`: row 1 has no exactly read neighbour above, row 0 none below.
+    const withoutTwo = withoutOne.filter((b) => b.text !== '2.');
+    const r2 = assembleVisualZone(withoutTwo, { referenceYear: 2026 });
+    expect(r2.fields.surname).toMatchObject({ value: 'OLSEN', uncertain: true, reasons: ['label_uncertain'] });
+    expect(r2.fields.givenNames).toMatchObject({ value: 'SANNE', uncertain: true, reasons: ['label_uncertain'] });
     // The header and the categories are in no field's row.
     expect(Object.values(r.fields).map((f) => f.raw)).not.toContain('DRIVING LICENCE');
   });

@@ -132,8 +132,9 @@ export function splitNumberedSegments(text: string): NumberedSegment[] {
       if (run && candidate) {
         const rest = run[2]!;
         const digitNumber = [...run[1]!].length === 1 && /\d/.test(run[1]!);
-        // After a one-digit number only a letter or a whole date may follow: `1.02.1990` is a date.
-        const ok = /^\p{L}/u.test(rest) ? digitNumber || [...run[1]!].length === 2 : /^\d{1,2}[.,]\d{1,2}[.,]\d{2,4}$/.test(rest);
+        // `4a.` and its kin are no date's start: anything may follow. After a one-digit number only a
+        // letter or a whole date may: `1.02.1990` is a date.
+        const ok = (candidate.exact && candidate.key.length === 2) || (/^\p{L}/u.test(rest) ? digitNumber || [...run[1]!].length === 2 : /^\d{1,2}[.,/-]\d{1,2}[.,/-]\d{2,4}$/.test(rest));
         if (ok) {
           token = candidate;
           valueStart = word.start + [...run[1]!].length + 1;
