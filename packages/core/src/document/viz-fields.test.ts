@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { crossCheckVisualZone } from './cross-check.ts';
-import { assembleVisualZone, certainVisualZoneValues, parsePrintedDate, parseVizValue, vizLabelField, withSecondReading, type VizTextBox } from './viz-fields.ts';
+import { assembleVisualZone, certainVisualZoneValues, parsePrintedDate, parseVizValue, settleNameSpacing, vizLabelField, withSecondReading, type VizTextBox } from './viz-fields.ts';
 
 const box = (text: string, x: number, y: number, width: number, height: number, confidence = 0.95): VizTextBox => ({ x, y, width, height, text, confidences: [...text].map(() => confidence) });
 
@@ -119,5 +119,21 @@ describe('crossCheckVisualZone with uncertain fields', () => {
   });
   it('an X sex in the visual zone matches the MRZ filler', () => {
     expect(crossCheckVisualZone({ sex: 'X' }, { sex: '<' }).fields.sex).toBe('match');
+  });
+});
+
+describe('settleNameSpacing', () => {
+  const read = assembleVisualZone([box('Given names', 10, 10, 120, 20), box('MARIAJOSE', 10, 34, 160, 30)], { referenceYear: 2026 });
+  const disagreeing = withSecondReading('givenNames', read.fields.givenNames!, 'MARIA JOSE', 2026);
+  it('takes the reading whose spaces the print\'s word gaps confirm', () => {
+    expect(disagreeing).toMatchObject({ uncertain: true, reasons: ['engines_disagree'] });
+    expect(settleNameSpacing('givenNames', disagreeing, 'MARIA JOSE', 1)).toMatchObject({ value: 'MARIA JOSE', uncertain: false, reasons: [] });
+    expect(settleNameSpacing('givenNames', disagreeing, 'MARIA JOSE', 0)).toMatchObject({ value: 'MARIAJOSE', uncertain: false });
+  });
+  it('leaves a doubt it cannot settle: other letters, an unmatched gap count, no measure', () => {
+    expect(settleNameSpacing('givenNames', disagreeing, 'MARIA JOSE', 2)).toBe(disagreeing);
+    expect(settleNameSpacing('givenNames', disagreeing, 'MARIA JOSF', 1)).toBe(disagreeing);
+    expect(settleNameSpacing('givenNames', disagreeing, 'MARIA JOSE', null)).toBe(disagreeing);
+    expect(settleNameSpacing('documentNumber', disagreeing, 'MARIA JOSE', 1)).toBe(disagreeing);
   });
 });

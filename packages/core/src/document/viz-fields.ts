@@ -594,3 +594,21 @@ export function withSecondReading(field: VizFieldName, reading: VizField, second
   const reasons: VizUncertainty[] = agree ? kept : [...kept.filter((r) => r !== 'low_confidence'), 'engines_disagree', ...(kept.includes('low_confidence') ? ['low_confidence' as const] : [])];
   return { ...reading, uncertain: reasons.length > 0, reasons: [...new Set(reasons)] };
 }
+
+/**
+ * Two engines that read the same name but for its spaces (`MARIAJOSE` / `MARIA JOSE`: PP-OCR drops a
+ * narrow word space, tesseract.js keeps it; or the reverse) are settled by the print itself:
+ * `wordGaps`, the ink gaps wider than a letter gap counted on the value's crop (null: not measurable).
+ * The one reading whose spaces match that count is taken, certain; any other case leaves the field as it
+ * was (doubted). Only a disagreement about spaces is settled: the letters must be the same.
+ */
+export function settleNameSpacing(field: VizFieldName, reading: VizField, secondText: string, wordGaps: number | null): VizField {
+  if ((field !== 'surname' && field !== 'givenNames') || wordGaps === null || reading.value === null) return reading;
+  if (reading.reasons.length !== 1 || reading.reasons[0] !== 'engines_disagree') return reading;
+  const second = parseVizValue(field, secondText).value;
+  if (second === null || second.replace(/ /g, '') !== reading.value.replace(/ /g, '')) return reading;
+  const spaces = (v: string): number => (v.match(/ /g) ?? []).length;
+  const fits = [reading.value, second].filter((v) => spaces(v) === wordGaps);
+  if (fits.length !== 1) return reading;
+  return { ...reading, value: fits[0]!, uncertain: false, reasons: [] };
+}

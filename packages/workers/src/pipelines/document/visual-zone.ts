@@ -65,12 +65,61 @@ export async function readVisualZone(cv: OpenCv, detector: TextDetector, recogni
     // Every parsed field is read again by the second engine: agreement confirms it, dissent flags it.
     for (const [name, f] of Object.entries(fields) as Array<[coreDocument.VizFieldName, coreDocument.VizField]>) {
       if (f.value === null) continue;
-      const text = await second(cropGray(gray, f.valueBox), WHITELISTS[name]);
-      fields[name] = coreDocument.withSecondReading(name, f, text, referenceYear);
+      const crop = cropGray(gray, f.valueBox);
+      const text = await second(crop, WHITELISTS[name]);
+      const checked = coreDocument.withSecondReading(name, f, text, referenceYear);
+      // Engines that differ only in a name's spaces: the print's own word gaps decide.
+      fields[name] = checked.reasons.length === 1 && checked.reasons[0] === 'engines_disagree' ? coreDocument.settleNameSpacing(name, checked, text, countWordGaps(crop)) : checked;
     }
   }
   const t3 = performance.now();
   return { ...assembled, fields, texts, timings: { detectMs: t1 - t0, recognizeMs: t2 - t1, secondReadMs: t3 - t2 } };
+}
+
+/**
+ * Word gaps in a one-line crop: runs of ink-free columns wider than a third of the ink height (a word
+ * space in the synthetic bold sans is ~0.5 of the cap height, a letter gap ~0.1), between the first and
+ * last ink. An ink run narrower than a third of the height at either end followed by a wide gap (the dot
+ * of a field number, a speck) is left out. Null when the crop has too little contrast or height to tell.
+ */
+export function countWordGaps(crop: GrayImage): number | null {
+  const { width, height, data } = crop;
+  if (width < 8 || height < 8) return null;
+  const sorted = Uint8Array.from(data).sort();
+  const lo = sorted[Math.floor(sorted.length * 0.05)]!;
+  const hi = sorted[Math.floor(sorted.length * 0.95)]!;
+  if (hi - lo < 40) return null;
+  const threshold = (lo + hi) / 2;
+  const rowInk = new Array<number>(height).fill(0);
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) if (data[y * width + x]! < threshold) rowInk[y]!++;
+  const inkRows = rowInk.map((n, y) => (n > 0.02 * width ? y : -1)).filter((y) => y >= 0);
+  if (inkRows.length === 0) return null;
+  const top = inkRows[0]!;
+  const bottom = inkRows[inkRows.length - 1]!;
+  const inkHeight = bottom - top + 1;
+  if (inkHeight < 6) return null;
+  const minInk = Math.max(1, Math.round(0.08 * inkHeight));
+  const inked: boolean[] = [];
+  for (let x = 0; x < width; x++) {
+    let n = 0;
+    for (let y = top; y <= bottom; y++) if (data[y * width + x]! < threshold) n++;
+    inked.push(n >= minInk);
+  }
+  // Ink runs [start, end) left to right.
+  const runs: Array<[number, number]> = [];
+  for (let x = 0; x < width;) {
+    if (!inked[x]) { x++; continue; }
+    const start = x;
+    while (x < width && inked[x]) x++;
+    runs.push([start, x]);
+  }
+  const wide = 0.33 * inkHeight;
+  const narrow = 0.33 * inkHeight;
+  while (runs.length > 1 && runs[0]![1] - runs[0]![0] < narrow && runs[1]![0] - runs[0]![1] > wide) runs.shift();
+  while (runs.length > 1 && runs.at(-1)![1] - runs.at(-1)![0] < narrow && runs.at(-1)![0] - runs.at(-2)![1] > wide) runs.pop();
+  let gaps = 0;
+  for (let i = 1; i < runs.length; i++) if (runs[i]![0] - runs[i - 1]![1] > wide) gaps++;
+  return gaps;
 }
 
 /** MRZ fields as the cross-check takes them, with the reading's uncertain fields. */

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { countWordGaps } from './visual-zone.ts';
+
+/** A 1-line crop: dark glyph blocks (x ranges) 20 px tall on light paper, with a little noise. */
+function line(width: number, glyphs: ReadonlyArray<[number, number]>, extra: ReadonlyArray<[number, number, number, number]> = []) {
+  const height = 32;
+  const data = new Uint8Array(width * height).map((_, i) => 215 + (i * 7919) % 17);
+  const paint = (x0: number, x1: number, y0: number, y1: number) => {
+    for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) data[y * width + x] = 30;
+  };
+  for (const [x0, x1] of glyphs) paint(x0, x1, 6, 26);
+  for (const [x0, x1, y0, y1] of extra) paint(x0, x1, y0, y1);
+  return { width, height, data };
+}
+
+/** Glyphs 14 px wide, 3 px apart; a word space of 12 px after glyph indices in `breaks`. */
+function word(count: number, breaks: readonly number[] = [], start = 4): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  let x = start;
+  for (let i = 0; i < count; i++) {
+    out.push([x, x + 14]);
+    x += 14 + (breaks.includes(i) ? 12 : 3);
+  }
+  return out;
+}
+
+describe('countWordGaps', () => {
+  it('counts word spaces, not letter gaps', () => {
+    expect(countWordGaps(line(200, word(9)))).toBe(0);
+    expect(countWordGaps(line(200, word(9, [4])))).toBe(1);
+    expect(countWordGaps(line(240, word(10, [1, 4])))).toBe(2);
+  });
+  it('leaves out a field number\'s dot before the name', () => {
+    expect(countWordGaps(line(220, word(8, [], 24), [[4, 8, 22, 26]]))).toBe(0);
+  });
+  it('says nothing on a blank or flat crop', () => {
+    expect(countWordGaps(line(200, []))).toBeNull();
+    expect(countWordGaps({ width: 4, height: 4, data: new Uint8Array(16) })).toBeNull();
+  });
+});
