@@ -12,8 +12,9 @@ import { loadOpenCv } from '../quality/quality-opencv.ts';
 import type { OpenCv } from '../quality/opencv-frame.ts';
 import { cropGray, findMrzLines, rectify, rotate180, type MrzLines, type Rect } from './mrz-locate.ts';
 import type { GrayImage, MrzReader } from './mrz-reader.ts';
-import { OcrbReader } from './ocrb-reader.ts';
+import { OcrbReader, type CellGrid } from './ocrb-reader.ts';
 import { PpOcrReader } from './ppocr-reader.ts';
+import { spanForCells, spanPixels, spliceSpan, type CellSpan } from './ppocr-spans.ts';
 import { TesseractReader } from './tesseract-reader.ts';
 import { DeferredReader } from './deferred-reader.ts';
 import { TextDetector } from './text-detect.ts';
@@ -74,6 +75,14 @@ export interface EngineReading {
   variants: number;
   /** Per line, the lowest character confidence of its first reading (null: the line was not read). */
   lineConfidence: Array<number | null>;
+  /**
+   * Per line, the cells `[start, end)` this engine read when it read only part of the line (PP-OCR after
+   * the cell reader: the cells in doubt); null where it read the whole line or none. `lines` then holds
+   * only what it read.
+   */
+  spans?: Array<[number, number] | null>;
+  /** Per stage of this engine's reading (milliseconds, runs, input pixels), where the engine reports them. */
+  stages?: Record<string, number>;
 }
 
 export interface DocumentRead {
@@ -304,18 +313,34 @@ export const documentPipeline = {
     // Reads in reader order (PP-OCR first: the merge aligns to the first read of a line), each variant
     // one voter whose lines are filled in as they are read (lines not read stay holes, which the merge
     // skips per line).
-    const byEngine = new Map<MrzReader, { reads: Array<{ engine: string; lines: coreDocument.OcrLineRead[] }>; ms: number }>(
-      [...s.readers.slice(0, 1), ...(fast ? [fast] : []), ...s.readers.slice(1)].map((r) => [r, { reads: [], ms: 0 }]),
+    // `partial`: per line, what a variant-0 read of only some cells read itself (its entry in `reads` is
+    // that read spliced into the cell reader's line, see ppocr-spans.ts).
+    type Entry = { reads: Array<{ engine: string; lines: coreDocument.OcrLineRead[] }>; ms: number; partial: Map<number, { span: CellSpan; own: coreDocument.OcrLineRead }> };
+    const byEngine = new Map<MrzReader, Entry>(
+      [...s.readers.slice(0, 1), ...(fast ? [fast] : []), ...s.readers.slice(1)].map((r) => [r, { reads: [], ms: 0, partial: new Map() }]),
     );
     let ocrMs = 0;
     let mergeMs = 0;
-    const runVariant = async (reader: MrzReader, variant: number, only?: ReadonlySet<number>): Promise<void> => {
+    /** Per line, the cells a second engine is needed on and the cell reader's read (with its grid) they lie in. */
+    type SpanPlan = ReadonlyMap<number, { span: CellSpan; cellRead: coreDocument.OcrLineRead; grid: CellGrid }>;
+    const runVariant = async (reader: MrzReader, variant: number, only?: ReadonlySet<number>, spans?: SpanPlan): Promise<void> => {
       const t = performance.now();
       const entry = byEngine.get(reader)!;
       const name = `${reader.engine}#${variant}`;
       let read = entry.reads.find((r) => r.engine === name);
       if (!read) { read = { engine: name, lines: new Array<coreDocument.OcrLineRead>(crops.length) }; entry.reads.push(read); }
-      for (const [i, crop] of crops.entries()) if ((!only || only.has(i)) && !read.lines[i]) read.lines[i] = await reader.readLine(crop, variant);
+      for (const [i, crop] of crops.entries()) {
+        if ((only && !only.has(i)) || read.lines[i]) continue;
+        const plan = spans?.get(i);
+        if (plan && reader instanceof PpOcrReader) {
+          const { x0, x1 } = spanPixels(plan.grid, plan.span, crop.width);
+          const own = await reader.readSpan(crop, variant, x0, x1, plan.grid.pitch / 2);
+          read.lines[i] = spliceSpan(plan.cellRead, plan.span, own);
+          entry.partial.set(i, { span: plan.span, own });
+        } else {
+          read.lines[i] = await reader.readLine(crop, variant);
+        }
+      }
       entry.ms += performance.now() - t;
     };
     const mergeAll = (): coreDocument.MergedMrzRead => {
@@ -324,9 +349,9 @@ export const documentPipeline = {
       mergeMs += performance.now() - t;
       return merged;
     };
-    const pass = async (readers: readonly MrzReader[], variant: number, only?: ReadonlySet<number>): Promise<void> => {
+    const pass = async (readers: readonly MrzReader[], variant: number, only?: ReadonlySet<number>, spans?: SpanPlan): Promise<void> => {
       const t = performance.now();
-      await Promise.all(readers.filter((r) => variant < r.variants).map((r) => runVariant(r, variant, only)));
+      await Promise.all(readers.filter((r) => variant < r.variants).map((r) => runVariant(r, variant, only, spans)));
       ocrMs += performance.now() - t;
     };
     const needsMore = (m: coreDocument.MergedMrzRead): boolean => !m.valid || m.uncertainFields.some((f) => !coreDocument.UNCHECKED_FIELDS.has(f));
@@ -338,30 +363,50 @@ export const documentPipeline = {
       // FAST_LINE_CONFIDENCE. The read stops there when valid with no checked field in doubt.
       await pass([fast], 0);
       merged = mergeAll();
-      const fastLines = byEngine.get(fast)!.reads[0]!.lines;
+      const fastLines = byEngine.get(fast)!.reads[0]!.lines as Array<(coreDocument.OcrLineRead & { grid?: CellGrid }) | undefined>;
       let need: Set<number> | undefined;
+      // Per line, the cells in doubt: PP-OCR reads only around them (its cost grows with its input's width).
+      const doubt = new Map<number, Set<number>>();
+      const addDoubt = (line: number, cell: number): void => {
+        need!.add(line);
+        const cells = doubt.get(line) ?? new Set<number>();
+        doubt.set(line, cells.add(cell));
+      };
       if (merged.valid && merged.result.corrected.length === crops.length) {
         need = new Set<number>();
-        for (const name of [...NAME_FIELDS, ...merged.uncertainFields]) for (const r of merged.result.fields[name]?.ranges ?? []) need.add(r.line);
+        for (const name of [...NAME_FIELDS, ...merged.uncertainFields]) for (const r of merged.result.fields[name]?.ranges ?? []) for (let c = r.start; c < r.end; c++) addDoubt(r.line, c);
         const uncheckedAt = new Set<string>();
         for (const [name, field] of Object.entries(merged.result.fields)) {
           if (!coreDocument.UNCHECKED_FIELDS.has(name as MrzOutputFieldName)) continue;
           for (const r of field?.ranges ?? []) for (let c = r.start; c < r.end; c++) uncheckedAt.add(`${r.line}:${c}`);
         }
         fastLines.forEach((line, i) => {
-          const doubtful = !line || line.chars.length === 0 || line.chars.some((c, col) => c.confidence < (uncheckedAt.has(`${i}:${col}`) ? FAST_UNCHECKED_CONFIDENCE : FAST_CHECKED_CONFIDENCE));
-          if (doubtful) need!.add(i);
+          if (!line || line.chars.length === 0) { need!.add(i); return; }
+          line.chars.forEach((c, col) => { if (c.confidence < (uncheckedAt.has(`${i}:${col}`) ? FAST_UNCHECKED_CONFIDENCE : FAST_CHECKED_CONFIDENCE)) addDoubt(i, col); });
         });
+      }
+      const spans = new Map<number, { span: CellSpan; cellRead: coreDocument.OcrLineRead; grid: CellGrid }>();
+      for (const [i, cells] of doubt) {
+        const cellRead = fastLines[i];
+        // Cells map onto the corrected line's columns only when the cell reader read the line's length.
+        if (!cellRead?.grid || cellRead.chars.length !== merged.result.corrected[i]?.length) continue;
+        const span = spanForCells(cellRead, cells);
+        if (span) spans.set(i, { span, cellRead, grid: cellRead.grid });
       }
       const first = s.readers.find((r) => r.engine === 'ppocr') ?? s.readers[0];
       if (first && (!need || need.size > 0)) {
-        await pass([first], 0, need);
+        await pass([first], 0, need, spans);
         merged = mergeAll();
       }
       if (!needsMore(merged) || !first) merged = merged ?? mergeAll();
       else merged = undefined;
     }
     if (!merged) {
+      // The fallback reads whole lines: a line read only in part is read again in full.
+      for (const entry of byEngine.values()) {
+        for (const i of entry.partial.keys()) for (const read of entry.reads) delete read.lines[i];
+        entry.partial.clear();
+      }
       // Variant 0 of every engine, side by side (tesseract.js recognises in its own worker, so its time
       // hides under PP-OCR's); further variants only while the merge is not valid or leaves a field under
       // a check digit uncertain, and then only on the lines holding an uncertain field (a valid read) or
@@ -377,14 +422,19 @@ export const documentPipeline = {
     }
     const engines: Partial<Record<MrzEngineName, EngineReading>> = {};
     for (const [reader, entry] of byEngine) {
+      const stages = reader.takeStages?.();
       if (entry.reads.length === 0) continue;
-      const first = [...entry.reads[0]!.lines];
+      // What the engine read itself: a partial line's own characters, not the cell reader's around them.
+      const ownReads = entry.reads.map((r, v) => ({ engine: r.engine, lines: v === 0 ? r.lines.map((l, i) => entry.partial.get(i)?.own ?? l) : r.lines }));
+      const first = [...ownReads[0]!.lines];
       engines[reader.engine as MrzEngineName] = {
         lines: first.map((l) => l?.text ?? ''),
-        mrz: summarize(coreDocument.mergeMrzReads(entry.reads, { referenceDate })),
+        mrz: summarize(coreDocument.mergeMrzReads(ownReads, { referenceDate })),
         ms: entry.ms,
         variants: entry.reads.length,
         lineConfidence: first.map((l) => (l ? Math.min(1, ...l.chars.map((c) => c.confidence)) : null)),
+        ...(entry.partial.size > 0 ? { spans: first.map((_, i) => { const p = entry.partial.get(i); return p ? [p.span.start, p.span.end] as [number, number] : null; }) } : {}),
+        ...(stages ? { stages } : {}),
       };
     }
     const mrz = summarize(merged);

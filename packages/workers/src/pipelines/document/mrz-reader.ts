@@ -16,6 +16,8 @@ export interface MrzReader {
   /** Readings available per line (variant 0 always runs; later ones only when the merge needs them). */
   readonly variants: number;
   readLine(line: GrayImage, variant: number): Promise<coreDocument.OcrLineRead>;
+  /** Milliseconds (and counts) per stage of this engine since the last call, for benchmarks. */
+  takeStages?(): Record<string, number>;
   close(): Promise<void>;
 }
 

@@ -416,8 +416,10 @@ export class OcrbReader implements MrzReader {
     if (templates.chars !== MRZ_CHARSET) throw new EkycError('invalid_argument', 'OCR-B templates must cover the MRZ character set in its order');
   }
 
-  readLine(line: GrayImage): Promise<coreDocument.OcrLineRead> {
-    return Promise.resolve(readGlyphLine(line, this.templates)?.read ?? { text: '', chars: [] });
+  /** The read carries the cell grid it used, so another engine can be given only some of the cells. */
+  readLine(line: GrayImage): Promise<coreDocument.OcrLineRead & { readonly grid?: CellGrid }> {
+    const r = readGlyphLine(line, this.templates);
+    return Promise.resolve(r ? { ...r.read, grid: r.grid } : { text: '', chars: [] });
   }
 
   close(): Promise<void> {

@@ -100,6 +100,17 @@ export function normalizeLineContrast(line: GrayImage): GrayImage {
   return { width: line.width, height: line.height, data };
 }
 
+/** Columns `[x0, x1)` of a line, with `pad` white columns either side. */
+export function cutColumns(line: GrayImage, x0: number, x1: number, pad: number): GrayImage {
+  const from = Math.max(0, Math.min(line.width - 1, Math.floor(x0)));
+  const to = Math.max(from + 1, Math.min(line.width, Math.ceil(x1)));
+  const margin = Math.max(0, Math.round(pad));
+  const width = to - from + 2 * margin;
+  const data = new Uint8Array(width * line.height).fill(255);
+  for (let y = 0; y < line.height; y++) data.set(line.data.subarray(y * line.width + from, y * line.width + to), y * width + margin);
+  return { width, height: line.height, data };
+}
+
 /** Resizes a gray line to height 48 (bilinear) and lays it out as a BGR NCHW tensor. */
 export function lineTensor(line: GrayImage, stretch = 1): { data: Float32Array; width: number } {
   const scale = HEIGHT / line.height;
@@ -137,6 +148,8 @@ export function lineTensor(line: GrayImage, stretch = 1): { data: Float32Array; 
  */
 const VARIANT_STRETCH: readonly number[] = [1, 1.5];
 
+const emptyStages = () => ({ cropMs: 0, tensorMs: 0, inferMs: 0, decodeMs: 0, runs: 0, inputWidth: 0 });
+
 export class PpOcrReader implements MrzReader {
   readonly engine = 'ppocr';
   private readonly map: Int16Array;
@@ -146,18 +159,52 @@ export class PpOcrReader implements MrzReader {
   }
 
   readonly variants = VARIANT_STRETCH.length;
+  private stages = emptyStages();
 
   async readLine(line: GrayImage, variant: number): Promise<coreDocument.OcrLineRead> {
-    return this.run(normalizeLineContrast(recropToInk(line, 1.7)), VARIANT_STRETCH[variant] ?? 1);
+    const t0 = performance.now();
+    const prepared = normalizeLineContrast(recropToInk(line, 1.7));
+    this.stages.cropMs += performance.now() - t0;
+    return this.run(prepared, VARIANT_STRETCH[variant] ?? 1);
+  }
+
+  /**
+   * Reads only pixel columns `[x0, x1)` of the line (cut at cell boundaries by the caller), with `pad`
+   * columns of paper either side. The ink band and the contrast are taken over the whole line first, so
+   * the span is prepared exactly as in a whole-line read; only the model's input is narrower.
+   */
+  async readSpan(line: GrayImage, variant: number, x0: number, x1: number, pad: number): Promise<coreDocument.OcrLineRead> {
+    const t0 = performance.now();
+    const prepared = normalizeLineContrast(recropToInk(line, 1.7));
+    const cut = cutColumns(prepared, x0, x1, pad);
+    this.stages.cropMs += performance.now() - t0;
+    return this.run(cut, VARIANT_STRETCH[variant] ?? 1);
+  }
+
+  /** Time per stage and input width since the last call (the bench's breakdown). */
+  takeStages(): Record<string, number> {
+    const taken = this.stages;
+    this.stages = emptyStages();
+    return { ...taken };
   }
 
   private async run(line: GrayImage, stretch: number): Promise<coreDocument.OcrLineRead> {
+    const t0 = performance.now();
     const { data, width } = lineTensor(line, stretch);
     const input = this.session.inputNames[0] ?? 'x';
+    const t1 = performance.now();
     const outputs = await this.session.run({ [input]: new ort.Tensor('float32', data, [1, 3, HEIGHT, width]) });
+    const t2 = performance.now();
     const out = Object.values(outputs)[0]!;
     const [, steps, classes] = out.dims as [number, number, number];
-    return decodeCtc(out.data as Float32Array, steps, classes, this.map);
+    const read = decodeCtc(out.data as Float32Array, steps, classes, this.map);
+    const s = this.stages;
+    s.tensorMs += t1 - t0;
+    s.inferMs += t2 - t1;
+    s.decodeMs += performance.now() - t2;
+    s.runs++;
+    s.inputWidth += width;
+    return read;
   }
 
   async close(): Promise<void> {
