@@ -33,6 +33,7 @@ describe('field numbers', () => {
     expect(splitNumberedSegments('4b.18.01.2033').map((s) => [s.key, s.text])).toEqual([['4b', '18.01.2033']]);
     expect(splitNumberedSegments('3.12.03.1985 BERLIN').map((s) => [s.key, s.text])).toEqual([['3', '12.03.1985 BERLIN']]);
     expect(splitNumberedSegments('4 b. 18.01.2033').map((s) => [s.key, s.text])).toEqual([['4b', '18.01.2033']]);
+    expect(splitNumberedSegments('4cRDW').map((s) => [s.key, s.exact, s.text])).toEqual([['4c', false, 'RDW']]);
     // A date is not a number followed by a value.
     expect(splitNumberedSegments('12.03.1985').map((s) => [s.key, s.text])).toEqual([[null, '12.03.1985']]);
     expect(splitNumberedSegments('1.02.1990').map((s) => [s.key, s.text])).toEqual([[null, '1.02.1990']]);

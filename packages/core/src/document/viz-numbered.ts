@@ -141,6 +141,14 @@ export function splitNumberedSegments(text: string): NumberedSegment[] {
         }
       }
     }
+    if (!token) {
+      // The dot lost as well: `4cRDW`, a lower-case field letter straight before a capital.
+      const bare = /^(4[abcd])(?=\p{Lu})/u.exec(word.text);
+      if (bare) {
+        token = { key: bare[1] as NumberedFieldKey, exact: false };
+        valueStart = word.start + 2;
+      }
+    }
     if (token) marks.push({ ...token, labelStart: word.start, valueStart });
   }
   const segments: NumberedSegment[] = [];
