@@ -37,6 +37,9 @@ export function mrzClassMap(keys: readonly string[]): Int16Array {
 export function decodeCtc(probs: Float32Array, steps: number, classes: number, map: Int16Array): coreDocument.OcrLineRead {
   const K = MRZ_CHARSET.length;
   const perChar = new Float32Array(K);
+  // The ~70 classes that stand for an MRZ character, in class order: the per-step work beyond the
+  // argmax runs over these only, not the 6625 labels.
+  const mapped = Int32Array.from(map.keys()).filter((c) => c > 0 && c < classes && map[c]! >= 0);
   const chars: coreDocument.OcrCharRead[] = [];
   let prevClass = 0;
   let run: Float32Array | undefined;
@@ -56,12 +59,13 @@ export function decodeCtc(probs: Float32Array, steps: number, classes: number, m
   for (let t = 0; t < steps; t++) {
     const base = t * classes;
     let best = 0;
-    let second = 0;
+    let bestP = probs[base]!;
     for (let c = 1; c < classes; c++) {
       const p = probs[base + c]!;
-      if (p > probs[base + best]!) best = c;
-      if (map[c]! >= 0 && (second === 0 || p > probs[base + second]!)) second = c;
+      if (p > bestP) { best = c; bestP = p; }
     }
+    let second = 0;
+    for (const c of mapped) if (second === 0 || probs[base + c]! > probs[base + second]!) second = c;
     // A character this model is unsure of loses every step to blank and vanishes (SILVA read SIVA): an
     // MRZ character above EMIT_THROUGH_BLANK wins a blank step, unless it repeats the character before
     // (a real double letter needs the blank between its two halves).
@@ -69,7 +73,7 @@ export function decodeCtc(probs: Float32Array, steps: number, classes: number, m
     // The space class (last) is no MRZ character: a pause, like blank.
     if (best === 0 || best === classes - 1) { flush(); prevClass = 0; continue; }
     perChar.fill(0);
-    for (let c = 1; c < classes; c++) if (map[c]! >= 0) perChar[map[c]!]! += probs[base + c]!;
+    for (const c of mapped) perChar[map[c]!]! += probs[base + c]!;
     let symbol = map[best]!;
     if (symbol < 0) {
       symbol = 0;
