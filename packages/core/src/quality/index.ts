@@ -13,3 +13,4 @@ export * from './exposure.ts';
 export * from './pose.ts';
 export * from './aspect-growth.ts';
 export * from './border-reach.ts';
+export * from './region-contrast.ts';

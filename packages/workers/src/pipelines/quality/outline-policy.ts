@@ -31,6 +31,13 @@ const BORDER_REACH = 0.25;
 /** How far (px, and fraction of the frame width) a tracked outline is searched for around the previous one. */
 const TRACK_RADIUS_PX = 8;
 const TRACK_RADIUS_FRACTION = 0.01;
+/**
+ * Least difference between a document outline's inside and a ring just outside it (`quality.regionContrast`:
+ * mean colour distance + spread difference + twice the texture difference, 8-bit levels). Rectangles
+ * of a woven fabric's stripes read 2–14 on generated frames (seeds 50000..50149, none of the
+ * evaluation's); documents, even a white card on a near-white table, 14 and more (tuning set).
+ */
+const MIN_REGION_CONTRAST = 12;
 /** How far (px, full resolution) from a refined side its edge may lie and still support it. */
 const SUPPORT_RADIUS_PX = 2;
 
@@ -184,7 +191,11 @@ export function chooseQuad(candidates: readonly Candidate[], frame: SearchFrame)
     const refined = quality.refineQuad(full, quad, { searchRadius: Math.ceil(1.5 * scale) + 3 });
     const support = outlineSupport(refined, frame);
     if (support >= MIN_SIDE_SUPPORT) {
-      return { quad: growToOutline(refined, frame), fallback: null };
+      const grown = growToOutline(refined, frame);
+      // Four supported sides can be the background's own lines (a fabric's stripes): the document
+      // also differs from what it lies on. Such a quad is no fallback either.
+      if (standsOut(grown, frame)) return { quad: grown, fallback: null };
+      continue;
     }
     // Only whole outlines are fallbacks: a part of a longer outline without support is clutter.
     if (!partial && (!fallback || support > fallback.support)) fallback = { quad: refined, support };
@@ -194,7 +205,15 @@ export function chooseQuad(candidates: readonly Candidate[], frame: SearchFrame)
 
 /** The best fallback of the whole search, grown to the document's outline, if it has any support worth the name. */
 export function acceptFallback(fallback: Fallback | null, frame: SearchFrame): quality.Quad | null {
-  return fallback && fallback.support >= MIN_FALLBACK_SUPPORT ? growToOutline(fallback.quad, frame) : null;
+  if (!fallback || fallback.support < MIN_FALLBACK_SUPPORT) return null;
+  const grown = growToOutline(fallback.quad, frame);
+  return standsOut(grown, frame) ? grown : null;
+}
+
+/** Whether the quad's inside differs from its surroundings (see `MIN_REGION_CONTRAST`); a quad with no surroundings in the frame does. */
+function standsOut(quad: quality.Quad, frame: SearchFrame): boolean {
+  const contrast = quality.regionContrast(frame.full, quad);
+  return contrast === null || contrast >= MIN_REGION_CONTRAST;
 }
 
 /**
