@@ -357,6 +357,8 @@ interface NumberedAssembly {
   labels: number;
   /** Boxes read as part of the numbered layout (no word label is looked for in them). */
   used: Set<VizTextBox>;
+  /** Taken as numbered on the card's title alone (too few numbers read): word labels, if any, win. */
+  weak: boolean;
 }
 
 /** Rows of the left field column, top to bottom: where a value whose number was not read is placed. */
@@ -374,6 +376,38 @@ interface NumberedCandidate {
   inferred?: boolean;
   /** For an inferred one: how far from its row's predicted centre, in row pitches. */
   residual?: number;
+  /** Placed as one of the three stacked dates. */
+  stacked?: boolean;
+}
+
+/** Titles of licences in the EU languages (letters only, lower case, accents dropped). */
+const LICENCE_TITLES = ['drivinglicence', 'drivinglicense', 'permisdeconduire', 'fuhrerschein', 'patentediguida', 'rijbewijs', 'prawojazdy', 'permisodeconduccion', 'cartadeconducao', 'korkort', 'ajokortti', 'korekort', 'vozackadozvola', 'ridicskyprukaz', 'vezetoiengedely'];
+
+/** The card says it is a driving licence (one OCR error allowed in the longer titles). */
+export function isLicenceTitle(text: string): boolean {
+  const l = letters(text);
+  return l.length >= 7 && LICENCE_TITLES.some((t) => (t.length >= 10 ? substringEditDistance(l, t) <= 1 : l.includes(t)));
+}
+
+/**
+ * Three boxes that start with a date, left edges aligned, stacked top to bottom at one pitch (within
+ * 25%): the birth, issue and expiry rows of a licence whose field numbers were not read. Empty unless
+ * exactly one such stack exists.
+ */
+function dateStack(leads: ReadonlyArray<{ box: VizTextBox; seg: NumberedSegment | undefined }>, referenceYear: number): Array<{ box: VizTextBox; seg: NumberedSegment; index: number }> {
+  const dated = leads.filter((l): l is { box: VizTextBox; seg: NumberedSegment } => l.seg !== undefined && l.seg.key === null && parseVizValue('birthDate', numberedValueText('birthDate', l.seg.text, referenceYear), referenceYear).value !== null)
+    .sort((a, b) => a.box.y - b.box.y);
+  const stacks: Array<typeof dated> = [];
+  for (let i = 0; i + 2 < dated.length; i++) {
+    const [a, b, c] = [dated[i]!, dated[i + 1]!, dated[i + 2]!];
+    const h = Math.max(a.box.height, b.box.height, c.box.height);
+    const p1 = b.box.y - a.box.y;
+    const p2 = c.box.y - b.box.y;
+    if (Math.max(Math.abs(a.box.x - b.box.x), Math.abs(b.box.x - c.box.x)) > 1.5 * h) continue;
+    if (p1 < 0.8 * h || p2 < 0.8 * h || Math.abs(p1 - p2) > 0.25 * Math.max(p1, p2)) continue;
+    stacks.push([a, b, c]);
+  }
+  return stacks.length === 1 ? stacks[0]!.map((d, index) => ({ ...d, index })) : [];
 }
 
 /**
@@ -426,7 +460,8 @@ function assembleNumbered(boxes: readonly VizTextBox[], minConfidence: number, r
   }));
   const distinct = new Set(keyed.map((k) => k.seg.key));
   const exactDistinct = new Set(keyed.filter((k) => k.seg.exact).map((k) => k.seg.key));
-  if (distinct.size < 3 || exactDistinct.size < 2) return null;
+  const titled = boxes.some((b) => isLicenceTitle(b.text));
+  if ((distinct.size < 3 || exactDistinct.size < 2) && !titled) return null;
   const used = new Set<VizTextBox>(keyed.map((k) => k.box));
   const cy = (b: Rect): number => b.y + b.height / 2;
   // Numbers standing alone take the text after them on their row: nearest pairs first, each text once.
@@ -460,7 +495,17 @@ function assembleNumbered(boxes: readonly VizTextBox[], minConfidence: number, r
     return { key: k.seg.key, exact: k.seg.exact, labelBox: spanRect(k.box, k.seg.labelStart, k.seg.start), valueBox: f?.box ?? k.box, seg: f?.seg ?? null, centre: cy(k.box), height: k.box.height };
   });
   // Values whose number was not read: in the left column's value alignment, on a row the found numbers' pitch predicts.
-  const column = candidates.filter((c) => c.seg && LEFT_COLUMN.includes(c.key) && !c.inferred);
+  if (candidates.filter((c) => c.seg && LEFT_COLUMN.includes(c.key)).length < 2) {
+    // Blur took the small field numbers: the three dates (3, 4a, 4b), stacked at one pitch in one column, place the rows.
+    for (const c of dateStack(split.map(({ box, segments }) => ({ box, seg: segments[0] })), referenceYear)) {
+      const key = (['3', '4a', '4b'] as const)[c.index]!;
+      if (candidates.some((o) => o.key === key && o.seg)) continue;
+      taken.add(c.box);
+      used.add(c.box);
+      candidates.push({ key, exact: false, labelBox: rectOf(c.box), valueBox: c.box, seg: c.seg, centre: cy(c.box), height: c.box.height, inferred: true, residual: 0, stacked: true });
+    }
+  }
+  const column = candidates.filter((c) => c.seg && LEFT_COLUMN.includes(c.key) && (!c.inferred || c.stacked));
   if (column.length >= 2) {
     const rows = column.map((c) => LEFT_COLUMN.indexOf(c.key));
     const mr = rows.reduce((a, b) => a + b, 0) / rows.length;
@@ -508,7 +553,8 @@ function assembleNumbered(boxes: readonly VizTextBox[], minConfidence: number, r
     const end = start + [...text].length;
     keepBetter(fields, name, fieldOf(parseVizValue(name, text, referenceYear), text, c.valueBox.confidences.slice(start, end), minConfidence, c.labelBox, spanRect(c.valueBox, start, end), extra, c.key));
   }
-  return { fields: flagInconsistentDates(fields, LICENCE_MIN_ISSUE_AGE), labels: candidates.filter((c) => !c.inferred).length, used };
+  const weak = distinct.size < 3 || exactDistinct.size < 2;
+  return { fields: flagInconsistentDates(fields, LICENCE_MIN_ISSUE_AGE), labels: candidates.filter((c) => !c.inferred).length, used: weak ? new Set() : used, weak };
 }
 
 /** No driving-licence category is issued before 14 (Directive 2006/126/EC: AM from 14 where a state allows it, else 15-16). */
@@ -569,7 +615,9 @@ export function assembleVisualZone(boxes: readonly VizTextBox[], options: Assemb
     keepBetter(fields, label.field, fieldOf(parsed, value.text, value.confidences, minConfidence, label.box, value));
   }
   if (!numbered) return { fields, labels: labels.length, boxes: boxes.length, layout: 'labelled' };
-  // The numbers decide where both read a field: a word match on a licence is incidental (a header).
+  // The numbers decide where both read a field (a word match on a licence is incidental, a header),
+  // unless the layout was taken on the title alone.
+  if (numbered.weak && labels.length >= 2) return { fields: { ...numbered.fields, ...fields }, labels: labels.length + numbered.labels, boxes: boxes.length, layout: 'labelled' };
   return { fields: { ...fields, ...numbered.fields }, labels: labels.length + numbered.labels, boxes: boxes.length, layout: 'numbered' };
 }
 

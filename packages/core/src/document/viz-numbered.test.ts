@@ -235,3 +235,24 @@ describe('numbered layout: numbers lost or split by the detector', () => {
     expect(Object.values(r.fields).map((f) => f.raw)).not.toContain('DRIVING LICENCE');
   });
 });
+
+describe('numbered layout when blur took the field numbers', () => {
+  // Seed 107004 (strong), texts as PP-OCR read them: no `1.`, `2.`, `3.`, `4a.`, `5.`; `4b` at 0.20.
+  const seed107004 = [
+    box('DRIVINGLICENCE', 205, 51, 343, 30, 0.99), box('PRMSDLONOREFUERSCIENEDOO', 199, 95, 506, 25, 0.29),
+    box('MUSTERMANN', 407, 165, 230, 29, 1), box('PIETER', 407, 215, 130, 29, 0.97),
+    box('14.04.1999SEVILLA', 408, 265, 330, 27, 0.97), box('12.04.2022', 402, 314, 188, 30, 0.84), box('4cRDW', 707, 312, 120, 32, 0.85),
+    box('11.04.2032', 403, 365, 187, 27, 0.9), box('4b', 355, 367, 40, 25, 0.2),
+    box('UBMJSM7P6JX', 407, 414, 222, 30, 0.88), box('S', 356, 418, 21, 23, 0.13), box('AM/A1/B/L', 91, 548, 120, 32, 0.94),
+  ];
+  it('the title and the three stacked dates place every row; all flagged, since no number confirms them', () => {
+    const r = assembleVisualZone(seed107004, { referenceYear: 2026 });
+    expect(r.layout).toBe('numbered');
+    const values = Object.fromEntries(Object.entries(r.fields).map(([k, f]) => [k, f.value]));
+    expect(values).toEqual({ surname: 'MUSTERMANN', givenNames: 'PIETER', birthDate: '1999-04-14', issueDate: '2022-04-12', expiryDate: '2032-04-11', documentNumber: 'UBMJSM7P6JX' });
+    expect(certainVisualZoneValues(r)).toEqual({});
+  });
+  it('without the title, a few stray numbers are no layout', () => {
+    expect(assembleVisualZone(seed107004.slice(2), { referenceYear: 2026 }).layout).toBe('labelled');
+  });
+});
