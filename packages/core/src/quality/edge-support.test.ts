@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { edgeMapSupport, expandToOuterEdges, quadSupport, segmentSupport, segmentSupportReaches, sideSupport, sidesOnFrameBorder, type PixelImage } from './edge-support.ts';
+import { edgeMapSupport, expandToOuterEdges, quadSupport, segmentSupport, segmentSupportReaches, sideSupport, sidesOnFrameBorder, visibleSegment, type PixelImage } from './edge-support.ts';
 import { maxCornerError } from './geometry.ts';
 import type { Quad } from './types.ts';
 
@@ -112,5 +112,27 @@ describe('edgeMapSupport', () => {
     const shifted: Quad = [{ x: 40, y: 30 }, { x: 290, y: 36 }, { x: 285, y: 170 }, { x: 36, y: 165 }];
     expect(edgeMapSupport(edges, shifted, 1)).toBeLessThan(0.2);
     expect(edgeMapSupport(edges, shifted, 1, 24, [false, true, false, false])).toBeGreaterThan(0.6);
+  });
+});
+
+describe('visibleSegment', () => {
+  it('keeps the part of a side in view: a card side running off the bottom of a 640x360 frame', () => {
+    const part = visibleSegment({ x: 100, y: 200 }, { x: 300, y: 600 }, 640, 360, 2)!;
+    expect(part.a).toEqual({ x: 100, y: 200 });
+    expect(part.b.y).toBeCloseTo(357);
+    expect(part.b.x).toBeCloseTo(178.5);
+    // The support of that part is what an edge there can show; the whole side's, with its samples out of view, cannot reach it.
+    // Dark background left of the side's line x = 100 + (y - 200) / 2, light card right of it.
+    const data = new Uint8Array(640 * 360);
+    for (let y = 0; y < 360; y++) for (let x = 0; x < 640; x++) data[y * 640 + x] = x < 100 + (y - 200) / 2 ? 60 : 200;
+    const image = { data, width: 640, height: 360, channels: 1 };
+    const options = { searchRadius: 2 };
+    expect(segmentSupport(image, part.a, part.b, options)).toBeGreaterThan(0.9);
+    expect(segmentSupport(image, { x: 100, y: 200 }, { x: 300, y: 600 }, options)).toBeLessThan(0.5);
+  });
+
+  it('is the segment itself inside the frame, and null for one wholly outside', () => {
+    expect(visibleSegment({ x: 10, y: 10 }, { x: 50, y: 40 }, 640, 360)).toEqual({ a: { x: 10, y: 10 }, b: { x: 50, y: 40 } });
+    expect(visibleSegment({ x: -50, y: 10 }, { x: -5, y: 300 }, 640, 360)).toBeNull();
   });
 });

@@ -207,3 +207,32 @@ export function expandToOuterEdges(image: PixelImage, quad: Quad, options: Expan
   const chosen = lines.map((line, side) => (support[side]! >= options.minSupport ? fittedLines[side]! : line));
   return quadFromLines(chosen) ?? quad;
 }
+
+/**
+ * The part of the segment a-b inside the rectangle [margin, width - 1 - margin] x [margin, height - 1 - margin]
+ * (Liang-Barsky clipping), or `null` when none of it is. A document running off the frame has sides
+ * that cross the border: only their part in view can show an edge.
+ */
+export function visibleSegment(a: Point, b: Point, width: number, height: number, margin = 1): { a: Point; b: Point } | null {
+  const dx = b.x - a.x;
+  const dy = b.y - a.y;
+  let t0 = 0;
+  let t1 = 1;
+  const bounds: [number, number][] = [
+    [-dx, a.x - margin],
+    [dx, width - 1 - margin - a.x],
+    [-dy, a.y - margin],
+    [dy, height - 1 - margin - a.y],
+  ];
+  for (const [p, q] of bounds) {
+    if (p === 0) {
+      if (q < 0) return null;
+      continue;
+    }
+    const t = q / p;
+    if (p < 0) t0 = Math.max(t0, t);
+    else t1 = Math.min(t1, t);
+  }
+  if (t0 >= t1) return null;
+  return { a: { x: a.x + dx * t0, y: a.y + dy * t0 }, b: { x: a.x + dx * t1, y: a.y + dy * t1 } };
+}

@@ -38,6 +38,8 @@ const TRACK_RADIUS_FRACTION = 0.01;
  * evaluation's); documents, even a white card on a near-white table, 14 and more (tuning set).
  */
 const MIN_REGION_CONTRAST = 12;
+/** Shortest part of a side in view, as a fraction of the side, judged alone when the side crosses the frame border. */
+const MIN_VISIBLE_SIDE = 0.3;
 /** How far (px, full resolution) from a refined side its edge may lie and still support it. */
 const SUPPORT_RADIUS_PX = 2;
 
@@ -141,6 +143,18 @@ function outlineSupport(quad: quality.Quad, frame: SearchFrame): number {
     // Edges up to the border can be background's own (wood grain, fabric threads continuing the card's
     // sides): the strip along the border must also look like the document, not like the background.
     if (!quality.documentReachesBorder(full, quad, side)) return 0;
+  }
+  for (let side = 0; side < 4; side++) {
+    if (border[side]) continue;
+    // A side crossing the frame border (a document running off the frame at a corner) is judged on
+    // its part in view, when that is most of it... or enough to be a side at all.
+    const a = quad[side]!;
+    const b = quad[(side + 1) % 4]!;
+    const inFrame = (p: quality.Point) => p.x >= 1 && p.y >= 1 && p.x <= full.width - 2 && p.y <= full.height - 2;
+    if (inFrame(a) && inFrame(b)) continue;
+    const visible = quality.visibleSegment(a, b, full.width, full.height, 2);
+    if (!visible || quality.distance(visible.a, visible.b) < MIN_VISIBLE_SIDE * quality.distance(a, b)) continue;
+    sides[side] = quality.segmentSupport(full, visible.a, visible.b, options);
   }
   return Math.min(...sides.filter((_, side) => !border[side]));
 }
