@@ -64,6 +64,17 @@ describe('regionStats', () => {
     expect(half.contrast / all.contrast).toBeCloseTo(1, 1);
   });
 
+  it('records each block\'s darkest and brightest pixel on the rows it reads', () => {
+    const img = image(48, 32, (x, y) => (x === 20 && y === 5 ? 12 : x === 40 && y === 21 ? 250 : 100 + ((x + y) % 7)));
+    const blocks = regionStats(img, 250, { blockSize: 16 }).blocks!;
+    expect(blocks.min[1]).toBe(12);
+    expect(blocks.max[5]).toBe(250);
+    expect(blocks.min[0]).toBe(100);
+    // Only the rows read count: 1, 3, 5... include the dark pixel's row 5; 1, 4, 7... do not.
+    expect(regionStats(img, 250, { blockSize: 16, rowStep: 2 }).blocks!.min[1]).toBe(12);
+    expect(regionStats(img, 250, { blockSize: 16, rowStep: 3 }).blocks!.min[1]).toBe(100);
+  });
+
   it('reads the whole image (less its border) without a polygon', () => {
     const img = image(40, 30, (x, y) => ((x + y) % 2 ? 200 : 100));
     const stats = regionStats(img, 250);

@@ -19,6 +19,8 @@ export interface BlockGrid {
   laplacianSquares: Float64Array;
   /** Per block: brightest gray level (on most blocks, the stock between the print). */
   max: Uint8Array;
+  /** Per block: darkest gray level (high on blank stock: no text, field or portrait in the block). */
+  min: Uint8Array;
 }
 
 /** Sharpness, lighting and highlight statistics of one region of a gray image. */
@@ -81,6 +83,7 @@ export function regionStats(image: GrayImage, clipLevel: number, options: Region
       let runLaplacian = 0;
       let runClipped = 0;
       let runMax = 0;
+      let runMin = 255;
       let i = y * width + runFrom;
       for (let x = runFrom; x <= runTo; x++, i++) {
         const v = data[i]!;
@@ -92,6 +95,7 @@ export function regionStats(image: GrayImage, clipLevel: number, options: Region
         histogram[v]!++;
         if (v >= clipLevel) runClipped++;
         if (v > runMax) runMax = v;
+        if (v < runMin) runMin = v;
       }
       sum += runSum;
       sumSquares += runSquares;
@@ -104,6 +108,7 @@ export function regionStats(image: GrayImage, clipLevel: number, options: Region
         blocks.laplacianSquares[b]! += runLaplacian;
         blocks.clipped[b]! += runClipped;
         if (runMax > blocks.max[b]!) blocks.max[b] = runMax;
+        if (runMin < blocks.min[b]!) blocks.min[b] = runMin;
       }
       runFrom = runTo + 1;
     }
@@ -130,7 +135,7 @@ function blockGrid(width: number, height: number, size: number, rowStep: number,
   const columns = Math.ceil(width / size);
   const rows = Math.ceil(height / size);
   const n = columns * rows;
-  return { size, rowStep, clipLevel, columns, rows, count: new Uint32Array(n), sum: new Float64Array(n), sumSquares: new Float64Array(n), clipped: new Uint32Array(n), laplacianSquares: new Float64Array(n), max: new Uint8Array(n) };
+  return { size, rowStep, clipLevel, columns, rows, count: new Uint32Array(n), sum: new Float64Array(n), sumSquares: new Float64Array(n), clipped: new Uint32Array(n), laplacianSquares: new Float64Array(n), max: new Uint8Array(n), min: new Uint8Array(n).fill(255) };
 }
 
 /** The gray level below which `q` of the `count` pixels of a histogram lie. */

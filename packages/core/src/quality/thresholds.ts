@@ -25,6 +25,8 @@ export interface QualityThresholds {
   maxDarkLevel: number;
   /** Smallest gap (gray levels) between a bright document's median and its darkest print (5th percentile). */
   minPrintContrast: number;
+  /** Smallest share of a bright, clipped document's clipped blank blocks that must still show light print (`lightPrintShare`). */
+  minLightPrintShare: number;
   /** Minimum gray-level standard deviation; below it the document is washed out or in the dark. */
   minContrast: number;
   maxTiltDeg: number;
@@ -53,6 +55,7 @@ export const DEFAULT_QUALITY_THRESHOLDS: Readonly<QualityThresholds> = Object.fr
   maxClippedFraction: 0.3,
   maxDarkLevel: 140,
   minPrintContrast: 60,
+  minLightPrintShare: 0.2,
   minContrast: 10,
   maxTiltDeg: 15,
   minWidthFraction: 0.5,
@@ -75,6 +78,7 @@ const LIMITS: Record<keyof QualityThresholds, Range> = {
   maxClippedFraction: [0, 1],
   maxDarkLevel: [0, 255],
   minPrintContrast: [0, 255],
+  minLightPrintShare: [0, 1],
   minContrast: [0, 255],
   maxTiltDeg: [0, 90],
   minWidthFraction: [0, 1],

@@ -57,6 +57,11 @@ export interface FrameMetrics {
   darkLevel: number;
   /** Median gray level: the stock's level on most documents. */
   medianLevel: number;
+  /**
+   * Share (0..1) of the document's clipped blank blocks that still show light print (see
+   * `lightPrintShare`); absent when too little of the stock is clipped to say, or without a document.
+   */
+  lightPrintShare?: number;
 }
 
 export type CheckResults = Record<QualityCheckName, boolean>;

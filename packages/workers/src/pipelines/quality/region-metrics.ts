@@ -8,7 +8,7 @@ const INSET_FRACTION = 0.04;
 /** Block side (px at the reference width) of the highlight analysis: 40 blocks across, a few text lines high. */
 const HOTSPOT_BLOCK = 16;
 
-export type RegionMetrics = Pick<quality.FrameMetrics, 'sharpness' | 'glareFraction' | 'brightness' | 'contrast' | 'clippedFraction' | 'darkLevel' | 'medianLevel'>;
+export type RegionMetrics = Pick<quality.FrameMetrics, 'sharpness' | 'glareFraction' | 'brightness' | 'contrast' | 'clippedFraction' | 'darkLevel' | 'medianLevel' | 'lightPrintShare'>;
 
 /**
  * Sharpness, glare and lighting of the document at the reference scale: its bounding box, in gray,
@@ -44,13 +44,16 @@ export function documentMetrics(cv: OpenCv, frame: RgbaImage, rgba: Mat, corners
 
 /** Without a document only the whole (reduced) frame can be judged: for light, mainly. */
 export function wholeFrameMetrics(buffers: FrameBuffers, thresholds: quality.QualityThresholds): RegionMetrics {
-  return { ...regionMetrics(buffers.smallGray(), thresholds), glareFraction: 0 };
+  return regionMetrics(buffers.smallGray(), thresholds);
 }
 
 /** `image` may be a view of the WASM heap: it is read here, before any other OpenCV call could move the heap. */
 function regionMetrics(image: quality.GrayImage, thresholds: quality.QualityThresholds, outline?: readonly quality.Point[], blockSize = 0): RegionMetrics {
   // Every other row: at the reference width that is still ~100k pixels, and half the time.
   const stats = quality.regionStats(image, thresholds.glareLevel, { ...(outline ? { polygon: outline } : {}), rowStep: 2, blockSize });
-  const { sharpness, brightness, contrast, clippedFraction, darkLevel, medianLevel } = stats;
-  return { sharpness, brightness, contrast, clippedFraction, darkLevel, medianLevel, glareFraction: stats.blocks ? quality.hotspotFraction(stats.blocks, quality.DEFAULT_HOTSPOT_OPTIONS, image) : 0 };
+  const { sharpness, brightness, contrast, clippedFraction, darkLevel, medianLevel, blocks } = stats;
+  if (!blocks) return { sharpness, brightness, contrast, clippedFraction, darkLevel, medianLevel, glareFraction: 0 };
+  const lightPrintShare = quality.lightPrintShare(blocks);
+  const glareFraction = quality.hotspotFraction(blocks, quality.DEFAULT_HOTSPOT_OPTIONS, image);
+  return { sharpness, brightness, contrast, clippedFraction, darkLevel, medianLevel, glareFraction, ...(lightPrintShare === undefined ? {} : { lightPrintShare }) };
 }
