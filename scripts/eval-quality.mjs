@@ -37,7 +37,7 @@ const log = (...m) => console.error('[eval:quality]', ...m);
 process.env.EKYC_NO_HMR = '1';
 
 // The defaults of packages/core/src/quality/thresholds.ts, restated for the ground truth.
-const T = { minWidth: 0.5, maxWidth: 0.9, margin: 0.02 * 720, tilt: 15, glare: 0.05, minBrightness: 80, clippedContent: 0.05 };
+const T = { minWidth: 0.5, maxWidth: 0.9, margin: 0.02 * 720, tilt: 15, glare: 0.05, minBrightness: 80, clippedContent: 0.05, lostSecurityPrint: 0.5 };
 /** Blur sigma at the 640-px reference above which text is visibly soft: the ground truth for "blurry". */
 const BLURRY_SIGMA_AT_REFERENCE = 1.2;
 
@@ -47,14 +47,19 @@ const BLURRY_SIGMA_AT_REFERENCE = 1.2;
 // stock's tint) clipped to white by the exposure.
 // `--exposure-label with-stock` scores against the definition before 2026-12-02 (the stock counted as
 // content when its gray is < 200: pixel-identical frames fell on both sides of it), to compare.
-const clippedLabel = text('--exposure-label') === 'with-stock' ? 'clippedContentWithStockFraction' : 'clippedContentFraction';
+const exposureLabel = text('--exposure-label') ?? 'security';
+const clippedLabel = exposureLabel === 'with-stock' ? 'clippedContentWithStockFraction' : 'clippedContentFraction';
+// Since the fourth pass of 2026-12-02 (default; `--exposure-label print` scores without it): also
+// over-exposed when the gain leaves most of the card's security print (guilloche lines, rosette) within
+// 16 levels of its clipped stock. The lines are about 3% of a card, so the 5% rule never saw them go.
+const securityLost = (l) => exposureLabel === 'security' && l.lostSecurityPrintFraction > T.lostSecurityPrint;
 const truth = {
   distance: (l) => l.widthFraction < T.minWidth || l.widthFraction > T.maxWidth,
   cutoff: (l) => l.cornerMarginPx < T.margin,
   tilt: (l) => l.tiltDeg > T.tilt,
   focus: (l) => l.blurSigmaAtReference > BLURRY_SIGMA_AT_REFERENCE,
   glare: (l) => l.glareFraction > T.glare,
-  lighting: (l) => l.brightness < T.minBrightness || l[clippedLabel] > T.clippedContent,
+  lighting: (l) => l.brightness < T.minBrightness || l[clippedLabel] > T.clippedContent || securityLost(l),
 };
 const isGood = (l) => l.document !== null && Object.values(truth).every((f) => !f(l));
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RgbaImage } from '@ekyc/core';
-import { addGlare, applyGain, clippedByGain, clippedPrintByGain, regionStats, stockGray, warpCardInto } from './compose.ts';
+import { addGlare, applyGain, clippedByGain, clippedPrintByGain, lostSecurityPrintByGain, regionStats, stockGray, warpCardInto } from './compose.ts';
 
 const solid = (width: number, height: number, value: number): RgbaImage<Uint8ClampedArray> => ({ width, height, data: new Uint8ClampedArray(width * height * 4).fill(value) });
 
@@ -65,5 +65,20 @@ describe('compose', () => {
     expect(clippedPrintByGain(lighter, 1.35)).toBe(0);
     // The old definition: 70% lost on the 190 stock, nothing on the 205 one, for the same white image.
     expect(clippedByGain(lighter, 1.35)).toBe(0);
+  });
+
+  it('security print is lost when the clipped stock is within 16 levels of it, whatever its gray', () => {
+    // White stock at 250 (80%), security lines at 215 (10%, the mask), text at 30 (10%).
+    const card = solid(10, 10, 250);
+    for (let i = 0; i < 10 * 4; i += 4) card.data[i] = card.data[i + 1] = card.data[i + 2] = 215;
+    for (let i = 10 * 4; i < 20 * 4; i += 4) card.data[i] = card.data[i + 1] = card.data[i + 2] = 30;
+    const mask = new Uint8Array(100).fill(1, 0, 10);
+    expect(lostSecurityPrintByGain(card, mask, 1)).toBe(0);
+    // 1.1: stock 255, lines 236.5: still 18.5 levels of print.
+    expect(lostSecurityPrintByGain(card, mask, 1.1)).toBe(0);
+    // 1.12: lines at 240.8, within 16 of the clipped stock: gone, though not clipped themselves.
+    expect(lostSecurityPrintByGain(card, mask, 1.12)).toBe(1);
+    // The 5% print rule never sees it: the lines are 10% of this card but over 200 as printed.
+    expect(clippedPrintByGain(card, 1.5)).toBe(0);
   });
 });

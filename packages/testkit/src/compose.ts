@@ -74,6 +74,28 @@ export function clippedPrintByGain(image: RgbaImage, gain: number): number {
 }
 
 /**
+ * Share of a card's security print (`mask`: the guilloche lines and rosette where they show, from
+ * `renderStyledDocument`) that a gain above 1 leaves within 16 levels of the stock once both are
+ * clipped at 255: no longer print by the step that made it print (at least 16 levels from the stock).
+ * A line pushed to 245 on a stock clipped to 255 is as gone as one pushed to 255. The lines cover
+ * about 3% of a card, so losing all of them never reaches the 5% of the card that
+ * `clippedPrintByGain` is scored against. 0 at a gain of 1 or less: nothing clips.
+ */
+export function lostSecurityPrintByGain(image: RgbaImage, mask: Uint8Array, gain: number): number {
+  if (gain <= 1) return 0;
+  const stock = Math.min(255, stockGray(image) * gain);
+  let print = 0;
+  let lost = 0;
+  for (let p = 0, i = 0; p < mask.length; p++, i += 4) {
+    if (!mask[p]) continue;
+    print++;
+    const gray = Math.min(255, (0.299 * image.data[i]! + 0.587 * image.data[i + 1]! + 0.114 * image.data[i + 2]!) * gain);
+    if (Math.abs(gray - stock) < PRINT_STEP) lost++;
+  }
+  return print ? lost / print : 0;
+}
+
+/**
  * Draws `card` onto `frame` through the perspective that puts its corners on `corners`
  * (inverse mapping, bilinear sampling, 2x2 supersampled edges, rounded corners of
  * `cornerRadius` as a fraction of the card width). Returns the exact coverage mask.

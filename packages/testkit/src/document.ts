@@ -43,8 +43,8 @@ export function renderDocument(kind: DocumentKind, random: Random, pxPerMm: numb
   return renderStyledDocument(kind, random, pxPerMm, font).image;
 }
 
-/** `renderDocument`, with the style it drew. */
-export function renderStyledDocument(kind: DocumentKind, random: Random, pxPerMm: number, font: string): { image: RgbaImage<Uint8ClampedArray>; style: CardStyle } {
+/** `renderDocument`, with the style it drew and where its security print shows (1 per pixel, row-major). */
+export function renderStyledDocument(kind: DocumentKind, random: Random, pxPerMm: number, font: string): { image: RgbaImage<Uint8ClampedArray>; style: CardStyle; securityPrint: Uint8Array } {
   const size = DOCUMENT_SIZE_MM[kind];
   const width = Math.round(size.width * pxPerMm);
   const height = Math.round(size.height * pxPerMm);
@@ -58,6 +58,7 @@ export function renderStyledDocument(kind: DocumentKind, random: Random, pxPerMm
   };
   ctx.fillStyle = stockColour(style.stock, hue, random);
   ctx.fillRect(0, 0, width, height);
+  const stockGray = grayAt(ctx.getImageData(0, 0, 1, 1).data, 0);
   ctx.strokeStyle = `hsl(${(hue + 40) % 360} 45% 62% / 0.6)`;
   ctx.lineWidth = Math.max(1, pxPerMm * 0.12);
   for (let k = 0; k < 14; k++) {
@@ -77,6 +78,8 @@ export function renderStyledDocument(kind: DocumentKind, random: Random, pxPerMm
     ctx.lineTo(rosette.x + rr * Math.cos(t), rosette.y + rr * Math.sin(t * 1.0));
   }
   ctx.stroke();
+  // The security print as drawn, before fields and portrait cover parts of it (see `securityPrint`).
+  const securityLayer = ctx.getImageData(0, 0, width, height).data;
   const mm = (v: number): number => v * pxPerMm;
   // Header band and title.
   ctx.fillStyle = style.header === 'dark' ? `hsl(${(hue + 180) % 360} 45% 32%)` : `hsl(${random.int(0, 359)} ${random.int(60, 85)}% ${random.int(38, 52)}%)`;
@@ -136,5 +139,24 @@ export function renderStyledDocument(kind: DocumentKind, random: Random, pxPerMm
     ctx.strokeRect(mm(1.8), mm(1.8), width - mm(3.6), height - mm(3.6));
   }
   const image = ctx.getImageData(0, 0, width, height);
-  return { image: { width, height, data: image.data }, style };
+  return { image: { width, height, data: image.data }, style, securityPrint: securityPrintMask(securityLayer, image.data, stockGray) };
+}
+
+/** Levels by which a security line must differ from the stock to be visible as print (the step the outline search calls an edge). */
+const SECURITY_PRINT_STEP = 16;
+
+const grayAt = (data: Uint8ClampedArray, i: number): number => 0.299 * data[i]! + 0.587 * data[i + 1]! + 0.114 * data[i + 2]!;
+
+/**
+ * The pixels of the finished card that show its security print (guilloche lines and rosette): drawn
+ * by it at least 16 levels away from the stock and not covered since by the header, portrait, fields,
+ * MRZ band or frame.
+ */
+function securityPrintMask(layer: Uint8ClampedArray, final: Uint8ClampedArray, stock: number): Uint8Array {
+  const mask = new Uint8Array(layer.length / 4);
+  for (let p = 0, i = 0; p < mask.length; p++, i += 4) {
+    if (Math.abs(grayAt(layer, i) - stock) < SECURITY_PRINT_STEP) continue;
+    if (layer[i] === final[i] && layer[i + 1] === final[i + 1] && layer[i + 2] === final[i + 2]) mask[p] = 1;
+  }
+  return mask;
 }

@@ -1,6 +1,6 @@
 import { quality, type RgbaImage } from '@ekyc/core';
 import { projectCard } from './camera.ts';
-import { addGlare, applyGain, clippedByGain, clippedPrintByGain, regionStats, warpCardInto } from './compose.ts';
+import { addGlare, applyGain, clippedByGain, clippedPrintByGain, lostSecurityPrintByGain, regionStats, warpCardInto } from './compose.ts';
 import { DOCUMENT_SIZE_MM, renderStyledDocument, type CardStyle, type DocumentKind } from './document.ts';
 import { createRandom, type Random } from './random.ts';
 import { paintFabric, paintWood } from './textures.ts';
@@ -54,6 +54,8 @@ export interface FrameLabel {
   clippedContentFraction: number;
   /** The definition before 2026-12-02: printed content including the stock itself when its gray is < 200 (`clippedByGain`); kept to compare. */
   clippedContentWithStockFraction: number;
+  /** Share of the card's security print (guilloche lines and rosette, where they show) that the gain's clipping leaves within 16 levels of the stock (`lostSecurityPrintByGain`). */
+  lostSecurityPrintFraction: number;
 }
 
 export interface LabelledFrame {
@@ -126,6 +128,7 @@ export function generateLabelledFrame(seed: number, options: FrameOptions = {}):
   let glareFraction = 0;
   let clippedContentFraction = 0;
   let clippedContentWithStockFraction = 0;
+  let lostSecurityPrintFraction = 0;
   let coverage: Float32Array = new Float32Array(width * height);
   if (kind) {
     const size = DOCUMENT_SIZE_MM[kind];
@@ -156,6 +159,7 @@ export function generateLabelledFrame(seed: number, options: FrameOptions = {}):
     pose = { pitchDeg: cardPose.pitchDeg, yawDeg: cardPose.yawDeg, rollDeg: cardPose.rollDeg };
     clippedContentFraction = clippedPrintByGain(card, gain);
     clippedContentWithStockFraction = clippedByGain(card, gain);
+    lostSecurityPrintFraction = lostSecurityPrintByGain(card, rendered.securityPrint, gain);
     applyGain(card, gain);
     if (!options.clean && random.chance(0.3)) {
       const saturated = addGlare(card, random.range(0.2, 0.8) * card.width, random.range(0.2, 0.8) * card.height, random.range(0.06, 0.22) * card.width);
@@ -201,6 +205,7 @@ export function generateLabelledFrame(seed: number, options: FrameOptions = {}):
       glareFraction,
       clippedContentFraction,
       clippedContentWithStockFraction,
+      lostSecurityPrintFraction,
     },
   };
 }
