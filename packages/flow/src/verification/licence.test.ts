@@ -1,0 +1,42 @@
+import { document as coreDocument } from '@ekyc/core';
+import { describe, expect, it } from 'vitest';
+import { isLicenceRead, licenceReviewData, needsVisualZone } from './licence.ts';
+
+const box = (text: string, x: number, y: number, width: number, confidence = 0.95): coreDocument.VizTextBox => ({ x, y, width, height: 30, text, confidences: [...text].map(() => confidence) });
+
+/** A licence front's visual zone as core assembles it from PP-OCR boxes; the expiry printed as given. */
+function licenceZone(expiry: string, expiryConfidence = 0.95) {
+  return coreDocument.assembleVisualZone([
+    box('DRIVING LICENCE', 205, 51, 343), box('1. MUSTERMANN', 396, 168, 260), box('2. ERIKA', 396, 222, 150), box('3. 12.03.1985 BERLIN', 396, 276, 330),
+    box('4a. 19.01.2016', 396, 330, 220), box('4b.', 396, 384, 40), box(expiry, 444, 384, 170, expiryConfidence), box('5. B072RRE2I55', 396, 438, 250),
+  ], { referenceYear: 2026 });
+}
+const policy = { acceptedDocuments: ['passport', 'driving_licence'] as const, acceptedCountries: [], minimumAge: 18, referenceDate: new Date('2026-06-01T00:00:00Z') };
+
+describe('driving licence in the flow', () => {
+  it('asks for the visual zone only for a side without MRZ when licences are accepted', () => {
+    expect(needsVisualZone({ mrzFound: false }, ['passport', 'driving_licence'])).toBe(true);
+    expect(needsVisualZone({ mrzFound: false }, ['passport', 'id_card'])).toBe(false);
+    expect(needsVisualZone({ mrzFound: true }, ['driving_licence'])).toBe(false);
+    expect(needsVisualZone({ mrzFound: false, visualZone: { ...licenceZone('18.01.2031'), texts: [], timings: { detectMs: 0, recognizeMs: 0, secondReadMs: 0 } } }, ['driving_licence'])).toBe(false);
+  });
+  it('reviews a licence from its printed fields, with the document checks on them', () => {
+    const visualZone = { ...licenceZone('18.01.2031'), texts: [], timings: { detectMs: 0, recognizeMs: 0, secondReadMs: 0 } };
+    expect(isLicenceRead({ mrzFound: false, visualZone })).toBe(true);
+    const review = licenceReviewData({ visualZone }, { crop: null }, policy);
+    expect(review).toMatchObject({ documentType: 'driving_licence', format: null, valid: false, issues: [], uncertain: [], portraitFound: false });
+    expect(review.fields).toEqual({ surname: 'MUSTERMANN', givenNames: 'ERIKA', documentNumber: 'B072RRE2I55', birthDate: '1985-03-12', expiryDate: '2031-01-18' });
+    expect(review.checked?.fields.expiryDate?.source).toBe('viz');
+  });
+  it('an expired licence is an issue; a doubted expiry is unreadable and shown as uncertain, never passed', () => {
+    const expired = licenceReviewData({ visualZone: { ...licenceZone('18.01.2026'), texts: [], timings: { detectMs: 0, recognizeMs: 0, secondReadMs: 0 } } }, null, policy);
+    expect(expired.issues).toEqual(['document_expired']);
+    const doubted = licenceReviewData({ visualZone: { ...licenceZone('18.01.2031', 0.4), texts: [], timings: { detectMs: 0, recognizeMs: 0, secondReadMs: 0 } } }, null, policy);
+    expect(doubted.uncertain).toEqual(['expiryDate']);
+    expect(doubted.fields.expiryDate).toBe('2031-01-18');
+    expect(doubted.issues).toEqual(['document_dates_unreadable']);
+  });
+  it('no visual zone: nothing was read', () => {
+    expect(licenceReviewData({}, null, policy).issues).toEqual(['document_mrz_not_found']);
+  });
+});

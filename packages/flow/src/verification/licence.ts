@@ -1,0 +1,53 @@
+/**
+ * A driving licence in the flow: no MRZ (core `sideLayout`), so its fields come from the printed visual
+ * zone and the document checks run on those (core `checkVisualZoneDocument`). Pure decisions, tested
+ * without a worker; `VerificationFlow` reads the side again with `visualZone: true` when
+ * `needsVisualZone` says so, and builds review with `licenceReviewData`.
+ */
+import { document as coreDocument, type EkycErrorCode } from '@ekyc/core';
+import type { DocumentRead, Portrait } from '@ekyc/workers';
+import type { DocumentPolicyInput } from './document.ts';
+import type { ReviewData, ReviewField } from './types.ts';
+
+/**
+ * True when the side read is no MRZ document but may be a licence: nothing MRZ-shaped on it, its visual
+ * zone not read yet, and the session accepts driving licences.
+ */
+export function needsVisualZone(read: Pick<DocumentRead, 'mrzFound' | 'visualZone'>, accepted: readonly coreDocument.DocumentType[]): boolean {
+  return !read.mrzFound && read.visualZone === undefined && accepted.includes('driving_licence');
+}
+
+/** The side's visual zone is a licence's: its fields are numbered (EU / ISO 18013-1). */
+export function isLicenceRead(read: Pick<DocumentRead, 'mrzFound' | 'visualZone'>): boolean {
+  return !read.mrzFound && read.visualZone?.layout === 'numbered';
+}
+
+const LICENCE_REVIEW_FIELDS: ReadonlyArray<ReviewField & coreDocument.VizFieldName> = ['surname', 'givenNames', 'documentNumber', 'birthDate', 'expiryDate'];
+
+/**
+ * What review shows for a licence: the printed fields (every one from the visual zone: no check digit
+ * stands behind them), the doubted ones as uncertain, and the document checks' findings on the
+ * certain ones. `valid` stays false: it means an MRZ whose check digits passed, and there is none.
+ */
+export function licenceReviewData(read: Pick<DocumentRead, 'visualZone'>, portrait: Pick<Portrait, 'crop'> | null, policy: DocumentPolicyInput): ReviewData & { checked: coreDocument.VisualZoneDocument | null } {
+  const fields: Partial<Record<ReviewField, string | null>> = {};
+  const uncertain: ReviewField[] = [];
+  const issues: EkycErrorCode[] = [];
+  let checked: coreDocument.VisualZoneDocument | null = null;
+  if (!read.visualZone) issues.push('document_mrz_not_found');
+  else {
+    checked = coreDocument.checkVisualZoneDocument(read.visualZone, { type: 'driving_licence' }, {
+      minimumAge: policy.minimumAge,
+      acceptedDocuments: policy.acceptedDocuments,
+      ...(policy.acceptedCountries.length > 0 ? { acceptedCountries: policy.acceptedCountries } : {}),
+      ...(policy.referenceDate ? { referenceDate: policy.referenceDate } : {}),
+    });
+    for (const name of LICENCE_REVIEW_FIELDS) {
+      const f = checked.fields[name];
+      fields[name] = f?.value ?? null;
+      if (!f || f.uncertain) uncertain.push(name);
+    }
+    for (const failure of checked.failures) if (!issues.includes(failure.code)) issues.push(failure.code);
+  }
+  return { documentType: 'driving_licence', format: null, valid: false, fields, uncertain, issues, portraitFound: portrait?.crop != null, checked };
+}
