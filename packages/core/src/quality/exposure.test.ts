@@ -34,7 +34,7 @@ function card(gain: number, stock = 250, line = 205, seed = 1): GrayImage {
 
 const measure = (image: GrayImage) => {
   const stats = regionStats(image, t.glareLevel, { blockSize: 16, rowStep: 2 });
-  return { ...stats, glareFraction: 0, lightPrintShare: lightPrintShare(stats.blocks!) };
+  return { ...stats, glareFraction: 0, lightPrintShare: lightPrintShare(stats.blocks!, image) };
 };
 
 describe('lightPrintShare', () => {
@@ -52,6 +52,26 @@ describe('lightPrintShare', () => {
     expect(measure(card(1, 220)).lightPrintShare).toBeUndefined();
     // Only the text and header blocks would be "textured"; on a card with no light print at all the share is 0, not theirs.
     expect(measure(card(1.03, 250, 250)).lightPrintShare).toBeLessThan(0.05);
+  });
+
+  it('counts a block as blank only when none of its pixels, on the rows the grid read, is dark', () => {
+    // Clipped stock with faint texture everywhere (every block "printed"), and one dark pixel in block 0.
+    const width = 160;
+    const height = 160;
+    const data = new Uint8Array(width * height).map((_, i) => (i % width) % 5 === 0 ? 238 : 255);
+    const image = { data, width, height };
+    data[5 * width + 5] = 20;
+    const grid = () => regionStats(image, t.glareLevel, { blockSize: 16, rowStep: 2 }).blocks!;
+    // Row 5 is read (1, 3, 5, ...): block 0 is not blank; the other 99 are, all printed.
+    expect(lightPrintShare(grid(), image)).toBe(1);
+    data.fill(255);
+    for (let b = 0; b < 100; b++) data[(Math.floor(b / 10) * 16 + 5) * width + (b % 10) * 16 + 5] = 20;
+    // A dark pixel on a read row of every block: none is blank, nothing to judge.
+    expect(lightPrintShare(grid(), image)).toBeUndefined();
+    // On row 6 (not read), the same pixels leave every block blank and flat.
+    data.fill(255);
+    for (let b = 0; b < 100; b++) data[(Math.floor(b / 10) * 16 + 6) * width + (b % 10) * 16 + 5] = 20;
+    expect(lightPrintShare(grid(), image)).toBe(0);
   });
 });
 

@@ -1,3 +1,4 @@
+import type { GrayImage } from './refine-corners.ts';
 import type { BlockGrid } from './region-stats.ts';
 import type { QualityThresholds } from './thresholds.ts';
 import type { FrameMetrics } from './types.ts';
@@ -59,24 +60,39 @@ export const DEFAULT_LIGHT_PRINT_OPTIONS: Readonly<LightPrintOptions> = Object.f
 
 /**
  * Where a document's stock is clipped, how much of it still shows light print: the share of its blank
- * blocks (no dark pixel), mostly clipped, whose gray level still varies beyond noise. An evenly lit
- * white card clips its stock but keeps its guilloche lines and the portrait's backdrop visible; an
- * over-exposed one has pushed them to white with the stock, and its blank blocks are flat, whatever
- * its text still shows. Blocks mostly outside the outline are left out. `undefined` with fewer than
- * `minBlocks` such blocks (little clipped stock: nothing to judge).
+ * blocks (no pixel darker than `blankLevel`), mostly clipped, whose gray level still varies beyond
+ * noise. An evenly lit white card clips its stock but keeps its guilloche lines and the portrait's
+ * backdrop visible; an over-exposed one has pushed them to white with the stock, and its blank blocks
+ * are flat, whatever its text still shows. Blocks mostly outside the outline are left out. `undefined`
+ * with fewer than `minBlocks` such blocks (little clipped stock: nothing to judge).
+ * `image` is the one the grid was measured on: the darkest pixel of each mostly clipped block is read
+ * from it here, on the grid's rows, rather than in the measuring pass, which every frame pays for
+ * (0.12-0.14 ms of its 0.8 ms in Node) while only a bright document is judged on it.
  */
-export function lightPrintShare(grid: BlockGrid, options: LightPrintOptions = DEFAULT_LIGHT_PRINT_OPTIONS): number | undefined {
-  const { count, sum, sumSquares, clipped, min } = grid;
+export function lightPrintShare(grid: BlockGrid, image: GrayImage, options: LightPrintOptions = DEFAULT_LIGHT_PRINT_OPTIONS): number | undefined {
+  const { count, sum, sumSquares, clipped } = grid;
   let fullCount = 0;
   for (let b = 0; b < count.length; b++) fullCount = Math.max(fullCount, count[b]!);
   let blank = 0;
   let printed = 0;
   for (let b = 0; b < count.length; b++) {
     const c = count[b]!;
-    if (c === 0 || c < fullCount / 2 || min[b]! < options.blankLevel || clipped[b]! < options.minClippedShare * c) continue;
+    if (c === 0 || c < fullCount / 2 || clipped[b]! < options.minClippedShare * c || blockHasPixelBelow(image, grid, b, options.blankLevel)) continue;
     blank++;
     const mean = sum[b]! / c;
     if (sumSquares[b]! / c - mean * mean > options.printDeviation ** 2) printed++;
   }
   return blank >= options.minBlocks ? printed / blank : undefined;
+}
+
+/** Whether block `b` of the grid holds a pixel darker than `level`, on the rows the grid was measured on (1, 1 + rowStep, ...). */
+function blockHasPixelBelow(image: GrayImage, grid: BlockGrid, b: number, level: number): boolean {
+  const x0 = Math.max(1, (b % grid.columns) * grid.size);
+  const y0 = Math.floor(b / grid.columns) * grid.size;
+  const x1 = Math.min(image.width - 1, (b % grid.columns) * grid.size + grid.size);
+  const y1 = Math.min(image.height - 1, y0 + grid.size);
+  for (let y = Math.max(1, y0 + ((((1 - y0) % grid.rowStep) + grid.rowStep) % grid.rowStep)); y < y1; y += grid.rowStep) {
+    for (let x = x0, i = y * image.width + x; x < x1; x++, i++) if (image.data[i]! < level) return true;
+  }
+  return false;
 }

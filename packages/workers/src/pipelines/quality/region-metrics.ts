@@ -53,7 +53,8 @@ function regionMetrics(image: quality.GrayImage, thresholds: quality.QualityThre
   const stats = quality.regionStats(image, thresholds.glareLevel, { ...(outline ? { polygon: outline } : {}), rowStep: 2, blockSize });
   const { sharpness, brightness, contrast, clippedFraction, darkLevel, medianLevel, blocks } = stats;
   if (!blocks) return { sharpness, brightness, contrast, clippedFraction, darkLevel, medianLevel, glareFraction: 0 };
-  const lightPrintShare = quality.lightPrintShare(blocks);
+  // Only a bright document is judged on its light print (see `judgeExposure`): the scan is skipped otherwise.
+  const lightPrintShare = brightness > thresholds.maxBrightness ? quality.lightPrintShare(blocks, image) : undefined;
   const glareFraction = quality.hotspotFraction(blocks, quality.DEFAULT_HOTSPOT_OPTIONS, image);
   return { sharpness, brightness, contrast, clippedFraction, darkLevel, medianLevel, glareFraction, ...(lightPrintShare === undefined ? {} : { lightPrintShare }) };
 }
