@@ -8,6 +8,8 @@ import { exportJWK, generateKeyPair } from 'jose';
 import { chromiumArgs, chromiumPath } from '../scripts/chromium.mjs';
 import { writeFaceClip } from './face-clip.ts';
 import { writePassportClip } from './passport-clip.ts';
+import { randomMrzFields } from '../packages/testkit/src/mrz-document.ts';
+import { createRandom } from '../packages/testkit/src/random.ts';
 import { forwardTo, startVerifier } from './verifier-harness.ts';
 
 /**
@@ -290,7 +292,16 @@ test('fake camera: the passport page is auto-captured, read and reviewed; the se
       // Auto-capture: no click, the flow moves from the camera to the review by itself.
       await expect(camera.locator('ekyc-document-capture video')).toBeVisible(LONG);
       await expect(camera.locator('ekyc-document-review')).toBeVisible(LONG);
-      await expect(camera.locator('ekyc-document-review input[name=documentNumber]')).not.toHaveValue('');
+      // The fields read are those printed on the clip's page (seed 4 of e2e/pages/elements-fixtures.ts).
+      const printed = randomMrzFields('TD3', createRandom(4));
+      for (const name of ['surname', 'documentNumber', 'birthDate', 'expiryDate'] as const) {
+        await expect(camera.locator(`ekyc-document-review input[name=${name}]`)).toHaveValue(printed[name]);
+      }
+      // After auto-capture the captured frame and the following ones were read until two agreed on a valid MRZ (#11).
+      const sides = (await camera.evaluate(() => window.elementsTest.flowState()))?.sides;
+      expect(sides).toEqual([{ side: 'front', source: 'camera', frames: expect.objectContaining({ outcome: 'stable' }) }]);
+      expect(sides![0]!.frames!.used).toBeGreaterThanOrEqual(2);
+      console.log(`document camera: ${JSON.stringify(sides![0]!.frames)}`);
       const beforeReview = await camera.evaluate(() => window.elementsTest.events());
       expect(beforeReview.filter((e) => e.name === 'ekyc-step').map((e) => (e.detail as { step: string }).step)).toEqual(['session', 'consent', 'document-front', 'document-read', 'document-review']);
       expect(beforeReview.filter((e) => e.name === 'ekyc-upload')).toEqual([]);
@@ -309,7 +320,7 @@ test('fake camera: the passport page is auto-captured, read and reviewed; the se
       await camera.locator('ekyc-upload [part=submit]').click();
       await expect(camera.locator('ekyc-result')).toBeVisible(LONG);
       const complete = (await camera.evaluate(() => window.elementsTest.events())).find((e) => e.name === 'ekyc-complete')?.detail;
-      expect(complete).toMatchObject({ delivery: 'delivered' });
+      expect(complete).toMatchObject({ delivery: 'delivered', local: { documentValid: true } });
       expect(await camera.evaluate(() => window.elementsTest.trackStates())).toEqual(['ended', 'ended']);
       await expectNoViolations(camera, reports);
     });

@@ -218,9 +218,12 @@ const api = {
   },
 
   /** The flow's state in a JSON-safe summary. */
-  flowState(): { status: string; step: string | null; awaiting: string | null; error: string | null; completed: string[] } | null {
+  flowState(): { status: string; step: string | null; awaiting: string | null; error: string | null; completed: string[]; sides: Array<{ side: string; source: string; frames: { used: number; rejected: number; outcome: string } | null }> } | null {
     const state = api.flow()?.flowState;
-    return state ? { status: state.status, step: state.step, awaiting: state.awaiting, error: state.error?.code ?? null, completed: [...state.completed] } : null;
+    return state ? {
+      status: state.status, step: state.step, awaiting: state.awaiting, error: state.error?.code ?? null, completed: [...state.completed],
+      sides: state.sides.map((s) => ({ side: s.side, source: s.source, frames: s.frames ? { ...s.frames } : null })),
+    } : null;
   },
 
   /**
