@@ -60,10 +60,12 @@ describe('growToDocumentAspect', () => {
 /**
  * A page of `w` x `h` px at (100, 60) on a 110-level background, stock 180; with `band`, a 40-px
  * dark header band (a TD3 page's 10 mm of 88); with `lineAt`, a dark background line across the
- * whole frame at that row (an edge outside the card that its sides do not reach); with `grain`,
+ * whole frame at that row (an edge outside the card that its sides do not reach); with `dimBand`,
+ * the band is 10 levels darker than the background (the page's top edge a faint step), with a light
+ * title across its middle; with `grain`,
  * background lines continuing the card's sides upward (wood grain, fabric threads).
  */
-function page(w: number, h: number, { band = false, lineAt, grain = false }: { band?: boolean; lineAt?: number; grain?: boolean } = {}): { image: PixelImage; outer: Quad; belowBand: Quad } {
+function page(w: number, h: number, { band = false, dimBand = false, lineAt, grain = false }: { band?: boolean; dimBand?: boolean; lineAt?: number; grain?: boolean } = {}): { image: PixelImage; outer: Quad; belowBand: Quad } {
   const width = 720;
   const height = 480;
   const data = new Uint8Array(width * height);
@@ -76,7 +78,9 @@ function page(w: number, h: number, { band = false, lineAt, grain = false }: { b
       // Grain: dark lines in the background continuing the card's left and right sides upward.
       const grainHere = grain && y < y0 && (Math.abs(x - x0 + 1) < 2 || Math.abs(x - x1) < 2);
       const background = grainHere || (lineAt !== undefined && Math.abs(y - lineAt) < 2) ? 40 : 110;
-      const v = !inside ? background : band && y < y0 + 40 ? 50 : 180;
+      // A dim band: 10 levels under the background (a faint page edge), with a light title across its middle rows.
+      const title = y >= y0 + 12 && y < y0 + 28 && (x - x0) % 10 < 4;
+      const v = !inside ? background : band && y < y0 + 40 ? 50 : dimBand && y < y0 + 40 ? (title ? 230 : 100) : 180;
       data[y * width + x] = Math.round(v + noise());
     }
   }
@@ -103,6 +107,13 @@ describe('growPastInnerBand', () => {
   it('keeps an ID-1 card whose sides are continued by background lines: the strip it would add is background', () => {
     const { image, outer } = page(428, 270, { lineAt: 60 - 31, grain: true });
     expect(growPastInnerBand(image, outer, bandOptions)).toBe(outer);
+  });
+
+  it('finds a page edge that is a faint step (a band nearly as dark as the table) with a weaker step, the band unlike the table', () => {
+    const { image, outer, belowBand } = page(500, 352, { dimBand: true });
+    expect(growPastInnerBand(image, belowBand, bandOptions)).toBe(belowBand);
+    const weak = { ...bandOptions, minStep: 8, minContinuation: 0.6, minBandContrast: 32 };
+    expect(maxCornerError(growPastInnerBand(image, belowBand, weak), outer)).toBeLessThan(2);
   });
 
   it('leaves a quad without an ID-1 aspect as it is', () => {

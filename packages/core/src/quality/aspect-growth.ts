@@ -121,6 +121,12 @@ export interface InnerBandOptions extends EdgeSupportOptions {
   minContinuation: number;
   /** How close (|log ratio|) an aspect must come to a format's to match it. */
   aspectTolerance?: number;
+  /**
+   * Least mean-colour distance between the band and the background beside it; `minStep` by default.
+   * Kept at the full edge step when edges are searched with a weaker one: a fabric's or wood's own
+   * stripes differ from each other by the weak step.
+   */
+  minBandContrast?: number;
 }
 
 /**
@@ -159,7 +165,7 @@ export function growPastInnerBand(image: PixelImage, quad: Quad, options: InnerB
     if (segmentSupport(image, b, toward(b, newB), options) < options.minContinuation) return false;
     // The band is the document's, not background the quad was stretched over: its colour is not
     // that of the background just outside the neighbouring sides, alongside it.
-    return bandUnlikeBackground(image, a, b, newA, newB, normal, options.minStep ?? 16);
+    return bandUnlikeBackground(image, a, b, newA, newB, normal, options.minBandContrast ?? options.minStep ?? 16);
   });
   return grown ?? quad;
 }

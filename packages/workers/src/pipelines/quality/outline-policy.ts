@@ -38,6 +38,10 @@ const TRACK_RADIUS_FRACTION = 0.01;
  * evaluation's); documents, even a white card on a near-white table, 14 and more (tuning set).
  */
 const MIN_REGION_CONTRAST = 12;
+/** Step (fraction of the frame's edge step) a side grown to a format's aspect may show when none of the full step is found. */
+const WEAK_STEP_FRACTION = 0.5;
+/** Edge support a band's neighbouring sides need past it when judged with the weak step. */
+const WEAK_CONTINUATION = 0.6;
 /** Shortest part of a side in view, as a fraction of the side, judged alone when the side crosses the frame border. */
 const MIN_VISIBLE_SIDE = 0.3;
 /** How far (px, full resolution) from a refined side its edge may lie and still support it. */
@@ -147,7 +151,7 @@ function outlineSupport(quad: quality.Quad, frame: SearchFrame): number {
   for (let side = 0; side < 4; side++) {
     if (border[side]) continue;
     // A side crossing the frame border (a document running off the frame at a corner) is judged on
-    // its part in view, when that is most of it... or enough to be a side at all.
+    // its part in view, when that is at least MIN_VISIBLE_SIDE of it.
     const a = quad[side]!;
     const b = quad[(side + 1) % 4]!;
     const inFrame = (p: quality.Point) => p.x >= 1 && p.y >= 1 && p.x <= full.width - 2 && p.y <= full.height - 2;
@@ -179,11 +183,21 @@ function growToOutline(quad: quality.Quad, frame: SearchFrame): quality.Quad {
   // with the band's evidence (`growPastInnerBand`).
   if (grown !== quad && quality.hasDocumentAspect(quad, full.width, full.height) && !quality.sameDocumentFormat(quad, grown, full.width, full.height)) grown = quad;
   if (borderSides(grown, frame).some(Boolean) || quality.cornerMarginPx(grown, full.width, full.height) < 0) return grown;
-  let completed = quality.growToDocumentAspect(full, grown, { ...support, maxShiftFraction: MAX_ASPECT_GROWTH_FRACTION, minSupport: MIN_ASPECT_SIDE_SUPPORT });
-  if (!withinReach(completed, full)) completed = grown;
+  // A header band as dark as the table leaves the card's edge there a faint step (8-16 levels): when no
+  // edge of the usual step is found, one of half that step is taken, as the format's aspect backs it.
+  const weak = { ...support, minStep: (support.minStep ?? MIN_EDGE_STEP) * WEAK_STEP_FRACTION };
+  let completed = grown;
+  for (const options of [support, weak]) {
+    completed = quality.growToDocumentAspect(full, grown, { ...options, maxShiftFraction: MAX_ASPECT_GROWTH_FRACTION, minSupport: MIN_ASPECT_SIDE_SUPPORT });
+    if (!withinReach(completed, full)) completed = grown;
+    if (completed !== grown) break;
+  }
   // An ID-1 aspect can be a TD3 page less its header or MRZ band: the sides running on past it tell.
-  const past = quality.growPastInnerBand(full, completed, { ...support, maxShiftFraction: MAX_BAND_GROWTH_FRACTION, minSupport: MIN_ASPECT_SIDE_SUPPORT, minContinuation: MIN_SIDE_SUPPORT });
-  return withinReach(past, full) ? past : completed;
+  for (const [options, minContinuation] of [[support, MIN_SIDE_SUPPORT], [weak, WEAK_CONTINUATION]] as const) {
+    const past = quality.growPastInnerBand(full, completed, { ...options, maxShiftFraction: MAX_BAND_GROWTH_FRACTION, minSupport: MIN_ASPECT_SIDE_SUPPORT, minContinuation, minBandContrast: options === weak ? 2 * (support.minStep ?? MIN_EDGE_STEP) : support.minStep });
+    if (past !== completed && withinReach(past, full)) return past;
+  }
+  return completed;
 }
 
 /**
