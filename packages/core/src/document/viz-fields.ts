@@ -537,7 +537,18 @@ function assembleNumbered(boxes: readonly VizTextBox[], minConfidence: number, r
     const i = LEFT_COLUMN.indexOf(c.key);
     return (c.residual ?? 1) < 0.2 && sure(LEFT_COLUMN[i - 1]) && sure(LEFT_COLUMN[i + 1]) && (i > 0 || i + 1 < LEFT_COLUMN.length);
   };
-  const outOfPlace = (c: NumberedCandidate): boolean => (c.inferred === true ? !placedSurely(c) : doubted.has(c) || (!c.exact && !candidates.some((o) => o !== c && o.exact && !o.inferred && !doubted.has(o))));
+  // A look-alike number is taken only where the exactly read numbers of rows 1-5 put its row: their
+  // centres fitted to their rows (least squares), its centre within a quarter pitch of its row's.
+  const anchors = candidates.filter((o) => o.exact && !o.inferred && !doubted.has(o) && NUMBERED_FIELD_ROW[o.key] <= NUMBERED_FIELD_ROW['5']);
+  const anchorRows = anchors.map((o) => NUMBERED_FIELD_ROW[o.key]);
+  const rowFit = new Set(anchorRows).size >= 2 ? (() => {
+    const mr = anchorRows.reduce((a, b) => a + b, 0) / anchorRows.length;
+    const my = anchors.reduce((a, o) => a + o.centre, 0) / anchors.length;
+    const pitch = anchorRows.reduce((a, r, i) => a + (r - mr) * (anchors[i]!.centre - my), 0) / anchorRows.reduce((a, r) => a + (r - mr) ** 2, 0);
+    return pitch > 0 ? { mr, my, pitch } : null;
+  })() : null;
+  const placedByFit = (c: NumberedCandidate): boolean => rowFit !== null && Math.abs(rowFit.my + (NUMBERED_FIELD_ROW[c.key] - rowFit.mr) * rowFit.pitch - c.centre) < 0.25 * rowFit.pitch;
+  const outOfPlace = (c: NumberedCandidate): boolean => (c.inferred === true ? !placedSurely(c) : doubted.has(c) || (!c.exact && !placedByFit(c)));
   const fields: Partial<Record<VizFieldName, VizField>> = {};
   for (const c of candidates) {
     const name = NUMBERED_FIELDS[c.key];

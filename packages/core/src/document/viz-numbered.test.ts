@@ -256,3 +256,17 @@ describe('numbered layout when blur took the field numbers', () => {
     expect(assembleVisualZone(seed107004.slice(2), { referenceYear: 2026 }).layout).toBe('labelled');
   });
 });
+
+describe('a look-alike number needs the rows of exact ones', () => {
+  it('`4O` (0.18) beside the expiry under strong blur is not taken as 4a when no exact number places its row (seed 107003)', () => {
+    const r = assembleVisualZone([
+      box('DRIVING LICENCE', 205, 51, 343, 30, 0.53), box('PERIES DE cORGLEPHeEASOHENCTEAT DOCa', 199, 95, 506, 25, 0.2),
+      box('JANSEN', 407, 165, 130, 29, 0.93), box('RIAJOSE', 407, 215, 140, 29, 0.98), box('0Z.59LYON', 408, 265, 200, 27, 0.37),
+      box('4NDLS', 707, 312, 120, 32, 0.98), box('03.16', 440, 314, 100, 30, 0.98),
+      box('26.03.26', 403, 365, 160, 27, 0.99), box('4O', 355, 367, 40, 25, 0.18),
+      box('V06UJBG4SCM', 407, 414, 222, 30, 0.76), box('6', 356, 418, 21, 23, 0.31), box('9.AM/B', 48, 548, 120, 32, 0.6),
+    ], { referenceYear: 2026 });
+    expect(r.fields.issueDate).toMatchObject({ value: '2026-03-26', uncertain: true, reasons: expect.arrayContaining(['label_uncertain']) });
+    expect(certainVisualZoneValues(r)).toEqual({});
+  });
+});
