@@ -160,7 +160,11 @@ export interface FlowReport {
   processing: Array<{ step: string; task: string; done: number; total: number; at: number }>;
   errors: Array<{ step: string | null; code: string; recoverable: boolean; at: number }>;
   awaiting: Array<{ step: string; awaiting: string; at: number }>;
-  review: { at: number; valid: boolean; format: string | null; documentType: string | null; fieldsFound: number; uncertain: number; issues: string[]; portraitFound: boolean } | null;
+  review: {
+    at: number; valid: boolean; format: string | null; documentType: string | null; fieldsFound: number; uncertain: number; issues: string[]; portraitFound: boolean;
+    /** Per side read: the camera frames voted over after auto-capture (null for an upload). */
+    frames: Array<{ used: number; rejected: number; outcome: string } | null>;
+  } | null;
   uploads: Array<{ step: string; at: number; why: string }>;
   status: string | null;
   complete: { at: number; delivery: string } | null;

@@ -56,7 +56,7 @@ async function run() {
     f.addEventListener('camera', (e) => report.cameras.push({ step: e.detail.step, at: now(), open: e.detail.stream !== null, settings: e.detail.settings ?? null }));
     f.addEventListener('review', (e) => {
       const d = e.detail;
-      report.review = { at: now(), valid: d.valid, format: d.format, documentType: d.documentType, fieldsFound: Object.values(d.fields).filter((v) => v !== null && v !== '').length, uncertain: d.uncertain.length, issues: d.issues, portraitFound: d.portraitFound };
+      report.review = { at: now(), valid: d.valid, format: d.format, documentType: d.documentType, fieldsFound: Object.values(d.fields).filter((v) => v !== null && v !== '').length, uncertain: d.uncertain.length, issues: d.issues, portraitFound: d.portraitFound, frames: f.state.sides.map((s) => s.frames ?? null) };
     });
     f.addEventListener('state', (e) => {
       const { step, awaiting, status } = e.detail;
