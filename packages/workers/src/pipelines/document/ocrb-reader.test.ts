@@ -59,6 +59,14 @@ function printLine(text: string, o: { scale: number; pitchScale?: number; blur?:
   return { width, height, data };
 }
 
+/** The line in a crop `pad` px taller above and below (locate's crops hold ~2.4 cap heights), filled with paper. */
+function padRows(line: GrayImage, pad: number, paper: number): GrayImage {
+  const height = line.height + 2 * pad;
+  const data = new Uint8Array(line.width * height).fill(paper);
+  data.set(line.data, pad * line.width);
+  return { width: line.width, height, data };
+}
+
 const TD3_2 = 'L898902C36UTO7408122F1204159ZE184226B<<<<<10';
 const TD1_1 = 'I<UTOD231458907<<<<<<<<<<<<<<<';
 const TD2_1 = 'I<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<';
@@ -100,6 +108,31 @@ describe('OCR-B cell reader', () => {
       const read = readGlyphLine(printLine(TD3_2, { scale: 1.3, pitchScale: 1.06, seed: 7, ...degraded }), templates);
       expect(read?.read.text).toBe(TD3_2);
     }
+  });
+
+  it('leaves out the card\'s edge caught at the side of the crop (dark above, across and below the text)', () => {
+    const text = 'OCONNOR<<LENA<<<<<<<<<<<<<<<<<';
+    const line = padRows(printLine(text, { scale: 1.2, paper: 130, ink: 30, noise: 8, seed: 5 }), 18, 130);
+    // The table beyond the card's left edge: the first 4 columns dark over the crop's whole height.
+    const data = Uint8Array.from(line.data, (v, i) => (i % line.width < 4 ? 50 : v));
+    const read = readGlyphLine({ ...line, data }, templates);
+    expect(read?.read.text).toBe(text);
+  });
+
+  it('finds where the line starts through a moiré\'s stripes in the margin', () => {
+    // Measured on a strong-set MRV-A line (105033): vertical moiré stripes of ~4 px put the margin's
+    // column darkness at ~15% of the glyphs' above the paper, and the grid began in the margin.
+    const line = printLine(TD3_2, { scale: 1.25 });
+    const profile = new Float32Array(line.width);
+    for (let y = 0; y < line.height; y++) for (let x = 0; x < line.width; x++) profile[x]! += 255 - line.data[y * line.width + x]!;
+    const sorted = [...profile].sort((a, b) => a - b);
+    const amplitude = 0.15 * (sorted[Math.floor(0.98 * (line.width - 1))]! - sorted[0]!);
+    for (let x = 0; x < line.width; x++) profile[x]! += amplitude * (1 + Math.sin((2 * Math.PI * x) / 4.2));
+    const [best] = fitCellGrids(profile);
+    const margin = Math.round(1.5 * TW * 1.25);
+    expect(best?.cells).toBe(44);
+    expect(Math.abs(best!.offset - margin)).toBeLessThan(0.25 * TW * 1.25);
+    expect(best!.pitch).toBeCloseTo(TW * 1.25, 0);
   });
 
   it('finds the pitch from the gaps between glyphs', () => {
