@@ -119,17 +119,20 @@ describe('readUntilStable', () => {
     expect(result.read.mrz).toMatchObject({ valid: true, fields: { documentNumber: 'L898902C3' } });
   });
 
-  it('ends at the time budget', async () => {
+  it('ends at the time budget, counted from the end of the captured frame\'s read', async () => {
     let clock = 0;
-    const reader = fakeReader();
+    const fake = fakeReader();
+    // Each read takes 5 s, each following frame 1 s to come.
+    const reader = { read: async (image: { data: ArrayLike<number> }) => { clock += 5000; return fake.read(image); } };
     const next: NextFrame = async () => {
-      clock += 3000;
+      clock += 1000;
       return frame(UNREADABLE);
     };
     const result = await readUntilStable({ reader, first: frame(UNREADABLE), next, signal: new AbortController().signal }, { budgetMs: 10_000, now: () => clock });
-    // Frames at 0, 3, 6 and 9 s are read; the one at 12 s comes after the budget and is not.
-    expect(reader.reads).toHaveLength(4);
-    expect(result.frames).toEqual({ used: 4, rejected: 0, outcome: 'unreadable' });
+    // The budget starts at 5 s, when the captured frame is read; frames come at 6 and 12 s and are read;
+    // the one at 18 s comes after the budget (15 s) and is not.
+    expect(fake.reads).toHaveLength(3);
+    expect(result.frames).toEqual({ used: 3, rejected: 0, outcome: 'unreadable' });
     expect(result.read.mrz?.valid).toBe(false);
   });
 
