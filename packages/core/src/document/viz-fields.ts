@@ -341,9 +341,14 @@ export function numberedValueText(field: VizFieldName, text: string, referenceYe
 
 /** A sub-rectangle of a box (whole pixels) for code points [start, end) of its text (proportional: the line's glyphs are about evenly spaced). */
 function spanRect(box: VizTextBox, start: number, end: number): Rect {
-  const n = Math.max(1, [...box.text].length);
-  const x0 = box.x + (box.width * start) / n;
-  const x1 = box.x + (box.width * end) / n;
+  // Glyph widths in a sans-serif face, relative to a capital: dots and slashes are narrow, digits
+  // narrower than capitals (a proportional cut of `22.12.1957UT0PIA` by character count ran into `UT`).
+  const chars = [...box.text];
+  const widthOf = (c: string): number => (/[.,:;'|!iIl1\/ ]/.test(c) ? 0.4 : /\d/.test(c) ? 0.8 : 1);
+  const total = Math.max(1e-6, chars.reduce((a, c) => a + widthOf(c), 0));
+  const before = (i: number): number => chars.slice(0, i).reduce((a, c) => a + widthOf(c), 0);
+  const x0 = box.x + (box.width * before(start)) / total;
+  const x1 = box.x + (box.width * before(end)) / total;
   // A little margin so the crop does not clip the first and last glyphs.
   const pad = Math.min(box.height * 0.3, box.width * 0.02 + 1);
   // Whole pixels: the worker crops by them.
@@ -531,11 +536,16 @@ function assembleNumbered(boxes: readonly VizTextBox[], minConfidence: number, r
   }
   const doubted = doubtedNumbers(candidates.filter((c) => !c.inferred));
   const sure = (key: NumberedFieldKey | undefined): boolean => key === undefined || candidates.some((o) => o.key === key && o.exact && !o.inferred && !doubted.has(o));
-  // A value placed by its row is taken as that field only when the rows either side of it were read
-  // exactly and it sits within a fifth of a row pitch of where they put it; otherwise it is doubted.
+  // A value placed by its row is taken as that field only when it sits within a fifth of a row pitch of
+  // where the found numbers put it and the rows either side of it were read exactly; otherwise it is doubted.
   const placedSurely = (c: NumberedCandidate): boolean => {
     const i = LEFT_COLUMN.indexOf(c.key);
-    return (c.residual ?? 1) < 0.2 && sure(LEFT_COLUMN[i - 1]) && sure(LEFT_COLUMN[i + 1]) && (i > 0 || i + 1 < LEFT_COLUMN.length);
+    if ((c.residual ?? 1) >= 0.2) return false;
+    if (sure(LEFT_COLUMN[i - 1]) && sure(LEFT_COLUMN[i + 1])) return true;
+    // Or a tight fit to the pitch of exactly read numbers on at least three rows (the detector often
+    // loses the one-digit numbers `1.`, `2.`, `3.` together; `4a.`, `4b.`, `5.` then place those rows).
+    const exactRows = new Set(candidates.filter((o) => o.exact && !o.inferred && !doubted.has(o) && NUMBERED_FIELD_ROW[o.key] <= NUMBERED_FIELD_ROW['5']).map((o) => NUMBERED_FIELD_ROW[o.key]));
+    return exactRows.size >= 3 && (c.residual ?? 1) < 0.15;
   };
   // A look-alike number is taken only where the exactly read numbers of rows 1-5 put its row: their
   // centres fitted to their rows (least squares), its centre within a quarter pitch of its row's.

@@ -66,7 +66,7 @@ describe('assembleVisualZone on a numbered (EU driving licence) layout', () => {
     });
     expect(r.fields.birthDate).toMatchObject({ raw: '12.03.1985', labelKey: '3' });
     // The value's own part of the box (for the second engine's crop), not the number.
-    expect(r.fields.surname!.valueBox.x).toBeGreaterThan(396 + 30);
+    expect(r.fields.surname!.valueBox.x).toBeGreaterThan(396 + 15);
     expect(r.labels).toBe(9);
   });
   it('pairs a number standing alone with the text after it on its row', () => {
@@ -226,9 +226,12 @@ describe('numbered layout: numbers lost or split by the detector', () => {
     const r = assembleVisualZone(withoutOne, { referenceYear: 2026 });
     expect(r.fields.surname).toMatchObject({ value: 'OLSEN', uncertain: false, labelKey: '1' });
     expect(r.fields.givenNames).toMatchObject({ value: 'SANNE', uncertain: false });
-    // Without `1.` and `2.`: row 1 has no exactly read neighbour above, row 0 none below.
+    // Without `1.` and `2.`: exactly read numbers on three rows (3, 4b, 5) still place rows 0 and 1 tightly.
     const withoutTwo = withoutOne.filter((b) => b.text !== '2.');
-    const r2 = assembleVisualZone(withoutTwo, { referenceYear: 2026 });
+    expect(certainVisualZoneValues(assembleVisualZone(withoutTwo, { referenceYear: 2026 }))).toMatchObject({ surname: 'OLSEN', givenNames: 'SANNE' });
+    // Without `5.` and `4c.` as well: exact numbers on two rows left (3, 4b), and rows 0 and 1 have no
+    // exactly read neighbour: flagged.
+    const r2 = assembleVisualZone(withoutTwo.filter((b) => b.text !== '5.' && b.text !== '4c.RDW'), { referenceYear: 2026 });
     expect(r2.fields.surname).toMatchObject({ value: 'OLSEN', uncertain: true, reasons: ['label_uncertain'] });
     expect(r2.fields.givenNames).toMatchObject({ value: 'SANNE', uncertain: true, reasons: ['label_uncertain'] });
     // The header and the categories are in no field's row.
