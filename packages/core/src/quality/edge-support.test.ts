@@ -113,6 +113,18 @@ describe('edgeMapSupport', () => {
     expect(edgeMapSupport(edges, shifted, 1)).toBeLessThan(0.2);
     expect(edgeMapSupport(edges, shifted, 1, 24, [false, true, false, false])).toBeGreaterThan(0.6);
   });
+
+  it('with minVisible, judges a side crossing the map border on its part in view', () => {
+    // Left and top sides on the map's border lines, right and bottom sides running off it.
+    const data = new Uint8Array(300 * 200);
+    for (let y = 0; y < 200; y++) for (let x = 0; x < 300; x++) data[y * 300 + x] = x === 10 || y === 10 ? 255 : 0;
+    const edges = { data, width: 300, height: 200 };
+    // Left side on x = 10 from y = 10 to 390: only its first half is on the map.
+    const offMap: Quad = [{ x: 10, y: 10 }, { x: 500, y: 10 }, { x: 500, y: 390 }, { x: 10, y: 390 }];
+    const ignoreOthers = [false, true, true, false];
+    expect(edgeMapSupport(edges, offMap, 1, 24, ignoreOthers)).toBeLessThan(0.6);
+    expect(edgeMapSupport(edges, offMap, 1, 24, ignoreOthers, 0.3)).toBe(1);
+  });
 });
 
 describe('visibleSegment', () => {

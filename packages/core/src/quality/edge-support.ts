@@ -119,23 +119,29 @@ export function sidesOnFrameBorder(quad: Quad, width: number, height: number, to
 /**
  * The weakest side's coverage by a binary edge map (e.g. Canny output on a reduced frame): the fraction
  * of samples along the side that fall on a non-zero pixel. `quad` is in full-resolution pixels and the
- * map is `scale` times smaller. Sides flagged in `ignore` are not counted. A quick first filter;
+ * map is `scale` times smaller. Sides flagged in `ignore` are not counted. With `minVisible`, a side
+ * with at least that share of its samples on the map is judged on those alone (its part in view). A quick first filter;
  * `quadSupport` is the real measure.
  */
-export function edgeMapSupport(edges: GrayImage, quad: Quad, scale: number, samplesPerSide = 24, ignore?: readonly boolean[]): number {
+export function edgeMapSupport(edges: GrayImage, quad: Quad, scale: number, samplesPerSide = 24, ignore?: readonly boolean[], minVisible?: number): number {
   let weakest = 1;
   for (let side = 0; side < 4; side++) {
     if (ignore?.[side]) continue;
     const a = quad[side]!;
     const b = quad[(side + 1) % 4]!;
     let hits = 0;
+    let visible = 0;
     for (let i = 0; i < samplesPerSide; i++) {
       const t = 0.06 + (0.88 * (i + 0.5)) / samplesPerSide;
       const x = Math.floor((a.x + (b.x - a.x) * t) / scale);
       const y = Math.floor((a.y + (b.y - a.y) * t) / scale);
-      if (x >= 0 && y >= 0 && x < edges.width && y < edges.height && edges.data[y * edges.width + x] !== 0) hits++;
+      if (x < 0 || y < 0 || x >= edges.width || y >= edges.height) continue;
+      visible++;
+      if (edges.data[y * edges.width + x] !== 0) hits++;
     }
-    weakest = Math.min(weakest, hits / samplesPerSide);
+    // With `minVisible`, a side crossing the map's border is judged on its samples in view, if enough are.
+    const judged = minVisible !== undefined && visible >= minVisible * samplesPerSide ? visible : samplesPerSide;
+    weakest = Math.min(weakest, hits / judged);
   }
   return weakest;
 }

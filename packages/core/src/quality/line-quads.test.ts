@@ -22,6 +22,19 @@ describe('quadsFromLines', () => {
     expect(Math.min(...quads.map((q) => maxCornerError(q, truth)))).toBeLessThan(1e-6);
   });
 
+  it('counts a side found many times once, so that a short fourth side still makes the longest lines', () => {
+    // A document running off the bottom: top, left and right sides long and each found four times
+    // (thin and dilated edges, both ways round an open outline, a pixel apart); its bottom side
+    // shows only where it is in view.
+    const truth: Quad = [{ x: 20, y: 10 }, { x: 1100, y: 90 }, { x: 970, y: 840 }, { x: 90, y: 630 }];
+    const copies = (a: (typeof truth)[number], b: (typeof truth)[number]): Segment[] =>
+      [0, 0.5, 1, 1.5].map((d) => ({ a: { x: a.x + d, y: a.y + d }, b: { x: b.x + d, y: b.y + d } }));
+    const bottom: Segment = { a: truth[3], b: { x: 470, y: 720 } };
+    const segments = [...copies(truth[0], truth[1]), ...copies(truth[1], { x: 990, y: 720 }), ...copies(truth[3], truth[0]), bottom];
+    const quads = quadsFromLines(segments, { maxLines: 4 });
+    expect(Math.min(...quads.map((q) => maxCornerError(q, truth)))).toBeLessThan(3);
+  });
+
   it('makes no quad from lines that are all parallel, or from fewer than four', () => {
     const parallel: Segment[] = [0, 40, 80, 120].map((y) => ({ a: { x: 0, y }, b: { x: 300, y: y + 5 } }));
     expect(quadsFromLines(parallel)).toEqual([]);

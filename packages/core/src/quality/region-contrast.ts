@@ -61,9 +61,14 @@ export function regionContrast(image: PixelImage, quad: Quad): number | null {
       }
     }
   }
+  return contrastOf(image, inside, ring);
+}
+
+/** The contrast (see `regionContrast`) of two sets of samples, or `null` when too few of `outside` lie in the image. */
+function contrastOf(image: PixelImage, inside: readonly Point[], outside: readonly Point[]): number | null {
   const inStats = sampleStats(image, inside);
-  const ringStats = sampleStats(image, ring);
-  if (inStats.count === 0 || ringStats.count < MIN_RING_SHARE * ring.length) return null;
+  const ringStats = sampleStats(image, outside);
+  if (inStats.count === 0 || ringStats.count < MIN_RING_SHARE * outside.length) return null;
   const colour = Math.hypot(...inStats.mean.map((v, c) => v - ringStats.mean[c]!));
   return colour + Math.abs(inStats.spread - ringStats.spread) + 2 * Math.abs(inStats.texture - ringStats.texture);
 }
