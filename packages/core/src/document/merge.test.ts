@@ -3,6 +3,7 @@ import { alignStrings, mergeMrzReads, MERGE_MAX_CANDIDATES } from './merge.ts';
 import { MrzFrameVoter, votable } from './voting.ts';
 import type { EngineMrzRead, OcrCharRead, OcrLineRead } from './ocr-read.ts';
 import { lineFromText } from './ocr-read.ts';
+import { computeCheckDigit } from '../mrz/check-digit.ts';
 
 const TD3 = ['P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<', 'L898902C36UTO7408122F1204159ZE184226B<<<<<10'];
 const REF = { referenceDate: new Date('2010-01-01T00:00:00Z') };
@@ -193,5 +194,48 @@ describe('mergeMrzReads and the names separator', () => {
     expect(m.valid).toBe(true);
     expect(m.uncertainFields).toEqual(expect.arrayContaining(['surname', 'givenNames']));
     expect(m.result.fields.documentNumber?.value).toBe('L898902C3');
+  });
+});
+
+describe('mergeMrzReads and columns no engine read (a glare core)', () => {
+  const AT = { referenceDate: new Date('2026-06-01T00:00:00Z') };
+  /** A TD1 whose line 1 optional data is `optional`, with its composite check digit recomputed. */
+  const td1 = (optional: string): string[] => {
+    const l1 = `C<ITAFS1S962564${optional}`;
+    const l2 = '6708065X3111172BRA<<<<<<<<<<<';
+    const composite = computeCheckDigit(l1.slice(5) + l2.slice(0, 7) + l2.slice(8, 15) + l2.slice(18, 29));
+    return [l1, l2 + composite, 'VAN<DER<BERG<<LUCAS<<<<<<<<<<<'];
+  };
+  /**
+   * As on the strong eval (101025): glare clipped cells 21-25 of line 1 to white. The cell reader puts a
+   * guess at 0 confidence in each (a `6` among them), PP-OCR (two variants) skips the five.
+   */
+  const readsOf = (truth: string[], guesses = 'NM6L0', line = 0, at = 21): EngineMrzRead[] => {
+    const glared = read(truth[line]!, [...guesses].map((ch, i): [number, string, number] => [at + i, ch, 0]));
+    const skipped = read(truth[line]!.slice(0, at) + truth[line]!.slice(at + guesses.length), [], 0.9);
+    const pp = truth.map((l, i) => (i === line ? skipped : read(l, [], 0.9)));
+    return [
+      { engine: 'ppocr#0', lines: pp },
+      { engine: 'ppocr#1', lines: pp },
+      { engine: 'ocrb#0', lines: truth.map((l, i) => (i === line ? glared : read(l))) },
+    ];
+  };
+  const weights = { engineWeights: { 'ppocr#0': 1, 'ppocr#1': 1, 'ocrb#0': 1.5 } };
+
+  it('reads a filler run hidden to the end of its field as fillers, and flags the field', () => {
+    const truth = td1('<<<<<<<<<<<<<<<');
+    const m = mergeMrzReads(readsOf(truth), { ...AT, ...weights });
+    expect(m.ambiguous).toBe(false);
+    expect(m.valid).toBe(true);
+    expect(m.result.corrected).toEqual(truth);
+    expect(m.uncertainFields).toContain('optionalData');
+    expect(m.result.fields.documentNumber?.value).toBe('FS1S96256');
+  });
+
+  it('still refuses when the field holds content after the hidden run (not its padding)', () => {
+    // `0` and `<` weigh the same under the composite digit: what the glare hid is anyone's guess.
+    const truth = td1('<<<<<<<<<<<<<7<');
+    const m = mergeMrzReads(readsOf(truth), { ...AT, ...weights });
+    expect(m.valid).toBe(false);
   });
 });

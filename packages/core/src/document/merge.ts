@@ -52,6 +52,13 @@ const CONFIRM_RIVAL = 0.05;
 const FILLER_SURE = 0.85;
 const FILLER_LOOKALIKE_ALT = 0.5;
 
+/**
+ * A column where no engine read a character with at least this much confidence (all of them summed,
+ * weights included) was not read at all: its pixels were lost (a glare core clipped to white, a blot, a
+ * stamp). The cell reader gives such cells ~0 confidence; PP-OCR skips them.
+ */
+const UNREAD_SUPPORT = 0.15;
+
 /** One aligned position: score per character (`''` = no character). */
 export type Column = ReadonlyMap<string, number>;
 
@@ -169,6 +176,13 @@ function ranked(column: Column): Array<[string, number]> {
     rankings.set(column, r);
   }
   return r;
+}
+
+/** No engine read a character here (see UNREAD_SUPPORT). */
+export function isUnreadColumn(column: Column): boolean {
+  let read = 0;
+  for (const [ch, score] of column) if (ch !== '') read += score;
+  return read < UNREAD_SUPPORT;
 }
 
 function columnTotal(column: Column): number {
@@ -329,6 +343,15 @@ export function mergeMrzReads(reads: readonly EngineMrzRead[], options: MergeOpt
   for (const [f, open] of openPositions) if (open === 0 && !UNCHECKED_FIELDS.has(f)) uncertain.delete(f);
   // Valid readings nearly as well supported: a difference under a check digit refuses the read (two
   // readings both pass the digits); a difference only in fields no digit covers marks those uncertain.
+  // So does one where the chosen reading's filler stands in a column no engine read and fillers run
+  // from there to the end of its field (the field's padding, hidden by glare): what was there cannot be
+  // seen, and the filler is a guess the field is flagged for, not a value the read stands on.
+  const unreadPadding = (l: number, c: number, fields: readonly MrzOutputFieldName[]): boolean => {
+    const line = best.result.corrected[l]!;
+    const column = linesColumns[l]?.[costs[l]?.columnOf[c] ?? -1];
+    if (line[c] !== '<' || !column || !isUnreadColumn(column) || fields.length === 0) return false;
+    return fields.every((f) => best.result.fields[f]?.ranges.some((r) => r.line === l && c >= r.start && c < r.end && line.slice(c, r.end).split('').every((ch) => ch === '<')));
+  };
   let ambiguous = false;
   for (const rival of valid.slice(1)) {
     if (rival.cost - best.cost >= AMBIGUITY_MARGIN) break;
@@ -340,7 +363,7 @@ export function mergeMrzReads(reads: readonly EngineMrzRead[], options: MergeOpt
         if (line[c] === b[l]![c]) continue;
         const fields = fieldsAt(best.result, l, c);
         if (fields.length === 0) fields.push(...nameSeparatorFields(best.result, l, c));
-        if (fields.length === 0 || fields.some((f) => !UNCHECKED_FIELDS.has(f))) ambiguous = true;
+        if ((fields.length === 0 || fields.some((f) => !UNCHECKED_FIELDS.has(f))) && !unreadPadding(l, c, fields)) ambiguous = true;
         else for (const f of fields) uncertain.add(f);
       }
     });
