@@ -180,7 +180,7 @@ const BESIDE_BAND_PX = 8;
  * differs in mean colour by at least `minStep` from the background just outside the two sides that
  * run along it. A quad grown over a fabric or wood background has the background's own colour there.
  */
-function bandUnlikeBackground(image: PixelImage, a: Point, b: Point, newA: Point, newB: Point, normal: Point, minStep: number): boolean {
+export function bandUnlikeBackground(image: PixelImage, a: Point, b: Point, newA: Point, newB: Point, normal: Point, minStep: number): boolean {
   const lerp = (p: Point, q: Point, t: number): Point => ({ x: p.x + (q.x - p.x) * t, y: p.y + (q.y - p.y) * t });
   const band: Point[] = [];
   for (let k = 0; k < BAND_SAMPLES; k++) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { documentReachesBorder } from './border-reach.ts';
+import { documentReachesBorder, growToBorder } from './border-reach.ts';
 import type { PixelImage } from './edge-support.ts';
 import type { Quad } from './types.ts';
 
@@ -32,5 +32,43 @@ describe('documentReachesBorder', () => {
 
   it('refuses a quad stretched over background to the border, the card ending 140 px before it', () => {
     expect(documentReachesBorder(scene(500), toBorder, 1)).toBe(false);
+  });
+});
+
+/**
+ * A light card (x 150..550) on a 110-level background, running off the top of a 640 x 360 frame
+ * from `top` (negative: above the frame); its top 60 px are a dark header band. The outline search
+ * stops at the band's lower edge (`belowBand`).
+ */
+function bandScene(top: number): { image: PixelImage; belowBand: Quad } {
+  const width = 640;
+  const height = 360;
+  const data = new Uint8Array(width * height);
+  let s = 5;
+  const noise = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32 - 0.5) * 4;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const onCard = x >= 150 && x < 550 && y >= top && y < 320;
+      data[y * width + x] = Math.round((!onCard ? 110 : y < top + 60 ? 40 : 200) + noise());
+    }
+  }
+  const band = top + 60;
+  return { image: { data, width, height, channels: 1 }, belowBand: [{ x: 150, y: band }, { x: 550, y: band }, { x: 550, y: 320 }, { x: 150, y: 320 }] };
+}
+
+const borderOptions = { searchRadius: 2, minStep: 16, maxShiftFraction: 0.35, minContinuation: 0.8 };
+
+describe('growToBorder', () => {
+  it('moves a side stopped at a band that runs off the frame out to the border', () => {
+    const { image, belowBand } = bandScene(-30);
+    const grown = growToBorder(image, belowBand, borderOptions);
+    expect(grown[0].y).toBeCloseTo(0);
+    expect(grown[1].y).toBeCloseTo(0);
+    expect(grown[2]).toEqual(belowBand[2]);
+  });
+
+  it('leaves an outline under a band that ends 40 px before the border: the sides stop at the band top', () => {
+    const { image, belowBand } = bandScene(40);
+    expect(growToBorder(image, belowBand, borderOptions)).toBe(belowBand);
   });
 });

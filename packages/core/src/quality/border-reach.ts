@@ -1,4 +1,5 @@
-import type { PixelImage } from './edge-support.ts';
+import { bandUnlikeBackground } from './aspect-growth.ts';
+import { segmentSupport, type EdgeSupportOptions, type PixelImage } from './edge-support.ts';
 import type { Point, Quad } from './types.ts';
 
 /** Samples per group; a strip is judged by its mean colour. */
@@ -62,4 +63,65 @@ export function documentReachesBorder(image: PixelImage, quad: Quad, side: numbe
   }
   const stripColour = meanColour(image, strip);
   return colourDistance(stripColour, meanColour(image, inside)) <= colourDistance(stripColour, meanColour(image, outside));
+}
+
+export interface BorderGrowthOptions extends EdgeSupportOptions {
+  /** Farthest a side may move to the border, as a fraction of the neighbouring sides' length. */
+  maxShiftFraction: number;
+  /** Edge support the neighbouring sides need on their way from the old corners to the border. */
+  minContinuation: number;
+}
+
+/** Share of the way from an old corner to the border on which the neighbouring side's edge is checked (the last part may be cut by the border). */
+const BORDER_CONTINUATION_SPAN = 0.9;
+
+/**
+ * The outline of a document that runs off the frame when `quad` stopped at an inner edge near the
+ * border (a header band's lower edge, the band itself running out of view): one side is moved out to
+ * the frame border, its corners to where the two neighbouring sides' lines leave the frame, when
+ * both sides carry on with edges (`minContinuation`) from the old corners toward the border and the
+ * strip added differs in colour (by `minStep`) from the background just outside those sides
+ * (`bandUnlikeBackground`: a card near the border has background there). Of the sides that qualify,
+ * the one that moves least; the quad itself when none does.
+ */
+export function growToBorder(image: PixelImage, quad: Quad, options: BorderGrowthOptions): Quad {
+  let best: { quad: Quad; shift: number } | null = null;
+  for (let side = 0; side < 4; side++) {
+    const a = quad[side]!;
+    const b = quad[(side + 1) % 4]!;
+    const beforeA = quad[(side + 3) % 4]!;
+    const afterB = quad[(side + 2) % 4]!;
+    const exitA = frameExit(beforeA, a, image.width, image.height);
+    const exitB = frameExit(afterB, b, image.width, image.height);
+    if (!exitA || !exitB) continue;
+    const shift = Math.max(Math.hypot(exitA.x - a.x, exitA.y - a.y), Math.hypot(exitB.x - b.x, exitB.y - b.y));
+    const reach = options.maxShiftFraction * Math.min(Math.hypot(a.x - beforeA.x, a.y - beforeA.y), Math.hypot(b.x - afterB.x, b.y - afterB.y));
+    if (shift < 2 || shift > reach || (best && shift >= best.shift)) continue;
+    const toward = (from: Point, to: Point): Point => ({ x: from.x + (to.x - from.x) * BORDER_CONTINUATION_SPAN, y: from.y + (to.y - from.y) * BORDER_CONTINUATION_SPAN });
+    if (segmentSupport(image, a, toward(a, exitA), options) < options.minContinuation) continue;
+    if (segmentSupport(image, b, toward(b, exitB), options) < options.minContinuation) continue;
+    const length = Math.hypot(b.x - a.x, b.y - a.y) || 1;
+    const centre = { x: (quad[0].x + quad[1].x + quad[2].x + quad[3].x) / 4, y: (quad[0].y + quad[1].y + quad[2].y + quad[3].y) / 4 };
+    let normal = { x: -(b.y - a.y) / length, y: (b.x - a.x) / length };
+    if (normal.x * ((a.x + b.x) / 2 - centre.x) + normal.y * ((a.y + b.y) / 2 - centre.y) < 0) normal = { x: -normal.x, y: -normal.y };
+    if (!bandUnlikeBackground(image, a, b, exitA, exitB, normal, options.minStep ?? 16)) continue;
+    const corners = [...quad];
+    corners[side] = exitA;
+    corners[(side + 1) % 4] = exitB;
+    best = { quad: [corners[0]!, corners[1]!, corners[2]!, corners[3]!], shift };
+  }
+  return best?.quad ?? quad;
+}
+
+/** Where the line from `from` through `through` leaves the frame beyond `through` (on its border), or `null` when `through` is not inside it. */
+function frameExit(from: Point, through: Point, width: number, height: number): Point | null {
+  const dx = through.x - from.x;
+  const dy = through.y - from.y;
+  if (through.x < 0 || through.y < 0 || through.x > width - 1 || through.y > height - 1) return null;
+  let t = Infinity;
+  if (dx > 0) t = Math.min(t, (width - 1 - through.x) / dx);
+  if (dx < 0) t = Math.min(t, -through.x / dx);
+  if (dy > 0) t = Math.min(t, (height - 1 - through.y) / dy);
+  if (dy < 0) t = Math.min(t, -through.y / dy);
+  return Number.isFinite(t) ? { x: through.x + dx * t, y: through.y + dy * t } : null;
 }

@@ -197,7 +197,9 @@ function growToOutline(quad: quality.Quad, frame: SearchFrame): quality.Quad {
     const past = quality.growPastInnerBand(full, completed, { ...options, maxShiftFraction: MAX_BAND_GROWTH_FRACTION, minSupport: MIN_ASPECT_SIDE_SUPPORT, minContinuation, minBandContrast: options === weak ? 2 * (support.minStep ?? MIN_EDGE_STEP) : support.minStep });
     if (past !== completed && withinReach(past, full)) return past;
   }
-  return completed;
+  // A band running off the frame (the document cut off there) leaves the outline at its inner edge
+  // near the border: the sides carrying on to the border, past a strip unlike the background, tell.
+  return quality.growToBorder(full, completed, { ...support, maxShiftFraction: MAX_ASPECT_GROWTH_FRACTION, minContinuation: MIN_SIDE_SUPPORT });
 }
 
 /**
