@@ -9,6 +9,7 @@ import {
 import type { DocumentRead, MrzSummary, Portrait } from '@ekyc/workers';
 import type { DocumentFrameCounts, FrameVoteProgress, VotedDocument } from '../capture/document-reading.ts';
 import type { CaptureMode, GuidanceDetail, ReviewData, ReviewEdits, ReviewField } from './types.ts';
+import { isLicenceRead } from './licence.ts';
 
 /** One captured and read side. Pixels stay here; only sizes go into state. */
 export interface ReadSide {
@@ -76,9 +77,11 @@ export function decideSides(sides: readonly ReadSide[], accepted: readonly coreD
   if (sides.length === 1) {
     if (format !== null && format !== 'TD1') return { kind: 'done' };
     if (format === 'TD1') return { kind: 'need_other_side' };
+    // A driving licence (numbered printed fields, no MRZ) is one side (core `sideLayout`).
+    if (isLicenceRead(sides[0]!.read)) return { kind: 'done' };
     return accepted.some((type) => TWO_SIDED.includes(type)) ? { kind: 'need_other_side' } : { kind: 'not_read', code: 'document_mrz_not_found' };
   }
-  if (withMrz.length === 0) return { kind: 'not_read', code: 'document_mrz_not_found' };
+  if (withMrz.length === 0) return sides.some((side) => isLicenceRead(side.read)) ? { kind: 'done' } : { kind: 'not_read', code: 'document_mrz_not_found' };
   return { kind: 'done' };
 }
 

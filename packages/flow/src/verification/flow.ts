@@ -10,7 +10,7 @@
  */
 import {
   EkycError, EventChain,
-  type ArtifactInput, type EvidenceCheck, type liveness as coreLiveness, type EvidenceEnvironment, type EvidenceLiveness, type RgbaImage, type SessionSigner, type quality,
+  type ArtifactInput, type EvidenceCheck, type document as coreDocument, type liveness as coreLiveness, type EvidenceEnvironment, type EvidenceLiveness, type RgbaImage, type SessionSigner, type quality,
 } from '@ekyc/core';
 import type { DocumentRead, FaceClient, MrzSummary, RuntimeReport } from '@ekyc/workers';
 import type { Camera, OpenCameraOptions } from '../capture/camera.ts';
@@ -360,6 +360,7 @@ export class VerificationFlow extends EventTarget implements VerificationFlowApi
       this.#data.sides = [];
       this.#set({ sides: [], review: null });
       const front = await this.#captureSide('document-front', signal);
+      await this.#readPrintedFields(front, config.acceptedDocuments);
       this.#data.sides.push(...front);
       this.#complete('document-front');
       let decision = this.#rt.decideSides(this.#data.sides, config.acceptedDocuments);
@@ -393,6 +394,23 @@ export class VerificationFlow extends EventTarget implements VerificationFlowApi
       this.#complete('document-review');
       this.#data.documentsDone = true;
       return;
+    }
+  }
+
+  /**
+   * A side with no MRZ may be a driving licence (no MRZ by design): when the session accepts licences its
+   * rectified image is read again with the visual zone. A recoverable failure keeps the MRZ-less read,
+   * which `decideSides` then reports as not read.
+   */
+  async #readPrintedFields(sides: ReadSide[], accepted: readonly coreDocument.DocumentType[]): Promise<void> {
+    for (const side of sides) {
+      if (!side.rectified || !this.#rt.needsVisualZone(side.read, accepted)) continue;
+      try {
+        const document = await this.#pool.get('document', 'document-front');
+        side.read = await document.read(this.#rt.copyImage(side.rectified), { visualZone: true });
+      } catch (error) {
+        if (!asEkycError(error).recoverable) throw error;
+      }
     }
   }
 
@@ -549,9 +567,10 @@ export class VerificationFlow extends EventTarget implements VerificationFlowApi
         this.#data.back = back && back !== front ? back : null;
         this.#data.mrz = mrzSide?.read.mrz ?? null;
         this.#data.portrait = portrait;
-        const review = this.#rt.reviewData(this.#data.mrz, { crop: portrait }, {
-          acceptedDocuments: config.acceptedDocuments, acceptedCountries: config.acceptedCountries, minimumAge: config.thresholds.minimumAge, referenceDate: this.#deps.now(),
-        });
+        const policy = { acceptedDocuments: config.acceptedDocuments, acceptedCountries: config.acceptedCountries, minimumAge: config.thresholds.minimumAge, referenceDate: this.#deps.now() };
+        // No MRZ and numbered printed fields: a driving licence, reviewed from its visual zone.
+        const licence = mrzSide === null && front !== null && this.#rt.isLicenceRead(front.read) ? this.#rt.licenceReviewData(front.read, { crop: portrait }, policy) : null;
+        const review = licence ? (({ checked: _, ...data }) => data)(licence) : this.#rt.reviewData(this.#data.mrz, { crop: portrait }, policy);
         await this.#data.events!.append('document.read', { valid: review.valid, format: review.format, portrait: review.portraitFound, issues: review.issues.join(',') });
         this.#set({ review });
         this.#complete('document-read');

@@ -1,5 +1,6 @@
 import { document as coreDocument } from '@ekyc/core';
 import { describe, expect, it } from 'vitest';
+import { decideSides, type ReadSide } from './document.ts';
 import { isLicenceRead, licenceReviewData, needsVisualZone } from './licence.ts';
 
 const box = (text: string, x: number, y: number, width: number, confidence = 0.95): coreDocument.VizTextBox => ({ x, y, width, height: 30, text, confidences: [...text].map(() => confidence) });
@@ -38,5 +39,12 @@ describe('driving licence in the flow', () => {
   });
   it('no visual zone: nothing was read', () => {
     expect(licenceReviewData({}, null, policy).issues).toEqual(['document_mrz_not_found']);
+  });
+  it('one side is enough for a licence; a side without MRZ or numbered fields still asks for more', () => {
+    const side = (read: Partial<ReadSide['read']>): ReadSide => ({ index: 0, source: 'upload', capturedAt: '2026-06-01T00:00:00Z', width: 1012, height: 638, read: { mrzFound: false, mrz: null, ...read } as ReadSide['read'], rectified: null });
+    const visualZone = { ...licenceZone('18.01.2031'), texts: [], timings: { detectMs: 0, recognizeMs: 0, secondReadMs: 0 } };
+    expect(decideSides([side({ visualZone })], ['id_card', 'driving_licence'])).toEqual({ kind: 'done' });
+    expect(decideSides([side({})], ['id_card', 'driving_licence'])).toEqual({ kind: 'need_other_side' });
+    expect(decideSides([side({})], ['passport', 'driving_licence'])).toEqual({ kind: 'not_read', code: 'document_mrz_not_found' });
   });
 });
