@@ -31,6 +31,11 @@ export interface DocumentConfig extends PipelineConfig {
    * the model engines only on the lines it cannot settle (default true). See docs/document.md.
    */
   fastReader?: boolean;
+  /**
+   * After the cell reader, PP-OCR reads only the cells it left in doubt (default true; false: whole
+   * lines, as before). Its cost grows with its input's width. See docs/document.md.
+   */
+  partialLines?: boolean;
 }
 
 type Quad = readonly [{ x: number; y: number }, { x: number; y: number }, { x: number; y: number }, { x: number; y: number }];
@@ -386,7 +391,7 @@ export const documentPipeline = {
         });
       }
       const spans = new Map<number, { span: CellSpan; cellRead: coreDocument.OcrLineRead; grid: CellGrid }>();
-      for (const [i, cells] of doubt) {
+      for (const [i, cells] of s.config.partialLines === false ? [] : doubt) {
         const cellRead = fastLines[i];
         // Cells map onto the corrected line's columns only when the cell reader read the line's length.
         if (!cellRead?.grid || cellRead.chars.length !== merged.result.corrected[i]?.length) continue;
