@@ -5,6 +5,9 @@
 //   npm run eval:mrz                                   # synthetic documents, all five layouts, mild + strong
 //   npm run eval:mrz -- --count 20 --levels mild       # documents per level, levels to run
 //   npm run eval:mrz -- --data DIR                     # DIR holds images + labels.json { "img.jpg": { "mrz": ["line1", "line2"] } }
+//   npm run eval:mrz -- --fonts [a,b,...]             # the synthetic set once per MRZ print variant (testkit's
+//                                                      # MRZ_FONT_VARIANTS: OCR-B thinner/heavier/smaller, other
+//                                                      # monospace faces); all variants when no list is given
 //   options: --no-baseline (skip tesseract full-page), --seed N, --streams N (camera path: frames needed)
 //
 // Progress goes to stderr; the LAST stdout line is one JSON object:
@@ -13,7 +16,9 @@
 // An engine's figures are its own reads merged alone: with the fast path, PP-OCR and tesseract.js read
 // only the lines (or documents) the OCR-B cell reader did not settle, so theirs are partial.
 // flagged = refused (not valid) or valid with uncertainFields; a silent error is a valid read with a
-// wrong field not in uncertainFields.
+// wrong field not in uncertainFields. With --fonts, `fonts` holds the same figures per variant
+// ({ [variant]: { documents, fullyCorrect, silentErrors, ..., failed, engines, levels } }) and a table
+// goes to stderr; the top-level figures are over all variants.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { withEvalPage } from './eval-page.mjs';
@@ -29,6 +34,8 @@ const withBaseline = !args.includes('--no-baseline');
 const streams = Number(option('--streams') ?? 0);
 /** Per-document detail on stderr for misses: truth, each engine's raw lines, the merged lines, uncertain fields. */
 const verbose = args.includes('--verbose');
+/** MRZ print variants to run (null: only the generator's OCR-B); [] asks the page for all of them. */
+const fonts = args.includes('--fonts') ? (option('--fonts') && !option('--fonts').startsWith('--') ? option('--fonts').split(',') : []) : null;
 const FORMATS = ['TD1', 'TD2', 'TD3', 'MRVA', 'MRVB'];
 const log = (...m) => console.error('[eval:mrz]', ...m);
 
@@ -101,23 +108,39 @@ function withPage(run) {
   });
 }
 
+const newTally = () => ({ rows: { combined: [], ppocr: [], tesseract: [], ocrb: [], baseline: [] }, byLevel: {}, failed: [] });
+
+/** A tally's figures: combined, per engine and per level. */
+function summarize({ rows, byLevel, failed }) {
+  return {
+    ...aggregate(rows.combined),
+    failed,
+    engines: { ppocr: aggregate(rows.ppocr), tesseract: aggregate(rows.tesseract), ...(rows.ocrb.length ? { ocrb: aggregate(rows.ocrb) } : {}), ...(rows.baseline.length ? { tesseractFullPage: aggregate(rows.baseline) } : {}) },
+    levels: Object.fromEntries(Object.entries(byLevel).map(([k, v]) => [k, aggregate(v)])),
+  };
+}
+
 async function evaluate(call) {
-  const rows = { combined: [], ppocr: [], tesseract: [], ocrb: [], baseline: [] };
-  const byLevel = {};
-  const failed = [];
+  const all = newTally();
+  const { rows, failed } = all;
   const timings = [];
-  const record = (name, level, read, truthLines, truthFields) => {
+  /** Per MRZ print variant (--fonts). */
+  const byFont = {};
+  const record = (name, level, read, truthLines, truthFields, font) => {
     const combined = score(read.mrz, read.engines?.ppocr?.lines, truthLines, truthFields);
-    rows.combined.push(combined);
-    (byLevel[level] ??= []).push(combined);
-    for (const engine of ['ppocr', 'tesseract', 'ocrb']) {
-      const e = read.engines?.[engine];
-      if (engine === 'ocrb' && !e) continue;
-      rows[engine].push(score(e?.mrz ?? null, e?.lines, truthLines, truthFields));
+    const tallies = font ? [all, (byFont[font] ??= newTally())] : [all];
+    for (const t of tallies) {
+      t.rows.combined.push(combined);
+      (t.byLevel[level] ??= []).push(combined);
+      for (const engine of ['ppocr', 'tesseract', 'ocrb']) {
+        const e = read.engines?.[engine];
+        if (engine === 'ocrb' && !e) continue;
+        t.rows[engine].push(score(e?.mrz ?? null, e?.lines, truthLines, truthFields));
+      }
+      if (read.baseline) t.rows.baseline.push(score(read.baseline, null, truthLines, truthFields));
+      if (!combined.fullyCorrect) t.failed.push(name);
     }
-    if (read.baseline) rows.baseline.push(score(read.baseline, null, truthLines, truthFields));
     if (read.timings) timings.push(read.timings);
-    if (!combined.fullyCorrect) failed.push(name);
     const passes = Object.entries(read.engines ?? {}).map(([k, e]) => `${k}:${e.variants}/${Math.round(e.ms)}ms`).join(' ');
     log(name, combined.fullyCorrect ? 'ok' : combined.silentError ? 'SILENT ERROR' : 'flagged', `cer=${combined.cer.toFixed(3)}`, read.timings ? `${Math.round(read.timings.totalMs)} ms (ocr ${Math.round(read.timings.ocrMs)})` : '', passes);
     if (verbose && (!combined.fullyCorrect || args.includes('--verbose-all'))) {
@@ -136,12 +159,15 @@ async function evaluate(call) {
       record(file, 'data', read, label.mrz, mrzFields);
     }
   } else {
-    for (const level of levels) {
-      for (let i = 0; i < count; i++) {
-        const format = FORMATS[i % FORMATS.length];
-        const seed = seed0 + i + (level === 'strong' ? 100_000 : 0);
-        const r = await call((c) => window.documentTest.readSynthetic(c), { format, seed, level, baseline: withBaseline });
-        record(`${level}/${format}/${seed}`, level, r.read, r.truth.mrz, r.truth.mrzFields);
+    const variants = fonts === null ? [undefined] : fonts.length ? fonts : await call(() => window.documentTest.mrzFonts());
+    for (const font of variants) {
+      for (const level of levels) {
+        for (let i = 0; i < count; i++) {
+          const format = FORMATS[i % FORMATS.length];
+          const seed = seed0 + i + (level === 'strong' ? 100_000 : 0);
+          const r = await call((c) => window.documentTest.readSynthetic(c), { format, seed, level, baseline: withBaseline, ...(font ? { mrzFont: font } : {}) });
+          record(`${font ? `${font}/` : ''}${level}/${format}/${seed}`, level, r.read, r.truth.mrz, r.truth.mrzFields, font);
+        }
       }
     }
   }
@@ -159,14 +185,24 @@ async function evaluate(call) {
     }
   }
   const t = (key) => median(timings.map((x) => x[key]));
+  const perFont = Object.fromEntries(Object.entries(byFont).map(([k, v]) => [k, summarize(v)]));
+  if (Object.keys(perFont).length) logFontTable(perFont);
   return {
-    ...aggregate(rows.combined),
-    failed,
-    engines: { ppocr: aggregate(rows.ppocr), tesseract: aggregate(rows.tesseract), ...(rows.ocrb.length ? { ocrb: aggregate(rows.ocrb) } : {}), ...(rows.baseline.length ? { tesseractFullPage: aggregate(rows.baseline) } : {}) },
-    levels: Object.fromEntries(Object.entries(byLevel).map(([k, v]) => [k, aggregate(v)])),
+    ...summarize(all),
+    ...(Object.keys(perFont).length ? { fonts: perFont } : {}),
     ...(Object.keys(camera).length ? { camera } : {}),
     medianMs: { rectify: t('rectifyMs'), locate: t('locateMs'), ocr: t('ocrMs'), merge: t('mergeMs'), total: t('totalMs') },
   };
+}
+
+/** One row per variant and level (merged), then each engine's own reads over both levels. */
+function logFontTable(perFont) {
+  const pct = (x) => `${(100 * x).toFixed(1)}%`;
+  log('font | level | documents | fully correct | silent | refused | valid, some uncertain | CER');
+  for (const [font, f] of Object.entries(perFont)) {
+    for (const [level, a] of Object.entries(f.levels)) log(`${font} | ${level} | ${a.documents} | ${pct(a.fullyCorrect)} | ${a.silentErrors} | ${a.refused} | ${a.flagged - a.refused} | ${a.cer.toFixed(4)}`);
+    for (const [engine, a] of Object.entries(f.engines)) log(`${font} | ${engine} alone | ${a.documents} | ${pct(a.fullyCorrect)} | ${a.silentErrors} | ${a.refused} | ${a.flagged - a.refused} | ${a.cer.toFixed(4)}`);
+  }
 }
 
 const summary = await withPage(evaluate);

@@ -1,5 +1,5 @@
 import { document as coreDocument, parseMrz, type MrzFormat, type MrzOutputFieldName } from '@ekyc/core';
-import { createRandom, degradeDocument, drawDegradation, randomMrzFields, renderDrivingLicence, renderMrzDocument, type DegradationLevel, type LicenceDateStyle, type LicenceFields, type MrzDocumentFields } from '@ekyc/testkit';
+import { createRandom, degradeDocument, drawDegradation, MRZ_FONT_VARIANTS, randomMrzFields, renderDrivingLicence, renderMrzDocument, type DegradationLevel, type LicenceDateStyle, type LicenceFields, type MrzDocumentFields } from '@ekyc/testkit';
 import { DocumentClient, DocumentReadStream, FaceClient, crossCheckReads, type DocumentRead, type MrzEngineName } from '@ekyc/workers';
 
 /** The OCR-B face the MRZ is drawn in, from Debian's fonts-ocr-b. */
@@ -7,6 +7,20 @@ const fontReady = (async () => {
   const face = new FontFace('OCR-B', 'url(/@fs/usr/share/fonts/opentype/ocr-b/OCRB.otf)');
   document.fonts.add(await face.load());
 })();
+
+/** Other MRZ print variants (testkit's MRZ_FONT_VARIANTS), their font files loaded once each. */
+const variantFaces = new Map<string, Promise<void>>();
+async function mrzFontVariant(name: string | undefined): Promise<{ family: string; print?: (typeof MRZ_FONT_VARIANTS)[string]['print'] }> {
+  await fontReady;
+  if (!name) return { family: 'OCR-B' };
+  const variant = MRZ_FONT_VARIANTS[name];
+  if (!variant) throw new Error(`unknown MRZ font variant ${name}`);
+  if (variant.family !== 'OCR-B' && !variantFaces.has(variant.family)) {
+    variantFaces.set(variant.family, new FontFace(variant.family, `url(/@fs${variant.file})`).load().then((face) => { document.fonts.add(face); }));
+  }
+  await variantFaces.get(variant.family);
+  return { family: variant.family, ...(variant.print ? { print: variant.print } : {}) };
+}
 
 const PORTRAIT_URL = '/node_modules/@vladmandic/human/assets/screenshot-faceid.jpg';
 let portrait: Promise<ImageBitmap> | undefined;
@@ -38,6 +52,8 @@ export interface SyntheticCase {
   pxPerMm?: number;
   /** Print no MRZ (a card without one). */
   omitMrz?: boolean;
+  /** Print the MRZ in this variant of testkit's MRZ_FONT_VARIANTS (default: OCR-B as the templates). */
+  mrzFont?: string;
 }
 
 /** Field values of the true MRZ, as the parser gives them (what a correct read must return). */
@@ -53,9 +69,9 @@ export interface SyntheticResult {
 }
 
 async function synthetic(c: SyntheticCase): Promise<{ truth: SyntheticResult['truth']; frame: Awaited<ReturnType<typeof degradeDocument>>; frontFrame?: Awaited<ReturnType<typeof degradeDocument>> }> {
-  await fontReady;
+  const mrzFont = await mrzFontVariant(c.mrzFont);
   const random = createRandom(c.seed);
-  const doc = renderMrzDocument(random, { format: c.format, pxPerMm: c.pxPerMm ?? 12, font: 'OCR-B', portrait: await portraitImage(), ...(c.vizOverrides ? { vizOverrides: c.vizOverrides } : {}), ...(c.omitMrz ? { omitMrz: true } : {}) });
+  const doc = renderMrzDocument(random, { format: c.format, pxPerMm: c.pxPerMm ?? 12, font: mrzFont.family, ...(mrzFont.print ? { mrzPrint: mrzFont.print } : {}), portrait: await portraitImage(), ...(c.vizOverrides ? { vizOverrides: c.vizOverrides } : {}), ...(c.omitMrz ? { omitMrz: true } : {}) });
   const frame = await degradeDocument(doc.mrzSide, drawDegradation(c.level, random), random);
   // The TD1 front (visual zone) after the back, so the back's frame is the same as without it.
   const frontFrame = doc.front ? await degradeDocument(doc.front, drawDegradation(c.level, random), random) : undefined;
@@ -138,6 +154,11 @@ const documentTest = {
       ...(c.includeRectified ? { includeRectified: true } : {}),
     });
     return { truth, read };
+  },
+
+  /** Names of the MRZ print variants (`SyntheticCase.mrzFont`). */
+  mrzFonts(): string[] {
+    return Object.keys(MRZ_FONT_VARIANTS);
   },
 
   /** The genuine fields a seed renders (to build a modified document from them). */

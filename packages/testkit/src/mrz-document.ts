@@ -44,7 +44,7 @@ export interface MrzDocumentFields {
 export interface MrzDocumentOptions {
   format: MrzFormat;
   pxPerMm: number;
-  /** Family of a loaded OCR-B FontFace. */
+  /** Family of a loaded FontFace for the MRZ: OCR-B, or another monospace face (`mrz-fonts.ts`). */
   font: string;
   /** A face photo for the portrait (drawn cover-fit); a silhouette when absent. */
   portrait?: CanvasImageSource & { width: number; height: number };
@@ -55,6 +55,21 @@ export interface MrzDocumentOptions {
    * and `mrz` still holds the lines it would carry.
    */
   omitMrz?: boolean;
+  /** How the MRZ is printed (stroke weight, pitch, size): the OCR-B font as the generator sets it when absent. */
+  mrzPrint?: MrzPrint;
+}
+
+/**
+ * Print variation of the MRZ, for fonts other than the reader's templates: real documents print OCR-B
+ * heavier or lighter (ink spread, laser engraving) and at slightly different sizes and pitches.
+ */
+export interface MrzPrint {
+  /** Ink added (> 0) or taken away (< 0) at each side of every stroke, in mm, at print resolution. */
+  strokeMm?: number;
+  /** Character pitch in mm (default 2.54: ICAO's 10 characters per inch). */
+  pitchMm?: number;
+  /** Em size in mm (default 3.4: OCR-B's ~2.4 mm cap height). */
+  sizeMm?: number;
 }
 
 export interface MrzDocument {
@@ -182,17 +197,33 @@ function paintFields(ctx: OffscreenCanvasRenderingContext2D, x: number, y: numbe
   });
 }
 
-function paintMrz(ctx: OffscreenCanvasRenderingContext2D, lines: readonly string[], widthMm: number, heightMm: number, mm: number, font: string): void {
+function paintMrz(ctx: OffscreenCanvasRenderingContext2D, lines: readonly string[], widthMm: number, heightMm: number, mm: number, font: string, print: MrzPrint = {}): void {
   const chars = lines[0]!.length;
-  const left = (widthMm - chars * CHAR_PITCH_MM) / 2;
+  const pitch = print.pitchMm ?? CHAR_PITCH_MM;
+  const left = (widthMm - chars * pitch) / 2;
   const bottomBaseline = heightMm - (lines.length === 3 ? 3.2 : 4.2);
-  ctx.fillStyle = '#0d0d0d';
-  ctx.font = `${FONT_SIZE_MM * mm}px "${font}"`;
-  ctx.textBaseline = 'alphabetic';
+  const stroke = (print.strokeMm ?? 0) * mm;
+  // Thinning erodes the glyphs on their own layer (a stroke along the outline cut out of the fill), so
+  // the page's tint under them is not erased; emboldening strokes the outline in ink on the page.
+  const ink = stroke < 0 ? new OffscreenCanvas(ctx.canvas.width, ctx.canvas.height).getContext('2d')! : ctx;
+  ink.fillStyle = '#0d0d0d';
+  ink.strokeStyle = '#0d0d0d';
+  ink.lineWidth = 2 * Math.abs(stroke);
+  ink.lineJoin = 'round';
+  ink.font = `${(print.sizeMm ?? FONT_SIZE_MM) * mm}px "${font}"`;
+  ink.textBaseline = 'alphabetic';
   lines.forEach((line, l) => {
     const baseline = bottomBaseline - (lines.length - 1 - l) * LINE_PITCH_MM;
-    for (let i = 0; i < line.length; i++) ctx.fillText(line[i]!, (left + i * CHAR_PITCH_MM) * mm, baseline * mm);
+    for (let i = 0; i < line.length; i++) {
+      const x = (left + i * pitch) * mm;
+      ink.fillText(line[i]!, x, baseline * mm);
+      if (stroke === 0) continue;
+      if (stroke < 0) ink.globalCompositeOperation = 'destination-out';
+      ink.strokeText(line[i]!, x, baseline * mm);
+      ink.globalCompositeOperation = 'source-over';
+    }
   });
+  if (ink !== ctx) ctx.drawImage(ink.canvas, 0, 0);
 }
 
 function toImage(canvas: OffscreenCanvas): RgbaImage<Uint8ClampedArray> {
@@ -231,7 +262,7 @@ export function renderMrzDocument(random: Random, options: MrzDocumentOptions): 
     bctx.font = `${2 * mm}px sans-serif`;
     bctx.fillText('Address / Adresse: 1 MAIN STREET, UTOPIA', 5 * mm, 8 * mm);
     bctx.fillText(`Height: ${random.int(150, 195)} cm`, 5 * mm, 12 * mm);
-    if (!options.omitMrz) paintMrz(bctx, mrz, size.width, size.height, mm, font);
+    if (!options.omitMrz) paintMrz(bctx, mrz, size.width, size.height, mm, font, options.mrzPrint);
     return { format, mrzSide: toImage(back), front: toImage(front), mrz, fields, viz };
   }
   const [canvas, ctx] = page();
@@ -240,6 +271,6 @@ export function renderMrzDocument(random: Random, options: MrzDocumentOptions): 
   const portraitH = Math.min(45, mrzTop - 14);
   paintPortrait(ctx, 5 * mm, 10 * mm, portraitH * 0.78 * mm, portraitH * mm, options.portrait);
   paintFields(ctx, (8 + portraitH * 0.78) * mm, 12 * mm, mm, viz, format !== 'TD3' && format !== 'MRVA');
-  if (!options.omitMrz) paintMrz(ctx, mrz, size.width, size.height, mm, font);
+  if (!options.omitMrz) paintMrz(ctx, mrz, size.width, size.height, mm, font, options.mrzPrint);
   return { format, mrzSide: toImage(canvas), mrz, fields, viz };
 }
