@@ -203,9 +203,9 @@ function requireState(): State {
   return state;
 }
 
-async function loadPpOcrRec(config: DocumentConfig): Promise<NonNullable<State['rec']>> {
+async function loadPpOcrRec(config: DocumentConfig, model: Promise<Uint8Array> = fetchModel('ppocr-rec', config.assetBaseUrl)): Promise<NonNullable<State['rec']>> {
   findAsset(modelManifest, 'ppocr-rec');
-  const session = await createSession('ppocr-rec', await fetchModel('ppocr-rec', config.assetBaseUrl));
+  const session = await createSession('ppocr-rec', await model);
   const keys = new TextDecoder().decode(await fetchModel('ppocr-keys', config.assetBaseUrl)).split(/\r?\n/);
   if (keys[keys.length - 1] === '') keys.pop();
   return { session, keys };
@@ -228,8 +228,11 @@ export const documentPipeline = {
     const t0 = performance.now();
     const opencv = loadOpenCv(config.assetBaseUrl).then(({ cv }) => ({ cv, ms: performance.now() - t0 }));
     opencv.catch(() => undefined);
+    // The model's download and hash check overlap the runtime's compilation; its session needs both.
+    const recModel = wanted.includes('ppocr') ? fetchModel('ppocr-rec', config.assetBaseUrl) : undefined;
+    recModel?.catch(() => undefined);
     const runtime = await selectRuntime(config);
-    const rec = wanted.includes('ppocr') ? await loadPpOcrRec(config) : undefined;
+    const rec = recModel ? await loadPpOcrRec(config, recModel) : undefined;
     const { cv, ms: opencvLoadMs } = await opencv;
     const readers: MrzReader[] = [];
     if (rec) readers.push(new PpOcrReader(rec.session, rec.keys));
