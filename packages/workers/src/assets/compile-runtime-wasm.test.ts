@@ -12,7 +12,7 @@ const ANSWER_WASM = new Uint8Array([
   0x0a, 0x06, 0x01, 0x04, 0x00, 0x41, 0x2a, 0x0b,
 ]);
 
-async function manifestFor(bytes: Uint8Array): Promise<RuntimeManifest> {
+async function manifestFor(bytes: Uint8Array<ArrayBuffer>): Promise<RuntimeManifest> {
   return {
     version: 1,
     assets: [{ id: 'bin', runtime: 'opencv', file: 'rt/bin.wasm', source: { package: 'p', version: '1.0.0', path: 'bin.wasm' }, sha256: await sha256Hex(bytes), bytes: bytes.byteLength }],
