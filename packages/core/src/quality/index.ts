@@ -9,6 +9,7 @@ export * from './edge-support.ts';
 export * from './region-stats.ts';
 export * from './line-quads.ts';
 export * from './glare.ts';
+export * from './edge-blur.ts';
 export * from './exposure.ts';
 export * from './pose.ts';
 export * from './aspect-growth.ts';

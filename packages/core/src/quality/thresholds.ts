@@ -9,6 +9,13 @@ import { EkycError } from '../errors.ts';
 export interface QualityThresholds {
   /** Minimum Laplacian variance of the document rectified to `referenceWidth` px. */
   minSharpness: number;
+  /**
+   * Blur (px at `referenceWidth`) of the print's edges above which a document under `minSharpness`
+   * is out of focus. Under it the low Laplacian variance is the print's contrast (a dark frame, the
+   * variance falls with the gain squared) or a region with little print, not blur. 0: the sharpness
+   * rule alone.
+   */
+  maxEdgeBlur: number;
   /** Width in px the document is rectified to before sharpness, glare and lighting are measured. */
   referenceWidth: number;
   /** Gray level at or above which a pixel counts as clipped (saturated): what glare hotspots and over-exposure are made of. */
@@ -47,6 +54,7 @@ export interface QualityThresholds {
 
 export const DEFAULT_QUALITY_THRESHOLDS: Readonly<QualityThresholds> = Object.freeze({
   minSharpness: 100,
+  maxEdgeBlur: 1.3,
   referenceWidth: 640,
   glareLevel: 250,
   maxGlareFraction: 0.05,
@@ -70,6 +78,7 @@ type Range = readonly [number, number];
 
 const LIMITS: Record<keyof QualityThresholds, Range> = {
   minSharpness: [0, 1e6],
+  maxEdgeBlur: [0, 100],
   referenceWidth: [64, 4096],
   glareLevel: [1, 255],
   maxGlareFraction: [0, 1],

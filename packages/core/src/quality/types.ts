@@ -42,6 +42,12 @@ export interface FrameMetrics {
   /** Variance of the Laplacian of the document rectified to the reference width (the frame centre without a document). */
   sharpness: number;
   /**
+   * Blur of the print's edges, px at the reference width: the sigma of the Gaussian whose steepest
+   * slope over a step matches theirs (see `edgeBlurSigma`), whatever the exposure or the print's
+   * contrast. Absent without a document or when it has too few print edges to say.
+   */
+  edgeBlur?: number;
+  /**
    * Specular glare: fraction (0..1) of the document in saturated hotspots that are brighter than the
    * document around them and have lost its print texture (see `hotspotFraction`); hotspots with no
    * printed content around them count half. 0 without a document.

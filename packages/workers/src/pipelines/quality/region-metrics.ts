@@ -8,7 +8,7 @@ const INSET_FRACTION = 0.04;
 /** Block side (px at the reference width) of the highlight analysis: 40 blocks across, a few text lines high. */
 const HOTSPOT_BLOCK = 16;
 
-export type RegionMetrics = Pick<quality.FrameMetrics, 'sharpness' | 'glareFraction' | 'brightness' | 'contrast' | 'clippedFraction' | 'darkLevel' | 'medianLevel' | 'lightPrintShare'>;
+export type RegionMetrics = Pick<quality.FrameMetrics, 'sharpness' | 'edgeBlur' | 'glareFraction' | 'brightness' | 'contrast' | 'clippedFraction' | 'darkLevel' | 'medianLevel' | 'lightPrintShare'>;
 
 /**
  * Sharpness, glare and lighting of the document at the reference scale: its bounding box, in gray,
@@ -56,5 +56,7 @@ function regionMetrics(image: quality.GrayImage, thresholds: quality.QualityThre
   // Only a bright document is judged on its light print (see `judgeExposure`): the scan is skipped otherwise.
   const lightPrintShare = brightness > thresholds.maxBrightness ? quality.lightPrintShare(blocks, image) : undefined;
   const glareFraction = quality.hotspotFraction(blocks, quality.DEFAULT_HOTSPOT_OPTIONS, image);
-  return { sharpness, brightness, contrast, clippedFraction, darkLevel, medianLevel, glareFraction, ...(lightPrintShare === undefined ? {} : { lightPrintShare }) };
+  // Read only where the Laplacian alone would call the document blurred (at most 48 blocks: 0.1-0.3 ms in Node).
+  const edgeBlur = sharpness < thresholds.minSharpness ? quality.edgeBlurSigma(blocks, image) : Number.NaN;
+  return { sharpness, brightness, contrast, clippedFraction, darkLevel, medianLevel, glareFraction, ...(Number.isFinite(edgeBlur) ? { edgeBlur } : {}), ...(lightPrintShare === undefined ? {} : { lightPrintShare }) };
 }

@@ -1,0 +1,130 @@
+import { describe, expect, it } from 'vitest';
+import { runChecks } from './assess.ts';
+import { edgeBlurSigma } from './edge-blur.ts';
+import { regionStats } from './region-stats.ts';
+import { DEFAULT_QUALITY_THRESHOLDS } from './thresholds.ts';
+import type { GrayImage } from './refine-corners.ts';
+import type { FrameMetrics } from './types.ts';
+
+const W = 320;
+const H = 200;
+
+/** A printed card at reference scale (text-like bars, a dark box), Gaussian-blurred, times a gain, with sensor noise. */
+function card(options: { sigma?: number; gain?: number; blank?: boolean; glare?: { x: number; y: number; r: number } } = {}): GrayImage {
+  const { sigma = 0.8, gain = 1, blank = false } = options; // 0.8: a sharp frame's print at the reference scale
+  const scene = new Float64Array(W * H);
+  for (let y = 0; y < H; y++) {
+    for (let x = 0; x < W; x++) {
+      const text = !blank && x > 110 && x < 300 && y > 40 && y < 160 && y % 14 < 5 && x % 9 < 6;
+      const portrait = !blank && x > 20 && x < 90 && y > 40 && y < 140;
+      scene[y * W + x] = text || portrait ? 40 : 200;
+    }
+  }
+  const blurred = sigma > 0 ? gaussian(scene, sigma) : scene;
+  let s = 11;
+  const noise = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32 - 0.5) * 6;
+  const data = new Uint8Array(W * H);
+  for (let i = 0; i < data.length; i++) {
+    let v = blurred[i]! * gain;
+    if (options.glare) {
+      const d = Math.hypot((i % W) - options.glare.x, Math.floor(i / W) - options.glare.y) / options.glare.r;
+      if (d < 1) v += (255 - v) * Math.min(1, (1 - d) / 0.4);
+    }
+    data[i] = Math.max(0, Math.min(255, Math.round(v + noise())));
+  }
+  return { data, width: W, height: H };
+}
+
+/** Separable Gaussian blur, clamped at the border. */
+function gaussian(src: Float64Array, sigma: number): Float64Array {
+  const radius = Math.ceil(3 * sigma);
+  const kernel = Array.from({ length: 2 * radius + 1 }, (_, k) => Math.exp(-((k - radius) ** 2) / (2 * sigma * sigma)));
+  const total = kernel.reduce((a, b) => a + b, 0);
+  const pass = (input: Float64Array, dx: number, dy: number): Float64Array => {
+    const out = new Float64Array(W * H);
+    for (let y = 0; y < H; y++) {
+      for (let x = 0; x < W; x++) {
+        let acc = 0;
+        for (let k = -radius; k <= radius; k++) {
+          const xx = Math.min(W - 1, Math.max(0, x + k * dx));
+          const yy = Math.min(H - 1, Math.max(0, y + k * dy));
+          acc += input[yy * W + xx]! * kernel[k + radius]!;
+        }
+        out[y * W + x] = acc / total;
+      }
+    }
+    return out;
+  };
+  return pass(pass(src, 1, 0), 0, 1);
+}
+
+const measure = (image: GrayImage) => {
+  const stats = regionStats(image, 250, { rowStep: 2, blockSize: 16 });
+  return { sharpness: stats.sharpness, edgeBlur: edgeBlurSigma(stats.blocks!, image) };
+};
+
+describe('edgeBlurSigma', () => {
+  it('reads the blur of the print edges in pixels', () => {
+    const sharp = measure(card());
+    const blurred = measure(card({ sigma: 2 }));
+    expect(sharp.edgeBlur).toBeLessThan(1.2);
+    expect(blurred.edgeBlur).toBeGreaterThan(1.5);
+    expect(blurred.edgeBlur).toBeLessThan(2.6);
+  });
+
+  it('reads a dark frame as sharp as a bright one, where the Laplacian variance falls with the gain squared', () => {
+    const bright = measure(card());
+    const dark = measure(card({ gain: 0.2 }));
+    expect(dark.sharpness).toBeLessThan(DEFAULT_QUALITY_THRESHOLDS.minSharpness);
+    expect(bright.sharpness).toBeGreaterThan(5 * dark.sharpness);
+    expect(Math.abs(dark.edgeBlur - bright.edgeBlur)).toBeLessThan(0.25);
+    expect(measure(card({ gain: 0.2, sigma: 2 })).edgeBlur).toBeGreaterThan(1.5);
+  });
+
+  it('does not read a hotspot halo (brighter than the stock, smooth) as blurred print', () => {
+    // On a dark frame the halo's rise (to 255 from a stock at 70) is far higher than the print's step.
+    const plain = measure(card({ gain: 0.35 }));
+    const glared = measure(card({ gain: 0.35, glare: { x: 200, y: 100, r: 60 } }));
+    expect(Math.abs(glared.edgeBlur - plain.edgeBlur)).toBeLessThan(0.25);
+  });
+
+  it('says nothing (NaN) on a region without print, or where the stock is clipped (a clipped step reads too steep)', () => {
+    expect(measure(card({ blank: true })).edgeBlur).toBeNaN();
+    expect(measure(card({ gain: 1.4, sigma: 2 })).edgeBlur).toBeNaN();
+  });
+});
+
+describe('focus check', () => {
+  const frame = (image: GrayImage): FrameMetrics => {
+    const { sharpness, edgeBlur } = measure(image);
+    return {
+      frameWidth: 1280,
+      frameHeight: 720,
+      document: { corners: [{ x: 240, y: 160 }, { x: 1040, y: 160 }, { x: 1040, y: 560 }, { x: 240, y: 560 }], widthFraction: 0.625, tiltDeg: 3, cornerMarginPx: 160 },
+      sharpness,
+      ...(Number.isFinite(edgeBlur) ? { edgeBlur } : {}),
+      glareFraction: 0,
+      brightness: 120,
+      contrast: 40,
+      clippedFraction: 0,
+      darkLevel: 20,
+      medianLevel: 60,
+    };
+  };
+  const t = DEFAULT_QUALITY_THRESHOLDS;
+
+  it('passes a sharp dark card whose Laplacian variance is under minSharpness', () => {
+    const dark = frame(card({ gain: 0.2 }));
+    expect(dark.sharpness).toBeLessThan(t.minSharpness);
+    expect(runChecks(dark, 0, t).focus).toBe(true);
+    // The sharpness rule alone (maxEdgeBlur 0) refused it.
+    expect(runChecks(dark, 0, { ...t, maxEdgeBlur: 0 }).focus).toBe(false);
+  });
+
+  it('still refuses a blurred card, dark or bright, and one whose edges cannot be read', () => {
+    expect(runChecks(frame(card({ gain: 0.2, sigma: 2 })), 0, t).focus).toBe(false);
+    expect(runChecks(frame(card({ sigma: 2.5 })), 0, t).focus).toBe(false);
+    const { edgeBlur: _none, ...unread } = frame(card({ gain: 0.2 }));
+    expect(runChecks(unread, 0, t).focus).toBe(false);
+  });
+});
