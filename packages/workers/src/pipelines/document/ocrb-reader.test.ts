@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '@ekyc/core';
 import { MRZ_CHARSET, type GrayImage } from './mrz-reader.ts';
-import { cellToChar, decodeTemplates, fitCellGrids, OcrbReader, readGlyphLine, refitGrid, type GlyphLineRead } from './ocrb-reader.ts';
+import { cellToChar, decodeTemplates, discountUnfamiliarFace, faceFamiliarity, fitCellGrids, OcrbReader, readGlyphLine, refitGrid, type GlyphLineRead } from './ocrb-reader.ts';
 import { OCRB_TEMPLATES } from './ocrb-templates.generated.ts';
 
 const raw = Uint8Array.from(atob(OCRB_TEMPLATES.base64), (c) => c.charCodeAt(0));
@@ -177,5 +177,50 @@ describe('OCR-B cell reader', () => {
     expect(refit?.offset).toBeCloseTo(10, 5);
     // Poorly matched cells do not count.
     expect(refitGrid({ ...of((c) => 0.05 * c), shifts: of((c) => 0.05 * c).shifts.map((s) => ({ ...s, score: 0.3 })) }, 24)).toBeNull();
+  });
+});
+
+/** Ink spread by `r` px (a minimum filter over the gray line): the strokes of another, heavier face. */
+function spreadInk(line: GrayImage, r: number): GrayImage {
+  const { width: w, height: h, data } = line;
+  const out = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+    let m = 255;
+    for (let j = Math.max(0, y - r); j <= Math.min(h - 1, y + r); j++) for (let i = Math.max(0, x - r); i <= Math.min(w - 1, x + r); i++) m = Math.min(m, data[j * w + i]!);
+    out[y * w + x] = m;
+  }
+  return { width: w, height: h, data: out };
+}
+
+describe('OCR-B cell reader on a face it does not know', () => {
+  const templates = decodeTemplates();
+  // The same text in OCR-B and with its strokes 3 px heavier each side (at twice the templates' size):
+  // the cells still read it, at scores a familiar face never has (familiarity 0.87 against 0.99).
+  const known = readGlyphLine(printLine(TD3_2, { scale: 2, seed: 3 }), templates)!;
+  const unknown = readGlyphLine(spreadInk(printLine(TD3_2, { scale: 2, seed: 3 }), 3), templates)!;
+
+  it('measures how well the line\'s face matches the templates', () => {
+    expect(faceFamiliarity(known)).toBeGreaterThan(0.95);
+    expect(faceFamiliarity(unknown)).toBeLessThan(0.9);
+  });
+
+  it('gives no confident character on a face it does not know, so another engine reads the line', () => {
+    expect(known.read.text).toBe(TD3_2);
+    expect(Math.min(...known.read.chars.map((c) => c.confidence))).toBeGreaterThan(0.9);
+    // Without the discount these cells score 0.8-0.9 and were read at confidence 0.9 and over.
+    expect(Math.max(...unknown.read.chars.filter((c) => c.char !== '<').map((c) => c.confidence))).toBeLessThan(0.05);
+  });
+
+  it('keeps the confidence of the `<` fillers on a face it does not know (they hold the line\'s length in the merge)', () => {
+    const fillers = unknown.read.chars.filter((c) => c.char === '<');
+    expect(fillers.length).toBeGreaterThan(3);
+    for (const c of fillers) expect(c.confidence).toBeGreaterThan(0.5);
+  });
+
+  it('scales confidences by familiarity between an unknown and a known face, and leaves a known one alone', () => {
+    expect(discountUnfamiliarFace(known)).toBe(known);
+    const shifts = known.shifts.map((s) => ({ ...s, score: 0.9175 }));
+    const half = discountUnfamiliarFace({ ...known, shifts });
+    half.read.chars.forEach((c, i) => expect(c.confidence).toBeCloseTo(known.read.chars[i]!.confidence / (c.char === '<' ? 1 : 2), 5));
   });
 });
