@@ -87,6 +87,16 @@ describe('MrzFrameVoter', () => {
     v.add(null); v.add(good);
     expect(v.add(null)).toEqual({ status: 'gave_up', frames: 3 });
   });
+  it('lists each different valid reading with its count and the fields no agreeing frame confirmed', () => {
+    const v = new MrzFrameVoter({ stableFrames: 3 });
+    const sure = { ...good, uncertainFields: [] };
+    const doubtful = { ...sure, uncertainFields: ['surname' as const] };
+    const rival = { ...sure, corrected: [good.corrected[0]!, good.corrected[1]!.replace(/^./, 'X')] };
+    v.add(doubtful); v.add(null); v.add(rival);
+    expect(v.readings.map((t) => [t.count, t.uncertainFields])).toEqual([[1, ['surname']], [1, []]]);
+    v.add(sure);
+    expect(v.readings[0]).toMatchObject({ count: 2, read: doubtful, uncertainFields: [] });
+  });
 });
 
 describe('mergeMrzReads and dropped characters', () => {

@@ -26,6 +26,9 @@ export type VoteState<R extends VotableRead = VotableRead> =
 
 interface Tally<R> { count: number; read: R; uncertain: Set<MrzOutputFieldName> }
 
+/** One valid reading seen so far: the first frame's read, how many frames gave it, the fields no agreeing frame confirmed. */
+export interface VoteTally<R> { readonly count: number; readonly read: R; readonly uncertainFields: readonly MrzOutputFieldName[] }
+
 /** Adapts a `MergedMrzRead` for the voter. */
 export function votable<R extends { valid: boolean; result: { corrected: readonly string[] }; uncertainFields: readonly MrzOutputFieldName[] }>(read: R): R & VotableRead {
   return { ...read, corrected: read.result.corrected };
@@ -44,6 +47,11 @@ export class MrzFrameVoter<R extends VotableRead = VotableRead> {
   }
 
   get frames(): number { return this.#frames; }
+
+  /** The different valid readings seen so far, in the order first seen. */
+  get readings(): VoteTally<R>[] {
+    return [...this.#tallies.values()].map((t) => ({ count: t.count, read: t.read, uncertainFields: [...t.uncertain] }));
+  }
 
   /** Adds one frame's merged read (or null for a frame with no MRZ found) and returns the state. */
   add(read: R | null): VoteState<R> {

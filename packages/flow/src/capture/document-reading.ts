@@ -1,11 +1,10 @@
 /**
  * The document step on the camera path after auto-capture: the captured frame, then following camera
- * frames, go to the document reader, and their MRZ readings are voted (workers `DocumentReadStream`,
- * core `MrzFrameVoter`) until one valid reading was seen in `stableFrames` frames, or a frame or time
+ * frames, go to the document reader, and their MRZ readings are voted (core `MrzFrameVoter`) until one valid reading was seen in `stableFrames` frames, or a frame or time
  * budget ends. A frame that cannot hold a readable document is rejected before any OCR.
  */
-import type { MrzOutputFieldName, RgbaImage, quality } from '@ekyc/core';
-import { DocumentReadStream, type DocumentClient, type DocumentRead, type DocumentReadOptions, type MrzSummary } from '@ekyc/workers';
+import { document as coreDocument, type MrzOutputFieldName, type RgbaImage, type quality } from '@ekyc/core';
+import type { DocumentClient, DocumentRead, DocumentReadOptions, MrzSummary } from '@ekyc/workers';
 import type { CaptureResult, FrameAnalyzer } from './document-capture.ts';
 import type { JudgedFrame, NextFrame } from './document-frames.ts';
 
@@ -102,13 +101,12 @@ interface Candidate {
   frame: JudgedFrame;
 }
 
-interface Tally extends Candidate {
+/** A frame's valid MRZ reading as the voter sees it, with the read and frame it came from. */
+interface FrameReading extends Candidate, coreDocument.VotableRead {
   mrz: MrzSummary;
-  count: number;
-  uncertain: Set<MrzOutputFieldName>;
 }
 
-const keyOf = (mrz: MrzSummary): string => mrz.corrected.join('\n');
+type Tally = coreDocument.VoteTally<FrameReading>;
 
 /** Reads frames until the MRZ is stable, no MRZ is found, or the budget ends. */
 export async function readUntilStable(input: FrameVoteInput, options: FrameVoteOptions = {}): Promise<VotedDocument> {
@@ -119,8 +117,7 @@ export async function readUntilStable(input: FrameVoteInput, options: FrameVoteO
   const now = options.now ?? (() => performance.now());
   const { reader, signal } = input;
   // The frame budget is ours: the voter must not give up on its own.
-  const stream = new DocumentReadStream(reader, { ...input.readOptions }, { stableFrames, maxFrames: Number.MAX_SAFE_INTEGER });
-  const tallies = new Map<string, Tally>();
+  const voter = new coreDocument.MrzFrameVoter<FrameReading>({ stableFrames, maxFrames: Number.MAX_SAFE_INTEGER });
   let unreadable: Candidate | null = null;
   let noMrz: Candidate | null = null;
   let used = 0;
@@ -129,7 +126,7 @@ export async function readUntilStable(input: FrameVoteInput, options: FrameVoteO
   let noMrzRun = 0;
   let started: number | null = null;
   const counts = (outcome: FrameVoteOutcome): DocumentFrameCounts => ({ used, rejected, outcome });
-  const agreeing = (): number => Math.max(0, ...[...tallies.values()].map((t) => t.count));
+  const agreeing = (): number => Math.max(0, ...voter.readings.map((t) => t.count));
 
   // The captured frame is being read: the guidance can say so at once.
   input.onFrame?.({ used: 0, rejected: 0, agreeing: 0, needed: stableFrames, frame: input.first });
@@ -141,7 +138,7 @@ export async function readUntilStable(input: FrameVoteInput, options: FrameVoteO
       if (frame !== input.first && !readableFrame(frame)) rejected++;
       else {
         const copy: RgbaImage<Uint8ClampedArray> = { width: frame.image.width, height: frame.image.height, data: new Uint8ClampedArray(frame.image.data) };
-        const { state, read: result } = await stream.push(copy, frame.quad);
+        const result = await reader.read(copy, { ...input.readOptions, quad: frame.quad });
         signal.throwIfAborted();
         started ??= now();
         read++;
@@ -152,20 +149,11 @@ export async function readUntilStable(input: FrameVoteInput, options: FrameVoteO
           noMrz ??= { read: result, frame };
         } else {
           noMrzRun = 0;
-          if (mrz.valid) {
-            const tally = tallies.get(keyOf(mrz));
-            if (!tally) tallies.set(keyOf(mrz), { read: result, frame, mrz, count: 1, uncertain: new Set(mrz.uncertainFields) });
-            else {
-              tally.count++;
-              for (const field of [...tally.uncertain]) if (!mrz.uncertainFields.includes(field)) tally.uncertain.delete(field);
-            }
-          } else unreadable ??= { read: result, frame };
+          if (!mrz.valid) unreadable ??= { read: result, frame };
         }
-        if (state.status === 'stable') {
-          const tally = tallies.get(keyOf(state.read))!;
-          return voted(tally, { ...tally.mrz, uncertainFields: [...state.uncertainFields] }, counts('stable'));
-        }
-        if (tallies.size === 0 && unreadable === null && noMrzRun >= noMrzFrames) return voted(noMrz!, null, counts('no_mrz'));
+        const state = voter.add(mrz && { valid: mrz.valid, corrected: mrz.corrected, uncertainFields: mrz.uncertainFields, mrz, read: result, frame });
+        if (state.status === 'stable') return voted(state.read, { ...state.read.mrz, uncertainFields: [...state.uncertainFields] }, counts('stable'));
+        if (voter.readings.length === 0 && unreadable === null && noMrzRun >= noMrzFrames) return voted(noMrz!, null, counts('no_mrz'));
       }
       input.onFrame?.({ used, rejected, agreeing: agreeing(), needed: stableFrames, frame });
     }
@@ -174,7 +162,7 @@ export async function readUntilStable(input: FrameVoteInput, options: FrameVoteO
     // A frame that arrives after the budget is not read.
     if (started !== null && now() - started >= budgetMs) break;
   }
-  return fallback([...tallies.values()], unreadable, noMrz, counts);
+  return fallback(voter.readings, unreadable, noMrz, counts);
 }
 
 function voted(candidate: Candidate, mrz: MrzSummary | null, frames: DocumentFrameCounts): VotedDocument {
@@ -187,15 +175,16 @@ function voted(candidate: Candidate, mrz: MrzSummary | null, frames: DocumentFra
  * Several different valid readings: none is reported valid, and the fields that differ are flagged.
  */
 function fallback(tallies: Tally[], unreadable: Candidate | null, noMrz: Candidate | null, counts: (outcome: FrameVoteOutcome) => DocumentFrameCounts): VotedDocument {
-  const ranked = [...tallies].sort((a, b) => b.count - a.count || a.uncertain.size - b.uncertain.size);
+  const ranked = [...tallies].sort((a, b) => b.count - a.count || a.uncertainFields.length - b.uncertainFields.length);
   const best = ranked[0];
-  if (best && ranked.length === 1) return voted(best, { ...best.mrz, uncertainFields: [...best.uncertain] }, counts('unconfirmed'));
+  if (best && ranked.length === 1) return voted(best.read, { ...best.read.mrz, uncertainFields: [...best.uncertainFields] }, counts('unconfirmed'));
   if (best) {
-    const differing = new Set<MrzOutputFieldName>(best.uncertain);
+    const { mrz } = best.read;
+    const differing = new Set<MrzOutputFieldName>(best.uncertainFields);
     for (const rival of ranked.slice(1)) {
-      for (const [name, value] of Object.entries(best.mrz.fields)) if (rival.mrz.fields[name as MrzOutputFieldName] !== value) differing.add(name as MrzOutputFieldName);
+      for (const [name, value] of Object.entries(mrz.fields)) if (rival.read.mrz.fields[name as MrzOutputFieldName] !== value) differing.add(name as MrzOutputFieldName);
     }
-    return voted(best, { ...best.mrz, valid: false, uncertainFields: [...differing], errors: [...best.mrz.errors, 'readings differ between frames'] }, counts('unstable'));
+    return voted(best.read, { ...mrz, valid: false, uncertainFields: [...differing], errors: [...mrz.errors, 'readings differ between frames'] }, counts('unstable'));
   }
   if (unreadable) return voted(unreadable, null, counts('unreadable'));
   // The first frame is always read, so a frame with no MRZ exists when nothing else does.
