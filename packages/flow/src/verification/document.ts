@@ -10,6 +10,9 @@ import type { DocumentRead, MrzSummary, Portrait } from '@ekyc/workers';
 import type { DocumentFrameCounts, FrameVoteProgress, VotedDocument } from '../capture/document-reading.ts';
 import type { CaptureMode, GuidanceDetail, ReviewData, ReviewEdits, ReviewField } from './types.ts';
 import { isLicenceRead } from './licence.ts';
+import { documentPolicy, type DocumentPolicyInput } from './policy.ts';
+
+export type { DocumentPolicyInput };
 
 /** One captured and read side. Pixels stay here; only sizes go into state. */
 export interface ReadSide {
@@ -96,13 +99,6 @@ export function assignReadSides(sides: readonly ReadSide[], faces: readonly numb
 
 const REVIEW_FIELDS: readonly ReviewField[] = ['surname', 'givenNames', 'documentNumber', 'nationality', 'birthDate', 'sex', 'expiryDate', 'issuingState', 'documentCode'];
 
-export interface DocumentPolicyInput {
-  acceptedDocuments: readonly coreDocument.DocumentType[];
-  acceptedCountries: readonly string[];
-  minimumAge: number;
-  referenceDate?: Date;
-}
-
 /** What review shows: the merged MRZ fields, the uncertain ones, and the document checks' findings. */
 export function reviewData(mrz: MrzSummary | null, portrait: Pick<Portrait, 'crop'> | null, policy: DocumentPolicyInput): ReviewData {
   const fields: Partial<Record<ReviewField, string | null>> = {};
@@ -115,12 +111,7 @@ export function reviewData(mrz: MrzSummary | null, portrait: Pick<Portrait, 'cro
     if (!mrz.valid) issues.push('document_mrz_unreadable');
     const failures = coreDocument.checkDocument(
       { type: documentType, issuingState: fields.issuingState ?? null, birthDate: fields.birthDate ?? null, expiryDate: fields.expiryDate ?? null },
-      {
-        minimumAge: policy.minimumAge,
-        acceptedDocuments: policy.acceptedDocuments,
-        ...(policy.acceptedCountries.length > 0 ? { acceptedCountries: policy.acceptedCountries } : {}),
-        ...(policy.referenceDate ? { referenceDate: policy.referenceDate } : {}),
-      },
+      documentPolicy(policy),
     );
     for (const failure of failures) if (!issues.includes(failure.code)) issues.push(failure.code);
   }

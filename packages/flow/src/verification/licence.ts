@@ -6,7 +6,7 @@
  */
 import { document as coreDocument, type EkycErrorCode } from '@ekyc/core';
 import type { DocumentRead, Portrait } from '@ekyc/workers';
-import type { DocumentPolicyInput } from './document.ts';
+import { documentPolicy, type DocumentPolicyInput } from './policy.ts';
 import type { ReviewData, ReviewField } from './types.ts';
 
 /**
@@ -36,12 +36,7 @@ export function licenceReviewData(read: Pick<DocumentRead, 'visualZone'>, portra
   let checked: coreDocument.VisualZoneDocument | null = null;
   if (!read.visualZone) issues.push('document_mrz_not_found');
   else {
-    checked = coreDocument.checkVisualZoneDocument(read.visualZone, { type: 'driving_licence' }, {
-      minimumAge: policy.minimumAge,
-      acceptedDocuments: policy.acceptedDocuments,
-      ...(policy.acceptedCountries.length > 0 ? { acceptedCountries: policy.acceptedCountries } : {}),
-      ...(policy.referenceDate ? { referenceDate: policy.referenceDate } : {}),
-    });
+    checked = coreDocument.checkVisualZoneDocument(read.visualZone, { type: 'driving_licence' }, documentPolicy(policy));
     for (const name of LICENCE_REVIEW_FIELDS) {
       const f = checked.fields[name];
       fields[name] = f?.value ?? null;
