@@ -46,6 +46,7 @@ export const ERROR_CODES = {
   document_validity_too_long: { recoverable: false, summary: 'Document check: the expiry lies further out than any genuine document of this type is valid.' },
   document_type_not_accepted: { recoverable: false, summary: 'Document check: the document type is not in the accepted documents of the session.' },
   document_country_not_accepted: { recoverable: false, summary: 'Document check: the issuing state is not in the accepted countries of the session.' },
+  document_country_unreadable: { recoverable: true, summary: 'Document check: the session accepts only some countries and the issuing state could not be read with certainty (a licence\'s distinguishing sign); never taken as accepted.' },
   document_dates_unreadable: { recoverable: true, summary: 'Document check: a date the checks need could not be read.' },
   document_viz_mrz_mismatch: { recoverable: false, summary: 'Signal, not thrown: a printed visual-zone field disagrees with the MRZ (a field-modification cue).' },
   // Face

@@ -1,6 +1,7 @@
 /** Document checks on the fields read, each failure with its own code. Pure. */
 import { ageOn, exceedsMaxValidity, isExpired } from '../mrz/validation.ts';
 import type { EkycErrorCode } from '../errors.ts';
+import { sameCountry } from './licence-state.ts';
 import type { DocumentType } from './types.ts';
 
 export type DocumentCheckCode = Extract<EkycErrorCode,
@@ -10,11 +11,12 @@ export type DocumentCheckCode = Extract<EkycErrorCode,
   | 'document_validity_too_long'
   | 'document_type_not_accepted'
   | 'document_country_not_accepted'
+  | 'document_country_unreadable'
   | 'document_dates_unreadable'>;
 
 export interface DocumentFacts {
   readonly type: DocumentType | null;
-  /** ICAO code of the issuing state (`D` for Germany). */
+  /** ICAO / ISO 3166-1 alpha-3 code of the issuing state (`D` or `DEU` for Germany); null when not read. */
   readonly issuingState: string | null;
   readonly birthDate: string | null;
   readonly expiryDate: string | null;
@@ -29,7 +31,7 @@ export interface DocumentPolicy {
   readonly maxValidityYears?: Partial<Record<DocumentType, number>>;
   /** seed 004 `accepted_documents`; absent = all. */
   readonly acceptedDocuments?: readonly DocumentType[];
-  /** seed 004 `accepted_countries` (ICAO codes); absent = all. */
+  /** seed 004 `accepted_countries` (ICAO codes; `D` and `DEU` are the same state); absent = all. */
   readonly acceptedCountries?: readonly string[];
   readonly referenceDate?: Date;
 }
@@ -84,8 +86,10 @@ export function checkDocument(facts: DocumentFacts, policy: DocumentPolicy = {})
   if (policy.acceptedDocuments && (facts.type === null || !policy.acceptedDocuments.includes(facts.type))) {
     failures.push({ code: 'document_type_not_accepted', field: 'documentCode' });
   }
-  if (policy.acceptedCountries && (facts.issuingState === null || !policy.acceptedCountries.includes(facts.issuingState))) {
-    failures.push({ code: 'document_country_not_accepted', field: 'issuingState' });
+  if (policy.acceptedCountries) {
+    // A state that could not be read is neither accepted nor refused: its own code, never a pass.
+    if (facts.issuingState === null) failures.push({ code: 'document_country_unreadable', field: 'issuingState' });
+    else if (!policy.acceptedCountries.some((c) => sameCountry(c, facts.issuingState!))) failures.push({ code: 'document_country_not_accepted', field: 'issuingState' });
   }
   return failures;
 }

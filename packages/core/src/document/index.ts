@@ -10,3 +10,5 @@ export * from './cross-check.ts';
 export * from './viz-fields.ts';
 export * from './viz-numbered.ts';
 export * from './viz-checks.ts';
+export * from './licence-state.ts';
+export * from './viz-fill.ts';

@@ -31,9 +31,9 @@ describe('checkVisualZoneDocument (a licence read from its printed fields)', () 
     expect(r.failures).toEqual([{ code: 'document_dates_unreadable', field: 'expiryDate' }]);
     expect(r.unverified).toEqual(['expiryDate']);
   });
-  it('an unknown issuing state fails an accepted-countries policy', () => {
+  it('an unknown issuing state fails an accepted-countries policy as unreadable, never as accepted', () => {
     const r = checkVisualZoneDocument(licence('12.03.1985', '18.01.2031'), { type: 'driving_licence' }, { ...policy, acceptedCountries: ['D'] });
-    expect(r.failures.map((f) => f.code)).toEqual(['document_country_not_accepted']);
+    expect(r.failures.map((f) => f.code)).toEqual(['document_country_unreadable']);
     expect(checkVisualZoneDocument(licence('12.03.1985', '18.01.2031'), { type: 'driving_licence', issuingState: 'D' }, { ...policy, acceptedCountries: ['D'] }).failures).toEqual([]);
   });
 });

@@ -5,6 +5,7 @@
  * `document_dates_unreadable`, never "not expired" or "of age" on a guess.
  */
 import { checkDocument, type DocumentCheckFailure, type DocumentFacts, type DocumentPolicy } from './checks.ts';
+import type { IssuingStateReading } from './licence-state.ts';
 import type { DocumentType } from './types.ts';
 import type { VisualZoneReading, VizFieldName, VizUncertainty } from './viz-fields.ts';
 
@@ -25,16 +26,19 @@ export interface VisualZoneDocument {
   /** What the checks were given: certain values only, null elsewhere. */
   readonly facts: DocumentFacts;
   readonly failures: DocumentCheckFailure[];
+  /** The issuing state as read from the print (a licence's distinguishing sign), when it was read. */
+  readonly issuingState?: IssuingStateReading;
   /** Fields read but doubted (or not found) that a check needed. */
-  readonly unverified: readonly VizFieldName[];
+  readonly unverified: ReadonlyArray<VizFieldName | 'issuingState'>;
 }
 
 /**
- * Runs `checkDocument` on the certain printed fields of `reading`. `issuingState` comes from elsewhere
- * (the user's choice, or a distinguishing sign the reader does not extract): null fails an
- * `acceptedCountries` policy, as for any document whose state is unknown.
+ * Runs `checkDocument` on the certain printed fields of `reading`. The issuing state is the caller's
+ * `issuingState` when given (a state the session already knows), else the reading's own
+ * (`reading.issuingState`, a licence's distinguishing sign) when certain: a doubted or missing state
+ * is null, which an `acceptedCountries` policy reports as `document_country_unreadable`, never a pass.
  */
-export function checkVisualZoneDocument(reading: VisualZoneReading, document: { type: DocumentType; issuingState?: string | null }, policy: DocumentPolicy = {}): VisualZoneDocument {
+export function checkVisualZoneDocument(reading: VisualZoneReading & { issuingState?: IssuingStateReading }, document: { type: DocumentType; issuingState?: string | null }, policy: DocumentPolicy = {}): VisualZoneDocument {
   const fields: Partial<Record<VizFieldName, SourcedField>> = {};
   for (const [name, f] of Object.entries(reading.fields) as Array<[VizFieldName, NonNullable<VisualZoneReading['fields'][VizFieldName]>]>) {
     fields[name] = { value: f.value, source: 'viz', confidence: f.confidence, uncertain: f.uncertain || f.value === null, reasons: f.reasons };
@@ -43,13 +47,17 @@ export function checkVisualZoneDocument(reading: VisualZoneReading, document: { 
     const f = fields[name];
     return f && !f.uncertain ? f.value : null;
   };
+  const read = reading.issuingState;
+  const state = document.issuingState ?? (read && !read.uncertain ? read.value : null);
   const facts: DocumentFacts = {
     type: document.type,
-    issuingState: document.issuingState ?? null,
+    issuingState: state,
     birthDate: certain('birthDate'),
     expiryDate: certain('expiryDate'),
     issueDate: certain('issueDate'),
   };
   const needed: VizFieldName[] = ['expiryDate', ...(policy.minimumAge !== undefined ? ['birthDate' as const] : [])];
-  return { type: document.type, fields, facts, failures: checkDocument(facts, policy), unverified: needed.filter((name) => certain(name) === null) };
+  const unverified: Array<VizFieldName | 'issuingState'> = needed.filter((name) => certain(name) === null);
+  if (policy.acceptedCountries && state === null) unverified.push('issuingState');
+  return { type: document.type, fields, facts, failures: checkDocument(facts, policy), ...(read ? { issuingState: read } : {}), unverified };
 }

@@ -31,6 +31,7 @@ export const ERROR_MESSAGE_KEYS: Partial<Record<EkycErrorCode, MessageKey>> = {
   document_mrz_not_found: 'error.document_unreadable',
   document_mrz_unreadable: 'error.document_unreadable',
   document_dates_unreadable: 'error.document_unreadable',
+  document_country_unreadable: 'error.document_unreadable',
   document_expired: 'error.document_expired',
   document_not_yet_valid: 'error.document_not_accepted',
   document_type_not_accepted: 'error.document_not_accepted',
