@@ -7,7 +7,7 @@ import { liveness } from '@ekyc/core';
 import { z } from 'zod';
 
 export const sessionConfigSchema = z.object({
-  acceptedDocuments: z.array(z.enum(['passport', 'id_card', 'residence_permit', 'visa'])).min(1),
+  acceptedDocuments: z.array(z.enum(['passport', 'id_card', 'residence_permit', 'visa', 'driving_licence'])).min(1),
   /** ICAO 3-letter codes; empty = every country. */
   acceptedCountries: z.array(z.string().regex(/^[A-Z<]{3}$/)),
   thresholds: z.object({

@@ -3,18 +3,22 @@
  * the images core's `rescore.faceArtifacts` names, and core's `rescore.rescoreEvidence` (the same
  * function the auditor page runs) does the rest: face match band, the liveness transcript judged
  * again, continuity, the document checks, each client check compared with the re-scored value,
- * and the risk routing. What the bundle cannot support is marked missing.
+ * and the risk routing. A driving licence (no MRZ, its printed fields in `ekyc.licence.read`) has
+ * its document checks run here on those fields (licence.ts). What the bundle cannot support is marked missing.
  */
 import { rescore as coreRescore, risk, type EvidenceArtifact, type EvidenceBundle } from '@ekyc/core';
 import type { ServerFaceEngine } from '../face/engine.ts';
 import type { SessionConfig } from '../session-config.ts';
 import { decodeArtifact } from './images.ts';
+import { rescoreLicence, type LicenceFindings } from './licence.ts';
 
 export interface RescoreResult {
   decision: risk.RiskDecision;
   document: coreRescore.DocumentFindings;
   /** Each client check against the server's value (tolerances of docs/auditor.md). */
   checks: coreRescore.RescoredCheck[];
+  /** A driving licence's re-checked printed fields; null for an MRZ document or none. */
+  licence: LicenceFindings | null;
   /** Per-check timings in ms (not personal data). */
   timings: Record<string, number>;
   /** The selfie's face embedding (fr-feature), for duplicate detection; null when none was embedded. */
@@ -63,7 +67,12 @@ export async function rescoreBundle(bundle: EvidenceBundle, options: {
   }
   timings.faces = performance.now() - t;
   t = performance.now();
-  const result = await coreRescore.rescoreEvidence(bundle, { config: rescoreConfigOf(options.config), referenceDate: options.referenceDate, faces, ...(options.policy ? { policy: options.policy } : {}) });
+  const config = rescoreConfigOf(options.config);
+  const result = await coreRescore.rescoreEvidence(bundle, { config, referenceDate: options.referenceDate, faces, ...(options.policy ? { policy: options.policy } : {}) });
+  const licence = rescoreLicence(bundle, result, config, options.referenceDate, options.policy);
   timings.scoring = performance.now() - t;
-  return { decision: result.decision, document: result.document, checks: result.checks, timings, selfieEmbedding };
+  if (licence === null) return { decision: result.decision, document: result.document, checks: result.checks, licence: null, timings, selfieEmbedding };
+  // The licence number (certain only) and state key duplicate detection as an MRZ document's do.
+  const document = { ...result.document, documentNumber: licence.findings.documentNumber, issuingState: licence.findings.facts.issuingState };
+  return { decision: licence.decision, document, checks: licence.checks, licence: licence.findings, timings, selfieEmbedding };
 }
