@@ -23,14 +23,20 @@ export interface VisualZoneFields {
   readonly nationality?: string | null;
 }
 
-/** `uncertain`: both zones hold the field but one of them flagged it: neither a match nor a signal. */
-export type FieldComparison = 'match' | 'mismatch' | 'missing' | 'uncertain';
+/**
+ * `uncertain`: both zones hold the field but one of them flagged it: neither a match nor a signal.
+ * `not_compared`: the MRZ value was (partly) filled from the visual zone (viz-fill.ts), so comparing
+ * them would compare the printed value with itself.
+ */
+export type FieldComparison = 'match' | 'mismatch' | 'missing' | 'uncertain' | 'not_compared';
 
 export interface CrossCheckOptions {
   /** Visual-zone fields read but not confirmed (low confidence, repaired...). */
   readonly vizUncertain?: Iterable<string>;
   /** MRZ fields the reading flagged uncertain. */
   readonly mrzUncertain?: Iterable<string>;
+  /** MRZ fields whose value came (partly) from the visual zone (MrzFieldSource): `not_compared`. */
+  readonly mrzFromVisualZone?: Iterable<string>;
 }
 
 export interface CrossCheckResult {
@@ -91,8 +97,10 @@ export function crossCheckVisualZone(viz: VisualZoneFields, mrz: Partial<Record<
   const names = CROSS_CHECKED;
   const vizUncertain = new Set(options.vizUncertain ?? []);
   const mrzUncertain = new Set(options.mrzUncertain ?? []);
+  const fromViz = new Set(options.mrzFromVisualZone ?? []);
   const fields = {} as Record<CrossCheckedField, FieldComparison>;
   for (const name of names) {
+    if (fromViz.has(name)) { fields[name] = 'not_compared'; continue; }
     const v = viz[name];
     const m = mrz[name];
     if (!v || !m || (name === 'nationality' && !/^[A-Z]{1,3}$/i.test(v.trim()))) { fields[name] = 'missing'; continue; }

@@ -92,6 +92,12 @@ export interface MergedMrzRead {
   readonly disagreements: number;
   /** readMrz calls made. */
   readonly candidates: number;
+  /**
+   * Per line of `result.corrected`, the positions no engine read (see UNREAD_SUPPORT: a glare core
+   * clipped to white, a blot) or that no engine's character aligns to: what stands there is the
+   * corrector's or a check digit's, not something seen. Empty lines when nothing was chosen.
+   */
+  readonly unread: readonly (readonly number[])[];
 }
 
 function engineColumnVote(line: OcrLineRead, index: number, weight: number, add: (ch: string, s: number) => void, asFiller = false): void {
@@ -317,7 +323,7 @@ export function mergeMrzReads(reads: readonly EngineMrzRead[], options: MergeOpt
   const best = valid[0];
   if (!best) {
     const result = bestInvalid ?? readMrz([], readOptions);
-    return { result, valid: false, uncertainFields: [], ambiguous: false, cost: Infinity, disagreements, candidates };
+    return { result, valid: false, uncertainFields: [], ambiguous: false, cost: Infinity, disagreements, candidates, unread: [] };
   }
   const uncertain = new Set<MrzOutputFieldName>(best.result.uncertainFields);
   // Checked fields whose every corrector-uncertain position the engines confirm are certain.
@@ -386,6 +392,16 @@ export function mergeMrzReads(reads: readonly EngineMrzRead[], options: MergeOpt
     });
   });
   for (const [f, n] of unsupported) if (n >= 2) uncertain.add(f);
+  const unread = best.result.corrected.map((line, l) => {
+    const columns = linesColumns[l];
+    const columnOf = costs[l]?.columnOf;
+    const out: number[] = [];
+    for (let c = 0; c < line.length; c++) {
+      const column = columns && columnOf ? columns[columnOf[c] ?? -1] : undefined;
+      if (!column || isUnreadColumn(column)) out.push(c);
+    }
+    return out;
+  });
   return {
     result: best.result,
     valid: !ambiguous && !best.result.ambiguous,
@@ -394,5 +410,6 @@ export function mergeMrzReads(reads: readonly EngineMrzRead[], options: MergeOpt
     cost: best.cost,
     disagreements,
     candidates,
+    unread,
   };
 }

@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { fillFromVisualZone, wantsVisualZoneFill, type MrzToFill } from './viz-fill.ts';
+import { crossCheckVisualZone } from './cross-check.ts';
+import { mergeMrzReads } from './merge.ts';
+import { parseMrz } from '../mrz/parse.ts';
+import type { OcrCharRead, OcrLineRead } from './ocr-read.ts';
+
+// TD2 101006 of the strong eval set: a glare core over PIOTR left no ink; the cell reader guessed WILL at 0 confidence.
+const TRUTH = ['I<JPNERIKSSON<<PIOTR<<<<<<<<<<<<<<<<', 'R185886423ITA0305059F3409109<<<<<<<0'];
+const READ = ['I<JPNERIKSSON<<WILLR<<<<<<<<<<<<<<<<', TRUTH[1]!];
+const REF = { referenceDate: new Date('2026-06-01T00:00:00Z') };
+const PRINTED = { surname: 'ERIKSSON', givenNames: 'PIOTR', documentNumber: 'R18588642', birthDate: '2003-05-05', sex: 'F' };
+
+function toFill(lines: readonly string[], unread: number[][], uncertainFields: MrzToFill['uncertainFields'] = ['givenNames']): MrzToFill {
+  const parsed = parseMrz(lines, REF);
+  const fields: MrzToFill['fields'] = {};
+  for (const [name, f] of Object.entries(parsed.fields)) fields[name as keyof typeof fields] = f?.value ?? null;
+  return { format: parsed.format, corrected: lines, unread, fields, uncertainFields };
+}
+
+const GLARE = [[15, 16, 17, 18], []]; // P I O T unread, R read
+
+describe('fillFromVisualZone', () => {
+  it('fills name characters no engine read from the printed name, marked as from the visual zone', () => {
+    const fill = fillFromVisualZone(toFill(READ, GLARE), PRINTED);
+    expect(fill?.corrected).toEqual(TRUTH);
+    expect(fill?.values.givenNames).toBe('PIOTR');
+    expect(fill?.sources).toEqual({ givenNames: 'visual_zone' });
+    expect(fill?.filled.map((f) => `${f.was}>${f.char}`)).toEqual(['W>P', 'L>O', 'L>T']);
+  });
+
+  it('never changes a character an engine read: a printed name that disagrees with a read letter fills nothing', () => {
+    // R at column 19 was read; a printed PIOTA disagrees with it.
+    expect(fillFromVisualZone(toFill(READ, GLARE), { ...PRINTED, givenNames: 'PIOTA' })).toBeNull();
+    // The surname was read: a printed ERIKSEN is another document's (or a modified one's), not a fill.
+    expect(fillFromVisualZone(toFill(READ, GLARE), { ...PRINTED, surname: 'ERIKSEN' })).toBeNull();
+  });
+
+  it('needs a check-digit-verified field equal in both zones (the printed page is this document)', () => {
+    expect(fillFromVisualZone(toFill(READ, GLARE), { ...PRINTED, documentNumber: 'R18588643', birthDate: null })).toBeNull();
+    expect(fillFromVisualZone(toFill(READ, GLARE), { ...PRINTED, documentNumber: null, birthDate: '2003-05-05' })?.corrected).toEqual(TRUTH);
+    // A document number the MRZ reading itself doubts is no anchor.
+    expect(fillFromVisualZone(toFill(READ, GLARE, ['givenNames', 'documentNumber']), { ...PRINTED, birthDate: null })).toBeNull();
+  });
+
+  it('fills nothing where too little of the name was read to vouch for the rest', () => {
+    // The whole names field unread: no read letter agrees, the printed name would stand alone.
+    const all = Array.from({ length: 31 }, (_, i) => i + 5);
+    expect(fillFromVisualZone(toFill(READ, [all, []]), PRINTED)).toBeNull();
+  });
+
+  it('fills nothing without a printed value or when nothing was unread', () => {
+    expect(fillFromVisualZone(toFill(READ, GLARE), { ...PRINTED, givenNames: null })).toBeNull();
+    expect(fillFromVisualZone(toFill(READ, [[], []]), PRINTED)).toBeNull();
+  });
+
+  it('fills nothing when two transliterations of the printed name fit what was read differently', () => {
+    // MÜLLER: MRZ form MUELLER or MULLER; with the letters after MU unread both fit.
+    const lines = ['I<DEUMUELLER<<ANNA<<<<<<<<<<<<<<<<<<<', 'R185886423ITA0305059F3409109<<<<<<<0'].map((l) => l.slice(0, 36));
+    const unread = [[7, 8, 9, 10, 11], []];
+    expect(fillFromVisualZone(toFill(lines, unread, ['surname']), { ...PRINTED, surname: 'MÜLLER', givenNames: 'ANNA' })).toBeNull();
+  });
+
+  it('fills an unread sex from a printed one', () => {
+    const lines = [TRUTH[0]!, TRUTH[1]!.slice(0, 20) + 'M' + TRUTH[1]!.slice(21)];
+    const fill = fillFromVisualZone(toFill(lines, [[], [20]], ['sex']), PRINTED);
+    expect(fill?.corrected[1]).toBe(TRUTH[1]);
+    expect(fill?.sources).toEqual({ sex: 'visual_zone' });
+    expect(fill?.values.sex).toBe('F');
+    // Read (not unread): left as read.
+    expect(fillFromVisualZone(toFill(lines, [[], []], ['sex']), PRINTED)).toBeNull();
+  });
+});
+
+describe('wantsVisualZoneFill', () => {
+  it('only for uncertain names or sex holding unread positions', () => {
+    expect(wantsVisualZoneFill(toFill(READ, GLARE))).toBe(true);
+    expect(wantsVisualZoneFill(toFill(READ, GLARE, []))).toBe(false);
+    expect(wantsVisualZoneFill(toFill(READ, [[], [3]], ['givenNames', 'documentNumber']))).toBe(false);
+  });
+});
+
+describe('cross-check of a filled field', () => {
+  it('reports a field filled from the visual zone as not compared, never as a match', () => {
+    const r = crossCheckVisualZone({ givenNames: 'PIOTR', surname: 'ERIKSSON' }, { givenNames: 'PIOTR', surname: 'ERIKSSON' }, { mrzUncertain: ['givenNames'], mrzFromVisualZone: ['givenNames'] });
+    expect(r.fields.givenNames).toBe('not_compared');
+    expect(r.fields.surname).toBe('match');
+    expect(r.signal).toBeNull();
+  });
+});
+
+describe('mergeMrzReads unread positions', () => {
+  it('lists the positions no engine read (glare: the cell reader at ~0 confidence, PP-OCR skipping them)', () => {
+    const glare = (text: string, cols: number[]): OcrLineRead => {
+      const chars: OcrCharRead[] = [...text].map((char, i) => ({ char, confidence: cols.includes(i) ? 0.01 : 0.95, alternatives: [] }));
+      return { text, chars };
+    };
+    const m = mergeMrzReads([{ engine: 'ocrb', lines: [glare(READ[0]!, [15, 16, 17, 18]), glare(READ[1]!, [])] }], REF);
+    expect(m.valid).toBe(true);
+    expect(m.unread).toEqual([[15, 16, 17, 18], []]);
+  });
+});
