@@ -1,8 +1,9 @@
 /**
  * Everything `VerificationFlow` needs after consent, loaded with one dynamic `import()` once consent
- * is granted: evidence sealing and the session signer (zod schemas, jose), document and face
- * orchestration, liveness, camera capture, delivery. Kept out of the code that renders the consent
- * step, which must stay small (first-step JS budget, scripts/size-check.mjs).
+ * is granted: the steps after consent (step-*.ts), evidence sealing and the session signer (zod
+ * schemas, jose), document and face orchestration, liveness, camera capture, delivery. Kept out of
+ * the code that renders the consent step, which must stay small (first-step JS budget,
+ * scripts/size-check.mjs).
  */
 export { createSessionSigner, face as coreFace, liveness as coreLiveness } from '@ekyc/core';
 export { DocumentClient, decodeUpload } from '@ekyc/workers';
@@ -21,3 +22,9 @@ export { isLicenceRead, licenceReviewData, needsVisualZone } from './licence.ts'
 export { sealRun } from './evidence.ts';
 export { embedMainFace, matchThresholds, selfieEmbedding } from './face.ts';
 export { copyImage, encodeJpeg, limitSide } from './images.ts';
+// The steps after consent themselves (the flow's run loop calls them once this module is loaded).
+export { documentSteps } from './step-document.ts';
+export { stepLiveness } from './step-liveness.ts';
+export { stepFaceMatch } from './step-face-match.ts';
+export { stepEvidence } from './step-evidence.ts';
+export { awaitDecision, stepSubmit } from './step-submit.ts';

@@ -1,0 +1,51 @@
+/**
+ * `document-read`: faces found on each rectified side decide which is the front, the portrait is
+ * cropped from it, and the review is built from the MRZ (or, with no MRZ and numbered printed
+ * fields, from a driving licence's visual zone). Runs after consent (loaded with ./runtime.ts).
+ */
+import type { RgbaImage } from '@ekyc/core';
+import type { FaceClient } from '@ekyc/workers';
+import type { FlowHost } from './flow-host.ts';
+import { offerRetry } from './step-actions.ts';
+
+export async function stepRead(host: FlowHost, signal: AbortSignal): Promise<void> {
+  host.enter('document-read', null);
+  const config = host.data.resolved!.session.config;
+  for (;;) {
+    try {
+      const face = await host.pool.get('face', 'document-read');
+      host.progress({ kind: 'processing', step: 'document-read', task: 'document.portrait', done: 0, total: 1 });
+      const faces: number[] = [];
+      let portrait: RgbaImage<Uint8ClampedArray> | null = null;
+      for (const side of host.data.sides) {
+        if (!side.rectified) {
+          faces.push(0);
+          continue;
+        }
+        const found = await face.detect(host.rt.copyImage(side.rectified));
+        faces.push(found.length);
+      }
+      const { front, back, mrzSide } = host.rt.assignReadSides(host.data.sides, faces);
+      if (front?.rectified) {
+        // findPortrait only calls `detect`, which the flow's face worker has.
+        const found = await host.rt.DocumentClient.findPortrait(face as Pick<FaceClient, 'detect'> as FaceClient, front.rectified);
+        portrait = found.crop;
+      }
+      host.progress({ kind: 'processing', step: 'document-read', task: 'document.portrait', done: 1, total: 1 });
+      host.data.front = front;
+      host.data.back = back && back !== front ? back : null;
+      host.data.mrz = mrzSide?.read.mrz ?? null;
+      host.data.portrait = portrait;
+      const policy = { acceptedDocuments: config.acceptedDocuments, acceptedCountries: config.acceptedCountries, minimumAge: config.thresholds.minimumAge, referenceDate: host.deps.now() };
+      // No MRZ and numbered printed fields: a driving licence, reviewed from its visual zone.
+      const licence = mrzSide === null && front !== null && host.rt.isLicenceRead(front.read) ? host.rt.licenceReviewData(front.read, { crop: portrait }, policy) : null;
+      const review = licence ? (({ checked: _, ...data }) => data)(licence) : host.rt.reviewData(host.data.mrz, { crop: portrait }, policy);
+      await host.data.events!.append('document.read', { valid: review.valid, format: review.format, portrait: review.portraitFound, issues: review.issues.join(',') });
+      host.set({ review });
+      host.complete('document-read');
+      return;
+    } catch (error) {
+      await offerRetry(host, error, 'document-read', signal);
+    }
+  }
+}
