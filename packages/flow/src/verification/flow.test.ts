@@ -17,7 +17,7 @@ import { perform } from '../../../core/src/liveness/testing.ts';
 import type { LivenessCaptureOptions, LivenessOutcome } from '../liveness/index.ts';
 import { VerificationFlow, type VerificationFlowDeps } from './flow.ts';
 import type { FlowWorkers, WorkerFactory } from './workers.ts';
-import type { ConsentText, SessionSource, StepId, VerificationFlowEventMap, VerificationFlowOptions } from './types.ts';
+import type { ConsentText, FlowState, SessionSource, StepId, VerificationFlowEventMap, VerificationFlowOptions } from './types.ts';
 
 // --- image markers: the first pixel's red channel says what an image shows -------------------
 const PASSPORT = 10;
@@ -251,6 +251,15 @@ async function harness(options: Partial<VerificationFlowOptions> = {}, deps: Par
   return { flow, log, cameras, events: record(flow), keys, delivered };
 }
 
+/** Starts the flow, grants consent (in `locale`, else the flow's default) and resolves once the document's front waits for `awaiting`; `done` settles when the run ends. */
+async function pastConsent(h: Harness, awaiting: 'upload' | 'capture' | 'error', locale?: string): Promise<{ done: Promise<FlowState> }> {
+  const done = h.flow.start();
+  await waitFor(h.flow, 'consent', 'consent');
+  h.flow.grantConsent(locale);
+  await waitFor(h.flow, 'document-front', awaiting);
+  return { done };
+}
+
 async function openSealed(h: Harness, sealed: Uint8Array): Promise<EvidenceBundle> {
   const bundle = await openEvidence(sealed, h.keys.privateJwk as never);
   await verifyBundleIntegrity(bundle);
@@ -277,10 +286,7 @@ describe('VerificationFlow', () => {
 
   it('runs the upload path to complete; the sealed bundle holds the consent hash, captures, checks and an event chain with consent first', async () => {
     const h = await harness();
-    const done = h.flow.start();
-    await waitFor(h.flow, 'consent', 'consent');
-    h.flow.grantConsent('fr-FR');
-    await waitFor(h.flow, 'document-front', 'upload');
+    const { done } = await pastConsent(h, 'upload', 'fr-FR');
     expect(h.log.created).toEqual(['document']);
     await h.flow.useUpload(file(PASSPORT));
     await waitFor(h.flow, 'document-review', 'review');
@@ -329,10 +335,7 @@ describe('VerificationFlow', () => {
 
   it('asks for the back when the front shows no MRZ and ID cards are accepted, then reads the TD1 MRZ there; review edits go in as the visual zone', async () => {
     const h = await harness();
-    const done = h.flow.start();
-    await waitFor(h.flow, 'consent', 'consent');
-    h.flow.grantConsent();
-    await waitFor(h.flow, 'document-front', 'upload');
+    const { done } = await pastConsent(h, 'upload');
     await h.flow.useUpload(file(ID_FRONT));
     await waitFor(h.flow, 'document-back', 'upload');
     expect(h.flow.state.plan.slice(2, 5)).toEqual(['document-front', 'document-back', 'document-read']);
@@ -354,10 +357,7 @@ describe('VerificationFlow', () => {
 
   it('a passport-only session refuses an image without an MRZ with a recoverable error, and a new upload recovers', async () => {
     const h = await harness({ session: { config: { acceptedDocuments: ['passport'] } } });
-    const done = h.flow.start();
-    await waitFor(h.flow, 'consent', 'consent');
-    h.flow.grantConsent();
-    await waitFor(h.flow, 'document-front', 'upload');
+    const { done } = await pastConsent(h, 'upload');
     await h.flow.useUpload(file(BLANK));
     await waitFor(h.flow, 'document-front', 'error');
     expect(h.events.of('error')).toEqual([expect.objectContaining({ code: 'document_mrz_not_found', recoverable: true, step: 'document-front', actions: ['retry', 'upload'] })]);
@@ -377,10 +377,7 @@ describe('VerificationFlow', () => {
 
   it('retries a step after a worker crash (recoverable) without losing what came before', async () => {
     const h = await harness({}, { failDocumentOnce: true });
-    const done = h.flow.start();
-    await waitFor(h.flow, 'consent', 'consent');
-    h.flow.grantConsent();
-    await waitFor(h.flow, 'document-front', 'upload');
+    const { done } = await pastConsent(h, 'upload');
     await h.flow.useUpload(file(PASSPORT));
     await waitFor(h.flow, 'document-front', 'error');
     expect(h.flow.state.error).toMatchObject({ code: 'worker_crashed', recoverable: true });
@@ -394,10 +391,7 @@ describe('VerificationFlow', () => {
 
   it('camera mode: opens the rear camera for the document, streams guidance with quad and countdown, stops the camera when the step ends', async () => {
     const h = await harness({ capture: 'camera' });
-    const done = h.flow.start();
-    await waitFor(h.flow, 'consent', 'consent');
-    h.flow.grantConsent();
-    await waitFor(h.flow, 'document-front', 'capture');
+    const { done } = await pastConsent(h, 'capture');
     await new Promise((resolve) => setTimeout(resolve, 0));
     expect(h.cameras).toHaveLength(1);
     expect(h.cameras[0]!.facingMode).toBe('environment');
@@ -430,10 +424,7 @@ describe('VerificationFlow', () => {
     const late: FakeCamera[] = [];
     const opener = cameraFactory(late);
     const h = await harness({ capture: 'camera' }, { openCamera: async (options) => { await gate; return opener(options); } });
-    const done = h.flow.start();
-    await waitFor(h.flow, 'consent', 'consent');
-    h.flow.grantConsent();
-    await waitFor(h.flow, 'document-front', 'capture');
+    const { done } = await pastConsent(h, 'capture');
     // getUserMedia still pending (a permission prompt, a slow camera): the upload button is already there.
     await h.flow.useUpload(file(PASSPORT));
     await waitFor(h.flow, 'document-review', 'review');
@@ -447,10 +438,7 @@ describe('VerificationFlow', () => {
   it('a denied camera is a recoverable error with retry and upload; upload files given with the recovery are used', async () => {
     let deny = true;
     const h = await harness({ capture: 'camera' }, { cameraError: () => (deny ? new EkycError('camera_denied', 'denied') : null) });
-    const done = h.flow.start();
-    await waitFor(h.flow, 'consent', 'consent');
-    h.flow.grantConsent();
-    await waitFor(h.flow, 'document-front', 'error');
+    const { done } = await pastConsent(h, 'error');
     // A config session has no verifier to hand off to: no `handoff` action.
     expect(h.flow.state.error).toMatchObject({ code: 'camera_denied', recoverable: true, actions: ['retry', 'upload'] });
     h.flow.retryCamera();
@@ -468,30 +456,21 @@ describe('VerificationFlow', () => {
 
   it('cancel, reset and dispose stop a running camera at once; dispose terminates the workers', async () => {
     const h = await harness({ capture: 'camera' });
-    let done = h.flow.start();
-    await waitFor(h.flow, 'consent', 'consent');
-    h.flow.grantConsent();
-    await waitFor(h.flow, 'document-front', 'capture');
+    let { done } = await pastConsent(h, 'capture');
     await new Promise((resolve) => setTimeout(resolve, 0));
     h.flow.cancel();
     expect(h.cameras[0]!.stopped).toBe(true);
     expect(h.events.of('cancel')).toEqual([{ step: 'document-front', reason: 'user' }]);
     expect((await done).status).toBe('cancelled');
 
-    done = h.flow.start();
-    await waitFor(h.flow, 'consent', 'consent');
-    h.flow.grantConsent();
-    await waitFor(h.flow, 'document-front', 'capture');
+    ({ done } = await pastConsent(h, 'capture'));
     await new Promise((resolve) => setTimeout(resolve, 0));
     h.flow.reset();
     expect(h.cameras[1]!.stopped).toBe(true);
     expect(h.flow.state.status).toBe('idle');
     await done;
 
-    done = h.flow.start();
-    await waitFor(h.flow, 'consent', 'consent');
-    h.flow.grantConsent();
-    await waitFor(h.flow, 'document-front', 'capture');
+    ({ done } = await pastConsent(h, 'capture'));
     await new Promise((resolve) => setTimeout(resolve, 0));
     h.flow.dispose();
     expect(h.cameras[2]!.stopped).toBe(true);
@@ -534,10 +513,7 @@ describe('VerificationFlow', () => {
     };
     ManualCapture.last = null;
     const h = await harness({ capture: 'camera' }, { livenessCapture: fakeLiveness, now });
-    const done = h.flow.start();
-    await waitFor(h.flow, 'consent', 'consent');
-    h.flow.grantConsent();
-    await waitFor(h.flow, 'document-front', 'capture');
+    const { done } = await pastConsent(h, 'capture');
     await until(() => ManualCapture.last !== null && h.cameras.length === 1);
     ManualCapture.last!.capture(PASSPORT);
     await waitFor(h.flow, 'document-review', 'review');
@@ -641,10 +617,7 @@ describe('VerificationFlow with a verifier session', () => {
     const verifier = fakeVerifier(keys);
     verifier.state.decideAfterPolls = 3;
     const h = await harness({ capture: 'camera', handoffUrl: 'https://shop.example/verify?x=1', session: { verifierUrl: 'https://kyc.example/v', sessionId: verifier.session.sessionId, clientToken: 'client-token' } }, { fetch: verifier.fetch, cameraError: () => new EkycError('camera_not_found', 'none') });
-    const done = h.flow.start();
-    await waitFor(h.flow, 'consent', 'consent');
-    h.flow.grantConsent();
-    await waitFor(h.flow, 'document-front', 'error');
+    const { done } = await pastConsent(h, 'error');
     expect(h.flow.state.error).toMatchObject({ code: 'camera_not_found', actions: ['retry', 'upload', 'handoff'] });
     const link = await h.flow.startHandoff();
     expect(link.url).toBe(`https://shop.example/verify?x=1#ekyc-handoff=hof_${'x'.repeat(43)}`);
