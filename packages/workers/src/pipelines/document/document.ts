@@ -57,6 +57,12 @@ export interface ReadOptions {
    * cross-check it against the MRZ when both are on this image. Works on images without an MRZ.
    */
   visualZone?: boolean;
+  /**
+   * When a valid MRZ's names or sex hold characters no engine could read (glare clipped to white),
+   * read the printed visual zone of the same image (even without `visualZone`) and fill them from its
+   * certain fields, marked in `mrz.sources` (default true). See docs/document.md.
+   */
+  fillFromVisualZone?: boolean;
 }
 
 /** An MRZ reading as plain, cloneable data. */
@@ -68,6 +74,14 @@ export interface MrzSummary {
   corrected: string[];
   ambiguous: boolean;
   errors: string[];
+  /**
+   * Fields whose value came (partly) from elsewhere than the MRZ's own pixels: `visual_zone` when
+   * characters no engine could read were filled from the printed field (core `fillFromVisualZone`).
+   * Such a field is also in `uncertainFields`, and the cross-check reports it `not_compared`.
+   */
+  sources?: Partial<Record<MrzOutputFieldName, coreDocument.MrzFieldSource>>;
+  /** The positions filled, what the reading had there and what was filled. */
+  filled?: coreDocument.FilledPosition[];
 }
 
 export interface EngineReading {
@@ -191,6 +205,26 @@ function linesOfFields(merged: coreDocument.MergedMrzRead, lineCount: number): S
   return lines.size > 0 ? lines : undefined;
 }
 
+/**
+ * The reading with its unread name/sex characters filled from the visual zone's certain fields (core
+ * `fillFromVisualZone`); unchanged when nothing is filled. Filled fields stay uncertain.
+ */
+function withVisualZoneFill(mrz: MrzSummary, toFill: coreDocument.MrzToFill, viz: VisualZoneRead): MrzSummary {
+  const certain: Record<string, string | null> = {};
+  for (const [name, f] of Object.entries(viz.fields)) if (f && !f.uncertain) certain[name] = f.value;
+  const fill = coreDocument.fillFromVisualZone(toFill, certain);
+  if (!fill) return mrz;
+  const sourced = Object.keys(fill.sources) as MrzOutputFieldName[];
+  return {
+    ...mrz,
+    corrected: fill.corrected,
+    fields: { ...mrz.fields, ...fill.values },
+    uncertainFields: [...new Set([...mrz.uncertainFields, ...sourced])],
+    sources: { ...fill.sources },
+    filled: [...fill.filled],
+  };
+}
+
 function rotateRgba180(image: RgbaImage<Uint8ClampedArray>): RgbaImage<Uint8ClampedArray> {
   const px = new Uint32Array(image.data.buffer, image.data.byteOffset, image.width * image.height);
   const out = new Uint32Array(px.length);
@@ -281,13 +315,13 @@ export const documentPipeline = {
       const text = await (await s.tesseract.ready).readPage(gray);
       const r = readMrz(text, { referenceDate });
       baselineMs = performance.now() - t;
-      baseline = { ...summarize({ result: r, valid: r.valid, uncertainFields: r.uncertainFields, ambiguous: r.ambiguous, cost: 0, disagreements: 0, candidates: 1 }), ms: baselineMs };
+      baseline = { ...summarize({ result: r, valid: r.valid, uncertainFields: r.uncertainFields, ambiguous: r.ambiguous, cost: 0, disagreements: 0, candidates: 1, unread: [] }), ms: baselineMs };
     }
     // The visual zone is read the way a valid MRZ says the page stands; without one (a front, a card
     // with no MRZ, an unreadable MRZ: blurred field rows can pass for MRZ lines upside down), upright
     // first and turned only if upright shows fewer than two labels.
-    const visualZone = async (mrzValid: boolean): Promise<{ visualZone?: VisualZoneRead; visualZoneMs?: number }> => {
-      if (!options.visualZone) return {};
+    const visualZone = async (mrzValid: boolean, forFill = false): Promise<{ visualZone?: VisualZoneRead; visualZoneMs?: number }> => {
+      if (!options.visualZone && !forFill) return {};
       const t = performance.now();
       s.visualZone ??= loadVisualZone(s);
       const { detector, recognizer } = await s.visualZone;
@@ -445,8 +479,11 @@ export const documentPipeline = {
         ...(stages ? { stages } : {}),
       };
     }
-    const mrz = summarize(merged);
-    const vz = await visualZone(mrz.valid);
+    let mrz = summarize(merged);
+    const mrzToFill = { format: mrz.format, corrected: mrz.corrected, unread: merged.unread, fields: mrz.fields, uncertainFields: mrz.uncertainFields };
+    const fill = mrz.valid && options.fillFromVisualZone !== false && s.rec && coreDocument.wantsVisualZoneFill(mrzToFill);
+    const vz = await visualZone(mrz.valid, Boolean(fill));
+    if (fill && vz.visualZone) mrz = withVisualZoneFill(mrz, mrzToFill, vz.visualZone);
     const end = performance.now();
     return {
       ...base,
@@ -455,7 +492,7 @@ export const documentPipeline = {
       mrz,
       mergeDisagreements: merged.disagreements,
       ...(baseline ? { baseline } : {}),
-      ...(vz.visualZone ? { visualZone: vz.visualZone, crossCheck: crossCheckZones(vz.visualZone, mrz) } : {}),
+      ...(vz.visualZone && options.visualZone ? { visualZone: vz.visualZone, crossCheck: crossCheckZones(vz.visualZone, mrz) } : {}),
       timings: { rectifyMs: tRect - tStart, locateMs: tLocate - tRect, ocrMs, mergeMs, totalMs: end - tStart - baselineMs, ...(vz.visualZoneMs !== undefined ? { visualZoneMs: vz.visualZoneMs } : {}) },
     };
   },

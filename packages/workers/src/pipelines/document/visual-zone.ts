@@ -127,6 +127,8 @@ interface MrzForCrossCheck {
   valid: boolean;
   fields: Partial<Record<MrzOutputFieldName, string | null>>;
   uncertainFields: readonly MrzOutputFieldName[];
+  /** Fields filled from the visual zone (`MrzSummary.sources`): not compared. */
+  sources?: Partial<Record<MrzOutputFieldName, string>>;
 }
 
 /**
@@ -142,5 +144,5 @@ export function crossCheckZones(viz: coreDocument.VisualZoneReading, mrz: MrzFor
     values[name] = f.value;
     if (f.uncertain) vizUncertain.push(name);
   }
-  return coreDocument.crossCheckVisualZone(values, mrz.fields, { vizUncertain, mrzUncertain: mrz.uncertainFields });
+  return coreDocument.crossCheckVisualZone(values, mrz.fields, { vizUncertain, mrzUncertain: mrz.uncertainFields, mrzFromVisualZone: Object.keys(mrz.sources ?? {}) });
 }
