@@ -34,6 +34,15 @@ describe('readIssuingState', () => {
   it('is certain when the title is in the state\'s language, without a second engine', () => {
     expect(readIssuingState({ sign: sign('D'), title: 'FÜHRERSCHEIN' })).toMatchObject({ value: 'DEU', uncertain: false });
   });
+  it('reads a lone I read as a bar or a digit as I (a sign holds capitals only)', () => {
+    expect(readIssuingState({ sign: sign('1'), secondSign: 'I', title: null })).toMatchObject({ value: 'ITA', sign: 'I', uncertain: false });
+    expect(readIssuingState({ sign: sign('|'), title: 'PATENTE DI GUIDA' })).toMatchObject({ value: 'ITA', uncertain: false });
+  });
+  it('takes the second engine\'s sign when the first read nothing, confirmed only by the title', () => {
+    expect(readIssuingState({ sign: { text: '', confidences: [] }, secondSign: 'I', title: 'PATENTE DI GUIDA' })).toMatchObject({ value: 'ITA', sign: 'I', uncertain: false });
+    expect(readIssuingState({ sign: null, secondSign: 'I', title: null })).toMatchObject({ value: 'ITA', uncertain: true, reasons: ['unconfirmed'] });
+    expect(readIssuingState({ sign: null, secondSign: 'I', title: 'PERMIS DE CONDUIRE' })).toMatchObject({ uncertain: true, reasons: ['title_disagrees'] });
+  });
   it('doubts a sign nothing confirms', () => {
     expect(readIssuingState({ sign: sign('F'), title: null })).toMatchObject({ value: 'FRA', uncertain: true, reasons: ['unconfirmed'] });
   });

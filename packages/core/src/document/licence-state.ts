@@ -120,10 +120,25 @@ export interface IssuingStateEvidence {
  * state's language). A title alone never decides: several states share most languages, and a title
  * naming one state (`PRAWO JAZDY`) is reported as that state, uncertain.
  */
+/**
+ * What OCR gives for the letters of a sign that are not letters: a sign holds capitals only, and a lone
+ * bold `I` (Italy) reads as a bar or a digit (PP-OCR read it `1` or nothing on the synthetic emblem).
+ */
+const SIGN_LOOKALIKES: Readonly<Record<string, string>> = { '1': 'I', l: 'I', '|': 'I', '!': 'I', ']': 'I', '[': 'I', '0': 'O', '5': 'S', '8': 'B', '2': 'Z' };
+
+/** A sign's letters as read: look-alikes mapped, then capitals only. */
+export function signLetters(text: string): string {
+  return [...text.trim()].map((c) => SIGN_LOOKALIKES[c] ?? c).join('').toUpperCase().replace(/[^A-Z]/g, '');
+}
+
 export function readIssuingState(evidence: IssuingStateEvidence): IssuingStateReading {
   const titleStates = evidence.title === null ? null : statesOfTitle(evidence.title);
-  const sign = evidence.sign === null ? '' : evidence.sign.text.toUpperCase().replace(/[^A-Z]/g, '');
-  const confidence = evidence.sign && evidence.sign.confidences.length ? Math.min(...evidence.sign.confidences) : 0;
+  const first = evidence.sign === null ? '' : signLetters(evidence.sign.text);
+  const second = evidence.secondSign === undefined ? undefined : signLetters(evidence.secondSign ?? '');
+  // The first engine's read, else the second's (PP-OCR read nothing on a lone bold `I`): one engine
+  // alone then needs the title to confirm it.
+  const sign = first || second || '';
+  const confidence = first && evidence.sign!.confidences.length ? Math.min(...evidence.sign!.confidences) : 0;
   if (!sign) {
     const value = titleStates?.length === 1 ? titleStates[0]! : null;
     return { value, sign: null, confidence: 0, uncertain: true, reasons: ['sign_not_found'] };
@@ -131,10 +146,9 @@ export function readIssuingState(evidence: IssuingStateEvidence): IssuingStateRe
   const value = countryOfSign(sign);
   if (value === null) return { value: null, sign, confidence, uncertain: true, reasons: ['sign_unknown'] };
   const reasons: IssuingStateUncertainty[] = [];
-  const second = evidence.secondSign === undefined ? undefined : (evidence.secondSign ?? '').toUpperCase().replace(/[^A-Z]/g, '');
-  if (second !== undefined && second !== sign) reasons.push('engines_disagree');
+  if (first && second !== undefined && second !== first) reasons.push('engines_disagree');
   if (titleStates !== null && !titleStates.includes(value)) reasons.push('title_disagrees');
-  const confirmed = second === sign || (titleStates !== null && titleStates.includes(value));
+  const confirmed = (first !== '' && second === first) || (titleStates !== null && titleStates.includes(value));
   if (reasons.length === 0 && !confirmed) reasons.push('unconfirmed');
   return { value, sign, confidence, uncertain: reasons.length > 0, reasons };
 }
