@@ -5,12 +5,18 @@
  */
 import { document as coreDocument, type MrzOutputFieldName, type RgbaImage } from '@ekyc/core';
 import type { OpenCv } from '../quality/opencv-frame.ts';
+import { emblemSign } from './licence-emblem.ts';
 import { cropGray, type Rect } from './mrz-locate.ts';
 import type { GrayImage } from './mrz-reader.ts';
 import type { TextDetector } from './text-detect.ts';
 import type { TextRecognizer } from './text-recognize.ts';
 
 export interface VisualZoneRead extends coreDocument.VisualZoneReading {
+  /**
+   * A numbered (licence) layout's issuing state: the distinguishing sign in the EU emblem read by both
+   * engines, and the national title (core `readIssuingState`). Absent on other layouts.
+   */
+  issuingState?: coreDocument.IssuingStateReading;
   /** Every box read (text and place), for diagnostics and layouts the label list does not know. */
   texts: Array<{ text: string; box: Rect; confidence: number }>;
   timings: { detectMs: number; recognizeMs: number; secondReadMs: number };
@@ -72,8 +78,25 @@ export async function readVisualZone(cv: OpenCv, detector: TextDetector, recogni
       fields[name] = checked.reasons.length === 1 && checked.reasons[0] === 'engines_disagree' ? coreDocument.settleNameSpacing(name, checked, text, countWordGaps(crop)) : checked;
     }
   }
+  const issuingState = assembled.layout === 'numbered' ? await readLicenceState(recognizer, rgba, boxes, second) : undefined;
   const t3 = performance.now();
-  return { ...assembled, fields, texts, timings: { detectMs: t1 - t0, recognizeMs: t2 - t1, secondReadMs: t3 - t2 } };
+  return { ...assembled, fields, ...(issuingState ? { issuingState } : {}), texts, timings: { detectMs: t1 - t0, recognizeMs: t2 - t1, secondReadMs: t3 - t2 } };
+}
+
+/** Letters only: a distinguishing sign (`D`, `PL`, `IRL`). */
+const SIGN_WHITELIST = UPPER;
+
+/**
+ * The licence's issuing state: the sign in the emblem (licence-emblem.ts) read by PP-OCR and, when
+ * there is one, the second engine; the national title from the boxes already read. Core decides.
+ */
+async function readLicenceState(recognizer: TextRecognizer, rgba: RgbaImage, boxes: readonly coreDocument.VizTextBox[], second?: SecondReader): Promise<coreDocument.IssuingStateReading> {
+  const found = emblemSign(rgba);
+  const title = coreDocument.nationalTitle(boxes);
+  if (!found) return coreDocument.readIssuingState({ sign: null, title });
+  const [read] = await recognizer.readMany([found.crop]);
+  const secondSign = second ? await second(found.crop, SIGN_WHITELIST) : undefined;
+  return coreDocument.readIssuingState({ sign: read && read.text ? { text: read.text, confidences: read.confidences } : null, ...(secondSign !== undefined ? { secondSign } : {}), title });
 }
 
 /**
