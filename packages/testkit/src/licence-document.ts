@@ -2,8 +2,9 @@
  * Synthetic driving-licence fronts in the EU / ISO/IEC 18013-1 layout (Directive 2006/126/EC, Annex I):
  * an ID-1 card with no MRZ, fields introduced by numbers instead of words (`1.` surname, `2.` given
  * names, `3.` date and place of birth, `4a.` issue date, `4b.` expiry date, `4c.` authority, `4d.`
- * personal number, `5.` licence number, `7.` signature, `9.` categories), the blue national
- * identifier with a ring of stars, a portrait, dates as `DD.MM.YYYY` (or `DD/MM/YY`, as some states
+ * personal number, `5.` licence number, `7.` signature, `9.` categories), the EU emblem (the issuing
+ * state's distinguishing sign in white inside a ring of stars on blue), the title in the state's
+ * language (`FÜHRERSCHEIN`, `PRAWO JAZDY`), a portrait, dates as `DD.MM.YYYY` (or `DD/MM/YY`, as some states
  * print them). The printed fields match `fields` unless overridden (`vizOverrides`), for tests of
  * documents whose print is deliberately different from the issuer's record.
  */
@@ -15,7 +16,7 @@ import type { Random } from './random.ts';
 export const LICENCE_SIZE_MM = { width: 85.6, height: 53.98 } as const;
 
 export interface LicenceFields {
-  /** Two-letter distinguishing sign in the blue band (`D`, `F`, `UT`...). */
+  /** Distinguishing sign in the emblem (`D`, `F`, `PL`, `IRL`, `UT`: the ICAO specimens' Utopia). */
   issuingState: string;
   surname: string;
   givenNames: string;
@@ -125,13 +126,23 @@ export function licenceDate(iso: string, style: LicenceDateStyle): string {
   return [d, m, style.yearDigits === 2 ? y!.slice(2) : y].join(style.separator);
 }
 
+/**
+ * The title each state prints in its own language (Directive 2006/126/EC, Annex I: "driving licence"
+ * in the language(s) of the issuing state); Utopia, Ireland: English.
+ */
+export const NATIONAL_TITLE: Readonly<Record<string, string>> = {
+  UT: 'DRIVING LICENCE', D: 'FÜHRERSCHEIN', A: 'FÜHRERSCHEIN', F: 'PERMIS DE CONDUIRE', I: 'PATENTE DI GUIDA',
+  NL: 'RIJBEWIJS', PL: 'PRAWO JAZDY', E: 'PERMISO DE CONDUCCIÓN', IRL: 'DRIVING LICENCE', P: 'CARTA DE CONDUÇÃO',
+};
+
+/** The EU emblem: a blue rectangle, the sign in negative (white) at its centre, encircled by twelve yellow stars. */
 function paintFlag(ctx: OffscreenCanvasRenderingContext2D, x: number, y: number, w: number, h: number, mm: number, state: string): void {
   ctx.fillStyle = '#1d3f94';
   ctx.fillRect(x, y, w, h);
   ctx.fillStyle = '#ffd617';
   const cx = x + w / 2;
-  const cy = y + h * 0.38;
-  const r = Math.min(w, h) * 0.3;
+  const cy = y + h / 2;
+  const r = Math.min(w, h) * 0.42;
   for (let k = 0; k < 12; k++) {
     const a = (k / 12) * 2 * Math.PI;
     ctx.beginPath();
@@ -139,10 +150,13 @@ function paintFlag(ctx: OffscreenCanvasRenderingContext2D, x: number, y: number,
     ctx.fill();
   }
   ctx.fillStyle = '#fff';
-  ctx.font = `bold ${2.6 * mm}px sans-serif`;
+  // Three-letter signs (IRL, EST, SLO) smaller, to stay inside the ring.
+  ctx.font = `bold ${(state.length >= 3 ? 2.0 : 2.6) * mm}px sans-serif`;
   ctx.textAlign = 'center';
-  ctx.fillText(state, cx, y + h * 0.92);
+  ctx.textBaseline = 'middle';
+  ctx.fillText(state, cx, cy);
   ctx.textAlign = 'start';
+  ctx.textBaseline = 'alphabetic';
 }
 
 function paintSignature(ctx: OffscreenCanvasRenderingContext2D, x: number, y: number, w: number, mm: number, random: Random): void {
@@ -170,7 +184,7 @@ export function renderDrivingLicence(random: Random, options: LicenceOptions): L
   paintFlag(ctx, 3 * mm, 3 * mm, 11 * mm, 8 * mm, mm, viz.issuingState);
   ctx.fillStyle = '#1f2f5f';
   ctx.font = `bold ${3 * mm}px sans-serif`;
-  ctx.fillText('DRIVING LICENCE', 17 * mm, 6.6 * mm);
+  ctx.fillText(NATIONAL_TITLE[viz.issuingState] ?? 'DRIVING LICENCE', 17 * mm, 6.6 * mm);
   ctx.font = `${1.4 * mm}px sans-serif`;
   ctx.fillText('PERMIS DE CONDUIRE   FÜHRERSCHEIN   PATENTE DI GUIDA', 17 * mm, 9.6 * mm);
   paintPortrait(ctx, 3.5 * mm, 13 * mm, 23 * mm, 29 * mm, options.portrait);
