@@ -1,7 +1,7 @@
 import { document as coreDocument } from '@ekyc/core';
 import { describe, expect, it } from 'vitest';
 import { decideSides, type ReadSide } from './document.ts';
-import { isLicenceRead, licenceReviewData, needsVisualZone } from './licence.ts';
+import { isLicenceRead, licenceReadArtifact, licenceReviewData, needsVisualZone } from './licence.ts';
 
 const box = (text: string, x: number, y: number, width: number, confidence = 0.95): coreDocument.VizTextBox => ({ x, y, width, height: 30, text, confidences: [...text].map(() => confidence) });
 
@@ -25,17 +25,39 @@ describe('driving licence in the flow', () => {
     const visualZone = { ...licenceZone('18.01.2031'), texts: [], timings: { detectMs: 0, recognizeMs: 0, secondReadMs: 0 } };
     expect(isLicenceRead({ mrzFound: false, visualZone })).toBe(true);
     const review = licenceReviewData({ visualZone }, { crop: null }, policy);
-    expect(review).toMatchObject({ documentType: 'driving_licence', format: null, valid: false, issues: [], uncertain: [], portraitFound: false });
-    expect(review.fields).toEqual({ surname: 'MUSTERMANN', givenNames: 'ERIKA', documentNumber: 'B072RRE2I55', birthDate: '1985-03-12', expiryDate: '2031-01-18' });
+    expect(review).toMatchObject({ documentType: 'driving_licence', format: null, valid: false, issues: [], uncertain: ['issuingState'], portraitFound: false });
+    expect(review.fields).toEqual({ surname: 'MUSTERMANN', givenNames: 'ERIKA', documentNumber: 'B072RRE2I55', birthDate: '1985-03-12', expiryDate: '2031-01-18', issuingState: null });
     expect(review.checked?.fields.expiryDate?.source).toBe('viz');
   });
   it('an expired licence is an issue; a doubted expiry is unreadable and shown as uncertain, never passed', () => {
     const expired = licenceReviewData({ visualZone: { ...licenceZone('18.01.2026'), texts: [], timings: { detectMs: 0, recognizeMs: 0, secondReadMs: 0 } } }, null, policy);
     expect(expired.issues).toEqual(['document_expired']);
     const doubted = licenceReviewData({ visualZone: { ...licenceZone('18.01.2031', 0.4), texts: [], timings: { detectMs: 0, recognizeMs: 0, secondReadMs: 0 } } }, null, policy);
-    expect(doubted.uncertain).toEqual(['expiryDate']);
+    expect(doubted.uncertain).toEqual(['expiryDate', 'issuingState']);
     expect(doubted.fields.expiryDate).toBe('2031-01-18');
     expect(doubted.issues).toEqual(['document_dates_unreadable']);
+  });
+  it('checks the issuing state read from the emblem against the accepted countries, a doubted one as unreadable', () => {
+    const sign = (text: string, secondSign: string) => coreDocument.readIssuingState({ sign: { text, confidences: [0.97] }, secondSign, title: null });
+    const zone = (state: coreDocument.IssuingStateReading) => ({ ...licenceZone('18.01.2031'), issuingState: state, texts: [], timings: { detectMs: 0, recognizeMs: 0, secondReadMs: 0 } });
+    const accepting = { ...policy, acceptedCountries: ['DEU'] };
+    const german = licenceReviewData({ visualZone: zone(sign('D', 'D')) }, null, accepting);
+    expect(german.fields.issuingState).toBe('DEU');
+    expect(german.uncertain).toEqual([]);
+    expect(german.issues).toEqual([]);
+    expect(licenceReviewData({ visualZone: zone(sign('F', 'F')) }, null, accepting).issues).toEqual(['document_country_not_accepted']);
+    const doubted = licenceReviewData({ visualZone: zone(sign('D', 'O')) }, null, accepting);
+    expect(doubted.uncertain).toEqual(['issuingState']);
+    expect(doubted.issues).toEqual(['document_country_unreadable']);
+  });
+  it('writes the printed fields and the state for the verifier, doubted ones listed', () => {
+    const visualZone = { ...licenceZone('18.01.2031', 0.4), issuingState: coreDocument.readIssuingState({ sign: { text: 'PL', confidences: [0.9, 0.9] }, secondSign: 'PL', title: 'PRAWO JAZDY' }), texts: [], timings: { detectMs: 0, recognizeMs: 0, secondReadMs: 0 } };
+    expect(licenceReadArtifact({ mrzFound: false, visualZone })).toEqual({
+      type: 'ekyc.licence.read', layout: 'numbered', sign: 'PL', uncertain: ['expiryDate'],
+      fields: { surname: 'MUSTERMANN', givenNames: 'ERIKA', documentNumber: 'B072RRE2I55', birthDate: '1985-03-12', issueDate: '2016-01-19', expiryDate: '2031-01-18', issuingState: 'POL' },
+    });
+    expect(licenceReadArtifact({ mrzFound: true, visualZone })).toBeNull();
+    expect(licenceReadArtifact(null)).toBeNull();
   });
   it('no visual zone: nothing was read', () => {
     expect(licenceReviewData({}, null, policy).issues).toEqual(['document_mrz_not_found']);

@@ -26,8 +26,10 @@ const LICENCE_REVIEW_FIELDS: ReadonlyArray<ReviewField & coreDocument.VizFieldNa
 
 /**
  * What review shows for a licence: the printed fields (every one from the visual zone: no check digit
- * stands behind them), the doubted ones as uncertain, and the document checks' findings on the
- * certain ones. `valid` stays false: it means an MRZ whose check digits passed, and there is none.
+ * stands behind them) and the issuing state read from the emblem's sign (as ISO alpha-3), the doubted
+ * ones as uncertain, and the document checks' findings on the certain ones (a doubted state under an
+ * accepted-countries list is `document_country_unreadable`). `valid` stays false: it means an MRZ
+ * whose check digits passed, and there is none.
  */
 export function licenceReviewData(read: Pick<DocumentRead, 'visualZone'>, portrait: Pick<Portrait, 'crop'> | null, policy: DocumentPolicyInput): ReviewData & { checked: coreDocument.VisualZoneDocument | null } {
   const fields: Partial<Record<ReviewField, string | null>> = {};
@@ -42,7 +44,36 @@ export function licenceReviewData(read: Pick<DocumentRead, 'visualZone'>, portra
       fields[name] = f?.value ?? null;
       if (!f || f.uncertain) uncertain.push(name);
     }
+    const state = checked.issuingState;
+    fields.issuingState = state?.value ?? null;
+    if (!state || state.uncertain) uncertain.push('issuingState');
     for (const failure of checked.failures) if (!issues.includes(failure.code)) issues.push(failure.code);
   }
   return { documentType: 'driving_licence', format: null, valid: false, fields, uncertain, issues, portraitFound: portrait?.crop != null, checked };
+}
+
+/** The `ekyc.licence.read` artifact type (docs/verifier.md): what the verifier re-checks for a licence. */
+export const LICENCE_READ_TYPE = 'ekyc.licence.read';
+
+const LICENCE_ARTIFACT_FIELDS: readonly coreDocument.VizFieldName[] = ['surname', 'givenNames', 'documentNumber', 'birthDate', 'issueDate', 'expiryDate'];
+
+/**
+ * The printed fields of a licence as the verifier reads them again (`ekyc.licence.read`): each value
+ * the device read, the doubted ones listed in `uncertain` (the verifier, like the device, checks only
+ * the certain ones), and the issuing state read from the emblem. Null when the side is no licence read.
+ */
+export function licenceReadArtifact(read: Pick<DocumentRead, 'mrzFound' | 'visualZone'> | null): Record<string, unknown> | null {
+  if (read === null || !isLicenceRead(read) || !read.visualZone) return null;
+  const zone = read.visualZone;
+  const fields: Record<string, string | null> = {};
+  const uncertain: string[] = [];
+  for (const name of LICENCE_ARTIFACT_FIELDS) {
+    const f = zone.fields[name];
+    fields[name] = f?.value ?? null;
+    if (!f || f.value === null || f.uncertain) uncertain.push(name);
+  }
+  const state = zone.issuingState;
+  fields.issuingState = state?.value ?? null;
+  if (!state || state.uncertain) uncertain.push('issuingState');
+  return { type: LICENCE_READ_TYPE, layout: 'numbered', fields, uncertain, ...(state?.sign ? { sign: state.sign } : {}) };
 }
