@@ -5,7 +5,7 @@
  * visual-zone fields; and the flow's own `document.checks` (core document.checkDocument, the
  * function the flow ran at review) computed again to compare with the recorded one.
  */
-import { checkDocument, documentTypeFromMrz, type DocumentCheckCode, type DocumentType } from '../document/index.ts';
+import { checkDocument, documentTypeFromMrz, sameCountry, type DocumentCheckCode, type DocumentType } from '../document/index.ts';
 import { readMrz, checkMrzPolicy, type MrzFormat, type MrzReadResult } from '../mrz/index.ts';
 import type { DocumentReadArtifact } from './content.ts';
 
@@ -49,7 +49,8 @@ export function checkDocumentRead(read: DocumentReadArtifact | null, config: Doc
   const state = value('issuingState');
   const acceptanceFailures: string[] = [];
   if (mrz.valid && (type === null || !config.acceptedDocuments.includes(type))) acceptanceFailures.push('document_not_accepted');
-  if (mrz.valid && config.acceptedCountries.length > 0 && (state === null || !config.acceptedCountries.includes(state))) acceptanceFailures.push('country_not_accepted');
+  // ICAO `D` and ISO `DEU` (and fillers) compare as one state, as in checkDocument.
+  if (mrz.valid && config.acceptedCountries.length > 0 && (state === null || !config.acceptedCountries.some((c) => sameCountry(c, state)))) acceptanceFailures.push('country_not_accepted');
 
   const documentChecks = mrz.valid
     ? [...new Set(checkDocument({ type, issuingState: state, birthDate: value('birthDate'), expiryDate: value('expiryDate') }, {

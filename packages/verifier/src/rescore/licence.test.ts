@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { EvidenceBundle, EvidenceManifest } from '@ekyc/core';
+import { createMrz, type EvidenceBundle, type EvidenceManifest } from '@ekyc/core';
 import { DEFAULT_SESSION_CONFIG } from '../session-config.ts';
 import { checkLicenceRead, findLicenceRead, LICENCE_READ_TYPE, type LicenceRead } from './licence.ts';
 import { rescoreBundle } from './rescore.ts';
@@ -107,5 +107,17 @@ describe('rescoreBundle: a licence\'s document checks judged again with the sess
     const result = await rescore(bundleWith({ type: 'something.else' }, 'pass'), ['DEU']);
     expect(result.licence).toBeNull();
     expect(dataChecks(result)).toMatchObject({ status: 'missing', reasonCodes: ['document_read_absent'] });
+  });
+});
+
+describe('one German state for passports and licences (ICAO D, ISO DEU)', () => {
+  it('accepts a German passport (MRZ D) under DEU or D<< as the device does, with no disagreement', async () => {
+    const mrzLines = createMrz('TD3', { documentCode: 'P', issuingState: 'D', surname: 'MUSTERMANN', givenNames: 'ERIKA', documentNumber: 'C01X00T47', nationality: 'D', birthDate: '830812', sex: 'F', expiryDate: '310415', optionalData: '' });
+    for (const listed of ['DEU', 'D<<']) {
+      const result = await rescore(bundleWith({ type: 'ekyc.document.read', mrzLines }, 'pass'), [listed]);
+      expect(result.licence).toBeNull();
+      expect(result.document.mrzValid).toBe(true);
+      expect(dataChecks(result).reasonCodes).toEqual([]);
+    }
   });
 });
