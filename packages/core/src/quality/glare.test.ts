@@ -1,22 +1,35 @@
 import { describe, expect, it } from 'vitest';
-import { hotspotFraction } from './glare.ts';
+import { DEFAULT_HOTSPOT_OPTIONS, highlights, hotspotFraction } from './glare.ts';
 import { regionStats } from './region-stats.ts';
 import type { GrayImage } from './refine-corners.ts';
+import type { Point } from './types.ts';
 
-const W = 320;
-const H = 200;
+// A card at the reference scale (640 px long), as the measuring pass sees it: the region measured is
+// the card less a 4% inset, the glare is a share of the whole card.
+const W = 640;
+const H = 404;
+const DOCUMENT: Point[] = [{ x: 0, y: 0 }, { x: W, y: 0 }, { x: W, y: H }, { x: 0, y: H }];
+const INSET: Point[] = DOCUMENT.map((p) => ({ x: W / 2 + (p.x - W / 2) * 0.92, y: H / 2 + (p.y - H / 2) * 0.92 }));
 
-/** A printed card at reference scale: stock level, text-like bars over its middle, sensor noise. */
-function card(stock: number, glare?: { x: number; y: number; r: number }): GrayImage {
+interface Light {
+  x: number;
+  y: number;
+  r: number;
+}
+
+/** A printed card: stock, rows of text-like bars and a guilloche-like wave over it, sensor noise (±3); optionally a highlight as the generator draws it (flat core of 0.6 r, linear falloff to r). */
+function card(stock: number, ink: number, light?: Light, paint?: (x: number, y: number, v: number) => number): GrayImage {
   let s = 7;
-  const noise = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32 - 0.5) * 6;
+  const noise = (): number => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32 - 0.5) * 6;
   const data = new Uint8Array(W * H);
   for (let y = 0; y < H; y++) {
     for (let x = 0; x < W; x++) {
-      const text = x > 110 && x < 300 && y > 40 && y < 160 && y % 14 < 5 && x % 9 < 6;
-      let v = text ? 40 : stock;
-      if (glare) {
-        const d = Math.hypot(x - glare.x, y - glare.y) / glare.r;
+      const text = x > 200 && x < 600 && y > 80 && y < 330 && y % 24 < 9 && x % 13 < 8;
+      const wave = Math.abs(y - 60 - 20 * Math.sin(x / 30)) < 1.5;
+      let v = text ? ink : wave ? (stock + ink) / 2 : stock;
+      if (paint) v = paint(x, y, v);
+      if (light) {
+        const d = Math.hypot(x - light.x, y - light.y) / light.r;
         if (d < 1) v += (255 - v) * Math.min(1, (1 - d) / 0.4);
       }
       data[y * W + x] = Math.max(0, Math.min(255, Math.round(v + noise())));
@@ -25,64 +38,132 @@ function card(stock: number, glare?: { x: number; y: number; r: number }): GrayI
   return { data, width: W, height: H };
 }
 
-const glareOf = (image: GrayImage) => hotspotFraction(regionStats(image, 250, { blockSize: 16, rowStep: 2 }).blocks!, undefined, image);
-const clippedOf = (image: GrayImage) => regionStats(image, 250).clippedFraction;
+/** The label's share: pixels of the card in the highlight's flat core (d <= 0.6), over the card. */
+function coreShare(light: Light): number {
+  let n = 0;
+  for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) if (Math.hypot(x - light.x, y - light.y) <= 0.6 * light.r) n++;
+  return n / (W * H);
+}
+
+const grid = (image: GrayImage) => regionStats(image, 250, { polygon: INSET, blockSize: 16, rowStep: 2 }).blocks!;
+const glareOf = (image: GrayImage) => hotspotFraction(grid(image), image, INSET, DOCUMENT);
+const clippedShare = (image: GrayImage) => regionStats(image, 250, { polygon: INSET }).clippedFraction;
+
+/** A 3x3 box blur, `passes` times (about a Gaussian of sigma 0.8 sqrt(passes)). */
+function blur(image: GrayImage, passes: number): GrayImage {
+  let src = image.data;
+  for (let p = 0; p < passes; p++) {
+    const out = new Uint8Array(src);
+    for (let y = 1; y < H - 1; y++) {
+      for (let x = 1; x < W - 1; x++) {
+        let sum = 0;
+        for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) sum += src[(y + dy) * W + x + dx]!;
+        out[y * W + x] = Math.round(sum / 9);
+      }
+    }
+    src = out;
+  }
+  return { ...image, data: src };
+}
 
 describe('hotspotFraction', () => {
-  it('does not count a uniformly white card as glare, though most of it is at or above 250', () => {
-    const white = card(253);
-    expect(clippedOf(white)).toBeGreaterThan(0.5);
+  it('reads no glare on an evenly lit card, white (stock clipped) or tinted', () => {
+    const white = card(253, 40);
+    expect(clippedShare(white)).toBeGreaterThan(0.5);
     expect(glareOf(white)).toBe(0);
+    expect(glareOf(card(170, 40))).toBe(0);
   });
 
-  it('finds a saturated hotspot over printed text on a tinted card', () => {
-    const glared = card(170, { x: 200, y: 100, r: 60 });
-    const fraction = glareOf(glared);
-    // The saturated core is pi (0.6 r)^2 = 6.3% of the card.
-    expect(fraction).toBeGreaterThan(0.05);
-    expect(fraction).toBeLessThan(0.12);
-    expect(glareOf(card(170))).toBe(0);
+  it('reads a highlight on a tinted card as the share of the card under its flat core', () => {
+    const light = { x: 380, y: 200, r: 110 };
+    const expected = coreShare(light); // 6.7%
+    expect(glareOf(card(170, 40, light))).toBeGreaterThan(0.9 * expected);
+    expect(glareOf(card(170, 40, light))).toBeLessThan(1.1 * expected);
   });
 
-  it('counts a hotspot over blank stock less than one over text', () => {
-    const onText = glareOf(card(170, { x: 200, y: 100, r: 40 }));
-    const onBlank = glareOf(card(170, { x: 50, y: 100, r: 40 }));
-    expect(onBlank).toBeGreaterThan(0);
-    expect(onBlank).toBeLessThan(onText);
+  it('reads a highlight on light stock by its core, not by the larger blob the stock clips in (the falloff slope)', () => {
+    const light = { x: 380, y: 200, r: 110 };
+    const image = card(232, 60, light);
+    const [blob] = highlights(grid(image), image, INSET, DOCUMENT).filter((h) => h.isHighlight);
+    expect(blob).toBeDefined();
+    // The stock clips out to d = 0.6 + 0.4 (1 - 18/23) = 0.69 r: the blob is a third larger than the core.
+    expect(blob!.radius).toBeGreaterThan(1.1 * blob!.coreRadius);
+    expect(blob!.coreRadius).toBeLessThan(0.64 * light.r);
+    expect(blob!.coreRadius).toBeGreaterThan(0.56 * light.r);
+    expect(glareOf(image)).toBeGreaterThan(0.9 * coreShare(light));
+    expect(glareOf(image)).toBeLessThan(1.12 * coreShare(light));
   });
 
-  it('does not take a clipped light band across the document (an MRZ zone on a tinted card) for glare', () => {
-    const image = card(170);
-    for (let y = 150; y < 185; y++) for (let x = 0; x < W; x++) image.data[y * W + x] = 253 + ((x + y) % 3);
-    expect(clippedOf(image)).toBeGreaterThan(0.15);
-    expect(glareOf(image)).toBe(0);
+  it('reads a highlight on a dark (under-exposed) card as on a bright one: no weighting by the print around it', () => {
+    const light = { x: 380, y: 200, r: 110 };
+    expect(glareOf(card(70, 15, light))).toBeGreaterThan(0.9 * coreShare(light));
+    expect(glareOf(card(70, 15, light))).toBeLessThan(1.1 * coreShare(light));
   });
 
-  it('reads a clipped MRZ band cut into pieces by its own text as one band, not a hotspot at its blank end', () => {
-    const withBand = (image: GrayImage, top: number): GrayImage => {
-      for (let y = top; y < top + 48; y++) {
-        for (let x = 0; x < W; x++) {
-          const text = x > 8 && x < 200 && (y - top) % 16 > 4 && (y - top) % 16 < 13 && x % 9 < 6;
-          image.data[y * W + x] = text ? 30 : 253 + ((x + y) % 3);
-        }
-      }
-      return image;
+  it('reads a blurred highlight by its core (the falloff is extrapolated, not the blurred clipping edge)', () => {
+    const light = { x: 380, y: 200, r: 110 };
+    const image = blur(card(170, 40, light), 9); // sigma about 2.4 px
+    expect(glareOf(image)).toBeGreaterThan(0.88 * coreShare(light));
+    expect(glareOf(image)).toBeLessThan(1.1 * coreShare(light));
+  });
+
+  it('measures a core running over the card\'s edge on the whole card, its part in the inset margin included', () => {
+    const light = { x: 40, y: 200, r: 120 };
+    const expected = coreShare(light); // the core's part on the card: 4.7%
+    const measured = glareOf(card(170, 40, light));
+    expect(measured).toBeGreaterThan(0.88 * expected);
+    expect(measured).toBeLessThan(1.12 * expected);
+  });
+
+  it('does not take a photo backdrop clipped by the exposure for glare: a rectangle, with the face surviving inside it', () => {
+    const backdrop = (x: number, y: number, v: number): number => {
+      if (x < 40 || x > 190 || y < 100 || y > 300) return v;
+      const face = ((x - 115) / 45) ** 2 + ((y - 200) / 65) ** 2 < 1;
+      return face ? 150 : 254;
     };
-    const band = withBand(card(170), 145);
-    expect(clippedOf(band)).toBeGreaterThan(0.12);
-    // The band test alone (blocks only, no fade-out test): the blank end right of the text was a
-    // blob of washed blocks beside text, 5-6% "glare" on four tuning frames (seeds 1156-1284).
-    expect(hotspotFraction(regionStats(band, 250, { blockSize: 16, rowStep: 2 }).blocks!)).toBe(0);
-    expect(glareOf(band)).toBe(0);
-    // A real hotspot above such a band is still found.
-    expect(glareOf(withBand(card(170, { x: 200, y: 70, r: 60 }), 145))).toBeGreaterThan(0.03);
+    const image = card(170, 40, undefined, backdrop);
+    expect(clippedShare(image)).toBeGreaterThan(0.05);
+    expect(highlights(grid(image), image, INSET, DOCUMENT).length).toBeGreaterThan(0);
+    expect(glareOf(image)).toBe(0);
   });
 
-  it('does not take a clipped printed box (a photo backdrop over-exposed) for glare: it ends at an edge, a highlight fades', () => {
-    const image = card(170);
-    for (let y = 60; y < 150; y++) for (let x = 20; x < 100; x++) image.data[y * W + x] = 252 + ((x * 7 + y) % 4);
-    const blocksOnly = hotspotFraction(regionStats(image, 250, { blockSize: 16, rowStep: 2 }).blocks!);
-    expect(blocksOnly).toBeGreaterThan(0.03);
+  it('needs a round blob with no print left inside it: each of the two refuses a lit backdrop with a face in it', () => {
+    // A portrait's backdrop clipped by the exposure, with a light falloff around it (as a lamp lights one
+    // part of the card): only the shape (a rectangle) and the face surviving inside it tell it from a highlight.
+    const litBackdrop = (x: number, y: number, v: number): number => {
+      const inBox = x >= 40 && x <= 220 && y >= 90 && y <= 310;
+      if (inBox) return ((x - 130) / 50) ** 2 + ((y - 200) / 70) ** 2 < 1 ? 150 : 254;
+      const d = Math.hypot(Math.max(40 - x, 0, x - 220), Math.max(90 - y, 0, y - 310));
+      return v + (255 - v) * 0.9 * Math.max(0, 1 - d / 60);
+    };
+    const image = card(170, 40, undefined, litBackdrop);
+    const read = (options: Partial<typeof DEFAULT_HOTSPOT_OPTIONS>) => hotspotFraction(grid(image), image, INSET, DOCUMENT, { ...DEFAULT_HOTSPOT_OPTIONS, ...options });
+    expect(read({ maxRoundnessError: Infinity, maxHoles: Infinity })).toBeGreaterThan(0.02);
+    expect(read({ maxHoles: Infinity })).toBe(0);
+    expect(read({ maxRoundnessError: Infinity })).toBe(0);
     expect(glareOf(image)).toBe(0);
+  });
+
+  it('does not take a round printed white area clipped by the exposure for glare: it ends at a printed edge, with no falloff', () => {
+    const disc = (x: number, y: number, v: number): number => (Math.hypot(x - 300, y - 200) < 70 ? 254 : v);
+    const image = card(170, 40, undefined, disc);
+    const [blob] = highlights(grid(image), image, INSET, DOCUMENT);
+    expect(blob).toBeDefined();
+    expect(blob!.holes).toBeLessThan(DEFAULT_HOTSPOT_OPTIONS.maxHoles);
+    expect(glareOf(image)).toBe(0);
+    // The same disc with a highlight's falloff around it is glare.
+    expect(glareOf(card(170, 40, { x: 300, y: 200, r: 70 / 0.6 }))).toBeGreaterThan(0.05);
+  });
+
+  it('does not take a clipped MRZ band, cut by its text, for glare; a highlight above it is still found', () => {
+    const band = (x: number, y: number, v: number): number => {
+      if (y < 300 || y > 372) return v;
+      const text = x > 30 && x < 560 && (y - 300) % 24 > 6 && (y - 300) % 24 < 19 && x % 13 < 8;
+      return text ? 30 : 254;
+    };
+    expect(clippedShare(card(170, 40, undefined, band))).toBeGreaterThan(0.06);
+    expect(glareOf(card(170, 40, undefined, band))).toBe(0);
+    const light = { x: 380, y: 150, r: 110 };
+    expect(glareOf(card(170, 40, light, band))).toBeGreaterThan(0.85 * coreShare(light));
   });
 });

@@ -1,185 +1,326 @@
 import type { BlockGrid } from './region-stats.ts';
 import type { GrayImage } from './refine-corners.ts';
+import type { Point } from './types.ts';
+
+// Specular glare (#18, seventh pass of 2026-12-02). A specular highlight is one compact, round blob of
+// light laid over the document whatever its layout: under its flat core the light alone reaches white,
+// so stock and print clip together and the print is erased (the clipped blob has no holes); around the
+// core the light falls off smoothly, so the stock's level decreases with the distance from the blob's
+// centre until it meets the document's own stock. Print clipped by the exposure follows the layout
+// instead: a portrait's backdrop, the MRZ band or the whole stock, with the darker print (a face, text)
+// surviving inside it as holes and a printed edge, not a falloff, around it.
 
 export interface HotspotOptions {
-  /** Share of a block's pixels at or above the clipping level for it to count as saturated. */
-  minClippedShare: number;
-  /** Largest gray-level deviation in a saturated block whose texture is lost (paper grain and noise only). */
-  maxWashedDeviation: number;
-  /** How far (gray levels) a hotspot's mean must rise above the document's stock level (the median of the blocks' brightest pixels): brighter than its surroundings. */
-  minRise: number;
-  /** RMS Laplacian of a neighbouring block that shows printed content (text, lines) next to the hotspot; the hotspot's own smooth rim has next to none. */
-  contentLaplacian: number;
-  /** Weight of a hotspot block with no printed content around it (over blank stock, less is lost). */
-  blankWeight: number;
-  /**
-   * A specular hotspot fades out: its pixels above halfway between the stock and clipping outnumber its
-   * clipped ones by at least this much (a highlight's halo). A printed light area (a photo's backdrop,
-   * the MRZ zone) clipped by a high exposure ends at a printed edge. Needs the image.
-   */
-  minHaloRatio: number;
+  /** Side (px at the reference scale, even) of the cells whose mean gray the blob is read on, over every other row: 8 pixels average the sensor noise (±3 levels) out of the clipping test. */
+  cellSize: number;
+  /** Fewest cells of a clipped blob worth reading (20 cells of 4 px: 0.1% of a 640 x 404 card). */
+  minCells: number;
+  /** Largest RMS distance of the blob's boundary from the circle fitted to it, over its radius: a highlight's core is round, a backdrop or band is not. */
+  maxRoundnessError: number;
+  /** Largest share of the fitted circle's inside that is not the blob: print surviving inside a clipped region means the light did not erase it. */
+  maxHoles: number;
+  /** The falloff is read where the stock's level is above `stock + fallOffFloor * (clip - stock)`: the part of the ramp well clear of the stock and its print. */
+  fallOffFloor: number;
+  /** Fewest rings on the falloff for its slope to be read (each ring 5% of the blob's radius wide). */
+  minFallOffRings: number;
 }
 
 export const DEFAULT_HOTSPOT_OPTIONS: Readonly<HotspotOptions> = Object.freeze({
-  minClippedShare: 0.5,
-  maxWashedDeviation: 8,
-  minRise: 12,
-  contentLaplacian: 12,
-  blankWeight: 0.5,
-  minHaloRatio: 1.3,
+  cellSize: 4,
+  minCells: 20,
+  maxRoundnessError: 0.15,
+  maxHoles: 0.1,
+  fallOffFloor: 0.35,
+  minFallOffRings: 3,
 });
 
+/** The brightest level: the flat core of a highlight is where the light alone reaches it. */
+const WHITE = 255;
+/** Rings read outside the blob, out to 1.6 times its radius; the stock around it is read from 1.6 to 2 radii. */
+const RINGS = 12;
+const RING_SPAN = 0.6;
+const STOCK_RING = [1.6, 2] as const;
+/** The stock's level in a ring: the upper quartile of its cells' means (print only darkens a cell). */
+const STOCK_QUANTILE = 0.75;
+
+/** One clipped blob read as a highlight: its circle (cells), the core's radius, and why it was kept or not. */
+export interface Highlight {
+  x: number;
+  y: number;
+  /** Radius of the clipped blob and of the flat core inside it (px at the reference scale). */
+  radius: number;
+  coreRadius: number;
+  roundnessError: number;
+  holes: number;
+  /** Slope of the falloff outside the blob, gray levels per px (negative for a highlight), or NaN. */
+  fallOff: number;
+  /** Share of the document under the core. */
+  fraction: number;
+  isHighlight: boolean;
+}
+
 /**
- * Specular glare as a fraction of the document: saturated pixels of hotspots, which are regions of
- * blocks that are saturated, have lost their texture (text and print contrast gone: only noise left)
- * and are brighter than the document's stock. A uniformly light or white card has no such blocks: its
- * stock is as bright as they are, print or no print. Connected
- * blocks form one hotspot; it counts fully when printed content (a textured block) borders it, since
- * it then likely covers text or the portrait, and at `blankWeight` when only blank stock surrounds it.
- * Blocks cut by the document's outline count in proportion to the pixels they hold. With `image`
- * (the one the grid was measured on), a region must also fade out like a highlight (`minHaloRatio`).
+ * Specular glare as a fraction of the document: the share of the document (`documentOutline`, its own
+ * edge) under the flat cores of specular highlights found inside `outline` (the region measured, inset
+ * from the edge) of `image`. `grid` (from the measuring pass over the same outline) says where to look:
+ * only around blocks at least half clipped, so a frame without any costs nothing.
+ *
+ * Each 4-connected blob of clipped cells (cell mean >= the grid's clipping level) is a highlight when
+ * its boundary fits a circle (`maxRoundnessError`; the document's edge is not a boundary, so a core cut
+ * by the edge still fits), the circle holds no surviving print (`maxHoles`), and outside it the stock's
+ * level falls with the distance (at least `minFallOffRings` rings of the falloff, negative slope). The
+ * core is where the light reaches white: the blob ends where it reaches the clipping level, so the core's
+ * radius is the blob's less (255 - clip) / |slope|. On a light stock the clipped blob is much larger than
+ * the core (stock 220: 1.6 times its area), on a dark one about the same.
  */
-export function hotspotFraction(grid: BlockGrid, options: HotspotOptions = DEFAULT_HOTSPOT_OPTIONS, image?: GrayImage): number {
-  const { count, sum, sumSquares, clipped, laplacianSquares, columns, rows } = grid;
-  const n = count.length;
-  let fullCount = 0;
-  for (let b = 0; b < n; b++) fullCount = Math.max(fullCount, count[b]!);
-  if (fullCount === 0) return 0;
-  const mean = new Float64Array(n);
-  const deviation = new Float64Array(n);
-  const levels: number[] = [];
-  let total = 0;
-  for (let b = 0; b < n; b++) {
-    const c = count[b]!;
-    total += c;
-    if (c === 0) continue;
-    mean[b] = sum[b]! / c;
-    deviation[b] = Math.sqrt(Math.max(0, sumSquares[b]! / c - mean[b]! * mean[b]!));
-    // Blocks mostly outside the outline say little about the document's stock level.
-    if (c >= fullCount / 2) levels.push(grid.max[b]!);
-  }
-  // The stock's level: most blocks hold some blank stock between the print, and their brightest pixel
-  // is it. Guilloche, text and fields lower a block's mean, not its maximum.
-  levels.sort((a, b) => a - b);
-  const stock = levels[Math.floor(levels.length / 2)] ?? 0;
-  const washed = (b: number): boolean => count[b]! > 0 && clipped[b]! >= options.minClippedShare * count[b]! && deviation[b]! <= options.maxWashedDeviation && mean[b]! >= stock + options.minRise;
-  // Hotspots are connected regions of such blocks; a region whose rim shows printed content covers content.
-  const region = new Int32Array(n).fill(-1);
-  let documentExtent: BlockExtent | undefined; // only needed once a hotspot is found
-  let weighted = 0;
-  for (let seed = 0; seed < n; seed++) {
-    if (region[seed] !== -1 || !washed(seed)) continue;
+export function hotspotFraction(grid: BlockGrid, image: GrayImage, outline: readonly Point[], documentOutline: readonly Point[] = outline, options: HotspotOptions = DEFAULT_HOTSPOT_OPTIONS): number {
+  return highlights(grid, image, outline, documentOutline, options).reduce((sum, h) => sum + (h.isHighlight ? h.fraction : 0), 0);
+}
+
+/** Every clipped blob `hotspotFraction` reads, kept or not (for diagnosis). */
+export function highlights(grid: BlockGrid, image: GrayImage, outline: readonly Point[], documentOutline: readonly Point[] = outline, options: HotspotOptions = DEFAULT_HOTSPOT_OPTIONS): Highlight[] {
+  const box = saturatedBox(grid);
+  if (!box) return [];
+  const c = options.cellSize;
+  const clip = grid.clipLevel;
+  // The cells around the saturated blocks, far enough out for the falloff and the stock beyond it (2 radii).
+  const reach = Math.max(box.x1 - box.x0, box.y1 - box.y0);
+  const cx0 = Math.max(0, Math.floor((box.x0 - reach) / c));
+  const cy0 = Math.max(0, Math.floor((box.y0 - reach) / c));
+  const cx1 = Math.min(Math.floor(image.width / c), Math.ceil((box.x1 + reach) / c));
+  const cy1 = Math.min(Math.floor(image.height / c), Math.ceil((box.y1 + reach) / c));
+  const cw = cx1 - cx0;
+  const ch = cy1 - cy0;
+  if (cw <= 0 || ch <= 0) return [];
+  const cells = cellGrid(image, c, cx0, cy0, cw, ch, outline, documentOutline);
+  const { mean, inside, inDocument } = cells;
+  const clipped = (k: number): boolean => inside[k] === 1 && mean[k]! >= clip;
+  const documentArea = polygonArea(documentOutline);
+  const blob = new Int32Array(cw * ch).fill(-1);
+  const out: Highlight[] = [];
+  for (let seed = 0; seed < cw * ch; seed++) {
+    if (blob[seed] !== -1 || !clipped(seed)) continue;
     const members = [seed];
-    region[seed] = seed;
-    let content = false;
-    // The hotspot's saturated pixels: all of its blocks' and those of the blocks around it (its edge
-    // cuts through them), each block counted once.
-    let pixels = 0;
-    const rim = new Set<number>();
+    blob[seed] = seed;
+    const bx: number[] = [];
+    const by: number[] = [];
     for (let m = 0; m < members.length; m++) {
-      const b = members[m]!;
-      pixels += clipped[b]!;
-      for (const k of neighbours(b, columns, rows)) {
-        if (washed(k)) {
-          if (region[k] === -1) {
-            region[k] = seed;
-            members.push(k);
+      const k = members[m]!;
+      const x = k % cw;
+      const y = (k - x) / cw;
+      let boundary = false;
+      for (let d = 0; d < 4; d++) {
+        const nx = x + (d === 0 ? 1 : d === 1 ? -1 : 0);
+        const ny = y + (d === 2 ? 1 : d === 3 ? -1 : 0);
+        if (nx < 0 || ny < 0 || nx >= cw || ny >= ch) continue;
+        const n = ny * cw + nx;
+        if (clipped(n)) {
+          if (blob[n] === -1) {
+            blob[n] = seed;
+            members.push(n);
           }
-        } else {
-          rim.add(k);
-          if (count[k]! >= fullCount / 2 && laplacianSquares[k]! >= count[k]! * options.contentLaplacian ** 2) content = true;
+        } else if (inside[n] === 1) boundary = true; // the document's edge is no boundary of the blob
+      }
+      if (boundary) {
+        bx.push(x + 0.5);
+        by.push(y + 0.5);
+      }
+    }
+    if (members.length < options.minCells) continue;
+    const circle = fitCircle(bx, by);
+    if (!circle) continue;
+    const { x, y, r } = circle;
+    let error = 0;
+    for (let i = 0; i < bx.length; i++) error += (Math.hypot(bx[i]! - x, by[i]! - y) - r) ** 2;
+    const roundnessError = Math.sqrt(error / bx.length) / r;
+    // Not round: a backdrop, a band or the clipped stock around the print. Nothing more to read.
+    if (!(roundnessError <= options.maxRoundnessError)) {
+      out.push({ x: (cx0 + x) * c, y: (cy0 + y) * c, radius: r * c, coreRadius: Number.NaN, roundnessError, holes: Number.NaN, fallOff: Number.NaN, fraction: 0, isHighlight: false });
+      continue;
+    }
+    // Holes: the circle's inside (in the region measured) that is not this blob; the rings outside it.
+    let within = 0;
+    let holes = 0;
+    const rings: number[][] = Array.from({ length: RINGS }, () => []);
+    const stockRing: number[] = [];
+    const far = STOCK_RING[1] * r;
+    for (let j = Math.max(0, Math.floor(y - far)); j < Math.min(ch, Math.ceil(y + far)); j++) {
+      for (let i = Math.max(0, Math.floor(x - far)), k = j * cw + i; i < Math.min(cw, Math.ceil(x + far)); i++, k++) {
+        if (inside[k] !== 1) continue;
+        const rho = Math.hypot(i + 0.5 - x, j + 0.5 - y);
+        if (rho < r - 1.5) {
+          within++;
+          if (blob[k] !== seed) holes++;
+        } else if (rho > r + 1 && rho < (1 + RING_SPAN) * r) {
+          rings[Math.min(RINGS - 1, Math.floor(((rho - r - 1) / (RING_SPAN * r - 1)) * RINGS))]!.push(mean[k]!);
+        } else if (rho >= STOCK_RING[0] * r && rho < far) stockRing.push(mean[k]!);
+      }
+    }
+    const holeShare = within > 0 ? holes / within : 1;
+    const stock = quantile(stockRing, STOCK_QUANTILE);
+    const slope = fallOffSlope(rings, r, stock, clip, options); // levels per cell
+    const coreRadius = slope < 0 ? r + 0.5 - (WHITE - clip) / -slope : Number.NaN; // the boundary cells' centres lie half a cell inside the blob's edge
+    let core = 0;
+    if (coreRadius > 0) {
+      for (let j = Math.max(0, Math.floor(y - coreRadius)); j < Math.min(ch, Math.ceil(y + coreRadius)); j++) {
+        for (let i = Math.max(0, Math.floor(x - coreRadius)), k = j * cw + i; i < Math.min(cw, Math.ceil(x + coreRadius)); i++, k++) {
+          if (inDocument[k] === 1 && Math.hypot(i + 0.5 - x, j + 0.5 - y) < coreRadius) core++;
         }
       }
     }
-    for (const k of rim) pixels += clipped[k]!;
-    documentExtent ??= blockExtent(documentBlocks(count), columns);
-    // A light printed band (the MRZ zone) clipped by the exposure is cut into pieces by its own text:
-    // the band test reads the saturated blocks connected to the region, textured or not.
-    if (isBand(saturatedAround(members, grid, options.minClippedShare), columns, documentExtent)) continue;
-    if (image && halo(image, grid, [...members, ...rim], (stock + grid.clipLevel) / 2) < options.minHaloRatio * pixels) continue;
-    weighted += pixels * (content ? 1 : options.blankWeight);
-  }
-  return total > 0 ? weighted / total : 0;
-}
-
-interface BlockExtent {
-  width: number;
-  height: number;
-}
-
-/** Width and height, in blocks, of the box around the given blocks of a grid `columns` wide. */
-function blockExtent(blocks: Iterable<number>, columns: number): BlockExtent {
-  let [x0, y0, x1, y1] = [Infinity, Infinity, -Infinity, -Infinity];
-  for (const b of blocks) {
-    const x = b % columns;
-    const y = Math.floor(b / columns);
-    x0 = Math.min(x0, x);
-    x1 = Math.max(x1, x);
-    y0 = Math.min(y0, y);
-    y1 = Math.max(y1, y);
-  }
-  return { width: x1 - x0 + 1, height: y1 - y0 + 1 };
-}
-
-/** The blocks holding any of the document's pixels. */
-function* documentBlocks(count: Uint32Array): Generator<number> {
-  for (let b = 0; b < count.length; b++) if (count[b] !== 0) yield b;
-}
-
-/**
- * A region spanning most of the document's width (or height) while a quarter as thick: a printed
- * light band (the MRZ zone's white background on a tinted card, clipped with the stock's highlights),
- * not a hotspot, which is a blob. Read on the saturated blocks around a hotspot (`saturatedAround`):
- * the MRZ text splits the band's washed-out blocks into pieces (its blank right end alone read as 5-6%
- * glare on four tuning frames).
- */
-function isBand(members: readonly number[], columns: number, document: BlockExtent): boolean {
-  const { width: w, height: h } = blockExtent(members, columns);
-  return (w >= 0.6 * document.width && h <= 0.25 * w) || (h >= 0.6 * document.height && w <= 0.25 * h);
-}
-
-/**
- * The blocks connected (8-neighbours) to `members` that are saturated (at least `minShare` of their
- * pixels clipped), whatever their texture: a clipped band with text on it, as one region.
- */
-function saturatedAround(members: readonly number[], grid: BlockGrid, minShare: number): number[] {
-  const { count, clipped, columns, rows } = grid;
-  const seen = new Uint8Array(count.length);
-  const out = [...members];
-  for (const b of members) seen[b] = 1;
-  for (let m = 0; m < out.length; m++) {
-    for (const k of neighbours(out[m]!, columns, rows)) {
-      if (seen[k] || count[k] === 0 || clipped[k]! < minShare * count[k]!) continue;
-      seen[k] = 1;
-      out.push(k);
-    }
+    const isHighlight = roundnessError <= options.maxRoundnessError && holeShare <= options.maxHoles && slope < 0 && core > 0;
+    out.push({ x: (cx0 + x) * c, y: (cy0 + y) * c, radius: r * c, coreRadius: coreRadius * c, roundnessError, holes: holeShare, fallOff: slope / c, fraction: documentArea > 0 ? Math.min(1, (core * c * c) / documentArea) : 0, isHighlight });
   }
   return out;
 }
 
-/** The up to 8 blocks touching block `b` (row-major on a `columns` × `rows` grid), in row order. */
-function* neighbours(b: number, columns: number, rows: number): Generator<number> {
-  const bx = b % columns;
-  const by = Math.floor(b / columns);
-  for (let y = Math.max(0, by - 1); y <= Math.min(rows - 1, by + 1); y++) {
-    for (let x = Math.max(0, bx - 1); x <= Math.min(columns - 1, bx + 1); x++) {
-      if (x !== bx || y !== by) yield y * columns + x;
-    }
+/** The box (px) of the grid's blocks that are at least half clipped, or null when there is none. */
+function saturatedBox(grid: BlockGrid): { x0: number; y0: number; x1: number; y1: number } | null {
+  let [x0, y0, x1, y1] = [Infinity, Infinity, -Infinity, -Infinity];
+  for (let b = 0; b < grid.count.length; b++) {
+    if (grid.count[b] === 0 || 2 * grid.clipped[b]! < grid.count[b]!) continue;
+    const bx = b % grid.columns;
+    const by = (b - bx) / grid.columns;
+    x0 = Math.min(x0, bx * grid.size);
+    y0 = Math.min(y0, by * grid.size);
+    x1 = Math.max(x1, (bx + 1) * grid.size);
+    y1 = Math.max(y1, (by + 1) * grid.size);
   }
+  return x0 <= x1 ? { x0, y0, x1, y1 } : null;
 }
 
-/** Pixels at or above `level` in the given blocks of the image, on the rows the grid was measured on. */
-function halo(image: GrayImage, grid: BlockGrid, blocks: readonly number[], level: number): number {
-  let n = 0;
-  for (const b of blocks) {
-    const x0 = (b % grid.columns) * grid.size;
-    const y0 = Math.floor(b / grid.columns) * grid.size;
-    const x1 = Math.min(image.width - 1, x0 + grid.size);
-    const y1 = Math.min(image.height - 1, y0 + grid.size);
-    // The rows the measuring pass read: 1, 1 + rowStep, ...
-    for (let y = Math.max(1, y0 + ((((1 - y0) % grid.rowStep) + grid.rowStep) % grid.rowStep)); y < y1; y += grid.rowStep) {
-      for (let x = Math.max(1, x0), i = y * image.width + x; x < x1; x++, i++) if (image.data[i]! >= level) n++;
+interface Cells {
+  mean: Float32Array;
+  /** 1 where the cell's centre lies inside the region measured / the document. */
+  inside: Uint8Array;
+  inDocument: Uint8Array;
+}
+
+/** Mean gray of `size`-px cells over the cell box (cx0, cy0, w, h), and which lie inside each outline. */
+function cellGrid(image: GrayImage, size: number, cx0: number, cy0: number, w: number, h: number, outline: readonly Point[], documentOutline: readonly Point[]): Cells {
+  const mean = new Float32Array(w * h);
+  const inside = new Uint8Array(w * h);
+  const inDocument = new Uint8Array(w * h);
+  const { data, width } = image;
+  const sums = new Uint32Array(w);
+  for (let j = 0; j < h; j++) {
+    sums.fill(0);
+    const top = (cy0 + j) * size;
+    // Every other row (those the measuring pass reads): half the reads, the noise still averaged over 8 pixels.
+    for (let y = top + 1; y < top + size; y += 2) {
+      for (let i = 0, p = y * width + cx0 * size; i < w; i++) {
+        let s = 0;
+        for (let q = 0; q < size; q++, p++) s += data[p]!;
+        sums[i]! += s;
+      }
+    }
+    const centre = top + size / 2;
+    const span = rowSpan(outline, centre);
+    const documentSpan = rowSpan(documentOutline, centre);
+    for (let i = 0; i < w; i++) {
+      const k = j * w + i;
+      mean[k] = sums[i]! / (size * Math.floor(size / 2));
+      const xc = (cx0 + i) * size + size / 2;
+      if (span && xc > span[0] && xc < span[1]) inside[k] = 1;
+      if (documentSpan && xc > documentSpan[0] && xc < documentSpan[1]) inDocument[k] = 1;
     }
   }
-  return n;
+  return { mean, inside, inDocument };
+}
+
+/** Least-squares circle (Kåsa: x² + y² + Dx + Ey + F = 0) through the points, or null when they are too few or collinear. */
+function fitCircle(xs: readonly number[], ys: readonly number[]): { x: number; y: number; r: number } | null {
+  const n = xs.length;
+  if (n < 8) return null;
+  // Centred coordinates keep the normal equations well conditioned.
+  let mx = 0;
+  let my = 0;
+  for (let i = 0; i < n; i++) {
+    mx += xs[i]!;
+    my += ys[i]!;
+  }
+  mx /= n;
+  my /= n;
+  let sxx = 0, syy = 0, sxy = 0, sxz = 0, syz = 0, sz = 0;
+  for (let i = 0; i < n; i++) {
+    const u = xs[i]! - mx;
+    const v = ys[i]! - my;
+    const z = u * u + v * v;
+    sxx += u * u;
+    syy += v * v;
+    sxy += u * v;
+    sxz += u * z;
+    syz += v * z;
+    sz += z;
+  }
+  // With centred sums, D and E solve [sxx sxy; sxy syy] [D E] = -[sxz syz] and F = -sz / n.
+  const det = sxx * syy - sxy * sxy;
+  if (!(Math.abs(det) > 1e-9)) return null;
+  const d = (-sxz * syy + syz * sxy) / det;
+  const e = (-syz * sxx + sxz * sxy) / det;
+  const f = -sz / n;
+  const r2 = (d * d + e * e) / 4 - f;
+  if (!(r2 > 0)) return null;
+  return { x: mx - d / 2, y: my - e / 2, r: Math.sqrt(r2) };
+}
+
+/**
+ * Slope (levels per cell) of the stock's level over the rings outside a blob of radius `r`, fitted on
+ * the rings from the first below white down to the first within `fallOffFloor` of the stock; NaN when
+ * fewer than `minFallOffRings` rings lie on it (no falloff: a printed edge, or the stock clipped too).
+ */
+function fallOffSlope(rings: readonly number[][], r: number, stock: number, clip: number, options: HotspotOptions): number {
+  if (!Number.isFinite(stock) || stock >= clip) return Number.NaN;
+  const floor = stock + options.fallOffFloor * (clip - stock);
+  const xs: number[] = [];
+  const ys: number[] = [];
+  for (let b = 0; b < rings.length; b++) {
+    const level = quantile(rings[b]!, STOCK_QUANTILE);
+    if (level > clip + (WHITE - clip) / 2 && xs.length === 0) continue; // still clipped: the blob's edge, cell by cell
+    if (!(level > floor) || level > clip + (WHITE - clip) / 2) break;
+    xs.push(r + 1 + ((b + 0.5) / rings.length) * (RING_SPAN * r - 1));
+    ys.push(level);
+  }
+  if (xs.length < options.minFallOffRings) return Number.NaN;
+  const mx = xs.reduce((a, v) => a + v, 0) / xs.length;
+  const my = ys.reduce((a, v) => a + v, 0) / ys.length;
+  let sxy = 0;
+  let sxx = 0;
+  for (let i = 0; i < xs.length; i++) {
+    sxy += (xs[i]! - mx) * (ys[i]! - my);
+    sxx += (xs[i]! - mx) ** 2;
+  }
+  return sxx > 0 ? sxy / sxx : Number.NaN;
+}
+
+function quantile(values: number[], q: number): number {
+  if (values.length === 0) return Number.NaN;
+  values.sort((a, b) => a - b);
+  return values[Math.min(values.length - 1, Math.floor(q * values.length))]!;
+}
+
+function polygonArea(polygon: readonly Point[]): number {
+  let twice = 0;
+  for (let i = 0; i < polygon.length; i++) {
+    const a = polygon[i]!;
+    const b = polygon[(i + 1) % polygon.length]!;
+    twice += a.x * b.y - b.x * a.y;
+  }
+  return Math.abs(twice) / 2;
+}
+
+/** Where the horizontal line at `y` crosses a convex polygon: [left, right], or null when it misses it. */
+function rowSpan(polygon: readonly Point[], y: number): readonly [number, number] | null {
+  let left = Infinity;
+  let right = -Infinity;
+  for (let k = 0; k < polygon.length; k++) {
+    const a = polygon[k]!;
+    const b = polygon[(k + 1) % polygon.length]!;
+    if ((a.y <= y && b.y > y) || (b.y <= y && a.y > y)) {
+      const x = a.x + ((y - a.y) / (b.y - a.y)) * (b.x - a.x);
+      left = Math.min(left, x);
+      right = Math.max(right, x);
+    }
+  }
+  return left <= right ? [left, right] : null;
 }

@@ -39,7 +39,9 @@ export function documentMetrics(cv: OpenCv, frame: RgbaImage, rgba: Mat, corners
   const cy = (tl.y + tr.y + br.y + bl.y) / 4;
   const shrink = 1 - 2 * INSET_FRACTION;
   const outline = corners.map((p) => ({ x: (cx + (p.x - cx) * shrink - left) * scale, y: (cy + (p.y - cy) * shrink - top) * scale }));
-  return regionMetrics(grayView(region), thresholds, outline, HOTSPOT_BLOCK);
+  // The document's own outline: a highlight's core is measured as a share of the whole document (#18 glare).
+  const documentOutline = corners.map((p) => ({ x: (p.x - left) * scale, y: (p.y - top) * scale }));
+  return regionMetrics(grayView(region), thresholds, outline, HOTSPOT_BLOCK, documentOutline);
 }
 
 /** Without a document only the whole (reduced) frame can be judged: for light, mainly. */
@@ -48,14 +50,14 @@ export function wholeFrameMetrics(buffers: FrameBuffers, thresholds: quality.Qua
 }
 
 /** `image` may be a view of the WASM heap: it is read here, before any other OpenCV call could move the heap. */
-function regionMetrics(image: quality.GrayImage, thresholds: quality.QualityThresholds, outline?: readonly quality.Point[], blockSize = 0): RegionMetrics {
+function regionMetrics(image: quality.GrayImage, thresholds: quality.QualityThresholds, outline?: readonly quality.Point[], blockSize = 0, documentOutline = outline): RegionMetrics {
   // Every other row: at the reference width that is still ~100k pixels, and half the time.
   const stats = quality.regionStats(image, thresholds.glareLevel, { ...(outline ? { polygon: outline } : {}), rowStep: 2, blockSize });
   const { sharpness, brightness, contrast, clippedFraction, darkLevel, medianLevel, blocks } = stats;
   if (!blocks) return { sharpness, brightness, contrast, clippedFraction, darkLevel, medianLevel, glareFraction: 0 };
   // Only a bright document is judged on its light print (see `judgeExposure`): the scan is skipped otherwise.
   const lightPrintShare = brightness > thresholds.maxBrightness ? quality.lightPrintShare(blocks, image) : undefined;
-  const glareFraction = quality.hotspotFraction(blocks, quality.DEFAULT_HOTSPOT_OPTIONS, image);
+  const glareFraction = outline ? quality.hotspotFraction(blocks, image, outline, documentOutline) : 0;
   // Read only where the Laplacian alone would call the document blurred (at most 48 blocks: 0.1-0.3 ms in Node).
   const edgeBlur = sharpness < thresholds.minSharpness ? quality.edgeBlurSigma(blocks, image) : Number.NaN;
   return { sharpness, brightness, contrast, clippedFraction, darkLevel, medianLevel, glareFraction, ...(Number.isFinite(edgeBlur) ? { edgeBlur } : {}), ...(lightPrintShare === undefined ? {} : { lightPrintShare }) };
