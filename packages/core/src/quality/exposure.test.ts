@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../random.ts';
-import { judgeExposure, lightPrintShare } from './exposure.ts';
+import { DEFAULT_LIGHT_PRINT_OPTIONS, judgeExposure, lightPrintShare } from './exposure.ts';
 import type { GrayImage } from './refine-corners.ts';
 import { regionStats } from './region-stats.ts';
 import { DEFAULT_QUALITY_THRESHOLDS } from './thresholds.ts';
@@ -13,11 +13,11 @@ const t = DEFAULT_QUALITY_THRESHOLDS;
  * generator's sensor noise (uniform +-3, after clipping). The gain is applied to the printed levels
  * and clipped at 255, as a camera's exposure does.
  */
-function card(gain: number, stock = 250, line = 205, seed = 1): GrayImage {
+function card(gain: number, stock = 250, line = 205, seed = 1, blur = 0): GrayImage {
   const width = 640;
   const height = 400;
   const random = mulberry32(seed);
-  const data = new Uint8Array(width * height);
+  const exposed = new Float64Array(width * height);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       let printed = stock;
@@ -25,11 +25,37 @@ function card(gain: number, stock = 250, line = 205, seed = 1): GrayImage {
       if (wave < 2) printed = line;
       if (y < 50) printed = 70;
       if (x >= 220 && x < 520 && y >= 90 && y < 230 && (x % 14 < 4 || y % 20 < 3)) printed = 30;
-      const exposed = Math.min(255, printed * gain);
-      data[y * width + x] = Math.max(0, Math.min(255, Math.round(exposed + (random() - 0.5) * 6)));
+      exposed[y * width + x] = Math.min(255, printed * gain);
     }
   }
+  // Blur after the clipping, as the generator does (a lens blurring a scene clipped before it would keep the plateau too).
+  const blurred = blur > 0 ? gaussian(exposed, width, height, blur) : exposed;
+  const data = new Uint8Array(width * height);
+  for (let i = 0; i < data.length; i++) data[i] = Math.max(0, Math.min(255, Math.round(blurred[i]! + (random() - 0.5) * 6)));
   return { data, width, height };
+}
+
+/** Separable Gaussian blur, clamped at the border. */
+function gaussian(src: Float64Array, width: number, height: number, sigma: number): Float64Array {
+  const radius = Math.ceil(3 * sigma);
+  const kernel = Array.from({ length: 2 * radius + 1 }, (_, k) => Math.exp(-((k - radius) ** 2) / (2 * sigma * sigma)));
+  const total = kernel.reduce((a, b) => a + b, 0);
+  const pass = (input: Float64Array, dx: number, dy: number): Float64Array => {
+    const out = new Float64Array(width * height);
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        let acc = 0;
+        for (let k = -radius; k <= radius; k++) {
+          const xx = Math.min(width - 1, Math.max(0, x + k * dx));
+          const yy = Math.min(height - 1, Math.max(0, y + k * dy));
+          acc += input[yy * width + xx]! * kernel[k + radius]!;
+        }
+        out[y * width + x] = acc / total;
+      }
+    }
+    return out;
+  };
+  return pass(pass(src, 1, 0), 0, 1);
 }
 
 const measure = (image: GrayImage) => {
@@ -54,24 +80,50 @@ describe('lightPrintShare', () => {
     expect(measure(card(1.03, 250, 250)).lightPrintShare).toBeLessThan(0.05);
   });
 
-  it('counts a block as blank only when none of its pixels, on the rows the grid read, is dark', () => {
-    // Clipped stock with faint texture everywhere (every block "printed"), and one dark pixel in block 0.
+  it('reads the light print through blur: blur spreads the light a line takes off the stock but keeps it', () => {
+    // Lines 2 px wide, 23 levels under the clipped stock (225 x 1.03), blurred by 2.5 px: their depth
+    // at the centre falls to about 7 levels, within the noise's reach, so read as each block's deviation
+    // (the measure before) the evenly lit card looked washed out. Read as light taken off the clipped
+    // stock it still shows, and the over-exposed card stays flat.
+    const evenlyLit = measure(card(1.03, 250, 225, 1, 2.5));
+    const overExposed = measure(card(1.7, 250, 225, 1, 2.5));
+    expect(evenlyLit.lightPrintShare).toBeGreaterThan(0.3);
+    expect(overExposed.lightPrintShare).toBeLessThan(0.05);
+    // The blocks' deviation (over its noise of about 1.7) is gone on the blurred evenly lit card.
+    const grid = regionStats(card(1.03, 250, 225, 1, 2.5), t.glareLevel, { blockSize: 16, rowStep: 2 }).blocks!;
+    let textured = 0;
+    let blank = 0;
+    for (let b = 0; b < grid.count.length; b++) {
+      if (grid.min[b]! < 200 || grid.clipped[b]! < grid.count[b]! / 2) continue;
+      blank++;
+      const mean = grid.sum[b]! / grid.count[b]!;
+      if (grid.sumSquares[b]! / grid.count[b]! - mean * mean > 9) textured++;
+    }
+    expect(textured / blank).toBeLessThan(0.2);
+  });
+
+  it('reads the print under the stock\'s own clipped level, not under 255: a stock at 252 with no light print is flat', () => {
+    // White stock at 252 (noise +-3: most pixels count as clipped, at >= 250) with no guilloche: every
+    // blank block is 1-3 levels under 255 but none under the stock's own level.
+    const plain = measure(card(1, 252, 252));
+    expect(plain.lightPrintShare).toBeLessThan(0.1);
+    const lined = measure(card(1, 252, 225));
+    expect(lined.lightPrintShare).toBeGreaterThan(0.3);
+  });
+
+  it('leaves out blocks beside dark print: blur carries a text stroke into its neighbours', () => {
+    // Flat clipped stock, with one dark pixel in every third block's row: the block and its neighbours
+    // are left out, and with them every block; nothing to judge.
     const width = 160;
     const height = 160;
-    const data = new Uint8Array(width * height).map((_, i) => (i % width) % 5 === 0 ? 238 : 255);
+    const data = new Uint8Array(width * height).fill(255);
     const image = { data, width, height };
-    data[5 * width + 5] = 20;
     const grid = () => regionStats(image, t.glareLevel, { blockSize: 16, rowStep: 2 }).blocks!;
-    // Row 5 is read (1, 3, 5, ...): block 0 is not blank; the other 99 are, all printed.
-    expect(lightPrintShare(grid(), image)).toBe(1);
-    data.fill(255);
-    for (let b = 0; b < 100; b++) data[(Math.floor(b / 10) * 16 + 5) * width + (b % 10) * 16 + 5] = 20;
-    // A dark pixel on a read row of every block: none is blank, nothing to judge.
-    expect(lightPrintShare(grid(), image)).toBeUndefined();
-    // On row 6 (not read), the same pixels leave every block blank and flat.
-    data.fill(255);
-    for (let b = 0; b < 100; b++) data[(Math.floor(b / 10) * 16 + 6) * width + (b % 10) * 16 + 5] = 20;
     expect(lightPrintShare(grid(), image)).toBe(0);
+    for (let b = 0; b < 100; b += 3) data[(Math.floor(b / 10) * 16 + 5) * width + (b % 10) * 16 + 5] = 20;
+    expect(lightPrintShare(grid(), image)).toBeUndefined();
+    // Only the block itself (the rule before): most blocks are blank again.
+    expect(lightPrintShare(grid(), image, { ...DEFAULT_LIGHT_PRINT_OPTIONS, blankNeighbours: false })).toBe(0);
   });
 });
 
@@ -91,13 +143,19 @@ describe('judgeExposure', () => {
     expect(judgeExposure(overExposed, { ...t, minLightPrintShare: 0 })).toBe('ok');
   });
 
-  it('does not judge light print on a document that is not bright and clipped, out of focus, or when it was not measured', () => {
-    const base = { brightness: 230, contrast: 40, clippedFraction: 0.7, darkLevel: 100, medianLevel: 254, glareFraction: 0, sharpness: 400 };
+  it('does not judge light print on a document that is not bright and clipped, or when it was not measured', () => {
+    const base = { brightness: 230, contrast: 40, clippedFraction: 0.7, darkLevel: 100, medianLevel: 254, glareFraction: 0 };
     expect(judgeExposure({ ...base, lightPrintShare: 0 }, t)).toBe('too_bright');
     expect(judgeExposure(base, t)).toBe('ok');
     expect(judgeExposure({ ...base, clippedFraction: 0.2, lightPrintShare: 0 }, t)).toBe('ok');
     expect(judgeExposure({ ...base, brightness: 190, lightPrintShare: 0 }, t)).toBe('ok');
-    // Out of focus: blur wipes thin lines out as well, so their absence says nothing about exposure.
-    expect(judgeExposure({ ...base, sharpness: t.minSharpness - 1, lightPrintShare: 0 }, t)).toBe('ok');
+  });
+
+  it('refuses a blurred over-exposed card and keeps a blurred evenly lit one (light print read through blur)', () => {
+    const evenlyLit = measure(card(1.03, 250, 225, 1, 2.5));
+    const overExposed = measure(card(1.7, 250, 225, 1, 2.5));
+    expect(overExposed.sharpness).toBeLessThan(t.minSharpness);
+    expect(judgeExposure(evenlyLit, t)).toBe('ok');
+    expect(judgeExposure(overExposed, t)).toBe('too_bright');
   });
 });

@@ -5,7 +5,7 @@ import type { FrameMetrics } from './types.ts';
 
 export type ExposureVerdict = 'ok' | 'too_dark' | 'too_bright';
 
-type ExposureMetrics = Pick<FrameMetrics, 'brightness' | 'contrast' | 'clippedFraction' | 'darkLevel' | 'medianLevel' | 'glareFraction' | 'lightPrintShare' | 'sharpness'>;
+type ExposureMetrics = Pick<FrameMetrics, 'brightness' | 'contrast' | 'clippedFraction' | 'darkLevel' | 'medianLevel' | 'glareFraction' | 'lightPrintShare'>;
 
 /**
  * Exposure from clipping and from the contrast of the printed content, the mean being one input.
@@ -13,8 +13,8 @@ type ExposureMetrics = Pick<FrameMetrics, 'brightness' | 'contrast' | 'clippedFr
  * Too bright: a bright document (mean above `maxBrightness` and clipped outside its glare hotspots
  * over more than `maxClippedFraction`: over-exposure is clipping) whose print has lost its contrast: its darkest print (5th
  * percentile) lifted above `maxDarkLevel`, or within `minPrintContrast` of its median; or whose light
- * print is gone where its stock clips (`lightPrintShare` under `minLightPrintShare`, on a document in
- * focus: blur erases thin lines as well). A well-exposed
+ * print is gone where its stock clips (`lightPrintShare` under `minLightPrintShare`, in focus or not:
+ * it is read as light taken off the clipped stock, which blur keeps). A well-exposed
  * light or white card is bright and may be clipped where it is blank, but its text and portrait keep
  * their contrast and its security print still shows on the clipped stock: it passes.
  */
@@ -32,11 +32,11 @@ export function judgeExposure(m: ExposureMetrics, t: QualityThresholds): Exposur
   if (m.darkLevel > t.maxDarkLevel || printContrast < t.minPrintContrast) return 'too_bright';
   // Text and header stay dark well past the gain that wipes out the light print (guilloche lines,
   // a portrait's backdrop): on the tuning frames, light cards at gain 1.34-1.76 kept a 5th percentile
-  // of 100-130, as evenly lit white cards do, but showed light print on 0-10% of their clipped blank
-  // blocks against 26-64% at gain 1.0-1.14. Blur wipes out thin lines too, so a document below the
-  // focus threshold is not judged on them (six blurred white cards at gain 1.0-1.13 read 2-16%).
-  const sharp = m.sharpness >= t.minSharpness;
-  if (sharp && m.lightPrintShare !== undefined && m.lightPrintShare < t.minLightPrintShare) return 'too_bright';
+  // of 100-130, as evenly lit white cards do, but their light print had gone to the clipped stock.
+  // Read as light taken off the clipped stock (`lightPrintShare`), which blur spreads but keeps, it is
+  // judged in and out of focus (read as the blocks' deviation, blur erased it too and blurred frames
+  // could not be judged on it).
+  if (m.lightPrintShare !== undefined && m.lightPrintShare < t.minLightPrintShare) return 'too_bright';
   return 'ok';
 }
 
@@ -45,8 +45,15 @@ export interface LightPrintOptions {
   blankLevel: number;
   /** Share of a block's pixels at or above the clipping level for its stock to count as clipped. */
   minClippedShare: number;
-  /** Gray-level deviation above which a blank block shows print (a light line over a block is 5 or more; noise on flat clipped stock about 1-2). */
-  printDeviation: number;
+  /**
+   * Mean gray levels a block must lie under the document's clipped stock to show print: a light line
+   * 16 levels under the stock (the step at which print shows at all) and one pixel wide, crossing a
+   * 16-px block, takes 1 level off its mean. Blur spreads the line but keeps this sum (a blur
+   * redistributes light, it does not remove it), so unlike the block's deviation it survives blur.
+   */
+  printDeficit: number;
+  /** Also leave out blocks beside a block with dark print (blur carries a text stroke's tail into its neighbours). */
+  blankNeighbours: boolean;
   /** Fewest clipped blank blocks to judge from; with fewer the share is not measured. */
   minBlocks: number;
 }
@@ -54,35 +61,52 @@ export interface LightPrintOptions {
 export const DEFAULT_LIGHT_PRINT_OPTIONS: Readonly<LightPrintOptions> = Object.freeze({
   blankLevel: 200,
   minClippedShare: 0.5,
-  printDeviation: 3,
+  printDeficit: 1,
+  blankNeighbours: true,
   minBlocks: 24,
 });
 
 /**
  * Where a document's stock is clipped, how much of it still shows light print: the share of its blank
- * blocks (no pixel darker than `blankLevel`), mostly clipped, whose gray level still varies beyond
- * noise. An evenly lit white card clips its stock but keeps its guilloche lines and the portrait's
- * backdrop visible; an over-exposed one has pushed them to white with the stock, and its blank blocks
- * are flat, whatever its text still shows. Blocks mostly outside the outline are left out. `undefined`
- * with fewer than `minBlocks` such blocks (little clipped stock: nothing to judge).
- * `image` is the one the grid was measured on: the darkest pixel of each mostly clipped block is read
- * from it here, on the grid's rows, rather than in the measuring pass, which every frame pays for
- * (0.12-0.14 ms of its 0.8 ms in Node) while only a bright document is judged on it.
+ * blocks (no pixel darker than `blankLevel`, nor in the blocks around), mostly clipped, whose mean
+ * lies at least `printDeficit` under the clipped stock's own level (the mean the brightest tenth of
+ * those blocks reach: flat clipped stock, its noise included; a sensor clips at 255 exactly, the
+ * generator's noise after clipping leaves it at about 254). An evenly lit white card clips its
+ * stock but keeps its guilloche lines and the portrait's backdrop under it; an over-exposed one has
+ * pushed them to the clipping level with the stock, and its blank blocks sit at the stock's level,
+ * whatever its text still shows and however blurred it is. Blocks mostly outside the outline are left
+ * out. `undefined` with fewer than `minBlocks` such blocks (little clipped stock: nothing to judge).
+ * `image` is the one the grid was measured on: without `blankNeighbours` the darkest pixel of each
+ * mostly clipped block is read from it (on the grid's rows; the grid's own minimum is read over the
+ * outline's span only).
  */
 export function lightPrintShare(grid: BlockGrid, image: GrayImage, options: LightPrintOptions = DEFAULT_LIGHT_PRINT_OPTIONS): number | undefined {
-  const { count, sum, sumSquares, clipped } = grid;
+  const { count, sum, clipped, min, columns, rows } = grid;
   let fullCount = 0;
   for (let b = 0; b < count.length; b++) fullCount = Math.max(fullCount, count[b]!);
-  let blank = 0;
-  let printed = 0;
+  const means: number[] = [];
   for (let b = 0; b < count.length; b++) {
     const c = count[b]!;
-    if (c === 0 || c < fullCount / 2 || clipped[b]! < options.minClippedShare * c || blockHasPixelBelow(image, grid, b, options.blankLevel)) continue;
-    blank++;
-    const mean = sum[b]! / c;
-    if (sumSquares[b]! / c - mean * mean > options.printDeviation ** 2) printed++;
+    if (c === 0 || c < fullCount / 2 || clipped[b]! < options.minClippedShare * c) continue;
+    if (options.blankNeighbours ? darkAround(min, columns, rows, b, options.blankLevel) : blockHasPixelBelow(image, grid, b, options.blankLevel)) continue;
+    means.push(sum[b]! / c);
   }
-  return blank >= options.minBlocks ? printed / blank : undefined;
+  if (means.length < options.minBlocks) return undefined;
+  const sorted = [...means].sort((a, b) => b - a);
+  const stock = sorted[Math.floor(sorted.length / 10)]!;
+  let printed = 0;
+  for (const m of means) if (m <= stock - options.printDeficit) printed++;
+  return printed / means.length;
+}
+
+/** Whether block `b` or one of its 8 neighbours (with pixels measured) holds a pixel darker than `level`. */
+function darkAround(min: Uint8Array, columns: number, rows: number, b: number, level: number): boolean {
+  const bx = b % columns;
+  const by = Math.floor(b / columns);
+  for (let y = Math.max(0, by - 1); y <= Math.min(rows - 1, by + 1); y++) {
+    for (let x = Math.max(0, bx - 1); x <= Math.min(columns - 1, bx + 1); x++) if (min[y * columns + x]! < level) return true;
+  }
+  return false;
 }
 
 /** Whether block `b` of the grid holds a pixel darker than `level`, on the rows the grid was measured on (1, 1 + rowStep, ...). */

@@ -64,8 +64,8 @@ export interface FrameMetrics {
   /** Median gray level: the stock's level on most documents. */
   medianLevel: number;
   /**
-   * Share (0..1) of the document's clipped blank blocks that still show light print (see
-   * `lightPrintShare`); absent when too little of the stock is clipped to say, or without a document.
+   * Share (0..1) of the document's clipped blank blocks that still show light print, read as light
+   * taken off the clipped stock, which blur keeps (see `lightPrintShare`); absent when too little of the stock is clipped to say, or without a document.
    */
   lightPrintShare?: number;
 }
