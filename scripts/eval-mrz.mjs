@@ -8,7 +8,14 @@
 //   npm run eval:mrz -- --fonts [a,b,...]             # the synthetic set once per MRZ print variant (testkit's
 //                                                      # MRZ_FONT_VARIANTS: OCR-B thinner/heavier/smaller, other
 //                                                      # monospace faces); all variants when no list is given
-//   options: --no-baseline (skip tesseract full-page), --seed N, --streams N (camera path: frames needed)
+//   npm run eval:mrz -- --stress [stamp,hologram,shadow,small]  # testkit's mrz-stress.ts conditions on top of
+//                                                      # --levels (default mild here): an inked stamp or a hologram
+//                                                      # over the MRZ, uneven light, a document filling 25-40% of a
+//                                                      # photo; read as uploads (whole image, no quad), as --data is.
+//                                                      # All four when no list is given; combines with --fonts
+//   npm run eval:mrz -- --stress --write DIR           # also write the frames (PNG) and labels.json to DIR, so
+//                                                      # `--data DIR` scores the same set
+//   options: --no-quad (synthetic frames read as uploads: whole image, no quad), --no-baseline (skip tesseract full-page), --seed N, --streams N (camera path: frames needed)
 //
 // Progress goes to stderr; the LAST stdout line is one JSON object:
 // { documents, fullyCorrect, silentErrors, flagged, refused, correctButUncertain, cer, failed: [names],
@@ -18,8 +25,9 @@
 // flagged = refused (not valid) or valid with uncertainFields; a silent error is a valid read with a
 // wrong field not in uncertainFields. With --fonts, `fonts` holds the same figures per variant
 // ({ [variant]: { documents, fullyCorrect, silentErrors, ..., failed, engines, levels } }) and a table
-// goes to stderr; the top-level figures are over all variants.
-import { readFileSync } from 'node:fs';
+// goes to stderr; the top-level figures are over all variants. With --stress, `stress` holds them per
+// condition (per font/condition with --fonts) and a table goes to stderr.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { withEvalPage } from './eval-page.mjs';
 
@@ -27,7 +35,12 @@ const args = process.argv.slice(2);
 const option = (name) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : undefined; };
 const dataDir = option('--data');
 const count = Number(option('--count') ?? 20);
-const levels = (option('--levels') ?? 'mild,strong').split(',');
+/** Stress conditions (null: none); [] means all of them. */
+const stress = args.includes('--stress') ? (option('--stress') && !option('--stress').startsWith('--') ? option('--stress').split(',') : ['stamp', 'hologram', 'shadow', 'small']) : null;
+const levels = (option('--levels') ?? (stress ? 'mild' : 'mild,strong')).split(',');
+/** Read synthetic frames as uploads (no quad): always with --stress, as --data reads its images. */
+const noQuad = args.includes('--no-quad') || stress !== null;
+const writeDir = option('--write');
 const seed0 = Number(option('--seed') ?? 1000);
 const withBaseline = !args.includes('--no-baseline');
 /** Camera path: documents per level streamed frame by frame until the vote is stable (0 = skip). */
@@ -124,11 +137,14 @@ async function evaluate(call) {
   const all = newTally();
   const { rows, failed } = all;
   const timings = [];
-  /** Per MRZ print variant (--fonts). */
+  /** Per MRZ print variant (--fonts) and per stress condition (--stress). */
   const byFont = {};
-  const record = (name, level, read, truthLines, truthFields, font) => {
+  const byStress = {};
+  const record = (name, level, read, truthLines, truthFields, font, condition) => {
     const combined = score(read.mrz, read.engines?.ppocr?.lines, truthLines, truthFields);
-    const tallies = font ? [all, (byFont[font] ??= newTally())] : [all];
+    const tallies = [all];
+    if (font) tallies.push(byFont[font] ??= newTally());
+    if (condition) tallies.push(byStress[font ? `${font}/${condition}` : condition] ??= newTally());
     for (const t of tallies) {
       t.rows.combined.push(combined);
       (t.byLevel[level] ??= []).push(combined);
@@ -160,16 +176,28 @@ async function evaluate(call) {
     }
   } else {
     const variants = fonts === null ? [undefined] : fonts.length ? fonts : await call(() => window.documentTest.mrzFonts());
+    const labels = {};
+    if (writeDir) mkdirSync(writeDir, { recursive: true });
     for (const font of variants) {
-      for (const level of levels) {
-        for (let i = 0; i < count; i++) {
-          const format = FORMATS[i % FORMATS.length];
-          const seed = seed0 + i + (level === 'strong' ? 100_000 : 0);
-          const r = await call((c) => window.documentTest.readSynthetic(c), { format, seed, level, baseline: withBaseline, ...(font ? { mrzFont: font } : {}) });
-          record(`${font ? `${font}/` : ''}${level}/${format}/${seed}`, level, r.read, r.truth.mrz, r.truth.mrzFields, font);
+      for (const condition of stress ?? [undefined]) {
+        for (const level of levels) {
+          for (let i = 0; i < count; i++) {
+            const format = FORMATS[i % FORMATS.length];
+            const seed = seed0 + i + (level === 'strong' ? 100_000 : 0);
+            const c = { format, seed, level, baseline: withBaseline, ...(noQuad ? { useQuad: false } : {}), ...(font ? { mrzFont: font } : {}), ...(condition ? { stress: condition } : {}), ...(writeDir ? { includeFrame: true } : {}) };
+            const r = await call((x) => window.documentTest.readSynthetic(x), c);
+            const name = `${font ? `${font}/` : ''}${condition ? `${condition}/` : ''}${level}/${format}/${seed}`;
+            if (writeDir && r.framePng) {
+              const file = `${name.replaceAll('/', '_')}.png`;
+              writeFileSync(path.join(writeDir, file), Buffer.from(r.framePng, 'base64'));
+              labels[file] = { mrz: r.truth.mrz };
+            }
+            record(name, level, r.read, r.truth.mrz, r.truth.mrzFields, font, condition);
+          }
         }
       }
     }
+    if (writeDir) { writeFileSync(path.join(writeDir, 'labels.json'), `${JSON.stringify(labels, null, 1)}\n`); log(`wrote ${Object.keys(labels).length} images and labels.json to ${writeDir}`); }
   }
   const camera = {};
   if (!dataDir && streams > 0) {
@@ -187,18 +215,21 @@ async function evaluate(call) {
   const t = (key) => median(timings.map((x) => x[key]));
   const perFont = Object.fromEntries(Object.entries(byFont).map(([k, v]) => [k, summarize(v)]));
   if (Object.keys(perFont).length) logFontTable(perFont);
+  const perStress = Object.fromEntries(Object.entries(byStress).map(([k, v]) => [k, summarize(v)]));
+  if (Object.keys(perStress).length) logFontTable(perStress, 'condition');
   return {
     ...summarize(all),
     ...(Object.keys(perFont).length ? { fonts: perFont } : {}),
+    ...(Object.keys(perStress).length ? { stress: perStress } : {}),
     ...(Object.keys(camera).length ? { camera } : {}),
     medianMs: { rectify: t('rectifyMs'), locate: t('locateMs'), ocr: t('ocrMs'), merge: t('mergeMs'), total: t('totalMs') },
   };
 }
 
 /** One row per variant and level (merged), then each engine's own reads over both levels. */
-function logFontTable(perFont) {
+function logFontTable(perFont, what = 'font') {
   const pct = (x) => `${(100 * x).toFixed(1)}%`;
-  log('font | level | documents | fully correct | silent | refused | valid, some uncertain | CER');
+  log(`${what} | level | documents | fully correct | silent | refused | valid, some uncertain | CER`);
   for (const [font, f] of Object.entries(perFont)) {
     for (const [level, a] of Object.entries(f.levels)) log(`${font} | ${level} | ${a.documents} | ${pct(a.fullyCorrect)} | ${a.silentErrors} | ${a.refused} | ${a.flagged - a.refused} | ${a.cer.toFixed(4)}`);
     for (const [engine, a] of Object.entries(f.engines)) log(`${font} | ${engine} alone | ${a.documents} | ${pct(a.fullyCorrect)} | ${a.silentErrors} | ${a.refused} | ${a.flagged - a.refused} | ${a.cer.toFixed(4)}`);

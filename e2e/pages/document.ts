@@ -1,5 +1,5 @@
 import { document as coreDocument, parseMrz, type MrzFormat, type MrzOutputFieldName } from '@ekyc/core';
-import { createRandom, degradeDocument, drawDegradation, MRZ_FONT_VARIANTS, randomMrzFields, renderDrivingLicence, renderMrzDocument, type DegradationLevel, type LicenceDateStyle, type LicenceFields, type MrzDocumentFields } from '@ekyc/testkit';
+import { applyPageStress, createRandom, degradeDocument, drawDegradation, MRZ_FONT_VARIANTS, mrzBand, randomMrzFields, smallPlacement, type MrzStress, renderDrivingLicence, renderMrzDocument, type DegradationLevel, type LicenceDateStyle, type LicenceFields, type MrzDocumentFields } from '@ekyc/testkit';
 import { DocumentClient, DocumentReadStream, FaceClient, crossCheckReads, type DocumentRead, type MrzEngineName } from '@ekyc/workers';
 
 /** The OCR-B face the MRZ is drawn in, from Debian's fonts-ocr-b. */
@@ -54,6 +54,10 @@ export interface SyntheticCase {
   omitMrz?: boolean;
   /** Print the MRZ in this variant of testkit's MRZ_FONT_VARIANTS (default: OCR-B as the templates). */
   mrzFont?: string;
+  /** A stress condition of testkit's mrz-stress.ts on top of `level` (own seeded draws: same document and degradation). */
+  stress?: MrzStress;
+  /** Return the degraded frame as PNG base64 (to write a labelled set). */
+  includeFrame?: boolean;
 }
 
 /** Field values of the true MRZ, as the parser gives them (what a correct read must return). */
@@ -72,7 +76,20 @@ async function synthetic(c: SyntheticCase): Promise<{ truth: SyntheticResult['tr
   const mrzFont = await mrzFontVariant(c.mrzFont);
   const random = createRandom(c.seed);
   const doc = renderMrzDocument(random, { format: c.format, pxPerMm: c.pxPerMm ?? 12, font: mrzFont.family, ...(mrzFont.print ? { mrzPrint: mrzFont.print } : {}), portrait: await portraitImage(), ...(c.vizOverrides ? { vizOverrides: c.vizOverrides } : {}), ...(c.omitMrz ? { omitMrz: true } : {}) });
-  const frame = await degradeDocument(doc.mrzSide, drawDegradation(c.level, random), random);
+  const spec = drawDegradation(c.level, random);
+  let frame: Awaited<ReturnType<typeof degradeDocument>>;
+  if (c.stress) {
+    // Stress draws come from their own sequence, so the document and its degradation stay those of the seed.
+    const stressRandom = createRandom(c.seed * 7919 + 104_729);
+    const page = { ...doc.mrzSide, data: new Uint8ClampedArray(doc.mrzSide.data) };
+    const pxPerMm = c.pxPerMm ?? 12;
+    applyPageStress(page, c.stress, mrzBand(c.format, pxPerMm), pxPerMm, stressRandom);
+    const scale = c.stress === 'small' ? stressRandom.range(0.7, 1) : 1;
+    const placement = c.stress === 'small' ? smallPlacement(page.width * scale, page.height * scale, stressRandom) : undefined;
+    frame = await degradeDocument(page, spec, random, scale, 0.08, placement);
+  } else {
+    frame = await degradeDocument(doc.mrzSide, spec, random);
+  }
   // The TD1 front (visual zone) after the back, so the back's frame is the same as without it.
   const frontFrame = doc.front ? await degradeDocument(doc.front, drawDegradation(c.level, random), random) : undefined;
   return { truth: { mrz: doc.mrz, fields: doc.fields, viz: doc.viz, mrzFields: truthFields(doc.mrz) }, frame, ...(frontFrame ? { frontFrame } : {}) };
@@ -145,15 +162,24 @@ const documentTest = {
     return { truth, viz: read, mrz: read, crossCheck: read.crossCheck ?? null };
   },
 
-  async readSynthetic(c: SyntheticCase): Promise<SyntheticResult> {
+  async readSynthetic(c: SyntheticCase): Promise<SyntheticResult & { framePng?: string }> {
     const { truth, frame } = await synthetic(c);
+    let framePng: string | undefined;
+    if (c.includeFrame) {
+      const canvas = new OffscreenCanvas(frame.image.width, frame.image.height);
+      canvas.getContext('2d')!.putImageData(new ImageData(new Uint8ClampedArray(frame.image.data), frame.image.width, frame.image.height), 0, 0);
+      const bytes = new Uint8Array(await (await canvas.convertToBlob({ type: 'image/png' })).arrayBuffer());
+      let bin = '';
+      for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+      framePng = btoa(bin);
+    }
     const read = await documentClient(c.engines ?? ['ppocr', 'tesseract']).read(frame.image, {
       quad: c.useQuad === false ? null : frame.quad,
       referenceDate: '2026-06-01',
       ...(c.baseline ? { baseline: true } : {}),
       ...(c.includeRectified ? { includeRectified: true } : {}),
     });
-    return { truth, read };
+    return { truth, read, ...(framePng ? { framePng } : {}) };
   },
 
   /** Names of the MRZ print variants (`SyntheticCase.mrzFont`). */

@@ -5,6 +5,7 @@
  */
 import type { RgbaImage, quality } from '@ekyc/core';
 import { addGlare, warpCardInto } from './compose.ts';
+import type { Placement } from './mrz-stress.ts';
 import type { Random } from './random.ts';
 
 export type DegradationLevel = 'clean' | 'mild' | 'strong';
@@ -66,13 +67,17 @@ function gaussianNoise(random: Random): number {
 /**
  * Places `doc` (rendered at its own resolution) in a frame `margin` of its width larger on every side,
  * at scale `scale`, then applies `spec`. JPEG makes it async (OffscreenCanvas.convertToBlob).
+ * `placement` (a stress condition, mrz-stress.ts) puts it instead at a given place in a frame of a given
+ * size (a document small in a photo); without it the frame and the draws are as they always were.
  */
-export async function degradeDocument(doc: RgbaImage, spec: DegradationSpec, random: Random, scale = 1, margin = 0.08): Promise<DegradedFrame> {
+export async function degradeDocument(doc: RgbaImage, spec: DegradationSpec, random: Random, scale = 1, margin = 0.08, placement?: Placement): Promise<DegradedFrame> {
   const dw = doc.width * scale;
   const dh = doc.height * scale;
   const pad = dw * margin;
-  const width = Math.round(dw + 2 * pad);
-  const height = Math.round(dh + 2 * pad);
+  const width = placement?.frameWidth ?? Math.round(dw + 2 * pad);
+  const height = placement?.frameHeight ?? Math.round(dh + 2 * pad);
+  const padX = placement?.left ?? pad;
+  const padY = placement?.top ?? pad;
   const frame: RgbaImage<Uint8ClampedArray> = { width, height, data: new Uint8ClampedArray(width * height * 4) };
   // Dark table with a little texture.
   for (let i = 0; i < width * height; i++) {
@@ -81,13 +86,13 @@ export async function degradeDocument(doc: RgbaImage, spec: DegradationSpec, ran
   }
   const j = (): number => random.range(-1, 1) * spec.perspective * dw;
   const quad: quality.Quad = [
-    { x: pad + j(), y: pad + j() },
-    { x: pad + dw + j(), y: pad + j() },
-    { x: pad + dw + j(), y: pad + dh + j() },
-    { x: pad + j(), y: pad + dh + j() },
+    { x: padX + j(), y: padY + j() },
+    { x: padX + dw + j(), y: padY + j() },
+    { x: padX + dw + j(), y: padY + dh + j() },
+    { x: padX + j(), y: padY + dh + j() },
   ];
   warpCardInto(frame, doc, quad, 0.03);
-  if (spec.glare > 0) addGlare(frame, random.range(pad + dw * 0.2, pad + dw * 0.8), random.range(pad + dh * 0.2, pad + dh * 0.8), spec.glare * dw);
+  if (spec.glare > 0) addGlare(frame, random.range(padX + dw * 0.2, padX + dw * 0.8), random.range(padY + dh * 0.2, padY + dh * 0.8), spec.glare * dw);
   const canvas = new OffscreenCanvas(width, height);
   const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
   ctx.putImageData(new ImageData(new Uint8ClampedArray(frame.data), width, height), 0, 0);

@@ -226,6 +226,21 @@ function paintMrz(ctx: OffscreenCanvasRenderingContext2D, lines: readonly string
   if (ink !== ctx) ctx.drawImage(ink.canvas, 0, 0);
 }
 
+/**
+ * The MRZ band of a rendered page in its pixels (glyph tops of the first line to the last baseline,
+ * first to last character), as `paintMrz` places it with the default print: where stress conditions
+ * put a stamp, a hologram or a shadow edge.
+ */
+export function mrzBand(format: MrzFormat, pxPerMm: number): { top: number; bottom: number; left: number; right: number } {
+  const size = MRZ_DOCUMENT_SIZE_MM[format];
+  const lines = format === 'TD1' ? 3 : 2;
+  const chars = format === 'TD1' ? 30 : format === 'TD3' || format === 'MRVA' ? 44 : 36;
+  const left = (size.width - chars * CHAR_PITCH_MM) / 2;
+  const bottomBaseline = size.height - (lines === 3 ? 3.2 : 4.2);
+  const topBaseline = bottomBaseline - (lines - 1) * LINE_PITCH_MM;
+  return { top: (topBaseline - 2.6) * pxPerMm, bottom: (bottomBaseline + 0.3) * pxPerMm, left: left * pxPerMm, right: (left + chars * CHAR_PITCH_MM) * pxPerMm };
+}
+
 function toImage(canvas: OffscreenCanvas): RgbaImage<Uint8ClampedArray> {
   const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
   return { width: canvas.width, height: canvas.height, data };

@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import type { RgbaImage } from '@ekyc/core';
+import { addHologram, addShadow, addStamp, smallPlacement, type Band } from './mrz-stress.ts';
+import { createRandom } from './random.ts';
+
+const PX_PER_MM = 4;
+// A TD3-sized page (125 x 88 mm) of light paper, its MRZ band where mrzBand puts it.
+const page = (): RgbaImage<Uint8ClampedArray> => ({ width: 500, height: 352, data: new Uint8ClampedArray(500 * 352 * 4).fill(230) });
+const BAND: Band = { top: 71.2 * PX_PER_MM, bottom: 84.1 * PX_PER_MM, left: 6.6 * PX_PER_MM, right: 118.4 * PX_PER_MM };
+
+/** Pixels changed by more than 8 levels, inside and outside the band (rows only). */
+function changed(before: RgbaImage, after: RgbaImage, band: Band): { inBand: number; outside: number } {
+  let inBand = 0;
+  let outside = 0;
+  for (let y = 0; y < after.height; y++) {
+    for (let x = 0; x < after.width; x++) {
+      const i = (y * after.width + x) * 4;
+      if (Math.abs(after.data[i]! - before.data[i]!) + Math.abs(after.data[i + 1]! - before.data[i + 1]!) + Math.abs(after.data[i + 2]! - before.data[i + 2]!) <= 8) continue;
+      if (y >= band.top && y <= band.bottom) inBand++;
+      else outside++;
+    }
+  }
+  return { inBand, outside };
+}
+
+describe('mrz stress conditions', () => {
+  it('a stamp inks part of the MRZ band in a colour bright in at least one channel', () => {
+    for (let seed = 1; seed <= 6; seed++) {
+      const before = page();
+      const after = page();
+      const ink = addStamp(after, BAND, PX_PER_MM, createRandom(seed));
+      const { inBand } = changed(before, after, BAND);
+      expect(inBand).toBeGreaterThan(200);
+      // Part of the band, not all of it.
+      expect(inBand).toBeLessThan(0.5 * (BAND.bottom - BAND.top) * (BAND.right - BAND.left));
+      expect(Math.max(...ink)).toBeGreaterThanOrEqual(130);
+      expect(Math.max(...ink) - Math.min(...ink)).toBeGreaterThan(80);
+    }
+  });
+
+  it('a hologram tints a stretch of the band in changing colours and leaves the rest of the line alone', () => {
+    const before = page();
+    const after = page();
+    addHologram(after, BAND, PX_PER_MM, createRandom(3));
+    const { inBand } = changed(before, after, BAND);
+    expect(inBand).toBeGreaterThan(0.1 * (BAND.bottom - BAND.top) * (BAND.right - BAND.left));
+    expect(inBand).toBeLessThan(0.7 * (BAND.bottom - BAND.top) * (BAND.right - BAND.left));
+    const hues = new Set<string>();
+    const y = Math.round((BAND.top + BAND.bottom) / 2);
+    for (let x = 0; x < after.width; x += 4) {
+      const i = (y * after.width + x) * 4;
+      const [r, g, b] = [after.data[i]!, after.data[i + 1]!, after.data[i + 2]!];
+      if (Math.max(r, g, b) - Math.min(r, g, b) > 10) hues.add([r, g, b].indexOf(Math.max(r, g, b)).toString());
+    }
+    expect(hues.size).toBeGreaterThanOrEqual(2);
+  });
+
+  it('a shadow darkens the page unevenly: somewhere to under 60%, and along the MRZ band by a quarter or more', () => {
+    for (let seed = 1; seed <= 6; seed++) {
+      const after = page();
+      const { darkest } = addShadow(after, BAND, PX_PER_MM, createRandom(seed));
+      expect(darkest).toBeLessThan(0.6);
+      const y = Math.round((BAND.top + BAND.bottom) / 2);
+      const row = Array.from({ length: Math.round(BAND.right - BAND.left) }, (_, k) => after.data[(y * after.width + Math.round(BAND.left) + k) * 4]! / 230);
+      expect(Math.max(...row) / Math.min(...row)).toBeGreaterThan(1.25);
+    }
+  });
+
+  it('a small placement fills 25-40% of a 4:3 photo and keeps the whole document in it', () => {
+    for (let seed = 1; seed <= 20; seed++) {
+      const p = smallPlacement(1500, 1056, createRandom(seed));
+      const fill = (1500 * 1056) / (p.frameWidth * p.frameHeight);
+      expect(fill).toBeGreaterThanOrEqual(0.24);
+      expect(fill).toBeLessThanOrEqual(0.41);
+      expect(p.left).toBeGreaterThanOrEqual(0);
+      expect(p.top).toBeGreaterThanOrEqual(0);
+      expect(p.left + 1500).toBeLessThanOrEqual(p.frameWidth);
+      expect(p.top + 1056).toBeLessThanOrEqual(p.frameHeight);
+    }
+  });
+
+  it('draws from its own seed only: the same seed gives the same stamp', () => {
+    const a = page();
+    const b = page();
+    addStamp(a, BAND, PX_PER_MM, createRandom(9));
+    addStamp(b, BAND, PX_PER_MM, createRandom(9));
+    expect(Buffer.from(a.data).equals(Buffer.from(b.data))).toBe(true);
+  });
+});

@@ -1,0 +1,256 @@
+/**
+ * Stress conditions of real documents that the mild/strong degradations do not draw, opt-in and seeded
+ * apart from them (the same seed renders the same document and the same camera degradation with or
+ * without a stress): an inked entry stamp partly over the MRZ, a laminated hologram (OVD) over it,
+ * uneven light (a gradient and a cast shadow across the page), and a document small in an uploaded
+ * photo. Plain pixel code (runs in Node); `small` is a placement, applied by `degradeDocument`.
+ */
+import type { RgbaImage } from '@ekyc/core';
+import type { Random } from './random.ts';
+
+export type MrzStress = 'stamp' | 'hologram' | 'shadow' | 'small';
+export const MRZ_STRESSES: readonly MrzStress[] = ['stamp', 'hologram', 'shadow', 'small'];
+
+/** The MRZ band on a rendered page, in its pixels (see `mrzBand` in mrz-document.ts). */
+export interface Band { top: number; bottom: number; left: number; right: number }
+
+/** Where a document sits in a larger frame, in frame pixels (`degradeDocument`'s placement). */
+export interface Placement { frameWidth: number; frameHeight: number; left: number; top: number }
+
+const clamp01 = (v: number): number => (v < 0 ? 0 : v > 1 ? 1 : v);
+
+/** Distance from (px, py) to the segment a-b. */
+function segmentDistance(px: number, py: number, ax: number, ay: number, bx: number, by: number): number {
+  const dx = bx - ax;
+  const dy = by - ay;
+  const t = clamp01(((px - ax) * dx + (py - ay) * dy) / (dx * dx + dy * dy || 1));
+  return Math.hypot(px - (ax + t * dx), py - (ay + t * dy));
+}
+
+/** Coverage mask of one anti-aliased stroke (a capsule of half-width `half`), max-combined into `mask`. */
+function strokeSegment(mask: Float32Array, width: number, height: number, ax: number, ay: number, bx: number, by: number, half: number): void {
+  const x0 = Math.max(0, Math.floor(Math.min(ax, bx) - half - 1));
+  const x1 = Math.min(width - 1, Math.ceil(Math.max(ax, bx) + half + 1));
+  const y0 = Math.max(0, Math.floor(Math.min(ay, by) - half - 1));
+  const y1 = Math.min(height - 1, Math.ceil(Math.max(ay, by) + half + 1));
+  for (let y = y0; y <= y1; y++) {
+    for (let x = x0; x <= x1; x++) {
+      const c = clamp01(half + 0.5 - segmentDistance(x + 0.5, y + 0.5, ax, ay, bx, by));
+      const i = y * width + x;
+      if (c > mask[i]!) mask[i] = c;
+    }
+  }
+}
+
+/** A ring of radius r and half-width `half` (drawn as short segments). */
+function strokeCircle(mask: Float32Array, width: number, height: number, cx: number, cy: number, r: number, half: number): void {
+  const n = Math.max(24, Math.ceil(r / 2));
+  for (let k = 0; k < n; k++) {
+    const a = (2 * Math.PI * k) / n;
+    const b = (2 * Math.PI * (k + 1)) / n;
+    strokeSegment(mask, width, height, cx + r * Math.cos(a), cy + r * Math.sin(a), cx + r * Math.cos(b), cy + r * Math.sin(b), half);
+  }
+}
+
+/**
+ * A letter-like glyph of 2-4 strokes in a cell `w` x `h` centred on (cx, cy), turned by `angle`: stamp
+ * lettering (a town, a date) is what a stamp puts over the MRZ that looks most like characters.
+ */
+function strokeGlyph(mask: Float32Array, width: number, height: number, cx: number, cy: number, w: number, h: number, angle: number, half: number, random: Random): void {
+  const ca = Math.cos(angle);
+  const sa = Math.sin(angle);
+  const at = (u: number, v: number): [number, number] => [cx + (u - 0.5) * w * ca - (v - 0.5) * h * sa, cy + (u - 0.5) * w * sa + (v - 0.5) * h * ca];
+  const corners: Array<[number, number]> = [[0, 0], [1, 0], [0, 1], [1, 1], [0, 0.5], [1, 0.5], [0.5, 0], [0.5, 1]];
+  const strokes = random.int(2, 4);
+  for (let s = 0; s < strokes; s++) {
+    const [u0, v0] = random.pick(corners);
+    const [u1, v1] = random.pick(corners);
+    const [ax, ay] = at(u0, v0);
+    const [bx, by] = at(u1 === u0 && v1 === v0 ? 1 - u1 : u1, v1);
+    strokeSegment(mask, width, height, ax, ay, bx, by, half);
+  }
+}
+
+/** Stamp inks: blue, violet, red, green (the colours entry and visa stamps use). */
+const STAMP_INKS: ReadonlyArray<readonly [number, number, number]> = [[40, 70, 170], [110, 50, 150], [190, 40, 50], [40, 130, 70]];
+
+/**
+ * Multiplies `mask` x `opacity` of ink into the page (subtractive: ink absorbs what its colour does not
+ * reflect), with a blotchy coverage: stamps print unevenly (more ink at one side, dry speckles).
+ */
+function inkInto(page: RgbaImage<Uint8ClampedArray>, mask: Float32Array, ink: readonly [number, number, number], opacity: number, random: Random): void {
+  const gx = random.range(-1, 1);
+  const gy = random.range(-1, 1);
+  const { width, height, data } = page;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const m = mask[y * width + x]!;
+      if (m === 0) continue;
+      const slope = 0.75 + 0.25 * ((gx * x) / width + (gy * y) / height);
+      const speckle = random.chance(0.08) ? 0.3 : 1;
+      const a = clamp01(m * opacity * slope * speckle);
+      const i = (y * width + x) * 4;
+      for (let c = 0; c < 3; c++) data[i + c] = data[i + c]! * (1 - a * (1 - ink[c]! / 255));
+    }
+  }
+}
+
+/**
+ * An inked stamp, round (two rings, lettering around and across) or rectangular (double border, two
+ * lines of lettering), 22-34 mm, its centre placed so it covers part of the MRZ band. Returns its ink
+ * colour (for tests).
+ */
+export function addStamp(page: RgbaImage<Uint8ClampedArray>, band: Band, pxPerMm: number, random: Random): readonly [number, number, number] {
+  const { width, height } = page;
+  const mask = new Float32Array(width * height);
+  const mm = pxPerMm;
+  const half = random.range(0.16, 0.24) * mm;
+  const cx = random.range(band.left + 0.1 * (band.right - band.left), band.right - 0.1 * (band.right - band.left));
+  const round = random.chance(0.5);
+  if (round) {
+    const r = random.range(11, 17) * mm;
+    // Centre within one radius of the band's middle: the stamp crosses part of the MRZ.
+    const cy = (band.top + band.bottom) / 2 + random.range(-0.6, 0.3) * r;
+    strokeCircle(mask, width, height, cx, cy, r, half);
+    strokeCircle(mask, width, height, cx, cy, r * 0.72, half * 0.8);
+    const glyphs = random.int(14, 22);
+    for (let k = 0; k < glyphs; k++) {
+      const a = random.range(0, 0.15) + (2 * Math.PI * k) / glyphs;
+      strokeGlyph(mask, width, height, cx + r * 0.86 * Math.cos(a), cy + r * 0.86 * Math.sin(a), 1.8 * mm, 2.4 * mm, a + Math.PI / 2, half * 0.8, random);
+    }
+    // A date across the middle.
+    const n = random.int(6, 9);
+    for (let k = 0; k < n; k++) strokeGlyph(mask, width, height, cx + (k - (n - 1) / 2) * 2.3 * mm, cy, 1.9 * mm, 2.8 * mm, 0, half, random);
+  } else {
+    const w = random.range(30, 40) * mm;
+    const h = random.range(16, 22) * mm;
+    const cy = (band.top + band.bottom) / 2 + random.range(-0.6, 0.3) * h;
+    const tilt = random.range(-0.12, 0.12);
+    const ca = Math.cos(tilt);
+    const sa = Math.sin(tilt);
+    const at = (u: number, v: number): [number, number] => [cx + u * ca - v * sa, cy + u * sa + v * ca];
+    for (const inset of [0, 1.2 * mm]) {
+      const corners = [at(-w / 2 + inset, -h / 2 + inset), at(w / 2 - inset, -h / 2 + inset), at(w / 2 - inset, h / 2 - inset), at(-w / 2 + inset, h / 2 - inset)];
+      for (let k = 0; k < 4; k++) strokeSegment(mask, width, height, ...corners[k]!, ...corners[(k + 1) % 4]!, half);
+    }
+    for (const v of [-h / 5, h / 5]) {
+      const n = Math.floor((w - 5 * mm) / (2.4 * mm));
+      for (let k = 0; k < n; k++) {
+        const [gx, gy] = at((k - (n - 1) / 2) * 2.4 * mm, v);
+        strokeGlyph(mask, width, height, gx, gy, 1.9 * mm, 2.8 * mm, tilt, half, random);
+      }
+    }
+  }
+  const ink = random.pick(STAMP_INKS);
+  inkInto(page, mask, ink, random.range(0.55, 0.9), random);
+  return ink;
+}
+
+/** Hue (0..1) to an RGB rainbow colour, bright as a diffraction foil. */
+function rainbow(hue: number): [number, number, number] {
+  const h = ((hue % 1) + 1) % 1;
+  const f = (n: number): number => {
+    const k = (n + h * 6) % 6;
+    return 255 * (1 - 0.55 * Math.max(0, Math.min(k, 4 - k, 1)));
+  };
+  return [f(5), f(3), f(1)];
+}
+
+/**
+ * A laminated hologram over part of the MRZ: a transparent film whose diffraction colours change with
+ * position (the viewing angle), brighter along its engraved guilloche lines, with a specular streak
+ * where it catches the light. Blended over the page (a film reflects; it does not absorb the ink).
+ */
+export function addHologram(page: RgbaImage<Uint8ClampedArray>, band: Band, pxPerMm: number, random: Random): void {
+  const { width, height, data } = page;
+  const mm = pxPerMm;
+  const bandW = band.right - band.left;
+  const x0 = band.left + random.range(0, 0.55) * bandW;
+  const x1 = Math.min(width, x0 + random.range(0.3, 0.5) * bandW);
+  const y0 = Math.max(0, band.top - random.range(2, 10) * mm);
+  const y1 = Math.min(height, band.bottom + random.range(0, 3) * mm);
+  const film = random.range(0.08, 0.16);
+  const lines = random.range(0.2, 0.35);
+  const period = random.range(1.5, 3) * mm;
+  const hueScale = random.range(0.6, 1.6) / (20 * mm);
+  const hue0 = random.next();
+  const streakX = random.range(x0, x1);
+  const streakW = random.range(2, 5) * mm;
+  const streak = random.range(0.25, 0.5);
+  for (let y = Math.floor(y0); y < y1; y++) {
+    for (let x = Math.floor(x0); x < x1; x++) {
+      // Guilloche: two crossing families of sine curves.
+      const u = Math.sin((2 * Math.PI * (y + 0.6 * mm * Math.sin(x / (3 * mm)))) / period);
+      const v = Math.sin((2 * Math.PI * (x + 0.8 * mm * Math.sin(y / (2.5 * mm)))) / (1.3 * period));
+      const line = Math.max(0, Math.abs(u) - 0.8) * 5 + Math.max(0, Math.abs(v) - 0.85) * 6.7;
+      const s = Math.exp(-(((x - streakX) + 0.4 * (y - y0)) ** 2) / (2 * streakW * streakW));
+      const a = clamp01(film + lines * Math.min(1, line) + streak * s);
+      const [r, g, b] = rainbow(hue0 + (x + 0.7 * y) * hueScale);
+      const i = (y * width + x) * 4;
+      data[i] = data[i]! * (1 - a) + r * a;
+      data[i + 1] = data[i + 1]! * (1 - a) + g * a;
+      data[i + 2] = data[i + 2]! * (1 - a) + b * a;
+    }
+  }
+}
+
+/**
+ * Uneven light: a gradient across the page (light falling off from one side, to 30-55%) times a cast
+ * shadow (a hand or a phone: a half-plane whose soft edge crosses the MRZ, down to 35-60%).
+ */
+export function addShadow(page: RgbaImage<Uint8ClampedArray>, band: Band, pxPerMm: number, random: Random): { darkest: number } {
+  const { width, height, data } = page;
+  const angle = random.range(0, 2 * Math.PI);
+  const gx = Math.cos(angle);
+  const gy = Math.sin(angle);
+  const low = random.range(0.3, 0.55);
+  const span = Math.abs(gx) * width + Math.abs(gy) * height;
+  const offset = Math.min(0, gx * width) + Math.min(0, gy * height);
+  // The edge's normal within 57 degrees of the MRZ's direction: the edge crosses the lines.
+  const edgeAngle = random.range(-1, 1);
+  const ex = Math.cos(edgeAngle);
+  const ey = Math.sin(edgeAngle);
+  // The shadow's edge passes through a point of the MRZ band.
+  const px = random.range(band.left, band.right);
+  const py = (band.top + band.bottom) / 2;
+  const soft = random.range(1.5, 6) * pxPerMm;
+  const shade = random.range(0.35, 0.6);
+  const side = random.chance(0.5) ? 1 : -1;
+  let darkest = 1;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const t = (gx * x + gy * y - offset) / span;
+      const gradient = 1 - (1 - low) * t;
+      const d = side * ((x - px) * ex + (y - py) * ey) / soft;
+      const shadow = 1 - (1 - shade) / (1 + Math.exp(-d));
+      const l = gradient * shadow;
+      if (l < darkest) darkest = l;
+      const i = (y * width + x) * 4;
+      for (let c = 0; c < 3; c++) data[i + c] = data[i + c]! * l;
+    }
+  }
+  return { darkest };
+}
+
+/**
+ * A document of `docWidth` x `docHeight` (frame pixels) filling 25-40% of a 4:3 photo's area, somewhere
+ * off-centre: an uploaded photo with no tight crop.
+ */
+export function smallPlacement(docWidth: number, docHeight: number, random: Random): Placement {
+  const fill = random.range(0.25, 0.4);
+  let frameWidth = Math.sqrt(((docWidth * docHeight) / fill) * (4 / 3));
+  let frameHeight = (frameWidth * 3) / 4;
+  const grow = Math.max(1, docWidth / (0.9 * frameWidth), docHeight / (0.9 * frameHeight));
+  frameWidth = Math.round(frameWidth * grow);
+  frameHeight = Math.round(frameHeight * grow);
+  const left = random.range(0.03, 0.97) * (frameWidth - docWidth);
+  const top = random.range(0.03, 0.97) * (frameHeight - docHeight);
+  return { frameWidth, frameHeight, left, top };
+}
+
+/** Applies a page stress (stamp, hologram, shadow) to the rendered page in place; `small` draws nothing here. */
+export function applyPageStress(page: RgbaImage<Uint8ClampedArray>, stress: MrzStress, band: Band, pxPerMm: number, random: Random): void {
+  if (stress === 'stamp') addStamp(page, band, pxPerMm, random);
+  else if (stress === 'hologram') addHologram(page, band, pxPerMm, random);
+  else if (stress === 'shadow') addShadow(page, band, pxPerMm, random);
+}
