@@ -55,10 +55,12 @@ describe('fillFromVisualZone', () => {
   });
 
   it('fills nothing when two transliterations of the printed name fit what was read differently', () => {
-    // MÜLLER: MRZ form MUELLER or MULLER; with the letters after MU unread both fit.
-    const lines = ['I<DEUMUELLER<<ANNA<<<<<<<<<<<<<<<<<<<', 'R185886423ITA0305059F3409109<<<<<<<0'].map((l) => l.slice(0, 36));
-    const unread = [[7, 8, 9, 10, 11], []];
-    expect(fillFromVisualZone(toFill(lines, unread, ['surname']), { ...PRINTED, surname: 'MÜLLER', givenNames: 'ANNA' })).toBeNull();
+    // JÜRGEN: MRZ form JUERGEN or JURGEN; with everything after the J unread, both fit.
+    const lines = ['I<JPNERIKSSON<<JLLLLLLL<<<<<<<<<<<<<', TRUTH[1]!];
+    const unread = [[16, 17, 18, 19, 20, 21, 22], []];
+    expect(fillFromVisualZone(toFill(lines, unread), { ...PRINTED, givenNames: 'JÜRGEN' })).toBeNull();
+    // One form only (JURGEN printed without the umlaut): filled.
+    expect(fillFromVisualZone(toFill(lines, unread), { ...PRINTED, givenNames: 'JURGEN' })?.values.givenNames).toBe('JURGEN');
   });
 
   it('fills an unread sex from a printed one', () => {
