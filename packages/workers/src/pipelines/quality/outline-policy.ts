@@ -114,41 +114,13 @@ export function withinReach(quad: quality.Quad, frame: { width: number; height: 
 }
 
 /**
- * The sides along the frame border, where the document runs off the frame: one, so that the three
- * sides left still make the quad a document's outline, or two meeting at a frame corner (a document
- * running off the frame there shows only the two sides meeting at its corner in view; see
- * `quality.cornerQuadsFromLines`). Any other set counts as none.
+ * The side along the frame border, where the document runs off the frame: at most one, so that
+ * the three sides left still make the quad a document's outline.
  */
 export function borderSides(quad: quality.Quad, frame: SearchFrame): boolean[] {
   const { full, scale } = frame;
-  const tolerance = 2 * scale + 2;
-  const sides = quality.sidesOnFrameBorder(quad, full.width, full.height, tolerance);
-  const count = sides.filter(Boolean).length;
-  if (count <= 1) return sides;
-  if (count === 2) {
-    for (let side = 0; side < 4; side++) {
-      // Two adjacent border sides share a corner: it must be the frame's own corner.
-      if (!sides[side] || !sides[(side + 1) % 4]) continue;
-      const shared = quad[(side + 1) % 4]!;
-      const atCorner = (shared.x <= tolerance || shared.x >= full.width - 1 - tolerance) && (shared.y <= tolerance || shared.y >= full.height - 1 - tolerance);
-      if (atCorner) return sides;
-    }
-  }
-  return [false, false, false, false];
-}
-
-/**
- * Whether a quad of a document running off at a frame corner (`quality.cornerQuadsFromLines`) is worth
- * scoring at full size: its two sides along the border meet at the frame corner and the strips along
- * them look like the document, not like the background beside its sides in view
- * (`quality.documentReachesBorder`, as in `outlineSupport`). Long background lines (wood grain, a
- * fabric's stripes, a table's edge) reach the border too and make many such quads: this drops most
- * of them for 2 x 48 pixel reads each.
- */
-export function cornerWorthScoring(quad: quality.Quad, frame: SearchFrame): boolean {
-  const border = borderSides(quad, frame);
-  if (border.filter(Boolean).length !== 2) return false;
-  return border.every((onBorder, side) => !onBorder || quality.documentReachesBorder(frame.full, quad, side, undefined, border));
+  const sides = quality.sidesOnFrameBorder(quad, full.width, full.height, 2 * scale + 2);
+  return sides.filter(Boolean).length <= 1 ? sides : [false, false, false, false];
 }
 
 /** Whether a candidate's sides lie on the reduced frame's (dilated) edges enough to be scored at full size. */
@@ -170,14 +142,11 @@ function outlineSupport(quad: quality.Quad, frame: SearchFrame): number {
     const before = quad[(side + 3) % 4]!;
     const after = quad[(side + 2) % 4]!;
     const toward = (from: quality.Point, to: quality.Point, t: number) => ({ x: from.x + (to.x - from.x) * t, y: from.y + (to.y - from.y) * t });
-    // (A neighbouring side along the border too, at a frame corner, has no edge to show.)
-    const beforeOnBorder = border[(side + 3) % 4]!;
-    const afterOnBorder = border[(side + 1) % 4]!;
-    const reach = Math.min(beforeOnBorder ? 1 : quality.segmentSupport(full, toward(a, before, BORDER_REACH), a, options), afterOnBorder ? 1 : quality.segmentSupport(full, b, toward(b, after, BORDER_REACH), options));
+    const reach = Math.min(quality.segmentSupport(full, toward(a, before, BORDER_REACH), a, options), quality.segmentSupport(full, b, toward(b, after, BORDER_REACH), options));
     if (reach < MIN_SIDE_SUPPORT) return reach;
     // Edges up to the border can be background's own (wood grain, fabric threads continuing the card's
     // sides): the strip along the border must also look like the document, not like the background.
-    if (!quality.documentReachesBorder(full, quad, side, undefined, border)) return 0;
+    if (!quality.documentReachesBorder(full, quad, side)) return 0;
   }
   for (let side = 0; side < 4; side++) {
     if (border[side]) continue;
