@@ -78,6 +78,11 @@ describe('sobelStrongestChannel', () => {
     [37, 23],
     [320, 180],
     [2, 2],
+    // Widths where the sliding window over the inner columns is empty or one column wide, and one row.
+    [1, 5],
+    [3, 4],
+    [4, 3],
+    [9, 1],
   ])('equals cv.Sobel (CV_16S, 3x3, reflect-101 border) per channel and the strongest channel, on %ix%i', (width, height) => {
     const image = new cv.Mat(height, width, cv.CV_8UC3);
     const dx3 = new cv.Mat();
