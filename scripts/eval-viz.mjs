@@ -14,11 +14,13 @@
 // Progress goes to stderr; the LAST stdout line is one JSON object:
 // { documents, fields: { surname: { documents, correct, correctAnyConfidence, flagged, silentErrors, accuracy }, ... },
 //   silentErrors, crossCheck: { genuine, falseMismatches, falseMismatchRate, modified, detected, detectionRate,
-//   modifiedFlaggedUncertain }, noMrz, licences: { documents, fields, levels, silentErrors }, levels, failed, medianMs }.
+//   modifiedFlaggedUncertain }, noMrz, licences: { documents, fields, levels, silentErrors, issuingState }, levels, failed, medianMs }.
+// licences.issuingState: the state read from the emblem's sign (ISO alpha-3) against the printed sign, scored like a field.
 // `documents`, `fields` and `levels` cover the five MRZ layouts only; licences are reported apart.
 // correct = read, certain and right; flagged = uncertain or not found; a silent error is a certain, wrong value.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { document as coreDocument } from '@ekyc/core';
 import { withEvalPage } from './eval-page.mjs';
 
 const args = process.argv.slice(2);
@@ -68,13 +70,33 @@ function aggregateFields(rows) {
   return out;
 }
 
-function licenceSummary(rows, byLevel) {
+/** The issuing state as a field: right and certain, right at any confidence, flagged, silently wrong. */
+function scoreState(reading, sign) {
+  const truth = coreDocument.countryOfSign(sign);
+  const right = reading?.value != null && reading.value === truth;
+  return { correct: Boolean(right && !reading.uncertain), correctAnyConfidence: right, flagged: !reading || reading.uncertain || reading.value == null, silentError: Boolean(reading && !reading.uncertain && reading.value != null && !right), value: reading?.value ?? null, truth, sign: reading?.sign ?? null, reasons: reading?.reasons ?? ['not_read'] };
+}
+
+function aggregateState(rows) {
+  if (!rows.length) return null;
+  return {
+    documents: rows.length,
+    correct: rows.filter((x) => x.correct).length,
+    correctAnyConfidence: rows.filter((x) => x.correctAnyConfidence).length,
+    flagged: rows.filter((x) => x.flagged).length,
+    silentErrors: rows.filter((x) => x.silentError).length,
+  };
+}
+
+function licenceSummary(rows, byLevel, stateRows, stateByLevel) {
   const fields = aggregateFields(rows);
+  const state = aggregateState(stateRows);
   return {
     documents: rows.length,
     fields,
-    silentErrors: Object.values(fields).reduce((s, f) => s + f.silentErrors, 0),
-    levels: Object.fromEntries(Object.entries(byLevel).map(([k, v]) => [k, { documents: v.length, fields: aggregateFields(v) }])),
+    silentErrors: Object.values(fields).reduce((s, f) => s + f.silentErrors, 0) + (state?.silentErrors ?? 0),
+    issuingState: state,
+    levels: Object.fromEntries(Object.entries(byLevel).map(([k, v]) => [k, { documents: v.length, fields: aggregateFields(v), issuingState: aggregateState(stateByLevel[k] ?? []) }])),
   };
 }
 
@@ -119,6 +141,8 @@ async function evaluate(call) {
   const licenceRows = [];
   const licenceErrors = [];
   const licenceByLevel = {};
+  const stateRows = [];
+  const stateByLevel = {};
   const note = (name, scored, r) => {
     const wrong = Object.entries(scored).filter(([, s]) => !s.correct);
     if (wrong.length) failed.push(name);
@@ -199,6 +223,10 @@ async function evaluate(call) {
         const scored = scoreFields(r.read.visualZone, truth);
         licenceRows.push(scored);
         (licenceByLevel[level] ??= []).push(scored);
+        const state = scoreState(r.read.visualZone?.issuingState, r.truth.viz.issuingState);
+        stateRows.push(state);
+        (stateByLevel[level] ??= []).push(state);
+        log(`  issuing state ${state.correct ? 'right' : state.silentError ? 'SILENT' : 'flagged'}: ${JSON.stringify(state.value)} (sign ${JSON.stringify(state.sign)}, ${state.reasons.join(',') || 'certain'}) vs ${state.truth}`);
         note(`licence ${level}/${seed} (${r.read.visualZone?.layout ?? 'no visual zone'})`, scored, r.read);
       }
     }
@@ -214,7 +242,7 @@ async function evaluate(call) {
       detectionRate: crossCheck.modified ? crossCheck.detected / crossCheck.modified : null,
     },
     ...(noMrzRows.length ? { noMrz: { documents: noMrzRows.length, fields: aggregateFields(noMrzRows) } } : {}),
-    ...(licenceRows.length || licenceErrors.length ? { licences: { ...licenceSummary(licenceRows, licenceByLevel), readErrors: licenceErrors } } : {}),
+    ...(licenceRows.length || licenceErrors.length ? { licences: { ...licenceSummary(licenceRows, licenceByLevel, stateRows, stateByLevel), readErrors: licenceErrors } } : {}),
     levels: Object.fromEntries(Object.entries(byLevel).map(([k, v]) => [k, { documents: v.length, fields: aggregateFields(v) }])),
     failed,
     medianMs: { visualZone: median(timings) },
