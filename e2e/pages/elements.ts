@@ -4,6 +4,7 @@ import type { HandoffInfo, ProgressDetail } from '@ekyc/flow';
 import { worker } from './quality-kit.ts';
 import { FLOW_SCREENS, showFlowScreen } from './flow-screens.ts';
 import { RESULT, SPECIMEN_REVIEW, base64, documentBlob, paintedStream, selfieBlob, type PaintedStream } from './elements-fixtures.ts';
+import { passportOnDesk, type DeskFrame } from './passport-desk-frame.ts';
 
 /** Every policy violation the page sees (the policy is enforced by the page's meta tag). */
 const violations: { directive: string; blocked: string; disposition: string; sample: string }[] = [];
@@ -228,27 +229,14 @@ const api = {
 
   /**
    * A fake-camera frame: the passport page of `uploadFiles` lying on a dark table, 1280 x 720, at the
-   * first width (fraction of the frame) the quality worker judges exactly `good`; RGBA in base64.
+   * first width (fraction of the frame) the quality worker judges exactly `good`; RGBA in base64
+   * (passport-desk-frame.ts, shared with the flow benches).
    */
-  async cameraDocumentFrame(): Promise<{ width: number; height: number; rgba: string; guidance: string[]; widthFraction: number }> {
+  async cameraDocumentFrame(): Promise<DeskFrame> {
     const page = await createImageBitmap(await documentBlob());
     const quality = worker();
     await quality.host.ready();
-    let last: { width: number; height: number; rgba: string; guidance: string[]; widthFraction: number } | undefined;
-    for (const widthFraction of [0.8, 0.74, 0.86, 0.68]) {
-      const canvas = new OffscreenCanvas(1280, 720);
-      const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
-      ctx.fillStyle = '#2b2f36';
-      ctx.fillRect(0, 0, 1280, 720);
-      const w = 1280 * widthFraction;
-      const h = (w * page.height) / page.width;
-      ctx.drawImage(page, (1280 - w) / 2, (720 - h) / 2, w, h);
-      const data = ctx.getImageData(0, 0, 1280, 720).data;
-      const { guidance } = await quality.analyzeStill({ width: 1280, height: 720, data: new Uint8ClampedArray(data) });
-      last = { width: 1280, height: 720, rgba: await base64(new Blob([data])), guidance, widthFraction };
-      if (guidance.length === 1 && guidance[0] === 'good') break;
-    }
-    return last!;
+    return (await passportOnDesk(page, (image) => quality.analyzeStill(image))).frame;
   },
 
   /** The photos to upload, base64 for the test's file chooser. */

@@ -1,12 +1,13 @@
 import type { RgbaImage, quality as coreQuality } from '@ekyc/core';
 import { DocumentClient, QualityClient } from '@ekyc/workers';
 import { base64, documentBlob, selfieBlob } from '../../../e2e/pages/elements-fixtures.ts';
+import { passportOnDesk, type DeskFrame } from '../../../e2e/pages/passport-desk-frame.ts';
 
 /**
  * What the flow benches feed the flow: the TD3 passport page the e2e flow tests upload (@ekyc/testkit,
  * seed 4, portrait cut from the selfie), the selfie, and one 1280x720 camera frame showing that page
  * on a dark desk, at the first size the quality worker judges `good` (the frame the fake camera
- * plays, as e2e/elements-flow.spec.ts makes it).
+ * plays in e2e/elements-flow.spec.ts: one builder, e2e/pages/passport-desk-frame.ts).
  */
 let captured: { image: RgbaImage<Uint8ClampedArray>; quad: coreQuality.Quad | null } | null = null;
 
@@ -15,30 +16,19 @@ export interface StartupTiming { engines: string; ms: number; opencvLoadMs: numb
 export interface FrameReadTiming { totalMs: number; rectifyMs: number; locateMs: number; ocrMs: number; mergeMs: number; ppocrMs: number; tesseractMs: number; valid: boolean }
 
 const fixtures = {
-  async make(): Promise<{ document: string; selfie: string; frame: { width: number; height: number; rgba: string; guidance: string[]; widthFraction: number } }> {
+  async make(): Promise<{ document: string; selfie: string; frame: DeskFrame }> {
     const [doc, selfie] = await Promise.all([documentBlob(), selfieBlob()]);
     const page = await createImageBitmap(doc);
     const quality = new QualityClient({ assetBaseUrl: '/ekyc/' }, 60_000);
-    let frame: { width: number; height: number; rgba: string; guidance: string[]; widthFraction: number } | undefined;
+    let frame: DeskFrame;
     try {
-      for (const widthFraction of [0.8, 0.74, 0.86, 0.68]) {
-        const canvas = new OffscreenCanvas(1280, 720);
-        const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
-        ctx.fillStyle = '#2b2f36';
-        ctx.fillRect(0, 0, 1280, 720);
-        const w = 1280 * widthFraction;
-        const h = (w * page.height) / page.width;
-        ctx.drawImage(page, (1280 - w) / 2, (720 - h) / 2, w, h);
-        const data = ctx.getImageData(0, 0, 1280, 720).data;
-        const { guidance, metrics } = await quality.analyzeStill({ width: 1280, height: 720, data: new Uint8ClampedArray(data) });
-        captured = { image: { width: 1280, height: 720, data: new Uint8ClampedArray(data) }, quad: metrics.document?.corners ?? null };
-        frame = { width: 1280, height: 720, rgba: await base64(new Blob([data])), guidance: [...guidance], widthFraction };
-        if (guidance.length === 1 && guidance[0] === 'good') break;
-      }
+      const made = await passportOnDesk(page, (image) => quality.analyzeStill(image));
+      captured = { image: made.image, quad: made.quad };
+      frame = made.frame;
     } finally {
       quality.terminate();
     }
-    return { document: await base64(doc), selfie: await base64(selfie), frame: frame! };
+    return { document: await base64(doc), selfie: await base64(selfie), frame };
   },
 
   /**
