@@ -27,9 +27,11 @@ export function documentMetrics(cv: OpenCv, frame: RgbaImage, rgba: Mat, corners
   const scale = thresholds.referenceWidth / Math.max(1, longSide);
   const boxWidth = Math.max(1, right - left);
   const boxHeight = Math.max(1, bottom - top);
-  // Only the rows of the document's box are copied into the WASM heap (the whole frame took 0.5 ms).
+  // Only the document's box is copied into the WASM heap, row by row: the whole frame took 0.5 ms, the
+  // box's full rows 0.30-0.39 ms and the box alone 0.17-0.30 ms (900x570, CPU time in Node).
+  const heap = rgba.data;
   const rowBytes = frame.width * 4;
-  rgba.data.set(frame.data.subarray(top * rowBytes, (top + boxHeight) * rowBytes), top * rowBytes);
+  for (let y = top, at = top * rowBytes + left * 4; y < top + boxHeight; y++, at += rowBytes) heap.set(frame.data.subarray(at, at + boxWidth * 4), at);
   const box = scope.track(rgba.roi(new cv.Rect(left, top, boxWidth, boxHeight)));
   const boxGray = scope.mat();
   cv.cvtColor(box, boxGray, cv.COLOR_RGBA2GRAY);
