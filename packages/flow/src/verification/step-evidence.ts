@@ -35,7 +35,8 @@ export async function stepEvidence(host: FlowHost, signal: AbortSignal): Promise
   tick();
   if (selfie) artifacts.push(await encode('selfie', 'face_crop', selfie.image, selfie.capturedAt));
   tick();
-  const documentRead = host.rt.documentReadArtifact(mrz, host.data.edits);
+  // An MRZ reading, else a driving licence's printed fields (ekyc.licence.read): what the verifier re-checks.
+  const documentRead = host.rt.documentReadArtifact(mrz, host.data.edits) ?? (mrz === null ? host.rt.licenceReadArtifact(front?.read ?? null) : null);
   const json = (value: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(value));
   if (documentRead) artifacts.push({ id: 'document-read', kind: 'other', mediaType: 'application/json', data: json(documentRead), capturedAt: (front ?? back)!.capturedAt });
   // Where the document lay in each captured image (docs/auditor.md draws it); nothing routes on it.
