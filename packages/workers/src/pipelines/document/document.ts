@@ -161,6 +161,12 @@ const OCRB_WEIGHT = 1.5;
 const ENGINE_WEIGHTS: Readonly<Record<string, number>> = { 'ppocr#0': 1, 'ppocr#1': 1, 'ocrb#0': OCRB_WEIGHT, 'tesseract#0': 0.7 };
 /** PP-OCR reads blurred `<` fillers as K or A: those also vote `<` where another engine is sure of one (core merge). */
 const FILLER_LOOKALIKES: Readonly<Record<string, string>> = { 'ppocr#0': 'KA', 'ppocr#1': 'KA' };
+/**
+ * The cell reader's line has one character per cell of its fixed-pitch grid: its length measures the
+ * line, and a merged reading shorter than it is refused (core line-length.ts). PP-OCR and tesseract
+ * drop characters under glare and tesseract adds some (`<` read as `LK`): theirs are no measurement.
+ */
+const LENGTH_WITNESSES: readonly string[] = ['ocrb#0'];
 
 /**
  * A line the OCR-B cell reader read alone may stand on the check digits when each character is at
@@ -287,14 +293,17 @@ export const documentPipeline = {
     const resolution = coreDocument.checkResolution(quadForDpi, rect.sizeClass, options.minDpi);
     // The size class from the quad's aspect can be wrong (ID-1 vs the larger formats under perspective):
     // the line search retries at the other formats' scales, then upside down.
+    // The lines are found on the ink image (black ink kept, coloured stamps and holograms faded) and
+    // read on the luma image the readers were tuned on (read on the ink image, one mild document of 40
+    // was refused that luma reads).
     let gray = rect.gray;
     let rotated180 = false;
     let located: MrzLines = { lines: [], candidates: 0 };
     search: for (const turned of [false, true]) {
-      const g = turned ? rotate180(rect.gray) : rect.gray;
+      const g = turned ? rotate180(rect.ink) : rect.ink;
       for (const factor of LOCATE_SCALE_RETRIES) {
         const found = findMrzLines(s.cv, g, rect.pxPerMm * factor);
-        if (found.lines.length > 0) { gray = g; located = found; rotated180 = turned; break search; }
+        if (found.lines.length > 0) { gray = turned ? rotate180(rect.gray) : rect.gray; located = found; rotated180 = turned; break search; }
       }
     }
     const tLocate = performance.now();
@@ -387,7 +396,7 @@ export const documentPipeline = {
     };
     const mergeAll = (): coreDocument.MergedMrzRead => {
       const t = performance.now();
-      const merged = coreDocument.mergeMrzReads([...byEngine.values()].flatMap((e) => e.reads), { referenceDate, engineWeights: ENGINE_WEIGHTS, fillerLookalikes: FILLER_LOOKALIKES });
+      const merged = coreDocument.mergeMrzReads([...byEngine.values()].flatMap((e) => e.reads), { referenceDate, engineWeights: ENGINE_WEIGHTS, fillerLookalikes: FILLER_LOOKALIKES, lengthWitnesses: LENGTH_WITNESSES });
       mergeMs += performance.now() - t;
       return merged;
     };

@@ -13,6 +13,12 @@ export interface Rect { x: number; y: number; width: number; height: number }
 export interface Rectified {
   readonly rgba: RgbaImage<Uint8ClampedArray>;
   readonly gray: GrayImage;
+  /**
+   * The brightest colour channel of each pixel: the MRZ's black ink is dark in all three (ICAO 9303
+   * has it absorb in the near infrared as well), a coloured stamp's ink or a hologram's diffraction
+   * colour is bright in at least one, and fades here. The MRZ lines are found on this image.
+   */
+  readonly ink: GrayImage;
   readonly sizeClass: coreDocument.DocumentSizeClass;
   /** Rectified pixels per millimetre of the document. */
   readonly pxPerMm: number;
@@ -24,6 +30,15 @@ type Quad = readonly [{ x: number; y: number }, { x: number; y: number }, { x: n
 
 /** Pixels per millimetre the line search runs at: OCR-B MRZ characters are then ~10 px tall. */
 const LOCATE_PX_PER_MM = 4;
+
+/**
+ * Narrowest MRZ line, mm: TD1's 30 characters at 2.54 mm are 76.2 mm; 0.7 of it leaves room for the
+ * scale being misjudged (the line search's retries step by 0.685 and 1.46) and for a line cut at a
+ * filler run's end. A line is also accepted at 55% of the image's width, as before: a document filling
+ * the image. A document small in a photo is found by its lines' own size instead.
+ */
+const MIN_LINE_MM = 0.7 * 76.2;
+
 
 /**
  * Warps the document to its canonical size at 300 DPI. With no quad the whole image is the document
@@ -58,9 +73,11 @@ export function rectify(cv: OpenCv, image: RgbaImage, quad: Quad | null, sizeCla
     }
     const gray = scope.mat();
     cv.cvtColor(dst, gray, cv.COLOR_RGBA2GRAY);
+    const rgba = { width: dst.cols, height: dst.rows, data: new Uint8ClampedArray(dst.data) };
     return {
-      rgba: { width: dst.cols, height: dst.rows, data: new Uint8ClampedArray(dst.data) },
+      rgba,
       gray: { width: gray.cols, height: gray.rows, data: new Uint8Array(gray.data) },
+      ink: maxChannel(rgba),
       sizeClass: cls,
       pxPerMm,
       captureDpi,
@@ -68,6 +85,20 @@ export function rectify(cv: OpenCv, image: RgbaImage, quad: Quad | null, sizeCla
   } finally {
     scope.dispose();
   }
+}
+
+/** Per pixel, the brightest of R, G and B (see `Rectified.ink`). */
+export function maxChannel(image: RgbaImage): GrayImage {
+  const n = image.width * image.height;
+  const data = new Uint8Array(n);
+  const d = image.data;
+  for (let i = 0, j = 0; i < n; i++, j += 4) {
+    const r = d[j]!;
+    const g = d[j + 1]!;
+    const b = d[j + 2]!;
+    data[i] = r > g ? (r > b ? r : b) : g > b ? g : b;
+  }
+  return { width: image.width, height: image.height, data };
 }
 
 export interface MrzLines {
@@ -109,9 +140,17 @@ export function findMrzLines(cv: OpenCv, gray: GrayImage, pxPerMm: number): MrzL
     cv.resize(full, small, new cv.Size(Math.max(1, Math.round(gray.width * s)), Math.max(1, Math.round(gray.height * s))), 0, 0, cv.INTER_AREA);
     const ppm = pxPerMm * s;
     const mm = (v: number): number => Math.max(1, Math.round(v * ppm));
-    const blackhat = scope.mat();
     const k1 = scope.track(cv.getStructuringElement(cv.MORPH_RECT, new cv.Size(mm(5), mm(4))));
-    cv.morphologyEx(small, blackhat, cv.MORPH_BLACKHAT, k1);
+    // Ink against its local paper (the closing: the paper's brightness around each character), as a
+    // share of that brightness (a black-hat divided by the paper): print absorbs a share of the light,
+    // so under a shadow or a gradient the same ink gives a smaller black-hat but the same ratio, and one
+    // Otsu threshold fits the whole page.
+    const paper = scope.mat();
+    cv.morphologyEx(small, paper, cv.MORPH_CLOSE, k1);
+    const dark = scope.mat();
+    cv.subtract(paper, small, dark);
+    const blackhat = scope.mat();
+    cv.divide(dark, paper, blackhat, 255, -1);
     const bin = scope.mat();
     cv.threshold(blackhat, bin, 0, 255, cv.THRESH_BINARY | cv.THRESH_OTSU);
     const closed = scope.mat();
@@ -133,7 +172,7 @@ export function findMrzLines(cv: OpenCv, gray: GrayImage, pxPerMm: number): MrzL
       boxes.push({ x, y, w, h });
     }
     const W = small.cols;
-    const rows = mergeRows(boxes).filter((b) => b.w >= 0.55 * W && b.w <= 0.98 * W && b.w / b.h > 12 && b.h >= 1.4 * ppm && b.h <= 5 * ppm).sort((a, b) => a.y - b.y);
+    const rows = mergeRows(boxes).filter((b) => b.w >= Math.min(0.55 * W, MIN_LINE_MM * ppm) && b.w <= 0.98 * W && b.w / b.h > 12 && b.h >= 1.4 * ppm && b.h <= 5 * ppm).sort((a, b) => a.y - b.y);
     // Lowest run of 2-3 rows at MRZ pitch (ICAO: 6 lines per inch, ~4.2 mm; allow 3.2-6.5 mm) and similar width.
     let best: Box[] = [];
     for (let i = 0; i < rows.length; i++) {
