@@ -36,7 +36,7 @@ export function edgeBlurSigma(grid: BlockGrid, image: GrayImage, options: EdgeBl
   const { count, max, min, columns, rows } = grid;
   let fullCount = 0;
   for (let b = 0; b < count.length; b++) fullCount = Math.max(fullCount, count[b]!);
-  // The stock's level, as in `hotspotFraction`: the median of the blocks' brightest pixels.
+  // The stock's level: the median of the full blocks' brightest pixels.
   const levels: number[] = [];
   for (let b = 0; b < count.length; b++) if (fullCount > 0 && count[b]! >= fullCount / 2) levels.push(max[b]!);
   levels.sort((a, b) => a - b);

@@ -48,9 +48,9 @@ export interface FrameMetrics {
    */
   edgeBlur?: number;
   /**
-   * Specular glare: fraction (0..1) of the document in saturated hotspots that are brighter than the
-   * document around them and have lost its print texture (see `hotspotFraction`); hotspots with no
-   * printed content around them count half. 0 without a document.
+   * Specular glare: fraction (0..1) of the whole document under the flat core of specular highlights:
+   * round clipped blobs with no print left inside and a falloff around them (see `hotspotFraction`); print
+   * clipped by the exposure (backdrops, bands) does not count. 0 without a document.
    */
   glareFraction: number;
   /** Mean gray level (0..255) of the document, or of the frame without one. */
