@@ -26,10 +26,9 @@ export const colourDistance = (a: readonly number[], b: readonly number[]): numb
  * border), rather than the quad being stretched over background to it: the strip just inside that
  * side must look more like the document (around the quad's centre) than like the background just
  * outside the two sides that meet the border, near it. `depth` (px) is how far in and out of the quad
- * the strips are sampled. A neighbouring side flagged in `onBorder` (along the border too, at a frame
- * corner) gives no background sample.
+ * the strips are sampled.
  */
-export function documentReachesBorder(image: PixelImage, quad: Quad, side: number, depth = 8, onBorder?: readonly boolean[]): boolean {
+export function documentReachesBorder(image: PixelImage, quad: Quad, side: number, depth = 8): boolean {
   const a = quad[side]!;
   const b = quad[(side + 1) % 4]!;
   const beforeA = quad[(side + 3) % 4]!;
@@ -55,11 +54,7 @@ export function documentReachesBorder(image: PixelImage, quad: Quad, side: numbe
   const inside = strip.map((p) => lerp(centre, p, 0.15));
   const outside: Point[] = [];
   // Outside the two sides meeting the border, over the stretch nearest it (where a stretched quad runs over background).
-  for (const [from, to, neighbour] of [[a, beforeA, (side + 3) % 4], [b, afterB, (side + 1) % 4]] as const) {
-    // A neighbouring side along the border too (the document runs off at a frame corner) has no
-    // background beside it in view (its samples would be clamped onto the document): only the side
-    // in view is compared.
-    if (onBorder?.[neighbour]) continue;
+  for (const [from, to] of [[a, beforeA], [b, afterB]] as const) {
     const n = outward(from, to);
     for (let k = 0; k < SAMPLES / 2; k++) {
       const p = lerp(from, to, 0.04 + (0.2 * (k + 0.5)) / (SAMPLES / 2));

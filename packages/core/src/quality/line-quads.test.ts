@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { maxCornerError } from './geometry.ts';
-import { cornerQuadsFromLines, quadsFromLines, type Segment } from './line-quads.ts';
+import { quadsFromLines, type Segment } from './line-quads.ts';
 import type { Quad } from './types.ts';
 
 describe('quadsFromLines', () => {
@@ -39,40 +39,5 @@ describe('quadsFromLines', () => {
     const parallel: Segment[] = [0, 40, 80, 120].map((y) => ({ a: { x: 0, y }, b: { x: 300, y: y + 5 } }));
     expect(quadsFromLines(parallel)).toEqual([]);
     expect(quadsFromLines(parallel.slice(0, 3))).toEqual([]);
-  });
-});
-
-describe('cornerQuadsFromLines', () => {
-  // A 640 x 360 frame; the card's corner in view at (200, 250), its left side rising to the top
-  // border at x = 215 and its bottom side running right to the right border at y = 270: the rest of
-  // it is out of view. Each side is found twice (thin and dilated edges), with clutter beside it.
-  const corner = { x: 200, y: 250 };
-  const sides: Segment[] = [
-    { a: { x: 201, y: 235 }, b: { x: 215, y: 1 } },
-    { a: { x: 215.5, y: 2 }, b: { x: 201.5, y: 236 } },
-    { a: { x: 215, y: 251 }, b: { x: 638, y: 270 } },
-    { a: { x: 420, y: 100 }, b: { x: 520, y: 180 } },
-  ];
-  const expected: Quad = [{ x: 215, y: 0 }, { x: 639, y: 0 }, { x: 639, y: 270 }, corner];
-
-  it('closes two sides meeting at a corner in view, each running to the border, by the frame corner between them', () => {
-    const quads = cornerQuadsFromLines(sides, 640, 360);
-    expect(Math.min(...quads.map((q) => maxCornerError(q, expected)))).toBeLessThan(1.5);
-    // quadsFromLines needs two pairs of opposite sides: it has none of this document.
-    expect(quadsFromLines(sides).every((q) => maxCornerError(q, expected) > 20)).toBe(true);
-  });
-
-  it('makes none when a side stops short of the border (its end is the card corner, in view)', () => {
-    const short = sides.map((s, i) => (i === 2 ? { a: s.a, b: { x: 560, y: 266 } } : s));
-    expect(cornerQuadsFromLines(short, 640, 360)).toEqual([]);
-  });
-
-  it('makes none when both sides leave by the same border or by opposite ones', () => {
-    // Both rising to the top border: a wedge, not a corner of the frame.
-    const wedge: Segment[] = [{ a: { x: 300, y: 250 }, b: { x: 200, y: 0 } }, { a: { x: 300, y: 250 }, b: { x: 450, y: 0 } }];
-    expect(cornerQuadsFromLines(wedge, 640, 360)).toEqual([]);
-    // One to the top, one to the bottom.
-    const opposite: Segment[] = [{ a: { x: 300, y: 200 }, b: { x: 250, y: 0 } }, { a: { x: 300, y: 200 }, b: { x: 100, y: 359 } }];
-    expect(cornerQuadsFromLines(opposite, 640, 360)).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import { quality } from '@ekyc/core';
 import { grayView, polygonPoints, quadFromMat, type FrameBuffers, type Mat, type MatScope, type OpenCv } from './opencv-frame.ts';
-import { MIN_AREA_FRACTION, acceptFallback, chooseQuad, coarselySupported, cornerWorthScoring, plausible, withinReach, type Candidate, type Fallback, type SearchFrame } from './outline-policy.ts';
+import { MIN_AREA_FRACTION, acceptFallback, chooseQuad, coarselySupported, plausible, withinReach, type Candidate, type Fallback, type SearchFrame } from './outline-policy.ts';
 
 // The candidate search: quads proposed from the contours of the reduced frame's edge maps, by
 // several routes, each judged by outline-policy.ts.
@@ -41,11 +41,6 @@ export function findDocument(cv: OpenCv, buffers: FrameBuffers, frame: SearchFra
     // A card merged with clutter all along a side keeps its sides as long straight pieces: quads from them.
     for (const quad of quality.quadsFromLines(segments)) {
       if (plausible(quad, frameArea) && withinReach(quad, frame.full)) candidates.push({ quad, partial: true });
-    }
-    // A document running off the frame at a corner shows two sides, each running to the border: the
-    // part in view, closed by the frame's corner (its two sides along the border need no edge, see borderSides).
-    for (const quad of quality.cornerQuadsFromLines(segments, frame.full.width, frame.full.height, { borderReach: 2 * frame.scale + 2 })) {
-      if (plausible(quad, frameArea) && cornerWorthScoring(quad, frame)) candidates.push({ quad, partial: true });
     }
     // Parts of longer outlines are many (up to 210 per outline) and mostly cut through clutter:
     // those without edges under most of every side are dropped before the costly full-size scoring.

@@ -114,41 +114,13 @@ export function withinReach(quad: quality.Quad, frame: { width: number; height: 
 }
 
 /**
- * The sides along the frame border, where the document runs off the frame: one, so that the three
- * sides left still make the quad a document's outline, or two meeting at a frame corner (a document
- * running off the frame there shows only the two sides meeting at its corner in view; see
- * `quality.cornerQuadsFromLines`). Any other set counts as none.
+ * The side along the frame border, where the document runs off the frame: at most one, so that
+ * the three sides left still make the quad a document's outline.
  */
 export function borderSides(quad: quality.Quad, frame: SearchFrame): boolean[] {
   const { full, scale } = frame;
-  const tolerance = 2 * scale + 2;
-  const sides = quality.sidesOnFrameBorder(quad, full.width, full.height, tolerance);
-  const count = sides.filter(Boolean).length;
-  if (count <= 1) return sides;
-  if (count === 2) {
-    for (let side = 0; side < 4; side++) {
-      // Two adjacent border sides share a corner: it must be the frame's own corner.
-      if (!sides[side] || !sides[(side + 1) % 4]) continue;
-      const shared = quad[(side + 1) % 4]!;
-      const atCorner = (shared.x <= tolerance || shared.x >= full.width - 1 - tolerance) && (shared.y <= tolerance || shared.y >= full.height - 1 - tolerance);
-      if (atCorner) return sides;
-    }
-  }
-  return [false, false, false, false];
-}
-
-/**
- * Whether a quad of a document running off at a frame corner (`quality.cornerQuadsFromLines`) is worth
- * scoring at full size: its two sides along the border meet at the frame corner and the strips along
- * them look like the document, not like the background beside its sides in view
- * (`quality.documentReachesBorder`, as in `outlineSupport`). Long background lines (wood grain, a
- * fabric's stripes, a table's edge) reach the border too and make many such quads: this drops most
- * of them for 2 x 48 pixel reads each.
- */
-export function cornerWorthScoring(quad: quality.Quad, frame: SearchFrame): boolean {
-  const border = borderSides(quad, frame);
-  if (border.filter(Boolean).length !== 2) return false;
-  return border.every((onBorder, side) => !onBorder || quality.documentReachesBorder(frame.full, quad, side, undefined, border));
+  const sides = quality.sidesOnFrameBorder(quad, full.width, full.height, 2 * scale + 2);
+  return sides.filter(Boolean).length <= 1 ? sides : [false, false, false, false];
 }
 
 /** Whether a candidate's sides lie on the reduced frame's (dilated) edges enough to be scored at full size. */
@@ -170,14 +142,11 @@ function outlineSupport(quad: quality.Quad, frame: SearchFrame): number {
     const before = quad[(side + 3) % 4]!;
     const after = quad[(side + 2) % 4]!;
     const toward = (from: quality.Point, to: quality.Point, t: number) => ({ x: from.x + (to.x - from.x) * t, y: from.y + (to.y - from.y) * t });
-    // (A neighbouring side along the border too, at a frame corner, has no edge to show.)
-    const beforeOnBorder = border[(side + 3) % 4]!;
-    const afterOnBorder = border[(side + 1) % 4]!;
-    const reach = Math.min(beforeOnBorder ? 1 : quality.segmentSupport(full, toward(a, before, BORDER_REACH), a, options), afterOnBorder ? 1 : quality.segmentSupport(full, b, toward(b, after, BORDER_REACH), options));
+    const reach = Math.min(quality.segmentSupport(full, toward(a, before, BORDER_REACH), a, options), quality.segmentSupport(full, b, toward(b, after, BORDER_REACH), options));
     if (reach < MIN_SIDE_SUPPORT) return reach;
     // Edges up to the border can be background's own (wood grain, fabric threads continuing the card's
     // sides): the strip along the border must also look like the document, not like the background.
-    if (!quality.documentReachesBorder(full, quad, side, undefined, border)) return 0;
+    if (!quality.documentReachesBorder(full, quad, side)) return 0;
   }
   for (let side = 0; side < 4; side++) {
     if (border[side]) continue;
@@ -243,7 +212,7 @@ export function chooseQuad(candidates: readonly Candidate[], frame: SearchFrame)
   const byArea = candidates.map((c) => ({ ...c, area: quality.quadArea(c.quad) })).sort((a, b) => b.area - a.area);
   let fallback: Fallback | null = null;
   const tried: quality.Quad[] = [];
-  for (const [index, { quad, partial }] of byArea.entries()) {
+  for (const { quad, partial } of byArea) {
     // Thin and dilated edges, hull and outline often give the same quad: refine and score it once.
     if (tried.some((other) => quality.maxCornerError(other, quad) <= DUPLICATE_PX)) continue;
     tried.push(quad);
@@ -255,53 +224,13 @@ export function chooseQuad(candidates: readonly Candidate[], frame: SearchFrame)
       const grown = growToOutline(refined, frame);
       // Four supported sides can be the background's own lines (a fabric's stripes): the document
       // also differs from what it lies on. Such a quad is no fallback either.
-      if (!standsOut(grown, frame)) continue;
-      // A quad closed by a frame corner can be the background's own corner (a table top's two edges
-      // reaching the border) with the document lying wholly in view inside it: a smaller candidate
-      // inside it with every side supported and a document format's aspect is that document.
-      if (borderSides(grown, frame).filter(Boolean).length === 2) return { quad: wholeDocumentInside(grown, byArea.slice(index + 1), tried, frame) ?? grown, fallback: null };
-      return { quad: grown, fallback: null };
+      if (standsOut(grown, frame)) return { quad: grown, fallback: null };
       continue;
     }
     // Only whole outlines are fallbacks: a part of a longer outline without support is clutter.
     if (!partial && (!fallback || support > fallback.support)) fallback = { quad: refined, support };
   }
   return { quad: null, fallback };
-}
-
-/**
- * The largest of `candidates` wholly inside `outer` and in view, with every side supported and, grown
- * to its outline, a document format's aspect (`quality.hasDocumentAspect`) and an inside unlike its
- * surroundings; `null` when none is. A portrait box or a field inside a card running off the frame
- * has no card format's aspect.
- */
-function wholeDocumentInside(outer: quality.Quad, candidates: readonly Candidate[], tried: quality.Quad[], frame: SearchFrame): quality.Quad | null {
-  const { full, scale } = frame;
-  const inside = (p: quality.Point) => insideConvexQuad(outer, p);
-  for (const { quad } of candidates) {
-    if (tried.some((other) => quality.maxCornerError(other, quad) <= DUPLICATE_PX)) continue;
-    if (quality.cornerMarginPx(quad, full.width, full.height) <= 0 || !quad.every(inside)) continue;
-    tried.push(quad);
-    const refined = quality.refineQuad(full, quad, { searchRadius: Math.ceil(1.5 * scale) + 3 });
-    if (borderSides(refined, frame).some(Boolean) || outlineSupport(refined, frame) < MIN_SIDE_SUPPORT) continue;
-    const grown = growToOutline(refined, frame);
-    if (quality.hasDocumentAspect(grown, full.width, full.height) && standsOut(grown, frame)) return grown;
-  }
-  return null;
-}
-
-/** Whether `p` lies inside the convex quad (on the same side of its four sides). */
-function insideConvexQuad(quad: quality.Quad, p: quality.Point): boolean {
-  let sign = 0;
-  for (let side = 0; side < 4; side++) {
-    const a = quad[side]!;
-    const b = quad[(side + 1) % 4]!;
-    const cross = Math.sign((b.x - a.x) * (p.y - a.y) - (b.y - a.y) * (p.x - a.x));
-    if (cross === 0) continue;
-    if (sign !== 0 && cross !== sign) return false;
-    sign = cross;
-  }
-  return true;
 }
 
 /** The best fallback of the whole search, grown to the document's outline, if it has any support worth the name. */
