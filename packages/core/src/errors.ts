@@ -35,6 +35,7 @@ export const ERROR_CODES = {
   mrz_invalid_field: { recoverable: true, summary: 'A field has an impossible value (date, sex, country code).' },
   mrz_ambiguous: { recoverable: true, summary: 'Several corrections are equally plausible; the MRZ cannot be trusted.' },
   mrz_search_exhausted: { recoverable: true, summary: 'The correction search spent its budget before it could decide; the MRZ cannot be trusted.' },
+  mrz_line_length: { recoverable: true, summary: 'A reading has a line shorter than the cell reader measured it (characters lost under glare); the MRZ cannot be trusted.' },
   mrz_input_too_large: { recoverable: true, summary: 'The text is longer than any MRZ could be with OCR noise; nothing was read.' },
   // Documents (packages/core/src/document, pipelines/document)
   document_resolution_low: { recoverable: true, summary: 'The document is too small in the frame to be read (under the minimum DPI equivalent); move closer or use a sharper image.' },

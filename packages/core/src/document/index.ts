@@ -12,3 +12,4 @@ export * from './viz-numbered.ts';
 export * from './viz-checks.ts';
 export * from './licence-state.ts';
 export * from './viz-fill.ts';
+export * from './line-length.ts';

@@ -13,6 +13,7 @@
 import { readMrz, type MrzReadOptions, type MrzReadResult } from '../mrz/read.ts';
 import type { MrzOutputFieldName } from '../mrz/parse.ts';
 import type { EngineMrzRead, OcrLineRead } from './ocr-read.ts';
+import { lineLengthConflicts, refuseForLineLength, witnessedLineLengths } from './line-length.ts';
 
 /** Score for "this engine has no character here" (engines drop characters more often than they add them). */
 const GAP_WEIGHT = 0.5;
@@ -67,6 +68,11 @@ export interface MergeOptions extends MrzReadOptions {
   readonly engineWeights?: Readonly<Record<string, number>>;
   /** Per engine name, the letters it reads for a `<` filler (see FILLER_SURE). */
   readonly fillerLookalikes?: Readonly<Record<string, string>>;
+  /**
+   * Engines whose line length is a measurement of the line (a fixed-pitch cell reader): a valid reading
+   * with a line shorter than one of them read it, at an MRZ layout length, is refused (line-length.ts).
+   */
+  readonly lengthWitnesses?: readonly string[];
 }
 
 /** One engine's reading of a line, as the merge weighs it. */
@@ -304,11 +310,17 @@ export function mergeMrzReads(reads: readonly EngineMrzRead[], options: MergeOpt
   const seen = new Map<string, { result: MrzReadResult; cost: number }>();
   let candidates = 0;
   let bestInvalid: MrzReadResult | undefined;
+  // A valid reading with a line shorter than a measuring engine read it at an MRZ length is not a
+  // reading of this document (characters lost under glare; see line-length.ts): never chosen, never a rival.
+  const witnesses = witnessedLineLengths(reads, options.lengthWitnesses ?? []);
+  let shortened: MrzReadResult | undefined;
   const consider = (lines: string[]): void => {
     const nonEmpty = lines.filter((l) => l.length > 0);
     candidates++;
     const result = readMrz(nonEmpty, readOptions);
     if (!result.valid) { bestInvalid ??= result; return; }
+    const conflicts = lineLengthConflicts(result.corrected, witnesses);
+    if (conflicts.length > 0) { shortened ??= refuseForLineLength(result, conflicts); return; }
     const key = result.corrected.join('\n');
     if (seen.has(key)) return;
     let cost = 0;
@@ -322,7 +334,7 @@ export function mergeMrzReads(reads: readonly EngineMrzRead[], options: MergeOpt
   const valid = [...seen.values()].sort((a, b) => a.cost - b.cost);
   const best = valid[0];
   if (!best) {
-    const result = bestInvalid ?? readMrz([], readOptions);
+    const result = shortened ?? bestInvalid ?? readMrz([], readOptions);
     return { result, valid: false, uncertainFields: [], ambiguous: false, cost: Infinity, disagreements, candidates, unread: [] };
   }
   const uncertain = new Set<MrzOutputFieldName>(best.result.uncertainFields);

@@ -26,6 +26,7 @@ export const ERROR_MESSAGE_KEYS: Partial<Record<EkycErrorCode, MessageKey>> = {
   mrz_invalid_field: 'error.document_unreadable',
   mrz_ambiguous: 'error.document_unreadable',
   mrz_search_exhausted: 'error.document_unreadable',
+  mrz_line_length: 'error.document_unreadable',
   mrz_input_too_large: 'error.document_unreadable',
   document_resolution_low: 'error.document_unreadable',
   document_mrz_not_found: 'error.document_unreadable',
