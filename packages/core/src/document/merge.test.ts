@@ -207,6 +207,20 @@ describe('mergeMrzReads and the names separator', () => {
   });
 });
 
+describe('mergeMrzReads and the split between the names', () => {
+  it('flags the given names too when a doubtful letter stands where the separator was (they came out empty)', () => {
+    // Glare over the second `<` of ERIKSSON<<ANNA: both engines lean to a letter there, so the chosen
+    // reading has one surname ERIKSSON SANNA MARIA and no given names; the doubt is on the surname's
+    // letter, and the empty given names have no character of their own to carry it.
+    const at = TD3[0]!.indexOf('<<') + 1;
+    const line0 = (engineConfidence: number) => read(TD3[0]!, [[at, 'S', engineConfidence, [['<', 1 - engineConfidence]]]]);
+    const m = mergeMrzReads([{ engine: 'a', lines: [line0(0.6), read(TD3[1]!)] }, { engine: 'b', lines: [line0(0.55), read(TD3[1]!)] }], REF);
+    expect(m.valid).toBe(true);
+    expect(m.result.fields.givenNames?.value ?? '').toBe('');
+    expect(m.uncertainFields).toEqual(expect.arrayContaining(['surname', 'givenNames']));
+  });
+});
+
 describe('mergeMrzReads and columns no engine read (a glare core)', () => {
   const AT = { referenceDate: new Date('2026-06-01T00:00:00Z') };
   /** A TD1 whose line 1 optional data is `optional`, with its composite check digit recomputed. */

@@ -404,6 +404,10 @@ export function mergeMrzReads(reads: readonly EngineMrzRead[], options: MergeOpt
     });
   });
   for (const [f, n] of unsupported) if (n >= 2) uncertain.add(f);
+  // Surname and given names are one run of characters split at its first `<<`: a doubt anywhere in it
+  // may move the split (glare over the separator read `MARTIN<SALKI` for `MARTIN<<YUKI`: the given
+  // names came out empty, a field with no character of its own to flag), so a doubt in either flags both.
+  if (uncertain.has('surname') || uncertain.has('givenNames')) { uncertain.add('surname'); uncertain.add('givenNames'); }
   const unread = best.result.corrected.map((line, l) => {
     const columns = linesColumns[l];
     const columnOf = costs[l]?.columnOf;
