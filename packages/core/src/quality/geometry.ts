@@ -141,3 +141,19 @@ export function meanCornerShift(a: Quad, b: Quad): number {
 export function maxCornerError(a: Quad, b: Quad): number {
   return Math.max(distance(a[0], b[0]), distance(a[1], b[1]), distance(a[2], b[2]), distance(a[3], b[3]));
 }
+
+/** Where the horizontal line at `y` crosses a convex polygon: [left, right], or `null` when it misses it. */
+export function rowSpan(polygon: readonly Point[], y: number): readonly [number, number] | null {
+  let left = Infinity;
+  let right = -Infinity;
+  for (let k = 0; k < polygon.length; k++) {
+    const a = polygon[k]!;
+    const b = polygon[(k + 1) % polygon.length]!;
+    if ((a.y <= y && b.y > y) || (b.y <= y && a.y > y)) {
+      const x = a.x + ((y - a.y) / (b.y - a.y)) * (b.x - a.x);
+      left = Math.min(left, x);
+      right = Math.max(right, x);
+    }
+  }
+  return left <= right ? [left, right] : null;
+}

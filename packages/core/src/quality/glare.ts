@@ -1,6 +1,7 @@
 import type { BlockGrid } from './region-stats.ts';
 import type { GrayImage } from './refine-corners.ts';
 import type { Point } from './types.ts';
+import { rowSpan } from './geometry.ts';
 
 // Specular glare (#18, seventh pass of 2026-12-02). A specular highlight is one compact, round blob of
 // light laid over the document whatever its layout: under its flat core the light alone reaches white,
@@ -307,20 +308,4 @@ function polygonArea(polygon: readonly Point[]): number {
     twice += a.x * b.y - b.x * a.y;
   }
   return Math.abs(twice) / 2;
-}
-
-/** Where the horizontal line at `y` crosses a convex polygon: [left, right], or null when it misses it. */
-function rowSpan(polygon: readonly Point[], y: number): readonly [number, number] | null {
-  let left = Infinity;
-  let right = -Infinity;
-  for (let k = 0; k < polygon.length; k++) {
-    const a = polygon[k]!;
-    const b = polygon[(k + 1) % polygon.length]!;
-    if ((a.y <= y && b.y > y) || (b.y <= y && a.y > y)) {
-      const x = a.x + ((y - a.y) / (b.y - a.y)) * (b.x - a.x);
-      left = Math.min(left, x);
-      right = Math.max(right, x);
-    }
-  }
-  return left <= right ? [left, right] : null;
 }

@@ -1,5 +1,6 @@
 import type { GrayImage } from './refine-corners.ts';
 import type { Point } from './types.ts';
+import { rowSpan } from './geometry.ts';
 
 /** Per-block sums over a grid of square blocks (what the highlight analysis reads). */
 export interface BlockGrid {
@@ -147,20 +148,4 @@ function percentile(histogram: Uint32Array, count: number, q: number): number {
     if (seen > target) return v;
   }
   return 255;
-}
-
-/** Where the horizontal line at `y` crosses a convex polygon: [left, right], or `null` when it misses it. */
-function rowSpan(polygon: readonly Point[], y: number): readonly [number, number] | null {
-  let left = Infinity;
-  let right = -Infinity;
-  for (let k = 0; k < polygon.length; k++) {
-    const a = polygon[k]!;
-    const b = polygon[(k + 1) % polygon.length]!;
-    if ((a.y <= y && b.y > y) || (b.y <= y && a.y > y)) {
-      const x = a.x + ((y - a.y) / (b.y - a.y)) * (b.x - a.x);
-      left = Math.min(left, x);
-      right = Math.max(right, x);
-    }
-  }
-  return left <= right ? [left, right] : null;
 }
