@@ -17,21 +17,13 @@
 import { MRZ_FORMATS, fieldSpec } from '../mrz/formats.ts';
 import type { MrzFormat } from '../mrz/formats.ts';
 import { parseMrz, type MrzOutputFieldName } from '../mrz/parse.ts';
-import { mrzNameForm } from './cross-check.ts';
+import { mrzNameForm, type VisualZoneFields } from './cross-check.ts';
 
 /** Where a reported MRZ field value came from, when not (only) from the MRZ's own pixels. */
 export type MrzFieldSource = 'visual_zone';
 
 /** Printed values, only those read certain (the caller leaves out uncertain ones). */
-export interface CertainVisualZoneFields {
-  readonly surname?: string | null;
-  readonly givenNames?: string | null;
-  readonly documentNumber?: string | null;
-  /** ISO date. */
-  readonly birthDate?: string | null;
-  /** `M`, `F` or `X`. */
-  readonly sex?: string | null;
-}
+export type CertainVisualZoneFields = Pick<VisualZoneFields, 'surname' | 'givenNames' | 'documentNumber' | 'birthDate' | 'sex'>;
 
 export interface MrzToFill {
   readonly format: MrzFormat | null;
