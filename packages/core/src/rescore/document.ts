@@ -6,7 +6,7 @@
  * function the flow ran at review) computed again to compare with the recorded one.
  */
 import { checkDocument, documentTypeFromMrz, sameCountry, type DocumentCheckCode, type DocumentType } from '../document/index.ts';
-import { readMrz, checkMrzPolicy, type MrzFormat, type MrzReadResult } from '../mrz/index.ts';
+import { readMrz, checkMrzPolicy, type MrzFormat, type MrzPolicyFailure, type MrzReadResult } from '../mrz/index.ts';
 import type { DocumentReadArtifact } from './content.ts';
 
 export interface DocumentRescoreConfig {
@@ -23,8 +23,8 @@ export interface DocumentFindings {
   documentNumber: string | null;
   issuingState: string | null;
   /** checkMrzPolicy's failures (`expired`, `under_age`, `validity_too_long`, `date_unreadable`). */
-  policyFailures: string[];
-  acceptanceFailures: string[];
+  policyFailures: MrzPolicyFailure[];
+  acceptanceFailures: Array<'document_not_accepted' | 'country_not_accepted'>;
   /** Null when no visual-zone fields were sent. */
   vizMatches: boolean | null;
   vizMismatchedFields: string[];
@@ -42,12 +42,12 @@ export function checkDocumentRead(read: DocumentReadArtifact | null, config: Doc
   }
   const mrz = readMrz(read.mrzLines, { referenceDate });
   const value = (name: keyof typeof mrz.fields): string | null => mrz.fields[name]?.value ?? null;
-  const policyFailures: string[] = mrz.valid
+  const policyFailures: MrzPolicyFailure[] = mrz.valid
     ? checkMrzPolicy({ birthDate: value('birthDate'), expiryDate: value('expiryDate') }, { minimumAge: config.minimumAge, referenceDate })
     : [];
   const type = mrz.format === null ? null : documentTypeFromMrz(mrz.format as MrzFormat, value('documentCode') ?? '');
   const state = value('issuingState');
-  const acceptanceFailures: string[] = [];
+  const acceptanceFailures: DocumentFindings['acceptanceFailures'] = [];
   if (mrz.valid && (type === null || !config.acceptedDocuments.includes(type))) acceptanceFailures.push('document_not_accepted');
   // ICAO `D` and ISO `DEU` (and fillers) compare as one state, as in checkDocument.
   if (mrz.valid && config.acceptedCountries.length > 0 && (state === null || !config.acceptedCountries.some((c) => sameCountry(c, state)))) acceptanceFailures.push('country_not_accepted');

@@ -15,6 +15,7 @@ import { EkycError } from '../errors.ts';
 import { readBundleContent, type BundleContent, type BundleLike } from './content.ts';
 import { checkDocumentRead, type DocumentFindings } from './document.ts';
 import { compareCheck, type RescoredCheck } from './compare.ts';
+import { mrzFindingRoute, routeRules } from './routing.ts';
 
 export interface RescoreConfig {
   acceptedDocuments: readonly DocumentType[];
@@ -239,8 +240,9 @@ export async function rescoreEvidence(bundle: BundleLike, input: RescoreInput): 
     }
     signals.push({ name: 'document_authenticity', score: authenticity, status: 'scored', source: 'server', reasonCodes: authReasons, details: { format: document.format, mrzValid: document.mrzValid, vizMatches: document.vizMatches } });
 
-    const dataReasons = [...document.policyFailures.map((failure) => (failure === 'expired' ? 'document_expired' : failure)), ...document.acceptanceFailures];
-    for (const code of dataReasons) hardRules.push({ code, escalateTo: code === 'validity_too_long' || code === 'date_unreadable' ? 'review' : 'reject' });
+    const dataRoutes = [...document.policyFailures, ...document.acceptanceFailures].map(mrzFindingRoute);
+    const dataReasons = dataRoutes.map((route) => route.reason);
+    hardRules.push(...routeRules(dataRoutes));
     const dataDetails: Signal['details'] = { checks: 4, failed: dataReasons.length };
     const routingReasons = [...dataReasons];
     if (document.documentChecks !== null && documentChecksClient !== undefined) {
