@@ -25,7 +25,10 @@ export async function cameraDocument(host: FlowHost, step: 'document-front' | 'd
     const camera = opened.value;
     const quality = await raceAction(host.pool.get('quality', step), pending);
     if ('action' in quality) return actionOrHandoff(quality.action);
-    const thresholds = await quality.value.configure(host.options.thresholds?.quality ?? {});
+    // An upload chosen meanwhile needs no quality worker: it does not wait for its configuration either.
+    const configured = await raceAction(quality.value.configure(host.options.thresholds?.quality ?? {}), pending);
+    if ('action' in configured) return actionOrHandoff(configured.action);
+    const thresholds = configured.value;
     const capture = host.deps.documentCapture({ video: camera.video, quality: quality.value, signal });
     capture.addEventListener('assessment', (event) => {
       const detail: GuidanceDetail = { source: 'quality', step, ...host.rt.qualityGuidance(event.assessment, thresholds.stableFramesToCapture) };

@@ -88,6 +88,15 @@ export function decideSides(sides: readonly ReadSide[], accepted: readonly coreD
   return { kind: 'done' };
 }
 
+/**
+ * After `not_read` on two sides or more: whether the first side is kept and only the other one asked
+ * for again. It is when the first side alone asks for the other (a card's front, whose MRZ is on the
+ * back): the side that failed is the one that should carry the MRZ.
+ */
+export function keepsFirstSide(sides: readonly ReadSide[], accepted: readonly coreDocument.DocumentType[]): boolean {
+  return sides.length > 1 && decideSides(sides.slice(0, 1), accepted).kind === 'need_other_side';
+}
+
 /** Which side is the front (portrait) and which holds the MRZ, from what was found on each. */
 export function assignReadSides(sides: readonly ReadSide[], faces: readonly number[]): { front: ReadSide | null; back: ReadSide | null; mrzSide: ReadSide | null } {
   const assignment = coreDocument.assignSides(sides.map((side, i) => ({ mrzFound: side.read.mrzFound, mrzFormat: side.read.mrz?.format ?? null, faces: faces[i] ?? 0 })));

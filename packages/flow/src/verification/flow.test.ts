@@ -69,7 +69,7 @@ interface WorkerLog {
   framesWithCameraOff: number;
 }
 
-function fakeWorkers(log: WorkerLog, options: { failDocumentOnce?: boolean } = {}): WorkerFactory {
+function fakeWorkers(log: WorkerLog, options: { failDocumentOnce?: boolean; qualityConfigure?: () => Promise<unknown> } = {}): WorkerFactory {
   let failNext = options.failDocumentOnce ?? false;
   const base = (name: string) => {
     log.created.push(name);
@@ -80,7 +80,10 @@ function fakeWorkers(log: WorkerLog, options: { failDocumentOnce?: boolean } = {
       ...base('quality'),
       analyzeFrame: async () => { throw new Error('camera frames come through the fake DocumentCapture'); },
       analyzeStill: async () => { throw new Error('not used'); },
-      configure: async () => ({ stableFramesToCapture: 3 }) as never,
+      configure: async () => {
+        await options.qualityConfigure?.();
+        return { stableFramesToCapture: 3 } as never;
+      },
       reset: async () => undefined,
     }) as FlowWorkers['quality'],
     document: () => ({
@@ -224,7 +227,7 @@ interface Harness {
   delivered: Uint8Array[];
 }
 
-async function harness(options: Partial<VerificationFlowOptions> = {}, deps: Partial<VerificationFlowDeps> & { failDocumentOnce?: boolean; cameraError?: () => EkycError | null } = {}): Promise<Harness> {
+async function harness(options: Partial<VerificationFlowOptions> = {}, deps: Partial<VerificationFlowDeps> & { failDocumentOnce?: boolean; qualityConfigure?: () => Promise<unknown>; cameraError?: () => EkycError | null } = {}): Promise<Harness> {
   const log: WorkerLog = { created: [], terminated: [], reads: 0, frames: 0, framesWithCameraOff: 0 };
   const cameras: FakeCamera[] = [];
   const keys = await verifierKeys();
@@ -233,7 +236,7 @@ async function harness(options: Partial<VerificationFlowOptions> = {}, deps: Par
   const flow = new VerificationFlow(
     { assetBaseUrl: '/ekyc/', consent: CONSENT, capture: 'upload', locale: 'en-GB', ...options, session },
     {
-      workers: fakeWorkers(log, { failDocumentOnce: deps.failDocumentOnce ?? false }),
+      workers: fakeWorkers(log, { failDocumentOnce: deps.failDocumentOnce ?? false, ...(deps.qualityConfigure ? { qualityConfigure: deps.qualityConfigure } : {}) }),
       images: { decode: async (blob) => image(new Uint8Array(await blob.arrayBuffer())[0]!), encodeJpeg: async (img) => new Uint8Array(img.data.slice(0, 64)) },
       openCamera: cameraFactory(cameras, deps.cameraError),
       documentCapture: () => new ManualCapture() as never,
@@ -549,6 +552,144 @@ describe('VerificationFlow', () => {
     void documentOnly.start();
     expect(documentOnly.state.plan).toEqual(['session', 'consent', 'document-front', 'document-read', 'evidence']);
     documentOnly.dispose();
+  });
+});
+
+describe('VerificationFlow recoveries and lifecycle', () => {
+  const passportOnly = { session: { config: { acceptedDocuments: ['passport'] } } } as const;
+  /** A liveness capture that never ends: the selfie camera stays open until the test stops the run. */
+  const endlessLiveness = (): never => Object.assign(new EventTarget(), { result: new Promise<never>(() => undefined), stop: () => undefined }) as never;
+
+  it('a document not read: files given with the recovery are read at once, not dropped', async () => {
+    const h = await harness(passportOnly);
+    const { done } = await pastConsent(h, 'upload');
+    h.flow.useUpload(file(BLANK));
+    await waitFor(h.flow, 'document-front', 'error');
+    expect(h.flow.state.error).toMatchObject({ code: 'document_mrz_not_found', step: 'document-front', actions: ['retry', 'upload'] });
+    h.flow.useUpload(file(PASSPORT));
+    await until(() => h.flow.state.awaiting === 'review');
+    expect(h.flow.state.review).toMatchObject({ valid: true, format: 'TD3' });
+    expect(h.flow.state.sides).toEqual([{ side: 'front', source: 'upload', width: 60, height: 40 }]);
+    expect(h.log.reads).toBe(2);
+    h.flow.cancel();
+    await done;
+  });
+
+  it('a card back without an MRZ: the front is kept and only the back asked again; files given with the recovery are the back', async () => {
+    const h = await harness();
+    const { done } = await pastConsent(h, 'upload');
+    h.flow.useUpload(file(ID_FRONT));
+    await waitFor(h.flow, 'document-back', 'upload');
+    h.flow.useUpload(file(BLANK));
+    await waitFor(h.flow, 'document-back', 'error');
+    expect(h.flow.state.error).toMatchObject({ code: 'document_mrz_not_found', step: 'document-back', actions: ['retry', 'upload'] });
+    expect(h.flow.state.sides).toEqual([{ side: 'front', source: 'upload', width: 60, height: 40 }]);
+    h.flow.useUpload(file(ID_BACK));
+    await until(() => h.flow.state.awaiting === 'review');
+    expect(h.flow.state.review).toMatchObject({ format: 'TD1', documentType: 'id_card', portraitFound: true, valid: true });
+    expect(h.flow.state.sides.map((s) => s.side)).toEqual(['front', 'back']);
+    expect(h.events.steps().filter((step) => step === 'document-front')).toHaveLength(1);
+    expect(h.log.reads).toBe(3);
+    h.flow.confirmReview();
+    await waitFor(h.flow, 'liveness', 'upload');
+    h.flow.useUpload(file(SELFIE));
+    const final = await done;
+    expect(final.status).toBe('complete');
+    const bundle = await openSealed(h, final.result!.sealed!);
+    expect(bundle.manifest.artifacts.map((a) => a.kind)).toEqual(expect.arrayContaining(['document_crop', 'document_back', 'portrait']));
+    // Every image read is in the event chain, the refused back included.
+    expect(bundle.manifest.events.filter((e) => e.type === 'document.captured').map((e) => e.data.mrzFound)).toEqual([false, false, true]);
+  });
+
+  it('front and back uploaded together, no MRZ on either: the first is kept as the front and `retry` asks for the back in the same mode', async () => {
+    const h = await harness();
+    const { done } = await pastConsent(h, 'upload');
+    h.flow.useUpload([file(ID_FRONT), file(BLANK)]);
+    await until(() => h.flow.state.awaiting === 'error');
+    expect(h.flow.state).toMatchObject({ step: 'document-back', error: { code: 'document_mrz_not_found', step: 'document-back' } });
+    expect(h.flow.state.sides).toEqual([{ side: 'front', source: 'upload', width: 60, height: 40 }]);
+    h.flow.retry();
+    await waitFor(h.flow, 'document-back', 'upload');
+    h.flow.useUpload(file(ID_BACK));
+    await waitFor(h.flow, 'document-review', 'review');
+    expect(h.flow.state.review).toMatchObject({ format: 'TD1', valid: true, portraitFound: true });
+    h.flow.cancel();
+    await done;
+  });
+
+  it('retryCamera() after a document not read switches an upload run back to the camera', async () => {
+    const h = await harness(passportOnly);
+    const { done } = await pastConsent(h, 'upload');
+    h.flow.useUpload(file(BLANK));
+    await waitFor(h.flow, 'document-front', 'error');
+    ManualCapture.last = null;
+    h.flow.retryCamera();
+    await until(() => h.flow.state.awaiting === 'capture');
+    expect(h.flow.state).toMatchObject({ step: 'document-front', captureMode: 'camera' });
+    await until(() => ManualCapture.last !== null);
+    expect(h.cameras.map((c) => c.facingMode)).toEqual(['environment']);
+    ManualCapture.last!.capture(PASSPORT);
+    await waitFor(h.flow, 'document-review', 'review');
+    expect(h.flow.state.sides).toEqual([expect.objectContaining({ side: 'front', source: 'camera' })]);
+    h.flow.cancel();
+    await done;
+  });
+
+  it('useUpload refuses synchronously with invalid_argument: no files, not a Blob, or a step that does not wait for files', async () => {
+    const h = await harness();
+    const done = h.flow.start();
+    await waitFor(h.flow, 'consent', 'consent');
+    expect(() => h.flow.useUpload(file(PASSPORT))).toThrow(expect.objectContaining({ code: 'invalid_argument' }));
+    h.flow.grantConsent();
+    await waitFor(h.flow, 'document-front', 'upload');
+    expect(() => h.flow.useUpload([])).toThrow(expect.objectContaining({ code: 'invalid_argument' }));
+    expect(() => h.flow.useUpload(['front.jpg' as unknown as Blob])).toThrow(expect.objectContaining({ code: 'invalid_argument' }));
+    expect(h.flow.useUpload(file(PASSPORT))).toBeUndefined();
+    await waitFor(h.flow, 'document-review', 'review');
+    h.flow.cancel();
+    await done;
+  });
+
+  it('the camera event of a release names the camera released: the rear one at the document, the front one at the selfie', async () => {
+    const h = await harness({ capture: 'camera' }, { livenessCapture: endlessLiveness });
+    const { done } = await pastConsent(h, 'capture');
+    await until(() => h.cameras.length === 1);
+    h.flow.useUpload(file(PASSPORT));
+    await waitFor(h.flow, 'document-review', 'review');
+    h.flow.confirmReview();
+    await until(() => h.events.of('camera').length === 3);
+    h.flow.cancel();
+    expect(h.events.of('camera').map((c) => `${c.step}:${c.facingMode}:${c.stream === null ? 'released' : 'open'}`)).toEqual([
+      'document-front:environment:open', 'document-front:environment:released', 'liveness:user:open', 'liveness:user:released',
+    ]);
+    await done;
+  });
+
+  it('dispose() while running ends the run with cancel reason `disposed`, not a user cancel; disposing an idle flow dispatches no cancel', async () => {
+    const h = await harness({ capture: 'camera' });
+    const { done } = await pastConsent(h, 'capture');
+    await until(() => h.cameras.length === 1);
+    h.flow.dispose();
+    expect(h.events.of('cancel')).toEqual([{ step: 'document-front', reason: 'disposed' }]);
+    expect(h.cameras[0]!.stopped).toBe(true);
+    expect((await done).status).toBe('disposed');
+    const idle = await harness();
+    idle.flow.dispose();
+    expect(idle.events.of('cancel')).toEqual([]);
+    expect(idle.flow.state.status).toBe('disposed');
+  });
+
+  it('an upload chosen while the quality worker is still configuring is taken at once: an upload needs no quality worker', async () => {
+    let configuring = 0;
+    const h = await harness({ capture: 'camera' }, { qualityConfigure: () => { configuring++; return new Promise(() => undefined); } });
+    const { done } = await pastConsent(h, 'capture');
+    await until(() => configuring === 1);
+    h.flow.useUpload(file(PASSPORT));
+    await until(() => h.flow.state.awaiting === 'review');
+    expect(h.flow.state.sides).toEqual([{ side: 'front', source: 'upload', width: 60, height: 40 }]);
+    expect(h.cameras[0]!.stopped).toBe(true);
+    h.flow.cancel();
+    await done;
   });
 });
 

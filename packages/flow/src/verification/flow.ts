@@ -30,7 +30,7 @@ import { planSteps } from './plan.ts';
 import { freshRunData, freshState, type RunData } from './run-data.ts';
 import { stepConsent, stepSession } from './step-session.ts';
 import type {
-  Awaiting, CameraDetail, FlowErrorDetail, FlowState, HandoffInfo, ProgressDetail,
+  Awaiting, CameraDetail, CancelDetail, FlowErrorDetail, FlowState, HandoffInfo, ProgressDetail,
   RecoveryAction, ResultSummary, ReviewEdits, StepId, VerificationFlowApi, VerificationFlowEventMap, VerificationFlowOptions,
 } from './types.ts';
 import { WorkerPool, defaultWorkerFactory, type WorkerFactory } from './workers.ts';
@@ -76,7 +76,8 @@ export class VerificationFlow extends EventTarget implements VerificationFlowApi
   readonly #inbox = new ActionInbox();
   #state: FlowState;
   #run: AbortController | null = null;
-  #camera: Camera | null = null;
+  /** The camera open now, with the step and facing mode its `camera` event named: its release names the same. */
+  #camera: ({ camera: Camera } & Pick<CameraDetail, 'step' | 'facingMode'>) | null = null;
   #data: RunData;
   #runtime: RuntimeReport | null = null;
   #disposed = false;
@@ -169,20 +170,25 @@ export class VerificationFlow extends EventTarget implements VerificationFlowApi
   }
 
   cancel(): void {
-    if (this.#state.status !== 'running') return;
-    const step = this.#state.step;
-    this.#stopRun();
-    this.#set({ status: 'cancelled', awaiting: null });
-    this.#dispatch('cancel', { step, reason: 'user' });
+    this.#cancel('user');
   }
 
   dispose(): void {
     if (this.#disposed) return;
-    this.cancel();
+    this.#cancel('disposed');
     this.#stopRun();
     this.#pool.terminateAll();
     this.#disposed = true;
     this.#set({ status: 'disposed', awaiting: null });
+  }
+
+  /** Ends a running run with `cancel`; `reason` tells a user's cancel from the host page disposing the flow. */
+  #cancel(reason: CancelDetail['reason']): void {
+    if (this.#state.status !== 'running') return;
+    const step = this.#state.step;
+    this.#stopRun();
+    this.#set({ status: 'cancelled', awaiting: null });
+    this.#dispatch('cancel', { step, reason });
   }
 
   // -------------------------------------------------------------------------------------------
@@ -196,7 +202,7 @@ export class VerificationFlow extends EventTarget implements VerificationFlowApi
     this.#inbox.deliver({ type: 'decline' });
   }
 
-  async useUpload(files: Blob | readonly Blob[]): Promise<void> {
+  useUpload(files: Blob | readonly Blob[]): void {
     const list = (Array.isArray(files) ? files : [files]) as readonly Blob[];
     if (list.length === 0 || !list.every((file) => typeof Blob !== 'undefined' && file instanceof Blob)) {
       throw new EkycError('invalid_argument', 'useUpload takes one or more files (Blob).');
@@ -308,7 +314,7 @@ export class VerificationFlow extends EventTarget implements VerificationFlowApi
       camera.stop();
       throw signal.reason;
     }
-    this.#camera = camera;
+    this.#camera = { camera, step, facingMode };
     const settings = camera.settings;
     const width = Math.round(settings.width ?? camera.video.videoWidth ?? 0);
     const height = Math.round(settings.height ?? camera.video.videoHeight ?? 0);
@@ -325,11 +331,11 @@ export class VerificationFlow extends EventTarget implements VerificationFlowApi
   }
 
   #releaseCamera(): void {
-    const camera = this.#camera;
-    if (!camera) return;
+    const open = this.#camera;
+    if (!open) return;
     this.#camera = null;
-    camera.stop();
-    this.#dispatch('camera', { step: this.#state.step ?? 'session', stream: null, facingMode: 'environment', settings: null });
+    open.camera.stop();
+    this.#dispatch('camera', { step: open.step, stream: null, facingMode: open.facingMode, settings: null });
   }
 
   /** Files handed over with a recovery action (useUpload while an error waits), used by the step's next turn. */
@@ -439,7 +445,7 @@ export class VerificationFlow extends EventTarget implements VerificationFlowApi
       get data() { return flow.#data; },
       get rt() { return flow.#rt; },
       get runtime() { return flow.#runtime; },
-      get camera() { return flow.#camera; },
+      get camera() { return flow.#camera?.camera ?? null; },
       set: (patch) => this.#set(patch),
       dispatch: (type, detail) => this.#dispatch(type, detail),
       enter: (step, awaiting) => this.#enter(step, awaiting),

@@ -1,14 +1,15 @@
 /**
  * The document steps: each side captured (camera with auto-capture, or uploaded files) and read by
- * the document worker, the back asked for when the front does not decide, then `document-read`
- * (step-read.ts) and `document-review`. Runs after consent (loaded with ./runtime.ts).
+ * the document worker, the back asked for when the front does not decide (and again, the front kept,
+ * when no MRZ is found on it), then `document-read` (step-read.ts) and `document-review`. Runs after
+ * consent (loaded with ./runtime.ts).
  */
-import { EkycError, type document as coreDocument, type quality, type RgbaImage } from '@ekyc/core';
+import { EkycError, type EkycErrorCode, type document as coreDocument, type quality, type RgbaImage } from '@ekyc/core';
 import type { DocumentRead } from '@ekyc/workers';
 import type { VotedDocument } from '../capture/document-reading.ts';
 import type { ActionType, FlowAction } from './actions.ts';
 import { cameraDocument } from './document-camera.ts';
-import type { ReadSide } from './document.ts';
+import type { ReadSide, SideDecision } from './document.ts';
 import { HandoffRequested, asEkycError } from './flow-errors.ts';
 import type { FlowHost } from './flow-host.ts';
 import { withBack } from './plan.ts';
@@ -27,16 +28,11 @@ export async function documentSteps(host: FlowHost, signal: AbortSignal): Promis
     host.data.sides.push(...front);
     host.complete('document-front');
     let decision = host.rt.decideSides(host.data.sides, config.acceptedDocuments);
-    if (decision.kind === 'need_other_side' && host.data.sides.length === 1) {
-      host.set({ plan: withBack(host.state.plan) });
-      const back = await captureSide(host, 'document-back', signal);
-      host.data.sides.push(...back);
-      host.complete('document-back');
-      decision = host.rt.decideSides(host.data.sides, config.acceptedDocuments);
-    }
+    if (decision.kind === 'need_other_side' && host.data.sides.length === 1) decision = await otherSide(host, null, signal);
+    else if (decision.kind === 'not_read' && host.rt.keepsFirstSide(host.data.sides, config.acceptedDocuments)) decision = await otherSide(host, decision, signal);
     if (decision.kind === 'not_read') {
-      const action = await host.recover(new EkycError(decision.code, 'No machine-readable zone was found on the document images.'), 'document-front', ['retry', 'upload'], signal);
-      if (action.type === 'upload') host.set({ captureMode: 'upload' });
+      // The choice switches the mode (retryCamera: camera, upload: upload); files given with it are the next front.
+      await recoverCapture(host, notRead(decision.code), 'document-front', signal);
       continue;
     }
     await stepRead(host, signal);
@@ -59,6 +55,34 @@ export async function documentSteps(host: FlowHost, signal: AbortSignal): Promis
     return;
   }
 }
+
+/**
+ * `document-back`: the other side of a first side that does not decide alone. When no MRZ is found on
+ * it (`refused`: on the second of two images uploaded at once), the first side is kept and only this
+ * one is asked for again, with the recovery's choices; files given with the recovery are the new back.
+ */
+async function otherSide(host: FlowHost, refused: Extract<SideDecision, { kind: 'not_read' }> | null, signal: AbortSignal): Promise<SideDecision> {
+  const accepted = host.data.resolved!.session.config.acceptedDocuments;
+  host.set({ plan: withBack(host.state.plan) });
+  let notFound = refused;
+  for (;;) {
+    if (notFound) {
+      host.data.sides = host.data.sides.slice(0, 1);
+      host.set({ sides: host.state.sides.slice(0, 1) });
+      if (host.state.step !== 'document-back') host.enter('document-back', null);
+      await recoverCapture(host, notRead(notFound.code), 'document-back', signal);
+    }
+    host.data.sides.push(...await captureSide(host, 'document-back', signal));
+    const decision = host.rt.decideSides(host.data.sides, accepted);
+    if (decision.kind !== 'not_read') {
+      host.complete('document-back');
+      return decision;
+    }
+    notFound = decision;
+  }
+}
+
+const notRead = (code: EkycErrorCode): EkycError => new EkycError(code, 'No machine-readable zone was found on the document images.');
 
 /**
  * A side with no MRZ may be a driving licence (no MRZ by design): when the session accepts licences its

@@ -357,8 +357,10 @@ export type GuidanceDetail =
 
 /** `camera`: a camera opened for a step or was released (stream null). Elements show `stream` in their own `<video>`. */
 export interface CameraDetail {
+  /** The step the camera opened for; a release names the same step as its opening. */
   step: StepId;
   stream: MediaStream | null;
+  /** The camera asked for: `environment` (rear) at the document, `user` (front) at the selfie; a release names the camera released. */
   facingMode: 'user' | 'environment';
   settings: { width: number; height: number; frameRate: number | null } | null;
 }
@@ -379,10 +381,10 @@ export interface FlowErrorDetail {
 /** `complete`: the flow reached its end. */
 export type CompleteDetail = ResultSummary;
 
-/** `cancel`: `cancel()` was called, or consent was declined. */
+/** `cancel`: a running flow ended by `cancel()` (`user`), `dispose()` (`disposed`: the page tore the flow down), or consent declined. */
 export interface CancelDetail {
   step: StepId | null;
-  reason: 'user' | 'consent_declined';
+  reason: 'user' | 'disposed' | 'consent_declined';
 }
 
 /** `handoff`: the cross-device link and its progress. */
@@ -416,14 +418,21 @@ export interface VerificationFlowApi extends EventTarget {
   start(): Promise<FlowState>;
   /** Stops everything (camera, workers' current work, polling) and returns to `idle` with a fresh state; keeps loaded models. */
   reset(): void;
-  /** Stops everything, dispatches `cancel` and ends the run (`status: 'cancelled'`). */
+  /** Stops everything, dispatches `cancel` (`reason: 'user'`) and ends the run (`status: 'cancelled'`). */
   cancel(): void;
-  /** `cancel()` plus terminating the workers and closing the outbox. The flow cannot start again. */
+  /**
+   * Stops a running flow as `cancel()` does, but its `cancel` event says `reason: 'disposed'`; then
+   * terminates the workers. The flow cannot start again.
+   */
   dispose(): void;
   grantConsent(locale?: string): void;
   declineConsent(): void;
-  /** The current capture step's images: one document side (or front and back at once at `document-front`), or a selfie at `liveness`. */
-  useUpload(files: Blob | readonly Blob[]): Promise<void>;
+  /**
+   * The current capture step's images: one document side (or front and back at once at `document-front`), or a selfie at `liveness`.
+   * Like every action it hands them over synchronously (the outcome comes as events) and throws `invalid_argument` at once
+   * for no file, a value that is not a `Blob`, or a flow that does not wait for files.
+   */
+  useUpload(files: Blob | readonly Blob[]): void;
   /** Switches the current capture step to the camera (after an error, or from upload mode). */
   retryCamera(): void;
   /** Retries the current step after a recoverable error (e.g. a document not read: capture again). */
