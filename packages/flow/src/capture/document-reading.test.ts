@@ -157,6 +157,27 @@ describe('readUntilStable', () => {
     expect(result.read.mrzFound).toBe(false);
   });
 
+  it('a side with no MRZ keeps its sharpest frame (least edge blur), whose visual zone a licence is read from', async () => {
+    const blurred = (marker: number, edgeBlur: number, sharpness: number, x: number): JudgedFrame => {
+      const f = frame(marker);
+      const quad: quality.Quad = [{ x, y: 100 }, { x: x + 800, y: 100 }, { x: x + 800, y: 600 }, { x, y: 600 }];
+      return { ...f, quad, assessment: { ...f.assessment, metrics: { ...f.assessment.metrics, edgeBlur, sharpness } } };
+    };
+    const frames = [blurred(NO_MRZ, 1.4, 90, 10), blurred(NO_MRZ, 0.8, 60, 20), blurred(NO_MRZ, 1.1, 120, 30)];
+    let i = 1;
+    const result = await readUntilStable({ reader: fakeReader(), first: frames[0]!, next: async () => frames[i++]!, signal: new AbortController().signal });
+    expect(result.frames).toEqual({ used: 3, rejected: 3, outcome: 'no_mrz' });
+    expect(result.frame.quad![0].x).toBe(20);
+    // Without an edge blur (too few print edges to measure it), the variance of the Laplacian decides.
+    const unmeasured = frames.map((f) => {
+      const { edgeBlur: _, ...metrics } = f.assessment.metrics;
+      return { ...f, assessment: { ...f.assessment, metrics } };
+    });
+    i = 1;
+    const byLaplacian = await readUntilStable({ reader: fakeReader(), first: unmeasured[0]!, next: async () => unmeasured[i++]!, signal: new AbortController().signal });
+    expect(byLaplacian.frame.quad![0].x).toBe(30);
+  });
+
   it('stops when aborted', async () => {
     const controller = new AbortController();
     const reader = fakeReader();

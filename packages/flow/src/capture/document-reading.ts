@@ -49,7 +49,7 @@ export type FrameVoteOutcome =
   | 'unstable'
   /** MRZ lines found, never a valid reading: the best single read (not valid). */
   | 'unreadable'
-  /** No MRZ lines found on the frames read. */
+  /** No MRZ lines found on the frames read: the sharpest of them is the chosen frame. */
   | 'no_mrz';
 
 /** What the reading cost, in frames (numbers only: they go into the state and the evidence). */
@@ -94,6 +94,19 @@ const READABLE_CHECKS: readonly quality.QualityCheckName[] = ['document', 'dista
 
 export function readableFrame(frame: JudgedFrame): boolean {
   return frame.quad !== null && READABLE_CHECKS.every((check) => frame.assessment.checks[check] !== false);
+}
+
+/**
+ * Whether `a`'s print is sharper than `b`'s: a smaller edge blur (measured on the print's own edges,
+ * whatever the exposure) when both frames have one, else a larger variance of the Laplacian. A side
+ * with no MRZ keeps its sharpest frame: a driving licence's fields are read from that frame's visual
+ * zone (verification/licence.ts), and blur erases their 2 mm field numbers first (docs/document.md).
+ */
+export function sharper(a: JudgedFrame, b: JudgedFrame): boolean {
+  const ma = a.assessment.metrics;
+  const mb = b.assessment.metrics;
+  if (ma.edgeBlur !== undefined && mb.edgeBlur !== undefined) return ma.edgeBlur < mb.edgeBlur;
+  return ma.sharpness > mb.sharpness;
 }
 
 interface Candidate {
@@ -146,7 +159,7 @@ export async function readUntilStable(input: FrameVoteInput, options: FrameVoteO
         if (!mrz) {
           rejected++;
           noMrzRun++;
-          noMrz ??= { read: result, frame };
+          if (noMrz === null || sharper(frame, noMrz.frame)) noMrz = { read: result, frame };
         } else {
           noMrzRun = 0;
           if (!mrz.valid) unreadable ??= { read: result, frame };
