@@ -151,6 +151,31 @@ test('a session in the LivenessCapture shape (transcript in the manifest, raw RG
   await page.locator('#liveness').screenshot({ path: 'docs/screenshots/auditor-liveness.png' });
 });
 
+test('a driving licence session (no MRZ) is re-checked from its printed fields as the verifier re-checks it: each field certain or doubted, the issuing state, the checks against the recorded ones', async ({ page }) => {
+  await page.setViewportSize({ width: 1200, height: 900 });
+  // The verifier's default configuration (passports and ID cards): the licence's type is refused here, unlike on the device.
+  await open(page, file('sealed-licence.jwe'), file('verifier-key.json'));
+  await expect(page.locator('body[data-rescore=done]')).toBeAttached({ timeout: 170_000 });
+  await expect(page.locator('#replay-licence')).toHaveAttribute('data-codes', 'document_type_not_accepted');
+  await expect(page.locator('#rescore-table tr[data-check-id="document-checks"]')).toHaveAttribute('data-verdict', 'differs');
+  await expect(page.locator('#risk-line')).toContainText('default session configuration');
+
+  // The session's configuration typed in: the same checks as the device, none failed, equal.
+  await page.fill('#session-config', JSON.stringify({ acceptedDocuments: ['passport', 'id_card', 'driving_licence'], acceptedCountries: ['D<<', 'FRA'] }));
+  await page.click('#open-file');
+  await expect(page.locator('#replay-licence')).toHaveAttribute('data-codes', '');
+  await expect(page.locator('#rescore-table tr[data-check-id="document-checks"]')).toHaveAttribute('data-verdict', 'match');
+  await expect(page.locator('#rescore-table tr[data-check-id="mrz"]')).toHaveAttribute('data-verdict', 'not_rescored');
+  const certainty = await page.locator('#licence-table tbody tr').evaluateAll((rows) => rows.map((row) => [row.getAttribute('data-field'), row.getAttribute('data-certain')]));
+  expect(certainty).toEqual([['surname', 'true'], ['givenNames', 'true'], ['birthDate', 'true'], ['issueDate', 'true'], ['expiryDate', 'true'], ['documentNumber', 'false'], ['issuingState', 'true']]);
+  await expect(page.locator('#licence-table tr[data-field=issuingState]')).toContainText('DEU (sign D)');
+  await expect(page.locator('#replay-licence figcaption')).toContainText('issuing state DEU, certain; document checks on the certain fields in this browser: none failed; the device recorded none failed');
+  await expect(page.locator('#risk-line')).toContainText('the session configuration typed in this page');
+  await expect(page.locator('#risk-line')).toContainText('licence_printed_fields_only');
+  await expect(page.locator('#risk-line')).not.toContainText('document_read_absent');
+  await page.locator('#replay-licence').screenshot({ path: 'docs/screenshots/auditor-licence.png' });
+});
+
 test('a tampered artifact fails exactly the artifact hash check, for exactly that artifact', async ({ page }) => {
   await page.setViewportSize({ width: 1200, height: 900 });
   await open(page, file('tampered-artifact.jwe'), file('verifier-key.json'));

@@ -4,11 +4,11 @@
  * each one's result, replay the session (timeline, images with overlays, liveness plots), show
  * models and timings, re-score in the browser and compare, print a report, and act on review cases.
  */
-import { risk as coreRisk, type EvidenceBundle } from '@ekyc/core';
+import { risk as coreRisk, rescore as rescoreCore, type EvidenceBundle } from '@ekyc/core';
 import { FaceClient, modelManifest, type BackendPreference } from '@ekyc/workers';
 import { byId, fixed, h } from './dom.ts';
 import { parsedTranscript, readContent, type BundleContent } from './content.ts';
-import { decodeArtifactImage, rescoreConfigFrom, rescoreInBrowser, RESCORE_TOLERANCE, type RescoreReport } from './rescore.ts';
+import { decodeArtifactImage, rescoreConfigFrom, rescoreInBrowser, RESCORE_TOLERANCE, type LicenceReport, type RescoreReport } from './rescore.ts';
 import { drawMrzGrid, drawOverlay, drawSourceFrame, type TranscriptFace } from './overlays.ts';
 import { signalPlots } from './plots.ts';
 import { classifyBundleBytes, parsePrivateKeyFile, readFileBytes, type BundleSource } from './source.ts';
@@ -173,9 +173,34 @@ async function showReplay(bundle: EvidenceBundle, content: BundleContent, rescor
     figures.push(h('figure', { id: 'replay-mrz' }, grid, h('figcaption', {},
       `MRZ ${rescore.mrz.format ?? 'unknown format'}, ${rescore.mrz.valid ? 'valid' : 'not valid'}: ${fields.filter((f) => f!.valid).length}/${fields.length} fields valid (green), invalid in red`)));
   }
+  if (rescore?.licence) figures.push(licenceFigure(rescore.licence));
   section('replay', h('h2', {}, 'Captures and overlays'),
     h('p', { class: 'hint legend' }, 'Blue: document quad (on a rectified image, its border; the captured frame is drawn beside it). Green/red: MRZ fields valid/invalid. Orange: faces and keypoints found in the browser, violet: the two faces the face match compares. Cyan: the face box (dashed) and landmarks the liveness transcript recorded.'),
     h('div', { class: 'figures' }, ...figures));
+}
+
+/** In the order the card numbers them. */
+const LICENCE_FIELD_LABELS: Readonly<Record<rescoreCore.LicenceField, string>> = {
+  surname: '1. surname', givenNames: '2. given names', birthDate: '3. date of birth', issueDate: '4a. date of issue', expiryDate: '4b. date of expiry', documentNumber: '5. licence number', issuingState: 'issuing state (emblem)',
+};
+
+/** A driving licence's re-check: each printed field the device sent, certain or doubted (only certain ones are checked), and the checks found here against the recorded ones. */
+function licenceFigure(licence: LicenceReport): HTMLElement {
+  const { read } = licence;
+  const rows = (Object.keys(LICENCE_FIELD_LABELS) as rescoreCore.LicenceField[]).map((name) => {
+    const doubted = read.uncertain.includes(name);
+    const value = read.fields[name] ?? null;
+    const shown = name === 'issuingState' && read.sign ? `${value ?? '—'} (sign ${read.sign})` : value ?? '—';
+    return h('tr', { 'data-field': name, 'data-certain': String(!doubted && value !== null) }, h('td', {}, LICENCE_FIELD_LABELS[name]), h('td', {}, shown),
+      h('td', {}, h('span', { class: `badge ${doubted || value === null ? 'not_run' : 'pass'}` }, value === null ? 'not read' : doubted ? 'doubted: not checked' : 'certain')));
+  });
+  const found = licence.codes.length === 0 ? 'none failed' : licence.codes.join(', ');
+  const recorded = licence.recordedCodes === null ? 'no document.checks recorded' : `the device recorded ${licence.recordedCodes.join(', ') || 'none failed'}`;
+  const state = read.fields.issuingState ?? null;
+  const stateLine = state === null ? 'issuing state not read' : `issuing state ${state}, ${read.uncertain.includes('issuingState') ? 'doubted' : 'certain'}`;
+  return h('figure', { id: 'replay-licence', 'data-codes': licence.codes.join(',') },
+    h('table', { id: 'licence-table' }, h('thead', {}, h('tr', {}, ...['field (number on the card)', 'as the device read it', 'certainty'].map((c) => h('th', { scope: 'col' }, c)))), h('tbody', {}, ...rows)),
+    h('figcaption', {}, `Driving licence (printed fields, no MRZ): ${stateLine}; document checks on the certain fields in this browser: ${found}; ${recorded}.`));
 }
 
 function showLiveness(bundle: EvidenceBundle, content: BundleContent, rescore: RescoreReport | null): void {
@@ -221,14 +246,14 @@ function showRescore(report: RescoreReport | null, error: string | null): void {
   section('rescore', h('h2', {}, 'Re-scored in this browser'),
     h('p', { class: 'hint' }, `Same engines as the device and the verifier: readMrz, judgeTranscript, the face models in a worker (${backend}), decideRisk. Tolerances: ${Object.entries(RESCORE_TOLERANCE).map(([k, v]) => `${k} ${v}`).join(', ')}.`),
     h('table', { id: 'rescore-table' }, h('thead', {}, h('tr', {}, ...['check', 'recorded', 'in this browser', 'difference', 'tolerance', 'verdict'].map((c) => h('th', { scope: 'col' }, c)))), h('tbody', {}, ...rows)),
-    h('p', { id: 'risk-line' }, `Risk (verifier rules, ${report.configSource === 'session' ? 'the session\'s configuration' : 'default session configuration'}${optionalRiskSignals().length ? `, without ${optionalRiskSignals().join(', ')}` : ''}): ${risk.outcome} ${risk.score.toFixed(1)} · ${risk.reasonCodes.join(', ') || 'no reason codes'}`),
+    h('p', { id: 'risk-line' }, `Risk (verifier rules, ${report.configSource === 'session' ? 'the session\'s configuration' : report.configSource === 'typed' ? 'the session configuration typed in this page' : 'default session configuration'}${optionalRiskSignals().length ? `, without ${optionalRiskSignals().join(', ')}` : ''}): ${risk.outcome} ${risk.score.toFixed(1)} · ${risk.reasonCodes.join(', ') || 'no reason codes'}`),
     h('p', { class: 'hint' }, `Re-scoring took: ${Object.entries(report.timings).map(([k, v]) => `${k} ${v.toFixed(0)} ms`).join(', ')}.`));
   document.body.dataset.rescore = 'done';
 }
 
 const reviewHooks: ReviewHooks = { open: (source, session) => openBundle(source, session) };
 
-async function openBundle(source: BundleSource, session: SessionRecord | null = null, checkedAt?: Date): Promise<void> {
+async function openBundle(source: BundleSource, session: SessionRecord | null = null, checkedAt?: Date, typedConfig: rescoreCore.RescoreConfig | null = null): Promise<void> {
   document.body.dataset.state = 'verifying';
   delete document.body.dataset.rescore;
   for (const id of ['summary', 'verification', 'scores', 'rescore', 'timeline', 'replay', 'liveness', 'models']) byId(id).hidden = true;
@@ -253,7 +278,12 @@ async function openBundle(source: BundleSource, session: SessionRecord | null = 
   let error: string | null = null;
   const optionalSignals = optionalRiskSignals();
   // From the verifier: the session's own configuration, and dates judged on the day the evidence arrived, as the verifier judged them.
-  const rescoreOptions = { optionalSignals, config: rescoreConfigFrom(session?.config ?? null), referenceDate: session?.receivedAt ? new Date(session.receivedAt) : null };
+  // From a file: the session configuration typed in the page, if any (the verifier's default otherwise).
+  const sessionConfig = rescoreConfigFrom(session?.config ?? null);
+  const rescoreOptions = {
+    optionalSignals, config: sessionConfig ?? typedConfig, ...(sessionConfig === null && typedConfig !== null ? { configSource: 'typed' as const } : {}),
+    referenceDate: session?.receivedAt ? new Date(session.receivedAt) : null,
+  };
   try {
     rescore = await rescoreInBrowser(bundle, faceEngine(), rescoreOptions);
   } catch (cause) {
@@ -284,8 +314,15 @@ async function openFromFiles(): Promise<void> {
   } catch (error) {
     return status(`The key file was refused: ${(error as { code?: string }).code ?? 'invalid_argument'}.`);
   }
+  let typedConfig: rescoreCore.RescoreConfig | null = null;
+  const configText = byId<HTMLInputElement>('session-config').value.trim();
+  try {
+    typedConfig = configText ? rescoreConfigFrom(JSON.parse(configText) as Record<string, unknown>) : null;
+  } catch {
+    return status('The session configuration was refused: not JSON.');
+  }
   const at = byId<HTMLInputElement>('checked-at').value;
-  await openBundle(classifyBundleBytes(await readFileBytes(bundleFile), key, bundleFile.name), null, at ? new Date(at) : undefined);
+  await openBundle(classifyBundleBytes(await readFileBytes(bundleFile), key, bundleFile.name), null, at ? new Date(at) : undefined, typedConfig);
 }
 
 byId('open-file').addEventListener('click', () => void openFromFiles().catch((error: unknown) => { console.error(error); status('Opening failed: see the console.'); }));

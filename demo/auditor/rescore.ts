@@ -4,7 +4,9 @@
  * image (for the overlays), and core's `rescore.rescoreEvidence` (the very function the reference
  * verifier runs after its own model runs) does the rest: MRZ, the flow's document checks, the
  * liveness transcript judged again with the session nonce, continuity, each recorded check
- * compared within core's tolerances, and the risk routing.
+ * compared within core's tolerances, and the risk routing. A driving licence (no MRZ, its printed
+ * fields in `ekyc.licence.read`) is re-checked with core's `rescore.rescoreLicence`, as the verifier
+ * re-checks it.
  */
 import { face as coreFace, liveness, rescore as coreRescore, risk, type EvidenceArtifact, type EvidenceBundle, type MrzReadResult } from '@ekyc/core';
 import type { FaceClient } from '@ekyc/workers';
@@ -21,8 +23,20 @@ export interface FaceFinding {
   matchRole: 'document' | 'selfie' | null;
 }
 
+/** A driving licence's printed fields as the device sent them, and the document checks run on the certain ones here. */
+export interface LicenceReport {
+  read: coreRescore.LicenceRead;
+  /** The facts the checks were given: only the certain fields. */
+  facts: coreRescore.LicenceFindings['facts'];
+  /** The failure codes found here, and those the device recorded (`document.checks` details.issues). */
+  codes: string[];
+  recordedCodes: string[] | null;
+}
+
 export interface RescoreReport {
   checks: RescoredCheck[];
+  /** Null for an MRZ document or a bundle without a licence reading. */
+  licence: LicenceReport | null;
   mrz: MrzReadResult | null;
   documentChecks: string[] | null;
   judgement: liveness.LivenessJudgement | null;
@@ -31,8 +45,8 @@ export interface RescoreReport {
   similarity: number | null;
   continuityMinimum: number | null;
   risk: risk.RiskDecision;
-  /** Which configuration the routing used: the session's own (from the verifier) or the verifier's default. */
-  configSource: 'session' | 'default';
+  /** Which configuration the routing used: the session's own (from the verifier), one typed in the page (for a file), or the verifier's default. */
+  configSource: 'session' | 'typed' | 'default';
   timings: Record<string, number>;
 }
 
@@ -80,8 +94,10 @@ export function rescoreConfigFrom(config: Record<string, unknown> | null): coreR
 export interface RescoreOptions {
   /** Signals the verifier's deployment does not run (its VERIFIER_RISK_OPTIONAL_SIGNALS): left out of the risk score, as there. */
   optionalSignals?: readonly risk.RiskSignalName[];
-  /** The session's own configuration (from the verifier); else the verifier's default. */
+  /** The session's own configuration (from the verifier), or one typed in the page; else the verifier's default. */
   config?: coreRescore.RescoreConfig | null;
+  /** Where `config` came from (default: `session` when given). */
+  configSource?: 'session' | 'typed';
   /** When the evidence arrived (from the verifier); else the session end. Expiry and age are judged on this day. */
   referenceDate?: Date | null;
 }
@@ -135,17 +151,23 @@ export async function rescoreInBrowser(bundle: EvidenceBundle, faceClient: FaceC
   // Everything else: core's re-scoring, as the verifier runs it.
   t = performance.now();
   const config = options.config ?? null;
-  const result = await coreRescore.rescoreEvidence(bundle, {
-    config: config ?? coreRescore.DEFAULT_RESCORE_CONFIG,
-    referenceDate: options.referenceDate ?? new Date(manifest.session.completedAt),
-    faces: embeddings,
-    policy: { ...risk.DEFAULT_RISK_POLICY, optional: options.optionalSignals ?? [] },
-  });
+  const rescoreConfig = config ?? coreRescore.DEFAULT_RESCORE_CONFIG;
+  const referenceDate = options.referenceDate ?? new Date(manifest.session.completedAt);
+  const policy = { ...risk.DEFAULT_RISK_POLICY, optional: options.optionalSignals ?? [] };
+  const result = await coreRescore.rescoreEvidence(bundle, { config: rescoreConfig, referenceDate, faces: embeddings, policy });
+  // A licence: its checks on the printed fields replace the document signals, as on the verifier.
+  const licence = coreRescore.rescoreLicence(bundle, result, rescoreConfig, referenceDate, policy);
   timings['scoring'] = performance.now() - t;
   const links = result.continuity?.links ?? [];
+  const recorded = manifest.checks.find((check) => check.kind === 'document.checks');
   return {
-    checks: result.checks, mrz: result.document.mrz, documentChecks: result.document.documentChecks, judgement: result.judgement, judgementError: result.judgementError,
+    checks: licence?.checks ?? result.checks,
+    licence: licence && {
+      read: licence.read, facts: licence.findings.facts, codes: [...licence.findings.codes],
+      recordedCodes: recorded === undefined ? null : String(recorded.details['issues'] ?? '').split(',').filter(Boolean),
+    },
+    mrz: result.document.mrz, documentChecks: licence ? [...licence.findings.codes] : result.document.documentChecks, judgement: result.judgement, judgementError: result.judgementError,
     faces, similarity: result.similarity, continuityMinimum: links.length > 0 ? Math.min(...links.map((link) => link.similarity)) : null,
-    risk: result.decision, configSource: config === null ? 'default' : 'session', timings,
+    risk: licence?.decision ?? result.decision, configSource: config === null ? 'default' : options.configSource ?? 'session', timings,
   };
 }

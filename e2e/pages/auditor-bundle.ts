@@ -12,12 +12,14 @@
  * tampered-artifact.jwe (one artifact byte flipped, then sealed again: only its hash fails) and
  * recorded.json (session id, nonce, recorded scores); and sealed-rgba.jwe, a session in the shape
  * core's livenessEvidence gives (the transcript in the manifest's liveness member, raw RGBA
- * keyframes whose hashes are the transcript's, with the detector's keypoints as landmarks).
+ * keyframes whose hashes are the transcript's, with the detector's keypoints as landmarks); and
+ * sealed-licence.jwe, a driving licence session (no MRZ: its printed fields as `ekyc.licence.read`, the
+ * licence number doubted, the device's document checks passed under a configuration accepting licences).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
-  buildEvidence, createMrz, createSessionSigner, encodeContainer, face as coreFace, generateNonce, liveness, sealEvidence, sha256Hex,
+  buildEvidence, createMrz, createSessionSigner, encodeContainer, face as coreFace, generateNonce, liveness, rescore, sealEvidence, sha256Hex,
   type ArtifactInput, type EvidenceBundle,
 } from '@ekyc/core';
 import { createSampleEvidenceInput } from '@ekyc/testkit/evidence';
@@ -107,6 +109,7 @@ async function main(): Promise<void> {
       checks: bundle.manifest.checks.map((check) => ({ id: check.id, kind: check.kind, status: check.status, score: check.score, threshold: check.threshold })),
     }, null, 2));
     await writeRgbaVariant(out, engine, verifierPublic, card.jpeg, card.geometry, artifacts.find((a) => a.id === 'portrait-0')!);
+    await writeLicenceVariant(out, verifierPublic);
   } finally {
     await engine.close();
   }
@@ -160,6 +163,30 @@ async function writeRgbaVariant(out: string, engine: ServerFaceEngine, verifierP
     sessionId, keyframes: evidence.artifacts.map((a) => a.id),
     checks: bundle.manifest.checks.map((check) => ({ id: check.id, kind: check.kind, status: check.status, score: check.score, threshold: check.threshold })),
   }, null, 2));
+}
+
+/** A driving licence session: the printed fields as the flow writes them (`licenceReadArtifact`), no images, no liveness. */
+async function writeLicenceVariant(out: string, verifierPublic: Parameters<typeof sealEvidence>[1]): Promise<void> {
+  const sessionId = `ses_${generateNonce().slice(0, 22)}`;
+  const nonce = generateNonce();
+  const startedAt = new Date(Date.now() - 90_000);
+  const sample = await createSampleEvidenceInput({ sessionId, nonce, startedAt, seed: 6 });
+  const at = new Date(startedAt.getTime() + 400).toISOString();
+  const read = {
+    type: rescore.LICENCE_READ_TYPE, layout: 'numbered', sign: 'D', uncertain: ['documentNumber'],
+    fields: { surname: 'MUSTERMANN', givenNames: 'ERIKA', documentNumber: 'B072RRE2I55', birthDate: '1985-03-12', issueDate: '2016-01-19', expiryDate: '2031-01-18', issuingState: 'DEU' },
+  };
+  const bundle = await buildEvidence({
+    ...sample,
+    artifacts: [{ id: 'document-read', kind: 'other', mediaType: 'application/json', data: new TextEncoder().encode(JSON.stringify(read)), width: null, height: null, capturedAt: at }],
+    checks: [
+      { id: 'mrz', kind: 'mrz.check_digits', status: 'inconclusive', score: null, threshold: null, errorCode: 'document_mrz_not_found', artifactIds: ['document-read'], details: { format: 'none' } },
+      { id: 'document-checks', kind: 'document.checks', status: 'pass', score: null, threshold: null, errorCode: null, artifactIds: ['document-read'], details: { issues: '' } },
+    ],
+    liveness: null,
+    models: [],
+  }, await createSessionSigner());
+  writeFileSync(path.join(out, 'sealed-licence.jwe'), await sealEvidence(bundle, verifierPublic));
 }
 
 await main();
