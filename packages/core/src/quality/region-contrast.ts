@@ -77,7 +77,9 @@ function contrastOf(image: PixelImage, inside: readonly Point[], outside: readon
 function sampleStats(image: PixelImage, points: readonly Point[]): SampleStats {
   const used = Math.min(3, image.used ?? image.channels);
   const { data, width, height, channels } = image;
-  const colours: number[][] = [];
+  // The samples' colours, packed (`used` per sample): no array per sample on this per-candidate path.
+  const colours = new Uint8Array(points.length * used);
+  let count = 0;
   let texture = 0;
   const gray = (at: number): number => (used < 3 ? data[at]! : 0.299 * data[at]! + 0.587 * data[at + 1]! + 0.114 * data[at + 2]!);
   for (const p of points) {
@@ -85,16 +87,17 @@ function sampleStats(image: PixelImage, points: readonly Point[]): SampleStats {
     const y = Math.round(p.y);
     if (x < 0 || y < 0 || x >= width - TEXTURE_STEP || y >= height - TEXTURE_STEP) continue;
     const at = (y * width + x) * channels;
-    const colour: number[] = [];
-    for (let c = 0; c < used; c++) colour.push(data[at + c]!);
-    colours.push(colour);
+    for (let c = 0; c < used; c++) colours[count * used + c] = data[at + c]!;
+    count++;
     const g = gray(at);
     texture += Math.abs(g - gray(at + TEXTURE_STEP * channels)) + Math.abs(g - gray(at + TEXTURE_STEP * width * channels));
   }
-  const count = colours.length;
   const mean = new Array<number>(used).fill(0);
-  for (const colour of colours) for (let c = 0; c < used; c++) mean[c]! += colour[c]! / Math.max(1, count);
+  for (let k = 0; k < count; k++) for (let c = 0; c < used; c++) mean[c]! += colours[k * used + c]! / Math.max(1, count);
   let spread = 0;
-  for (const colour of colours) spread += Math.hypot(...colour.map((v, c) => v - mean[c]!));
+  for (let k = 0, at = 0; k < count; k++, at += used) {
+    // Math.hypot of the 1 to 3 channel differences, as before (the same sums, in the same order).
+    spread += used === 3 ? Math.hypot(colours[at]! - mean[0]!, colours[at + 1]! - mean[1]!, colours[at + 2]! - mean[2]!) : used === 2 ? Math.hypot(colours[at]! - mean[0]!, colours[at + 1]! - mean[1]!) : Math.hypot(colours[at]! - mean[0]!);
+  }
   return { mean, spread: spread / Math.max(1, count), texture: texture / Math.max(1, count), count };
 }

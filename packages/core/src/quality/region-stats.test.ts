@@ -52,6 +52,47 @@ describe('regionStats', () => {
     expect(blocks.clipped.reduce((a, b) => a + b, 0) / slow.pixels).toBeCloseTo(slow.clippedFraction, 12);
   });
 
+  it('puts every pixel into its own block, on every row read', () => {
+    let s = 777;
+    const random = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+    const img = image(101, 77, () => Math.floor(random() * 256));
+    const quad = [{ x: 7.4, y: 3.2 }, { x: 96.1, y: 9.8 }, { x: 90.7, y: 70.3 }, { x: 3.9, y: 66.6 }];
+    const inside = (x: number, y: number) => quad.every((a, i) => {
+      const b = quad[(i + 1) % 4]!;
+      return (b.x - a.x) * (y - a.y) - (b.y - a.y) * (x - a.x) >= 0;
+    });
+    for (const rowStep of [1, 2]) {
+      const blocks = regionStats(img, 240, { polygon: quad, blockSize: 16, rowStep }).blocks!;
+      const n = blocks.columns * blocks.rows;
+      const count = new Array<number>(n).fill(0);
+      const sum = new Array<number>(n).fill(0);
+      const laplacian = new Array<number>(n).fill(0);
+      const clipped = new Array<number>(n).fill(0);
+      const max = new Array<number>(n).fill(0);
+      const min = new Array<number>(n).fill(255);
+      for (let y = 1; y < img.height - 1; y += rowStep) {
+        for (let x = 1; x < img.width - 1; x++) {
+          if (!inside(x + 0.5, y + 0.5)) continue;
+          const b = Math.floor(y / 16) * blocks.columns + Math.floor(x / 16);
+          const at = (dx: number, dy: number) => img.data[(y + dy) * img.width + x + dx]!;
+          const v = at(0, 0);
+          count[b]!++;
+          sum[b]! += v;
+          laplacian[b]! += (at(-1, 0) + at(1, 0) + at(0, -1) + at(0, 1) - 4 * v) ** 2;
+          if (v >= 240) clipped[b]!++;
+          max[b] = Math.max(max[b]!, v);
+          min[b] = Math.min(min[b]!, v);
+        }
+      }
+      expect(Array.from(blocks.count)).toEqual(count);
+      expect(Array.from(blocks.sum)).toEqual(sum);
+      expect(Array.from(blocks.laplacianSquares)).toEqual(laplacian);
+      expect(Array.from(blocks.clipped)).toEqual(clipped);
+      expect(Array.from(blocks.max)).toEqual(max);
+      expect(Array.from(blocks.min)).toEqual(min);
+    }
+  });
+
   it('estimates the same statistics from every other row', () => {
     let s = 99;
     const random = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);

@@ -70,23 +70,31 @@ export function regionStats(image: GrayImage, clipLevel: number, options: Region
   let sumSquares = 0;
   let lapSum = 0;
   let lapSquares = 0;
+  // The grid's arrays as locals, and each run's block counted on rather than found again: the per-run
+  // bookkeeping was 0.4 of the pass's 1.0 ms on a 640 x 405 document (Node, 16-px blocks).
+  const runLength = blocks ? blockSize : width;
+  const columns = blocks ? blocks.columns : 1;
+  // Without a grid, the run's sums go to a grid of one block that is thrown away.
+  const grid = blocks ?? blockGrid(1, 1, 1, rowStep, clipLevel);
+  const { count: blockCount, sum: blockSum, sumSquares: blockSquares, laplacianSquares: blockLaplacian, clipped: blockClipped, max: blockMax, min: blockMin } = grid;
   for (let y = 1; y < height - 1; y += rowStep) {
     const span = polygon ? rowSpan(polygon, y + 0.5) : ([0, width] as const);
     if (!span) continue;
     const from = Math.max(1, Math.ceil(span[0] - 0.5));
     const to = Math.min(width - 2, Math.floor(span[1] - 0.5));
-    const blockRow = blocks ? Math.floor(y / blockSize) * blocks.columns : 0;
+    const rowAt = y * width;
     // The row in runs that stay within one block, so that per-block sums are added once per run.
-    for (let runFrom = from; runFrom <= to; ) {
-      const runTo = blocks ? Math.min(to, (Math.floor(runFrom / blockSize) + 1) * blockSize - 1) : to;
+    let b = blocks ? Math.floor(y / blockSize) * columns + Math.floor(from / blockSize) : 0;
+    const step = blocks ? 1 : 0;
+    let runTo = Math.min(to, (Math.floor(from / runLength) + 1) * runLength - 1);
+    for (let runFrom = from; runFrom <= to; runFrom = runTo + 1, runTo = Math.min(to, runTo + runLength), b += step) {
       let runSum = 0;
       let runSquares = 0;
       let runLaplacian = 0;
       let runClipped = 0;
       let runMax = 0;
       let runMin = 255;
-      let i = y * width + runFrom;
-      for (let x = runFrom; x <= runTo; x++, i++) {
+      for (let i = rowAt + runFrom, end = rowAt + runTo; i <= end; i++) {
         const v = data[i]!;
         const lap = data[i - 1]! + data[i + 1]! + data[i - width]! + data[i + width]! - 4 * v;
         runSum += v;
@@ -101,17 +109,13 @@ export function regionStats(image: GrayImage, clipLevel: number, options: Region
       sum += runSum;
       sumSquares += runSquares;
       lapSquares += runLaplacian;
-      if (blocks) {
-        const b = blockRow + Math.floor(runFrom / blockSize);
-        blocks.count[b]! += runTo - runFrom + 1;
-        blocks.sum[b]! += runSum;
-        blocks.sumSquares[b]! += runSquares;
-        blocks.laplacianSquares[b]! += runLaplacian;
-        blocks.clipped[b]! += runClipped;
-        if (runMax > blocks.max[b]!) blocks.max[b] = runMax;
-        if (runMin < blocks.min[b]!) blocks.min[b] = runMin;
-      }
-      runFrom = runTo + 1;
+      blockCount[b]! += runTo - runFrom + 1;
+      blockSum[b]! += runSum;
+      blockSquares[b]! += runSquares;
+      blockLaplacian[b]! += runLaplacian;
+      blockClipped[b]! += runClipped;
+      if (runMax > blockMax[b]!) blockMax[b] = runMax;
+      if (runMin < blockMin[b]!) blockMin[b] = runMin;
     }
     count += Math.max(0, to - from + 1);
   }
