@@ -26,4 +26,32 @@ test.describe('document reading under stamps, shadows and in a photo', () => {
       for (const [f, v] of Object.entries(r.truth.mrzFields)) if (mrz.fields[f as keyof typeof mrz.fields] !== v) expect(mrz.uncertainFields).toContain(f);
     });
   }
+
+  // A photo as people take them (testkit `photo`): the page small, turned and tilted on a textured table.
+  // Read as the whole image its lines are not found; the upload's outline search finds the page and reads
+  // it from its rectified crop (docs/document.md, "Real-looking conditions").
+  test('reads a visa photographed turned about 25 degrees on fabric through the page outline it finds', async ({ page }) => {
+    const c = { format: 'MRVA', seed: 1003, level: 'mild', useQuad: false, stress: 'photo' } as const;
+    const r = await page.evaluate((x) => window.documentTest.readSynthetic(x), c);
+    expect(r.read.located).toBe('found-quad');
+    expect(r.read.outline).toMatchObject({ found: true });
+    expect(r.read.timings.outlineMs).toBeGreaterThan(0);
+    expect(r.read.lines).toHaveLength(2);
+    const mrz = r.read.mrz!;
+    expect(mrz.valid).toBe(true);
+    for (const f of ['documentNumber', 'birthDate', 'expiryDate'] as const) expect(mrz.fields[f]).toBe(r.truth.mrzFields[f]);
+    for (const [f, v] of Object.entries(r.truth.mrzFields)) if (mrz.fields[f as keyof typeof mrz.fields] !== v) expect(mrz.uncertainFields).toContain(f);
+    // The same photo read as the whole image (no outline search), as uploads were read before: no MRZ lines found.
+    const whole = await page.evaluate((x) => window.documentTest.readSynthetic({ ...x, findOutline: false }), c);
+    expect(whole.read.located).toBe('whole-image');
+    expect(whole.read.mrzFound).toBe(false);
+  });
+
+  test('a read given its quad does not search for an outline', async ({ page }) => {
+    const r = await page.evaluate(() => window.documentTest.readSynthetic({ format: 'TD3', seed: 1002, level: 'mild', stress: 'photo' }));
+    expect(r.read.located).toBe('given-quad');
+    expect(r.read.outline).toBeUndefined();
+    expect(r.read.timings.outlineMs).toBeUndefined();
+    expect(r.read.mrz?.valid).toBe(true);
+  });
 });

@@ -8,18 +8,21 @@
 //   npm run eval:mrz -- --fonts [a,b,...]             # the synthetic set once per MRZ print variant (testkit's
 //                                                      # MRZ_FONT_VARIANTS: OCR-B thinner/heavier/smaller, other
 //                                                      # monospace faces); all variants when no list is given
-//   npm run eval:mrz -- --stress [stamp,hologram,shadow,small]  # testkit's mrz-stress.ts conditions on top of
-//                                                      # --levels (default mild here): an inked stamp or a hologram
+//   npm run eval:mrz -- --stress [stamp,hologram,shadow,small,photo]  # testkit's mrz-stress.ts conditions on top
+//                                                      # of --levels (default mild here): an inked stamp or a hologram
 //                                                      # over the MRZ, uneven light, a document filling 25-40% of a
-//                                                      # photo; read as uploads (whole image, no quad), as --data is.
-//                                                      # All four when no list is given; combines with --fonts
+//                                                      # photo, a photo of a page turned and tilted on a textured table;
+//                                                      # read as uploads (no quad given), as --data is.
+//                                                      # All five when no list is given; combines with --fonts
 //   npm run eval:mrz -- --stress --write DIR           # also write the frames (PNG) and labels.json to DIR, so
 //                                                      # `--data DIR` scores the same set
-//   options: --no-quad (synthetic frames read as uploads: whole image, no quad), --no-baseline (skip tesseract full-page), --seed N, --streams N (camera path: frames needed)
+//   options: --no-quad (synthetic frames read as uploads: no quad given, the page's outline searched for),
+//            --no-outline (uploads read as the whole image, no outline search: how they were read before it),
+//            --no-baseline (skip tesseract full-page), --seed N, --streams N (camera path: frames needed)
 //
 // Progress goes to stderr; the LAST stdout line is one JSON object:
 // { documents, fullyCorrect, silentErrors, flagged, refused, correctButUncertain, cer, failed: [names],
-//   engines: { ppocr, tesseract, ocrb, tesseractFullPage }, levels, medianMs }.
+//   engines: { ppocr, tesseract, ocrb, tesseractFullPage }, levels, located: { [route]: reads }, medianMs }.
 // An engine's figures are its own reads merged alone: with the fast path, PP-OCR and tesseract.js read
 // only the lines (or documents) the OCR-B cell reader did not settle, so theirs are partial.
 // flagged = refused (not valid) or valid with uncertainFields; a silent error is a valid read with a
@@ -36,13 +39,15 @@ const option = (name) => { const i = args.indexOf(name); return i >= 0 ? args[i 
 const dataDir = option('--data');
 const count = Number(option('--count') ?? 20);
 /** Stress conditions (null: none); [] means all of them. */
-const stress = args.includes('--stress') ? (option('--stress') && !option('--stress').startsWith('--') ? option('--stress').split(',') : ['stamp', 'hologram', 'shadow', 'small']) : null;
+const stress = args.includes('--stress') ? (option('--stress') && !option('--stress').startsWith('--') ? option('--stress').split(',') : ['stamp', 'hologram', 'shadow', 'small', 'photo']) : null;
 const levels = (option('--levels') ?? (stress ? 'mild' : 'mild,strong')).split(',');
 /** Read synthetic frames as uploads (no quad): always with --stress, as --data reads its images. */
 const noQuad = args.includes('--no-quad') || stress !== null;
 const writeDir = option('--write');
 const seed0 = Number(option('--seed') ?? 1000);
 const withBaseline = !args.includes('--no-baseline');
+/** Uploads (no quad) read as the whole image, without the outline search. */
+const noOutline = args.includes('--no-outline');
 /** Camera path: documents per level streamed frame by frame until the vote is stable (0 = skip). */
 const streams = Number(option('--streams') ?? 0);
 /** Per-document detail on stderr for misses: truth, each engine's raw lines, the merged lines, uncertain fields. */
@@ -140,6 +145,8 @@ async function evaluate(call) {
   /** Per MRZ print variant (--fonts) and per stress condition (--stress). */
   const byFont = {};
   const byStress = {};
+  /** Reads per route the document was taken from (`DocumentRead.located`). */
+  const located = {};
   const record = (name, level, read, truthLines, truthFields, font, condition) => {
     const combined = score(read.mrz, read.engines?.ppocr?.lines, truthLines, truthFields);
     const tallies = [all];
@@ -158,7 +165,9 @@ async function evaluate(call) {
     }
     if (read.timings) timings.push(read.timings);
     const passes = Object.entries(read.engines ?? {}).map(([k, e]) => `${k}:${e.variants}/${Math.round(e.ms)}ms`).join(' ');
-    log(name, combined.fullyCorrect ? 'ok' : combined.silentError ? 'SILENT ERROR' : 'flagged', `cer=${combined.cer.toFixed(3)}`, read.timings ? `${Math.round(read.timings.totalMs)} ms (ocr ${Math.round(read.timings.ocrMs)})` : '', passes);
+    if (read.located) located[read.located] = (located[read.located] ?? 0) + 1;
+    const outline = read.timings?.outlineMs !== undefined ? ` ${read.located}${read.outline?.rejected ? `(${read.outline.rejected})` : ''} outline ${Math.round(read.timings.outlineMs)} ms` : '';
+    log(name, combined.fullyCorrect ? 'ok' : combined.silentError ? 'SILENT ERROR' : 'flagged', `cer=${combined.cer.toFixed(3)}`, read.timings ? `${Math.round(read.timings.totalMs)} ms (ocr ${Math.round(read.timings.ocrMs)})${outline}` : '', passes);
     if (verbose && (!combined.fullyCorrect || args.includes('--verbose-all'))) {
       log('  truth ', truthLines.join(' | '));
       for (const [engine, e] of Object.entries(read.engines ?? {})) log(`  ${engine.padEnd(9)}`, e.lines.join(' | '), `(${e.variants} variants)`, `min conf ${(e.lineConfidence ?? []).map((c) => (c === null ? '-' : c.toFixed(2))).join('/')}`, `valid=${e.mrz.valid} uncertain=${e.mrz.uncertainFields.join(',')}`);
@@ -170,7 +179,7 @@ async function evaluate(call) {
     for (const [file, label] of Object.entries(labels)) {
       const bytes = readFileSync(path.join(dataDir, file));
       const mime = /\.png$/i.test(file) ? 'image/png' : 'image/jpeg';
-      const { read, mrzFields } = await call(([b, m, t, bl]) => window.documentTest.readBytes(b, m, t, bl), [bytes.toString('base64'), mime, label.mrz, withBaseline]);
+      const { read, mrzFields } = await call(([b, m, t, bl, o]) => window.documentTest.readBytes(b, m, t, bl, o), [bytes.toString('base64'), mime, label.mrz, withBaseline, !noOutline]);
       if ('error' in read) { rows.combined.push({ fullyCorrect: false, silentError: false, flagged: true, refused: true, correctButUncertain: false, cer: 1 }); failed.push(file); log(file, read.error); continue; }
       record(file, 'data', read, label.mrz, mrzFields);
     }
@@ -184,7 +193,7 @@ async function evaluate(call) {
           for (let i = 0; i < count; i++) {
             const format = FORMATS[i % FORMATS.length];
             const seed = seed0 + i + (level === 'strong' ? 100_000 : 0);
-            const c = { format, seed, level, baseline: withBaseline, ...(noQuad ? { useQuad: false } : {}), ...(font ? { mrzFont: font } : {}), ...(condition ? { stress: condition } : {}), ...(writeDir ? { includeFrame: true } : {}) };
+            const c = { format, seed, level, baseline: withBaseline, ...(noQuad ? { useQuad: false } : {}), ...(noOutline ? { findOutline: false } : {}), ...(font ? { mrzFont: font } : {}), ...(condition ? { stress: condition } : {}), ...(writeDir ? { includeFrame: true } : {}) };
             const r = await call((x) => window.documentTest.readSynthetic(x), c);
             const name = `${font ? `${font}/` : ''}${condition ? `${condition}/` : ''}${level}/${format}/${seed}`;
             if (writeDir && r.framePng) {
@@ -222,7 +231,8 @@ async function evaluate(call) {
     ...(Object.keys(perFont).length ? { fonts: perFont } : {}),
     ...(Object.keys(perStress).length ? { stress: perStress } : {}),
     ...(Object.keys(camera).length ? { camera } : {}),
-    medianMs: { rectify: t('rectifyMs'), locate: t('locateMs'), ocr: t('ocrMs'), merge: t('mergeMs'), total: t('totalMs') },
+    located,
+    medianMs: { rectify: t('rectifyMs'), locate: t('locateMs'), ocr: t('ocrMs'), merge: t('mergeMs'), total: t('totalMs'), ...(timings.some((x) => x.outlineMs !== undefined) ? { outline: median(timings.filter((x) => x.outlineMs !== undefined).map((x) => x.outlineMs)) } : {}) },
   };
 }
 

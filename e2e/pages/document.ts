@@ -1,5 +1,5 @@
 import { document as coreDocument, parseMrz, type MrzFormat, type MrzOutputFieldName } from '@ekyc/core';
-import { applyPageStress, createRandom, degradeDocument, drawDegradation, MRZ_FONT_VARIANTS, mrzBand, randomMrzFields, smallPlacement, type MrzStress, renderDrivingLicence, renderMrzDocument, type DegradationLevel, type LicenceDateStyle, type LicenceFields, type MrzDocumentFields } from '@ekyc/testkit';
+import { applyPageStress, createRandom, degradeDocument, drawDegradation, MRZ_FONT_VARIANTS, mrzBand, photoPlacement, randomMrzFields, smallPlacement, type MrzStress, renderDrivingLicence, renderMrzDocument, type DegradationLevel, type LicenceDateStyle, type LicenceFields, type MrzDocumentFields } from '@ekyc/testkit';
 import { DocumentClient, DocumentReadStream, FaceClient, crossCheckReads, type DocumentRead, type MrzEngineName } from '@ekyc/workers';
 
 /** The OCR-B face the MRZ is drawn in, from Debian's fonts-ocr-b. */
@@ -58,6 +58,8 @@ export interface SyntheticCase {
   stress?: MrzStress;
   /** Return the degraded frame as PNG base64 (to write a labelled set). */
   includeFrame?: boolean;
+  /** Without a quad: false reads the whole image without searching for the page's outline (as before it was searched for). */
+  findOutline?: boolean;
 }
 
 /** Field values of the true MRZ, as the parser gives them (what a correct read must return). */
@@ -84,8 +86,8 @@ async function synthetic(c: SyntheticCase): Promise<{ truth: SyntheticResult['tr
     const page = { ...doc.mrzSide, data: new Uint8ClampedArray(doc.mrzSide.data) };
     const pxPerMm = c.pxPerMm ?? 12;
     applyPageStress(page, c.stress, mrzBand(c.format, pxPerMm), pxPerMm, stressRandom);
-    const scale = c.stress === 'small' ? stressRandom.range(0.7, 1) : 1;
-    const placement = c.stress === 'small' ? smallPlacement(page.width * scale, page.height * scale, stressRandom) : undefined;
+    const scale = c.stress === 'small' || c.stress === 'photo' ? stressRandom.range(0.7, 1) : 1;
+    const placement = c.stress === 'small' ? smallPlacement(page.width * scale, page.height * scale, stressRandom) : c.stress === 'photo' ? photoPlacement(page.width * scale, page.height * scale, stressRandom) : undefined;
     frame = await degradeDocument(page, spec, random, scale, 0.08, placement);
   } else {
     frame = await degradeDocument(doc.mrzSide, spec, random);
@@ -176,6 +178,7 @@ const documentTest = {
     const read = await documentClient(c.engines ?? ['ppocr', 'tesseract']).read(frame.image, {
       quad: c.useQuad === false ? null : frame.quad,
       referenceDate: '2026-06-01',
+      ...(c.findOutline === false ? { findOutline: false } : {}),
       ...(c.baseline ? { baseline: true } : {}),
       ...(c.includeRectified ? { includeRectified: true } : {}),
     });
@@ -203,10 +206,10 @@ const documentTest = {
   },
 
   /** An image given as bytes (labelled data set): read with the whole image as the document. */
-  async readBytes(base64: string, mime: string, truth: string[], baseline: boolean): Promise<{ read: DocumentRead | { error: string }; mrzFields: Partial<Record<MrzOutputFieldName, string | null>> }> {
+  async readBytes(base64: string, mime: string, truth: string[], baseline: boolean, findOutline = true): Promise<{ read: DocumentRead | { error: string }; mrzFields: Partial<Record<MrzOutputFieldName, string | null>> }> {
     const bytes = Uint8Array.from(atob(base64), (ch) => ch.charCodeAt(0));
     try {
-      const read = await documentClient(['ppocr', 'tesseract']).readUpload(new Blob([bytes], { type: mime }), { ...(baseline ? { baseline: true } : {}) });
+      const read = await documentClient(['ppocr', 'tesseract']).readUpload(new Blob([bytes], { type: mime }), { ...(baseline ? { baseline: true } : {}), ...(findOutline ? {} : { findOutline: false }) });
       return { read, mrzFields: truthFields(truth) };
     } catch (error) {
       return { read: { error: (error as { code?: string }).code ?? 'unknown' }, mrzFields: truthFields(truth) };

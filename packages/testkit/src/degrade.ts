@@ -68,7 +68,8 @@ function gaussianNoise(random: Random): number {
  * Places `doc` (rendered at its own resolution) in a frame `margin` of its width larger on every side,
  * at scale `scale`, then applies `spec`. JPEG makes it async (OffscreenCanvas.convertToBlob).
  * `placement` (a stress condition, mrz-stress.ts) puts it instead at a given place in a frame of a given
- * size (a document small in a photo); without it the frame and the draws are as they always were.
+ * size (a document small in a photo), with its own corners and background when it gives them (a
+ * photo); without it the frame and the draws are as they always were.
  */
 export async function degradeDocument(doc: RgbaImage, spec: DegradationSpec, random: Random, scale = 1, margin = 0.08, placement?: Placement): Promise<DegradedFrame> {
   const dw = doc.width * scale;
@@ -79,17 +80,24 @@ export async function degradeDocument(doc: RgbaImage, spec: DegradationSpec, ran
   const padX = placement?.left ?? pad;
   const padY = placement?.top ?? pad;
   const frame: RgbaImage<Uint8ClampedArray> = { width, height, data: new Uint8ClampedArray(width * height * 4) };
-  // Dark table with a little texture.
-  for (let i = 0; i < width * height; i++) {
-    const v = 40 + random.int(0, 18);
-    frame.data.set([v, v + 4, v + 8, 255], i * 4);
+  if (placement?.paintBackground) {
+    const ground = new OffscreenCanvas(width, height).getContext('2d', { willReadFrequently: true })!;
+    placement.paintBackground(ground, width, height);
+    frame.data.set(ground.getImageData(0, 0, width, height).data);
+  } else {
+    // Dark table with a little texture.
+    for (let i = 0; i < width * height; i++) {
+      const v = 40 + random.int(0, 18);
+      frame.data.set([v, v + 4, v + 8, 255], i * 4);
+    }
   }
   const j = (): number => random.range(-1, 1) * spec.perspective * dw;
+  const at = placement?.corners ?? [{ x: padX, y: padY }, { x: padX + dw, y: padY }, { x: padX + dw, y: padY + dh }, { x: padX, y: padY + dh }];
   const quad: quality.Quad = [
-    { x: padX + j(), y: padY + j() },
-    { x: padX + dw + j(), y: padY + j() },
-    { x: padX + dw + j(), y: padY + dh + j() },
-    { x: padX + j(), y: padY + dh + j() },
+    { x: at[0].x + j(), y: at[0].y + j() },
+    { x: at[1].x + j(), y: at[1].y + j() },
+    { x: at[2].x + j(), y: at[2].y + j() },
+    { x: at[3].x + j(), y: at[3].y + j() },
   ];
   warpCardInto(frame, doc, quad, 0.03);
   if (spec.glare > 0) addGlare(frame, random.range(padX + dw * 0.2, padX + dw * 0.8), random.range(padY + dh * 0.2, padY + dh * 0.8), spec.glare * dw);

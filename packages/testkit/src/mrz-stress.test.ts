@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RgbaImage } from '@ekyc/core';
-import { addHologram, addShadow, addStamp, smallPlacement, type Band } from './mrz-stress.ts';
+import { addHologram, addShadow, addStamp, photoPlacement, PHOTO_FILL, PHOTO_MAX_ROLL_DEG, PHOTO_MAX_TILT_DEG, smallPlacement, type Band } from './mrz-stress.ts';
 import { createRandom } from './random.ts';
 
 const PX_PER_MM = 4;
@@ -77,6 +77,46 @@ describe('mrz stress conditions', () => {
       expect(p.left + 1500).toBeLessThanOrEqual(p.frameWidth);
       expect(p.top + 1056).toBeLessThanOrEqual(p.frameHeight);
     }
+  });
+
+  it('a photo placement turns, tilts and places the page off-centre, inside a 4:3 photo it fills 20-45% of (less when turned to fit)', () => {
+    const rolls: number[] = [];
+    const fills: number[] = [];
+    for (let seed = 1; seed <= 60; seed++) {
+      const p = photoPlacement(1500, 1056, createRandom(seed));
+      expect(p.frameWidth / p.frameHeight).toBeCloseTo(4 / 3, 2);
+      const xs = p.corners.map((c) => c.x);
+      const ys = p.corners.map((c) => c.y);
+      const margin = 0.03 * p.frameHeight - 1;
+      expect(Math.min(...xs)).toBeGreaterThanOrEqual(margin);
+      expect(Math.min(...ys)).toBeGreaterThanOrEqual(margin);
+      expect(Math.max(...xs)).toBeLessThanOrEqual(p.frameWidth - margin);
+      expect(Math.max(...ys)).toBeLessThanOrEqual(p.frameHeight - margin);
+      expect(p.tiltDeg).toBeLessThanOrEqual(PHOTO_MAX_TILT_DEG + 1e-9);
+      let area = 0;
+      for (let k = 0; k < 4; k++) area += p.corners[k]!.x * p.corners[(k + 1) % 4]!.y - p.corners[(k + 1) % 4]!.x * p.corners[k]!.y;
+      const fill = Math.abs(area) / 2 / (p.frameWidth * p.frameHeight);
+      expect(fill).toBeLessThanOrEqual(PHOTO_FILL[1] + 0.01);
+      fills.push(fill);
+      // The page's top edge (TL -> TR) is turned by about the drawn roll (perspective bends it a little).
+      const edge = (Math.atan2(p.corners[1].y - p.corners[0].y, p.corners[1].x - p.corners[0].x) * 180) / Math.PI;
+      const diff = ((edge - p.rollDeg + 540) % 360) - 180;
+      expect(Math.abs(diff)).toBeLessThan(12);
+      rolls.push(p.rollDeg);
+    }
+    // Upright pages fill 20-45% exactly; turned ones only shrink it.
+    expect(fills.filter((f) => f >= PHOTO_FILL[0] - 0.01).length).toBeGreaterThan(40);
+    expect(Math.min(...fills)).toBeGreaterThan(0.1);
+    expect(rolls.some((r) => r > 15 && r <= PHOTO_MAX_ROLL_DEG)).toBe(true);
+    expect(rolls.some((r) => r < -15 && r >= -PHOTO_MAX_ROLL_DEG)).toBe(true);
+    expect(rolls.some((r) => Math.abs(r) > 60)).toBe(true);
+  });
+
+  it('a photo placement is the same for the same seed', () => {
+    const a = photoPlacement(1500, 1056, createRandom(7));
+    const b = photoPlacement(1500, 1056, createRandom(7));
+    expect(a.corners).toEqual(b.corners);
+    expect([a.frameWidth, a.frameHeight, a.background]).toEqual([b.frameWidth, b.frameHeight, b.background]);
   });
 
   it('draws from its own seed only: the same seed gives the same stamp', () => {

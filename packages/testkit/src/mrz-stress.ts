@@ -2,20 +2,34 @@
  * Stress conditions of real documents that the mild/strong degradations do not draw, opt-in and seeded
  * apart from them (the same seed renders the same document and the same camera degradation with or
  * without a stress): an inked entry stamp partly over the MRZ, a laminated hologram (OVD) over it,
- * uneven light (a gradient and a cast shadow across the page), and a document small in an uploaded
- * photo. Plain pixel code (runs in Node); `small` is a placement, applied by `degradeDocument`.
+ * uneven light (a gradient and a cast shadow across the page), a document small in an uploaded photo,
+ * and a photo of a document as people take them (small, turned, under perspective, on a textured
+ * table). Plain pixel code (runs in Node), except the photo's background painter (OffscreenCanvas);
+ * `small` and `photo` are placements, applied by `degradeDocument`.
  */
-import type { RgbaImage } from '@ekyc/core';
-import type { Random } from './random.ts';
+import type { RgbaImage, quality } from '@ekyc/core';
+import { projectCard } from './camera.ts';
+import { createRandom, type Random } from './random.ts';
+import { paintFabric, paintWood } from './textures.ts';
 
-export type MrzStress = 'stamp' | 'hologram' | 'shadow' | 'small';
-export const MRZ_STRESSES: readonly MrzStress[] = ['stamp', 'hologram', 'shadow', 'small'];
+export type MrzStress = 'stamp' | 'hologram' | 'shadow' | 'small' | 'photo';
+export const MRZ_STRESSES: readonly MrzStress[] = ['stamp', 'hologram', 'shadow', 'small', 'photo'];
 
 /** The MRZ band on a rendered page, in its pixels (see `mrzBand` in mrz-document.ts). */
 export interface Band { top: number; bottom: number; left: number; right: number }
 
 /** Where a document sits in a larger frame, in frame pixels (`degradeDocument`'s placement). */
-export interface Placement { frameWidth: number; frameHeight: number; left: number; top: number }
+export interface Placement {
+  frameWidth: number;
+  frameHeight: number;
+  /** The document's axis-aligned box (with `corners`: a box of its scaled size around the quad's centre, where glare is drawn). */
+  left: number;
+  top: number;
+  /** The document's corners (TL, TR, BR, BL of the page) when it is not axis-aligned; the level's perspective jitter is added. */
+  corners?: quality.Quad;
+  /** Paints what the document lies on (default: a dark table). Browser only. */
+  paintBackground?: (ctx: OffscreenCanvasRenderingContext2D, width: number, height: number) => void;
+}
 
 const clamp01 = (v: number): number => (v < 0 ? 0 : v > 1 ? 1 : v);
 
@@ -248,7 +262,102 @@ export function smallPlacement(docWidth: number, docHeight: number, random: Rand
   return { frameWidth, frameHeight, left, top };
 }
 
-/** Applies a page stress (stamp, hologram, shadow) to the rendered page in place; `small` draws nothing here. */
+/** Tilt (angle to the image plane) of the `photo` condition's page: up to 20 degrees. */
+export const PHOTO_MAX_TILT_DEG = 20;
+/** In-plane rotation of the `photo` page: up to 30 degrees either way, and on PHOTO_TURNED_SHARE of photos a quarter turn more. */
+export const PHOTO_MAX_ROLL_DEG = 30;
+const PHOTO_TURNED_SHARE = 0.15;
+/** Share of the photo's area the page's quad fills, before the photo is grown to hold a turned page. */
+export const PHOTO_FILL: readonly [number, number] = [0.2, 0.45];
+/** Least margin between the page and the photo's border, as a fraction of the photo's shorter side. */
+const PHOTO_MARGIN = 0.03;
+
+export type PhotoBackground = 'wood' | 'fabric' | 'desk';
+
+/** A plain desk or sheet under a soft light fall-off, lighter or darker than the page. */
+function paintDesk(ctx: OffscreenCanvasRenderingContext2D, random: Random, width: number, height: number): void {
+  const hue = random.int(0, 359);
+  const saturation = random.int(0, 25);
+  const lightness = random.chance(0.5) ? random.int(15, 40) : random.int(55, 80);
+  ctx.fillStyle = `hsl(${hue} ${saturation}% ${lightness}%)`;
+  ctx.fillRect(0, 0, width, height);
+  const light = ctx.createRadialGradient(random.range(0, width), random.range(0, height), 0, width / 2, height / 2, Math.max(width, height));
+  light.addColorStop(0, 'rgba(255,255,255,0.18)');
+  light.addColorStop(1, 'rgba(0,0,0,0.18)');
+  ctx.fillStyle = light;
+  ctx.fillRect(0, 0, width, height);
+}
+
+/**
+ * A photo of a page of `docWidth` x `docHeight` (pixels at the scale it is drawn): a 4:3 photo the
+ * page's quad fills 20-45% of, off-centre, seen through a pinhole camera (focal 0.7-1.2 of the
+ * photo's longer side) tilted up to 20 degrees in any direction and turned in-plane up to +-30 degrees
+ * (on 15% of photos a quarter turn more: a page photographed sideways), on wood, fabric or a plain
+ * desk. The photo is grown where a turned page would not fit with a 3% margin (then it fills less).
+ * The background is drawn from its own seed, taken here, so the draws made here fix the whole placement.
+ */
+export function photoPlacement(docWidth: number, docHeight: number, random: Random): Placement & { corners: quality.Quad; background: PhotoBackground; rollDeg: number; tiltDeg: number } {
+  const fill = random.range(...PHOTO_FILL);
+  const tilt = random.range(0, PHOTO_MAX_TILT_DEG);
+  const direction = random.range(0, 2 * Math.PI);
+  const turned = random.chance(PHOTO_TURNED_SHARE) ? (random.chance(0.5) ? 90 : -90) : 0;
+  const rollDeg = turned + random.range(-PHOTO_MAX_ROLL_DEG, PHOTO_MAX_ROLL_DEG);
+  const focalFraction = random.range(0.7, 1.2);
+  const background = random.pick(['wood', 'fabric', 'desk'] as const);
+  const backgroundSeed = random.int(1, 2 ** 30);
+  const placeX = random.range(0.03, 0.97);
+  const placeY = random.range(0.03, 0.97);
+  // A first projection at a nominal photo size gives the quad's area; the photo is then sized to the fill.
+  const project = (frameWidth: number, frameHeight: number): { corners: quality.Quad; tiltDeg: number } => {
+    const focalPx = focalFraction * Math.max(frameWidth, frameHeight);
+    // At z = focal length the page's centre is drawn at its own pixel scale.
+    return projectCard(docWidth, docHeight, { pitchDeg: tilt * Math.cos(direction), yawDeg: tilt * Math.sin(direction), rollDeg, x: 0, y: 0, z: focalPx }, focalPx, frameWidth, frameHeight);
+  };
+  let frameWidth = Math.sqrt(((docWidth * docHeight) / fill) * (4 / 3));
+  let frameHeight = (frameWidth * 3) / 4;
+  const area = quadArea(project(frameWidth, frameHeight).corners);
+  frameWidth = Math.sqrt((area / fill) * (4 / 3));
+  frameHeight = (frameWidth * 3) / 4;
+  let { corners, tiltDeg } = project(frameWidth, frameHeight);
+  for (let step = 0; step < 40; step++) {
+    const margin = PHOTO_MARGIN * Math.min(frameWidth, frameHeight);
+    const spanX = Math.max(...corners.map((p) => p.x)) - Math.min(...corners.map((p) => p.x));
+    const spanY = Math.max(...corners.map((p) => p.y)) - Math.min(...corners.map((p) => p.y));
+    if (spanX <= frameWidth - 2 * margin && spanY <= frameHeight - 2 * margin) break;
+    frameWidth *= 1.05;
+    frameHeight *= 1.05;
+    ({ corners, tiltDeg } = project(frameWidth, frameHeight));
+  }
+  frameWidth = Math.round(frameWidth);
+  frameHeight = Math.round(frameHeight);
+  // Moved as a whole (a projective image of the page still) to somewhere off-centre, inside the margin.
+  const margin = PHOTO_MARGIN * Math.min(frameWidth, frameHeight);
+  const minX = Math.min(...corners.map((p) => p.x));
+  const minY = Math.min(...corners.map((p) => p.y));
+  const spanX = Math.max(...corners.map((p) => p.x)) - minX;
+  const spanY = Math.max(...corners.map((p) => p.y)) - minY;
+  const dx = margin + placeX * (frameWidth - 2 * margin - spanX) - minX;
+  const dy = margin + placeY * (frameHeight - 2 * margin - spanY) - minY;
+  const moved = corners.map((p) => ({ x: p.x + dx, y: p.y + dy })) as unknown as quality.Quad;
+  const cx = moved.reduce((s, p) => s + p.x, 0) / 4;
+  const cy = moved.reduce((s, p) => s + p.y, 0) / 4;
+  const paintBackground = (ctx: OffscreenCanvasRenderingContext2D, width: number, height: number): void => {
+    const own = createRandom(backgroundSeed);
+    if (background === 'wood') paintWood(ctx, own, width, height);
+    else if (background === 'fabric') paintFabric(ctx, own, width, height);
+    else paintDesk(ctx, own, width, height);
+  };
+  return { frameWidth, frameHeight, left: cx - docWidth / 2, top: cy - docHeight / 2, corners: moved, paintBackground, background, rollDeg, tiltDeg };
+}
+
+/** Shoelace area of a quad. */
+function quadArea(q: quality.Quad): number {
+  let s = 0;
+  for (let k = 0; k < 4; k++) s += q[k]!.x * q[(k + 1) % 4]!.y - q[(k + 1) % 4]!.x * q[k]!.y;
+  return Math.abs(s) / 2;
+}
+
+/** Applies a page stress (stamp, hologram, shadow) to the rendered page in place; `small` and `photo` draw nothing here. */
 export function applyPageStress(page: RgbaImage<Uint8ClampedArray>, stress: MrzStress, band: Band, pxPerMm: number, random: Random): void {
   if (stress === 'stamp') addStamp(page, band, pxPerMm, random);
   else if (stress === 'hologram') addHologram(page, band, pxPerMm, random);

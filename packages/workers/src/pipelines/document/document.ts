@@ -10,7 +10,8 @@ import type { PipelineConfig } from '../../host/types.ts';
 import { createSession, selectRuntime, type RuntimeReport } from '../../runtime/runtime.ts';
 import { loadOpenCv } from '../quality/quality-opencv.ts';
 import type { OpenCv } from '../quality/opencv-frame.ts';
-import { cropGray, findMrzLines, rectify, rotate180, type MrzLines, type Rect } from './mrz-locate.ts';
+import { cropGray, findMrzLines, rectify, rotate180, type MrzLines, type Rect, type Rectified } from './mrz-locate.ts';
+import { findUploadQuad, linesSitLow, type UploadQuadRejection, type UploadQuadSearch } from './upload-quad.ts';
 import type { GrayImage, MrzReader } from './mrz-reader.ts';
 import { OcrbReader, type CellGrid } from './ocrb-reader.ts';
 import { PpOcrReader } from './ppocr-reader.ts';
@@ -40,9 +41,46 @@ export interface DocumentConfig extends PipelineConfig {
 
 type Quad = readonly [{ x: number; y: number }, { x: number; y: number }, { x: number; y: number }, { x: number; y: number }];
 
+/**
+ * The upload's outline search in a read: `found` an outline with a page's aspect, `used` it for the
+ * reading returned; `rejected` says why not: nothing found (`not_found`), no page's aspect (`aspect`), too
+ * small (`area`), no MRZ lines in its crop (`no_mrz_lines`), its read refused and the whole image's
+ * valid (`refused`). `aspect` and `areaFraction` describe the outline found (perspective taken out).
+ */
+export interface OutlineReport {
+  found: boolean;
+  used: boolean;
+  rejected?: UploadQuadRejection | 'no_mrz_lines' | 'refused';
+  aspect?: number;
+  areaFraction?: number;
+}
+
+function outlineReport(search: UploadQuadSearch, used: boolean): OutlineReport {
+  const rejected = search.rejected ?? (used ? undefined : 'no_mrz_lines');
+  return {
+    found: search.quad !== null,
+    used,
+    ...(rejected ? { rejected } : {}),
+    ...(search.aspect !== undefined ? { aspect: search.aspect } : {}),
+    ...(search.areaFraction !== undefined ? { areaFraction: search.areaFraction } : {}),
+  };
+}
+
+/** Where a read took its document from (`DocumentRead.located`). */
+export type DocumentLocated = 'given-quad' | 'found-quad' | 'whole-image';
+
 export interface ReadOptions {
-  /** Document corners in the image (from capture quality); absent or null: the whole image is the document. */
+  /**
+   * Document corners in the image (from capture quality). Absent or null (an upload): the page's
+   * outline is searched for (`findOutline`) and rectified from when trustworthy, else the whole image
+   * is the document. `DocumentRead.located` says which.
+   */
   quad?: Quad | null;
+  /**
+   * Without a quad, search the image for the page's outline first (default true; false: the whole image
+   * is the document, as for a scan or a tight crop). See docs/document.md, "Real-looking conditions".
+   */
+  findOutline?: boolean;
   sizeClass?: coreDocument.DocumentSizeClass;
   /** ISO date the expiry is judged against (default today). */
   referenceDate?: string;
@@ -114,6 +152,17 @@ export interface DocumentRead {
   lines: Rect[];
   /** The document was read upside down and turned. */
   rotated180: boolean;
+  /**
+   * Where the document was taken from: the quad the caller gave (`given-quad`), the page's outline found
+   * in an upload (`found-quad`: a page's aspect and share of the image, the MRZ lines found in its crop,
+   * and its read valid or the whole image's not either), or the whole image (`whole-image`: no quad
+   * given, none found or used; `outline` says why).
+   */
+  located: DocumentLocated;
+  /** With `found-quad`: the outline rectified from, in image pixels. */
+  quad?: Quad;
+  /** Without a quad: what the outline search found, and whether the read used it. */
+  outline?: OutlineReport;
   engines: Partial<Record<MrzEngineName, EngineReading>>;
   /** Both engines merged; null when no MRZ was found. */
   mrz: MrzSummary | null;
@@ -128,8 +177,13 @@ export interface DocumentRead {
    * For a TD1 card (fields on the front, MRZ on the back) use `crossCheckReads(front, back)`.
    */
   crossCheck?: coreDocument.CrossCheckResult | null;
-  /** Milliseconds; `totalMs` leaves out the baseline (and includes the visual zone when read). */
-  timings: { rectifyMs: number; locateMs: number; ocrMs: number; mergeMs: number; totalMs: number; visualZoneMs?: number };
+  /**
+   * Milliseconds; `totalMs` leaves out the baseline (and includes the visual zone when read). `outlineMs`:
+   * the upload's outline search, plus the rectification and line search of a found outline that held no
+   * MRZ lines, or the whole refused read from a found outline when the whole image's read is returned
+   * (absent when a quad was given or `findOutline` is false).
+   */
+  timings: { rectifyMs: number; locateMs: number; ocrMs: number; mergeMs: number; totalMs: number; outlineMs?: number; visualZoneMs?: number };
 }
 
 interface State {
@@ -287,25 +341,50 @@ export const documentPipeline = {
     const s = requireState();
     const image = validateRgbaImage(frame, 'image');
     const tStart = performance.now();
-    const rect = rectify(s.cv, image, options.quad ?? null, options.sizeClass);
-    const tRect = performance.now();
-    const quadForDpi = options.quad ?? coreDocument.wholeImageQuad(image.width, image.height);
-    const resolution = coreDocument.checkResolution(quadForDpi, rect.sizeClass, options.minDpi);
     // The size class from the quad's aspect can be wrong (ID-1 vs the larger formats under perspective):
     // the line search retries at the other formats' scales, then upside down.
     // The lines are found on the ink image (black ink kept, coloured stamps and holograms faded) and
     // read on the luma image the readers were tuned on (read on the ink image, one mild document of 40
     // was refused that luma reads).
-    let gray = rect.gray;
-    let rotated180 = false;
-    let located: MrzLines = { lines: [], candidates: 0 };
-    search: for (const turned of [false, true]) {
-      const g = turned ? rotate180(rect.ink) : rect.ink;
-      for (const factor of LOCATE_SCALE_RETRIES) {
-        const found = findMrzLines(s.cv, g, rect.pxPerMm * factor);
-        if (found.lines.length > 0) { gray = turned ? rotate180(rect.gray) : rect.gray; located = found; rotated180 = turned; break search; }
+    // `low`: lines found in the upper half of the page (an upside-down MRZ) are kept only when the other
+    // way up finds none in the lower half (a found outline's crop, whose way up is unknown: upload-quad.ts).
+    type Located = { gray: GrayImage; located: MrzLines; rotated180: boolean };
+    const locate = (rect: Rectified, low = false): Located => {
+      let high: Located | undefined;
+      for (const turned of [false, true]) {
+        const g = turned ? rotate180(rect.ink) : rect.ink;
+        for (const factor of LOCATE_SCALE_RETRIES) {
+          const found = findMrzLines(s.cv, g, rect.pxPerMm * factor);
+          if (found.lines.length === 0) continue;
+          const result = { gray: turned ? rotate180(rect.gray) : rect.gray, located: found, rotated180: turned };
+          if (!low || linesSitLow(found.lines, g.height)) return result;
+          high ??= result;
+          break;
+        }
+      }
+      return high ?? { gray: rect.gray, located: { lines: [], candidates: 0 }, rotated180: false };
+    };
+    // An upload (no quad given): the page's outline is searched for and used when trustworthy and the
+    // MRZ lines are found in its crop; otherwise the whole image is the document, as before (upload-quad.ts).
+    let route: { quad: Quad; rect: Rectified; lines: Located } | undefined;
+    let outline: UploadQuadSearch | undefined;
+    let outlineLocateMs = 0;
+    if (!options.quad && options.findOutline !== false) {
+      outline = findUploadQuad(s.cv, image);
+      if (outline.quad) {
+        const rect = rectify(s.cv, image, outline.quad, options.sizeClass ?? outline.sizeClass);
+        const t = performance.now();
+        const lines = locate(rect, true);
+        outlineLocateMs = performance.now() - t;
+        if (lines.located.lines.length > 0) route = { quad: outline.quad, rect, lines };
       }
     }
+    const tOutline = performance.now();
+    const rect = route?.rect ?? rectify(s.cv, image, options.quad ?? null, options.sizeClass);
+    const tRect = performance.now();
+    const quadForDpi = route?.quad ?? options.quad ?? coreDocument.wholeImageQuad(image.width, image.height);
+    const resolution = coreDocument.checkResolution(quadForDpi, rect.sizeClass, options.minDpi);
+    const { gray, located, rotated180 } = route?.lines ?? locate(rect);
     const tLocate = performance.now();
     const base: Omit<DocumentRead, 'mrz' | 'engines' | 'mergeDisagreements' | 'timings' | 'mrzFound'> = {
       sizeClass: rect.sizeClass,
@@ -314,8 +393,18 @@ export const documentPipeline = {
       resolution,
       lines: [...located.lines],
       rotated180,
+      located: route ? 'found-quad' : options.quad ? 'given-quad' : 'whole-image',
+      ...(route ? { quad: route.quad } : {}),
+      ...(outline ? { outline: outlineReport(outline, route !== undefined) } : {}),
       ...(options.includeRectified ? { rectified: rect.rgba } : {}),
     };
+    // With a found quad, its rectification and line search ran inside the outline step: counted there as rectify and locate.
+    const outlineTimings = (): Pick<DocumentRead['timings'], 'rectifyMs' | 'locateMs' | 'outlineMs'> => ({
+      rectifyMs: route ? tOutline - tStart - (outline?.ms ?? 0) - outlineLocateMs : tRect - tOutline,
+      locateMs: route ? outlineLocateMs : tLocate - tRect,
+      // Without a found quad, a found outline's crop that held no MRZ lines is part of the search's cost.
+      ...(outline ? { outlineMs: route ? outline.ms : tOutline - tStart } : {}),
+    });
     const referenceDate = options.referenceDate ? new Date(`${options.referenceDate}T00:00:00Z`) : new Date();
     let baseline: DocumentRead['baseline'];
     let baselineMs = 0;
@@ -354,7 +443,7 @@ export const documentPipeline = {
       return {
         ...base, mrzFound: false, engines: {}, mrz: null, mergeDisagreements: 0, ...(baseline ? { baseline } : {}),
         ...(vz.visualZone ? { visualZone: vz.visualZone, crossCheck: null } : {}),
-        timings: { rectifyMs: tRect - tStart, locateMs: tLocate - tRect, ocrMs: 0, mergeMs: 0, totalMs: now - tStart - baselineMs, ...(vz.visualZoneMs !== undefined ? { visualZoneMs: vz.visualZoneMs } : {}) },
+        timings: { ...outlineTimings(), ocrMs: 0, mergeMs: 0, totalMs: now - tStart - baselineMs, ...(vz.visualZoneMs !== undefined ? { visualZoneMs: vz.visualZoneMs } : {}) },
       };
     }
     const crops = located.lines.map((r) => cropGray(gray, r));
@@ -494,7 +583,7 @@ export const documentPipeline = {
     const vz = await visualZone(mrz.valid, Boolean(fill));
     if (fill && vz.visualZone) mrz = withVisualZoneFill(mrz, mrzToFill, vz.visualZone);
     const end = performance.now();
-    return {
+    const read: DocumentRead = {
       ...base,
       mrzFound: true,
       engines,
@@ -502,8 +591,16 @@ export const documentPipeline = {
       mergeDisagreements: merged.disagreements,
       ...(baseline ? { baseline } : {}),
       ...(vz.visualZone && options.visualZone ? { visualZone: vz.visualZone, crossCheck: crossCheckZones(vz.visualZone, mrz) } : {}),
-      timings: { rectifyMs: tRect - tStart, locateMs: tLocate - tRect, ocrMs, mergeMs, totalMs: end - tStart - baselineMs, ...(vz.visualZoneMs !== undefined ? { visualZoneMs: vz.visualZoneMs } : {}) },
+      timings: { ...outlineTimings(), ocrMs, mergeMs, totalMs: end - tStart - baselineMs, ...(vz.visualZoneMs !== undefined ? { visualZoneMs: vz.visualZoneMs } : {}) },
     };
+    if (!route || mrz.valid) return read;
+    // Read from a found outline but refused: read again as the whole image, as uploads were read before
+    // the outline search, and return that when it is valid. An outline that cut the MRZ costs a second
+    // read, never the reading the whole image gives.
+    const whole = await documentPipeline.read(frame, { ...options, findOutline: false });
+    const totalMs = read.timings.totalMs + whole.timings.totalMs;
+    if (!whole.mrz?.valid) return { ...read, timings: { ...read.timings, totalMs } };
+    return { ...whole, outline: { ...read.outline!, used: false, rejected: 'refused' }, timings: { ...whole.timings, outlineMs: read.timings.totalMs, totalMs } };
   },
 };
 

@@ -1,0 +1,130 @@
+/**
+ * The document's outline in an uploaded photo (no quad given), found with the capture-quality
+ * detector (quality/candidates.ts, judged by outline-policy.ts) and kept only when it can be a
+ * document page: a format's aspect once the perspective is taken out, and a reasonable share of the
+ * image. Whether the MRZ is then found in the crop it rectifies to is the caller's last check
+ * (document.ts falls back to the whole image otherwise).
+ */
+import { document as coreDocument, quality, type RgbaImage } from '@ekyc/core';
+import { findDocument } from '../quality/candidates.ts';
+import { FrameBuffers, MatScope, type OpenCv } from '../quality/opencv-frame.ts';
+import { searchFrame } from '../quality/outline-policy.ts';
+
+/**
+ * Longer side the photo is searched at. The detector was built and tuned on 1280x720 camera frames
+ * (its edge steps, support radii and corner refinement are in pixels); a 12-megapixel photo searched
+ * at full size spends most of its time reading full-resolution pixels along the sides.
+ */
+const SEARCH_LONG_SIDE = 1280;
+
+/**
+ * Page aspects (long / short side) an outline may have, from ID-3 / ID-2 / MRV-B (1.42) to ID-1
+ * (1.586), widened by this much (log ratio) each way for the pose estimate's error under perspective.
+ * A photo's own portrait or an MRZ band (1.3 and less, 6 and more) is no page.
+ */
+const ASPECT_TOLERANCE = 0.09;
+const PAGE_ASPECTS = Object.values(coreDocument.DOCUMENT_SIZES_MM).map((s) => s.widthMm / s.heightMm);
+
+/** Smallest share of the image a page's outline may cover (the detector itself asks 6% of the frame). */
+const MIN_AREA_FRACTION = 0.06;
+
+/**
+ * Whether MRZ lines found on a rectified page sit in its lower half, where every MRZ format prints them
+ * (ICAO 9303: the bottom of the TD1 back, the TD2/TD3 page and the visa). A found outline is turned to
+ * landscape one fixed way, so a page photographed sideways comes out upside down half the time, and the
+ * line search can take the upside-down MRZ, at the top, for lines: then the other way up is tried first.
+ */
+export function linesSitLow(lines: readonly { y: number; height: number }[], pageHeight: number): boolean {
+  if (lines.length === 0) return false;
+  const top = Math.min(...lines.map((l) => l.y));
+  const bottom = Math.max(...lines.map((l) => l.y + l.height));
+  return (top + bottom) / 2 > pageHeight / 2;
+}
+
+export type UploadQuadRejection = 'not_found' | 'aspect' | 'area';
+
+export interface UploadQuadSearch {
+  /** The page's corners in the image (TL, TR, BR, BL as found; rectify turns an upright quad to landscape), or null. */
+  quad: quality.Quad | null;
+  /** Why no quad is given: nothing found, or what was found has no page's aspect or is too small. */
+  rejected?: UploadQuadRejection;
+  /** Long / short side of the found outline, the perspective taken out (pose estimate); absent when nothing was found. */
+  aspect?: number;
+  /** The size class its aspect is nearest to (for rectification: the edge ratio under perspective can be wrong). */
+  sizeClass?: coreDocument.DocumentSizeClass;
+  /** Share of the image the outline covers. */
+  areaFraction?: number;
+  ms: number;
+}
+
+/** Whether a long / short aspect can be a document page's (see ASPECT_TOLERANCE). */
+export function isPageAspect(aspect: number): boolean {
+  const long = Math.max(aspect, 1 / aspect);
+  return long >= Math.min(...PAGE_ASPECTS) * Math.exp(-ASPECT_TOLERANCE) && long <= Math.max(...PAGE_ASPECTS) * Math.exp(ASPECT_TOLERANCE);
+}
+
+/**
+ * The image reduced by the smallest whole factor that brings its longer side to SEARCH_LONG_SIDE or
+ * less (each output pixel the mean of a factor x factor block, in JS: copying a 12-megapixel photo into
+ * OpenCV's heap and area-resizing it there cost more than the whole search), and that factor.
+ */
+export function reduceForSearch(image: RgbaImage): { pixels: RgbaImage; factor: number } {
+  const factor = Math.ceil(Math.max(image.width, image.height) / SEARCH_LONG_SIDE);
+  if (factor <= 1) return { pixels: image, factor: 1 };
+  const width = Math.floor(image.width / factor);
+  const height = Math.floor(image.height / factor);
+  const out = new Uint8ClampedArray(width * height * 4);
+  const sums = new Uint32Array(width * 3);
+  const src = image.data;
+  const area = factor * factor;
+  for (let y = 0; y < height; y++) {
+    sums.fill(0);
+    for (let dy = 0; dy < factor; dy++) {
+      let i = ((y * factor + dy) * image.width) * 4;
+      for (let x = 0, s = 0; x < width; x++, s += 3) {
+        let r = 0, g = 0, b = 0;
+        for (let dx = 0; dx < factor; dx++, i += 4) { r += src[i]!; g += src[i + 1]!; b += src[i + 2]!; }
+        sums[s]! += r;
+        sums[s + 1]! += g;
+        sums[s + 2]! += b;
+      }
+    }
+    for (let x = 0, s = 0, o = y * width * 4; x < width; x++, s += 3, o += 4) {
+      // A clamped array rounds to the nearest level on assignment.
+      out[o] = sums[s]! / area;
+      out[o + 1] = sums[s + 1]! / area;
+      out[o + 2] = sums[s + 2]! / area;
+      out[o + 3] = 255;
+    }
+  }
+  return { pixels: { width, height, data: out }, factor };
+}
+
+/**
+ * Searches an uploaded image for the document's outline (see the file comment). Costs one outline
+ * search on the image reduced to SEARCH_LONG_SIDE or less: callers that have a quad skip it.
+ */
+export function findUploadQuad(cv: OpenCv, image: RgbaImage): UploadQuadSearch {
+  const t0 = performance.now();
+  const scope = new MatScope(cv);
+  let buffers: FrameBuffers | undefined;
+  try {
+    const { pixels, factor } = reduceForSearch(image);
+    buffers = new FrameBuffers(cv, pixels.width, pixels.height);
+    buffers.reduce(pixels.data);
+    const search = searchFrame({ data: pixels.data, width: pixels.width, height: pixels.height, channels: 4, used: 3 }, buffers.scale);
+    const found = findDocument(cv, buffers, search, scope);
+    if (!found) return { quad: null, rejected: 'not_found', ms: performance.now() - t0 };
+    const quad = found.map((p) => ({ x: p.x * factor, y: p.y * factor })) as unknown as quality.Quad;
+    const pose = quality.estimatePose(quad, image.width, image.height);
+    const aspect = Math.max(pose.aspect, 1 / pose.aspect);
+    const areaFraction = quality.quadArea(quad) / (image.width * image.height);
+    const base = { aspect, sizeClass: coreDocument.sizeClassFromAspect(aspect, 1), areaFraction };
+    if (!isPageAspect(aspect)) return { quad: null, rejected: 'aspect', ...base, ms: performance.now() - t0 };
+    if (areaFraction < MIN_AREA_FRACTION) return { quad: null, rejected: 'area', ...base, ms: performance.now() - t0 };
+    return { quad, ...base, ms: performance.now() - t0 };
+  } finally {
+    buffers?.delete();
+    scope.dispose();
+  }
+}
