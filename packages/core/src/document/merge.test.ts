@@ -263,3 +263,75 @@ describe('mergeMrzReads and columns no engine read (a glare core)', () => {
     expect(m.valid).toBe(false);
   });
 });
+
+describe('mergeMrzReads and a rival the check digits cannot separate', () => {
+  // Fresh tuning set, strong TD1 121020: the document number B5Y013200 read B5YO132O0 (two O/0 swaps at
+  // weights 7 and 3 cancel mod 10 in its digit and in the composite), the right reading 0.6 behind.
+  const truth = ['IDESPB5Y0132006<<<<<<<<<<<<<<<', '6011033M3211289ITA<<<<<<<<<<<4', 'ERIKSSON<<PIOTR<<<<<<<<<<<<<<<'];
+  const O0: Array<[string, number]> = [['0', 0.19]];
+  const cellReader = (): EngineMrzRead => ({
+    engine: 'ocrb',
+    lines: [read(truth[0]!, [[8, 'O', 0.78, O0], [12, 'O', 0.79, O0], [13, 'O', 0.74, [['0', 0.23]]]]), read(truth[1]!), read(truth[2]!)],
+  });
+  // PP-OCR read only columns 10-16 of the first line (its span); the cell reader's characters stand
+  // outside it at confidence 0, as the pipeline splices them.
+  const span = (): EngineMrzRead => {
+    const l0 = read(truth[0]!, [...[8, 12, 13].map((i): [number, string, number] => [i, 'O', 0])], 0);
+    const chars = l0.chars.map((c, i) => (i >= 10 && i <= 16 ? { char: truth[0]![i]!, confidence: 0.98, alternatives: [] } : c));
+    return { engine: 'ppocr', lines: [{ text: chars.map((c) => c.char).join(''), chars }, read(truth[1]!), read(truth[2]!)] };
+  };
+  const options = { referenceDate: new Date('2026-06-01T00:00:00Z'), engineWeights: { ocrb: 1.5, ppocr: 1 } };
+
+  it('flags the document number when the valid reading it lost to stands less than a column behind', () => {
+    const m = mergeMrzReads([cellReader(), span()], options);
+    expect(m.valid).toBe(true);
+    expect(m.result.fields.documentNumber?.value).toBe('B5YO132O0');
+    expect(m.uncertainFields).toContain('documentNumber');
+  });
+
+  it('leaves the field certain when the chosen reading keeps what the engines read at every position', () => {
+    // Strong TD2 121026: KN454785 and KN4S478S both pass (S/5 at weights 7 and 3); the cell reader reads
+    // 5 at both, PP-OCR S: the rival stands 0.67 behind but the chosen reading changed nothing the engines read.
+    const td2 = ['C<ITAOCONNOR<<YUKI<<<<<<<<<<<<<<<<<<', 'KN454785<8NLD6909194F2711140<<<<<<<8'];
+    const s5: Array<[string, number]> = [['S', 0.05]];
+    const m = mergeMrzReads([
+      { engine: 'ocrb', lines: [read(td2[0]!), read(td2[1]!, [[3, '5', 0.9, s5], [7, '5', 0.9, s5]])] },
+      { engine: 'ppocr', lines: [read(td2[0]!), read(td2[1]!, [[3, 'S', 0.6], [7, 'S', 0.6]])] },
+    ], options);
+    expect(m.valid).toBe(true);
+    expect(m.result.fields.documentNumber?.value).toBe('KN454785');
+    expect(m.uncertainFields).not.toContain('documentNumber');
+  });
+
+  it('leaves a document number the engines read clearly certain', () => {
+    const m = mergeMrzReads([{ engine: 'ocrb', lines: truth.map((l) => read(l)) }, { engine: 'ppocr', lines: truth.map((l) => read(l)) }], options);
+    expect(m.valid).toBe(true);
+    expect(m.uncertainFields).not.toContain('documentNumber');
+  });
+});
+
+describe('mergeMrzReads and a digit no engine read (erasure decoding)', () => {
+  // The birth date's `0` (line 2, column 15) under a glare core: the cell reader guesses at ~0
+  // confidence, PP-OCR emits nothing there.
+  const cellReader = (): EngineMrzRead => ({ engine: 'ocrb', lines: [read(TD3[0]!), read(TD3[1]!, [[15, '6', 0.01, [['5', 0.005]]]])] });
+  const ppocr = (): EngineMrzRead => ({ engine: 'ppocr', lines: [read(TD3[0]!), read(TD3[1]!.slice(0, 15) + TD3[1]!.slice(16))] });
+  const options = { ...REF, engineWeights: { ocrb: 1.5, ppocr: 1 }, lengthWitnesses: ['ocrb'] };
+
+  it('solves it from the birth date digit, verified by the composite, and flags the field', () => {
+    const m = mergeMrzReads([ppocr(), cellReader()], options);
+    expect(m.valid).toBe(true);
+    expect(m.result.corrected).toEqual(TD3);
+    expect(m.result.fields.birthDate?.value).toBe('1974-08-12');
+    expect(m.uncertainFields).toContain('birthDate');
+    expect(m.unread[1]).toContain(15);
+  });
+
+  it('refuses when another character under the composite is wrong too', () => {
+    const bad = TD3[1]!.slice(0, 30) + '7' + TD3[1]!.slice(31);
+    const reads: EngineMrzRead[] = [
+      { engine: 'ppocr', lines: [read(TD3[0]!), read(bad.slice(0, 15) + bad.slice(16))] },
+      { engine: 'ocrb', lines: [read(TD3[0]!), read(bad, [[15, '6', 0.01, [['5', 0.005]]]])] },
+    ];
+    expect(mergeMrzReads(reads, options).valid).toBe(false);
+  });
+});

@@ -11,9 +11,11 @@
  * confirms (names, mostly), are reported uncertain.
  */
 import { readMrz, type MrzReadOptions, type MrzReadResult } from '../mrz/read.ts';
+import { MRZ_FORMATS } from '../mrz/formats.ts';
 import type { MrzOutputFieldName } from '../mrz/parse.ts';
 import type { EngineMrzRead, OcrLineRead } from './ocr-read.ts';
 import { lineLengthConflicts, refuseForLineLength, witnessedLineLengths } from './line-length.ts';
+import { solveErasures } from './erasure.ts';
 
 /** Score for "this engine has no character here" (engines drop characters more often than they add them). */
 const GAP_WEIGHT = 0.5;
@@ -25,6 +27,19 @@ const MAX_FLIPS = 3;
 export const MERGE_MAX_CANDIDATES = 160;
 /** A runner-up valid result closer than this (in column-score units) makes the read ambiguous. */
 const AMBIGUITY_MARGIN = 0.35;
+/**
+ * A runner-up valid result closer than this, but not within AMBIGUITY_MARGIN, that keeps the engines'
+ * own top character at a position where the chosen reading changed it, flags the fields they differ in,
+ * checked ones included: the check digits pass both readings, so they do not prove that change, and
+ * less than one column's worth of evidence separates the two. (Without the condition on the engines'
+ * top character, 24 more of the 40 mild documents of that set were flagged, and the slow path this sent
+ * a strong TD2 to refused it as ambiguous.)
+ * Found on a fresh tuning set (seed 21000, strong TD1 121020): the cell reader read `B5YO132OO` for the
+ * document number `B5Y013200`; the two O/0 swaps at weights 7 and 3 cancel mod 10 in the number's digit
+ * and in the composite (24 x 10), PP-OCR's `0` outvoted one of them, and the right reading (one more
+ * flip, at a column the cell reader gave O 1.16 against 0 0.29) stood 0.6 behind: valid, wrong, unflagged.
+ */
+const CHECK_BLIND_MARGIN = 1;
 /**
  * A chosen character with less than this share of its column's score is weak evidence. Only fields no
  * check digit covers are flagged by it, so it is strict: any real dissent among the engines (one of two
@@ -290,8 +305,71 @@ function nameSeparatorFields(result: MrzReadResult, line: number, column: number
   return column >= surname.end && column < end ? ['surname', 'givenNames'] : [];
 }
 
+/**
+ * Output fields where `other` (a reading of the same shape) differs from `result`: the field holding
+ * each differing position, the names at their separator, and for a check digit's own position the
+ * fields its digit covers.
+ */
+function differingFields(result: MrzReadResult, other: readonly string[]): Set<MrzOutputFieldName> {
+  const out = new Set<MrzOutputFieldName>();
+  const spec = result.format ? MRZ_FORMATS[result.format] : undefined;
+  result.corrected.forEach((line, l) => {
+    for (let c = 0; c < line.length; c++) {
+      if (line[c] === other[l]![c]) continue;
+      const fields = [...fieldsAt(result, l, c), ...nameSeparatorFields(result, l, c)];
+      for (const check of spec?.checks ?? []) {
+        if (check.line !== l || check.position !== c) continue;
+        for (const r of check.covers) for (let k = r.start; k < r.end; k++) fields.push(...fieldsAt(result, r.line, k));
+      }
+      for (const f of fields) out.add(f);
+    }
+  });
+  return out;
+}
+
 /** Fields no check digit covers: evidence for them comes from the engines alone. */
 export const UNCHECKED_FIELDS: ReadonlySet<MrzOutputFieldName> = new Set(['surname', 'givenNames', 'sex', 'nationality', 'issuingState', 'documentCode', 'optionalData2']);
+
+/**
+ * The reading erasure decoding gives (erasure.ts): each line as the engines read it, with a position
+ * kept for every column no engine read; solved only when the corrector accepts the filled reading
+ * without changing any character a check digit covers, and its lines are as long as measured.
+ */
+function solveUnreadColumns(linesColumns: readonly Column[][], witnesses: ReturnType<typeof witnessedLineLengths>, options: MrzReadOptions): { result: MrzReadResult; cost: number; fields: MrzOutputFieldName[] } | undefined {
+  const lines: string[] = [];
+  const erased: number[][] = [];
+  for (const columns of linesColumns) {
+    let text = '';
+    const unread: number[] = [];
+    for (const column of columns) {
+      if (isUnreadColumn(column)) {
+        unread.push(text.length);
+        text += ranked(column).find(([ch]) => ch !== '')?.[0] ?? '<';
+      } else {
+        text += ranked(column)[0]?.[0] ?? '';
+      }
+    }
+    lines.push(text);
+    erased.push(unread);
+  }
+  const support = lines.map((line, l) => lineCost(linesColumns[l]!, line).perChar);
+  const solution = solveErasures({ lines, erased, supported: (l, c) => (support[l]?.[c] ?? 0) >= UNSUPPORTED_SHARE });
+  if (!solution) return undefined;
+  const result = readMrz(solution.lines, options);
+  if (!result.valid || lineLengthConflicts(result.corrected, witnesses).length > 0) return undefined;
+  const checked = (l: number, c: number): boolean => solution.spec.checks.some((k) => (k.line === l && k.position === c) || k.covers.some((r) => r.line === l && c >= r.start && c < r.end));
+  if (result.corrected.some((line, l) => [...line].some((ch, c) => checked(l, c) && ch !== solution.lines[l]![c]))) return undefined;
+  let cost = 0;
+  result.corrected.forEach((line, l) => { cost += lineCost(linesColumns[l]!, line).cost; });
+  const fields = new Set<MrzOutputFieldName>();
+  for (const f of solution.filled) for (const name of fieldsAt(result, f.line, f.column)) fields.add(name);
+  // A solved check digit stands for the field it covers.
+  for (const f of solution.filled) {
+    const check = solution.spec.checks.find((k) => k.line === f.line && k.position === f.column);
+    for (const r of check?.covers ?? []) for (let c = r.start; c < r.end; c++) for (const name of fieldsAt(result, r.line, c)) fields.add(name);
+  }
+  return { result, cost, fields: [...fields] };
+}
 
 /** Merges engine readings of the same MRZ lines (same line order in each) into one checked reading. */
 export function mergeMrzReads(reads: readonly EngineMrzRead[], options: MergeOptions = {}): MergedMrzRead {
@@ -332,6 +410,9 @@ export function mergeMrzReads(reads: readonly EngineMrzRead[], options: MergeOpt
   for (const r of reads) consider(r.lines.map((l) => l.text));
 
   const valid = [...seen.values()].sort((a, b) => a.cost - b.cost);
+  // No valid reading: characters no engine read may still be solved from the check digits.
+  const solved = valid.length === 0 ? solveUnreadColumns(linesColumns, witnesses, readOptions) : undefined;
+  if (solved) valid.push(solved);
   const best = valid[0];
   if (!best) {
     const result = shortened ?? bestInvalid ?? readMrz([], readOptions);
@@ -370,12 +451,32 @@ export function mergeMrzReads(reads: readonly EngineMrzRead[], options: MergeOpt
     if (line[c] !== '<' || !column || !isUnreadColumn(column) || fields.length === 0) return false;
     return fields.every((f) => best.result.fields[f]?.ranges.some((r) => r.line === l && c >= r.start && c < r.end && line.slice(c, r.end).split('').every((ch) => ch === '<')));
   };
+  // Where the rival keeps what the engines read (their top character) and the chosen reading does not:
+  // the chosen reading's change there rests on check digits that pass the rival too.
+  const overridesEngines = (other: readonly string[]): boolean => best.result.corrected.some((line, l) => {
+    const columns = linesColumns[l];
+    const columnOf = costs[l]?.columnOf;
+    if (!columns || !columnOf) return false;
+    for (let c = 0; c < line.length; c++) {
+      if (line[c] === other[l]![c]) continue;
+      const column = columns[columnOf[c] ?? -1];
+      const top = column ? ranked(column)[0]?.[0] : undefined;
+      if (top !== undefined && top === other[l]![c] && top !== line[c]) return true;
+    }
+    return false;
+  });
   let ambiguous = false;
   for (const rival of valid.slice(1)) {
-    if (rival.cost - best.cost >= AMBIGUITY_MARGIN) break;
+    const gap = rival.cost - best.cost;
+    if (gap >= CHECK_BLIND_MARGIN) break;
     const a = best.result.corrected;
     const b = rival.result.corrected;
-    if (a.length !== b.length || a.some((line, i) => line.length !== b[i]!.length)) { ambiguous = true; break; }
+    const sameShape = a.length === b.length && a.every((line, i) => line.length === b[i]!.length);
+    if (gap >= AMBIGUITY_MARGIN) {
+      if (sameShape && overridesEngines(b)) for (const f of differingFields(best.result, b)) uncertain.add(f);
+      continue;
+    }
+    if (!sameShape) { ambiguous = true; break; }
     a.forEach((line, l) => {
       for (let c = 0; c < line.length; c++) {
         if (line[c] === b[l]![c]) continue;
@@ -404,6 +505,8 @@ export function mergeMrzReads(reads: readonly EngineMrzRead[], options: MergeOpt
     });
   });
   for (const [f, n] of unsupported) if (n >= 2) uncertain.add(f);
+  // Characters solved from a check digit are the digit's, not something seen: their fields say so.
+  for (const f of solved?.fields ?? []) uncertain.add(f);
   // Surname and given names are one run of characters split at its first `<<`: a doubt anywhere in it
   // may move the split (glare over the separator read `MARTIN<SALKI` for `MARTIN<<YUKI`: the given
   // names came out empty, a field with no character of its own to flag), so a doubt in either flags both.
