@@ -8,7 +8,7 @@
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import { describe, expect, it } from 'vitest';
 import {
-  EkycError, createMrz, liveness, openEvidence, parseDocumentGeometry, readMrz, sha256Hex, verifyBundleIntegrity,
+  EkycError, createMrz, document as coreDocument, liveness, openEvidence, parseDocumentGeometry, readMrz, sha256Hex, verifyBundleIntegrity,
   type EvidenceBundle, type face, type MrzFieldValues, type MrzFormat, type RgbaImage,
 } from '@ekyc/core';
 import type { DocumentRead, MrzSummary, TimedAssessment } from '@ekyc/workers';
@@ -26,6 +26,8 @@ const ID_BACK = 30;
 const SELFIE = 40;
 const NO_FACE = 50;
 const BLANK = 60;
+/** A driving licence front: no MRZ, numbered printed fields (read only when asked for the visual zone). */
+const LICENCE = 70;
 
 const image = (marker: number, width = 60, height = 40): RgbaImage<Uint8ClampedArray> => {
   const data = new Uint8ClampedArray(width * height * 4).fill(marker);
@@ -43,7 +45,19 @@ function summary(format: MrzFormat, values: MrzFieldValues): MrzSummary {
   return { valid: result.valid, format: result.format, fields, uncertainFields: [], corrected: [], ambiguous: false, errors: [] };
 }
 
-function documentRead(img: RgbaImage): DocumentRead {
+const textBox = (text: string, x: number, y: number, width: number): coreDocument.VizTextBox => ({ x, y, width, height: 30, text, confidences: [...text].map(() => 0.95) });
+
+/** A licence's visual zone as core assembles it from PP-OCR-like boxes, its emblem's sign read as D by both engines. */
+function licenceZone(): NonNullable<DocumentRead['visualZone']> {
+  const zone = coreDocument.assembleVisualZone([
+    textBox('FÜHRERSCHEIN', 205, 51, 343), textBox('1. MUSTERMANN', 396, 168, 260), textBox('2. ERIKA', 396, 222, 150), textBox('3. 12.03.1985 BERLIN', 396, 276, 330),
+    textBox('4a. 19.01.2016', 396, 330, 220), textBox('4b. 18.01.2031', 396, 384, 220), textBox('5. B072RRE2I55', 396, 438, 250),
+  ], { referenceYear: 2026 });
+  const issuingState = coreDocument.readIssuingState({ sign: { text: 'D', confidences: [0.97] }, secondSign: 'D', title: null });
+  return { ...zone, issuingState, texts: [], timings: { detectMs: 0, recognizeMs: 0, secondReadMs: 0 } };
+}
+
+function documentRead(img: RgbaImage, options: { visualZone?: boolean } = {}): DocumentRead {
   const marker = markerOf(img);
   const mrz = marker === PASSPORT ? summary('TD3', PERSON)
     : marker === ID_BACK ? summary('TD1', { ...PERSON, documentCode: 'ID', optionalData: 'ZE184226B' })
@@ -52,6 +66,7 @@ function documentRead(img: RgbaImage): DocumentRead {
   return {
     sizeClass: 'ID-3', width: 80, height: 50, resolution: { dpi: 300, ok: true } as unknown as DocumentRead['resolution'], mrzFound: mrz !== null, lines: [], rotated180: false,
     engines: {}, mrz, mergeDisagreements: 0, rectified, timings: { rectifyMs: 0, locateMs: 0, ocrMs: 0, mergeMs: 0, totalMs: 0 },
+    ...(marker === LICENCE && options.visualZone ? { visualZone: licenceZone() } : {}),
   } as unknown as DocumentRead;
 }
 
@@ -67,6 +82,9 @@ interface WorkerLog {
   /** Camera frames asked for after auto-capture, and those asked for with the camera already stopped. */
   frames: number;
   framesWithCameraOff: number;
+  /** Reads asked for the visual zone: the image's marker, and whether the camera was stopped by then. */
+  visualZoneReads: Array<{ marker: number; cameraStopped: boolean | null }>;
+  cameraStopped?: () => boolean;
 }
 
 function fakeWorkers(log: WorkerLog, options: { failDocumentOnce?: boolean; qualityConfigure?: () => Promise<unknown> } = {}): WorkerFactory {
@@ -88,13 +106,14 @@ function fakeWorkers(log: WorkerLog, options: { failDocumentOnce?: boolean; qual
     }) as FlowWorkers['quality'],
     document: () => ({
       ...base('document'),
-      read: async (img: RgbaImage) => {
+      read: async (img: RgbaImage, options?: { visualZone?: boolean }) => {
         log.reads++;
+        if (options?.visualZone) log.visualZoneReads.push({ marker: markerOf(img), cameraStopped: log.cameraStopped?.() ?? null });
         if (failNext) {
           failNext = false;
           throw new EkycError('worker_crashed', 'Worker "document" crashed');
         }
-        return documentRead(img);
+        return documentRead(img, options);
       },
     }) as FlowWorkers['document'],
     face: () => ({
@@ -227,12 +246,12 @@ interface Harness {
   delivered: Uint8Array[];
 }
 
-async function harness(options: Partial<VerificationFlowOptions> = {}, deps: Partial<VerificationFlowDeps> & { failDocumentOnce?: boolean; qualityConfigure?: () => Promise<unknown>; cameraError?: () => EkycError | null } = {}): Promise<Harness> {
-  const log: WorkerLog = { created: [], terminated: [], reads: 0, frames: 0, framesWithCameraOff: 0 };
+async function harness(options: Partial<VerificationFlowOptions> = {}, deps: Partial<VerificationFlowDeps> & { failDocumentOnce?: boolean; qualityConfigure?: () => Promise<unknown>; cameraError?: () => EkycError | null; acceptedDocuments?: coreDocument.DocumentType[] } = {}): Promise<Harness> {
   const cameras: FakeCamera[] = [];
+  const log: WorkerLog = { created: [], terminated: [], reads: 0, frames: 0, framesWithCameraOff: 0, visualZoneReads: [], cameraStopped: () => cameras.every((camera) => camera.stopped) };
   const keys = await verifierKeys();
   const delivered: Uint8Array[] = [];
-  const session: SessionSource = options.session ?? { config: { acceptedDocuments: ['passport', 'id_card'] }, sessionId: 'ses_local_test', verifierKey: keys.publicJwk as never };
+  const session: SessionSource = options.session ?? { config: { acceptedDocuments: deps.acceptedDocuments ?? ['passport', 'id_card'] }, sessionId: 'ses_local_test', verifierKey: keys.publicJwk as never };
   const flow = new VerificationFlow(
     { assetBaseUrl: '/ekyc/', consent: CONSENT, capture: 'upload', locale: 'en-GB', ...options, session },
     {
@@ -419,6 +438,31 @@ describe('VerificationFlow', () => {
     expect(h.log.created).toEqual(['document', 'quality', 'face']);
     h.flow.cancel();
     await done;
+  });
+
+  it('camera mode, a driving licence: the vote ends after 3 frames without an MRZ, the camera is released, the chosen frame is read again with its visual zone, and review and evidence come from its printed fields', async () => {
+    const h = await harness({ capture: 'camera', steps: ['document-front', 'document-review'] }, { acceptedDocuments: ['passport', 'driving_licence'] });
+    const { done } = await pastConsent(h, 'capture');
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    ManualCapture.last!.capture(LICENCE);
+    await waitFor(h.flow, 'document-review', 'review');
+    // Three MRZ reads found nothing (the captured frame and two more), then one visual-zone read of the
+    // chosen frame's rectified image, with the camera already stopped: it is not held open for the OCR.
+    expect(h.flow.state.sides).toEqual([{ side: 'front', source: 'camera', width: 1280, height: 720, frames: { used: 3, rejected: 3, outcome: 'no_mrz' } }]);
+    expect(h.log.reads).toBe(4);
+    expect(h.log.visualZoneReads).toEqual([{ marker: LICENCE, cameraStopped: true }]);
+    expect(h.flow.state.review).toMatchObject({
+      documentType: 'driving_licence', valid: false, uncertain: [], issues: [],
+      fields: { surname: 'MUSTERMANN', givenNames: 'ERIKA', documentNumber: 'B072RRE2I55', birthDate: '1985-03-12', expiryDate: '2031-01-18', issuingState: 'DEU' },
+    });
+    h.flow.confirmReview();
+    const final = await done;
+    expect(final.status).toBe('complete');
+    const bundle = await openSealed(h, h.events.of('complete')[0]!.sealed!);
+    const read = JSON.parse(new TextDecoder().decode(bundle.artifacts.get('document-read'))) as Record<string, unknown>;
+    expect(read).toMatchObject({ type: 'ekyc.licence.read', layout: 'numbered', sign: 'D', uncertain: [], fields: { surname: 'MUSTERMANN', issuingState: 'DEU' } });
+    expect(bundle.manifest.checks.find((check) => check.kind === 'document.checks')).toMatchObject({ status: 'pass', details: { issues: '' } });
+    expect(bundle.manifest.checks.find((check) => check.kind === 'mrz.check_digits')).toMatchObject({ status: 'inconclusive', details: { framesUsed: 3, frameVote: 'no_mrz' } });
   });
 
   it('an upload chosen while the camera is still opening is taken, and the camera that opens late is stopped at once', async () => {
