@@ -592,7 +592,7 @@ describe('VerificationFlow', () => {
     expect(() => new VerificationFlow({ ...base, consent: { id: 'c', version: '1', text: {} } })).toThrow(expect.objectContaining({ code: 'invalid_argument' }));
     expect(() => new VerificationFlow({ ...base, steps: ['face-match'] })).toThrow(expect.objectContaining({ code: 'invalid_argument' }));
     expect(() => new VerificationFlow({ ...base, steps: ['bogus' as StepId] })).toThrow(expect.objectContaining({ code: 'invalid_argument' }));
-    const documentOnly = new VerificationFlow({ ...base, steps: ['document-front'] }, { workers: fakeWorkers({ created: [], terminated: [], reads: 0, frames: 0, framesWithCameraOff: 0 }) });
+    const documentOnly = new VerificationFlow({ ...base, steps: ['document-front'] }, { workers: fakeWorkers({ created: [], terminated: [], reads: 0, frames: 0, framesWithCameraOff: 0, visualZoneReads: [] }) });
     void documentOnly.start();
     expect(documentOnly.state.plan).toEqual(['session', 'consent', 'document-front', 'document-read', 'evidence']);
     documentOnly.dispose();
