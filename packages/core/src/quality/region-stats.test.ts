@@ -61,8 +61,8 @@ describe('regionStats', () => {
       const b = quad[(i + 1) % 4]!;
       return (b.x - a.x) * (y - a.y) - (b.y - a.y) * (x - a.x) >= 0;
     });
-    for (const rowStep of [1, 2]) {
-      const blocks = regionStats(img, 240, { polygon: quad, blockSize: 16, rowStep }).blocks!;
+    for (const [rowStep, clipLevel] of [[1, 240], [2, 240], [2, 239.5]] as const) {
+      const blocks = regionStats(img, clipLevel, { polygon: quad, blockSize: 16, rowStep }).blocks!;
       const n = blocks.columns * blocks.rows;
       const count = new Array<number>(n).fill(0);
       const sum = new Array<number>(n).fill(0);
@@ -79,7 +79,7 @@ describe('regionStats', () => {
           count[b]!++;
           sum[b]! += v;
           laplacian[b]! += (at(-1, 0) + at(1, 0) + at(0, -1) + at(0, 1) - 4 * v) ** 2;
-          if (v >= 240) clipped[b]!++;
+          if (v >= clipLevel) clipped[b]!++;
           max[b] = Math.max(max[b]!, v);
           min[b] = Math.min(min[b]!, v);
         }

