@@ -82,8 +82,8 @@ interface WorkerLog {
   /** Camera frames asked for after auto-capture, and those asked for with the camera already stopped. */
   frames: number;
   framesWithCameraOff: number;
-  /** Reads asked for the visual zone: the image's marker, and whether the camera was stopped by then. */
-  visualZoneReads: Array<{ marker: number; cameraStopped: boolean | null }>;
+  /** Reads asked for the visual zone: the image's marker, whether the camera was stopped by then, and the workers created by then. */
+  visualZoneReads: Array<{ marker: number; cameraStopped: boolean | null; workers: string[] }>;
   cameraStopped?: () => boolean;
 }
 
@@ -108,7 +108,7 @@ function fakeWorkers(log: WorkerLog, options: { failDocumentOnce?: boolean; qual
       ...base('document'),
       read: async (img: RgbaImage, options?: { visualZone?: boolean }) => {
         log.reads++;
-        if (options?.visualZone) log.visualZoneReads.push({ marker: markerOf(img), cameraStopped: log.cameraStopped?.() ?? null });
+        if (options?.visualZone) log.visualZoneReads.push({ marker: markerOf(img), cameraStopped: log.cameraStopped?.() ?? null, workers: [...log.created] });
         if (failNext) {
           failNext = false;
           throw new EkycError('worker_crashed', 'Worker "document" crashed');
@@ -447,10 +447,13 @@ describe('VerificationFlow', () => {
     ManualCapture.last!.capture(LICENCE);
     await waitFor(h.flow, 'document-review', 'review');
     // Three MRZ reads found nothing (the captured frame and two more), then one visual-zone read of the
-    // chosen frame's rectified image, with the camera already stopped: it is not held open for the OCR.
+    // chosen frame's rectified image, with the camera already stopped (not held open for the OCR) and the
+    // face worker already loading for document-read (its load overlaps the seconds of that read).
     expect(h.flow.state.sides).toEqual([{ side: 'front', source: 'camera', width: 1280, height: 720, frames: { used: 3, rejected: 3, outcome: 'no_mrz' } }]);
     expect(h.log.reads).toBe(4);
-    expect(h.log.visualZoneReads).toEqual([{ marker: LICENCE, cameraStopped: true }]);
+    expect(h.log.visualZoneReads).toEqual([{ marker: LICENCE, cameraStopped: true, workers: ['document', 'quality', 'face'] }]);
+    const models = h.events.of('progress').filter((p) => p.kind === 'model' && p.state === 'loading').map((p) => p.kind === 'model' && `${p.worker}@${p.step}`);
+    expect(models).toEqual(['document@document-front', 'quality@document-front', 'face@document-read']);
     expect(h.flow.state.review).toMatchObject({
       documentType: 'driving_licence', valid: false, uncertain: [], issues: [],
       fields: { surname: 'MUSTERMANN', givenNames: 'ERIKA', documentNumber: 'B072RRE2I55', birthDate: '1985-03-12', expiryDate: '2031-01-18', issuingState: 'DEU' },

@@ -86,12 +86,14 @@ const notRead = (code: EkycErrorCode): EkycError => new EkycError(code, 'No mach
 
 /**
  * A side with no MRZ may be a driving licence (no MRZ by design): when the session accepts licences its
- * rectified image is read again with the visual zone. A recoverable failure keeps the MRZ-less read,
- * which `decideSides` then reports as not read.
+ * rectified image is read again with the visual zone. That read takes seconds (a fresh worker loads its
+ * text detector first), so the face worker `document-read` needs loads meanwhile. A recoverable failure
+ * keeps the MRZ-less read, which `decideSides` then reports as not read.
  */
 async function readPrintedFields(host: FlowHost, sides: ReadSide[], accepted: readonly coreDocument.DocumentType[]): Promise<void> {
   for (const side of sides) {
     if (!side.rectified || !host.rt.needsVisualZone(side.read, accepted)) continue;
+    host.pool.preload('face', 'document-read');
     try {
       const document = await host.pool.get('document', 'document-front');
       side.read = await document.read(host.rt.copyImage(side.rectified), { visualZone: true });
