@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { documentReachesBorder, growToBorder } from './border-reach.ts';
+import { documentReachesBorder, growToBorder, stepAcrossSide } from './border-reach.ts';
 import type { PixelImage } from './edge-support.ts';
 import type { Quad } from './types.ts';
 
@@ -70,5 +70,51 @@ describe('growToBorder', () => {
   it('leaves an outline under a band that ends 40 px before the border: the sides stop at the band top', () => {
     const { image, belowBand } = bandScene(40);
     expect(growToBorder(image, belowBand, borderOptions)).toBe(belowBand);
+  });
+});
+
+describe('documentReachesBorder, a strip unlike the background', () => {
+  // The card of `scene` running off at the right, with a dark band along the border (a header band
+  // running out of view): unlike the card's middle and unlike the wood.
+  const banded = (): PixelImage => {
+    const image = scene(700);
+    for (let y = 100; y < 260; y++) for (let x = 590; x < 640; x++) image.data.set([40, 40, 120], (y * 640 + x) * 3);
+    return image;
+  };
+
+  it('takes the band for the document when it is far enough from the background', () => {
+    expect(documentReachesBorder(banded(), toBorder, 1)).toBe(false);
+    expect(documentReachesBorder(banded(), toBorder, 1, 8, undefined, 32)).toBe(true);
+    // Wood up to the border stays background, however the threshold is set.
+    expect(documentReachesBorder(scene(500), toBorder, 1, 8, undefined, 32)).toBe(false);
+  });
+
+  it('takes no background sample beside a neighbouring side flagged along the border', () => {
+    // The card (level 200, a 150 band along its top and right edges) runs off at the top-right frame
+    // corner on a dark table (60); the quad's top (side 0) and right (side 1) lie along the border.
+    // Beside the right side, samples fall outside the frame and are clamped onto the card's band.
+    const width = 640;
+    const height = 360;
+    const data = new Uint8Array(width * height * 3);
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        const level = x >= 200 && y < 260 ? (y < 40 || x > 600 ? 150 : 200) : 60;
+        data.set([level, level, level], (y * width + x) * 3);
+      }
+    }
+    const image = { data, width, height, channels: 3 };
+    const corner: Quad = [{ x: 200, y: 0 }, { x: 639, y: 0 }, { x: 639, y: 260 }, { x: 200, y: 260 }];
+    expect(documentReachesBorder(image, corner, 0)).toBe(false);
+    expect(documentReachesBorder(image, corner, 0, 8, [true, true, false, false])).toBe(true);
+  });
+});
+
+describe('stepAcrossSide', () => {
+  it('is large across a card\'s side and small across a line of the background', () => {
+    const image = scene(500);
+    const centre = { x: 350, y: 180 };
+    expect(stepAcrossSide(image, { x: 200, y: 100 }, { x: 200, y: 260 }, centre)).toBeGreaterThan(100);
+    // A grain line (y = 36..38) of the wood left of the card: wood on both sides.
+    expect(stepAcrossSide(image, { x: 10, y: 37 }, { x: 150, y: 37 }, { x: 80, y: 200 })).toBeLessThan(20);
   });
 });

@@ -26,9 +26,10 @@ export const colourDistance = (a: readonly number[], b: readonly number[]): numb
  * border), rather than the quad being stretched over background to it: the strip just inside that
  * side must look more like the document (around the quad's centre) than like the background just
  * outside the two sides that meet the border, near it. `depth` (px) is how far in and out of the quad
- * the strips are sampled.
+ * the strips are sampled. A neighbouring side flagged in `onBorder` (along the border too, at a frame
+ * corner) gives no background sample: beside it, the samples would be clamped onto the document.
  */
-export function documentReachesBorder(image: PixelImage, quad: Quad, side: number, depth = 8): boolean {
+export function documentReachesBorder(image: PixelImage, quad: Quad, side: number, depth = 8, onBorder?: readonly boolean[], unlikeBackground = Infinity): boolean {
   const a = quad[side]!;
   const b = quad[(side + 1) % 4]!;
   const beforeA = quad[(side + 3) % 4]!;
@@ -54,7 +55,8 @@ export function documentReachesBorder(image: PixelImage, quad: Quad, side: numbe
   const inside = strip.map((p) => lerp(centre, p, 0.15));
   const outside: Point[] = [];
   // Outside the two sides meeting the border, over the stretch nearest it (where a stretched quad runs over background).
-  for (const [from, to] of [[a, beforeA], [b, afterB]] as const) {
+  for (const [from, to, neighbour] of [[a, beforeA, (side + 3) % 4], [b, afterB, (side + 1) % 4]] as const) {
+    if (onBorder?.[neighbour]) continue;
     const n = outward(from, to);
     for (let k = 0; k < SAMPLES / 2; k++) {
       const p = lerp(from, to, 0.04 + (0.2 * (k + 0.5)) / (SAMPLES / 2));
@@ -62,7 +64,8 @@ export function documentReachesBorder(image: PixelImage, quad: Quad, side: numbe
     }
   }
   const stripColour = meanColour(image, strip);
-  return colourDistance(stripColour, meanColour(image, inside)) <= colourDistance(stripColour, meanColour(image, outside));
+  const fromBackground = colourDistance(stripColour, meanColour(image, outside));
+  return fromBackground >= unlikeBackground || colourDistance(stripColour, meanColour(image, inside)) <= fromBackground;
 }
 
 export interface BorderGrowthOptions extends EdgeSupportOptions {
@@ -124,4 +127,27 @@ function frameExit(from: Point, through: Point, width: number, height: number): 
   if (dy > 0) t = Math.min(t, (height - 1 - through.y) / dy);
   if (dy < 0) t = Math.min(t, -through.y / dy);
   return Number.isFinite(t) ? { x: through.x + dx * t, y: through.y + dy * t } : null;
+}
+
+/**
+ * The colour step across the side `a`-`b` of a quad whose centre is `centre`: the distance between the
+ * mean colours of strips `depth` px inside and outside it, over the side's middle 80%. A document's
+ * side separates its stock or print from what it lies on; a line of the background (a fabric's
+ * stripe, a wood grain line) has the same background on both sides.
+ */
+export function stepAcrossSide(image: PixelImage, a: Point, b: Point, centre: Point, depth = 8): number {
+  const length = Math.hypot(b.x - a.x, b.y - a.y) || 1;
+  let n = { x: -(b.y - a.y) / length, y: (b.x - a.x) / length };
+  if (n.x * ((a.x + b.x) / 2 - centre.x) + n.y * ((a.y + b.y) / 2 - centre.y) < 0) n = { x: -n.x, y: -n.y };
+  const inside: Point[] = [];
+  const outside: Point[] = [];
+  for (let k = 0; k < SAMPLES; k++) {
+    const t = 0.1 + (0.8 * (k + 0.5)) / SAMPLES;
+    const p = { x: a.x + (b.x - a.x) * t, y: a.y + (b.y - a.y) * t };
+    for (const d of [depth, 2 * depth]) {
+      inside.push({ x: p.x - n.x * d, y: p.y - n.y * d });
+      outside.push({ x: p.x + n.x * d, y: p.y + n.y * d });
+    }
+  }
+  return colourDistance(meanColour(image, inside), meanColour(image, outside));
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { maxCornerError } from './geometry.ts';
-import { quadsFromLines, type Segment } from './line-quads.ts';
+import { cornerViewsFromLines, quadsFromLines, type Segment } from './line-quads.ts';
 import type { Quad } from './types.ts';
 
 describe('quadsFromLines', () => {
@@ -39,5 +39,49 @@ describe('quadsFromLines', () => {
     const parallel: Segment[] = [0, 40, 80, 120].map((y) => ({ a: { x: 0, y }, b: { x: 300, y: y + 5 } }));
     expect(quadsFromLines(parallel)).toEqual([]);
     expect(quadsFromLines(parallel.slice(0, 3))).toEqual([]);
+  });
+});
+
+describe('cornerViewsFromLines', () => {
+  // A 640 x 360 frame; a card's corner in view at (200, 250), its left side rising to the top border
+  // at x = 215 and its bottom side running right to the right border at y = 270: the rest of it is
+  // out of view. Each side is found twice (thin and dilated edges), with clutter beside it.
+  const corner = { x: 200, y: 250 };
+  const sides: Segment[] = [
+    { a: { x: 201, y: 235 }, b: { x: 215, y: 1 } },
+    { a: { x: 215.5, y: 2 }, b: { x: 201.5, y: 236 } },
+    { a: { x: 215, y: 251 }, b: { x: 638, y: 270 } },
+    { a: { x: 420, y: 100 }, b: { x: 520, y: 180 } },
+  ];
+  const expected: Quad = [{ x: 215, y: 0 }, { x: 639, y: 0 }, { x: 639, y: 270 }, corner];
+  const nearest = (views: ReturnType<typeof cornerViewsFromLines>, quad: Quad) => Math.min(...views.map((v) => maxCornerError(v.quad, quad)));
+
+  it('closes two sides meeting at a corner in view, each running to adjacent borders, by the frame corner between them', () => {
+    const views = cornerViewsFromLines(sides, 640, 360);
+    expect(nearest(views, expected)).toBeLessThan(1.5);
+    // quadsFromLines needs two pairs of opposite sides: it has none of this document.
+    expect(quadsFromLines(sides).every((q) => maxCornerError(q, expected) > 20)).toBe(true);
+  });
+
+  it('makes none when a side stops short of the border (its end is the card corner, in view)', () => {
+    const short = sides.map((s, i) => (i === 2 ? { a: s.a, b: { x: 560, y: 266 } } : s));
+    expect(cornerViewsFromLines(short, 640, 360)).toEqual([]);
+  });
+
+  it('makes none when the corner lies within the clearance of a border (the quad would be nearly the frame)', () => {
+    const low = sides.map((s) => ({ a: { x: s.a.x, y: s.a.y + 105 }, b: { x: s.b.x, y: s.b.y + (s.b.y < 10 ? 0 : 86) } }));
+    // The corner now at about y = 355, 4 px from the bottom border.
+    expect(cornerViewsFromLines(low, 640, 360, { borderReach: 4 }).filter((v) => v.corner.y > 340)).toEqual([]);
+  });
+
+  it('keeps, for sides leaving by opposite borders, the larger of the two quads that leave one exit out', () => {
+    // Corner (100, 300); one side rising to the top border at x = 160, the other running down-right to
+    // the bottom border at x = 300: the part in view holds the two right-hand frame corners.
+    const views = cornerViewsFromLines([{ a: { x: 101, y: 297 }, b: { x: 160, y: 1 } }, { a: { x: 102, y: 301 }, b: { x: 299, y: 358.5 } }], 640, 360);
+    expect(views).toHaveLength(1);
+    const dropBottomExit: Quad = [{ x: 160, y: 0 }, { x: 639, y: 0 }, { x: 639, y: 359 }, { x: 100, y: 300 }];
+    expect(maxCornerError(views[0]!.quad, dropBottomExit)).toBeLessThan(1.5);
+    // Both sides leaving by the top border make no view.
+    expect(cornerViewsFromLines([{ a: { x: 300, y: 250 }, b: { x: 200, y: 0 } }, { a: { x: 300, y: 250 }, b: { x: 450, y: 0 } }], 640, 360)).toEqual([]);
   });
 });

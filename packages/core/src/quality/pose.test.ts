@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { estimateTiltDeg } from './geometry.ts';
-import { DOCUMENT_ASPECTS, estimatePose } from './pose.ts';
+import { estimateTiltDeg, maxCornerError, quadArea } from './geometry.ts';
+import { DOCUMENT_ASPECTS, documentAroundCorner, estimatePose } from './pose.ts';
 import type { Quad } from './types.ts';
 
 /** A card projected through a pinhole camera (pitch about x, then yaw about y), as @ekyc/testkit's camera does. */
@@ -58,5 +58,41 @@ describe('estimatePose', () => {
   it('reads a frontal document as untilted whatever the focal length', () => {
     const { quad } = project(85.6, 53.98, 0, 0, 7, 1000);
     expect(estimatePose(quad, 1280, 720).tiltDeg).toBeLessThan(1);
+  });
+});
+
+describe('documentAroundCorner', () => {
+  // An ID-1 card (85.6 x 53.98 mm) tilted 14° about x and 10° about y, seen through a 1280-px focal length:
+  // points of its plane, in mm from its centre, projected as the camera of @ekyc/testkit does.
+  const rad = Math.PI / 180;
+  const [cp, sp, cy, sy] = [Math.cos(14 * rad), Math.sin(14 * rad), Math.cos(10 * rad), Math.sin(10 * rad)];
+  const focal = 1280;
+  const depth = (focal * 85.6) / (0.8 * 1280);
+  const at = (u: number, v: number) => {
+    const z1 = v * sp;
+    const x2 = u * cy + z1 * sy;
+    const z2 = -u * sy + z1 * cy;
+    return { x: 640 + (focal * x2) / (z2 + depth), y: 360 + (focal * v * cp) / (z2 + depth) };
+  };
+  const card: Quad = [at(-42.8, -26.99), at(42.8, -26.99), at(42.8, 26.99), at(-42.8, 26.99)];
+  // Its portrait box (30 x 42.6 mm) near the left edge.
+  const box: Quad = [at(-38, -21), at(-8, -21), at(-8, 21.6), at(-38, 21.6)];
+
+  it('completes the card from its bottom-left corner, its two sides and the points in view, with the box\'s tilt', () => {
+    const completed = documentAroundCorner(box, card[3], at(0, 26.99), at(-42.8, 0), [card[1], card[2], at(0, -26.99)], 1280, 720);
+    expect(completed).not.toBeNull();
+    expect(maxCornerError(completed!, card)).toBeLessThan(0.05 * 0.8 * 1280);
+    const boxTilt = estimatePose(box, 1280, 720).tiltDeg;
+    expect(estimatePose(completed!, 1280, 720).tiltDeg).toBeCloseTo(boxTilt, 0);
+  });
+
+  it('gives the smallest document holding the points: the card grows with what is in view', () => {
+    const small = documentAroundCorner(box, card[3], at(0, 26.99), at(-42.8, 0), [at(10, 26.99), at(-42.8, -10)], 1280, 720)!;
+    const large = documentAroundCorner(box, card[3], at(0, 26.99), at(-42.8, 0), [card[1], card[2]], 1280, 720)!;
+    expect(quadArea(small)).toBeLessThan(quadArea(large));
+  });
+
+  it('refuses sides that run along no axis of the box', () => {
+    expect(documentAroundCorner(box, card[3], at(20, 0), at(-42.8, 0), [card[1]], 1280, 720)).toBeNull();
   });
 });

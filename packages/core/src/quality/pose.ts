@@ -1,5 +1,5 @@
-import { homographyFromPoints } from './geometry.ts';
-import type { Quad } from './types.ts';
+import { homographyFromPoints, orderQuad } from './geometry.ts';
+import type { Point, Quad } from './types.ts';
 
 /** Width / height of the ICAO 9303 formats: ID-1 (85.6 x 53.98 mm), ID-2 (105 x 74 mm), ID-3 (125 x 88 mm). */
 export const DOCUMENT_ASPECTS = Object.freeze({ id1: 85.6 / 53.98, id2: 105 / 74, id3: 125 / 88 });
@@ -96,4 +96,77 @@ function tiltFromHomography(h: readonly number[], f: number): number {
   const normal = [r1[1] * r2[2] - r1[2] * r2[1], r1[2] * r2[0] - r1[0] * r2[2], r1[0] * r2[1] - r1[1] * r2[0]] as const;
   const cos = Math.abs(normal[2]) / Math.hypot(normal[0], normal[1], normal[2]);
   return (Math.acos(Math.min(1, cos)) * 180) / Math.PI;
+}
+
+/** Least cosine, in the document's plane, between a side in view and the box's axis it runs along (14°). */
+const MIN_AXIS_FIT = 0.97;
+
+type Vec3 = [number, number, number];
+const dot = (a: Vec3, b: Vec3): number => a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
+const crossOf = (a: Vec3, b: Vec3): Vec3 => [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]];
+const scaled = (a: Vec3, k: number): Vec3 => [a[0] * k, a[1] * k, a[2] * k];
+const plus = (a: Vec3, b: Vec3): Vec3 => [a[0] + b[0], a[1] + b[1], a[2] + b[2]];
+const normalised = (a: Vec3): Vec3 => scaled(a, 1 / (Math.hypot(a[0], a[1], a[2]) || 1));
+
+/**
+ * The smallest document (a format's aspect, either way up) in the plane of `box` (a rectangle printed
+ * on it: a portrait box, a field) that has `corner` as a corner, its sides running from there toward
+ * `towardA` and `towardB` along the box's axes, and holds every point of `visible` (the part of it in
+ * view): a document running off the frame, completed from the corner it shows. The plane is the box's
+ * pose (`estimatePose`); its sides meet the box's vanishing points, so the quad's own pose is the box's.
+ * `null` when the box gives no plane the points lie in front of, or the sides do not follow its axes.
+ */
+export function documentAroundCorner(box: Quad, corner: Point, towardA: Point, towardB: Point, visible: readonly Point[], frameWidth: number, frameHeight: number, aspects: readonly number[] = Object.values(DOCUMENT_ASPECTS)): Quad | null {
+  const cx = frameWidth / 2;
+  const cy = frameHeight / 2;
+  const { focalPx: f } = estimatePose(box, frameWidth, frameHeight, { aspects });
+  const h = homographyFromPoints(UNIT_SQUARE, box.map((p) => ({ x: p.x - cx, y: p.y - cy })));
+  if (!h) return null;
+  // The box's axes in space (the columns of K^-1 H), made orthogonal.
+  const first = normalised([h[0]! / f, h[3]! / f, h[6]!]);
+  const second = normalised(plus([h[1]! / f, h[4]! / f, h[7]!], scaled(first, -dot([h[1]! / f, h[4]! / f, h[7]!], first))));
+  const normal = crossOf(first, second);
+  const ray = (p: Point): Vec3 => [(p.x - cx) / f, (p.y - cy) / f, 1];
+  const image = (v: Vec3): Point | null => (v[2] <= 1e-9 ? null : { x: cx + (f * v[0]) / v[2], y: cy + (f * v[1]) / v[2] });
+  const origin = ray(corner);
+  const offset = dot(origin, normal);
+  const onPlane = (p: Point): Vec3 | null => {
+    const r = ray(p);
+    const along = dot(r, normal);
+    if (Math.abs(along) < 1e-12 || offset / along <= 0) return null;
+    return scaled(r, offset / along);
+  };
+  // Each side in view takes the axis whose image runs along it, pointing its way.
+  const axisToward = (target: Point): { axis: Vec3; fit: number } | null => {
+    const there = onPlane(target);
+    if (!there) return null;
+    const d = plus(there, scaled(origin, -1));
+    const length = Math.hypot(d[0], d[1], d[2]) || 1;
+    const [a, b] = [dot(d, first) / length, dot(d, second) / length];
+    return Math.abs(a) >= Math.abs(b) ? { axis: scaled(first, Math.sign(a)), fit: Math.abs(a) } : { axis: scaled(second, Math.sign(b)), fit: Math.abs(b) };
+  };
+  const alongA = axisToward(towardA);
+  const alongB = axisToward(towardB);
+  if (!alongA || !alongB || alongA.fit < MIN_AXIS_FIT || alongB.fit < MIN_AXIS_FIT || Math.abs(dot(alongA.axis, alongB.axis)) > 0.5) return null;
+  let extentA = 0;
+  let extentB = 0;
+  for (const p of visible) {
+    const there = onPlane(p);
+    if (!there) return null;
+    const d = plus(there, scaled(origin, -1));
+    extentA = Math.max(extentA, dot(d, alongA.axis));
+    extentB = Math.max(extentB, dot(d, alongB.axis));
+  }
+  if (extentA <= 0 || extentB <= 0) return null;
+  let best: { a: number; b: number } | null = null;
+  for (const format of aspects) {
+    for (const r of [format, 1 / format]) {
+      const b = Math.max(extentB, extentA / r);
+      const a = r * b;
+      if (!best || a * b < best.a * best.b) best = { a, b };
+    }
+  }
+  const corners = [origin, plus(origin, scaled(alongA.axis, best!.a)), plus(plus(origin, scaled(alongA.axis, best!.a)), scaled(alongB.axis, best!.b)), plus(origin, scaled(alongB.axis, best!.b))].map(image);
+  if (corners.some((p) => p === null)) return null;
+  return orderQuad(corners as Point[]);
 }

@@ -46,7 +46,7 @@ export function findDocument(cv: OpenCv, buffers: FrameBuffers, frame: SearchFra
     // those without edges under most of every side are dropped before the costly full-size scoring.
     const map = edgeMap();
     const worthScoring = candidates.filter((c) => !c.partial || coarselySupported(map, c.quad, frame));
-    const chosen = chooseQuad(worthScoring, frame);
+    const chosen = chooseQuad(worthScoring, frame, segments);
     if (chosen.quad) return chosen.quad;
     if (chosen.fallback && (!fallback || chosen.fallback.support > fallback.support)) fallback = chosen.fallback;
   }

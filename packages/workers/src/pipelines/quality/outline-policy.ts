@@ -44,6 +44,16 @@ const WEAK_STEP_FRACTION = 0.5;
 const WEAK_CONTINUATION = 0.6;
 /** Shortest part of a side in view, as a fraction of the side, judged alone when the side crosses the frame border. */
 const MIN_VISIBLE_SIDE = 0.3;
+/**
+ * Colour distance (8-bit levels) from the background beside a corner quad's sides in view at which a
+ * strip along the frame border counts as the document's even when it is unlike the quad's middle (a
+ * header band running off the frame is neither the card's stock nor the background).
+ */
+const CORNER_STRIP_UNLIKE_BACKGROUND = 32;
+/** Least colour step across a corner quad's sides in view (`quality.stepAcrossSide`, 8-bit levels). */
+const MIN_CORNER_SIDE_STEP = 20;
+/** Largest angle (degrees) between a side of a box printed on a document and the document's side along it, in the image (perspective bends them apart a little). */
+const PRINTED_BOX_ANGLE_DEG = 5;
 /** How far (px, full resolution) from a refined side its edge may lie and still support it. */
 const SUPPORT_RADIUS_PX = 2;
 
@@ -207,7 +217,7 @@ function growToOutline(quad: quality.Quad, frame: SearchFrame): quality.Quad {
  * rectangles (header band, MRZ band) are smaller than the card, and quads merged with clutter
  * have a side without support. Otherwise the best-supported candidate, as a fallback.
  */
-export function chooseQuad(candidates: readonly Candidate[], frame: SearchFrame): { quad: quality.Quad | null; fallback: Fallback | null } {
+export function chooseQuad(candidates: readonly Candidate[], frame: SearchFrame, segments: readonly quality.Segment[] = []): { quad: quality.Quad | null; fallback: Fallback | null } {
   const { full, scale } = frame;
   const byArea = candidates.map((c) => ({ ...c, area: quality.quadArea(c.quad) })).sort((a, b) => b.area - a.area);
   let fallback: Fallback | null = null;
@@ -224,13 +234,120 @@ export function chooseQuad(candidates: readonly Candidate[], frame: SearchFrame)
       const grown = growToOutline(refined, frame);
       // Four supported sides can be the background's own lines (a fabric's stripes): the document
       // also differs from what it lies on. Such a quad is no fallback either.
-      if (standsOut(grown, frame)) return { quad: grown, fallback: null };
-      continue;
+      if (!standsOut(grown, frame)) continue;
+      // A box printed on a card that runs off the frame (its portrait box, a field) has four supported
+      // sides too, and can even have a format's aspect by chance: when the card's two sides at its
+      // corner in view are found around it, running to the border along its axes, the card is the outline.
+      if (segments.length > 0) return { quad: documentAroundBox(grown, segments, frame) ?? grown, fallback: null };
+      return { quad: grown, fallback: null };
     }
     // Only whole outlines are fallbacks: a part of a longer outline without support is clutter.
     if (!partial && (!fallback || support > fallback.support)) fallback = { quad: refined, support };
   }
   return { quad: null, fallback };
+}
+
+/**
+ * The outline of a document running off the frame at one of its corners when `inner` is a box printed
+ * on it, or `null`. Of the views of such a corner (`quality.cornerViewsFromLines`) whose part in view
+ * holds the box, the largest whose two sides in view
+ * run along the box's sides, have edge support once refined, and part the document from the background
+ * (`quality.stepAcrossSide`), whose strips along the frame border look like the document
+ * (`quality.documentReachesBorder`), and whose inside differs from its surroundings (`standsOut`). The
+ * outline is the smallest document of the box's plane holding that part (`quality.documentAroundCorner`):
+ * its corners outside the frame, its tilt the box's; a view without one (out of reach) is passed over.
+ */
+function documentAroundBox(inner: quality.Quad, segments: readonly quality.Segment[], frame: SearchFrame): quality.Quad | null {
+  const { full, scale } = frame;
+  const frameArea = full.width * full.height;
+  const reach = 2 * scale + 2;
+  const views = quality
+    .cornerViewsFromLines(segments, full.width, full.height, { borderReach: reach })
+    .filter((view) => plausible(view.quad, frameArea) && inner.every((p) => insideConvexQuad(view.quad, p, reach)))
+    .sort((a, b) => quality.quadArea(b.quad) - quality.quadArea(a.quad));
+  const tried: quality.Quad[] = [];
+  for (const coarse of views) {
+    if (tried.some((other) => quality.maxCornerError(other, coarse.quad) <= DUPLICATE_PX)) continue;
+    tried.push(coarse.quad);
+    const view = refineView(coarse, frame);
+    if (!view) continue;
+    const { corner, exits, quad } = view;
+    const support = exits.map((exit) => quality.segmentSupport(full, corner, exit, frame.support));
+    const centre = { x: (quad[0].x + quad[1].x + quad[2].x + quad[3].x) / 4, y: (quad[0].y + quad[1].y + quad[2].y + quad[3].y) / 4 };
+    // The sides in view part the document from the background: a fabric's stripe or a grain line has the same background on both sides.
+    const steps = exits.map((exit) => quality.stepAcrossSide(full, corner, exit, centre));
+    const border = quality.sidesOnFrameBorder(quad, full.width, full.height, reach);
+    // A side of the quad neither along the border nor in view (the fifth side, inside the document) has no background beside it.
+    const noBackground = border.map((onBorder, side) => onBorder || !isSideInView(quad, side, view));
+    // Exits on opposite borders: the strips along the border can hold background beyond a second corner
+    // of the document in view; the box sharing its axes is the evidence there.
+    const opposite = noBackground.filter(Boolean).length > 2;
+    const reaches = border.map((onBorder, side) => !onBorder || opposite || (noBackground[(side + 3) % 4]! && noBackground[(side + 1) % 4]!) || quality.documentReachesBorder(full, quad, side, undefined, noBackground, CORNER_STRIP_UNLIKE_BACKGROUND));
+    // A box printed on the document shares its axes; a card lying on a table whose corner reaches the frame's does so only by chance.
+    const axes = exits.every((exit) => inner.some((p, k) => parallel(corner, exit, p, inner[(k + 1) % 4]!)));
+    if (support.some((v) => v < MIN_SIDE_SUPPORT) || steps.some((v) => v < MIN_CORNER_SIDE_STEP) || !reaches.every(Boolean) || !axes) continue;
+    if (!standsOut(quad, frame)) continue;
+    // The part in view closed by the frame's corners has no pose of its own, and is narrower than the
+    // document: the smallest document of the box's plane holding it has both. A box that gives no such
+    // document (one cut by the frame border is no rectangle) leaves the box as the outline.
+    const completed = quality.documentAroundCorner(inner, corner, exits[0], exits[1], [...quad, ...exits], full.width, full.height);
+    if (completed && withinReach(completed, full)) return completed;
+  }
+  return null;
+}
+
+/** Whether side `side` of `quad` is one of the view's two sides in view (from its corner to an exit). */
+function isSideInView(quad: quality.Quad, side: number, view: quality.CornerView): boolean {
+  const same = (p: quality.Point, q: quality.Point) => Math.abs(p.x - q.x) < 0.5 && Math.abs(p.y - q.y) < 0.5;
+  const a = quad[side]!;
+  const b = quad[(side + 1) % 4]!;
+  return view.exits.some((exit) => (same(a, view.corner) && same(b, exit)) || (same(b, view.corner) && same(a, exit)));
+}
+
+/**
+ * The view with its two sides re-fitted to the full-resolution edges (`quality.refineQuad` on the
+ * parallelogram they span; its other two sides lie mostly out of view and keep their place), its
+ * exits followed again to the frame border; `null` when an exit changes border.
+ */
+function refineView(view: quality.CornerView, frame: SearchFrame): quality.CornerView | null {
+  const { full, scale } = frame;
+  const { corner, exits } = view;
+  const [a, b] = exits;
+  const parallelogram: quality.Quad = [corner, a, { x: a.x + b.x - corner.x, y: a.y + b.y - corner.y }, b];
+  const refined = quality.refineQuad(full, parallelogram, { searchRadius: Math.ceil(1.5 * scale) + 3 });
+  if (refined === parallelogram) return view;
+  const at = refined[0];
+  const border = (p: quality.Point) => quality.frameExitOf(corner, p, full.width, full.height)?.border;
+  const exitA = quality.frameExitOf(at, refined[1], full.width, full.height);
+  const exitB = quality.frameExitOf(at, refined[3], full.width, full.height);
+  if (!exitA || !exitB || exitA.border !== border(a) || exitB.border !== border(b)) return null;
+  return quality.cornerView(at, exitA, exitB, full.width, full.height);
+}
+
+/** Whether segments a-b and c-d run within PRINTED_BOX_ANGLE_DEG of each other. */
+function parallel(a: quality.Point, b: quality.Point, c: quality.Point, d: quality.Point): boolean {
+  const angle = Math.abs(Math.atan2(b.y - a.y, b.x - a.x) - Math.atan2(d.y - c.y, d.x - c.x)) % Math.PI;
+  return Math.min(angle, Math.PI - angle) <= (PRINTED_BOX_ANGLE_DEG * Math.PI) / 180;
+}
+
+/** Whether `p` lies inside the convex quad or within `tolerance` px outside a side (a box printed along the document's edge). */
+function insideConvexQuad(quad: quality.Quad, p: quality.Point, tolerance: number): boolean {
+  const orientation = Math.sign(quality.quadArea(quad) === 0 ? 0 : signedArea(quad));
+  for (let side = 0; side < 4; side++) {
+    const a = quad[side]!;
+    const b = quad[(side + 1) % 4]!;
+    const length = Math.hypot(b.x - a.x, b.y - a.y) || 1;
+    const distance = (orientation * ((b.x - a.x) * (p.y - a.y) - (b.y - a.y) * (p.x - a.x))) / length;
+    if (distance < -tolerance) return false;
+  }
+  return true;
+}
+
+/** Twice the signed area of the quad (positive when its corners run clockwise on screen). */
+function signedArea(quad: quality.Quad): number {
+  let twice = 0;
+  for (let k = 0; k < 4; k++) twice += quad[k]!.x * quad[(k + 1) % 4]!.y - quad[(k + 1) % 4]!.x * quad[k]!.y;
+  return twice;
 }
 
 /** The best fallback of the whole search, grown to the document's outline, if it has any support worth the name. */

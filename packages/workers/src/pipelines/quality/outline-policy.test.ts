@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { quality } from '@ekyc/core';
+import { chooseQuad, searchFrame } from './outline-policy.ts';
+
+const WIDTH = 640;
+const HEIGHT = 360;
+
+/** A 640 x 360 RGBA frame painted by `colour(x, y)` with a little noise (edge support reads real steps). */
+function paint(colour: (x: number, y: number) => readonly number[], seed: number): quality.PixelImage {
+  const data = new Uint8Array(WIDTH * HEIGHT * 4);
+  let s = seed;
+  const noise = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32 - 0.5) * 6;
+  for (let y = 0; y < HEIGHT; y++) {
+    for (let x = 0; x < WIDTH; x++) {
+      const rgb = colour(x + 0.5, y + 0.5);
+      const at = (y * WIDTH + x) * 4;
+      for (let c = 0; c < 3; c++) data[at + c] = Math.max(0, Math.min(255, Math.round(rgb[c]! + noise())));
+      data[at + 3] = 255;
+    }
+  }
+  return { data, width: WIDTH, height: HEIGHT, channels: 4, used: 3 };
+}
+
+/** Both ways round each side, as the thin and dilated edge maps' contours give them. */
+const twice = (segments: quality.Segment[]): quality.Segment[] => segments.flatMap((s) => [s, { a: s.b, b: s.a }]);
+
+describe('chooseQuad around a box printed on a document running off the frame', () => {
+  // A light card running off the frame at the top right: its corner in view at (200, 250), its left side
+  // rising to the top border at x = 215, its bottom side running to the right border at y = 270. On it,
+  // a dark portrait box whose sides run along the card's (the card's sides lean 3° from the axes).
+  const onCard = (x: number, y: number) => x > 200 + (15 * (250 - y)) / 250 && y < 250 + (20 * (x - 200)) / 439;
+  const image = paint((x, y) => (!onCard(x, y) ? [70, 90, 120] : x >= 300 && x < 420 && y >= 60 && y < 200 ? [90, 70, 60] : [225, 215, 190]), 11);
+  const portrait: quality.Quad = [{ x: 300, y: 60 }, { x: 420, y: 60 }, { x: 420, y: 200 }, { x: 300, y: 200 }];
+  const cardSides = twice([
+    { a: { x: 200, y: 250 }, b: { x: 215, y: 1 } },
+    { a: { x: 200, y: 250 }, b: { x: 638, y: 270 } },
+  ]);
+
+  it('reports the card, cut off, not its portrait box, when the card\'s two sides run to the border around it', () => {
+    const frame = searchFrame(image, 2);
+    const alone = chooseQuad([{ quad: portrait, partial: false }], frame).quad;
+    expect(alone).not.toBeNull();
+    expect(quality.maxCornerError(alone!, portrait)).toBeLessThan(3);
+    const { quad } = chooseQuad([{ quad: portrait, partial: false }], frame, cardSides);
+    expect(quad).not.toBeNull();
+    expect(quality.cornerMarginPx(quad!, WIDTH, HEIGHT)).toBeLessThan(0);
+    expect(quality.maxCornerError(quad!, portrait)).toBeGreaterThan(100);
+    // The card's corner in view is the outline's corner.
+    expect(Math.min(...quad!.map((p) => Math.hypot(p.x - 200, p.y - 250)))).toBeLessThan(3);
+    expect(quality.widthFraction(quad!, WIDTH)).toBeGreaterThan(0.65);
+  });
+});
+
+describe('chooseQuad with a card lying inside a corner of the background', () => {
+  // A grey table top whose two edges meet at (120, 300) and run to the top and right borders, on a dark
+  // floor, with an ID-1 card (150 x 95 px) lying on it turned 20°: a frame-corner view of the table holds
+  // the card, but the card's sides do not run along the table's.
+  const turn = (20 * Math.PI) / 180;
+  const centre = { x: 420, y: 130 };
+  const local = (x: number, y: number) => ({ u: (x - centre.x) * Math.cos(turn) + (y - centre.y) * Math.sin(turn), v: -(x - centre.x) * Math.sin(turn) + (y - centre.y) * Math.cos(turn) });
+  const at = (u: number, v: number) => ({ x: centre.x + u * Math.cos(turn) - v * Math.sin(turn), y: centre.y + u * Math.sin(turn) + v * Math.cos(turn) });
+  const onCard = (x: number, y: number) => Math.abs(local(x, y).u) < 75 && Math.abs(local(x, y).v) < 47.3;
+  const onTable = (x: number, y: number) => x > 120 + (10 * (300 - y)) / 300 && y < 300 + (15 * (x - 120)) / 519;
+  const image = paint((x, y) => (onCard(x, y) ? [235, 225, 200] : onTable(x, y) ? [150, 150, 145] : [50, 45, 40]), 3);
+  const card: quality.Quad = [at(-75, -47.3), at(75, -47.3), at(75, 47.3), at(-75, 47.3)];
+  const tableSides = twice([
+    { a: { x: 120, y: 300 }, b: { x: 130, y: 1 } },
+    { a: { x: 120, y: 300 }, b: { x: 638, y: 315 } },
+  ]);
+
+  it('keeps the card', () => {
+    const { quad } = chooseQuad([{ quad: card, partial: false }], searchFrame(image, 2), tableSides);
+    expect(quad).not.toBeNull();
+    expect(quality.maxCornerError(quad!, card)).toBeLessThan(3);
+  });
+});
