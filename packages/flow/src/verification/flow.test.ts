@@ -28,6 +28,8 @@ const NO_FACE = 50;
 const BLANK = 60;
 /** A driving licence front: no MRZ, numbered printed fields (read only when asked for the visual zone). */
 const LICENCE = 70;
+/** A driving licence front whose printed rows the line search takes for MRZ lines: a reading that fails its check digits. */
+const LICENCE_LINES = 71;
 
 const image = (marker: number, width = 60, height = 40): RgbaImage<Uint8ClampedArray> => {
   const data = new Uint8ClampedArray(width * height * 4).fill(marker);
@@ -61,12 +63,13 @@ function documentRead(img: RgbaImage, options: { visualZone?: boolean } = {}): D
   const marker = markerOf(img);
   const mrz = marker === PASSPORT ? summary('TD3', PERSON)
     : marker === ID_BACK ? summary('TD1', { ...PERSON, documentCode: 'ID', optionalData: 'ZE184226B' })
-      : null;
+      : marker === LICENCE_LINES ? { ...summary('TD3', PERSON), valid: false, errors: ['check digit'] }
+        : null;
   const rectified = image(marker, 80, 50);
   return {
     sizeClass: 'ID-3', width: 80, height: 50, resolution: { dpi: 300, ok: true } as unknown as DocumentRead['resolution'], mrzFound: mrz !== null, lines: [], rotated180: false,
     engines: {}, mrz, mergeDisagreements: 0, rectified, timings: { rectifyMs: 0, locateMs: 0, ocrMs: 0, mergeMs: 0, totalMs: 0 },
-    ...(marker === LICENCE && options.visualZone ? { visualZone: licenceZone() } : {}),
+    ...((marker === LICENCE || marker === LICENCE_LINES) && options.visualZone ? { visualZone: licenceZone() } : {}),
   } as unknown as DocumentRead;
 }
 
@@ -466,6 +469,19 @@ describe('VerificationFlow', () => {
     expect(read).toMatchObject({ type: 'ekyc.licence.read', layout: 'numbered', sign: 'D', uncertain: [], fields: { surname: 'MUSTERMANN', issuingState: 'DEU' } });
     expect(bundle.manifest.checks.find((check) => check.kind === 'document.checks')).toMatchObject({ status: 'pass', details: { issues: '' } });
     expect(bundle.manifest.checks.find((check) => check.kind === 'mrz.check_digits')).toMatchObject({ status: 'inconclusive', details: { framesUsed: 3, frameVote: 'no_mrz' } });
+  });
+
+  it('upload, a licence whose printed rows look like MRZ lines: the unreadable "MRZ" does not stop its visual-zone read, and it is reviewed and sent as a licence', async () => {
+    const h = await harness({ steps: ['document-front', 'document-review'] }, { acceptedDocuments: ['passport', 'driving_licence'] });
+    const { done } = await pastConsent(h, 'upload');
+    await h.flow.useUpload(file(LICENCE_LINES));
+    await waitFor(h.flow, 'document-review', 'review');
+    expect(h.log.visualZoneReads.map((read) => read.marker)).toEqual([LICENCE_LINES]);
+    expect(h.flow.state.review).toMatchObject({ documentType: 'driving_licence', format: null, issues: [], fields: { surname: 'MUSTERMANN', issuingState: 'DEU' } });
+    h.flow.confirmReview();
+    expect((await done).status).toBe('complete');
+    const bundle = await openSealed(h, h.events.of('complete')[0]!.sealed!);
+    expect(JSON.parse(new TextDecoder().decode(bundle.artifacts.get('document-read')))).toMatchObject({ type: 'ekyc.licence.read', fields: { documentNumber: 'B072RRE2I55' } });
   });
 
   it('an upload chosen while the camera is still opening is taken, and the camera that opens late is stopped at once', async () => {

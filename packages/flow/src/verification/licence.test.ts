@@ -1,7 +1,8 @@
 import { document as coreDocument } from '@ekyc/core';
 import { describe, expect, it } from 'vitest';
 import { decideSides, type ReadSide } from './document.ts';
-import { isLicenceRead, licenceReadArtifact, licenceReviewData, needsVisualZone } from './licence.ts';
+import type { DocumentRead } from '@ekyc/workers';
+import { asLicenceRead, isLicenceRead, licenceReadArtifact, licenceReviewData, needsVisualZone } from './licence.ts';
 
 const box = (text: string, x: number, y: number, width: number, confidence = 0.95): coreDocument.VizTextBox => ({ x, y, width, height: 30, text, confidences: [...text].map(() => confidence) });
 
@@ -14,12 +15,18 @@ function licenceZone(expiry: string, expiryConfidence = 0.95) {
 }
 const policy = { acceptedDocuments: ['passport', 'driving_licence'] as const, acceptedCountries: [], minimumAge: 18, referenceDate: new Date('2026-06-01T00:00:00Z') };
 
+/** An MRZ reading as the document worker sums it up, valid or not (check digits failed). */
+const mrzReading = (valid: boolean): NonNullable<DocumentRead['mrz']> => ({ valid, format: valid ? 'TD3' : null, fields: {}, uncertainFields: [], corrected: [], ambiguous: false, errors: valid ? [] : ['check digit'] }) as unknown as NonNullable<DocumentRead['mrz']>;
+
 describe('driving licence in the flow', () => {
-  it('asks for the visual zone only for a side without MRZ when licences are accepted', () => {
-    expect(needsVisualZone({ mrzFound: false }, ['passport', 'driving_licence'])).toBe(true);
-    expect(needsVisualZone({ mrzFound: false }, ['passport', 'id_card'])).toBe(false);
-    expect(needsVisualZone({ mrzFound: true }, ['driving_licence'])).toBe(false);
-    expect(needsVisualZone({ mrzFound: false, visualZone: { ...licenceZone('18.01.2031'), texts: [], timings: { detectMs: 0, recognizeMs: 0, secondReadMs: 0 } } }, ['driving_licence'])).toBe(false);
+  it('asks for the visual zone only for a side without a valid MRZ when licences are accepted', () => {
+    expect(needsVisualZone({ mrzFound: false, mrz: null }, ['passport', 'driving_licence'])).toBe(true);
+    expect(needsVisualZone({ mrzFound: false, mrz: null }, ['passport', 'id_card'])).toBe(false);
+    expect(needsVisualZone({ mrzFound: true, mrz: mrzReading(true) }, ['driving_licence'])).toBe(false);
+    // A licence's printed rows taken for MRZ lines (mild seed 7001): their reading fails its check digits.
+    expect(needsVisualZone({ mrzFound: true, mrz: mrzReading(false) }, ['passport', 'driving_licence'])).toBe(true);
+    expect(needsVisualZone({ mrzFound: true, mrz: mrzReading(false) }, ['passport', 'id_card'])).toBe(false);
+    expect(needsVisualZone({ mrzFound: false, mrz: null, visualZone: { ...licenceZone('18.01.2031'), texts: [], timings: { detectMs: 0, recognizeMs: 0, secondReadMs: 0 } } }, ['driving_licence'])).toBe(false);
   });
   it('reviews a licence from its printed fields, with the document checks on them', () => {
     const visualZone = { ...licenceZone('18.01.2031'), texts: [], timings: { detectMs: 0, recognizeMs: 0, secondReadMs: 0 } };
@@ -58,6 +65,20 @@ describe('driving licence in the flow', () => {
     });
     expect(licenceReadArtifact({ mrzFound: true, visualZone })).toBeNull();
     expect(licenceReadArtifact(null)).toBeNull();
+  });
+  it('keeps a numbered read without a valid MRZ as a licence: MRZ-like lines on its printed rows are dropped', () => {
+    const visualZone = { ...licenceZone('18.01.2031'), texts: [], timings: { detectMs: 0, recognizeMs: 0, secondReadMs: 0 } };
+    const read = (mrzFound: boolean, mrz: DocumentRead['mrz'], zone = visualZone) => ({ mrzFound, mrz, visualZone: zone, lines: [] }) as unknown as DocumentRead;
+    const withLines = asLicenceRead(read(true, mrzReading(false)));
+    expect(withLines).toMatchObject({ mrzFound: false, mrz: null });
+    expect(isLicenceRead(withLines)).toBe(true);
+    expect(licenceReadArtifact(withLines)).toMatchObject({ type: 'ekyc.licence.read', fields: { surname: 'MUSTERMANN' } });
+    expect(decideSides([{ index: 0, source: 'upload', capturedAt: '2026-06-01T00:00:00Z', width: 1012, height: 638, read: withLines, rectified: null }], ['passport', 'driving_licence'])).toEqual({ kind: 'done' });
+    // A valid MRZ stays the document's; a labelled page (a passport's visual zone) keeps its unreadable MRZ.
+    const valid = read(true, mrzReading(true));
+    expect(asLicenceRead(valid)).toBe(valid);
+    const labelled = read(true, mrzReading(false), { ...visualZone, layout: 'labelled' });
+    expect(asLicenceRead(labelled)).toBe(labelled);
   });
   it('no visual zone: nothing was read', () => {
     expect(licenceReviewData({}, null, policy).issues).toEqual(['document_mrz_not_found']);

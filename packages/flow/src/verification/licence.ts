@@ -2,7 +2,7 @@
  * A driving licence in the flow: no MRZ (core `sideLayout`), so its fields come from the printed visual
  * zone and the document checks run on those (core `checkVisualZoneDocument`). Pure decisions, tested
  * without a worker; `VerificationFlow` reads the side again with `visualZone: true` when
- * `needsVisualZone` says so, and builds review with `licenceReviewData`.
+ * `needsVisualZone` says so, keeps it as `asLicenceRead` gives it, and builds review with `licenceReviewData`.
  */
 import { document as coreDocument, type EkycErrorCode } from '@ekyc/core';
 import type { DocumentRead, Portrait } from '@ekyc/workers';
@@ -10,11 +10,24 @@ import { documentPolicy, type DocumentPolicyInput } from './policy.ts';
 import type { ReviewData, ReviewField } from './types.ts';
 
 /**
- * True when the side read is no MRZ document but may be a licence: nothing MRZ-shaped on it, its visual
- * zone not read yet, and the session accepts driving licences.
+ * True when the side read may be a licence: no valid MRZ on it, its visual zone not read yet, and the
+ * session accepts driving licences. A licence's printed rows can look like MRZ lines to the line search
+ * (1 of 20 synthetic cards: mild seed 7001), so lines found whose reading failed its check digits do not
+ * rule a licence out; an unreadable passport MRZ then costs one visual-zone read more.
  */
-export function needsVisualZone(read: Pick<DocumentRead, 'mrzFound' | 'visualZone'>, accepted: readonly coreDocument.DocumentType[]): boolean {
-  return !read.mrzFound && read.visualZone === undefined && accepted.includes('driving_licence');
+export function needsVisualZone(read: Pick<DocumentRead, 'mrzFound' | 'mrz' | 'visualZone'>, accepted: readonly coreDocument.DocumentType[]): boolean {
+  return !(read.mrzFound && read.mrz?.valid) && read.visualZone === undefined && accepted.includes('driving_licence');
+}
+
+/**
+ * A side read with its visual zone, as the flow keeps it: a numbered layout (a licence) with no valid MRZ
+ * has none by design, so MRZ-like lines the line search found on its printed rows are dropped
+ * (`mrzFound` false, `mrz` null) and the side is a licence for the side decision, review and evidence.
+ * Any other read is kept as read.
+ */
+export function asLicenceRead(read: DocumentRead): DocumentRead {
+  if (read.visualZone?.layout !== 'numbered' || !read.mrzFound || read.mrz?.valid) return read;
+  return { ...read, mrzFound: false, mrz: null };
 }
 
 /** The side's visual zone is a licence's: its fields are numbered (EU / ISO 18013-1). */

@@ -18,7 +18,7 @@ export { LivenessCapture, faceEmbedderFrom, livenessEvidenceOf } from '../livene
 export {
   assignReadSides, cameraReadSide, capturedEventData, decideSides, documentChecks, documentGeometryArtifact, documentReadArtifact, frameDetails, keepsFirstSide, qualityGuidance, readingGuidance, reviewData,
 } from './document.ts';
-export { isLicenceRead, licenceReadArtifact, licenceReviewData, needsVisualZone } from './licence.ts';
+export { asLicenceRead, isLicenceRead, licenceReadArtifact, licenceReviewData, needsVisualZone } from './licence.ts';
 export { sealRun } from './evidence.ts';
 export { embedMainFace, matchThresholds, selfieEmbedding } from './face.ts';
 export { copyImage, encodeJpeg, limitSide } from './images.ts';

@@ -96,7 +96,7 @@ async function readPrintedFields(host: FlowHost, sides: ReadSide[], accepted: re
     host.pool.preload('face', 'document-read');
     try {
       const document = await host.pool.get('document', 'document-front');
-      side.read = await document.read(host.rt.copyImage(side.rectified), { visualZone: true });
+      side.read = host.rt.asLicenceRead(await document.read(host.rt.copyImage(side.rectified), { visualZone: true }));
     } catch (error) {
       if (!asEkycError(error).recoverable) throw error;
     }
