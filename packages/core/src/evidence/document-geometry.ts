@@ -41,7 +41,7 @@ const geometryV2 = z.strictObject({
     height: size,
     /** The document's corners in the source image's pixels, clockwise from top left. */
     quad,
-    /** `detected`: the camera's quality worker found the outline; `whole_image`: an upload, taken as the whole image. */
+    /** `detected`: the outline was found (by the camera's quality worker, or in an upload by the document reader); `whole_image`: taken as the whole image. */
     quadFrom: z.enum(['detected', 'whole_image']),
   }),
   rectified: z.strictObject({

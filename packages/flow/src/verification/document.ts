@@ -183,7 +183,8 @@ export function readingGuidance(
 export function documentGeometryArtifact(side: ReadSide, artifactId: string, documentType: coreDocument.DocumentType | null): DocumentGeometryV2 | null {
   if (side.rectified === null) return null;
   const { width, height } = side.rectified;
-  const detected = side.quad ?? null;
+  // An upload's outline found by the document reader is the crop's source as much as the camera's quad.
+  const detected = side.quad ?? side.read.quad ?? null;
   const quad = detected ?? coreDocument.wholeImageQuad(side.width, side.height);
   const turned = side.read.rotated180;
   const mrzLines = side.read.mrzFound
