@@ -175,6 +175,14 @@ export function paintPortrait(ctx: OffscreenCanvasRenderingContext2D, x: number,
   ctx.fillRect(x + w * 0.18, y + h * 0.65, w * 0.64, h * 0.35);
 }
 
+/**
+ * The printed (visual-zone) face, named rather than the generic `sans-serif`: Chromium resolves the
+ * generic family through fontconfig, so it draws DejaVu Sans on one machine and Liberation Sans on
+ * another, and the same seed would render a different page. fonts-dejavu-core is installed with the
+ * OCR-B font (README, .ci/run).
+ */
+const PRINT_FACE = '"DejaVu Sans", sans-serif';
+
 function paintFields(ctx: OffscreenCanvasRenderingContext2D, x: number, y: number, mm: number, viz: MrzDocumentFields, compact: boolean): void {
   const rows: Array<[string, string]> = [
     ['Surname / Nom', viz.surname],
@@ -189,10 +197,10 @@ function paintFields(ctx: OffscreenCanvasRenderingContext2D, x: number, y: numbe
   const step = (compact ? 4.6 : 6.2) * mm;
   rows.forEach(([label, value], i) => {
     ctx.fillStyle = '#4a4a6a';
-    ctx.font = `${(compact ? 1.5 : 1.9) * mm}px sans-serif`;
+    ctx.font = `${(compact ? 1.5 : 1.9) * mm}px ${PRINT_FACE}`;
     ctx.fillText(label, x, y + i * step);
     ctx.fillStyle = '#111';
-    ctx.font = `bold ${(compact ? 2.3 : 3) * mm}px sans-serif`;
+    ctx.font = `bold ${(compact ? 2.3 : 3) * mm}px ${PRINT_FACE}`;
     ctx.fillText(value, x, y + i * step + (compact ? 2.5 : 3.2) * mm);
   });
 }
@@ -263,7 +271,7 @@ export function renderMrzDocument(random: Random, options: MrzDocumentOptions): 
   };
   const header = (ctx: OffscreenCanvasRenderingContext2D, title: string): void => {
     ctx.fillStyle = '#1f2f5f';
-    ctx.font = `bold ${3 * mm}px sans-serif`;
+    ctx.font = `bold ${3 * mm}px ${PRINT_FACE}`;
     ctx.fillText(title, 5 * mm, 6 * mm);
   };
   const titles: Record<MrzFormat, string> = { TD1: 'IDENTITY CARD', TD2: 'IDENTITY CARD', TD3: 'PASSPORT', MRVA: 'VISA', MRVB: 'VISA' };
@@ -274,7 +282,7 @@ export function renderMrzDocument(random: Random, options: MrzDocumentOptions): 
     paintFields(fctx, 31 * mm, 11 * mm, mm, viz, true);
     const [back, bctx] = page();
     bctx.fillStyle = '#333';
-    bctx.font = `${2 * mm}px sans-serif`;
+    bctx.font = `${2 * mm}px ${PRINT_FACE}`;
     bctx.fillText('Address / Adresse: 1 MAIN STREET, UTOPIA', 5 * mm, 8 * mm);
     bctx.fillText(`Height: ${random.int(150, 195)} cm`, 5 * mm, 12 * mm);
     if (!options.omitMrz) paintMrz(bctx, mrz, size.width, size.height, mm, font, options.mrzPrint);
