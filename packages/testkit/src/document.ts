@@ -1,4 +1,5 @@
 import { createMrz } from '@ekyc/core';
+import { PRINT_FACE } from './print-face.ts';
 import type { Random } from './random.ts';
 import type { RgbaImage } from '@ekyc/core';
 
@@ -85,7 +86,7 @@ export function renderStyledDocument(kind: DocumentKind, random: Random, pxPerMm
   ctx.fillStyle = style.header === 'dark' ? `hsl(${(hue + 180) % 360} 45% 32%)` : `hsl(${random.int(0, 359)} ${random.int(60, 85)}% ${random.int(38, 52)}%)`;
   ctx.fillRect(0, 0, width, mm(kind === 'td1' ? 8 : 10));
   ctx.fillStyle = '#fff';
-  ctx.font = `bold ${mm(4)}px sans-serif`;
+  ctx.font = `bold ${mm(4)}px ${PRINT_FACE}`;
   ctx.fillText(kind === 'td1' ? 'IDENTITY CARD' : 'PASSPORT', mm(4), mm(kind === 'td1' ? 5.8 : 7));
   // Portrait: skin-toned face and shoulders on a light backdrop.
   const photo = { x: mm(4), y: mm(kind === 'td1' ? 11 : 16), w: mm(kind === 'td1' ? 22 : 32), h: mm(kind === 'td1' ? 28 : 40) };
@@ -109,9 +110,9 @@ export function renderStyledDocument(kind: DocumentKind, random: Random, pxPerMm
   const rows: [string, string][] = [['Surname', surname], ['Given names', givenNames], ['Nationality', state], ['Date of birth', birth], ['Document no.', number]];
   rows.forEach(([label, value], i) => {
     const y = photo.y + mm(2 + i * (kind === 'td1' ? 5.2 : 7));
-    ctx.font = `${mm(1.8)}px sans-serif`;
+    ctx.font = `${mm(1.8)}px ${PRINT_FACE}`;
     ctx.fillText(label, fieldX, y);
-    ctx.font = `bold ${mm(2.8)}px sans-serif`;
+    ctx.font = `bold ${mm(2.8)}px ${PRINT_FACE}`;
     ctx.fillText(value, fieldX, y + mm(2.9));
   });
   // MRZ zone in OCR-B on a white band.

@@ -10,6 +10,7 @@
  */
 import type { RgbaImage } from '@ekyc/core';
 import { paintBackground, paintPortrait } from './mrz-document.ts';
+import { PRINT_FACE } from './print-face.ts';
 import type { Random } from './random.ts';
 
 /** ID-1, ISO/IEC 7810 (mm). */
@@ -151,7 +152,7 @@ function paintFlag(ctx: OffscreenCanvasRenderingContext2D, x: number, y: number,
   }
   ctx.fillStyle = '#fff';
   // Three-letter signs (IRL, EST, SLO) smaller, to stay inside the ring.
-  ctx.font = `bold ${(state.length >= 3 ? 2.0 : 2.6) * mm}px sans-serif`;
+  ctx.font = `bold ${(state.length >= 3 ? 2.0 : 2.6) * mm}px ${PRINT_FACE}`;
   ctx.textAlign = 'center';
   ctx.textBaseline = 'middle';
   ctx.fillText(state, cx, cy);
@@ -183,14 +184,14 @@ export function renderDrivingLicence(random: Random, options: LicenceOptions): L
   paintBackground(ctx, w, h, random, mm);
   paintFlag(ctx, 3 * mm, 3 * mm, 11 * mm, 8 * mm, mm, viz.issuingState);
   ctx.fillStyle = '#1f2f5f';
-  ctx.font = `bold ${3 * mm}px sans-serif`;
+  ctx.font = `bold ${3 * mm}px ${PRINT_FACE}`;
   ctx.fillText(NATIONAL_TITLE[viz.issuingState] ?? 'DRIVING LICENCE', 17 * mm, 6.6 * mm);
-  ctx.font = `${1.4 * mm}px sans-serif`;
+  ctx.font = `${1.4 * mm}px ${PRINT_FACE}`;
   ctx.fillText('PERMIS DE CONDUIRE   FÜHRERSCHEIN   PATENTE DI GUIDA', 17 * mm, 9.6 * mm);
   paintPortrait(ctx, 3.5 * mm, 13 * mm, 23 * mm, 29 * mm, options.portrait);
   // Field rows: the number in regular weight, the value in bold capitals after it (~1.7 mm cap height).
-  const numberFont = `${2.1 * mm}px sans-serif`;
-  const valueFont = `bold ${2.4 * mm}px sans-serif`;
+  const numberFont = `${2.1 * mm}px ${PRINT_FACE}`;
+  const valueFont = `bold ${2.4 * mm}px ${PRINT_FACE}`;
   const left = 30 * mm;
   const valueLeft = 34.5 * mm;
   const second = 60 * mm;

@@ -5,6 +5,7 @@
  * (10 characters per inch, 6 lines per inch... in practice ~4.2 mm between lines).
  */
 import { createMrz, type MrzFormat, type RgbaImage } from '@ekyc/core';
+import { PRINT_FACE } from './print-face.ts';
 import type { Random } from './random.ts';
 
 /** Landscape sizes (mm) per layout. */
@@ -174,14 +175,6 @@ export function paintPortrait(ctx: OffscreenCanvasRenderingContext2D, x: number,
   ctx.fill();
   ctx.fillRect(x + w * 0.18, y + h * 0.65, w * 0.64, h * 0.35);
 }
-
-/**
- * The printed (visual-zone) face, named rather than the generic `sans-serif`: Chromium resolves the
- * generic family through fontconfig, so it draws DejaVu Sans on one machine and Liberation Sans on
- * another, and the same seed would render a different page. fonts-dejavu-core is installed with the
- * OCR-B font (README, .ci/run).
- */
-const PRINT_FACE = '"DejaVu Sans", sans-serif';
 
 function paintFields(ctx: OffscreenCanvasRenderingContext2D, x: number, y: number, mm: number, viz: MrzDocumentFields, compact: boolean): void {
   const rows: Array<[string, string]> = [
