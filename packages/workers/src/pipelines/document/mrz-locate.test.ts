@@ -1,8 +1,8 @@
-import { createRequire } from 'node:module';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RgbaImage } from '@ekyc/core';
 import type { OpenCv } from '../quality/opencv-frame.ts';
 import { cropGray, findMrzLines, maxChannel, pitchRatio, samplingOf } from './mrz-locate.ts';
+import { loadOpenCvForTests } from '../../../test/opencv-node.ts';
 
 // Pages drawn in plain pixels: MRZ-like lines (dark character blocks at the ICAO pitch: 2.54 mm per
 // character, 4.23 mm per line, ~2.4 mm tall) on a tinted page, then the condition under test.
@@ -10,11 +10,7 @@ import { cropGray, findMrzLines, maxChannel, pitchRatio, samplingOf } from './mr
 let cv: OpenCv;
 
 beforeAll(async () => {
-  cv = createRequire(import.meta.url)('@techstark/opencv-js') as OpenCv;
-  await new Promise<void>((resolve) => {
-    const poll = (): void => void ((cv as { Mat?: unknown }).Mat ? resolve() : setTimeout(poll, 20));
-    poll();
-  });
+  ({ cv } = await loadOpenCvForTests());
 });
 
 const PX_PER_MM = 6;

@@ -1,8 +1,8 @@
-import { createRequire } from 'node:module';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { quality, type RgbaImage } from '@ekyc/core';
 import type { OpenCv } from '../quality/opencv-frame.ts';
 import { findUploadQuad, isPageAspect, linesSitLow, reduceForSearch } from './upload-quad.ts';
+import { loadOpenCvForTests } from '../../../test/opencv-node.ts';
 
 // Photos drawn in plain pixels: a light page with dark print rows on a dark, grainy table, turned and
 // tilted, as an uploaded photo of a document is taken.
@@ -10,11 +10,7 @@ import { findUploadQuad, isPageAspect, linesSitLow, reduceForSearch } from './up
 let cv: OpenCv;
 
 beforeAll(async () => {
-  cv = createRequire(import.meta.url)('@techstark/opencv-js') as OpenCv;
-  await new Promise<void>((resolve) => {
-    const poll = (): void => void ((cv as { Mat?: unknown }).Mat ? resolve() : setTimeout(poll, 20));
-    poll();
-  });
+  ({ cv } = await loadOpenCvForTests());
 });
 
 /** Deterministic noise in [0, 1). */

@@ -1,6 +1,6 @@
-import { createRequire } from 'node:module';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FrameBuffers, sobelStrongestChannel, type OpenCv } from './opencv-frame.ts';
+import { loadOpenCvForTests } from '../../../test/opencv-node.ts';
 
 // The JS replacements of OpenCV calls on the per-frame path must give the same bytes as the calls
 // they replace: the judgements downstream are compared bit for bit (npm run eval:quality --dump).
@@ -8,11 +8,7 @@ import { FrameBuffers, sobelStrongestChannel, type OpenCv } from './opencv-frame
 let cv: OpenCv;
 
 beforeAll(async () => {
-  cv = createRequire(import.meta.url)('@techstark/opencv-js') as OpenCv;
-  await new Promise<void>((resolve) => {
-    const poll = (): void => void ((cv as { Mat?: unknown }).Mat ? resolve() : setTimeout(poll, 20));
-    poll();
-  });
+  ({ cv } = await loadOpenCvForTests());
 });
 
 function noise(length: number, seed: number): Uint8ClampedArray {

@@ -1,7 +1,7 @@
-import { createRequire } from 'node:module';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { quality, type RgbaImage } from '@ekyc/core';
 import { QualityAnalyzer, type OpenCv } from './quality-analyzer.ts';
+import { loadOpenCvForTests } from '../../../test/opencv-node.ts';
 
 // Small fake of a camera frame: a textured card with text-like bars on a noisy background,
 // rendered with exact sub-pixel edges so the true corners are known.
@@ -85,11 +85,7 @@ const thresholds = quality.resolveQualityThresholds({ focalLengthFraction: 1 });
 let analyzer: QualityAnalyzer;
 
 beforeAll(async () => {
-  const cv = createRequire(import.meta.url)('@techstark/opencv-js') as OpenCv;
-  await new Promise<void>((resolve) => {
-    const poll = (): void => void ((cv as { Mat?: unknown }).Mat ? resolve() : setTimeout(poll, 20));
-    poll();
-  });
+  const { cv } = await loadOpenCvForTests();
   analyzer = new QualityAnalyzer(cv);
 });
 
