@@ -93,6 +93,22 @@ describe('assembleVisualZone', () => {
   });
 });
 
+describe('value crops in a numbered row', () => {
+  it('cuts a date from the place after it where the date ink ends, 1 counted as wide as the other digits', () => {
+    // `3. 11.08.1989 KRAKOW` in DejaVu Sans (advances per 2048 em: digits 1303, `.` and space 651, capitals
+    // 1343-2025): the date's ink ends at 59.4% of the box and `K` starts at 62.1%.
+    const row = box('3. 11.08.1989 KRAKOW', 396, 276, 400, 30);
+    const r = assembleVisualZone([
+      box('DRIVING LICENCE', 205, 51, 343, 30), box('1. MUSTERMANN', 396, 168, 260, 30), box('2. ERIKA', 396, 222, 150, 30), row,
+      box('4a. 19.01.2016', 396, 330, 220, 30), box('4b. 18.01.2031', 396, 384, 214, 30), box('5. B072RRE2I55', 396, 438, 250, 30),
+    ], { referenceYear: 2026 });
+    const cut = r.fields.birthDate!.valueBox;
+    expect(r.fields.birthDate?.value).toBe('1989-08-11');
+    expect(cut.x + cut.width).toBeGreaterThanOrEqual(396 + 0.594 * 400);
+    expect(cut.x + cut.width).toBeLessThan(396 + 0.621 * 400);
+  });
+});
+
 describe('crossCheckVisualZone with uncertain fields', () => {
   const mrz = { surname: 'NOVAK', givenNames: 'LUCAS', documentNumber: 'T150H8J3D', birthDate: '1996-11-20', expiryDate: '2033-11-01', sex: 'F', nationality: 'D' };
   it('compares only certain fields, sex and nationality codes included', () => {

@@ -343,8 +343,10 @@ export function numberedValueText(field: VizFieldName, text: string, referenceYe
 function spanRect(box: VizTextBox, start: number, end: number): Rect {
   // Glyph widths in a sans-serif face, relative to a capital: dots and slashes are narrow, digits
   // narrower than capitals (a proportional cut of `22.12.1957UT0PIA` by character count ran into `UT`).
+  // Digits, `1` included, share one width (tabular figures, in DejaVu and Liberation alike): a narrow
+  // `1` ended the cut of `11.08.1989 KRAKOW` inside the last `9`.
   const chars = [...box.text];
-  const widthOf = (c: string): number => (/[.,:;'|!iIl1\/ ]/.test(c) ? 0.4 : /\d/.test(c) ? 0.8 : 1);
+  const widthOf = (c: string): number => (/[.,:;'|!iIl\/ ]/.test(c) ? 0.4 : /\d/.test(c) ? 0.8 : 1);
   const total = Math.max(1e-6, chars.reduce((a, c) => a + widthOf(c), 0));
   const before = (i: number): number => chars.slice(0, i).reduce((a, c) => a + widthOf(c), 0);
   const x0 = box.x + (box.width * before(start)) / total;
