@@ -4,13 +4,12 @@ import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { chromium, expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { liveness } from '@ekyc/core';
-import { exportJWK, generateKeyPair } from 'jose';
 import { chromiumArgs, chromiumPath } from '../scripts/chromium.mjs';
 import { writeFaceClip } from './face-clip.ts';
 import { writePassportClip } from './passport-clip.ts';
 import { randomMrzFields } from '../packages/testkit/src/mrz-document.ts';
 import { createRandom } from '../packages/testkit/src/random.ts';
-import { forwardTo, startVerifier } from './verifier-harness.ts';
+import { forwardTo, startTestVerifier } from './verifier-harness.ts';
 
 /**
  * `<ekyc-flow>` driven as a user would (keyboard, clicks, the file chooser) on the strict-CSP page,
@@ -24,7 +23,6 @@ const PROXY = '/verifier-proxy';
 const SHOTS = 'docs/screenshots';
 const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 const LONG = { timeout: 240_000 };
-const secret = (): string => Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64url');
 
 test.use({ viewport: { width: 480, height: 900 } });
 test.setTimeout(600_000);
@@ -33,14 +31,8 @@ interface Verifier { url: string; newSession(): Promise<{ sessionId: string; cli
 
 async function withVerifier(contexts: BrowserContext[], run: (verifier: Verifier) => Promise<void>): Promise<void> {
   const state = mkdtempSync(path.join(os.tmpdir(), 'ekyc-e2e-elements-'));
-  const { privateKey } = await generateKeyPair('ECDH-ES+A256KW', { crv: 'P-256', extractable: true });
-  const apiKey = `e2e_${secret()}`;
-  const verifier = await startVerifier({
-    PORT: '0', DATABASE_URL: 'memory:', VERIFIER_STATE_DIR: state, LOG_LEVEL: 'warn',
-    VERIFIER_PRIVATE_JWK: JSON.stringify({ ...(await exportJWK(privateKey)), kid: 'e2e-key' }), VERIFIER_API_KEY: apiKey,
-    VERIFIER_TOKEN_SECRET: secret(), VERIFIER_KEK: secret(), VERIFIER_PEPPER: secret(),
-    VERIFIER_RISK_OPTIONAL_SIGNALS: 'sanctions,device_velocity',
-  });
+  const verifier = await startTestVerifier(state);
+  const { apiKey } = verifier;
   try {
     for (const context of contexts) {
       await context.route(`**${PROXY}/**`, forwardTo(verifier.url, PROXY));

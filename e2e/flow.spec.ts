@@ -3,11 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium, expect, test, type Browser, type Page } from '@playwright/test';
 import { liveness } from '@ekyc/core';
-import { exportJWK, generateKeyPair } from 'jose';
 import { chromiumArgs, chromiumPath } from '../scripts/chromium.mjs';
 import type { FlowRunOptions, FlowRunReport } from './pages/flow.ts';
 import { writeFaceClip } from './face-clip.ts';
-import { forwardTo, startVerifier } from './verifier-harness.ts';
+import { forwardTo, startTestVerifier } from './verifier-harness.ts';
 
 /**
  * `VerificationFlow` end to end, headless (no elements), against the reference verifier started
@@ -18,7 +17,6 @@ import { forwardTo, startVerifier } from './verifier-harness.ts';
  * in for the device camera: the capture steps open it, and the test checks every stream is released.
  */
 const PROXY = '/verifier-proxy';
-const secret = (): string => Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64url');
 
 test.use({ launchOptions: { executablePath: chromiumPath, args: [...chromiumArgs, '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'] } });
 
@@ -29,14 +27,8 @@ async function routeVerifier(page: Page, verifierUrl: string): Promise<void> {
 
 async function withVerifier(page: Page, run: (session: { sessionId: string; clientToken: string; nonce: string }, verifierUrl: string, apiKey: string) => Promise<void>): Promise<void> {
   const state = mkdtempSync(path.join(os.tmpdir(), 'ekyc-e2e-flow-'));
-  const { privateKey } = await generateKeyPair('ECDH-ES+A256KW', { crv: 'P-256', extractable: true });
-  const apiKey = `e2e_${secret()}`;
-  const verifier = await startVerifier({
-    PORT: '0', DATABASE_URL: 'memory:', VERIFIER_STATE_DIR: state, LOG_LEVEL: 'warn',
-    VERIFIER_PRIVATE_JWK: JSON.stringify({ ...(await exportJWK(privateKey)), kid: 'e2e-key' }), VERIFIER_API_KEY: apiKey,
-    VERIFIER_TOKEN_SECRET: secret(), VERIFIER_KEK: secret(), VERIFIER_PEPPER: secret(),
-    VERIFIER_RISK_OPTIONAL_SIGNALS: 'sanctions,device_velocity',
-  });
+  const verifier = await startTestVerifier(state);
+  const { apiKey } = verifier;
   try {
     await routeVerifier(page, verifier.url);
     const created = await fetch(`${verifier.url}/sessions`, { method: 'POST', headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' }, body: '{}' });

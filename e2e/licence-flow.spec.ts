@@ -3,11 +3,10 @@ import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, expect, test, type Browser, type Page } from '@playwright/test';
-import { exportJWK, generateKeyPair } from 'jose';
 import { chromiumArgs, chromiumPath } from '../scripts/chromium.mjs';
 import { rgbaToI420, y4mHeader, Y4M_FRAME_MARKER } from '../packages/testkit/src/y4m.ts';
 import type { LicenceCard, LicenceRunOptions, LicenceRunReport } from './pages/licence-flow.ts';
-import { forwardTo, startVerifier } from './verifier-harness.ts';
+import { forwardTo, startTestVerifier } from './verifier-harness.ts';
 
 /**
  * A synthetic EU driving licence (testkit `renderDrivingLicence`: no MRZ, numbered fields, the EU
@@ -18,7 +17,6 @@ import { forwardTo, startVerifier } from './verifier-harness.ts';
  * page per run; each run starts its own workers, as a fresh flow does.
  */
 const PROXY = '/verifier-proxy';
-const secret = (): string => Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64url');
 /** The card of e2e/document-viz.spec.ts and e2e/licence-state.spec.ts (seed 7000), printed for the state each test names. */
 const SEED = 7000;
 const CAMERA_CARD: LicenceCard = { seed: SEED, issuingState: 'D' };
@@ -49,15 +47,7 @@ async function writeLicenceClip(page: Page, file: string): Promise<void> {
 
 /** The reference verifier, its sessions accepting driving licences under [D<<, FRA]. */
 async function startLicenceVerifier(state: string): Promise<{ child: ChildProcess; url: string; apiKey: string }> {
-  const { privateKey } = await generateKeyPair('ECDH-ES+A256KW', { crv: 'P-256', extractable: true });
-  const apiKey = `e2e_${secret()}`;
-  const verifier = await startVerifier({
-    PORT: '0', DATABASE_URL: 'memory:', VERIFIER_STATE_DIR: state, LOG_LEVEL: 'warn',
-    VERIFIER_PRIVATE_JWK: JSON.stringify({ ...(await exportJWK(privateKey)), kid: 'e2e-key' }), VERIFIER_API_KEY: apiKey,
-    VERIFIER_TOKEN_SECRET: secret(), VERIFIER_KEK: secret(), VERIFIER_PEPPER: secret(),
-    VERIFIER_RISK_OPTIONAL_SIGNALS: 'sanctions,device_velocity', VERIFIER_SESSION_CONFIG: JSON.stringify(ACCEPTED),
-  });
-  return { ...verifier, apiKey };
+  return startTestVerifier(state, { VERIFIER_SESSION_CONFIG: JSON.stringify(ACCEPTED) });
 }
 
 async function run(page: Page, options: LicenceRunOptions): Promise<LicenceRunReport> {

@@ -2,6 +2,7 @@
 // a page's same-origin requests forwarded to it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Route } from '@playwright/test';
+import { exportJWK, generateKeyPair } from 'jose';
 
 /**
  * A route handler that forwards a page's same-origin `prefix` requests (path and query) to the
@@ -33,4 +34,23 @@ export async function startVerifier(env: Record<string, string>): Promise<{ chil
     child.stderr!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
     child.on('exit', (code) => reject(new Error(`verifier exited (${code}): ${output.slice(-2000)}`)));
   });
+}
+
+const secret = (): string => Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64url');
+
+/**
+ * The verifier as every browser spec runs it: on PGlite in memory, state in `stateDir`, a fresh key pair,
+ * API key and secrets, sanctions and velocity screening optional; `env` adds to or overrides that.
+ */
+export async function startTestVerifier(stateDir: string, env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string; apiKey: string }> {
+  const { privateKey } = await generateKeyPair('ECDH-ES+A256KW', { crv: 'P-256', extractable: true });
+  const apiKey = `e2e_${secret()}`;
+  const verifier = await startVerifier({
+    PORT: '0', DATABASE_URL: 'memory:', VERIFIER_STATE_DIR: stateDir, LOG_LEVEL: 'warn',
+    VERIFIER_PRIVATE_JWK: JSON.stringify({ ...(await exportJWK(privateKey)), kid: 'e2e-key' }), VERIFIER_API_KEY: apiKey,
+    VERIFIER_TOKEN_SECRET: secret(), VERIFIER_KEK: secret(), VERIFIER_PEPPER: secret(),
+    VERIFIER_RISK_OPTIONAL_SIGNALS: 'sanctions,device_velocity',
+    ...env,
+  });
+  return { ...verifier, apiKey };
 }

@@ -2,8 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { exportJWK, generateKeyPair } from 'jose';
-import { forwardTo, startVerifier } from './verifier-harness.ts';
+import { forwardTo, startTestVerifier } from './verifier-harness.ts';
 
 /**
  * The reference verifier end to end with a bundle sealed in Chromium: the page binds its session
@@ -12,18 +11,11 @@ import { forwardTo, startVerifier } from './verifier-harness.ts';
  * decides. The page reaches the verifier through a Playwright route (same origin for the page).
  */
 const PROXY = '/verifier-proxy';
-const secret = (): string => Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64url');
 
 test('a bundle sealed in Chromium goes through intake, re-scoring and a decision with reasons', async ({ page }) => {
   const state = mkdtempSync(path.join(os.tmpdir(), 'ekyc-e2e-verifier-'));
-  const { privateKey } = await generateKeyPair('ECDH-ES+A256KW', { crv: 'P-256', extractable: true });
-  const apiKey = `e2e_${secret()}`;
-  const verifier = await startVerifier({
-    PORT: '0', DATABASE_URL: 'memory:', VERIFIER_STATE_DIR: state, LOG_LEVEL: 'warn',
-    VERIFIER_PRIVATE_JWK: JSON.stringify({ ...(await exportJWK(privateKey)), kid: 'e2e-key' }), VERIFIER_API_KEY: apiKey,
-    VERIFIER_TOKEN_SECRET: secret(), VERIFIER_KEK: secret(), VERIFIER_PEPPER: secret(),
-    VERIFIER_RISK_OPTIONAL_SIGNALS: 'sanctions,device_velocity',
-  });
+  const verifier = await startTestVerifier(state);
+  const { apiKey } = verifier;
   try {
     await page.route(`**${PROXY}/**`, forwardTo(verifier.url, PROXY));
     const integrator = { authorization: `Bearer ${apiKey}` };
