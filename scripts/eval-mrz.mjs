@@ -32,7 +32,7 @@
 // condition (per font/condition with --fonts) and a table goes to stderr.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { withEvalPage } from './eval-page.mjs';
+import { reloadTolerantCall, withEvalPage } from './eval-page.mjs';
 
 const args = process.argv.slice(2);
 const option = (name) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : undefined; };
@@ -110,20 +110,7 @@ function median(values) {
 }
 
 function withPage(run) {
-  return withEvalPage({ pagePath: 'e2e/pages/document.html' }, (page, { open }) => {
-    // Vite may reload the page once when it first optimises the worker's dependencies: retry then.
-    const call = async (fn, arg) => {
-      try {
-        return await page.evaluate(fn, arg);
-      } catch (error) {
-        if (!/Execution context was destroyed|Target crashed/.test(String(error))) throw error;
-        log('page reloaded; retrying');
-        await open();
-        return page.evaluate(fn, arg);
-      }
-    };
-    return run(call);
-  });
+  return withEvalPage({ pagePath: 'e2e/pages/document.html' }, (page, { open }) => run(reloadTolerantCall(page, open, log)));
 }
 
 const newTally = () => ({ rows: { combined: [], ppocr: [], tesseract: [], ocrb: [], baseline: [] }, byLevel: {}, failed: [] });

@@ -35,3 +35,21 @@ export async function withEvalPage({ pagePath, timeoutMs = 600_000, port = 5192,
     await server.close();
   }
 }
+
+/**
+ * `page.evaluate` that survives one reload: Vite may reload the page once when it first optimises a
+ * worker's dependencies, which destroys the execution context mid-call. Then the page is opened again
+ * and the call repeated once.
+ */
+export function reloadTolerantCall(page, open, log) {
+  return async (fn, arg) => {
+    try {
+      return await page.evaluate(fn, arg);
+    } catch (error) {
+      if (!/Execution context was destroyed|Target crashed/.test(String(error))) throw error;
+      log('page reloaded; retrying');
+      await open();
+      return page.evaluate(fn, arg);
+    }
+  };
+}

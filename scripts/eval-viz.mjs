@@ -21,7 +21,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { document as coreDocument } from '@ekyc/core';
-import { withEvalPage } from './eval-page.mjs';
+import { reloadTolerantCall, withEvalPage } from './eval-page.mjs';
 
 const args = process.argv.slice(2);
 const option = (name) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : undefined; };
@@ -106,19 +106,7 @@ function median(values) {
 }
 
 function withPage(run) {
-  return withEvalPage({ pagePath: 'e2e/pages/document.html' }, (page, { open }) => {
-    const call = async (fn, arg) => {
-      try {
-        return await page.evaluate(fn, arg);
-      } catch (error) {
-        if (!/Execution context was destroyed|Target crashed/.test(String(error))) throw error;
-        log('page reloaded; retrying');
-        await open();
-        return page.evaluate(fn, arg);
-      }
-    };
-    return run(call);
-  });
+  return withEvalPage({ pagePath: 'e2e/pages/document.html' }, (page, { open }) => run(reloadTolerantCall(page, open, log)));
 }
 
 /** A printed field changed the way a forger would: another name, or a birth date years earlier. */
