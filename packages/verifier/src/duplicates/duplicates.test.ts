@@ -10,20 +10,18 @@ import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSessionSigner, face as coreFace, risk } from '@ekyc/core';
+import { face as coreFace, risk } from '@ekyc/core';
 import type { VerifierConfig } from '../config.ts';
 import { ServerFaceEngine } from '../face/engine.ts';
 import { OperatorStore } from '../operators/store.ts';
 import { FACE_EMBEDDING_MODEL } from '../review/case-signals.ts';
 import { generatedList } from '../screening/generated-list.ts';
 import { startVerifier, type Verifier } from '../server.ts';
-import { bindKey, createSession, getStatus, uploadWhole } from '../testing/client.ts';
+import { getStatus } from '../testing/client.ts';
 import { decodeJpeg, GROUP_JPEG } from '../testing/faces.ts';
-import { buildSealedBundle, testConfig } from '../testing/fixtures.ts';
-import { realSessionContent, type RealSessionOptions } from '../testing/session-bundle.ts';
+import { testConfig } from '../testing/fixtures.ts';
+import { submitRealSession, type Decided } from '../testing/submit.ts';
 import { FACE_DUPLICATE_THRESHOLD, findFaceDuplicates } from './find.ts';
-
-interface Decided { outcome: string; score: number; reasonCodes: string[] }
 
 describe('duplicates and screening in re-scoring (PGlite, onnxruntime-node)', () => {
   let verifier: Verifier;
@@ -46,22 +44,9 @@ describe('duplicates and screening in re-scoring (PGlite, onnxruntime-node)', ()
     await verifier?.close();
   });
 
-  async function submit(content: Omit<RealSessionOptions, 'nonce' | 'startedAt' | 'engine'> = {}) {
-    const app = verifier.app!;
-    const session = await createSession(app, config.apiKey);
-    const signer = await createSessionSigner();
-    await bindKey(app, session, signer);
-    const startedAt = new Date();
-    const real = await realSessionContent({ nonce: session.nonce, startedAt, engine, ...content });
-    const { sealed, key } = await buildSealedBundle({ session, signer, startedAt, ...real });
-    expect((await uploadWhole(app, session.sessionId, session.clientToken, sealed, key)).status).toBe(201);
-    // Bounded in polls, not time.
-    for (let poll = 0; poll < 120; poll += 1) {
-      const status = await getStatus(app, session.sessionId, config.apiKey);
-      if (status.body.status === 'decided') return { sessionId: session.sessionId, clientToken: session.clientToken, decision: status.body.decision as Decided };
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-    throw new Error('no decision');
+  async function submit(content: Parameters<typeof submitRealSession>[3] = {}) {
+    const { session, decision } = await submitRealSession(verifier.app!, config.apiKey, engine, content);
+    return { sessionId: session.sessionId, clientToken: session.clientToken, decision };
   }
 
   const caseView = async (sessionId: string) => (await verifier.app!.inject({ method: 'GET', url: `/review/cases/${sessionId}`, headers: { authorization: `Bearer ${reviewer}` } })).json();

@@ -6,14 +6,14 @@
  */
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSessionSigner } from '@ekyc/core';
 import { hashDocumentNumber, parsePepper } from '../crypto/pepper.ts';
 import { ServerFaceEngine } from '../face/engine.ts';
 import { startVerifier, type Verifier } from '../server.ts';
-import { bindKey, createSession, getStatus, uploadWhole } from '../testing/client.ts';
+import { getStatus } from '../testing/client.ts';
 import { GROUP_JPEG, portraitFrom } from '../testing/faces.ts';
-import { buildSealedBundle, testConfig } from '../testing/fixtures.ts';
-import { realSessionContent, TEST_DOCUMENT, type RealSessionOptions } from '../testing/session-bundle.ts';
+import { testConfig } from '../testing/fixtures.ts';
+import { TEST_DOCUMENT } from '../testing/session-bundle.ts';
+import { submitRealSession } from '../testing/submit.ts';
 import type { VerifierConfig } from '../config.ts';
 
 describe('re-scoring and risk routing (PGlite, onnxruntime-node)', () => {
@@ -32,27 +32,10 @@ describe('re-scoring and risk routing (PGlite, onnxruntime-node)', () => {
     await verifier?.close();
   });
 
-  async function submit(content: Omit<RealSessionOptions, 'nonce' | 'startedAt' | 'engine'> = {}) {
-    const app = verifier.app!;
-    const session = await createSession(app, config.apiKey);
-    const signer = await createSessionSigner();
-    await bindKey(app, session, signer);
-    const startedAt = new Date();
-    const real = await realSessionContent({ nonce: session.nonce, startedAt, engine, ...content });
-    const { sealed, key } = await buildSealedBundle({ session, signer, startedAt, ...real });
-    const answer = await uploadWhole(app, session.sessionId, session.clientToken, sealed, key);
-    expect(answer.status).toBe(201);
-    // Bounded in polls, not time: the worker polls every 0.5 s; re-scoring takes well under that.
-    for (let poll = 0; poll < 120; poll += 1) {
-      const status = await getStatus(app, session.sessionId, config.apiKey);
-      if (status.body.status === 'decided') return { session, status: status.body as { decision: { outcome: string; score: number; reasonCodes: string[] } } };
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-    throw new Error('no decision');
-  }
+  const submit = (content: Parameters<typeof submitRealSession>[3] = {}) => submitRealSession(verifier.app!, config.apiKey, engine, content);
 
   it('decides a genuine session from server scores, with reasons, a user-safe message, and the full record', async () => {
-    const { session, status } = await submit({ viz: { surname: 'Eriksson', givenNames: 'Anna Maria', documentNumber: 'L898902C3', birthDate: '1974-08-12', expiryDate: '2034-04-15' } });
+    const { session, decision: decided } = await submit({ viz: { surname: 'Eriksson', givenNames: 'Anna Maria', documentNumber: 'L898902C3', birthDate: '1974-08-12', expiryDate: '2034-04-15' } });
     const decision = await verifier.store.getDecision(session.sessionId);
     const signals = (decision!.record.inputs as { signals: { name: string; status: string; source: string; score: number | null; details: Record<string, unknown> }[] }).signals;
     const byName = Object.fromEntries(signals.map((s) => [s.name, s]));
@@ -64,9 +47,9 @@ describe('re-scoring and risk routing (PGlite, onnxruntime-node)', () => {
     expect(byName.data_checks).toMatchObject({ status: 'scored', score: 1 });
     expect(byName.document_liveness!.status).toBe('missing');
     // Missing document liveness counts 0 (10 of 100); sanctions and velocity are optional here.
-    expect(status.decision.score).toBeCloseTo((1 - 0.1 / 0.85) * 100, 0);
-    expect(status.decision.outcome).toBe('approve');
-    expect(status.decision.reasonCodes).toEqual(expect.arrayContaining(['document_liveness_missing', 'sanctions_missing', 'device_velocity_missing']));
+    expect(decided.score).toBeCloseTo((1 - 0.1 / 0.85) * 100, 0);
+    expect(decided.outcome).toBe('approve');
+    expect(decided.reasonCodes).toEqual(expect.arrayContaining(['document_liveness_missing', 'sanctions_missing', 'device_velocity_missing']));
     expect(decision!.record.weights).toMatchObject({ face_liveness: 0.25, face_match: 0.2 });
     // The user sees a generic line and no reason codes.
     const forUser = await getStatus(verifier.app!, session.sessionId, session.clientToken);
@@ -87,16 +70,16 @@ describe('re-scoring and risk routing (PGlite, onnxruntime-node)', () => {
   it('rejects a portrait of another person, an expired document and a visual zone that contradicts the MRZ', async () => {
     const other = await portraitFrom(engine, GROUP_JPEG(), 2.2);
     const mismatch = await submit({ portraitJpeg: other.jpeg });
-    expect(mismatch.status.decision.outcome).toBe('reject');
-    expect(mismatch.status.decision.reasonCodes).toContain('face_match_failed');
+    expect(mismatch.decision.outcome).toBe('reject');
+    expect(mismatch.decision.reasonCodes).toContain('face_match_failed');
 
     const expired = await submit({ document: { expiryDate: '2020-01-01' } });
-    expect(expired.status.decision.outcome).toBe('reject');
-    expect(expired.status.decision.reasonCodes).toContain('document_expired');
+    expect(expired.decision.outcome).toBe('reject');
+    expect(expired.decision.reasonCodes).toContain('document_expired');
 
     const viz = await submit({ viz: { surname: 'Andersson' } });
-    expect(viz.status.decision.reasonCodes).toContain('viz_mrz_mismatch');
-    expect(viz.status.decision.outcome).not.toBe('approve');
+    expect(viz.decision.reasonCodes).toContain('viz_mrz_mismatch');
+    expect(viz.decision.outcome).not.toBe('approve');
   }, 180_000);
 
   it('logs ids, outcomes and codes, never the document, names, nonces or tokens', () => {
@@ -107,8 +90,8 @@ describe('re-scoring and risk routing (PGlite, onnxruntime-node)', () => {
   });
 
   it('marks what the bundle does not hold as missing and never approves on it', async () => {
-    const { status } = await submit({ document: null });
-    expect(status.decision.reasonCodes).toEqual(expect.arrayContaining(['document_authenticity_missing', 'data_checks_missing', 'document_read_absent']));
-    expect(status.decision.outcome).not.toBe('approve');
+    const { decision: decided } = await submit({ document: null });
+    expect(decided.reasonCodes).toEqual(expect.arrayContaining(['document_authenticity_missing', 'data_checks_missing', 'document_read_absent']));
+    expect(decided.outcome).not.toBe('approve');
   }, 120_000);
 });

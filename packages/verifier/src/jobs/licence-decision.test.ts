@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createSessionSigner, type ArtifactInput, type EvidenceCheck } from '@ekyc/core';
-import { bindKey, createSession, getStatus, uploadWhole } from '../testing/client.ts';
+import { awaitDecision, bindKey, createSession, uploadWhole } from '../testing/client.ts';
 import { TEST_DATABASES, useTestVerifier } from '../testing/databases.ts';
 import { buildSealedBundle } from '../testing/fixtures.ts';
 
@@ -34,17 +34,10 @@ describe.each(TEST_DATABASES)('a driving licence re-checked by the verifier on %
     ];
     const { sealed, key } = await buildSealedBundle({ session, signer, startedAt, artifacts, checks });
     expect((await uploadWhole(app, session.sessionId, session.clientToken, sealed, key)).status).toBe(201);
-    // Bounded in polls, not time.
-    for (let poll = 0; poll < 120; poll += 1) {
-      const status = await getStatus(app, session.sessionId, harness.config.apiKey);
-      if (status.body.status === 'decided') {
-        const decision = await harness.verifier.store.getDecision(session.sessionId);
-        const signals = (decision!.record.inputs as { signals: { name: string; status: string; reasonCodes: string[]; details: Record<string, unknown> }[] }).signals;
-        return { outcome: decision!.outcome, reasonCodes: decision!.reasonCodes, dataChecks: signals.find((s) => s.name === 'data_checks')! };
-      }
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-    throw new Error('no decision');
+    await awaitDecision(app, session.sessionId, harness.config.apiKey);
+    const decision = await harness.verifier.store.getDecision(session.sessionId);
+    const signals = (decision!.record.inputs as { signals: { name: string; status: string; reasonCodes: string[]; details: Record<string, unknown> }[] }).signals;
+    return { outcome: decision!.outcome, reasonCodes: decision!.reasonCodes, dataChecks: signals.find((s) => s.name === 'data_checks')! };
   }
 
   it.skipIf(harness.skip)('re-runs the checks on a German licence (ICAO D accepted) and agrees with the device', async () => {

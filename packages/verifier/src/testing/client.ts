@@ -51,3 +51,13 @@ export async function getStatus(app: FastifyInstance, sessionId: string, bearer:
   const response = await app.inject({ method: 'GET', url: `/sessions/${sessionId}`, headers: { authorization: `Bearer ${bearer}` } });
   return { status: response.statusCode, body: response.json() };
 }
+
+/** The session's status once the re-scoring job has decided it; bounded in polls, not time (the worker polls every 0.5 s). */
+export async function awaitDecision(app: FastifyInstance, sessionId: string, apiKey: string, polls = 120): Promise<Record<string, unknown>> {
+  for (let poll = 0; poll < polls; poll += 1) {
+    const status = await getStatus(app, sessionId, apiKey);
+    if (status.body.status === 'decided') return status.body;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`session not decided after ${polls} polls`);
+}
