@@ -1,5 +1,6 @@
 import { VerificationFlow, takeHandoffTokenFromLocation, type FlowState, type HandoffStatus, type ResultSummary, type StepId } from '@ekyc/flow';
 import { documentBlob, selfieBlob } from './elements-fixtures.ts';
+import { answerEachWait } from './flow-driver.ts';
 
 /**
  * Drives `VerificationFlow` headless (no elements) the way a UI would: it answers every wait from
@@ -135,8 +136,8 @@ const flowTest = {
     });
     flow.addEventListener('error', (event) => timeline.push({ t: now(), type: 'error', step: event.detail.step, detail: { code: event.detail.code, recoverable: event.detail.recoverable } }));
 
-    // The UI's part: answer each wait once.
-    const answered = new Set<string>();
+    // The UI's part: answer each wait once; a camera step runs the camera for a while, then takes the upload.
+    const uploads: Partial<Record<StepId, Blob>> = { 'document-front': doc, liveness: selfie };
     const cameraThenUpload = (step: StepId, file: Blob): void => {
       const waitForGuidance = async (): Promise<void> => {
         const started = performance.now();
@@ -147,21 +148,13 @@ const flowTest = {
       };
       void waitForGuidance();
     };
-    flow.addEventListener('state', (event) => {
-      const { step, awaiting, status } = event.detail;
-      if (status !== 'running' || step === null || awaiting === null) return;
-      const key = `${step}:${awaiting}`;
-      if (answered.has(key)) return;
-      answered.add(key);
-      readyAt[step] ??= now();
-      queueMicrotask(() => {
-        if (awaiting === 'consent') flow.grantConsent('en-GB');
-        else if (awaiting === 'review') flow.confirmReview();
-        else if (step === 'document-front' && awaiting === 'upload') void flow.useUpload(doc);
-        else if (step === 'liveness' && awaiting === 'upload') void flow.useUpload(selfie);
-        else if (step === 'document-front' && awaiting === 'capture') cameraThenUpload(step, doc);
-        else if (step === 'liveness' && awaiting === 'capture' && !options.livenessByCamera) cameraThenUpload(step, selfie);
-      });
+    answerEachWait(flow, {
+      uploads,
+      capture: (step) => {
+        const file = uploads[step];
+        if (file && !(step === 'liveness' && options.livenessByCamera)) cameraThenUpload(step, file);
+      },
+      onWait: (step) => { readyAt[step] ??= now(); },
     });
 
     const final = await flow.start();

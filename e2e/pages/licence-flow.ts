@@ -1,5 +1,6 @@
 import { VerificationFlow, type CapturedSide, type FlowState, type ReviewData, type SessionSource, type StepId } from '@ekyc/flow';
 import { createRandom, renderDrivingLicence, type LicenceFields } from '@ekyc/testkit';
+import { answerEachWait } from './flow-driver.ts';
 import { worker } from './quality-kit.ts';
 import { passportOnDesk, type DeskFrame } from './passport-desk-frame.ts';
 
@@ -84,22 +85,13 @@ const licenceFlowTest = {
       steps.push(event.detail.step);
       at[event.detail.step] ??= Math.round(performance.now() - t0);
     });
-    const answered = new Set<string>();
-    flow.addEventListener('state', (event) => {
-      const { step, awaiting, status } = event.detail;
-      if (status !== 'running' || step === null || awaiting === null) return;
-      const key = `${step}:${awaiting}`;
-      if (answered.has(key)) return;
-      answered.add(key);
-      queueMicrotask(() => {
-        if (awaiting === 'consent') flow.grantConsent('en-GB');
-        else if (awaiting === 'review') {
-          review = flow.state.review;
-          at['review'] = Math.round(performance.now() - t0);
-          flow.confirmReview();
-        } else if (step === 'document-front' && awaiting === 'upload') void flow.useUpload(blob);
-        // The camera path: nothing to do, auto-capture takes the frame.
-      });
+    // The camera path needs no answer: auto-capture takes the frame.
+    answerEachWait(flow, {
+      uploads: { 'document-front': blob },
+      beforeReview: () => {
+        review = flow.state.review;
+        at['review'] = Math.round(performance.now() - t0);
+      },
     });
     const final = await flow.start();
     at['complete'] = Math.round(performance.now() - t0);
