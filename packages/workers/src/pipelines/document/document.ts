@@ -12,6 +12,7 @@ import { loadOpenCv } from '../quality/quality-opencv.ts';
 import type { OpenCv } from '../quality/opencv-frame.ts';
 import { cropGray, findMrzLines, rectify, rotate180, type MrzLines, type Rect, type Rectified } from './mrz-locate.ts';
 import { findUploadQuad, linesSitLow, type UploadQuadRejection, type UploadQuadSearch } from './upload-quad.ts';
+import { outlineRoute } from './outline-route.ts';
 import type { GrayImage, MrzReader } from './mrz-reader.ts';
 import { OcrbReader, type CellGrid } from './ocrb-reader.ts';
 import { PpOcrReader } from './ppocr-reader.ts';
@@ -370,14 +371,16 @@ export const documentPipeline = {
     let outline: UploadQuadSearch | undefined;
     let outlineLocateMs = 0;
     if (!options.quad && options.findOutline !== false) {
-      outline = findUploadQuad(s.cv, image);
-      if (outline.quad) {
-        const rect = rectify(s.cv, image, outline.quad, options.sizeClass ?? outline.sizeClass);
+      const search = findUploadQuad(s.cv, image);
+      outline = search;
+      const found = outlineRoute(search, (quad) => {
+        const rect = rectify(s.cv, image, quad, options.sizeClass ?? search.sizeClass);
         const t = performance.now();
         const lines = locate(rect, true);
         outlineLocateMs = performance.now() - t;
-        if (lines.located.lines.length > 0) route = { quad: outline.quad, rect, lines };
-      }
+        return { rect, lines };
+      }, (crop) => crop.lines.located.lines.length > 0);
+      if (found) route = { quad: found.quad, ...found.crop };
     }
     const tOutline = performance.now();
     const rect = route?.rect ?? rectify(s.cv, image, options.quad ?? null, options.sizeClass);
