@@ -1,5 +1,5 @@
 import { document as coreDocument, parseMrz, type MrzFormat, type MrzOutputFieldName } from '@ekyc/core';
-import { applyPageStress, createRandom, degradeDocument, drawDegradation, MRZ_FONT_VARIANTS, mrzBand, photoPlacement, randomMrzFields, smallPlacement, type MrzStress, renderDrivingLicence, renderMrzDocument, type DegradationLevel, type LicenceDateStyle, type LicenceFields, type MrzDocumentFields } from '@ekyc/testkit';
+import { applyPageStress, createRandom, degradeDocument, drawDegradation, glareHotspots, MRZ_FONT_VARIANTS, mrzBand, photoPlacement, randomMrzFields, smallPlacement, type MrzStress, renderDrivingLicence, renderMrzDocument, type DegradationLevel, type LicenceDateStyle, type LicenceFields, type MrzDocumentFields } from '@ekyc/testkit';
 import { DocumentClient, DocumentReadStream, FaceClient, crossCheckReads, type DocumentRead, type MrzEngineName } from '@ekyc/workers';
 
 /** The OCR-B face the MRZ is drawn in, from Debian's fonts-ocr-b. */
@@ -85,10 +85,12 @@ async function synthetic(c: SyntheticCase): Promise<{ truth: SyntheticResult['tr
     const stressRandom = createRandom(c.seed * 7919 + 104_729);
     const page = { ...doc.mrzSide, data: new Uint8ClampedArray(doc.mrzSide.data) };
     const pxPerMm = c.pxPerMm ?? 12;
-    applyPageStress(page, c.stress, mrzBand(c.format, pxPerMm), pxPerMm, stressRandom);
+    const band = mrzBand(c.format, pxPerMm);
+    applyPageStress(page, c.stress, band, pxPerMm, stressRandom);
     const scale = c.stress === 'small' || c.stress === 'photo' ? stressRandom.range(0.7, 1) : 1;
     const placement = c.stress === 'small' ? smallPlacement(page.width * scale, page.height * scale, stressRandom) : c.stress === 'photo' ? photoPlacement(page.width * scale, page.height * scale, stressRandom) : undefined;
-    frame = await degradeDocument(page, spec, random, scale, 0.08, placement);
+    const hotspots = c.stress === 'glare' ? glareHotspots(page, band, pxPerMm, stressRandom) : undefined;
+    frame = await degradeDocument(page, spec, random, scale, 0.08, placement, hotspots);
   } else {
     frame = await degradeDocument(doc.mrzSide, spec, random);
   }
@@ -162,6 +164,29 @@ const documentTest = {
     }
     const read = await client.read(frame.image, { ...options, quad: quadOf(frame) });
     return { truth, viz: read, mrz: read, crossCheck: read.crossCheck ?? null };
+  },
+
+  /** SHA-256 of a synthetic case's degraded frame (and the TD1 front's), as the reader would get it: the same seed, the same pixels. */
+  async frameDigest(c: SyntheticCase): Promise<string> {
+    const { frame, frontFrame } = await synthetic(c);
+    const hex = async (data: Uint8ClampedArray): Promise<string> => Array.from(new Uint8Array(await crypto.subtle.digest('SHA-256', new Uint8Array(data))), (b) => b.toString(16).padStart(2, '0')).join('');
+    return [await hex(frame.image.data), ...(frontFrame ? [await hex(frontFrame.image.data)] : [])].join(' ');
+  },
+
+  /** The `glare` condition's hotspots in the degraded frame, each with the darkest channel value within half its sigma of its centre. */
+  async glareCores(c: SyntheticCase): Promise<Array<{ sigma: number; peak: number; darkest: number }>> {
+    const { frame } = await synthetic({ ...c, stress: 'glare' });
+    const { width, data } = frame.image;
+    return (frame.hotspots ?? []).map((s) => {
+      let darkest = 255;
+      const r = 0.5 * s.sigma;
+      for (let y = Math.ceil(s.y - r); y <= s.y + r; y++) {
+        for (let x = Math.ceil(s.x - r); x <= s.x + r; x++) {
+          if (Math.hypot(x + 0.5 - s.x, y + 0.5 - s.y) <= r) for (let k = 0; k < 3; k++) darkest = Math.min(darkest, data[(y * width + x) * 4 + k]!);
+        }
+      }
+      return { sigma: s.sigma, peak: s.peak, darkest };
+    });
   },
 
   async readSynthetic(c: SyntheticCase): Promise<SyntheticResult & { framePng?: string }> {

@@ -10,5 +10,5 @@ export { ICAO_SPECIMEN_MRZ } from './mrz-specimens.ts';
 export { MRZ_DOCUMENT_SIZE_MM, mrzBand, printedDate, randomMrzFields, renderMrzDocument, type MrzDocument, type MrzDocumentFields, type MrzDocumentOptions, type MrzPrint } from './mrz-document.ts';
 export { MRZ_FONT_VARIANTS, type MrzFontVariant } from './mrz-fonts.ts';
 export { LICENCE_SIZE_MM, licenceDate, randomLicenceFields, renderDrivingLicence, type LicenceDateStyle, type LicenceDocument, type LicenceFields, type LicenceOptions } from './licence-document.ts';
-export { degradeDocument, drawDegradation, type DegradationLevel, type DegradationSpec, type DegradedFrame } from './degrade.ts';
-export { addHologram, addShadow, addStamp, applyPageStress, MRZ_STRESSES, photoPlacement, smallPlacement, type Band, type MrzStress, type PhotoBackground, type Placement } from './mrz-stress.ts';
+export { degradeDocument, drawDegradation, type DegradationLevel, type DegradationSpec, type DegradedFrame, type Hotspot } from './degrade.ts';
+export { addHologram, addShadow, addStamp, applyPageStress, glareHotspots, MRZ_STRESSES, photoPlacement, smallPlacement, type Band, type MrzStress, type PhotoBackground, type Placement } from './mrz-stress.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RgbaImage } from '@ekyc/core';
-import { addHologram, addShadow, addStamp, photoPlacement, PHOTO_FILL, PHOTO_MAX_ROLL_DEG, PHOTO_MAX_TILT_DEG, smallPlacement, type Band } from './mrz-stress.ts';
+import { addHologram, addShadow, addStamp, applyPageStress, GLARE_PEAK, GLARE_SIGMA_MM, glareHotspots, photoPlacement, PHOTO_FILL, PHOTO_MAX_ROLL_DEG, PHOTO_MAX_TILT_DEG, smallPlacement, type Band } from './mrz-stress.ts';
 import { createRandom } from './random.ts';
 
 const PX_PER_MM = 4;
@@ -125,5 +125,36 @@ describe('mrz stress conditions', () => {
     addStamp(a, BAND, PX_PER_MM, createRandom(9));
     addStamp(b, BAND, PX_PER_MM, createRandom(9));
     expect(Buffer.from(a.data).equals(Buffer.from(b.data))).toBe(true);
+  });
+  it('glare: one or two hotspots on the page, the first over the MRZ lines on about half of the pages, sized and bright as drawn', () => {
+    const counts = new Set<number>();
+    let overMrz = 0;
+    const pages = 60;
+    for (let seed = 1; seed <= pages; seed++) {
+      const spots = glareHotspots({ width: 500, height: 352 }, BAND, PX_PER_MM, createRandom(seed));
+      counts.add(spots.length);
+      for (const s of spots) {
+        expect(s.x).toBeGreaterThanOrEqual(0);
+        expect(s.x).toBeLessThanOrEqual(500);
+        expect(s.y).toBeGreaterThanOrEqual(0);
+        expect(s.y).toBeLessThanOrEqual(352);
+        expect(s.sigma / PX_PER_MM).toBeGreaterThanOrEqual(GLARE_SIGMA_MM[0]);
+        expect(s.sigma / PX_PER_MM).toBeLessThanOrEqual(GLARE_SIGMA_MM[1]);
+        expect(s.peak).toBeGreaterThanOrEqual(GLARE_PEAK[0]);
+        expect(s.peak).toBeLessThanOrEqual(GLARE_PEAK[1]);
+      }
+      const first = spots[0]!;
+      if (first.y >= BAND.top && first.y <= BAND.bottom && first.x >= BAND.left && first.x <= BAND.right) overMrz++;
+    }
+    expect([...counts].sort()).toEqual([1, 2]);
+    expect(overMrz).toBeGreaterThan(0.3 * pages);
+    expect(overMrz).toBeLessThan(0.8 * pages);
+  });
+
+  it('glare draws nothing on the page itself (degradeDocument adds it in camera order)', () => {
+    const before = page();
+    const after = page();
+    applyPageStress(after, 'glare', BAND, PX_PER_MM, createRandom(3));
+    expect(Buffer.from(after.data).equals(Buffer.from(before.data))).toBe(true);
   });
 });

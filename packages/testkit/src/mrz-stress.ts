@@ -3,17 +3,19 @@
  * apart from them (the same seed renders the same document and the same camera degradation with or
  * without a stress): an inked entry stamp partly over the MRZ, a laminated hologram (OVD) over it,
  * uneven light (a gradient and a cast shadow across the page), a document small in an uploaded photo,
- * and a photo of a document as people take them (small, turned, under perspective, on a textured
- * table). Plain pixel code (runs in Node), except the photo's background painter (OffscreenCanvas);
- * `small` and `photo` are placements, applied by `degradeDocument`.
+ * a photo of a document as people take them (small, turned, under perspective, on a textured
+ * table), and specular glare as a camera records it (clipped white, not washed-out ink). Plain pixel
+ * code (runs in Node), except the photo's background painter (OffscreenCanvas); `small` and `photo`
+ * are placements and `glare` hotspots, applied by `degradeDocument`.
  */
 import type { RgbaImage, quality } from '@ekyc/core';
 import { projectCard } from './camera.ts';
+import type { Hotspot } from './degrade.ts';
 import { createRandom, type Random } from './random.ts';
 import { paintFabric, paintWood } from './textures.ts';
 
-export type MrzStress = 'stamp' | 'hologram' | 'shadow' | 'small' | 'photo';
-export const MRZ_STRESSES: readonly MrzStress[] = ['stamp', 'hologram', 'shadow', 'small', 'photo'];
+export type MrzStress = 'stamp' | 'hologram' | 'shadow' | 'small' | 'photo' | 'glare';
+export const MRZ_STRESSES: readonly MrzStress[] = ['stamp', 'hologram', 'shadow', 'small', 'photo', 'glare'];
 
 /** The MRZ band on a rendered page, in its pixels (see `mrzBand` in mrz-document.ts). */
 export interface Band { top: number; bottom: number; left: number; right: number }
@@ -357,7 +359,30 @@ function quadArea(q: quality.Quad): number {
   return Math.abs(s) / 2;
 }
 
-/** Applies a page stress (stamp, hologram, shadow) to the rendered page in place; `small` and `photo` draw nothing here. */
+/** Size (Gaussian sigma, mm on the page) and brightness (linear light at the centre; 1 exposes white at gain 1) of a `glare` hotspot. */
+export const GLARE_SIGMA_MM: readonly [number, number] = [1.2, 2.5];
+export const GLARE_PEAK: readonly [number, number] = [16, 40];
+
+/**
+ * The `glare` condition: one or two specular hotspots (a lamp or a window reflected by the laminate),
+ * the first over the MRZ lines on about half of the pages, each anywhere on the page otherwise. A
+ * reflected light source is far brighter than paper (GLARE_PEAK): the core clips at white at every
+ * level's gain, with a shoulder of washed-out print around it. In the page's pixels;
+ * `degradeDocument` adds them to the scene before the exposure gain.
+ */
+export function glareHotspots(page: { width: number; height: number }, band: Band, pxPerMm: number, random: Random): Hotspot[] {
+  const count = random.chance(0.5) ? 2 : 1;
+  const spots: Hotspot[] = [];
+  for (let k = 0; k < count; k++) {
+    const overMrz = k === 0 && random.chance(0.5);
+    const x = overMrz ? random.range(band.left, band.right) : random.range(0.1, 0.9) * page.width;
+    const y = overMrz ? random.range(band.top, band.bottom) : random.range(0.1, 0.9) * page.height;
+    spots.push({ x, y, sigma: random.range(...GLARE_SIGMA_MM) * pxPerMm, peak: random.range(...GLARE_PEAK) });
+  }
+  return spots;
+}
+
+/** Applies a page stress (stamp, hologram, shadow) to the rendered page in place; `small`, `photo` and `glare` draw nothing here. */
 export function applyPageStress(page: RgbaImage<Uint8ClampedArray>, stress: MrzStress, band: Band, pxPerMm: number, random: Random): void {
   if (stress === 'stamp') addStamp(page, band, pxPerMm, random);
   else if (stress === 'hologram') addHologram(page, band, pxPerMm, random);
