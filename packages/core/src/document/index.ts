@@ -4,6 +4,7 @@ export * from './types.ts';
 export * from './sides.ts';
 export * from './ocr-read.ts';
 export * from './merge.ts';
+export * from './check-blind.ts';
 export * from './voting.ts';
 export * from './checks.ts';
 export * from './cross-check.ts';

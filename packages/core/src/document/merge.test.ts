@@ -335,3 +335,61 @@ describe('mergeMrzReads and a digit no engine read (erasure decoding)', () => {
     expect(mergeMrzReads(reads, options).valid).toBe(false);
   });
 });
+
+describe('mergeMrzReads and a character the check digits cannot tell from its rival', () => {
+  // Strong TD1 117000 (fresh set 17000): a glare veil over the top of the document number's second `0`
+  // (line 1, column 11) left a `U`-shaped rest; the cell reader read `U` at 0.77, and `U` (30) and `0`
+  // weigh the same mod 10 under every check digit, the composite included.
+  const truth = ['IDJPNMT0C4X0X<9<<<<<<<<<<<<<<<', '9602201F2810113ITA<<<<<<<<<<<0', 'TANAKA<<JOAO<PEDRO<<<<<<<<<<<<'];
+  const misread = truth[0]!.slice(0, 11) + 'U' + truth[0]!.slice(12);
+  const options = { referenceDate: new Date('2026-12-03T00:00:00Z'), engineWeights: { ocrb: 1.5, ppocr: 1 } };
+  const cellReader = (faded: boolean, confidence = 0.77, rival = 0.06): EngineMrzRead => {
+    const l0 = read(misread, [[11, 'U', confidence, [['O', 0.1], ['0', rival]]]]);
+    const chars = l0.chars.map((c, i) => (i === 11 && faded ? { ...c, faded } : c));
+    return { engine: 'ocrb', lines: [{ text: l0.text, chars }, read(truth[1]!), read(truth[2]!)] };
+  };
+
+  it('flags the field when the only engine that read the character saw it faded', () => {
+    const m = mergeMrzReads([cellReader(true)], options);
+    expect(m.valid).toBe(true);
+    expect(m.result.fields.documentNumber?.value).toBe('MT0C4XUX');
+    expect(m.uncertainFields).toContain('documentNumber');
+  });
+
+  it('leaves a clear reading by one engine certain (the glyph not faded, the rival far behind)', () => {
+    const m = mergeMrzReads([cellReader(false)], options);
+    expect(m.valid).toBe(true);
+    expect(m.uncertainFields).not.toContain('documentNumber');
+  });
+
+  it('flags it when the rival stands close (a thin margin), faded or not', () => {
+    const m = mergeMrzReads([cellReader(false, 0.5, 0.4)], options);
+    expect(m.valid && !m.uncertainFields.includes('documentNumber')).toBe(false);
+  });
+
+  it('flags it even when a second engine reads the same rest of the glyph (as PP-OCR did on 117000)', () => {
+    const m = mergeMrzReads([cellReader(true), { engine: 'ppocr', lines: [read(misread), read(truth[1]!), read(truth[2]!)] }], options);
+    expect(m.valid).toBe(true);
+    expect(m.uncertainFields).toContain('documentNumber');
+  });
+
+  it('confirms a close call two engines read alike where nothing is faded', () => {
+    const m = mergeMrzReads([cellReader(false, 0.5, 0.4), { engine: 'ppocr', lines: [read(misread), read(truth[1]!), read(truth[2]!)] }], options);
+    expect(m.valid).toBe(true);
+    expect(m.uncertainFields).not.toContain('documentNumber');
+  });
+
+  it('never reports a value valid and certain when the second engine reads the rival', () => {
+    const m = mergeMrzReads([cellReader(true), { engine: 'ppocr', lines: truth.map((l) => read(l, [], 0.9)) }], options);
+    expect(m.valid && !m.uncertainFields.includes('documentNumber')).toBe(false);
+  });
+
+  it('leaves a numeric field alone: no digit is check-blind to another digit', () => {
+    // The birth date's first `0` faded, `U` offered beside it: `U` cannot stand in a date.
+    const l1 = read(truth[1]!);
+    const chars = l1.chars.map((c, i) => (i === 2 ? { ...c, alternatives: [{ char: 'U', confidence: 0.05 }], faded: true } : c));
+    const m = mergeMrzReads([{ engine: 'ocrb', lines: [read(truth[0]!), { text: l1.text, chars }, read(truth[2]!)] }], options);
+    expect(m.valid).toBe(true);
+    expect(m.uncertainFields).not.toContain('birthDate');
+  });
+});

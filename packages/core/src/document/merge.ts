@@ -13,9 +13,11 @@
 import { readMrz, type MrzReadOptions, type MrzReadResult } from '../mrz/read.ts';
 import { MRZ_FORMATS } from '../mrz/formats.ts';
 import type { MrzOutputFieldName } from '../mrz/parse.ts';
-import type { EngineMrzRead, OcrLineRead } from './ocr-read.ts';
+import type { EngineMrzRead, OcrCharRead, OcrLineRead } from './ocr-read.ts';
 import { lineLengthConflicts, refuseForLineLength, witnessedLineLengths } from './line-length.ts';
 import { solveErasures } from './erasure.ts';
+import { isCheckBlindPair } from './check-blind.ts';
+import { isAllowed } from '../mrz/charset.ts';
 
 /** Score for "this engine has no character here" (engines drop characters more often than they add them). */
 const GAP_WEIGHT = 0.5;
@@ -69,6 +71,20 @@ const FILLER_SURE = 0.85;
 const FILLER_LOOKALIKE_ALT = 0.5;
 
 /**
+ * A checked character the check digits cannot tell from a rival also in its column (check-blind.ts:
+ * `0`/`U`, `6`/`G`, `8`/`S`...) stands on what the engines saw alone. Where the rival holds at least
+ * THIN_RIVAL_SHARE of the chosen character's score, one engine is not enough: two engines must each
+ * read the chosen character, at SECOND_READ_CONFIDENCE or more, or its fields are flagged. Where an
+ * engine saw the glyph washed out (`faded`), not even two are: every engine reads the same washed-out
+ * pixels, so they agree on the rest of the glyph, not on the glyph, and the field is flagged. Found on a
+ * fresh set (seed 17000, strong TD1 117000): a glare veil over the top of a `0` in the document number
+ * left a `U`-shaped rest; the cell reader read `U` (0.77), and so did PP-OCR when asked (its span read
+ * `JPNMT0C4XUX<9<<`); every check digit passed it: valid, wrong, unflagged.
+ */
+const THIN_RIVAL_SHARE = 0.5;
+const SECOND_READ_CONFIDENCE = 0.5;
+
+/**
  * A column where no engine read a character with at least this much confidence (all of them summed,
  * weights included) was not read at all: its pixels were lost (a glare core clipped to white, a blot, a
  * stamp). The cell reader gives such cells ~0 confidence; PP-OCR skips them.
@@ -77,6 +93,12 @@ const UNREAD_SUPPORT = 0.15;
 
 /** One aligned position: score per character (`''` = no character). */
 export type Column = ReadonlyMap<string, number>;
+
+/** What the engines read themselves at one aligned position: each one's own character, and whether any saw it faded. */
+export interface ColumnEvidence {
+  readonly reads: readonly { readonly char: string; readonly confidence: number }[];
+  readonly faded: boolean;
+}
 
 export interface MergeOptions extends MrzReadOptions {
   /** Weight per engine name (default 1 each). */
@@ -157,9 +179,9 @@ export function alignStrings(a: string, b: string): Array<[number, number]> {
  * Columns of one MRZ line read by several engines (the first engine is the alignment reference), and
  * how many columns the engines' own characters differ in.
  */
-export function alignLine(reads: readonly WeightedLineRead[]): { columns: Column[]; disagreements: number } {
+export function alignLine(reads: readonly WeightedLineRead[]): { columns: Column[]; disagreements: number; evidence: ColumnEvidence[] } {
   const first = reads[0];
-  if (!first) return { columns: [], disagreements: 0 };
+  if (!first) return { columns: [], disagreements: 0, evidence: [] };
   // Columns as index tuples, one per engine, built by aligning each engine to the first.
   let rows: number[][] = [...first.line.text].map((_, i) => [i]);
   for (let e = 1; e < reads.length; e++) {
@@ -190,7 +212,11 @@ export function alignLine(reads: readonly WeightedLineRead[]): { columns: Column
     });
     return column;
   });
-  return { columns, disagreements };
+  const evidence = rows.map((row): ColumnEvidence => {
+    const own = row.map((index, e) => (index >= 0 ? reads[e]!.line.chars[index] : undefined)).filter((c): c is OcrCharRead => c !== undefined);
+    return { reads: own.map((c) => ({ char: c.char, confidence: c.confidence })), faded: own.some((c) => c.faded === true) };
+  });
+  return { columns, disagreements, evidence };
 }
 
 /** Columns are never changed once built: each is ranked once (a merge scores up to 160 candidates against them). */
@@ -371,10 +397,40 @@ function solveUnreadColumns(linesColumns: readonly Column[][], witnesses: Return
   return { result, cost, fields: [...fields] };
 }
 
+/**
+ * Checked fields holding a character with a check-blind rival in its column that an engine saw faded,
+ * or that one engine alone vouches for against a rival standing close (see THIN_RIVAL_SHARE).
+ */
+function checkBlindDoubts(result: MrzReadResult, linesColumns: readonly Column[][], linesEvidence: readonly ColumnEvidence[][], costs: readonly ({ columnOf: number[] } | undefined)[]): Set<MrzOutputFieldName> {
+  const out = new Set<MrzOutputFieldName>();
+  const spec = result.format ? MRZ_FORMATS[result.format] : undefined;
+  if (!spec) return out;
+  result.corrected.forEach((line, l) => {
+    const columnOf = costs[l]?.columnOf;
+    if (!columnOf) return;
+    for (let c = 0; c < line.length; c++) {
+      const kind = spec.fields.find((f) => f.line === l && c >= f.start && c < f.end)?.kind;
+      const fields = fieldsAt(result, l, c).filter((f) => !UNCHECKED_FIELDS.has(f));
+      const column = linesColumns[l]?.[columnOf[c] ?? -1];
+      const evidence = linesEvidence[l]?.[columnOf[c] ?? -1];
+      if (!kind || fields.length === 0 || !column || !evidence) continue;
+      const chosen = line[c]!;
+      let rival = 0;
+      for (const [ch, score] of column) if (score > 0 && isCheckBlindPair(chosen, ch) && isAllowed(kind, ch)) rival = Math.max(rival, score);
+      if (rival === 0) continue;
+      const thin = rival >= THIN_RIVAL_SHARE * (column.get(chosen) ?? 0);
+      const readers = evidence.reads.filter((r) => r.char === chosen && r.confidence >= SECOND_READ_CONFIDENCE).length;
+      if (evidence.faded || (thin && readers < 2)) for (const f of fields) out.add(f);
+    }
+  });
+  return out;
+}
+
 /** Merges engine readings of the same MRZ lines (same line order in each) into one checked reading. */
 export function mergeMrzReads(reads: readonly EngineMrzRead[], options: MergeOptions = {}): MergedMrzRead {
   const lineCount = Math.max(0, ...reads.map((r) => r.lines.length));
   const linesColumns: Column[][] = [];
+  const linesEvidence: ColumnEvidence[][] = [];
   let disagreements = 0;
   for (let l = 0; l < lineCount; l++) {
     const perEngine = reads
@@ -382,6 +438,7 @@ export function mergeMrzReads(reads: readonly EngineMrzRead[], options: MergeOpt
       .map((r): WeightedLineRead => ({ line: r.lines[l]!, weight: options.engineWeights?.[r.engine] ?? 1, fillerLookalikes: options.fillerLookalikes?.[r.engine] }));
     const aligned = alignLine(perEngine);
     linesColumns.push(aligned.columns);
+    linesEvidence.push(aligned.evidence);
     disagreements += aligned.disagreements;
   }
   const readOptions: MrzReadOptions = options;
@@ -505,6 +562,7 @@ export function mergeMrzReads(reads: readonly EngineMrzRead[], options: MergeOpt
     });
   });
   for (const [f, n] of unsupported) if (n >= 2) uncertain.add(f);
+  for (const f of checkBlindDoubts(best.result, linesColumns, linesEvidence, costs)) uncertain.add(f);
   // Characters solved from a check digit are the digit's, not something seen: their fields say so.
   for (const f of solved?.fields ?? []) uncertain.add(f);
   // Surname and given names are one run of characters split at its first `<<`: a doubt anywhere in it

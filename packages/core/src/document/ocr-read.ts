@@ -13,6 +13,13 @@ export interface OcrCharRead {
   readonly confidence: number;
   /** Other readings of the same glyph, best first, each with its probability. */
   readonly alternatives: readonly OcrAlternative[];
+  /**
+   * The engine saw this glyph's ink washed out over part of it (a veil of glare, a hologram's sheen): what
+   * it read may be what is left of another character. In a checked field, with a rival the check digits
+   * cannot tell from it in the same column, the merge flags the field: another engine reads the same
+   * washed-out pixels, so even its agreement does not settle it (merge.ts, check-blind.ts).
+   */
+  readonly faded?: boolean;
 }
 
 export interface OcrLineRead {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mulberry32 } from '@ekyc/core';
+import { document as coreDocument, mulberry32 } from '@ekyc/core';
 import { MRZ_CHARSET, type GrayImage } from './mrz-reader.ts';
 import { cellToChar, decodeTemplates, discountUnfamiliarFace, faceFamiliarity, fitCellGrids, OcrbReader, readGlyphLine, refitGrid, type GlyphLineRead } from './ocrb-reader.ts';
 import { OCRB_TEMPLATES } from './ocrb-templates.generated.ts';
@@ -167,7 +167,7 @@ describe('OCR-B cell reader', () => {
   it('re-fits a grid whose cells drift along the line, and leaves a straight one alone', () => {
     const grid = { cells: 44, offset: 10, pitch: 24, cost: 0.1 };
     const of = (dx: (c: number) => number): GlyphLineRead => ({
-      read: { text: '', chars: [] }, grid, meanScore: 0.8,
+      read: { text: '', chars: [] }, grid, meanScore: 0.8, scores: [],
       shifts: Array.from({ length: 44 }, (_, cell) => ({ cell, dx: dx(cell), score: 0.8 })),
     });
     expect(refitGrid(of(() => 0), 24)).toBeNull();
@@ -222,5 +222,61 @@ describe('OCR-B cell reader on a face it does not know', () => {
     const shifts = known.shifts.map((s) => ({ ...s, score: 0.9175 }));
     const half = discountUnfamiliarFace({ ...known, shifts });
     half.read.chars.forEach((c, i) => expect(c.confidence).toBeCloseTo(known.read.chars[i]!.confidence / (c.char === '<' ? 1 : 2), 5));
+  });
+});
+
+/**
+ * A veil of light over a disk (centre cx, cy; radius r, in px), blending toward white
+ * (v -> 255 - (255 - v)(1 - s)) with strength `strength` over its inner part, falling to 0 at its rim:
+ * glare, or a hologram's sheen, that washes ink out without clipping it at white.
+ */
+function veil(line: GrayImage, cx: number, cy: number, r: number, strength: number): GrayImage {
+  const data = Uint8Array.from(line.data, (v, i) => {
+    const d = Math.hypot((i % line.width) - cx, Math.floor(i / line.width) - cy) / r;
+    const s = strength * Math.max(0, Math.min(1, 1.6 - d));
+    return Math.round(255 - (255 - v) * (1 - s));
+  });
+  return { ...line, data };
+}
+
+describe('OCR-B cell reader under a veil of glare', () => {
+  const templates = decodeTemplates();
+  // Strong TD1 117000 of the fresh set 17000: a glare veil over the top of the document number's second
+  // `0` (cell 11) left a U-shaped rest; `U` and `0` weigh the same under every check digit.
+  const truth = ['IDJPNMT0C4X0X<9<<<<<<<<<<<<<<<', '9602201F2810113ITA<<<<<<<<<<<0', 'TANAKA<<JOAO<PEDRO<<<<<<<<<<<<'];
+  const scale = 2;
+  const pad = 30;
+  const printed = padRows(printLine(truth[0]!, { scale, paper: 220, ink: 30, noise: 6, seed: 5 }), pad, 220);
+  const pitch = TW * scale;
+  const margin = Math.round(1.5 * pitch);
+  const veiled = veil(printed, margin + 11.5 * pitch, pad + 4, pitch, 0.9);
+
+  it('reads the rest of the washed-out 0 as U, as the strong set did (what the rest below is about)', () => {
+    expect(readGlyphLine(veiled, templates)?.read.text[11]).toBe('U');
+  });
+
+  it('marks the washed-out cell faded and offers the check-blind 0 beside its U', () => {
+    const read = readGlyphLine(veiled, templates)!;
+    const cell = read.read.chars[11]!;
+    expect(cell.faded).toBe(true);
+    expect(cell.alternatives.map((a) => a.char)).toContain('0');
+    read.read.chars.forEach((c, i) => { if (Math.abs(i - 11) > 1) expect(c.faded ?? false).toBe(false); });
+  });
+
+  it('marks nothing on the line without the veil, nor where light falls off along the whole line', () => {
+    // Light falling to half along the line (ink and paper alike, as a photo's shading does).
+    const dimmed = { ...printed, data: Uint8Array.from(printed.data, (v, i) => Math.round(v * (1 - 0.5 * ((i % printed.width) / printed.width)))) };
+    for (const line of [printed, dimmed]) {
+      const read = readGlyphLine(line, templates)!;
+      expect(read.read.text).toBe(truth[0]);
+      expect(read.read.chars.some((c) => c.faded)).toBe(false);
+    }
+  });
+
+  it('is never reported valid with a certain, wrong document number when the cell reader reads it alone', () => {
+    const line0 = readGlyphLine(veiled, templates)!.read;
+    const m = coreDocument.mergeMrzReads([{ engine: 'ocrb', lines: [line0, coreDocument.lineFromText(truth[1]!), coreDocument.lineFromText(truth[2]!)] }], { referenceDate: new Date('2026-12-03T00:00:00Z') });
+    const silent = m.valid && m.result.fields.documentNumber?.value !== 'MT0C4X0X' && !m.uncertainFields.includes('documentNumber');
+    expect(silent).toBe(false);
   });
 });

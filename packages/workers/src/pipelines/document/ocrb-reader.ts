@@ -8,7 +8,8 @@
  * It knows one font. Documents printed in an OCR-B variant or an older font read with lower scores,
  * which the pipeline treats as "not confident" and hands to PP-OCR.
  */
-import { EkycError, type document as coreDocument } from '@ekyc/core';
+import { EkycError, document as coreDocumentValues, type document as coreDocument } from '@ekyc/core';
+import { cellInkShares } from './ink-fade.ts';
 import { MRZ_CHARSET, type GrayImage, type MrzReader } from './mrz-reader.ts';
 import { OCRB_TEMPLATES } from './ocrb-templates.generated.ts';
 
@@ -252,6 +253,8 @@ export interface GlyphLineRead {
   readonly shifts: readonly { readonly cell: number; readonly dx: number; readonly score: number }[];
   /** Mean of the cells' best normalised cross-correlation (1 = the templates exactly). */
   readonly meanScore: number;
+  /** Per cell read, every template's best score (in the templates' character order). */
+  readonly scores: readonly Float32Array[];
 }
 
 /**
@@ -305,10 +308,47 @@ export function readGlyphLine(line: GrayImage, templates: GlyphTemplates, length
   // short): the cells' own best shifts show it, linear in the cell index. Re-fit offset and pitch to
   // them and read again; keep whichever matched the templates better.
   const refit = refitGrid(first, templates.width);
-  if (!refit) return discountUnfamiliarFace(first);
-  const g2 = resampleToGrid(dark, w, h, cap.bottom, chosen!.capH, refit, templates, GRID_PAD);
-  const second = classifyCells(g2, refit, templates, chosen!.level);
-  return discountUnfamiliarFace(second.meanScore > first.meanScore ? second : first);
+  const second = refit ? classifyCells(resampleToGrid(dark, w, h, cap.bottom, chosen!.capH, refit, templates, GRID_PAD), refit, templates, chosen!.level) : undefined;
+  const read = discountUnfamiliarFace(second && second.meanScore > first.meanScore ? second : first);
+  return markFadedCells(read, cellInkShares(line, cap, read.grid), templates.chars);
+}
+
+/**
+ * A cell whose fainter half kept less than this share of the line's typical ink contrast was seen
+ * washed out (ink-fade.ts). Measured on the 88 strong line crops of tuning set 1000: lines without glare
+ * keep 0.66-0.94 in their faintest cell; under a glare veil cells fall to 0.07-0.5, and in fresh set
+ * 17000's TD1 117000 the `0` read as `U` kept 0.27.
+ */
+const FADED_SHARE = 0.6;
+/**
+ * In a faded cell, a character the check digits cannot tell from the best one (check-blind.ts) whose
+ * template scored within this of the best's is a plausible reading of what is left of the glyph, and is
+ * offered as an alternative. In 117000 the `0` scored 0.077 under the `U`; the right characters of
+ * clean cells score 0.1-0.3 above their runner-up (TEMPERATURE).
+ */
+const FADED_RIVAL_GAP = 0.12;
+
+/**
+ * Marks the cells seen washed out (`faded`, for the merge and the pipeline: one engine alone does not
+ * settle a checked character there against a check-blind rival) and adds those rivals, with their own
+ * probabilities, to the cell's alternatives. The template match normalises contrast away, so without
+ * this a faint rest of a glyph reads as confidently as a whole one: a `0` with its top washed out by
+ * glare read `U` at 0.77, and no check digit could object (fresh set 17000, 117000).
+ */
+export function markFadedCells(read: GlyphLineRead, inkShares: readonly number[], chars: string): GlyphLineRead {
+  if (!inkShares.some((share) => share < FADED_SHARE)) return read;
+  const cells = read.read.chars.map((c, i) => {
+    const scores = read.scores[i];
+    if (!scores || (inkShares[i] ?? 1) >= FADED_SHARE) return c;
+    const top = chars.indexOf(c.char);
+    const s0 = scores[top] ?? -1;
+    const known = new Set([c.char, ...c.alternatives.map((a) => a.char)]);
+    const rivals = [...coreDocumentValues.checkBlindRivals(c.char)]
+      .filter((ch) => !known.has(ch) && (scores[chars.indexOf(ch)] ?? -1) >= s0 - FADED_RIVAL_GAP)
+      .map((ch) => ({ char: ch, confidence: c.confidence * Math.exp((scores[chars.indexOf(ch)]! - s0) / TEMPERATURE) }));
+    return { ...c, alternatives: [...c.alternatives, ...rivals], faded: true };
+  });
+  return { ...read, read: { text: read.read.text, chars: cells } };
 }
 
 /**
@@ -440,6 +480,7 @@ function classifyCells(g: { data: Float32Array; width: number }, grid: CellGrid,
   const probe = new Float32Array(K);
   const cells = only ?? [...Array(grid.cells).keys()];
   const shifts: Array<{ cell: number; dx: number; score: number }> = [];
+  const cellScores: Float32Array[] = [];
   for (const c of cells) {
     // Coarse: every character at a few shifts; fine: the best few at every shift around the best one.
     coarse.fill(-1);
@@ -465,11 +506,12 @@ function classifyCells(g: { data: Float32Array; width: number }, grid: CellGrid,
       }
     }
     chars.push(cellToChar(best, t.chars));
+    cellScores.push(best.slice());
     shifts.push({ cell: c, dx: topDx, score: top });
     scoreSum += top;
   }
   const read = { text: chars.map((ch) => ch.char).join(''), chars };
-  return { read, grid, shifts, meanScore: scoreSum / Math.max(1, cells.length) };
+  return { read, grid, shifts, meanScore: scoreSum / Math.max(1, cells.length), scores: cellScores };
 }
 
 /** Scores of one cell -> the character, its confidence and its two best alternatives. */
