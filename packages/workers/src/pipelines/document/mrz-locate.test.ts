@@ -108,6 +108,24 @@ describe('findMrzLines', () => {
     expect(Math.abs(found.lines[0]!.y - page.lineTops[0]!)).toBeLessThan(2 * PX_PER_MM);
   });
 
+  it('cuts every line of the zone as long as the longest, when the start of one was lost to the search', () => {
+    // Mild MRV-B 33004 (tuning set 33000): both engines read line 2 from its 8th character on (its crop
+    // began there). Here: line 2's 7th and 8th characters washed out (a gap the closing does not bridge)
+    // and its first six joined to a dark stroke running down the page, so that piece is no text row.
+    const page = mrzPage(125, 88, 2, 44, 6.6);
+    const { width, data } = page.image;
+    const top = page.lineTops[1]!;
+    const at = (mm: number): number => Math.round((6.6 + mm) * PX_PER_MM);
+    for (let y = top - 2; y < top + 2.4 * PX_PER_MM + 2; y++) for (let x = at(6 * 2.54); x < at(8 * 2.54); x++) data.set([226, 214, 220], (y * width + x) * 4);
+    for (let y = top; y < page.image.height; y++) for (let x = at(0.4); x < at(0.4) + 0.6 * PX_PER_MM; x++) data.set([15, 15, 15], (y * width + x) * 4);
+    const found = findMrzLines(cv, maxChannel(page.image), PX_PER_MM);
+    expect(found.lines).toHaveLength(2);
+    const [first, second] = found.lines;
+    expect(second!.x).toBeLessThan(at(0.4));
+    expect(Math.abs(second!.x - first!.x)).toBeLessThan(PX_PER_MM);
+    expect(Math.abs(second!.x + second!.width - (first!.x + first!.width))).toBeLessThan(PX_PER_MM);
+  });
+
   it('finds the lines under a red stamp bridging them, on the brightest channel (in luma the stamp joins the lines)', () => {
     const page = mrzPage(125, 88, 2, 44, 6.6);
     const { width, data } = page.image;

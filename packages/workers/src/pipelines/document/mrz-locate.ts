@@ -265,7 +265,13 @@ export function findMrzLines(cv: OpenCv, gray: GrayImage, pxPerMm: number): MrzL
       }
       if (group.length >= 2 && (group.length > best.length || (group.length === best.length && centreAt(group[0]!, midX, ppm) > centreAt(best[0]!, midX, ppm)))) best = group;
     }
-    const lines = best.map((b) => {
+    // The lines of a zone are printed equally long from one left edge (ICAO 9303), so each is cut over
+    // the group's whole extent: a line whose start the search lost (that piece joined to a stroke below
+    // it, or cut off by a washed-out gap) is still read whole. Mild MRV-B 33004 and strong MRV-A 101008
+    // (tuning sets) had line 2 cut after its 7th character, and both engines read only the rest.
+    const left = Math.min(...best.map((b) => b.x));
+    const right = Math.max(...best.map((b) => b.x + b.w));
+    const lines = best.map((b) => ({ ...b, x: left, w: right - left })).map((b) => {
       const along = lineSampling(gray, b, ppm, s);
       return along ? sampledLine(along, gray.width, gray.height) : lineBox(b, ppm, s, gray.width, gray.height);
     });
