@@ -371,15 +371,14 @@ export const documentPipeline = {
     let outline: UploadQuadSearch | undefined;
     let outlineLocateMs = 0;
     if (!options.quad && options.findOutline !== false) {
-      const search = findUploadQuad(s.cv, image);
-      outline = search;
-      const found = outlineRoute(search, (quad) => {
-        const rect = rectify(s.cv, image, quad, options.sizeClass ?? search.sizeClass);
+      const { search, route: found } = outlineRoute((masked) => findUploadQuad(s.cv, image, masked), (quad, kept) => {
+        const rect = rectify(s.cv, image, quad, options.sizeClass ?? kept.sizeClass);
         const t = performance.now();
         const lines = locate(rect, true);
         outlineLocateMs = performance.now() - t;
         return { rect, lines };
       }, (crop) => crop.lines.located.lines.length > 0);
+      outline = search;
       if (found) route = { quad: found.quad, ...found.crop };
     }
     const tOutline = performance.now();

@@ -1,39 +1,92 @@
 import { describe, expect, it } from 'vitest';
 import type { quality } from '@ekyc/core';
-import { outlineRoute } from './outline-route.ts';
+import { MAX_OUTLINE_SEARCHES, outlineRoute } from './outline-route.ts';
 import type { UploadQuadSearch } from './upload-quad.ts';
 
-// The choice document.ts makes for an upload: read from the found page outline (`located: 'found-quad'`)
-// or fall back to the whole image (`located: 'whole-image'`) when the outline is refused.
+// The choice document.ts makes for an upload: read from a found page outline (`located: 'found-quad'`)
+// or fall back to the whole image (`located: 'whole-image'`) when no outline found is usable.
 
 const PAGE: quality.Quad = [{ x: 120, y: 80 }, { x: 1020, y: 110 }, { x: 1000, y: 740 }, { x: 100, y: 700 }];
+/** A portrait box printed on PAGE: the outline a detector can take first. */
+const PORTRAIT: quality.Quad = [{ x: 180, y: 200 }, { x: 440, y: 208 }, { x: 432, y: 540 }, { x: 172, y: 532 }];
+/** A card front beside the page (no MRZ on it). */
+const FRONT: quality.Quad = [{ x: 1100, y: 100 }, { x: 1900, y: 120 }, { x: 1880, y: 620 }, { x: 1090, y: 600 }];
 
-/** A crop search that records the quads it was asked for and finds `lines` MRZ lines. */
-function cropSearch(lines: number): { searched: quality.Quad[]; search: (quad: quality.Quad) => { lines: number } } {
+const kept = (quad: quality.Quad): UploadQuadSearch => ({ quad, found: quad, ms: 10 });
+const rejected = (found: quality.Quad, why: 'aspect' | 'area'): UploadQuadSearch => ({ quad: null, rejected: why, found, ms: 10 });
+const nothing: UploadQuadSearch = { quad: null, rejected: 'not_found', ms: 10 };
+
+/**
+ * An image searched in turn: search n (0-based) returns `results[n]` (the last one again after them),
+ * recording the outlines painted over for it.
+ */
+function searches(results: readonly UploadQuadSearch[]): { masks: quality.Quad[][]; search: (masked: readonly quality.Quad[]) => UploadQuadSearch } {
+  const masks: quality.Quad[][] = [];
+  return { masks, search: (masked) => { masks.push([...masked]); return results[Math.min(masks.length - 1, results.length - 1)]!; } };
+}
+
+/** A crop search that records the quads it was asked for; MRZ lines are found only in `withLines`'s crop. */
+function cropSearch(withLines: quality.Quad | null): { searched: quality.Quad[]; search: (quad: quality.Quad) => { lines: number } } {
   const searched: quality.Quad[] = [];
-  return { searched, search: (quad) => { searched.push(quad); return { lines }; } };
+  return { searched, search: (quad) => { searched.push(quad); return { lines: quad === withLines ? 2 : 0 }; } };
 }
 
 const holdsLines = (crop: { lines: number }): boolean => crop.lines > 0;
 
 describe('outlineRoute', () => {
-  it('reads the whole image when the search kept no outline (none found, no page shape, too small), without searching a crop', () => {
-    for (const rejected of ['not_found', 'aspect', 'area'] as const) {
-      const search: UploadQuadSearch = { quad: null, rejected, ms: 1 };
-      const crop = cropSearch(2);
-      expect(outlineRoute(search, crop.search, holdsLines)).toBeUndefined();
-      expect(crop.searched).toEqual([]);
-    }
+  it('reads the whole image when nothing is found, without searching a crop or searching again', () => {
+    const image = searches([nothing]);
+    const crop = cropSearch(PAGE);
+    const r = outlineRoute(image.search, crop.search, holdsLines);
+    expect(r.route).toBeUndefined();
+    expect(r.search.rejected).toBe('not_found');
+    expect(crop.searched).toEqual([]);
+    expect(image.masks).toEqual([[]]);
   });
 
-  it('reads the whole image when the kept outline\'s crop holds no MRZ lines', () => {
-    const crop = cropSearch(0);
-    expect(outlineRoute({ quad: PAGE }, crop.search, holdsLines)).toBeUndefined();
+  it('reads from the kept outline when MRZ lines are found in its crop, with one search', () => {
+    const image = searches([kept(PAGE)]);
+    const crop = cropSearch(PAGE);
+    const r = outlineRoute(image.search, crop.search, holdsLines);
+    expect(r.route).toEqual({ quad: PAGE, crop: { lines: 2 } });
+    expect(image.masks).toEqual([[]]);
+  });
+
+  it('searches again with a kept outline painted over when its crop holds no MRZ lines, and reads the page found then (a portrait box taken first)', () => {
+    const image = searches([kept(PORTRAIT), kept(PAGE)]);
+    const crop = cropSearch(PAGE);
+    const r = outlineRoute(image.search, crop.search, holdsLines);
+    expect(r.route).toEqual({ quad: PAGE, crop: { lines: 2 } });
+    expect(image.masks).toEqual([[], [PORTRAIT]]);
+    expect(crop.searched).toEqual([PORTRAIT, PAGE]);
+    expect(r.search.ms).toBe(20);
+  });
+
+  it('searches again with an outline of no page\'s shape painted over (an ID-1 portrait, upright)', () => {
+    const image = searches([rejected(PORTRAIT, 'aspect'), kept(PAGE)]);
+    const crop = cropSearch(PAGE);
+    const r = outlineRoute(image.search, crop.search, holdsLines);
+    expect(r.route?.quad).toBe(PAGE);
     expect(crop.searched).toEqual([PAGE]);
   });
 
-  it('reads from the kept outline when MRZ lines are found in its crop, with that crop', () => {
-    const crop = cropSearch(2);
-    expect(outlineRoute({ quad: PAGE }, crop.search, holdsLines)).toEqual({ quad: PAGE, crop: { lines: 2 } });
+  it('paints over every outline found before: a card front, then the back beside it with the MRZ', () => {
+    const image = searches([kept(FRONT), rejected(PORTRAIT, 'aspect'), kept(PAGE)]);
+    const crop = cropSearch(PAGE);
+    const r = outlineRoute(image.search, crop.search, holdsLines);
+    expect(r.route?.quad).toBe(PAGE);
+    expect(image.masks).toEqual([[], [FRONT], [FRONT, PORTRAIT]]);
+  });
+
+  it(`reads the whole image after ${MAX_OUTLINE_SEARCHES} searches without MRZ lines, or when the same outline is found again`, () => {
+    const many = searches([kept(FRONT), kept(PORTRAIT), kept(PAGE), kept(PAGE)]);
+    const r = outlineRoute(many.search, cropSearch(null).search, holdsLines);
+    expect(r.route).toBeUndefined();
+    expect(many.masks).toHaveLength(MAX_OUTLINE_SEARCHES);
+    expect(r.search.quad).toBe(PAGE);
+    expect(r.search.ms).toBe(10 * MAX_OUTLINE_SEARCHES);
+    const again = searches([kept(PORTRAIT), kept(PORTRAIT.map((p) => ({ x: p.x + 1, y: p.y })) as unknown as quality.Quad)]);
+    expect(outlineRoute(again.search, cropSearch(null).search, holdsLines).route).toBeUndefined();
+    expect(again.masks).toHaveLength(2);
   });
 });

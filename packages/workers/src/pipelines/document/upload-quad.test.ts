@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { quality, type RgbaImage } from '@ekyc/core';
 import type { OpenCv } from '../quality/opencv-frame.ts';
-import { findUploadQuad, isPageAspect, linesSitLow, reduceForSearch } from './upload-quad.ts';
+import { findUploadQuad, isPageAspect, linesSitLow, paintOver, reduceForSearch } from './upload-quad.ts';
 import { loadOpenCvForTests } from '../../../test/opencv-node.ts';
 
 // Photos drawn in plain pixels: a light page with dark print rows on a dark, grainy table, turned and
@@ -70,6 +70,32 @@ function photo(width: number, height: number, corners: quality.Quad, aspect: num
   return { width, height, data };
 }
 
+/**
+ * A `width` x `height` photo of a pale page (222) `aspect` : 1 at `corners` on a desk nearly as pale
+ * (205-213, grainy), with rows of print and a large dark portrait box (40) over 56% x 58% of its upper left:
+ * the box's edges are far stronger than the page's.
+ */
+function paleDeskPhoto(width: number, height: number, corners: quality.Quad, aspect: number): RgbaImage<Uint8ClampedArray> {
+  const random = noise(7);
+  const data = new Uint8ClampedArray(width * height * 4);
+  const toPage = quality.homographyFromPoints(corners, [{ x: 0, y: 0 }, { x: aspect, y: 0 }, { x: aspect, y: 1 }, { x: 0, y: 1 }])!;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const p = quality.applyHomography(toPage, { x: x + 0.5, y: y + 0.5 });
+      let v: number;
+      if (p.x >= 0 && p.y >= 0 && p.x <= aspect && p.y <= 1) {
+        const row = p.y > 0.7 && p.y < 0.88 && ((p.y - 0.7) * 16.7) % 1 < 0.4 && p.x > 0.06 && p.x < aspect - 0.06 && (p.x * 40) % 1 < 0.66;
+        const portrait = p.x > 0.06 && p.x < 0.62 && p.y > 0.08 && p.y < 0.66;
+        v = row || portrait ? 40 : 222;
+      } else {
+        v = 205 + 8 * random();
+      }
+      data.set([v, v, v + 4, 255], (y * width + x) * 4);
+    }
+  }
+  return { width, height, data };
+}
+
 /** Largest distance from a true corner to the nearest found one (the order of a turned quad is the finder's). */
 function cornerError(found: quality.Quad, truth: quality.Quad): number {
   return Math.max(...truth.map((t) => Math.min(...found.map((f) => Math.hypot(f.x - t.x, f.y - t.y)))));
@@ -104,6 +130,36 @@ describe('findUploadQuad', () => {
     expect(r.quad).toBeNull();
     expect(r.rejected).toBe('aspect');
     expect(r.aspect).toBeLessThan(1.15);
+  });
+
+  it('a portrait box printed on a pale page on a pale desk is found first (no page\'s shape); searched again with it painted over, the page is found', () => {
+    const truth = pageCorners(640, 480, 880, 880 / 1.42, 14);
+    const image = paleDeskPhoto(1280, 960, truth, 1.42);
+    const first = findUploadQuad(cv, image);
+    expect(first.quad).toBeNull();
+    expect(first.rejected).toBe('aspect');
+    // What was found is the box: inside the page, a fraction of it.
+    expect(first.found).toBeDefined();
+    expect(first.areaFraction).toBeLessThan(0.15);
+    const again = findUploadQuad(cv, image, [first.found!]);
+    expect(again.quad).not.toBeNull();
+    expect(cornerError(again.quad!, truth)).toBeLessThan(0.02 * 880);
+    expect(again.sizeClass).toBe('ID3');
+  });
+
+  it('paints a quad (and a couple of pixels past it) over with the median colour just around it, and nothing else', () => {
+    const width = 200;
+    const height = 100;
+    const data = new Uint8ClampedArray(width * height * 4);
+    // A mid-grey ground with a dark 60 x 40 box at (70, 30), and a bright dot far from it.
+    for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) data.set(x >= 70 && x < 130 && y >= 30 && y < 70 ? [20, 30, 40, 255] : [150, 140, 130, 255], (y * width + x) * 4);
+    data.set([255, 255, 255, 255], (5 * width + 5) * 4);
+    const box: quality.Quad = [{ x: 70, y: 30 }, { x: 130, y: 30 }, { x: 130, y: 70 }, { x: 70, y: 70 }];
+    const painted = paintOver({ width, height, data }, [box]);
+    for (const [x, y] of [[70, 30], [100, 50], [129, 69]] as const) expect([...painted.data.subarray((y * width + x) * 4, (y * width + x) * 4 + 4)]).toEqual([150, 140, 130, 255]);
+    expect([...painted.data.subarray((5 * width + 5) * 4, (5 * width + 5) * 4 + 3)]).toEqual([255, 255, 255]);
+    // The input is left as it was.
+    expect(data[(50 * width + 100) * 4]).toBe(20);
   });
 
   it('reduces a photo larger than the search size by a whole factor, each pixel the mean of its block', () => {

@@ -48,6 +48,8 @@ export interface UploadQuadSearch {
   quad: quality.Quad | null;
   /** Why no quad is given: nothing found, or what was found has no page's aspect or is too small. */
   rejected?: UploadQuadRejection;
+  /** The outline the detector found, kept or not (absent when nothing was found): a later search paints it over. */
+  found?: quality.Quad;
   /** Long / short side of the found outline, the perspective taken out (pose estimate); absent when nothing was found. */
   aspect?: number;
   /** The size class its aspect is nearest to (for rectification: the edge ratio under perspective can be wrong). */
@@ -100,16 +102,93 @@ export function reduceForSearch(image: RgbaImage): { pixels: RgbaImage; factor: 
   return { pixels: { width, height, data: out }, factor };
 }
 
+/** How far past a masked outline its paint reaches (fraction of the outline's size, plus MASK_MARGIN_PX): its edges must go. */
+const MASK_GROWTH = 0.01;
+const MASK_MARGIN_PX = 2;
+/** Where the colour around a masked outline is sampled: its outline grown by this fraction (and MASK_MARGIN_PX) about its centre. */
+const MASK_RING_GROWTH = 0.06;
+
+/** The quad grown about its centre by `fraction` of each corner's distance to it, plus `px` pixels. */
+function grownQuad(quad: quality.Quad, fraction: number, px: number): quality.Quad {
+  const cx = (quad[0].x + quad[1].x + quad[2].x + quad[3].x) / 4;
+  const cy = (quad[0].y + quad[1].y + quad[2].y + quad[3].y) / 4;
+  return quad.map((p) => {
+    const d = Math.hypot(p.x - cx, p.y - cy) || 1;
+    const k = 1 + fraction + px / d;
+    return { x: cx + (p.x - cx) * k, y: cy + (p.y - cy) * k };
+  }) as unknown as quality.Quad;
+}
+
+/** Whether `p` is inside the convex quad (either winding). */
+function insideConvex(quad: quality.Quad, x: number, y: number): boolean {
+  let sign = 0;
+  for (let k = 0; k < 4; k++) {
+    const a = quad[k]!;
+    const b = quad[(k + 1) % 4]!;
+    const cross = (b.x - a.x) * (y - a.y) - (b.y - a.y) * (x - a.x);
+    if (cross === 0) continue;
+    if (sign === 0) sign = Math.sign(cross);
+    else if (Math.sign(cross) !== sign) return false;
+  }
+  return true;
+}
+
+/**
+ * A copy of `image` with each quad (and a little past it) painted the median colour found just around
+ * it: an outline found before is taken out of the next search, so that the search can find the page
+ * around it (a portrait or a printed box has stronger edges than a pale page on a pale desk, and the
+ * detector takes the first pass's winner) or another outline beside it.
+ */
+export function paintOver(image: RgbaImage, quads: readonly quality.Quad[]): RgbaImage<Uint8ClampedArray> {
+  const out = new Uint8ClampedArray(image.data);
+  const { width, height } = image;
+  for (const quad of quads) {
+    const ring = grownQuad(quad, MASK_RING_GROWTH, MASK_MARGIN_PX);
+    const samples: [number[], number[], number[]] = [[], [], []];
+    for (let k = 0; k < 4; k++) {
+      const a = ring[k]!;
+      const b = ring[(k + 1) % 4]!;
+      const n = Math.max(1, Math.ceil(Math.hypot(b.x - a.x, b.y - a.y) / 2));
+      for (let t = 0; t < n; t++) {
+        const x = Math.round(a.x + ((b.x - a.x) * t) / n);
+        const y = Math.round(a.y + ((b.y - a.y) * t) / n);
+        if (x < 0 || y < 0 || x >= width || y >= height) continue;
+        const i = (y * width + x) * 4;
+        for (let c = 0; c < 3; c++) samples[c]!.push(image.data[i + c]!);
+      }
+    }
+    if (samples[0].length === 0) continue;
+    const fill = samples.map((v) => v.sort((p, q) => p - q)[v.length >> 1]!);
+    const paint = grownQuad(quad, MASK_GROWTH, MASK_MARGIN_PX);
+    const x0 = Math.max(0, Math.floor(Math.min(...paint.map((p) => p.x))));
+    const x1 = Math.min(width - 1, Math.ceil(Math.max(...paint.map((p) => p.x))));
+    const y0 = Math.max(0, Math.floor(Math.min(...paint.map((p) => p.y))));
+    const y1 = Math.min(height - 1, Math.ceil(Math.max(...paint.map((p) => p.y))));
+    for (let y = y0; y <= y1; y++) {
+      for (let x = x0; x <= x1; x++) {
+        if (!insideConvex(paint, x + 0.5, y + 0.5)) continue;
+        const i = (y * width + x) * 4;
+        out[i] = fill[0]!;
+        out[i + 1] = fill[1]!;
+        out[i + 2] = fill[2]!;
+      }
+    }
+  }
+  return { width, height, data: out };
+}
+
 /**
  * Searches an uploaded image for the document's outline (see the file comment). Costs one outline
  * search on the image reduced to SEARCH_LONG_SIDE or less: callers that have a quad skip it.
  */
-export function findUploadQuad(cv: OpenCv, image: RgbaImage): UploadQuadSearch {
+export function findUploadQuad(cv: OpenCv, image: RgbaImage, masked: readonly quality.Quad[] = []): UploadQuadSearch {
   const t0 = performance.now();
   const scope = new MatScope(cv);
   let buffers: FrameBuffers | undefined;
   try {
-    const { pixels, factor } = reduceForSearch(image);
+    const reduced = reduceForSearch(image);
+    const { factor } = reduced;
+    const pixels = masked.length === 0 ? reduced.pixels : paintOver(reduced.pixels, masked.map((q) => q.map((p) => ({ x: p.x / factor, y: p.y / factor })) as unknown as quality.Quad));
     buffers = new FrameBuffers(cv, pixels.width, pixels.height);
     buffers.reduce(pixels.data);
     const search = searchFrame({ data: pixels.data, width: pixels.width, height: pixels.height, channels: 4, used: 3 }, buffers.scale);
@@ -119,7 +198,7 @@ export function findUploadQuad(cv: OpenCv, image: RgbaImage): UploadQuadSearch {
     const pose = quality.estimatePose(quad, image.width, image.height);
     const aspect = Math.max(pose.aspect, 1 / pose.aspect);
     const areaFraction = quality.quadArea(quad) / (image.width * image.height);
-    const base = { aspect, sizeClass: coreDocument.sizeClassFromAspect(aspect, 1), areaFraction };
+    const base = { found: quad, aspect, sizeClass: coreDocument.sizeClassFromAspect(aspect, 1), areaFraction };
     if (!isPageAspect(aspect)) return { quad: null, rejected: 'aspect', ...base, ms: performance.now() - t0 };
     if (areaFraction < MIN_AREA_FRACTION) return { quad: null, rejected: 'area', ...base, ms: performance.now() - t0 };
     return { quad, ...base, ms: performance.now() - t0 };
