@@ -166,4 +166,20 @@ describe('hotspotFraction', () => {
     const light = { x: 380, y: 150, r: 110 };
     expect(glareOf(card(170, 40, light, band))).toBeGreaterThan(0.85 * coreShare(light));
   });
+
+  it('reads the falloff and the stock beyond a highlight on its own and unclipped cells: clipped bands there are neither', () => {
+    // Two bands clipped by the exposure (text surviving in them) above and below the highlight. At 100 px
+    // from its centre they lie outside its falloff (which ends at 95 px on this stock) but over a third
+    // of the ring where the stock beyond it is read (1.6-2 radii of the clipped blob): read there as the
+    // stock, they put it at the clipping level and no falloff was found. At 85 px they reach into the
+    // outer rings of the falloff, whose level they lifted: the falloff read flatter and the core smaller.
+    const light = { x: 400, y: 200, r: 110 };
+    for (const distance of [100, 85]) {
+      const bands = (x: number, y: number, v: number): number => (Math.abs(y - light.y) > distance ? (y % 20 < 6 && x % 11 < 6 ? 40 : 254) : v);
+      const image = card(170, 40, light, bands);
+      expect(glareOf(card(170, 40, undefined, bands))).toBe(0);
+      expect(glareOf(image)).toBeGreaterThan(0.9 * coreShare(light));
+      expect(glareOf(image)).toBeLessThan(1.1 * coreShare(light));
+    }
+  });
 });

@@ -37,7 +37,7 @@ export const DEFAULT_HOTSPOT_OPTIONS: Readonly<HotspotOptions> = Object.freeze({
 
 /** The brightest level: the flat core of a highlight is where the light alone reaches it. */
 const WHITE = 255;
-/** Rings read outside the blob, out to 1.6 times its radius; the stock around it is read from 1.6 to 2 radii. */
+/** Rings read outside the blob, out to 1.6 times its radius, on cells of no other clipped region; the stock around it is read from 1.6 to 2 radii, on its unclipped cells. */
 const RINGS = 12;
 const RING_SPAN = 0.6;
 const STOCK_RING = [1.6, 2] as const;
@@ -156,8 +156,9 @@ export function highlights(grid: BlockGrid, image: GrayImage, outline: readonly 
           within++;
           if (blob[k] !== seed) holes++;
         } else if (rho > r + 1 && rho < (1 + RING_SPAN) * r) {
+          if (clipped(k) && blob[k] !== seed) continue; // another clipped region (a band, a backdrop) is no part of this falloff
           rings[Math.min(RINGS - 1, Math.floor(((rho - r - 1) / (RING_SPAN * r - 1)) * RINGS))]!.push(mean[k]!);
-        } else if (rho >= STOCK_RING[0] * r && rho < far) stockRing.push(mean[k]!);
+        } else if (rho >= STOCK_RING[0] * r && rho < far && !clipped(k)) stockRing.push(mean[k]!); // another clipped region there (a band, a backdrop) is not the stock
       }
     }
     const holeShare = within > 0 ? holes / within : 1;
