@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../random.ts';
-import { DEFAULT_LIGHT_PRINT_OPTIONS, judgeExposure, lightPrintShare } from './exposure.ts';
+import { DEFAULT_LIGHT_PRINT_OPTIONS, judgeExposure, lightPrint, lightPrintShare } from './exposure.ts';
 import type { GrayImage } from './refine-corners.ts';
 import { regionStats } from './region-stats.ts';
 import { DEFAULT_QUALITY_THRESHOLDS } from './thresholds.ts';
@@ -60,7 +60,8 @@ function gaussian(src: Float64Array, width: number, height: number, sigma: numbe
 
 const measure = (image: GrayImage) => {
   const stats = regionStats(image, t.glareLevel, { blockSize: 16, rowStep: 2 });
-  return { ...stats, glareFraction: 0, lightPrintShare: lightPrintShare(stats.blocks!, image) };
+  const light = lightPrint(stats.blocks!, image);
+  return { ...stats, glareFraction: 0, lightPrintShare: light?.share, printDepthShare: light?.depthShare };
 };
 
 describe('lightPrintShare', () => {
@@ -139,8 +140,8 @@ describe('judgeExposure', () => {
     }
     expect(judgeExposure(evenlyLit, t)).toBe('ok');
     expect(judgeExposure(overExposed, t)).toBe('too_bright');
-    // With the rule switched off (threshold 0) the over-exposed card passes, as it did before.
-    expect(judgeExposure(overExposed, { ...t, minLightPrintShare: 0 })).toBe('ok');
+    // With the light print rules switched off (thresholds 0) the over-exposed card passes, as it did before them.
+    expect(judgeExposure(overExposed, { ...t, minLightPrintShare: 0, minPrintDepthShare: 0 })).toBe('ok');
   });
 
   it('does not judge light print on a document that is not bright and clipped, or when it was not measured', () => {
@@ -157,5 +158,23 @@ describe('judgeExposure', () => {
     expect(overExposed.sharpness).toBeLessThan(t.minSharpness);
     expect(judgeExposure(evenlyLit, t)).toBe('ok');
     expect(judgeExposure(overExposed, t)).toBe('too_bright');
+  });
+
+  it('refuses, in focus, a card whose light print the gain left within 16 levels of the clipped stock, although it still lowers the blocks\' means', () => {
+    // Guilloche at 215 on stock 250, gain 1.14: the stock clips, the lines sit at 245, 8-10 levels
+    // under it (with the noise): no longer print by the 16-level step, yet they still take about a
+    // level off the mean of the blocks they cross, so the share of blocks with light print stays high.
+    const pushed = measure(card(1.14, 250, 215));
+    const evenlyLit = measure(card(1.03, 250, 205));
+    expect(pushed.sharpness).toBeGreaterThan(t.minSharpness);
+    expect(pushed.lightPrintShare).toBeGreaterThan(t.minLightPrintShare);
+    expect(pushed.printDepthShare).toBeLessThan(0.05);
+    expect(evenlyLit.printDepthShare).toBeGreaterThan(0.3);
+    expect(judgeExposure(evenlyLit, t)).toBe('ok');
+    expect(judgeExposure(pushed, t)).toBe('too_bright');
+    // With the depth rule switched off (threshold 0) it passes, as it did before.
+    expect(judgeExposure(pushed, { ...t, minPrintDepthShare: 0 })).toBe('ok');
+    // Out of focus the depth is not read: blur lowers a thin line's darkest pixel whatever the exposure.
+    expect(judgeExposure({ ...pushed, sharpness: t.minSharpness - 1 }, t)).toBe('ok');
   });
 });

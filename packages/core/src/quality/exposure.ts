@@ -5,7 +5,7 @@ import type { FrameMetrics } from './types.ts';
 
 export type ExposureVerdict = 'ok' | 'too_dark' | 'too_bright';
 
-type ExposureMetrics = Pick<FrameMetrics, 'brightness' | 'contrast' | 'clippedFraction' | 'darkLevel' | 'medianLevel' | 'glareFraction' | 'lightPrintShare'>;
+type ExposureMetrics = Pick<FrameMetrics, 'brightness' | 'contrast' | 'clippedFraction' | 'darkLevel' | 'medianLevel' | 'glareFraction' | 'lightPrintShare' | 'printDepthShare'> & Partial<Pick<FrameMetrics, 'sharpness'>>;
 
 /**
  * Exposure from clipping and from the contrast of the printed content, the mean being one input.
@@ -14,7 +14,8 @@ type ExposureMetrics = Pick<FrameMetrics, 'brightness' | 'contrast' | 'clippedFr
  * over more than `maxClippedFraction`: over-exposure is clipping) whose print has lost its contrast: its darkest print (5th
  * percentile) lifted above `maxDarkLevel`, or within `minPrintContrast` of its median; or whose light
  * print is gone where its stock clips (`lightPrintShare` under `minLightPrintShare`, in focus or not:
- * it is read as light taken off the clipped stock, which blur keeps). A well-exposed
+ * it is read as light taken off the clipped stock, which blur keeps), or, in focus, no longer 16 levels
+ * under the clipped stock anywhere much (`printDepthShare` under `minPrintDepthShare`). A well-exposed
  * light or white card is bright and may be clipped where it is blank, but its text and portrait keep
  * their contrast and its security print still shows on the clipped stock: it passes.
  */
@@ -37,6 +38,12 @@ export function judgeExposure(m: ExposureMetrics, t: QualityThresholds): Exposur
   // judged in and out of focus (read as the blocks' deviation, blur erased it too and blurred frames
   // could not be judged on it).
   if (m.lightPrintShare !== undefined && m.lightPrintShare < t.minLightPrintShare) return 'too_bright';
+  // A light line still lowers a block's mean when the exposure has pushed it to within a few levels of
+  // the clipped stock, where it no longer prints (16 levels: the step at which print differs from its
+  // stock). In focus its darkest pixel says how far it was pushed; blur lowers that, so a document the
+  // Laplacian calls blurred is judged on the share above alone.
+  const inFocus = m.sharpness === undefined || m.sharpness >= t.minSharpness;
+  if (inFocus && m.printDepthShare !== undefined && m.printDepthShare < t.minPrintDepthShare) return 'too_bright';
   return 'ok';
 }
 
@@ -56,6 +63,8 @@ export interface LightPrintOptions {
   blankNeighbours: boolean;
   /** Fewest clipped blank blocks to judge from; with fewer the share is not measured. */
   minBlocks: number;
+  /** Gray levels a block's darkest pixel must lie under the clipped stock to count as print surviving (`LightPrint.depthShare`): the step at which print differs from its stock at all. */
+  printStep: number;
 }
 
 export const DEFAULT_LIGHT_PRINT_OPTIONS: Readonly<LightPrintOptions> = Object.freeze({
@@ -64,6 +73,7 @@ export const DEFAULT_LIGHT_PRINT_OPTIONS: Readonly<LightPrintOptions> = Object.f
   printDeficit: 1,
   blankNeighbours: true,
   minBlocks: 24,
+  printStep: 16,
 });
 
 /**
@@ -81,22 +91,47 @@ export const DEFAULT_LIGHT_PRINT_OPTIONS: Readonly<LightPrintOptions> = Object.f
  * outline's span only).
  */
 export function lightPrintShare(grid: BlockGrid, image: GrayImage, options: LightPrintOptions = DEFAULT_LIGHT_PRINT_OPTIONS): number | undefined {
+  return lightPrint(grid, image, options)?.share;
+}
+
+/** What a bright document's clipped blank blocks still show of their light print (see `lightPrintShare`, `LightPrint.depthShare`). */
+export interface LightPrint {
+  /** Share of the blocks whose mean lies `printDeficit` under the clipped stock: light print, blurred or not. */
+  share: number;
+  /**
+   * Share of the blocks whose darkest pixel (on the rows read) lies at least `printStep` under the
+   * clipped stock: print that still differs from its stock by the step that makes it print. A line
+   * the exposure pushed to within 16 levels of the clipped stock is lost even where it still lowers
+   * a block's mean; in focus, the darkest pixel says how far it was pushed (blur lowers it, so only
+   * a document in focus is judged on it: see `judgeExposure`).
+   */
+  depthShare: number;
+}
+
+/** `lightPrintShare` and the depth of the print left, from one selection of the clipped blank blocks. */
+export function lightPrint(grid: BlockGrid, image: GrayImage, options: LightPrintOptions = DEFAULT_LIGHT_PRINT_OPTIONS): LightPrint | undefined {
   const { count, sum, clipped, min, columns, rows } = grid;
   let fullCount = 0;
   for (let b = 0; b < count.length; b++) fullCount = Math.max(fullCount, count[b]!);
   const means: number[] = [];
+  const darkest: number[] = [];
   for (let b = 0; b < count.length; b++) {
     const c = count[b]!;
     if (c === 0 || c < fullCount / 2 || clipped[b]! < options.minClippedShare * c) continue;
     if (options.blankNeighbours ? darkAround(min, columns, rows, b, options.blankLevel) : blockHasPixelBelow(image, grid, b, options.blankLevel)) continue;
     means.push(sum[b]! / c);
+    darkest.push(min[b]!);
   }
   if (means.length < options.minBlocks) return undefined;
   const sorted = [...means].sort((a, b) => b - a);
   const stock = sorted[Math.floor(sorted.length / 10)]!;
   let printed = 0;
-  for (const m of means) if (m <= stock - options.printDeficit) printed++;
-  return printed / means.length;
+  let deep = 0;
+  for (let i = 0; i < means.length; i++) {
+    if (means[i]! <= stock - options.printDeficit) printed++;
+    if (darkest[i]! <= stock - options.printStep) deep++;
+  }
+  return { share: printed / means.length, depthShare: deep / means.length };
 }
 
 /** Whether block `b` or one of its 8 neighbours (with pixels measured) holds a pixel darker than `level`. */

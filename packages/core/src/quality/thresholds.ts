@@ -34,6 +34,8 @@ export interface QualityThresholds {
   minPrintContrast: number;
   /** Smallest share of a bright, clipped document's clipped blank blocks that must still show light print (`lightPrintShare`). */
   minLightPrintShare: number;
+  /** Smallest share of those blocks whose light print must still lie 16 levels under the clipped stock, on a document in focus (`printDepthShare`). */
+  minPrintDepthShare: number;
   /** Minimum gray-level standard deviation; below it the document is washed out or in the dark. */
   minContrast: number;
   maxTiltDeg: number;
@@ -64,6 +66,7 @@ export const DEFAULT_QUALITY_THRESHOLDS: Readonly<QualityThresholds> = Object.fr
   maxDarkLevel: 140,
   minPrintContrast: 60,
   minLightPrintShare: 0.2,
+  minPrintDepthShare: 0.1,
   minContrast: 10,
   maxTiltDeg: 15,
   minWidthFraction: 0.5,
@@ -88,6 +91,7 @@ const LIMITS: Record<keyof QualityThresholds, Range> = {
   maxDarkLevel: [0, 255],
   minPrintContrast: [0, 255],
   minLightPrintShare: [0, 1],
+  minPrintDepthShare: [0, 1],
   minContrast: [0, 255],
   maxTiltDeg: [0, 90],
   minWidthFraction: [0, 1],

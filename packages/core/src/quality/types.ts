@@ -68,6 +68,11 @@ export interface FrameMetrics {
    * taken off the clipped stock, which blur keeps (see `lightPrintShare`); absent when too little of the stock is clipped to say, or without a document.
    */
   lightPrintShare?: number;
+  /**
+   * Share (0..1) of the same blocks whose darkest pixel lies at least 16 levels under the clipped
+   * stock: light print that still prints (see `LightPrint.depthShare`); absent when `lightPrintShare` is.
+   */
+  printDepthShare?: number;
 }
 
 export type CheckResults = Record<QualityCheckName, boolean>;

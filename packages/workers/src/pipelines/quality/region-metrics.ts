@@ -8,7 +8,7 @@ const INSET_FRACTION = 0.04;
 /** Block side (px at the reference width) of the highlight analysis: 40 blocks across, a few text lines high. */
 const HOTSPOT_BLOCK = 16;
 
-export type RegionMetrics = Pick<quality.FrameMetrics, 'sharpness' | 'edgeBlur' | 'glareFraction' | 'brightness' | 'contrast' | 'clippedFraction' | 'darkLevel' | 'medianLevel' | 'lightPrintShare'>;
+export type RegionMetrics = Pick<quality.FrameMetrics, 'sharpness' | 'edgeBlur' | 'glareFraction' | 'brightness' | 'contrast' | 'clippedFraction' | 'darkLevel' | 'medianLevel' | 'lightPrintShare' | 'printDepthShare'>;
 
 /**
  * Sharpness, glare and lighting of the document at the reference scale: its bounding box, in gray,
@@ -58,9 +58,9 @@ function regionMetrics(image: quality.GrayImage, thresholds: quality.QualityThre
   const { sharpness, brightness, contrast, clippedFraction, darkLevel, medianLevel, blocks } = stats;
   if (!blocks) return { sharpness, brightness, contrast, clippedFraction, darkLevel, medianLevel, glareFraction: 0 };
   // Only a bright document is judged on its light print (see `judgeExposure`): the scan is skipped otherwise.
-  const lightPrintShare = brightness > thresholds.maxBrightness ? quality.lightPrintShare(blocks, image) : undefined;
+  const lightPrint = brightness > thresholds.maxBrightness ? quality.lightPrint(blocks, image) : undefined;
   const glareFraction = outline ? quality.hotspotFraction(blocks, image, outline, documentOutline) : 0;
   // Read only where the Laplacian alone would call the document blurred (at most 48 blocks: 0.1-0.3 ms in Node).
   const edgeBlur = sharpness < thresholds.minSharpness ? quality.edgeBlurSigma(blocks, image) : Number.NaN;
-  return { sharpness, brightness, contrast, clippedFraction, darkLevel, medianLevel, glareFraction, ...(Number.isFinite(edgeBlur) ? { edgeBlur } : {}), ...(lightPrintShare === undefined ? {} : { lightPrintShare }) };
+  return { sharpness, brightness, contrast, clippedFraction, darkLevel, medianLevel, glareFraction, ...(Number.isFinite(edgeBlur) ? { edgeBlur } : {}), ...(lightPrint === undefined ? {} : { lightPrintShare: lightPrint.share, printDepthShare: lightPrint.depthShare }) };
 }
