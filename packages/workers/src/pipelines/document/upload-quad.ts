@@ -9,6 +9,7 @@ import { document as coreDocument, quality, type RgbaImage } from '@ekyc/core';
 import { findDocument } from '../quality/candidates.ts';
 import { FrameBuffers, MatScope, type OpenCv } from '../quality/opencv-frame.ts';
 import { searchFrame } from '../quality/outline-policy.ts';
+import { trimBackgroundSides } from './trim-sides.ts';
 
 /**
  * Longer side the photo is searched at. The detector was built and tuned on 1280x720 camera frames
@@ -192,8 +193,9 @@ export function findUploadQuad(cv: OpenCv, image: RgbaImage, masked: readonly qu
     buffers = new FrameBuffers(cv, pixels.width, pixels.height);
     buffers.reduce(pixels.data);
     const search = searchFrame({ data: pixels.data, width: pixels.width, height: pixels.height, channels: 4, used: 3 }, buffers.scale);
-    const found = findDocument(cv, buffers, search, scope);
-    if (!found) return { quad: null, rejected: 'not_found', ms: performance.now() - t0 };
+    const detected = findDocument(cv, buffers, search, scope);
+    if (!detected) return { quad: null, rejected: 'not_found', ms: performance.now() - t0 };
+    const found = trimBackgroundSides(pixels, detected);
     const quad = found.map((p) => ({ x: p.x * factor, y: p.y * factor })) as unknown as quality.Quad;
     const pose = quality.estimatePose(quad, image.width, image.height);
     const aspect = Math.max(pose.aspect, 1 / pose.aspect);
