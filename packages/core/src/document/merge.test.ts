@@ -51,6 +51,22 @@ describe('mergeMrzReads', () => {
     expect(m.result.fields.birthDate?.value).toBe('1974-08-12');
   });
 
+  it('flags a field whose check digit no engine read: the corrector wrote it to fit (camera glare, MRV-A 45008)', () => {
+    // A hotspot clipped the expiry's last digit (9) and its check digit (8) to white. One engine read
+    // `7` and `<` there, the other next to nothing; check digit 6 fits `270207`, and MRV-A has no composite.
+    const visa = ['V<UTOTANAKA<<MOHAMMED<ALI<<<<<<<<<<<<<<<<<<<', 'CY825388A6POL6009278F2702098<<<<<<<<<<<<<<<<'];
+    const a: EngineMrzRead = { engine: 'a', lines: [read(visa[0]!), read(visa[1]!, [[26, '7', 0.5], [27, '<', 0.4]])] };
+    const b: EngineMrzRead = { engine: 'b', lines: [read(visa[0]!), read(visa[1]!, [[26, 'V', 0.02], [27, 'L', 0.01]])] };
+    const m = mergeMrzReads([a, b], REF);
+    expect(m.result.corrected[1]!.slice(21, 28)).not.toBe('2702098');
+    expect(m.valid && !m.uncertainFields.includes('expiryDate')).toBe(false);
+    // The same read with the check digit seen by both engines stands.
+    const seen: EngineMrzRead = { engine: 'b', lines: [read(visa[0]!), read(visa[1]!, [[26, 'V', 0.02]])] };
+    const fine = mergeMrzReads([{ engine: 'a', lines: [read(visa[0]!), read(visa[1]!, [[26, '7', 0.5]])] }, seen], REF);
+    expect(fine.result.fields.expiryDate?.value).toBe('2027-02-09');
+    expect(fine.uncertainFields).not.toContain('expiryDate');
+  });
+
   it('aligns an engine that dropped a filler', () => {
     const dropped = TD3[0]!.slice(0, 30) + TD3[0]!.slice(31);
     const m = mergeMrzReads([{ engine: 'a', lines: [read(dropped), read(TD3[1]!)] }, { engine: 'b', lines: [read(TD3[0]!), read(TD3[1]!)] }], REF);

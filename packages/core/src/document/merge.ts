@@ -353,6 +353,29 @@ function differingFields(result: MrzReadResult, other: readonly string[]): Set<M
   return out;
 }
 
+/**
+ * Fields whose own check digit the engines did not read (under UNSUPPORTED_SHARE of its column): the
+ * digit standing there is the corrector's, computed to fit the field, so it verifies nothing, and a
+ * misread in the field passes. The composite is left out: each field it covers keeps its own digit.
+ * Found on the camera-order glare set (seed 45000, mild MRV-A 45008): a hotspot clipped an expiry's
+ * last digit and its check digit to white; PP-OCR read `270207<`, the cell reader nothing it trusted,
+ * and the corrector wrote check digit 6 to fit `270207`: valid, wrong, unflagged (truth 270209, 8).
+ */
+function unreadCheckDigitFields(result: MrzReadResult, linesColumns: readonly Column[][]): Set<MrzOutputFieldName> {
+  const out = new Set<MrzOutputFieldName>();
+  const spec = result.format ? MRZ_FORMATS[result.format] : undefined;
+  for (const check of spec?.checks ?? []) {
+    if (check.check === 'composite') continue;
+    const line = result.corrected[check.line];
+    const columns = linesColumns[check.line];
+    if (!line || !columns || check.position >= line.length) continue;
+    const share = lineCost(columns, line).perChar[check.position] ?? 0;
+    if (share >= UNSUPPORTED_SHARE) continue;
+    for (const r of check.covers) for (let k = r.start; k < r.end; k++) for (const f of fieldsAt(result, r.line, k)) out.add(f);
+  }
+  return out;
+}
+
 /** Fields no check digit covers: evidence for them comes from the engines alone. */
 export const UNCHECKED_FIELDS: ReadonlySet<MrzOutputFieldName> = new Set(['surname', 'givenNames', 'sex', 'nationality', 'issuingState', 'documentCode', 'optionalData2']);
 
@@ -562,6 +585,7 @@ export function mergeMrzReads(reads: readonly EngineMrzRead[], options: MergeOpt
     });
   });
   for (const [f, n] of unsupported) if (n >= 2) uncertain.add(f);
+  for (const f of unreadCheckDigitFields(best.result, linesColumns)) uncertain.add(f);
   for (const f of checkBlindDoubts(best.result, linesColumns, linesEvidence, costs)) uncertain.add(f);
   // Characters solved from a check digit are the digit's, not something seen: their fields say so.
   for (const f of solved?.fields ?? []) uncertain.add(f);
