@@ -1,4 +1,5 @@
 import { judgeExposure } from './exposure.ts';
+import { inFocus } from './focus.ts';
 import type { QualityThresholds } from './thresholds.ts';
 import type { CheckResults, FrameMetrics, GuidanceCode } from './types.ts';
 
@@ -16,20 +17,6 @@ export function runChecks(metrics: FrameMetrics, motion: number, t: QualityThres
     lighting: judgeExposure(metrics, t) === 'ok',
     stability: motion <= t.maxMotion,
   };
-}
-
-/**
- * In focus when the print's edges are sharp (`edgeBlur` at most `maxEdgeBlur`) wherever they were read,
- * else when the Laplacian's variance reaches `minSharpness`. The variance falls with the print's
- * contrast (a frame at gain 0.3 keeps a tenth of it) and on a region with little print, and rises with
- * sensor noise and dense print, so a blurred document can read over `minSharpness` (the worker reads
- * the edges up to twice it). Tuning frames (seeds 1000..): sharp ones read 0.8-1.0 px, those blurred
- * past 1.2 px at the reference 1.2-4.3 px (the limit, 1.3, was chosen there). Without an edge reading
- * the sharpness rule alone decides.
- */
-function inFocus(metrics: FrameMetrics, t: QualityThresholds): boolean {
-  if (t.maxEdgeBlur > 0 && metrics.edgeBlur !== undefined) return metrics.edgeBlur <= t.maxEdgeBlur;
-  return metrics.sharpness >= t.minSharpness;
 }
 
 function lightingGuidance(metrics: FrameMetrics, t: QualityThresholds): GuidanceCode | undefined {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../random.ts';
 import { DEFAULT_LIGHT_PRINT_OPTIONS, judgeExposure, lightPrint, lightPrintShare } from './exposure.ts';
+import { inFocus } from './focus.ts';
 import type { GrayImage } from './refine-corners.ts';
 import { regionStats } from './region-stats.ts';
 import { DEFAULT_QUALITY_THRESHOLDS } from './thresholds.ts';
@@ -176,5 +177,19 @@ describe('judgeExposure', () => {
     expect(judgeExposure(pushed, { ...t, minPrintDepthShare: 0 })).toBe('ok');
     // Out of focus the depth is not read: blur lowers a thin line's darkest pixel whatever the exposure.
     expect(judgeExposure({ ...pushed, sharpness: t.minSharpness - 1 }, t)).toBe('ok');
+  });
+
+  it('judges the depth on a document the focus check calls in focus: its print\'s edges decide where read, as they do for focus', () => {
+    const pushed = measure(card(1.14, 250, 215));
+    expect(pushed.sharpness).toBeGreaterThan(t.minSharpness);
+    // Soft edges under a Laplacian variance over minSharpness (sensor noise, dense print): out of focus
+    // for the focus check, so not judged on the darkest pixels the blur lowered.
+    const softEdges = { ...pushed, edgeBlur: t.maxEdgeBlur + 0.2 };
+    expect(inFocus(softEdges, t)).toBe(false);
+    expect(judgeExposure(softEdges, t)).toBe('ok');
+    // Sharp edges under a low variance (little print): in focus, judged on the depth.
+    const sharpEdges = { ...pushed, sharpness: t.minSharpness - 1, edgeBlur: t.maxEdgeBlur - 0.3 };
+    expect(inFocus(sharpEdges, t)).toBe(true);
+    expect(judgeExposure(sharpEdges, t)).toBe('too_bright');
   });
 });

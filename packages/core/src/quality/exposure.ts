@@ -1,3 +1,4 @@
+import { inFocus } from './focus.ts';
 import type { GrayImage } from './refine-corners.ts';
 import type { BlockGrid } from './region-stats.ts';
 import type { QualityThresholds } from './thresholds.ts';
@@ -5,7 +6,7 @@ import type { FrameMetrics } from './types.ts';
 
 export type ExposureVerdict = 'ok' | 'too_dark' | 'too_bright';
 
-type ExposureMetrics = Pick<FrameMetrics, 'brightness' | 'contrast' | 'clippedFraction' | 'darkLevel' | 'medianLevel' | 'glareFraction' | 'lightPrintShare' | 'printDepthShare'> & Partial<Pick<FrameMetrics, 'sharpness'>>;
+type ExposureMetrics = Pick<FrameMetrics, 'brightness' | 'contrast' | 'clippedFraction' | 'darkLevel' | 'medianLevel' | 'glareFraction' | 'lightPrintShare' | 'printDepthShare'> & Partial<Pick<FrameMetrics, 'sharpness' | 'edgeBlur'>>;
 
 /**
  * Exposure from clipping and from the contrast of the printed content, the mean being one input.
@@ -41,9 +42,10 @@ export function judgeExposure(m: ExposureMetrics, t: QualityThresholds): Exposur
   // A light line still lowers a block's mean when the exposure has pushed it to within a few levels of
   // the clipped stock, where it no longer prints (16 levels: the step at which print differs from its
   // stock). In focus its darkest pixel says how far it was pushed; blur lowers that, so a document the
-  // Laplacian calls blurred is judged on the share above alone.
-  const inFocus = m.sharpness === undefined || m.sharpness >= t.minSharpness;
-  if (inFocus && m.printDepthShare !== undefined && m.printDepthShare < t.minPrintDepthShare) return 'too_bright';
+  // focus check calls blurred (`inFocus`: its print's edges where read, else the Laplacian) is judged on
+  // the share above alone. Metrics without a sharpness reading count as in focus.
+  const focused = m.sharpness === undefined || inFocus({ sharpness: m.sharpness, edgeBlur: m.edgeBlur }, t);
+  if (focused && m.printDepthShare !== undefined && m.printDepthShare < t.minPrintDepthShare) return 'too_bright';
   return 'ok';
 }
 

@@ -4,6 +4,7 @@ export * from './geometry.ts';
 export * from './lines.ts';
 export * from './refine-corners.ts';
 export * from './assess.ts';
+export * from './focus.ts';
 export * from './auto-capture.ts';
 export * from './edge-support.ts';
 export * from './region-stats.ts';
