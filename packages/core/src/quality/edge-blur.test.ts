@@ -128,6 +128,16 @@ describe('focus check', () => {
     expect(runChecks(unread, 0, t).focus).toBe(false);
   });
 
+  it('passes a card whose lens blur (1 px at the reference) is under the 1.2 px the label calls blurred, read on top of its print\'s own edge', () => {
+    // The print's own edge (0.8 px) and the lens's blur add in quadrature: the edges read about 1.3 px.
+    const PRINT_EDGE = 0.8;
+    const soft = frame(card({ sigma: Math.hypot(PRINT_EDGE, 1.0) }));
+    expect(soft.edgeBlur).toBeGreaterThan(1.3);
+    expect(runChecks(soft, 0, t).focus).toBe(true);
+    // A lens blur of 1.5 px is refused.
+    expect(runChecks(frame(card({ sigma: Math.hypot(PRINT_EDGE, 1.5) })), 0, t).focus).toBe(false);
+  });
+
   it('refuses a densely printed card blurred by 1.8 px although its Laplacian variance is over minSharpness: its edges decide', () => {
     // Dark text over the whole card with the sensor noise on top: the variance stays over 100 at a blur
     // the label calls soft (1.2 px at the reference). The worker reads the edges under twice minSharpness.

@@ -8,7 +8,7 @@ const INSET_FRACTION = 0.04;
 /** Block side (px at the reference width) of the highlight analysis: 40 blocks across, a few text lines high. */
 const HOTSPOT_BLOCK = 16;
 /**
- * The print's edges are read (and decide focus, see `inFocus` in core's assess.ts) where the Laplacian's
+ * The print's edges are read (and decide focus, see `inFocus` in core's focus.ts) where the Laplacian's
  * variance is under this many times `minSharpness`. The variance counts the sensor noise (±3 levels
  * adds about 60) and the print's density as well as its sharpness: documents blurred past 1.2 px at
  * the reference read up to 189 on the tuning frames (seeds 1000.., 20000.., 30000.., 50000..), while
