@@ -23,22 +23,28 @@ export interface CellColumns {
   readonly pitch: number;
 }
 
-function quantile(sorted: Uint8Array, q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.floor(q * (sorted.length - 1))))]!;
+/** The gray level at rank floor(q (n - 1)) of the n levels counted in `histogram` (as a sorted array would hold it). */
+function quantile(histogram: Uint32Array, n: number, q: number): number {
+  const rank = Math.min(n - 1, Math.max(0, Math.floor(q * (n - 1))));
+  let seen = 0;
+  for (let v = 0; v < 256; v++) {
+    seen += histogram[v]!;
+    if (seen > rank) return v;
+  }
+  return 255;
 }
 
 /** Ink-to-paper contrast (gray levels) of each cell's upper and lower half over rows [top, bottom]. */
 export function cellPartContrasts(line: GrayImage, rows: { readonly top: number; readonly bottom: number }, grid: CellColumns): Array<[number, number]> {
   const { width: w, data } = line;
   const mid = Math.round((rows.top + rows.bottom + 1) / 2);
+  const histogram = new Uint32Array(256);
   const part = (x0: number, x1: number, y0: number, y1: number): number => {
     const n = Math.max(0, x1 - x0) * Math.max(0, y1 - y0);
     if (n < 4) return 0;
-    const v = new Uint8Array(n);
-    let i = 0;
-    for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) v[i++] = data[y * w + x]!;
-    v.sort();
-    return quantile(v, PAPER_QUANTILE) - quantile(v, INK_QUANTILE);
+    histogram.fill(0);
+    for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) histogram[data[y * w + x]!]!++;
+    return quantile(histogram, n, PAPER_QUANTILE) - quantile(histogram, n, INK_QUANTILE);
   };
   const out: Array<[number, number]> = [];
   for (let c = 0; c < grid.cells; c++) {
