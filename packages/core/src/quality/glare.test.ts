@@ -182,4 +182,17 @@ describe('hotspotFraction', () => {
       expect(glareOf(image)).toBeLessThan(1.1 * coreShare(light));
     }
   });
+
+  it('reads the stock around a highlight no higher than the lowest level its falloff reaches: light stock beyond it (unclipped) is other light', () => {
+    // Bright, unclipped stock (246: another clipped region's bright edge, a lighter panel) all around
+    // a square just beyond the falloff (which ends at 1.6 radii of the clipped blob, 106 px), over most
+    // of the ring 1.6-2 radii out where the stock is read. Read there, the stock was 246 and the
+    // falloff (250 -> 170) lay under its floor: no highlight found.
+    const light = { x: 400, y: 200, r: 110 };
+    const bands = (x: number, y: number, v: number): number => (Math.max(Math.abs(x - light.x), Math.abs(y - light.y)) > 104 ? 246 : v);
+    expect(glareOf(card(170, 40, undefined, bands))).toBe(0);
+    const image = card(170, 40, light, bands);
+    expect(glareOf(image)).toBeGreaterThan(0.9 * coreShare(light));
+    expect(glareOf(image)).toBeLessThan(1.1 * coreShare(light));
+  });
 });

@@ -162,7 +162,12 @@ export function highlights(grid: BlockGrid, image: GrayImage, outline: readonly 
       }
     }
     const holeShare = within > 0 ? holes / within : 1;
-    const stock = quantile(stockRing, STOCK_QUANTILE);
+    // The light falls off with the distance from the highlight: the stock around it lies no higher than
+    // the lowest level its falloff reached. Read higher beyond 1.6 radii, it is lifted by other light
+    // there (another clipped region's bright edge, a second highlight's halo).
+    let lowest = Infinity;
+    for (const ring of rings) if (ring.length > 0) lowest = Math.min(lowest, quantile(ring, STOCK_QUANTILE));
+    const stock = Math.min(quantile(stockRing, STOCK_QUANTILE), lowest);
     const slope = fallOffSlope(rings, r, stock, clip, options); // levels per cell
     const coreRadius = slope < 0 ? r + 0.5 - (WHITE - clip) / -slope : Number.NaN; // the boundary cells' centres lie half a cell inside the blob's edge
     let core = 0;
