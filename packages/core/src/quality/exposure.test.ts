@@ -10,11 +10,11 @@ const t = DEFAULT_QUALITY_THRESHOLDS;
 
 /**
  * A light card at the reference scale (640 x 400) after a gain: stock at `stock`, wavy guilloche lines
- * 2 px wide at `line` every 27 px, a block of dark text (30) and a dark header band (70), plus the
+ * 2 px wide at `line` every 27 px, a block of text (`text`, dark: 30) and a header band 40 levels lighter, plus the
  * generator's sensor noise (uniform +-3, after clipping). The gain is applied to the printed levels
  * and clipped at 255, as a camera's exposure does.
  */
-function card(gain: number, stock = 250, line = 205, seed = 1, blur = 0): GrayImage {
+function card(gain: number, stock = 250, line = 205, seed = 1, blur = 0, text = 30): GrayImage {
   const width = 640;
   const height = 400;
   const random = mulberry32(seed);
@@ -24,8 +24,8 @@ function card(gain: number, stock = 250, line = 205, seed = 1, blur = 0): GrayIm
       let printed = stock;
       const wave = (y + 9 * Math.sin(x / 60)) % 27;
       if (wave < 2) printed = line;
-      if (y < 50) printed = 70;
-      if (x >= 220 && x < 520 && y >= 90 && y < 230 && (x % 14 < 4 || y % 20 < 3)) printed = 30;
+      if (y < 50) printed = text + 40;
+      if (x >= 220 && x < 520 && y >= 90 && y < 230 && (x % 14 < 4 || y % 20 < 3)) printed = text;
       exposed[y * width + x] = Math.min(255, printed * gain);
     }
   }
@@ -177,6 +177,18 @@ describe('judgeExposure', () => {
     expect(judgeExposure(pushed, { ...t, minPrintDepthShare: 0 })).toBe('ok');
     // Out of focus the depth is not read: blur lowers a thin line's darkest pixel whatever the exposure.
     expect(judgeExposure({ ...pushed, sharpness: t.minSharpness - 1 }, t)).toBe('ok');
+  });
+
+  it('keeps a well-exposed white card whose darkest print is light (grey text, a coloured header): its light print, read on the clipped stock, decides', () => {
+    const light = measure(card(1.03, 250, 205, 1, 0, 150));
+    expect(light.darkLevel).toBeGreaterThan(t.maxDarkLevel);
+    expect(light.medianLevel - light.darkLevel).toBeGreaterThan(t.minPrintContrast);
+    expect(light.lightPrintShare).toBeGreaterThan(t.minLightPrintShare);
+    expect(judgeExposure(light, t)).toBe('ok');
+    // Over-exposed, the same card is refused by its light print.
+    expect(judgeExposure(measure(card(1.7, 250, 205, 1, 0, 150)), t)).toBe('too_bright');
+    // Without a light-print reading (too little clipped blank stock) the darkest level still decides.
+    expect(judgeExposure({ ...light, lightPrintShare: undefined, printDepthShare: undefined }, t)).toBe('too_bright');
   });
 
   it('judges the depth on a document the focus check calls in focus: its print\'s edges decide where read, as they do for focus', () => {
