@@ -1,5 +1,5 @@
 import { document as coreDocument, parseMrz, type MrzFormat, type MrzOutputFieldName } from '@ekyc/core';
-import { applyPageStress, createRandom, degradeDocument, drawDegradation, glareHotspots, MRZ_FONT_VARIANTS, mrzBand, photoPlacement, randomMrzFields, smallPlacement, type MrzStress, renderDrivingLicence, renderMrzDocument, type DegradationLevel, type LicenceDateStyle, type LicenceFields, type MrzDocumentFields } from '@ekyc/testkit';
+import { applyPageStress, bookletSpread, createRandom, degradeDocument, drawDegradation, glareHotspots, MRZ_FONT_VARIANTS, mrzBand, photoPlacement, randomMrzFields, smallPlacement, thumbOver, type MrzStress, renderDrivingLicence, renderMrzDocument, type DegradationLevel, type LicenceDateStyle, type LicenceFields, type MrzDocumentFields } from '@ekyc/testkit';
 import { DocumentClient, DocumentReadStream, FaceClient, crossCheckReads, type DocumentRead, type MrzEngineName } from '@ekyc/workers';
 
 /** The OCR-B face the MRZ is drawn in, from Debian's fonts-ocr-b. */
@@ -87,10 +87,19 @@ async function synthetic(c: SyntheticCase): Promise<{ truth: SyntheticResult['tr
     const pxPerMm = c.pxPerMm ?? 12;
     const band = mrzBand(c.format, pxPerMm);
     applyPageStress(page, c.stress, band, pxPerMm, stressRandom);
-    const scale = c.stress === 'small' || c.stress === 'photo' ? stressRandom.range(0.7, 1) : 1;
-    const placement = c.stress === 'small' ? smallPlacement(page.width * scale, page.height * scale, stressRandom) : c.stress === 'photo' ? photoPlacement(page.width * scale, page.height * scale, stressRandom) : undefined;
-    const hotspots = c.stress === 'glare' ? glareHotspots(page, band, pxPerMm, stressRandom) : undefined;
-    frame = await degradeDocument(page, spec, random, scale, 0.08, placement, hotspots);
+    if (c.stress === 'booklet' || c.stress === 'thumb') {
+      // Photographed as `photo` is: the open booklet's spread, or the page with a thumb over it.
+      const shown = c.stress === 'booklet' ? bookletSpread(page, c.format === 'TD3', pxPerMm, stressRandom).spread : page;
+      const thumb = c.stress === 'thumb' ? thumbOver(page, band, pxPerMm, stressRandom) : undefined;
+      const scale = stressRandom.range(0.7, 1);
+      const placement = photoPlacement(shown.width * scale, shown.height * scale, stressRandom);
+      frame = await degradeDocument(shown, spec, random, scale, 0.08, { ...placement, ...(thumb ? { thumb } : {}) });
+    } else {
+      const scale = c.stress === 'small' || c.stress === 'photo' ? stressRandom.range(0.7, 1) : 1;
+      const placement = c.stress === 'small' ? smallPlacement(page.width * scale, page.height * scale, stressRandom) : c.stress === 'photo' ? photoPlacement(page.width * scale, page.height * scale, stressRandom) : undefined;
+      const hotspots = c.stress === 'glare' ? glareHotspots(page, band, pxPerMm, stressRandom) : undefined;
+      frame = await degradeDocument(page, spec, random, scale, 0.08, placement, hotspots);
+    }
   } else {
     frame = await degradeDocument(doc.mrzSide, spec, random);
   }

@@ -5,7 +5,7 @@
  */
 import { quality, type RgbaImage } from '@ekyc/core';
 import { addGlare, warpCardInto } from './compose.ts';
-import type { Placement } from './mrz-stress.ts';
+import { paintThumb, type Placement, type Thumb } from './mrz-stress.ts';
 import type { Random } from './random.ts';
 
 export type DegradationLevel = 'clean' | 'mild' | 'strong';
@@ -79,6 +79,12 @@ function hotspotsInFrame(spots: readonly Hotspot[], doc: RgbaImage, quad: qualit
   return spots.map((s) => ({ ...quality.applyHomography(toFrame, s), sigma: s.sigma * scale, peak: s.peak }));
 }
 
+/** A thumb given in the document's pixels, where the document lies in the frame (`quad`) at `scale`. */
+function thumbInFrame(thumb: Thumb, doc: RgbaImage, quad: quality.Quad, scale: number): Thumb {
+  const toFrame = quality.homographyFromPoints([{ x: 0, y: 0 }, { x: doc.width, y: 0 }, { x: doc.width, y: doc.height }, { x: 0, y: doc.height }], quad)!;
+  return { ...thumb, tip: quality.applyHomography(toFrame, thumb.tip), base: quality.applyHomography(toFrame, thumb.base), radius: thumb.radius * scale };
+}
+
 /** Per pixel of a `width` x `height` frame, the linear light `spots` add (each cut off beyond 4 sigma). */
 export function specularLight(width: number, height: number, spots: readonly Hotspot[]): Float32Array {
   const light = new Float32Array(width * height);
@@ -130,7 +136,8 @@ export function exposeFrame(frame: RgbaImage<Uint8ClampedArray>, spec: Degradati
  * `placement` (a stress condition, mrz-stress.ts) puts it instead at a given place in a frame of a given
  * size (a document small in a photo), with its own corners and background when it gives them (a
  * photo); without it the frame and the draws are as they always were. `hotspots` (the `glare` stress
- * condition, in the document's pixels) add specular light in camera order: see `exposeFrame`.
+ * condition, in the document's pixels) add specular light in camera order: see `exposeFrame`. A
+ * placement's `thumb` is painted over the placed document and its background, before blur.
  */
 export async function degradeDocument(doc: RgbaImage, spec: DegradationSpec, random: Random, scale = 1, margin = 0.08, placement?: Placement, hotspots?: readonly Hotspot[]): Promise<DegradedFrame> {
   const dw = doc.width * scale;
@@ -161,6 +168,7 @@ export async function degradeDocument(doc: RgbaImage, spec: DegradationSpec, ran
     { x: at[3].x + j(), y: at[3].y + j() },
   ];
   warpCardInto(frame, doc, quad, 0.03);
+  if (placement?.thumb) paintThumb(frame, thumbInFrame(placement.thumb, doc, quad, dw / doc.width));
   if (spec.glare > 0) addGlare(frame, random.range(padX + dw * 0.2, padX + dw * 0.8), random.range(padY + dh * 0.2, padY + dh * 0.8), spec.glare * dw);
   const canvas = new OffscreenCanvas(width, height);
   const ctx = canvas.getContext('2d', { willReadFrequently: true })!;

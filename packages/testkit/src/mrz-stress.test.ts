@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RgbaImage } from '@ekyc/core';
-import { addHologram, addShadow, addStamp, applyPageStress, GLARE_PEAK, GLARE_SIGMA_MM, glareHotspots, photoPlacement, PHOTO_FILL, PHOTO_MAX_ROLL_DEG, PHOTO_MAX_TILT_DEG, smallPlacement, type Band } from './mrz-stress.ts';
+import { addHologram, addShadow, addStamp, applyPageStress, bookletSpread, GLARE_PEAK, paintThumb, thumbOver, GLARE_SIGMA_MM, glareHotspots, photoPlacement, PHOTO_FILL, PHOTO_MAX_ROLL_DEG, PHOTO_MAX_TILT_DEG, smallPlacement, type Band } from './mrz-stress.ts';
 import { createRandom } from './random.ts';
 
 const PX_PER_MM = 4;
@@ -156,5 +156,70 @@ describe('mrz stress conditions', () => {
     const after = page();
     applyPageStress(after, 'glare', BAND, PX_PER_MM, createRandom(3));
     expect(Buffer.from(after.data).equals(Buffer.from(before.data))).toBe(true);
+  });
+});
+
+describe('booklet and thumb conditions', () => {
+  it('booklet: a TD3 data page is the lower half of a spread of its width, the facing page printed above, darker at the fold', () => {
+    for (let seed = 1; seed <= 4; seed++) {
+      const doc = page();
+      const { spread, left, top } = bookletSpread(doc, true, PX_PER_MM, createRandom(seed));
+      expect([spread.width, spread.height, left, top]).toEqual([doc.width, 2 * doc.height, 0, doc.height]);
+      // The data page unchanged in the lower half, away from the fold.
+      const y = doc.height + 100;
+      const i = (y * spread.width + 250) * 4;
+      expect(spread.data[i]).toBe(230);
+      // The facing page is not blank paper: its print varies along a row.
+      const row = Array.from({ length: spread.width }, (_, x) => spread.data[(60 * spread.width + x) * 4 + 1]!);
+      expect(Math.max(...row) - Math.min(...row)).toBeGreaterThan(12);
+      // The fold darkens the join.
+      expect(spread.data[(doc.height * spread.width + 250) * 4]!).toBeLessThan(0.9 * 230);
+    }
+  });
+
+  it('booklet: another format lies whole on a booklet page of at least a TD3 page, the facing page above it', () => {
+    const card: RgbaImage<Uint8ClampedArray> = { width: 342, height: 216, data: new Uint8ClampedArray(342 * 216 * 4).fill(200) };
+    const { spread, left, top } = bookletSpread(card, false, PX_PER_MM, createRandom(5));
+    expect(spread.width).toBeGreaterThanOrEqual(125 * PX_PER_MM);
+    expect(spread.height).toBeGreaterThanOrEqual(2 * 88 * PX_PER_MM);
+    expect(left).toBeGreaterThan(0);
+    expect(left + card.width).toBeLessThan(spread.width);
+    expect(top).toBeGreaterThan(spread.height / 2);
+    expect(top + card.height).toBeLessThan(spread.height);
+    expect(spread.data[((top + 100) * spread.width + left + 100) * 4]).toBe(200);
+  });
+
+  it('thumb: enters from off the page over a corner or edge, reaches onto it, and stays off the MRZ band', () => {
+    const wheres = new Set<string>();
+    for (let seed = 1; seed <= 200; seed++) {
+      const size = { width: 500, height: 352 };
+      const t = thumbOver(size, BAND, PX_PER_MM, createRandom(seed));
+      expect(t.radius).toBeGreaterThanOrEqual(8 * PX_PER_MM);
+      expect(t.radius).toBeLessThanOrEqual(11 * PX_PER_MM);
+      const inside = (p: { x: number; y: number }): boolean => p.x >= 0 && p.x <= size.width && p.y >= 0 && p.y <= size.height;
+      expect(inside(t.tip)).toBe(true);
+      expect(inside(t.base)).toBe(false);
+      // The capsule's lowest point is above the band.
+      expect(Math.max(t.tip.y, t.base.y) + t.radius).toBeLessThanOrEqual(BAND.top - 1.5 * PX_PER_MM + 1e-6);
+      wheres.add(t.tip.y < 0.1 * size.height + 16 * PX_PER_MM && (t.tip.x < 0.2 * size.width || t.tip.x > 0.8 * size.width) ? 'corner-ish' : t.tip.x < 0.2 * size.width || t.tip.x > 0.8 * size.width ? 'side' : 'top');
+      expect(Math.max(...t.tone) - Math.min(...t.tone)).toBeGreaterThan(30);
+    }
+    expect(wheres.size).toBe(3);
+  });
+
+  it('thumb: painted skin-toned, darker at its rim than its middle, with a shadow around it, the rest of the frame untouched', () => {
+    const frame = page();
+    const before = page();
+    const thumb = { tip: { x: 100, y: 60 }, base: { x: 100, y: -200 }, radius: 36, tone: [224, 172, 140] as const };
+    paintThumb(frame, thumb);
+    const at = (x: number, y: number): number[] => Array.from(frame.data.subarray((y * frame.width + x) * 4, (y * frame.width + x) * 4 + 3));
+    const middle = at(100, 30);
+    const rim = at(133, 30);
+    expect(middle[0]! - middle[2]!).toBeGreaterThan(50);
+    expect(rim[0]!).toBeLessThan(middle[0]!);
+    expect(at(140, 30)[0]!).toBeLessThan(230);
+    const { inBand } = changed(before, frame, BAND);
+    expect(inBand).toBe(0);
+    expect(at(300, 30)).toEqual([230, 230, 230]);
   });
 });

@@ -4,7 +4,8 @@
  * without a stress): an inked entry stamp partly over the MRZ, a laminated hologram (OVD) over it,
  * uneven light (a gradient and a cast shadow across the page), a document small in an uploaded photo,
  * a photo of a document as people take them (small, turned, under perspective, on a textured
- * table), and specular glare as a camera records it (clipped white, not washed-out ink). Plain pixel
+ * table), specular glare as a camera records it (clipped white, not washed-out ink), a passport
+ * photographed open (`booklet`) and a thumb holding the document (`thumb`). Plain pixel
  * code (runs in Node), except the photo's background painter (OffscreenCanvas); `small` and `photo`
  * are placements and `glare` hotspots, applied by `degradeDocument`.
  */
@@ -14,8 +15,8 @@ import type { Hotspot } from './degrade.ts';
 import { createRandom, type Random } from './random.ts';
 import { paintFabric, paintWood } from './textures.ts';
 
-export type MrzStress = 'stamp' | 'hologram' | 'shadow' | 'small' | 'photo' | 'glare';
-export const MRZ_STRESSES: readonly MrzStress[] = ['stamp', 'hologram', 'shadow', 'small', 'photo', 'glare'];
+export type MrzStress = 'stamp' | 'hologram' | 'shadow' | 'small' | 'photo' | 'glare' | 'booklet' | 'thumb';
+export const MRZ_STRESSES: readonly MrzStress[] = ['stamp', 'hologram', 'shadow', 'small', 'photo', 'glare', 'booklet', 'thumb'];
 
 /** The MRZ band on a rendered page, in its pixels (see `mrzBand` in mrz-document.ts). */
 export interface Band { top: number; bottom: number; left: number; right: number }
@@ -31,6 +32,8 @@ export interface Placement {
   corners?: quality.Quad;
   /** Paints what the document lies on (default: a dark table). Browser only. */
   paintBackground?: (ctx: OffscreenCanvasRenderingContext2D, width: number, height: number) => void;
+  /** A thumb over the document (the `thumb` condition), in the document's pixels: painted after it is placed, before blur. */
+  thumb?: Thumb;
 }
 
 const clamp01 = (v: number): number => (v < 0 ? 0 : v > 1 ? 1 : v);
@@ -380,6 +383,143 @@ export function glareHotspots(page: { width: number; height: number }, band: Ban
     spots.push({ x, y, sigma: random.range(...GLARE_SIGMA_MM) * pxPerMm, peak: random.range(...GLARE_PEAK) });
   }
   return spots;
+}
+
+/**
+ * The `booklet` condition: a passport photographed open. A TD3 data page is the lower half of a spread
+ * whose upper half is the facing page (same width, joined at the fold): a pastel visa page or inner cover
+ * with a guilloche print, on half the spreads an inked stamp, and the fold's shading across the join.
+ * Other formats (cards, visa stickers) lie on a booklet page of at least a TD3 page's size (4-10 mm of
+ * page around them), with the facing page above it as for TD3. Returns the spread and where the
+ * document lies in it (its top-left corner, in the spread's pixels). Draws only from `random`.
+ */
+export function bookletSpread(doc: RgbaImage, isDataPage: boolean, pxPerMm: number, random: Random): { spread: RgbaImage<Uint8ClampedArray>; left: number; top: number } {
+  const mm = pxPerMm;
+  const pageW = isDataPage ? doc.width : Math.max(Math.round(125 * mm), doc.width + Math.round(2 * random.range(4, 10) * mm));
+  const pageH = isDataPage ? doc.height : Math.max(Math.round(88 * mm), doc.height + Math.round(2 * random.range(4, 10) * mm));
+  const left = isDataPage ? 0 : Math.round(random.range(0.2, 0.8) * (pageW - doc.width));
+  const docTop = isDataPage ? 0 : Math.round(random.range(0.2, 0.8) * (pageH - doc.height));
+  const width = pageW;
+  const height = 2 * pageH;
+  const data = new Uint8ClampedArray(width * height * 4);
+  // Booklet paper: a pale tint, the same on both pages (the lower one shows where the document leaves it).
+  const tint: readonly [number, number, number] = [random.int(222, 245), random.int(222, 245), random.int(215, 240)];
+  const ink: readonly [number, number, number] = [random.int(90, 170), random.int(90, 170), random.int(90, 170)];
+  const period = random.range(1.2, 2.5) * mm;
+  const wave = random.range(4, 9) * mm;
+  const phase = random.range(0, 2 * Math.PI);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      // Guilloche: thin crossing sine lines at a low contrast.
+      const u = Math.sin((2 * Math.PI * (y + 0.8 * mm * Math.sin(x / wave + phase))) / period);
+      const v = Math.sin((2 * Math.PI * (x + 0.8 * mm * Math.sin(y / (1.3 * wave)))) / (1.4 * period));
+      const line = 0.35 * clamp01((Math.abs(u) - 0.85) * 6.7) + 0.25 * clamp01((Math.abs(v) - 0.9) * 10);
+      const i = (y * width + x) * 4;
+      for (let c = 0; c < 3; c++) data[i + c] = tint[c]! * (1 - line) + ink[c]! * line;
+      data[i + 3] = 255;
+    }
+  }
+  // The document on the lower page.
+  for (let y = 0; y < doc.height; y++) {
+    const from = y * doc.width * 4;
+    data.set(doc.data.subarray(from, from + doc.width * 4), ((pageH + docTop + y) * width + left) * 4);
+  }
+  const spread: RgbaImage<Uint8ClampedArray> = { width, height, data };
+  if (random.chance(0.5)) {
+    // A stamp on the facing page (its "band" a strip of that page, so it stays off the document).
+    const top = random.range(0.25, 0.6) * pageH;
+    addStamp(spread, { top, bottom: top + 8 * mm, left: 0.1 * width, right: 0.9 * width }, mm, random);
+  }
+  // The fold: the pages curve away from the light towards the join (to 70-85%), a darker line at it.
+  const foldDepth = random.range(0.7, 0.85);
+  const foldReach = random.range(3, 8) * mm;
+  for (let y = 0; y < height; y++) {
+    const d = Math.abs(y + 0.5 - pageH);
+    const l = 1 - (1 - foldDepth) * Math.exp(-d / foldReach) - (d < 0.4 * mm ? 0.15 : 0);
+    if (l > 0.995) continue;
+    for (let x = 0; x < width; x++) {
+      const i = (y * width + x) * 4;
+      for (let c = 0; c < 3; c++) data[i + c] = data[i + c]! * l;
+    }
+  }
+  return { spread, left, top: pageH + docTop };
+}
+
+/**
+ * A thumb over the document (the `thumb` condition), in the document's pixels: a capsule from `base`
+ * (off the document, towards the hand) to `tip` (on it), `radius` its half-width. `tone` is the skin's
+ * colour in full light; `degradeDocument` paints it over the frame where the document lies, before blur.
+ */
+export interface Thumb { tip: { x: number; y: number }; base: { x: number; y: number }; radius: number; tone: readonly [number, number, number] }
+
+/** Skin tones, light to dark (sRGB, in full light). */
+const SKIN_TONES: ReadonlyArray<readonly [number, number, number]> = [[236, 200, 178], [224, 172, 140], [198, 142, 105], [160, 108, 76], [112, 74, 52]];
+
+/**
+ * The `thumb` condition: a thumb holding the document, over one corner (top left or top right) or one
+ * edge (top, left or right) and reaching 5-16 mm onto it, 16-22 mm wide, its axis within 30 degrees of
+ * the edge's normal (a corner's diagonal), entering from off the document. It never comes within 1.5 mm
+ * of the MRZ band (every MRZ is printed at the page's foot; `band`), so a thumb from the left or right
+ * edge is placed above it. Draws only from `random`.
+ */
+export function thumbOver(page: { width: number; height: number }, band: Band, pxPerMm: number, random: Random): Thumb {
+  const mm = pxPerMm;
+  const radius = random.range(8, 11) * mm;
+  const depth = random.range(5, 16) * mm;
+  const tone = random.pick(SKIN_TONES);
+  const where = random.pick(['top-left', 'top-right', 'top', 'left', 'right'] as const);
+  const lowest = band.top - 1.5 * mm - radius;
+  let angle: number;
+  let tip: { x: number; y: number };
+  if (where === 'top-left' || where === 'top-right') {
+    // Outward along the corner's diagonal, +-20 degrees; the tip `depth` in along it.
+    const outward = (where === 'top-left' ? -3 : -1) * (Math.PI / 4) + random.range(-0.35, 0.35);
+    angle = outward;
+    const cx = where === 'top-left' ? 0 : page.width;
+    tip = { x: cx - depth * Math.cos(outward), y: -depth * Math.sin(outward) };
+  } else if (where === 'top') {
+    angle = -Math.PI / 2 + random.range(-0.5, 0.5);
+    tip = { x: random.range(0.15, 0.85) * page.width, y: depth };
+  } else {
+    // From the side and a little above (never from below, where the MRZ is).
+    const outward = where === 'left' ? Math.PI + random.range(0, 0.5) : random.range(-0.5, 0);
+    angle = outward;
+    tip = { x: where === 'left' ? depth : page.width - depth, y: random.range(0.1 * page.height, Math.max(0.1 * page.height, lowest)) };
+  }
+  const reach = 60 * mm;
+  const base = { x: tip.x + reach * Math.cos(angle), y: tip.y + reach * Math.sin(angle) };
+  // Off the band: the capsule's lowest point stays above it.
+  const drop = Math.max(tip.y, base.y) + radius - (band.top - 1.5 * mm);
+  if (drop > 0) {
+    tip.y -= drop;
+    base.y -= drop;
+  }
+  return { tip, base, radius, tone };
+}
+
+/**
+ * Paints a thumb (frame pixels) over `frame`: a rounded finger shaded as a cylinder lit from the front
+ * (its rim 60% of its middle), anti-aliased, with a soft shadow 2-3 mm wide cast around it (to 75%).
+ */
+export function paintThumb(frame: RgbaImage<Uint8ClampedArray>, thumb: Thumb): void {
+  const { width, height, data } = frame;
+  const { tip, base, radius: r, tone } = thumb;
+  const shadow = 0.25 * r;
+  const x0 = Math.max(0, Math.floor(Math.min(tip.x, base.x) - r - shadow));
+  const x1 = Math.min(width - 1, Math.ceil(Math.max(tip.x, base.x) + r + shadow));
+  const y0 = Math.max(0, Math.floor(Math.min(tip.y, base.y) - r - shadow));
+  const y1 = Math.min(height - 1, Math.ceil(Math.max(tip.y, base.y) + r + shadow));
+  for (let y = y0; y <= y1; y++) {
+    for (let x = x0; x <= x1; x++) {
+      const d = segmentDistance(x + 0.5, y + 0.5, tip.x, tip.y, base.x, base.y);
+      if (d > r + shadow) continue;
+      const i = (y * width + x) * 4;
+      const cover = clamp01(r + 0.5 - d);
+      const dark = d > r ? 1 - 0.25 * (1 - (d - r) / shadow) : 0.75;
+      const shade = 0.6 + 0.4 * Math.sqrt(clamp01(1 - (d / r) ** 2));
+      for (let c = 0; c < 3; c++) data[i + c] = data[i + c]! * dark * (1 - cover) + tone[c]! * shade * cover;
+    }
+  }
 }
 
 /** Applies a page stress (stamp, hologram, shadow) to the rendered page in place; `small`, `photo` and `glare` draw nothing here. */
