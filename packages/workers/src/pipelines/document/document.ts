@@ -12,7 +12,7 @@ import { loadOpenCv } from '../quality/quality-opencv.ts';
 import type { OpenCv } from '../quality/opencv-frame.ts';
 import { cropGray, findMrzLines, rectify, rotate180, type MrzLines, type Rect, type Rectified } from './mrz-locate.ts';
 import { findUploadQuad, linesSitLow, type UploadQuadRejection, type UploadQuadSearch } from './upload-quad.ts';
-import { outlineRoute } from './outline-route.ts';
+import { linesSpanPage, outlineRoute } from './outline-route.ts';
 import type { GrayImage, MrzReader } from './mrz-reader.ts';
 import { OcrbReader, type CellGrid } from './ocrb-reader.ts';
 import { PpOcrReader } from './ppocr-reader.ts';
@@ -377,7 +377,7 @@ export const documentPipeline = {
         const lines = locate(rect, true);
         outlineLocateMs = performance.now() - t;
         return { rect, lines };
-      }, (crop) => crop.lines.located.lines.length > 0);
+      }, (crop) => linesSpanPage(crop.lines.located.lines, crop.rect.gray.width));
       outline = search;
       if (found) route = { quad: found.quad, ...found.crop };
     }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { quality } from '@ekyc/core';
-import { MAX_OUTLINE_SEARCHES, outlineRoute } from './outline-route.ts';
+import { foldHalves, linesSpanPage, MAX_OUTLINE_SEARCHES, outlineRoute } from './outline-route.ts';
 import type { UploadQuadSearch } from './upload-quad.ts';
 
 // The choice document.ts makes for an upload: read from a found page outline (`located: 'found-quad'`)
@@ -88,5 +88,44 @@ describe('outlineRoute', () => {
     const again = searches([kept(PORTRAIT), kept(PORTRAIT.map((p) => ({ x: p.x + 1, y: p.y })) as unknown as quality.Quad)]);
     expect(outlineRoute(again.search, cropSearch(null).search, holdsLines).route).toBeUndefined();
     expect(again.masks).toHaveLength(2);
+  });
+
+  it('an open booklet found as one outline (the spread, a page\'s aspect): reads the half that holds the MRZ lines, rectified as an ID-3 page', () => {
+    // A spread upright in the photo: the facing page above, the data page below, joined at y = 500.
+    const spread: quality.Quad = [{ x: 300, y: 100 }, { x: 900, y: 100 }, { x: 900, y: 950 }, { x: 300, y: 950 }];
+    const image = searches([{ quad: spread, found: spread, sizeClass: 'ID2', ms: 10 }]);
+    const asked: Array<string | undefined> = [];
+    const searched: quality.Quad[] = [];
+    const r = outlineRoute(image.search, (quad, page) => { searched.push(quad); asked.push(page.sizeClass); return { lines: quad[0].y > 500 ? 2 : 0 }; }, holdsLines);
+    expect(r.route?.quad).toEqual([{ x: 300, y: 525 }, { x: 900, y: 525 }, { x: 900, y: 950 }, { x: 300, y: 950 }]);
+    expect(r.search.quad).toEqual(r.route?.quad);
+    expect(searched.length).toBe(3);
+    expect(asked).toEqual(['ID2', 'ID3', 'ID3']);
+    expect(image.masks).toEqual([[]]);
+  });
+
+  it('an ID-1 card\'s outline is not split: a card has no facing page', () => {
+    const image = searches([{ quad: PAGE, found: PAGE, sizeClass: 'ID1', ms: 10 }, nothing]);
+    const crop = cropSearch(null);
+    outlineRoute(image.search, crop.search, holdsLines);
+    expect(crop.searched).toEqual([PAGE]);
+  });
+});
+
+describe('foldHalves', () => {
+  it('splits across the longer sides at their midpoints, in perspective, each half in the quad\'s corner order', () => {
+    const [upper, lower] = foldHalves([{ x: 0, y: 0 }, { x: 100, y: 0 }, { x: 100, y: 140 }, { x: 0, y: 140 }]);
+    expect(upper).toEqual([{ x: 0, y: 0 }, { x: 100, y: 0 }, { x: 100, y: 70 }, { x: 0, y: 70 }]);
+    expect(lower).toEqual([{ x: 0, y: 70 }, { x: 100, y: 70 }, { x: 100, y: 140 }, { x: 0, y: 140 }]);
+    // A trapezoid (its left side, farther from the camera, shorter): the fold is nearer the far side than the plain midpoint.
+    const [, right] = foldHalves([{ x: 0, y: 10 }, { x: 200, y: 0 }, { x: 200, y: 140 }, { x: 0, y: 130 }]);
+    expect(right[0].x).toBeLessThan(99);
+    expect(right[0].x).toBeGreaterThan(85);
+  });
+
+  it('lines spanning half a crop are no page\'s MRZ; lines across nearly all of it are', () => {
+    expect(linesSpanPage([{ width: 700 }, { width: 703 }], 1477)).toBe(false);
+    expect(linesSpanPage([{ width: 1344 }, { width: 1344 }], 1477)).toBe(true);
+    expect(linesSpanPage([], 1477)).toBe(false);
   });
 });
