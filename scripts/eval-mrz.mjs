@@ -12,6 +12,9 @@
 //                                                      # of --levels (default mild here): an inked stamp or a hologram
 //                                                      # over the MRZ, uneven light, a document filling 25-40% of a
 //                                                      # photo, a photo of a page turned and tilted on a textured table;
+//                                                      # opt-in only (not in the bare --stress list, so its numbers
+//                                                      # stay comparable): glare (camera-order specular hotspots),
+//                                                      # booklet (an open passport's spread), thumb (a thumb over an edge);
 //                                                      # read as uploads (no quad given), as --data is.
 //                                                      # All five when no list is given; combines with --fonts
 //   npm run eval:mrz -- --stress --write DIR           # also write the frames (PNG) and labels.json to DIR, so
