@@ -7,6 +7,9 @@
 //   npm run eval:quality -- --no-write --dump /tmp/frames.json   # also every frame's label and assessment
 //   npm run eval:quality -- --data DIR   # your own photos: DIR/labels.json + the images it names
 //   npm run eval:quality -- --write-data DIR --count 8            # a generated folder in the --data format
+//   npm run eval:quality -- --no-write --thumb   # every frame with a thumb holding the card over a corner or
+//                                        # edge (never the MRZ); labels unchanged: the card's true corners, and a
+//                                        # clean frame stays good (people hold cards this way; auto-capture must fire)
 //
 // labels.json (for --data): an array of { "file": "a.jpg", "corners": [[x,y] x4 TL,TR,BR,BL] | null,
 // "pose": { "pitchDeg", "yawDeg", "rollDeg" } | [pitch, yaw, roll] | null, "good": true|false },
@@ -32,6 +35,7 @@ const cleanCount = option('--clean-count', writeDir ? Math.ceil(count / 2) : 100
 const first = option('--first', 1000);
 const write = !args.includes('--no-write') && !dataDir && !writeDir;
 const dump = text('--dump');
+const thumb = args.includes('--thumb');
 const log = (...m) => console.error('[eval:quality]', ...m);
 // No hot reload mid-run when a source file changes.
 process.env.EKYC_NO_HMR = '1';
@@ -85,7 +89,7 @@ async function generated(page) {
   const results = [];
   for (const [set, n] of [['varied', count], ['clean', cleanCount]]) {
     for (let seed = first; seed < first + n; seed += 25) {
-      const batch = await page.evaluate(([s, k, which]) => window.qualityTest.evaluateMany(s, k, which), [seed, Math.min(25, first + n - seed), set]);
+      const batch = await page.evaluate(([s, k, which, t]) => window.qualityTest.evaluateMany(s, k, which, t), [seed, Math.min(25, first + n - seed), set, thumb]);
       results.push(...batch.map((r) => ({ ...r, set })));
       log(`${set} ${Math.min(n, seed + 25 - first)}/${n}`);
     }
@@ -119,7 +123,7 @@ async function writeFolder(page, dir) {
   const labels = [];
   for (const [set, n] of [['varied', count - cleanCount], ['clean', cleanCount]]) {
     for (let seed = first; seed < first + n; seed++) {
-      const { png, label } = await page.evaluate(([s, which]) => window.qualityTest.encodeFrame(s, which), [seed, set]);
+      const { png, label } = await page.evaluate(([s, which, t]) => window.qualityTest.encodeFrame(s, which, t), [seed, set, thumb]);
       const file = `${set}-${seed}.png`;
       writeFileSync(path.join(dir, file), Buffer.from(png, 'base64'));
       labels.push({ file, corners: label.corners?.map((p) => [p.x, p.y]) ?? null, pose: label.pose, good: isGood(label) });
@@ -195,7 +199,7 @@ function byBackground(withDoc) {
 
 function table(s) {
   const lines = [
-    `Generated set: ${s.total} frames (1280x720): ${count} varied (seeds ${first}..${first + count - 1}) and ${cleanCount} clean (\`clean: true\`, seeds ${first}..${first + cleanCount - 1}); fields of view drawn (focal 0.55-1.6 x the long side); \`npm run eval:quality\`, ${new Date().toISOString().slice(0, 10)}.`,
+    `Generated set: ${s.total} frames (1280x720): ${count} varied (seeds ${first}..${first + count - 1}) and ${cleanCount} clean (\`clean: true\`, seeds ${first}..${first + cleanCount - 1})${thumb ? ', every one with a thumb over a corner or edge (`--thumb`)' : ''}; fields of view drawn (focal 0.55-1.6 x the long side); \`npm run eval:quality\`, ${new Date().toISOString().slice(0, 10)}.`,
     '',
     '| check | precision | recall | problems / scored | scope |',
     '|---|---|---|---|---|',

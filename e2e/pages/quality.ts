@@ -1,5 +1,5 @@
 import { quality } from '@ekyc/core';
-import { decodeImageBlob, generateLabelledFrame, type FrameLabel } from '@ekyc/testkit';
+import { decodeImageBlob, generateLabelledFrame, type FrameLabel, type FrameOptions } from '@ekyc/testkit';
 import type { TimedAssessment } from '../../packages/workers/src/pipelines/quality/quality.ts';
 import { FOCAL, fontReady, outcome, worker, type Outcome } from './quality-kit.ts';
 
@@ -13,20 +13,23 @@ export interface Evaluated {
 /** How the evaluation draws its frames: `varied` (every failure, fields of view drawn) or `clean` (near-ideal captures). */
 export type EvalSet = 'varied' | 'clean';
 
+/** The generator's options for a set; `thumb`: a thumb holding the card over a corner or edge (`FrameOptions.thumb`). */
+const setOptions = (set: EvalSet, thumb: boolean): FrameOptions => ({ ...(set === 'clean' ? { clean: true } : {}), ...(thumb ? { thumb: true } : {}) });
+
 const api = {
-  async evaluate(seed: number, set: EvalSet = 'varied'): Promise<Evaluated> {
+  async evaluate(seed: number, set: EvalSet = 'varied', thumb = false): Promise<Evaluated> {
     await fontReady;
     const t0 = performance.now();
-    const { image, label } = generateLabelledFrame(seed, set === 'clean' ? { clean: true } : {});
+    const { image, label } = generateLabelledFrame(seed, setOptions(set, thumb));
     const generateMs = performance.now() - t0;
     // A good still comes back with its pixels (`frame`); keep them in the page, not in the JSON result.
     const { frame: _pixels, ...assessment } = await worker().analyzeStill({ width: image.width, height: image.height, data: image.data });
     return { label, assessment, generateMs };
   },
 
-  async evaluateMany(first: number, count: number, set: EvalSet = 'varied'): Promise<Evaluated[]> {
+  async evaluateMany(first: number, count: number, set: EvalSet = 'varied', thumb = false): Promise<Evaluated[]> {
     const results: Evaluated[] = [];
-    for (let seed = first; seed < first + count; seed++) results.push(await api.evaluate(seed, set));
+    for (let seed = first; seed < first + count; seed++) results.push(await api.evaluate(seed, set, thumb));
     return results;
   },
 
@@ -39,9 +42,9 @@ const api = {
   },
 
   /** A generated frame as PNG (base64) with its label: for writing a `--data` folder. */
-  async encodeFrame(seed: number, set: EvalSet = 'varied'): Promise<{ png: string; label: FrameLabel }> {
+  async encodeFrame(seed: number, set: EvalSet = 'varied', thumb = false): Promise<{ png: string; label: FrameLabel }> {
     await fontReady;
-    const { image, label } = generateLabelledFrame(seed, set === 'clean' ? { clean: true } : {});
+    const { image, label } = generateLabelledFrame(seed, setOptions(set, thumb));
     const canvas = new OffscreenCanvas(image.width, image.height);
     canvas.getContext('2d')!.putImageData(new ImageData(new Uint8ClampedArray(image.data), image.width, image.height), 0, 0);
     const bytes = new Uint8Array(await (await canvas.convertToBlob({ type: 'image/png' })).arrayBuffer());

@@ -2,6 +2,7 @@ import { quality, type RgbaImage } from '@ekyc/core';
 import { projectCard } from './camera.ts';
 import { addGlare, applyGain, clippedByGain, clippedPrintByGain, lostSecurityPrintByGain, regionStats, warpCardInto } from './compose.ts';
 import { DOCUMENT_SIZE_MM, renderStyledDocument, type CardStyle, type DocumentKind } from './document.ts';
+import { paintThumb, thumbOver, type Band, type Thumb } from './mrz-stress.ts';
 import { createRandom, type Random } from './random.ts';
 import { paintFabric, paintWood } from './textures.ts';
 
@@ -21,6 +22,13 @@ export interface FrameOptions {
   emptyRate?: number;
   /** A document near the ideal capture: frontal-ish, well exposed, no glare, no blur. */
   clean?: boolean;
+  /**
+   * A thumb holding the card over one corner or edge, never over the MRZ (`thumbOver`), drawn from its
+   * own sequence: the frame is otherwise pixel for pixel that of the seed. Off by default. The labels
+   * stay the card's (true corners; brightness over the card the thumb leaves visible), so a clean frame
+   * stays good: people hold cards this way and auto-capture must still fire.
+   */
+  thumb?: boolean;
 }
 
 /** Ground truth of one generated frame, exact by construction. */
@@ -99,6 +107,42 @@ function paintBackground(ctx: OffscreenCanvasRenderingContext2D, kind: Backgroun
   }
 }
 
+/** Resolution the card is rendered at before it is warped into the frame. */
+const CARD_PX_PER_MM = 10;
+
+/** The generated card's MRZ band in its pixels: the light band `renderStyledDocument` prints the MRZ on. */
+function styledMrzBand(kind: DocumentKind, card: { width: number; height: number }, pxPerMm: number): Band {
+  const lines = kind === 'td1' ? 3 : 2;
+  const top = card.height - (2 + lines * 4.2 + 1.5) * pxPerMm;
+  return { top, bottom: card.height, left: 0, right: card.width };
+}
+
+/** `thumb` (card pixels) where the card lies in the frame (`corners`). */
+function thumbInFrame(thumb: Thumb, card: { width: number; height: number }, corners: quality.Quad, documentWidthPx: number): Thumb {
+  const toFrame = quality.homographyFromPoints([{ x: 0, y: 0 }, { x: card.width, y: 0 }, { x: card.width, y: card.height }, { x: 0, y: card.height }], corners)!;
+  return { ...thumb, tip: quality.applyHomography(toFrame, thumb.tip), base: quality.applyHomography(toFrame, thumb.base), radius: (thumb.radius * documentWidthPx) / card.width };
+}
+
+/** Takes the pixels under the thumb and its shadow out of `coverage` (the card's labels measure the card, not the thumb). */
+function uncoverThumb(coverage: Float32Array, width: number, thumb: Thumb): void {
+  const { tip, base } = thumb;
+  const reach = thumb.radius * 1.25 + 1;
+  const dx = base.x - tip.x;
+  const dy = base.y - tip.y;
+  const length2 = dx * dx + dy * dy || 1;
+  const height = coverage.length / width;
+  const y0 = Math.max(0, Math.floor(Math.min(tip.y, base.y) - reach));
+  const y1 = Math.min(height - 1, Math.ceil(Math.max(tip.y, base.y) + reach));
+  const x0 = Math.max(0, Math.floor(Math.min(tip.x, base.x) - reach));
+  const x1 = Math.min(width - 1, Math.ceil(Math.max(tip.x, base.x) + reach));
+  for (let y = y0; y <= y1; y++) {
+    for (let x = x0; x <= x1; x++) {
+      const t = Math.min(1, Math.max(0, ((x + 0.5 - tip.x) * dx + (y + 0.5 - tip.y) * dy) / length2));
+      if (Math.hypot(x + 0.5 - tip.x - t * dx, y + 0.5 - tip.y - t * dy) <= reach) coverage[y * width + x] = 0;
+    }
+  }
+}
+
 /**
  * One labelled capture frame, fully determined by `seed`: a TD1 card or TD3 data page (or nothing)
  * placed by a random 3-D pose in front of a pinhole camera, on a random background, with random
@@ -132,7 +176,7 @@ export function generateLabelledFrame(seed: number, options: FrameOptions = {}):
   let coverage: Float32Array = new Float32Array(width * height);
   if (kind) {
     const size = DOCUMENT_SIZE_MM[kind];
-    const rendered = renderStyledDocument(kind, random, 10, options.font ?? 'OCR-B');
+    const rendered = renderStyledDocument(kind, random, CARD_PX_PER_MM, options.font ?? 'OCR-B');
     const card = rendered.image;
     style = rendered.style;
     // About half the frames are near a good capture, the rest spread over every failure.
@@ -166,6 +210,13 @@ export function generateLabelledFrame(seed: number, options: FrameOptions = {}):
       glareFraction = saturated / (card.width * card.height);
     }
     coverage = warpCardInto(frame, card, corners, size.cornerRadius);
+    if (options.thumb) {
+      // Its own sequence (as the MRZ stress conditions seed theirs), so the rest of the frame stays the seed's.
+      const thumbRandom = createRandom(seed * 7919 + 104_729);
+      const thumb = thumbInFrame(thumbOver(card, styledMrzBand(kind, card, CARD_PX_PER_MM), CARD_PX_PER_MM, thumbRandom), card, corners, quality.widthFraction(corners, width) * width);
+      paintThumb(frame, thumb);
+      uncoverThumb(coverage, width, thumb);
+    }
   }
   const blurSigma = options.clean || random.chance(0.55) ? 0 : random.range(0.6, 4);
   ctx.putImageData(new ImageData(new Uint8ClampedArray(frame.data), width, height), 0, 0);
