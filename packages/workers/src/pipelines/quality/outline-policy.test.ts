@@ -74,3 +74,34 @@ describe('chooseQuad with a card lying inside a corner of the background', () =>
     expect(quality.maxCornerError(quad!, card)).toBeLessThan(3);
   });
 });
+
+describe('chooseQuad with a thumb over one side of a held card', () => {
+  // A light ID-1 card (300 x 189 px) on a dark table, held by a thumb (a skin-toned capsule 90 px wide)
+  // that comes in from above and covers about 30% of the card's top side: that side's edge support falls
+  // below the 0.8 every side needs, the other three keep theirs.
+  const card: quality.Quad = [{ x: 170, y: 90 }, { x: 470, y: 90 }, { x: 470, y: 279 }, { x: 170, y: 279 }];
+  const underThumb = (x: number, y: number, radius = 45) => Math.hypot(x - 260, y - Math.max(0, Math.min(130, y))) < radius;
+  const onCard = (x: number, y: number) => x >= 170 && x < 470 && y >= 90 && y < 279;
+  const image = paint((x, y) => (underThumb(x, y) ? [224, 172, 140] : onCard(x, y) ? [230, 222, 200] : [60, 55, 50]), 5);
+
+  it('reports the card: one side partly covered, three with full support, an ID-1 aspect', () => {
+    const frame = searchFrame(image, 2);
+    const top = quality.sideSupport(image, card, frame.support)[0];
+    expect(top).toBeLessThan(0.8);
+    expect(top).toBeGreaterThan(0.5);
+    const { quad } = chooseQuad([{ quad: card, partial: false }], frame);
+    expect(quad).not.toBeNull();
+    expect(quality.maxCornerError(quad!, card)).toBeLessThan(3);
+  });
+
+  it('refuses a quad with the same covered side but no document format\'s aspect', () => {
+    // A board of 200 x 189 px (aspect 1.06), its top side as much under a thumb 60 px wide.
+    const square: quality.Quad = [{ x: 170, y: 90 }, { x: 370, y: 90 }, { x: 370, y: 279 }, { x: 170, y: 279 }];
+    const squareImage = paint((x, y) => (underThumb(x, y, 30) ? [224, 172, 140] : x >= 170 && x < 370 && y >= 90 && y < 279 ? [230, 222, 200] : [60, 55, 50]), 5);
+    const frame = searchFrame(squareImage, 2);
+    const top = quality.sideSupport(squareImage, square, frame.support)[0];
+    expect(top).toBeLessThan(0.8);
+    expect(top).toBeGreaterThan(0.5);
+    expect(chooseQuad([{ quad: square, partial: false }], frame).quad).toBeNull();
+  });
+});

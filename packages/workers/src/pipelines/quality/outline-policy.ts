@@ -54,6 +54,12 @@ const CORNER_STRIP_UNLIKE_BACKGROUND = 32;
 const MIN_CORNER_SIDE_STEP = 20;
 /** Largest angle (degrees) between a side of a box printed on a document and the document's side along it, in the image (perspective bends them apart a little). */
 const PRINTED_BOX_ANGLE_DEG = 5;
+/**
+ * Least edge support of the one side a hand may cover (a thumb over an edge or corner of a held card
+ * hides 20-40% of a side): taken when the other three sides have full support and the quad has a
+ * document format's aspect.
+ */
+const MIN_OCCLUDED_SIDE_SUPPORT = 0.5;
 /** How far (px, full resolution) from a refined side its edge may lie and still support it. */
 const SUPPORT_RADIUS_PX = 2;
 
@@ -174,6 +180,18 @@ function outlineSupport(quad: quality.Quad, frame: SearchFrame): number {
 }
 
 /**
+ * Whether a quad whose weakest side has less than full support is a held document's outline: one side
+ * only short of it (a thumb over the side, or over a corner hiding mostly one side), the other three
+ * with full support, no side along the frame border, and a document format's aspect.
+ */
+function oneSideOccluded(quad: quality.Quad, frame: SearchFrame): boolean {
+  const { full, support: options } = frame;
+  if (borderSides(quad, frame).some(Boolean) || quality.cornerMarginPx(quad, full.width, full.height) < 0) return false;
+  const short = quality.sideSupport(full, quad, options).filter((v) => v < MIN_SIDE_SUPPORT).length;
+  return short === 1 && quality.hasDocumentAspect(quad, full.width, full.height);
+}
+
+/**
  * The document's outline when `quad` is an inner rectangle of it: grown to the nearest outer edges
  * (`quality.expandToOuterEdges`), then, if its aspect is still no document format's, one side grown
  * to where the format's aspect and an edge agree (`quality.growToDocumentAspect`; a header band on a
@@ -221,6 +239,7 @@ export function chooseQuad(candidates: readonly Candidate[], frame: SearchFrame,
   const { full, scale } = frame;
   const byArea = candidates.map((c) => ({ ...c, area: quality.quadArea(c.quad) })).sort((a, b) => b.area - a.area);
   let fallback: Fallback | null = null;
+  let occluded: quality.Quad | null = null;
   const tried: quality.Quad[] = [];
   for (const { quad, partial } of byArea) {
     // Thin and dilated edges, hull and outline often give the same quad: refine and score it once.
@@ -230,6 +249,8 @@ export function chooseQuad(candidates: readonly Candidate[], frame: SearchFrame,
     // straight edge, whereas texture or clutter near a wrong side is not.
     const refined = quality.refineQuad(full, quad, { searchRadius: Math.ceil(1.5 * scale) + 3 });
     const support = outlineSupport(refined, frame);
+    // A held document's outline (one side partly under a thumb) is kept for when no outline has four supported sides.
+    if (support < MIN_SIDE_SUPPORT && !occluded && support >= MIN_OCCLUDED_SIDE_SUPPORT && oneSideOccluded(refined, frame)) occluded = refined;
     if (support >= MIN_SIDE_SUPPORT) {
       const grown = growToOutline(refined, frame);
       // Four supported sides can be the background's own lines (a fabric's stripes): the document
@@ -243,6 +264,10 @@ export function chooseQuad(candidates: readonly Candidate[], frame: SearchFrame,
     }
     // Only whole outlines are fallbacks: a part of a longer outline without support is clutter.
     if (!partial && (!fallback || support > fallback.support)) fallback = { quad: refined, support };
+  }
+  if (occluded) {
+    const grown = growToOutline(occluded, frame);
+    if (standsOut(grown, frame)) return { quad: grown, fallback: null };
   }
   return { quad: null, fallback };
 }
