@@ -61,6 +61,34 @@ const api = {
     return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
   },
 
+  /**
+   * The same clean frame with and without a thumb (`FrameOptions.thumb`): both labels, the share of
+   * pixels the thumb changed, and how many of them lie in the MRZ band's strip (the card's lowest 12%).
+   */
+  async thumbDifference(seed: number): Promise<{ plain: FrameLabel; held: FrameLabel; changedShare: number; changedInMrzStrip: number }> {
+    await fontReady;
+    const plain = generateLabelledFrame(seed, { clean: true });
+    const held = generateLabelledFrame(seed, { clean: true, thumb: true });
+    const [tl, tr, br, bl] = plain.label.corners!;
+    const inMrzStrip = (x: number, y: number): boolean => {
+      // Card coordinates by inverting the bilinear map roughly: the strip between the bottom side and 88% of the way down.
+      const u = Math.max(0, Math.min(1, ((x - tl.x) * (tr.x - tl.x) + (y - tl.y) * (tr.y - tl.y)) / ((tr.x - tl.x) ** 2 + (tr.y - tl.y) ** 2)));
+      const top = { x: tl.x + (tr.x - tl.x) * u, y: tl.y + (tr.y - tl.y) * u };
+      const bottom = { x: bl.x + (br.x - bl.x) * u, y: bl.y + (br.y - bl.y) * u };
+      const v = ((x - top.x) * (bottom.x - top.x) + (y - top.y) * (bottom.y - top.y)) / ((bottom.x - top.x) ** 2 + (bottom.y - top.y) ** 2);
+      return v >= 0.88 && v <= 0.98 && u > 0.05 && u < 0.95;
+    };
+    let changed = 0;
+    let changedInMrzStrip = 0;
+    const { width, data } = plain.image;
+    for (let p = 0; p < data.length; p += 4) {
+      if (data[p] === held.image.data[p] && data[p + 1] === held.image.data[p + 1] && data[p + 2] === held.image.data[p + 2]) continue;
+      changed++;
+      if (inMrzStrip((p / 4) % width, Math.floor(p / 4 / width))) changedInMrzStrip++;
+    }
+    return { plain: plain.label, held: held.label, changedShare: changed / (data.length / 4), changedInMrzStrip };
+  },
+
   /** A steady stream of the same good frame: auto-capture must fire exactly once, on frame N. */
   async stream(seed: number, frames: number): Promise<{ guidance: string[]; stableFrames: number; capture: boolean }[]> {
     await fontReady;
