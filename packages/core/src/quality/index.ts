@@ -9,6 +9,7 @@ export * from './auto-capture.ts';
 export * from './edge-support.ts';
 export * from './region-stats.ts';
 export * from './line-quads.ts';
+export * from './hidden-corner.ts';
 export * from './glare.ts';
 export * from './edge-blur.ts';
 export * from './exposure.ts';

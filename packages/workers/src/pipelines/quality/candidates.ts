@@ -98,6 +98,11 @@ function collectCandidates(cv: OpenCv, edges: Mat, search: SearchFrame, frameAre
     if (corners.length > 4 && corners.length <= MAX_SUBSET_VERTICES) {
       const subsets = quadSubsets(corners);
       const map = edgeMap();
+      // A thumb over a corner takes that corner out of the outline (and of every subset): rebuilt
+      // from the lines of the two sides meeting under it.
+      for (const quad of quality.quadsWithHiddenCorner(corners)) {
+        if (plausible(quad, frameArea) && withinReach(quad, frame) && coarselySupported(map, quad, search)) out.push({ quad, partial: true });
+      }
       for (const subset of subsets) {
         // Most subsets cut through background: dropped on the coarse edge map before being fitted.
         if (!coarselySupported(map, subset, search)) continue;
