@@ -100,8 +100,11 @@ function collectCandidates(cv: OpenCv, edges: Mat, search: SearchFrame, frameAre
       const map = edgeMap();
       // A thumb over a corner takes that corner out of the outline (and of every subset): rebuilt
       // from the lines of the two sides meeting under it.
-      for (const quad of quality.quadsWithHiddenCorner(corners)) {
-        if (plausible(quad, frameArea) && withinReach(quad, frame) && coarselySupported(map, quad, search)) out.push({ quad, partial: true });
+      for (const rebuilt of quality.quadsWithHiddenCorner(corners)) {
+        if (!coarselySupported(map, rebuilt, search)) continue;
+        for (const quad of [rebuilt, fitted(rebuilt, outlinePoints, scale)]) {
+          if (quad && plausible(quad, frameArea) && withinReach(quad, frame)) out.push({ quad, partial: true });
+        }
       }
       for (const subset of subsets) {
         // Most subsets cut through background: dropped on the coarse edge map before being fitted.
