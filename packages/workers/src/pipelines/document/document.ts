@@ -375,7 +375,7 @@ export const documentPipeline = {
         const rect = rectify(s.cv, image, quad, options.sizeClass ?? kept.sizeClass);
         const t = performance.now();
         const lines = locate(rect, true);
-        outlineLocateMs = performance.now() - t;
+        outlineLocateMs += performance.now() - t;
         return { rect, lines };
       }, (crop) => linesSpanPage(crop.lines.located.lines, crop.rect.gray.width));
       outline = search;
@@ -400,7 +400,8 @@ export const documentPipeline = {
       ...(outline ? { outline: outlineReport(outline, route !== undefined) } : {}),
       ...(options.includeRectified ? { rectified: rect.rgba } : {}),
     };
-    // With a found quad, its rectification and line search ran inside the outline step: counted there as rectify and locate.
+    // With a found quad, its rectification and line search ran inside the outline step: counted there as rectify and locate
+    // (every outline crop tried: a retry after a painted-over outline, both halves of a spread).
     const outlineTimings = (): Pick<DocumentRead['timings'], 'rectifyMs' | 'locateMs' | 'outlineMs'> => ({
       rectifyMs: route ? tOutline - tStart - (outline?.ms ?? 0) - outlineLocateMs : tRect - tOutline,
       locateMs: route ? outlineLocateMs : tLocate - tRect,

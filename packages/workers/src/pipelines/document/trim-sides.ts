@@ -11,7 +11,6 @@ import { quality, type RgbaImage } from '@ekyc/core';
 /** RGBA pixels (read as RGB). */
 type RgbaPixels = RgbaImage;
 
-
 /**
  * Pairs of strips beside a side, as fractions of the page across it: inside (positive) and outside
  * (negative). The wide pair sees past a background's stripe the side sits on; the narrow one a side
