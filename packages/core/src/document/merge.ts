@@ -317,6 +317,13 @@ function fieldsAt(result: MrzReadResult, line: number, column: number): MrzOutpu
   return out;
 }
 
+/** The output fields a check digit covers (every field with a character in its ranges). */
+function fieldsCoveredBy(result: MrzReadResult, check: { readonly covers: readonly { line: number; start: number; end: number }[] }): MrzOutputFieldName[] {
+  const out: MrzOutputFieldName[] = [];
+  for (const r of check.covers) for (let k = r.start; k < r.end; k++) out.push(...fieldsAt(result, r.line, k));
+  return out;
+}
+
 /**
  * The name fields when a position is the `<<` between surname and given names (in no field's range): a
  * reading that differs there splits the names differently, which no check digit covers. Measured on the
@@ -345,7 +352,7 @@ function differingFields(result: MrzReadResult, other: readonly string[]): Set<M
       const fields = [...fieldsAt(result, l, c), ...nameSeparatorFields(result, l, c)];
       for (const check of spec?.checks ?? []) {
         if (check.line !== l || check.position !== c) continue;
-        for (const r of check.covers) for (let k = r.start; k < r.end; k++) fields.push(...fieldsAt(result, r.line, k));
+        fields.push(...fieldsCoveredBy(result, check));
       }
       for (const f of fields) out.add(f);
     }
@@ -361,17 +368,15 @@ function differingFields(result: MrzReadResult, other: readonly string[]): Set<M
  * last digit and its check digit to white; PP-OCR read `270207<`, the cell reader nothing it trusted,
  * and the corrector wrote check digit 6 to fit `270207`: valid, wrong, unflagged (truth 270209, 8).
  */
-function unreadCheckDigitFields(result: MrzReadResult, linesColumns: readonly Column[][]): Set<MrzOutputFieldName> {
+function unreadCheckDigitFields(result: MrzReadResult, costs: readonly ({ perChar: number[] } | undefined)[]): Set<MrzOutputFieldName> {
   const out = new Set<MrzOutputFieldName>();
   const spec = result.format ? MRZ_FORMATS[result.format] : undefined;
   for (const check of spec?.checks ?? []) {
     if (check.check === 'composite') continue;
-    const line = result.corrected[check.line];
-    const columns = linesColumns[check.line];
-    if (!line || !columns || check.position >= line.length) continue;
-    const share = lineCost(columns, line).perChar[check.position] ?? 0;
-    if (share >= UNSUPPORTED_SHARE) continue;
-    for (const r of check.covers) for (let k = r.start; k < r.end; k++) for (const f of fieldsAt(result, r.line, k)) out.add(f);
+    const perChar = costs[check.line]?.perChar;
+    if (!perChar || check.position >= perChar.length) continue;
+    if ((perChar[check.position] ?? 0) >= UNSUPPORTED_SHARE) continue;
+    for (const f of fieldsCoveredBy(result, check)) out.add(f);
   }
   return out;
 }
@@ -415,7 +420,7 @@ function solveUnreadColumns(linesColumns: readonly Column[][], witnesses: Return
   // A solved check digit stands for the field it covers.
   for (const f of solution.filled) {
     const check = solution.spec.checks.find((k) => k.line === f.line && k.position === f.column);
-    for (const r of check?.covers ?? []) for (let c = r.start; c < r.end; c++) for (const name of fieldsAt(result, r.line, c)) fields.add(name);
+    for (const name of check ? fieldsCoveredBy(result, check) : []) fields.add(name);
   }
   return { result, cost, fields: [...fields] };
 }
@@ -572,11 +577,8 @@ export function mergeMrzReads(reads: readonly EngineMrzRead[], options: MergeOpt
   // corrector is never wrong outside `uncertain`); two or more characters the engines did not read
   // (or dropped) in one field can pass a mod-10 digit by chance, so the field is reported uncertain.
   const unsupported = new Map<MrzOutputFieldName, number>();
-  best.result.corrected.forEach((line, l) => {
-    const columns = linesColumns[l];
-    if (!columns) return;
-    const { perChar } = lineCost(columns, line);
-    perChar.forEach((share, column) => {
+  best.result.corrected.forEach((_, l) => {
+    costs[l]?.perChar.forEach((share, column) => {
       if (share >= WEAK_SHARE) return;
       for (const f of fieldsAt(best.result, l, column)) {
         if (UNCHECKED_FIELDS.has(f)) uncertain.add(f);
@@ -585,7 +587,7 @@ export function mergeMrzReads(reads: readonly EngineMrzRead[], options: MergeOpt
     });
   });
   for (const [f, n] of unsupported) if (n >= 2) uncertain.add(f);
-  for (const f of unreadCheckDigitFields(best.result, linesColumns)) uncertain.add(f);
+  for (const f of unreadCheckDigitFields(best.result, costs)) uncertain.add(f);
   for (const f of checkBlindDoubts(best.result, linesColumns, linesEvidence, costs)) uncertain.add(f);
   // Characters solved from a check digit are the digit's, not something seen: their fields say so.
   for (const f of solved?.fields ?? []) uncertain.add(f);
