@@ -11,4 +11,4 @@ export { MRZ_DOCUMENT_SIZE_MM, mrzBand, printedDate, randomMrzFields, renderMrzD
 export { MRZ_FONT_VARIANTS, type MrzFontVariant } from './mrz-fonts.ts';
 export { LICENCE_SIZE_MM, licenceDate, randomLicenceFields, renderDrivingLicence, type LicenceDateStyle, type LicenceDocument, type LicenceFields, type LicenceOptions } from './licence-document.ts';
 export { degradeDocument, drawDegradation, type DegradationLevel, type DegradationSpec, type DegradedFrame, type Hotspot } from './degrade.ts';
-export { addHologram, addShadow, addStamp, applyPageStress, bookletSpread, glareHotspots, MRZ_STRESSES, paintThumb, photoPlacement, smallPlacement, thumbOver, type Band, type MrzStress, type PhotoBackground, type Placement, type Thumb } from './mrz-stress.ts';
+export { addHologram, addShadow, addStamp, applyPageStress, bookletSpread, cameraGlareHotspot, glareHotspots, MRZ_STRESSES, paintThumb, photoPlacement, smallPlacement, thumbOver, type Band, type MrzStress, type PhotoBackground, type Placement, type Thumb } from './mrz-stress.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RgbaImage } from '@ekyc/core';
-import { addHologram, addShadow, addStamp, applyPageStress, bookletSpread, GLARE_PEAK, paintThumb, thumbOver, GLARE_SIGMA_MM, glareHotspots, photoPlacement, PHOTO_FILL, PHOTO_MAX_ROLL_DEG, PHOTO_MAX_TILT_DEG, smallPlacement, type Band } from './mrz-stress.ts';
+import { addHologram, addShadow, addStamp, applyPageStress, bookletSpread, cameraGlareHotspot, GLARE_PEAK, paintThumb, thumbOver, GLARE_SIGMA_MM, glareHotspots, photoPlacement, PHOTO_FILL, PHOTO_MAX_ROLL_DEG, PHOTO_MAX_TILT_DEG, smallPlacement, type Band } from './mrz-stress.ts';
 import { createRandom } from './random.ts';
 
 const PX_PER_MM = 4;
@@ -149,6 +149,21 @@ describe('mrz stress conditions', () => {
     expect([...counts].sort()).toEqual([1, 2]);
     expect(overMrz).toBeGreaterThan(0.3 * pages);
     expect(overMrz).toBeLessThan(0.8 * pages);
+  });
+
+  it('camera glare: one hotspot over the MRZ lines in every frame, moved by each frame\'s own draws', () => {
+    const random = createRandom(7);
+    const spots = Array.from({ length: 20 }, () => cameraGlareHotspot(BAND, PX_PER_MM, random));
+    for (const [s] of spots) {
+      expect(s!.x).toBeGreaterThanOrEqual(BAND.left);
+      expect(s!.x).toBeLessThanOrEqual(BAND.right);
+      expect(s!.y).toBeGreaterThanOrEqual(BAND.top);
+      expect(s!.y).toBeLessThanOrEqual(BAND.bottom);
+      expect(s!.sigma / PX_PER_MM).toBeGreaterThanOrEqual(GLARE_SIGMA_MM[0]);
+      expect(s!.peak).toBeGreaterThanOrEqual(GLARE_PEAK[0]);
+    }
+    expect(spots.every((s) => s.length === 1)).toBe(true);
+    expect(new Set(spots.map(([s]) => Math.round(s!.x))).size).toBeGreaterThan(15);
   });
 
   it('glare draws nothing on the page itself (degradeDocument adds it in camera order)', () => {

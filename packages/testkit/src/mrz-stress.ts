@@ -386,6 +386,18 @@ export function glareHotspots(page: { width: number; height: number }, band: Ban
 }
 
 /**
+ * Camera-path glare (opt-in, `eval:mrz --streams N --stream-stress glare`): one hotspot over the MRZ
+ * lines in every frame (a lamp reflected by the laminate where the hand holds the document), drawn
+ * anew per frame from the frame's own draws, so it moves between frames while the document stays.
+ * Sized and bright as the `glare` condition's (GLARE_SIGMA_MM, GLARE_PEAK): its core clips to white.
+ */
+export function cameraGlareHotspot(band: Band, pxPerMm: number, random: Random): Hotspot[] {
+  const x = random.range(band.left, band.right);
+  const y = random.range(band.top, band.bottom);
+  return [{ x, y, sigma: random.range(...GLARE_SIGMA_MM) * pxPerMm, peak: random.range(...GLARE_PEAK) }];
+}
+
+/**
  * The `booklet` condition: a passport photographed open. A TD3 data page is the lower half of a spread
  * whose upper half is the facing page (same width, joined at the fold): a pastel visa page or inner cover
  * with a guilloche print, on half the spreads an inked stamp, and the fold's shading across the join.
