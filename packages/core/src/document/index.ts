@@ -6,6 +6,7 @@ export * from './ocr-read.ts';
 export * from './merge.ts';
 export * from './check-blind.ts';
 export * from './voting.ts';
+export * from './frame-fusion.ts';
 export * from './checks.ts';
 export * from './cross-check.ts';
 export * from './viz-fields.ts';

@@ -1,7 +1,8 @@
 /**
  * Votes MRZ readings across camera frames: a reading is accepted once the same valid reading was seen
  * in `stableFrames` frames; a field uncertain in one frame is confirmed by an agreeing frame that read it
- * with certainty. Stops early; gives up after `maxFrames`.
+ * with certainty. Until then, a frame may offer a reading fused from several frames' characters
+ * (frame-fusion.ts), accepted as it is offered. Stops early; gives up after `maxFrames`.
  */
 import type { MrzOutputFieldName } from '../mrz/parse.ts';
 
@@ -21,13 +22,20 @@ export interface VoteOptions {
 
 export type VoteState<R extends VotableRead = VotableRead> =
   | { readonly status: 'reading'; readonly frames: number }
-  | { readonly status: 'stable'; readonly frames: number; readonly read: R; readonly uncertainFields: readonly MrzOutputFieldName[] }
+  | {
+    readonly status: 'stable'; readonly frames: number; readonly read: R; readonly uncertainFields: readonly MrzOutputFieldName[];
+    /** The reading was fused from the characters of several frames (`frames` of them), no single frame having read it whole. */
+    readonly fused?: { readonly frames: number };
+  }
   | { readonly status: 'gave_up'; readonly frames: number };
 
 interface Tally<R> { count: number; read: R; uncertain: Set<MrzOutputFieldName> }
 
 /** One valid reading seen so far: the first frame's read, how many frames gave it, the fields no agreeing frame confirmed. */
 export interface VoteTally<R> { readonly count: number; readonly read: R; readonly uncertainFields: readonly MrzOutputFieldName[] }
+
+/** A reading fused across frames that passed frame-fusion.ts's rules, and how many frames it was fused from. */
+export interface FusedVote<R> { readonly read: R; readonly frames: number }
 
 /** Adapts a `MergedMrzRead` for the voter. */
 export function votable<R extends { valid: boolean; result: { corrected: readonly string[] }; uncertainFields: readonly MrzOutputFieldName[] }>(read: R): R & VotableRead {
@@ -53,8 +61,11 @@ export class MrzFrameVoter<R extends VotableRead = VotableRead> {
     return [...this.#tallies.values()].map((t) => ({ count: t.count, read: t.read, uncertainFields: [...t.uncertain] }));
   }
 
-  /** Adds one frame's merged read (or null for a frame with no MRZ found) and returns the state. */
-  add(read: R | null): VoteState<R> {
+  /**
+   * Adds one frame's merged read (or null for a frame with no MRZ found) and returns the state. `fuse`
+   * is asked, after a frame with an MRZ that made no reading stable, for a reading fused across frames.
+   */
+  add(read: R | null, fuse?: () => FusedVote<R> | null): VoteState<R> {
     if (this.#done) return this.#done;
     this.#frames++;
     if (read?.valid) {
@@ -72,6 +83,11 @@ export class MrzFrameVoter<R extends VotableRead = VotableRead> {
         this.#done = { status: 'stable', frames: this.#frames, read: t.read, uncertainFields: [...t.uncertain] };
         return this.#done;
       }
+    }
+    const fused = read && fuse ? fuse() : null;
+    if (fused) {
+      this.#done = { status: 'stable', frames: this.#frames, read: fused.read, uncertainFields: [...fused.read.uncertainFields], fused: { frames: fused.frames } };
+      return this.#done;
     }
     if (this.#frames >= this.#max) this.#done = { status: 'gave_up', frames: this.#frames };
     return this.#done ?? { status: 'reading', frames: this.#frames };

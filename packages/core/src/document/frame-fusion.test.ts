@@ -1,0 +1,152 @@
+import { describe, expect, it } from 'vitest';
+import { clearReads, fuseFrames, type FusionFrame, type MrzFrameEvidence } from './frame-fusion.ts';
+import { mergeMrzReads } from './merge.ts';
+import type { OcrCharRead, OcrLineRead } from './ocr-read.ts';
+import { MrzFrameVoter, votable } from './voting.ts';
+
+const TD3 = ['P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<', 'L898902C36UTO7408122F1204159ZE184226B<<<<<10'];
+const REF = { referenceDate: new Date('2010-01-01T00:00:00Z') };
+/** As the document worker weighs its engines (document.ts): the cell reader 1.5 and a length witness, PP-OCR 1. */
+const WEIGHTS = { 'ocrb#0': 1.5, 'ppocr#0': 1 };
+
+type Cell = readonly [line: number, column: number];
+type Misread = readonly [line: number, column: number, char: string];
+
+/**
+ * One camera frame's engine reads of TD3: `clipped` cells lost to a glare core (the cell reader reads a
+ * filler at 0.02, PP-OCR skips the glyph), the cell reader marking the cells beside them faded (their
+ * true character at 0.6); `misread` cells read clearly, by both engines, as another character.
+ */
+function frame(clipped: readonly Cell[] = [], misread: readonly Misread[] = [], lines: readonly string[] = TD3): MrzFrameEvidence {
+  const at = (cells: readonly Cell[], l: number, c: number): boolean => cells.some(([cl, cc]) => cl === l && cc === c);
+  const ocrb = lines.map((text, l): OcrLineRead => {
+    const chars = [...text].map((char, c): OcrCharRead => {
+      const wrong = misread.find(([ml, mc]) => ml === l && mc === c)?.[2];
+      if (wrong) return { char: wrong, confidence: 0.9, alternatives: [] };
+      if (at(clipped, l, c)) return { char: '<', confidence: 0.02, alternatives: [] };
+      if (at(clipped, l, c - 1) || at(clipped, l, c + 1)) return { char, confidence: 0.6, alternatives: [], faded: true };
+      return { char, confidence: 0.95, alternatives: [] };
+    });
+    return { text: chars.map((x) => x.char).join(''), chars };
+  });
+  const ppocr = lines.map((text, l): OcrLineRead => {
+    const chars = [...text].flatMap((char, c): OcrCharRead[] => {
+      const wrong = misread.find(([ml, mc]) => ml === l && mc === c)?.[2];
+      if (wrong) return [{ char: wrong, confidence: 0.9, alternatives: [] }];
+      return at(clipped, l, c) ? [] : [{ char, confidence: 0.97, alternatives: [] }];
+    });
+    return { text: chars.map((x) => x.char).join(''), chars };
+  });
+  return { reads: [{ engine: 'ppocr#0', lines: ppocr }, { engine: 'ocrb#0', lines: ocrb }], engineWeights: WEIGHTS, lengthWitnesses: ['ocrb#0'] };
+}
+
+const alone = (evidence: MrzFrameEvidence) => mergeMrzReads(evidence.reads, { ...REF, engineWeights: WEIGHTS, lengthWitnesses: ['ocrb#0'] });
+const frames = (...evidence: MrzFrameEvidence[]): FusionFrame[] => evidence.map((e) => ({ evidence: e }));
+
+describe('clearReads', () => {
+  it('a cell read by the engines is clear; a clipped cell, and a cell the cell reader saw faded, are not', () => {
+    const clear = clearReads(frame([[1, 3]]), TD3);
+    expect(clear[1]![0]).toBe('L');
+    expect(clear[1]![3]).toBeNull();
+    expect(clear[1]![2]).toBeNull();
+    expect(clear[1]![4]).toBeNull();
+    expect(clear[0]!.every((ch, c) => ch === TD3[0]![c])).toBe(true);
+  });
+});
+
+describe('fuseFrames', () => {
+  it('fills characters clipped in one frame from the frames that read them (no frame read them all)', () => {
+    // Document number (line 2, 2-3), expiry (line 2, 23) and a given name (line 1, 21) each lost in one frame.
+    const a = frame([[1, 2], [1, 3]]);
+    const b = frame([[1, 23], [0, 21]]);
+    const c = frame([[1, 28], [0, 6]]);
+    for (const f of [a, b, c]) {
+      const m = alone(f);
+      expect(m.valid && m.uncertainFields.length === 0 && m.unread.every((u) => u.length === 0)).toBe(false);
+    }
+    const fused = fuseFrames(frames(a, b, c), REF);
+    expect(fused).toMatchObject({ accepted: true, frames: 3, conflicts: [], unsupported: [] });
+    expect(fused.merged.result.corrected).toEqual(TD3);
+    expect(fused.uncertainFields).toEqual([]);
+  });
+
+  it('with one clear read asked of each character, two frames clipped in different places are enough', () => {
+    const fused = fuseFrames(frames(frame([[1, 2]]), frame([[1, 23]])), { ...REF, minClearReads: 1 });
+    expect(fused.accepted).toBe(true);
+    expect(fused.merged.result.corrected).toEqual(TD3);
+    // The default asks two frames of each character: the clipped cells and their faded neighbours had one.
+    const strict = fuseFrames(frames(frame([[1, 2]]), frame([[1, 23]])), REF);
+    expect(strict).toMatchObject({ accepted: false, refusal: 'unclear_cells' });
+    expect(strict.unsupported.map((u) => `${u.line}:${u.column}`)).toEqual(expect.arrayContaining(['1:2', '1:23']));
+  });
+
+  it('flags, never guesses, a cell frames read clearly as different characters, even where the check digit settles it', () => {
+    // One frame reads the document number's 9 (line 2, 2) clearly as 4; two read it clearly as 9.
+    const fused = fuseFrames(frames(frame(), frame([], [[1, 2, '4']]), frame()), REF);
+    expect(fused.merged.valid).toBe(true);
+    expect(fused).toMatchObject({ accepted: false, refusal: 'unclear_cells' });
+    expect(fused.conflicts.map((c) => [c.line, c.column, c.char, c.clear])).toEqual([[1, 2, '9', ['9', '4', '9']]]);
+    expect(fused.uncertainFields).toContain('documentNumber');
+  });
+
+  it('flags a name letter frames read clearly as different letters (no check digit to settle it)', () => {
+    const fused = fuseFrames(frames(frame([], [[0, 17, 'E']]), frame(), frame([[0, 17]])), REF);
+    expect(fused.accepted).toBe(false);
+    expect(fused.conflicts.map((c) => `${c.line}:${c.column}`)).toEqual(['0:17']);
+    expect(fused.uncertainFields).toEqual(expect.arrayContaining(['surname', 'givenNames']));
+  });
+
+  it('refuses a character no frame read, even where the check digit could fill it', () => {
+    // The document number's 8 (line 2, 3) clipped in every frame: an erasure solve could write it from
+    // the check digit, but nothing saw it.
+    const fused = fuseFrames(frames(frame([[1, 3]]), frame([[1, 3]]), frame([[1, 3]])), REF);
+    expect(fused.accepted).toBe(false);
+    expect(fused.merged.valid).toBe(true);
+    expect(fused.unsupported.some((u) => u.line === 1 && u.column === 3 && u.clear.every((ch) => ch === null))).toBe(true);
+    expect(fused.uncertainFields).toContain('documentNumber');
+  });
+
+  it('refuses a name letter no frame read', () => {
+    const fused = fuseFrames(frames(frame([[0, 22]]), frame([[0, 22]]), frame([[0, 22]])), REF);
+    expect(fused.accepted).toBe(false);
+    expect(fused.uncertainFields).toEqual(expect.arrayContaining(['givenNames']));
+  });
+
+  it('refuses a fused reading that differs from a frame\'s own valid reading', () => {
+    const other = [TD3[0]!, TD3[1]!.replace('ZE184226B', 'ZE184226C')];
+    const fused = fuseFrames([{ evidence: frame() }, { evidence: frame() }, { evidence: frame([[1, 2]]), validReading: other }], REF);
+    expect(fused).toMatchObject({ accepted: false, refusal: 'differs_from_valid_frame' });
+  });
+
+  it('needs two frames of the same line count', () => {
+    expect(fuseFrames(frames(frame()), REF)).toMatchObject({ accepted: false, refusal: 'too_few_frames' });
+    const oneLine: MrzFrameEvidence = { reads: frame().reads.map((r) => ({ ...r, lines: r.lines.slice(1) })), engineWeights: WEIGHTS };
+    expect(fuseFrames(frames(frame(), oneLine), REF)).toMatchObject({ accepted: false, refusal: 'line_count' });
+  });
+});
+
+describe('MrzFrameVoter with fusion', () => {
+  const good = votable(alone(frame()));
+  const clipped = votable(alone(frame([[1, 2], [1, 3]])));
+  it('a reading valid in whole frames is stable as before: the fused reading is not asked for', () => {
+    const v = new MrzFrameVoter({ stableFrames: 2 });
+    let asked = 0;
+    const fuse = () => { asked++; return null; };
+    expect(v.add(good, fuse).status).toBe('reading');
+    const s = v.add(good, fuse);
+    expect(s).toMatchObject({ status: 'stable', frames: 2, read: good });
+    expect(s.status === 'stable' && s.fused).toBeUndefined();
+    expect(asked).toBe(1);
+  });
+  it('takes a fused reading when offered, and says it was fused and from how many frames', () => {
+    const v = new MrzFrameVoter({ stableFrames: 2, maxFrames: 3 });
+    let asked = 0;
+    const fuse = () => (++asked >= 2 ? { read: good, frames: 2 } : null);
+    expect(v.add(null, fuse).status).toBe('reading');
+    expect(asked).toBe(0);
+    expect(v.add(clipped, fuse).status).toBe('reading');
+    const s = v.add(clipped, fuse);
+    expect(s).toMatchObject({ status: 'stable', frames: 3, read: good, fused: { frames: 2 } });
+    expect(v.add(good, fuse)).toBe(s);
+  });
+});

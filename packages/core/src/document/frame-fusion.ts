@@ -1,0 +1,159 @@
+/**
+ * Cross-frame character fusion on the camera path. Glare hotspots and a moving hand clip different
+ * characters in different frames: no single frame may read every character, while every character is
+ * read clearly in some frame. The engines' readings of several frames (every engine read each frame's
+ * merge weighed, alternatives, confidences and faded marks included) are merged as one set of voters
+ * under the check digits (merge.ts, unchanged rules), then each character of the result is held to the
+ * frames one by one: it must have been read clearly, as it stands, in at least `minClearReads` frames,
+ * and read clearly as anything else in none. A clear read is a frame whose engines put at least
+ * CLEAR_SHARE of the cell's score, and CLEAR_SUPPORT in all, on one character, none of them seeing the
+ * glyph washed out. A character the corrector or an erasure solve put where no frame read it clearly is
+ * never accepted, and neither is a cell frames read clearly as different characters: the fused reading
+ * is refused with those cells' fields flagged, and the camera reads on.
+ */
+import { MRZ_FORMATS } from '../mrz/formats.ts';
+import type { MrzOutputFieldName } from '../mrz/parse.ts';
+import type { MrzReadOptions, MrzReadResult } from '../mrz/read.ts';
+import { alignLine, isUnreadColumn, lineCost, mergeMrzReads, type MergedMrzRead, type WeightedLineRead } from './merge.ts';
+import type { EngineMrzRead } from './ocr-read.ts';
+
+/** What one frame's read carries for fusion: the engine reads its merge weighed, with the weights it used. */
+export interface MrzFrameEvidence {
+  readonly reads: readonly EngineMrzRead[];
+  readonly engineWeights?: Readonly<Record<string, number>>;
+  readonly fillerLookalikes?: Readonly<Record<string, string>>;
+  readonly lengthWitnesses?: readonly string[];
+}
+
+/** One frame offered for fusion: its evidence, and its own merged reading's lines when that was valid. */
+export interface FusionFrame {
+  readonly evidence: MrzFrameEvidence;
+  readonly validReading?: readonly string[] | null;
+}
+
+export interface FusionOptions extends MrzReadOptions {
+  /** Frames that must each read a character clearly as it stands (default 2, the vote's `stableFrames`). */
+  readonly minClearReads?: number;
+}
+
+/** A character of the fused reading, with the frames that read its cell clearly. */
+export interface FusedCell {
+  readonly line: number;
+  readonly column: number;
+  /** The fused reading's character. */
+  readonly char: string;
+  /** Per frame (index into the frames given), the character it read clearly there, or null. */
+  readonly clear: readonly (string | null)[];
+}
+
+export interface FrameFusion {
+  /** The check-digit merge of every frame's engine reads. */
+  readonly merged: MergedMrzRead;
+  /** Valid, and every character read clearly in enough frames and contradicted in none. */
+  readonly accepted: boolean;
+  /** Frames fused. */
+  readonly frames: number;
+  /** Cells frames read clearly as different characters. */
+  readonly conflicts: readonly FusedCell[];
+  /** Cells fewer than `minClearReads` frames read clearly as the fused character (none may have read them). */
+  readonly unsupported: readonly FusedCell[];
+  /** The merge's uncertain fields, plus the fields holding a conflicting or unsupported cell. */
+  readonly uncertainFields: readonly MrzOutputFieldName[];
+  /** Why a fused reading was refused (absent when accepted). */
+  readonly refusal?: 'too_few_frames' | 'line_count' | 'not_valid' | 'unclear_cells' | 'differs_from_valid_frame';
+}
+
+/** Share of a cell's score one character must hold in a frame for the frame to have read it clearly. */
+const CLEAR_SHARE = 0.75;
+/**
+ * Score (engine weight x confidence, summed) that character must reach: one engine alone at a fair
+ * confidence (the cell reader at 0.5, weight 1.5; PP-OCR at 0.75), never a glyph read at a guess.
+ */
+const CLEAR_SUPPORT = 0.75;
+
+/** Per line of `reading`, per character, what one frame's engines read clearly at that cell (null: nothing clearly). */
+export function clearReads(evidence: MrzFrameEvidence, reading: readonly string[]): (string | null)[][] {
+  return reading.map((line, l) => {
+    const perEngine = evidence.reads
+      .filter((r) => r.lines[l] !== undefined)
+      .map((r): WeightedLineRead => ({ line: r.lines[l]!, weight: evidence.engineWeights?.[r.engine] ?? 1, fillerLookalikes: evidence.fillerLookalikes?.[r.engine] }));
+    const out = new Array<string | null>(line.length).fill(null);
+    if (perEngine.length === 0) return out;
+    const { columns, evidence: seen } = alignLine(perEngine);
+    const { columnOf } = lineCost(columns, line);
+    for (let c = 0; c < line.length; c++) {
+      const column = columns[columnOf[c] ?? -1];
+      if (!column || isUnreadColumn(column) || seen[columnOf[c]!]?.faded) continue;
+      let total = 0;
+      let top: [string, number] = ['', 0];
+      for (const [ch, score] of column) {
+        total += score;
+        if (score > top[1]) top = [ch, score];
+      }
+      if (top[0] !== '' && top[1] >= CLEAR_SUPPORT && top[1] >= CLEAR_SHARE * total) out[c] = top[0];
+    }
+    return out;
+  });
+}
+
+/** The output fields a position stands in, or whose check digit it is. */
+function fieldsOfPosition(result: MrzReadResult, line: number, column: number): MrzOutputFieldName[] {
+  const inRange = (r: { line: number; start: number; end: number }, l: number, c: number): boolean => r.line === l && c >= r.start && c < r.end;
+  const at = (l: number, c: number): MrzOutputFieldName[] => Object.entries(result.fields).filter(([, f]) => f?.ranges.some((r) => inRange(r, l, c))).map(([name]) => name as MrzOutputFieldName);
+  const out = new Set(at(line, column));
+  const spec = result.format ? MRZ_FORMATS[result.format] : undefined;
+  for (const check of spec?.checks ?? []) {
+    if (check.line !== line || check.position !== column) continue;
+    for (const r of check.covers) for (let k = r.start; k < r.end; k++) for (const f of at(r.line, k)) out.add(f);
+  }
+  return [...out];
+}
+
+/** Merges the engine reads of several frames of one document and holds each character to the frames (see the module comment). */
+export function fuseFrames(frames: readonly FusionFrame[], options: FusionOptions = {}): FrameFusion {
+  const minClear = Math.max(1, Math.floor(options.minClearReads ?? 2));
+  const reads: EngineMrzRead[] = [];
+  const engineWeights: Record<string, number> = {};
+  const fillerLookalikes: Record<string, string> = {};
+  const lengthWitnesses: string[] = [];
+  frames.forEach(({ evidence }, i) => {
+    for (const r of evidence.reads) {
+      const name = `${r.engine}@${i}`;
+      reads.push({ engine: name, lines: r.lines });
+      engineWeights[name] = evidence.engineWeights?.[r.engine] ?? 1;
+      const lookalikes = evidence.fillerLookalikes?.[r.engine];
+      if (lookalikes) fillerLookalikes[name] = lookalikes;
+      if (evidence.lengthWitnesses?.includes(r.engine)) lengthWitnesses.push(name);
+    }
+  });
+  const { minClearReads: _, ...readOptions } = options;
+  const merged = mergeMrzReads(reads, { ...readOptions, engineWeights, fillerLookalikes, lengthWitnesses });
+  const refused = (refusal: NonNullable<FrameFusion['refusal']>, extra: Partial<FrameFusion> = {}): FrameFusion => ({
+    merged, accepted: false, frames: frames.length, conflicts: [], unsupported: [], uncertainFields: merged.uncertainFields, refusal, ...extra,
+  });
+  if (frames.length < 2) return refused('too_few_frames');
+  const lineCounts = new Set(frames.map((f) => Math.max(0, ...f.evidence.reads.map((r) => r.lines.length))));
+  if (lineCounts.size > 1) return refused('line_count');
+  if (!merged.valid) return refused('not_valid');
+  const reading = merged.result.corrected;
+  const perFrame = frames.map((f) => clearReads(f.evidence, reading));
+  const conflicts: FusedCell[] = [];
+  const unsupported: FusedCell[] = [];
+  const flagged = new Set<MrzOutputFieldName>(merged.uncertainFields);
+  reading.forEach((line, l) => {
+    for (let c = 0; c < line.length; c++) {
+      const clear = perFrame.map((lines) => lines[l]?.[c] ?? null);
+      const cell: FusedCell = { line: l, column: c, char: line[c]!, clear };
+      const agreeing = clear.filter((ch) => ch === line[c]).length;
+      const contradicting = clear.some((ch) => ch !== null && ch !== line[c]);
+      if (contradicting) conflicts.push(cell);
+      else if (agreeing < minClear) unsupported.push(cell);
+      else continue;
+      for (const f of fieldsOfPosition(merged.result, l, c)) flagged.add(f);
+    }
+  });
+  if (conflicts.length > 0 || unsupported.length > 0) return refused('unclear_cells', { conflicts, unsupported, uncertainFields: [...flagged] });
+  // A frame's own valid reading that says otherwise: the frames do not agree what the document says.
+  if (frames.some((f) => f.validReading && f.validReading.join('\n') !== reading.join('\n'))) return refused('differs_from_valid_frame');
+  return { merged, accepted: true, frames: frames.length, conflicts, unsupported, uncertainFields: merged.uncertainFields };
+}
