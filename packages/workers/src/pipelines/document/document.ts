@@ -71,6 +71,8 @@ function outlineReport(search: UploadQuadSearch, used: boolean): OutlineReport {
 export type DocumentLocated = 'given-quad' | 'found-quad' | 'whole-image';
 
 export interface ReadOptions {
+  /** Return `mrzEvidence`: every engine read the merge weighed, for cross-frame fusion (the camera path, `DocumentReadStream`). */
+  mrzEvidence?: boolean;
   /**
    * Document corners in the image (from capture quality). Absent or null (an upload): the page's
    * outline is searched for (`findOutline`) and rectified from when trustworthy, else the whole image
@@ -167,6 +169,8 @@ export interface DocumentRead {
   engines: Partial<Record<MrzEngineName, EngineReading>>;
   /** Both engines merged; null when no MRZ was found. */
   mrz: MrzSummary | null;
+  /** With `mrzEvidence` and an MRZ found: what the merge weighed, as core `fuseFrames` takes it. */
+  mrzEvidence?: coreDocument.MrzFrameEvidence;
   mergeDisagreements: number;
   baseline?: MrzSummary & { ms: number };
   rectified?: RgbaImage<Uint8ClampedArray>;
@@ -592,6 +596,7 @@ export const documentPipeline = {
       engines,
       mrz,
       mergeDisagreements: merged.disagreements,
+      ...(options.mrzEvidence ? { mrzEvidence: { reads: [...byEngine.values()].flatMap((e) => e.reads).map((r) => ({ engine: r.engine, lines: r.lines.map((l) => l && { text: l.text, chars: l.chars.map((c) => ({ char: c.char, confidence: c.confidence, alternatives: c.alternatives, ...(c.faded ? { faded: true } : {}) })) }) })), engineWeights: ENGINE_WEIGHTS, fillerLookalikes: FILLER_LOOKALIKES, lengthWitnesses: LENGTH_WITNESSES } } : {}),
       ...(baseline ? { baseline } : {}),
       ...(vz.visualZone && options.visualZone ? { visualZone: vz.visualZone, crossCheck: crossCheckZones(vz.visualZone, mrz) } : {}),
       timings: { ...outlineTimings(), ocrMs, mergeMs, totalMs: end - tStart - baselineMs, ...(vz.visualZoneMs !== undefined ? { visualZoneMs: vz.visualZoneMs } : {}) },
