@@ -21,7 +21,9 @@
 //                                                      # `--data DIR` scores the same set
 //   options: --no-quad (synthetic frames read as uploads: no quad given, the page's outline searched for),
 //            --no-outline (uploads read as the whole image, no outline search: how they were read before it),
-//            --no-baseline (skip tesseract full-page), --seed N, --streams N (camera path: frames needed)
+//            --no-baseline (skip tesseract full-page), --seed N, --streams N (camera path: frames needed, up to 8;
+//            stream seeds are seed+500.., the same at each level), --stream-stress glare (a hotspot over the MRZ
+//            in every frame, moving between frames), --no-fusion (camera path votes whole-frame readings only)
 //
 // Progress goes to stderr; the LAST stdout line is one JSON object:
 // { documents, fullyCorrect, silentErrors, flagged, refused, correctButUncertain, cer, failed: [names],
@@ -53,6 +55,10 @@ const withBaseline = !args.includes('--no-baseline');
 const noOutline = args.includes('--no-outline');
 /** Camera path: documents per level streamed frame by frame until the vote is stable (0 = skip). */
 const streams = Number(option('--streams') ?? 0);
+/** Camera path condition: `glare` puts a hotspot over the MRZ in every frame, moving between frames. */
+const streamStress = option('--stream-stress');
+/** Camera path without cross-frame fusion (whole-frame readings voted only, as before it). */
+const noFusion = args.includes('--no-fusion');
 /** Per-document detail on stderr for misses: truth, each engine's raw lines, the merged lines, uncertain fields. */
 const verbose = args.includes('--verbose');
 /** MRZ print variants to run (null: only the generator's OCR-B); [] asks the page for all of them. */
@@ -203,12 +209,18 @@ async function evaluate(call) {
     for (const level of levels) {
       const runs = [];
       for (let i = 0; i < streams; i++) {
-        const r = await call(([f, sd, l]) => window.documentTest.stream(f, sd, l, 8), [FORMATS[i % FORMATS.length], seed0 + 500 + i, level]);
-        log(`stream ${level}/${FORMATS[i % FORMATS.length]}`, r.status, r.frames, r.correct);
+        const r = await call(([f, sd, l, st, fu]) => window.documentTest.stream(f, sd, l, 8, st, fu), [FORMATS[i % FORMATS.length], seed0 + 500 + i, level, streamStress, !noFusion]);
+        log(`stream ${level}/${FORMATS[i % FORMATS.length]}/${seed0 + 500 + i}`, r.status, r.frames, r.correct, r.fusedFrames ? `fused ${r.fusedFrames} frames` : '', r.uncertain?.length ? `uncertain ${r.uncertain.join(',')}` : '');
         runs.push(r);
       }
       const stable = runs.filter((r) => r.status === 'stable');
-      camera[level] = { documents: runs.length, stable: stable.length, wrongStable: stable.filter((r) => !r.correct).length, medianFrames: median(stable.map((r) => r.frames)), note: 'frames include one leading frame with no document' };
+      camera[level] = {
+        documents: runs.length, stable: stable.length, wrongStable: stable.filter((r) => !r.correct).length,
+        gaveUp: runs.filter((r) => r.status === 'gave_up').length, fused: stable.filter((r) => r.fusedFrames).length,
+        stableWithUncertain: stable.filter((r) => r.uncertain?.length).length,
+        medianFrames: median(stable.map((r) => r.frames)), ...(streamStress ? { condition: streamStress } : {}), fusion: !noFusion,
+        note: 'frames include one leading frame with no document',
+      };
     }
   }
   const t = (key) => median(timings.map((x) => x[key]));

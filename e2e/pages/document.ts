@@ -1,5 +1,5 @@
 import { document as coreDocument, parseMrz, type MrzFormat, type MrzOutputFieldName } from '@ekyc/core';
-import { applyPageStress, bookletSpread, createRandom, degradeDocument, drawDegradation, glareHotspots, MRZ_FONT_VARIANTS, mrzBand, photoPlacement, randomMrzFields, smallPlacement, thumbOver, type MrzStress, renderDrivingLicence, renderMrzDocument, type DegradationLevel, type LicenceDateStyle, type LicenceFields, type MrzDocumentFields } from '@ekyc/testkit';
+import { applyPageStress, bookletSpread, cameraGlareHotspot, createRandom, degradeDocument, drawDegradation, glareHotspots, MRZ_FONT_VARIANTS, mrzBand, photoPlacement, randomMrzFields, smallPlacement, thumbOver, type MrzStress, renderDrivingLicence, renderMrzDocument, type DegradationLevel, type LicenceDateStyle, type LicenceFields, type MrzDocumentFields } from '@ekyc/testkit';
 import { DocumentClient, DocumentReadStream, FaceClient, crossCheckReads, type DocumentRead, type MrzEngineName } from '@ekyc/workers';
 
 /** The OCR-B face the MRZ is drawn in, from Debian's fonts-ocr-b. */
@@ -253,19 +253,26 @@ const documentTest = {
   /**
    * The camera path: frames of one document, each with its own degradation draw (a noise frame first),
    * voted until stable. Returns the frames it took and whether the stable reading is the truth.
+   * `stress: 'glare'`: a hotspot over the MRZ in every frame (testkit `cameraGlareHotspot`), drawn per
+   * frame from its own sequence, so it moves while the document and its degradation draws stay the seed's.
+   * `fuse: false` votes whole-frame readings only (how the camera path read before cross-frame fusion).
    */
-  async stream(format: MrzFormat, seed: number, level: DegradationLevel, maxFrames: number): Promise<{ status: string; frames: number; correct: boolean | null }> {
+  async stream(format: MrzFormat, seed: number, level: DegradationLevel, maxFrames: number, stress?: 'glare', fuse = true): Promise<{ status: string; frames: number; correct: boolean | null; fusedFrames?: number; uncertain?: string[] }> {
     await fontReady;
     const random = createRandom(seed);
     const doc = renderMrzDocument(random, { format, pxPerMm: 12, font: 'OCR-B' });
-    const stream = new DocumentReadStream(documentClient(['ppocr', 'tesseract']), { referenceDate: '2026-06-01' }, { stableFrames: 2, maxFrames });
+    const stream = new DocumentReadStream(documentClient(['ppocr', 'tesseract']), { referenceDate: '2026-06-01' }, { stableFrames: 2, maxFrames }, { fuse });
     const noise = { width: 640, height: 480, data: new Uint8ClampedArray(640 * 480 * 4).map((_, i) => (i % 4 === 3 ? 255 : (i * 7919) % 251)) };
+    const glareRandom = createRandom(seed * 7919 + 104_729);
+    const band = mrzBand(format, 12);
     let state = (await stream.push(noise, null)).state;
     while (state.status === 'reading') {
-      const frame = await degradeDocument(doc.mrzSide, drawDegradation(level, random), random);
+      const hotspots = stress === 'glare' ? cameraGlareHotspot(band, 12, glareRandom) : undefined;
+      const frame = await degradeDocument(doc.mrzSide, drawDegradation(level, random), random, 1, 0.08, undefined, hotspots);
       state = (await stream.push(frame.image, frame.quad)).state;
     }
-    return { status: state.status, frames: state.frames, correct: state.status === 'stable' ? state.read.corrected.join() === doc.mrz.join() : null };
+    if (state.status !== 'stable') return { status: state.status, frames: state.frames, correct: null };
+    return { status: state.status, frames: state.frames, correct: state.read.corrected.join() === doc.mrz.join(), uncertain: [...state.uncertainFields], ...(state.fused ? { fusedFrames: state.fused.frames } : {}) };
   },
 
   /** A frame of noise and shapes, no document: must be rejected before OCR. */

@@ -112,12 +112,6 @@ describe('fuseFrames', () => {
     expect(fused.uncertainFields).toEqual(expect.arrayContaining(['givenNames']));
   });
 
-  it('refuses a fused reading that differs from a frame\'s own valid reading', () => {
-    const other = [TD3[0]!, TD3[1]!.replace('ZE184226B', 'ZE184226C')];
-    const fused = fuseFrames([{ evidence: frame() }, { evidence: frame() }, { evidence: frame([[1, 2]]), validReading: other }], REF);
-    expect(fused).toMatchObject({ accepted: false, refusal: 'differs_from_valid_frame' });
-  });
-
   it('needs two frames of the same line count', () => {
     expect(fuseFrames(frames(frame()), REF)).toMatchObject({ accepted: false, refusal: 'too_few_frames' });
     const oneLine: MrzFrameEvidence = { reads: frame().reads.map((r) => ({ ...r, lines: r.lines.slice(1) })), engineWeights: WEIGHTS };

@@ -106,21 +106,62 @@ export class DocumentClient {
   }
 }
 
+/** Cross-frame fusion on the camera path (core frame-fusion.ts). */
+export interface StreamFusionOptions {
+  /** Offer a reading fused from the last frames' characters when no whole-frame reading is stable (default true). */
+  fuse?: boolean;
+  /** Frames with an MRZ fused at most, the latest (default 4). */
+  window?: number;
+}
+
+/** A fused reading as the plain summary a frame's read carries (fields, flags, errors). */
+function fusedSummary(fusion: coreDocument.FrameFusion): MrzSummary {
+  const r = fusion.merged.result;
+  const fields: MrzSummary['fields'] = {};
+  for (const [name, f] of Object.entries(r.fields)) fields[name as keyof MrzSummary['fields']] = f?.value ?? null;
+  return { valid: fusion.accepted, format: r.format, fields, uncertainFields: [...fusion.uncertainFields], corrected: [...r.corrected], ambiguous: false, errors: r.errors.map((e) => e.code as string) };
+}
+
 /**
  * The camera path: reads frames one at a time and votes their MRZ readings (core `MrzFrameVoter`) until
  * the same valid reading was seen in `stableFrames` frames, so a single misread frame is never the
- * answer. A frame without an MRZ costs only the line search.
+ * answer. Until then, each frame with an MRZ offers a reading fused from the characters of the last
+ * `window` such frames (core `fuseFrames`: every character read clearly in `stableFrames` frames, in
+ * none as another): glare that moves between frames clips different characters in each. A fused
+ * answer says so in `state.fused`. A frame without an MRZ costs only the line search.
  */
 export class DocumentReadStream {
   private readonly voter: coreDocument.MrzFrameVoter<MrzSummary>;
+  private readonly fuse: boolean;
+  private readonly window: number;
+  private readonly minClearReads: number;
+  private readonly frames: coreDocument.FusionFrame[] = [];
 
-  constructor(private readonly client: Pick<DocumentClient, 'read'>, private readonly readOptions: ReadOptions = {}, vote: coreDocument.VoteOptions = {}) {
+  constructor(private readonly client: Pick<DocumentClient, 'read'>, private readonly readOptions: ReadOptions = {}, vote: coreDocument.VoteOptions = {}, fusion: StreamFusionOptions = {}) {
     this.voter = new coreDocument.MrzFrameVoter<MrzSummary>(vote);
+    this.fuse = fusion.fuse ?? true;
+    this.window = Math.max(2, Math.floor(fusion.window ?? 4));
+    this.minClearReads = Math.max(1, Math.floor(vote.stableFrames ?? 2));
   }
 
   /** Reads one frame (with its quad from capture quality) and returns the vote so far. */
   async push(frame: RgbaImage, quad?: ReadOptions['quad']): Promise<{ state: coreDocument.VoteState<MrzSummary>; read: DocumentRead }> {
-    const read = await this.client.read(frame, { ...this.readOptions, ...(quad !== undefined ? { quad } : {}) });
-    return { state: this.voter.add(read.mrz), read };
+    const read = await this.client.read(frame, { ...this.readOptions, ...(this.fuse ? { mrzEvidence: true } : {}), ...(quad !== undefined ? { quad } : {}) });
+    if (read.mrzEvidence) {
+      this.frames.push({ evidence: read.mrzEvidence });
+      if (this.frames.length > this.window) this.frames.shift();
+    }
+    return { state: this.voter.add(read.mrz, this.fuse && read.mrzEvidence ? () => this.fused() : undefined), read };
+  }
+
+  /** The last frames' fused reading when it passes core `fuseFrames`' rules; null otherwise. */
+  private fused(): coreDocument.FusedVote<MrzSummary> | null {
+    const lineCount = (f: coreDocument.FusionFrame): number => Math.max(0, ...f.evidence.reads.map((r) => r.lines.length));
+    const latest = this.frames[this.frames.length - 1];
+    const frames = latest ? this.frames.filter((f) => lineCount(f) === lineCount(latest)) : [];
+    if (frames.length < 2) return null;
+    const day = this.readOptions.referenceDate;
+    const fusion = coreDocument.fuseFrames(frames, { referenceDate: day ? new Date(`${day}T00:00:00Z`) : new Date(), minClearReads: this.minClearReads });
+    return fusion.accepted ? { read: fusedSummary(fusion), frames: fusion.frames } : null;
   }
 }

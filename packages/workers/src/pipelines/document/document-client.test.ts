@@ -1,0 +1,72 @@
+/**
+ * The camera path's stream in Node. Faked: the document worker's `read` (I/O), returning per frame what
+ * the worker returns for a frame glare clipped cells of. Real: the merge, `fuseFrames` and the voter.
+ */
+import { describe, expect, it } from 'vitest';
+import { document as coreDocument, type RgbaImage } from '@ekyc/core';
+import { DocumentReadStream, type DocumentRead, type MrzSummary, type ReadOptions } from './document-client.ts';
+
+const TD3 = ['P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<', 'L898902C36UTO7408122F1204159ZE184226B<<<<<10'];
+const WEIGHTS = { 'ocrb#0': 1.5, 'ppocr#0': 1 };
+
+/** The engine reads of a frame whose `clipped` cells ([line, column]) a glare core took (cell reader ~0, PP-OCR skips them). */
+function evidence(clipped: ReadonlyArray<readonly [number, number]>): coreDocument.MrzFrameEvidence {
+  const lost = (l: number, c: number): boolean => clipped.some(([cl, cc]) => cl === l && cc === c);
+  const line = (chars: coreDocument.OcrCharRead[]): coreDocument.OcrLineRead => ({ text: chars.map((x) => x.char).join(''), chars });
+  const ocrb = TD3.map((text, l) => line([...text].map((char, c) => (lost(l, c) ? { char: '<', confidence: 0.02, alternatives: [] } : { char, confidence: 0.95, alternatives: [] }))));
+  const ppocr = TD3.map((text, l) => line([...text].flatMap((char, c) => (lost(l, c) ? [] : [{ char, confidence: 0.97, alternatives: [] }]))));
+  return { reads: [{ engine: 'ppocr#0', lines: ppocr }, { engine: 'ocrb#0', lines: ocrb }], engineWeights: WEIGHTS, lengthWitnesses: ['ocrb#0'] };
+}
+
+const REFERENCE = '2010-01-01';
+
+/** A fake worker: each frame's first pixel picks the clipped cells; `read` merges them as the worker does. */
+function fakeClient(frames: ReadonlyArray<ReadonlyArray<readonly [number, number]>>, asked: ReadOptions[]): { read(image: RgbaImage, options?: ReadOptions): Promise<DocumentRead> } {
+  return {
+    async read(image, options = {}) {
+      asked.push(options);
+      const e = evidence(frames[image.data[0]!]!);
+      const m = coreDocument.mergeMrzReads(e.reads, { referenceDate: new Date(`${REFERENCE}T00:00:00Z`), engineWeights: WEIGHTS, lengthWitnesses: ['ocrb#0'] });
+      const fields: MrzSummary['fields'] = {};
+      for (const [name, f] of Object.entries(m.result.fields)) fields[name as keyof MrzSummary['fields']] = f?.value ?? null;
+      const mrz: MrzSummary = { valid: m.valid, format: m.result.format, fields, uncertainFields: [...m.uncertainFields], corrected: [...m.result.corrected], ambiguous: m.ambiguous, errors: [] };
+      return { mrzFound: true, mrz, ...(options.mrzEvidence ? { mrzEvidence: e } : {}) } as DocumentRead;
+    },
+  };
+}
+
+const image = (index: number): RgbaImage => ({ width: 1, height: 1, data: new Uint8ClampedArray([index, 0, 0, 255]) });
+
+describe('DocumentReadStream', () => {
+  // Every frame loses a different part of the document number or expiry: none reads the document whole
+  // (the third's own read is even valid with a wrong document number, flagged: the check digit was solved).
+  const CLIPPED = [[[1, 2], [1, 3]], [[1, 22], [1, 23]], [[1, 5], [1, 6]], [[1, 25], [1, 26]]] as const;
+
+  it('fuses frames no one of which read every character, and says so', async () => {
+    const asked: ReadOptions[] = [];
+    const stream = new DocumentReadStream(fakeClient(CLIPPED, asked), { referenceDate: REFERENCE }, { stableFrames: 2, maxFrames: 8 });
+    let state: coreDocument.VoteState<MrzSummary> = { status: 'reading', frames: 0 };
+    for (let i = 0; i < CLIPPED.length && state.status === 'reading'; i++) state = (await stream.push(image(i), null)).state;
+    expect(state).toMatchObject({ status: 'stable', frames: 3, fused: { frames: 3 } });
+    expect(state.status === 'stable' && state.read.corrected).toEqual(TD3);
+    expect(state.status === 'stable' && state.read.valid).toBe(true);
+    expect(asked.every((o) => o.mrzEvidence === true)).toBe(true);
+  });
+
+  it('without fusion, the same three frames give up as before (no two agree on a valid reading)', async () => {
+    const asked: ReadOptions[] = [];
+    const stream = new DocumentReadStream(fakeClient(CLIPPED, asked), { referenceDate: REFERENCE }, { stableFrames: 2, maxFrames: 3 }, { fuse: false });
+    let state: coreDocument.VoteState<MrzSummary> = { status: 'reading', frames: 0 };
+    for (let i = 0; i < 3; i++) state = (await stream.push(image(i), null)).state;
+    expect(state).toEqual({ status: 'gave_up', frames: 3 });
+    expect(asked.some((o) => o.mrzEvidence)).toBe(false);
+  });
+
+  it('frames that each read the document whole are voted as before, not fused', async () => {
+    const stream = new DocumentReadStream(fakeClient([[], []], []), { referenceDate: REFERENCE }, { stableFrames: 2 });
+    await stream.push(image(0), null);
+    const { state } = await stream.push(image(1), null);
+    expect(state).toMatchObject({ status: 'stable', frames: 2 });
+    expect(state.status === 'stable' && state.fused).toBeUndefined();
+  });
+});
