@@ -112,6 +112,42 @@ export interface StreamFusionOptions {
   fuse?: boolean;
   /** Frames with an MRZ fused at most, the latest (default 4). */
   window?: number;
+  /** Frames that must each read a character clearly as it stands (default 2: the vote's `stableFrames`). */
+  minClearReads?: number;
+}
+
+/**
+ * The last `window` frames' engine reads (a read made with `mrzEvidence`), fused on request (core
+ * `fuseFrames`): the camera path's answer when glare moving between frames clips different characters in
+ * each, so no frame reads the document whole. Only frames with as many MRZ lines as the latest are fused.
+ */
+export class MrzFrameFusion {
+  private readonly frames: coreDocument.FusionFrame[] = [];
+  private readonly window: number;
+  private readonly minClearReads: number;
+
+  constructor(private readonly referenceDate: string | undefined, options: StreamFusionOptions = {}) {
+    this.window = Math.max(2, Math.floor(options.window ?? 4));
+    this.minClearReads = Math.max(1, Math.floor(options.minClearReads ?? 2));
+  }
+
+  /** Keeps a frame's engine reads (a read without `mrzEvidence` is skipped). */
+  add(read: Pick<DocumentRead, 'mrzEvidence'>): void {
+    if (!read.mrzEvidence) return;
+    this.frames.push({ evidence: read.mrzEvidence });
+    if (this.frames.length > this.window) this.frames.shift();
+  }
+
+  /** The kept frames' fused reading as a plain summary when it passes `fuseFrames`' rules, and how many frames it took; null otherwise. */
+  fused(): { mrz: MrzSummary; frames: number } | null {
+    const lineCount = (f: coreDocument.FusionFrame): number => Math.max(0, ...f.evidence.reads.map((r) => r.lines.length));
+    const latest = this.frames[this.frames.length - 1];
+    const frames = latest ? this.frames.filter((f) => lineCount(f) === lineCount(latest)) : [];
+    if (frames.length < 2) return null;
+    const day = this.referenceDate;
+    const fusion = coreDocument.fuseFrames(frames, { referenceDate: day ? new Date(`${day}T00:00:00Z`) : new Date(), minClearReads: this.minClearReads });
+    return fusion.accepted ? { mrz: fusedSummary(fusion), frames: fusion.frames } : null;
+  }
 }
 
 /** A fused reading as the plain summary a frame's read carries (fields, flags, errors). */
@@ -126,42 +162,28 @@ function fusedSummary(fusion: coreDocument.FrameFusion): MrzSummary {
  * The camera path: reads frames one at a time and votes their MRZ readings (core `MrzFrameVoter`) until
  * the same valid reading was seen in `stableFrames` frames, so a single misread frame is never the
  * answer. Until then, each frame with an MRZ offers a reading fused from the characters of the last
- * `window` such frames (core `fuseFrames`: every character read clearly in `stableFrames` frames, in
- * none as another): glare that moves between frames clips different characters in each. A fused
- * answer says so in `state.fused`. A frame without an MRZ costs only the line search.
+ * `window` such frames (`MrzFrameFusion`: every character read clearly in `stableFrames` frames, in none
+ * as another): glare that moves between frames clips different characters in each. A fused answer says
+ * so in `state.fused`. A frame without an MRZ costs only the line search.
  */
 export class DocumentReadStream {
   private readonly voter: coreDocument.MrzFrameVoter<MrzSummary>;
-  private readonly fuse: boolean;
-  private readonly window: number;
-  private readonly minClearReads: number;
-  private readonly frames: coreDocument.FusionFrame[] = [];
+  private readonly fusion: MrzFrameFusion | undefined;
 
   constructor(private readonly client: Pick<DocumentClient, 'read'>, private readonly readOptions: ReadOptions = {}, vote: coreDocument.VoteOptions = {}, fusion: StreamFusionOptions = {}) {
     this.voter = new coreDocument.MrzFrameVoter<MrzSummary>(vote);
-    this.fuse = fusion.fuse ?? true;
-    this.window = Math.max(2, Math.floor(fusion.window ?? 4));
-    this.minClearReads = Math.max(1, Math.floor(vote.stableFrames ?? 2));
+    this.fusion = fusion.fuse === false ? undefined : new MrzFrameFusion(readOptions.referenceDate, { minClearReads: vote.stableFrames ?? 2, ...fusion });
   }
 
   /** Reads one frame (with its quad from capture quality) and returns the vote so far. */
   async push(frame: RgbaImage, quad?: ReadOptions['quad']): Promise<{ state: coreDocument.VoteState<MrzSummary>; read: DocumentRead }> {
-    const read = await this.client.read(frame, { ...this.readOptions, ...(this.fuse ? { mrzEvidence: true } : {}), ...(quad !== undefined ? { quad } : {}) });
-    if (read.mrzEvidence) {
-      this.frames.push({ evidence: read.mrzEvidence });
-      if (this.frames.length > this.window) this.frames.shift();
-    }
-    return { state: this.voter.add(read.mrz, this.fuse && read.mrzEvidence ? () => this.fused() : undefined), read };
-  }
-
-  /** The last frames' fused reading when it passes core `fuseFrames`' rules; null otherwise. */
-  private fused(): coreDocument.FusedVote<MrzSummary> | null {
-    const lineCount = (f: coreDocument.FusionFrame): number => Math.max(0, ...f.evidence.reads.map((r) => r.lines.length));
-    const latest = this.frames[this.frames.length - 1];
-    const frames = latest ? this.frames.filter((f) => lineCount(f) === lineCount(latest)) : [];
-    if (frames.length < 2) return null;
-    const day = this.readOptions.referenceDate;
-    const fusion = coreDocument.fuseFrames(frames, { referenceDate: day ? new Date(`${day}T00:00:00Z`) : new Date(), minClearReads: this.minClearReads });
-    return fusion.accepted ? { read: fusedSummary(fusion), frames: fusion.frames } : null;
+    const read = await this.client.read(frame, { ...this.readOptions, ...(this.fusion ? { mrzEvidence: true } : {}), ...(quad !== undefined ? { quad } : {}) });
+    const fusion = this.fusion;
+    fusion?.add(read);
+    const fuse = fusion && read.mrzEvidence ? (): coreDocument.FusedVote<MrzSummary> | null => {
+      const f = fusion.fused();
+      return f && { read: f.mrz, frames: f.frames };
+    } : undefined;
+    return { state: this.voter.add(read.mrz, fuse), read };
   }
 }
