@@ -4,7 +4,7 @@
  * readings (core `createMrz` + `readMrz`), `DocumentReadStream` and core's `MrzFrameVoter`.
  */
 import { describe, expect, it } from 'vitest';
-import { createMrz, readMrz, type MrzFieldValues, type quality } from '@ekyc/core';
+import { createMrz, document as coreDocument, readMrz, type MrzFieldValues, type quality } from '@ekyc/core';
 import type { DocumentRead, MrzSummary, TimedAssessment } from '@ekyc/workers';
 import type { JudgedFrame, NextFrame } from './document-frames.ts';
 import { readUntilStable, type FrameVoteOptions, type FrameVoteProgress } from './document-reading.ts';
@@ -49,13 +49,37 @@ function frame(marker: number): JudgedFrame {
   };
 }
 
+/**
+ * Frames glare clipped different cells of (the document number's, the expiry's) in, by marker: the
+ * engine reads the worker returns with `mrzEvidence` (the cell reader ~0 there, PP-OCR skipping them)
+ * and the frame's own merge of them. No one of them reads the document whole.
+ */
+const GLARE_CLIPPED: Record<number, ReadonlyArray<readonly [number, number]>> = { 7: [[1, 2], [1, 3]], 8: [[1, 22], [1, 23]], 9: [[1, 5], [1, 6]] };
+const WEIGHTS = { 'ocrb#0': 1.5, 'ppocr#0': 1 };
+
+function glareRead(clipped: ReadonlyArray<readonly [number, number]>, withEvidence: boolean): Pick<DocumentRead, 'mrz' | 'mrzEvidence'> {
+  const truth = summary(PERSON).corrected;
+  const lost = (l: number, c: number): boolean => clipped.some(([cl, cc]) => cl === l && cc === c);
+  const line = (chars: coreDocument.OcrCharRead[]): coreDocument.OcrLineRead => ({ text: chars.map((x) => x.char).join(''), chars });
+  const ocrb = truth.map((text, l) => line([...text].map((char, c) => (lost(l, c) ? { char: '<', confidence: 0.02, alternatives: [] } : { char, confidence: 0.95, alternatives: [] }))));
+  const ppocr = truth.map((text, l) => line([...text].flatMap((char, c) => (lost(l, c) ? [] : [{ char, confidence: 0.97, alternatives: [] }]))));
+  const evidence: coreDocument.MrzFrameEvidence = { reads: [{ engine: 'ppocr#0', lines: ppocr }, { engine: 'ocrb#0', lines: ocrb }], engineWeights: WEIGHTS, lengthWitnesses: ['ocrb#0'] };
+  const m = coreDocument.mergeMrzReads(evidence.reads, { engineWeights: WEIGHTS, lengthWitnesses: ['ocrb#0'] });
+  const fields: MrzSummary['fields'] = {};
+  for (const [name, f] of Object.entries(m.result.fields)) fields[name as keyof MrzSummary['fields']] = f?.value ?? null;
+  const mrz: MrzSummary = { valid: m.valid, format: m.result.format, fields, uncertainFields: [...m.uncertainFields], corrected: [...m.result.corrected], ambiguous: m.ambiguous, errors: [] };
+  return { mrz, ...(withEvidence ? { mrzEvidence: evidence } : {}) };
+}
+
 function fakeReader() {
   const reads: number[] = [];
   return {
     reads,
-    read: async (image: { data: ArrayLike<number> }): Promise<DocumentRead> => {
+    read: async (image: { data: ArrayLike<number> }, options: { mrzEvidence?: boolean } = {}): Promise<DocumentRead> => {
       const marker = image.data[0]!;
       reads.push(marker);
+      const clipped = GLARE_CLIPPED[marker];
+      if (clipped) return { mrzFound: true, ...glareRead(clipped, options.mrzEvidence === true), sizeClass: 'ID3', width: 10, height: 7, lines: [], rotated180: false, engines: {}, mergeDisagreements: 0, timings: { rectifyMs: 0, locateMs: 0, ocrMs: 0, mergeMs: 0, totalMs: 0 } } as unknown as DocumentRead;
       const shows = SHOWS[marker];
       const mrz = shows === 'none' || shows === undefined ? null
         : shows === 'invalid' ? { ...summary(PERSON), valid: false, corrected: ['P<UTO<<<', '???'], errors: ['check digit'] }
@@ -176,6 +200,19 @@ describe('readUntilStable', () => {
     i = 1;
     const byLaplacian = await readUntilStable({ reader: fakeReader(), first: unmeasured[0]!, next: async () => unmeasured[i++]!, signal: new AbortController().signal });
     expect(byLaplacian.frame.quad![0].x).toBe(30);
+  });
+
+  it('fuses frames glare clipped different characters in, no one of which read the document whole, and says so', async () => {
+    const { result, reads } = await run([7, 8, 9]);
+    expect(result.frames).toEqual({ used: 3, rejected: 0, outcome: 'stable', fused: 3 });
+    expect(reads).toEqual([7, 8, 9]);
+    expect(result.read.mrz).toMatchObject({ valid: true, corrected: summary(PERSON).corrected, uncertainFields: [], fields: { documentNumber: 'L898902C3', expiryDate: '2034-04-15' } });
+  });
+
+  it('without fusion, the same frames are not stable', async () => {
+    const { result } = await run([7, 8, 9], { fuse: false, maxFrames: 3 });
+    expect(result.frames.outcome).not.toBe('stable');
+    expect(result.frames.fused).toBeUndefined();
   });
 
   it('stops when aborted', async () => {

@@ -1,10 +1,12 @@
 /**
  * The document step on the camera path after auto-capture: the captured frame, then following camera
  * frames, go to the document reader, and their MRZ readings are voted (core `MrzFrameVoter`) until one valid reading was seen in `stableFrames` frames, or a frame or time
- * budget ends. A frame that cannot hold a readable document is rejected before any OCR.
+ * budget ends. Until then each frame with an MRZ offers a reading fused from the last frames' characters
+ * (workers `MrzFrameFusion`, core frame-fusion.ts: glare moving between frames clips different characters
+ * in each). A frame that cannot hold a readable document is rejected before any OCR.
  */
 import { document as coreDocument, type MrzOutputFieldName, type RgbaImage, type quality } from '@ekyc/core';
-import type { DocumentClient, DocumentRead, DocumentReadOptions, MrzSummary } from '@ekyc/workers';
+import { MrzFrameFusion, type DocumentClient, type DocumentRead, type DocumentReadOptions, type MrzSummary } from '@ekyc/workers';
 import type { CaptureResult, FrameAnalyzer } from './document-capture.ts';
 import type { JudgedFrame, NextFrame } from './document-frames.ts';
 
@@ -37,11 +39,13 @@ export interface FrameVoteOptions {
   noMrzFrames?: number;
   /** Milliseconds clock (default `performance.now`). */
   now?: () => number;
+  /** Offer a reading fused across frames when no whole-frame reading is stable (default true; core frame-fusion.ts). */
+  fuse?: boolean;
 }
 
 /** How the reading ended. */
 export type FrameVoteOutcome =
-  /** The same valid reading in `stableFrames` frames. */
+  /** The same valid reading in `stableFrames` frames, or a reading fused across frames (`fused` says how many). */
   | 'stable'
   /** Budget ended with one valid reading seen, never contradicted nor confirmed: the best single read, with its flags. */
   | 'unconfirmed'
@@ -59,6 +63,8 @@ export interface DocumentFrameCounts {
   /** Of those, frames rejected before OCR: no readable document in them (quality) or no MRZ lines (line search). */
   rejected: number;
   outcome: FrameVoteOutcome;
+  /** With `stable`: the reading was fused from the characters of this many frames, no frame having read it whole. */
+  fused?: number;
 }
 
 export interface VotedDocument {
@@ -131,6 +137,7 @@ export async function readUntilStable(input: FrameVoteInput, options: FrameVoteO
   const { reader, signal } = input;
   // The frame budget is ours: the voter must not give up on its own.
   const voter = new coreDocument.MrzFrameVoter<FrameReading>({ stableFrames, maxFrames: Number.MAX_SAFE_INTEGER });
+  const fusion = options.fuse === false ? undefined : new MrzFrameFusion(input.readOptions?.referenceDate, { minClearReads: stableFrames });
   let unreadable: Candidate | null = null;
   let noMrz: Candidate | null = null;
   let used = 0;
@@ -151,7 +158,7 @@ export async function readUntilStable(input: FrameVoteInput, options: FrameVoteO
       if (frame !== input.first && !readableFrame(frame)) rejected++;
       else {
         const copy: RgbaImage<Uint8ClampedArray> = { width: frame.image.width, height: frame.image.height, data: new Uint8ClampedArray(frame.image.data) };
-        const result = await reader.read(copy, { ...input.readOptions, quad: frame.quad });
+        const result = await reader.read(copy, { ...input.readOptions, quad: frame.quad, ...(fusion ? { mrzEvidence: true } : {}) });
         signal.throwIfAborted();
         started ??= now();
         read++;
@@ -164,8 +171,14 @@ export async function readUntilStable(input: FrameVoteInput, options: FrameVoteO
           noMrzRun = 0;
           if (!mrz.valid) unreadable ??= { read: result, frame };
         }
-        const state = voter.add(mrz && { valid: mrz.valid, corrected: mrz.corrected, uncertainFields: mrz.uncertainFields, mrz, read: result, frame });
-        if (state.status === 'stable') return voted(state.read, { ...state.read.mrz, uncertainFields: [...state.uncertainFields] }, counts('stable'));
+        fusion?.add(result);
+        const current = { read: result, frame };
+        const fuse = fusion && mrz ? (): coreDocument.FusedVote<FrameReading> | null => {
+          const f = fusion.fused();
+          return f && { read: { valid: f.mrz.valid, corrected: f.mrz.corrected, uncertainFields: f.mrz.uncertainFields, mrz: f.mrz, ...current }, frames: f.frames };
+        } : undefined;
+        const state = voter.add(mrz && { valid: mrz.valid, corrected: mrz.corrected, uncertainFields: mrz.uncertainFields, mrz, ...current }, fuse);
+        if (state.status === 'stable') return voted(state.read, { ...state.read.mrz, uncertainFields: [...state.uncertainFields] }, { ...counts('stable'), ...(state.fused ? { fused: state.fused.frames } : {}) });
         if (voter.readings.length === 0 && unreadable === null && noMrzRun >= noMrzFrames) return voted(noMrz!, null, counts('no_mrz'));
       }
       input.onFrame?.({ used, rejected, agreeing: agreeing(), needed: stableFrames, frame });
