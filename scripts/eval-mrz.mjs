@@ -210,7 +210,7 @@ async function evaluate(call) {
       const runs = [];
       for (let i = 0; i < streams; i++) {
         const r = await call(([f, sd, l, st, fu]) => window.documentTest.stream(f, sd, l, 8, st, fu), [FORMATS[i % FORMATS.length], seed0 + 500 + i, level, streamStress, !noFusion]);
-        log(`stream ${level}/${FORMATS[i % FORMATS.length]}/${seed0 + 500 + i}`, r.status, r.frames, r.correct, r.fusedFrames ? `fused ${r.fusedFrames} frames` : '', r.uncertain?.length ? `uncertain ${r.uncertain.join(',')}` : '');
+        log(`stream ${level}/${FORMATS[i % FORMATS.length]}/${seed0 + 500 + i}`, r.status, r.frames, r.correct, r.fusedFrames ? `fused ${r.fusedFrames} frames` : '', r.uncertain?.length ? `uncertain ${r.uncertain.join(',')}` : '', r.fusion ? `last fusion: ${r.fusion}` : '');
         runs.push(r);
       }
       const stable = runs.filter((r) => r.status === 'stable');

@@ -257,7 +257,7 @@ const documentTest = {
    * frame from its own sequence, so it moves while the document and its degradation draws stay the seed's.
    * `fuse: false` votes whole-frame readings only (how the camera path read before cross-frame fusion).
    */
-  async stream(format: MrzFormat, seed: number, level: DegradationLevel, maxFrames: number, stress?: 'glare', fuse = true): Promise<{ status: string; frames: number; correct: boolean | null; fusedFrames?: number; uncertain?: string[] }> {
+  async stream(format: MrzFormat, seed: number, level: DegradationLevel, maxFrames: number, stress?: 'glare', fuse = true): Promise<{ status: string; frames: number; correct: boolean | null; fusedFrames?: number; uncertain?: string[]; fusion?: string }> {
     await fontReady;
     const random = createRandom(seed);
     const doc = renderMrzDocument(random, { format, pxPerMm: 12, font: 'OCR-B' });
@@ -271,7 +271,11 @@ const documentTest = {
       const frame = await degradeDocument(doc.mrzSide, drawDegradation(level, random), random, 1, 0.08, undefined, hotspots);
       state = (await stream.push(frame.image, frame.quad)).state;
     }
-    if (state.status !== 'stable') return { status: state.status, frames: state.frames, correct: null };
+    if (state.status !== 'stable') {
+      const last = stream.fusion?.last;
+      const cells = (list: readonly coreDocument.FusedCell[]): string => list.map((c) => `${c.line}:${c.column}${c.char}[${c.clear.map((x) => x ?? '.').join('')}]`).join(' ');
+      return { status: state.status, frames: state.frames, correct: null, ...(last ? { fusion: `${last.refusal ?? 'accepted'} frames=${last.frames} merged=${last.merged.valid ? last.merged.result.corrected.join('|') === doc.mrz.join('|') ? 'valid-right' : 'valid-WRONG' : 'invalid'} conflicts ${cells(last.conflicts)} unsupported ${cells(last.unsupported)}` } : {}) };
+    }
     return { status: state.status, frames: state.frames, correct: state.read.corrected.join() === doc.mrz.join(), uncertain: [...state.uncertainFields], ...(state.fused ? { fusedFrames: state.fused.frames } : {}) };
   },
 

@@ -125,11 +125,15 @@ export class MrzFrameFusion {
   private readonly frames: coreDocument.FusionFrame[] = [];
   private readonly window: number;
   private readonly minClearReads: number;
+  #last: coreDocument.FrameFusion | null = null;
 
   constructor(private readonly referenceDate: string | undefined, options: StreamFusionOptions = {}) {
     this.window = Math.max(2, Math.floor(options.window ?? 4));
     this.minClearReads = Math.max(1, Math.floor(options.minClearReads ?? 2));
   }
+
+  /** The last fusion tried, accepted or not (why not: `refusal`, `conflicts`, `unsupported`); null before any. */
+  get last(): coreDocument.FrameFusion | null { return this.#last; }
 
   /** Keeps a frame's engine reads (a read without `mrzEvidence` is skipped). */
   add(read: Pick<DocumentRead, 'mrzEvidence'>): void {
@@ -146,6 +150,7 @@ export class MrzFrameFusion {
     if (frames.length < 2) return null;
     const day = this.referenceDate;
     const fusion = coreDocument.fuseFrames(frames, { referenceDate: day ? new Date(`${day}T00:00:00Z`) : new Date(), minClearReads: this.minClearReads });
+    this.#last = fusion;
     return fusion.accepted ? { mrz: fusedSummary(fusion), frames: fusion.frames } : null;
   }
 }
@@ -168,7 +173,8 @@ function fusedSummary(fusion: coreDocument.FrameFusion): MrzSummary {
  */
 export class DocumentReadStream {
   private readonly voter: coreDocument.MrzFrameVoter<MrzSummary>;
-  private readonly fusion: MrzFrameFusion | undefined;
+  /** The frames' fusion (absent with `fuse: false`): `fusion.last` says why the last fused reading was refused. */
+  readonly fusion: MrzFrameFusion | undefined;
 
   constructor(private readonly client: Pick<DocumentClient, 'read'>, private readonly readOptions: ReadOptions = {}, vote: coreDocument.VoteOptions = {}, fusion: StreamFusionOptions = {}) {
     this.voter = new coreDocument.MrzFrameVoter<MrzSummary>(vote);
