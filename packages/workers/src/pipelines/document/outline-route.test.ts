@@ -124,8 +124,17 @@ describe('foldHalves', () => {
   });
 
   it('lines spanning half a crop are no page\'s MRZ; lines across nearly all of it are', () => {
-    expect(linesSpanPage([{ width: 700 }, { width: 703 }], 1477)).toBe(false);
-    expect(linesSpanPage([{ width: 1344 }, { width: 1344 }], 1477)).toBe(true);
+    expect(linesSpanPage([{ x: 388, width: 700 }, { x: 386, width: 703 }], 1477)).toBe(false);
+    expect(linesSpanPage([{ x: 66, width: 1344 }, { x: 67, width: 1344 }], 1477)).toBe(true);
     expect(linesSpanPage([], 1477)).toBe(false);
+  });
+
+  it('bands running into a side of the crop are print running off the page, not an MRZ', () => {
+    // A spread's guilloche and a facing page's mesh merged into bands (stress booklet, seed 61000).
+    expect(linesSpanPage([{ x: 0, width: 1357 }, { x: 0, width: 1356 }], 1477)).toBe(false);
+    expect(linesSpanPage([{ x: 0, width: 1477 }, { x: 0, width: 1477 }], 1477)).toBe(false);
+    expect(linesSpanPage([{ x: 120, width: 1357 }], 1477)).toBe(false);
+    // A clear MRZ line counts beside such a band.
+    expect(linesSpanPage([{ x: 0, width: 1477 }, { x: 66, width: 1344 }], 1477)).toBe(true);
   });
 });
