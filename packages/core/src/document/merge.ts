@@ -309,6 +309,37 @@ function render(linesColumns: readonly Column[][], flips: readonly Flip[]): stri
   }).join(''));
 }
 
+/**
+ * The same reading with the filler in every column no engine read (see UNREAD_SUPPORT) that some engine
+ * placed a character in (the cell reader measures every cell, glare core or not), or undefined when there
+ * is none. A glare core over padding leaves the cell reader guessing letters at ~0 confidence and PP-OCR
+ * skipping the cells: no reading the columns render puts the padding back, and a letter guessed there
+ * passes for the field's content. Found on tuning sets 17000 and 21000 (strong TD1 121010: optional data
+ * `<<<<<` under the core read `D4293`, valid with the field flagged, wrong; 117025 refused).
+ */
+function renderUnreadAsFiller(linesColumns: readonly Column[][], flips: readonly Flip[]): string[] | undefined {
+  let changed = false;
+  const lines = linesColumns.map((columns, line) => columns.map((column, ci) => {
+    const flip = flips.find((f) => f.line === line && f.column === ci);
+    const ch = flip ? flip.char : (ranked(column)[0]?.[0] ?? '');
+    if (ch === '<' || !isUnreadColumn(column) || ![...column.keys()].some((k) => k !== '')) return ch;
+    changed = true;
+    return '<';
+  }).join(''));
+  return changed ? lines : undefined;
+}
+
+/** Positions of `line` holding a character other than the filler in a column no engine read: what stands there is a guess. */
+function guessedPositions(columns: readonly Column[] | undefined, line: string, columnOf: readonly number[] | undefined): number[] {
+  const out: number[] = [];
+  if (!columns || !columnOf) return out;
+  for (let c = 0; c < line.length; c++) {
+    const column = columns[columnOf[c] ?? -1];
+    if (column && isUnreadColumn(column) && line[c] !== '<') out.push(c);
+  }
+  return out;
+}
+
 function fieldsAt(result: MrzReadResult, line: number, column: number): MrzOutputFieldName[] {
   const out: MrzOutputFieldName[] = [];
   for (const [name, field] of Object.entries(result.fields)) {
@@ -470,7 +501,7 @@ export function mergeMrzReads(reads: readonly EngineMrzRead[], options: MergeOpt
     disagreements += aligned.disagreements;
   }
   const readOptions: MrzReadOptions = options;
-  const seen = new Map<string, { result: MrzReadResult; cost: number }>();
+  const seen = new Map<string, { result: MrzReadResult; cost: number; guesses: number }>();
   let candidates = 0;
   let bestInvalid: MrzReadResult | undefined;
   // A valid reading with a line shorter than a measuring engine read it at an MRZ length is not a
@@ -487,14 +518,25 @@ export function mergeMrzReads(reads: readonly EngineMrzRead[], options: MergeOpt
     const key = result.corrected.join('\n');
     if (seen.has(key)) return;
     let cost = 0;
-    result.corrected.forEach((line, i) => { cost += linesColumns[i] ? lineCost(linesColumns[i]!, line).cost : line.length; });
-    seen.set(key, { result, cost });
+    let guesses = 0;
+    result.corrected.forEach((line, i) => {
+      if (!linesColumns[i]) { cost += line.length; return; }
+      const c = lineCost(linesColumns[i]!, line);
+      cost += c.cost;
+      guesses += guessedPositions(linesColumns[i], line, c.columnOf).length;
+    });
+    seen.set(key, { result, cost, guesses });
   };
-  for (const set of flipSets(doubtfulFlips(linesColumns), MERGE_MAX_CANDIDATES - reads.length)) consider(render(linesColumns, set));
+  for (const set of flipSets(doubtfulFlips(linesColumns), MERGE_MAX_CANDIDATES - reads.length)) {
+    consider(render(linesColumns, set));
+    const filled = renderUnreadAsFiller(linesColumns, set);
+    if (filled) consider(filled);
+  }
   // Each engine alone, as read (its own line lengths).
   for (const r of reads) consider(r.lines.map((l) => l.text));
 
-  const valid = [...seen.values()].sort((a, b) => a.cost - b.cost);
+  // Equal support, fewer characters guessed where nothing was read first (a letter there costs what the filler does).
+  const valid: Array<{ result: MrzReadResult; cost: number; guesses?: number }> = [...seen.values()].sort((a, b) => a.cost - b.cost || a.guesses - b.guesses);
   // No valid reading: characters no engine read may still be solved from the check digits.
   const solved = valid.length === 0 ? solveUnreadColumns(linesColumns, witnesses, readOptions) : undefined;
   if (solved) valid.push(solved);
@@ -587,6 +629,17 @@ export function mergeMrzReads(reads: readonly EngineMrzRead[], options: MergeOpt
     });
   });
   for (const [f, n] of unsupported) if (n >= 2) uncertain.add(f);
+  // Whatever stands where no engine read anything was not seen: the padding assumed there
+  // (renderUnreadAsFiller), or a digit the corrector wrote from the check digit in its place.
+  best.result.corrected.forEach((line, l) => {
+    const columns = linesColumns[l];
+    const columnOf = costs[l]?.columnOf;
+    if (!columns || !columnOf) return;
+    for (let c = 0; c < line.length; c++) {
+      const column = columns[columnOf[c] ?? -1];
+      if (column && isUnreadColumn(column)) for (const f of fieldsAt(best.result, l, c)) uncertain.add(f);
+    }
+  });
   for (const f of unreadCheckDigitFields(best.result, costs)) uncertain.add(f);
   for (const f of checkBlindDoubts(best.result, linesColumns, linesEvidence, costs)) uncertain.add(f);
   // Characters solved from a check digit are the digit's, not something seen: their fields say so.
