@@ -25,8 +25,10 @@ const GAP_WEIGHT = 0.5;
 const MAX_DOUBTFUL = 12;
 /** Flips combined in one candidate. */
 const MAX_FLIPS = 3;
-/** readMrz calls per merge (each is ~0.1 ms on a clean read). */
+/** readMrz calls per merge (each is ~0.1 ms on a clean read); UNREAD_FILLER_CANDIDATES more where a column was not read. */
 export const MERGE_MAX_CANDIDATES = 160;
+/** At most this many more readMrz calls per merge: the cheapest flip sets again with the unread columns as the filler (renderUnreadAsFiller). */
+const UNREAD_FILLER_CANDIDATES = 40;
 /** A runner-up valid result closer than this (in column-score units) makes the read ambiguous. */
 const AMBIGUITY_MARGIN = 0.35;
 /**
@@ -310,23 +312,26 @@ function render(linesColumns: readonly Column[][], flips: readonly Flip[]): stri
 }
 
 /**
- * The same reading with the filler in every column no engine read (see UNREAD_SUPPORT) that some engine
- * placed a character in (the cell reader measures every cell, glare core or not), or undefined when there
- * is none. A glare core over padding leaves the cell reader guessing letters at ~0 confidence and PP-OCR
+ * The reading a flip set renders, with the filler in every column no engine read (see UNREAD_SUPPORT)
+ * that some engine placed a character in (the cell reader measures every cell, glare core or not). A glare core over padding leaves the cell reader guessing letters at ~0 confidence and PP-OCR
  * skipping the cells: no reading the columns render puts the padding back, and a letter guessed there
  * passes for the field's content. Found on tuning sets 17000 and 21000 (strong TD1 121010: optional data
  * `<<<<<` under the core read `D4293`, valid with the field flagged, wrong; 117025 refused).
  */
-function renderUnreadAsFiller(linesColumns: readonly Column[][], flips: readonly Flip[]): string[] | undefined {
-  let changed = false;
-  const lines = linesColumns.map((columns, line) => columns.map((column, ci) => {
+function renderUnreadAsFiller(linesColumns: readonly Column[][], unreadAt: readonly ReadonlySet<number>[], flips: readonly Flip[]): string[] {
+  return linesColumns.map((columns, line) => columns.map((column, ci) => {
     const flip = flips.find((f) => f.line === line && f.column === ci);
-    const ch = flip ? flip.char : (ranked(column)[0]?.[0] ?? '');
-    if (ch === '<' || !isUnreadColumn(column) || ![...column.keys()].some((k) => k !== '')) return ch;
-    changed = true;
-    return '<';
+    return unreadAt[line]?.has(ci) ? '<' : flip ? flip.char : (ranked(column)[0]?.[0] ?? '');
   }).join(''));
-  return changed ? lines : undefined;
+}
+
+/** Per line, the columns no engine read that some engine placed a character in (what renderUnreadAsFiller fills). */
+function unreadPlaced(linesColumns: readonly Column[][]): Array<Set<number>> {
+  return linesColumns.map((columns) => {
+    const out = new Set<number>();
+    columns.forEach((column, ci) => { if (isUnreadColumn(column) && [...column.keys()].some((k) => k !== '')) out.add(ci); });
+    return out;
+  });
 }
 
 /** Positions of `line` holding a character other than the filler in a column no engine read: what stands there is a guess. */
@@ -527,10 +532,12 @@ export function mergeMrzReads(reads: readonly EngineMrzRead[], options: MergeOpt
     });
     seen.set(key, { result, cost, guesses });
   };
+  const unreadAt = unreadPlaced(linesColumns);
+  const anyUnread = unreadAt.some((u) => u.size > 0);
+  let filledTried = 0;
   for (const set of flipSets(doubtfulFlips(linesColumns), MERGE_MAX_CANDIDATES - reads.length)) {
     consider(render(linesColumns, set));
-    const filled = renderUnreadAsFiller(linesColumns, set);
-    if (filled) consider(filled);
+    if (anyUnread && filledTried++ < UNREAD_FILLER_CANDIDATES) consider(renderUnreadAsFiller(linesColumns, unreadAt, set));
   }
   // Each engine alone, as read (its own line lengths).
   for (const r of reads) consider(r.lines.map((l) => l.text));
