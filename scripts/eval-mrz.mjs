@@ -23,7 +23,8 @@
 //            --no-outline (uploads read as the whole image, no outline search: how they were read before it),
 //            --no-baseline (skip tesseract full-page), --seed N, --streams N (camera path: frames needed, up to 8;
 //            stream seeds are seed+500.., the same at each level), --stream-stress glare (a hotspot over the MRZ
-//            in every frame, moving between frames), --no-fusion (camera path votes whole-frame readings only)
+//            in every frame, moving between frames), --no-fusion (camera path votes whole-frame readings only),
+//            --compare-fusion (the same reads also voted whole-frame only: camera[level].withoutFusion)
 //
 // Progress goes to stderr; the LAST stdout line is one JSON object:
 // { documents, fullyCorrect, silentErrors, flagged, refused, correctButUncertain, cer, failed: [names],
@@ -59,6 +60,8 @@ const streams = Number(option('--streams') ?? 0);
 const streamStress = option('--stream-stress');
 /** Camera path without cross-frame fusion (whole-frame readings voted only, as before it). */
 const noFusion = args.includes('--no-fusion');
+/** Camera path: vote the same reads both ways, with fusion and whole frames only (`withoutFusion` in the result). */
+const compareFusion = args.includes('--compare-fusion');
 /** Per-document detail on stderr for misses: truth, each engine's raw lines, the merged lines, uncertain fields. */
 const verbose = args.includes('--verbose');
 /** MRZ print variants to run (null: only the generator's OCR-B); [] asks the page for all of them. */
@@ -209,18 +212,21 @@ async function evaluate(call) {
     for (const level of levels) {
       const runs = [];
       for (let i = 0; i < streams; i++) {
-        const r = await call(([f, sd, l, st, fu]) => window.documentTest.stream(f, sd, l, 8, st, fu), [FORMATS[i % FORMATS.length], seed0 + 500 + i, level, streamStress, !noFusion]);
-        log(`stream ${level}/${FORMATS[i % FORMATS.length]}/${seed0 + 500 + i}`, r.status, r.frames, r.correct, r.fusedFrames ? `fused ${r.fusedFrames} frames` : '', r.uncertain?.length ? `uncertain ${r.uncertain.join(',')}` : '', r.fusion ? `last fusion: ${r.fusion}` : '');
+        const r = await call(([f, sd, l, st, fu, cmp]) => window.documentTest.stream(f, sd, l, 8, st, fu, cmp), [FORMATS[i % FORMATS.length], seed0 + 500 + i, level, streamStress, !noFusion, compareFusion]);
+        log(`stream ${level}/${FORMATS[i % FORMATS.length]}/${seed0 + 500 + i}`, r.status, r.frames, r.correct, r.fusedFrames ? `fused ${r.fusedFrames} frames` : '', r.uncertain?.length ? `uncertain ${r.uncertain.join(',')}` : '', r.without ? `| without fusion: ${r.without.status} ${r.without.frames} ${r.without.correct}` : '', r.fusion ? `| last fusion: ${r.fusion}` : '');
         runs.push(r);
       }
-      const stable = runs.filter((r) => r.status === 'stable');
-      camera[level] = {
-        documents: runs.length, stable: stable.length, wrongStable: stable.filter((r) => !r.correct).length,
-        gaveUp: runs.filter((r) => r.status === 'gave_up').length, fused: stable.filter((r) => r.fusedFrames).length,
-        stableWithUncertain: stable.filter((r) => r.uncertain?.length).length,
-        medianFrames: median(stable.map((r) => r.frames)), ...(streamStress ? { condition: streamStress } : {}), fusion: !noFusion,
-        note: 'frames include one leading frame with no document',
+      const tally = (list, fusion) => {
+        const stable = list.filter((r) => r.status === 'stable');
+        return {
+          documents: list.length, stable: stable.length, wrongStable: stable.filter((r) => !r.correct).length,
+          gaveUp: list.filter((r) => r.status === 'gave_up').length, fused: stable.filter((r) => r.fusedFrames).length,
+          stableWithUncertain: stable.filter((r) => r.uncertain?.length).length,
+          medianFrames: median(stable.map((r) => r.frames)), ...(streamStress ? { condition: streamStress } : {}), fusion,
+          note: 'frames include one leading frame with no document',
+        };
       };
+      camera[level] = { ...tally(runs, !noFusion), ...(compareFusion ? { withoutFusion: tally(runs.map((r) => r.without), false) } : {}) };
     }
   }
   const t = (key) => median(timings.map((x) => x[key]));

@@ -1,6 +1,6 @@
 import { document as coreDocument, parseMrz, type MrzFormat, type MrzOutputFieldName } from '@ekyc/core';
 import { applyPageStress, bookletSpread, cameraGlareHotspot, createRandom, degradeDocument, drawDegradation, glareHotspots, MRZ_FONT_VARIANTS, mrzBand, photoPlacement, randomMrzFields, smallPlacement, thumbOver, type MrzStress, renderDrivingLicence, renderMrzDocument, type DegradationLevel, type LicenceDateStyle, type LicenceFields, type MrzDocumentFields } from '@ekyc/testkit';
-import { DocumentClient, DocumentReadStream, FaceClient, crossCheckReads, type DocumentRead, type MrzEngineName } from '@ekyc/workers';
+import { DocumentClient, DocumentReadStream, FaceClient, crossCheckReads, type DocumentRead, type MrzEngineName, type MrzSummary } from '@ekyc/workers';
 
 /** The OCR-B face the MRZ is drawn in, from Debian's fonts-ocr-b. */
 const fontReady = (async () => {
@@ -139,6 +139,9 @@ export interface LicenceResult {
   png?: string;
 }
 
+/** How a camera-path stream ended (`stream`). */
+interface StreamOutcome { status: string; frames: number; correct: boolean | null; fusedFrames?: number; uncertain?: string[]; fusion?: string }
+
 const documentTest = {
   /** A synthetic EU-layout driving licence front (no MRZ, numbered fields), read with its visual zone. */
   async readLicence(c: LicenceCase): Promise<LicenceResult> {
@@ -257,26 +260,32 @@ const documentTest = {
    * frame from its own sequence, so it moves while the document and its degradation draws stay the seed's.
    * `fuse: false` votes whole-frame readings only (how the camera path read before cross-frame fusion).
    */
-  async stream(format: MrzFormat, seed: number, level: DegradationLevel, maxFrames: number, stress?: 'glare', fuse = true): Promise<{ status: string; frames: number; correct: boolean | null; fusedFrames?: number; uncertain?: string[]; fusion?: string }> {
+  async stream(format: MrzFormat, seed: number, level: DegradationLevel, maxFrames: number, stress?: 'glare', fuse = true, compare = false): Promise<StreamOutcome & { without?: StreamOutcome }> {
     await fontReady;
     const random = createRandom(seed);
     const doc = renderMrzDocument(random, { format, pxPerMm: 12, font: 'OCR-B' });
-    const stream = new DocumentReadStream(documentClient(['ppocr', 'tesseract']), { referenceDate: '2026-06-01' }, { stableFrames: 2, maxFrames }, { fuse });
+    const vote = { stableFrames: 2, maxFrames };
+    const stream = new DocumentReadStream(documentClient(['ppocr', 'tesseract']), { referenceDate: '2026-06-01' }, vote, { fuse });
+    // `compare`: the same reads voted as whole frames only too (how the camera path read before fusion).
+    const plain = compare ? new coreDocument.MrzFrameVoter<MrzSummary>(vote) : undefined;
     const noise = { width: 640, height: 480, data: new Uint8ClampedArray(640 * 480 * 4).map((_, i) => (i % 4 === 3 ? 255 : (i * 7919) % 251)) };
     const glareRandom = createRandom(seed * 7919 + 104_729);
     const band = mrzBand(format, 12);
     let state = (await stream.push(noise, null)).state;
-    while (state.status === 'reading') {
+    let plainState = plain?.add(null);
+    while (state.status === 'reading' || plainState?.status === 'reading') {
       const hotspots = stress === 'glare' ? cameraGlareHotspot(band, 12, glareRandom) : undefined;
       const frame = await degradeDocument(doc.mrzSide, drawDegradation(level, random), random, 1, 0.08, undefined, hotspots);
-      state = (await stream.push(frame.image, frame.quad)).state;
+      const pushed = await stream.push(frame.image, frame.quad);
+      state = pushed.state;
+      plainState = plain?.add(pushed.read.mrz);
     }
-    if (state.status !== 'stable') {
-      const last = stream.fusion?.last;
-      const cells = (list: readonly coreDocument.FusedCell[]): string => list.map((c) => `${c.line}:${c.column}${c.char}[${c.clear.map((x) => x ?? '.').join('')}]`).join(' ');
-      return { status: state.status, frames: state.frames, correct: null, ...(last ? { fusion: `${last.refusal ?? 'accepted'} frames=${last.frames} merged=${last.merged.valid ? last.merged.result.corrected.join('|') === doc.mrz.join('|') ? 'valid-right' : 'valid-WRONG' : 'invalid'} conflicts ${cells(last.conflicts)} unsupported ${cells(last.unsupported)}` } : {}) };
-    }
-    return { status: state.status, frames: state.frames, correct: state.read.corrected.join() === doc.mrz.join(), uncertain: [...state.uncertainFields], ...(state.fused ? { fusedFrames: state.fused.frames } : {}) };
+    const outcome = (s: coreDocument.VoteState<MrzSummary>): StreamOutcome => (s.status !== 'stable' ? { status: s.status, frames: s.frames, correct: null }
+      : { status: s.status, frames: s.frames, correct: s.read.corrected.join() === doc.mrz.join(), uncertain: [...s.uncertainFields], ...(s.fused ? { fusedFrames: s.fused.frames } : {}) });
+    const last = stream.fusion?.last;
+    const cells = (list: readonly coreDocument.FusedCell[]): string => list.map((c) => `${c.line}:${c.column}${c.char}[${c.clear.map((x, k) => x ?? (c.seen[k] ? c.seen[k]!.toLowerCase() : '.')).join('')}]`).join(' ');
+    const why = state.status !== 'stable' && last ? { fusion: `${last.refusal ?? 'accepted'} frames=${last.frames} merged=${last.merged.valid ? last.merged.result.corrected.join('|') === doc.mrz.join('|') ? 'valid-right' : 'valid-WRONG' : 'invalid'} conflicts ${cells(last.conflicts)} unsupported ${cells(last.unsupported)}` } : {};
+    return { ...outcome(state), ...why, ...(plainState ? { without: outcome(plainState) } : {}) };
   },
 
   /** A frame of noise and shapes, no document: must be rejected before OCR. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clearReads, fuseFrames, type FusionFrame, type MrzFrameEvidence } from './frame-fusion.ts';
+import { cellReads, fuseFrames, type FusionFrame, type MrzFrameEvidence } from './frame-fusion.ts';
 import { mergeMrzReads } from './merge.ts';
 import type { OcrCharRead, OcrLineRead } from './ocr-read.ts';
 import { MrzFrameVoter, votable } from './voting.ts';
@@ -43,14 +43,14 @@ function frame(clipped: readonly Cell[] = [], misread: readonly Misread[] = [], 
 const alone = (evidence: MrzFrameEvidence) => mergeMrzReads(evidence.reads, { ...REF, engineWeights: WEIGHTS, lengthWitnesses: ['ocrb#0'] });
 const frames = (...evidence: MrzFrameEvidence[]): FusionFrame[] => evidence.map((e) => ({ evidence: e }));
 
-describe('clearReads', () => {
-  it('a cell read by the engines is clear; a clipped cell, and a cell the cell reader saw faded, are not', () => {
-    const clear = clearReads(frame([[1, 3]]), TD3);
-    expect(clear[1]![0]).toBe('L');
-    expect(clear[1]![3]).toBeNull();
-    expect(clear[1]![2]).toBeNull();
-    expect(clear[1]![4]).toBeNull();
-    expect(clear[0]!.every((ch, c) => ch === TD3[0]![c])).toBe(true);
+describe('cellReads', () => {
+  it('a cell read by the engines is clear; a clipped cell, and a cell the cell reader saw faded, are not seen', () => {
+    const cells = cellReads(frame([[1, 3]]), TD3);
+    expect(cells[1]![0]).toEqual({ char: 'L', clear: true });
+    expect(cells[1]![3]).toBeNull();
+    expect(cells[1]![2]).toBeNull();
+    expect(cells[1]![4]).toBeNull();
+    expect(cells[0]!.every((cell, c) => cell?.char === TD3[0]![c] && cell?.clear === true)).toBe(true);
   });
 });
 
@@ -70,14 +70,27 @@ describe('fuseFrames', () => {
     expect(fused.uncertainFields).toEqual([]);
   });
 
-  it('with one clear read asked of each character, two frames clipped in different places are enough', () => {
-    const fused = fuseFrames(frames(frame([[1, 2]]), frame([[1, 23]])), { ...REF, minClearReads: 1 });
+  it('with one frame asked to see each character, two frames clipped in different places are enough', () => {
+    const fused = fuseFrames(frames(frame([[1, 2]]), frame([[1, 23]])), { ...REF, minSeenReads: 1 });
     expect(fused.accepted).toBe(true);
     expect(fused.merged.result.corrected).toEqual(TD3);
-    // The default asks two frames of each character: the clipped cells and their faded neighbours had one.
+    // The default asks two frames to see each character: the clipped cells and their faded neighbours had one.
     const strict = fuseFrames(frames(frame([[1, 2]]), frame([[1, 23]])), REF);
     expect(strict).toMatchObject({ accepted: false, refusal: 'unclear_cells' });
     expect(strict.unsupported.map((u) => `${u.line}:${u.column}`)).toEqual(expect.arrayContaining(['1:2', '1:23']));
+  });
+
+  it('a character one frame read clearly and another only leaned to is seen twice: accepted; read once and lost elsewhere, refused', () => {
+    // The given name's R (line 1, 22): PP-OCR leans to K (0.6), the cell reader to R (0.45, weight 1.5).
+    const e = frame([[1, 2]]);
+    const leaning: MrzFrameEvidence = { ...e, reads: e.reads.map((r) => ({ ...r, lines: r.lines.map((line, l) => (l !== 0 ? line : { text: line.text, chars: line.chars.map((ch, c) => (c !== 22 ? ch : { char: r.engine === 'ppocr#0' ? 'K' : 'R', confidence: r.engine === 'ppocr#0' ? 0.6 : 0.45, alternatives: [] })) })) })) };
+    expect(cellReads(leaning, TD3)[0]![22]).toEqual({ char: 'R', clear: false });
+    const ok = fuseFrames(frames(frame([[1, 23]]), leaning, frame([[0, 22]])), REF);
+    expect(ok.accepted).toBe(true);
+    expect(ok.merged.result.corrected).toEqual(TD3);
+    const lost = fuseFrames(frames(frame([[1, 23]]), frame([[0, 22], [1, 2]]), frame([[0, 22]])), REF);
+    expect(lost.accepted).toBe(false);
+    expect(lost.unsupported.map((u) => `${u.line}:${u.column}`)).toContain('0:22');
   });
 
   it('flags, never guesses, a cell frames read clearly as different characters, even where the check digit settles it', () => {

@@ -5,11 +5,12 @@
  * merge weighed, alternatives, confidences and faded marks included) are merged as one set of voters
  * under the check digits (merge.ts, unchanged rules), then each character of the result is held to the
  * frames one by one: it must have been read clearly, as it stands, in at least `minClearReads` frames,
- * and read clearly as anything else in none. A clear read is a frame whose engines put at least
- * CLEAR_SHARE of the cell's score, and CLEAR_SUPPORT in all, on one character, none of them seeing the
- * glyph washed out. A character the corrector or an erasure solve put where no frame read it clearly is
- * never accepted, and neither is a cell frames read clearly as different characters: the fused reading
- * is refused with those cells' fields flagged, and the camera reads on.
+ * seen as it stands in at least `minSeenReads` frames (the clear ones count), and read clearly as
+ * anything else in none. A frame saw a character when its engines put the largest share of the cell's
+ * score on it (SEEN_SHARE, SEEN_SUPPORT), none of them seeing the glyph washed out; it read it clearly
+ * at CLEAR_SHARE and CLEAR_SUPPORT. A character the corrector or an erasure solve put where no frame
+ * read it clearly is never accepted, and neither is a cell frames read clearly as different characters:
+ * the fused reading is refused with those cells' fields flagged, and the camera reads on.
  */
 import { MRZ_FORMATS } from '../mrz/formats.ts';
 import type { MrzOutputFieldName } from '../mrz/parse.ts';
@@ -36,8 +37,10 @@ export interface FusionFrame {
 }
 
 export interface FusionOptions extends MrzReadOptions {
-  /** Frames that must each read a character clearly as it stands (default 2, the vote's `stableFrames`). */
+  /** Frames that must each read a character clearly as it stands (default 1). */
   readonly minClearReads?: number;
+  /** Frames that must each see a character as it stands, clear reads included (default 2, the vote's `stableFrames`). */
+  readonly minSeenReads?: number;
 }
 
 /** A character of the fused reading, with the frames that read its cell clearly. */
@@ -48,6 +51,8 @@ export interface FusedCell {
   readonly char: string;
   /** Per frame (index into the frames given), the character it read clearly there, or null. */
   readonly clear: readonly (string | null)[];
+  /** Per frame, the character it saw there (clearly or not), or null. */
+  readonly seen: readonly (string | null)[];
 }
 
 export interface FrameFusion {
@@ -59,7 +64,7 @@ export interface FrameFusion {
   readonly frames: number;
   /** Cells frames read clearly as different characters. */
   readonly conflicts: readonly FusedCell[];
-  /** Cells fewer than `minClearReads` frames read clearly as the fused character (none may have read them). */
+  /** Cells too few frames read clearly or saw as the fused character (none may have read them). */
   readonly unsupported: readonly FusedCell[];
   /** The merge's uncertain fields, plus the fields holding a conflicting or unsupported cell. */
   readonly uncertainFields: readonly MrzOutputFieldName[];
@@ -74,14 +79,23 @@ const CLEAR_SHARE = 0.75;
  * confidence (the cell reader at 0.5, weight 1.5; PP-OCR at 0.75), never a glyph read at a guess.
  */
 const CLEAR_SUPPORT = 0.75;
+/**
+ * A frame saw a character when it holds at least SEEN_SHARE of the cell's score and SEEN_SUPPORT in all:
+ * the engines lean to it, short of a clear read (a blurred filler PP-OCR also reads as `K`).
+ */
+const SEEN_SHARE = 0.5;
+const SEEN_SUPPORT = 0.3;
 
-/** Per line of `reading`, per character, what one frame's engines read clearly at that cell (null: nothing clearly). */
-export function clearReads(evidence: MrzFrameEvidence, reading: readonly string[]): (string | null)[][] {
+/** What one frame's engines read at a cell of the fused reading: the character they lean to, and whether clearly. */
+export interface CellRead { readonly char: string; readonly clear: boolean }
+
+/** Per line of `reading`, per character, what one frame's engines saw at that cell (null: nothing, a glyph washed out, or no leaning). */
+export function cellReads(evidence: MrzFrameEvidence, reading: readonly string[]): (CellRead | null)[][] {
   return reading.map((line, l) => {
     const perEngine = evidence.reads
       .filter((r) => r.lines[l] !== undefined)
       .map((r): WeightedLineRead => ({ line: r.lines[l]!, weight: evidence.engineWeights?.[r.engine] ?? 1, fillerLookalikes: evidence.fillerLookalikes?.[r.engine] }));
-    const out = new Array<string | null>(line.length).fill(null);
+    const out = new Array<CellRead | null>(line.length).fill(null);
     if (perEngine.length === 0) return out;
     const { columns, evidence: seen } = alignLine(perEngine);
     const { columnOf } = lineCost(columns, line);
@@ -94,7 +108,8 @@ export function clearReads(evidence: MrzFrameEvidence, reading: readonly string[
         total += score;
         if (score > top[1]) top = [ch, score];
       }
-      if (top[0] !== '' && top[1] >= CLEAR_SUPPORT && top[1] >= CLEAR_SHARE * total) out[c] = top[0];
+      if (top[0] === '' || top[1] < SEEN_SUPPORT || top[1] < SEEN_SHARE * total) continue;
+      out[c] = { char: top[0], clear: top[1] >= CLEAR_SUPPORT && top[1] >= CLEAR_SHARE * total };
     }
     return out;
   });
@@ -115,7 +130,8 @@ function fieldsOfPosition(result: MrzReadResult, line: number, column: number): 
 
 /** Merges the engine reads of several frames of one document and holds each character to the frames (see the module comment). */
 export function fuseFrames(frames: readonly FusionFrame[], options: FusionOptions = {}): FrameFusion {
-  const minClear = Math.max(1, Math.floor(options.minClearReads ?? 2));
+  const minClear = Math.max(1, Math.floor(options.minClearReads ?? 1));
+  const minSeen = Math.max(minClear, Math.floor(options.minSeenReads ?? 2));
   const reads: EngineMrzRead[] = [];
   const engineWeights: Record<string, number> = {};
   const fillerLookalikes: Record<string, string> = {};
@@ -130,7 +146,7 @@ export function fuseFrames(frames: readonly FusionFrame[], options: FusionOption
       if (evidence.lengthWitnesses?.includes(r.engine)) lengthWitnesses.push(name);
     }
   });
-  const { minClearReads: _, ...readOptions } = options;
+  const { minClearReads: _clear, minSeenReads: _seen, ...readOptions } = options;
   const merged = mergeMrzReads(reads, { ...readOptions, engineWeights, fillerLookalikes, lengthWitnesses });
   const refused = (refusal: NonNullable<FrameFusion['refusal']>, extra: Partial<FrameFusion> = {}): FrameFusion => ({
     merged, accepted: false, frames: frames.length, conflicts: [], unsupported: [], uncertainFields: merged.uncertainFields, refusal, ...extra,
@@ -140,18 +156,19 @@ export function fuseFrames(frames: readonly FusionFrame[], options: FusionOption
   if (lineCounts.size > 1) return refused('line_count');
   if (!merged.valid) return refused('not_valid');
   const reading = merged.result.corrected;
-  const perFrame = frames.map((f) => clearReads(f.evidence, reading));
+  const perFrame = frames.map((f) => cellReads(f.evidence, reading));
   const conflicts: FusedCell[] = [];
   const unsupported: FusedCell[] = [];
   const flagged = new Set<MrzOutputFieldName>(merged.uncertainFields);
   reading.forEach((line, l) => {
     for (let c = 0; c < line.length; c++) {
-      const clear = perFrame.map((lines) => lines[l]?.[c] ?? null);
-      const cell: FusedCell = { line: l, column: c, char: line[c]!, clear };
-      const agreeing = clear.filter((ch) => ch === line[c]).length;
+      const reads = perFrame.map((lines) => lines[l]?.[c] ?? null);
+      const clear = reads.map((r) => (r?.clear ? r.char : null));
+      const seen = reads.map((r) => r?.char ?? null);
+      const cell: FusedCell = { line: l, column: c, char: line[c]!, clear, seen };
       const contradicting = clear.some((ch) => ch !== null && ch !== line[c]);
       if (contradicting) conflicts.push(cell);
-      else if (agreeing < minClear) unsupported.push(cell);
+      else if (clear.filter((ch) => ch === line[c]).length < minClear || seen.filter((ch) => ch === line[c]).length < minSeen) unsupported.push(cell);
       else continue;
       for (const f of fieldsOfPosition(merged.result, l, c)) flagged.add(f);
     }

@@ -137,7 +137,7 @@ export async function readUntilStable(input: FrameVoteInput, options: FrameVoteO
   const { reader, signal } = input;
   // The frame budget is ours: the voter must not give up on its own.
   const voter = new coreDocument.MrzFrameVoter<FrameReading>({ stableFrames, maxFrames: Number.MAX_SAFE_INTEGER });
-  const fusion = options.fuse === false ? undefined : new MrzFrameFusion(input.readOptions?.referenceDate, { minClearReads: stableFrames });
+  const fusion = options.fuse === false ? undefined : new MrzFrameFusion(input.readOptions?.referenceDate, { minSeenReads: stableFrames });
   let unreadable: Candidate | null = null;
   let noMrz: Candidate | null = null;
   let used = 0;

@@ -112,8 +112,8 @@ export interface StreamFusionOptions {
   fuse?: boolean;
   /** Frames with an MRZ fused at most, the latest (default 4). */
   window?: number;
-  /** Frames that must each read a character clearly as it stands (default 2: the vote's `stableFrames`). */
-  minClearReads?: number;
+  /** Frames that must each see a character as it stands, one of them clearly (default 2: the vote's `stableFrames`; core `fuseFrames`). */
+  minSeenReads?: number;
 }
 
 /**
@@ -124,12 +124,12 @@ export interface StreamFusionOptions {
 export class MrzFrameFusion {
   private readonly frames: coreDocument.FusionFrame[] = [];
   private readonly window: number;
-  private readonly minClearReads: number;
+  private readonly minSeenReads: number;
   #last: coreDocument.FrameFusion | null = null;
 
   constructor(private readonly referenceDate: string | undefined, options: StreamFusionOptions = {}) {
     this.window = Math.max(2, Math.floor(options.window ?? 4));
-    this.minClearReads = Math.max(1, Math.floor(options.minClearReads ?? 2));
+    this.minSeenReads = Math.max(1, Math.floor(options.minSeenReads ?? 2));
   }
 
   /** The last fusion tried, accepted or not (why not: `refusal`, `conflicts`, `unsupported`); null before any. */
@@ -149,7 +149,7 @@ export class MrzFrameFusion {
     const frames = latest ? this.frames.filter((f) => lineCount(f) === lineCount(latest)) : [];
     if (frames.length < 2) return null;
     const day = this.referenceDate;
-    const fusion = coreDocument.fuseFrames(frames, { referenceDate: day ? new Date(`${day}T00:00:00Z`) : new Date(), minClearReads: this.minClearReads });
+    const fusion = coreDocument.fuseFrames(frames, { referenceDate: day ? new Date(`${day}T00:00:00Z`) : new Date(), minSeenReads: this.minSeenReads });
     this.#last = fusion;
     return fusion.accepted ? { mrz: fusedSummary(fusion), frames: fusion.frames } : null;
   }
@@ -167,8 +167,8 @@ function fusedSummary(fusion: coreDocument.FrameFusion): MrzSummary {
  * The camera path: reads frames one at a time and votes their MRZ readings (core `MrzFrameVoter`) until
  * the same valid reading was seen in `stableFrames` frames, so a single misread frame is never the
  * answer. Until then, each frame with an MRZ offers a reading fused from the characters of the last
- * `window` such frames (`MrzFrameFusion`: every character read clearly in `stableFrames` frames, in none
- * as another): glare that moves between frames clips different characters in each. A fused answer says
+ * `window` such frames (`MrzFrameFusion`: every character seen in `stableFrames` frames, clearly in one,
+ * clearly as another in none): glare that moves between frames clips different characters in each. A fused answer says
  * so in `state.fused`. A frame without an MRZ costs only the line search.
  */
 export class DocumentReadStream {
@@ -178,7 +178,7 @@ export class DocumentReadStream {
 
   constructor(private readonly client: Pick<DocumentClient, 'read'>, private readonly readOptions: ReadOptions = {}, vote: coreDocument.VoteOptions = {}, fusion: StreamFusionOptions = {}) {
     this.voter = new coreDocument.MrzFrameVoter<MrzSummary>(vote);
-    this.fusion = fusion.fuse === false ? undefined : new MrzFrameFusion(readOptions.referenceDate, { minClearReads: vote.stableFrames ?? 2, ...fusion });
+    this.fusion = fusion.fuse === false ? undefined : new MrzFrameFusion(readOptions.referenceDate, { minSeenReads: vote.stableFrames ?? 2, ...fusion });
   }
 
   /** Reads one frame (with its quad from capture quality) and returns the vote so far. */
