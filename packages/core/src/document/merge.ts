@@ -313,10 +313,11 @@ function render(linesColumns: readonly Column[][], flips: readonly Flip[]): stri
 
 /**
  * The reading a flip set renders, with the filler in every column no engine read (see UNREAD_SUPPORT)
- * that some engine placed a character in (the cell reader measures every cell, glare core or not). A glare core over padding leaves the cell reader guessing letters at ~0 confidence and PP-OCR
- * skipping the cells: no reading the columns render puts the padding back, and a letter guessed there
- * passes for the field's content. Found on tuning sets 17000 and 21000 (strong TD1 121010: optional data
- * `<<<<<` under the core read `D4293`, valid with the field flagged, wrong; 117025 refused).
+ * that some engine placed a character in (the cell reader measures every cell, glare core or not). A
+ * glare core over padding leaves the cell reader guessing letters at ~0 confidence and PP-OCR skipping
+ * the cells: no reading the columns render puts the padding back, and a letter guessed there passes for
+ * the field's content. Found on tuning sets 17000 and 21000 (strong TD1 121010: optional data `<<<<<`
+ * under the core read `D4293`, valid with the field flagged, wrong; 117025 refused).
  */
 function renderUnreadAsFiller(linesColumns: readonly Column[][], unreadAt: readonly ReadonlySet<number>[], flips: readonly Flip[]): string[] {
   return linesColumns.map((columns, line) => columns.map((column, ci) => {
@@ -334,15 +335,14 @@ function unreadPlaced(linesColumns: readonly Column[][]): Array<Set<number>> {
   });
 }
 
-/** Positions of `line` holding a character other than the filler in a column no engine read: what stands there is a guess. */
-function guessedPositions(columns: readonly Column[] | undefined, line: string, columnOf: readonly number[] | undefined): number[] {
-  const out: number[] = [];
-  if (!columns || !columnOf) return out;
+/** How many characters of `line` other than the filler stand in a column no engine read: guesses. */
+function guessedCount(columns: readonly Column[], line: string, columnOf: readonly number[]): number {
+  let n = 0;
   for (let c = 0; c < line.length; c++) {
     const column = columns[columnOf[c] ?? -1];
-    if (column && isUnreadColumn(column) && line[c] !== '<') out.push(c);
+    if (column && isUnreadColumn(column) && line[c] !== '<') n++;
   }
-  return out;
+  return n;
 }
 
 function fieldsAt(result: MrzReadResult, line: number, column: number): MrzOutputFieldName[] {
@@ -528,7 +528,7 @@ export function mergeMrzReads(reads: readonly EngineMrzRead[], options: MergeOpt
       if (!linesColumns[i]) { cost += line.length; return; }
       const c = lineCost(linesColumns[i]!, line);
       cost += c.cost;
-      guesses += guessedPositions(linesColumns[i], line, c.columnOf).length;
+      guesses += guessedCount(linesColumns[i]!, line, c.columnOf);
     });
     seen.set(key, { result, cost, guesses });
   };
