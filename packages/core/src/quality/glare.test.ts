@@ -94,6 +94,18 @@ describe('hotspotFraction', () => {
     expect(glareOf(image)).toBeLessThan(1.12 * coreShare(light));
   });
 
+  it('reads the core from where the stock crosses the clipping level, not from the clipped cells: fine print lowers their means', () => {
+    // A fine print (a line every 7 px, 40 levels under a light stock) in every other cell: on the ramp
+    // (0.5 levels/px) a line still lowers its cell's mean by ~2 levels where the stock clips, so those
+    // cells fall out of the clipped blob ~4 px inside the stock's clipping contour, and a core read
+    // from the blob's boundary came out ~12% short (read/expected 0.88).
+    const light = { x: 380, y: 200, r: 110 };
+    const lines = (x: number, _y: number, v: number): number => (x % 7 === 0 ? v - 40 : v);
+    const image = card(232, 60, light, lines);
+    expect(glareOf(image)).toBeGreaterThan(0.94 * coreShare(light));
+    expect(glareOf(image)).toBeLessThan(1.08 * coreShare(light));
+  });
+
   it('reads a highlight on a dark (under-exposed) card as on a bright one: no weighting by the print around it', () => {
     const light = { x: 380, y: 200, r: 110 };
     expect(glareOf(card(70, 15, light))).toBeGreaterThan(0.9 * coreShare(light));

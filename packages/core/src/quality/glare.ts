@@ -43,12 +43,15 @@ const RING_SPAN = 0.6;
 const STOCK_RING = [1.6, 2] as const;
 /** The stock's level in a ring: the upper quartile of its cells' means (print only darkens a cell). */
 const STOCK_QUANTILE = 0.75;
+/** The blob's edge is read on a profile of bins half a cell wide, from 3 cells inside the blob's boundary (fitted to cell centres, whose means print lowers) out to the rings' end. */
+const EDGE_BIN = 0.5;
+const EDGE_IN = 3;
 
 /** One clipped blob read as a highlight: its circle (cells), the core's radius, and why it was kept or not. */
 export interface Highlight {
   x: number;
   y: number;
-  /** Radius of the clipped blob and of the flat core inside it (px at the reference scale). */
+  /** Radius of the clipped blob (where the stock's level crosses the clipping level, when read; else fitted to its boundary cells) and of the flat core inside it (px at the reference scale). */
   radius: number;
   coreRadius: number;
   roundnessError: number;
@@ -144,6 +147,7 @@ export function highlights(grid: BlockGrid, image: GrayImage, outline: readonly 
     let holes = 0;
     const rings: number[][] = Array.from({ length: RINGS }, () => []);
     const stockRing: number[] = [];
+    const edgeBins: number[][] = Array.from({ length: Math.ceil((EDGE_IN + RING_SPAN * r) / EDGE_BIN) }, () => []);
     const far = STOCK_RING[1] * r;
     for (let j = Math.max(0, Math.floor(y - far)); j < Math.min(ch, Math.ceil(y + far)); j++) {
       for (let i = Math.max(0, Math.floor(x - far)), k = j * cw + i; i < Math.min(cw, Math.ceil(x + far)); i++, k++) {
@@ -152,6 +156,7 @@ export function highlights(grid: BlockGrid, image: GrayImage, outline: readonly 
         const v = j + 0.5 - y;
         // Not Math.hypot: several times slower in V8, and its overflow guard is of no use on cell offsets.
         const rho = Math.sqrt(u * u + v * v);
+        if (rho >= r - EDGE_IN && rho < (1 + RING_SPAN) * r && !(clipped(k) && blob[k] !== seed)) edgeBins[Math.floor((rho - r + EDGE_IN) / EDGE_BIN)]!.push(mean[k]!);
         if (rho < r - 1.5) {
           within++;
           if (blob[k] !== seed) holes++;
@@ -169,7 +174,12 @@ export function highlights(grid: BlockGrid, image: GrayImage, outline: readonly 
     for (const ring of rings) if (ring.length > 0) lowest = Math.min(lowest, quantile(ring, STOCK_QUANTILE));
     const stock = Math.min(quantile(stockRing, STOCK_QUANTILE), lowest);
     const slope = fallOffSlope(rings, r, stock, clip, options); // levels per cell
-    const coreRadius = slope < 0 ? r + 0.5 - (WHITE - clip) / -slope : Number.NaN; // the boundary cells' centres lie half a cell inside the blob's edge
+    // The core ends (WHITE - clip) / |slope| inside the blob's edge, read where the stock's level (the
+    // profile's upper quartile, as the falloff) crosses the clipping level: the blob's own boundary
+    // (cells whose mean clips) lies inside it wherever print lowers a cell's mean, by (levels lost) /
+    // |slope|, several pixels on a light stock whose falloff is shallow.
+    const edge = clipCrossing(edgeBins, r - EDGE_IN, clip);
+    const coreRadius = slope < 0 ? edge - (WHITE - clip) / -slope : Number.NaN;
     let core = 0;
     if (coreRadius > 0) {
       for (let j = Math.max(0, Math.floor(y - coreRadius)); j < Math.min(ch, Math.ceil(y + coreRadius)); j++) {
@@ -181,7 +191,7 @@ export function highlights(grid: BlockGrid, image: GrayImage, outline: readonly 
       }
     }
     const isHighlight = roundnessError <= options.maxRoundnessError && holeShare <= options.maxHoles && slope < 0 && core > 0;
-    out.push({ x: (cx0 + x) * c, y: (cy0 + y) * c, radius: r * c, coreRadius: coreRadius * c, roundnessError, holes: holeShare, fallOff: slope / c, fraction: documentArea > 0 ? Math.min(1, (core * c * c) / documentArea) : 0, isHighlight });
+    out.push({ x: (cx0 + x) * c, y: (cy0 + y) * c, radius: (Number.isFinite(edge) ? edge : r) * c, coreRadius: coreRadius * c, roundnessError, holes: holeShare, fallOff: slope / c, fraction: documentArea > 0 ? Math.min(1, (core * c * c) / documentArea) : 0, isHighlight });
   }
   return out;
 }
@@ -303,6 +313,21 @@ function fallOffSlope(rings: readonly number[][], r: number, stock: number, clip
     sxx += (xs[i]! - mx) ** 2;
   }
   return sxx > 0 ? sxy / sxx : Number.NaN;
+}
+
+/** Where the profile (upper quartile of each bin, bins from `start` on) first falls under `clip`, interpolated between bin centres. */
+function clipCrossing(bins: number[][], start: number, clip: number): number {
+  let previous = Number.NaN;
+  let previousAt = Number.NaN;
+  for (let b = 0; b < bins.length; b++) {
+    if (bins[b]!.length === 0) continue;
+    const level = quantile(bins[b]!, STOCK_QUANTILE);
+    const at = start + (b + 0.5) * EDGE_BIN;
+    if (level < clip) return Number.isFinite(previous) ? previousAt + ((previous - clip) / (previous - level)) * (at - previousAt) : at;
+    previous = level;
+    previousAt = at;
+  }
+  return Number.NaN;
 }
 
 function quantile(values: number[], q: number): number {
