@@ -12,7 +12,7 @@ import { loadOpenCv } from '../quality/quality-opencv.ts';
 import type { OpenCv } from '../quality/opencv-frame.ts';
 import { cropGray, findMrzLines, rectify, rotate180, type MrzLines, type Rect, type Rectified } from './mrz-locate.ts';
 import { findUploadQuad, linesSitLow, type UploadQuadRejection, type UploadQuadSearch } from './upload-quad.ts';
-import { linesSpanPage, outlineRoute } from './outline-route.ts';
+import { mrzLinesFit, outlineRoute } from './outline-route.ts';
 import type { GrayImage, MrzReader } from './mrz-reader.ts';
 import { OcrbReader, type CellGrid } from './ocrb-reader.ts';
 import { PpOcrReader } from './ppocr-reader.ts';
@@ -381,7 +381,7 @@ export const documentPipeline = {
         const lines = locate(rect, true);
         outlineLocateMs += performance.now() - t;
         return { rect, lines };
-      }, (crop) => linesSpanPage(crop.lines.located.lines, crop.rect.gray.width));
+      }, (crop) => mrzLinesFit(crop.lines.located.lines, crop.rect.gray.width));
       outline = search;
       if (found) route = { quad: found.quad, ...found.crop };
     }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { quality } from '@ekyc/core';
-import { foldHalves, linesSpanPage, MAX_OUTLINE_SEARCHES, outlineRoute } from './outline-route.ts';
+import { foldHalves, MAX_OUTLINE_SEARCHES, mrzLinesFit, outlineRoute, type MrzLinesFit } from './outline-route.ts';
 import type { UploadQuadSearch } from './upload-quad.ts';
 
 // The choice document.ts makes for an upload: read from a found page outline (`located: 'found-quad'`)
@@ -31,7 +31,8 @@ function cropSearch(withLines: quality.Quad | null): { searched: quality.Quad[];
   return { searched, search: (quad) => { searched.push(quad); return { lines: quad === withLines ? 2 : 0 }; } };
 }
 
-const holdsLines = (crop: { lines: number }): boolean => crop.lines > 0;
+const linesSpanPage = (lines: readonly { x: number; width: number }[], cropWidth: number): boolean => mrzLinesFit(lines, cropWidth) === 'page';
+const holdsLines = (crop: { lines: number }): MrzLinesFit => (crop.lines > 0 ? 'page' : 'none');
 
 describe('outlineRoute', () => {
   it('reads the whole image when nothing is found, without searching a crop or searching again', () => {
@@ -104,11 +105,24 @@ describe('outlineRoute', () => {
     expect(image.masks).toEqual([[]]);
   });
 
-  it('an ID-1 card\'s outline is not split: a card has no facing page', () => {
+  it('an ID-1 card\'s outline whose crop holds no MRZ lines is not split: a card has no facing page', () => {
     const image = searches([{ quad: PAGE, found: PAGE, sizeClass: 'ID1', ms: 10 }, nothing]);
     const crop = cropSearch(null);
     outlineRoute(image.search, crop.search, holdsLines);
     expect(crop.searched).toEqual([PAGE]);
+  });
+
+  it('a spread seen steeply, its aspect read as a card\'s or a visa\'s, is split when its crop holds MRZ lines across part of it', () => {
+    const spread: quality.Quad = [{ x: 300, y: 100 }, { x: 900, y: 100 }, { x: 900, y: 950 }, { x: 300, y: 950 }];
+    for (const sizeClass of ['ID1', 'MRVA'] as const) {
+      const image = searches([{ quad: spread, found: spread, sizeClass, ms: 10 }]);
+      const searched: quality.Quad[] = [];
+      // The whole spread's crop: the data page's lines across half of it; the lower half's: across the page.
+      const r = outlineRoute(image.search, (quad) => { searched.push(quad); return quad === spread ? 'part' as const : quad[0].y > 500 ? 'page' as const : 'none' as const; }, (fit) => fit);
+      expect(searched).toHaveLength(3);
+      expect(r.route?.quad).toEqual([{ x: 300, y: 525 }, { x: 900, y: 525 }, { x: 900, y: 950 }, { x: 300, y: 950 }]);
+      expect(r.search.sizeClass).toBe('ID3');
+    }
   });
 });
 
@@ -136,5 +150,13 @@ describe('foldHalves', () => {
     expect(linesSpanPage([{ x: 120, width: 1357 }], 1477)).toBe(false);
     // A clear MRZ line counts beside such a band.
     expect(linesSpanPage([{ x: 0, width: 1477 }, { x: 66, width: 1344 }], 1477)).toBe(true);
+  });
+
+  it('says whether clear lines span the crop, part of it, or none are clear of its sides', () => {
+    expect(mrzLinesFit([{ x: 66, width: 1344 }], 1477)).toBe('page');
+    // The data page's MRZ on a spread's crop (stress booklet, seed 85000).
+    expect(mrzLinesFit([{ x: 22, width: 598 }, { x: 22, width: 598 }], 1418)).toBe('part');
+    expect(mrzLinesFit([{ x: 0, width: 1357 }], 1477)).toBe('none');
+    expect(mrzLinesFit([], 1477)).toBe('none');
   });
 });

@@ -19,17 +19,22 @@ const SAME_OUTLINE_PX = 4;
  */
 export const MIN_MRZ_SPAN = 0.6;
 
+export type MrzLinesFit = 'page' | 'part' | 'none';
+
 /**
- * Whether the widest of `lines` that stand clear of the crop's left and right sides spans MIN_MRZ_SPAN
- * of a crop `cropWidth` wide (false when none). Every MRZ is printed inside its page with a margin at
- * both ends (5-7% of the width on the crops above), so a "line" that runs into a side of a page's crop
- * is print running off the page: a booklet page's guilloche mesh or a hotspot merged into one band by
- * the line search (stress `booklet`, seed 61000: bands from x = 0 across 92% and 100% of the crops of
- * a spread and of a facing page). An outline that cuts into the MRZ itself cannot be read from either.
+ * How MRZ lines found in a crop `cropWidth` wide fit it: `page` when the widest of those that stand
+ * clear of the crop's left and right sides spans MIN_MRZ_SPAN of it; `part` when such lines span less
+ * (on an open booklet's spread, the data page's MRZ spans half the crop); `none` when no line stands
+ * clear of the sides. Every MRZ is printed inside its page with a margin at both ends (5-7% of the width
+ * on the crops above), so a "line" that runs into a side of a page's crop is print running off the
+ * page: a booklet page's guilloche mesh or a hotspot merged into one band by the line search (stress
+ * `booklet`, seed 61000: bands from x = 0 across 92% and 100% of the crops of a spread and of a facing
+ * page). An outline that cuts into the MRZ itself cannot be read from either.
  */
-export function linesSpanPage(lines: readonly { x: number; width: number }[], cropWidth: number): boolean {
+export function mrzLinesFit(lines: readonly { x: number; width: number }[], cropWidth: number): MrzLinesFit {
   const clear = lines.filter((l) => l.x > 0 && l.x + l.width < cropWidth);
-  return clear.length > 0 && Math.max(...clear.map((l) => l.width)) >= MIN_MRZ_SPAN * cropWidth;
+  if (clear.length === 0) return 'none';
+  return Math.max(...clear.map((l) => l.width)) >= MIN_MRZ_SPAN * cropWidth ? 'page' : 'part';
 }
 
 /**
@@ -57,20 +62,22 @@ export function foldHalves(quad: quality.Quad): [quality.Quad, quality.Quad] {
  * Whether an upload is read from a page outline found in it (`found-quad`) or as the whole image
  * (`whole-image`, as uploads were read before the outline search). `search(masked)` searches the image
  * with the outlines in `masked` painted over (upload-quad.ts). An outline is used only when the search
- * kept it (a page's aspect and share of the image) and MRZ lines are found in its rectified crop
- * (`searchCrop` runs only for a kept outline). When the outline found is not used (no page's shape, or no
- * MRZ lines in its crop) the image is searched again with it painted over: the detector takes the
- * first strongly outlined box, which on a pale page on a pale desk can be the portrait printed on it,
- * and in a photo of a card's two sides the side without the MRZ. Before that, a kept outline of an ID-2 or
- * ID-3 page's aspect that holds no MRZ lines is tried as an open booklet's spread: each of its halves (`foldHalves`,
- * rectified as ID-3 pages) is used when its crop holds the lines (a passport photographed open: the data
- * page under its facing page, the two found as one outline of a page's aspect). Returns the last search
- * (its `ms` the searches' sum) and, when an outline is used, the outline and its crop.
+ * kept it (a page's aspect and share of the image) and MRZ lines span its rectified crop (`linesFit`
+ * `page`; `searchCrop` runs only for a kept outline). When the outline found is not used (no page's
+ * shape, or no such lines in its crop) the image is searched again with it painted over: the detector
+ * takes the first strongly outlined box, which on a pale page on a pale desk can be the portrait
+ * printed on it, and in a photo of a card's two sides the side without the MRZ. Before that, a kept
+ * outline is tried as an open booklet's spread when it has an ID-2 or ID-3 page's aspect or its crop
+ * holds MRZ lines across part of it: each of its halves (`foldHalves`, rectified as ID-3 pages) is used
+ * when its crop holds the lines (a passport photographed open: the data page under its facing page,
+ * the two found as one outline; seen steeply, the spread's aspect can read as a visa's or a card's,
+ * 1.51 and 1.59 for 1.41 at stress booklet seed 85000). Returns the last search (its `ms` the
+ * searches' sum) and, when an outline is used, the outline and its crop.
  */
 export function outlineRoute<C>(
   search: (masked: readonly quality.Quad[]) => UploadQuadSearch,
   searchCrop: (quad: quality.Quad, search: UploadQuadSearch) => C,
-  holdsMrzLines: (crop: C) => boolean,
+  linesFit: (crop: C) => MrzLinesFit,
 ): { search: UploadQuadSearch; route?: { quad: quality.Quad; crop: C } } {
   const masked: quality.Quad[] = [];
   let ms = 0;
@@ -80,12 +87,13 @@ export function outlineRoute<C>(
     ms += last.ms;
     if (last.quad) {
       const crop = searchCrop(last.quad, last);
-      if (holdsMrzLines(crop)) return { search: { ...last, ms }, route: { quad: last.quad, crop } };
-      if (last.sizeClass === 'ID2' || last.sizeClass === 'ID3') {
+      const fit = linesFit(crop);
+      if (fit === 'page') return { search: { ...last, ms }, route: { quad: last.quad, crop } };
+      if (last.sizeClass === 'ID2' || last.sizeClass === 'ID3' || fit === 'part') {
         for (const half of foldHalves(last.quad)) {
           const page = { ...last, quad: half, sizeClass: 'ID3' as const };
           const halfCrop = searchCrop(half, page);
-          if (holdsMrzLines(halfCrop)) return { search: { ...page, ms }, route: { quad: half, crop: halfCrop } };
+          if (linesFit(halfCrop) === 'page') return { search: { ...page, ms }, route: { quad: half, crop: halfCrop } };
         }
       }
     }
