@@ -226,7 +226,8 @@ async function evaluate(call) {
           note: 'frames include one leading frame with no document',
         };
       };
-      camera[level] = { ...tally(runs, !noFusion), ...(compareFusion ? { withoutFusion: tally(runs.map((r) => r.without), false) } : {}) };
+      const fusionMs = runs.flatMap((r) => r.fusionMs ?? []);
+      camera[level] = { ...tally(runs, !noFusion), ...(fusionMs.length ? { fusionMs: { tries: fusionMs.length, median: median(fusionMs), max: Math.max(...fusionMs) } } : {}), ...(compareFusion ? { withoutFusion: tally(runs.map((r) => r.without), false) } : {}) };
     }
   }
   const t = (key) => median(timings.map((x) => x[key]));

@@ -140,7 +140,7 @@ export interface LicenceResult {
 }
 
 /** How a camera-path stream ended (`stream`). */
-interface StreamOutcome { status: string; frames: number; correct: boolean | null; fusedFrames?: number; uncertain?: string[]; fusion?: string }
+interface StreamOutcome { status: string; frames: number; correct: boolean | null; fusedFrames?: number; uncertain?: string[]; fusion?: string; fusionMs?: number[] }
 
 const documentTest = {
   /** A synthetic EU-layout driving licence front (no MRZ, numbered fields), read with its visual zone. */
@@ -285,7 +285,8 @@ const documentTest = {
     const last = stream.fusion?.last;
     const cells = (list: readonly coreDocument.FusedCell[]): string => list.map((c) => `${c.line}:${c.column}${c.char}[${c.clear.map((x, k) => x ?? (c.seen[k] ? c.seen[k]!.toLowerCase() : '.')).join('')}]`).join(' ');
     const why = state.status !== 'stable' && last ? { fusion: `${last.refusal ?? 'accepted'} frames=${last.frames} merged=${last.merged.valid ? last.merged.result.corrected.join('|') === doc.mrz.join('|') ? 'valid-right' : 'valid-WRONG' : 'invalid'} conflicts ${cells(last.conflicts)} unsupported ${cells(last.unsupported)}` } : {};
-    return { ...outcome(state), ...why, ...(plainState ? { without: outcome(plainState) } : {}) };
+    const fusionMs = stream.fusion?.timings ?? [];
+    return { ...outcome(state), ...why, ...(plainState ? { without: outcome(plainState) } : {}), ...(fusionMs.length ? { fusionMs: [...fusionMs] } : {}) };
   },
 
   /** A frame of noise and shapes, no document: must be rejected before OCR. */

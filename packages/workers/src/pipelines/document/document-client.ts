@@ -126,6 +126,7 @@ export class MrzFrameFusion {
   private readonly window: number;
   private readonly minSeenReads: number;
   #last: coreDocument.FrameFusion | null = null;
+  #ms: number[] = [];
 
   constructor(private readonly referenceDate: string | undefined, options: StreamFusionOptions = {}) {
     this.window = Math.max(2, Math.floor(options.window ?? 4));
@@ -134,6 +135,9 @@ export class MrzFrameFusion {
 
   /** The last fusion tried, accepted or not (why not: `refusal`, `conflicts`, `unsupported`); null before any. */
   get last(): coreDocument.FrameFusion | null { return this.#last; }
+
+  /** Milliseconds each fusion tried took (it runs on the caller's thread, after the frame's read). */
+  get timings(): readonly number[] { return this.#ms; }
 
   /** Keeps a frame's engine reads (a read without `mrzEvidence` is skipped). */
   add(read: Pick<DocumentRead, 'mrzEvidence'>): void {
@@ -149,7 +153,9 @@ export class MrzFrameFusion {
     const frames = latest ? this.frames.filter((f) => lineCount(f) === lineCount(latest)) : [];
     if (frames.length < 2) return null;
     const day = this.referenceDate;
+    const t = performance.now();
     const fusion = coreDocument.fuseFrames(frames, { referenceDate: day ? new Date(`${day}T00:00:00Z`) : new Date(), minSeenReads: this.minSeenReads });
+    this.#ms.push(performance.now() - t);
     this.#last = fusion;
     return fusion.accepted ? { mrz: fusedSummary(fusion), frames: fusion.frames } : null;
   }
