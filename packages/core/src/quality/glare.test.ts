@@ -156,6 +156,21 @@ describe('hotspotFraction', () => {
     expect(glareOf(image)).toBe(0);
   });
 
+  it('reads a highlight merged with a backdrop the exposure clipped by its round part: the rest of the blob is no part of its falloff', () => {
+    // The highlight's clipped blob (69 px) runs into a portrait backdrop (with a face in it) clipped by
+    // the exposure: one blob, not round, was refused whole. The disc inscribed in it is the highlight's,
+    // lined by its own edge over most of its circumference; the backdrop's part of the blob is left out.
+    const light = { x: 330, y: 200, r: 110 };
+    const backdrop = (x: number, y: number, v: number): number => {
+      if (x < 100 || x > 268 || y < 110 || y > 300) return v;
+      return ((x - 170) / 35) ** 2 + ((y - 205) / 50) ** 2 < 1 ? 150 : 254;
+    };
+    const image = card(170, 40, light, backdrop);
+    expect(glareOf(card(170, 40, undefined, backdrop))).toBe(0);
+    expect(glareOf(image)).toBeGreaterThan(0.85 * coreShare(light));
+    expect(glareOf(image)).toBeLessThan(1.15 * coreShare(light));
+  });
+
   it('does not take a round printed white area clipped by the exposure for glare: it ends at a printed edge, with no falloff', () => {
     const disc = (x: number, y: number, v: number): number => (Math.hypot(x - 300, y - 200) < 70 ? 254 : v);
     const image = card(170, 40, undefined, disc);

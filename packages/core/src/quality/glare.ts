@@ -43,6 +43,9 @@ const RING_SPAN = 0.6;
 const STOCK_RING = [1.6, 2] as const;
 /** The stock's level in a ring: the upper quartile of its cells' means (print only darkens a cell). */
 const STOCK_QUANTILE = 0.75;
+/** Angular bins of a circle's circumference, and the share of those in the region measured that the points on a merged blob's round part must line. */
+const ARC_BINS = 32;
+const MIN_ARC = 0.75;
 /** The blob's edge is read on a profile of bins half a cell wide, from 3 cells inside the blob's boundary (fitted to cell centres, whose means print lowers) out to the rings' end. */
 const EDGE_BIN = 0.5;
 const EDGE_IN = 3;
@@ -131,17 +134,24 @@ export function highlights(grid: BlockGrid, image: GrayImage, outline: readonly 
       }
     }
     if (members.length < options.minCells) continue;
-    const circle = fitCircle(bx, by);
-    if (!circle) continue;
-    const { x, y, r } = circle;
-    let error = 0;
-    for (let i = 0; i < bx.length; i++) error += (Math.hypot(bx[i]! - x, by[i]! - y) - r) ** 2;
-    const roundnessError = Math.sqrt(error / bx.length) / r;
-    // Not round: a backdrop, a band or the clipped stock around the print. Nothing more to read.
-    if (!(roundnessError <= options.maxRoundnessError)) {
-      out.push({ x: (cx0 + x) * c, y: (cy0 + y) * c, radius: r * c, coreRadius: Number.NaN, roundnessError, holes: Number.NaN, fallOff: Number.NaN, fraction: 0, isHighlight: false });
-      continue;
+    const fitted = fitCircle(bx, by);
+    if (!fitted) continue;
+    let circle = { ...fitted, roundnessError: roundness(fitted, bx, by) };
+    // Not round: a backdrop, a band or the clipped stock around the print, or a highlight merged with
+    // one of them. Its round part, if any, is read on its own below; the rest of the blob is then no
+    // part of its falloff, like another clipped region.
+    let merged = false;
+    if (!(circle.roundnessError <= options.maxRoundnessError)) {
+      const part = roundPart(members, blob, seed, inside, cw, ch, bx, by, options);
+      if (!part) {
+        out.push({ x: (cx0 + circle.x) * c, y: (cy0 + circle.y) * c, radius: circle.r * c, coreRadius: Number.NaN, roundnessError: circle.roundnessError, holes: Number.NaN, fallOff: Number.NaN, fraction: 0, isHighlight: false });
+        continue;
+      }
+      circle = part;
+      merged = true;
     }
+    const { x, y, r, roundnessError } = circle;
+    const otherClipped = (k: number, rho: number): boolean => clipped(k) && (blob[k] !== seed || (merged && rho > r + 1));
     // Holes: the circle's inside (in the region measured) that is not this blob; the rings outside it.
     let within = 0;
     let holes = 0;
@@ -156,12 +166,12 @@ export function highlights(grid: BlockGrid, image: GrayImage, outline: readonly 
         const v = j + 0.5 - y;
         // Not Math.hypot: several times slower in V8, and its overflow guard is of no use on cell offsets.
         const rho = Math.sqrt(u * u + v * v);
-        if (rho >= r - EDGE_IN && rho < (1 + RING_SPAN) * r && !(clipped(k) && blob[k] !== seed)) edgeBins[Math.floor((rho - r + EDGE_IN) / EDGE_BIN)]!.push(mean[k]!);
+        if (rho >= r - EDGE_IN && rho < (1 + RING_SPAN) * r && !otherClipped(k, rho)) edgeBins[Math.floor((rho - r + EDGE_IN) / EDGE_BIN)]!.push(mean[k]!);
         if (rho < r - 1.5) {
           within++;
           if (blob[k] !== seed) holes++;
         } else if (rho > r + 1 && rho < (1 + RING_SPAN) * r) {
-          if (clipped(k) && blob[k] !== seed) continue; // another clipped region (a band, a backdrop) is no part of this falloff
+          if (otherClipped(k, rho)) continue; // another clipped region (a band, a backdrop) is no part of this falloff
           rings[Math.min(RINGS - 1, Math.floor(((rho - r - 1) / (RING_SPAN * r - 1)) * RINGS))]!.push(mean[k]!);
         } else if (rho >= STOCK_RING[0] * r && rho < far && !clipped(k)) stockRing.push(mean[k]!); // another clipped region there (a band, a backdrop) is not the stock
       }
@@ -194,6 +204,108 @@ export function highlights(grid: BlockGrid, image: GrayImage, outline: readonly 
     out.push({ x: (cx0 + x) * c, y: (cy0 + y) * c, radius: (Number.isFinite(edge) ? edge : r) * c, coreRadius: coreRadius * c, roundnessError, holes: holeShare, fallOff: slope / c, fraction: documentArea > 0 ? Math.min(1, (core * c * c) / documentArea) : 0, isHighlight });
   }
   return out;
+}
+
+/** RMS distance of the points from the circle, over its radius. */
+function roundness(circle: { x: number; y: number; r: number }, xs: readonly number[], ys: readonly number[]): number {
+  let error = 0;
+  for (let i = 0; i < xs.length; i++) error += (Math.hypot(xs[i]! - circle.x, ys[i]! - circle.y) - circle.r) ** 2;
+  return Math.sqrt(error / xs.length) / circle.r;
+}
+
+/**
+ * The round part of a blob that is not round (a highlight merged with a clipped backdrop or band): the
+ * largest disc inside the blob (chamfer distance to its nearest unclipped cell in the region measured),
+ * refitted to the boundary points that lie on it. Kept only when those points are round
+ * (`maxRoundnessError`) and line at least `MIN_ARC` of the circle's circumference inside the region:
+ * a highlight's core is bounded by its own falloff almost all round, while the disc inscribed in a
+ * band or a backdrop touches its boundary at a few points only. Null otherwise.
+ */
+function roundPart(members: readonly number[], blob: Int32Array, seed: number, inside: Uint8Array, cw: number, ch: number, bx: readonly number[], by: readonly number[], options: HotspotOptions): { x: number; y: number; r: number; roundnessError: number } | null {
+  // Chamfer (3-4) distance, in thirds of a cell, to the nearest cell of the region that is not the
+  // blob, over the blob's box and a cell around it (a frame may hold many blobs: the whole grid each
+  // time would cost more than the rest of the analysis).
+  let [i0, j0, i1, j1] = [cw, ch, -1, -1];
+  for (const k of members) {
+    const i = k % cw;
+    const j = (k - i) / cw;
+    [i0, j0, i1, j1] = [Math.min(i0, i), Math.min(j0, j), Math.max(i1, i), Math.max(j1, j)];
+  }
+  [i0, j0, i1, j1] = [Math.max(0, i0 - 1), Math.max(0, j0 - 1), Math.min(cw - 1, i1 + 1), Math.min(ch - 1, j1 + 1)];
+  const w = i1 - i0 + 1;
+  const h = j1 - j0 + 1;
+  const distance = new Float32Array(w * h);
+  for (let j = 0; j < h; j++) {
+    for (let i = 0; i < w; i++) {
+      const k = (j0 + j) * cw + i0 + i;
+      distance[j * w + i] = blob[k] === seed || inside[k] !== 1 ? 1e9 : 0;
+    }
+  }
+  const relax = (k: number, n: number, step: number): void => {
+    if (distance[n]! + step < distance[k]!) distance[k] = distance[n]! + step;
+  };
+  for (let j = 0; j < h; j++) {
+    for (let i = 0; i < w; i++) {
+      const k = j * w + i;
+      if (i > 0) relax(k, k - 1, 3);
+      if (j > 0) relax(k, k - w, 3);
+      if (i > 0 && j > 0) relax(k, k - w - 1, 4);
+      if (i < w - 1 && j > 0) relax(k, k - w + 1, 4);
+    }
+  }
+  for (let j = h - 1; j >= 0; j--) {
+    for (let i = w - 1; i >= 0; i--) {
+      const k = j * w + i;
+      if (i < w - 1) relax(k, k + 1, 3);
+      if (j < h - 1) relax(k, k + w, 3);
+      if (i < w - 1 && j < h - 1) relax(k, k + w + 1, 4);
+      if (i > 0 && j < h - 1) relax(k, k + w - 1, 4);
+    }
+  }
+  let centre = -1;
+  for (let k = 0; k < w * h; k++) {
+    if (blob[(j0 + Math.floor(k / w)) * cw + i0 + (k % w)] === seed && distance[k]! < 1e8 && (centre < 0 || distance[k]! > distance[centre]!)) centre = k;
+  }
+  if (centre < 0) return null;
+  // The boundary points are cell centres half a cell inside the blob's edge, which lies half a cell short of the nearest unclipped cell's centre.
+  const inscribed = { x: i0 + (centre % w) + 0.5, y: j0 + Math.floor(centre / w) + 0.5, r: distance[centre]! / 3 - 1 };
+  let circle: { x: number; y: number; r: number } | null = inscribed;
+  let xs: number[] = [];
+  let ys: number[] = [];
+  for (let round = 0; round < 3 && circle; round++) {
+    const { x, y, r } = circle;
+    xs = [];
+    ys = [];
+    for (let i = 0; i < bx.length; i++) {
+      if (Math.abs(Math.hypot(bx[i]! - x, by[i]! - y) - r) < Math.max(1.5, 0.1 * r)) {
+        xs.push(bx[i]!);
+        ys.push(by[i]!);
+      }
+    }
+    circle = fitCircle(xs, ys);
+  }
+  // The refit stays on the disc found: one that moved to another boundary (a hole's, a face in a backdrop) is not its edge.
+  if (!circle || circle.r < 2 || Math.hypot(circle.x - inscribed.x, circle.y - inscribed.y) > 0.25 * inscribed.r || Math.abs(circle.r - inscribed.r) > 0.25 * inscribed.r) return null;
+  const roundnessError = roundness(circle, xs, ys);
+  if (!(roundnessError <= options.maxRoundnessError)) return null;
+  // Share of the circumference (in the region measured) lined by the points on it.
+  // Within one cell of it (the boundary's own step): a straight edge the disc touches lines only
+  // +-sqrt(2 r) cells of it, under a sixth of the circumference for r >= 9 cells (36 px).
+  const lined = new Uint8Array(ARC_BINS);
+  for (let i = 0; i < xs.length; i++) {
+    if (Math.abs(Math.hypot(xs[i]! - circle.x, ys[i]! - circle.y) - circle.r) < 1) lined[Math.floor((Math.atan2(ys[i]! - circle.y, xs[i]! - circle.x) / (2 * Math.PI) + 1) * ARC_BINS) % ARC_BINS] = 1;
+  }
+  let inRegion = 0;
+  let covered = 0;
+  for (let b = 0; b < ARC_BINS; b++) {
+    const angle = ((b + 0.5) / ARC_BINS) * 2 * Math.PI;
+    const i = Math.floor(circle.x + circle.r * Math.cos(angle));
+    const j = Math.floor(circle.y + circle.r * Math.sin(angle));
+    if (i < 0 || j < 0 || i >= cw || j >= ch || inside[j * cw + i] !== 1) continue;
+    inRegion++;
+    covered += lined[b]!;
+  }
+  return inRegion > 0 && covered >= MIN_ARC * inRegion ? { ...circle, roundnessError } : null;
 }
 
 /** The box (px) of the grid's blocks that are at least half clipped, or null when there is none. */
