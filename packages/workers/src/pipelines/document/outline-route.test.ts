@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { quality } from '@ekyc/core';
-import { foldHalves, MAX_OUTLINE_SEARCHES, mrzLinesFit, outlineRoute, type MrzLinesFit } from './outline-route.ts';
+import { foldHalves, MAX_OUTLINE_SEARCHES, mrzLinesFit, outlineRoute, sideRatio, SPREAD_MIN_SIDE_RATIO, type MrzLinesFit } from './outline-route.ts';
 import type { UploadQuadSearch } from './upload-quad.ts';
 
 // The choice document.ts makes for an upload: read from a found page outline (`located: 'found-quad'`)
@@ -9,6 +9,8 @@ import type { UploadQuadSearch } from './upload-quad.ts';
 const PAGE: quality.Quad = [{ x: 120, y: 80 }, { x: 1020, y: 110 }, { x: 1000, y: 740 }, { x: 100, y: 700 }];
 /** A portrait box printed on PAGE: the outline a detector can take first. */
 const PORTRAIT: quality.Quad = [{ x: 180, y: 200 }, { x: 440, y: 208 }, { x: 432, y: 540 }, { x: 172, y: 532 }];
+/** An ID-1 card seen nearly face-on (85.6 x 54 mm). */
+const CARD: quality.Quad = [{ x: 100, y: 100 }, { x: 956, y: 110 }, { x: 950, y: 650 }, { x: 96, y: 640 }];
 /** A card front beside the page (no MRZ on it). */
 const FRONT: quality.Quad = [{ x: 1100, y: 100 }, { x: 1900, y: 120 }, { x: 1880, y: 620 }, { x: 1090, y: 600 }];
 
@@ -105,11 +107,16 @@ describe('outlineRoute', () => {
     expect(image.masks).toEqual([[]]);
   });
 
-  it('an ID-1 card\'s outline whose crop holds no MRZ lines is not split: a card has no facing page', () => {
-    const image = searches([{ quad: PAGE, found: PAGE, sizeClass: 'ID1', ms: 10 }, nothing]);
+  it('an outline of a card\'s aspect whose crop holds no MRZ lines is tried as a spread once per upload, never a portrait\'s', () => {
+    // Stress booklet seed 89001: a spread with a TD2 card on its lower page; pose aspect 1.57 (ID-1),
+    // side ratio 1.53, its crop (at ID-1's scale) showing no lines. A card front costs the two halves once.
+    const spread: quality.Quad = [{ x: 131, y: 358 }, { x: 976, y: 90 }, { x: 1533, y: 1305 }, { x: 679, y: 1717 }];
+    const image = searches([{ quad: spread, found: spread, sizeClass: 'ID1', ms: 10 }, { quad: CARD, found: CARD, sizeClass: 'ID1', ms: 10 }, nothing]);
     const crop = cropSearch(null);
     outlineRoute(image.search, crop.search, holdsLines);
-    expect(crop.searched).toEqual([PAGE]);
+    expect(crop.searched.map((q) => (q === spread ? 'spread' : q === CARD ? 'card' : 'half'))).toEqual(['spread', 'half', 'half', 'card']);
+    expect(sideRatio(PORTRAIT)).toBeLessThan(SPREAD_MIN_SIDE_RATIO);
+    expect(sideRatio(CARD)).toBeGreaterThan(SPREAD_MIN_SIDE_RATIO);
   });
 
   it('a spread seen steeply, its aspect read as a card\'s or a visa\'s, is split when its crop holds MRZ lines across part of it', () => {
