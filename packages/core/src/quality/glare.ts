@@ -46,6 +46,8 @@ const STOCK_QUANTILE = 0.75;
 /** Angular bins of a circle's circumference, and the share of those in the region measured that the points on a merged blob's round part must line. */
 const ARC_BINS = 32;
 const MIN_ARC = 0.75;
+/** Largest share of the region measured a blob may cover for its round part to be read (see `highlights`). */
+const MAX_MERGED_SHARE = 0.5;
 /** The blob's edge is read on a profile of bins half a cell wide, from 3 cells inside the blob's boundary (fitted to cell centres, whose means print lowers) out to the rings' end. */
 const EDGE_BIN = 0.5;
 const EDGE_IN = 3;
@@ -101,6 +103,8 @@ export function highlights(grid: BlockGrid, image: GrayImage, outline: readonly 
   if (cw <= 0 || ch <= 0) return [];
   const cells = cellGrid(image, c, cx0, cy0, cw, ch, outline, documentOutline);
   const { mean, inside, inDocument } = cells;
+  let insideCount = 0;
+  for (let k = 0; k < inside.length; k++) insideCount += inside[k]!;
   const clipped = (k: number): boolean => inside[k] === 1 && mean[k]! >= clip;
   const documentArea = polygonArea(documentOutline);
   const blob = new Int32Array(cw * ch).fill(-1);
@@ -142,7 +146,10 @@ export function highlights(grid: BlockGrid, image: GrayImage, outline: readonly 
     // part of its falloff, like another clipped region.
     let merged = false;
     if (!(circle.roundnessError <= options.maxRoundnessError)) {
-      const part = roundPart(members, blob, seed, inside, cw, ch, bx, by, options);
+      // Over half the region measured: the stock itself, clipped by the exposure. A highlight on it erases
+      // only the print under it, not counted as its own (the issue's "a uniformly light card is not
+      // glare"); and reading its inscribed disc cost more than the rest of the analysis on white cards.
+      const part = members.length <= MAX_MERGED_SHARE * insideCount ? roundPart(members, blob, seed, inside, cw, ch, bx, by, options) : null;
       if (!part) {
         out.push({ x: (cx0 + circle.x) * c, y: (cy0 + circle.y) * c, radius: circle.r * c, coreRadius: Number.NaN, roundnessError: circle.roundnessError, holes: Number.NaN, fallOff: Number.NaN, fraction: 0, isHighlight: false });
         continue;
@@ -151,7 +158,8 @@ export function highlights(grid: BlockGrid, image: GrayImage, outline: readonly 
       merged = true;
     }
     const { x, y, r, roundnessError } = circle;
-    const otherClipped = (k: number, rho: number): boolean => clipped(k) && (blob[k] !== seed || (merged && rho > r + 1));
+    // Cells of this blob beyond its round part (a merged blob's backdrop or band) count as another clipped region.
+    const ownReach = merged ? r + 1 : Infinity;
     // Holes: the circle's inside (in the region measured) that is not this blob; the rings outside it.
     let within = 0;
     let holes = 0;
@@ -166,12 +174,12 @@ export function highlights(grid: BlockGrid, image: GrayImage, outline: readonly 
         const v = j + 0.5 - y;
         // Not Math.hypot: several times slower in V8, and its overflow guard is of no use on cell offsets.
         const rho = Math.sqrt(u * u + v * v);
-        if (rho >= r - EDGE_IN && rho < (1 + RING_SPAN) * r && !otherClipped(k, rho)) edgeBins[Math.floor((rho - r + EDGE_IN) / EDGE_BIN)]!.push(mean[k]!);
+        if (rho >= r - EDGE_IN && rho < (1 + RING_SPAN) * r && !(mean[k]! >= clip && (blob[k] !== seed || rho > ownReach))) edgeBins[Math.floor((rho - r + EDGE_IN) / EDGE_BIN)]!.push(mean[k]!);
         if (rho < r - 1.5) {
           within++;
           if (blob[k] !== seed) holes++;
         } else if (rho > r + 1 && rho < (1 + RING_SPAN) * r) {
-          if (otherClipped(k, rho)) continue; // another clipped region (a band, a backdrop) is no part of this falloff
+          if (mean[k]! >= clip && (blob[k] !== seed || rho > ownReach)) continue; // another clipped region (a band, a backdrop) is no part of this falloff
           rings[Math.min(RINGS - 1, Math.floor(((rho - r - 1) / (RING_SPAN * r - 1)) * RINGS))]!.push(mean[k]!);
         } else if (rho >= STOCK_RING[0] * r && rho < far && !clipped(k)) stockRing.push(mean[k]!); // another clipped region there (a band, a backdrop) is not the stock
       }
@@ -209,7 +217,11 @@ export function highlights(grid: BlockGrid, image: GrayImage, outline: readonly 
 /** RMS distance of the points from the circle, over its radius. */
 function roundness(circle: { x: number; y: number; r: number }, xs: readonly number[], ys: readonly number[]): number {
   let error = 0;
-  for (let i = 0; i < xs.length; i++) error += (Math.hypot(xs[i]! - circle.x, ys[i]! - circle.y) - circle.r) ** 2;
+  for (let i = 0; i < xs.length; i++) {
+    const u = xs[i]! - circle.x;
+    const v = ys[i]! - circle.y;
+    error += (Math.sqrt(u * u + v * v) - circle.r) ** 2;
+  }
   return Math.sqrt(error / xs.length) / circle.r;
 }
 
@@ -225,46 +237,62 @@ function roundPart(members: readonly number[], blob: Int32Array, seed: number, i
   // Chamfer (3-4) distance, in thirds of a cell, to the nearest cell of the region that is not the
   // blob, over the blob's box and a cell around it (a frame may hold many blobs: the whole grid each
   // time would cost more than the rest of the analysis).
-  let [i0, j0, i1, j1] = [cw, ch, -1, -1];
+  let i0 = cw;
+  let j0 = ch;
+  let i1 = -1;
+  let j1 = -1;
   for (const k of members) {
     const i = k % cw;
     const j = (k - i) / cw;
-    [i0, j0, i1, j1] = [Math.min(i0, i), Math.min(j0, j), Math.max(i1, i), Math.max(j1, j)];
+    if (i < i0) i0 = i;
+    if (i > i1) i1 = i;
+    if (j < j0) j0 = j;
+    if (j > j1) j1 = j;
   }
-  [i0, j0, i1, j1] = [Math.max(0, i0 - 1), Math.max(0, j0 - 1), Math.min(cw - 1, i1 + 1), Math.min(ch - 1, j1 + 1)];
+  i0 = Math.max(0, i0 - 1);
+  j0 = Math.max(0, j0 - 1);
+  i1 = Math.min(cw - 1, i1 + 1);
+  j1 = Math.min(ch - 1, j1 + 1);
   const w = i1 - i0 + 1;
   const h = j1 - j0 + 1;
-  const distance = new Float32Array(w * h);
+  const distance = new Int32Array(w * h);
+  const own = new Uint8Array(w * h);
+  const FAR = 1 << 28;
   for (let j = 0; j < h; j++) {
-    for (let i = 0; i < w; i++) {
-      const k = (j0 + j) * cw + i0 + i;
-      distance[j * w + i] = blob[k] === seed || inside[k] !== 1 ? 1e9 : 0;
+    for (let i = 0, k = j * w, g = (j0 + j) * cw + i0; i < w; i++, k++, g++) {
+      own[k] = blob[g] === seed ? 1 : 0;
+      distance[k] = own[k] === 1 || inside[g] !== 1 ? FAR : 0;
     }
   }
-  const relax = (k: number, n: number, step: number): void => {
-    if (distance[n]! + step < distance[k]!) distance[k] = distance[n]! + step;
-  };
+  // Two raster passes, the neighbours' steps written out (helper calls per neighbour doubled the time);
+  // the deepest cell of the blob is found on the second.
   for (let j = 0; j < h; j++) {
-    for (let i = 0; i < w; i++) {
-      const k = j * w + i;
-      if (i > 0) relax(k, k - 1, 3);
-      if (j > 0) relax(k, k - w, 3);
-      if (i > 0 && j > 0) relax(k, k - w - 1, 4);
-      if (i < w - 1 && j > 0) relax(k, k - w + 1, 4);
-    }
-  }
-  for (let j = h - 1; j >= 0; j--) {
-    for (let i = w - 1; i >= 0; i--) {
-      const k = j * w + i;
-      if (i < w - 1) relax(k, k + 1, 3);
-      if (j < h - 1) relax(k, k + w, 3);
-      if (i < w - 1 && j < h - 1) relax(k, k + w + 1, 4);
-      if (i > 0 && j < h - 1) relax(k, k + w - 1, 4);
+    for (let i = 0, k = j * w; i < w; i++, k++) {
+      let d = distance[k]!;
+      if (d === 0) continue;
+      if (i > 0 && distance[k - 1]! + 3 < d) d = distance[k - 1]! + 3;
+      if (j > 0) {
+        if (distance[k - w]! + 3 < d) d = distance[k - w]! + 3;
+        if (i > 0 && distance[k - w - 1]! + 4 < d) d = distance[k - w - 1]! + 4;
+        if (i < w - 1 && distance[k - w + 1]! + 4 < d) d = distance[k - w + 1]! + 4;
+      }
+      distance[k] = d;
     }
   }
   let centre = -1;
-  for (let k = 0; k < w * h; k++) {
-    if (blob[(j0 + Math.floor(k / w)) * cw + i0 + (k % w)] === seed && distance[k]! < 1e8 && (centre < 0 || distance[k]! > distance[centre]!)) centre = k;
+  for (let j = h - 1; j >= 0; j--) {
+    for (let i = w - 1, k = j * w + w - 1; i >= 0; i--, k--) {
+      let d = distance[k]!;
+      if (d === 0) continue;
+      if (i < w - 1 && distance[k + 1]! + 3 < d) d = distance[k + 1]! + 3;
+      if (j < h - 1) {
+        if (distance[k + w]! + 3 < d) d = distance[k + w]! + 3;
+        if (i < w - 1 && distance[k + w + 1]! + 4 < d) d = distance[k + w + 1]! + 4;
+        if (i > 0 && distance[k + w - 1]! + 4 < d) d = distance[k + w - 1]! + 4;
+      }
+      distance[k] = d;
+      if (own[k] === 1 && d < FAR && (centre < 0 || d > distance[centre]!)) centre = k;
+    }
   }
   if (centre < 0) return null;
   // The boundary points are cell centres half a cell inside the blob's edge, which lies half a cell short of the nearest unclipped cell's centre.
@@ -277,7 +305,9 @@ function roundPart(members: readonly number[], blob: Int32Array, seed: number, i
     xs = [];
     ys = [];
     for (let i = 0; i < bx.length; i++) {
-      if (Math.abs(Math.hypot(bx[i]! - x, by[i]! - y) - r) < Math.max(1.5, 0.1 * r)) {
+      const u = bx[i]! - x;
+      const v = by[i]! - y;
+      if (Math.abs(Math.sqrt(u * u + v * v) - r) < Math.max(1.5, 0.1 * r)) {
         xs.push(bx[i]!);
         ys.push(by[i]!);
       }
@@ -293,7 +323,9 @@ function roundPart(members: readonly number[], blob: Int32Array, seed: number, i
   // +-sqrt(2 r) cells of it, under a sixth of the circumference for r >= 9 cells (36 px).
   const lined = new Uint8Array(ARC_BINS);
   for (let i = 0; i < xs.length; i++) {
-    if (Math.abs(Math.hypot(xs[i]! - circle.x, ys[i]! - circle.y) - circle.r) < 1) lined[Math.floor((Math.atan2(ys[i]! - circle.y, xs[i]! - circle.x) / (2 * Math.PI) + 1) * ARC_BINS) % ARC_BINS] = 1;
+    const u = xs[i]! - circle.x;
+    const v = ys[i]! - circle.y;
+    if (Math.abs(Math.sqrt(u * u + v * v) - circle.r) < 1) lined[Math.floor((Math.atan2(ys[i]! - circle.y, xs[i]! - circle.x) / (2 * Math.PI) + 1) * ARC_BINS) % ARC_BINS] = 1;
   }
   let inRegion = 0;
   let covered = 0;
