@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { quality } from '@ekyc/core';
-import { foldHalves, MAX_OUTLINE_SEARCHES, mrzLinesFit, outlineRoute, sideRatio, SPREAD_MIN_SIDE_RATIO, type MrzLinesFit } from './outline-route.ts';
+import { foldHalves, MAX_OUTLINE_SEARCHES, mrzLinesFit, outlineRoute, SPREAD_MIN_AREA_FRACTION, type MrzLinesFit } from './outline-route.ts';
 import type { UploadQuadSearch } from './upload-quad.ts';
 
 // The choice document.ts makes for an upload: read from a found page outline (`located: 'found-quad'`)
@@ -107,16 +107,36 @@ describe('outlineRoute', () => {
     expect(image.masks).toEqual([[]]);
   });
 
-  it('an outline of a card\'s aspect whose crop holds no MRZ lines is tried as a spread once per upload, never a portrait\'s', () => {
+  it('an outline of a card\'s aspect whose crop holds no MRZ lines is tried as a spread once per upload, when large enough to be two pages', () => {
     // Stress booklet seed 89001: a spread with a TD2 card on its lower page; pose aspect 1.57 (ID-1),
-    // side ratio 1.53, its crop (at ID-1's scale) showing no lines. A card front costs the two halves once.
+    // its crop (at ID-1's scale) showing no lines. A card front as large costs the two halves once.
     const spread: quality.Quad = [{ x: 131, y: 358 }, { x: 976, y: 90 }, { x: 1533, y: 1305 }, { x: 679, y: 1717 }];
-    const image = searches([{ quad: spread, found: spread, sizeClass: 'ID1', ms: 10 }, { quad: CARD, found: CARD, sizeClass: 'ID1', ms: 10 }, nothing]);
+    const image = searches([
+      { quad: spread, found: spread, sizeClass: 'ID1', areaFraction: 0.3, ms: 10 },
+      { quad: CARD, found: CARD, sizeClass: 'ID1', areaFraction: 0.3, ms: 10 },
+      nothing,
+    ]);
     const crop = cropSearch(null);
     outlineRoute(image.search, crop.search, holdsLines);
     expect(crop.searched.map((q) => (q === spread ? 'spread' : q === CARD ? 'card' : 'half'))).toEqual(['spread', 'half', 'half', 'card']);
-    expect(sideRatio(PORTRAIT)).toBeLessThan(SPREAD_MIN_SIDE_RATIO);
-    expect(sideRatio(CARD)).toBeGreaterThan(SPREAD_MIN_SIDE_RATIO);
+    // A portrait box (under SPREAD_MIN_AREA_FRACTION of the image) does not use the trial.
+    expect(0.03).toBeLessThan(SPREAD_MIN_AREA_FRACTION);
+    const portraitFirst = searches([{ ...kept(PORTRAIT), sizeClass: 'ID1', areaFraction: 0.03 }, { quad: CARD, found: CARD, sizeClass: 'ID1', areaFraction: 0.3, ms: 10 }, nothing]);
+    const crops = cropSearch(null);
+    outlineRoute(portraitFirst.search, crops.search, holdsLines);
+    expect(crops.searched.map((q) => (q === PORTRAIT ? 'portrait' : q === CARD ? 'card' : 'half'))).toEqual(['portrait', 'card', 'half', 'half']);
+  });
+
+  it('a spread whose pose aspect falls below any page\'s is tried as a spread though refused as a page', () => {
+    // Stress booklet seed 61008: a visa on the lower page of a spread seen steeply; pose aspect 1.28.
+    const spread: quality.Quad = [{ x: 1233, y: 85 }, { x: 2018, y: 99 }, { x: 2176, y: 1146 }, { x: 1270, y: 1259 }];
+    const image = searches([{ quad: null, rejected: 'aspect', found: spread, aspect: 1.28, sizeClass: 'ID3', areaFraction: 0.22, ms: 10 }]);
+    const searched: quality.Quad[] = [];
+    const r = outlineRoute(image.search, (quad) => { searched.push(quad); return quad[0].y > 500 ? 'page' as const : 'none' as const; }, (fit) => fit);
+    expect(searched).toHaveLength(2);
+    expect(r.route?.quad).toBe(searched[1]);
+    expect(r.search).toMatchObject({ quad: searched[1], sizeClass: 'ID3' });
+    expect(r.search.rejected).toBeUndefined();
   });
 
   it('a spread seen steeply, its aspect read as a card\'s or a visa\'s, is split when its crop holds MRZ lines across part of it', () => {

@@ -1,5 +1,5 @@
 import { quality } from '@ekyc/core';
-import type { UploadQuadSearch } from './upload-quad.ts';
+import { MIN_AREA_FRACTION, type UploadQuadSearch } from './upload-quad.ts';
 
 /**
  * Most outline searches one upload may cost: the first, then up to two more, each with the outlines
@@ -38,23 +38,13 @@ export function mrzLinesFit(lines: readonly { x: number; width: number }[], crop
 }
 
 /**
- * Least ratio of an outline's mean longer side to its mean shorter side, as seen in the image, for it to
- * be tried as a spread on no other evidence: above a 35 x 45 mm portrait's 1.29 (an outline the detector
- * can take first on a pale page). Above that the ratio tells a spread from a card too poorly to decide:
- * two ID-3 pages joined at the fold are 176 x 125 mm (1.41), but a spread is rarely flat, and on three
- * spreads of stress `booklet` (seeds 85000, 89000) the side ratio read 1.37-1.53 and the pose aspect
- * 1.51-1.59, an ID-1 card's 1.59.
+ * Least share of the image an outline must cover to be tried as a spread on no other evidence: two
+ * pages, each at least the share one page needs (MIN_AREA_FRACTION). Its shape cannot decide: a spread
+ * is rarely flat, and the pose aspect of three spreads of stress `booklet` (seeds 61000, 85000, 89000)
+ * read 1.28-1.59 for their 1.41 (176 x 125 mm), from below any page's aspect to an ID-1 card's. The
+ * area keeps a portrait box on a pale page (about an eighth of its page) from using the one trial.
  */
-export const SPREAD_MIN_SIDE_RATIO = 1.33;
-
-/** Mean of `quad`'s longer pair of opposite sides over the mean of its shorter pair, in image pixels. */
-export function sideRatio(quad: quality.Quad): number {
-  const [a, b, c, d] = quad;
-  const side = (p: quality.Point, q: quality.Point): number => Math.hypot(q.x - p.x, q.y - p.y);
-  const one = (side(a, b) + side(c, d)) / 2;
-  const other = (side(b, c) + side(d, a)) / 2;
-  return Math.max(one, other) / Math.min(one, other);
-}
+export const SPREAD_MIN_AREA_FRACTION = 2 * MIN_AREA_FRACTION;
 
 /**
  * The two halves of `quad` split across its longer pair of sides at their midpoints in perspective (the
@@ -87,12 +77,11 @@ export function foldHalves(quad: quality.Quad): [quality.Quad, quality.Quad] {
  * takes the first strongly outlined box, which on a pale page on a pale desk can be the portrait
  * printed on it, and in a photo of a card's two sides the side without the MRZ. Before that, a kept
  * outline is tried as an open booklet's spread when it has an ID-2 or ID-3 page's aspect or its crop
- * holds MRZ lines across part of it, and otherwise once per upload, on the first outline that has no
- * portrait's shape (`SPREAD_MIN_SIDE_RATIO`): each of its halves (`foldHalves`, rectified as ID-3
- * pages) is used when its crop holds the lines (a passport photographed open: the data page under its
- * facing page, the two found as one outline; the spread's pose aspect can read as a visa's or a
- * card's, 1.51-1.59 for 1.41 at stress booklet seeds 85000 and 89000). Returns the last search (its
- * `ms` the searches' sum) and, when an outline is used, the outline and its crop.
+ * holds MRZ lines across part of it, and otherwise once per upload, on the first outline, kept or
+ * refused for its aspect, large enough to be two pages (`SPREAD_MIN_AREA_FRACTION`): each of its
+ * halves (`foldHalves`, rectified as ID-3 pages) is used when its crop holds the lines (a passport
+ * photographed open: the data page under its facing page, the two found as one outline). Returns the
+ * last search (its `ms` the searches' sum) and, when an outline is used, the outline and its crop.
  */
 export function outlineRoute<C>(
   search: (masked: readonly quality.Quad[]) => UploadQuadSearch,
@@ -106,18 +95,22 @@ export function outlineRoute<C>(
   for (let n = 0; n < MAX_OUTLINE_SEARCHES; n++) {
     last = search(masked);
     ms += last.ms;
+    let fit: MrzLinesFit = 'none';
     if (last.quad) {
       const crop = searchCrop(last.quad, last);
-      const fit = linesFit(crop);
+      fit = linesFit(crop);
       if (fit === 'page') return { search: { ...last, ms }, route: { quad: last.quad, crop } };
-      const looksLikeSpread = last.sizeClass === 'ID2' || last.sizeClass === 'ID3' || fit === 'part';
-      if (looksLikeSpread || (!spreadTried && sideRatio(last.quad) >= SPREAD_MIN_SIDE_RATIO)) {
-        spreadTried = true;
-        for (const half of foldHalves(last.quad)) {
-          const page = { ...last, quad: half, sizeClass: 'ID3' as const };
-          const halfCrop = searchCrop(half, page);
-          if (linesFit(halfCrop) === 'page') return { search: { ...page, ms }, route: { quad: half, crop: halfCrop } };
-        }
+    }
+    // A spread's pose aspect can fall below any page's: an outline refused for its aspect is tried too.
+    const outline = last.quad ?? (last.rejected === 'aspect' ? last.found : undefined);
+    const looksLikeSpread = last.quad !== null && (last.sizeClass === 'ID2' || last.sizeClass === 'ID3' || fit === 'part');
+    if (outline && (looksLikeSpread || (!spreadTried && (last.areaFraction ?? 0) >= SPREAD_MIN_AREA_FRACTION))) {
+      spreadTried = true;
+      for (const half of foldHalves(outline)) {
+        const { rejected: _, ...kept } = last;
+        const page = { ...kept, quad: half, sizeClass: 'ID3' as const };
+        const halfCrop = searchCrop(half, page);
+        if (linesFit(halfCrop) === 'page') return { search: { ...page, ms }, route: { quad: half, crop: halfCrop } };
       }
     }
     const found = last.found;

@@ -31,7 +31,7 @@ const ASPECT_TOLERANCE_ABOVE = 0.15;
 const PAGE_ASPECTS = Object.values(coreDocument.DOCUMENT_SIZES_MM).map((s) => s.widthMm / s.heightMm);
 
 /** Smallest share of the image a page's outline may cover (the detector itself asks 6% of the frame). */
-const MIN_AREA_FRACTION = 0.06;
+export const MIN_AREA_FRACTION = 0.06;
 
 /**
  * Whether MRZ lines found on a rectified page sit in its lower half, where every MRZ format prints them
