@@ -77,9 +77,11 @@ export interface Highlight {
  * Each 4-connected blob of clipped cells (cell mean >= the grid's clipping level) is a highlight when
  * its boundary fits a circle (`maxRoundnessError`; the document's edge is not a boundary, so a core cut
  * by the edge still fits), the circle holds no surviving print (`maxHoles`), and outside it the stock's
- * level falls with the distance (at least `minFallOffRings` rings of the falloff, negative slope). The
- * core is where the light reaches white: the blob ends where it reaches the clipping level, so the core's
- * radius is the blob's less (255 - clip) / |slope|. On a light stock the clipped blob is much larger than
+ * level falls with the distance (at least `minFallOffRings` rings of the falloff, negative slope). A blob
+ * that does not fit a circle (a highlight merged with a band or backdrop the exposure clipped) is judged
+ * by its round part, if it has one (`roundPart`). The core is where the light reaches white: the stock's
+ * level crosses the clipping level at the blob's edge, so the core's radius is that edge's less
+ * (255 - clip) / |slope|. On a light stock the clipped blob is much larger than
  * the core (stock 220: 1.6 times its area), on a dark one about the same.
  */
 export function hotspotFraction(grid: BlockGrid, image: GrayImage, outline: readonly Point[], documentOutline: readonly Point[] = outline, options: HotspotOptions = DEFAULT_HOTSPOT_OPTIONS): number {
