@@ -63,9 +63,11 @@ describe('growToDocumentAspect', () => {
  * whole frame at that row (an edge outside the card that its sides do not reach); with `dimBand`,
  * the band is 10 levels darker than the background (the page's top edge a faint step), with a light
  * title across its middle; with `grain`,
- * background lines continuing the card's sides upward (wood grain, fabric threads).
+ * background lines continuing the card's sides upward (wood grain, fabric threads); with `thumb`, a
+ * light 100 x 70 px patch over the top-left corner (a thumb holding the card), hiding the left side
+ * above the band's lower 10 px and the first 70 px of the top edge.
  */
-function page(w: number, h: number, { band = false, dimBand = false, lineAt, grain = false }: { band?: boolean; dimBand?: boolean; lineAt?: number; grain?: boolean } = {}): { image: PixelImage; outer: Quad; belowBand: Quad } {
+function page(w: number, h: number, { band = false, dimBand = false, lineAt, grain = false, thumb = false }: { band?: boolean; dimBand?: boolean; lineAt?: number; grain?: boolean; thumb?: boolean } = {}): { image: PixelImage; outer: Quad; belowBand: Quad } {
   const width = 720;
   const height = 480;
   const data = new Uint8Array(width * height);
@@ -80,7 +82,8 @@ function page(w: number, h: number, { band = false, dimBand = false, lineAt, gra
       const background = grainHere || (lineAt !== undefined && Math.abs(y - lineAt) < 2) ? 40 : 110;
       // A dim band: 10 levels under the background (a faint page edge), with a light title across its middle rows.
       const title = y >= y0 + 12 && y < y0 + 28 && (x - x0) % 10 < 4;
-      const v = !inside ? background : band && y < y0 + 40 ? 50 : dimBand && y < y0 + 40 ? (title ? 230 : 100) : 180;
+      const covered = thumb && x >= x0 - 30 && x < x0 + 70 && y >= y0 - 40 && y < y0 + 30;
+      const v = covered ? 220 : !inside ? background : band && y < y0 + 40 ? 50 : dimBand && y < y0 + 40 ? (title ? 230 : 100) : 180;
       data[y * width + x] = Math.round(v + noise());
     }
   }
@@ -119,6 +122,23 @@ describe('growPastInnerBand', () => {
   it('leaves a quad without an ID-1 aspect as it is', () => {
     const { image, outer } = page(500, 352, { band: true });
     expect(growPastInnerBand(image, outer, bandOptions)).toBe(outer);
+  });
+
+  it('grows past the band when a thumb hides one side beside it, if asked to and the page edge is well supported', () => {
+    const { image, outer, belowBand } = page(500, 352, { band: true, thumb: true });
+    // Only the right side carries on past the band: both are needed by default.
+    expect(growPastInnerBand(image, belowBand, bandOptions)).toBe(belowBand);
+    expect(maxCornerError(growPastInnerBand(image, belowBand, { ...bandOptions, oneSidedSupport: 0.7 }), outer)).toBeLessThan(2);
+    // The page edge, 14% under the thumb, has less than full support.
+    expect(growPastInnerBand(image, belowBand, { ...bandOptions, oneSidedSupport: 0.95 })).toBe(belowBand);
+  });
+
+  it('keeps an ID-1 card with an edge at the ID-3 position outside it when one side may carry on alone', () => {
+    const oneSided = { ...bandOptions, oneSidedSupport: 0.7 };
+    const plain = page(428, 270, { lineAt: 60 - 31 });
+    expect(growPastInnerBand(plain.image, plain.outer, oneSided)).toBe(plain.outer);
+    const grain = page(428, 270, { lineAt: 60 - 31, grain: true });
+    expect(growPastInnerBand(grain.image, grain.outer, oneSided)).toBe(grain.outer);
   });
 });
 

@@ -127,6 +127,11 @@ export interface InnerBandOptions extends EdgeSupportOptions {
    * stripes differ from each other by the weak step.
    */
   minBandContrast?: number;
+  /**
+   * Edge support the grown side needs when only one neighbouring side carries on past the band: a
+   * thumb holding the card over a corner hides the other one's continuation. Unset: both must carry on.
+   */
+  oneSidedSupport?: number;
 }
 
 /**
@@ -166,7 +171,11 @@ export function growPastInnerBand(image: PixelImage, quad: Quad, options: InnerB
     const past = { x: corner.x + ((corner.x - from.x) / length) * reach, y: corner.y + ((corner.y - from.y) / length) * reach };
     return segmentSupport(image, corner, past, options) >= options.minContinuation;
   };
-  const sides = (aspect >= 1 ? [0, 2] : [1, 3]).filter((side) => carriesOn(quad[side]!, quad[(side + 3) % 4]!) && carriesOn(quad[(side + 1) % 4]!, quad[(side + 2) % 4]!));
+  const oneSided = options.oneSidedSupport !== undefined;
+  const sides = (aspect >= 1 ? [0, 2] : [1, 3]).filter((side) => {
+    const carried = Number(carriesOn(quad[side]!, quad[(side + 3) % 4]!)) + Number(carriesOn(quad[(side + 1) % 4]!, quad[(side + 2) % 4]!));
+    return carried === 2 || (oneSided && carried === 1);
+  });
   if (sides.length === 0) return quad;
   const lines = quadSideLines(quad);
   if (!lines) return quad;
@@ -176,8 +185,9 @@ export function growPastInnerBand(image: PixelImage, quad: Quad, options: InnerB
     // The neighbouring sides run on from the old corners to the new ones (an inner edge's ends).
     const newA = fitted[side]!;
     const newB = fitted[(side + 1) % 4]!;
-    if (segmentSupport(image, a, toward(a, newA), options) < options.minContinuation) return false;
-    if (segmentSupport(image, b, toward(b, newB), options) < options.minContinuation) return false;
+    const carried = Number(segmentSupport(image, a, toward(a, newA), options) >= options.minContinuation) + Number(segmentSupport(image, b, toward(b, newB), options) >= options.minContinuation);
+    // One side carrying on (the other under a thumb) is taken only with a well-supported grown side.
+    if (carried === 0 || (carried === 1 && (options.oneSidedSupport === undefined || sideSupport(image, fitted, options)[side]! < options.oneSidedSupport))) return false;
     // The band is the document's, not background the quad was stretched over: its colour is not
     // that of the background just outside the neighbouring sides, alongside it.
     return bandUnlikeBackground(image, a, b, newA, newB, normal, options.minBandContrast ?? options.minStep ?? 16);

@@ -105,3 +105,21 @@ describe('chooseQuad with a thumb over one side of a held card', () => {
     expect(chooseQuad([{ quad: square, partial: false }], frame).quad).toBeNull();
   });
 });
+
+describe('chooseQuad with a thumb over the header band of a held TD3 page', () => {
+  // A light TD3 page (400 x 282 px, 125 x 88 mm) with a dark 32-px header band on a yellowish table,
+  // held by a thumb (a capsule 60 px wide) coming in from above over its top-left corner: the page's
+  // left side beside the band is hidden, its top edge 10% covered. The candidate is the page below the
+  // band, whose aspect is ID-1's.
+  const page: quality.Quad = [{ x: 120, y: 40 }, { x: 520, y: 40 }, { x: 520, y: 322 }, { x: 120, y: 322 }];
+  const belowBand: quality.Quad = [{ x: 120, y: 72 }, { x: 520, y: 72 }, { x: 520, y: 322 }, { x: 120, y: 322 }];
+  const underThumb = (x: number, y: number) => Math.hypot(x - 130, y - Math.max(0, Math.min(62, y))) < 30;
+  const onPage = (x: number, y: number) => x >= 120 && x < 520 && y >= 40 && y < 322;
+  const image = paint((x, y) => (underThumb(x, y) ? [224, 172, 140] : !onPage(x, y) ? [150, 160, 90] : y < 72 ? [40, 120, 60] : [235, 225, 230]), 9);
+
+  it('reports the whole page, grown past the band along the side still in view', () => {
+    const { quad } = chooseQuad([{ quad: belowBand, partial: false }], searchFrame(image, 2));
+    expect(quad).not.toBeNull();
+    expect(quality.maxCornerError(quad!, page)).toBeLessThan(3);
+  });
+});

@@ -60,6 +60,12 @@ const PRINTED_BOX_ANGLE_DEG = 5;
  * document format's aspect.
  */
 const MIN_OCCLUDED_SIDE_SUPPORT = 0.5;
+/**
+ * Edge support of a page edge grown past a band with only one side carrying on beside the band (a thumb
+ * over the page's corner hides the other): tried after both sides were asked (held TD3 pages, tuning:
+ * 0.6-0.8 alike).
+ */
+const ONE_SIDED_BAND_SUPPORT = 0.7;
 /** How far (px, full resolution) from a refined side its edge may lie and still support it. */
 const SUPPORT_RADIUS_PX = 2;
 
@@ -221,8 +227,10 @@ function growToOutline(quad: quality.Quad, frame: SearchFrame): quality.Quad {
     if (completed !== grown) break;
   }
   // An ID-1 aspect can be a TD3 page less its header or MRZ band: the sides running on past it tell.
-  for (const [options, minContinuation] of [[support, MIN_SIDE_SUPPORT], [weak, WEAK_CONTINUATION]] as const) {
-    const past = quality.growPastInnerBand(full, completed, { ...options, maxShiftFraction: MAX_BAND_GROWTH_FRACTION, minSupport: MIN_ASPECT_SIDE_SUPPORT, minContinuation, minBandContrast: options === weak ? 2 * (support.minStep ?? MIN_EDGE_STEP) : support.minStep });
+  // Both sides first (with the full, then the weak step); one side alone (a thumb over the other) last.
+  const bandPasses = [[support, MIN_SIDE_SUPPORT, undefined], [weak, WEAK_CONTINUATION, undefined], [support, MIN_SIDE_SUPPORT, ONE_SIDED_BAND_SUPPORT]] as const;
+  for (const [options, minContinuation, oneSidedSupport] of bandPasses) {
+    const past = quality.growPastInnerBand(full, completed, { ...options, maxShiftFraction: MAX_BAND_GROWTH_FRACTION, minSupport: MIN_ASPECT_SIDE_SUPPORT, minContinuation, minBandContrast: options === weak ? 2 * (support.minStep ?? MIN_EDGE_STEP) : support.minStep, oneSidedSupport });
     if (past !== completed && withinReach(past, full)) return past;
   }
   // A band running off the frame (the document cut off there) leaves the outline at its inner edge
