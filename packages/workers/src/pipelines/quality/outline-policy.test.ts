@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { quality } from '@ekyc/core';
-import { chooseQuad, searchFrame } from './outline-policy.ts';
+import { acceptFallback, chooseQuad, searchFrame } from './outline-policy.ts';
 
 const WIDTH = 640;
 const HEIGHT = 360;
@@ -121,5 +121,37 @@ describe('chooseQuad with a thumb over the header band of a held TD3 page', () =
     const { quad } = chooseQuad([{ quad: belowBand, partial: false }], searchFrame(image, 2));
     expect(quad).not.toBeNull();
     expect(quality.maxCornerError(quad!, page)).toBeLessThan(3);
+  });
+});
+
+describe('acceptFallback with a hull that took in the thumb over a held card\'s corner', () => {
+  // A light ID-1 card (300 x 189 px) on a dark table, held by a thumb (a capsule 70 px wide) that comes
+  // from the top border over its top-right corner. The best whole outline is the hull of card and
+  // thumb: its top-right corner on the thumb at the border, its top and right sides over the table.
+  const card: quality.Quad = [{ x: 170, y: 90 }, { x: 470, y: 90 }, { x: 470, y: 279 }, { x: 170, y: 279 }];
+  const hull: quality.Quad = [card[0], { x: 505, y: 0 }, card[2], card[3]];
+  const underThumb = (x: number, y: number) => Math.hypot(x - 470, y - Math.max(0, Math.min(110, y))) < 35;
+  const onCard = (x: number, y: number) => x >= 170 && x < 470 && y >= 90 && y < 279;
+  const image = paint((x, y) => (underThumb(x, y) ? [224, 172, 140] : onCard(x, y) ? [230, 222, 200] : [60, 55, 50]), 7);
+
+  it('reports the card, its covered corner where the sides in view meet', () => {
+    const frame = searchFrame(image, 2);
+    const sides = quality.sideSupport(image, hull, frame.support);
+    expect(sides[0]).toBeLessThan(0.8);
+    expect(sides[1]).toBeLessThan(0.8);
+    // The search scores a fallback by its weakest side; on a textured table the hull's reads 0.03-0.3.
+    const quad = acceptFallback({ quad: hull, support: 0.1 }, frame);
+    expect(quad).not.toBeNull();
+    expect(quality.maxCornerError(quad!, card)).toBeLessThan(3);
+  });
+
+  it('leaves a board of no document format\'s aspect as the fallback found it', () => {
+    // The same scene with a square board (189 x 189 px) for the card.
+    const square: quality.Quad = [{ x: 281, y: 90 }, { x: 470, y: 90 }, { x: 470, y: 279 }, { x: 281, y: 279 }];
+    const squareImage = paint((x, y) => (underThumb(x, y) ? [224, 172, 140] : x >= 281 && x < 470 && y >= 90 && y < 279 ? [230, 222, 200] : [60, 55, 50]), 7);
+    const squareHull: quality.Quad = [square[0], { x: 505, y: 0 }, square[2], square[3]];
+    const frame = searchFrame(squareImage, 2);
+    const quad = acceptFallback({ quad: squareHull, support: 0.1 }, frame);
+    expect(quad === null || quality.maxCornerError(quad, square) > 20).toBe(true);
   });
 });

@@ -66,6 +66,14 @@ const MIN_OCCLUDED_SIDE_SUPPORT = 0.5;
  * 0.6-0.8 alike).
  */
 const ONE_SIDED_BAND_SUPPORT = 0.7;
+/** Support scan (px) of a side turned about a kept corner: that corner is itself a few px off after the hull. */
+const COVERED_CORNER_SCAN_PX = 4;
+/** Largest turn (degrees) of a side of a hull that took in a thumb (measured 1-19° on held cards, tuning set). */
+const COVERED_CORNER_TURN_DEG = 25;
+/** Share of a side next to a covered corner, from its kept corner, that a thumb leaves in view. */
+const COVERED_CORNER_SPAN = 0.5;
+/** Edge support of a turned side over its part in view (`COVERED_CORNER_SPAN` from its kept corner). */
+const COVERED_CORNER_IN_VIEW_SUPPORT = 0.7;
 /** How far (px, full resolution) from a refined side its edge may lie and still support it. */
 const SUPPORT_RADIUS_PX = 2;
 
@@ -386,8 +394,38 @@ function signedArea(quad: quality.Quad): number {
 /** The best fallback of the whole search, grown to the document's outline, if it has any support worth the name. */
 export function acceptFallback(fallback: Fallback | null, frame: SearchFrame): quality.Quad | null {
   if (!fallback || fallback.support < MIN_FALLBACK_SUPPORT) return null;
-  const grown = growToOutline(fallback.quad, frame);
+  const grown = growToOutline(withoutCoveredCorner(fallback.quad, frame) ?? fallback.quad, frame);
   return standsOut(grown, frame) ? grown : null;
+}
+
+/**
+ * A held card's outline when `quad` took in the thumb over one of its corners (the hull of card and
+ * thumb, the thumb running off the frame): two adjacent sides with full support, the two meeting at
+ * the covered corner without. Those two are turned about their other corners to the edges of their
+ * parts in view (`quality.refitAroundCoveredCorner`), and the quad is kept when, refined, the turned
+ * sides have `COVERED_CORNER_IN_VIEW_SUPPORT` over those parts (`COVERED_CORNER_SPAN` from the kept
+ * corners), the kept sides full support, and it has a document format's aspect, wholly in the frame.
+ * Else `null`.
+ */
+function withoutCoveredCorner(quad: quality.Quad, frame: SearchFrame): quality.Quad | null {
+  const { full, scale, support: options } = frame;
+  const supported = quality.sideSupport(full, quad, options).map((v) => v >= MIN_SIDE_SUPPORT);
+  if (supported.filter(Boolean).length !== 2) return null;
+  // Sides s and s + 1 without support meet at corner s + 1.
+  const side = [0, 1, 2, 3].find((s) => !supported[s] && !supported[(s + 1) % 4]);
+  if (side === undefined) return null;
+  const corner = (side + 1) % 4;
+  const rebuilt = quality.refitAroundCoveredCorner(full, quad, corner, { ...options, searchRadius: COVERED_CORNER_SCAN_PX, maxTurnDeg: COVERED_CORNER_TURN_DEG, span: COVERED_CORNER_SPAN });
+  if (!rebuilt) return null;
+  const refined = quality.refineQuad(full, rebuilt, { searchRadius: Math.ceil(1.5 * scale) + 3 });
+  if (borderSides(refined, frame).some(Boolean) || quality.cornerMarginPx(refined, full.width, full.height) < 0 || !quality.hasDocumentAspect(refined, full.width, full.height)) return null;
+  const sides = quality.sideSupport(full, refined, options);
+  // The turned sides' parts in view are edges, from their kept corners over COVERED_CORNER_SPAN.
+  const inView = (from: quality.Point, to: quality.Point) => quality.segmentSupport(full, from, { x: from.x + (to.x - from.x) * COVERED_CORNER_SPAN, y: from.y + (to.y - from.y) * COVERED_CORNER_SPAN }, options);
+  const hidden = refined[corner]!;
+  const turned = [inView(refined[side]!, hidden), inView(refined[(corner + 1) % 4]!, hidden)];
+  const ok = turned.every((v) => v >= COVERED_CORNER_IN_VIEW_SUPPORT) && sides.every((v, s) => s === side || s === corner || v >= MIN_SIDE_SUPPORT);
+  return ok ? refined : null;
 }
 
 /** Whether the quad's inside differs from its surroundings (see `MIN_REGION_CONTRAST`); a quad with no surroundings in the frame does. */
