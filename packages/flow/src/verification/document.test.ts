@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DocumentRead } from '@ekyc/workers';
-import { documentGeometryArtifact, type ReadSide } from './document.ts';
+import { documentGeometryArtifact, frameDetails, type ReadSide } from './document.ts';
 
 const rectified = { width: 856, height: 540, data: new Uint8ClampedArray(856 * 540 * 4) };
 const outline = [{ x: 410, y: 300 }, { x: 1210, y: 340 }, { x: 1180, y: 850 }, { x: 380, y: 800 }] as const;
@@ -19,5 +19,13 @@ describe('document geometry artifact', () => {
   it('records the whole image when the upload was read as a whole', () => {
     const geometry = documentGeometryArtifact(uploadSide({ located: 'whole-image' }), 'document-front', null);
     expect(geometry?.source).toEqual({ width: 1600, height: 1200, quad: [[0, 0], [1600, 0], [1600, 1200], [0, 1200]], quadFrom: 'whole_image' });
+  });
+});
+
+describe('frame details for the evidence', () => {
+  it('say how many frames a reading fused across frames came from, and nothing of frames for an upload', () => {
+    expect(frameDetails(undefined)).toEqual({});
+    expect(frameDetails({ used: 2, rejected: 0, outcome: 'stable' })).toEqual({ framesUsed: 2, framesRejected: 0, frameVote: 'stable' });
+    expect(frameDetails({ used: 5, rejected: 1, outcome: 'stable', fused: 3 })).toEqual({ framesUsed: 5, framesRejected: 1, frameVote: 'stable', framesFused: 3 });
   });
 });

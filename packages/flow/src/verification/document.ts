@@ -57,9 +57,14 @@ export function documentChecks(review: ReviewData, mrz: MrzSummary | null, hasRe
   ];
 }
 
-/** Frame counts for the evidence (event chain, the MRZ check's details); empty for an upload. */
+/**
+ * Frame counts for the evidence (event chain, the MRZ check's details); empty for an upload.
+ * `framesFused`: the reading was fused from the characters of that many frames (no frame read it whole),
+ * so an auditor sees it was never read whole from one frame.
+ */
 export function frameDetails(frames: DocumentFrameCounts | undefined): Record<string, string | number> {
-  return frames ? { framesUsed: frames.used, framesRejected: frames.rejected, frameVote: frames.outcome } : {};
+  if (!frames) return {};
+  return { framesUsed: frames.used, framesRejected: frames.rejected, frameVote: frames.outcome, ...(frames.fused !== undefined ? { framesFused: frames.fused } : {}) };
 }
 
 export type SideDecision =
