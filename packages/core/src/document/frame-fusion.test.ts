@@ -156,4 +156,21 @@ describe('MrzFrameVoter with fusion', () => {
     expect(s).toMatchObject({ status: 'stable', frames: 3, read: good, fused: { frames: 2 } });
     expect(v.add(good, fuse)).toBe(s);
   });
+  it('votes the same with the fused reading answered asynchronously (addAsync: the fusion run in a worker)', async () => {
+    const v = new MrzFrameVoter({ stableFrames: 2, maxFrames: 3 });
+    let asked = 0;
+    const fuse = async () => (++asked >= 2 ? { read: good, frames: 2 } : null);
+    expect((await v.addAsync(null, fuse)).status).toBe('reading');
+    expect((await v.addAsync(clipped, fuse)).status).toBe('reading');
+    const s = await v.addAsync(clipped, fuse);
+    expect(s).toMatchObject({ status: 'stable', frames: 3, read: good, fused: { frames: 2 } });
+    expect(asked).toBe(2);
+    // A whole-frame stable reading does not wait on a fusion; the budget ends as before without one.
+    const w = new MrzFrameVoter({ stableFrames: 2, maxFrames: 2 });
+    expect((await w.addAsync(good, async () => null)).status).toBe('reading');
+    expect(await w.addAsync(good, () => { throw new Error('not asked'); })).toMatchObject({ status: 'stable', frames: 2 });
+    const g = new MrzFrameVoter({ stableFrames: 2, maxFrames: 2 });
+    await g.addAsync(clipped, async () => null);
+    expect((await g.addAsync(clipped, async () => null)).status).toBe('gave_up');
+  });
 });

@@ -66,6 +66,20 @@ export class MrzFrameVoter<R extends VotableRead = VotableRead> {
    * is asked, after a frame with an MRZ that made no reading stable, for a reading fused across frames.
    */
   add(read: R | null, fuse?: () => FusedVote<R> | null): VoteState<R> {
+    const settled = this.#count(read);
+    if (settled) return settled;
+    return this.#conclude(read && fuse ? fuse() : null);
+  }
+
+  /** As `add`, with the fused reading answered asynchronously (the fusion run in a worker, off the page's thread). */
+  async addAsync(read: R | null, fuse?: () => Promise<FusedVote<R> | null>): Promise<VoteState<R>> {
+    const settled = this.#count(read);
+    if (settled) return settled;
+    return this.#conclude(read && fuse ? await fuse() : null);
+  }
+
+  /** Counts a frame and tallies its valid reading; the state when that settles the vote. */
+  #count(read: R | null): VoteState<R> | undefined {
     if (this.#done) return this.#done;
     this.#frames++;
     if (read?.valid) {
@@ -84,7 +98,11 @@ export class MrzFrameVoter<R extends VotableRead = VotableRead> {
         return this.#done;
       }
     }
-    const fused = read && fuse ? fuse() : null;
+    return undefined;
+  }
+
+  /** After a frame that settled nothing: a fused reading, when offered, settles it; else the budget may end. */
+  #conclude(fused: FusedVote<R> | null): VoteState<R> {
     if (fused) {
       this.#done = { status: 'stable', frames: this.#frames, read: fused.read, uncertainFields: [...fused.read.uncertainFields], fused: { frames: fused.frames } };
       return this.#done;

@@ -6,7 +6,7 @@
  * in each). A frame that cannot hold a readable document is rejected before any OCR.
  */
 import { document as coreDocument, type MrzOutputFieldName, type RgbaImage, type quality } from '@ekyc/core';
-import { MrzFrameFusion, type DocumentClient, type DocumentRead, type DocumentReadOptions, type MrzSummary } from '@ekyc/workers';
+import { fuserOf, MrzFrameFusion, type DocumentClient, type DocumentRead, type DocumentReadOptions, type MrzSummary } from '@ekyc/workers';
 import type { CaptureResult, FrameAnalyzer } from './document-capture.ts';
 import type { JudgedFrame, NextFrame } from './document-frames.ts';
 
@@ -86,7 +86,8 @@ export interface FrameVoteProgress {
 }
 
 export interface FrameVoteInput {
-  reader: Pick<DocumentClient, 'read'>;
+  /** With `fuse` (DocumentClient), frames are fused in its worker; without, on this thread. */
+  reader: Pick<DocumentClient, 'read'> & Partial<Pick<DocumentClient, 'fuse'>>;
   /** The auto-captured frame: always read (it passed every quality check). */
   first: JudgedFrame;
   next: NextFrame;
@@ -137,7 +138,7 @@ export async function readUntilStable(input: FrameVoteInput, options: FrameVoteO
   const { reader, signal } = input;
   // The frame budget is ours: the voter must not give up on its own.
   const voter = new coreDocument.MrzFrameVoter<FrameReading>({ stableFrames, maxFrames: Number.MAX_SAFE_INTEGER });
-  const fusion = options.fuse === false ? undefined : new MrzFrameFusion(input.readOptions?.referenceDate, { minSeenReads: stableFrames });
+  const fusion = options.fuse === false ? undefined : new MrzFrameFusion(input.readOptions?.referenceDate, { minSeenReads: stableFrames }, fuserOf(reader));
   let unreadable: Candidate | null = null;
   let noMrz: Candidate | null = null;
   let used = 0;
@@ -173,11 +174,12 @@ export async function readUntilStable(input: FrameVoteInput, options: FrameVoteO
         }
         fusion?.add(result);
         const current = { read: result, frame };
-        const fuse = fusion && mrz ? (): coreDocument.FusedVote<FrameReading> | null => {
-          const f = fusion.fused();
+        const fuse = fusion && mrz ? async (): Promise<coreDocument.FusedVote<FrameReading> | null> => {
+          const f = await fusion.fused();
           return f && { read: { valid: f.mrz.valid, corrected: f.mrz.corrected, uncertainFields: f.mrz.uncertainFields, mrz: f.mrz, ...current }, frames: f.frames };
         } : undefined;
-        const state = voter.add(mrz && { valid: mrz.valid, corrected: mrz.corrected, uncertainFields: mrz.uncertainFields, mrz, ...current }, fuse);
+        const state = await voter.addAsync(mrz && { valid: mrz.valid, corrected: mrz.corrected, uncertainFields: mrz.uncertainFields, mrz, ...current }, fuse);
+        signal.throwIfAborted();
         if (state.status === 'stable') return voted(state.read, { ...state.read.mrz, uncertainFields: [...state.uncertainFields] }, { ...counts('stable'), ...(state.fused ? { fused: state.fused.frames } : {}) });
         if (voter.readings.length === 0 && unreadable === null && noMrzRun >= noMrzFrames) return voted(noMrz!, null, counts('no_mrz'));
       }

@@ -53,6 +53,25 @@ describe('DocumentReadStream', () => {
     expect(asked.every((o) => o.mrzEvidence === true)).toBe(true);
   });
 
+  it('fuses in the worker when the client has one (DocumentClient.fuse), never on the caller\'s thread', async () => {
+    const fusions: number[] = [];
+    const client = {
+      ...fakeClient(CLIPPED, []),
+      // The worker's side of `fuse` is core fuseFrames itself (document.ts); the round trip is the fake's.
+      async fuse(frames: readonly coreDocument.FusionFrame[], options: coreDocument.FusionOptions = {}): Promise<coreDocument.FrameFusion> {
+        fusions.push(frames.length);
+        return coreDocument.fuseFrames(frames, options);
+      },
+    };
+    const stream = new DocumentReadStream(client, { referenceDate: REFERENCE }, { stableFrames: 2, maxFrames: 8 });
+    let state: coreDocument.VoteState<MrzSummary> = { status: 'reading', frames: 0 };
+    for (let i = 0; i < CLIPPED.length && state.status === 'reading'; i++) state = (await stream.push(image(i), null)).state;
+    expect(state).toMatchObject({ status: 'stable', frames: 3, fused: { frames: 3 } });
+    expect(state.status === 'stable' && state.read.corrected).toEqual(TD3);
+    // Asked after the second and the third frame (a single frame is never fused).
+    expect(fusions).toEqual([2, 3]);
+  });
+
   it('without fusion, the same three frames give up as before (no two agree on a valid reading)', async () => {
     const asked: ReadOptions[] = [];
     const stream = new DocumentReadStream(fakeClient(CLIPPED, asked), { referenceDate: REFERENCE }, { stableFrames: 2, maxFrames: 3 }, { fuse: false });

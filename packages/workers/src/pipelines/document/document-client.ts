@@ -81,6 +81,11 @@ export class DocumentClient {
     return this.host.call('read', transfer(image, [image.data.buffer as ArrayBuffer]), options);
   }
 
+  /** Fuses camera frames' engine reads across frames in the worker (core `fuseFrames`; `MrzFrameFusion`). */
+  fuse(frames: readonly coreDocument.FusionFrame[], options: coreDocument.FusionOptions = {}): Promise<coreDocument.FrameFusion> {
+    return this.host.call('fuse', frames, options);
+  }
+
   /** Decodes an upload, then reads it with the whole image as the document unless a quad is given. */
   async readUpload(blob: Blob, options: ReadOptions = {}): Promise<DocumentRead> {
     return this.read(await decodeUpload(blob), options);
@@ -116,10 +121,17 @@ export interface StreamFusionOptions {
   minSeenReads?: number;
 }
 
+/** Where a fusion runs: the document worker's `fuse` (DocumentClient), or core `fuseFrames` on this thread. */
+export type FrameFuser = (frames: readonly coreDocument.FusionFrame[], options: coreDocument.FusionOptions) => Promise<coreDocument.FrameFusion>;
+
+const fuseHere: FrameFuser = async (frames, options) => coreDocument.fuseFrames(frames, options);
+
 /**
  * The last `window` frames' engine reads (a read made with `mrzEvidence`), fused on request (core
  * `fuseFrames`): the camera path's answer when glare moving between frames clips different characters in
  * each, so no frame reads the document whole. Only frames with as many MRZ lines as the latest are fused.
+ * `fuser`: where the fusion runs; give the document client's `fuse` so the page's thread never merges a
+ * window of frames (tens to hundreds of ms); without one it runs here (Node, tests).
  */
 export class MrzFrameFusion {
   private readonly frames: coreDocument.FusionFrame[] = [];
@@ -128,7 +140,7 @@ export class MrzFrameFusion {
   #last: coreDocument.FrameFusion | null = null;
   #ms: number[] = [];
 
-  constructor(private readonly referenceDate: string | undefined, options: StreamFusionOptions = {}) {
+  constructor(private readonly referenceDate: string | undefined, options: StreamFusionOptions = {}, private readonly fuser: FrameFuser = fuseHere) {
     this.window = Math.max(2, Math.floor(options.window ?? 4));
     this.minSeenReads = Math.max(1, Math.floor(options.minSeenReads ?? 2));
   }
@@ -136,7 +148,7 @@ export class MrzFrameFusion {
   /** The last fusion tried, accepted or not (why not: `refusal`, `conflicts`, `unsupported`); null before any. */
   get last(): coreDocument.FrameFusion | null { return this.#last; }
 
-  /** Milliseconds each fusion tried took (it runs on the caller's thread, after the frame's read). */
+  /** Milliseconds each fusion tried took, as the caller waited for it (in the worker: with the round trip). */
   get timings(): readonly number[] { return this.#ms; }
 
   /** Keeps a frame's engine reads (a read without `mrzEvidence` is skipped). */
@@ -147,14 +159,14 @@ export class MrzFrameFusion {
   }
 
   /** The kept frames' fused reading as a plain summary when it passes `fuseFrames`' rules, and how many frames it took; null otherwise. */
-  fused(): { mrz: MrzSummary; frames: number } | null {
+  async fused(): Promise<{ mrz: MrzSummary; frames: number } | null> {
     const lineCount = (f: coreDocument.FusionFrame): number => Math.max(0, ...f.evidence.reads.map((r) => r.lines.length));
     const latest = this.frames[this.frames.length - 1];
     const frames = latest ? this.frames.filter((f) => lineCount(f) === lineCount(latest)) : [];
     if (frames.length < 2) return null;
     const day = this.referenceDate;
     const t = performance.now();
-    const fusion = coreDocument.fuseFrames(frames, { referenceDate: day ? new Date(`${day}T00:00:00Z`) : new Date(), minSeenReads: this.minSeenReads });
+    const fusion = await this.fuser(frames, { referenceDate: day ? new Date(`${day}T00:00:00Z`) : new Date(), minSeenReads: this.minSeenReads });
     this.#ms.push(performance.now() - t);
     this.#last = fusion;
     return fusion.accepted ? { mrz: fusedSummary(fusion), frames: fusion.frames } : null;
@@ -182,9 +194,10 @@ export class DocumentReadStream {
   /** The frames' fusion (absent with `fuse: false`): `fusion.last` says why the last fused reading was refused. */
   readonly fusion: MrzFrameFusion | undefined;
 
-  constructor(private readonly client: Pick<DocumentClient, 'read'>, private readonly readOptions: ReadOptions = {}, vote: coreDocument.VoteOptions = {}, fusion: StreamFusionOptions = {}) {
+  /** A client with `fuse` (DocumentClient) fuses in its worker; one without, on this thread. */
+  constructor(private readonly client: Pick<DocumentClient, 'read'> & Partial<Pick<DocumentClient, 'fuse'>>, private readonly readOptions: ReadOptions = {}, vote: coreDocument.VoteOptions = {}, fusion: StreamFusionOptions = {}) {
     this.voter = new coreDocument.MrzFrameVoter<MrzSummary>(vote);
-    this.fusion = fusion.fuse === false ? undefined : new MrzFrameFusion(readOptions.referenceDate, { minSeenReads: vote.stableFrames ?? 2, ...fusion });
+    this.fusion = fusion.fuse === false ? undefined : new MrzFrameFusion(readOptions.referenceDate, { minSeenReads: vote.stableFrames ?? 2, ...fusion }, fuserOf(client));
   }
 
   /** Reads one frame (with its quad from capture quality) and returns the vote so far. */
@@ -192,10 +205,16 @@ export class DocumentReadStream {
     const read = await this.client.read(frame, { ...this.readOptions, ...(this.fusion ? { mrzEvidence: true } : {}), ...(quad !== undefined ? { quad } : {}) });
     const fusion = this.fusion;
     fusion?.add(read);
-    const fuse = fusion && read.mrzEvidence ? (): coreDocument.FusedVote<MrzSummary> | null => {
-      const f = fusion.fused();
+    const fuse = fusion && read.mrzEvidence ? async (): Promise<coreDocument.FusedVote<MrzSummary> | null> => {
+      const f = await fusion.fused();
       return f && { read: f.mrz, frames: f.frames };
     } : undefined;
-    return { state: this.voter.add(read.mrz, fuse), read };
+    return { state: await this.voter.addAsync(read.mrz, fuse), read };
   }
+}
+
+/** The worker's fusion when the client has one (DocumentClient), else undefined (fused on this thread). */
+export function fuserOf(client: Partial<Pick<DocumentClient, 'fuse'>>): FrameFuser | undefined {
+  const { fuse } = client;
+  return fuse ? (frames, options) => fuse.call(client, frames, options) : undefined;
 }

@@ -610,6 +610,14 @@ export const documentPipeline = {
     if (!whole.mrz?.valid) return { ...read, timings: { ...read.timings, totalMs } };
     return { ...whole, outline: { ...read.outline!, used: false, rejected: 'refused' }, timings: { ...whole.timings, outlineMs: read.timings.totalMs, totalMs } };
   },
+
+  /**
+   * Camera frames' engine reads (each read with `mrzEvidence`) fused across frames (core `fuseFrames`),
+   * here rather than on the page's thread: a fusion merges every frame's reads at once.
+   */
+  async fuse(frames: readonly coreDocument.FusionFrame[], options: coreDocument.FusionOptions = {}): Promise<coreDocument.FrameFusion> {
+    return coreDocument.fuseFrames(frames, options);
+  },
 };
 
 export type DocumentPipelineApi = typeof documentPipeline;
