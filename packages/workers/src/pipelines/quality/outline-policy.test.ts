@@ -51,6 +51,50 @@ describe('chooseQuad around a box printed on a document running off the frame', 
   });
 });
 
+describe('chooseQuad around a box printed on a strongly foreshortened document running off the frame', () => {
+  // An ID-1 card (plane 856 x 540) running off the frame at the top, left and bottom: its corner in view
+  // at (509 + shift, 264), its right side rising to the top border, its bottom side falling to the bottom
+  // border. Seen at a slant, its far right side leans 9° from the near sides of its portrait box (plane
+  // 50..290 x 110..420), its bottom side 2°: in the image only the lines of the box's opposite sides,
+  // meeting where the card's meet, tell that the card's right side shares the box's axes.
+  const plane = [{ x: 0, y: 0 }, { x: 856, y: 0 }, { x: 856, y: 540 }, { x: 0, y: 540 }];
+  function scene(shift: number) {
+    const card = [{ x: -64, y: -5 }, { x: 526, y: -35 }, { x: 509, y: 264 }, { x: 20, y: 398 }].map((p) => ({ x: p.x + shift, y: p.y }));
+    const toImage = quality.homographyFromPoints(plane, card)!;
+    const toPlane = quality.homographyFromPoints(card, plane)!;
+    const image = paint((x, y) => {
+      const p = quality.applyHomography(toPlane, { x, y });
+      if (p.x < 0 || p.x > 856 || p.y < 0 || p.y > 540) return [70, 90, 120];
+      return p.x >= 50 && p.x < 290 && p.y >= 110 && p.y < 420 ? [90, 70, 60] : [225, 215, 190];
+    }, 13);
+    const portrait = [{ x: 50, y: 110 }, { x: 290, y: 110 }, { x: 290, y: 420 }, { x: 50, y: 420 }].map((p) => quality.applyHomography(toImage, p)) as unknown as quality.Quad;
+    /** Where the line from `from` toward `to` reaches the row `y`. */
+    const atRow = (from: quality.Point, to: quality.Point, y: number) => ({ x: from.x + ((to.x - from.x) * (y - from.y)) / (to.y - from.y), y });
+    const cardSides = twice([
+      { a: card[2]!, b: atRow(card[2]!, card[1]!, 1) },
+      { a: card[2]!, b: atRow(card[2]!, card[3]!, HEIGHT - 2) },
+    ]);
+    return { image, portrait, cardSides, corner: card[2]! };
+  }
+
+  it.each([
+    ['wholly in view', 0],
+    ['cut by the left border (a corner outside the frame)', -25],
+  ])('reports the card, cut off, not its portrait box %s', (_, shift) => {
+    const { image, portrait, cardSides, corner } = scene(shift);
+    const frame = searchFrame(image, 2);
+    const alone = chooseQuad([{ quad: portrait, partial: false }], frame).quad;
+    expect(alone).not.toBeNull();
+    expect(quality.maxCornerError(alone!, portrait)).toBeLessThan(3);
+    const { quad } = chooseQuad([{ quad: portrait, partial: false }], frame, cardSides);
+    expect(quad).not.toBeNull();
+    expect(quality.cornerMarginPx(quad!, WIDTH, HEIGHT)).toBeLessThan(0);
+    // The card's corner in view is the outline's corner.
+    expect(Math.min(...quad!.map((p) => Math.hypot(p.x - corner.x, p.y - corner.y)))).toBeLessThan(3);
+    expect(quality.widthFraction(quad!, WIDTH)).toBeGreaterThan(0.65);
+  });
+});
+
 describe('chooseQuad with a card lying inside a corner of the background', () => {
   // A grey table top whose two edges meet at (120, 300) and run to the top and right borders, on a dark
   // floor, with an ID-1 card (150 x 95 px) lying on it turned 20°: a frame-corner view of the table holds

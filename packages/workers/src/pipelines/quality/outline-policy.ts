@@ -304,7 +304,7 @@ function documentAroundBox(inner: quality.Quad, segments: readonly quality.Segme
   const reach = 2 * scale + 2;
   const views = quality
     .cornerViewsFromLines(segments, full.width, full.height, { borderReach: reach })
-    .filter((view) => plausible(view.quad, frameArea) && inner.every((p) => insideConvexQuad(view.quad, p, reach)))
+    .filter((view) => plausible(view.quad, frameArea) && holdsBox(view.quad, inner, frame, reach))
     .sort((a, b) => quality.quadArea(b.quad) - quality.quadArea(a.quad));
   const tried: quality.Quad[] = [];
   for (const coarse of views) {
@@ -325,7 +325,7 @@ function documentAroundBox(inner: quality.Quad, segments: readonly quality.Segme
     const opposite = noBackground.filter(Boolean).length > 2;
     const reaches = border.map((onBorder, side) => !onBorder || opposite || (noBackground[(side + 3) % 4]! && noBackground[(side + 1) % 4]!) || quality.documentReachesBorder(full, quad, side, undefined, noBackground, CORNER_STRIP_UNLIKE_BACKGROUND));
     // A box printed on the document shares its axes; a card lying on a table whose corner reaches the frame's does so only by chance.
-    const axes = exits.every((exit) => inner.some((p, k) => parallel(corner, exit, p, inner[(k + 1) % 4]!)));
+    const axes = exits.every((exit) => inner.some((p, k) => parallel(corner, exit, p, inner[(k + 1) % 4]!)) || towardBoxVanishingPoint(inner, corner, exit));
     if (support.some((v) => v < MIN_SIDE_SUPPORT) || steps.some((v) => v < MIN_CORNER_SIDE_STEP) || !reaches.every(Boolean) || !axes) continue;
     if (!standsOut(quad, frame)) continue;
     // The part in view closed by the frame's corners has no pose of its own, and is narrower than the
@@ -369,6 +369,45 @@ function refineView(view: quality.CornerView, frame: SearchFrame): quality.Corne
 function parallel(a: quality.Point, b: quality.Point, c: quality.Point, d: quality.Point): boolean {
   const angle = Math.abs(Math.atan2(b.y - a.y, b.x - a.x) - Math.atan2(d.y - c.y, d.x - c.x)) % Math.PI;
   return Math.min(angle, Math.PI - angle) <= (PRINTED_BOX_ANGLE_DEG * Math.PI) / 180;
+}
+
+/**
+ * Whether the line from `corner` through `exit` runs within PRINTED_BOX_ANGLE_DEG of the line from
+ * `corner` to a vanishing point of the box (where the lines of two opposite sides of it meet): the
+ * document's sides in the box's plane meet there too, however far from the box they lie in the image
+ * (a strongly foreshortened card's far side is 10-15° off the box's nearer sides).
+ */
+function towardBoxVanishingPoint(box: quality.Quad, corner: quality.Point, exit: quality.Point): boolean {
+  for (let k = 0; k < 2; k++) {
+    const a = box[k]!;
+    const b = box[k + 1]!;
+    const c = box[(k + 3) % 4]!;
+    const d = box[k + 2]!;
+    const vanishing = lineIntersection(a, b, c, d);
+    // Sides parallel in the image (no vanishing point in reach): their common direction.
+    const through = vanishing ?? { x: corner.x + (b.x - a.x + d.x - c.x) / 2, y: corner.y + (b.y - a.y + d.y - c.y) / 2 };
+    if (parallel(corner, exit, corner, through)) return true;
+  }
+  return false;
+}
+
+/** Where the lines through a-b and c-d meet, or `null` when they are (nearly) parallel. */
+function lineIntersection(a: quality.Point, b: quality.Point, c: quality.Point, d: quality.Point): quality.Point | null {
+  const r = { x: b.x - a.x, y: b.y - a.y };
+  const s = { x: d.x - c.x, y: d.y - c.y };
+  const cross = r.x * s.y - r.y * s.x;
+  if (Math.abs(cross) < 1e-6 * Math.hypot(r.x, r.y) * Math.hypot(s.x, s.y)) return null;
+  const t = ((c.x - a.x) * s.y - (c.y - a.y) * s.x) / cross;
+  return { x: a.x + t * r.x, y: a.y + t * r.y };
+}
+
+/**
+ * Whether the part of `box` in view lies in `view` (within `tolerance` px): a box cut by the frame
+ * border has corners outside the frame, where no view reaches; they are judged where they leave it.
+ */
+function holdsBox(view: quality.Quad, box: quality.Quad, frame: SearchFrame, tolerance: number): boolean {
+  const { width, height } = frame.full;
+  return box.every((p) => insideConvexQuad(view, { x: Math.min(width - 1, Math.max(0, p.x)), y: Math.min(height - 1, Math.max(0, p.y)) }, tolerance));
 }
 
 /** Whether `p` lies inside the convex quad or within `tolerance` px outside a side (a box printed along the document's edge). */
