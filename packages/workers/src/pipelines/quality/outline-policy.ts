@@ -52,6 +52,8 @@ const MIN_VISIBLE_SIDE = 0.3;
 const CORNER_STRIP_UNLIKE_BACKGROUND = 32;
 /** Least colour step across a corner quad's sides in view (`quality.stepAcrossSide`, 8-bit levels). */
 const MIN_CORNER_SIDE_STEP = 20;
+/** Largest share of a corner view's part in view a box may cover for its vanishing points to stand for the document's axes (a portrait box is under a fifth of an ID-1 card). */
+const MAX_VANISHING_BOX_SHARE = 0.35;
 /** Largest angle (degrees) between a side of a box printed on a document and the document's side along it, in the image (perspective bends them apart a little). */
 const PRINTED_BOX_ANGLE_DEG = 5;
 /**
@@ -325,7 +327,11 @@ function documentAroundBox(inner: quality.Quad, segments: readonly quality.Segme
     const opposite = noBackground.filter(Boolean).length > 2;
     const reaches = border.map((onBorder, side) => !onBorder || opposite || (noBackground[(side + 3) % 4]! && noBackground[(side + 1) % 4]!) || quality.documentReachesBorder(full, quad, side, undefined, noBackground, CORNER_STRIP_UNLIKE_BACKGROUND));
     // A box printed on the document shares its axes; a card lying on a table whose corner reaches the frame's does so only by chance.
-    const axes = exits.every((exit) => inner.some((p, k) => parallel(corner, exit, p, inner[(k + 1) % 4]!)) || towardBoxVanishingPoint(inner, corner, exit));
+    // Far sides of a strongly foreshortened document lean off the box's: they meet the box's sides' lines
+    // at its vanishing points instead. Only for a box well inside the part in view: an outline nearly as
+    // large is the document itself, and a plane taken from it is no better than the outline.
+    const smallBox = quality.quadArea(inner) <= MAX_VANISHING_BOX_SHARE * quality.quadArea(quad);
+    const axes = exits.every((exit) => inner.some((p, k) => parallel(corner, exit, p, inner[(k + 1) % 4]!)) || (smallBox && towardBoxVanishingPoint(inner, corner, exit)));
     if (support.some((v) => v < MIN_SIDE_SUPPORT) || steps.some((v) => v < MIN_CORNER_SIDE_STEP) || !reaches.every(Boolean) || !axes) continue;
     if (!standsOut(quad, frame)) continue;
     // The part in view closed by the frame's corners has no pose of its own, and is narrower than the
