@@ -58,16 +58,16 @@ describe('chooseQuad around a box printed on a strongly foreshortened document r
   // 50..290 x 110..420), its bottom side 2°: in the image only the lines of the box's opposite sides,
   // meeting where the card's meet, tell that the card's right side shares the box's axes.
   const plane = [{ x: 0, y: 0 }, { x: 856, y: 0 }, { x: 856, y: 540 }, { x: 0, y: 540 }];
-  function scene(shift: number) {
+  function scene(shift: number, box = [{ x: 50, y: 110 }, { x: 290, y: 110 }, { x: 290, y: 420 }, { x: 50, y: 420 }]) {
     const card = [{ x: -64, y: -5 }, { x: 526, y: -35 }, { x: 509, y: 264 }, { x: 20, y: 398 }].map((p) => ({ x: p.x + shift, y: p.y }));
     const toImage = quality.homographyFromPoints(plane, card)!;
     const toPlane = quality.homographyFromPoints(card, plane)!;
     const image = paint((x, y) => {
       const p = quality.applyHomography(toPlane, { x, y });
       if (p.x < 0 || p.x > 856 || p.y < 0 || p.y > 540) return [70, 90, 120];
-      return p.x >= 50 && p.x < 290 && p.y >= 110 && p.y < 420 ? [90, 70, 60] : [225, 215, 190];
+      return p.x >= box[0]!.x && p.x < box[2]!.x && p.y >= box[0]!.y && p.y < box[2]!.y ? [90, 70, 60] : [225, 215, 190];
     }, 13);
-    const portrait = [{ x: 50, y: 110 }, { x: 290, y: 110 }, { x: 290, y: 420 }, { x: 50, y: 420 }].map((p) => quality.applyHomography(toImage, p)) as unknown as quality.Quad;
+    const portrait = box.map((p) => quality.applyHomography(toImage, p)) as unknown as quality.Quad;
     /** Where the line from `from` toward `to` reaches the row `y`. */
     const atRow = (from: quality.Point, to: quality.Point, y: number) => ({ x: from.x + ((to.x - from.x) * (y - from.y)) / (to.y - from.y), y });
     const cardSides = twice([
@@ -92,6 +92,13 @@ describe('chooseQuad around a box printed on a strongly foreshortened document r
     // The card's corner in view is the outline's corner.
     expect(Math.min(...quad!.map((p) => Math.hypot(p.x - corner.x, p.y - corner.y)))).toBeLessThan(3);
     expect(quality.widthFraction(quad!, WIDTH)).toBeGreaterThan(0.65);
+  });
+
+  it('keeps a panel covering most of the part in view as found: its vanishing points do not stand for the card\'s axes', () => {
+    const { image, portrait: panel, cardSides } = scene(0, [{ x: 30, y: 60 }, { x: 330, y: 60 }, { x: 330, y: 470 }, { x: 30, y: 470 }]);
+    const { quad } = chooseQuad([{ quad: panel, partial: false }], searchFrame(image, 2), cardSides);
+    expect(quad).not.toBeNull();
+    expect(quality.maxCornerError(quad!, panel)).toBeLessThan(3);
   });
 });
 
