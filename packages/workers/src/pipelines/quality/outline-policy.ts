@@ -52,8 +52,12 @@ const MIN_VISIBLE_SIDE = 0.3;
 const CORNER_STRIP_UNLIKE_BACKGROUND = 32;
 /** Least colour step across a corner quad's sides in view (`quality.stepAcrossSide`, 8-bit levels). */
 const MIN_CORNER_SIDE_STEP = 20;
-/** Largest share of a corner view's part in view a box may cover for its vanishing points to stand for the document's axes (a portrait box is under a fifth of an ID-1 card). */
-const MAX_VANISHING_BOX_SHARE = 0.35;
+/**
+ * Largest share of a corner view's part in view a box may cover to be judged as a box printed on the
+ * document (its vanishing points standing for the document's axes, its corners out of the frame judged
+ * where it leaves the frame): an outline nearly as large is the document itself.
+ */
+const MAX_BOX_SHARE = 0.35;
 /** Largest angle (degrees) between a side of a box printed on a document and the document's side along it, in the image (perspective bends them apart a little). */
 const PRINTED_BOX_ANGLE_DEG = 5;
 /**
@@ -330,7 +334,7 @@ function documentAroundBox(inner: quality.Quad, segments: readonly quality.Segme
     // Far sides of a strongly foreshortened document lean off the box's: they meet the box's sides' lines
     // at its vanishing points instead. Only for a box well inside the part in view: an outline nearly as
     // large is the document itself, and a plane taken from it is no better than the outline.
-    const smallBox = quality.quadArea(inner) <= MAX_VANISHING_BOX_SHARE * quality.quadArea(quad);
+    const smallBox = smallBeside(inner, quad);
     const axes = exits.every((exit) => inner.some((p, k) => parallel(corner, exit, p, inner[(k + 1) % 4]!)) || (smallBox && towardBoxVanishingPoint(inner, corner, exit)));
     if (support.some((v) => v < MIN_SIDE_SUPPORT) || steps.some((v) => v < MIN_CORNER_SIDE_STEP) || !reaches.every(Boolean) || !axes) continue;
     if (!standsOut(quad, frame)) continue;
@@ -413,7 +417,15 @@ function lineIntersection(a: quality.Point, b: quality.Point, c: quality.Point, 
  */
 function holdsBox(view: quality.Quad, box: quality.Quad, frame: SearchFrame, tolerance: number): boolean {
   const { width, height } = frame.full;
+  // Only a box (small beside the part in view) is judged where it leaves the frame: an outline as large
+  // as the view running off the frame is the document itself, found already.
+  if (!smallBeside(box, view)) return box.every((p) => insideConvexQuad(view, p, tolerance));
   return box.every((p) => insideConvexQuad(view, { x: Math.min(width - 1, Math.max(0, p.x)), y: Math.min(height - 1, Math.max(0, p.y)) }, tolerance));
+}
+
+/** Whether `box` covers at most MAX_BOX_SHARE of `view`'s area (a portrait box is under a fifth of an ID-1 card). */
+function smallBeside(box: quality.Quad, view: quality.Quad): boolean {
+  return quality.quadArea(box) <= MAX_BOX_SHARE * quality.quadArea(view);
 }
 
 /** Whether `p` lies inside the convex quad or within `tolerance` px outside a side (a box printed along the document's edge). */
