@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { document as coreDocument, type RgbaImage } from '@ekyc/core';
-import { DocumentReadStream, type DocumentRead, type MrzSummary, type ReadOptions } from './document-client.ts';
+import type { DocumentRead, MrzSummary, ReadOptions } from './document.ts';
+import { DocumentReadStream } from './document-stream.ts';
 
 const TD3 = ['P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<', 'L898902C36UTO7408122F1204159ZE184226B<<<<<10'];
 const WEIGHTS = { 'ocrb#0': 1.5, 'ppocr#0': 1 };

@@ -1,0 +1,116 @@
+/**
+ * The camera path's reading across frames: the vote (core `MrzFrameVoter`) and the cross-frame fusion
+ * (core `fuseFrames`, run in the document worker). Its own module so that the document client, which
+ * the flow needs from its first step, does not carry the merge and fusion code into that step's chunk.
+ */
+import { document as coreDocument, type RgbaImage } from '@ekyc/core';
+import type { DocumentClient } from './document-client.ts';
+import type { DocumentRead, MrzSummary, ReadOptions } from './document.ts';
+
+/** Cross-frame fusion on the camera path (core frame-fusion.ts). */
+export interface StreamFusionOptions {
+  /** Offer a reading fused from the last frames' characters when no whole-frame reading is stable (default true). */
+  fuse?: boolean;
+  /** Frames with an MRZ fused at most, the latest (default 4). */
+  window?: number;
+  /** Frames that must each see a character as it stands, one of them clearly (default 2: the vote's `stableFrames`; core `fuseFrames`). */
+  minSeenReads?: number;
+}
+
+/** Where a fusion runs: the document worker's `fuse` (DocumentClient), or core `fuseFrames` on this thread. */
+export type FrameFuser = (frames: readonly coreDocument.FusionFrame[], options: coreDocument.FusionOptions) => Promise<coreDocument.FrameFusion>;
+
+const fuseHere: FrameFuser = async (frames, options) => coreDocument.fuseFrames(frames, options);
+
+/**
+ * The last `window` frames' engine reads (a read made with `mrzEvidence`), fused on request (core
+ * `fuseFrames`): the camera path's answer when glare moving between frames clips different characters in
+ * each, so no frame reads the document whole. Only frames with as many MRZ lines as the latest are fused.
+ * `fuser`: where the fusion runs; give the document client's `fuse` so the page's thread never merges a
+ * window of frames (tens to hundreds of ms); without one it runs here (Node, tests).
+ */
+export class MrzFrameFusion {
+  private readonly frames: coreDocument.FusionFrame[] = [];
+  private readonly window: number;
+  private readonly minSeenReads: number;
+  #last: coreDocument.FrameFusion | null = null;
+  #ms: number[] = [];
+
+  constructor(private readonly referenceDate: string | undefined, options: StreamFusionOptions = {}, private readonly fuser: FrameFuser = fuseHere) {
+    this.window = Math.max(2, Math.floor(options.window ?? 4));
+    this.minSeenReads = Math.max(1, Math.floor(options.minSeenReads ?? 2));
+  }
+
+  /** The last fusion tried, accepted or not (why not: `refusal`, `conflicts`, `unsupported`); null before any. */
+  get last(): coreDocument.FrameFusion | null { return this.#last; }
+
+  /** Milliseconds each fusion tried took, as the caller waited for it (in the worker: with the round trip). */
+  get timings(): readonly number[] { return this.#ms; }
+
+  /** Keeps a frame's engine reads (a read without `mrzEvidence` is skipped). */
+  add(read: Pick<DocumentRead, 'mrzEvidence'>): void {
+    if (!read.mrzEvidence) return;
+    this.frames.push({ evidence: read.mrzEvidence });
+    if (this.frames.length > this.window) this.frames.shift();
+  }
+
+  /** The kept frames' fused reading as a plain summary when it passes `fuseFrames`' rules, and how many frames it took; null otherwise. */
+  async fused(): Promise<{ mrz: MrzSummary; frames: number } | null> {
+    const lineCount = (f: coreDocument.FusionFrame): number => Math.max(0, ...f.evidence.reads.map((r) => r.lines.length));
+    const latest = this.frames[this.frames.length - 1];
+    const frames = latest ? this.frames.filter((f) => lineCount(f) === lineCount(latest)) : [];
+    if (frames.length < 2) return null;
+    const day = this.referenceDate;
+    const t = performance.now();
+    const fusion = await this.fuser(frames, { referenceDate: day ? new Date(`${day}T00:00:00Z`) : new Date(), minSeenReads: this.minSeenReads });
+    this.#ms.push(performance.now() - t);
+    this.#last = fusion;
+    return fusion.accepted ? { mrz: fusedSummary(fusion), frames: fusion.frames } : null;
+  }
+}
+
+/** A fused reading as the plain summary a frame's read carries (fields, flags, errors). */
+function fusedSummary(fusion: coreDocument.FrameFusion): MrzSummary {
+  const r = fusion.merged.result;
+  const fields: MrzSummary['fields'] = {};
+  for (const [name, f] of Object.entries(r.fields)) fields[name as keyof MrzSummary['fields']] = f?.value ?? null;
+  return { valid: fusion.accepted, format: r.format, fields, uncertainFields: [...fusion.uncertainFields], corrected: [...r.corrected], ambiguous: false, errors: r.errors.map((e) => e.code as string) };
+}
+
+/**
+ * The camera path: reads frames one at a time and votes their MRZ readings (core `MrzFrameVoter`) until
+ * the same valid reading was seen in `stableFrames` frames, so a single misread frame is never the
+ * answer. Until then, each frame with an MRZ offers a reading fused from the characters of the last
+ * `window` such frames (`MrzFrameFusion`: every character seen in `stableFrames` frames, clearly in one,
+ * clearly as another in none): glare that moves between frames clips different characters in each. A fused answer says
+ * so in `state.fused`. A frame without an MRZ costs only the line search.
+ */
+export class DocumentReadStream {
+  private readonly voter: coreDocument.MrzFrameVoter<MrzSummary>;
+  /** The frames' fusion (absent with `fuse: false`): `fusion.last` says why the last fused reading was refused. */
+  readonly fusion: MrzFrameFusion | undefined;
+
+  /** A client with `fuse` (DocumentClient) fuses in its worker; one without, on this thread. */
+  constructor(private readonly client: Pick<DocumentClient, 'read'> & Partial<Pick<DocumentClient, 'fuse'>>, private readonly readOptions: ReadOptions = {}, vote: coreDocument.VoteOptions = {}, fusion: StreamFusionOptions = {}) {
+    this.voter = new coreDocument.MrzFrameVoter<MrzSummary>(vote);
+    this.fusion = fusion.fuse === false ? undefined : new MrzFrameFusion(readOptions.referenceDate, { minSeenReads: vote.stableFrames ?? 2, ...fusion }, fuserOf(client));
+  }
+
+  /** Reads one frame (with its quad from capture quality) and returns the vote so far. */
+  async push(frame: RgbaImage, quad?: ReadOptions['quad']): Promise<{ state: coreDocument.VoteState<MrzSummary>; read: DocumentRead }> {
+    const read = await this.client.read(frame, { ...this.readOptions, ...(this.fusion ? { mrzEvidence: true } : {}), ...(quad !== undefined ? { quad } : {}) });
+    const fusion = this.fusion;
+    fusion?.add(read);
+    const fuse = fusion && read.mrzEvidence ? async (): Promise<coreDocument.FusedVote<MrzSummary> | null> => {
+      const f = await fusion.fused();
+      return f && { read: f.mrz, frames: f.frames };
+    } : undefined;
+    return { state: await this.voter.addAsync(read.mrz, fuse), read };
+  }
+}
+
+/** The worker's fusion when the client has one (DocumentClient), else undefined (fused on this thread). */
+export function fuserOf(client: Partial<Pick<DocumentClient, 'fuse'>>): FrameFuser | undefined {
+  const { fuse } = client;
+  return fuse ? (frames, options) => fuse.call(client, frames, options) : undefined;
+}
