@@ -314,6 +314,9 @@ test('a reviewer claims and decides a review case; the auditor opens its stored 
     }));
     await expect(page.locator('#check-list li[data-check=session_binding]')).toContainText('evidence_nonce_mismatch');
   } finally {
+    // The page keeps calling the verifier (the audit log's check): stop forwarding before it stops,
+    // or a call in flight fails the test from the route handler (ECONNREFUSED).
+    await page.unrouteAll({ behavior: 'ignoreErrors' });
     verifier.child.kill('SIGTERM');
     await new Promise((resolve) => verifier.child.once('exit', resolve));
     rmSync(state, { recursive: true, force: true });
@@ -394,6 +397,9 @@ test('a session run through <ekyc-flow> (upload) is opened from the verifier in 
     await expect(page.locator('#case-view')).toHaveAttribute('data-session', session.sessionId);
     await page.screenshot({ path: 'docs/screenshots/auditor-flow.png', fullPage: true });
   } finally {
+    // The page keeps calling the verifier (the audit log's check): stop forwarding before it stops,
+    // or a call in flight fails the test from the route handler (ECONNREFUSED).
+    await page.unrouteAll({ behavior: 'ignoreErrors' });
     verifier.child.kill('SIGTERM');
     await new Promise((resolve) => verifier.child.once('exit', resolve));
     rmSync(state, { recursive: true, force: true });
@@ -506,6 +512,7 @@ test('fake camera: <ekyc-flow> auto-captures the passport and takes the selfie w
     await page.screenshot({ path: 'docs/screenshots/auditor-camera-flow.png', fullPage: true });
   } finally {
     await browser?.close();
+    await page.unrouteAll({ behavior: 'ignoreErrors' });
     verifier.child.kill('SIGTERM');
     await new Promise((resolve) => verifier.child.once('exit', resolve));
     rmSync(state, { recursive: true, force: true });

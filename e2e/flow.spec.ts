@@ -36,6 +36,8 @@ async function withVerifier(page: Page, run: (session: { sessionId: string; clie
     const { sessionId, clientToken, nonce } = await created.json() as { sessionId: string; clientToken: string; nonce: string };
     await run({ sessionId, clientToken, nonce }, verifier.url, apiKey);
   } finally {
+    // Stop forwarding before the verifier stops: a call still in flight would fail the test (ECONNREFUSED).
+    await page.unrouteAll({ behavior: 'ignoreErrors' });
     verifier.child.kill('SIGTERM');
     rmSync(state, { recursive: true, force: true });
   }

@@ -46,6 +46,8 @@ test('a bundle sealed in Chromium goes through intake, re-scoring and a decision
     expect(decision!.score).toBeGreaterThanOrEqual(50);
     console.log(`verifier decision: ${decision!.outcome} ${decision!.score} [${decision!.reasonCodes.join(', ')}]`);
   } finally {
+    // Stop forwarding before the verifier stops: a call still in flight would fail the test (ECONNREFUSED).
+    await page.unrouteAll({ behavior: 'ignoreErrors' });
     verifier.child.kill('SIGTERM');
     rmSync(state, { recursive: true, force: true });
   }
