@@ -24,6 +24,23 @@ function paint(colour: (x: number, y: number) => readonly number[], seed: number
 /** Both ways round each side, as the thin and dilated edge maps' contours give them. */
 const twice = (segments: quality.Segment[]): quality.Segment[] => segments.flatMap((s) => [s, { a: s.b, b: s.a }]);
 
+
+/**
+ * The portrait box alone is the outline; with the card's sides running to the border around it, the
+ * outline is the card, cut off, its corner in view the card's (`corner`). Returns that outline.
+ */
+function expectCardAroundBox(image: Parameters<typeof searchFrame>[0], portrait: quality.Quad, cardSides: Parameters<typeof chooseQuad>[2], corner: quality.Point): quality.Quad {
+  const frame = searchFrame(image, 2);
+  const alone = chooseQuad([{ quad: portrait, partial: false }], frame).quad;
+  expect(alone).not.toBeNull();
+  expect(quality.maxCornerError(alone!, portrait)).toBeLessThan(3);
+  const { quad } = chooseQuad([{ quad: portrait, partial: false }], frame, cardSides);
+  expect(quad).not.toBeNull();
+  expect(quality.cornerMarginPx(quad!, WIDTH, HEIGHT)).toBeLessThan(0);
+  expect(Math.min(...quad!.map((p) => Math.hypot(p.x - corner.x, p.y - corner.y)))).toBeLessThan(3);
+  expect(quality.widthFraction(quad!, WIDTH)).toBeGreaterThan(0.65);
+  return quad!;
+}
 describe('chooseQuad around a box printed on a document running off the frame', () => {
   // A light card running off the frame at the top right: its corner in view at (200, 250), its left side
   // rising to the top border at x = 215, its bottom side running to the right border at y = 270. On it,
@@ -37,17 +54,8 @@ describe('chooseQuad around a box printed on a document running off the frame', 
   ]);
 
   it('reports the card, cut off, not its portrait box, when the card\'s two sides run to the border around it', () => {
-    const frame = searchFrame(image, 2);
-    const alone = chooseQuad([{ quad: portrait, partial: false }], frame).quad;
-    expect(alone).not.toBeNull();
-    expect(quality.maxCornerError(alone!, portrait)).toBeLessThan(3);
-    const { quad } = chooseQuad([{ quad: portrait, partial: false }], frame, cardSides);
-    expect(quad).not.toBeNull();
-    expect(quality.cornerMarginPx(quad!, WIDTH, HEIGHT)).toBeLessThan(0);
-    expect(quality.maxCornerError(quad!, portrait)).toBeGreaterThan(100);
-    // The card's corner in view is the outline's corner.
-    expect(Math.min(...quad!.map((p) => Math.hypot(p.x - 200, p.y - 250)))).toBeLessThan(3);
-    expect(quality.widthFraction(quad!, WIDTH)).toBeGreaterThan(0.65);
+    const quad = expectCardAroundBox(image, portrait, cardSides, { x: 200, y: 250 });
+    expect(quality.maxCornerError(quad, portrait)).toBeGreaterThan(100);
   });
 });
 
@@ -82,16 +90,7 @@ describe('chooseQuad around a box printed on a strongly foreshortened document r
     ['cut by the left border (a corner outside the frame)', -25],
   ])('reports the card, cut off, not its portrait box %s', (_, shift) => {
     const { image, portrait, cardSides, corner } = scene(shift);
-    const frame = searchFrame(image, 2);
-    const alone = chooseQuad([{ quad: portrait, partial: false }], frame).quad;
-    expect(alone).not.toBeNull();
-    expect(quality.maxCornerError(alone!, portrait)).toBeLessThan(3);
-    const { quad } = chooseQuad([{ quad: portrait, partial: false }], frame, cardSides);
-    expect(quad).not.toBeNull();
-    expect(quality.cornerMarginPx(quad!, WIDTH, HEIGHT)).toBeLessThan(0);
-    // The card's corner in view is the outline's corner.
-    expect(Math.min(...quad!.map((p) => Math.hypot(p.x - corner.x, p.y - corner.y)))).toBeLessThan(3);
-    expect(quality.widthFraction(quad!, WIDTH)).toBeGreaterThan(0.65);
+    expectCardAroundBox(image, portrait, cardSides, corner);
   });
 
   it('keeps a panel covering most of the part in view as found: its vanishing points do not stand for the card\'s axes', () => {
