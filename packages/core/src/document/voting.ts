@@ -61,17 +61,15 @@ export class MrzFrameVoter<R extends VotableRead = VotableRead> {
     return [...this.#tallies.values()].map((t) => ({ count: t.count, read: t.read, uncertainFields: [...t.uncertain] }));
   }
 
-  /**
-   * Adds one frame's merged read (or null for a frame with no MRZ found) and returns the state. `fuse`
-   * is asked, after a frame with an MRZ that made no reading stable, for a reading fused across frames.
-   */
-  add(read: R | null, fuse?: () => FusedVote<R> | null): VoteState<R> {
-    const settled = this.#count(read);
-    if (settled) return settled;
-    return this.#conclude(read && fuse ? fuse() : null);
+  /** Adds one frame's merged read (or null for a frame with no MRZ found) and returns the state. */
+  add(read: R | null): VoteState<R> {
+    return this.#count(read) ?? this.#conclude(null);
   }
 
-  /** As `add`, with the fused reading answered asynchronously (the fusion run in a worker, off the page's thread). */
+  /**
+   * As `add`; `fuse` is asked, after a frame with an MRZ that made no reading stable, for a reading fused
+   * across frames (answered asynchronously: the fusion runs in the document worker, off the page's thread).
+   */
   async addAsync(read: R | null, fuse?: () => Promise<FusedVote<R> | null>): Promise<VoteState<R>> {
     const settled = this.#count(read);
     if (settled) return settled;
