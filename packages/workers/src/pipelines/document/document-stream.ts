@@ -6,6 +6,7 @@
 import { document as coreDocument, type RgbaImage } from '@ekyc/core';
 import type { DocumentClient } from './document-client.ts';
 import type { DocumentRead, MrzSummary, ReadOptions } from './document.ts';
+import { summarize } from './mrz-summary.ts';
 
 /** Cross-frame fusion on the camera path (core frame-fusion.ts). */
 export interface StreamFusionOptions {
@@ -65,16 +66,9 @@ export class MrzFrameFusion {
     const fusion = await this.fuser(frames, { referenceDate: day ? new Date(`${day}T00:00:00Z`) : new Date(), minSeenReads: this.minSeenReads });
     this.#ms.push(performance.now() - t);
     this.#last = fusion;
-    return fusion.accepted ? { mrz: fusedSummary(fusion), frames: fusion.frames } : null;
+    // An accepted fusion is a valid merge (fuseFrames refuses any other): summarized as a frame's read is.
+    return fusion.accepted ? { mrz: summarize({ ...fusion.merged, uncertainFields: fusion.uncertainFields }), frames: fusion.frames } : null;
   }
-}
-
-/** A fused reading as the plain summary a frame's read carries (fields, flags, errors). */
-function fusedSummary(fusion: coreDocument.FrameFusion): MrzSummary {
-  const r = fusion.merged.result;
-  const fields: MrzSummary['fields'] = {};
-  for (const [name, f] of Object.entries(r.fields)) fields[name as keyof MrzSummary['fields']] = f?.value ?? null;
-  return { valid: fusion.accepted, format: r.format, fields, uncertainFields: [...fusion.uncertainFields], corrected: [...r.corrected], ambiguous: false, errors: r.errors.map((e) => e.code as string) };
 }
 
 /**

@@ -13,6 +13,7 @@ import type { OpenCv } from '../quality/opencv-frame.ts';
 import { cropGray, findMrzLines, rectify, rotate180, type MrzLines, type Rect, type Rectified } from './mrz-locate.ts';
 import { findUploadQuad, linesSitLow, type UploadQuadRejection, type UploadQuadSearch } from './upload-quad.ts';
 import { mrzLinesFit, outlineRoute } from './outline-route.ts';
+import { summarize } from './mrz-summary.ts';
 import type { GrayImage, MrzReader } from './mrz-reader.ts';
 import { OcrbReader, type CellGrid } from './ocrb-reader.ts';
 import { PpOcrReader } from './ppocr-reader.ts';
@@ -244,21 +245,6 @@ const NAME_FIELDS: ReadonlySet<MrzOutputFieldName> = new Set(['surname', 'givenN
 /** Scale factors of the line search: as rectified, then as if the document were ID-3-sized, or ID-1-sized. */
 const LOCATE_SCALE_RETRIES = [1, 85.6 / 125, 125 / 85.6];
 
-function summarize(merged: coreDocument.MergedMrzRead): MrzSummary {
-  const r = merged.result;
-  const fields: Partial<Record<MrzOutputFieldName, string | null>> = {};
-  for (const [name, f] of Object.entries(r.fields)) fields[name as MrzOutputFieldName] = f?.value ?? null;
-  return {
-    valid: merged.valid,
-    format: r.format,
-    fields,
-    uncertainFields: [...merged.uncertainFields],
-    corrected: [...r.corrected],
-    ambiguous: merged.ambiguous || r.ambiguous,
-    errors: [...new Set(r.errors.map((e) => e.code as string).concat(merged.ambiguous ? ['mrz_ambiguous'] : []))],
-  };
-}
-
 /**
  * Lines (indexes into the cut lines) holding the merge's uncertain fields; undefined (all lines) when
  * the reading's lines do not map one to one onto the cut lines.
@@ -420,7 +406,7 @@ export const documentPipeline = {
       const text = await (await s.tesseract.ready).readPage(gray);
       const r = readMrz(text, { referenceDate });
       baselineMs = performance.now() - t;
-      baseline = { ...summarize({ result: r, valid: r.valid, uncertainFields: r.uncertainFields, ambiguous: r.ambiguous, cost: 0, disagreements: 0, candidates: 1, unread: [] }), ms: baselineMs };
+      baseline = { ...summarize({ result: r, valid: r.valid, uncertainFields: r.uncertainFields, ambiguous: r.ambiguous }), ms: baselineMs };
     }
     // The visual zone is read the way a valid MRZ says the page stands; without one (a front, a card
     // with no MRZ, an unreadable MRZ: blurred field rows can pass for MRZ lines upside down), upright
