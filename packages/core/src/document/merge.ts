@@ -27,7 +27,7 @@ const MAX_DOUBTFUL = 12;
 const MAX_FLIPS = 3;
 /** readMrz calls per merge (each is ~0.1 ms on a clean read); UNREAD_FILLER_CANDIDATES more where a column was not read. */
 export const MERGE_MAX_CANDIDATES = 160;
-/** At most this many more readMrz calls per merge: the cheapest flip sets again with the unread columns as the filler (renderUnreadAsFiller). */
+/** At most this many more readMrz calls per merge: the cheapest flip sets again with the unread columns as the filler (`render` with `fillerAt`). */
 const UNREAD_FILLER_CANDIDATES = 40;
 /** A runner-up valid result closer than this (in column-score units) makes the read ambiguous. */
 const AMBIGUITY_MARGIN = 0.35;
@@ -304,29 +304,24 @@ function flipSets(flips: readonly Flip[], limit: number): Flip[][] {
   return sets.sort((a, b) => a.cost - b.cost).slice(0, limit).map((s) => s.set);
 }
 
-function render(linesColumns: readonly Column[][], flips: readonly Flip[]): string[] {
+/**
+ * The reading a flip set renders: each column's best character, or the flip's. With `fillerAt`, the
+ * filler stands in those columns (per line) instead: columns no engine read (see UNREAD_SUPPORT) that
+ * some engine placed a character in (the cell reader measures every cell, glare core or not). A glare
+ * core over padding leaves the cell reader guessing letters at ~0 confidence and PP-OCR skipping the
+ * cells: no reading the columns render puts the padding back, and a letter guessed there passes for the
+ * field's content. Found on tuning sets 17000 and 21000 (strong TD1 121010: optional data `<<<<<` under
+ * the core read `D4293`, valid with the field flagged, wrong; 117025 refused).
+ */
+function render(linesColumns: readonly Column[][], flips: readonly Flip[], fillerAt?: readonly ReadonlySet<number>[]): string[] {
   return linesColumns.map((columns, line) => columns.map((column, ci) => {
+    if (fillerAt?.[line]?.has(ci)) return '<';
     const flip = flips.find((f) => f.line === line && f.column === ci);
     return flip ? flip.char : (ranked(column)[0]?.[0] ?? '');
   }).join(''));
 }
 
-/**
- * The reading a flip set renders, with the filler in every column no engine read (see UNREAD_SUPPORT)
- * that some engine placed a character in (the cell reader measures every cell, glare core or not). A
- * glare core over padding leaves the cell reader guessing letters at ~0 confidence and PP-OCR skipping
- * the cells: no reading the columns render puts the padding back, and a letter guessed there passes for
- * the field's content. Found on tuning sets 17000 and 21000 (strong TD1 121010: optional data `<<<<<`
- * under the core read `D4293`, valid with the field flagged, wrong; 117025 refused).
- */
-function renderUnreadAsFiller(linesColumns: readonly Column[][], unreadAt: readonly ReadonlySet<number>[], flips: readonly Flip[]): string[] {
-  return linesColumns.map((columns, line) => columns.map((column, ci) => {
-    const flip = flips.find((f) => f.line === line && f.column === ci);
-    return unreadAt[line]?.has(ci) ? '<' : flip ? flip.char : (ranked(column)[0]?.[0] ?? '');
-  }).join(''));
-}
-
-/** Per line, the columns no engine read that some engine placed a character in (what renderUnreadAsFiller fills). */
+/** Per line, the columns no engine read that some engine placed a character in (what `render` fills with the filler). */
 function unreadPlaced(linesColumns: readonly Column[][]): Array<Set<number>> {
   return linesColumns.map((columns) => {
     const out = new Set<number>();
@@ -537,7 +532,7 @@ export function mergeMrzReads(reads: readonly EngineMrzRead[], options: MergeOpt
   let filledTried = 0;
   for (const set of flipSets(doubtfulFlips(linesColumns), MERGE_MAX_CANDIDATES - reads.length)) {
     consider(render(linesColumns, set));
-    if (anyUnread && filledTried++ < UNREAD_FILLER_CANDIDATES) consider(renderUnreadAsFiller(linesColumns, unreadAt, set));
+    if (anyUnread && filledTried++ < UNREAD_FILLER_CANDIDATES) consider(render(linesColumns, set, unreadAt));
   }
   // Each engine alone, as read (its own line lengths).
   for (const r of reads) consider(r.lines.map((l) => l.text));
@@ -637,7 +632,7 @@ export function mergeMrzReads(reads: readonly EngineMrzRead[], options: MergeOpt
   });
   for (const [f, n] of unsupported) if (n >= 2) uncertain.add(f);
   // Whatever stands where no engine read anything was not seen: the padding assumed there
-  // (renderUnreadAsFiller), or a digit the corrector wrote from the check digit in its place.
+  // (`render` with `fillerAt`), or a digit the corrector wrote from the check digit in its place.
   best.result.corrected.forEach((line, l) => {
     const columns = linesColumns[l];
     const columnOf = costs[l]?.columnOf;
