@@ -30,3 +30,47 @@ describe('mergeMrzReads and padding under a glare core (recorded reads)', () => 
     expect(m.uncertainFields).not.toContain('expiryDate');
   });
 });
+
+/**
+ * The engine reads the pipeline merged for strong TD2 117031 of tuning set 17000 (eval:mrz --seed 17000),
+ * dumped from the document worker (`mrzEvidence`, confidences rounded to 3 places): a glare core over the
+ * second `A` of the given names `ANNA<MARIA` (line 1, cell 16). The cell reader read that cell `A` at 0
+ * confidence; PP-OCR (asked for the cells around it) skipped it: `ANN<MARIA`.
+ */
+const reads117031 = JSON.parse(readFileSync(new URL('./__fixtures__/strong-td2-117031.reads.json', import.meta.url), 'utf8')) as EngineMrzRead[];
+
+describe('mergeMrzReads and a measured cell no engine read (recorded reads)', () => {
+  it('keeps the position rather than dropping it and shifting the rest of the name, and says it was not read', () => {
+    const m = mergeMrzReads(reads117031, OPTIONS);
+    expect(m.valid).toBe(true);
+    const line = m.result.corrected[0]!;
+    // MARTIN<<ANN?<MARIA: the given names' second name stays where it was printed.
+    expect(line.slice(0, 16)).toBe('IDITAMARTIN<<ANN');
+    expect(line.slice(17, 23)).toBe('<MARIA');
+    expect(m.unread[0]).toContain(16);
+    expect(m.uncertainFields).toEqual(expect.arrayContaining(['surname', 'givenNames']));
+    // Line 2 (number, dates: all read) is the truth and certain.
+    expect(m.result.corrected[1]).toBe('B44B8M29<7ITA0701101M3308268<<<<<<<2');
+    expect(m.uncertainFields).not.toContain('documentNumber');
+  });
+});
+
+/**
+ * The engine reads the pipeline merged for strong TD3 117017 of tuning set 17000, dumped as above: a glare
+ * core's rim over `SK` of the surname `KOWALSKA` (line 1, cells 10-11). The cell reader saw both washed
+ * out and read them at 0; PP-OCR read `S` at 0.30 and `N` at 0.17 (`L` 0.13, `H` 0.12 behind it).
+ */
+const reads117017 = JSON.parse(readFileSync(new URL('./__fixtures__/strong-td3-117017.reads.json', import.meta.url), 'utf8')) as EngineMrzRead[];
+
+describe('mergeMrzReads and a faded cell read only by weak guesses (recorded reads)', () => {
+  it('counts the cell as not read, so the name is flagged and the position is one the visual zone may fill', () => {
+    const m = mergeMrzReads(reads117017, OPTIONS);
+    expect(m.valid).toBe(true);
+    expect(m.unread[0]).toContain(11);
+    // `S` (0.30 from PP-OCR) was read; it stays read.
+    expect(m.unread[0]).not.toContain(10);
+    expect(m.uncertainFields).toEqual(expect.arrayContaining(['surname', 'givenNames']));
+    expect(m.result.corrected[1]).toBe('J6WN6N87<2UTO9207112M3402018ZE749620<<<<<<92');
+    expect(m.uncertainFields).not.toContain('documentNumber');
+  });
+});

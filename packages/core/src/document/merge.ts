@@ -120,6 +120,8 @@ export interface WeightedLineRead {
   readonly weight: number;
   /** Letters this engine reads for a `<` filler. */
   readonly fillerLookalikes?: string;
+  /** This engine's cells are the line's measured positions (a length witness: MergeOptions.lengthWitnesses). */
+  readonly measured?: boolean;
 }
 
 export interface MergedMrzRead {
@@ -218,8 +220,39 @@ export function alignLine(reads: readonly WeightedLineRead[]): { columns: Column
     const own = row.map((index, e) => (index >= 0 ? reads[e]!.line.chars[index] : undefined)).filter((c): c is OcrCharRead => c !== undefined);
     return { reads: own.map((c) => ({ char: c.char, confidence: c.confidence })), faded: own.some((c) => c.faded === true) };
   });
+  rows.forEach((row, i) => {
+    const own = row.flatMap((index, e) => {
+      const c = index >= 0 ? reads[e]!.line.chars[index] : undefined;
+      return c ? [{ c, measured: reads[e]!.measured === true }] : [];
+    });
+    if (own.some((x) => x.measured && x.c.faded === true) && own.every((x) => x.c.confidence < FADED_GUESS_CONFIDENCE)) fadedUnread.add(columns[i]!);
+    if (own.some((x) => x.measured) && isUnreadColumn(columns[i]!)) measuredUnread.add(columns[i]!);
+  });
   return { columns, disagreements, evidence };
 }
+
+/**
+ * Columns where the measuring engine (the fixed-pitch cell reader) saw the glyph washed out (`faded`)
+ * and no engine read anything there with FADED_GUESS_CONFIDENCE or more: not read (isUnreadColumn),
+ * whatever the weak guesses sum to. Found on tuning sets 17000 and 21000: under a glare core's rim the
+ * cell reader read `K` at 0 (faded) and PP-OCR `N` at 0.17 (with `L` and `H` at 0.13 and 0.12): 0.42 in
+ * all, so the column counted as read and `KOWALSNA` stood there (117017, flagged); MRV-A 121033's
+ * `<CH` of `CRUZ<<CHIDI` read `4LH` at 0-0.19, faded. A position counted as read is never filled from
+ * the visual zone (viz-fill.ts fills only positions no engine read).
+ */
+const FADED_GUESS_CONFIDENCE = 0.25;
+const fadedUnread = new WeakSet<Column>();
+
+/**
+ * Columns no engine read where a measuring engine has a cell: a position of the line whose ink was lost
+ * (a glare core), not a character some engine invented. Another engine's gap there says it saw nothing,
+ * not that nothing is there, so a reading that drops the column pays for a whole column (lineCost):
+ * the chosen reading keeps the position (the filler or a guess, flagged, listed in `unread`) and what
+ * follows it is not shifted. Found on tuning set 17000 (strong TD2 117031): a core over the second `A`
+ * of `ANNA<MARIA`; the cell reader read that cell at 0, PP-OCR skipped it, and the merge dropped the
+ * column: `ANN<MARIA<`, the rest of the names shifted left, no position left for the visual-zone fill.
+ */
+const measuredUnread = new WeakSet<Column>();
 
 /** Columns are never changed once built: each is ranked once (a merge scores up to 160 candidates against them). */
 const rankings = new WeakMap<Column, Array<[string, number]>>();
@@ -235,6 +268,7 @@ function ranked(column: Column): Array<[string, number]> {
 
 /** No engine read a character here (see UNREAD_SUPPORT). */
 export function isUnreadColumn(column: Column): boolean {
+  if (fadedUnread.has(column)) return true;
   let read = 0;
   for (const [ch, score] of column) if (ch !== '') read += score;
   return read < UNREAD_SUPPORT;
@@ -264,7 +298,8 @@ export function lineCost(columns: readonly Column[], line: string): { cost: numb
     const top = column ? ranked(column)[0]![1] / total : 0;
     const ch = li >= 0 ? line[li]! : '';
     const share = column ? (column.get(ch) ?? 0) / total : 0;
-    cost += column ? top - share : 1;
+    // A measured cell no engine read, dropped: see measuredUnread.
+    cost += column ? (li < 0 && measuredUnread.has(column) ? 1 : top - share) : 1;
     if (li >= 0) { perChar[li] = Math.min(perChar[li]!, share); columnOf[li] = ci; nextChar = li + 1; }
     else if (column && share < WEAK_SHARE) {
       // A character the engines read was dropped here: the characters either side are in doubt.
@@ -494,7 +529,7 @@ export function mergeMrzReads(reads: readonly EngineMrzRead[], options: MergeOpt
   for (let l = 0; l < lineCount; l++) {
     const perEngine = reads
       .filter((r) => r.lines[l] !== undefined)
-      .map((r): WeightedLineRead => ({ line: r.lines[l]!, weight: options.engineWeights?.[r.engine] ?? 1, fillerLookalikes: options.fillerLookalikes?.[r.engine] }));
+      .map((r): WeightedLineRead => ({ line: r.lines[l]!, weight: options.engineWeights?.[r.engine] ?? 1, fillerLookalikes: options.fillerLookalikes?.[r.engine], measured: options.lengthWitnesses?.includes(r.engine) ?? false }));
     const aligned = alignLine(perEngine);
     linesColumns.push(aligned.columns);
     linesEvidence.push(aligned.evidence);
