@@ -1,6 +1,7 @@
 import { createRandom, renderMrzDocument } from '@ekyc/testkit';
 import { DocumentClient, type DocumentRead } from '@ekyc/workers';
 import { median, type BenchResult } from '../types.ts';
+import { fusionStreams } from './fusion-streams.ts';
 
 const FORMATS = ['TD3', 'TD1', 'TD2', 'MRVA', 'MRVB'] as const;
 
@@ -51,10 +52,12 @@ export default async (ctx: { assetBaseUrl: string }): Promise<BenchResult[]> => 
   const pp = reads.map((r) => r.engines.ppocr?.stages).filter((x): x is Record<string, number> => x !== undefined);
   const ppStage = (key: string): string => median(pp.map((x) => x[key] ?? 0)).toFixed(key === 'runs' ? 1 : 0);
   const ppWidth = pp.reduce((n, x) => n + (x.inputWidth ?? 0), 0) / Math.max(1, pp.reduce((n, x) => n + (x.runs ?? 0), 0));
+  const fusion = await fusionStreams(ctx.assetBaseUrl);
   return [
     { suite: 'document', name: 'MRZ read from a rectified 300 DPI document (locate + both engines + merge, in worker, WASM)', unit: 'ms', value: median(mrzMs), runs: reads.length, target: '<= 400 ms', notes: `${valid}/${reads.length} valid; locate ${stage((r) => r.timings.locateMs)}, OCR ${stage((r) => r.timings.ocrMs)} (OCR-B cells ${median(ocrb).toFixed(0)}, PP-OCRv4 ${median(ppocr.filter((v) => !Number.isNaN(v))).toFixed(0)}${tessRuns ? `, tesseract.js ${median(tess.filter((v) => !Number.isNaN(v))).toFixed(0)}` : ''}), merge ${stage((r) => r.timings.mergeMs)} ms (medians); PP-OCRv4 read ${ppocrLines}/${allLines} lines, second variant in ${secondPass}/${reads.length}, tesseract.js in ${tessRuns}/${reads.length}; five layouts` },
     { suite: 'document', name: 'MRZ read: PP-OCRv4 inference per read (reads where it ran)', unit: 'ms', value: median(pp.map((x) => x.inferMs ?? 0)), runs: pp.length, notes: `per read (medians): line crop + contrast ${ppStage('cropMs')}, tensor ${ppStage('tensorMs')}, inference ${ppStage('inferMs')}, CTC decode ${ppStage('decodeMs')} ms; ${ppStage('runs')} model runs per read, input ${ppWidth.toFixed(0)} px wide on average (height 48)` },
     { suite: 'document', name: 'same reads, PP-OCRv4 on whole lines (partialLines: false, the earlier path), interleaved', unit: 'ms', value: median(wholeMs), runs: wholeReads.length, notes: `${wholeReads.filter((r) => r.mrz?.valid).length}/${wholeReads.length} valid; PP-OCRv4 inference ${median(wholePp.map((x) => x.inferMs ?? 0)).toFixed(0)} ms per read, input ${(wholePp.reduce((n, x) => n + (x.inputWidth ?? 0), 0) / Math.max(1, wholePp.reduce((n, x) => n + (x.runs ?? 0), 0))).toFixed(0)} px wide on average; partial / whole ${(median(mrzMs) / median(wholeMs)).toFixed(2)}` },
     { suite: 'document', name: 'tesseract.js full page on the same documents (baseline)', unit: 'ms', value: median(full), runs: reads.length, notes: `ratio MRZ read / full page: ${(median(mrzMs) / median(full)).toFixed(2)}` },
+    ...fusion,
   ];
 };

@@ -71,6 +71,8 @@ describe('DocumentReadStream', () => {
     expect(state.status === 'stable' && state.read.corrected).toEqual(TD3);
     // Asked after the second and the third frame (a single frame is never fused).
     expect(fusions).toEqual([2, 3]);
+    expect(stream.fusion?.tries.map((t) => t.frames)).toEqual([2, 3]);
+    expect(stream.fusion?.timings).toHaveLength(2);
   });
 
   it('without fusion, the same three frames give up as before (no two agree on a valid reading)', async () => {

@@ -35,7 +35,7 @@ export class MrzFrameFusion {
   private readonly window: number;
   private readonly minSeenReads: number;
   #last: coreDocument.FrameFusion | null = null;
-  #ms: number[] = [];
+  #tries: { ms: number; frames: number }[] = [];
 
   constructor(private readonly referenceDate: string | undefined, options: StreamFusionOptions = {}, private readonly fuser: FrameFuser = fuseHere) {
     this.window = Math.max(2, Math.floor(options.window ?? 4));
@@ -46,7 +46,10 @@ export class MrzFrameFusion {
   get last(): coreDocument.FrameFusion | null { return this.#last; }
 
   /** Milliseconds each fusion tried took, as the caller waited for it (in the worker: with the round trip). */
-  get timings(): readonly number[] { return this.#ms; }
+  get timings(): readonly number[] { return this.#tries.map((t) => t.ms); }
+
+  /** Each fusion tried: its milliseconds (as `timings`) and the frames it fused. */
+  get tries(): readonly { readonly ms: number; readonly frames: number }[] { return this.#tries; }
 
   /** Keeps a frame's engine reads (a read without `mrzEvidence` is skipped). */
   add(read: Pick<DocumentRead, 'mrzEvidence'>): void {
@@ -64,7 +67,7 @@ export class MrzFrameFusion {
     const day = this.referenceDate;
     const t = performance.now();
     const fusion = await this.fuser(frames, { referenceDate: day ? new Date(`${day}T00:00:00Z`) : new Date(), minSeenReads: this.minSeenReads });
-    this.#ms.push(performance.now() - t);
+    this.#tries.push({ ms: performance.now() - t, frames: frames.length });
     this.#last = fusion;
     // An accepted fusion is a valid merge (fuseFrames refuses any other): summarized as a frame's read is.
     return fusion.accepted ? { mrz: summarize({ ...fusion.merged, uncertainFields: fusion.uncertainFields }), frames: fusion.frames } : null;
