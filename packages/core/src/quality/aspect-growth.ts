@@ -1,5 +1,5 @@
 import { colourDistance, meanColour } from './border-reach.ts';
-import { segmentSupport, sideSupport, type EdgeSupportOptions, type PixelImage } from './edge-support.ts';
+import { segmentSupportReaches, type EdgeSupportOptions, type PixelImage } from './edge-support.ts';
 import { outwardSide, quadFromLines, quadSideLines, type Line } from './lines.ts';
 import { DOCUMENT_ASPECTS, estimatePose } from './pose.ts';
 import { refineQuad } from './refine-corners.ts';
@@ -72,12 +72,12 @@ function scanOutward(image: PixelImage, quad: Quad, lines: Line[], sides: readon
     for (let d = 6; d <= maxShift; d += 6) {
       const a2 = { x: a.x + normal.x * d, y: a.y + normal.y * d };
       const b2 = { x: b.x + normal.x * d, y: b.y + normal.y * d };
-      if (segmentSupport(image, a2, b2, scan) < options.minSupport) continue;
+      if (!segmentSupportReaches(image, a2, b2, scan, options.minSupport)) continue;
       const moved: Line[] = lines.map((l, k) => (k === side ? { point: { x: l.point.x + normal.x * d, y: l.point.y + normal.y * d }, direction: l.direction } : l));
       const grown = quadFromLines(moved);
       if (!grown) break;
       const fitted = refineQuad(image, grown, { searchRadius: 5 });
-      if (sideSupport(image, fitted, options)[side]! < options.minSupport) continue;
+      if (!segmentSupportReaches(image, fitted[side]!, fitted[(side + 1) % 4]!, options, options.minSupport)) continue;
       if (!accept(fitted, { side, a, b, normal })) continue;
       best = { quad: fitted, shift: d };
       break;
@@ -169,7 +169,7 @@ export function growPastInnerBand(image: PixelImage, quad: Quad, options: InnerB
     const length = Math.hypot(corner.x - from.x, corner.y - from.y) || 1;
     const reach = EARLY_CONTINUATION * length;
     const past = { x: corner.x + ((corner.x - from.x) / length) * reach, y: corner.y + ((corner.y - from.y) / length) * reach };
-    return segmentSupport(image, corner, past, options) >= options.minContinuation;
+    return segmentSupportReaches(image, corner, past, options, options.minContinuation);
   };
   const oneSided = options.oneSidedSupport !== undefined;
   const sides = (aspect >= 1 ? [0, 2] : [1, 3]).filter((side) => {
@@ -185,9 +185,9 @@ export function growPastInnerBand(image: PixelImage, quad: Quad, options: InnerB
     // The neighbouring sides run on from the old corners to the new ones (an inner edge's ends).
     const newA = fitted[side]!;
     const newB = fitted[(side + 1) % 4]!;
-    const carried = Number(segmentSupport(image, a, toward(a, newA), options) >= options.minContinuation) + Number(segmentSupport(image, b, toward(b, newB), options) >= options.minContinuation);
+    const carried = Number(segmentSupportReaches(image, a, toward(a, newA), options, options.minContinuation)) + Number(segmentSupportReaches(image, b, toward(b, newB), options, options.minContinuation));
     // One side carrying on (the other under a thumb) is taken only with a well-supported grown side.
-    if (carried === 0 || (carried === 1 && (options.oneSidedSupport === undefined || sideSupport(image, fitted, options)[side]! < options.oneSidedSupport))) return false;
+    if (carried === 0 || (carried === 1 && (options.oneSidedSupport === undefined || !segmentSupportReaches(image, newA, newB, options, options.oneSidedSupport)))) return false;
     // The band is the document's, not background the quad was stretched over: its colour is not
     // that of the background just outside the neighbouring sides, alongside it.
     return bandUnlikeBackground(image, a, b, newA, newB, normal, options.minBandContrast ?? options.minStep ?? 16);

@@ -1,5 +1,5 @@
 import { bandUnlikeBackground } from './aspect-growth.ts';
-import { segmentSupport, type EdgeSupportOptions, type PixelImage } from './edge-support.ts';
+import { segmentSupportReaches, type EdgeSupportOptions, type PixelImage } from './edge-support.ts';
 import type { Point, Quad } from './types.ts';
 
 /** Samples per group; a strip is judged by its mean colour. */
@@ -101,8 +101,8 @@ export function growToBorder(image: PixelImage, quad: Quad, options: BorderGrowt
     const reach = options.maxShiftFraction * Math.min(Math.hypot(a.x - beforeA.x, a.y - beforeA.y), Math.hypot(b.x - afterB.x, b.y - afterB.y));
     if (shift < 2 || shift > reach || (best && shift >= best.shift)) continue;
     const toward = (from: Point, to: Point): Point => ({ x: from.x + (to.x - from.x) * BORDER_CONTINUATION_SPAN, y: from.y + (to.y - from.y) * BORDER_CONTINUATION_SPAN });
-    if (segmentSupport(image, a, toward(a, exitA), options) < options.minContinuation) continue;
-    if (segmentSupport(image, b, toward(b, exitB), options) < options.minContinuation) continue;
+    if (!segmentSupportReaches(image, a, toward(a, exitA), options, options.minContinuation)) continue;
+    if (!segmentSupportReaches(image, b, toward(b, exitB), options, options.minContinuation)) continue;
     const length = Math.hypot(b.x - a.x, b.y - a.y) || 1;
     const centre = { x: (quad[0].x + quad[1].x + quad[2].x + quad[3].x) / 4, y: (quad[0].y + quad[1].y + quad[2].y + quad[3].y) / 4 };
     let normal = { x: -(b.y - a.y) / length, y: (b.x - a.x) / length };

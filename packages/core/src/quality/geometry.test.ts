@@ -63,6 +63,24 @@ describe('quad helpers', () => {
     expect(orderQuad(shuffled)).toEqual(square);
   });
 
+  it('orders any four points as a sort by angle about their centre would, ties kept in input order', () => {
+    const bySort = (points: Point[]): Quad => {
+      const cx = points.reduce((s, p) => s + p.x, 0) / 4;
+      const cy = points.reduce((s, p) => s + p.y, 0) / 4;
+      const sorted = [...points].sort((a, b) => Math.atan2(a.y - cy, a.x - cx) - Math.atan2(b.y - cy, b.x - cx));
+      let start = 0;
+      for (let i = 1; i < 4; i++) if (sorted[i]!.x + sorted[i]!.y < sorted[start]!.x + sorted[start]!.y) start = i;
+      return [0, 1, 2, 3].map((k) => sorted[(start + k) % 4]!) as Quad;
+    };
+    const point = fc.record({ x: fc.integer({ min: -20, max: 20 }), y: fc.integer({ min: -20, max: 20 }) });
+    fc.assert(fc.property(fc.array(point, { minLength: 4, maxLength: 4 }), (points) => {
+      const ordered = orderQuad(points);
+      const expected = bySort(points);
+      // The same point objects, in the same order (duplicates and collinear points included).
+      expect(ordered.every((p, k) => p === expected[k])).toBe(true);
+    }), { numRuns: 2000 });
+  });
+
   it('measures width fraction, margin, area and convexity', () => {
     expect(widthFraction(square, 200)).toBeCloseTo(0.5);
     expect(cornerMarginPx(square, 200, 100)).toBe(10);

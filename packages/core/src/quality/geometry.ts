@@ -87,12 +87,24 @@ export function orderQuad(points: readonly Point[]): Quad {
   if (points.length !== 4) throw new RangeError('orderQuad needs four points');
   const cx = points.reduce((s, p) => s + p.x, 0) / 4;
   const cy = points.reduce((s, p) => s + p.y, 0) / 4;
-  // Clockwise on screen (y down) starting from the upper-left diagonal.
-  const sorted = [...points].sort((a, b) => Math.atan2(a.y - cy, a.x - cx) - Math.atan2(b.y - cy, b.x - cx));
+  // Clockwise on screen (y down) starting from the upper-left diagonal: a stable insertion sort by
+  // angle, each angle found once (the line-quad and subset routes order thousands of quads a frame).
+  const sorted = [points[0]!, points[1]!, points[2]!, points[3]!];
+  const angles = sorted.map((p) => Math.atan2(p.y - cy, p.x - cx));
+  for (let i = 1; i < 4; i++) {
+    const point = sorted[i]!;
+    const angle = angles[i]!;
+    let j = i;
+    for (; j > 0 && angles[j - 1]! > angle; j--) {
+      sorted[j] = sorted[j - 1]!;
+      angles[j] = angles[j - 1]!;
+    }
+    sorted[j] = point;
+    angles[j] = angle;
+  }
   let start = 0;
   for (let i = 1; i < 4; i++) if (sorted[i]!.x + sorted[i]!.y < sorted[start]!.x + sorted[start]!.y) start = i;
-  const at = (k: number): Point => sorted[(start + k) % 4]!;
-  return [at(0), at(1), at(2), at(3)];
+  return [sorted[start]!, sorted[(start + 1) % 4]!, sorted[(start + 2) % 4]!, sorted[(start + 3) % 4]!];
 }
 
 /** Longer of the two mean opposite-edge lengths, as a fraction of the frame width. */

@@ -18,25 +18,37 @@ export interface RefineOptions {
   samplesPerSide?: number;
 }
 
-function luma(image: RefineImage, pixel: number): number {
-  const channels = image.channels ?? 1;
-  if (channels < 3) return image.data[pixel * channels]!;
-  const at = pixel * channels;
-  return 0.299 * image.data[at]! + 0.587 * image.data[at + 1]! + 0.114 * image.data[at + 2]!;
+/** Luma of the pixel at `at` in interleaved colour (RGB first). */
+function lumaAt(data: Uint8Array | Uint8ClampedArray, at: number): number {
+  return 0.299 * data[at]! + 0.587 * data[at + 1]! + 0.114 * data[at + 2]!;
 }
 
-function sampleBilinear(image: RefineImage, x: number, y: number): number | undefined {
-  if (x < 0 || y < 0 || x > image.width - 1 || y > image.height - 1) return undefined;
+/** Whether (x, y) lies in the image, where bilinear sampling reads it. */
+function inImage(image: RefineImage, x: number, y: number): boolean {
+  return !(x < 0 || y < 0 || x > image.width - 1 || y > image.height - 1);
+}
+
+/** Bilinear sample at (x, y), which must lie in the image (see `inImage`); colour is read as luma. */
+function sampleBilinear(image: RefineImage, x: number, y: number): number {
+  const { data, width } = image;
+  const channels = image.channels ?? 1;
   const x0 = Math.floor(x);
   const y0 = Math.floor(y);
-  const x1 = Math.min(x0 + 1, image.width - 1);
+  const x1 = Math.min(x0 + 1, width - 1);
   const y1 = Math.min(y0 + 1, image.height - 1);
   const fx = x - x0;
   const fy = y - y0;
-  const row0 = y0 * image.width;
-  const row1 = y1 * image.width;
-  const top = luma(image, row0 + x0) * (1 - fx) + luma(image, row0 + x1) * fx;
-  const bottom = luma(image, row1 + x0) * (1 - fx) + luma(image, row1 + x1) * fx;
+  const row0 = y0 * width;
+  const row1 = y1 * width;
+  let top: number;
+  let bottom: number;
+  if (channels < 3) {
+    top = data[(row0 + x0) * channels]! * (1 - fx) + data[(row0 + x1) * channels]! * fx;
+    bottom = data[(row1 + x0) * channels]! * (1 - fx) + data[(row1 + x1) * channels]! * fx;
+  } else {
+    top = lumaAt(data, (row0 + x0) * channels) * (1 - fx) + lumaAt(data, (row0 + x1) * channels) * fx;
+    bottom = lumaAt(data, (row1 + x0) * channels) * (1 - fx) + lumaAt(data, (row1 + x1) * channels) * fx;
+  }
   return top * (1 - fy) + bottom * fy;
 }
 
@@ -55,11 +67,13 @@ function edgeAlongNormal(image: RefineImage, origin: Point, normal: Point, radiu
     profile = new Float64Array(count);
     derivative = new Float64Array(count);
   }
+  // The profile is a straight line: it lies in the image when its two ends do (each coordinate,
+  // rounded, moves one way along it).
+  const last = -radius + (count - 1) * step;
+  if (!inImage(image, origin.x + normal.x * -radius, origin.y + normal.y * -radius) || !inImage(image, origin.x + normal.x * last, origin.y + normal.y * last)) return undefined;
   for (let i = 0; i < count; i++) {
     const t = -radius + i * step;
-    const value = sampleBilinear(image, origin.x + normal.x * t, origin.y + normal.y * t);
-    if (value === undefined) return undefined;
-    profile[i] = value;
+    profile[i] = sampleBilinear(image, origin.x + normal.x * t, origin.y + normal.y * t);
   }
   let best = -1;
   let bestMagnitude = 0;

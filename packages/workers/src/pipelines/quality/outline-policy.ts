@@ -114,19 +114,22 @@ export function searchFrame(full: quality.PixelImage, scale: number): SearchFram
  * smaller step. The level is the brightest channel's mean over a sparse grid of pixels.
  */
 function edgeStep(full: quality.PixelImage): number {
-  const sums = [0, 0, 0];
+  const { data, width, height, channels } = full;
+  let r = 0;
+  let g = 0;
+  let b = 0;
   let count = 0;
   const step = 16;
-  for (let y = step / 2; y < full.height; y += step) {
-    for (let x = step / 2; x < full.width; x += step) {
-      const at = (y * full.width + x) * full.channels;
-      sums[0]! += full.data[at]!;
-      sums[1]! += full.data[at + 1]!;
-      sums[2]! += full.data[at + 2]!;
+  for (let y = step / 2; y < height; y += step) {
+    for (let x = step / 2; x < width; x += step) {
+      const at = (y * width + x) * channels;
+      r += data[at]!;
+      g += data[at + 1]!;
+      b += data[at + 2]!;
       count++;
     }
   }
-  const level = Math.max(...sums) / Math.max(1, count);
+  const level = Math.max(r, g, b) / Math.max(1, count);
   return Math.min(MIN_EDGE_STEP, Math.max(MIN_EDGE_STEP / 2, (MIN_EDGE_STEP * level) / 128));
 }
 
@@ -207,7 +210,7 @@ function outlineSupport(quad: quality.Quad, frame: SearchFrame): number {
 function oneSideOccluded(quad: quality.Quad, frame: SearchFrame): boolean {
   const { full, support: options } = frame;
   if (borderSides(quad, frame).some(Boolean) || quality.cornerMarginPx(quad, full.width, full.height) < 0) return false;
-  const short = quality.sideSupport(full, quad, options).filter((v) => v < MIN_SIDE_SUPPORT).length;
+  const short = [0, 1, 2, 3].filter((side) => !quality.segmentSupportReaches(full, quad[side]!, quad[(side + 1) % 4]!, options, MIN_SIDE_SUPPORT)).length;
   return short === 1 && quality.hasDocumentAspect(quad, full.width, full.height);
 }
 
@@ -466,7 +469,7 @@ export function acceptFallback(fallback: Fallback | null, frame: SearchFrame): q
  */
 function withoutCoveredCorner(quad: quality.Quad, frame: SearchFrame): quality.Quad | null {
   const { full, scale, support: options } = frame;
-  const supported = quality.sideSupport(full, quad, options).map((v) => v >= MIN_SIDE_SUPPORT);
+  const supported = [0, 1, 2, 3].map((side) => quality.segmentSupportReaches(full, quad[side]!, quad[(side + 1) % 4]!, options, MIN_SIDE_SUPPORT));
   if (supported.filter(Boolean).length !== 2) return null;
   // Sides s and s + 1 without support meet at corner s + 1.
   const side = [0, 1, 2, 3].find((s) => !supported[s] && !supported[(s + 1) % 4]);
