@@ -4,11 +4,12 @@
 // fusion's cells) and the fusion's time per try, so a fusion change can be checked for the same
 // decisions and timed on exactly the eval's reads.
 //   node --conditions=source --import tsx scripts/replay-streams.ts /tmp/streams.json [--fuser MODULE]
-// `--fuser MODULE`: a module exporting `fuseFrames` (another version of core frame-fusion.ts) to fuse with.
+// `--fuser MODULE`: a module exporting `fuseFrames` (another version of core frame-fusion.ts) to fuse with;
+// `--stream MODULE`: one exporting `DocumentReadStream` (another version of document-stream.ts).
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { document as coreDocument } from '@ekyc/core';
-import { DocumentReadStream, type FrameFuser } from '../packages/workers/src/pipelines/document/document-stream.ts';
+import { DocumentReadStream as CurrentStream, type FrameFuser } from '../packages/workers/src/pipelines/document/document-stream.ts';
 import type { DocumentRead, MrzSummary } from '../packages/workers/src/pipelines/document/document.ts';
 import type { CapturedStream } from '../bench/browser/stream-capture.ts';
 
@@ -17,6 +18,9 @@ const option = (name: string): string | undefined => { const i = args.indexOf(na
 const file = args.find((a) => a.endsWith('.json'))!;
 const fuserModule = option('--fuser');
 const fuse: typeof coreDocument.fuseFrames = fuserModule ? (await import(path.resolve(fuserModule))).fuseFrames : coreDocument.fuseFrames;
+
+const streamModule = option('--stream');
+const DocumentReadStream: typeof CurrentStream = streamModule ? (await import(path.resolve(streamModule))).DocumentReadStream : CurrentStream;
 const { streams } = JSON.parse(readFileSync(file, 'utf8')) as { streams: CapturedStream[] };
 
 const ms: number[] = [];
@@ -45,7 +49,7 @@ for (const s of streams) {
     line += ` ${right ? 'right' : 'WRONG'}${state.fused ? ` fused ${state.fused.frames}` : ''} uncertain ${[...state.uncertainFields].join(',')}`;
   } else {
     const last = stream.fusion?.last;
-    const cells = (list: readonly coreDocument.FusedCell[]): string => list.map((c) => `${c.line}:${c.column}${c.char}[${c.clear.map((x, k) => x ?? (c.seen[k] ? c.seen[k]!.toLowerCase() : '.')).join('')}]`).join(' ');
+    const cells = (list: readonly coreDocument.FusedCell[]): string => list.map((c) => `${c.line}:${c.column}${c.char}[${c.clear.map((x, k) => x ?? (c.seen[k] ? `${c.seen[k]}?` : '.')).join(',')}]`).join(' ');
     if (last) line += ` | ${last.refusal ?? 'accepted'} frames=${last.frames} merged=${last.merged.valid ? (last.merged.result.corrected.join('|') === s.truth.join('|') ? 'valid-right' : 'valid-WRONG') : 'invalid'} conflicts ${cells(last.conflicts)} unsupported ${cells(last.unsupported)}`;
   }
   tally.set(s.level, t);

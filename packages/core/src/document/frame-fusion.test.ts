@@ -54,6 +54,19 @@ describe('cellReads', () => {
   });
 });
 
+describe('cellReads in a run of fillers', () => {
+  it('a filler run one engine read shorter is read clearly: where its gaps fall in the run is the aligner\'s choice, no vote against', () => {
+    // PP-OCR reads the name line's trailing fillers 12 short (a blurred run); the cell reader reads all 44.
+    const e = frame();
+    const short: MrzFrameEvidence = { ...e, reads: e.reads.map((r) => (r.engine !== 'ppocr#0' ? r : { ...r, lines: r.lines.map((line, l) => (l !== 0 ? line : { text: line.text.slice(0, 32), chars: line.chars.slice(0, 32) })) })) };
+    const cells = cellReads(short, TD3)[0]!;
+    expect(cells.every((cell, c) => cell?.char === TD3[0]![c] && cell?.clear === true)).toBe(true);
+    // A letter PP-OCR skipped is still no clear read (the gap counts outside a run of fillers).
+    const skipped: MrzFrameEvidence = { ...e, reads: e.reads.map((r) => (r.engine !== 'ppocr#0' ? r : { ...r, lines: r.lines.map((line, l) => (l !== 0 ? line : { text: line.text.slice(0, 15) + line.text.slice(16), chars: [...line.chars.slice(0, 15), ...line.chars.slice(16)] })) })) };
+    expect(cellReads(skipped, TD3)[0]![15]).toEqual({ char: 'A', clear: false });
+  });
+});
+
 describe('fuseFrames', () => {
   it('fills characters clipped in one frame from the frames that read them (no frame read them all)', () => {
     // Document number (line 2, 2-3), expiry (line 2, 23) and a given name (line 1, 21) each lost in one frame.
@@ -117,6 +130,22 @@ describe('fuseFrames', () => {
     expect(fused.merged.valid).toBe(true);
     expect(fused.unsupported.some((u) => u.line === 1 && u.column === 3 && u.clear.every((ch) => ch === null))).toBe(true);
     expect(fused.uncertainFields).toContain('documentNumber');
+  });
+
+  it('holds each character to earlier frames too (heldFrames, not merged): their reads support it, their clear misreads refuse it', () => {
+    // The merged window saw the document number's 9 (line 2, 2) and the expiry's 5 (line 2, 23) once each.
+    const window = frames(frame([[1, 2]]), frame([[1, 23]]));
+    expect(fuseFrames(window, REF)).toMatchObject({ accepted: false, refusal: 'unclear_cells' });
+    const held = fuseFrames(window, { ...REF, heldFrames: frames(frame([[0, 22]])) });
+    expect(held).toMatchObject({ accepted: true, frames: 2 });
+    expect(held.merged.result.corrected).toEqual(TD3);
+    // An earlier frame that read the 9 clearly as 4 contradicts it.
+    const contradicted = fuseFrames(window, { ...REF, heldFrames: frames(frame([[0, 22]]), frame([], [[1, 2, '4']])) });
+    expect(contradicted).toMatchObject({ accepted: false, refusal: 'unclear_cells' });
+    expect(contradicted.conflicts.map((c) => `${c.line}:${c.column}`)).toEqual(['1:2']);
+    // An earlier frame of another line count is not held to.
+    const oneLine: MrzFrameEvidence = { reads: frame().reads.map((r) => ({ ...r, lines: r.lines.slice(1) })), engineWeights: WEIGHTS };
+    expect(fuseFrames(window, { ...REF, heldFrames: frames(oneLine) }).accepted).toBe(false);
   });
 
   it('refuses a name letter no frame read', () => {

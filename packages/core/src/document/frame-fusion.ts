@@ -10,7 +10,10 @@
  * score on it (SEEN_SHARE, SEEN_SUPPORT), none of them seeing the glyph washed out; it read it clearly
  * at CLEAR_SHARE and CLEAR_SUPPORT. A character the corrector or an erasure solve put where no frame
  * read it clearly is never accepted, and neither is a cell frames read clearly as different characters:
- * the fused reading is refused with those cells' fields flagged, and the camera reads on.
+ * the fused reading is refused with those cells' fields flagged, and the camera reads on. Earlier frames
+ * of the same document that left the merged window (`heldFrames`) are held to as well: their reads count
+ * toward a character, and their clear misreads against it. In a run of fillers, an engine's gap is no
+ * vote against the filler (the aligner puts a shorter run's gaps anywhere in it).
  */
 import { MRZ_FORMATS } from '../mrz/formats.ts';
 import type { MrzOutputFieldName } from '../mrz/parse.ts';
@@ -41,6 +44,12 @@ export interface FusionOptions extends MrzReadOptions {
   readonly minClearReads?: number;
   /** Frames that must each see a character as it stands, clear reads included (default 2, the vote's `stableFrames`). */
   readonly minSeenReads?: number;
+  /**
+   * Earlier frames of the same document, not merged, that each character is held to as well (their clear
+   * and seen reads count, and so do their contradictions): a filler read clearly only in a frame that
+   * left the merged window still stands read.
+   */
+  readonly heldFrames?: readonly FusionFrame[];
 }
 
 /** A character of the fused reading, with the frames that read its cell clearly. */
@@ -49,7 +58,7 @@ export interface FusedCell {
   readonly column: number;
   /** The fused reading's character. */
   readonly char: string;
-  /** Per frame (index into the frames given), the character it read clearly there, or null. */
+  /** Per frame (index into the frames given, then the held frames), the character it read clearly there, or null. */
   readonly clear: readonly (string | null)[];
   /** Per frame, the character it saw there (clearly or not), or null. */
   readonly seen: readonly (string | null)[];
@@ -102,9 +111,13 @@ export function cellReads(evidence: MrzFrameEvidence, reading: readonly string[]
     for (let c = 0; c < line.length; c++) {
       const column = columns[columnOf[c] ?? -1];
       if (!column || isUnreadColumn(column) || seen[columnOf[c]!]?.faded) continue;
+      // In a run of fillers, where an engine that read the run shorter has its gaps is the aligner's
+      // choice, not a glyph it skipped: its gap is no vote against the filler there.
+      const inFillerRun = line[c] === '<' && (line[c - 1] === '<' || line[c + 1] === '<');
       let total = 0;
       let top: [string, number] = ['', 0];
       for (const [ch, score] of column) {
+        if (ch === '' && inFillerRun) continue;
         total += score;
         if (score > top[1]) top = [ch, score];
       }
@@ -146,7 +159,7 @@ export function fuseFrames(frames: readonly FusionFrame[], options: FusionOption
       if (evidence.lengthWitnesses?.includes(r.engine)) lengthWitnesses.push(name);
     }
   });
-  const { minClearReads: _clear, minSeenReads: _seen, ...readOptions } = options;
+  const { minClearReads: _clear, minSeenReads: _seen, heldFrames = [], ...readOptions } = options;
   const merged = mergeMrzReads(reads, { ...readOptions, engineWeights, fillerLookalikes, lengthWitnesses });
   const refused = (refusal: NonNullable<FrameFusion['refusal']>, extra: Partial<FrameFusion> = {}): FrameFusion => ({
     merged, accepted: false, frames: frames.length, conflicts: [], unsupported: [], uncertainFields: merged.uncertainFields, refusal, ...extra,
@@ -156,7 +169,9 @@ export function fuseFrames(frames: readonly FusionFrame[], options: FusionOption
   if (lineCounts.size > 1) return refused('line_count');
   if (!merged.valid) return refused('not_valid');
   const reading = merged.result.corrected;
-  const perFrame = frames.map((f) => cellReads(f.evidence, reading));
+  const lineCount = reading.length;
+  const held = heldFrames.filter((f) => Math.max(0, ...f.evidence.reads.map((r) => r.lines.length)) === lineCount);
+  const perFrame = [...frames, ...held].map((f) => cellReads(f.evidence, reading));
   const conflicts: FusedCell[] = [];
   const unsupported: FusedCell[] = [];
   const flagged = new Set<MrzOutputFieldName>(merged.uncertainFields);

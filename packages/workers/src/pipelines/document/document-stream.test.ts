@@ -75,6 +75,25 @@ describe('DocumentReadStream', () => {
     expect(stream.fusion?.timings).toHaveLength(2);
   });
 
+  it('fuses the last `window` frames and holds their characters to the earlier kept ones (`memory`)', async () => {
+    const asked: Array<[number, number]> = [];
+    // Each frame loses a different part: in a window of two, the characters one frame lost are seen once; twice with the frame before.
+    const sequence = CLIPPED;
+    const client = {
+      ...fakeClient(sequence, []),
+      async fuse(frames: readonly coreDocument.FusionFrame[], options: coreDocument.FusionOptions = {}): Promise<coreDocument.FrameFusion> {
+        asked.push([frames.length, options.heldFrames?.length ?? 0]);
+        return coreDocument.fuseFrames(frames, options);
+      },
+    };
+    const stream = new DocumentReadStream(client, { referenceDate: REFERENCE }, { stableFrames: 2, maxFrames: 5 }, { window: 2, memory: 3 });
+    let state: coreDocument.VoteState<MrzSummary> = { status: 'reading', frames: 0 };
+    for (let i = 0; i < sequence.length && state.status === 'reading'; i++) state = (await stream.push(image(i), null)).state;
+    expect(asked).toEqual([[2, 0], [2, 1]]);
+    expect(state).toMatchObject({ status: 'stable', frames: 3, fused: { frames: 2 } });
+    expect(state.status === 'stable' && state.read.corrected).toEqual(TD3);
+  });
+
   it('without fusion, the same three frames give up as before (no two agree on a valid reading)', async () => {
     const asked: ReadOptions[] = [];
     const stream = new DocumentReadStream(fakeClient(CLIPPED, asked), { referenceDate: REFERENCE }, { stableFrames: 2, maxFrames: 3 }, { fuse: false });

@@ -16,6 +16,8 @@ export interface StreamFusionOptions {
   window?: number;
   /** Frames that must each see a character as it stands, one of them clearly (default 2: the vote's `stableFrames`; core `fuseFrames`). */
   minSeenReads?: number;
+  /** Frames with an MRZ kept in all, the window's included: the earlier ones are not merged, but each fused character is held to them too (default 8). */
+  memory?: number;
 }
 
 /** Where a fusion runs: the document worker's `fuse` (DocumentClient), or core `fuseFrames` on this thread. */
@@ -33,12 +35,14 @@ const fuseHere: FrameFuser = async (frames, options) => coreDocument.fuseFrames(
 export class MrzFrameFusion {
   private readonly frames: coreDocument.FusionFrame[] = [];
   private readonly window: number;
+  private readonly memory: number;
   private readonly minSeenReads: number;
   #last: coreDocument.FrameFusion | null = null;
   #tries: { ms: number; frames: number }[] = [];
 
   constructor(private readonly referenceDate: string | undefined, options: StreamFusionOptions = {}, private readonly fuser: FrameFuser = fuseHere) {
     this.window = Math.max(2, Math.floor(options.window ?? 4));
+    this.memory = Math.max(this.window, Math.floor(options.memory ?? 8));
     this.minSeenReads = Math.max(1, Math.floor(options.minSeenReads ?? 2));
   }
 
@@ -55,18 +59,20 @@ export class MrzFrameFusion {
   add(read: Pick<DocumentRead, 'mrzEvidence'>): void {
     if (!read.mrzEvidence) return;
     this.frames.push({ evidence: read.mrzEvidence });
-    if (this.frames.length > this.window) this.frames.shift();
+    if (this.frames.length > this.memory) this.frames.shift();
   }
 
   /** The kept frames' fused reading as a plain summary when it passes `fuseFrames`' rules, and how many frames it took; null otherwise. */
   async fused(): Promise<{ mrz: MrzSummary; frames: number } | null> {
     const lineCount = (f: coreDocument.FusionFrame): number => Math.max(0, ...f.evidence.reads.map((r) => r.lines.length));
     const latest = this.frames[this.frames.length - 1];
-    const frames = latest ? this.frames.filter((f) => lineCount(f) === lineCount(latest)) : [];
+    const kept = latest ? this.frames.filter((f) => lineCount(f) === lineCount(latest)) : [];
+    const frames = kept.slice(-this.window);
     if (frames.length < 2) return null;
+    const heldFrames = kept.slice(0, -this.window);
     const day = this.referenceDate;
     const t = performance.now();
-    const fusion = await this.fuser(frames, { referenceDate: day ? new Date(`${day}T00:00:00Z`) : new Date(), minSeenReads: this.minSeenReads });
+    const fusion = await this.fuser(frames, { referenceDate: day ? new Date(`${day}T00:00:00Z`) : new Date(), minSeenReads: this.minSeenReads, ...(heldFrames.length ? { heldFrames } : {}) });
     this.#tries.push({ ms: performance.now() - t, frames: frames.length });
     this.#last = fusion;
     // An accepted fusion is a valid merge (fuseFrames refuses any other): summarized as a frame's read is.
