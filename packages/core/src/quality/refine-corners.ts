@@ -18,38 +18,9 @@ export interface RefineOptions {
   samplesPerSide?: number;
 }
 
-/** Luma of the pixel at `at` in interleaved colour (RGB first). */
-function lumaAt(data: Uint8Array | Uint8ClampedArray, at: number): number {
-  return 0.299 * data[at]! + 0.587 * data[at + 1]! + 0.114 * data[at + 2]!;
-}
-
 /** Whether (x, y) lies in the image, where bilinear sampling reads it. */
 function inImage(image: RefineImage, x: number, y: number): boolean {
   return !(x < 0 || y < 0 || x > image.width - 1 || y > image.height - 1);
-}
-
-/** Bilinear sample at (x, y), which must lie in the image (see `inImage`); colour is read as luma. */
-function sampleBilinear(image: RefineImage, x: number, y: number): number {
-  const { data, width } = image;
-  const channels = image.channels ?? 1;
-  const x0 = Math.floor(x);
-  const y0 = Math.floor(y);
-  const x1 = Math.min(x0 + 1, width - 1);
-  const y1 = Math.min(y0 + 1, image.height - 1);
-  const fx = x - x0;
-  const fy = y - y0;
-  const row0 = y0 * width;
-  const row1 = y1 * width;
-  let top: number;
-  let bottom: number;
-  if (channels < 3) {
-    top = data[(row0 + x0) * channels]! * (1 - fx) + data[(row0 + x1) * channels]! * fx;
-    bottom = data[(row1 + x0) * channels]! * (1 - fx) + data[(row1 + x1) * channels]! * fx;
-  } else {
-    top = lumaAt(data, (row0 + x0) * channels) * (1 - fx) + lumaAt(data, (row0 + x1) * channels) * fx;
-    bottom = lumaAt(data, (row1 + x0) * channels) * (1 - fx) + lumaAt(data, (row1 + x1) * channels) * fx;
-  }
-  return top * (1 - fy) + bottom * fy;
 }
 
 /** Profile and derivative scratch, grown as needed: one allocation for all the samples of all the frames. */
@@ -67,30 +38,74 @@ function edgeAlongNormal(image: RefineImage, origin: Point, normal: Point, radiu
     profile = new Float64Array(count);
     derivative = new Float64Array(count);
   }
+  const ox = origin.x;
+  const oy = origin.y;
+  const nx = normal.x;
+  const ny = normal.y;
   // The profile is a straight line: it lies in the image when its two ends do (each coordinate,
   // rounded, moves one way along it).
   const last = -radius + (count - 1) * step;
-  if (!inImage(image, origin.x + normal.x * -radius, origin.y + normal.y * -radius) || !inImage(image, origin.x + normal.x * last, origin.y + normal.y * last)) return undefined;
-  for (let i = 0; i < count; i++) {
-    const t = -radius + i * step;
-    profile[i] = sampleBilinear(image, origin.x + normal.x * t, origin.y + normal.y * t);
+  if (!inImage(image, ox + nx * -radius, oy + ny * -radius) || !inImage(image, ox + nx * last, oy + ny * last)) return undefined;
+  const data = image.data;
+  const width = image.width;
+  const maxX = width - 1;
+  const maxY = image.height - 1;
+  const channels = image.channels ?? 1;
+  const p = profile;
+  // Bilinear samples, colour read as luma, written out in the loop: it is the refinement's whole cost.
+  if (channels >= 3) {
+    for (let i = 0; i < count; i++) {
+      const t = -radius + i * step;
+      const x = ox + nx * t;
+      const y = oy + ny * t;
+      const x0 = Math.floor(x);
+      const y0 = Math.floor(y);
+      const x1 = x0 + 1 < maxX ? x0 + 1 : maxX;
+      const y1 = y0 + 1 < maxY ? y0 + 1 : maxY;
+      const fx = x - x0;
+      const fy = y - y0;
+      const a00 = (y0 * width + x0) * channels;
+      const a01 = (y0 * width + x1) * channels;
+      const a10 = (y1 * width + x0) * channels;
+      const a11 = (y1 * width + x1) * channels;
+      const l00 = 0.299 * data[a00]! + 0.587 * data[a00 + 1]! + 0.114 * data[a00 + 2]!;
+      const l01 = 0.299 * data[a01]! + 0.587 * data[a01 + 1]! + 0.114 * data[a01 + 2]!;
+      const l10 = 0.299 * data[a10]! + 0.587 * data[a10 + 1]! + 0.114 * data[a10 + 2]!;
+      const l11 = 0.299 * data[a11]! + 0.587 * data[a11 + 1]! + 0.114 * data[a11 + 2]!;
+      p[i] = (l00 * (1 - fx) + l01 * fx) * (1 - fy) + (l10 * (1 - fx) + l11 * fx) * fy;
+    }
+  } else {
+    for (let i = 0; i < count; i++) {
+      const t = -radius + i * step;
+      const x = ox + nx * t;
+      const y = oy + ny * t;
+      const x0 = Math.floor(x);
+      const y0 = Math.floor(y);
+      const x1 = x0 + 1 < maxX ? x0 + 1 : maxX;
+      const y1 = y0 + 1 < maxY ? y0 + 1 : maxY;
+      const fx = x - x0;
+      const fy = y - y0;
+      p[i] = (data[(y0 * width + x0) * channels]! * (1 - fx) + data[(y0 * width + x1) * channels]! * fx) * (1 - fy) + (data[(y1 * width + x0) * channels]! * (1 - fx) + data[(y1 * width + x1) * channels]! * fx) * fy;
+    }
   }
+  const d = derivative;
   let best = -1;
   let bestMagnitude = 0;
   for (let i = 2; i < count - 2; i++) {
-    derivative[i] = Math.abs(profile[i + 2]! + profile[i + 1]! - profile[i - 1]! - profile[i - 2]!);
-    if (derivative[i]! > bestMagnitude) {
-      bestMagnitude = derivative[i]!;
+    const v = Math.abs(p[i + 2]! + p[i + 1]! - p[i - 1]! - p[i - 2]!);
+    d[i] = v;
+    if (v > bestMagnitude) {
+      bestMagnitude = v;
       best = i;
     }
   }
   if (best < 3 || best > count - 4 || bestMagnitude < 8) return undefined;
-  const left = derivative[best - 1]!;
-  const right = derivative[best + 1]!;
+  const left = d[best - 1]!;
+  const right = d[best + 1]!;
   const curvature = left - 2 * bestMagnitude + right;
   const offset = curvature < 0 ? (0.5 * (left - right)) / curvature : 0;
   const t = -radius + (best + offset) * step;
-  return { x: origin.x + normal.x * t, y: origin.y + normal.y * t };
+  return { x: ox + nx * t, y: oy + ny * t };
 }
 
 /**
