@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { edgeMapSupport, expandToOuterEdges, quadSupport, segmentSupport, segmentSupportReaches, sideSupport, sidesOnFrameBorder, visibleSegment, type PixelImage } from './edge-support.ts';
+import { edgeMapSupport, edgeMapSupportReaches, expandToOuterEdges, quadSupport, segmentSupport, segmentSupportReaches, sideSupport, sidesOnFrameBorder, visibleSegment, type PixelImage } from './edge-support.ts';
 import { maxCornerError } from './geometry.ts';
 import type { Quad } from './types.ts';
 
@@ -124,6 +124,22 @@ describe('edgeMapSupport', () => {
     const ignoreOthers = [false, true, true, false];
     expect(edgeMapSupport(edges, offMap, 1, 24, ignoreOthers)).toBeLessThan(0.6);
     expect(edgeMapSupport(edges, offMap, 1, 24, ignoreOthers, 0.3)).toBe(1);
+  });
+
+  it('edgeMapSupportReaches answers as edgeMapSupport >= needed does', () => {
+    // Random edges, a few straight lines among them; quads anywhere, some running off the map.
+    const data = new Uint8Array(120 * 80);
+    let seed = 7;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    for (let i = 0; i < data.length; i++) data[i] = random() < 0.3 ? 255 : 0;
+    for (let x = 0; x < 120; x++) data[20 * 120 + x] = 255;
+    for (let y = 0; y < 80; y++) data[y * 120 + 30] = 255;
+    const edges = { data, width: 120, height: 80 };
+    const point = fc.record({ x: fc.integer({ min: -40, max: 160 }), y: fc.integer({ min: -40, max: 120 }) });
+    fc.assert(fc.property(fc.tuple(point, point, point, point), fc.constantFrom(0.2, 0.3, 0.5), fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }), (quad, needed, ignore) => {
+      const q: Quad = [quad[0], quad[1], quad[2], quad[3]];
+      expect(edgeMapSupportReaches(edges, q, 1, needed, 24, ignore, 0.3)).toBe(edgeMapSupport(edges, q, 1, 24, ignore, 0.3) >= needed);
+    }), { numRuns: 3000 });
   });
 });
 

@@ -136,6 +136,19 @@ export function sidesOnFrameBorder(quad: Quad, width: number, height: number, to
  * `quadSupport` is the real measure.
  */
 export function edgeMapSupport(edges: GrayImage, quad: Quad, scale: number, samplesPerSide = 24, ignore?: readonly boolean[], minVisible?: number): number {
+  return edgeMapSupportOver(edges, quad, scale, samplesPerSide, ignore, minVisible, -Infinity);
+}
+
+/**
+ * Whether `edgeMapSupport` reaches `needed`: the sides after the first one short of it are not
+ * sampled (most of the hundreds of 4-corner subsets a frame gives fail on their first sides).
+ */
+export function edgeMapSupportReaches(edges: GrayImage, quad: Quad, scale: number, needed: number, samplesPerSide = 24, ignore?: readonly boolean[], minVisible?: number): boolean {
+  return edgeMapSupportOver(edges, quad, scale, samplesPerSide, ignore, minVisible, needed) >= needed;
+}
+
+/** `edgeMapSupport`, returning as soon as a side's support is under `stopUnder`. */
+function edgeMapSupportOver(edges: GrayImage, quad: Quad, scale: number, samplesPerSide: number, ignore: readonly boolean[] | undefined, minVisible: number | undefined, stopUnder: number): number {
   let weakest = 1;
   for (let side = 0; side < 4; side++) {
     if (ignore?.[side]) continue;
@@ -154,6 +167,7 @@ export function edgeMapSupport(edges: GrayImage, quad: Quad, scale: number, samp
     // With `minVisible`, a side crossing the map's border is judged on its samples in view, if enough are.
     const judged = minVisible !== undefined && visible >= minVisible * samplesPerSide ? visible : samplesPerSide;
     weakest = Math.min(weakest, hits / judged);
+    if (weakest < stopUnder) return weakest;
   }
   return weakest;
 }

@@ -164,7 +164,7 @@ export function borderSides(quad: quality.Quad, frame: SearchFrame): boolean[] {
 
 /** Whether a candidate's sides lie on the reduced frame's (dilated) edges enough to be scored at full size. */
 export function coarselySupported(edgeMap: quality.GrayImage, quad: quality.Quad, frame: SearchFrame): boolean {
-  return quality.edgeMapSupport(edgeMap, quad, frame.scale, 24, borderSides(quad, frame), MIN_VISIBLE_SIDE) >= MIN_COARSE_SUPPORT;
+  return quality.edgeMapSupportReaches(edgeMap, quad, frame.scale, MIN_COARSE_SUPPORT, 24, borderSides(quad, frame), MIN_VISIBLE_SIDE);
 }
 
 /** The weakest side's edge support, sides along the frame border left out (see `borderSides`). */
