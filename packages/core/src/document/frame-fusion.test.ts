@@ -148,6 +148,18 @@ describe('fuseFrames', () => {
     expect(fuseFrames(window, { ...REF, heldFrames: frames(oneLine) }).accepted).toBe(false);
   });
 
+  it('a digit 0 read where only letters stand counts for the letter O (the corrector reads it so), and O where only digits stand for 0', () => {
+    // PP-OCR reads the issuing state's O (line 1, 4) as 0 in every frame, and the expiry's 0 (line 2, 23) as O.
+    const zero = (e: MrzFrameEvidence): MrzFrameEvidence => ({ ...e, reads: e.reads.map((r) => (r.engine !== 'ppocr#0' ? r : { ...r, lines: r.lines.map((line, l) => ({ text: line.text, chars: line.chars.map((ch, c) => (l === 0 && c === 4 ? { ...ch, char: '0' } : l === 1 && c === 23 ? { ...ch, char: 'O' } : ch)) })) })) });
+    expect(cellReads(zero(frame()), TD3)[0]![4]).toEqual({ char: 'O', clear: false });
+    const kinds = (l: number, c: number) => (l === 0 && c === 4 ? 'alpha' as const : l === 1 && c === 23 ? 'numeric' as const : undefined);
+    expect(cellReads(zero(frame()), TD3, kinds)[0]![4]).toEqual({ char: 'O', clear: true });
+    expect(cellReads(zero(frame()), TD3, kinds)[1]![23]).toEqual({ char: '0', clear: true });
+    const fused = fuseFrames(frames(zero(frame([[1, 2]])), zero(frame([[1, 26]])), zero(frame([[0, 22]]))), REF);
+    expect(fused).toMatchObject({ accepted: true, frames: 3 });
+    expect(fused.merged.result.corrected).toEqual(TD3);
+  });
+
   it('refuses a name letter no frame read', () => {
     const fused = fuseFrames(frames(frame([[0, 22]]), frame([[0, 22]]), frame([[0, 22]])), REF);
     expect(fused.accepted).toBe(false);

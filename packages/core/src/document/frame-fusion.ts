@@ -13,8 +13,10 @@
  * the fused reading is refused with those cells' fields flagged, and the camera reads on. Earlier frames
  * of the same document that left the merged window (`heldFrames`) are held to as well: their reads count
  * toward a character, and their clear misreads against it. In a run of fillers, an engine's gap is no
- * vote against the filler (the aligner puts a shorter run's gaps anywhere in it).
+ * vote against the filler (the aligner puts a shorter run's gaps anywhere in it). Where the field holds
+ * letters only, a 0 read counts for the letter O, and where it holds digits only, an O for 0 (`asKind`).
  */
+import type { CharKind } from '../mrz/charset.ts';
 import { MRZ_FORMATS } from '../mrz/formats.ts';
 import type { MrzOutputFieldName } from '../mrz/parse.ts';
 import type { MrzReadOptions, MrzReadResult } from '../mrz/read.ts';
@@ -98,8 +100,21 @@ const SEEN_SUPPORT = 0.3;
 /** What one frame's engines read at a cell of the fused reading: the character they lean to, and whether clearly. */
 export interface CellRead { readonly char: string; readonly clear: boolean }
 
-/** Per line of `reading`, per character, what one frame's engines saw at that cell (null: nothing, a glyph washed out, or no leaning). */
-export function cellReads(evidence: MrzFrameEvidence, reading: readonly string[]): (CellRead | null)[][] {
+/**
+ * The character a read of `ch` stands for in a cell of `kind`: the letter O where only letters stand, the
+ * digit 0 where only digits do (the engines confuse the two; the corrector reads each by the field's kind).
+ */
+function asKind(ch: string, kind: CharKind | undefined): string {
+  if (kind === 'alpha' && ch === '0') return 'O';
+  if (kind === 'numeric' && ch === 'O') return '0';
+  return ch;
+}
+
+/**
+ * Per line of `reading`, per character, what one frame's engines saw at that cell (null: nothing, a glyph
+ * washed out, or no leaning). `kindAt`: the character kind of a cell's field, where known (see `asKind`).
+ */
+export function cellReads(evidence: MrzFrameEvidence, reading: readonly string[], kindAt?: (line: number, column: number) => CharKind | undefined): (CellRead | null)[][] {
   return reading.map((line, l) => {
     const perEngine = evidence.reads
       .filter((r) => r.lines[l] !== undefined)
@@ -114,10 +129,16 @@ export function cellReads(evidence: MrzFrameEvidence, reading: readonly string[]
       // In a run of fillers, where an engine that read the run shorter has its gaps is the aligner's
       // choice, not a glyph it skipped: its gap is no vote against the filler there.
       const inFillerRun = line[c] === '<' && (line[c - 1] === '<' || line[c + 1] === '<');
-      let total = 0;
-      let top: [string, number] = ['', 0];
+      const kind = kindAt?.(l, c);
+      const scores = new Map<string, number>();
       for (const [ch, score] of column) {
         if (ch === '' && inFillerRun) continue;
+        const as = asKind(ch, kind);
+        scores.set(as, (scores.get(as) ?? 0) + score);
+      }
+      let total = 0;
+      let top: [string, number] = ['', 0];
+      for (const [ch, score] of scores) {
         total += score;
         if (score > top[1]) top = [ch, score];
       }
@@ -171,7 +192,9 @@ export function fuseFrames(frames: readonly FusionFrame[], options: FusionOption
   const reading = merged.result.corrected;
   const lineCount = reading.length;
   const held = heldFrames.filter((f) => Math.max(0, ...f.evidence.reads.map((r) => r.lines.length)) === lineCount);
-  const perFrame = [...frames, ...held].map((f) => cellReads(f.evidence, reading));
+  const spec = merged.result.format ? MRZ_FORMATS[merged.result.format] : undefined;
+  const kindAt = (l: number, c: number): CharKind | undefined => spec?.fields.find((f) => f.line === l && c >= f.start && c < f.end)?.kind;
+  const perFrame = [...frames, ...held].map((f) => cellReads(f.evidence, reading, kindAt));
   const conflicts: FusedCell[] = [];
   const unsupported: FusedCell[] = [];
   const flagged = new Set<MrzOutputFieldName>(merged.uncertainFields);
