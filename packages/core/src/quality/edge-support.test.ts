@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { edgeMapSupport, edgeMapSupportReaches, expandToOuterEdges, quadSupport, segmentSupport, segmentSupportReaches, sideSupport, sidesOnFrameBorder, visibleSegment, type PixelImage } from './edge-support.ts';
+import { edgeMapSupport, edgeMapSupportReaches, expandToOuterEdges, quadSupport, segmentSupport, segmentSupportAtLeast, segmentSupportReaches, sideSupport, sidesOnFrameBorder, visibleSegment, type PixelImage } from './edge-support.ts';
 import { maxCornerError } from './geometry.ts';
 import type { Quad } from './types.ts';
 
@@ -62,6 +62,23 @@ describe('segmentSupportReaches', () => {
         expect(segmentSupportReaches(image, a, b, options, needed)).toBe(segmentSupport(image, a, b, options) >= needed);
       }),
       { numRuns: 500 },
+    );
+  });
+});
+
+describe('segmentSupportAtLeast', () => {
+  it('is segmentSupport where that reaches the floor, and under the floor where it does not', () => {
+    const image = render(card, band);
+    const point = fc.record({ x: fc.double({ min: -10, max: 310, noNaN: true }), y: fc.double({ min: -10, max: 210, noNaN: true }) });
+    fc.assert(
+      fc.property(point, point, fc.constantFrom(0, 0.3, 0.5, 0.7, 0.8, 1), fc.integer({ min: 0, max: 3 }), (a, b, floor, radius) => {
+        const options = { searchRadius: radius };
+        const exact = segmentSupport(image, a, b, options);
+        const atLeast = segmentSupportAtLeast(image, a, b, options, floor);
+        if (exact >= floor) expect(atLeast).toBe(exact);
+        else expect(atLeast).toBeLessThan(floor);
+      }),
+      { numRuns: 1000 },
     );
   });
 });

@@ -94,6 +94,17 @@ export function segmentSupportReaches(image: PixelImage, a: Point, b: Point, opt
   return countSupport(image, a, b, options, Math.floor(samples * (1 - needed)) + 1) >= needed * samples;
 }
 
+/**
+ * `segmentSupport` where it reaches `floor`; where it does not, a value under `floor` (counting stops
+ * once the segment cannot reach it). A `floor` of 0 or less always gives the exact support.
+ */
+export function segmentSupportAtLeast(image: PixelImage, a: Point, b: Point, options: EdgeSupportOptions, floor: number): number {
+  const samples = options.samplesPerSide ?? 32;
+  if (floor <= 0) return countSupport(image, a, b, options, 0) / samples;
+  const hits = countSupport(image, a, b, options, Math.floor(samples * (1 - floor)) + 1);
+  return hits / samples;
+}
+
 /** Supported samples along the segment; with `maxMisses` > 0, counting stops once that many samples missed. */
 function countSupport(image: PixelImage, a: Point, b: Point, options: EdgeSupportOptions, maxMisses: number): number {
   const samples = options.samplesPerSide ?? 32;

@@ -167,11 +167,14 @@ export function coarselySupported(edgeMap: quality.GrayImage, quad: quality.Quad
   return quality.edgeMapSupportReaches(edgeMap, quad, frame.scale, MIN_COARSE_SUPPORT, 24, borderSides(quad, frame), MIN_VISIBLE_SIDE);
 }
 
-/** The weakest side's edge support, sides along the frame border left out (see `borderSides`). */
-function outlineSupport(quad: quality.Quad, frame: SearchFrame): number {
+/**
+ * The weakest side's edge support, sides along the frame border left out (see `borderSides`). With
+ * `floor`, a side found short of it ends the count: the value returned is then under `floor`, not
+ * exact (the caller has no use for it: a part of a longer outline under the occluded side's support).
+ */
+function outlineSupport(quad: quality.Quad, frame: SearchFrame, floor = 0): number {
   const { full, support: options } = frame;
   const border = borderSides(quad, frame);
-  const sides = quality.sideSupport(full, quad, options);
   for (let side = 0; side < 4; side++) {
     if (!border[side]) continue;
     // The document must really reach the border: its sides meeting the border have edges right up
@@ -187,19 +190,22 @@ function outlineSupport(quad: quality.Quad, frame: SearchFrame): number {
     // sides): the strip along the border must also look like the document, not like the background.
     if (!quality.documentReachesBorder(full, quad, side)) return 0;
   }
+  const inFrame = (p: quality.Point) => p.x >= 1 && p.y >= 1 && p.x <= full.width - 2 && p.y <= full.height - 2;
+  let weakest = Infinity;
   for (let side = 0; side < 4; side++) {
     if (border[side]) continue;
+    let a = quad[side]!;
+    let b = quad[(side + 1) % 4]!;
     // A side crossing the frame border (a document running off the frame at a corner) is judged on
     // its part in view, when that is at least MIN_VISIBLE_SIDE of it.
-    const a = quad[side]!;
-    const b = quad[(side + 1) % 4]!;
-    const inFrame = (p: quality.Point) => p.x >= 1 && p.y >= 1 && p.x <= full.width - 2 && p.y <= full.height - 2;
-    if (inFrame(a) && inFrame(b)) continue;
-    const visible = quality.visibleSegment(a, b, full.width, full.height, 2);
-    if (!visible || quality.distance(visible.a, visible.b) < MIN_VISIBLE_SIDE * quality.distance(a, b)) continue;
-    sides[side] = quality.segmentSupport(full, visible.a, visible.b, options);
+    if (!inFrame(a) || !inFrame(b)) {
+      const visible = quality.visibleSegment(a, b, full.width, full.height, 2);
+      if (visible && quality.distance(visible.a, visible.b) >= MIN_VISIBLE_SIDE * quality.distance(a, b)) ({ a, b } = visible);
+    }
+    weakest = Math.min(weakest, quality.segmentSupportAtLeast(full, a, b, options, floor));
+    if (weakest < floor) return weakest;
   }
-  return Math.min(...sides.filter((_, side) => !border[side]));
+  return weakest;
 }
 
 /**
@@ -273,7 +279,8 @@ export function chooseQuad(candidates: readonly Candidate[], frame: SearchFrame,
     // Support is judged on the refined outline, within a couple of pixels: a true side is one
     // straight edge, whereas texture or clutter near a wrong side is not.
     const refined = quality.refineQuad(full, quad, { searchRadius: Math.ceil(1.5 * scale) + 3 });
-    const support = outlineSupport(refined, frame);
+    // A part of a longer outline is of no use under the occluded side's support (under full support once a held outline is kept).
+    const support = outlineSupport(refined, frame, partial ? (occluded ? MIN_SIDE_SUPPORT : MIN_OCCLUDED_SIDE_SUPPORT) : 0);
     // A held document's outline (one side partly under a thumb) is kept for when no outline has four supported sides.
     if (support < MIN_SIDE_SUPPORT && !occluded && support >= MIN_OCCLUDED_SIDE_SUPPORT && oneSideOccluded(refined, frame)) occluded = refined;
     if (support >= MIN_SIDE_SUPPORT) {
@@ -504,5 +511,5 @@ export function trackOutline(previous: quality.Quad, frame: SearchFrame): qualit
   const refined = quality.refineQuad(full, previous, { searchRadius: radius });
   // refineQuad hands the very same quad back when a side locked onto another edge: lost.
   if (refined === previous) return null;
-  return outlineSupport(refined, frame) >= MIN_SIDE_SUPPORT ? refined : null;
+  return outlineSupport(refined, frame, MIN_SIDE_SUPPORT) >= MIN_SIDE_SUPPORT ? refined : null;
 }
