@@ -21,7 +21,8 @@ const fuse: typeof coreDocument.fuseFrames = fuserModule ? (await import(path.re
 
 const streamModule = option('--stream');
 const DocumentReadStream: typeof CurrentStream = streamModule ? (await import(path.resolve(streamModule))).DocumentReadStream : CurrentStream;
-const { streams } = JSON.parse(readFileSync(file, 'utf8')) as { streams: CapturedStream[] };
+// JSON wrote the reads' missing lines (undefined in the worker's answer) as null: undefined again.
+const { streams } = JSON.parse(readFileSync(file, 'utf8'), (_, v: unknown) => (v === null ? undefined : v)) as { streams: CapturedStream[] };
 
 const ms: number[] = [];
 const tally = new Map<string, { n: number; stable: number; wrong: number; fused: number }>();
