@@ -52,6 +52,33 @@ describe('regionStats', () => {
     expect(blocks.clipped.reduce((a, b) => a + b, 0) / slow.pixels).toBeCloseTo(slow.clippedFraction, 12);
   });
 
+  it('reads the mean over the document\'s own outline when given one, the rest over the inset polygon', () => {
+    // A dark edge band (a header, a frame line) lies mostly in the inset's margin: the inset alone
+    // reads the document brighter than it is (the label's brightness is the whole card's mean).
+    let s = 99;
+    const random = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+    const img = image(120, 90, (x, y) => (y < 16 ? 20 : 100 + Math.floor(random() * 60)));
+    const outline = [{ x: 6.4, y: 5.2 }, { x: 112.7, y: 9.9 }, { x: 109.1, y: 84.3 }, { x: 3.8, y: 80.6 }];
+    const cx = outline.reduce((a, p) => a + p.x, 0) / 4;
+    const cy = outline.reduce((a, p) => a + p.y, 0) / 4;
+    const inset = outline.map((p) => ({ x: cx + (p.x - cx) * 0.8, y: cy + (p.y - cy) * 0.8 }));
+    const within = (quad: { x: number; y: number }[]) => (x: number, y: number) => quad.every((a, i) => {
+      const b = quad[(i + 1) % 4]!;
+      return (b.x - a.x) * (y - a.y) - (b.y - a.y) * (x - a.x) >= 0;
+    });
+    for (const rowStep of [1, 2]) {
+      const both = regionStats(img, 250, { polygon: inset, meanPolygon: outline, rowStep, blockSize: 16 });
+      const insetOnly = regionStats(img, 250, { polygon: inset, rowStep, blockSize: 16 });
+      const whole = regionStats(img, 250, { polygon: outline, rowStep });
+      expect(both.brightness).toBeCloseTo(whole.brightness, 9);
+      expect(insetOnly.brightness - both.brightness).toBeGreaterThan(5);
+      // Every other statistic stays the inset's.
+      expect({ ...both, brightness: 0 }).toEqual({ ...insetOnly, brightness: 0 });
+    }
+    const slow = reference(img, 250, within(outline));
+    expect(regionStats(img, 250, { polygon: inset, meanPolygon: outline }).brightness).toBeCloseTo(slow.brightness, 9);
+  });
+
   it('puts every pixel into its own block, on every row read', () => {
     let s = 777;
     const random = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);

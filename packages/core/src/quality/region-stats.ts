@@ -28,7 +28,7 @@ export interface BlockGrid {
 export interface RegionStats {
   /** Variance of the 4-neighbour Laplacian. */
   sharpness: number;
-  /** Mean gray level. */
+  /** Mean gray level (over `meanPolygon` when given). */
   brightness: number;
   /** Standard deviation of the gray level. */
   contrast: number;
@@ -51,6 +51,12 @@ export interface RegionStatsOptions {
   rowStep?: number;
   /** Side of the blocks to sum per block (0: none). */
   blockSize?: number;
+  /**
+   * Convex polygon over which `brightness` alone is measured, when it is not `polygon`: the document's
+   * own outline, where the other statistics are read on an inset (its edges are no print). It holds
+   * `polygon`; the rows read are the same.
+   */
+  meanPolygon?: readonly Point[];
 }
 
 /**
@@ -62,7 +68,7 @@ export interface RegionStatsOptions {
  */
 export function regionStats(image: GrayImage, clipLevel: number, options: RegionStatsOptions = {}): RegionStats {
   const { data, width, height } = image;
-  const { polygon, rowStep = 1, blockSize = 0 } = options;
+  const { polygon, rowStep = 1, blockSize = 0, meanPolygon } = options;
   const histogram = new Uint32Array(256);
   const blocks = blockSize > 0 ? blockGrid(width, height, blockSize, rowStep, clipLevel) : undefined;
   let count = 0;
@@ -79,11 +85,27 @@ export function regionStats(image: GrayImage, clipLevel: number, options: Region
   const { count: blockCount, sum: blockSum, sumSquares: blockSquares, laplacianSquares: blockLaplacian, clipped: blockClipped, max: blockMax, min: blockMin } = grid;
   // The least integer level counted as clipped (levels are integers; NaN: none).
   const clipFrom = Math.min(256, Math.max(0, Math.ceil(clipLevel)));
+  // The mean's own sums: the pixels of `meanPolygon` outside `polygon` (its margin) are added to them.
+  let meanCount = 0;
+  let meanSum = 0;
   for (let y = 1; y < height - 1; y += rowStep) {
     const span = polygon ? rowSpan(polygon, y + 0.5) : ([0, width] as const);
+    const from = span ? Math.max(1, Math.ceil(span[0] - 0.5)) : width;
+    const to = span ? Math.min(width - 2, Math.floor(span[1] - 0.5)) : width - 1;
+    const meanSpan = meanPolygon ? rowSpan(meanPolygon, y + 0.5) : null;
+    if (meanSpan) {
+      const rowAt = y * width;
+      const meanFrom = Math.max(1, Math.ceil(meanSpan[0] - 0.5));
+      const meanTo = Math.min(width - 2, Math.floor(meanSpan[1] - 0.5));
+      // Left of the span measured, then right of it (the whole row's span where none is measured).
+      const leftTo = Math.min(meanTo, from - 1);
+      for (let i = rowAt + meanFrom, end = rowAt + leftTo; i <= end; i++) meanSum += data[i]!;
+      meanCount += Math.max(0, leftTo - meanFrom + 1);
+      const rightFrom = Math.max(meanFrom, to + 1, leftTo + 1);
+      for (let i = rowAt + rightFrom, end = rowAt + meanTo; i <= end; i++) meanSum += data[i]!;
+      meanCount += Math.max(0, meanTo - rightFrom + 1);
+    }
     if (!span) continue;
-    const from = Math.max(1, Math.ceil(span[0] - 0.5));
-    const to = Math.min(width - 2, Math.floor(span[1] - 0.5));
     const rowAt = y * width;
     // The row in runs that stay within one block, so that per-block sums are added once per run.
     let b = blocks ? Math.floor(y / blockSize) * columns + Math.floor(from / blockSize) : 0;
@@ -123,14 +145,14 @@ export function regionStats(image: GrayImage, clipLevel: number, options: Region
     }
     count += Math.max(0, to - from + 1);
   }
-  if (count === 0) return { sharpness: 0, brightness: 0, contrast: 0, clippedFraction: 0, darkLevel: 0, medianLevel: 0, pixels: 0, ...(blocks ? { blocks } : {}) };
+  if (count === 0) return { sharpness: 0, brightness: meanCount > 0 ? meanSum / meanCount : 0, contrast: 0, clippedFraction: 0, darkLevel: 0, medianLevel: 0, pixels: 0, ...(blocks ? { blocks } : {}) };
   const mean = sum / count;
   const lapMean = lapSum / count;
   let clipped = 0;
   for (let v = Math.max(0, Math.ceil(clipLevel)); v < 256; v++) clipped += histogram[v]!;
   return {
     sharpness: Math.max(0, lapSquares / count - lapMean * lapMean),
-    brightness: mean,
+    brightness: meanPolygon ? (sum + meanSum) / (count + meanCount) : mean,
     contrast: Math.sqrt(Math.max(0, sumSquares / count - mean * mean)),
     clippedFraction: clipped / count,
     darkLevel: percentile(histogram, count, 0.05),
