@@ -62,7 +62,7 @@ export function wholeFrameMetrics(buffers: FrameBuffers, thresholds: quality.Qua
 /** `image` may be a view of the WASM heap: it is read here, before any other OpenCV call could move the heap. */
 function regionMetrics(image: quality.GrayImage, thresholds: quality.QualityThresholds, outline?: readonly quality.Point[], blockSize = 0, documentOutline = outline): RegionMetrics {
   // Every other row: at the reference width that is still ~100k pixels, and half the time.
-  const stats = quality.regionStats(image, thresholds.glareLevel, { ...(outline ? { polygon: outline } : {}), rowStep: 2, blockSize });
+  const stats = quality.regionStats(image, thresholds.glareLevel, { ...(outline ? { polygon: outline } : {}), ...(documentOutline && documentOutline !== outline ? { meanPolygon: documentOutline } : {}), rowStep: 2, blockSize });
   const { sharpness, brightness, contrast, clippedFraction, darkLevel, medianLevel, blocks } = stats;
   if (!blocks) return { sharpness, brightness, contrast, clippedFraction, darkLevel, medianLevel, glareFraction: 0 };
   // Only a bright document is judged on its light print (see `judgeExposure`): the scan is skipped otherwise.
