@@ -246,8 +246,7 @@ export function expandToOuterEdges(image: PixelImage, quad: Quad, options: Expan
   const fittedLines = quadSideLines(fitted);
   if (!fittedLines) return quad;
   // Per side: the fitted outer line where it is an edge, else the side as it was.
-  const support = sideSupport(image, fitted, options);
-  const chosen = lines.map((line, side) => (support[side]! >= options.minSupport ? fittedLines[side]! : line));
+  const chosen = lines.map((line, side) => (segmentSupportReaches(image, fitted[side]!, fitted[(side + 1) % 4]!, options, options.minSupport) ? fittedLines[side]! : line));
   return quadFromLines(chosen) ?? quad;
 }
 
