@@ -70,7 +70,8 @@ describe('quad helpers', () => {
       const sorted = [...points].sort((a, b) => Math.atan2(a.y - cy, a.x - cx) - Math.atan2(b.y - cy, b.x - cx));
       let start = 0;
       for (let i = 1; i < 4; i++) if (sorted[i]!.x + sorted[i]!.y < sorted[start]!.x + sorted[start]!.y) start = i;
-      return [0, 1, 2, 3].map((k) => sorted[(start + k) % 4]!) as Quad;
+      const at = (k: number): Point => sorted[(start + k) % 4]!;
+      return [at(0), at(1), at(2), at(3)];
     };
     const point = fc.record({ x: fc.integer({ min: -20, max: 20 }), y: fc.integer({ min: -20, max: 20 }) });
     fc.assert(fc.property(fc.array(point, { minLength: 4, maxLength: 4 }), (points) => {
