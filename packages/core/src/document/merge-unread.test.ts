@@ -74,3 +74,23 @@ describe('mergeMrzReads and a faded cell read only by weak guesses (recorded rea
     expect(m.uncertainFields).not.toContain('documentNumber');
   });
 });
+
+/**
+ * The engine reads the pipeline merged for the stress set's mild TD1 81000 (`small`: the document filling
+ * 25-40% of a photo; eval:mrz --stress --seed 81000), dumped as above: line 1's optional data is all
+ * padding. The cell reader saw cells 18-20 washed out and read `L7K` at 0; PP-OCR (two variants) skipped
+ * them; tesseract.js read `K` at cell 20 (0.46, with `<` at 0.41 behind it), as it reads `K` and `L` all
+ * along the padding.
+ */
+const reads81000 = JSON.parse(readFileSync(new URL('./__fixtures__/stress-small-td1-81000.reads.json', import.meta.url), 'utf8')) as EngineMrzRead[];
+
+describe('mergeMrzReads and a filler look-alike where the cell reader saw no ink (recorded reads)', () => {
+  it('puts the padding back rather than the lone letter, lists the position as not read and flags the field', () => {
+    const m = mergeMrzReads(reads81000, OPTIONS);
+    expect(m.valid).toBe(true);
+    expect(m.result.corrected).toEqual(['IDITAY8B3662E71<<<<<<<<<<<<<<<', '8007175M2911168D<<<<<<<<<<<<<0', 'ERIKSSON<<LUCAS<<<<<<<<<<<<<<<']);
+    expect(m.unread[0]).toContain(19);
+    expect(m.uncertainFields).toContain('optionalData');
+    expect(m.uncertainFields).not.toContain('documentNumber');
+  });
+});

@@ -409,3 +409,38 @@ describe('mergeMrzReads and a character the check digits cannot tell from its ri
     expect(m.uncertainFields).not.toContain('birthDate');
   });
 });
+
+describe('mergeMrzReads and a filler look-alike in padding the cell reader saw no ink in', () => {
+  // A one-letter given name `A` between fillers, under a glare core: the cell reader saw the cell washed
+  // out (0), PP-OCR read `A`, a letter it also reads for a blurred `<`. The same reads stand for padding
+  // PP-OCR read as `A` (the miss class of 201036 / 105030), which was taken unflagged before: the
+  // evidence cannot tell the two apart. The padding is put there, but a real letter must never be
+  // dropped silently: the names are flagged and the position is listed as not read, so the visual-zone
+  // fill can put the letter back.
+  const truth = ['IDITAY8B3662E71<<<<<<<<<<<<<<<', '8007175M2911168D<<<<<<<<<<<<<0', 'ERIKSSON<<LUCAS<A<<<<<<<<<<<<<'];
+  const options = { referenceDate: new Date('2026-06-01T00:00:00Z'), engineWeights: { ocrb: 1.5, ppocr: 1 }, fillerLookalikes: { ppocr: 'KA' }, lengthWitnesses: ['ocrb'] };
+  const washedOut = (text: string, at: number): OcrLineRead => {
+    const l = read(text, [[at, text[at]!, 0]]);
+    return { text: l.text, chars: l.chars.map((c, i) => (i === at ? { ...c, faded: true } : c)) };
+  };
+
+  it('flags the names and lists the position as not read', () => {
+    const m = mergeMrzReads([
+      { engine: 'ppocr', lines: [read(truth[0]!), read(truth[1]!), read(truth[2]!, [[16, 'A', 0.95]])] },
+      { engine: 'ocrb', lines: [read(truth[0]!), read(truth[1]!), washedOut(truth[2]!, 16)] },
+    ], options);
+    expect(m.valid).toBe(true);
+    expect(m.unread[2]).toContain(16);
+    expect(m.uncertainFields).toEqual(expect.arrayContaining(['surname', 'givenNames']));
+    expect(m.uncertainFields).not.toContain('documentNumber');
+  });
+
+  it('leaves a letter the cell reader saw alone (a clear cell is no padding)', () => {
+    const m = mergeMrzReads([
+      { engine: 'ppocr', lines: [read(truth[0]!), read(truth[1]!), read(truth[2]!)] },
+      { engine: 'ocrb', lines: [read(truth[0]!), read(truth[1]!), read(truth[2]!)] },
+    ], options);
+    expect(m.result.corrected).toEqual(truth);
+    expect(m.uncertainFields).not.toContain('givenNames');
+  });
+});

@@ -220,11 +220,13 @@ export function alignLine(reads: readonly WeightedLineRead[]): { columns: Column
     const own = row.map((index, e) => (index >= 0 ? reads[e]!.line.chars[index] : undefined)).filter((c): c is OcrCharRead => c !== undefined);
     return { reads: own.map((c) => ({ char: c.char, confidence: c.confidence })), faded: own.some((c) => c.faded === true) };
   });
-  rows.forEach((row, i) => {
-    const own = row.flatMap((index, e) => {
-      const c = index >= 0 ? reads[e]!.line.chars[index] : undefined;
-      return c ? [{ c, measured: reads[e]!.measured === true }] : [];
-    });
+  const ownReads = rows.map((row) => row.flatMap((index, e) => {
+    const c = index >= 0 ? reads[e]!.line.chars[index] : undefined;
+    return c ? [{ c, measured: reads[e]!.measured === true, lookalikes: reads[e]!.fillerLookalikes ?? '' }] : [];
+  }));
+  markFillerRunGuesses(columns, ownReads);
+  rows.forEach((_, i) => {
+    const own = ownReads[i]!;
     if (own.some((x) => x.measured && x.c.faded === true) && own.every((x) => x.c.confidence < FADED_GUESS_CONFIDENCE)) fadedUnread.add(columns[i]!);
     if (own.some((x) => x.measured) && isUnreadColumn(columns[i]!)) measuredUnread.add(columns[i]!);
   });
@@ -254,6 +256,67 @@ const fadedUnread = new WeakSet<Column>();
  */
 const measuredUnread = new WeakSet<Column>();
 
+/**
+ * Columns inside a run of filler where the measuring engine (the cell reader) has a cell it saw no ink
+ * in (read under FADED_GUESS_CONFIDENCE) and the only letter another engine read there is one it reads
+ * for the filler: one of its `fillerLookalikes` (PP-OCR's `K`, `A`), or a letter it holds `<` as the
+ * runner-up of. Nothing there was seen as a letter: the letter's vote goes to the filler (the padding
+ * the run asks for) and the column is not read (isUnreadColumn: its fields are flagged, its position is
+ * listed in `unread` for the visual-zone fill). A real letter there (a one-letter name between fillers)
+ * is never silently replaced: the same reads stand for padding misread, and the field is flagged. An
+ * engine's extra character where the measuring engine has no cell, inside the run, votes for the filler
+ * too, but is no position, so it is not marked unread (it would lengthen the line). Found on the stress
+ * set 81000 (`small`, mild TD1): optional data `<<<<<<<<<<<<<<<` where the cell reader read `L7K` at 0
+ * (faded), PP-OCR skipped the cells and tesseract.js read `K` (0.46, `<` 0.41) there and one cell on:
+ * the merge kept `K`, flagged, wrong.
+ */
+const fillerRunGuess = new WeakSet<Column>();
+
+interface OwnRead { readonly c: OcrCharRead; readonly measured: boolean; readonly lookalikes: string }
+
+/** A letter an engine read that stands for the filler as well: its look-alike, or one with `<` as its own runner-up. */
+function readsFillerAsLetter(x: OwnRead): boolean {
+  if (x.c.char === '<' || x.c.char === '') return false;
+  return x.lookalikes.includes(x.c.char) || x.c.alternatives.some((a) => a.char === '<');
+}
+
+function markFillerRunGuesses(columns: readonly Column[], ownReads: readonly (readonly OwnRead[])[]): void {
+  const measuring = ownReads.some((own) => own.some((x) => x.measured));
+  const candidate = ownReads.map((own) => {
+    const others = own.filter((x) => !x.measured);
+    return (own.some((x) => x.measured && x.c.confidence < FADED_GUESS_CONFIDENCE) || (measuring && !own.some((x) => x.measured)))
+      && others.some(readsFillerAsLetter)
+      && others.every((x) => x.c.char === '<' || readsFillerAsLetter(x));
+  });
+  /** The column's strongest character other than a gap is the filler (a run of padding). */
+  const isFiller = (i: number): boolean => {
+    let best = '';
+    let bestScore = -1;
+    for (const [ch, score] of columns[i]!) if (ch !== '' && score > bestScore) { best = ch; bestScore = score; }
+    return best === '<';
+  };
+  for (let i = 0; i < columns.length; i++) {
+    if (!candidate[i]) continue;
+    let end = i;
+    while (end + 1 < columns.length && candidate[end + 1]) end++;
+    const leftFiller = i > 0 && isFiller(i - 1);
+    const rightFiller = end + 1 >= columns.length || isFiller(end + 1);
+    if (leftFiller && rightFiller) {
+      for (let k = i; k <= end; k++) {
+        const column = columns[k] as Map<string, number>;
+        for (const x of ownReads[k]!) {
+          if (x.measured || !readsFillerAsLetter(x)) continue;
+          column.set('<', (column.get('<') ?? 0) + (column.get(x.c.char) ?? 0));
+          column.set(x.c.char, 0);
+        }
+        // A column the measuring engine has no cell in is an engine's extra character, not a position: not unread.
+        if (ownReads[k]!.some((x) => x.measured)) fillerRunGuess.add(column);
+      }
+    }
+    i = end;
+  }
+}
+
 /** Columns are never changed once built: each is ranked once (a merge scores up to 160 candidates against them). */
 const rankings = new WeakMap<Column, Array<[string, number]>>();
 
@@ -268,7 +331,7 @@ function ranked(column: Column): Array<[string, number]> {
 
 /** No engine read a character here (see UNREAD_SUPPORT). */
 export function isUnreadColumn(column: Column): boolean {
-  if (fadedUnread.has(column)) return true;
+  if (fadedUnread.has(column) || fillerRunGuess.has(column)) return true;
   let read = 0;
   for (const [ch, score] of column) if (ch !== '') read += score;
   return read < UNREAD_SUPPORT;
