@@ -37,10 +37,7 @@ export function edgeBlurSigma(grid: BlockGrid, image: GrayImage, options: EdgeBl
   let fullCount = 0;
   for (let b = 0; b < count.length; b++) fullCount = Math.max(fullCount, count[b]!);
   // The stock's level: the median of the full blocks' brightest pixels.
-  const levels: number[] = [];
-  for (let b = 0; b < count.length; b++) if (fullCount > 0 && count[b]! >= fullCount / 2) levels.push(max[b]!);
-  levels.sort((a, b) => a - b);
-  const stock = levels[Math.floor(levels.length / 2)] ?? 0;
+  const stock = medianFullBlockMax(count, max, fullCount);
   const minStep = Math.max(options.minStep, options.minStepShare * stock);
   const candidates: { block: number; step: number }[] = [];
   for (let b = 0; b < count.length; b++) {
@@ -98,4 +95,26 @@ export function edgeBlurSigma(grid: BlockGrid, image: GrayImage, options: EdgeBl
   }
   sigmas.sort((a, b) => a - b);
   return sigmas[Math.floor(sigmas.length / 2)]!;
+}
+
+/**
+ * The median (the element at n / 2, rounded down, in ascending order) of the brightest levels of the
+ * blocks at least half full; 0 when there are none. Counted per level (they are bytes) rather than sorted.
+ */
+function medianFullBlockMax(count: Uint32Array, max: Uint8Array, fullCount: number): number {
+  if (fullCount === 0) return 0;
+  const levels = new Uint32Array(256);
+  let n = 0;
+  for (let b = 0; b < count.length; b++) {
+    if (count[b]! >= fullCount / 2) {
+      levels[max[b]!]!++;
+      n++;
+    }
+  }
+  const rank = Math.floor(n / 2);
+  for (let v = 0, seen = 0; v < 256; v++) {
+    seen += levels[v]!;
+    if (seen > rank) return v;
+  }
+  return 0;
 }
