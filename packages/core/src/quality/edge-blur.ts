@@ -78,15 +78,28 @@ export function edgeBlurSigma(grid: BlockGrid, image: GrayImage, options: EdgeBl
     const y1 = Math.min(height - 1, y0 + grid.size);
     let steepest = 0;
     for (let y = Math.max(1, y0 + ((((1 - y0) % grid.rowStep) + grid.rowStep) % grid.rowStep)); y < y1; y += grid.rowStep) {
-      for (let x = x0, i = y * width + x; x < x1; x++, i++) {
-        const a = data[i - width - 1]!;
+      // The 3x3 window's left and middle columns carried over from the pixel before: three reads a pixel.
+      const row = y * width + x0;
+      let a = data[row - width - 1]!;
+      let d = data[row - 1]!;
+      let g = data[row + width - 1]!;
+      let b = data[row - width]!;
+      let e = data[row]!;
+      let h = data[row + width]!;
+      for (let i = row, end = row + (x1 - x0); i < end; i++) {
         const c = data[i - width + 1]!;
-        const g = data[i + width - 1]!;
+        const f = data[i + 1]!;
         const k = data[i + width + 1]!;
-        const gx = c + 2 * data[i + 1]! + k - a - 2 * data[i - 1]! - g;
-        const gy = g + 2 * data[i + width]! + k - a - 2 * data[i - width]! - c;
+        const gx = c + 2 * f + k - a - 2 * d - g;
+        const gy = g + 2 * h + k - a - 2 * b - c;
         const slope = gx * gx + gy * gy;
         if (slope > steepest) steepest = slope;
+        a = b;
+        d = e;
+        g = h;
+        b = c;
+        e = f;
+        h = k;
       }
     }
     // Sobel is 8 times the slope of a ramp.
