@@ -1,5 +1,5 @@
 import { colourDistance, meanColour } from './border-reach.ts';
-import { segmentSupportReaches, type EdgeSupportOptions, type PixelImage } from './edge-support.ts';
+import { segmentSupportReaches, sideSupportReaches, type EdgeSupportOptions, type PixelImage } from './edge-support.ts';
 import { outwardSide, quadFromLines, quadSideLines, type Line } from './lines.ts';
 import { DOCUMENT_ASPECTS, estimatePose } from './pose.ts';
 import { refineQuad } from './refine-corners.ts';
@@ -77,7 +77,7 @@ function scanOutward(image: PixelImage, quad: Quad, lines: Line[], sides: readon
       const grown = quadFromLines(moved);
       if (!grown) break;
       const fitted = refineQuad(image, grown, { searchRadius: 5 });
-      if (!segmentSupportReaches(image, fitted[side]!, fitted[(side + 1) % 4]!, options, options.minSupport)) continue;
+      if (!sideSupportReaches(image, fitted, side, options, options.minSupport)) continue;
       if (!accept(fitted, { side, a, b, normal })) continue;
       best = { quad: fitted, shift: d };
       break;

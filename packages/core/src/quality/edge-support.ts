@@ -90,8 +90,12 @@ export function segmentSupport(image: PixelImage, a: Point, b: Point, options: E
  * `segmentSupport` and gives the same answer.
  */
 export function segmentSupportReaches(image: PixelImage, a: Point, b: Point, options: EdgeSupportOptions, needed: number): boolean {
-  const samples = options.samplesPerSide ?? 32;
-  return countSupport(image, a, b, options, Math.floor(samples * (1 - needed)) + 1) >= needed * samples;
+  return countSupportTo(image, a, b, options, needed) >= needed * (options.samplesPerSide ?? 32);
+}
+
+/** `segmentSupportReaches` for side `side` of `quad` (from corner `side` to the next). */
+export function sideSupportReaches(image: PixelImage, quad: Quad, side: number, options: EdgeSupportOptions, needed: number): boolean {
+  return segmentSupportReaches(image, quad[side]!, quad[(side + 1) % 4]!, options, needed);
 }
 
 /**
@@ -99,10 +103,12 @@ export function segmentSupportReaches(image: PixelImage, a: Point, b: Point, opt
  * once the segment cannot reach it). A `floor` of 0 or less always gives the exact support.
  */
 export function segmentSupportAtLeast(image: PixelImage, a: Point, b: Point, options: EdgeSupportOptions, floor: number): number {
-  const samples = options.samplesPerSide ?? 32;
-  if (floor <= 0) return countSupport(image, a, b, options, 0) / samples;
-  const hits = countSupport(image, a, b, options, Math.floor(samples * (1 - floor)) + 1);
-  return hits / samples;
+  return countSupportTo(image, a, b, options, floor) / (options.samplesPerSide ?? 32);
+}
+
+/** Supported samples, counted until the segment can no longer reach `floor` (a share of its samples; none under 0). */
+function countSupportTo(image: PixelImage, a: Point, b: Point, options: EdgeSupportOptions, floor: number): number {
+  return countSupport(image, a, b, options, Math.floor((options.samplesPerSide ?? 32) * (1 - floor)) + 1);
 }
 
 /** Supported samples along the segment; with `maxMisses` > 0, counting stops once that many samples missed. */
@@ -246,7 +252,7 @@ export function expandToOuterEdges(image: PixelImage, quad: Quad, options: Expan
   const fittedLines = quadSideLines(fitted);
   if (!fittedLines) return quad;
   // Per side: the fitted outer line where it is an edge, else the side as it was.
-  const chosen = lines.map((line, side) => (segmentSupportReaches(image, fitted[side]!, fitted[(side + 1) % 4]!, options, options.minSupport) ? fittedLines[side]! : line));
+  const chosen = lines.map((line, side) => (sideSupportReaches(image, fitted, side, options, options.minSupport) ? fittedLines[side]! : line));
   return quadFromLines(chosen) ?? quad;
 }
 

@@ -216,7 +216,7 @@ function outlineSupport(quad: quality.Quad, frame: SearchFrame, floor = 0): numb
 function oneSideOccluded(quad: quality.Quad, frame: SearchFrame): boolean {
   const { full, support: options } = frame;
   if (borderSides(quad, frame).some(Boolean) || quality.cornerMarginPx(quad, full.width, full.height) < 0) return false;
-  const short = [0, 1, 2, 3].filter((side) => !quality.segmentSupportReaches(full, quad[side]!, quad[(side + 1) % 4]!, options, MIN_SIDE_SUPPORT)).length;
+  const short = [0, 1, 2, 3].filter((side) => !quality.sideSupportReaches(full, quad, side, options, MIN_SIDE_SUPPORT)).length;
   return short === 1 && quality.hasDocumentAspect(quad, full.width, full.height);
 }
 
@@ -476,7 +476,7 @@ export function acceptFallback(fallback: Fallback | null, frame: SearchFrame): q
  */
 function withoutCoveredCorner(quad: quality.Quad, frame: SearchFrame): quality.Quad | null {
   const { full, scale, support: options } = frame;
-  const supported = [0, 1, 2, 3].map((side) => quality.segmentSupportReaches(full, quad[side]!, quad[(side + 1) % 4]!, options, MIN_SIDE_SUPPORT));
+  const supported = [0, 1, 2, 3].map((side) => quality.sideSupportReaches(full, quad, side, options, MIN_SIDE_SUPPORT));
   if (supported.filter(Boolean).length !== 2) return null;
   // Sides s and s + 1 without support meet at corner s + 1.
   const side = [0, 1, 2, 3].find((s) => !supported[s] && !supported[(s + 1) % 4]);
