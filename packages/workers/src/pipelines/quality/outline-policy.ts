@@ -413,12 +413,12 @@ function towardBoxVanishingPoint(box: quality.Quad, corner: quality.Point, exit:
 
 /** Where the lines through a-b and c-d meet, or `null` when they are (nearly) parallel. */
 function lineIntersection(a: quality.Point, b: quality.Point, c: quality.Point, d: quality.Point): quality.Point | null {
-  const r = { x: b.x - a.x, y: b.y - a.y };
-  const s = { x: d.x - c.x, y: d.y - c.y };
-  const cross = r.x * s.y - r.y * s.x;
-  if (Math.abs(cross) < 1e-6 * Math.hypot(r.x, r.y) * Math.hypot(s.x, s.y)) return null;
-  const t = ((c.x - a.x) * s.y - (c.y - a.y) * s.x) / cross;
-  return { x: a.x + t * r.x, y: a.y + t * r.y };
+  return quality.intersectLines(lineThrough(a, b), lineThrough(c, d));
+}
+
+function lineThrough(a: quality.Point, b: quality.Point): quality.Line {
+  const length = Math.hypot(b.x - a.x, b.y - a.y) || 1;
+  return { point: a, direction: { x: (b.x - a.x) / length, y: (b.y - a.y) / length } };
 }
 
 /**
