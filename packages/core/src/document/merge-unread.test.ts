@@ -3,13 +3,18 @@ import { describe, expect, it } from 'vitest';
 import { mergeMrzReads } from './merge.ts';
 import type { EngineMrzRead } from './ocr-read.ts';
 
+/** Engine reads the document worker merged for one document, as dumped to `__fixtures__/<name>.reads.json`. */
+function recordedReads(name: string): EngineMrzRead[] {
+  return JSON.parse(readFileSync(new URL(`./__fixtures__/${name}.reads.json`, import.meta.url), 'utf8')) as EngineMrzRead[];
+}
+
 /**
  * The engine reads the pipeline merged for strong TD1 121010 of tuning set 21000 (eval:mrz --seed 21000),
  * as dumped from the document worker (confidences rounded to 3 places): a glare core over line 1's
  * optional data `<<<<<` (cells 19-23) and one cell of line 2's. The cell reader guessed `D4293` and `J`
  * there at 0 confidence; PP-OCR (two variants) and tesseract.js skipped the cells.
  */
-const reads = JSON.parse(readFileSync(new URL('./__fixtures__/strong-td1-121010.reads.json', import.meta.url), 'utf8')) as EngineMrzRead[];
+const reads = recordedReads('strong-td1-121010');
 const TRUTH = ['A<FRAL244S5C7<9<<<<<<<<<<<<<<<', '7206100F3311053POL<<<<<<<<<<<0', 'KOWALSKA<<PIOTR<<<<<<<<<<<<<<<'];
 const OPTIONS = {
   referenceDate: new Date('2026-06-01T00:00:00Z'),
@@ -37,7 +42,7 @@ describe('mergeMrzReads and padding under a glare core (recorded reads)', () => 
  * second `A` of the given names `ANNA<MARIA` (line 1, cell 16). The cell reader read that cell `A` at 0
  * confidence; PP-OCR (asked for the cells around it) skipped it: `ANN<MARIA`.
  */
-const reads117031 = JSON.parse(readFileSync(new URL('./__fixtures__/strong-td2-117031.reads.json', import.meta.url), 'utf8')) as EngineMrzRead[];
+const reads117031 = recordedReads('strong-td2-117031');
 
 describe('mergeMrzReads and a measured cell no engine read (recorded reads)', () => {
   it('keeps the position rather than dropping it and shifting the rest of the name, and says it was not read', () => {
@@ -60,7 +65,7 @@ describe('mergeMrzReads and a measured cell no engine read (recorded reads)', ()
  * core's rim over `SK` of the surname `KOWALSKA` (line 1, cells 10-11). The cell reader saw both washed
  * out and read them at 0; PP-OCR read `S` at 0.30 and `N` at 0.17 (`L` 0.13, `H` 0.12 behind it).
  */
-const reads117017 = JSON.parse(readFileSync(new URL('./__fixtures__/strong-td3-117017.reads.json', import.meta.url), 'utf8')) as EngineMrzRead[];
+const reads117017 = recordedReads('strong-td3-117017');
 
 describe('mergeMrzReads and a faded cell read only by weak guesses (recorded reads)', () => {
   it('counts the cell as not read, so the name is flagged and the position is one the visual zone may fill', () => {
@@ -82,7 +87,7 @@ describe('mergeMrzReads and a faded cell read only by weak guesses (recorded rea
  * them; tesseract.js read `K` at cell 20 (0.46, with `<` at 0.41 behind it), as it reads `K` and `L` all
  * along the padding.
  */
-const reads81000 = JSON.parse(readFileSync(new URL('./__fixtures__/stress-small-td1-81000.reads.json', import.meta.url), 'utf8')) as EngineMrzRead[];
+const reads81000 = recordedReads('stress-small-td1-81000');
 
 describe('mergeMrzReads and a filler look-alike where the cell reader saw no ink (recorded reads)', () => {
   it('puts the padding back rather than the lone letter, lists the position as not read and flags the field', () => {
