@@ -41,6 +41,11 @@ export interface FusionFrame {
   readonly evidence: MrzFrameEvidence;
 }
 
+/** The MRZ lines a frame's engines read (the most any engine read; 0 with no read). */
+export function frameLineCount(frame: FusionFrame): number {
+  return Math.max(0, ...frame.evidence.reads.map((r) => r.lines.length));
+}
+
 export interface FusionOptions extends MrzReadOptions {
   /** Frames that must each read a character clearly as it stands (default 1). */
   readonly minClearReads?: number;
@@ -186,12 +191,12 @@ export function fuseFrames(frames: readonly FusionFrame[], options: FusionOption
     merged, accepted: false, frames: frames.length, conflicts: [], unsupported: [], uncertainFields: merged.uncertainFields, refusal, ...extra,
   });
   if (frames.length < 2) return refused('too_few_frames');
-  const lineCounts = new Set(frames.map((f) => Math.max(0, ...f.evidence.reads.map((r) => r.lines.length))));
+  const lineCounts = new Set(frames.map(frameLineCount));
   if (lineCounts.size > 1) return refused('line_count');
   if (!merged.valid) return refused('not_valid');
   const reading = merged.result.corrected;
   const lineCount = reading.length;
-  const held = heldFrames.filter((f) => Math.max(0, ...f.evidence.reads.map((r) => r.lines.length)) === lineCount);
+  const held = heldFrames.filter((f) => frameLineCount(f) === lineCount);
   const spec = merged.result.format ? MRZ_FORMATS[merged.result.format] : undefined;
   const kindAt = (l: number, c: number): CharKind | undefined => spec?.fields.find((f) => f.line === l && c >= f.start && c < f.end)?.kind;
   const perFrame = [...frames, ...held].map((f) => cellReads(f.evidence, reading, kindAt));

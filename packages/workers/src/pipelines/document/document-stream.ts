@@ -64,9 +64,9 @@ export class MrzFrameFusion {
 
   /** The kept frames' fused reading as a plain summary when it passes `fuseFrames`' rules, and how many frames it took; null otherwise. */
   async fused(): Promise<{ mrz: MrzSummary; frames: number } | null> {
-    const lineCount = (f: coreDocument.FusionFrame): number => Math.max(0, ...f.evidence.reads.map((r) => r.lines.length));
     const latest = this.frames[this.frames.length - 1];
-    const kept = latest ? this.frames.filter((f) => lineCount(f) === lineCount(latest)) : [];
+    const lines = latest ? coreDocument.frameLineCount(latest) : 0;
+    const kept = latest ? this.frames.filter((f) => coreDocument.frameLineCount(f) === lines) : [];
     const frames = kept.slice(-this.window);
     if (frames.length < 2) return null;
     const heldFrames = kept.slice(0, -this.window);
