@@ -14,7 +14,7 @@
  */
 import { checkDigitOfRanges } from '../mrz/check-digit.ts';
 import { isAllowed } from '../mrz/charset.ts';
-import { detectFormat, type MrzCheckSpec, type MrzFormatSpec } from '../mrz/formats.ts';
+import { detectFormat, fieldAt, type MrzCheckSpec, type MrzFormatSpec } from '../mrz/formats.ts';
 
 /** One position of the MRZ grid. */
 export interface GridPosition {
@@ -53,7 +53,7 @@ function positionsOf(check: MrzCheckSpec): GridPosition[] {
 
 function kindAt(spec: MrzFormatSpec, line: number, column: number): string | undefined {
   if (spec.checks.some((c) => c.line === line && c.position === column)) return 'numeric';
-  return spec.fields.find((f) => f.line === line && column >= f.start && column < f.end)?.kind;
+  return fieldAt(spec, line, column)?.kind;
 }
 
 /**

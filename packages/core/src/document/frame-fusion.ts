@@ -17,7 +17,7 @@
  * letters only, a 0 read counts for the letter O, and where it holds digits only, an O for 0 (`asKind`).
  */
 import type { CharKind } from '../mrz/charset.ts';
-import { MRZ_FORMATS } from '../mrz/formats.ts';
+import { fieldAt, MRZ_FORMATS } from '../mrz/formats.ts';
 import type { MrzOutputFieldName } from '../mrz/parse.ts';
 import type { MrzReadOptions, MrzReadResult } from '../mrz/read.ts';
 import { alignLine, isUnreadColumn, lineCost, mergeMrzReads, type MergedMrzRead, type WeightedLineRead } from './merge.ts';
@@ -198,7 +198,7 @@ export function fuseFrames(frames: readonly FusionFrame[], options: FusionOption
   const lineCount = reading.length;
   const held = heldFrames.filter((f) => frameLineCount(f) === lineCount);
   const spec = merged.result.format ? MRZ_FORMATS[merged.result.format] : undefined;
-  const kindAt = (l: number, c: number): CharKind | undefined => spec?.fields.find((f) => f.line === l && c >= f.start && c < f.end)?.kind;
+  const kindAt = (l: number, c: number): CharKind | undefined => (spec ? fieldAt(spec, l, c)?.kind : undefined);
   const perFrame = [...frames, ...held].map((f) => cellReads(f.evidence, reading, kindAt));
   const conflicts: FusedCell[] = [];
   const unsupported: FusedCell[] = [];

@@ -11,7 +11,7 @@
  * confirms (names, mostly), are reported uncertain.
  */
 import { readMrz, type MrzReadOptions, type MrzReadResult } from '../mrz/read.ts';
-import { MRZ_FORMATS } from '../mrz/formats.ts';
+import { fieldAt, MRZ_FORMATS } from '../mrz/formats.ts';
 import type { MrzOutputFieldName } from '../mrz/parse.ts';
 import type { EngineMrzRead, OcrCharRead, OcrLineRead } from './ocr-read.ts';
 import { lineLengthConflicts, refuseForLineLength, witnessedLineLengths } from './line-length.ts';
@@ -566,7 +566,7 @@ function checkBlindDoubts(result: MrzReadResult, linesColumns: readonly Column[]
     const columnOf = costs[l]?.columnOf;
     if (!columnOf) return;
     for (let c = 0; c < line.length; c++) {
-      const kind = spec.fields.find((f) => f.line === l && c >= f.start && c < f.end)?.kind;
+      const kind = fieldAt(spec, l, c)?.kind;
       const fields = fieldsAt(result, l, c).filter((f) => !UNCHECKED_FIELDS.has(f));
       const column = linesColumns[l]?.[columnOf[c] ?? -1];
       const evidence = linesEvidence[l]?.[columnOf[c] ?? -1];

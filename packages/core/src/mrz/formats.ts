@@ -178,3 +178,8 @@ export function detectFormat(lines: readonly string[]): MrzFormatSpec | undefine
 export function fieldSpec(spec: MrzFormatSpec, name: MrzFieldName): MrzFieldSpec | undefined {
   return spec.fields.find((f) => f.field === name);
 }
+
+/** The field that holds position `column` of line `line` (0-based), if any (a check digit is in none). */
+export function fieldAt(spec: MrzFormatSpec, line: number, column: number): MrzFieldSpec | undefined {
+  return spec.fields.find((f) => f.line === line && column >= f.start && column < f.end);
+}
