@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Captures camera glare streams (bench/browser/stream-capture.ts: the frames `eval:mrz --streams N
 // --stream-stress glare --seed S` reads, every frame read with its engine evidence) to a JSON file, for
-// replaying the fusion and the vote in Node (packages/workers/src/pipelines/document/stream-replay.ts).
+// replaying the fusion and the vote in Node (scripts/replay-streams.ts).
 //   node scripts/capture-streams.mjs --seed 301000 --streams 10 --levels mild,strong --out /tmp/streams.json
 import { writeFileSync } from 'node:fs';
 import { withEvalPage } from './eval-page.mjs';

@@ -7,7 +7,7 @@
  * the document worker reads no frame meanwhile, so a try delays the next frame's read by as much.
  */
 import { type MrzFormat } from '@ekyc/core';
-import { cameraGlareHotspot, createRandom, degradeDocument, drawDegradation, mrzBand, renderMrzDocument, type DegradationLevel } from '@ekyc/testkit';
+import { mrzCameraStream, type DegradationLevel } from '@ekyc/testkit';
 import { DocumentClient, DocumentReadStream } from '@ekyc/workers';
 import { median, type BenchResult } from '../types.ts';
 
@@ -20,7 +20,6 @@ const STREAMS: ReadonlyArray<{ format: MrzFormat; seed: number; level: Degradati
   { format: 'TD3', seed: 304_500, level: 'strong' },
   { format: 'TD1', seed: 304_501, level: 'strong' },
 ];
-const PX_PER_MM = 12;
 const MAX_FRAMES = 8;
 
 function quantile(values: readonly number[], q: number): number {
@@ -36,16 +35,13 @@ export async function fusionStreams(assetBaseUrl: string): Promise<BenchResult[]
   const outcomes: string[] = [];
   try {
     for (const s of STREAMS) {
-      const random = createRandom(s.seed);
-      const doc = renderMrzDocument(random, { format: s.format, pxPerMm: PX_PER_MM, font: 'OCR-B' });
+      const camera = mrzCameraStream(s.format, s.seed, s.level, { glare: true });
       const stream = new DocumentReadStream(client, { referenceDate: '2026-06-01' }, { stableFrames: 2, maxFrames: MAX_FRAMES });
-      const glareRandom = createRandom(s.seed * 7919 + 104_729);
-      const band = mrzBand(s.format, PX_PER_MM);
       let status = 'reading';
       let frames = 0;
       let fused = 0;
       while (status === 'reading') {
-        const frame = await degradeDocument(doc.mrzSide, drawDegradation(s.level, random), random, 1, 0.08, undefined, cameraGlareHotspot(band, PX_PER_MM, glareRandom));
+        const frame = await camera.next();
         const { state, read } = await stream.push(frame.image, frame.quad);
         readMs.push(read.timings.totalMs);
         status = state.status;

@@ -5,11 +5,10 @@
  * reads; scripts/capture-streams.mjs) to compare fusion rules and their cost on exactly the eval's reads.
  */
 import type { MrzFormat } from '@ekyc/core';
-import { cameraGlareHotspot, createRandom, degradeDocument, drawDegradation, mrzBand, renderMrzDocument, type DegradationLevel } from '@ekyc/testkit';
+import { mrzCameraStream, noiseFrame, type DegradationLevel } from '@ekyc/testkit';
 import { DocumentClient, type DocumentRead } from '@ekyc/workers';
 
 const FORMATS: readonly MrzFormat[] = ['TD3', 'TD1', 'TD2', 'MRVA', 'MRVB'];
-const PX_PER_MM = 12;
 
 export interface CapturedStream {
   format: MrzFormat;
@@ -33,16 +32,12 @@ export async function captureStreams(seed0: number, count: number, level: Degrad
   for (let i = first; i < count; i++) {
     const format = FORMATS[i % FORMATS.length]!;
     const seed = seed0 + 500 + i;
-    const random = createRandom(seed);
-    const doc = renderMrzDocument(random, { format, pxPerMm: PX_PER_MM, font: 'OCR-B' });
+    const camera = mrzCameraStream(format, seed, level, { glare: true });
+    const doc = camera.document;
     const options = { referenceDate: '2026-06-01', mrzEvidence: true } as const;
-    const noise = { width: 640, height: 480, data: new Uint8ClampedArray(640 * 480 * 4).map((_, k) => (k % 4 === 3 ? 255 : (k * 7919) % 251)) };
-    const reads = [keep(await client.read(noise, { ...options, quad: null }))];
-    const glareRandom = createRandom(seed * 7919 + 104_729);
-    const band = mrzBand(format, PX_PER_MM);
+    const reads = [keep(await client.read(noiseFrame(), { ...options, quad: null }))];
     for (let f = 1; f < maxFrames; f++) {
-      const hotspots = cameraGlareHotspot(band, PX_PER_MM, glareRandom);
-      const frame = await degradeDocument(doc.mrzSide, drawDegradation(level, random), random, 1, 0.08, undefined, hotspots);
+      const frame = await camera.next();
       reads.push(keep(await client.read(frame.image, { ...options, quad: frame.quad })));
     }
     out.push({ format, seed, level, truth: [...doc.mrz], reads });

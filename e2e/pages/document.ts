@@ -1,5 +1,5 @@
 import { document as coreDocument, parseMrz, type MrzFormat, type MrzOutputFieldName } from '@ekyc/core';
-import { applyPageStress, bookletSpread, cameraGlareHotspot, createRandom, degradeDocument, drawDegradation, glareHotspots, MRZ_FONT_VARIANTS, mrzBand, photoPlacement, randomMrzFields, smallPlacement, thumbOver, type MrzStress, renderDrivingLicence, renderMrzDocument, type DegradationLevel, type LicenceDateStyle, type LicenceFields, type MrzDocumentFields } from '@ekyc/testkit';
+import { applyPageStress, bookletSpread, createRandom, degradeDocument, drawDegradation, glareHotspots, MRZ_FONT_VARIANTS, mrzBand, mrzCameraStream, noiseFrame, photoPlacement, randomMrzFields, smallPlacement, thumbOver, type MrzStress, renderDrivingLicence, renderMrzDocument, type DegradationLevel, type LicenceDateStyle, type LicenceFields, type MrzDocumentFields } from '@ekyc/testkit';
 import { DocumentClient, DocumentReadStream, FaceClient, crossCheckReads, type DocumentRead, type MrzEngineName, type MrzSummary } from '@ekyc/workers';
 
 /** The OCR-B face the MRZ is drawn in, from Debian's fonts-ocr-b. */
@@ -256,26 +256,22 @@ const documentTest = {
   /**
    * The camera path: frames of one document, each with its own degradation draw (a noise frame first),
    * voted until stable. Returns the frames it took and whether the stable reading is the truth.
-   * `stress: 'glare'`: a hotspot over the MRZ in every frame (testkit `cameraGlareHotspot`), drawn per
+   * `stress: 'glare'`: a hotspot over the MRZ in every frame (testkit `mrzCameraStream`), drawn per
    * frame from its own sequence, so it moves while the document and its degradation draws stay the seed's.
    * `fuse: false` votes whole-frame readings only (how the camera path read before cross-frame fusion).
    */
   async stream(format: MrzFormat, seed: number, level: DegradationLevel, maxFrames: number, stress?: 'glare', fuse = true, compare = false): Promise<StreamOutcome & { without?: StreamOutcome }> {
     await fontReady;
-    const random = createRandom(seed);
-    const doc = renderMrzDocument(random, { format, pxPerMm: 12, font: 'OCR-B' });
+    const camera = mrzCameraStream(format, seed, level, { glare: stress === 'glare' });
+    const doc = camera.document;
     const vote = { stableFrames: 2, maxFrames };
     const stream = new DocumentReadStream(documentClient(['ppocr', 'tesseract']), { referenceDate: '2026-06-01' }, vote, { fuse });
     // `compare`: the same reads voted as whole frames only too (how the camera path read before fusion).
     const plain = compare ? new coreDocument.MrzFrameVoter<MrzSummary>(vote) : undefined;
-    const noise = { width: 640, height: 480, data: new Uint8ClampedArray(640 * 480 * 4).map((_, i) => (i % 4 === 3 ? 255 : (i * 7919) % 251)) };
-    const glareRandom = createRandom(seed * 7919 + 104_729);
-    const band = mrzBand(format, 12);
-    let state = (await stream.push(noise, null)).state;
+    let state = (await stream.push(noiseFrame(), null)).state;
     let plainState = plain?.add(null);
     while (state.status === 'reading' || plainState?.status === 'reading') {
-      const hotspots = stress === 'glare' ? cameraGlareHotspot(band, 12, glareRandom) : undefined;
-      const frame = await degradeDocument(doc.mrzSide, drawDegradation(level, random), random, 1, 0.08, undefined, hotspots);
+      const frame = await camera.next();
       const pushed = await stream.push(frame.image, frame.quad);
       state = pushed.state;
       plainState = plain?.add(pushed.read.mrz);

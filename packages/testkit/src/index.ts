@@ -10,5 +10,6 @@ export { ICAO_SPECIMEN_MRZ } from './mrz-specimens.ts';
 export { MRZ_DOCUMENT_SIZE_MM, mrzBand, printedDate, randomMrzFields, renderMrzDocument, type MrzDocument, type MrzDocumentFields, type MrzDocumentOptions, type MrzPrint } from './mrz-document.ts';
 export { MRZ_FONT_VARIANTS, type MrzFontVariant } from './mrz-fonts.ts';
 export { LICENCE_SIZE_MM, licenceDate, randomLicenceFields, renderDrivingLicence, type LicenceDateStyle, type LicenceDocument, type LicenceFields, type LicenceOptions } from './licence-document.ts';
+export { mrzCameraStream, noiseFrame, type MrzCameraStream } from './mrz-camera-stream.ts';
 export { degradeDocument, drawDegradation, type DegradationLevel, type DegradationSpec, type DegradedFrame, type Hotspot } from './degrade.ts';
 export { addHologram, addShadow, addStamp, applyPageStress, bookletSpread, cameraGlareHotspot, glareHotspots, MRZ_STRESSES, paintThumb, photoPlacement, smallPlacement, thumbOver, type Band, type MrzStress, type PhotoBackground, type Placement, type Thumb } from './mrz-stress.ts';
