@@ -99,3 +99,23 @@ describe('mergeMrzReads and a filler look-alike where the cell reader saw no ink
     expect(m.uncertainFields).not.toContain('documentNumber');
   });
 });
+
+/**
+ * The engine reads the pipeline merged for strong MRV-A 205028 of tuning set 105000, dumped as above: a
+ * glare core over the given names' padding (line 1, cells 22-25). The cell reader saw those cells washed
+ * out (`W<W` at 0, `<` at 0.35); PP-OCR read its filler look-alikes there, `KKA` (0.51, 0.54, 0.28). Cell
+ * 22 no engine read at all (only the cell reader's `W` at 0), so the run of look-alikes had no filler
+ * beside it on the left, and `YUKI<<<<<KKA` stood (flagged, wrong).
+ */
+const reads205028 = recordedReads('strong-mrva-205028');
+
+describe('mergeMrzReads and a run of filler look-alikes next to a cell no engine read (recorded reads)', () => {
+  it('looks past the unread cell for the run\'s neighbour: the padding is put back, the cells listed as not read, the names flagged', () => {
+    const m = mergeMrzReads(reads205028, OPTIONS);
+    expect(m.valid).toBe(true);
+    expect(m.result.corrected).toEqual(['V<UTOMUELLER<<YUKI<<<<<<<<<<<<<<<<<<<<<<<<<<', 'D6V54S25<4NLD9501289X3111127<<<<<<<<<<<<<<<<']);
+    expect(m.unread[0]).toEqual(expect.arrayContaining([22, 23, 24]));
+    expect(m.uncertainFields).toEqual(expect.arrayContaining(['surname', 'givenNames']));
+    expect(m.uncertainFields).not.toContain('documentNumber');
+  });
+});

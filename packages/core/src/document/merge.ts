@@ -268,7 +268,10 @@ const measuredUnread = new WeakSet<Column>();
  * too, but is no position, so it is not marked unread (it would lengthen the line). Found on the stress
  * set 81000 (`small`, mild TD1): optional data `<<<<<<<<<<<<<<<` where the cell reader read `L7K` at 0
  * (faded), PP-OCR skipped the cells and tesseract.js read `K` (0.46, `<` 0.41) there and one cell on:
- * the merge kept `K`, flagged, wrong.
+ * the merge kept `K`, flagged, wrong. The run's neighbours are the nearest columns some engine read: a
+ * cell beside it that no engine read (a glare core's middle) says nothing either way. Found on tuning set
+ * 105000 (strong MRV-A 205028): PP-OCR's `KKA` in the given names' padding beside a cell only the cell
+ * reader's `W` at 0 stood in; with that cell as the left neighbour the run had no filler on its left.
  */
 const fillerRunGuess = new WeakSet<Column>();
 
@@ -284,7 +287,7 @@ function markFillerRunGuesses(columns: readonly Column[], ownReads: readonly (re
   const measuring = ownReads.some((own) => own.some((x) => x.measured));
   const candidate = ownReads.map((own) => {
     const others = own.filter((x) => !x.measured);
-    return (own.some((x) => x.measured && x.c.confidence < FADED_GUESS_CONFIDENCE) || (measuring && !own.some((x) => x.measured)))
+    return (own.some((x) => x.measured && (x.c.confidence < FADED_GUESS_CONFIDENCE)) || (measuring && !own.some((x) => x.measured)))
       && others.some(readsFillerAsLetter)
       && others.every((x) => x.c.char === '<' || readsFillerAsLetter(x));
   });
@@ -295,12 +298,20 @@ function markFillerRunGuesses(columns: readonly Column[], ownReads: readonly (re
     for (const [ch, score] of columns[i]!) if (ch !== '' && score > bestScore) { best = ch; bestScore = score; }
     return best === '<';
   };
+  /** From `i` on in `step`'s direction, the first column some engine read (a neighbour no engine read is no evidence of the run). */
+  const nearestRead = (i: number, step: 1 | -1): number => {
+    let k = i;
+    while (k >= 0 && k < columns.length && readScore(columns[k]!) < UNREAD_SUPPORT) k += step;
+    return k;
+  };
   for (let i = 0; i < columns.length; i++) {
     if (!candidate[i]) continue;
     let end = i;
     while (end + 1 < columns.length && candidate[end + 1]) end++;
-    const leftFiller = i > 0 && isFiller(i - 1);
-    const rightFiller = end + 1 >= columns.length || isFiller(end + 1);
+    const left = nearestRead(i - 1, -1);
+    const right = nearestRead(end + 1, 1);
+    const leftFiller = left >= 0 && isFiller(left);
+    const rightFiller = right >= columns.length || isFiller(right);
     if (leftFiller && rightFiller) {
       for (let k = i; k <= end; k++) {
         const column = columns[k] as Map<string, number>;
@@ -329,12 +340,17 @@ function ranked(column: Column): Array<[string, number]> {
   return r;
 }
 
+/** What the engines read in a column, all characters summed (gaps left out). */
+function readScore(column: Column): number {
+  let read = 0;
+  for (const [ch, score] of column) if (ch !== '') read += score;
+  return read;
+}
+
 /** No engine read a character here (see UNREAD_SUPPORT). */
 export function isUnreadColumn(column: Column): boolean {
   if (fadedUnread.has(column) || fillerRunGuess.has(column)) return true;
-  let read = 0;
-  for (const [ch, score] of column) if (ch !== '') read += score;
-  return read < UNREAD_SUPPORT;
+  return readScore(column) < UNREAD_SUPPORT;
 }
 
 function columnTotal(column: Column): number {
