@@ -1,9 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { fillFromVisualZone, wantsVisualZoneFill, type MrzToFill } from './viz-fill.ts';
 import { crossCheckVisualZone } from './cross-check.ts';
 import { mergeMrzReads } from './merge.ts';
 import { parseMrz } from '../mrz/parse.ts';
-import type { OcrCharRead, OcrLineRead } from './ocr-read.ts';
+import type { EngineMrzRead, OcrCharRead, OcrLineRead } from './ocr-read.ts';
 
 // TD2 101006 of the strong eval set: a glare core over PIOTR left no ink; the cell reader guessed WILL at 0 confidence.
 const TRUTH = ['I<JPNERIKSSON<<PIOTR<<<<<<<<<<<<<<<<', 'R185886423ITA0305059F3409109<<<<<<<0'];
@@ -100,5 +101,60 @@ describe('mergeMrzReads unread positions', () => {
     const m = mergeMrzReads([{ engine: 'ocrb', lines: [glare(READ[0]!, [15, 16, 17, 18]), glare(READ[1]!, [])] }], REF);
     expect(m.valid).toBe(true);
     expect(m.unread).toEqual([[15, 16, 17, 18], []]);
+  });
+});
+
+describe('fillFromVisualZone on recorded reads (tuning set 17000, strong)', () => {
+  const OPTIONS = {
+    ...REF,
+    engineWeights: { 'ppocr#0': 1, 'ppocr#1': 1, 'ocrb#0': 1.5, 'tesseract#0': 0.7 },
+    fillerLookalikes: { 'ppocr#0': 'KA', 'ppocr#1': 'KA' },
+    lengthWitnesses: ['ocrb#0'],
+  };
+  const merged = (name: string): MrzToFill => {
+    const reads = JSON.parse(readFileSync(new URL(`./__fixtures__/${name}.reads.json`, import.meta.url), 'utf8')) as EngineMrzRead[];
+    const m = mergeMrzReads(reads, OPTIONS);
+    const fields: MrzToFill['fields'] = {};
+    for (const [k, f] of Object.entries(m.result.fields)) fields[k as keyof typeof fields] = f?.value ?? null;
+    return { format: m.result.format, corrected: m.result.corrected, unread: m.unread, fields, uncertainFields: m.uncertainFields };
+  };
+
+  it('takes a printed document number read uncertain but equal to the verified one as the anchor (117017)', () => {
+    // TD3 117017: `KOWALS?A`, cell 11 unread. The visual zone read the names certain and the number
+    // J6WN6N87 with its engines disagreeing (uncertain): equal to the MRZ's, checked by its digit.
+    const mrz = merged('strong-td3-117017');
+    const certain = { surname: 'KOWALSKA', givenNames: 'CHIDI' };
+    const fill = fillFromVisualZone(mrz, certain, { documentNumber: 'J6WN6N87', birthDate: null });
+    expect(fill?.corrected[0]).toBe('P<POLKOWALSKA<<CHIDI<<<<<<<<<<<<<<<<<<<<<<<<');
+    expect(fill?.sources).toEqual({ surname: 'visual_zone' });
+    // Another number, even read uncertain, is no anchor, and the names alone then do not stand for one.
+    expect(fillFromVisualZone(mrz, certain, { documentNumber: 'J6WN6N88', birthDate: null })).toBeNull();
+  });
+
+  it('fills the given names alone, with the surname as the MRZ read it, when the printed names agree with 4 read letters per filled one (117031)', () => {
+    // TD2 117031: `MARTIN<<ANN?<MARIA`, cell 16 unread. The visual zone read the given names certain and
+    // no label of the surname, number or birth date (blurred): the 8 read letters of ANNA MARIA vouch for one.
+    const mrz = merged('strong-td2-117031');
+    const fill = fillFromVisualZone(mrz, { givenNames: 'ANNA MARIA' }, { documentNumber: null, birthDate: null });
+    expect(fill?.corrected[0]).toBe('IDITAMARTIN<<ANNA<MARIA<<<<<<<<<<<<<');
+    expect(fill?.values.givenNames).toBe('ANNA MARIA');
+    // A printed name that disagrees with a read letter fills nothing.
+    expect(fillFromVisualZone(mrz, { givenNames: 'ANNA MARTA' }, { documentNumber: null, birthDate: null })).toBeNull();
+  });
+});
+
+describe('fillFromVisualZone without an anchor field', () => {
+  it('needs the names to carry it: 4 read letters per filled one, else nothing (and never the sex)', () => {
+    // PIOTR: 9 read letters (ERIKSSON, R) for 3 filled: under 4 x 3.
+    expect(fillFromVisualZone(toFill(READ, GLARE), { ...PRINTED, documentNumber: null, birthDate: null })).toBeNull();
+    // One letter lost of ERIKSSON<<PIOTR: 12 read letters for 1 filled.
+    const lines = ['I<JPNERIKSSON<<PIOLR<<<<<<<<<<<<<<<<', TRUTH[1]!];
+    expect(fillFromVisualZone(toFill(lines, [[18], []]), { ...PRINTED, documentNumber: null, birthDate: null })?.corrected).toEqual(TRUTH);
+    const sexLines = [TRUTH[0]!, TRUTH[1]!.slice(0, 20) + 'M' + TRUTH[1]!.slice(21)];
+    expect(fillFromVisualZone(toFill(sexLines, [[], [20]], ['sex']), { ...PRINTED, documentNumber: null, birthDate: null })).toBeNull();
+  });
+
+  it('fills nothing when a verified field printed certain differs, even with another equal', () => {
+    expect(fillFromVisualZone(toFill(READ, GLARE), { ...PRINTED, documentNumber: 'R18588643' })).toBeNull();
   });
 });

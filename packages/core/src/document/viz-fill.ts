@@ -7,12 +7,18 @@
  *
  * When a fill is made (all of these, else nothing is filled):
  * - the visual zone is this document's: a field a check digit verified in the MRZ (document number,
- *   birth date) is read certain in the visual zone and equal;
+ *   birth date) is read in the visual zone and equal (`anchors`: read certain or not; an exact match of
+ *   a verified value is no chance agreement whichever engine read it). Where the visual zone shows
+ *   neither field at all (their labels lost to blur), the printed names alone may stand for it: their
+ *   letters the MRZ did read agree at NAME_ANCHOR_RATIO times the letters filled or more. A verified
+ *   field read certain in the visual zone and different refuses every fill (another document's page);
  * - the printed field is certain (two engines agreed, see viz-fields.ts);
  * - every MRZ position of the field that an engine did read agrees with the printed value written as
  *   the MRZ writes it (ICAO 9303-3 section 6 transliteration), and those read letters are at least as
  *   many as the letters filled, so most of the name is the MRZ's own evidence;
  * - the printed value has one MRZ form consistent with what was read (Ä read as AE or A, not both).
+ * A printed surname or given names alone (the other field's label lost) fills its part of the names
+ * field when the MRZ read every position of the other part: that part is taken as the MRZ read it.
  */
 import { MRZ_FORMATS, fieldSpec } from '../mrz/formats.ts';
 import type { MrzFormat } from '../mrz/formats.ts';
@@ -73,51 +79,98 @@ export function wantsVisualZoneFill(mrz: Pick<MrzToFill, 'format' | 'unread' | '
 /** Checked fields whose equality in both zones shows the visual zone is this document's. */
 const ANCHOR_FIELDS = ['documentNumber', 'birthDate'] as const;
 
-function sameDocument(mrz: MrzToFill, viz: CertainVisualZoneFields): boolean {
-  const uncertain = new Set(mrz.uncertainFields);
-  return ANCHOR_FIELDS.some((name) => {
-    const m = mrz.fields[name];
-    const v = viz[name];
-    if (!m || !v || uncertain.has(name)) return false;
-    return name === 'documentNumber' ? v.replace(/[\s<-]/g, '').toUpperCase() === m.replace(/</g, '') : v === m;
-  });
+/**
+ * Without an anchor field, the printed names' letters the MRZ read must be this many times the letters
+ * filled. 117031 (tuning set 17000, strong TD2): `ANNA MARIA` printed, one `A` lost, 8 read letters agree.
+ */
+const NAME_ANCHOR_RATIO = 4;
+
+type AnchorValues = Pick<VisualZoneFields, 'documentNumber' | 'birthDate'>;
+
+function anchorEquals(name: (typeof ANCHOR_FIELDS)[number], printed: string, mrz: string): boolean {
+  return name === 'documentNumber' ? printed.replace(/[\s<-]/g, '').toUpperCase() === mrz.replace(/</g, '') : printed === mrz;
 }
 
-/** The printed names as the MRZ's names field would hold them (every transliteration), `length` long. */
-function namesFieldForms(surname: string, givenNames: string, length: number): string[] {
-  const out = new Set<string>();
-  for (const s of mrzNameForm(surname)) {
-    for (const g of givenNames.trim() ? mrzNameForm(givenNames) : ['']) {
-      const text = `${s.replace(/ /g, '<')}${g ? `<<${g.replace(/ /g, '<')}` : ''}`;
+/** 'same': a verified field equal in both zones; 'other': one read certain and different; 'none': neither shown. */
+function anchorState(mrz: MrzToFill, certain: CertainVisualZoneFields, anchors: AnchorValues): 'same' | 'other' | 'none' {
+  const uncertain = new Set(mrz.uncertainFields);
+  let same = false;
+  for (const name of ANCHOR_FIELDS) {
+    const m = mrz.fields[name];
+    if (!m || uncertain.has(name)) continue;
+    const c = certain[name];
+    if (c && !anchorEquals(name, c, m)) return 'other';
+    const v = anchors[name] ?? c;
+    if (v && anchorEquals(name, v, m)) same = true;
+  }
+  if (same) return 'same';
+  return ANCHOR_FIELDS.some((name) => anchors[name] || certain[name]) ? 'other' : 'none';
+}
+
+/** One way the names field may read: the text, and the span of it (offsets in the field) that is printed. */
+interface NamesForm { readonly text: string; readonly printedFrom: number; readonly printedTo: number }
+
+/**
+ * The names as the MRZ's names field would hold them (every transliteration), `length` long. A part
+ * given as `{ read }` is the MRZ's own (its MRZ form as read); the printed span is the other part's, or
+ * from the surname's start to the end of the field when both are printed.
+ */
+function namesFieldForms(surname: string | { read: string }, givenNames: string | { read: string }, length: number): NamesForm[] {
+  const forms = (part: string | { read: string }): string[] => (typeof part === 'string' ? (part.trim() ? mrzNameForm(part).map((f) => f.replace(/ /g, '<')) : ['']) : [part.read]);
+  const out = new Map<string, NamesForm>();
+  for (const s of forms(surname)) {
+    for (const g of forms(givenNames)) {
+      const text = `${s}${g ? `<<${g}` : ''}`;
       if (text.length > length) continue; // truncated by rules this cannot replay: no fill
-      out.add(text.padEnd(length, '<'));
+      const printedFrom = typeof surname === 'string' ? 0 : s.length + 2;
+      const printedTo = typeof givenNames === 'string' ? length : s.length;
+      out.set(text, { text: text.padEnd(length, '<'), printedFrom, printedTo });
     }
   }
-  return [...out];
+  return [...out.values()];
 }
 
 /**
  * The fills for one field span: positions where `expected` differs from the reading, all unread; null
  * when a read position disagrees or too little of the field was read to vouch for the rest.
  */
-function spanFill(line: string, start: number, expected: string, unread: ReadonlySet<number>): Array<{ column: number; char: string }> | null {
+function spanFill(line: string, start: number, form: NamesForm, unread: ReadonlySet<number>, ratio: number): Array<{ column: number; char: string }> | null {
+  const expected = form.text;
   const fills: Array<{ column: number; char: string }> = [];
   let readLetters = 0;
   for (let i = 0; i < expected.length; i++) {
     const column = start + i;
     const want = expected[i]!;
+    const printed = i >= form.printedFrom && i < form.printedTo;
     if (!unread.has(column)) {
       if (line[column] !== want) return null;
-      if (want !== '<') readLetters++;
+      if (want !== '<' && printed) readLetters++;
+    } else if (!printed) {
+      return null; // the part taken as the MRZ read it holds a position no engine read
     } else if (line[column] !== want) fills.push({ column, char: want });
   }
   const filledLetters = fills.filter((f) => f.char !== '<').length;
-  return readLetters >= Math.max(1, filledLetters) ? fills : null;
+  return readLetters >= Math.max(1, ratio * filledLetters) ? fills : null;
+}
+
+/**
+ * The names' parts to fill from: printed where read certain; the other part as the MRZ reading has it
+ * when only one was printed (its positions are checked as read in spanFill); null when neither was.
+ */
+function namePartsToFill(field: string, viz: CertainVisualZoneFields): { surname: string | { read: string }; givenNames: string | { read: string } } | null {
+  const split = field.indexOf('<<');
+  const surnameRead = split < 0 ? field.replace(/<+$/, '') : field.slice(0, split);
+  const givenRead = split < 0 ? '' : field.slice(split + 2).replace(/<+$/, '');
+  if (viz.surname && typeof viz.givenNames === 'string') return { surname: viz.surname, givenNames: viz.givenNames };
+  if (viz.surname) return { surname: viz.surname, givenNames: { read: givenRead } };
+  if (viz.givenNames && surnameRead) return { surname: { read: surnameRead }, givenNames: viz.givenNames };
+  return null;
 }
 
 /** Fills the unread name and sex characters of a valid MRZ reading from certain printed fields; null when nothing is filled. */
-export function fillFromVisualZone(mrz: MrzToFill, viz: CertainVisualZoneFields): VisualZoneFill | null {
-  if (!mrz.format || !sameDocument(mrz, viz)) return null;
+export function fillFromVisualZone(mrz: MrzToFill, viz: CertainVisualZoneFields, anchors: AnchorValues = viz): VisualZoneFill | null {
+  const anchor = mrz.format ? anchorState(mrz, viz, anchors) : 'other';
+  if (!mrz.format || anchor === 'other') return null;
   const spec = MRZ_FORMATS[mrz.format];
   const lines = [...mrz.corrected];
   const filled: FilledPosition[] = [];
@@ -125,13 +178,14 @@ export function fillFromVisualZone(mrz: MrzToFill, viz: CertainVisualZoneFields)
   const unreadOn = (line: number): ReadonlySet<number> => new Set(mrz.unread[line] ?? []);
 
   const names = fieldSpec(spec, 'names');
-  if (names && viz.surname && viz.givenNames !== undefined && viz.givenNames !== null && lines[names.line]?.length === spec.lineLength) {
+  const nameParts = names && lines[names.line]?.length === spec.lineLength ? namePartsToFill(lines[names.line]!.slice(names.start, names.end), viz) : null;
+  if (names && nameParts) {
     const line = lines[names.line]!;
     const unread = unreadOn(names.line);
     const results = new Map<string, Array<{ column: number; char: string }>>();
-    for (const form of namesFieldForms(viz.surname, viz.givenNames, names.end - names.start)) {
-      const fills = spanFill(line, names.start, form, unread);
-      if (fills && fills.length > 0) results.set(form, fills);
+    for (const form of namesFieldForms(nameParts.surname, nameParts.givenNames, names.end - names.start)) {
+      const fills = spanFill(line, names.start, form, unread, anchor === 'same' ? 1 : NAME_ANCHOR_RATIO);
+      if (fills && fills.length > 0) results.set(form.text, fills);
     }
     if (results.size === 1) {
       const [form, fills] = [...results.entries()][0]!;
@@ -142,7 +196,7 @@ export function fillFromVisualZone(mrz: MrzToFill, viz: CertainVisualZoneFields)
   }
 
   const sex = fieldSpec(spec, 'sex');
-  const printedSex = viz.sex?.toUpperCase();
+  const printedSex = anchor === 'same' ? viz.sex?.toUpperCase() : undefined; // one letter: no agreement to stand on
   if (sex && printedSex && /^[MFX]$/.test(printedSex) && unreadOn(sex.line).has(sex.start)) {
     const char = printedSex === 'X' ? '<' : printedSex;
     const line = lines[sex.line]!;
