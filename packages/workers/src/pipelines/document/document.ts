@@ -263,7 +263,8 @@ function linesOfFields(merged: coreDocument.MergedMrzRead, lineCount: number): S
 function withVisualZoneFill(mrz: MrzSummary, toFill: coreDocument.MrzToFill, viz: VisualZoneRead): MrzSummary {
   const certain: Record<string, string | null> = {};
   for (const [name, f] of Object.entries(viz.fields)) if (f && !f.uncertain) certain[name] = f.value;
-  const fill = coreDocument.fillFromVisualZone(toFill, certain);
+  // The anchors (number, birth date) count read certain or not: an exact match of a verified value is no chance.
+  const fill = coreDocument.fillFromVisualZone(toFill, certain, { documentNumber: viz.fields.documentNumber?.value ?? null, birthDate: viz.fields.birthDate?.value ?? null });
   if (!fill) return mrz;
   const sourced = Object.keys(fill.sources) as MrzOutputFieldName[];
   return {
