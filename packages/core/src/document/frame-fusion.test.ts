@@ -160,6 +160,31 @@ describe('fuseFrames', () => {
     expect(fused.merged.result.corrected).toEqual(TD3);
   });
 
+  it('an accepted reading flags the fields of positions decided by a thin vote: read clearly in one frame only', () => {
+    // Two frames clipped in different places, each asked to be seen once: the document number's 9 (line 2,
+    // 2) and the expiry's 5 (line 2, 23), and the faded cells beside them, were read clearly by one frame.
+    const fused = fuseFrames(frames(frame([[1, 2]]), frame([[1, 23]])), { ...REF, minSeenReads: 1 });
+    expect(fused.accepted).toBe(true);
+    expect(fused.merged.result.corrected).toEqual(TD3);
+    expect(fused.merged.uncertainFields).toEqual([]);
+    expect(fused.thin.map((t) => `${t.line}:${t.column}`)).toEqual(['1:1', '1:2', '1:3', '1:22', '1:23', '1:24']);
+    expect([...fused.uncertainFields].sort()).toEqual(['documentNumber', 'expiryDate']);
+  });
+
+  it('an accepted reading flags a name letter a frame leaned to as another letter, though two frames read it clearly', () => {
+    // The given name's R (line 1, 22): in the third frame PP-OCR leans to K (0.6), the cell reader to R (0.3).
+    const e = frame();
+    const leaningToK: MrzFrameEvidence = { ...e, reads: e.reads.map((r) => ({ ...r, lines: r.lines.map((line, l) => (l !== 0 ? line : { text: line.text, chars: line.chars.map((ch, c) => (c !== 22 ? ch : { char: r.engine === 'ppocr#0' ? 'K' : 'R', confidence: r.engine === 'ppocr#0' ? 0.6 : 0.3, alternatives: [] })) })) })) };
+    expect(cellReads(leaningToK, TD3)[0]![22]).toEqual({ char: 'K', clear: false });
+    const fused = fuseFrames(frames(frame(), frame(), leaningToK), REF);
+    expect(fused.accepted).toBe(true);
+    expect(fused.merged.result.corrected).toEqual(TD3);
+    expect(fused.thin.map((t) => `${t.line}:${t.column}`)).toEqual(['0:22']);
+    expect([...fused.uncertainFields].sort()).toEqual(['givenNames', 'surname']);
+    // Three frames reading it clearly: nothing thin, nothing flagged.
+    expect(fuseFrames(frames(frame(), frame(), frame()), REF)).toMatchObject({ accepted: true, thin: [], uncertainFields: [] });
+  });
+
   it('refuses a name letter no frame read', () => {
     const fused = fuseFrames(frames(frame([[0, 22]]), frame([[0, 22]]), frame([[0, 22]])), REF);
     expect(fused.accepted).toBe(false);

@@ -15,6 +15,8 @@
  * toward a character, and their clear misreads against it. In a run of fillers, an engine's gap is no
  * vote against the filler (the aligner puts a shorter run's gaps anywhere in it). Where the field holds
  * letters only, a 0 read counts for the letter O, and where it holds digits only, an O for 0 (`asKind`).
+ * An accepted reading's fields holding a position decided by a thin vote (read clearly in one frame only,
+ * or seen by some frame as another character) are reported uncertain (`thin`).
  */
 import type { CharKind } from '../mrz/charset.ts';
 import { fieldAt, MRZ_FORMATS } from '../mrz/formats.ts';
@@ -82,7 +84,12 @@ export interface FrameFusion {
   readonly conflicts: readonly FusedCell[];
   /** Cells too few frames read clearly or saw as the fused character (none may have read them). */
   readonly unsupported: readonly FusedCell[];
-  /** The merge's uncertain fields, plus the fields holding a conflicting or unsupported cell. */
+  /**
+   * Cells of an accepted reading decided by thin votes: read clearly in one frame only, or seen by a
+   * frame as another character (not clearly: that would be a conflict).
+   */
+  readonly thin: readonly FusedCell[];
+  /** The merge's uncertain fields, plus the fields holding a conflicting, unsupported or thin cell. */
   readonly uncertainFields: readonly MrzOutputFieldName[];
   /** Why a fused reading was refused (absent when accepted). */
   readonly refusal?: 'too_few_frames' | 'line_count' | 'not_valid' | 'unclear_cells';
@@ -101,6 +108,12 @@ const CLEAR_SUPPORT = 0.75;
  */
 const SEEN_SHARE = 0.5;
 const SEEN_SUPPORT = 0.3;
+
+/**
+ * Frames that must read a position clearly, as it stands, for it not to be a thin vote (fewer, or a frame
+ * leaning to another character, flags the position's fields on an accepted reading).
+ */
+const THIN_CLEAR_READS = 2;
 
 /** What one frame's engines read at a cell of the fused reading: the character they lean to, and whether clearly. */
 export interface CellRead { readonly char: string; readonly clear: boolean }
@@ -188,7 +201,7 @@ export function fuseFrames(frames: readonly FusionFrame[], options: FusionOption
   const { minClearReads: _clear, minSeenReads: _seen, heldFrames = [], ...readOptions } = options;
   const merged = mergeMrzReads(reads, { ...readOptions, engineWeights, fillerLookalikes, lengthWitnesses });
   const refused = (refusal: NonNullable<FrameFusion['refusal']>, extra: Partial<FrameFusion> = {}): FrameFusion => ({
-    merged, accepted: false, frames: frames.length, conflicts: [], unsupported: [], uncertainFields: merged.uncertainFields, refusal, ...extra,
+    merged, accepted: false, frames: frames.length, conflicts: [], unsupported: [], thin: [], uncertainFields: merged.uncertainFields, refusal, ...extra,
   });
   if (frames.length < 2) return refused('too_few_frames');
   const lineCounts = new Set(frames.map(frameLineCount));
@@ -202,20 +215,31 @@ export function fuseFrames(frames: readonly FusionFrame[], options: FusionOption
   const perFrame = [...frames, ...held].map((f) => cellReads(f.evidence, reading, kindAt));
   const conflicts: FusedCell[] = [];
   const unsupported: FusedCell[] = [];
+  const thin: FusedCell[] = [];
   const flagged = new Set<MrzOutputFieldName>(merged.uncertainFields);
+  const thinFields = new Set<MrzOutputFieldName>();
   reading.forEach((line, l) => {
     for (let c = 0; c < line.length; c++) {
       const reads = perFrame.map((lines) => lines[l]?.[c] ?? null);
       const clear = reads.map((r) => (r?.clear ? r.char : null));
       const seen = reads.map((r) => r?.char ?? null);
       const cell: FusedCell = { line: l, column: c, char: line[c]!, clear, seen };
-      const contradicting = clear.some((ch) => ch !== null && ch !== line[c]);
-      if (contradicting) conflicts.push(cell);
-      else if (clear.filter((ch) => ch === line[c]).length < minClear || seen.filter((ch) => ch === line[c]).length < minSeen) unsupported.push(cell);
-      else continue;
+      const clearFor = clear.filter((ch) => ch === line[c]).length;
+      if (clear.some((ch) => ch !== null && ch !== line[c])) conflicts.push(cell);
+      else if (clearFor < minClear || seen.filter((ch) => ch === line[c]).length < minSeen) unsupported.push(cell);
+      else {
+        const leansElsewhere = seen.some((ch) => ch !== null && ch !== line[c]);
+        if (clearFor >= THIN_CLEAR_READS && !leansElsewhere) continue;
+        thin.push(cell);
+        for (const f of fieldsOfPosition(merged.result, l, c)) thinFields.add(f);
+        continue;
+      }
       for (const f of fieldsOfPosition(merged.result, l, c)) flagged.add(f);
     }
   });
   if (conflicts.length > 0 || unsupported.length > 0) return refused('unclear_cells', { conflicts, unsupported, uncertainFields: [...flagged] });
-  return { merged, accepted: true, frames: frames.length, conflicts, unsupported, uncertainFields: merged.uncertainFields };
+  for (const f of thinFields) flagged.add(f);
+  // As the merge does: the two name fields share one run of letters and fillers, so they are flagged together.
+  if (flagged.has('surname') || flagged.has('givenNames')) { flagged.add('surname'); flagged.add('givenNames'); }
+  return { merged, accepted: true, frames: frames.length, conflicts, unsupported, thin, uncertainFields: [...flagged] };
 }
