@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cellReads, fuseFrames, type FusionFrame, type MrzFrameEvidence } from './frame-fusion.ts';
+import { cellReads, frameReads, fuseFrames, type FusionFrame, type MrzFrameEvidence } from './frame-fusion.ts';
 import { mergeMrzReads } from './merge.ts';
 import type { OcrCharRead, OcrLineRead } from './ocr-read.ts';
 import { MrzFrameVoter, votable } from './voting.ts';
@@ -183,6 +183,23 @@ describe('fuseFrames', () => {
     expect([...fused.uncertainFields].sort()).toEqual(['givenNames', 'surname']);
     // Three frames reading it clearly: nothing thin, nothing flagged.
     expect(fuseFrames(frames(frame(), frame(), frame()), REF)).toMatchObject({ accepted: true, thin: [], uncertainFields: [] });
+  });
+
+  it('refuses a fused reading that dropped a letter a frame read clearly, though every character it kept was read', () => {
+    // Two frames lost the given name's first A (line 1, 15) and read the rest one cell to the left: ANNA<MARIA
+    // as NNA<MARIA<. A third frame read it. The merge follows the two; every kept character has its reads.
+    const shifted = [TD3[0]!.slice(0, 15) + TD3[0]!.slice(16) + '<', TD3[1]!];
+    const fused = fuseFrames(frames(frame([], [], shifted), frame([], [], shifted), frame()), REF);
+    expect(fused.merged.valid).toBe(true);
+    expect(fused.merged.result.corrected).toEqual(shifted);
+    expect(fused.conflicts).toEqual([]);
+    expect(fused.unsupported).toEqual([]);
+    expect(fused).toMatchObject({ accepted: false, refusal: 'unclear_cells' });
+    expect(fused.unplaced).toEqual([{ line: 0, column: 15, char: 'A', frame: 2 }]);
+    expect(fused.uncertainFields).toEqual(expect.arrayContaining(['givenNames', 'surname']));
+    // frameReads: the third frame's A has no position in the shifted reading; against the truth it has one.
+    expect(frameReads(frame(), shifted).unplaced).toEqual([{ line: 0, column: 15, char: 'A' }]);
+    expect(frameReads(frame(), TD3).unplaced).toEqual([]);
   });
 
   it('refuses a name letter no frame read', () => {

@@ -15,6 +15,8 @@
  * toward a character, and their clear misreads against it. In a run of fillers, an engine's gap is no
  * vote against the filler (the aligner puts a shorter run's gaps anywhere in it). Where the field holds
  * letters only, a 0 read counts for the letter O, and where it holds digits only, an O for 0 (`asKind`).
+ * A letter or digit a frame read clearly where the fused reading has no position (a dropped character, what
+ * follows shifted) refuses it too (`frameReads`' `unplaced`).
  * An accepted reading's fields holding a position decided by a thin vote (read clearly in one frame only,
  * or seen by some frame as another character) are reported uncertain (`thin`).
  */
@@ -89,6 +91,8 @@ export interface FrameFusion {
    * frame as another character (not clearly: that would be a conflict).
    */
   readonly thin: readonly FusedCell[];
+  /** Characters a frame read clearly where the fused reading has no position (see `frameReads`), with the frame's index. */
+  readonly unplaced: readonly (UnplacedRead & { readonly frame: number })[];
   /** The merge's uncertain fields, plus the fields holding a conflicting, unsupported or thin cell. */
   readonly uncertainFields: readonly MrzOutputFieldName[];
   /** Why a fused reading was refused (absent when accepted). */
@@ -128,12 +132,37 @@ function asKind(ch: string, kind: CharKind | undefined): string {
   return ch;
 }
 
+/** A character a frame's engines read clearly where the fused reading has no position: between `column - 1` and `column` of `line`. */
+export interface UnplacedRead { readonly line: number; readonly column: number; readonly char: string }
+
+/** What the engines lean to in one aligned column (null: a gap, nothing, or no leaning), and whether clearly. */
+function leaning(column: ReadonlyMap<string, number>, kind: CharKind | undefined, gapsVote: boolean): CellRead | null {
+  const scores = new Map<string, number>();
+  for (const [ch, score] of column) {
+    if (ch === '' && !gapsVote) continue;
+    const as = asKind(ch, kind);
+    scores.set(as, (scores.get(as) ?? 0) + score);
+  }
+  let total = 0;
+  let top: [string, number] = ['', 0];
+  for (const [ch, score] of scores) {
+    total += score;
+    if (score > top[1]) top = [ch, score];
+  }
+  if (top[0] === '' || top[1] < SEEN_SUPPORT || top[1] < SEEN_SHARE * total) return null;
+  return { char: top[0], clear: top[1] >= CLEAR_SUPPORT && top[1] >= CLEAR_SHARE * total };
+}
+
 /**
- * Per line of `reading`, per character, what one frame's engines saw at that cell (null: nothing, a glyph
- * washed out, or no leaning). `kindAt`: the character kind of a cell's field, where known (see `asKind`).
+ * What one frame's engines read against `reading`: per line, per character, what they saw at that cell
+ * (`cells`, as `cellReads`), and the characters other than a filler they read clearly in a column the
+ * reading has no position for (`unplaced`): a letter or digit every engine of a frame read that a fused
+ * reading dropped, shifting what follows (tuning stream 301509 strong: `ANNA<MARIA` fused as
+ * `NNA<MARIA<`, each character of it read somewhere, the dropped `A` read clearly in three frames).
  */
-export function cellReads(evidence: MrzFrameEvidence, reading: readonly string[], kindAt?: (line: number, column: number) => CharKind | undefined): (CellRead | null)[][] {
-  return reading.map((line, l) => {
+export function frameReads(evidence: MrzFrameEvidence, reading: readonly string[], kindAt?: (line: number, column: number) => CharKind | undefined): { cells: (CellRead | null)[][]; unplaced: UnplacedRead[] } {
+  const unplaced: UnplacedRead[] = [];
+  const cells = reading.map((line, l) => {
     const perEngine = evidence.reads
       .filter((r) => r.lines[l] !== undefined)
       .map((r): WeightedLineRead => ({ line: r.lines[l]!, weight: evidence.engineWeights?.[r.engine] ?? 1, fillerLookalikes: evidence.fillerLookalikes?.[r.engine] }));
@@ -147,24 +176,28 @@ export function cellReads(evidence: MrzFrameEvidence, reading: readonly string[]
       // In a run of fillers, where an engine that read the run shorter has its gaps is the aligner's
       // choice, not a glyph it skipped: its gap is no vote against the filler there.
       const inFillerRun = line[c] === '<' && (line[c - 1] === '<' || line[c + 1] === '<');
-      const kind = kindAt?.(l, c);
-      const scores = new Map<string, number>();
-      for (const [ch, score] of column) {
-        if (ch === '' && inFillerRun) continue;
-        const as = asKind(ch, kind);
-        scores.set(as, (scores.get(as) ?? 0) + score);
-      }
-      let total = 0;
-      let top: [string, number] = ['', 0];
-      for (const [ch, score] of scores) {
-        total += score;
-        if (score > top[1]) top = [ch, score];
-      }
-      if (top[0] === '' || top[1] < SEEN_SUPPORT || top[1] < SEEN_SHARE * total) continue;
-      out[c] = { char: top[0], clear: top[1] >= CLEAR_SUPPORT && top[1] >= CLEAR_SHARE * total };
+      out[c] = leaning(column, kindAt?.(l, c), !inFillerRun);
     }
+    const placed = new Set(columnOf);
+    let next = 0;
+    columns.forEach((column, i) => {
+      while (next < line.length && (columnOf[next] ?? -1) < i) next++;
+      if (placed.has(i) || isUnreadColumn(column) || seen[i]?.faded) return;
+      // Between two placed columns the cell's kind is unknown: the read is taken as it stands.
+      const read = leaning(column, undefined, true);
+      if (read?.clear && read.char !== '<') unplaced.push({ line: l, column: next, char: read.char });
+    });
     return out;
   });
+  return { cells, unplaced };
+}
+
+/**
+ * Per line of `reading`, per character, what one frame's engines saw at that cell (null: nothing, a glyph
+ * washed out, or no leaning). `kindAt`: the character kind of a cell's field, where known (see `asKind`).
+ */
+export function cellReads(evidence: MrzFrameEvidence, reading: readonly string[], kindAt?: (line: number, column: number) => CharKind | undefined): (CellRead | null)[][] {
+  return frameReads(evidence, reading, kindAt).cells;
 }
 
 /** The output fields a position stands in, or whose check digit it is. */
@@ -201,7 +234,7 @@ export function fuseFrames(frames: readonly FusionFrame[], options: FusionOption
   const { minClearReads: _clear, minSeenReads: _seen, heldFrames = [], ...readOptions } = options;
   const merged = mergeMrzReads(reads, { ...readOptions, engineWeights, fillerLookalikes, lengthWitnesses });
   const refused = (refusal: NonNullable<FrameFusion['refusal']>, extra: Partial<FrameFusion> = {}): FrameFusion => ({
-    merged, accepted: false, frames: frames.length, conflicts: [], unsupported: [], thin: [], uncertainFields: merged.uncertainFields, refusal, ...extra,
+    merged, accepted: false, frames: frames.length, conflicts: [], unsupported: [], thin: [], unplaced: [], uncertainFields: merged.uncertainFields, refusal, ...extra,
   });
   if (frames.length < 2) return refused('too_few_frames');
   const lineCounts = new Set(frames.map(frameLineCount));
@@ -212,7 +245,9 @@ export function fuseFrames(frames: readonly FusionFrame[], options: FusionOption
   const held = heldFrames.filter((f) => frameLineCount(f) === lineCount);
   const spec = merged.result.format ? MRZ_FORMATS[merged.result.format] : undefined;
   const kindAt = (l: number, c: number): CharKind | undefined => (spec ? fieldAt(spec, l, c)?.kind : undefined);
-  const perFrame = [...frames, ...held].map((f) => cellReads(f.evidence, reading, kindAt));
+  const framesRead = [...frames, ...held].map((f) => frameReads(f.evidence, reading, kindAt));
+  const perFrame = framesRead.map((f) => f.cells);
+  const unplaced = framesRead.flatMap((f, frame) => f.unplaced.map((u) => ({ ...u, frame })));
   const conflicts: FusedCell[] = [];
   const unsupported: FusedCell[] = [];
   const thin: FusedCell[] = [];
@@ -237,9 +272,12 @@ export function fuseFrames(frames: readonly FusionFrame[], options: FusionOption
       for (const f of fieldsOfPosition(merged.result, l, c)) flagged.add(f);
     }
   });
-  if (conflicts.length > 0 || unsupported.length > 0) return refused('unclear_cells', { conflicts, unsupported, uncertainFields: [...flagged] });
+  for (const u of unplaced) {
+    for (const c of [u.column - 1, u.column]) if (c >= 0 && c < reading[u.line]!.length) for (const f of fieldsOfPosition(merged.result, u.line, c)) flagged.add(f);
+  }
+  if (conflicts.length > 0 || unsupported.length > 0 || unplaced.length > 0) return refused('unclear_cells', { conflicts, unsupported, unplaced, uncertainFields: [...flagged] });
   for (const f of thinFields) flagged.add(f);
   // As the merge does: the two name fields share one run of letters and fillers, so they are flagged together.
   if (flagged.has('surname') || flagged.has('givenNames')) { flagged.add('surname'); flagged.add('givenNames'); }
-  return { merged, accepted: true, frames: frames.length, conflicts, unsupported, thin, uncertainFields: [...flagged] };
+  return { merged, accepted: true, frames: frames.length, conflicts, unsupported, thin, unplaced, uncertainFields: [...flagged] };
 }
