@@ -15,3 +15,4 @@ export * from './viz-checks.ts';
 export * from './licence-state.ts';
 export * from './viz-fill.ts';
 export * from './line-length.ts';
+export * from './printed-erasures.ts';
