@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { countWordGaps } from './visual-zone.ts';
+import { readMrz, type document as coreDocument } from '@ekyc/core';
+import { summarize, withPrintedSources } from './mrz-summary.ts';
+import { countWordGaps, printedValues } from './visual-zone.ts';
 
 /** A 1-line crop: dark glyph blocks (x ranges) 20 px tall on light paper, with a little noise. */
 function line(width: number, glyphs: ReadonlyArray<[number, number]>, extra: ReadonlyArray<[number, number, number, number]> = []) {
@@ -36,5 +38,29 @@ describe('countWordGaps', () => {
   it('says nothing on a blank or flat crop', () => {
     expect(countWordGaps(line(200, []))).toBeNull();
     expect(countWordGaps({ width: 4, height: 4, data: new Uint8Array(16) })).toBeNull();
+  });
+});
+
+describe('printedValues', () => {
+  it('offers the number field and every date on the page in MRZ form, the dates whether their label was read or not', () => {
+    // 117034 of tuning set 17000 (strong): the birth date's label read `Daleofgorth`, so no field holds it.
+    const texts = ['Suname/Nom', 'ABDULLAH', 'Daleofgorth', '01MAR 1949', 'Documentns', 'ATY23Z08', '17 MAY2019', '13JUN 2027'].map((text) => ({ text }));
+    const fields = { documentNumber: { value: 'ATY 23Z08' }, issueDate: { value: '2019-05-17' } } as unknown as coreDocument.VisualZoneReading['fields'];
+    const printed = printedValues({ fields, texts }, 2026);
+    expect(printed.documentNumbers).toEqual(['ATY23Z08']);
+    expect([...printed.dates].sort()).toEqual(['190517', '270613', '490301']);
+  });
+});
+
+describe('withPrintedSources', () => {
+  it('marks the fields holding characters filled from printed values as from the visual zone, and uncertain', () => {
+    const lines = ['V<D<<ABDULLAH<<EVA<<<<<<<<<<<<<<<<<<', 'ATY23Z08<3GBR4903017X2706111<<<<<<<<'];
+    const result = readMrz(lines, { referenceDate: new Date('2026-06-01T00:00:00Z') });
+    const merged = { result, valid: true, uncertainFields: [], ambiguous: false, printedFilled: [{ line: 1, column: 14, was: 'T', char: '9' }] };
+    const summary = withPrintedSources(summarize(merged), merged);
+    expect(summary.sources).toEqual({ birthDate: 'visual_zone' });
+    expect(summary.uncertainFields).toContain('birthDate');
+    expect(summary.filled).toEqual([{ line: 1, column: 14, was: 'T', char: '9', source: 'visual_zone' }]);
+    expect(withPrintedSources(summarize(merged), { ...merged, printedFilled: [] })).toEqual(summarize(merged));
   });
 });

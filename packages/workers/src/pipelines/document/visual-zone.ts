@@ -145,6 +145,21 @@ export function countWordGaps(crop: GrayImage): number | null {
   return gaps;
 }
 
+/**
+ * The number and dates the page prints, in MRZ form, for the MRZ's lost checked characters (core
+ * `MergeOptions.printed`): the document number field's value, read certain or not, and every date any
+ * box holds, its label read or not (strong blur loses the small labels first and leaves the values). The
+ * MRZ's read characters and check digits pick among them; nothing here is taken on its own.
+ */
+export function printedValues(viz: Pick<coreDocument.VisualZoneReading, 'fields'> & { texts: ReadonlyArray<{ text: string }> }, referenceYear: number): coreDocument.PrintedValues {
+  const number = viz.fields.documentNumber?.value?.replace(/[\s<-]/g, '').toUpperCase();
+  const dates = new Set<string>();
+  const add = (iso: string | null | undefined): void => { if (iso && /^\d{4}-\d{2}-\d{2}$/.test(iso)) dates.add(`${iso.slice(2, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}`); };
+  for (const name of ['birthDate', 'expiryDate', 'issueDate'] as const) add(viz.fields[name]?.value);
+  for (const t of viz.texts) add(coreDocument.parsePrintedDate(t.text, 'issue', referenceYear).iso);
+  return { documentNumbers: number ? [number] : [], dates: [...dates] };
+}
+
 /** MRZ fields as the cross-check takes them, with the reading's uncertain fields. */
 interface MrzForCrossCheck {
   valid: boolean;
