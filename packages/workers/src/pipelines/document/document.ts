@@ -13,7 +13,7 @@ import type { OpenCv } from '../quality/opencv-frame.ts';
 import { cropGray, findMrzLines, rectify, rotate180, type MrzLines, type Rect, type Rectified } from './mrz-locate.ts';
 import { findUploadQuad, linesSitLow, type UploadQuadRejection, type UploadQuadSearch } from './upload-quad.ts';
 import { mrzLinesFit, outlineRoute } from './outline-route.ts';
-import { summarize } from './mrz-summary.ts';
+import { summarize, withPrintedSources } from './mrz-summary.ts';
 import type { GrayImage, MrzReader } from './mrz-reader.ts';
 import { OcrbReader, type CellGrid } from './ocrb-reader.ts';
 import { PpOcrReader } from './ppocr-reader.ts';
@@ -22,7 +22,7 @@ import { TesseractReader } from './tesseract-reader.ts';
 import { DeferredReader } from './deferred-reader.ts';
 import { TextDetector } from './text-detect.ts';
 import { TextRecognizer } from './text-recognize.ts';
-import { crossCheckZones, readVisualZone, type VisualZoneRead } from './visual-zone.ts';
+import { crossCheckZones, printedValues, readVisualZone, type VisualZoneRead } from './visual-zone.ts';
 
 export type MrzEngineName = 'ppocr' | 'tesseract' | 'ocrb';
 
@@ -477,9 +477,9 @@ export const documentPipeline = {
       }
       entry.ms += performance.now() - t;
     };
-    const mergeAll = (): coreDocument.MergedMrzRead => {
+    const mergeAll = (printed?: coreDocument.PrintedValues): coreDocument.MergedMrzRead => {
       const t = performance.now();
-      const merged = coreDocument.mergeMrzReads([...byEngine.values()].flatMap((e) => e.reads), { referenceDate, engineWeights: ENGINE_WEIGHTS, fillerLookalikes: FILLER_LOOKALIKES, lengthWitnesses: LENGTH_WITNESSES });
+      const merged = coreDocument.mergeMrzReads([...byEngine.values()].flatMap((e) => e.reads), { referenceDate, engineWeights: ENGINE_WEIGHTS, fillerLookalikes: FILLER_LOOKALIKES, lengthWitnesses: LENGTH_WITNESSES, ...(printed ? { printed } : {}) });
       mergeMs += performance.now() - t;
       return merged;
     };
@@ -572,9 +572,16 @@ export const documentPipeline = {
       };
     }
     let mrz = summarize(merged);
+    // Refused on a page printing its fields beside the MRZ (two lines; a TD1 prints them on its front):
+    // the printed number and dates may fill lost checked characters their check digits verify (core printed-erasures.ts).
+    const printedVz = !mrz.valid && crops.length === 2 && options.fillFromVisualZone !== false && s.rec ? await visualZone(false, true) : undefined;
+    if (printedVz?.visualZone) {
+      const again = mergeAll(printedValues(printedVz.visualZone, referenceDate.getUTCFullYear()));
+      if (again.valid) { merged = again; mrz = withPrintedSources(summarize(again), again); }
+    }
     const mrzToFill = { format: mrz.format, corrected: mrz.corrected, unread: merged.unread, fields: mrz.fields, uncertainFields: mrz.uncertainFields };
     const fill = mrz.valid && options.fillFromVisualZone !== false && s.rec && coreDocument.wantsVisualZoneFill(mrzToFill);
-    const vz = await visualZone(mrz.valid, Boolean(fill));
+    const vz = printedVz ?? await visualZone(mrz.valid, Boolean(fill));
     if (fill && vz.visualZone) mrz = withVisualZoneFill(mrz, mrzToFill, vz.visualZone);
     const end = performance.now();
     const read: DocumentRead = {
