@@ -115,6 +115,19 @@ describe('fuseFrames', () => {
     expect(fused.uncertainFields).toContain('documentNumber');
   });
 
+  it('one frame reading a cell clearly as another character is outvoted by three that read it as it stands: accepted, its field flagged', () => {
+    // A frame whose alignment slipped reads a filler of the names' padding (line 1, 26) clearly as N.
+    const slipped = frame([], [[0, 26, 'N']]);
+    const fused = fuseFrames(frames(frame(), frame(), frame(), slipped), REF);
+    expect(fused).toMatchObject({ accepted: true, conflicts: [] });
+    expect(fused.merged.result.corrected).toEqual(TD3);
+    expect(fused.thin.map((t) => [t.line, t.column, t.clear])).toEqual([[0, 26, ['<', '<', '<', 'N']]]);
+    expect([...fused.uncertainFields].sort()).toEqual(['givenNames', 'surname']);
+    // Two frames for it are not enough, and neither are three against two frames reading another character.
+    expect(fuseFrames(frames(frame(), frame(), slipped), REF)).toMatchObject({ accepted: false, refusal: 'unclear_cells' });
+    expect(fuseFrames(frames(frame(), frame(), frame(), slipped, slipped), REF)).toMatchObject({ accepted: false, refusal: 'unclear_cells' });
+  });
+
   it('flags a name letter frames read clearly as different letters (no check digit to settle it)', () => {
     const fused = fuseFrames(frames(frame([], [[0, 17, 'E']]), frame(), frame([[0, 17]])), REF);
     expect(fused.accepted).toBe(false);

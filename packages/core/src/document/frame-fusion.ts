@@ -6,11 +6,12 @@
  * under the check digits (merge.ts, unchanged rules), then each character of the result is held to the
  * frames one by one: it must have been read clearly, as it stands, in at least `minClearReads` frames,
  * seen as it stands in at least `minSeenReads` frames (the clear ones count), and read clearly as
- * anything else in none. A frame saw a character when its engines put the largest share of the cell's
+ * anything else in none, or in one frame only where OUTVOTED_BY frames read it clearly as it stands (a
+ * frame whose alignment slipped: a thin vote, flagged). A frame saw a character when its engines put the largest share of the cell's
  * score on it (SEEN_SHARE, SEEN_SUPPORT), none of them seeing the glyph washed out; it read it clearly
  * at CLEAR_SHARE and CLEAR_SUPPORT. A character the corrector or an erasure solve put where no frame
- * read it clearly is never accepted, and neither is a cell frames read clearly as different characters:
- * the fused reading is refused with those cells' fields flagged, and the camera reads on. Earlier frames
+ * read it clearly is never accepted, and neither is a cell frames read clearly as different characters
+ * (outvoted as above aside): the fused reading is refused with those cells' fields flagged, and the camera reads on. Earlier frames
  * of the same document that left the merged window (`heldFrames`) are held to as well: their reads count
  * toward a character, and their clear misreads against it. In a run of fillers, an engine's gap is no
  * vote against the filler (the aligner puts a shorter run's gaps anywhere in it). Where the field holds
@@ -18,7 +19,7 @@
  * A letter or digit a frame read clearly where the fused reading has no position (a dropped character, what
  * follows shifted) refuses it too (`frameReads`' `unplaced`).
  * An accepted reading's fields holding a position decided by a thin vote (read clearly in one frame only,
- * or seen by some frame as another character) are reported uncertain (`thin`).
+ * seen by some frame as another character, or outvoted) are reported uncertain (`thin`).
  */
 import type { CharKind } from '../mrz/charset.ts';
 import { fieldAt, MRZ_FORMATS } from '../mrz/formats.ts';
@@ -87,8 +88,8 @@ export interface FrameFusion {
   /** Cells too few frames read clearly or saw as the fused character (none may have read them). */
   readonly unsupported: readonly FusedCell[];
   /**
-   * Cells of an accepted reading decided by thin votes: read clearly in one frame only, or seen by a
-   * frame as another character (not clearly: that would be a conflict).
+   * Cells of an accepted reading decided by thin votes: read clearly in one frame only, seen by a frame
+   * as another character, or read clearly as another by one frame outvoted (OUTVOTED_BY).
    */
   readonly thin: readonly FusedCell[];
   /** Characters a frame read clearly where the fused reading has no position (see `frameReads`), with the frame's index. */
@@ -118,6 +119,14 @@ const SEEN_SUPPORT = 0.3;
  * leaning to another character, flags the position's fields on an accepted reading).
  */
 const THIN_CLEAR_READS = 2;
+
+/**
+ * Frames that must read a position clearly as it stands for one frame's clear read of another character
+ * there to be outvoted (a thin vote, its fields flagged) rather than a conflict.
+ */
+const OUTVOTED_BY = 3;
+// Tuning streams 320511 and 320513 (mild): a held frame read a filler clearly as the D beside it, a name's
+// padding as N and a check digit's 6 as `<` (its line one column shifted there), against 5-6 frames each.
 
 /** What one frame's engines read at a cell of the fused reading: the character they lean to, and whether clearly. */
 export interface CellRead { readonly char: string; readonly clear: boolean }
@@ -260,11 +269,12 @@ export function fuseFrames(frames: readonly FusionFrame[], options: FusionOption
       const seen = reads.map((r) => r?.char ?? null);
       const cell: FusedCell = { line: l, column: c, char: line[c]!, clear, seen };
       const clearFor = clear.filter((ch) => ch === line[c]).length;
-      if (clear.some((ch) => ch !== null && ch !== line[c])) conflicts.push(cell);
+      const against = clear.filter((ch) => ch !== null && ch !== line[c]).length;
+      if (against > 0 && !(against === 1 && clearFor >= OUTVOTED_BY)) conflicts.push(cell);
       else if (clearFor < minClear || seen.filter((ch) => ch === line[c]).length < minSeen) unsupported.push(cell);
       else {
         const leansElsewhere = seen.some((ch) => ch !== null && ch !== line[c]);
-        if (clearFor >= THIN_CLEAR_READS && !leansElsewhere) continue;
+        if (clearFor >= THIN_CLEAR_READS && !leansElsewhere && against === 0) continue;
         thin.push(cell);
         for (const f of fieldsOfPosition(merged.result, l, c)) thinFields.add(f);
         continue;
