@@ -67,6 +67,30 @@ describe('cellReads in a run of fillers', () => {
   });
 });
 
+describe('cellReads: a letter in a run of fillers', () => {
+  it('a letter one engine read where the others have no character is no clear read against the filler: there the gaps count', () => {
+    // PP-OCR's first read has an A in the names' padding (line 1, 30); its second read and the cell reader
+    // read the run one filler shorter, so the aligner gives them a gap there (tuning stream 301500 strong).
+    const line = (text: string, confidence: number): OcrLineRead => ({ text, chars: [...text].map((char) => ({ char, confidence, alternatives: [] })) });
+    const withA = TD3[0]!.slice(0, 30) + 'A' + TD3[0]!.slice(31);
+    const short = TD3[0]!.slice(0, 43);
+    const evidence: MrzFrameEvidence = {
+      reads: [
+        { engine: 'ppocr#0', lines: [line(withA, 0.97), line(TD3[1]!, 0.97)] },
+        { engine: 'ppocr#1', lines: [line(short, 0.97), line(TD3[1]!, 0.97)] },
+        { engine: 'ocrb#0', lines: [line(short, 0.95), line(TD3[1]!, 0.95)] },
+      ],
+      engineWeights: { ...WEIGHTS, 'ppocr#1': 1 },
+      lengthWitnesses: ['ocrb#0'],
+    };
+    const cells = cellReads(evidence, TD3)[0]!;
+    expect(cells[30]).toBeNull();
+    // The fillers beside it stay clear (a gap is no vote against the filler).
+    expect(cells[29]).toEqual({ char: '<', clear: true });
+    expect(cells[31]).toEqual({ char: '<', clear: true });
+  });
+});
+
 describe('fuseFrames', () => {
   it('fills characters clipped in one frame from the frames that read them (no frame read them all)', () => {
     // Document number (line 2, 2-3), expiry (line 2, 23) and a given name (line 1, 21) each lost in one frame.

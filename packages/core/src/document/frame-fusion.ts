@@ -14,7 +14,8 @@
  * (outvoted as above aside): the fused reading is refused with those cells' fields flagged, and the camera reads on. Earlier frames
  * of the same document that left the merged window (`heldFrames`) are held to as well: their reads count
  * toward a character, and their clear misreads against it. In a run of fillers, an engine's gap is no
- * vote against the filler (the aligner puts a shorter run's gaps anywhere in it). Where the field holds
+ * vote against the filler (the aligner puts a shorter run's gaps anywhere in it), though it is against
+ * another character read there. Where the field holds
  * letters only, a 0 read counts for the letter O, and where it holds digits only, an O for 0 (`asKind`).
  * A letter or digit a frame read clearly where the fused reading has no position (a dropped character, what
  * follows shifted) refuses it too (`frameReads`' `unplaced`).
@@ -183,9 +184,13 @@ export function frameReads(evidence: MrzFrameEvidence, reading: readonly string[
       const column = columns[columnOf[c] ?? -1];
       if (!column || isUnreadColumn(column) || seen[columnOf[c]!]?.faded) continue;
       // In a run of fillers, where an engine that read the run shorter has its gaps is the aligner's
-      // choice, not a glyph it skipped: its gap is no vote against the filler there.
+      // choice, not a glyph it skipped: its gap is no vote against the filler there. It still counts
+      // against a letter there: one engine's letter where the others read nothing is no clear read
+      // (tuning stream 301500 strong: PP-OCR's A of LENA aligned into the padding refused the filler).
       const inFillerRun = line[c] === '<' && (line[c - 1] === '<' || line[c + 1] === '<');
-      out[c] = leaning(column, kindAt?.(l, c), !inFillerRun);
+      const kind = kindAt?.(l, c);
+      const read = leaning(column, kind, !inFillerRun);
+      out[c] = inFillerRun && read && read.char !== '<' ? leaning(column, kind, true) : read;
     }
     const placed = new Set(columnOf);
     let next = 0;
