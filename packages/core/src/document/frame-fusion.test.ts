@@ -91,6 +91,19 @@ describe('cellReads: a letter in a run of fillers', () => {
   });
 });
 
+describe('cellReads: a line the cell reader read blind', () => {
+  it('where the cell reader read no cell of a line, its faded marks there are no washed-out glyphs: the other engines\' clear reads stand', () => {
+    // Its grid missed the glyphs of line 2: every cell read at 0, every other one marked faded; PP-OCR reads the line right.
+    const e = frame();
+    const blind = (confidence: number): MrzFrameEvidence => ({ ...e, reads: e.reads.map((r) => (r.engine !== 'ocrb#0' ? r : { ...r, lines: r.lines.map((line, l) => (l !== 1 ? line : { text: 'F'.repeat(44), chars: line.chars.map((_, c) => ({ char: 'F', confidence, alternatives: [], ...(c % 2 === 0 ? { faded: true } : {}) })) })) })) });
+    const cells = cellReads(blind(0), TD3)[1]!;
+    expect(cells.every((cell, c) => cell?.char === TD3[1]![c] && cell.clear)).toBe(true);
+    // A cell read above 0.1 anywhere on the line: the grid sat on glyphs, and its faded cells are not seen.
+    const seeing = cellReads(blind(0.12), TD3)[1]!;
+    expect(seeing.filter((cell) => cell === null)).toHaveLength(22);
+  });
+});
+
 describe('fuseFrames', () => {
   it('fills characters clipped in one frame from the frames that read them (no frame read them all)', () => {
     // Document number (line 2, 2-3), expiry (line 2, 23) and a given name (line 1, 21) each lost in one frame.

@@ -27,7 +27,7 @@ import { fieldAt, MRZ_FORMATS } from '../mrz/formats.ts';
 import type { MrzOutputFieldName } from '../mrz/parse.ts';
 import type { MrzReadOptions, MrzReadResult } from '../mrz/read.ts';
 import { alignLine, isUnreadColumn, lineCost, mergeMrzReads, type MergedMrzRead, type WeightedLineRead } from './merge.ts';
-import type { EngineMrzRead } from './ocr-read.ts';
+import type { EngineMrzRead, OcrLineRead } from './ocr-read.ts';
 
 /** What one frame's read carries for fusion: the engine reads its merge weighed, with the weights it used. */
 export interface MrzFrameEvidence {
@@ -145,6 +145,22 @@ function asKind(ch: string, kind: CharKind | undefined): string {
 /** A character a frame's engines read clearly where the fused reading has no position: between `column - 1` and `column` of `line`. */
 export interface UnplacedRead { readonly line: number; readonly column: number; readonly char: string }
 
+/** Below this confidence a cell reader's cell read nothing (as the merge's FADED_GUESS_CONFIDENCE and lower). */
+const BLIND_CELL_CONFIDENCE = 0.1;
+
+/**
+ * A line read as it stands, less its faded marks when no cell of it was read above BLIND_CELL_CONFIDENCE:
+ * the cell reader's grid then sat on none of the glyphs (a wash of glare over part of a line leaves the
+ * rest read), so where it saw no ink says nothing of the glyphs. Tuning stream 301507 strong: in three
+ * frames the cell reader read all 36 cells of line 2 at 0 and marked 18-21 faded, while PP-OCR (both
+ * reads) and tesseract.js read the line right at 0.92-0.99; the faded marks left those frames' fillers
+ * unseen, and too few frames saw them.
+ */
+function withoutBlindFades(line: OcrLineRead): OcrLineRead {
+  if (!line.chars.some((c) => c.faded) || line.chars.some((c) => c.confidence >= BLIND_CELL_CONFIDENCE)) return line;
+  return { ...line, chars: line.chars.map(({ faded: _, ...c }) => c) };
+}
+
 /** What the engines lean to in one aligned column (null: a gap, nothing, or no leaning), and whether clearly. */
 function leaning(column: ReadonlyMap<string, number>, kind: CharKind | undefined, gapsVote: boolean): CellRead | null {
   const scores = new Map<string, number>();
@@ -175,7 +191,7 @@ export function frameReads(evidence: MrzFrameEvidence, reading: readonly string[
   const cells = reading.map((line, l) => {
     const perEngine = evidence.reads
       .filter((r) => r.lines[l] !== undefined)
-      .map((r): WeightedLineRead => ({ line: r.lines[l]!, weight: evidence.engineWeights?.[r.engine] ?? 1, fillerLookalikes: evidence.fillerLookalikes?.[r.engine] }));
+      .map((r): WeightedLineRead => ({ line: withoutBlindFades(r.lines[l]!), weight: evidence.engineWeights?.[r.engine] ?? 1, fillerLookalikes: evidence.fillerLookalikes?.[r.engine] }));
     const out = new Array<CellRead | null>(line.length).fill(null);
     if (perEngine.length === 0) return out;
     const { columns, evidence: seen } = alignLine(perEngine);
