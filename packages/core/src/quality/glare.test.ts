@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_HOTSPOT_OPTIONS, highlights, hotspotFraction } from './glare.ts';
+import { applyHomography, homographyFromPoints } from './geometry.ts';
 import { regionStats } from './region-stats.ts';
 import type { GrayImage } from './refine-corners.ts';
 import type { Point } from './types.ts';
@@ -221,5 +222,55 @@ describe('hotspotFraction', () => {
     const image = card(170, 40, light, bands);
     expect(glareOf(image)).toBeGreaterThan(0.9 * coreShare(light));
     expect(glareOf(image)).toBeLessThan(1.1 * coreShare(light));
+  });
+});
+
+describe('hotspotFraction on a document seen in perspective', () => {
+  // The card (W x H, as `card` draws it) turned about its vertical axis by 20 deg, in front of a pinhole camera
+  // (focal length 700 px, 900 px away): its left side nearer the camera (358 px tall in the image), its right
+  // side farther (280 px). The frame around it is a dark table.
+  const TURNED: Point[] = [{ x: 53.7, y: 23.1 }, { x: 528.5, y: 61.9 }, { x: 528.5, y: 342.1 }, { x: 53.7, y: 380.9 }];
+  // The same card turned by 35 deg.
+  const STEEP: Point[] = [{ x: 63.9, y: 4.6 }, { x: 489.3, y: 71.5 }, { x: 489.3, y: 332.5 }, { x: 63.9, y: 399.4 }];
+  /** The flat card drawn into the outline (nearest pixel of the card). */
+  const seen = (flat: GrayImage, outline: Point[]): GrayImage => {
+    const toCard = homographyFromPoints(outline, DOCUMENT)!;
+    const data = new Uint8Array(W * H).fill(60);
+    for (let y = 0; y < H; y++) {
+      for (let x = 0; x < W; x++) {
+        const p = applyHomography(toCard, { x: x + 0.5, y: y + 0.5 });
+        if (p.x >= 0 && p.y >= 0 && p.x < W && p.y < H) data[y * W + x] = flat.data[Math.floor(p.y) * W + Math.floor(p.x)]!;
+      }
+    }
+    return { data, width: W, height: H };
+  };
+  /** Glare as the worker measures it: the outline inset by 4%, the document's aspect `aspect` (W / H unless told; none when null). */
+  const glareSeen = (image: GrayImage, outline: Point[], aspect: number | null = W / H): number => {
+    const mid = { x: outline.reduce((a, p) => a + p.x, 0) / 4, y: outline.reduce((a, p) => a + p.y, 0) / 4 };
+    const inset = outline.map((p) => ({ x: mid.x + (p.x - mid.x) * 0.92, y: mid.y + (p.y - mid.y) * 0.92 }));
+    return hotspotFraction(regionStats(image, 250, { polygon: inset, blockSize: 16, rowStep: 2 }).blocks!, image, inset, outline, undefined, aspect === null ? undefined : () => aspect);
+  };
+
+  it('reads a highlight on the near side as the share of the card under its core, not of the card\'s image (which the nearness magnifies: 21% more)', () => {
+    const light = { x: 150, y: 200, r: 100 };
+    const measured = glareSeen(seen(card(170, 40, light), TURNED), TURNED);
+    expect(measured).toBeGreaterThan(0.9 * coreShare(light));
+    expect(measured).toBeLessThan(1.1 * coreShare(light));
+  });
+
+  it('reads one on the far side likewise (its image the smaller: 15% less)', () => {
+    const light = { x: 500, y: 200, r: 100 };
+    const measured = glareSeen(seen(card(170, 40, light), TURNED), TURNED);
+    expect(measured).toBeGreaterThan(0.9 * coreShare(light));
+    expect(measured).toBeLessThan(1.1 * coreShare(light));
+  });
+
+  it('reads a highlight on a card at a steep slant by the ellipse its core shows as, not the disc of its radius', () => {
+    const light = { x: 320, y: 200, r: 100 };
+    const image = seen(card(170, 40, light), STEEP);
+    // Without the aspect the surface is not metric: the core read as a disc comes out 16% large.
+    expect(glareSeen(image, STEEP, null)).toBeGreaterThan(1.1 * coreShare(light));
+    expect(glareSeen(image, STEEP)).toBeGreaterThan(0.9 * coreShare(light));
+    expect(glareSeen(image, STEEP)).toBeLessThan(1.1 * coreShare(light));
   });
 });

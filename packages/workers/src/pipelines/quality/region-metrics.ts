@@ -51,7 +51,8 @@ export function documentMetrics(cv: OpenCv, frame: RgbaImage, rgba: Mat, corners
   const outline = corners.map((p) => ({ x: (cx + (p.x - cx) * shrink - left) * scale, y: (cy + (p.y - cy) * shrink - top) * scale }));
   // The document's own outline: a highlight's core is measured as a share of the whole document (#18 glare).
   const documentOutline = corners.map((p) => ({ x: (p.x - left) * scale, y: (p.y - top) * scale }));
-  return regionMetrics(grayView(region), thresholds, outline, HOTSPOT_BLOCK, documentOutline);
+  // The document's aspect (its surface, on which glare is measured), as the quad rectified shows it: fitted only where a highlight's core is measured.
+  return regionMetrics(grayView(region), thresholds, outline, HOTSPOT_BLOCK, documentOutline, () => quality.estimatePose(corners, frame.width, frame.height).aspect);
 }
 
 /** Without a document only the whole (reduced) frame can be judged: for light, mainly. */
@@ -60,14 +61,14 @@ export function wholeFrameMetrics(buffers: FrameBuffers, thresholds: quality.Qua
 }
 
 /** `image` may be a view of the WASM heap: it is read here, before any other OpenCV call could move the heap. */
-function regionMetrics(image: quality.GrayImage, thresholds: quality.QualityThresholds, outline?: readonly quality.Point[], blockSize = 0, documentOutline = outline): RegionMetrics {
+function regionMetrics(image: quality.GrayImage, thresholds: quality.QualityThresholds, outline?: readonly quality.Point[], blockSize = 0, documentOutline = outline, documentAspect?: () => number): RegionMetrics {
   // Every other row: at the reference width that is still ~100k pixels, and half the time.
   const stats = quality.regionStats(image, thresholds.glareLevel, { ...(outline ? { polygon: outline } : {}), ...(documentOutline && documentOutline !== outline ? { meanPolygon: documentOutline } : {}), rowStep: 2, blockSize });
   const { sharpness, brightness, contrast, clippedFraction, darkLevel, medianLevel, blocks } = stats;
   if (!blocks) return { sharpness, brightness, contrast, clippedFraction, darkLevel, medianLevel, glareFraction: 0 };
   // Only a bright document is judged on its light print (see `judgeExposure`): the scan is skipped otherwise.
   const lightPrint = brightness > thresholds.maxBrightness ? quality.lightPrint(blocks, image) : undefined;
-  const glareFraction = outline ? quality.hotspotFraction(blocks, image, outline, documentOutline) : 0;
+  const glareFraction = outline ? quality.hotspotFraction(blocks, image, outline, documentOutline, undefined, documentAspect) : 0;
   // Read only where the Laplacian cannot tell (at most 48 blocks: 0.1-0.3 ms in Node): under
   // `minSharpness`, and up to twice it, where sensor noise and dense print lift a blurred document's
   // variance (see `EDGE_BLUR_SHARPNESS_FACTOR`).
