@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { maxCornerError } from './geometry.ts';
-import { cornerViewsFromLines, quadsFromLines, type Segment } from './line-quads.ts';
+import { cornerViewsFromLines, quadsClosedByBorder, quadsFromLines, type Segment } from './line-quads.ts';
 import type { Quad } from './types.ts';
 
 describe('quadsFromLines', () => {
@@ -83,5 +83,28 @@ describe('cornerViewsFromLines', () => {
     expect(maxCornerError(views[0]!.quad, dropBottomExit)).toBeLessThan(1.5);
     // Both sides leaving by the top border make no view.
     expect(cornerViewsFromLines([{ a: { x: 300, y: 250 }, b: { x: 200, y: 0 } }, { a: { x: 300, y: 250 }, b: { x: 450, y: 0 } }], 640, 360)).toEqual([]);
+  });
+});
+
+describe('quadsClosedByBorder', () => {
+  // A 640 x 360 frame; a card whose bottom corners are below it: its left side runs to the bottom border,
+  // its right side leaves by the right border at y = 250 (its line meets the bottom border at x = 677).
+  const left: Segment = { a: { x: 100, y: 60 }, b: { x: 90, y: 359 } };
+  const top: Segment = { a: { x: 100, y: 60 }, b: { x: 560, y: 40 } };
+  const right: Segment = { a: { x: 560, y: 40 }, b: { x: 639, y: 250 } };
+  const expected: Quad = [{ x: 100, y: 60 }, { x: 560, y: 40 }, { x: 560 + (79 * 319) / 210, y: 359 }, { x: 90, y: 359 }];
+
+  it('closes the three sides in view by the border across from the side crossing them', () => {
+    const quads = quadsClosedByBorder([left, top, right], 640, 360);
+    expect(quads.some((q) => maxCornerError(q, expected) < 1)).toBe(true);
+    // Every quad has a side on a frame border.
+    for (const q of quads) expect(q.some((p) => Math.abs(p.y) < 1e-6 || Math.abs(p.y - 359) < 1e-6 || Math.abs(p.x) < 1e-6 || Math.abs(p.x - 639) < 1e-6)).toBe(true);
+  });
+
+  it('makes none when a side of the pair stops short of the border (a card in view)', () => {
+    const shortLeft: Segment = { a: { x: 100, y: 60 }, b: { x: 92, y: 300 } };
+    const shortRight: Segment = { a: { x: 560, y: 40 }, b: { x: 600, y: 200 } };
+    expect(quadsClosedByBorder([shortLeft, top, right], 640, 360)).toEqual([]);
+    expect(quadsClosedByBorder([left, top, shortRight], 640, 360)).toEqual([]);
   });
 });

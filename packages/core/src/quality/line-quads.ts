@@ -55,6 +55,54 @@ export function quadsFromLines(segments: readonly Segment[], options: LineQuadOp
   return quads;
 }
 
+export interface BorderQuadOptions extends LineQuadOptions {
+  /** How far (px) from the frame border a segment's end may stop and still be taken to run to it. */
+  borderReach?: number;
+}
+
+/**
+ * Quads of a document running off one side of the frame: three of the longest segments' lines (two
+ * nearly parallel sides whose segments both run to the frame border, and a side crossing them) closed
+ * by the frame border line across from the third. The fourth side is out of view; the border stands in
+ * for it, so the quad is the document's part up to the border (`quadsFromLines` needs four lines, and a
+ * contour's hull loses a side that leaves the frame at a corner: its part in view has five corners).
+ * Corners may lie outside the frame: callers check them, and the border side's strip (see
+ * `sidesOnFrameBorder`).
+ */
+export function quadsClosedByBorder(segments: readonly Segment[], width: number, height: number, options: BorderQuadOptions = {}): Quad[] {
+  const maxOpposite = ((options.maxOppositeAngleDeg ?? 30) * Math.PI) / 180;
+  const minCorner = ((options.minCornerAngleDeg ?? 45) * Math.PI) / 180;
+  const reach = options.borderReach ?? 4;
+  const lines = distinctLines(segments, options.maxLines ?? 12);
+  const nearBorder = (p: Point) => p.x <= reach || p.y <= reach || p.x >= width - 1 - reach || p.y >= height - 1 - reach;
+  const runsOff = lines.map((l) => nearBorder(l.segment.a) || nearBorder(l.segment.b));
+  // Top, right, bottom, left; undirected angles 0 (horizontal) and pi/2 (vertical).
+  const borders = [
+    { line: { point: { x: 0, y: 0 }, direction: { x: 1, y: 0 } }, angle: 0 },
+    { line: { point: { x: width - 1, y: 0 }, direction: { x: 0, y: 1 } }, angle: Math.PI / 2 },
+    { line: { point: { x: 0, y: height - 1 }, direction: { x: 1, y: 0 } }, angle: 0 },
+    { line: { point: { x: 0, y: 0 }, direction: { x: 0, y: 1 } }, angle: Math.PI / 2 },
+  ];
+  const quads: Quad[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    if (!runsOff[i]) continue;
+    for (let j = i + 1; j < lines.length; j++) {
+      if (!runsOff[j] || between(lines[i]!.angle, lines[j]!.angle) > maxOpposite || sameLine(lines[i]!.line, lines[j]!.line)) continue;
+      for (let k = 0; k < lines.length; k++) {
+        if (k === i || k === j || between(lines[i]!.angle, lines[k]!.angle) < minCorner || between(lines[j]!.angle, lines[k]!.angle) < minCorner) continue;
+        for (const border of borders) {
+          if (between(border.angle, lines[k]!.angle) > maxOpposite) continue;
+          const corners = quadFromLines([lines[i]!.line, lines[k]!.line, lines[j]!.line, border.line]);
+          if (!corners) continue;
+          const quad = orderQuad(corners);
+          if (isConvexQuad(quad)) quads.push(quad);
+        }
+      }
+    }
+  }
+  return quads;
+}
+
 /** Angle between two undirected line angles (radians). */
 function between(a: number, b: number): number {
   const d = Math.abs(a - b) % Math.PI;

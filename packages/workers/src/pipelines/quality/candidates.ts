@@ -1,6 +1,6 @@
 import { quality } from '@ekyc/core';
 import { grayView, polygonPoints, quadFromMat, type FrameBuffers, type Mat, type MatScope, type OpenCv } from './opencv-frame.ts';
-import { MIN_AREA_FRACTION, acceptFallback, chooseQuad, coarselySupported, plausible, withinReach, type Candidate, type Fallback, type SearchFrame } from './outline-policy.ts';
+import { MIN_AREA_FRACTION, acceptFallback, borderSides, chooseQuad, coarselySupported, plausible, withinReach, type Candidate, type Fallback, type SearchFrame } from './outline-policy.ts';
 
 // The candidate search: quads proposed from the contours of the reduced frame's edge maps, by
 // several routes, each judged by outline-policy.ts.
@@ -47,10 +47,46 @@ export function findDocument(cv: OpenCv, buffers: FrameBuffers, frame: SearchFra
     const map = edgeMap();
     const worthScoring = candidates.filter((c) => !c.partial || coarselySupported(map, c.quad, frame));
     const chosen = chooseQuad(worthScoring, frame, segments);
+    const runningOff = mayRunOffAround(chosen.quad, frameArea) ? documentRunningOff(segments, frame, frameArea, map, chosen.quad) : null;
+    if (runningOff) return runningOff;
     if (chosen.quad) return chosen.quad;
     if (chosen.fallback && (!fallback || chosen.fallback.support > fallback.support)) fallback = chosen.fallback;
   }
   return acceptFallback(fallback, frame);
+}
+
+/**
+ * Largest share of the frame an outline may cover and still be a box printed on a document running off
+ * the frame (a portrait box or field; a card at the far distance limit covers about 0.28 of the frame).
+ * A larger outline is taken as the document, and the frame pays nothing more.
+ */
+const MAX_INNER_OUTLINE_SHARE = 0.3;
+/** Shortest part of a side in view, as a fraction of the side, judged alone in a quad closed by the border. */
+const RUNNING_OFF_MIN_VISIBLE_SIDE = 0.2;
+/** Share of each side in view a border-closed quad needs on the reduced frame's edges: its sides are long straight contour pieces. */
+const RUNNING_OFF_COARSE_SUPPORT = 0.7;
+
+/** Whether a search that found `quad` (or nothing) asks for a document running off the frame around it. */
+function mayRunOffAround(quad: quality.Quad | null, frameArea: number): boolean {
+  return !quad || quality.quadArea(quad) < MAX_INNER_OUTLINE_SHARE * frameArea;
+}
+
+/**
+ * A document running off one side of the frame, larger than `inner` (what the search found, if
+ * anything): quads of three of its sides' lines closed by the frame border (`quality.quadsClosedByBorder`),
+ * judged like any partial candidate (`chooseQuad`). Asked only after a small outline or none was found,
+ * as such a quad would have been tried before it (candidates are tried largest first).
+ */
+function documentRunningOff(segments: readonly quality.Segment[], frame: SearchFrame, frameArea: number, map: quality.GrayImage, inner: quality.Quad | null): quality.Quad | null {
+  const least = inner ? quality.quadArea(inner) : 0;
+  // Such a document's side often leaves the frame across a second border near a frame corner: its part
+  // in view is short, and is all that can show an edge.
+  const search = { ...frame, minVisibleSide: RUNNING_OFF_MIN_VISIBLE_SIDE };
+  const candidates: Candidate[] = [];
+  for (const quad of quality.quadsClosedByBorder(segments, frame.full.width, frame.full.height, { borderReach: 2 * frame.scale + 2, maxLines: 20 })) {
+    if (quality.quadArea(quad) > least && plausible(quad, frameArea) && withinReach(quad, frame.full) && quality.edgeMapSupportReaches(map, quad, frame.scale, RUNNING_OFF_COARSE_SUPPORT, 24, borderSides(quad, frame), RUNNING_OFF_MIN_VISIBLE_SIDE)) candidates.push({ quad, partial: true });
+  }
+  return candidates.length > 0 ? chooseQuad(candidates, search, segments).quad : null;
 }
 
 /** Plausible quads from the contours of an edge map: each contour's convex hull and its own outline, simplified. */

@@ -91,6 +91,8 @@ export interface SearchFrame {
   scale: number;
   /** Edge support settings for this frame's exposure (see `edgeStep`). */
   support: quality.EdgeSupportOptions;
+  /** Shortest part of a side in view judged alone (default MIN_VISIBLE_SIDE). */
+  minVisibleSide?: number;
 }
 
 /** A candidate outline; `partial` when made of 4 corners of a longer outline. */
@@ -164,7 +166,7 @@ export function borderSides(quad: quality.Quad, frame: SearchFrame): boolean[] {
 
 /** Whether a candidate's sides lie on the reduced frame's (dilated) edges enough to be scored at full size. */
 export function coarselySupported(edgeMap: quality.GrayImage, quad: quality.Quad, frame: SearchFrame): boolean {
-  return quality.edgeMapSupportReaches(edgeMap, quad, frame.scale, MIN_COARSE_SUPPORT, 24, borderSides(quad, frame), MIN_VISIBLE_SIDE);
+  return quality.edgeMapSupportReaches(edgeMap, quad, frame.scale, MIN_COARSE_SUPPORT, 24, borderSides(quad, frame), frame.minVisibleSide ?? MIN_VISIBLE_SIDE);
 }
 
 /**
@@ -183,8 +185,9 @@ function outlineSupport(quad: quality.Quad, frame: SearchFrame, floor = 0): numb
     const b = quad[(side + 1) % 4]!;
     const before = quad[(side + 3) % 4]!;
     const after = quad[(side + 2) % 4]!;
-    const toward = (from: quality.Point, to: quality.Point, t: number) => ({ x: from.x + (to.x - from.x) * t, y: from.y + (to.y - from.y) * t });
-    const reach = Math.min(quality.segmentSupport(full, toward(a, before, BORDER_REACH), a, options), quality.segmentSupport(full, b, toward(b, after, BORDER_REACH), options));
+    const [fromA, toA] = towardBorder(a, before, full);
+    const [fromB, toB] = towardBorder(b, after, full);
+    const reach = Math.min(quality.segmentSupport(full, fromA, toA, options), quality.segmentSupport(full, toB, fromB, options));
     if (reach < MIN_SIDE_SUPPORT) return reach;
     // Edges up to the border can be background's own (wood grain, fabric threads continuing the card's
     // sides): the strip along the border must also look like the document, not like the background.
@@ -200,12 +203,27 @@ function outlineSupport(quad: quality.Quad, frame: SearchFrame, floor = 0): numb
     // its part in view, when that is at least MIN_VISIBLE_SIDE of it.
     if (!inFrame(a) || !inFrame(b)) {
       const visible = quality.visibleSegment(a, b, full.width, full.height, 2);
-      if (visible && quality.distance(visible.a, visible.b) >= MIN_VISIBLE_SIDE * quality.distance(a, b)) ({ a, b } = visible);
+      if (visible && quality.distance(visible.a, visible.b) >= (frame.minVisibleSide ?? MIN_VISIBLE_SIDE) * quality.distance(a, b)) ({ a, b } = visible);
     }
     weakest = Math.min(weakest, quality.segmentSupportAtLeast(full, a, b, options, floor));
     if (weakest < floor) return weakest;
   }
   return weakest;
+}
+
+/**
+ * The stretch of the side from `corner` (on the border side) to `other` nearest the border, BORDER_REACH
+ * of it, as [from, to]. A corner outside the frame (a document running off one side whose side leaves
+ * the frame across another border, nearer a frame corner) is out of view, as is the stretch next to it:
+ * then the stretch is BORDER_REACH of the side's part in view, where it leaves the frame.
+ */
+function towardBorder(corner: quality.Point, other: quality.Point, full: quality.PixelImage): [quality.Point, quality.Point] {
+  const toward = (from: quality.Point, to: quality.Point, t: number) => ({ x: from.x + (to.x - from.x) * t, y: from.y + (to.y - from.y) * t });
+  const slack = 4;
+  const outside = corner.x < -slack || corner.y < -slack || corner.x > full.width - 1 + slack || corner.y > full.height - 1 + slack;
+  const visible = outside ? quality.visibleSegment(other, corner, full.width, full.height, 2) : null;
+  if (!visible) return [toward(corner, other, BORDER_REACH), corner];
+  return [toward(visible.b, visible.a, BORDER_REACH), visible.b];
 }
 
 /**

@@ -19,7 +19,7 @@ function inside(quad: quality.Quad, x: number, y: number): boolean {
   return true;
 }
 
-function renderFrame(quad: quality.Quad, options: { blurRadius?: number; glare?: boolean; gain?: number } = {}): RgbaImage {
+function renderFrame(quad: quality.Quad, options: { blurRadius?: number; glare?: boolean; gain?: number; plain?: boolean } = {}): RgbaImage {
   const width = 640;
   const height = 360;
   const random = rng(7);
@@ -33,6 +33,10 @@ function renderFrame(quad: quality.Quad, options: { blurRadius?: number; glare?:
         const py = y + 0.25 + Math.floor(s / 2) * 0.5;
         if (!inside(quad, px, py)) {
           sum += 70 + 10 * Math.sin(px / 7) + random() * 12;
+          continue;
+        }
+        if (options.plain) {
+          sum += 190;
           continue;
         }
         const uv = quality.applyHomography(toCard, { x: px, y: py });
@@ -128,6 +132,25 @@ describe('QualityAnalyzer', () => {
     expect(analyzer.analyze(frame, thresholds)).toEqual(first);
     analyzer.dispose();
     expect(analyzer.analyze(frame, thresholds)).toEqual(first);
+  });
+
+  it('reports a plain card running off the top of the frame whose right side leaves across the right border', () => {
+    // Bottom corners in view, the top ones above the frame; the right side leaves the frame at y = 78,
+    // short of the top border, so the part in view has five corners (one the frame's) and no contour
+    // simplified to four corners gives it.
+    const offFrame: quality.Quad = [{ x: 100, y: -80 }, { x: 700, y: -80 }, { x: 560, y: 300 }, { x: 100, y: 300 }];
+    const metrics = analyzer.analyze(renderFrame(offFrame, { plain: true }), thresholds);
+    expect(metrics.document).not.toBeNull();
+    const [tl, tr, br, bl] = metrics.document!.corners;
+    // The card's corners in view and its sides' lines, closed by the top border.
+    expect(Math.hypot(br.x - 560, br.y - 300)).toBeLessThan(3);
+    expect(Math.hypot(bl.x - 100, bl.y - 300)).toBeLessThan(3);
+    expect(Math.abs(tl.y)).toBeLessThan(3);
+    expect(Math.abs(tr.y)).toBeLessThan(3);
+    expect(Math.abs(tr.x - (560 + (140 * 300) / 380))).toBeLessThan(6);
+    expect(metrics.document!.cornerMarginPx).toBeLessThan(0);
+    expect(metrics.document!.widthFraction).toBeCloseTo(quality.widthFraction(metrics.document!.corners, 640), 6);
+    expect(metrics.document!.widthFraction).toBeGreaterThan(0.75);
   });
 
   it('follows a moved card from the previous outline, and detects afresh when that outline is wrong', () => {
