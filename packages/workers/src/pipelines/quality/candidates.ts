@@ -82,11 +82,21 @@ function documentRunningOff(segments: readonly quality.Segment[], frame: SearchF
   // Such a document's side often leaves the frame across a second border near a frame corner: its part
   // in view is short, and is all that can show an edge.
   const search = { ...frame, minVisibleSide: RUNNING_OFF_MIN_VISIBLE_SIDE };
+  const cornerSearch = { ...search, maxBorderSides: 2 };
   const candidates: Candidate[] = [];
   for (const quad of quality.quadsClosedByBorder(segments, frame.full.width, frame.full.height, { borderReach: 2 * frame.scale + 2, maxLines: 20 })) {
     if (quality.quadArea(quad) > least && plausible(quad, frameArea) && withinReach(quad, frame.full) && quality.edgeMapSupportReaches(map, quad, frame.scale, RUNNING_OFF_COARSE_SUPPORT, 24, borderSides(quad, frame), RUNNING_OFF_MIN_VISIBLE_SIDE)) candidates.push({ quad, partial: true });
   }
-  return candidates.length > 0 ? chooseQuad(candidates, search, segments).quad : null;
+  const closed = candidates.length > 0 ? chooseQuad(candidates, search, segments).quad : null;
+  if (closed) return closed;
+  // Seen from one corner: its two sides in view, closed by the frame corner between their exits.
+  const views: Candidate[] = [];
+  const reach = 2 * frame.scale + 2;
+  for (const view of quality.cornerViewsFromLines(segments, frame.full.width, frame.full.height, { borderReach: reach, maxLines: 20 })) {
+    const { quad } = view;
+    if (quality.quadArea(quad) > least && plausible(quad, frameArea) && quality.sidesOnFrameBorder(quad, frame.full.width, frame.full.height, reach).filter(Boolean).length === 2 && quality.edgeMapSupportReaches(map, quad, frame.scale, RUNNING_OFF_COARSE_SUPPORT, 24, borderSides(quad, cornerSearch), RUNNING_OFF_MIN_VISIBLE_SIDE)) views.push({ quad, partial: true });
+  }
+  return views.length > 0 ? chooseQuad(views, cornerSearch, segments).quad : null;
 }
 
 /** Plausible quads from the contours of an edge map: each contour's convex hull and its own outline, simplified. */

@@ -93,6 +93,8 @@ export interface SearchFrame {
   support: quality.EdgeSupportOptions;
   /** Shortest part of a side in view judged alone (default MIN_VISIBLE_SIDE). */
   minVisibleSide?: number;
+  /** Sides an outline may have along the frame border (default 1; 2 for a document seen from one corner). */
+  maxBorderSides?: number;
 }
 
 /** A candidate outline; `partial` when made of 4 corners of a longer outline. */
@@ -161,7 +163,7 @@ export function withinReach(quad: quality.Quad, frame: { width: number; height: 
 export function borderSides(quad: quality.Quad, frame: SearchFrame): boolean[] {
   const { full, scale } = frame;
   const sides = quality.sidesOnFrameBorder(quad, full.width, full.height, 2 * scale + 2);
-  return sides.filter(Boolean).length <= 1 ? sides : [false, false, false, false];
+  return sides.filter(Boolean).length <= (frame.maxBorderSides ?? 1) ? sides : [false, false, false, false];
 }
 
 /** Whether a candidate's sides lie on the reduced frame's (dilated) edges enough to be scored at full size. */
@@ -187,11 +189,14 @@ function outlineSupport(quad: quality.Quad, frame: SearchFrame, floor = 0): numb
     const after = quad[(side + 2) % 4]!;
     const [fromA, toA] = towardBorder(a, before, full);
     const [fromB, toB] = towardBorder(b, after, full);
-    const reach = Math.min(quality.segmentSupport(full, fromA, toA, options), quality.segmentSupport(full, toB, fromB, options));
+    // A neighbour along the border too (a frame corner between them) has no edge to reach it with.
+    const reachA = border[(side + 3) % 4] ? 1 : quality.segmentSupport(full, fromA, toA, options);
+    const reachB = border[(side + 1) % 4] ? 1 : quality.segmentSupport(full, toB, fromB, options);
+    const reach = Math.min(reachA, reachB);
     if (reach < MIN_SIDE_SUPPORT) return reach;
     // Edges up to the border can be background's own (wood grain, fabric threads continuing the card's
     // sides): the strip along the border must also look like the document, not like the background.
-    if (!quality.documentReachesBorder(full, quad, side)) return 0;
+    if (!quality.documentReachesBorder(full, quad, side, undefined, frame.maxBorderSides ? border : undefined)) return 0;
   }
   const inFrame = (p: quality.Point) => p.x >= 1 && p.y >= 1 && p.x <= full.width - 2 && p.y <= full.height - 2;
   let weakest = Infinity;

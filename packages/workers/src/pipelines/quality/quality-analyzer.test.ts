@@ -153,6 +153,22 @@ describe('QualityAnalyzer', () => {
     expect(metrics.document!.widthFraction).toBeGreaterThan(0.75);
   });
 
+  it('reports a plain card seen from one corner, its two sides in view closed by the frame corner between their exits', () => {
+    // Only the top-left corner is in view: the top side leaves by the right border at y = 121.75, the
+    // left side by the bottom border at x = 270.1.
+    const offFrame: quality.Quad = [{ x: 300, y: 150 }, { x: 900, y: 100 }, { x: 950, y: 600 }, { x: 250, y: 500 }];
+    const metrics = analyzer.analyze(renderFrame(offFrame, { plain: true }), thresholds);
+    expect(metrics.document).not.toBeNull();
+    const [corner, top, frameCorner, left] = metrics.document!.corners;
+    // The corner in view and both sides' lines are the card's; the sides out of view lie on or past the borders.
+    expect(Math.hypot(corner.x - 300, corner.y - 150)).toBeLessThan(2);
+    expect(Math.abs(top.y - (150 - (50 * (top.x - 300)) / 600))).toBeLessThan(2);
+    expect(Math.abs(left.x - (300 - (50 * (left.y - 150)) / 350))).toBeLessThan(2);
+    expect(Math.min(top.x, frameCorner.x)).toBeGreaterThanOrEqual(638);
+    expect(Math.min(frameCorner.y, left.y)).toBeGreaterThanOrEqual(358);
+    expect(metrics.document!.cornerMarginPx).toBeLessThan(1);
+  });
+
   it('follows a moved card from the previous outline, and detects afresh when that outline is wrong', () => {
     const moved = card.map((p) => ({ x: p.x + 4.5, y: p.y - 3 })) as unknown as quality.Quad;
     const tracked = analyzer.analyze(renderFrame(moved), thresholds, undefined, card);
