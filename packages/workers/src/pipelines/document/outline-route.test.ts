@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { quality } from '@ekyc/core';
-import { foldHalves, MAX_OUTLINE_SEARCHES, mrzLinesFit, outlineRoute, SPREAD_MIN_AREA_FRACTION, type MrzLinesFit } from './outline-route.ts';
+import { bandsOverlap, foldHalves, MAX_OUTLINE_SEARCHES, mrzLinesFit, outlineRoute, SPREAD_MIN_AREA_FRACTION, type LineBox, type MrzLinesFit } from './outline-route.ts';
 import type { UploadQuadSearch } from './upload-quad.ts';
 
 // The choice document.ts makes for an upload: read from a found page outline (`located: 'found-quad'`)
@@ -33,7 +33,9 @@ function cropSearch(withLines: quality.Quad | null): { searched: quality.Quad[];
   return { searched, search: (quad) => { searched.push(quad); return { lines: quad === withLines ? 2 : 0 }; } };
 }
 
-const linesSpanPage = (lines: readonly { x: number; width: number }[], cropWidth: number): boolean => mrzLinesFit(lines, cropWidth) === 'page';
+/** Lines given by their ends, stacked as an MRZ's in an ID-3 crop: level, 50 px apart, boxes 57 px tall. */
+const stacked = (lines: readonly { x: number; width: number }[]): LineBox[] => lines.map((l, i) => ({ ...l, y: 700 + 50 * i, height: 57 }));
+const linesSpanPage = (lines: readonly { x: number; width: number }[], cropWidth: number): boolean => mrzLinesFit(stacked(lines), cropWidth) === 'page';
 const holdsLines = (crop: { lines: number }): MrzLinesFit => (crop.lines > 0 ? 'page' : 'none');
 
 describe('outlineRoute', () => {
@@ -180,10 +182,19 @@ describe('foldHalves', () => {
   });
 
   it('says whether clear lines span the crop, part of it, or none are clear of its sides', () => {
-    expect(mrzLinesFit([{ x: 66, width: 1344 }], 1477)).toBe('page');
+    expect(mrzLinesFit(stacked([{ x: 66, width: 1344 }]), 1477)).toBe('page');
     // The data page's MRZ on a spread's crop (stress booklet, seed 85000).
-    expect(mrzLinesFit([{ x: 22, width: 598 }, { x: 22, width: 598 }], 1418)).toBe('part');
-    expect(mrzLinesFit([{ x: 0, width: 1357 }], 1477)).toBe('none');
-    expect(mrzLinesFit([], 1477)).toBe('none');
+    expect(mrzLinesFit(stacked([{ x: 22, width: 598 }, { x: 22, width: 598 }]), 1418)).toBe('part');
+    expect(mrzLinesFit(stacked([{ x: 0, width: 1357 }]), 1477)).toBe('none');
+    expect(mrzLinesFit(stacked([]), 1477)).toBe('none');
+  });
+
+  it('bands whose boxes overlap by more than half are no MRZ lines: a mesh joined across the crop at a slant', () => {
+    // A facing page's guilloche found as two "lines" (stress booklet, mild TD3 85007 and TD1 97000).
+    expect(mrzLinesFit([{ x: 80, y: 599, width: 1358, height: 324 }, { x: 83, y: 702, width: 1353, height: 279 }], 1477)).toBe('none');
+    expect(mrzLinesFit([{ x: 162, y: 695, width: 1082, height: 83 }, { x: 162, y: 738, width: 1082, height: 76 }], 1477)).toBe('none');
+    // An MRZ's level lines at the pitch share a tenth to a quarter of a box: they fit.
+    expect(bandsOverlap(stacked([{ x: 66, width: 1344 }, { x: 66, width: 1344 }, { x: 66, width: 1344 }]))).toBe(false);
+    expect(mrzLinesFit([{ x: 66, y: 700, width: 1344, height: 60 }, { x: 66, y: 745, width: 1344, height: 58 }], 1477)).toBe('page');
   });
 });

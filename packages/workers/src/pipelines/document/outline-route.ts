@@ -21,6 +21,32 @@ export const MIN_MRZ_SPAN = 0.6;
 
 export type MrzLinesFit = 'page' | 'part' | 'none';
 
+/** A line's box in a crop (mrz-locate's `Rect`). */
+export interface LineBox { readonly x: number; readonly y: number; readonly width: number; readonly height: number }
+
+/**
+ * Most two line boxes found one above the other may share, as a share of the shorter's height. An MRZ's
+ * lines are level in their page's crop and stand at the line pitch (about 4.2 mm), their boxes padded by
+ * 0.45 of the ink's height above and below: neighbours share about a tenth to a quarter of a box. On
+ * open booklets (stress `booklet`, mild) the line search joined a facing page's guilloche mesh into
+ * "lines" running across the crop at a slant, their boxes 279-324 px tall and sharing 79% (TD3 85007),
+ * or 76-83 px sharing 53% (TD1 97000, the spread taken for one page): both outlines were read from, and
+ * refused, while the data page went unread.
+ */
+export const MAX_LINE_OVERLAP = 0.5;
+
+/** Whether two of `lines`, one above the other, share more than MAX_LINE_OVERLAP of the shorter box's height. */
+export function bandsOverlap(lines: readonly LineBox[]): boolean {
+  const sorted = [...lines].sort((a, b) => a.y - b.y);
+  for (let i = 1; i < sorted.length; i++) {
+    const a = sorted[i - 1]!;
+    const b = sorted[i]!;
+    const shared = Math.min(a.y + a.height, b.y + b.height) - b.y;
+    if (shared > MAX_LINE_OVERLAP * Math.min(a.height, b.height)) return true;
+  }
+  return false;
+}
+
 /**
  * How MRZ lines found in a crop `cropWidth` wide fit it: `page` when the widest of those that stand
  * clear of the crop's left and right sides spans MIN_MRZ_SPAN of it; `part` when such lines span less
@@ -29,9 +55,11 @@ export type MrzLinesFit = 'page' | 'part' | 'none';
  * on the crops above), so a "line" that runs into a side of a page's crop is print running off the
  * page: a booklet page's guilloche mesh or a hotspot merged into one band by the line search (stress
  * `booklet`, seed 61000: bands from x = 0 across 92% and 100% of the crops of a spread and of a facing
- * page). An outline that cuts into the MRZ itself cannot be read from either.
+ * page). An outline that cuts into the MRZ itself cannot be read from either. Lines whose boxes overlap
+ * by more than MAX_LINE_OVERLAP are `none` too (`bandsOverlap`).
  */
-export function mrzLinesFit(lines: readonly { x: number; width: number }[], cropWidth: number): MrzLinesFit {
+export function mrzLinesFit(lines: readonly LineBox[], cropWidth: number): MrzLinesFit {
+  if (bandsOverlap(lines)) return 'none';
   const clear = lines.filter((l) => l.x > 0 && l.x + l.width < cropWidth);
   if (clear.length === 0) return 'none';
   return Math.max(...clear.map((l) => l.width)) >= MIN_MRZ_SPAN * cropWidth ? 'page' : 'part';
