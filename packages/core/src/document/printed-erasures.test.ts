@@ -65,4 +65,22 @@ describe('mergeMrzReads with printed values', () => {
     expect(m.valid).toBe(true);
     expect(m.uncertainFields).toContain('birthDate');
   });
+
+  it('keeps a position for a cell the cell reader measured where another engine\'s gap outweighs it (else the line is a cell short and no layout)', () => {
+    // PP-OCR skipped the two lost cells and cell 30; the cell reader read cell 30 at 0.3 (its vote 0.45 under the gap's 0.5).
+    const line = (lost: number[], weak: number[], skip: number[]): OcrLineRead => {
+      const chars: OcrCharRead[] = [...TD3[1]!].flatMap((char, i) => (skip.includes(i) ? [] : [{ char: lost.includes(i) ? 'W' : char, confidence: lost.includes(i) ? 0.01 : weak.includes(i) ? 0.3 : 0.95, alternatives: [] }]));
+      return { text: chars.map((c) => c.char).join(''), chars };
+    };
+    const reads = [
+      { engine: 'ppocr', lines: [cells(TD3[0]!, []), line([], [], [1, 2, 30])] },
+      { engine: 'ocrb', lines: [cells(TD3[0]!, []), line([1, 2], [30], [])] },
+    ];
+    const weighted = { ...options, engineWeights: { ppocr: 1, ocrb: 1.5 } };
+    expect(mergeMrzReads(reads, weighted).valid).toBe(false);
+    const m = mergeMrzReads(reads, { ...weighted, printed });
+    expect(m.valid).toBe(true);
+    expect(m.result.corrected).toEqual(TD3);
+    expect(m.printedFilled.map((f) => f.column)).toEqual([1, 2]);
+  });
 });
