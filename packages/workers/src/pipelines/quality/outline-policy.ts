@@ -91,7 +91,11 @@ export interface SearchFrame {
   scale: number;
   /** Edge support settings for this frame's exposure (see `edgeStep`). */
   support: quality.EdgeSupportOptions;
-  /** Shortest part of a side in view judged alone (default MIN_VISIBLE_SIDE). */
+  /**
+   * Shortest part of a side in view judged alone (default MIN_VISIBLE_SIDE). Set for the quads of a
+   * document running off the frame (candidates.ts), whose sides meeting the border are then also read
+   * where they leave the frame when their corner lies outside it (`towardBorder`).
+   */
   minVisibleSide?: number;
   /** Sides an outline may have along the frame border (default 1; 2 for a document seen from one corner). */
   maxBorderSides?: number;
@@ -187,8 +191,9 @@ function outlineSupport(quad: quality.Quad, frame: SearchFrame, floor = 0): numb
     const b = quad[(side + 1) % 4]!;
     const before = quad[(side + 3) % 4]!;
     const after = quad[(side + 2) % 4]!;
-    const [fromA, toA] = towardBorder(a, before, full);
-    const [fromB, toB] = towardBorder(b, after, full);
+    const inView = frame.minVisibleSide !== undefined;
+    const [fromA, toA] = towardBorder(a, before, full, inView);
+    const [fromB, toB] = towardBorder(b, after, full, inView);
     // A neighbour along the border too (a frame corner between them) has no edge to reach it with.
     const reachA = border[(side + 3) % 4] ? 1 : quality.segmentSupport(full, fromA, toA, options);
     const reachB = border[(side + 1) % 4] ? 1 : quality.segmentSupport(full, toB, fromB, options);
@@ -218,14 +223,15 @@ function outlineSupport(quad: quality.Quad, frame: SearchFrame, floor = 0): numb
 
 /**
  * The stretch of the side from `corner` (on the border side) to `other` nearest the border, BORDER_REACH
- * of it, as [from, to]. A corner outside the frame (a document running off one side whose side leaves
- * the frame across another border, nearer a frame corner) is out of view, as is the stretch next to it:
- * then the stretch is BORDER_REACH of the side's part in view, where it leaves the frame.
+ * of it, as [from, to]. With `inView` (a document running off one side whose side leaves the frame
+ * across another border, nearer a frame corner), a corner outside the frame is out of view, as is the
+ * stretch next to it: then the stretch is BORDER_REACH of the side's part in view, where it leaves the
+ * frame. Other candidates keep the stretch next to the corner (a corner out of view fails there).
  */
-function towardBorder(corner: quality.Point, other: quality.Point, full: quality.PixelImage): [quality.Point, quality.Point] {
+function towardBorder(corner: quality.Point, other: quality.Point, full: quality.PixelImage, inView: boolean): [quality.Point, quality.Point] {
   const toward = (from: quality.Point, to: quality.Point, t: number) => ({ x: from.x + (to.x - from.x) * t, y: from.y + (to.y - from.y) * t });
   const slack = 4;
-  const outside = corner.x < -slack || corner.y < -slack || corner.x > full.width - 1 + slack || corner.y > full.height - 1 + slack;
+  const outside = inView && (corner.x < -slack || corner.y < -slack || corner.x > full.width - 1 + slack || corner.y > full.height - 1 + slack);
   const visible = outside ? quality.visibleSegment(other, corner, full.width, full.height, 2) : null;
   if (!visible) return [toward(corner, other, BORDER_REACH), corner];
   return [toward(visible.b, visible.a, BORDER_REACH), visible.b];
