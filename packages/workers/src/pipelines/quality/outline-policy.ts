@@ -114,7 +114,9 @@ export interface Fallback {
 }
 
 export function searchFrame(full: quality.PixelImage, scale: number): SearchFrame {
-  return { full, scale, support: { searchRadius: SUPPORT_RADIUS_PX, minStep: edgeStep(full) } };
+  // Every search frame has the same fields, the running-off route's settings unset: the hot loops that
+  // read frames see one object shape, whichever route made the frame.
+  return { full, scale, support: { searchRadius: SUPPORT_RADIUS_PX, minStep: edgeStep(full) }, minVisibleSide: undefined, maxBorderSides: undefined };
 }
 
 /**
