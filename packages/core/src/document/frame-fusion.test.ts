@@ -97,7 +97,7 @@ describe('cellReads: a line the cell reader read blind', () => {
     const e = frame();
     const blind = (confidence: number): MrzFrameEvidence => ({ ...e, reads: e.reads.map((r) => (r.engine !== 'ocrb#0' ? r : { ...r, lines: r.lines.map((line, l) => (l !== 1 ? line : { text: 'F'.repeat(44), chars: line.chars.map((_, c) => ({ char: 'F', confidence, alternatives: [], ...(c % 2 === 0 ? { faded: true } : {}) })) })) })) });
     const cells = cellReads(blind(0), TD3)[1]!;
-    expect(cells.every((cell, c) => cell?.char === TD3[1]![c] && cell.clear)).toBe(true);
+    expect(cells.every((cell, c) => cell !== null && cell.char === TD3[1]![c] && cell.clear)).toBe(true);
     // A cell read above 0.1 anywhere on the line: the grid sat on glyphs, and its faded cells are not seen.
     const seeing = cellReads(blind(0.12), TD3)[1]!;
     expect(seeing.filter((cell) => cell === null)).toHaveLength(22);
