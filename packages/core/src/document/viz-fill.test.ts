@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { fillFromVisualZone, wantsVisualZoneFill, type MrzToFill } from './viz-fill.ts';
+import { fillFromUnlabelledNames, fillFromVisualZone, wantsVisualZoneFill, type MrzToFill } from './viz-fill.ts';
 import { crossCheckVisualZone } from './cross-check.ts';
 import { mergeMrzReads } from './merge.ts';
 import { parseMrz } from '../mrz/parse.ts';
@@ -140,6 +140,31 @@ describe('fillFromVisualZone on recorded reads (tuning set 17000, strong)', () =
     expect(fill?.values.givenNames).toBe('ANNA MARIA');
     // A printed name that disagrees with a read letter fills nothing.
     expect(fillFromVisualZone(mrz, { givenNames: 'ANNA MARTA' }, { documentNumber: null, birthDate: null })).toBeNull();
+  });
+});
+
+describe('fillFromUnlabelledNames on recorded reads (tuning set 150000, strong)', () => {
+  // TD2 250006: a glare core over NOR<< of `OCONNOR<<EVA` (cells 9-13 unread; the cell reader guessed LOZLW
+  // at 0-0.06). The visual zone read every value (`OCONNOR` 0.97, `EVA` 0.99, `F9U97M504` 0.98) and no label.
+  const reads = JSON.parse(readFileSync(new URL('./__fixtures__/strong-td2-250006.reads.json', import.meta.url), 'utf8')) as EngineMrzRead[];
+  const m = mergeMrzReads(reads, { ...REF, engineWeights: { 'ppocr#0': 1, 'ppocr#1': 1, 'ocrb#0': 1.5, 'tesseract#0': 0.7 }, fillerLookalikes: { 'ppocr#0': 'KA', 'ppocr#1': 'KA' }, lengthWitnesses: ['ocrb#0'] });
+  const fields: MrzToFill['fields'] = {};
+  for (const [k, f] of Object.entries(m.result.fields)) fields[k as keyof typeof fields] = f?.value ?? null;
+  const mrz: MrzToFill = { format: m.result.format, corrected: m.result.corrected, unread: m.unread, fields, uncertainFields: m.uncertainFields };
+  const WORDS = ['OCONNOR', 'EVA', 'ESP', 'M'];
+
+  it('fills the names from the one pair of unlabelled words that agrees with every read position, anchored by the printed number', () => {
+    expect(mrz.corrected[0]).toBe('I<D<<OCONLOZLWEVA<<<<<<<<<<<<<<<<<<<');
+    expect(fillFromVisualZone(mrz, {}, { documentNumber: 'F9U97M504', birthDate: null })).toBeNull();
+    const fill = fillFromUnlabelledNames(mrz, WORDS, { documentNumber: 'F9U97M504', birthDate: null });
+    expect(fill?.corrected[0]).toBe('I<D<<OCONNOR<<EVA<<<<<<<<<<<<<<<<<<<');
+    expect(fill?.sources).toEqual({ surname: 'visual_zone', givenNames: 'visual_zone' });
+  });
+
+  it('fills nothing without the anchor, or when two pairs fit', () => {
+    expect(fillFromUnlabelledNames(mrz, WORDS, { documentNumber: null, birthDate: null })).toBeNull();
+    expect(fillFromUnlabelledNames(mrz, WORDS, { documentNumber: 'F9U97M505', birthDate: null })).toBeNull();
+    expect(fillFromUnlabelledNames(mrz, [...WORDS, 'OCONNAR'], { documentNumber: 'F9U97M504', birthDate: null })).toBeNull();
   });
 });
 

@@ -220,3 +220,24 @@ export function fillFromVisualZone(mrz: MrzToFill, viz: CertainVisualZoneFields,
   for (const name of Object.keys(sources) as MrzOutputFieldName[]) values[name] = parsed.fields[name]?.value ?? null;
   return { corrected: lines, filled, sources, values };
 }
+
+/**
+ * The unread name characters filled from printed words whose labels were not read: strong blur loses
+ * the 1.5-2 mm labels first and leaves the values (fresh 250006, strong TD2: `OCONNOR`, `EVA` read at
+ * 0.97-0.99, no label readable). Every ordered pair of the words is offered as surname and given names;
+ * the fill stands only where exactly one filled reading results (every read position agrees, as in
+ * fillFromVisualZone) and only with an anchor: a verified number or birth date printed equal. The names
+ * alone never stand for the anchor here (any word may be any field), and the sex is never filled.
+ */
+export function fillFromUnlabelledNames(mrz: MrzToFill, words: readonly string[], anchors: AnchorValues): VisualZoneFill | null {
+  if (!mrz.format || anchorState(mrz, {}, anchors) !== 'same') return null;
+  const fills = new Map<string, VisualZoneFill>();
+  for (const surname of words) {
+    for (const givenNames of words) {
+      if (surname === givenNames) continue;
+      const fill = fillFromVisualZone(mrz, { surname, givenNames }, anchors);
+      if (fill) fills.set(fill.corrected.join('\n'), fill);
+    }
+  }
+  return fills.size === 1 ? [...fills.values()][0]! : null;
+}

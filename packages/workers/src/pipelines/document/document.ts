@@ -22,7 +22,7 @@ import { TesseractReader } from './tesseract-reader.ts';
 import { DeferredReader } from './deferred-reader.ts';
 import { TextDetector } from './text-detect.ts';
 import { TextRecognizer } from './text-recognize.ts';
-import { crossCheckZones, printedValues, readVisualZone, type VisualZoneRead } from './visual-zone.ts';
+import { crossCheckZones, printedNumberAnchor, printedValues, readVisualZone, unlabelledNameWords, type VisualZoneRead } from './visual-zone.ts';
 
 export type MrzEngineName = 'ppocr' | 'tesseract' | 'ocrb';
 
@@ -264,7 +264,9 @@ function withVisualZoneFill(mrz: MrzSummary, toFill: coreDocument.MrzToFill, viz
   const certain: Record<string, string | null> = {};
   for (const [name, f] of Object.entries(viz.fields)) if (f && !f.uncertain) certain[name] = f.value;
   // The anchors (number, birth date) count read certain or not: an exact match of a verified value is no chance.
-  const fill = coreDocument.fillFromVisualZone(toFill, certain, { documentNumber: viz.fields.documentNumber?.value ?? null, birthDate: viz.fields.birthDate?.value ?? null });
+  const anchors = { documentNumber: printedNumberAnchor(viz, toFill.fields.documentNumber), birthDate: viz.fields.birthDate?.value ?? null };
+  // Neither name's label read (strong blur): the page's unlabelled words may stand for them (core fillFromUnlabelledNames).
+  const fill = coreDocument.fillFromVisualZone(toFill, certain, anchors) ?? (certain.surname || certain.givenNames ? null : coreDocument.fillFromUnlabelledNames(toFill, unlabelledNameWords(viz), anchors));
   if (!fill) return mrz;
   const sourced = Object.keys(fill.sources) as MrzOutputFieldName[];
   return {

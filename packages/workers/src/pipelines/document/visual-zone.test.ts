@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readMrz, type document as coreDocument } from '@ekyc/core';
 import { summarize, withPrintedSources } from './mrz-summary.ts';
-import { countWordGaps, printedValues } from './visual-zone.ts';
+import { countWordGaps, printedNumberAnchor, printedValues, unlabelledNameWords } from './visual-zone.ts';
 
 /** A 1-line crop: dark glyph blocks (x ranges) 20 px tall on light paper, with a little noise. */
 function line(width: number, glyphs: ReadonlyArray<[number, number]>, extra: ReadonlyArray<[number, number, number, number]> = []) {
@@ -49,6 +49,25 @@ describe('printedValues', () => {
     const printed = printedValues({ fields, texts }, 2026);
     expect(printed.documentNumbers).toEqual(['ATY23Z08']);
     expect([...printed.dates].sort()).toEqual(['190517', '270613', '490301']);
+  });
+});
+
+describe('unlabelled values (tuning 150000 strong TD2 250006: no label readable)', () => {
+  // The visual zone's boxes as read: every value at 0.97-0.99, the labels' debris at 0.16-0.22.
+  const texts = [['UTOPIA IDENTITYCARD', 0.83], ['ew', 0.2], ['OON', 0.16], ['OCONNOR', 0.97], ['AY', 0.17], ['EVA', 0.99], ['MoEL', 0.19], ['ESP', 0.99], ['25 FEB 1977', 0.67], ['M', 0.99], ['F9U97M504', 0.98], ['15MAY2020', 0.97], ['07OCT2029', 0.69]].map(([text, confidence]) => ({ text: text as string, confidence: confidence as number }));
+  const fields = {} as coreDocument.VisualZoneReading['fields'];
+
+  it('offers the words read certain, letters only, as names', () => {
+    expect(unlabelledNameWords({ fields, texts })).toEqual(['OCONNOR', 'EVA', 'ESP', 'M']);
+    const surname = { surname: { value: 'OCONNOR', raw: 'OCONNOR' } } as unknown as coreDocument.VisualZoneReading['fields'];
+    expect(unlabelledNameWords({ fields: surname, texts })).toEqual(['EVA', 'ESP', 'M']);
+  });
+
+  it('takes the MRZ number as the anchor where a printed text equals it, its label unread', () => {
+    expect(printedNumberAnchor({ fields, texts }, 'F9U97M504')).toBe('F9U97M504');
+    expect(printedNumberAnchor({ fields, texts }, 'F9U97M505')).toBeNull();
+    const labelled = { documentNumber: { value: 'F9U97M5O4' } } as unknown as coreDocument.VisualZoneReading['fields'];
+    expect(printedNumberAnchor({ fields: labelled, texts }, 'F9U97M504')).toBe('F9U97M5O4');
   });
 });
 

@@ -160,6 +160,32 @@ export function printedValues(viz: Pick<coreDocument.VisualZoneReading, 'fields'
   return { documentNumbers: number ? [number] : [], dates: [...dates] };
 }
 
+/** Confidence a printed word needs to be offered as a name without its label (the values read at 0.95-0.99 under strong blur; the labels' debris at 0.1-0.6). */
+const UNLABELLED_WORD_CONFIDENCE = 0.9;
+
+/**
+ * The page's words that may be names whose label was not read (core `fillFromUnlabelledNames`): letters
+ * and spaces only, read at UNLABELLED_WORD_CONFIDENCE or more, not the value of another labelled field.
+ */
+export function unlabelledNameWords(viz: Pick<coreDocument.VisualZoneReading, 'fields'> & { texts: ReadonlyArray<{ text: string; confidence: number }> }): string[] {
+  const taken = new Set(Object.values(viz.fields).map((f) => f?.raw?.trim().toUpperCase()).filter((v): v is string => Boolean(v)));
+  const words = viz.texts
+    .filter((t) => t.confidence >= UNLABELLED_WORD_CONFIDENCE)
+    .map((t) => t.text.trim().toUpperCase())
+    .filter((t) => /^[A-Z][A-Z ]*$/.test(t) && !taken.has(t));
+  return [...new Set(words)];
+}
+
+/**
+ * The MRZ's verified document number where some printed text equals it, its label read or not (a nine-
+ * character match is no chance); otherwise the number field's value as read.
+ */
+export function printedNumberAnchor(viz: Pick<coreDocument.VisualZoneReading, 'fields'> & { texts: ReadonlyArray<{ text: string }> }, mrzNumber: string | null | undefined): string | null {
+  const labelled = viz.fields.documentNumber?.value ?? null;
+  if (labelled || !mrzNumber) return labelled;
+  return viz.texts.some((t) => t.text.replace(/[\s<-]/g, '').toUpperCase() === mrzNumber.replace(/</g, '')) ? mrzNumber : null;
+}
+
 /** MRZ fields as the cross-check takes them, with the reading's uncertain fields. */
 interface MrzForCrossCheck {
   valid: boolean;
