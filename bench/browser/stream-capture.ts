@@ -8,7 +8,8 @@ import type { MrzFormat } from '@ekyc/core';
 import { mrzCameraStream, noiseFrame, type DegradationLevel } from '@ekyc/testkit';
 import { DocumentClient, type DocumentRead } from '@ekyc/workers';
 
-const FORMATS: readonly MrzFormat[] = ['TD3', 'TD1', 'TD2', 'MRVA', 'MRVB'];
+// eval:mrz's order (scripts/eval-mrz.mjs FORMATS): stream i of a seed is the same document there and here.
+export const FORMATS: readonly MrzFormat[] = ['TD1', 'TD2', 'TD3', 'MRVA', 'MRVB'];
 
 export interface CapturedStream {
   format: MrzFormat;
