@@ -6,6 +6,9 @@
 //   node --conditions=source --import tsx scripts/replay-streams.ts /tmp/streams.json [--fuser MODULE]
 // `--fuser MODULE`: a module exporting `fuseFrames` (another version of core frame-fusion.ts) to fuse with;
 // `--stream MODULE`: one exporting `DocumentReadStream` (another version of document-stream.ts).
+// `--windows`: also fuses every window of 2-4 consecutive frames with an MRZ of every stream (the frames
+// before it held, as `MrzFrameFusion` keeps them; same line count as the window's last) and counts the
+// fusions accepted, and accepted but wrong (a safety check beyond the streams' own path).
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { document as coreDocument } from '@ekyc/core';
@@ -55,6 +58,30 @@ for (const s of streams) {
   }
   tally.set(s.level, t);
   console.log(line);
+}
+if (args.includes('--windows')) {
+  let tries = 0;
+  let accepted = 0;
+  let wrong = 0;
+  const referenceDate = new Date('2026-06-01T00:00:00Z');
+  for (const s of streams) {
+    const all = s.reads.flatMap((r) => (r.mrzEvidence ? [{ evidence: r.mrzEvidence }] : []));
+    for (let end = 2; end <= all.length; end++) {
+      const lines = coreDocument.frameLineCount(all[end - 1]!);
+      const kept = all.slice(0, end).filter((f) => coreDocument.frameLineCount(f) === lines);
+      for (let w = 2; w <= Math.min(4, kept.length); w++) {
+        const f = fuse(kept.slice(-w), { referenceDate, minSeenReads: 2, heldFrames: kept.slice(Math.max(0, kept.length - 8), -w) });
+        tries++;
+        if (!f.accepted) continue;
+        accepted++;
+        if (f.merged.result.corrected.join() !== s.truth.join()) {
+          wrong++;
+          console.log(`ACCEPTED WRONG ${s.level}/${s.format}/${s.seed} frames ${end - w}..${end - 1}: ${f.merged.result.corrected.join('|')}`);
+        }
+      }
+    }
+  }
+  console.log(`windows of 2-4 frames: ${tries} tries, ${accepted} accepted, ${wrong} accepted and wrong`);
 }
 const q = (p: number): number => [...ms].sort((a, b) => a - b)[Math.min(ms.length - 1, Math.ceil(p * ms.length) - 1)] ?? Number.NaN;
 for (const [level, t] of tally) console.log(`${level}: ${t.stable}/${t.n} stable and right (${t.fused} fused), ${t.wrong} stable but wrong`);

@@ -104,6 +104,32 @@ describe('cellReads: a line the cell reader read blind', () => {
   });
 });
 
+describe('cellReads: a blind read longer than the others', () => {
+  it('a line the cell reader read at no confidence is left out of the frame\'s alignment: the others\' characters keep their cells', () => {
+    // Recorded: tuning stream 330500 strong (TD1), frame 2, line 1. Glare over `Z63CR`: PP-OCR read 25
+    // characters, the cell reader 30 of junk, every one at 0.00. Aligned with the junk, PP-OCR's `<` of
+    // `E<3` stood in the document number's `0` cell, read clearly: every window holding the frame was refused.
+    const read = (text: string, confidences: readonly number[]): OcrLineRead => ({ text, chars: [...text].map((char, i) => ({ char, confidence: confidences[i]!, alternatives: [] })) });
+    const ppocr = read('A<ESPE0E<3<<<<<<<<<<<<<<<', [0.36, 0.95, 0.69, 0.77, 0.68, 0.59, 0.32, 0.44, 0.28, 0.76, ...new Array<number>(15).fill(0.98)]);
+    const evidence: MrzFrameEvidence = {
+      reads: [
+        { engine: 'ppocr#0', lines: [ppocr] },
+        { engine: 'ppocr#1', lines: [read(ppocr.text, [0.47, 0.95, 0.82, 0.83, 0.72, 0.83, 0.4, 0.56, 0.65, 0.85, ...new Array<number>(15).fill(0.98)])] },
+        { engine: 'ocrb#0', lines: [read('KUUUY6LLJ6DL4JWWWWWWWWWWWM94L6', new Array<number>(30).fill(0))] },
+        { engine: 'tesseract#0', lines: [read('A<ESPEOE3<K<LLLLL<IRERK<', [0.98, 0.98, 0.98, 0.98, 0.99, 0.99, 0.97, 0.72, 0.88, 0.91, 0.46, 0.88, 0.42, 0.41, 0.42, 0.43, 0.41, 0.92, 0.82, 0.91, 0.84, 0.88, 0.48, 0.46])] },
+      ],
+      engineWeights: { 'ppocr#0': 1, 'ppocr#1': 1, 'ocrb#0': 1.5, 'tesseract#0': 0.7 },
+      fillerLookalikes: { 'ppocr#0': 'KA', 'ppocr#1': 'KA' },
+      lengthWitnesses: ['ocrb#0'],
+    };
+    const reading = ['A<ESPE0EZ63CR<3<<<<<<<<<<<<<<<'];
+    const cells = cellReads(evidence, reading)[0]!;
+    // No cell read clearly as another character than the document's.
+    expect(cells.filter((cell, c) => cell?.clear && cell.char !== reading[0]![c])).toEqual([]);
+    expect(cells.slice(0, 5)).toEqual([...'A<ESP'].map((char) => expect.objectContaining({ char })));
+  });
+});
+
 describe('fuseFrames', () => {
   it('fills characters clipped in one frame from the frames that read them (no frame read them all)', () => {
     // Document number (line 2, 2-3), expiry (line 2, 23) and a given name (line 1, 21) each lost in one frame.

@@ -161,6 +161,18 @@ function withoutBlindFades(line: OcrLineRead): OcrLineRead {
   return { ...line, chars: line.chars.map(({ faded: _, ...c }) => c) };
 }
 
+/**
+ * A line read with no character at BLIND_CELL_CONFIDENCE or above: a read that saw none of the glyphs. Left
+ * out of a frame's alignment where another engine read the line: its characters are still aligned, and a
+ * blind read longer than the others shifts theirs against the reading's positions. Tuning stream 330500
+ * strong (TD1): the cell reader read line 1's 30 cells all at 0.00 while PP-OCR read `A<ESPE0E<3<<...`
+ * (25 characters, glare over `Z63CR`); aligned to the junk, PP-OCR's characters sat five columns late, so
+ * the frame read the document number's `0` clearly as `<` and refused every window that held it.
+ */
+function isBlindLine(line: OcrLineRead): boolean {
+  return line.chars.length > 0 && line.chars.every((c) => c.confidence < BLIND_CELL_CONFIDENCE);
+}
+
 /** What the engines lean to in one aligned column (null: a gap, nothing, or no leaning), and whether clearly. */
 function leaning(column: ReadonlyMap<string, number>, kind: CharKind | undefined, gapsVote: boolean): CellRead | null {
   const scores = new Map<string, number>();
@@ -189,9 +201,11 @@ function leaning(column: ReadonlyMap<string, number>, kind: CharKind | undefined
 export function frameReads(evidence: MrzFrameEvidence, reading: readonly string[], kindAt?: (line: number, column: number) => CharKind | undefined): { cells: (CellRead | null)[][]; unplaced: UnplacedRead[] } {
   const unplaced: UnplacedRead[] = [];
   const cells = reading.map((line, l) => {
-    const perEngine = evidence.reads
+    const engines = evidence.reads
       .filter((r) => r.lines[l] !== undefined)
       .map((r): WeightedLineRead => ({ line: withoutBlindFades(r.lines[l]!), weight: evidence.engineWeights?.[r.engine] ?? 1, fillerLookalikes: evidence.fillerLookalikes?.[r.engine] }));
+    const sighted = engines.filter((e) => !isBlindLine(e.line));
+    const perEngine = sighted.length > 0 ? sighted : engines;
     const out = new Array<CellRead | null>(line.length).fill(null);
     if (perEngine.length === 0) return out;
     const { columns, evidence: seen } = alignLine(perEngine);
