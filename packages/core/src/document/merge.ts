@@ -94,6 +94,48 @@ const SECOND_READ_CONFIDENCE = 0.5;
  */
 const UNREAD_SUPPORT = 0.15;
 
+/**
+ * Look-alike pairs a general-purpose engine confuses in OCR-B but the print draws apart (OCR-B's `0` is
+ * a narrow oval, its `O` a wide round; `5` and `8` are open and closed where `S` and `B` are not), so the
+ * measuring engine, which matches each cell against the OCR-B glyphs themselves, decides between them.
+ */
+const SHAPE_PAIRS: ReadonlyMap<string, string> = new Map([['O', '0'], ['0', 'O'], ['S', '5'], ['5', 'S'], ['B', '8'], ['8', 'B']]);
+/** The measuring engine's own share of a pair at which its call stands (S/5 and B/8; 0.99-1.00 on every such cell of the strong tuning sets). */
+const SHAPE_SURE = 0.9;
+/** A pair read with less of the measuring engine's confidence than this (both members summed) decides nothing. */
+const SHAPE_MIN = 0.3;
+/**
+ * The measuring engine read `O` where the `0` glyph holds at least this share of the pair: a `0`. A true
+ * `0` under strong blur draws the wide `O` template close (read `O` at 0.50-0.75 with `0` at 0.20-0.47),
+ * while a true `O` never draws the narrow `0` (its share 0.00 on 50 of 51 cells of tuning sets 150000,
+ * 154000 and 162000 strong, 0.06 on one); every true `0` read `O` held 0.22 or more (22 cells).
+ */
+const ZERO_SHARE = 0.12;
+
+/**
+ * What the measuring engine's cell says between a look-alike pair (SHAPE_PAIRS), or undefined where it
+ * says nothing: a glyph seen washed out, one read too weakly, or one split between the pair.
+ */
+export function shapeCall(c: OcrCharRead): string | undefined {
+  const partner = SHAPE_PAIRS.get(c.char);
+  if (!partner || c.faded) return undefined;
+  const own = c.confidence;
+  const other = c.alternatives.find((a) => a.char === partner)?.confidence ?? 0;
+  if (own + other < SHAPE_MIN) return undefined;
+  if (c.char === 'O') return other / (own + other) >= ZERO_SHARE ? '0' : 'O';
+  return own / (own + other) >= SHAPE_SURE ? c.char : undefined;
+}
+
+/**
+ * Columns where the measuring engine's shape call (shapeCall) took the other engines' votes for the
+ * pair's other member, and that member had been the column's top: the engines disagreed, the shape
+ * decided, and the fields there are flagged. Found on tuning set 150000 (strong TD1 250000, number
+ * `G40580B0<`): the cell reader read `5` 0.95 and `8` 0.90 where PP-OCR and tesseract.js read `S`, `B`,
+ * and its `O` cells held `0` at 0.22-0.28 where every engine read `O`; several mixes of O/0, S/5 and
+ * B/8 passed the number's and the composite digit, and the read was refused as ambiguous.
+ */
+const shapeDecided = new WeakSet<Column>();
+
 /** One aligned position: score per character (`''` = no character). */
 export type Column = ReadonlyMap<string, number>;
 
@@ -222,6 +264,7 @@ export function alignLine(reads: readonly WeightedLineRead[]): { columns: Column
       const own = r.line.chars[index]?.char ?? '';
       engineColumnVote(r.line, index, r.weight, add, sureFiller && own !== '' && own !== '<' && (r.fillerLookalikes?.includes(own) ?? false));
     });
+    applyShapeCall(column, row.flatMap((index, e) => (reads[e]!.measured && index >= 0 ? [reads[e]!.line.chars[index]!] : [])));
     return column;
   });
   const evidence = rows.map((row): ColumnEvidence => {
@@ -238,8 +281,23 @@ export function alignLine(reads: readonly WeightedLineRead[]): { columns: Column
     if (own.some((x) => x.measured && x.c.faded === true) && own.every((x) => x.c.confidence < FADED_GUESS_CONFIDENCE)) fadedUnread.add(columns[i]!);
     if (own.some((x) => x.measured) && isUnreadColumn(columns[i]!)) measuredUnread.add(columns[i]!);
     if (own.some((x) => x.measured)) measuredCell.add(columns[i]!);
+    if (own.some((x) => x.measured && x.c.char === '<' && x.c.confidence >= FILLER_SURE && x.c.faded !== true) && own.every((x) => x.measured || x.c.char === '<' || readsFillerAsLetter(x))) sureFillerCell.add(columns[i]!);
   });
   return { columns, disagreements, evidence };
+}
+
+/** Moves a look-alike pair's votes to the measuring engine's shape call (shapeCall), marking the column when that changed its top. */
+function applyShapeCall(column: Map<string, number>, measured: readonly (OcrCharRead | undefined)[]): void {
+  const cell = measured.find((c): c is OcrCharRead => c !== undefined);
+  const call = cell ? shapeCall(cell) : undefined;
+  const partner = call ? SHAPE_PAIRS.get(call) : undefined;
+  if (!call || !partner || !column.has(partner)) return;
+  // Not `ranked`: it keeps each column's first ranking, and this one is about to change.
+  let top = '';
+  for (const [ch, score] of column) if (score > (column.get(top) ?? -Infinity)) top = ch;
+  column.set(call, (column.get(call) ?? 0) + column.get(partner)!);
+  column.delete(partner);
+  if (top !== call) shapeDecided.add(column);
 }
 
 /**
@@ -264,6 +322,16 @@ const fadedUnread = new WeakSet<Column>();
  * column: `ANN<MARIA<`, the rest of the names shifted left, no position left for the visual-zone fill.
  */
 const measuredUnread = new WeakSet<Column>();
+/**
+ * Columns where the measuring engine read `<` at FILLER_SURE or more, unfaded, and every other engine
+ * read `<` or a letter it reads for the filler (readsFillerAsLetter). A valid rival holding that letter
+ * there (`A`, `K`: the check digits weigh them as `<`, see check-blind.ts) differs from the chosen
+ * reading only in what a general-purpose engine made of an OCR-B chevron: its fields are flagged, and
+ * the read is not refused for it. Found on tuning sets 150000 and 154000 (strong TD1 250000, 254000):
+ * with the number settled, PP-OCR's `A` in the optional data's padding and tesseract.js's `K` (`<` its
+ * runner-up) in the number's stood 0.18-0.23 behind, inside AMBIGUITY_MARGIN.
+ */
+const sureFillerCell = new WeakSet<Column>();
 /** Columns where a measuring engine has a cell: a position of the line, whatever the other engines' gaps say. */
 const measuredCell = new WeakSet<Column>();
 
@@ -755,6 +823,11 @@ export function mergeMrzReads(reads: readonly EngineMrzRead[], options: MergeOpt
     }
     return false;
   });
+  // The chosen reading's `<` stands where the measuring engine is sure of it and the rival has a filler look-alike the digits cannot tell from it (sureFillerCell).
+  const lookalikeOfSureFiller = (l: number, c: number, rivalChar: string): boolean => {
+    const column = linesColumns[l]?.[costs[l]?.columnOf[c] ?? -1];
+    return best.result.corrected[l]![c] === '<' && column !== undefined && sureFillerCell.has(column) && isCheckBlindPair('<', rivalChar);
+  };
   let ambiguous = false;
   for (const rival of valid.slice(1)) {
     const gap = rival.cost - best.cost;
@@ -772,7 +845,7 @@ export function mergeMrzReads(reads: readonly EngineMrzRead[], options: MergeOpt
         if (line[c] === b[l]![c]) continue;
         const fields = fieldsAt(best.result, l, c);
         if (fields.length === 0) fields.push(...nameSeparatorFields(best.result, l, c));
-        if ((fields.length === 0 || fields.some((f) => !UNCHECKED_FIELDS.has(f))) && !unreadPadding(l, c, fields)) ambiguous = true;
+        if ((fields.length === 0 || fields.some((f) => !UNCHECKED_FIELDS.has(f))) && !unreadPadding(l, c, fields) && !lookalikeOfSureFiller(l, c, b[l]![c]!)) ambiguous = true;
         else for (const f of fields) uncertain.add(f);
       }
     });
@@ -801,6 +874,16 @@ export function mergeMrzReads(reads: readonly EngineMrzRead[], options: MergeOpt
     for (let c = 0; c < line.length; c++) {
       const column = columns[columnOf[c] ?? -1];
       if (column && isUnreadColumn(column)) for (const f of fieldsAt(best.result, l, c)) uncertain.add(f);
+    }
+  });
+  // Where the measuring engine's shape call overrode the other engines' top character (shapeDecided).
+  best.result.corrected.forEach((line, l) => {
+    const columns = linesColumns[l];
+    const columnOf = costs[l]?.columnOf;
+    if (!columns || !columnOf) return;
+    for (let c = 0; c < line.length; c++) {
+      const column = columns[columnOf[c] ?? -1];
+      if (column && shapeDecided.has(column)) for (const f of fieldsAt(best.result, l, c)) uncertain.add(f);
     }
   });
   for (const f of unreadCheckDigitFields(best.result, costs)) uncertain.add(f);

@@ -1,0 +1,61 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { mergeMrzReads, shapeCall } from './merge.ts';
+import type { EngineMrzRead, OcrCharRead } from './ocr-read.ts';
+
+const OPTIONS = {
+  referenceDate: new Date('2026-06-01T00:00:00Z'),
+  engineWeights: { 'ppocr#0': 1, 'ppocr#1': 1, 'ocrb#0': 1.5, 'tesseract#0': 0.7 },
+  fillerLookalikes: { 'ppocr#0': 'KA', 'ppocr#1': 'KA' },
+  lengthWitnesses: ['ocrb#0'],
+};
+
+const cell = (char: string, confidence: number, alternatives: Array<[string, number]> = [], faded = false): OcrCharRead => ({
+  char, confidence, alternatives: alternatives.map(([c, p]) => ({ char: c, confidence: p })), ...(faded ? { faded: true } : {}),
+});
+
+describe('shapeCall (the measuring engine between OCR-B look-alikes)', () => {
+  it('takes an `O` whose `0` template stands close for a `0`, and an `O` with no `0` beside it for an `O`', () => {
+    // 250000's number cells (true 0) and its issuing state's O (true O), as the cell reader read them.
+    expect(shapeCall(cell('O', 0.72, [['0', 0.25]]))).toBe('0');
+    expect(shapeCall(cell('O', 0.73, [['Q', 0.14], ['D', 0.12]]))).toBe('O');
+    expect(shapeCall(cell('0', 0.63, [['U', 0.04], ['O', 0.02]]))).toBe('0');
+  });
+
+  it('calls S/5 and B/8 only when its own read is clear, and never a faded or faint cell', () => {
+    expect(shapeCall(cell('5', 0.95, [['S', 0.04]]))).toBe('5');
+    expect(shapeCall(cell('8', 0.9, [['S', 0.06], ['B', 0.03]]))).toBe('8');
+    expect(shapeCall(cell('S', 0.55, [['5', 0.4]]))).toBeUndefined();
+    expect(shapeCall(cell('5', 0.9, [], true))).toBeUndefined();
+    expect(shapeCall(cell('O', 0.2, [['0', 0.05]]))).toBeUndefined();
+    expect(shapeCall(cell('A', 0.9))).toBeUndefined();
+  });
+});
+
+/**
+ * The engine reads the pipeline merged for strong TD1 250000 of tuning set 150000 (eval:mrz --seed
+ * 150000), dumped from the document worker with `mrzEvidence` (confidences rounded to 3 places). The
+ * number `G40580B0<`: the cell reader read `G4O58OBO<` with `0` at 0.22-0.28 beside each `O` (a true
+ * `0` under strong blur) and `5` 0.95, `8` 0.90; both PP-OCR variants and tesseract.js read `G4OSBOBO`.
+ * Several mixes of O/0, S/5 and B/8 pass the number's digit and the composite: refused as ambiguous.
+ */
+describe('mergeMrzReads with OCR-B look-alikes in a TD1 number (recorded reads)', () => {
+  const reads = JSON.parse(readFileSync(new URL('./__fixtures__/strong-td1-250000.reads.json', import.meta.url), 'utf8')) as EngineMrzRead[];
+  const TRUTH = ['A<POLG40580B0<0<<<<<<<<<<<<<<<', '5202278F3109247FRA<<<<<<<<<<<0', 'ERIKSSON<<MOHAMMED<ALI<<<<<<<<'];
+
+  it('chooses the number the cell reader\'s shapes say over the other engines\' O, S and B', () => {
+    const m = mergeMrzReads(reads, OPTIONS);
+    expect(m.result.corrected).toEqual(TRUTH);
+  });
+
+  it('is valid, not refused for PP-OCR\'s `A` where the cell reader is sure of `<`, and flags what the shapes decided', () => {
+    const m = mergeMrzReads(reads, OPTIONS);
+    expect(m.ambiguous).toBe(false);
+    expect(m.valid).toBe(true);
+    expect(m.uncertainFields).toEqual(expect.arrayContaining(['documentNumber', 'optionalData']));
+    // The second line no shape or filler decided stays certain.
+    expect(m.uncertainFields).not.toContain('birthDate');
+    expect(m.uncertainFields).not.toContain('expiryDate');
+  });
+});
+
