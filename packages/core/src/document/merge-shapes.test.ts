@@ -59,3 +59,21 @@ describe('mergeMrzReads with OCR-B look-alikes in a TD1 number (recorded reads)'
   });
 });
 
+
+/**
+ * The engine reads the pipeline merged for strong TD1 254000 of tuning set 154000 (eval:mrz --seed
+ * 154000), dumped as above. The cell reader read every cell right at 0.84 or more (the number
+ * `KGW8349CS` at 0.97-1.00); tesseract.js read `KK` for the number's `<K` (`<` the runner-up of each),
+ * and the rival `A<D<<<GW8349CS6` (K and `<` weigh the same under every digit) stood 0.18 behind.
+ */
+describe('mergeMrzReads where the cell reader is sure of a letter the digits cannot tell from `<` (recorded reads)', () => {
+  const reads = JSON.parse(readFileSync(new URL('./__fixtures__/strong-td1-254000.reads.json', import.meta.url), 'utf8')) as EngineMrzRead[];
+  const TRUTH = ['A<D<<KGW8349CS6<<<<<<<<<<<<<<<', '8705286X2701161NLD<<<<<<<<<<<8', 'MARTIN<<SIOBHAN<<<<<<<<<<<<<<<'];
+
+  it('is valid with the cell reader\'s letter, the number flagged', () => {
+    const m = mergeMrzReads(reads, OPTIONS);
+    expect(m.result.corrected).toEqual(TRUTH);
+    expect(m.valid).toBe(true);
+    expect(m.uncertainFields).toContain('documentNumber');
+  });
+});

@@ -282,6 +282,8 @@ export function alignLine(reads: readonly WeightedLineRead[]): { columns: Column
     if (own.some((x) => x.measured) && isUnreadColumn(columns[i]!)) measuredUnread.add(columns[i]!);
     if (own.some((x) => x.measured)) measuredCell.add(columns[i]!);
     if (own.some((x) => x.measured && x.c.char === '<' && x.c.confidence >= FILLER_SURE && x.c.faded !== true) && own.every((x) => x.measured || x.c.char === '<' || readsFillerAsLetter(x))) sureFillerCell.add(columns[i]!);
+    const sureLetter = own.find((x) => x.measured && x.c.char !== '<' && x.c.confidence >= FILLER_SURE && x.c.faded !== true);
+    if (sureLetter) sureLetterCell.set(columns[i]!, sureLetter.c.char);
   });
   return { columns, disagreements, evidence };
 }
@@ -332,6 +334,15 @@ const measuredUnread = new WeakSet<Column>();
  * runner-up) in the number's stood 0.18-0.23 behind, inside AMBIGUITY_MARGIN.
  */
 const sureFillerCell = new WeakSet<Column>();
+/**
+ * Columns where the measuring engine read a character other than `<` at FILLER_SURE or more, unfaded:
+ * the character. A valid rival holding `<` there where that character is check-blind with it (`K`, `A`,
+ * `U`, `0`) differs from the chosen reading only in what the digits cannot weigh and the cell reader saw
+ * clearly: its fields are flagged, and the read is not refused for it. Found on tuning set 154000 (strong
+ * TD1 254000): the cell reader read the number `KGW8349CS` at 0.97-1.00 and tesseract.js `KK` for `<K`
+ * (`<` its runner-up); the rival `<GW8349CS` stood 0.18 behind and the read was refused.
+ */
+const sureLetterCell = new WeakMap<Column, string>();
 /** Columns where a measuring engine has a cell: a position of the line, whatever the other engines' gaps say. */
 const measuredCell = new WeakSet<Column>();
 
@@ -826,7 +837,9 @@ export function mergeMrzReads(reads: readonly EngineMrzRead[], options: MergeOpt
   // The chosen reading's `<` stands where the measuring engine is sure of it and the rival has a filler look-alike the digits cannot tell from it (sureFillerCell).
   const lookalikeOfSureFiller = (l: number, c: number, rivalChar: string): boolean => {
     const column = linesColumns[l]?.[costs[l]?.columnOf[c] ?? -1];
-    return best.result.corrected[l]![c] === '<' && column !== undefined && sureFillerCell.has(column) && isCheckBlindPair('<', rivalChar);
+    if (column === undefined || !isCheckBlindPair(best.result.corrected[l]![c]!, rivalChar)) return false;
+    if (best.result.corrected[l]![c] === '<') return sureFillerCell.has(column);
+    return rivalChar === '<' && sureLetterCell.get(column) === best.result.corrected[l]![c];
   };
   let ambiguous = false;
   for (const rival of valid.slice(1)) {
