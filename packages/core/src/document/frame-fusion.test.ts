@@ -130,6 +130,30 @@ describe('cellReads: a blind read longer than the others', () => {
   });
 });
 
+describe('cellReads: a read mostly blind', () => {
+  it('a line the cell reader read at no confidence in most cells is left out of the alignment too: its few sure fillers no longer move the others', () => {
+    // Recorded: tuning stream 330500+5 strong (TD1), frame 5, line 3. The cell reader's 30 cells: nine
+    // fillers at 0.66-1.00 among junk at 0.00. Aligned with it, PP-OCR's `CAS` of `LUCAS` stood two cells
+    // late: the padding's `<` read clearly as `S` (and `A`, `S` where the gaps stood), refusing every window that held it.
+    const read = (text: string, confidences: readonly number[]): OcrLineRead => ({ text, chars: [...text].map((char, i) => ({ char, confidence: confidences[i]!, alternatives: [] })) });
+    const evidence: MrzFrameEvidence = {
+      reads: [
+        { engine: 'ppocr#0', lines: [read('N0VAK<<LUCAS<<<<<<<<<<<<<<', [0.76, 0.3, 0.91, 0.47, 0.7, 0.97, 0.98, 0.87, 0.66, 0.57, 0.73, 0.79, 0.97, 0.97, 0.99, 0.99, 0.99, 0.98, 0.98, 0.98, 0.98, 0.98, 0.98, 0.98, 0.96, 0.89])] },
+        { engine: 'ppocr#1', lines: [read('NOVAK<<LUCAS<<<<<<<<<<<<<<', [0.97, 0.88, 0.99, 0.96, 0.96, 0.92, 0.96, 0.91, 0.98, 0.94, 0.96, 0.97, 0.9, 0.94, 0.93, 0.97, 0.95, 0.95, 0.81, 0.91, 0.91, 0.98, 0.94, 0.98, 0.93, 0.89])] },
+        { engine: 'ocrb#0', lines: [read('NONYJLC<LUIY<LC<<<<MHLC<<<<MHL', [0, 0, 0, 0, 0, 0, 0, 0.99, 0, 0, 0, 0, 0, 0, 0, 0.97, 1, 1, 1, 0, 0, 0, 0, 0.66, 1, 1, 1, 0, 0, 0])] },
+        { engine: 'tesseract#0', lines: [read('NOVAK<<LUCAS<<<<LLLLLLL<LLK', [0.98, 0.98, 0.98, 0.99, 0.49, 0.97, 0.93, 0.48, 0.99, 0.49, 0.99, 0.98, 0.94, 0.92, 0.93, 0.81, 0.42, 0.45, 0.45, 0.45, 0.44, 0.43, 0.47, 0.93, 0.46, 0.46, 0.42])] },
+      ],
+      engineWeights: { 'ppocr#0': 1, 'ppocr#1': 1, 'ocrb#0': 1.5, 'tesseract#0': 0.7 },
+      fillerLookalikes: { 'ppocr#0': 'KA', 'ppocr#1': 'KA' },
+      lengthWitnesses: ['ocrb#0'],
+    };
+    const reading = ['NOVAK<<LUCAS<<<<<<<<<<<<<<<<<<'];
+    const cells = cellReads(evidence, reading)[0]!;
+    expect(cells.filter((cell, c) => cell?.clear && cell.char !== reading[0]![c])).toEqual([]);
+    expect(cells.slice(7, 12)).toEqual([...'LUCAS'].map((char) => expect.objectContaining({ char })));
+  });
+});
+
 describe('fuseFrames', () => {
   it('fills characters clipped in one frame from the frames that read them (no frame read them all)', () => {
     // Document number (line 2, 2-3), expiry (line 2, 23) and a given name (line 1, 21) each lost in one frame.

@@ -161,6 +161,8 @@ function withoutBlindFades(line: OcrLineRead): OcrLineRead {
   return { ...line, chars: line.chars.map(({ faded: _, ...c }) => c) };
 }
 
+const BLIND_LINE_SIGHTED_SHARE = 0.5;
+
 /**
  * A line read with no character at BLIND_CELL_CONFIDENCE or above: a read that saw none of the glyphs. Left
  * out of a frame's alignment where another engine read the line: its characters are still aligned, and a
@@ -170,7 +172,7 @@ function withoutBlindFades(line: OcrLineRead): OcrLineRead {
  * the frame read the document number's `0` clearly as `<` and refused every window that held it.
  */
 function isBlindLine(line: OcrLineRead): boolean {
-  return line.chars.length > 0 && line.chars.every((c) => c.confidence < BLIND_CELL_CONFIDENCE);
+  return line.chars.length > 0 && line.chars.filter((c) => c.confidence >= BLIND_CELL_CONFIDENCE).length < BLIND_LINE_SIGHTED_SHARE * line.chars.length;
 }
 
 /** What the engines lean to in one aligned column (null: a gap, nothing, or no leaning), and whether clearly. */
