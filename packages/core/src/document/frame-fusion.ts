@@ -161,15 +161,18 @@ function withoutBlindFades(line: OcrLineRead): OcrLineRead {
   return { ...line, chars: line.chars.map(({ faded: _, ...c }) => c) };
 }
 
+/** Share of a line's characters read at BLIND_CELL_CONFIDENCE or above under which the read saw too little of the line to align. */
 const BLIND_LINE_SIGHTED_SHARE = 0.5;
 
 /**
- * A line read with no character at BLIND_CELL_CONFIDENCE or above: a read that saw none of the glyphs. Left
+ * A line read with fewer than half of its characters at BLIND_CELL_CONFIDENCE or above: a read that saw
+ * next to none of the glyphs. Left
  * out of a frame's alignment where another engine read the line: its characters are still aligned, and a
  * blind read longer than the others shifts theirs against the reading's positions. Tuning stream 330500
  * strong (TD1): the cell reader read line 1's 30 cells all at 0.00 while PP-OCR read `A<ESPE0E<3<<...`
  * (25 characters, glare over `Z63CR`); aligned to the junk, PP-OCR's characters sat five columns late, so
- * the frame read the document number's `0` clearly as `<` and refused every window that held it.
+ * the frame read the document number's `0` clearly as `<` and refused every window that held it. 330505
+ * strong: nine sure fillers among 21 junk cells at 0.00 pulled PP-OCR's `CAS` of `LUCAS` two cells late.
  */
 function isBlindLine(line: OcrLineRead): boolean {
   return line.chars.length > 0 && line.chars.filter((c) => c.confidence >= BLIND_CELL_CONFIDENCE).length < BLIND_LINE_SIGHTED_SHARE * line.chars.length;
