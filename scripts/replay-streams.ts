@@ -28,6 +28,8 @@ const DocumentReadStream: typeof CurrentStream = streamModule ? (await import(pa
 const { streams } = JSON.parse(readFileSync(file, 'utf8'), (_, v: unknown) => (v === null ? undefined : v)) as { streams: CapturedStream[] };
 
 const ms: number[] = [];
+/** Per frame's fusion (`MrzFrameFusion.tries`: shorter windows tried after a window that merged not valid included). */
+const pushMs: number[] = [];
 const tally = new Map<string, { n: number; stable: number; wrong: number; fused: number }>();
 for (const s of streams) {
   let next = 0;
@@ -56,6 +58,7 @@ for (const s of streams) {
     const cells = (list: readonly coreDocument.FusedCell[]): string => list.map((c) => `${c.line}:${c.column}${c.char}[${c.clear.map((x, k) => x ?? (c.seen[k] ? `${c.seen[k]}?` : '.')).join(',')}]`).join(' ');
     if (last) line += ` | ${last.refusal ?? 'accepted'} frames=${last.frames} merged=${last.merged.valid ? (last.merged.result.corrected.join('|') === s.truth.join('|') ? 'valid-right' : 'valid-WRONG') : 'invalid'} conflicts ${cells(last.conflicts)} unsupported ${cells(last.unsupported)}`;
   }
+  pushMs.push(...(stream.fusion?.tries.map((x) => x.ms) ?? []));
   tally.set(s.level, t);
   console.log(line);
 }
@@ -83,6 +86,7 @@ if (args.includes('--windows')) {
   }
   console.log(`windows of 2-4 frames: ${tries} tries, ${accepted} accepted, ${wrong} accepted and wrong`);
 }
-const q = (p: number): number => [...ms].sort((a, b) => a - b)[Math.min(ms.length - 1, Math.ceil(p * ms.length) - 1)] ?? Number.NaN;
 for (const [level, t] of tally) console.log(`${level}: ${t.stable}/${t.n} stable and right (${t.fused} fused), ${t.wrong} stable but wrong`);
-console.log(`fusion per try in Node: ${ms.length} tries, median ${q(0.5).toFixed(1)} ms, p90 ${q(0.9).toFixed(1)} ms, max ${Math.max(...ms).toFixed(1)} ms`);
+const stats = (list: number[]): string => { const sorted = [...list].sort((a, b) => a - b); const at = (p: number): number => sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] ?? Number.NaN; return `${list.length} tries, median ${at(0.5).toFixed(1)} ms, p90 ${at(0.9).toFixed(1)} ms, max ${Math.max(...list).toFixed(1)} ms, total ${list.reduce((a, b) => a + b, 0).toFixed(0)} ms`; };
+console.log(`fusion per call in Node: ${stats(ms)}`);
+console.log(`fusion per frame in Node: ${stats(pushMs)}`);

@@ -2,6 +2,7 @@
  * The camera path's stream in Node. Faked: the document worker's `read` (I/O), returning per frame what
  * the worker returns for a frame glare clipped cells of. Real: the merge, `fuseFrames` and the voter.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { document as coreDocument, type RgbaImage } from '@ekyc/core';
 import type { DocumentRead, MrzSummary, ReadOptions } from './document.ts';
@@ -20,6 +21,8 @@ function evidence(clipped: ReadonlyArray<readonly [number, number]>): coreDocume
 }
 
 const REFERENCE = '2010-01-01';
+/** The eval's reference date (e2e/pages/document.ts). */
+const REFERENCE_330515 = '2026-06-01';
 
 /** A fake worker: each frame's first pixel picks the clipped cells; `read` merges them as the worker does. */
 function fakeClient(frames: ReadonlyArray<ReadonlyArray<readonly [number, number]>>, asked: ReadOptions[]): { read(image: RgbaImage, options?: ReadOptions): Promise<DocumentRead> } {
@@ -109,5 +112,42 @@ describe('DocumentReadStream', () => {
     const { state } = await stream.push(image(1), null);
     expect(state).toMatchObject({ status: 'stable', frames: 2 });
     expect(state.status === 'stable' && state.fused).toBeUndefined();
+  });
+});
+
+describe('DocumentReadStream: shorter windows', () => {
+  // Recorded: tuning stream 330515 strong (TD1, moving glare), its first five document frames' engine reads.
+  // PP-OCR's first read of the names line is junk in frames 2-5 (`V<<I02<<...`, `1V<<9102<<...`; the
+  // other reads `SILVA<<SIOBHAN<<...`): the merge of frames 2-5 read `SIIBHAAN`, not valid, while frames 4
+  // and 5 alone merge and fuse right.
+  const recorded = JSON.parse(readFileSync(new URL('./__fixtures__/glare-td1-330515.frames.json', import.meta.url), 'utf8')) as { truth: string[]; frames: coreDocument.MrzFrameEvidence[] };
+  const client = {
+    async read(image: RgbaImage, options: ReadOptions = {}): Promise<DocumentRead> {
+      const e = recorded.frames[image.data[0]!]!;
+      const m = coreDocument.mergeMrzReads(e.reads, { referenceDate: new Date(`${REFERENCE_330515}T00:00:00Z`), engineWeights: e.engineWeights, fillerLookalikes: e.fillerLookalikes, lengthWitnesses: e.lengthWitnesses });
+      const fields: MrzSummary['fields'] = {};
+      for (const [name, f] of Object.entries(m.result.fields)) fields[name as keyof MrzSummary['fields']] = f?.value ?? null;
+      const mrz: MrzSummary = { valid: m.valid, format: m.result.format, fields, uncertainFields: [...m.uncertainFields], corrected: [...m.result.corrected], ambiguous: m.ambiguous, errors: [] };
+      return { mrzFound: true, mrz, ...(options.mrzEvidence ? { mrzEvidence: e } : {}) } as DocumentRead;
+    },
+  };
+  const run = async (fusion: { shorterWindows?: boolean }): Promise<{ state: coreDocument.VoteState<MrzSummary>; stream: DocumentReadStream }> => {
+    const stream = new DocumentReadStream(client, { referenceDate: REFERENCE_330515 }, { stableFrames: 2, maxFrames: 8 }, fusion);
+    let state: coreDocument.VoteState<MrzSummary> = { status: 'reading', frames: 0 };
+    for (let i = 0; i < recorded.frames.length && state.status === 'reading'; i++) state = (await stream.push(image(i), null)).state;
+    return { state, stream };
+  };
+
+  it('when the window merges to no valid reading, the last fewer frames are fused, the earlier ones held to', async () => {
+    const { state, stream } = await run({});
+    expect(state).toMatchObject({ status: 'stable', frames: 5, fused: { frames: 2 } });
+    expect(state.status === 'stable' && state.read.corrected).toEqual(recorded.truth);
+    expect(stream.fusion?.last?.accepted).toBe(true);
+  });
+
+  it('without shorter windows, every window of the same frames is refused as not valid', async () => {
+    const { state, stream } = await run({ shorterWindows: false });
+    expect(state.status).toBe('reading');
+    expect(stream.fusion?.last?.refusal).toBe('not_valid');
   });
 });

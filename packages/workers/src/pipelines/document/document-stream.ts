@@ -18,6 +18,15 @@ export interface StreamFusionOptions {
   minSeenReads?: number;
   /** Frames with an MRZ kept in all, the window's included: the earlier ones are not merged, but each fused character is held to them too (default 8). */
   memory?: number;
+  /**
+   * When the window's frames merge to no valid reading, fuse the last window - 1 frames, and so on down to
+   * 2, the earlier ones held to (default true). Junk reads of a line in some frames can keep every merge
+   * of four from a valid reading while two of them merge and fuse: tuning stream 330515 strong (TD1), PP-OCR's
+   * first read of `SILVA<<SIOBHAN<<...` was `1V<<9102<<...` and the like in frames 2-5, the merge of 2-5
+   * read `SIIBHAAN`; frames 4-5 fused right. Costs one to window - 2 more merges, only on a try whose merge
+   * was not valid. Every window of 2-4 frames of the tuning streams is checked by `replay-streams --windows`.
+   */
+  shorterWindows?: boolean;
 }
 
 /** Where a fusion runs: the document worker's `fuse` (DocumentClient), or core `fuseFrames` on this thread. */
@@ -37,6 +46,7 @@ export class MrzFrameFusion {
   private readonly window: number;
   private readonly memory: number;
   private readonly minSeenReads: number;
+  private readonly shorterWindows: boolean;
   #last: coreDocument.FrameFusion | null = null;
   #tries: { ms: number; frames: number }[] = [];
 
@@ -44,6 +54,7 @@ export class MrzFrameFusion {
     this.window = Math.max(2, Math.floor(options.window ?? 4));
     this.memory = Math.max(this.window, Math.floor(options.memory ?? 8));
     this.minSeenReads = Math.max(1, Math.floor(options.minSeenReads ?? 2));
+    this.shorterWindows = options.shorterWindows ?? true;
   }
 
   /** The last fusion tried, accepted or not (why not: `refusal`, `conflicts`, `unsupported`); null before any. */
@@ -52,7 +63,7 @@ export class MrzFrameFusion {
   /** Milliseconds each fusion tried took, as the caller waited for it (in the worker: with the round trip). */
   get timings(): readonly number[] { return this.#tries.map((t) => t.ms); }
 
-  /** Each fusion tried: its milliseconds (as `timings`) and the frames it fused. */
+  /** Each fusion tried: its milliseconds (as `timings`, shorter windows tried after it included) and the frames of the last fusion it made. */
   get tries(): readonly { readonly ms: number; readonly frames: number }[] { return this.#tries; }
 
   /** Keeps a frame's engine reads (a read without `mrzEvidence` is skipped). */
@@ -69,11 +80,14 @@ export class MrzFrameFusion {
     const kept = latest ? this.frames.filter((f) => coreDocument.frameLineCount(f) === lines) : [];
     const frames = kept.slice(-this.window);
     if (frames.length < 2) return null;
-    const heldFrames = kept.slice(0, -this.window);
     const day = this.referenceDate;
+    const referenceDate = day ? new Date(`${day}T00:00:00Z`) : new Date();
     const t = performance.now();
-    const fusion = await this.fuser(frames, { referenceDate: day ? new Date(`${day}T00:00:00Z`) : new Date(), minSeenReads: this.minSeenReads, ...(heldFrames.length ? { heldFrames } : {}) });
-    this.#tries.push({ ms: performance.now() - t, frames: frames.length });
+    const fuseLast = (n: number): Promise<coreDocument.FrameFusion> => this.fuser(kept.slice(-n), { referenceDate, minSeenReads: this.minSeenReads, ...(kept.length > n ? { heldFrames: kept.slice(0, -n) } : {}) });
+    let fusion = await fuseLast(frames.length);
+    // Frames that merge to no valid reading: the last fewer frames, the rest held to (see `shorterWindows`).
+    for (let n = frames.length - 1; this.shorterWindows && fusion.refusal === 'not_valid' && n >= 2; n--) fusion = await fuseLast(n);
+    this.#tries.push({ ms: performance.now() - t, frames: fusion.frames });
     this.#last = fusion;
     // An accepted fusion is a valid merge (fuseFrames refuses any other): summarized as a frame's read is.
     return fusion.accepted ? { mrz: summarize({ ...fusion.merged, uncertainFields: fusion.uncertainFields }), frames: fusion.frames } : null;
