@@ -47,12 +47,40 @@ export function findDocument(cv: OpenCv, buffers: FrameBuffers, frame: SearchFra
     const map = edgeMap();
     const worthScoring = candidates.filter((c) => !c.partial || coarselySupported(map, c.quad, frame));
     const chosen = chooseQuad(worthScoring, frame, segments);
-    const runningOff = mayRunOffAround(chosen.quad, frameArea) ? documentRunningOff(segments, frame, frameArea, map, chosen.quad) : null;
-    if (runningOff) return runningOff;
+    if (mayRunOffAround(chosen.quad, frameArea)) {
+      // The contours' straight pieces first; when they give no such document, the edge map's own
+      // straight lines (a side merged with clutter or with the border's stretch beyond it is no
+      // straight contour piece). Frames the first try serves pay nothing more.
+      const runningOff = documentRunningOff(segments, frame, frameArea, map, chosen.quad) ?? documentRunningOff([...segments, ...straightEdges(cv, buffers.edges, frame.scale, scope)], frame, frameArea, edgeMap(), chosen.quad);
+      if (runningOff) return runningOff;
+    }
     if (chosen.quad) return chosen.quad;
     if (chosen.fallback && (!fallback || chosen.fallback.support > fallback.support)) fallback = chosen.fallback;
   }
   return acceptFallback(fallback, frame);
+}
+
+/** Edge pixels on a line (fraction of the shortest straight piece, `MIN_SEGMENT_FRACTION` of the reduced frame's shorter side) for the Hough transform to report it. */
+const HOUGH_MIN_VOTES_FRACTION = 0.6;
+/** Largest gap (reduced pixels) within one straight piece: a corner's rounding or a speck of clutter, not a side's end. */
+const HOUGH_MAX_GAP = 3;
+/**
+ * The straight pieces of an edge map (`cv.HoughLinesP`), in full-resolution pixels. Unlike a contour's
+ * simplified edges they do not depend on what the edge touches: a card's side met all along by clutter
+ * (objects under it, a table's edges) is one contour with the clutter, simplified into chords that lie
+ * on none of its sides, yet its edge pixels still lie on one line.
+ */
+function straightEdges(cv: OpenCv, edges: Mat, scale: number, scope: MatScope): quality.Segment[] {
+  const minLength = MIN_SEGMENT_FRACTION * Math.min(edges.cols, edges.rows);
+  const lines = scope.mat();
+  cv.HoughLinesP(edges, lines, 1, Math.PI / 180, Math.round(HOUGH_MIN_VOTES_FRACTION * minLength), minLength, HOUGH_MAX_GAP);
+  const ends = lines.data32S;
+  const segments: quality.Segment[] = [];
+  for (let k = 0; k < lines.rows; k++) {
+    const at = 4 * k;
+    segments.push({ a: { x: (ends[at]! + 0.5) * scale, y: (ends[at + 1]! + 0.5) * scale }, b: { x: (ends[at + 2]! + 0.5) * scale, y: (ends[at + 3]! + 0.5) * scale } });
+  }
+  return segments;
 }
 
 /**

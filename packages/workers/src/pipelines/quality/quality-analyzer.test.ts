@@ -19,7 +19,7 @@ function inside(quad: quality.Quad, x: number, y: number): boolean {
   return true;
 }
 
-function renderFrame(quad: quality.Quad, options: { blurRadius?: number; glare?: boolean; gain?: number; plain?: boolean } = {}): RgbaImage {
+function renderFrame(quad: quality.Quad, options: { blurRadius?: number; glare?: boolean; gain?: number; plain?: boolean; fadedCorners?: number; grain?: number } = {}): RgbaImage {
   const width = 640;
   const height = 360;
   const random = rng(7);
@@ -32,11 +32,16 @@ function renderFrame(quad: quality.Quad, options: { blurRadius?: number; glare?:
         const px = x + 0.25 + (s % 2) * 0.5;
         const py = y + 0.25 + Math.floor(s / 2) * 0.5;
         if (!inside(quad, px, py)) {
-          sum += 70 + 10 * Math.sin(px / 7) + random() * 12;
+          // Dark grain lines 3 px wide every `grain` px, slanted, running up to the card.
+          const grain = options.grain && (px * 0.6 + py * 0.8) % options.grain < 3;
+          sum += grain ? 20 : 70 + 10 * Math.sin(px / 7) + random() * 12;
           continue;
         }
         if (options.plain) {
-          sum += 190;
+          // Faded corners: within `fadedCorners` px of a corner the card has the table's colour, and it
+          // fades in over the next 10 px (no edge right at the corner).
+          const fade = options.fadedCorners ? Math.min(1, Math.max(0, (Math.min(...quad.map((c) => Math.hypot(px - c.x, py - c.y))) - options.fadedCorners) / 10)) : 1;
+          sum += 70 + 10 * Math.sin(px / 7) + (120 - 10 * Math.sin(px / 7)) * fade;
           continue;
         }
         const uv = quality.applyHomography(toCard, { x: px, y: py });
@@ -167,6 +172,20 @@ describe('QualityAnalyzer', () => {
     expect(Math.min(top.x, frameCorner.x)).toBeGreaterThanOrEqual(638);
     expect(Math.min(frameCorner.y, left.y)).toBeGreaterThanOrEqual(358);
     expect(metrics.document!.cornerMarginPx).toBeLessThan(1);
+  });
+
+  it('reports a card running off the top on a grained table, its corners faded, from the straight lines of the edge map', () => {
+    // The grain runs up to the card's sides and its corners in view fade into the table: the contours'
+    // straight pieces give no three of its sides, the edge map's straight lines do.
+    const offFrame: quality.Quad = [{ x: 100, y: -80 }, { x: 700, y: -80 }, { x: 560, y: 300 }, { x: 100, y: 300 }];
+    const metrics = analyzer.analyze(renderFrame(offFrame, { plain: true, fadedCorners: 24, grain: 20 }), thresholds);
+    expect(metrics.document).not.toBeNull();
+    const [tl, tr, br, bl] = metrics.document!.corners;
+    expect(Math.hypot(br.x - 560, br.y - 300)).toBeLessThan(3);
+    expect(Math.hypot(bl.x - 100, bl.y - 300)).toBeLessThan(3);
+    expect(Math.abs(tl.y)).toBeLessThan(3);
+    expect(Math.abs(tr.y)).toBeLessThan(3);
+    expect(Math.abs(tr.x - (560 + (140 * 300) / 380))).toBeLessThan(6);
   });
 
   it('follows a moved card from the previous outline, and detects afresh when that outline is wrong', () => {
