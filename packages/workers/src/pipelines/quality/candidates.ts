@@ -27,6 +27,7 @@ const SUBSET_EPSILONS = [0.015, 0.025, 0.04] as const;
 export function findDocument(cv: OpenCv, buffers: FrameBuffers, frame: SearchFrame, scope: MatScope): quality.Quad | null {
   const frameArea = buffers.width * buffers.height;
   let fallback: Fallback | null = null;
+  let lastSegments: quality.Segment[] = [];
   buffers.prepareGradient();
   for (const [low, high] of CANNY_PASSES) {
     // Contours of the thin edges keep a card apart from clutter it touches; of the dilated edges,
@@ -48,22 +49,25 @@ export function findDocument(cv: OpenCv, buffers: FrameBuffers, frame: SearchFra
     const worthScoring = candidates.filter((c) => !c.partial || coarselySupported(map, c.quad, frame));
     const chosen = chooseQuad(worthScoring, frame, segments);
     if (mayRunOffAround(chosen.quad, frameArea)) {
-      // The contours' straight pieces first; when they give no such document, the edge map's own
-      // straight lines (a side merged with clutter or with the border's stretch beyond it is no
-      // straight contour piece). Frames the first try serves pay nothing more.
-      const runningOff = documentRunningOff(segments, frame, frameArea, map, chosen.quad) ?? documentRunningOff([...segments, ...straightEdges(cv, buffers.edges, frame.scale, scope)], frame, frameArea, edgeMap(), chosen.quad);
+      // The contours' straight pieces first; when they give no such document around a small outline,
+      // the edge map's own straight lines too (see `straightEdges`). Frames the first try serves pay nothing more.
+      const runningOff = documentRunningOff(segments, frame, frameArea, map, chosen.quad) ?? (chosen.quad ? documentRunningOff([...segments, ...straightEdges(cv, buffers.edges, frame.scale, scope)], frame, frameArea, edgeMap(), chosen.quad) : null);
       if (runningOff) return runningOff;
     }
     if (chosen.quad) return chosen.quad;
     if (chosen.fallback && (!fallback || chosen.fallback.support > fallback.support)) fallback = chosen.fallback;
+    lastSegments = segments;
   }
-  return acceptFallback(fallback, frame);
+  return acceptFallback(fallback, frame) ?? documentFromStraightEdges(cv, buffers, frame, frameArea, scope, lastSegments);
 }
 
 /** Edge pixels on a line (fraction of the shortest straight piece, `MIN_SEGMENT_FRACTION` of the reduced frame's shorter side) for the Hough transform to report it. */
 const HOUGH_MIN_VOTES_FRACTION = 0.6;
 /** Largest gap (reduced pixels) within one straight piece: a corner's rounding or a speck of clutter, not a side's end. */
 const HOUGH_MAX_GAP = 3;
+/** Lines tried for quads from the edge map's straight pieces (the work grows with its fourth power). */
+const STRAIGHT_EDGE_LINES = 16;
+
 /**
  * The straight pieces of an edge map (`cv.HoughLinesP`), in full-resolution pixels. Unlike a contour's
  * simplified edges they do not depend on what the edge touches: a card's side met all along by clutter
@@ -81,6 +85,26 @@ function straightEdges(cv: OpenCv, edges: Mat, scale: number, scope: MatScope): 
     segments.push({ a: { x: (ends[at]! + 0.5) * scale, y: (ends[at + 1]! + 0.5) * scale }, b: { x: (ends[at + 2]! + 0.5) * scale, y: (ends[at + 3]! + 0.5) * scale } });
   }
   return segments;
+}
+
+/**
+ * The document from the weak pass's straight edges (`straightEdges`) when neither pass nor the fallback
+ * found one: first a document running off the frame from them and the contours' pieces
+ * (`documentRunningOff`), else quads of four of their lines (`quality.quadsFromLines`: a card merged
+ * with clutter, or one larger than the frame with its four sides crossing it), on the coarse edge map,
+ * judged by `chooseQuad` like any partial candidate. Asked only after both passes, so a card the weak
+ * pass finds is never pre-empted, and frames with an outline keep theirs.
+ */
+function documentFromStraightEdges(cv: OpenCv, buffers: FrameBuffers, frame: SearchFrame, frameArea: number, scope: MatScope, contourSegments: readonly quality.Segment[]): quality.Quad | null {
+  const segments = straightEdges(cv, buffers.edges, frame.scale, scope);
+  const map = grayView(buffers.dilated);
+  const runningOff = documentRunningOff([...contourSegments, ...segments], frame, frameArea, map, null);
+  if (runningOff) return runningOff;
+  const candidates: Candidate[] = [];
+  for (const quad of quality.quadsFromLines(segments, { maxLines: STRAIGHT_EDGE_LINES })) {
+    if (plausible(quad, frameArea) && withinReach(quad, frame.full) && coarselySupported(map, quad, frame)) candidates.push({ quad, partial: true });
+  }
+  return candidates.length > 0 ? chooseQuad(candidates, frame, segments).quad : null;
 }
 
 /**

@@ -188,6 +188,16 @@ describe('QualityAnalyzer', () => {
     expect(Math.abs(tr.x - (560 + (140 * 300) / 380))).toBeLessThan(6);
   });
 
+  it('reports a card larger than the frame seen from its one corner in view, from the straight lines of the edge map', () => {
+    // Three corners out of view (two sides leave by the top and bottom borders, two more cross the
+    // frame near the right border): its faded corner and the grain leave no contour piece on a side.
+    const large: quality.Quad = [{ x: 60, y: 44 }, { x: 602, y: -91 }, { x: 663, y: 300 }, { x: 165, y: 371 }];
+    const metrics = analyzer.analyze(renderFrame(large, { plain: true, fadedCorners: 24, grain: 14 }), thresholds);
+    expect(metrics.document).not.toBeNull();
+    expect(quality.maxCornerError(metrics.document!.corners, large)).toBeLessThan(8);
+    expect(metrics.document!.widthFraction).toBeCloseTo(quality.widthFraction(large, 640), 1);
+  });
+
   it('follows a moved card from the previous outline, and detects afresh when that outline is wrong', () => {
     const moved = card.map((p) => ({ x: p.x + 4.5, y: p.y - 3 })) as unknown as quality.Quad;
     const tracked = analyzer.analyze(renderFrame(moved), thresholds, undefined, card);
