@@ -1,5 +1,6 @@
 import { quality } from '@ekyc/core';
 import { grayView, polygonPoints, quadFromMat, type FrameBuffers, type Mat, type MatScope, type OpenCv } from './opencv-frame.ts';
+import { straightEdges } from './straight-edges.ts';
 import { MIN_AREA_FRACTION, acceptFallback, borderSides, chooseQuad, coarselySupported, plausible, withinReach, type Candidate, type Fallback, type SearchFrame } from './outline-policy.ts';
 
 // The candidate search: quads proposed from the contours of the reduced frame's edge maps, by
@@ -51,7 +52,7 @@ export function findDocument(cv: OpenCv, buffers: FrameBuffers, frame: SearchFra
     if (mayRunOffAround(chosen.quad, frameArea)) {
       // The contours' straight pieces first; when they give no such document around a small outline,
       // the edge map's own straight lines too (see `straightEdges`). Frames the first try serves pay nothing more.
-      const runningOff = documentRunningOff(segments, frame, frameArea, map, chosen.quad) ?? (chosen.quad ? documentRunningOff([...segments, ...straightEdges(cv, buffers.edges, frame.scale, scope)], frame, frameArea, edgeMap(), chosen.quad) : null);
+      const runningOff = documentRunningOff(segments, frame, frameArea, map, chosen.quad) ?? (chosen.quad ? runningOffWithStraightEdges(cv, buffers, frame, frameArea, scope, segments, chosen.quad) : null);
       if (runningOff) return runningOff;
     }
     if (chosen.quad) return chosen.quad;
@@ -61,30 +62,13 @@ export function findDocument(cv: OpenCv, buffers: FrameBuffers, frame: SearchFra
   return acceptFallback(fallback, frame) ?? documentFromStraightEdges(cv, buffers, frame, frameArea, scope, lastSegments);
 }
 
-/** Edge pixels on a line (fraction of the shortest straight piece, `MIN_SEGMENT_FRACTION` of the reduced frame's shorter side) for the Hough transform to report it. */
-const HOUGH_MIN_VOTES_FRACTION = 0.6;
-/** Largest gap (reduced pixels) within one straight piece: a corner's rounding or a speck of clutter, not a side's end. */
-const HOUGH_MAX_GAP = 3;
 /** Lines tried for quads from the edge map's straight pieces (the work grows with its fourth power). */
 const STRAIGHT_EDGE_LINES = 16;
 
-/**
- * The straight pieces of an edge map (`cv.HoughLinesP`), in full-resolution pixels. Unlike a contour's
- * simplified edges they do not depend on what the edge touches: a card's side met all along by clutter
- * (objects under it, a table's edges) is one contour with the clutter, simplified into chords that lie
- * on none of its sides, yet its edge pixels still lie on one line.
- */
-function straightEdges(cv: OpenCv, edges: Mat, scale: number, scope: MatScope): quality.Segment[] {
-  const minLength = MIN_SEGMENT_FRACTION * Math.min(edges.cols, edges.rows);
-  const lines = scope.mat();
-  cv.HoughLinesP(edges, lines, 1, Math.PI / 180, Math.round(HOUGH_MIN_VOTES_FRACTION * minLength), minLength, HOUGH_MAX_GAP);
-  const ends = lines.data32S;
-  const segments: quality.Segment[] = [];
-  for (let k = 0; k < lines.rows; k++) {
-    const at = 4 * k;
-    segments.push({ a: { x: (ends[at]! + 0.5) * scale, y: (ends[at + 1]! + 0.5) * scale }, b: { x: (ends[at + 2]! + 0.5) * scale, y: (ends[at + 3]! + 0.5) * scale } });
-  }
-  return segments;
+/** `documentRunningOff` around `inner` (a small outline) from the contours' pieces and the pass's straight edges, if it has any. */
+function runningOffWithStraightEdges(cv: OpenCv, buffers: FrameBuffers, frame: SearchFrame, frameArea: number, scope: MatScope, contourSegments: readonly quality.Segment[], inner: quality.Quad): quality.Quad | null {
+  const segments = straightEdges(cv, buffers.edges, frame.scale, scope);
+  return segments.length > 0 ? documentRunningOff([...contourSegments, ...segments], frame, frameArea, grayView(buffers.dilated), inner) : null;
 }
 
 /**
@@ -97,6 +81,7 @@ function straightEdges(cv: OpenCv, edges: Mat, scale: number, scope: MatScope): 
  */
 function documentFromStraightEdges(cv: OpenCv, buffers: FrameBuffers, frame: SearchFrame, frameArea: number, scope: MatScope, contourSegments: readonly quality.Segment[]): quality.Quad | null {
   const segments = straightEdges(cv, buffers.edges, frame.scale, scope);
+  if (segments.length === 0) return null;
   const map = grayView(buffers.dilated);
   const runningOff = documentRunningOff([...contourSegments, ...segments], frame, frameArea, map, null);
   if (runningOff) return runningOff;

@@ -1,0 +1,45 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { MatScope, type OpenCv } from './opencv-frame.ts';
+import { straightEdges } from './straight-edges.ts';
+import { loadOpenCvForTests } from '../../../test/opencv-node.ts';
+
+let cv: OpenCv;
+
+beforeAll(async () => {
+  ({ cv } = await loadOpenCvForTests());
+});
+
+/** A 320x180 edge map with a line from (40, 30) to (280, 150), and, with `texture`, every third pixel of a diagonal weave set too. */
+function edgeMap(scope: MatScope, texture: boolean) {
+  const map = scope.track(cv.Mat.zeros(180, 320, cv.CV_8UC1));
+  const data = map.data;
+  if (texture) for (let y = 0; y < 180; y++) for (let x = 0; x < 320; x++) if ((x + 2 * y) % 3 === 0) data[y * 320 + x] = 255;
+  for (let k = 0; k <= 240; k++) data[Math.round(30 + k / 2) * 320 + 40 + k] = 255;
+  return map;
+}
+
+describe('straightEdges', () => {
+  it('gives the line of an edge map as a straight piece, in full-resolution pixels', () => {
+    const scope = new MatScope(cv);
+    try {
+      const pieces = straightEdges(cv, edgeMap(scope, false), 4, scope);
+      expect(pieces.length).toBeGreaterThan(0);
+      // Every piece lies on the line (4 full-resolution px per map pixel), and together they cover most of it.
+      const offLine = (p: { x: number; y: number }) => Math.abs((p.x / 4 - 40.5) * 120 - (p.y / 4 - 30.5) * 240) / Math.hypot(240, 120);
+      for (const piece of pieces) expect(Math.max(offLine(piece.a), offLine(piece.b))).toBeLessThan(1.5);
+      const covered = pieces.reduce((sum, p) => sum + Math.hypot(p.b.x - p.a.x, p.b.y - p.a.y), 0) / 4;
+      expect(covered).toBeGreaterThan(0.8 * Math.hypot(240, 120));
+    } finally {
+      scope.dispose();
+    }
+  });
+
+  it('reads no lines in a texture (a third of the map is edges): they would be the weave', () => {
+    const scope = new MatScope(cv);
+    try {
+      expect(straightEdges(cv, edgeMap(scope, true), 4, scope)).toEqual([]);
+    } finally {
+      scope.dispose();
+    }
+  });
+});
