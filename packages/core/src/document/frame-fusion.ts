@@ -19,6 +19,10 @@
  * letters only, a 0 read counts for the letter O, and where it holds digits only, an O for 0 (`asKind`).
  * A letter or digit a frame read clearly where the fused reading has no position (a dropped character, what
  * follows shifted) refuses it too (`frameReads`' `unplaced`).
+ * A run of fillers that separates name parts is held to the frames as a whole: fewer than `minSeenReads`
+ * frames seeing every filler of it, or a frame reading a filler clearly beside it where the reading has
+ * none, refuses the reading (a filler put into or taken out of the run, the rest of the names shifted,
+ * would otherwise pass: see `separatorsUnseenWhole`).
  * An accepted reading's fields holding a position decided by a thin vote (read clearly in one frame only,
  * seen by some frame as another character, or outvoted) are reported uncertain (`thin`).
  */
@@ -203,8 +207,9 @@ function leaning(column: ReadonlyMap<string, number>, kind: CharKind | undefined
  * reading dropped, shifting what follows (tuning stream 301509 strong: `ANNA<MARIA` fused as
  * `NNA<MARIA<`, each character of it read somewhere, the dropped `A` read clearly in three frames).
  */
-export function frameReads(evidence: MrzFrameEvidence, reading: readonly string[], kindAt?: (line: number, column: number) => CharKind | undefined): { cells: (CellRead | null)[][]; unplaced: UnplacedRead[] } {
+export function frameReads(evidence: MrzFrameEvidence, reading: readonly string[], kindAt?: (line: number, column: number) => CharKind | undefined): { cells: (CellRead | null)[][]; unplaced: UnplacedRead[]; unplacedFillers: UnplacedRead[] } {
   const unplaced: UnplacedRead[] = [];
+  const unplacedFillers: UnplacedRead[] = [];
   const cells = reading.map((line, l) => {
     const engines = evidence.reads
       .filter((r) => r.lines[l] !== undefined)
@@ -234,11 +239,11 @@ export function frameReads(evidence: MrzFrameEvidence, reading: readonly string[
       if (placed.has(i) || isUnreadColumn(column) || seen[i]?.faded) return;
       // Between two placed columns the cell's kind is unknown: the read is taken as it stands.
       const read = leaning(column, undefined, true);
-      if (read?.clear && read.char !== '<') unplaced.push({ line: l, column: next, char: read.char });
+      if (read?.clear) (read.char === '<' ? unplacedFillers : unplaced).push({ line: l, column: next, char: read.char });
     });
     return out;
   });
-  return { cells, unplaced };
+  return { cells, unplaced, unplacedFillers };
 }
 
 /**
@@ -247,6 +252,41 @@ export function frameReads(evidence: MrzFrameEvidence, reading: readonly string[
  */
 export function cellReads(evidence: MrzFrameEvidence, reading: readonly string[], kindAt?: (line: number, column: number) => CharKind | undefined): (CellRead | null)[][] {
   return frameReads(evidence, reading, kindAt).cells;
+}
+
+/** A run of fillers of a line of the reading: columns `start` to `end` (exclusive). */
+interface FillerRun { readonly line: number; readonly start: number; readonly end: number }
+
+/** The runs of fillers between two other characters of `reading` with a position in the names field: the runs that separate name parts. */
+function nameSeparators(reading: readonly string[], inNames: (line: number, column: number) => boolean): FillerRun[] {
+  return reading.flatMap((line, l) => [...line.matchAll(/(?<=[^<])<+(?=[^<])/g)]
+    .map((run) => ({ line: l, start: run.index, end: run.index + run[0].length }))
+    .filter((run) => Array.from({ length: run.end - run.start }, (_, k) => run.start + k).some((c) => inNames(l, c))));
+}
+
+/**
+ * The positions (`line:column`) of the runs of fillers that separate two parts of the names (between two
+ * other characters, a position of the run in the names field) that fewer than `minSeen` frames saw whole,
+ * every filler of the run seen as a filler. There a run's length is the name, and it is read as a letter
+ * is: a merge that put one filler more into the run than the frames read (`ERIKSSON<<<LENA` for
+ * `ERIKSSON<<LENA`, the rest of the line one cell later, no check digit over it) has each position seen
+ * by some frames, since each frame's alignment leaves its missing filler as a gap somewhere in the run
+ * and a gap in a run is no vote, while no frame saw the run that long (tuning stream 320500 mild, a merge
+ * variant's fused reading of frames 5-6; 320515 mild `P<D<<<TANAKA<<<SIOBHAN`). Other runs are left to
+ * the check digits and the fields' fixed places: the padding before TD1's final check digit, under
+ * glare, is seen whole by no frame (tuning 310500 strong) and no merge can lengthen it unseen.
+ */
+function separatorsUnseenWhole(runs: readonly FillerRun[], perFrame: readonly (readonly (readonly (CellRead | null)[])[])[], minSeen: number): Set<string> {
+  const out = new Set<string>();
+  for (const { line, start, end } of runs) {
+    const whole = perFrame.filter((lines) => {
+      const cells = lines[line] ?? [];
+      for (let c = start; c < end; c++) if (cells[c]?.char !== '<') return false;
+      return true;
+    }).length;
+    if (whole < minSeen) for (let c = start; c < end; c++) out.add(`${line}:${c}`);
+  }
+  return out;
 }
 
 /** The output fields a position stands in, or whose check digit it is. */
@@ -264,8 +304,6 @@ function fieldsOfPosition(result: MrzReadResult, line: number, column: number): 
 
 /** Merges the engine reads of several frames of one document and holds each character to the frames (see the module comment). */
 export function fuseFrames(frames: readonly FusionFrame[], options: FusionOptions = {}): FrameFusion {
-  const minClear = Math.max(1, Math.floor(options.minClearReads ?? 1));
-  const minSeen = Math.max(minClear, Math.floor(options.minSeenReads ?? 2));
   const reads: EngineMrzRead[] = [];
   const engineWeights: Record<string, number> = {};
   const fillerLookalikes: Record<string, string> = {};
@@ -280,8 +318,19 @@ export function fuseFrames(frames: readonly FusionFrame[], options: FusionOption
       if (evidence.lengthWitnesses?.includes(r.engine)) lengthWitnesses.push(name);
     }
   });
-  const { minClearReads: _clear, minSeenReads: _seen, heldFrames = [], ...readOptions } = options;
-  const merged = mergeMrzReads(reads, { ...readOptions, engineWeights, fillerLookalikes, lengthWitnesses });
+  const { minClearReads: _clear, minSeenReads: _seen, heldFrames: _held, ...readOptions } = options;
+  return holdToFrames(mergeMrzReads(reads, { ...readOptions, engineWeights, fillerLookalikes, lengthWitnesses }), frames, options);
+}
+
+/**
+ * Holds a merge of `frames`' engine reads to the frames (and `options.heldFrames`), character by
+ * character (see the module comment): `fuseFrames` after its merge, exported so that a merge's reading
+ * can be judged as it stands.
+ */
+export function holdToFrames(merged: MergedMrzRead, frames: readonly FusionFrame[], options: FusionOptions = {}): FrameFusion {
+  const minClear = Math.max(1, Math.floor(options.minClearReads ?? 1));
+  const minSeen = Math.max(minClear, Math.floor(options.minSeenReads ?? 2));
+  const { heldFrames = [] } = options;
   const refused = (refusal: NonNullable<FrameFusion['refusal']>, extra: Partial<FrameFusion> = {}): FrameFusion => ({
     merged, accepted: false, frames: frames.length, conflicts: [], unsupported: [], thin: [], unplaced: [], uncertainFields: merged.uncertainFields, refusal, ...extra,
   });
@@ -302,6 +351,14 @@ export function fuseFrames(frames: readonly FusionFrame[], options: FusionOption
   const thin: FusedCell[] = [];
   const flagged = new Set<MrzOutputFieldName>(merged.uncertainFields);
   const thinFields = new Set<MrzOutputFieldName>();
+  const separators = nameSeparators(reading, (l, c) => (spec ? fieldAt(spec, l, c)?.field === 'names' : false));
+  const runsUnseen = separatorsUnseenWhole(separators, perFrame, minSeen);
+  // A filler a frame read clearly where the reading has none, beside a run that separates name parts: the
+  // frame read that run longer (`TANAKA<SIOBHAN` fused for `TANAKA<<SIOBHAN`, the rest one cell earlier).
+  const inSeparator = (l: number, c: number): boolean => separators.some((r) => r.line === l && c >= r.start && c < r.end);
+  for (const [frame, f] of framesRead.entries()) {
+    for (const u of f.unplacedFillers) if (inSeparator(u.line, u.column - 1) || inSeparator(u.line, u.column)) unplaced.push({ ...u, frame });
+  }
   reading.forEach((line, l) => {
     for (let c = 0; c < line.length; c++) {
       const reads = perFrame.map((lines) => lines[l]?.[c] ?? null);
@@ -311,7 +368,7 @@ export function fuseFrames(frames: readonly FusionFrame[], options: FusionOption
       const clearFor = clear.filter((ch) => ch === line[c]).length;
       const against = clear.filter((ch) => ch !== null && ch !== line[c]).length;
       if (against > 0 && !(against === 1 && clearFor >= OUTVOTED_BY)) conflicts.push(cell);
-      else if (clearFor < minClear || seen.filter((ch) => ch === line[c]).length < minSeen) unsupported.push(cell);
+      else if (clearFor < minClear || seen.filter((ch) => ch === line[c]).length < minSeen || runsUnseen.has(`${l}:${c}`)) unsupported.push(cell);
       else {
         const leansElsewhere = seen.some((ch) => ch !== null && ch !== line[c]);
         if (clearFor >= THIN_CLEAR_READS && !leansElsewhere && against === 0) continue;
