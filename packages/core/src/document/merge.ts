@@ -881,23 +881,14 @@ export function mergeMrzReads(reads: readonly EngineMrzRead[], options: MergeOpt
   for (const [f, n] of unsupported) if (n >= 2) uncertain.add(f);
   // Whatever stands where no engine read anything was not seen: the padding assumed there
   // (`render` with `fillerAt`), or a digit the corrector wrote from the check digit in its place.
+  // And where the measuring engine's shape call overrode the other engines' top character (shapeDecided).
   best.result.corrected.forEach((line, l) => {
     const columns = linesColumns[l];
     const columnOf = costs[l]?.columnOf;
     if (!columns || !columnOf) return;
     for (let c = 0; c < line.length; c++) {
       const column = columns[columnOf[c] ?? -1];
-      if (column && isUnreadColumn(column)) for (const f of fieldsAt(best.result, l, c)) uncertain.add(f);
-    }
-  });
-  // Where the measuring engine's shape call overrode the other engines' top character (shapeDecided).
-  best.result.corrected.forEach((line, l) => {
-    const columns = linesColumns[l];
-    const columnOf = costs[l]?.columnOf;
-    if (!columns || !columnOf) return;
-    for (let c = 0; c < line.length; c++) {
-      const column = columns[columnOf[c] ?? -1];
-      if (column && shapeDecided.has(column)) for (const f of fieldsAt(best.result, l, c)) uncertain.add(f);
+      if (column && (isUnreadColumn(column) || shapeDecided.has(column))) for (const f of fieldsAt(best.result, l, c)) uncertain.add(f);
     }
   });
   for (const f of unreadCheckDigitFields(best.result, costs)) uncertain.add(f);
