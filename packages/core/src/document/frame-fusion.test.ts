@@ -42,6 +42,15 @@ function frame(clipped: readonly Cell[] = [], misread: readonly Misread[] = [], 
 
 const alone = (evidence: MrzFrameEvidence) => mergeMrzReads(evidence.reads, { ...REF, engineWeights: WEIGHTS, lengthWitnesses: ['ocrb#0'] });
 const frames = (...evidence: MrzFrameEvidence[]): FusionFrame[] => evidence.map((e) => ({ evidence: e }));
+/** A recorded line read: its characters with their confidences, no alternatives. */
+const read = (text: string, confidences: readonly number[]): OcrLineRead => ({ text, chars: [...text].map((char, i) => ({ char, confidence: confidences[i]!, alternatives: [] })) });
+/** One line of a recorded frame as the document worker reads it: two PP-OCR variants, the OCR-B cell reader, tesseract.js, with the worker's weights. */
+const recordedFrame = (lines: Readonly<Record<'ppocr#0' | 'ppocr#1' | 'ocrb#0' | 'tesseract#0', OcrLineRead>>): MrzFrameEvidence => ({
+  reads: Object.entries(lines).map(([engine, line]) => ({ engine, lines: [line] })),
+  engineWeights: { 'ppocr#0': 1, 'ppocr#1': 1, 'ocrb#0': 1.5, 'tesseract#0': 0.7 },
+  fillerLookalikes: { 'ppocr#0': 'KA', 'ppocr#1': 'KA' },
+  lengthWitnesses: ['ocrb#0'],
+});
 
 describe('cellReads', () => {
   it('a cell read by the engines is clear; a clipped cell, and a cell the cell reader saw faded, are not seen', () => {
@@ -109,19 +118,13 @@ describe('cellReads: a blind read longer than the others', () => {
     // Recorded: tuning stream 330500 strong (TD1), frame 2, line 1. Glare over `Z63CR`: PP-OCR read 25
     // characters, the cell reader 30 of junk, every one at 0.00. Aligned with the junk, PP-OCR's `<` of
     // `E<3` stood in the document number's `0` cell, read clearly: every window holding the frame was refused.
-    const read = (text: string, confidences: readonly number[]): OcrLineRead => ({ text, chars: [...text].map((char, i) => ({ char, confidence: confidences[i]!, alternatives: [] })) });
     const ppocr = read('A<ESPE0E<3<<<<<<<<<<<<<<<', [0.36, 0.95, 0.69, 0.77, 0.68, 0.59, 0.32, 0.44, 0.28, 0.76, ...new Array<number>(15).fill(0.98)]);
-    const evidence: MrzFrameEvidence = {
-      reads: [
-        { engine: 'ppocr#0', lines: [ppocr] },
-        { engine: 'ppocr#1', lines: [read(ppocr.text, [0.47, 0.95, 0.82, 0.83, 0.72, 0.83, 0.4, 0.56, 0.65, 0.85, ...new Array<number>(15).fill(0.98)])] },
-        { engine: 'ocrb#0', lines: [read('KUUUY6LLJ6DL4JWWWWWWWWWWWM94L6', new Array<number>(30).fill(0))] },
-        { engine: 'tesseract#0', lines: [read('A<ESPEOE3<K<LLLLL<IRERK<', [0.98, 0.98, 0.98, 0.98, 0.99, 0.99, 0.97, 0.72, 0.88, 0.91, 0.46, 0.88, 0.42, 0.41, 0.42, 0.43, 0.41, 0.92, 0.82, 0.91, 0.84, 0.88, 0.48, 0.46])] },
-      ],
-      engineWeights: { 'ppocr#0': 1, 'ppocr#1': 1, 'ocrb#0': 1.5, 'tesseract#0': 0.7 },
-      fillerLookalikes: { 'ppocr#0': 'KA', 'ppocr#1': 'KA' },
-      lengthWitnesses: ['ocrb#0'],
-    };
+    const evidence = recordedFrame({
+      'ppocr#0': ppocr,
+      'ppocr#1': read(ppocr.text, [0.47, 0.95, 0.82, 0.83, 0.72, 0.83, 0.4, 0.56, 0.65, 0.85, ...new Array<number>(15).fill(0.98)]),
+      'ocrb#0': read('KUUUY6LLJ6DL4JWWWWWWWWWWWM94L6', new Array<number>(30).fill(0)),
+      'tesseract#0': read('A<ESPEOE3<K<LLLLL<IRERK<', [0.98, 0.98, 0.98, 0.98, 0.99, 0.99, 0.97, 0.72, 0.88, 0.91, 0.46, 0.88, 0.42, 0.41, 0.42, 0.43, 0.41, 0.92, 0.82, 0.91, 0.84, 0.88, 0.48, 0.46]),
+    });
     const reading = ['A<ESPE0EZ63CR<3<<<<<<<<<<<<<<<'];
     const cells = cellReads(evidence, reading)[0]!;
     // No cell read clearly as another character than the document's.
@@ -135,18 +138,12 @@ describe('cellReads: a read mostly blind', () => {
     // Recorded: tuning stream 330500+5 strong (TD1), frame 5, line 3. The cell reader's 30 cells: nine
     // fillers at 0.66-1.00 among junk at 0.00. Aligned with it, PP-OCR's `CAS` of `LUCAS` stood two cells
     // late: the padding's `<` read clearly as `S` (and `A`, `S` where the gaps stood), refusing every window that held it.
-    const read = (text: string, confidences: readonly number[]): OcrLineRead => ({ text, chars: [...text].map((char, i) => ({ char, confidence: confidences[i]!, alternatives: [] })) });
-    const evidence: MrzFrameEvidence = {
-      reads: [
-        { engine: 'ppocr#0', lines: [read('N0VAK<<LUCAS<<<<<<<<<<<<<<', [0.76, 0.3, 0.91, 0.47, 0.7, 0.97, 0.98, 0.87, 0.66, 0.57, 0.73, 0.79, 0.97, 0.97, 0.99, 0.99, 0.99, 0.98, 0.98, 0.98, 0.98, 0.98, 0.98, 0.98, 0.96, 0.89])] },
-        { engine: 'ppocr#1', lines: [read('NOVAK<<LUCAS<<<<<<<<<<<<<<', [0.97, 0.88, 0.99, 0.96, 0.96, 0.92, 0.96, 0.91, 0.98, 0.94, 0.96, 0.97, 0.9, 0.94, 0.93, 0.97, 0.95, 0.95, 0.81, 0.91, 0.91, 0.98, 0.94, 0.98, 0.93, 0.89])] },
-        { engine: 'ocrb#0', lines: [read('NONYJLC<LUIY<LC<<<<MHLC<<<<MHL', [0, 0, 0, 0, 0, 0, 0, 0.99, 0, 0, 0, 0, 0, 0, 0, 0.97, 1, 1, 1, 0, 0, 0, 0, 0.66, 1, 1, 1, 0, 0, 0])] },
-        { engine: 'tesseract#0', lines: [read('NOVAK<<LUCAS<<<<LLLLLLL<LLK', [0.98, 0.98, 0.98, 0.99, 0.49, 0.97, 0.93, 0.48, 0.99, 0.49, 0.99, 0.98, 0.94, 0.92, 0.93, 0.81, 0.42, 0.45, 0.45, 0.45, 0.44, 0.43, 0.47, 0.93, 0.46, 0.46, 0.42])] },
-      ],
-      engineWeights: { 'ppocr#0': 1, 'ppocr#1': 1, 'ocrb#0': 1.5, 'tesseract#0': 0.7 },
-      fillerLookalikes: { 'ppocr#0': 'KA', 'ppocr#1': 'KA' },
-      lengthWitnesses: ['ocrb#0'],
-    };
+    const evidence = recordedFrame({
+      'ppocr#0': read('N0VAK<<LUCAS<<<<<<<<<<<<<<', [0.76, 0.3, 0.91, 0.47, 0.7, 0.97, 0.98, 0.87, 0.66, 0.57, 0.73, 0.79, 0.97, 0.97, 0.99, 0.99, 0.99, 0.98, 0.98, 0.98, 0.98, 0.98, 0.98, 0.98, 0.96, 0.89]),
+      'ppocr#1': read('NOVAK<<LUCAS<<<<<<<<<<<<<<', [0.97, 0.88, 0.99, 0.96, 0.96, 0.92, 0.96, 0.91, 0.98, 0.94, 0.96, 0.97, 0.9, 0.94, 0.93, 0.97, 0.95, 0.95, 0.81, 0.91, 0.91, 0.98, 0.94, 0.98, 0.93, 0.89]),
+      'ocrb#0': read('NONYJLC<LUIY<LC<<<<MHLC<<<<MHL', [0, 0, 0, 0, 0, 0, 0, 0.99, 0, 0, 0, 0, 0, 0, 0, 0.97, 1, 1, 1, 0, 0, 0, 0, 0.66, 1, 1, 1, 0, 0, 0]),
+      'tesseract#0': read('NOVAK<<LUCAS<<<<LLLLLLL<LLK', [0.98, 0.98, 0.98, 0.99, 0.49, 0.97, 0.93, 0.48, 0.99, 0.49, 0.99, 0.98, 0.94, 0.92, 0.93, 0.81, 0.42, 0.45, 0.45, 0.45, 0.44, 0.43, 0.47, 0.93, 0.46, 0.46, 0.42]),
+    });
     const reading = ['NOVAK<<LUCAS<<<<<<<<<<<<<<<<<<'];
     const cells = cellReads(evidence, reading)[0]!;
     expect(cells.filter((cell, c) => cell?.clear && cell.char !== reading[0]![c])).toEqual([]);

@@ -91,6 +91,18 @@ function renderFrame(quad: quality.Quad, options: { blurRadius?: number; glare?:
 
 const card: quality.Quad = [{ x: 130.4, y: 80.2 }, { x: 500.7, y: 95.5 }, { x: 492.3, y: 310.6 }, { x: 120.9, y: 300.1 }];
 const thresholds = quality.resolveQualityThresholds({ focalLengthFraction: 1 });
+
+/**
+ * The card of the off-top tests ((100,-80) (700,-80) (560,300) (100,300) on 640x360): its corners in view
+ * and its sides' lines, closed by the top border.
+ */
+function expectOffTopCardClosedByBorder([tl, tr, br, bl]: quality.Quad): void {
+  expect(Math.hypot(br.x - 560, br.y - 300)).toBeLessThan(3);
+  expect(Math.hypot(bl.x - 100, bl.y - 300)).toBeLessThan(3);
+  expect(Math.abs(tl.y)).toBeLessThan(3);
+  expect(Math.abs(tr.y)).toBeLessThan(3);
+  expect(Math.abs(tr.x - (560 + (140 * 300) / 380))).toBeLessThan(6);
+}
 let analyzer: QualityAnalyzer;
 
 beforeAll(async () => {
@@ -146,13 +158,7 @@ describe('QualityAnalyzer', () => {
     const offFrame: quality.Quad = [{ x: 100, y: -80 }, { x: 700, y: -80 }, { x: 560, y: 300 }, { x: 100, y: 300 }];
     const metrics = analyzer.analyze(renderFrame(offFrame, { plain: true }), thresholds);
     expect(metrics.document).not.toBeNull();
-    const [tl, tr, br, bl] = metrics.document!.corners;
-    // The card's corners in view and its sides' lines, closed by the top border.
-    expect(Math.hypot(br.x - 560, br.y - 300)).toBeLessThan(3);
-    expect(Math.hypot(bl.x - 100, bl.y - 300)).toBeLessThan(3);
-    expect(Math.abs(tl.y)).toBeLessThan(3);
-    expect(Math.abs(tr.y)).toBeLessThan(3);
-    expect(Math.abs(tr.x - (560 + (140 * 300) / 380))).toBeLessThan(6);
+    expectOffTopCardClosedByBorder(metrics.document!.corners);
     expect(metrics.document!.cornerMarginPx).toBeLessThan(0);
     expect(metrics.document!.widthFraction).toBeCloseTo(quality.widthFraction(metrics.document!.corners, 640), 6);
     expect(metrics.document!.widthFraction).toBeGreaterThan(0.75);
@@ -180,12 +186,7 @@ describe('QualityAnalyzer', () => {
     const offFrame: quality.Quad = [{ x: 100, y: -80 }, { x: 700, y: -80 }, { x: 560, y: 300 }, { x: 100, y: 300 }];
     const metrics = analyzer.analyze(renderFrame(offFrame, { plain: true, fadedCorners: 24, grain: 20 }), thresholds);
     expect(metrics.document).not.toBeNull();
-    const [tl, tr, br, bl] = metrics.document!.corners;
-    expect(Math.hypot(br.x - 560, br.y - 300)).toBeLessThan(3);
-    expect(Math.hypot(bl.x - 100, bl.y - 300)).toBeLessThan(3);
-    expect(Math.abs(tl.y)).toBeLessThan(3);
-    expect(Math.abs(tr.y)).toBeLessThan(3);
-    expect(Math.abs(tr.x - (560 + (140 * 300) / 380))).toBeLessThan(6);
+    expectOffTopCardClosedByBorder(metrics.document!.corners);
   });
 
   it('reports a card larger than the frame seen from its one corner in view, from the straight lines of the edge map', () => {
