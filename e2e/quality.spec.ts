@@ -39,6 +39,23 @@ test.describe('capture quality worker (OpenCV.js) on synthetic labelled frames',
     expect(cspReports).toEqual([]);
   });
 
+  test("a card whose sides run into a weave is found around its portrait box; a background's lines never replace a card", async ({ page }) => {
+    // Tuning frames (eval:quality seeds): 380005, a card on a weave whose only clean contour was its
+    // portrait box (read 0.27 of the frame wide for 0.71); 380074, a far card turned on a tartan whose
+    // stripes do not run along its sides; 380245, a card square to a tartan whose stripes frame it.
+    const results = await page.evaluate(async () => [
+      ...(await window.qualityTest.evaluateMany(380005, 1)),
+      ...(await window.qualityTest.evaluateMany(380074, 1)),
+      ...(await window.qualityTest.evaluateMany(380245, 1)),
+    ]);
+    for (const r of results) {
+      const found = r.assessment.metrics.document;
+      expect(found, `seed ${r.label.seed}`).not.toBeNull();
+      const error = Math.max(...r.label.corners!.map((c, i) => Math.hypot(c.x - found!.corners[i]!.x, c.y - found!.corners[i]!.y)));
+      expect(error, `seed ${r.label.seed}: worst corner, px`).toBeLessThan(0.05 * r.label.widthFraction * 1280);
+    }
+  });
+
   test('a steady good stream auto-captures exactly once, on the Nth stable frame', async ({ page }) => {
     // Clean frames (near-frontal, well exposed, no glare or blur) repeated as a steady stream; most
     // are judged good, a few are not (tilt near the limit, background merged with the card).

@@ -1,7 +1,7 @@
 import { quality } from '@ekyc/core';
 import { grayView, polygonPoints, quadFromMat, type FrameBuffers, type Mat, type MatScope, type OpenCv } from './opencv-frame.ts';
 import { straightEdges } from './straight-edges.ts';
-import { MIN_AREA_FRACTION, acceptFallback, borderSides, chooseQuad, coarselySupported, plausible, withinReach, type Candidate, type Fallback, type SearchFrame } from './outline-policy.ts';
+import { MAX_BOX_SHARE, MIN_AREA_FRACTION, acceptFallback, borderSides, chooseQuad, coarselySupported, holdsBox, plausible, withinReach, type Candidate, type Fallback, type SearchFrame } from './outline-policy.ts';
 
 // The candidate search: quads proposed from the contours of the reduced frame's edge maps, by
 // several routes, each judged by outline-policy.ts.
@@ -51,8 +51,9 @@ export function findDocument(cv: OpenCv, buffers: FrameBuffers, frame: SearchFra
     const chosen = chooseQuad(worthScoring, frame, segments);
     if (mayRunOffAround(chosen.quad, frameArea)) {
       // The contours' straight pieces first; when they give no such document around a small outline,
-      // the edge map's own straight lines too (see `straightEdges`). Frames the first try serves pay nothing more.
-      const runningOff = documentRunningOff(segments, frame, frameArea, map, chosen.quad) ?? (chosen.quad ? runningOffWithStraightEdges(cv, buffers, frame, frameArea, scope, segments, chosen.quad) : null);
+      // the edge map's own straight lines, for one running off or one in view around it (see
+      // `aroundSmallOutline`). Frames the first try serves pay nothing more.
+      const runningOff = documentRunningOff(segments, frame, frameArea, map, chosen.quad) ?? (chosen.quad ? aroundSmallOutline(cv, buffers, frame, frameArea, scope, segments, chosen.quad) : null);
       if (runningOff) return runningOff;
     }
     if (chosen.quad) return chosen.quad;
@@ -65,10 +66,47 @@ export function findDocument(cv: OpenCv, buffers: FrameBuffers, frame: SearchFra
 /** Lines tried for quads from the edge map's straight pieces (the work grows with its fourth power). */
 const STRAIGHT_EDGE_LINES = 16;
 
-/** `documentRunningOff` around `inner` (a small outline) from the contours' pieces and the pass's straight edges, if it has any. */
-function runningOffWithStraightEdges(cv: OpenCv, buffers: FrameBuffers, frame: SearchFrame, frameArea: number, scope: MatScope, contourSegments: readonly quality.Segment[], inner: quality.Quad): quality.Quad | null {
-  const segments = straightEdges(cv, buffers.edges, frame.scale, scope);
-  return segments.length > 0 ? documentRunningOff([...contourSegments, ...segments], frame, frameArea, grayView(buffers.dilated), inner) : null;
+/**
+ * The document around `inner` (a small outline: a box printed on it, or a far card) from the contours'
+ * pieces and the pass's straight edges along the box's sides (`alongBoxSides`), if it has any: first
+ * one running off the frame (`documentRunningOff`), else one in view whose sides are such edges and
+ * that holds `inner` (`holdsBox`). The second is a card met along its sides by clutter or a texture,
+ * its portrait box the only clean contour (tuning 380005: a card on a weave, 0.27 of the frame's width
+ * read for 0.71).
+ */
+function aroundSmallOutline(cv: OpenCv, buffers: FrameBuffers, frame: SearchFrame, frameArea: number, scope: MatScope, contourSegments: readonly quality.Segment[], inner: quality.Quad): quality.Quad | null {
+  const segments = alongBoxSides(straightEdges(cv, buffers.edges, frame.scale, scope), inner);
+  if (segments.length === 0) return null;
+  const map = grayView(buffers.dilated);
+  const runningOff = documentRunningOff([...contourSegments, ...segments], frame, frameArea, map, inner);
+  if (runningOff) return runningOff;
+  const candidates: Candidate[] = [];
+  const innerArea = quality.quadArea(inner);
+  for (const quad of quality.quadsFromLines(segments, { maxLines: STRAIGHT_EDGE_LINES })) {
+    // `inner` must be small beside it, as a box printed on a document is: lines around a far card are the
+    // background's (tuning 380245: a card square to a tartan, whose stripes framed it at 0.38 of their area).
+    if (innerArea <= MAX_BOX_SHARE * quality.quadArea(quad) && plausible(quad, frameArea) && withinReach(quad, frame.full) && holdsBox(quad, inner, frame) && coarselySupported(map, quad, frame)) candidates.push({ quad, partial: true });
+  }
+  return candidates.length > 0 ? chooseQuad(candidates, frame, segments).quad : null;
+}
+
+/** Largest angle (degrees) between a side of a document and the nearest side of a box printed on it: perspective bends them a little. */
+const MAX_BOX_SIDE_ANGLE_DEG = 8;
+
+/**
+ * The segments that run along a side of `box`, as a document's sides run along those of a box printed
+ * on it. A background's lines around a far card (a tartan's stripes, tuning 380074) mostly do not.
+ */
+function alongBoxSides(segments: readonly quality.Segment[], box: quality.Quad): quality.Segment[] {
+  const limit = (MAX_BOX_SIDE_ANGLE_DEG * Math.PI) / 180;
+  const boxSides = [0, 1, 2, 3].map((side) => Math.atan2(box[(side + 1) % 4]!.y - box[side]!.y, box[(side + 1) % 4]!.x - box[side]!.x));
+  return segments.filter(({ a, b }) => {
+    const angle = Math.atan2(b.y - a.y, b.x - a.x);
+    return boxSides.some((other) => {
+      const difference = Math.abs(angle - other) % Math.PI;
+      return Math.min(difference, Math.PI - difference) <= limit;
+    });
+  });
 }
 
 /**

@@ -57,7 +57,7 @@ const MIN_CORNER_SIDE_STEP = 20;
  * document (its vanishing points standing for the document's axes, its corners out of the frame judged
  * where it leaves the frame): an outline nearly as large is the document itself.
  */
-const MAX_BOX_SHARE = 0.35;
+export const MAX_BOX_SHARE = 0.35;
 /** Largest angle (degrees) between a side of a box printed on a document and the document's side along it, in the image (perspective bends them apart a little). */
 const PRINTED_BOX_ANGLE_DEG = 5;
 /**
@@ -456,7 +456,7 @@ function lineThrough(a: quality.Point, b: quality.Point): quality.Line {
  * Whether the part of `box` in view lies in `view` (within `tolerance` px): a box cut by the frame
  * border has corners outside the frame, where no view reaches; they are judged where they leave it.
  */
-function holdsBox(view: quality.Quad, box: quality.Quad, frame: SearchFrame, tolerance: number): boolean {
+export function holdsBox(view: quality.Quad, box: quality.Quad, frame: SearchFrame, tolerance = 2 * frame.scale + 2): boolean {
   const { width, height } = frame.full;
   // Only a box (small beside the part in view) is judged where it leaves the frame: an outline as large
   // as the view running off the frame is the document itself, found already.

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MatScope, type OpenCv } from './opencv-frame.ts';
-import { straightEdges } from './straight-edges.ts';
+import { joinCollinear, straightEdges } from './straight-edges.ts';
 import { loadOpenCvForTests } from '../../../test/opencv-node.ts';
 
 let cv: OpenCv;
@@ -41,5 +41,25 @@ describe('straightEdges', () => {
     } finally {
       scope.dispose();
     }
+  });
+});
+
+describe('joinCollinear', () => {
+  const segment = (ax: number, ay: number, bx: number, by: number) => ({ a: { x: ax, y: ay }, b: { x: bx, y: by } });
+
+  it('joins the pieces of one side, a pixel apart across a jog and across a gap, into one segment spanning them', () => {
+    // A card's left side turned by half a degree: on the reduced frame a staircase the Hough transform cut in two (tuning 380176), and a piece past a gap.
+    const joined = joinCollinear([segment(224, 148, 224, 344), segment(220, 348, 220, 552), segment(219, 600, 219, 640)], 6, 144);
+    expect(joined).toHaveLength(1);
+    const [side] = joined;
+    const ends = [side!.a.y, side!.b.y].sort((p, q) => p - q);
+    expect(ends[0]).toBeCloseTo(148, 0);
+    expect(ends[1]).toBeCloseTo(640, 0);
+    expect(Math.abs(side!.a.x - 222)).toBeLessThan(4);
+  });
+
+  it('keeps apart parallel lines more than the offset apart, pieces past the gap, and crossing lines', () => {
+    const joined = joinCollinear([segment(100, 100, 500, 100), segment(100, 110, 500, 110), segment(700, 100, 900, 100), segment(300, 0, 300, 400)], 6, 144);
+    expect(joined).toHaveLength(4);
   });
 });

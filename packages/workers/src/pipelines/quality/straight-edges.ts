@@ -34,6 +34,60 @@ export function straightEdges(cv: OpenCv, edges: Mat, scale: number, scope: MatS
     const at = 4 * k;
     segments.push({ a: { x: (ends[at]! + 0.5) * scale, y: (ends[at + 1]! + 0.5) * scale }, b: { x: (ends[at + 2]! + 0.5) * scale, y: (ends[at + 3]! + 0.5) * scale } });
   }
-  return segments;
+  return joinCollinear(segments, JOIN_OFFSET_PX * scale, JOIN_GAP_FRACTION * minLength * scale);
+}
+
+/** Largest distance (reduced pixels) of a piece's ends from the line of the piece it continues. */
+const JOIN_OFFSET_PX = 1.5;
+/** Largest gap between two pieces of one line, as a fraction of the shortest straight piece. */
+const JOIN_GAP_FRACTION = 1;
+
+/**
+ * Pieces of one straight line joined into one segment spanning them, longest first. The Hough
+ * transform breaks a side that is a pixel staircase (a card turned by half a degree, seen on the
+ * reduced frame) or crossed by clutter into pieces; joined, the side ranks by its length among the
+ * lines that quads are built from (`quality.quadsFromLines` takes the longest).
+ */
+export function joinCollinear(segments: readonly quality.Segment[], maxOffset: number, maxGap: number): quality.Segment[] {
+  const byLength = [...segments].sort((p, q) => length(q) - length(p));
+  const joined: quality.Segment[] = [];
+  for (const piece of byLength) {
+    const at = joined.findIndex((line) => continues(line, piece, maxOffset, maxGap));
+    if (at < 0) joined.push(piece);
+    else joined[at] = span(joined[at]!, piece);
+  }
+  return joined;
+}
+
+function length(s: quality.Segment): number {
+  return Math.hypot(s.b.x - s.a.x, s.b.y - s.a.y);
+}
+
+/** Where `p` projects on the line of `s`, in px from `s.a` along it, and how far off the line it is. */
+function project(s: quality.Segment, p: quality.Point): { along: number; off: number } {
+  const size = length(s) || 1;
+  const ux = (s.b.x - s.a.x) / size;
+  const uy = (s.b.y - s.a.y) / size;
+  return { along: (p.x - s.a.x) * ux + (p.y - s.a.y) * uy, off: Math.abs((p.x - s.a.x) * uy - (p.y - s.a.y) * ux) };
+}
+
+function continues(line: quality.Segment, piece: quality.Segment, maxOffset: number, maxGap: number): boolean {
+  const a = project(line, piece.a);
+  const b = project(line, piece.b);
+  if (a.off > maxOffset || b.off > maxOffset) return false;
+  const low = Math.min(a.along, b.along);
+  const high = Math.max(a.along, b.along);
+  return low - length(line) <= maxGap && -high <= maxGap;
+}
+
+/** `line` lengthened to hold `piece`'s ends' projections on it. */
+function span(line: quality.Segment, piece: quality.Segment): quality.Segment {
+  const size = length(line) || 1;
+  const ux = (line.b.x - line.a.x) / size;
+  const uy = (line.b.y - line.a.y) / size;
+  const along = [0, size, project(line, piece.a).along, project(line, piece.b).along];
+  const low = Math.min(...along);
+  const high = Math.max(...along);
+  return { a: { x: line.a.x + low * ux, y: line.a.y + low * uy }, b: { x: line.a.x + high * ux, y: line.a.y + high * uy } };
 }
 
