@@ -19,6 +19,14 @@ export interface PoseOptions {
   /** Focal lengths searched, as fractions of the frame's longer side. */
   minFocalFraction?: number;
   maxFocalFraction?: number;
+  /**
+   * Weight of the aspect's fit against the right angles' (default 1). With little perspective the right
+   * angles hold for any focal length, and the aspect alone picks one: a quad whose aspect is off the
+   * format by a few percent (a side on a band's edge, a rounded corner cut) is then explained as a
+   * tilt that foreshortens it (a 5% shorter side reads as 18 degrees). The tilt check weighs it less
+   * (`TILT_ASPECT_WEIGHT` in the quality worker).
+   */
+  aspectWeight?: number;
 }
 
 const UNIT_SQUARE = [
@@ -51,6 +59,7 @@ export function estimatePose(quad: Quad, frameWidth: number, frameHeight: number
   const h = homographyFromPoints(UNIT_SQUARE, quad.map((p) => ({ x: p.x - cx, y: p.y - cy })));
   if (!h) return { tiltDeg: 90, focalPx: minF, aspect: 1 };
   const logFormats = aspects.map(Math.log);
+  const aspectWeight = options.aspectWeight ?? 1;
   // The fit of one focal length: squared cosine of the rectified corner angle plus squared log-distance of
   // the rectified aspect to the nearest format (either way up: a document held in portrait).
   const fit = (f: number): { cost: number; aspect: number } => {
@@ -62,7 +71,7 @@ export function estimatePose(quad: Quad, frameWidth: number, frameHeight: number
     const logAspect = Math.abs(Math.log(la / lb));
     let aspectError = Infinity;
     for (const r of logFormats) aspectError = Math.min(aspectError, Math.abs(logAspect - Math.abs(r)));
-    return { cost: cosine * cosine + aspectError * aspectError, aspect: la / lb };
+    return { cost: cosine * cosine + aspectWeight * aspectError * aspectError, aspect: la / lb };
   };
   // Coarse steps over the range, then fine steps around the best one.
   const ratio = maxF / minF;
