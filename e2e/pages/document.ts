@@ -48,6 +48,10 @@ export interface SyntheticCase {
   vizOverrides?: Partial<MrzDocumentFields>;
   /** Return the rectified crop too (debugging, evaluation dumps). */
   includeRectified?: boolean;
+  /** Return every engine's per-character reads too (`DocumentReadOptions.mrzEvidence`: replaying the merge). */
+  mrzEvidence?: boolean;
+  /** Read the visual zone and return it (`DocumentReadOptions.visualZone`). */
+  visualZone?: boolean;
   /** Render at this many pixels per millimetre (default 12, ~305 DPI). */
   pxPerMm?: number;
   /** Print no MRZ (a card without one). */
@@ -218,6 +222,8 @@ const documentTest = {
       ...(c.findOutline === false ? { findOutline: false } : {}),
       ...(c.baseline ? { baseline: true } : {}),
       ...(c.includeRectified ? { includeRectified: true } : {}),
+      ...(c.mrzEvidence ? { mrzEvidence: true } : {}),
+      ...(c.visualZone ? { visualZone: true } : {}),
     });
     return { truth, read, ...(framePng ? { framePng } : {}) };
   },

@@ -196,6 +196,28 @@ export interface MergedMrzRead {
   readonly unread: readonly (readonly number[])[];
   /** Positions of `result.corrected` filled from a printed value (MergeOptions.printed); empty otherwise. */
   readonly printedFilled: PrintedErasureFill['filled'];
+  /**
+   * Per line of `result.corrected`, the read positions where an engine also offered another character
+   * with some support (RIVAL_SHARE of the column's): position -> those characters. The visual-zone fill
+   * takes a printed name's letter there (viz-fill.ts); nothing else uses them.
+   */
+  readonly rivals: readonly Readonly<Record<number, string>>[];
+}
+
+/**
+ * Least share of a column's support for a character other than the chosen one to count as a rival
+ * there (`MergedMrzRead.rivals`). 250026 (strong TD2, `MOHAMMED` printed, read `MUHAMMED`): the `O`
+ * was the cell reader's third choice at 0.09 under a glare veil, 8.5% of its column. A rival only
+ * lets a certain printed name fill the position, and a filled field stays uncertain.
+ */
+const RIVAL_SHARE = 0.05;
+
+function rivalsOf(column: Column, chosen: string): string {
+  const total = columnTotal(column);
+  let out = '';
+  if (total <= 0) return out;
+  for (const [ch, score] of column) if (ch !== '' && ch !== chosen && score >= RIVAL_SHARE * total) out += ch;
+  return out;
 }
 
 function engineColumnVote(line: OcrLineRead, index: number, weight: number, add: (ch: string, s: number) => void, asFiller = false): void {
@@ -786,7 +808,7 @@ export function mergeMrzReads(reads: readonly EngineMrzRead[], options: MergeOpt
   const best = valid[0];
   if (!best) {
     const result = shortened ?? bestInvalid ?? readMrz([], readOptions);
-    return { result, valid: false, uncertainFields: [], ambiguous: false, cost: Infinity, disagreements, candidates, unread: [], printedFilled: [] };
+    return { result, valid: false, uncertainFields: [], ambiguous: false, cost: Infinity, disagreements, candidates, unread: [], printedFilled: [], rivals: [] };
   }
   const uncertain = new Set<MrzOutputFieldName>(best.result.uncertainFields);
   // Checked fields whose every corrector-uncertain position the engines confirm are certain.
@@ -910,6 +932,18 @@ export function mergeMrzReads(reads: readonly EngineMrzRead[], options: MergeOpt
     }
     return out;
   });
+  const rivals = best.result.corrected.map((line, l) => {
+    const columns = linesColumns[l];
+    const columnOf = costs[l]?.columnOf;
+    const out: Record<number, string> = {};
+    for (let c = 0; c < line.length; c++) {
+      const column = columns && columnOf ? columns[columnOf[c] ?? -1] : undefined;
+      if (!column || isUnreadColumn(column)) continue;
+      const others = rivalsOf(column, line[c]!);
+      if (others) out[c] = others;
+    }
+    return out;
+  });
   return {
     result: best.result,
     valid: !ambiguous && !best.result.ambiguous,
@@ -920,5 +954,6 @@ export function mergeMrzReads(reads: readonly EngineMrzRead[], options: MergeOpt
     candidates,
     unread,
     printedFilled: fromPrinted && best === fromPrinted ? fromPrinted.filled : [],
+    rivals,
   };
 }

@@ -168,6 +168,38 @@ describe('fillFromUnlabelledNames on recorded reads (tuning set 150000, strong)'
   });
 });
 
+describe('a name letter misread under glare, filled where an engine also offered the printed one (tuning set 150000, strong)', () => {
+  // TD2 250026: `MOHAMMED<ALI` under a glare veil, merged `MUHAMMED<ALI` (both engines read U; the cell reader
+  // offered O third, at 0.09). The visual zone read `ERIKSSON` under its label and `MOHAMMED ALI` (0.86)
+  // without one, and the number `VX568465H`.
+  const reads = JSON.parse(readFileSync(new URL('./__fixtures__/strong-td2-250026.reads.json', import.meta.url), 'utf8')) as EngineMrzRead[];
+  const m = mergeMrzReads(reads, { ...REF, engineWeights: { 'ppocr#0': 1, 'ppocr#1': 1, 'ocrb#0': 1.5, 'tesseract#0': 0.7 }, fillerLookalikes: { 'ppocr#0': 'KA', 'ppocr#1': 'KA' }, lengthWitnesses: ['ocrb#0'] });
+  const fields: MrzToFill['fields'] = {};
+  for (const [k, f] of Object.entries(m.result.fields)) fields[k as keyof typeof fields] = f?.value ?? null;
+  const mrz: MrzToFill = { format: m.result.format, corrected: m.result.corrected, unread: m.unread, rivals: m.rivals, fields, uncertainFields: m.uncertainFields };
+  const anchors = { documentNumber: 'VX568465H', birthDate: null };
+
+  it('the merge offers the printed letter as a rival where it read another, and the fill is wanted for it', () => {
+    expect(mrz.corrected[0]).toBe('A<FRAERIKSSON<<MUHAMMED<ALI<<<<<<<<<');
+    expect(m.rivals[0]![16]).toContain('O');
+    expect(wantsVisualZoneFill(mrz)).toBe(true);
+    expect(wantsVisualZoneFill({ ...mrz, rivals: undefined })).toBe(mrz.unread[0]!.some((c) => c >= 5 && c < 36));
+  });
+
+  it('fills the given names from an unlabelled word beside the labelled surname, anchored by the printed number', () => {
+    const fill = fillFromUnlabelledNames(mrz, ['MOHAMMED ALI', 'NLD', 'F'], anchors, { surname: 'ERIKSSON' });
+    expect(fill?.corrected[0]).toBe('A<FRAERIKSSON<<MOHAMMED<ALI<<<<<<<<<');
+    expect(fill?.filled.map((f) => [f.column, f.was, f.char])).toContainEqual([16, 'U', 'O']);
+    expect(fill?.values.givenNames).toBe('MOHAMMED ALI');
+  });
+
+  it('fills nothing without the rivals, without the anchor, or from a word that differs where no engine offered it', () => {
+    expect(fillFromUnlabelledNames({ ...mrz, rivals: undefined }, ['MOHAMMED ALI'], anchors, { surname: 'ERIKSSON' })).toBeNull();
+    expect(fillFromUnlabelledNames(mrz, ['MOHAMMED ALI'], { documentNumber: null, birthDate: null }, { surname: 'ERIKSSON' })).toBeNull();
+    expect(fillFromUnlabelledNames(mrz, ['MAHAMMED ALI'], anchors, { surname: 'ERIKSSON' })).toBeNull();
+  });
+});
+
 describe('fillFromVisualZone without an anchor field', () => {
   it('needs the names to carry it: 4 read letters per filled one, else nothing (and never the sex)', () => {
     // PIOTR: 9 read letters (ERIKSSON, R) for 3 filled: under 4 x 3.

@@ -14,8 +14,9 @@
  *   field read certain in the visual zone and different refuses every fill (another document's page);
  * - the printed field is certain (two engines agreed, see viz-fields.ts);
  * - every MRZ position of the field that an engine did read agrees with the printed value written as
- *   the MRZ writes it (ICAO 9303-3 section 6 transliteration), and those read letters are at least as
- *   many as the letters filled, so most of the name is the MRZ's own evidence;
+ *   the MRZ writes it (ICAO 9303-3 section 6 transliteration), or an engine offered the printed letter
+ *   there too (`rivals`: it is then filled, as an unread one is), and the read letters that agree are at
+ *   least as many as the letters filled, so most of the name is the MRZ's own evidence;
  * - the printed value has one MRZ form consistent with what was read (Ä read as AE or A, not both).
  * A printed surname or given names alone (the other field's label lost) fills its part of the names
  * field when the MRZ read every position of the other part: that part is taken as the MRZ read it.
@@ -36,6 +37,8 @@ export interface MrzToFill {
   readonly corrected: readonly string[];
   /** Per line, positions no engine read (MergedMrzRead.unread). */
   readonly unread: readonly (readonly number[])[];
+  /** Per line, read positions where an engine also offered other characters (MergedMrzRead.rivals). */
+  readonly rivals?: readonly Readonly<Record<number, string>>[];
   /** Parsed MRZ values (as MrzReadResult.fields' values). */
   readonly fields: Partial<Record<MrzOutputFieldName, string | null>>;
   /** Fields the reading left uncertain: never used as evidence that the zones are of one document. */
@@ -65,7 +68,7 @@ export interface VisualZoneFill {
  * Whether a fill could change anything: the reading leaves the names or the sex uncertain and some of
  * their positions were read by no engine. The pipeline reads the visual zone for the fill only then.
  */
-export function wantsVisualZoneFill(mrz: Pick<MrzToFill, 'format' | 'unread' | 'uncertainFields'>): boolean {
+export function wantsVisualZoneFill(mrz: Pick<MrzToFill, 'format' | 'unread' | 'uncertainFields' | 'rivals'>): boolean {
   if (!mrz.format) return false;
   const spec = MRZ_FORMATS[mrz.format];
   const uncertain = new Set(mrz.uncertainFields);
@@ -73,7 +76,9 @@ export function wantsVisualZoneFill(mrz: Pick<MrzToFill, 'format' | 'unread' | '
     ...(uncertain.has('surname') || uncertain.has('givenNames') ? [fieldSpec(spec, 'names')] : []),
     ...(uncertain.has('sex') ? [fieldSpec(spec, 'sex')] : []),
   ];
-  return spans.some((f) => f !== undefined && (mrz.unread[f.line] ?? []).some((c) => c >= f.start && c < f.end));
+  const names = uncertain.has('surname') || uncertain.has('givenNames') ? fieldSpec(spec, 'names') : undefined;
+  const contested = names !== undefined && Object.keys(mrz.rivals?.[names.line] ?? {}).some((c) => Number(c) >= names.start && Number(c) < names.end);
+  return contested || spans.some((f) => f !== undefined && (mrz.unread[f.line] ?? []).some((c) => c >= f.start && c < f.end));
 }
 
 /** Checked fields whose equality in both zones shows the visual zone is this document's. */
@@ -131,10 +136,11 @@ function namesFieldForms(surname: string | { read: string }, givenNames: string 
 }
 
 /**
- * The fills for one field span: positions where `expected` differs from the reading, all unread; null
- * when a read position disagrees or too little of the field was read to vouch for the rest.
+ * The fills for one field span: positions where `expected` differs from the reading, each unread or a
+ * printed letter an engine also offered there (`rivals`: a letter misread under glare, 250026's `N` for
+ * `M`); null when a read position disagrees otherwise or too little of the field was read to vouch for the rest.
  */
-function spanFill(line: string, start: number, form: NamesForm, unread: ReadonlySet<number>, ratio: number): Array<{ column: number; char: string }> | null {
+function spanFill(line: string, start: number, form: NamesForm, unread: ReadonlySet<number>, ratio: number, rivals: Readonly<Record<number, string>> = {}): Array<{ column: number; char: string }> | null {
   const expected = form.text;
   const fills: Array<{ column: number; char: string }> = [];
   let readLetters = 0;
@@ -143,8 +149,10 @@ function spanFill(line: string, start: number, form: NamesForm, unread: Readonly
     const want = expected[i]!;
     const printed = i >= form.printedFrom && i < form.printedTo;
     if (!unread.has(column)) {
-      if (line[column] !== want) return null;
-      if (want !== '<' && printed) readLetters++;
+      if (line[column] === want) {
+        if (want !== '<' && printed) readLetters++;
+      } else if (printed && (rivals[column] ?? '').includes(want)) fills.push({ column, char: want });
+      else return null;
     } else if (!printed) {
       return null; // the part taken as the MRZ read it holds a position no engine read
     } else if (line[column] !== want) fills.push({ column, char: want });
@@ -184,7 +192,7 @@ export function fillFromVisualZone(mrz: MrzToFill, viz: CertainVisualZoneFields,
     const unread = unreadOn(names.line);
     const results = new Map<string, Array<{ column: number; char: string }>>();
     for (const form of namesFieldForms(nameParts.surname, nameParts.givenNames, names.end - names.start)) {
-      const fills = spanFill(line, names.start, form, unread, anchor === 'same' ? 1 : NAME_ANCHOR_RATIO);
+      const fills = spanFill(line, names.start, form, unread, anchor === 'same' ? 1 : NAME_ANCHOR_RATIO, mrz.rivals?.[names.line]);
       if (fills && fills.length > 0) results.set(form.text, fills);
     }
     if (results.size === 1) {
@@ -225,19 +233,24 @@ export function fillFromVisualZone(mrz: MrzToFill, viz: CertainVisualZoneFields,
  * The unread name characters filled from printed words whose labels were not read: strong blur loses
  * the 1.5-2 mm labels first and leaves the values (fresh 250006, strong TD2: `OCONNOR`, `EVA` read at
  * 0.97-0.99, no label readable). Every ordered pair of the words is offered as surname and given names;
- * the fill stands only where exactly one filled reading results (every read position agrees, as in
- * fillFromVisualZone) and only with an anchor: a verified number or birth date printed equal. The names
- * alone never stand for the anchor here (any word may be any field), and the sex is never filled.
+ * when one of the two was read with its label (`labelled`), each word is offered as the other (250026:
+ * `ERIKSSON` under its label, `MOHAMMED ALI` without). The fill stands only where exactly one filled
+ * reading results (every read position agrees or was contested, as in fillFromVisualZone) and only with
+ * an anchor: a verified number or birth date printed equal. The names alone never stand for the anchor
+ * here (any word may be any field), and the sex is never filled.
  */
-export function fillFromUnlabelledNames(mrz: MrzToFill, words: readonly string[], anchors: AnchorValues): VisualZoneFill | null {
+export function fillFromUnlabelledNames(mrz: MrzToFill, words: readonly string[], anchors: AnchorValues, labelled: { surname?: string; givenNames?: string } = {}): VisualZoneFill | null {
   if (!mrz.format || anchorState(mrz, {}, anchors) !== 'same') return null;
+  const pairs: Array<[string, string]> = [];
+  for (const word of words) {
+    if (labelled.surname !== undefined) pairs.push([labelled.surname, word]);
+    else if (labelled.givenNames !== undefined) pairs.push([word, labelled.givenNames]);
+    else for (const other of words) if (other !== word) pairs.push([word, other]);
+  }
   const fills = new Map<string, VisualZoneFill>();
-  for (const surname of words) {
-    for (const givenNames of words) {
-      if (surname === givenNames) continue;
-      const fill = fillFromVisualZone(mrz, { surname, givenNames }, anchors);
-      if (fill) fills.set(fill.corrected.join('\n'), fill);
-    }
+  for (const [surname, givenNames] of pairs) {
+    const fill = fillFromVisualZone(mrz, { surname, givenNames }, anchors);
+    if (fill) fills.set(fill.corrected.join('\n'), fill);
   }
   return fills.size === 1 ? [...fills.values()][0]! : null;
 }

@@ -265,8 +265,9 @@ function withVisualZoneFill(mrz: MrzSummary, toFill: coreDocument.MrzToFill, viz
   for (const [name, f] of Object.entries(viz.fields)) if (f && !f.uncertain) certain[name] = f.value;
   // The anchors (number, birth date) count read certain or not: an exact match of a verified value is no chance.
   const anchors = { documentNumber: printedNumberAnchor(viz, toFill.fields.documentNumber), birthDate: viz.fields.birthDate?.value ?? null };
-  // Neither name's label read (strong blur): the page's unlabelled words may stand for them (core fillFromUnlabelledNames).
-  const fill = coreDocument.fillFromVisualZone(toFill, certain, anchors) ?? (certain.surname || certain.givenNames ? null : coreDocument.fillFromUnlabelledNames(toFill, unlabelledNameWords(viz), anchors));
+  // A name's label not read (strong blur): the page's unlabelled words may stand for it (core fillFromUnlabelledNames).
+  const labelled = { ...(certain.surname ? { surname: certain.surname } : {}), ...(certain.givenNames ? { givenNames: certain.givenNames } : {}) };
+  const fill = coreDocument.fillFromVisualZone(toFill, certain, anchors) ?? (certain.surname && certain.givenNames ? null : coreDocument.fillFromUnlabelledNames(toFill, unlabelledNameWords(viz), anchors, labelled));
   if (!fill) return mrz;
   const sourced = Object.keys(fill.sources) as MrzOutputFieldName[];
   return {
@@ -581,7 +582,7 @@ export const documentPipeline = {
       const again = mergeAll(printedValues(printedVz.visualZone, referenceDate.getUTCFullYear()));
       if (again.valid) { merged = again; mrz = withPrintedSources(summarize(again), again); }
     }
-    const mrzToFill = { format: mrz.format, corrected: mrz.corrected, unread: merged.unread, fields: mrz.fields, uncertainFields: mrz.uncertainFields };
+    const mrzToFill = { format: mrz.format, corrected: mrz.corrected, unread: merged.unread, rivals: merged.rivals, fields: mrz.fields, uncertainFields: mrz.uncertainFields };
     const fill = mrz.valid && options.fillFromVisualZone !== false && s.rec && coreDocument.wantsVisualZoneFill(mrzToFill);
     const vz = printedVz ?? await visualZone(mrz.valid, Boolean(fill));
     if (fill && vz.visualZone) mrz = withVisualZoneFill(mrz, mrzToFill, vz.visualZone);

@@ -160,8 +160,13 @@ export function printedValues(viz: Pick<coreDocument.VisualZoneReading, 'fields'
   return { documentNumbers: number ? [number] : [], dates: [...dates] };
 }
 
-/** Confidence a printed word needs to be offered as a name without its label (the values read at 0.95-0.99 under strong blur; the labels' debris at 0.1-0.6). */
-const UNLABELLED_WORD_CONFIDENCE = 0.9;
+/**
+ * Confidence a printed word needs to be offered as a name without its label: the values read at
+ * 0.86-0.99 under strong blur (250026's `MOHAMMED ALI` 0.86), the labels' debris at 0.1-0.68
+ * (`Nabonaity` 0.68); a title (0.83) passes too. A word offered fills only what the MRZ left unread
+ * or contested, where it agrees with every letter read, with an anchor, and as the one fill found.
+ */
+const UNLABELLED_WORD_CONFIDENCE = 0.8;
 
 /**
  * The page's words that may be names whose label was not read (core `fillFromUnlabelledNames`): letters
