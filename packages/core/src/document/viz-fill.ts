@@ -1,6 +1,6 @@
 /**
- * MRZ characters no engine could read (a glare core clipped to white: no ink left), filled from the
- * printed visual zone of the same page. Only fields no check digit covers and whose lost characters
+ * MRZ characters no engine could read (a glare core clipped to white: no ink left), or name letters
+ * the engines disagreed on (`rivals`), filled from the printed visual zone of the same page. Only fields no check digit covers and whose lost characters
  * nothing in the MRZ can restore: the names and the sex. Every filled field keeps its doubt (the caller
  * lists it in `uncertainFields`) and says where its value came from (`sources`), and the VIZ/MRZ
  * cross-check reports it `not_compared`: a value copied from the visual zone cannot confirm it.
@@ -66,19 +66,18 @@ export interface VisualZoneFill {
 
 /**
  * Whether a fill could change anything: the reading leaves the names or the sex uncertain and some of
- * their positions were read by no engine. The pipeline reads the visual zone for the fill only then.
+ * their positions were read by no engine, or (names) read with a rival beside the chosen letter. The
+ * pipeline reads the visual zone for the fill only then.
  */
 export function wantsVisualZoneFill(mrz: Pick<MrzToFill, 'format' | 'unread' | 'uncertainFields' | 'rivals'>): boolean {
   if (!mrz.format) return false;
   const spec = MRZ_FORMATS[mrz.format];
   const uncertain = new Set(mrz.uncertainFields);
-  const spans = [
-    ...(uncertain.has('surname') || uncertain.has('givenNames') ? [fieldSpec(spec, 'names')] : []),
-    ...(uncertain.has('sex') ? [fieldSpec(spec, 'sex')] : []),
-  ];
   const names = uncertain.has('surname') || uncertain.has('givenNames') ? fieldSpec(spec, 'names') : undefined;
-  const contested = names !== undefined && Object.keys(mrz.rivals?.[names.line] ?? {}).some((c) => Number(c) >= names.start && Number(c) < names.end);
-  return contested || spans.some((f) => f !== undefined && (mrz.unread[f.line] ?? []).some((c) => c >= f.start && c < f.end));
+  const sex = uncertain.has('sex') ? fieldSpec(spec, 'sex') : undefined;
+  const within = (f: { start: number; end: number }, column: number): boolean => column >= f.start && column < f.end;
+  const contested = names !== undefined && Object.keys(mrz.rivals?.[names.line] ?? {}).some((c) => within(names, Number(c)));
+  return contested || [names, sex].some((f) => f !== undefined && (mrz.unread[f.line] ?? []).some((c) => within(f, c)));
 }
 
 /** Checked fields whose equality in both zones shows the visual zone is this document's. */
