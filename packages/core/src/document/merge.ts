@@ -922,27 +922,25 @@ export function mergeMrzReads(reads: readonly EngineMrzRead[], options: MergeOpt
   // may move the split (glare over the separator read `MARTIN<SALKI` for `MARTIN<<YUKI`: the given
   // names came out empty, a field with no character of its own to flag), so a doubt in either flags both.
   if (uncertain.has('surname') || uncertain.has('givenNames')) { uncertain.add('surname'); uncertain.add('givenNames'); }
-  const unread = best.result.corrected.map((line, l) => {
+  // Per position of the chosen reading: unread, or read with the rivals an engine offered beside it.
+  const unread: number[][] = [];
+  const rivals: Record<number, string>[] = [];
+  best.result.corrected.forEach((line, l) => {
     const columns = linesColumns[l];
     const columnOf = costs[l]?.columnOf;
-    const out: number[] = [];
+    const lineUnread: number[] = [];
+    const lineRivals: Record<number, string> = {};
     for (let c = 0; c < line.length; c++) {
       const column = columns && columnOf ? columns[columnOf[c] ?? -1] : undefined;
-      if (!column || isUnreadColumn(column)) out.push(c);
-    }
-    return out;
-  });
-  const rivals = best.result.corrected.map((line, l) => {
-    const columns = linesColumns[l];
-    const columnOf = costs[l]?.columnOf;
-    const out: Record<number, string> = {};
-    for (let c = 0; c < line.length; c++) {
-      const column = columns && columnOf ? columns[columnOf[c] ?? -1] : undefined;
-      if (!column || isUnreadColumn(column)) continue;
+      if (!column || isUnreadColumn(column)) {
+        lineUnread.push(c);
+        continue;
+      }
       const others = rivalsOf(column, line[c]!);
-      if (others) out[c] = others;
+      if (others) lineRivals[c] = others;
     }
-    return out;
+    unread.push(lineUnread);
+    rivals.push(lineRivals);
   });
   return {
     result: best.result,

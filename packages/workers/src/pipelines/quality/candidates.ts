@@ -1,7 +1,7 @@
 import { quality } from '@ekyc/core';
 import { grayView, polygonPoints, quadFromMat, type FrameBuffers, type Mat, type MatScope, type OpenCv } from './opencv-frame.ts';
 import { straightEdges } from './straight-edges.ts';
-import { MAX_BOX_SHARE, MIN_AREA_FRACTION, acceptFallback, borderSides, chooseQuad, coarselySupported, holdsBox, plausible, withinReach, type Candidate, type Fallback, type SearchFrame } from './outline-policy.ts';
+import { MAX_BOX_SHARE, MIN_AREA_FRACTION, acceptFallback, borderSides, chooseQuad, coarselySupported, holdsBox, parallel, plausible, withinReach, type Candidate, type Fallback, type SearchFrame } from './outline-policy.ts';
 
 // The candidate search: quads proposed from the contours of the reduced frame's edge maps, by
 // several routes, each judged by outline-policy.ts.
@@ -98,15 +98,7 @@ const MAX_BOX_SIDE_ANGLE_DEG = 8;
  * on it. A background's lines around a far card (a tartan's stripes, tuning 380074) mostly do not.
  */
 function alongBoxSides(segments: readonly quality.Segment[], box: quality.Quad): quality.Segment[] {
-  const limit = (MAX_BOX_SIDE_ANGLE_DEG * Math.PI) / 180;
-  const boxSides = [0, 1, 2, 3].map((side) => Math.atan2(box[(side + 1) % 4]!.y - box[side]!.y, box[(side + 1) % 4]!.x - box[side]!.x));
-  return segments.filter(({ a, b }) => {
-    const angle = Math.atan2(b.y - a.y, b.x - a.x);
-    return boxSides.some((other) => {
-      const difference = Math.abs(angle - other) % Math.PI;
-      return Math.min(difference, Math.PI - difference) <= limit;
-    });
-  });
+  return segments.filter(({ a, b }) => box.some((corner, side) => parallel(a, b, corner, box[(side + 1) % 4]!, MAX_BOX_SIDE_ANGLE_DEG)));
 }
 
 /**

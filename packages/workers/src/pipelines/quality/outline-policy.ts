@@ -416,10 +416,10 @@ function refineView(view: quality.CornerView, frame: SearchFrame): quality.Corne
   return quality.cornerView(at, exitA, exitB, full.width, full.height);
 }
 
-/** Whether segments a-b and c-d run within PRINTED_BOX_ANGLE_DEG of each other. */
-function parallel(a: quality.Point, b: quality.Point, c: quality.Point, d: quality.Point): boolean {
+/** Whether segments a-b and c-d run within `limitDeg` (PRINTED_BOX_ANGLE_DEG by default) of each other. */
+export function parallel(a: quality.Point, b: quality.Point, c: quality.Point, d: quality.Point, limitDeg = PRINTED_BOX_ANGLE_DEG): boolean {
   const angle = Math.abs(Math.atan2(b.y - a.y, b.x - a.x) - Math.atan2(d.y - c.y, d.x - c.x)) % Math.PI;
-  return Math.min(angle, Math.PI - angle) <= (PRINTED_BOX_ANGLE_DEG * Math.PI) / 180;
+  return Math.min(angle, Math.PI - angle) <= (limitDeg * Math.PI) / 180;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { quality } from '@ekyc/core';
+import { quality } from '@ekyc/core';
 import type { Mat, MatScope, OpenCv } from './opencv-frame.ts';
 
 // Straight lines of an edge map, for the outline search (candidates.ts) where contours give none.
@@ -49,7 +49,7 @@ const JOIN_GAP_FRACTION = 1;
  * lines that quads are built from (`quality.quadsFromLines` takes the longest).
  */
 export function joinCollinear(segments: readonly quality.Segment[], maxOffset: number, maxGap: number): quality.Segment[] {
-  const byLength = [...segments].sort((p, q) => length(q) - length(p));
+  const byLength = [...segments].sort((p, q) => quality.distance(q.a, q.b) - quality.distance(p.a, p.b));
   const joined: quality.Segment[] = [];
   for (const piece of byLength) {
     const at = joined.findIndex((line) => continues(line, piece, maxOffset, maxGap));
@@ -59,13 +59,9 @@ export function joinCollinear(segments: readonly quality.Segment[], maxOffset: n
   return joined;
 }
 
-function length(s: quality.Segment): number {
-  return Math.hypot(s.b.x - s.a.x, s.b.y - s.a.y);
-}
-
 /** Where `p` projects on the line of `s`, in px from `s.a` along it, and how far off the line it is. */
 function project(s: quality.Segment, p: quality.Point): { along: number; off: number } {
-  const size = length(s) || 1;
+  const size = quality.distance(s.a, s.b) || 1;
   const ux = (s.b.x - s.a.x) / size;
   const uy = (s.b.y - s.a.y) / size;
   return { along: (p.x - s.a.x) * ux + (p.y - s.a.y) * uy, off: Math.abs((p.x - s.a.x) * uy - (p.y - s.a.y) * ux) };
@@ -77,12 +73,12 @@ function continues(line: quality.Segment, piece: quality.Segment, maxOffset: num
   if (a.off > maxOffset || b.off > maxOffset) return false;
   const low = Math.min(a.along, b.along);
   const high = Math.max(a.along, b.along);
-  return low - length(line) <= maxGap && -high <= maxGap;
+  return low - quality.distance(line.a, line.b) <= maxGap && -high <= maxGap;
 }
 
 /** `line` lengthened to hold `piece`'s ends' projections on it. */
 function span(line: quality.Segment, piece: quality.Segment): quality.Segment {
-  const size = length(line) || 1;
+  const size = quality.distance(line.a, line.b) || 1;
   const ux = (line.b.x - line.a.x) / size;
   const uy = (line.b.y - line.a.y) / size;
   const along = [0, size, project(line, piece.a).along, project(line, piece.b).along];
