@@ -169,24 +169,37 @@ function edgeMapSupportOver(edges: GrayImage, quad: Quad, scale: number, samples
   let weakest = 1;
   for (let side = 0; side < 4; side++) {
     if (ignore?.[side]) continue;
-    const a = quad[side]!;
-    const b = quad[(side + 1) % 4]!;
-    let hits = 0;
-    let visible = 0;
-    for (let i = 0; i < samplesPerSide; i++) {
-      const t = 0.06 + (0.88 * (i + 0.5)) / samplesPerSide;
-      const x = Math.floor((a.x + (b.x - a.x) * t) / scale);
-      const y = Math.floor((a.y + (b.y - a.y) * t) / scale);
-      if (x < 0 || y < 0 || x >= edges.width || y >= edges.height) continue;
-      visible++;
-      if (edges.data[y * edges.width + x] !== 0) hits++;
-    }
+    const { hits, visible } = edgeMapHits(edges, quad[side]!, quad[(side + 1) % 4]!, scale, samplesPerSide);
     // With `minVisible`, a side crossing the map's border is judged on its samples in view, if enough are.
     const judged = minVisible !== undefined && visible >= minVisible * samplesPerSide ? visible : samplesPerSide;
     weakest = Math.min(weakest, hits / judged);
     if (weakest < stopUnder) return weakest;
   }
   return weakest;
+}
+
+/**
+ * The share of the segment's samples on the map (as `edgeMapSupport` reads a side) that fall on a
+ * non-zero pixel; samples off the map count as misses. A side of a document seen from one corner,
+ * from the corner to where it leaves the frame, is judged alone this way.
+ */
+export function edgeMapSegmentSupport(edges: GrayImage, a: Point, b: Point, scale: number, samples = 24): number {
+  return edgeMapHits(edges, a, b, scale, samples).hits / samples;
+}
+
+/** Samples along a-b (the rounded corners' ends skipped) that land on the map, and those on a non-zero pixel. */
+function edgeMapHits(edges: GrayImage, a: Point, b: Point, scale: number, samples: number): { hits: number; visible: number } {
+  let hits = 0;
+  let visible = 0;
+  for (let i = 0; i < samples; i++) {
+    const t = 0.06 + (0.88 * (i + 0.5)) / samples;
+    const x = Math.floor((a.x + (b.x - a.x) * t) / scale);
+    const y = Math.floor((a.y + (b.y - a.y) * t) / scale);
+    if (x < 0 || y < 0 || x >= edges.width || y >= edges.height) continue;
+    visible++;
+    if (edges.data[y * edges.width + x] !== 0) hits++;
+  }
+  return { hits, visible };
 }
 
 /** The weakest side's support: a quad is only as believable as its least supported side. */

@@ -1,7 +1,7 @@
 import { quality } from '@ekyc/core';
 import { grayView, polygonPoints, quadFromMat, type FrameBuffers, type Mat, type MatScope, type OpenCv } from './opencv-frame.ts';
 import { straightEdges } from './straight-edges.ts';
-import { MAX_BOX_SHARE, MIN_AREA_FRACTION, acceptFallback, borderSides, chooseQuad, coarselySupported, holdsBox, parallel, plausible, withinReach, type Candidate, type Fallback, type SearchFrame } from './outline-policy.ts';
+import { MAX_BOX_SHARE, MIN_AREA_FRACTION, acceptFallback, borderSides, chooseQuad, coarselySupported, documentSeenFromCorner, holdsBox, parallel, plausible, withinReach, type Candidate, type Fallback, type SearchFrame } from './outline-policy.ts';
 
 // The candidate search: quads proposed from the contours of the reduced frame's edge maps, by
 // several routes, each judged by outline-policy.ts.
@@ -29,6 +29,7 @@ export function findDocument(cv: OpenCv, buffers: FrameBuffers, frame: SearchFra
   const frameArea = buffers.width * buffers.height;
   let fallback: Fallback | null = null;
   let lastSegments: quality.Segment[] = [];
+  const passSegments: quality.Segment[] = [];
   buffers.prepareGradient();
   for (const [low, high] of CANNY_PASSES) {
     // Contours of the thin edges keep a card apart from clutter it touches; of the dilated edges,
@@ -59,8 +60,9 @@ export function findDocument(cv: OpenCv, buffers: FrameBuffers, frame: SearchFra
     if (chosen.quad) return chosen.quad;
     if (chosen.fallback && (!fallback || chosen.fallback.support > fallback.support)) fallback = chosen.fallback;
     lastSegments = segments;
+    passSegments.push(...segments);
   }
-  return acceptFallback(fallback, frame) ?? documentFromStraightEdges(cv, buffers, frame, frameArea, scope, lastSegments);
+  return acceptFallback(fallback, frame) ?? documentFromStraightEdges(cv, buffers, frame, frameArea, scope, lastSegments, passSegments);
 }
 
 /** Lines tried for quads from the edge map's straight pieces (the work grows with its fourth power). */
@@ -106,20 +108,43 @@ function alongBoxSides(segments: readonly quality.Segment[], box: quality.Quad):
  * found one: first a document running off the frame from them and the contours' pieces
  * (`documentRunningOff`), else quads of four of their lines (`quality.quadsFromLines`: a card merged
  * with clutter, or one larger than the frame with its four sides crossing it), on the coarse edge map,
- * judged by `chooseQuad` like any partial candidate. Asked only after both passes, so a card the weak
- * pass finds is never pre-empted, and frames with an outline keep theirs.
+ * judged by `chooseQuad` like any partial candidate; last, a card held close and seen from one corner
+ * (`documentHeldClose`, from these lines and both passes' contour pieces, `passSegments`). Asked only
+ * after both passes, so a card the weak pass finds is never pre-empted, and frames with an outline keep theirs.
  */
-function documentFromStraightEdges(cv: OpenCv, buffers: FrameBuffers, frame: SearchFrame, frameArea: number, scope: MatScope, contourSegments: readonly quality.Segment[]): quality.Quad | null {
+function documentFromStraightEdges(cv: OpenCv, buffers: FrameBuffers, frame: SearchFrame, frameArea: number, scope: MatScope, contourSegments: readonly quality.Segment[], passSegments: readonly quality.Segment[]): quality.Quad | null {
   const segments = straightEdges(cv, buffers.edges, frame.scale, scope);
-  if (segments.length === 0) return null;
   const map = grayView(buffers.dilated);
-  const runningOff = documentRunningOff([...contourSegments, ...segments], frame, frameArea, map, null);
-  if (runningOff) return runningOff;
-  const candidates: Candidate[] = [];
-  for (const quad of quality.quadsFromLines(segments, { maxLines: STRAIGHT_EDGE_LINES })) {
-    if (plausible(quad, frameArea) && withinReach(quad, frame.full) && coarselySupported(map, quad, frame)) candidates.push({ quad, partial: true });
+  if (segments.length > 0) {
+    const runningOff = documentRunningOff([...contourSegments, ...segments], frame, frameArea, map, null);
+    if (runningOff) return runningOff;
+    const candidates: Candidate[] = [];
+    for (const quad of quality.quadsFromLines(segments, { maxLines: STRAIGHT_EDGE_LINES })) {
+      if (plausible(quad, frameArea) && withinReach(quad, frame.full) && coarselySupported(map, quad, frame)) candidates.push({ quad, partial: true });
+    }
+    const quad = candidates.length > 0 ? chooseQuad(candidates, frame, segments).quad : null;
+    if (quad) return quad;
   }
-  return candidates.length > 0 ? chooseQuad(candidates, frame, segments).quad : null;
+  return documentHeldClose([...passSegments, ...segments], frame, frameArea, map);
+}
+
+/** Lines tried for the corner views of a card held close: both passes' contour pieces and the straight edges are many. */
+const HELD_CLOSE_LINES = 32;
+
+/**
+ * A card held close to the camera, seen from one corner, its two sides in view leaving the frame (often
+ * across opposite borders: the part in view is then a pentagon, and the quad closing it has a side inside
+ * the card), from the corner views of `segments` (`documentSeenFromCorner`: only the two sides in view
+ * are judged, refined, so a contour's rough line only needs to lie near the card's edge here). The last
+ * route of the search: before both passes and the other straight-edge routes failed, a corner of the
+ * table or of the card's print would pre-empt a whole outline.
+ */
+function documentHeldClose(segments: readonly quality.Segment[], frame: SearchFrame, frameArea: number, map: quality.GrayImage): quality.Quad | null {
+  const reach = 2 * frame.scale + 2;
+  const views = quality
+    .cornerViewsFromLines(segments, frame.full.width, frame.full.height, { borderReach: reach, maxLines: HELD_CLOSE_LINES })
+    .filter(({ quad, corner, exits }) => plausible(quad, frameArea) && exits.every((exit) => quality.edgeMapSegmentSupport(map, corner, exit, frame.scale) >= CORNER_SIDE_COARSE_SUPPORT));
+  return documentSeenFromCorner(views, frame);
 }
 
 /**
@@ -132,6 +157,13 @@ const MAX_INNER_OUTLINE_SHARE = 0.3;
 const RUNNING_OFF_MIN_VISIBLE_SIDE = 0.2;
 /** Share of each side in view a border-closed quad needs on the reduced frame's edges: its sides are long straight contour pieces. */
 const RUNNING_OFF_COARSE_SUPPORT = 0.7;
+
+/**
+ * Share of a side in view of a document seen from one corner that must lie on the reduced frame's edges
+ * before it is refined: its line, from a contour's rough piece, can run 20 px off the card's edge at the
+ * corner (tuning 420144: 0.38 of it on the edges), which refinement mends.
+ */
+const CORNER_SIDE_COARSE_SUPPORT = 0.3;
 
 /** Whether a search that found `quad` (or nothing) asks for a document running off the frame around it. */
 function mayRunOffAround(quad: quality.Quad | null, frameArea: number): boolean {

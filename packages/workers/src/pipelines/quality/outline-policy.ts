@@ -357,28 +357,16 @@ function documentAroundBox(inner: quality.Quad, segments: readonly quality.Segme
   for (const coarse of views) {
     if (tried.some((other) => quality.maxCornerError(other, coarse.quad) <= DUPLICATE_PX)) continue;
     tried.push(coarse.quad);
-    const view = refineView(coarse, frame);
-    if (!view) continue;
-    const { corner, exits, quad } = view;
-    const support = exits.map((exit) => quality.segmentSupport(full, corner, exit, frame.support));
-    const centre = { x: (quad[0].x + quad[1].x + quad[2].x + quad[3].x) / 4, y: (quad[0].y + quad[1].y + quad[2].y + quad[3].y) / 4 };
-    // The sides in view part the document from the background: a fabric's stripe or a grain line has the same background on both sides.
-    const steps = exits.map((exit) => quality.stepAcrossSide(full, corner, exit, centre));
-    const border = quality.sidesOnFrameBorder(quad, full.width, full.height, reach);
-    // A side of the quad neither along the border nor in view (the fifth side, inside the document) has no background beside it.
-    const noBackground = border.map((onBorder, side) => onBorder || !isSideInView(quad, side, view));
-    // Exits on opposite borders: the strips along the border can hold background beyond a second corner
-    // of the document in view; the box sharing its axes is the evidence there.
-    const opposite = noBackground.filter(Boolean).length > 2;
-    const reaches = border.map((onBorder, side) => !onBorder || opposite || (noBackground[(side + 3) % 4]! && noBackground[(side + 1) % 4]!) || quality.documentReachesBorder(full, quad, side, undefined, noBackground, CORNER_STRIP_UNLIKE_BACKGROUND));
     // A box printed on the document shares its axes; a card lying on a table whose corner reaches the frame's does so only by chance.
     // Far sides of a strongly foreshortened document lean off the box's: they meet the box's sides' lines
     // at its vanishing points instead. Only for a box well inside the part in view: an outline nearly as
     // large is the document itself, and a plane taken from it is no better than the outline.
-    const smallBox = smallBeside(inner, quad);
-    const axes = exits.every((exit) => inner.some((p, k) => parallel(corner, exit, p, inner[(k + 1) % 4]!)) || (smallBox && towardBoxVanishingPoint(inner, corner, exit)));
-    if (support.some((v) => v < MIN_SIDE_SUPPORT) || steps.some((v) => v < MIN_CORNER_SIDE_STEP) || !reaches.every(Boolean) || !axes) continue;
-    if (!standsOut(quad, frame)) continue;
+    const view = acceptedView(coarse, frame, (refined) => {
+      const smallBox = smallBeside(inner, refined.quad);
+      return refined.exits.every((exit) => inner.some((p, k) => parallel(refined.corner, exit, p, inner[(k + 1) % 4]!)) || (smallBox && towardBoxVanishingPoint(inner, refined.corner, exit)));
+    });
+    if (!view) continue;
+    const { corner, exits, quad } = view;
     // The part in view closed by the frame's corners has no pose of its own, and is narrower than the
     // document: the smallest document of the box's plane holding it has both. A box that gives no such
     // document (one cut by the frame border is no rectangle) leaves the box as the outline.
@@ -386,6 +374,52 @@ function documentAroundBox(inner: quality.Quad, segments: readonly quality.Segme
     if (completed && withinReach(completed, full)) return completed;
   }
   return null;
+}
+
+/**
+ * The document seen from one of its corners, its other corners out of the frame, when no outline of
+ * it was found: of `views` (largest first), the first `acceptedView` takes, as its part in view closed
+ * by the frame border. A card held close to the camera shows a corner and two sides that leave the
+ * frame, often across opposite borders (the part in view is then a pentagon, and the view's quad has a
+ * side inside the document): only the two sides in view are judged. `null` when none is taken.
+ */
+export function documentSeenFromCorner(views: readonly quality.CornerView[], frame: SearchFrame): quality.Quad | null {
+  const tried: quality.Quad[] = [];
+  for (const coarse of [...views].sort((a, b) => quality.quadArea(b.quad) - quality.quadArea(a.quad))) {
+    if (tried.some((other) => quality.maxCornerError(other, coarse.quad) <= DUPLICATE_PX)) continue;
+    tried.push(coarse.quad);
+    const view = acceptedView(coarse, frame);
+    if (view) return view.quad;
+  }
+  return null;
+}
+
+/**
+ * The view of a document's corner, its two sides refined (`refineView`), when they have edge support,
+ * part the document from the background (`quality.stepAcrossSide`), its strips along the frame border
+ * look like the document (`quality.documentReachesBorder`), its inside differs from its surroundings
+ * (`standsOut`) and `fits` (further evidence the caller has) holds; else `null`.
+ */
+function acceptedView(coarse: quality.CornerView, frame: SearchFrame, fits: (view: quality.CornerView) => boolean = () => true): quality.CornerView | null {
+  const { full, scale } = frame;
+  const reach = 2 * scale + 2;
+  const view = refineView(coarse, frame);
+  if (!view) return null;
+  const { corner, exits, quad } = view;
+  if (exits.some((exit) => quality.segmentSupportAtLeast(full, corner, exit, frame.support, MIN_SIDE_SUPPORT) < MIN_SIDE_SUPPORT)) return null;
+  const centre = { x: (quad[0].x + quad[1].x + quad[2].x + quad[3].x) / 4, y: (quad[0].y + quad[1].y + quad[2].y + quad[3].y) / 4 };
+  // The sides in view part the document from the background: a fabric's stripe or a grain line has the same background on both sides.
+  if (exits.some((exit) => quality.stepAcrossSide(full, corner, exit, centre) < MIN_CORNER_SIDE_STEP)) return null;
+  const border = quality.sidesOnFrameBorder(quad, full.width, full.height, reach);
+  // A side of the quad neither along the border nor in view (the fifth side, inside the document) has no background beside it.
+  const noBackground = border.map((onBorder, side) => onBorder || !isSideInView(quad, side, view));
+  // Exits on opposite borders: the strips along the border can hold background beyond a second corner
+  // of the document in view. There a box's axes stand for them (`documentAroundBox`); seen from the corner
+  // alone (`documentSeenFromCorner`), the two sides in view and the inside's contrast are all the evidence.
+  const opposite = noBackground.filter(Boolean).length > 2;
+  const reaches = border.map((onBorder, side) => !onBorder || opposite || (noBackground[(side + 3) % 4]! && noBackground[(side + 1) % 4]!) || quality.documentReachesBorder(full, quad, side, undefined, noBackground, CORNER_STRIP_UNLIKE_BACKGROUND));
+  if (!reaches.every(Boolean) || !fits(view)) return null;
+  return standsOut(quad, frame) ? view : null;
 }
 
 /** Whether side `side` of `quad` is one of the view's two sides in view (from its corner to an exit). */

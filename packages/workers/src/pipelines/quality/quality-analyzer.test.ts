@@ -180,6 +180,23 @@ describe('QualityAnalyzer', () => {
     expect(metrics.document!.cornerMarginPx).toBeLessThan(1);
   });
 
+  it('reports a card held close, seen from one corner whose sides leave across opposite borders, as too close and cut off', () => {
+    // Only the bottom-right corner is in view: the right side leaves by the top border at x = 576.5, the
+    // bottom side by the bottom border at x = 368.2, so the part in view is a pentagon holding the two
+    // left frame corners, and the quad closing it has a side inside the card.
+    const close: quality.Quad = [{ x: -200, y: 20 }, { x: 570, y: -150 }, { x: 590, y: 310 }, { x: -180, y: 480 }];
+    const metrics = analyzer.analyze(renderFrame(close, { plain: true }), thresholds);
+    expect(metrics.document).not.toBeNull();
+    const corners = metrics.document!.corners;
+    const corner = corners.reduce((best, p) => (Math.hypot(p.x - 590, p.y - 310) < Math.hypot(best.x - 590, best.y - 310) ? p : best));
+    expect(Math.hypot(corner.x - 590, corner.y - 310)).toBeLessThan(2);
+    // The right side's exit is the card's; the other corners lie on the frame border.
+    expect(corners.some((p) => p.y <= 1 && Math.abs(p.x - 576.5) < 3)).toBe(true);
+    expect(corners.filter((p) => p !== corner).every((p) => p.x <= 1 || p.y <= 1 || p.y >= 358)).toBe(true);
+    expect(metrics.document!.cornerMarginPx).toBeLessThan(1);
+    expect(metrics.document!.widthFraction).toBeGreaterThan(thresholds.maxWidthFraction);
+  });
+
   it('reports a card running off the top on a grained table, its corners faded, from the straight lines of the edge map', () => {
     // The grain runs up to the card's sides and its corners in view fade into the table: the contours'
     // straight pieces give no three of its sides, the edge map's straight lines do.
