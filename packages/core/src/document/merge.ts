@@ -202,6 +202,13 @@ export interface MergedMrzRead {
    * takes a printed name's letter there (viz-fill.ts); nothing else uses them.
    */
   readonly rivals: readonly Readonly<Record<number, string>>[];
+  /**
+   * Per line of `result.corrected`, the read positions (not in `unread`) where the measuring engine saw
+   * the glyph washed out and matched nothing to it (WASHED_OUT): what stands there is another engine's
+   * reading of washed-out pixels. The visual-zone fill may put a printed name's letter there
+   * (viz-fill.ts); nothing else uses them.
+   */
+  readonly washedOut: readonly (readonly number[])[];
 }
 
 /**
@@ -301,7 +308,9 @@ export function alignLine(reads: readonly WeightedLineRead[]): { columns: Column
   markFillerRunGuesses(columns, ownReads);
   rows.forEach((_, i) => {
     const own = ownReads[i]!;
-    if (own.some((x) => x.measured && x.c.faded === true) && own.every((x) => x.c.confidence < FADED_GUESS_CONFIDENCE)) fadedUnread.add(columns[i]!);
+    const washedOut = own.some((x) => x.measured && x.c.faded === true && x.c.confidence < FADED_GUESS_CONFIDENCE);
+    if (washedOut) washedOutCell.add(columns[i]!);
+    if (washedOut && own.every((x) => x.c.confidence < FADED_GUESS_CONFIDENCE)) fadedUnread.add(columns[i]!);
     if (own.some((x) => x.measured) && isUnreadColumn(columns[i]!)) measuredUnread.add(columns[i]!);
     if (own.some((x) => x.measured)) measuredCell.add(columns[i]!);
     if (own.some((x) => x.measured && x.c.char === '<' && x.c.confidence >= FILLER_SURE && x.c.faded !== true) && own.every((x) => x.measured || x.c.char === '<' || readsFillerAsLetter(x))) sureFillerCell.add(columns[i]!);
@@ -336,6 +345,17 @@ function applyShapeCall(column: Map<string, number>, measured: readonly (OcrChar
  */
 const FADED_GUESS_CONFIDENCE = 0.25;
 const fadedUnread = new WeakSet<Column>();
+/**
+ * Columns where the measuring engine saw the glyph washed out (`faded`) and matched no glyph to it
+ * (under FADED_GUESS_CONFIDENCE), whatever the other engines read there (`MergedMrzRead.washedOut`).
+ * A general-purpose engine reads a cell a glare core clipped to paper as the filler, confidently:
+ * tuning sets 154000 and 174000 (strong MRV-B 254004, TD3 274037), `LUCAS`, `CHIDI` lost, PP-OCR and
+ * tesseract.js read `<` there at 0.88-0.99 where the cell reader saw faded cells it read at 0; and
+ * where PP-OCR dropped such cells, its next letter aligned into one (274004, `U` of `CRUZ<<JOAO`
+ * stood on the `J`'s faded cell). Such a position is not in `unread` (an engine did read it), so the
+ * merge's own rules do not change; only the visual-zone fill may take a printed letter there.
+ */
+const washedOutCell = new WeakSet<Column>();
 
 /**
  * Columns no engine read where a measuring engine has a cell: a position of the line whose ink was lost
@@ -808,7 +828,7 @@ export function mergeMrzReads(reads: readonly EngineMrzRead[], options: MergeOpt
   const best = valid[0];
   if (!best) {
     const result = shortened ?? bestInvalid ?? readMrz([], readOptions);
-    return { result, valid: false, uncertainFields: [], ambiguous: false, cost: Infinity, disagreements, candidates, unread: [], printedFilled: [], rivals: [] };
+    return { result, valid: false, uncertainFields: [], ambiguous: false, cost: Infinity, disagreements, candidates, unread: [], printedFilled: [], rivals: [], washedOut: [] };
   }
   const uncertain = new Set<MrzOutputFieldName>(best.result.uncertainFields);
   // Checked fields whose every corrector-uncertain position the engines confirm are certain.
@@ -922,14 +942,17 @@ export function mergeMrzReads(reads: readonly EngineMrzRead[], options: MergeOpt
   // may move the split (glare over the separator read `MARTIN<SALKI` for `MARTIN<<YUKI`: the given
   // names came out empty, a field with no character of its own to flag), so a doubt in either flags both.
   if (uncertain.has('surname') || uncertain.has('givenNames')) { uncertain.add('surname'); uncertain.add('givenNames'); }
-  // Per position of the chosen reading: unread, or read with the rivals an engine offered beside it.
+  // Per position of the chosen reading: unread, or read with the rivals an engine offered beside it,
+  // or read by other engines where the measuring engine saw the glyph washed out.
   const unread: number[][] = [];
   const rivals: Record<number, string>[] = [];
+  const washedOut: number[][] = [];
   best.result.corrected.forEach((line, l) => {
     const columns = linesColumns[l];
     const columnOf = costs[l]?.columnOf;
     const lineUnread: number[] = [];
     const lineRivals: Record<number, string> = {};
+    const lineWashed: number[] = [];
     for (let c = 0; c < line.length; c++) {
       const column = columns && columnOf ? columns[columnOf[c] ?? -1] : undefined;
       if (!column || isUnreadColumn(column)) {
@@ -938,9 +961,11 @@ export function mergeMrzReads(reads: readonly EngineMrzRead[], options: MergeOpt
       }
       const others = rivalsOf(column, line[c]!);
       if (others) lineRivals[c] = others;
+      if (washedOutCell.has(column)) lineWashed.push(c);
     }
     unread.push(lineUnread);
     rivals.push(lineRivals);
+    washedOut.push(lineWashed);
   });
   return {
     result: best.result,
@@ -953,5 +978,6 @@ export function mergeMrzReads(reads: readonly EngineMrzRead[], options: MergeOpt
     unread,
     printedFilled: fromPrinted && best === fromPrinted ? fromPrinted.filled : [],
     rivals,
+    washedOut,
   };
 }

@@ -215,3 +215,64 @@ describe('fillFromVisualZone without an anchor field', () => {
     expect(fillFromVisualZone(toFill(READ, GLARE), { ...PRINTED, documentNumber: 'R18588643' })).toBeNull();
   });
 });
+
+describe('name letters lost under a glare core, read as something by an engine that saw no glyph there (tuning set 174000, strong)', () => {
+  const OPTIONS = { ...REF, engineWeights: { 'ppocr#0': 1, 'ppocr#1': 1, 'ocrb#0': 1.5, 'tesseract#0': 0.7 }, fillerLookalikes: { 'ppocr#0': 'KA', 'ppocr#1': 'KA' }, lengthWitnesses: ['ocrb#0'] };
+  const merged = (name: string): { m: ReturnType<typeof mergeMrzReads>; mrz: MrzToFill } => {
+    const reads = JSON.parse(readFileSync(new URL(`./__fixtures__/${name}.reads.json`, import.meta.url), 'utf8')) as EngineMrzRead[];
+    const m = mergeMrzReads(reads, OPTIONS);
+    const fields: MrzToFill['fields'] = {};
+    for (const [k, f] of Object.entries(m.result.fields)) fields[k as keyof typeof fields] = f?.value ?? null;
+    return { m, mrz: { format: m.result.format, corrected: m.result.corrected, unread: m.unread, rivals: m.rivals, washedOut: m.washedOut, fields, uncertainFields: m.uncertainFields } };
+  };
+
+  it('fills CHIDI where PP-OCR and tesseract.js read the filler on cells the cell reader saw washed out (TD3 274037)', () => {
+    // `ERIKSSON<<CHIDI`: the cell reader read cells 14-20 at 0, faded; PP-OCR read `<` at 0.96-0.99 on
+    // cells 16 and 18, so those count as read, not unread. The visual zone read both names and the number.
+    const { m, mrz } = merged('strong-td3-274037');
+    expect(mrz.corrected[0]).toBe('P<POLERIKSSON<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<');
+    expect(m.unread[0]).not.toContain(16);
+    expect(m.washedOut[0]).toEqual(expect.arrayContaining([16, 18]));
+    const certain = { surname: 'ERIKSSON', givenNames: 'CHIDI' };
+    const anchors = { documentNumber: 'TG642GZU', birthDate: null };
+    const fill = fillFromVisualZone(mrz, certain, anchors);
+    expect(fill?.corrected[0]).toBe('P<POLERIKSSON<<CHIDI<<<<<<<<<<<<<<<<<<<<<<<<');
+    expect(fill?.sources).toEqual({ givenNames: 'visual_zone' });
+    // Without the washed-out cells the read `<` blocks the fill, as before.
+    expect(fillFromVisualZone({ ...mrz, washedOut: undefined }, certain, anchors)).toBeNull();
+    // A letter the engines read clearly still blocks a printed name that differs there.
+    expect(fillFromVisualZone(mrz, { ...certain, surname: 'ERIKSEN' }, anchors)).toBeNull();
+  });
+
+  it('fills the names from unlabelled words where PP-OCR dropped cells and its next letter stood on a washed-out one (MRV-B 274004)', () => {
+    // `CRUZ<<JOAO`: cells 14-17 lost; PP-OCR read `CRUOAO`, its `U` aligned onto the `J`'s faded cell
+    // (read 0 by the cell reader). The visual zone read `DE LA CRUZ` (0.52) and `JOAO PEDRO` (0.74),
+    // no label, and the number B8699HZ1E.
+    const { m, mrz } = merged('strong-mrvb-274004');
+    expect(mrz.corrected[0]).toBe('V<UTODE<LA<CRL<<<UOAO<PEDRO<<<<<<<<<');
+    expect(m.washedOut[0]).toContain(17);
+    const words = ['UTOPIA VISA', 'DE LA CRUZ', 'JOAO PEDRO', 'UTO', 'M'];
+    const anchors = { documentNumber: 'B8699HZ1E', birthDate: null };
+    const fill = fillFromUnlabelledNames(mrz, words, anchors);
+    expect(fill?.corrected[0]).toBe('V<UTODE<LA<CRUZ<<JOAO<PEDRO<<<<<<<<<');
+    expect(fill?.sources).toEqual({ surname: 'visual_zone', givenNames: 'visual_zone' });
+    expect(fillFromUnlabelledNames({ ...mrz, washedOut: undefined }, words, anchors)).toBeNull();
+    expect(fillFromUnlabelledNames(mrz, words, { documentNumber: null, birthDate: null })).toBeNull();
+  });
+
+  it('counts no washed-out position as a read letter vouching for the fill', () => {
+    // PIOTR with P, I, O, T unread and R washed out: ERIKSSON's 8 letters vouch for 4 filled; with
+    // ERIKSSON washed out as well, nothing read vouches for the name.
+    const lines = ['I<JPNERIKSSON<<WILLR<<<<<<<<<<<<<<<<', TRUTH[1]!];
+    expect(fillFromVisualZone({ ...toFill(lines, GLARE), washedOut: [[19], []] }, PRINTED)?.corrected).toEqual(TRUTH);
+    const allWashed = [[5, 6, 7, 8, 9, 10, 11, 12, 19], []];
+    expect(fillFromVisualZone({ ...toFill(lines, GLARE), washedOut: allWashed }, PRINTED)).toBeNull();
+  });
+
+  it('asks for the fill where an uncertain name holds a washed-out position', () => {
+    const base = toFill(TRUTH, [[], []]);
+    expect(wantsVisualZoneFill(base)).toBe(false);
+    expect(wantsVisualZoneFill({ ...base, washedOut: [[17], []] })).toBe(true);
+    expect(wantsVisualZoneFill({ ...base, washedOut: [[17], []], uncertainFields: [] })).toBe(false);
+  });
+});

@@ -15,7 +15,8 @@
  * - the printed field is certain (two engines agreed, see viz-fields.ts);
  * - every MRZ position of the field that an engine did read agrees with the printed value written as
  *   the MRZ writes it (ICAO 9303-3 section 6 transliteration), or an engine offered the printed letter
- *   there too (`rivals`: it is then filled, as an unread one is), and the read letters that agree are at
+ *   there too (`rivals`), or the measuring engine saw the glyph there washed out and matched nothing to
+ *   it (`washedOut`): either is then filled, as an unread one is; and the read letters that agree are at
  *   least as many as the letters filled, so most of the name is the MRZ's own evidence;
  * - the printed value has one MRZ form consistent with what was read (Ä read as AE or A, not both).
  * A printed surname or given names alone (the other field's label lost) fills its part of the names
@@ -39,6 +40,8 @@ export interface MrzToFill {
   readonly unread: readonly (readonly number[])[];
   /** Per line, read positions where an engine also offered other characters (MergedMrzRead.rivals). */
   readonly rivals?: readonly Readonly<Record<number, string>>[];
+  /** Per line, read positions the measuring engine saw washed out and matched nothing to (MergedMrzRead.washedOut). */
+  readonly washedOut?: readonly (readonly number[])[];
   /** Parsed MRZ values (as MrzReadResult.fields' values). */
   readonly fields: Partial<Record<MrzOutputFieldName, string | null>>;
   /** Fields the reading left uncertain: never used as evidence that the zones are of one document. */
@@ -69,14 +72,14 @@ export interface VisualZoneFill {
  * their positions were read by no engine, or (names) read with a rival beside the chosen letter. The
  * pipeline reads the visual zone for the fill only then.
  */
-export function wantsVisualZoneFill(mrz: Pick<MrzToFill, 'format' | 'unread' | 'uncertainFields' | 'rivals'>): boolean {
+export function wantsVisualZoneFill(mrz: Pick<MrzToFill, 'format' | 'unread' | 'uncertainFields' | 'rivals' | 'washedOut'>): boolean {
   if (!mrz.format) return false;
   const spec = MRZ_FORMATS[mrz.format];
   const uncertain = new Set(mrz.uncertainFields);
   const names = uncertain.has('surname') || uncertain.has('givenNames') ? fieldSpec(spec, 'names') : undefined;
   const sex = uncertain.has('sex') ? fieldSpec(spec, 'sex') : undefined;
   const within = (f: { start: number; end: number }, column: number): boolean => column >= f.start && column < f.end;
-  const contested = names !== undefined && Object.keys(mrz.rivals?.[names.line] ?? {}).some((c) => within(names, Number(c)));
+  const contested = names !== undefined && [...Object.keys(mrz.rivals?.[names.line] ?? {}).map(Number), ...(mrz.washedOut?.[names.line] ?? [])].some((c) => within(names, c));
   return contested || [names, sex].some((f) => f !== undefined && (mrz.unread[f.line] ?? []).some((c) => within(f, c)));
 }
 
@@ -135,11 +138,13 @@ function namesFieldForms(surname: string | { read: string }, givenNames: string 
 }
 
 /**
- * The fills for one field span: positions where `expected` differs from the reading, each unread or a
+ * The fills for one field span: positions where `expected` differs from the reading, each unread, a
  * printed letter an engine also offered there (`rivals`: a letter misread under glare, 250026's `N` for
- * `M`); null when a read position disagrees otherwise or too little of the field was read to vouch for the rest.
+ * `M`), or a position the measuring engine saw washed out (`washed`: 274037's `CHIDI` read `<` by
+ * PP-OCR on cells clipped to paper); null when a read position disagrees otherwise or too little of the
+ * field was read to vouch for the rest. A washed-out position agreeing with the print vouches for nothing.
  */
-function spanFill(line: string, start: number, form: NamesForm, unread: ReadonlySet<number>, ratio: number, rivals: Readonly<Record<number, string>> = {}): Array<{ column: number; char: string }> | null {
+function spanFill(line: string, start: number, form: NamesForm, unread: ReadonlySet<number>, ratio: number, rivals: Readonly<Record<number, string>> = {}, washed: ReadonlySet<number> = new Set()): Array<{ column: number; char: string }> | null {
   const expected = form.text;
   const fills: Array<{ column: number; char: string }> = [];
   let readLetters = 0;
@@ -149,8 +154,8 @@ function spanFill(line: string, start: number, form: NamesForm, unread: Readonly
     const printed = i >= form.printedFrom && i < form.printedTo;
     if (!unread.has(column)) {
       if (line[column] === want) {
-        if (want !== '<' && printed) readLetters++;
-      } else if (printed && (rivals[column] ?? '').includes(want)) fills.push({ column, char: want });
+        if (want !== '<' && printed && !washed.has(column)) readLetters++;
+      } else if (printed && ((rivals[column] ?? '').includes(want) || washed.has(column))) fills.push({ column, char: want });
       else return null;
     } else if (!printed) {
       return null; // the part taken as the MRZ read it holds a position no engine read
@@ -191,7 +196,7 @@ export function fillFromVisualZone(mrz: MrzToFill, viz: CertainVisualZoneFields,
     const unread = unreadOn(names.line);
     const results = new Map<string, Array<{ column: number; char: string }>>();
     for (const form of namesFieldForms(nameParts.surname, nameParts.givenNames, names.end - names.start)) {
-      const fills = spanFill(line, names.start, form, unread, anchor === 'same' ? 1 : NAME_ANCHOR_RATIO, mrz.rivals?.[names.line]);
+      const fills = spanFill(line, names.start, form, unread, anchor === 'same' ? 1 : NAME_ANCHOR_RATIO, mrz.rivals?.[names.line], new Set(mrz.washedOut?.[names.line] ?? []));
       if (fills && fills.length > 0) results.set(form.text, fills);
     }
     if (results.size === 1) {
