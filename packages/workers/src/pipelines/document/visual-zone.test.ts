@@ -62,8 +62,13 @@ describe('unlabelled values (tuning 150000 strong TD2 250006: no label readable)
     expect(unlabelledNameWords({ fields, texts })).toEqual(['UTOPIA IDENTITYCARD', 'OCONNOR', 'EVA', 'ESP', 'M']);
     const surname = { surname: { value: 'OCONNOR', raw: 'OCONNOR' } } as unknown as coreDocument.VisualZoneReading['fields'];
     expect(unlabelledNameWords({ fields: surname, texts })).toEqual(['UTOPIA IDENTITYCARD', 'EVA', 'ESP', 'M']);
-    // The labels' debris stays out (0.2 and under here, 0.68 at most seen).
+    // The labels' debris under the floor stays out (0.2 and under here).
     expect(unlabelledNameWords({ fields, texts })).not.toContain('MOEL');
+  });
+
+  it('offers names of several words read at 0.5 or more (274004 of tuning 174000, strong MRV-B: no label read)', () => {
+    const visa = [['UTOPIA VISA', 0.83], ['DE LA CRUZ', 0.52], ['亮', 0.15], ['JOAO PEDRO', 0.74], ['UTO', 0.99], ['3', 0.25], ['21 MAR 2001', 0.58], ['M', 1.0], ['B8699HZ1E', 0.98], ['Daw', 0.38]].map(([text, confidence]) => ({ text: text as string, confidence: confidence as number }));
+    expect(unlabelledNameWords({ fields, texts: visa })).toEqual(['UTOPIA VISA', 'DE LA CRUZ', 'JOAO PEDRO', 'UTO', 'M']);
   });
 
   it('takes the MRZ number as the anchor where a printed text equals it, its label unread', () => {

@@ -161,12 +161,16 @@ export function printedValues(viz: Pick<coreDocument.VisualZoneReading, 'fields'
 }
 
 /**
- * Confidence a printed word needs to be offered as a name without its label: the values read at
- * 0.86-0.99 under strong blur (250026's `MOHAMMED ALI` 0.86), the labels' debris at 0.1-0.68
- * (`Nabonaity` 0.68); a title (0.83) passes too. A word offered fills only what the MRZ left unread
- * or contested, where it agrees with every letter read, with an anchor, and as the one fill found.
+ * Confidence a printed word needs to be offered as a name without its label. Names of several words
+ * read lower under strong blur: 274004 (tuning 174000, MRV-B) `DE LA CRUZ` 0.52, `JOAO PEDRO` 0.74,
+ * beside single words at 0.86-0.99 (250026's `MOHAMMED ALI` 0.86). What keeps a wrong word out of a
+ * fill is not this floor but the fill's own conditions: it fills only what the MRZ left unread,
+ * contested or washed out, where the word agrees with every letter read, with an anchor, and as the
+ * one fill found. A label's debris (0.1-0.68, `Nabonaity` 0.68) that passes the floor agrees with no
+ * read name; it can only stand beside a name part lost whole, where several words fit and nothing is
+ * filled anyway. Under 0.5 the words are mostly debris (measured on the same sets).
  */
-const UNLABELLED_WORD_CONFIDENCE = 0.8;
+const UNLABELLED_WORD_CONFIDENCE = 0.5;
 
 /**
  * The page's words that may be names whose label was not read (core `fillFromUnlabelledNames`): letters
