@@ -119,3 +119,44 @@ describe('mergeMrzReads and a run of filler look-alikes next to a cell no engine
     expect(m.uncertainFields).not.toContain('documentNumber');
   });
 });
+
+describe('filler letters read apart by two engines where the cell reader saw nothing (recorded reads)', () => {
+  /**
+   * Strong MRV-A 274003 of tuning set 174000: `V<JPN` with the cell reader's first cells lost (`X` at 0
+   * for the `<`); PP-OCR read `K` (both variants), tesseract.js `L` with `<` its runner-up.
+   */
+  const visa = recordedReads('strong-mrva-274003');
+
+  it('takes the column for padding, not read, and flags the document code', () => {
+    const m = mergeMrzReads(visa, OPTIONS);
+    expect(m.valid).toBe(true);
+    expect(m.result.corrected[0]!.slice(0, 5)).toBe('V<JPN');
+    expect(m.unread[0]).toContain(1);
+    expect(m.uncertainFields).toContain('documentCode');
+  });
+
+  it('keeps the letter where the letters come from variants of one engine only', () => {
+    // The same reads with tesseract.js's line dropped: PP-OCR's two variants agree on `K`.
+    const m = mergeMrzReads(visa.filter((r) => r.engine !== 'tesseract#0'), OPTIONS);
+    expect(m.result.corrected[0]!.slice(0, 2)).toBe('VK');
+  });
+});
+
+describe('filler letters read apart (synthetic reads)', () => {
+  const line = (text: string, at: Record<number, { confidence: number; alternatives?: Array<{ char: string; confidence: number }> }> = {}) => ({
+    text,
+    chars: [...text].map((char, i) => ({ char, confidence: at[i]?.confidence ?? 0.95, alternatives: at[i]?.alternatives ?? [] })),
+  });
+  const TD3 = ['P<UTOERIKSSON<<ANNA<<<<<<<<<<<<<<<<<<<<<<<<<', 'L898902C36UTO7408122F1204159ZE184226B<<<<<10'];
+  const withAt = (text: string, i: number, ch: string): string => text.slice(0, i) + ch + text.slice(i + 1);
+
+  it('needs two engines reading different filler letters: one letter common to both stays', () => {
+    // Column 1 (the document code's filler): the cell reader saw nothing there, PP-OCR read `K`.
+    const cell = { engine: 'ocrb#0', lines: [line(withAt(TD3[0]!, 1, 'X'), { 1: { confidence: 0 } }), line(TD3[1]!)] };
+    const ppocr = { engine: 'ppocr#0', lines: [line(withAt(TD3[0]!, 1, 'K'), { 1: { confidence: 0.9 } }), line(TD3[1]!)] };
+    const apart = { engine: 'tesseract#0', lines: [line(withAt(TD3[0]!, 1, 'L'), { 1: { confidence: 0.46, alternatives: [{ char: '<', confidence: 0.41 }] } }), line(TD3[1]!)] };
+    const same = { engine: 'tesseract#0', lines: [line(withAt(TD3[0]!, 1, 'K'), { 1: { confidence: 0.46, alternatives: [{ char: '<', confidence: 0.41 }] } }), line(TD3[1]!)] };
+    expect(mergeMrzReads([ppocr, cell, apart], OPTIONS).result.corrected[0]!.slice(0, 2)).toBe('P<');
+    expect(mergeMrzReads([ppocr, cell, same], OPTIONS).result.corrected[0]!.slice(0, 2)).toBe('PK');
+  });
+});

@@ -171,6 +171,8 @@ export interface WeightedLineRead {
   readonly fillerLookalikes?: string;
   /** This engine's cells are the line's measured positions (a length witness: MergeOptions.lengthWitnesses). */
   readonly measured?: boolean;
+  /** The engine the read is a variant of (`ppocr` for `ppocr#1`): variants of one engine are no independent witnesses. */
+  readonly family?: string;
 }
 
 export interface MergedMrzRead {
@@ -303,7 +305,7 @@ export function alignLine(reads: readonly WeightedLineRead[]): { columns: Column
   });
   const ownReads = rows.map((row) => row.flatMap((index, e) => {
     const c = index >= 0 ? reads[e]!.line.chars[index] : undefined;
-    return c ? [{ c, measured: reads[e]!.measured === true, lookalikes: reads[e]!.fillerLookalikes ?? '' }] : [];
+    return c ? [{ c, measured: reads[e]!.measured === true, lookalikes: reads[e]!.fillerLookalikes ?? '', family: reads[e]!.family ?? String(e) }] : [];
   }));
   markFillerRunGuesses(columns, ownReads);
   rows.forEach((_, i) => {
@@ -405,10 +407,28 @@ const measuredCell = new WeakSet<Column>();
  * cell beside it that no engine read (a glare core's middle) says nothing either way. Found on tuning set
  * 105000 (strong MRV-A 205028): PP-OCR's `KKA` in the given names' padding beside a cell only the cell
  * reader's `W` at 0 stood in; with that cell as the left neighbour the run had no filler on its left.
+ * Without filler on both sides, the run is taken for padding only where two engines (not two variants
+ * of one) each read one of their own filler letters and no letter is common to them: a real letter is
+ * read as itself by at least one of them, while a chevron is misread by each in its own way. Found on
+ * tuning set 174000 (strong MRV-A 274003): `V<JPN` with the cell reader's cells lost at the line's
+ * start (`X` at 0); PP-OCR read `K` (both variants), tesseract.js `L` (`<` its runner-up); the merge
+ * kept `VK`, flagged, wrong.
  */
 const fillerRunGuess = new WeakSet<Column>();
 
-interface OwnRead { readonly c: OcrCharRead; readonly measured: boolean; readonly lookalikes: string }
+/** Two or more engines read a filler letter of their own here, and no letter is common to all of them. */
+function fillerReadApart(own: readonly OwnRead[]): boolean {
+  const byFamily = new Map<string, Set<string>>();
+  for (const x of own) {
+    if (x.measured || !readsFillerAsLetter(x)) continue;
+    byFamily.set(x.family, (byFamily.get(x.family) ?? new Set<string>()).add(x.c.char));
+  }
+  if (byFamily.size < 2) return false;
+  const [first, ...rest] = [...byFamily.values()];
+  return ![...first!].some((ch) => rest.every((letters) => letters.has(ch)));
+}
+
+interface OwnRead { readonly c: OcrCharRead; readonly measured: boolean; readonly lookalikes: string; readonly family: string }
 
 /** A letter an engine read that stands for the filler as well: its look-alike, or one with `<` as its own runner-up. */
 function readsFillerAsLetter(x: OwnRead): boolean {
@@ -445,7 +465,8 @@ function markFillerRunGuesses(columns: readonly Column[], ownReads: readonly (re
     const right = nearestRead(end + 1, 1);
     const leftFiller = left >= 0 && isFiller(left);
     const rightFiller = right >= columns.length || isFiller(right);
-    if (leftFiller && rightFiller) {
+    const readApart = ownReads.slice(i, end + 1).every(fillerReadApart);
+    if ((leftFiller && rightFiller) || readApart) {
       for (let k = i; k <= end; k++) {
         const column = columns[k] as Map<string, number>;
         for (const x of ownReads[k]!) {
@@ -774,7 +795,7 @@ export function mergeMrzReads(reads: readonly EngineMrzRead[], options: MergeOpt
   for (let l = 0; l < lineCount; l++) {
     const perEngine = reads
       .filter((r) => r.lines[l] !== undefined)
-      .map((r): WeightedLineRead => ({ line: r.lines[l]!, weight: options.engineWeights?.[r.engine] ?? 1, fillerLookalikes: options.fillerLookalikes?.[r.engine], measured: options.lengthWitnesses?.includes(r.engine) ?? false }));
+      .map((r): WeightedLineRead => ({ line: r.lines[l]!, weight: options.engineWeights?.[r.engine] ?? 1, fillerLookalikes: options.fillerLookalikes?.[r.engine], measured: options.lengthWitnesses?.includes(r.engine) ?? false, family: r.engine.split('#')[0] }));
     const aligned = alignLine(perEngine);
     linesColumns.push(aligned.columns);
     linesEvidence.push(aligned.evidence);
