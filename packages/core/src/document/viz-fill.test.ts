@@ -37,11 +37,15 @@ describe('fillFromVisualZone', () => {
     expect(fillFromVisualZone(toFill(READ, GLARE), { ...PRINTED, surname: 'ERIKSEN' })).toBeNull();
   });
 
-  it('needs a check-digit-verified field equal in both zones (the printed page is this document)', () => {
+  it('needs a number or birth date equal in both zones (the printed page is this document)', () => {
     expect(fillFromVisualZone(toFill(READ, GLARE), { ...PRINTED, documentNumber: 'R18588643', birthDate: null })).toBeNull();
     expect(fillFromVisualZone(toFill(READ, GLARE), { ...PRINTED, documentNumber: null, birthDate: '2003-05-05' })?.corrected).toEqual(TRUTH);
-    // A document number the MRZ reading itself doubts is no anchor.
-    expect(fillFromVisualZone(toFill(READ, GLARE, ['givenNames', 'documentNumber']), { ...PRINTED, birthDate: null })).toBeNull();
+    // A number the MRZ reading doubts anchors when printed exactly as read; printed otherwise, nothing is filled.
+    const doubted = toFill(READ, GLARE, ['givenNames', 'documentNumber']);
+    expect(fillFromVisualZone(doubted, { ...PRINTED, birthDate: null })?.corrected).toEqual(TRUTH);
+    expect(fillFromVisualZone(doubted, { ...PRINTED, documentNumber: 'R18588643', birthDate: null })).toBeNull();
+    // Not when the MRZ's number was itself filled from the page: it would match itself.
+    expect(fillFromVisualZone({ ...doubted, sources: { documentNumber: 'visual_zone' } }, { ...PRINTED, birthDate: null })).toBeNull();
   });
 
   it('fills nothing where too little of the name was read to vouch for the rest', () => {
@@ -274,5 +278,32 @@ describe('name letters lost under a glare core, read as something by an engine t
     expect(wantsVisualZoneFill(base)).toBe(false);
     expect(wantsVisualZoneFill({ ...base, washedOut: [[17], []] })).toBe(true);
     expect(wantsVisualZoneFill({ ...base, washedOut: [[17], []], uncertainFields: [] })).toBe(false);
+  });
+});
+
+describe('given names lost whole, no label read (tuning set 154000, strong MRV-B 254004)', () => {
+  // `MUELLER<<LUCAS`: cells 14-18 lost (the cell reader read `LTILQ` at 0, faded; PP-OCR `<` on 16). The
+  // number `K679S4791` is flagged (tesseract.js read the check-blind `8` for `S`) and printed as read.
+  // The visual zone read no label: `UTOPIA VISA`, `MUELLER`, `LUCAS`, `UTO` (the nationality).
+  const reads = JSON.parse(readFileSync(new URL('./__fixtures__/strong-mrvb-254004.reads.json', import.meta.url), 'utf8')) as EngineMrzRead[];
+  const m = mergeMrzReads(reads, { ...REF, engineWeights: { 'ppocr#0': 1, 'ppocr#1': 1, 'ocrb#0': 1.5, 'tesseract#0': 0.7 }, fillerLookalikes: { 'ppocr#0': 'KA', 'ppocr#1': 'KA' }, lengthWitnesses: ['ocrb#0'] });
+  const fields: MrzToFill['fields'] = {};
+  for (const [k, f] of Object.entries(m.result.fields)) fields[k as keyof typeof fields] = f?.value ?? null;
+  const mrz: MrzToFill = { format: m.result.format, corrected: m.result.corrected, unread: m.unread, rivals: m.rivals, washedOut: m.washedOut, fields, uncertainFields: m.uncertainFields };
+  const words = ['UTOPIA VISA', 'MUELLER', 'LUCAS', 'UTO'];
+  const anchors = { documentNumber: 'K679S4791', birthDate: null };
+
+  it('fills the given names from the one word that is no coded field\'s value, anchored by the number printed as read', () => {
+    expect(mrz.corrected[0]).toBe('V<FRAMUELLER<<<<<<<<<<<<<<<<<<<<<<<<');
+    expect(mrz.uncertainFields).toContain('documentNumber');
+    const fill = fillFromUnlabelledNames(mrz, words, anchors);
+    expect(fill?.corrected[0]).toBe('V<FRAMUELLER<<LUCAS<<<<<<<<<<<<<<<<<');
+    expect(fill?.sources).toEqual({ givenNames: 'visual_zone' });
+  });
+
+  it('fills nothing when another word fits the lost cells as well', () => {
+    expect(fillFromUnlabelledNames(mrz, [...words, 'ANNA'], anchors)).toBeNull();
+    // The nationality's value offered as a name fits too; it is left out only because it is that field's.
+    expect(fillFromUnlabelledNames({ ...mrz, fields: { ...fields, nationality: 'FRA' } }, words, anchors)).toBeNull();
   });
 });

@@ -44,8 +44,10 @@ export interface MrzToFill {
   readonly washedOut?: readonly (readonly number[])[];
   /** Parsed MRZ values (as MrzReadResult.fields' values). */
   readonly fields: Partial<Record<MrzOutputFieldName, string | null>>;
-  /** Fields the reading left uncertain: never used as evidence that the zones are of one document. */
+  /** Fields the reading left uncertain: a printed value differing from one is no sign of another document. */
   readonly uncertainFields: readonly MrzOutputFieldName[];
+  /** Fields already filled from the printed page (printed erasures): never an anchor, they would match themselves. */
+  readonly sources?: Partial<Record<MrzOutputFieldName, string>>;
 }
 
 export interface FilledPosition {
@@ -98,15 +100,22 @@ function anchorEquals(name: (typeof ANCHOR_FIELDS)[number], printed: string, mrz
   return name === 'documentNumber' ? printed.replace(/[\s<-]/g, '').toUpperCase() === mrz.replace(/</g, '') : printed === mrz;
 }
 
-/** 'same': a verified field equal in both zones; 'other': one read certain and different; 'none': neither shown. */
+/**
+ * 'same': an anchor field equal in both zones; 'other': a verified one read certain and different;
+ * 'none': neither shown. An anchor field the MRZ reading left uncertain still anchors when the page
+ * prints exactly the value read (254004, tuning 154000 strong MRV-B: the number `K679S4791` flagged
+ * because tesseract.js read the check-blind `8` for `S`, printed `K679S4791`): two zones read apart
+ * agreeing on nine characters are one document's whatever the MRZ's doubt; a difference there proves
+ * nothing. Not a field filled from the page itself (`sources`).
+ */
 function anchorState(mrz: MrzToFill, certain: CertainVisualZoneFields, anchors: AnchorValues): 'same' | 'other' | 'none' {
   const uncertain = new Set(mrz.uncertainFields);
   let same = false;
   for (const name of ANCHOR_FIELDS) {
     const m = mrz.fields[name];
-    if (!m || uncertain.has(name)) continue;
+    if (!m || mrz.sources?.[name]) continue;
     const c = certain[name];
-    if (c && !anchorEquals(name, c, m)) return 'other';
+    if (c && !uncertain.has(name) && !anchorEquals(name, c, m)) return 'other';
     const v = anchors[name] ?? c;
     if (v && anchorEquals(name, v, m)) same = true;
   }
@@ -234,6 +243,13 @@ export function fillFromVisualZone(mrz: MrzToFill, viz: CertainVisualZoneFields,
 }
 
 /**
+ * Coded fields whose printed value is a word of letters too: a word equal to the MRZ's value of one is
+ * that field's print, not a name. 254004 (tuning 154000, strong MRV-B): the given names lost whole, no
+ * label read; `LUCAS`, `UTO` (the nationality) and `M` (the sex) each fitted the lost cells.
+ */
+const CODED_FIELDS = ['nationality', 'issuingState', 'sex'] as const;
+
+/**
  * The unread name characters filled from printed words whose labels were not read: strong blur loses
  * the 1.5-2 mm labels first and leaves the values (fresh 250006, strong TD2: `OCONNOR`, `EVA` read at
  * 0.97-0.99, no label readable). Every ordered pair of the words is offered as surname and given names;
@@ -245,11 +261,13 @@ export function fillFromVisualZone(mrz: MrzToFill, viz: CertainVisualZoneFields,
  */
 export function fillFromUnlabelledNames(mrz: MrzToFill, words: readonly string[], anchors: AnchorValues, labelled: { surname?: string; givenNames?: string } = {}): VisualZoneFill | null {
   if (!mrz.format || anchorState(mrz, {}, anchors) !== 'same') return null;
+  const coded = new Set(CODED_FIELDS.map((name) => mrz.fields[name]).filter((v): v is string => Boolean(v)));
+  const names = words.filter((w) => !coded.has(w));
   const pairs: Array<[string, string]> = [];
-  for (const word of words) {
+  for (const word of names) {
     if (labelled.surname !== undefined) pairs.push([labelled.surname, word]);
     else if (labelled.givenNames !== undefined) pairs.push([word, labelled.givenNames]);
-    else for (const other of words) if (other !== word) pairs.push([word, other]);
+    else for (const other of names) if (other !== word) pairs.push([word, other]);
   }
   const fills = new Map<string, VisualZoneFill>();
   for (const [surname, givenNames] of pairs) {

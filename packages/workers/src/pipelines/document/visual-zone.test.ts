@@ -57,18 +57,18 @@ describe('unlabelled values (tuning 150000 strong TD2 250006: no label readable)
   const texts = [['UTOPIA IDENTITYCARD', 0.83], ['ew', 0.2], ['OON', 0.16], ['OCONNOR', 0.97], ['AY', 0.17], ['EVA', 0.99], ['MoEL', 0.19], ['ESP', 0.99], ['25 FEB 1977', 0.67], ['M', 0.99], ['F9U97M504', 0.98], ['15MAY2020', 0.97], ['07OCT2029', 0.69]].map(([text, confidence]) => ({ text: text as string, confidence: confidence as number }));
   const fields = {} as coreDocument.VisualZoneReading['fields'];
 
-  it('offers the words read certain, letters only, as names', () => {
+  it('offers the words read certain, letters only, two or more, as names', () => {
     // The title (0.83) is offered too: a word fills only where it agrees with every letter the MRZ read.
-    expect(unlabelledNameWords({ fields, texts })).toEqual(['UTOPIA IDENTITYCARD', 'OCONNOR', 'EVA', 'ESP', 'M']);
+    expect(unlabelledNameWords({ fields, texts })).toEqual(['UTOPIA IDENTITYCARD', 'OCONNOR', 'EVA', 'ESP']);
     const surname = { surname: { value: 'OCONNOR', raw: 'OCONNOR' } } as unknown as coreDocument.VisualZoneReading['fields'];
-    expect(unlabelledNameWords({ fields: surname, texts })).toEqual(['UTOPIA IDENTITYCARD', 'EVA', 'ESP', 'M']);
+    expect(unlabelledNameWords({ fields: surname, texts })).toEqual(['UTOPIA IDENTITYCARD', 'EVA', 'ESP']);
     // The labels' debris under the floor stays out (0.2 and under here).
     expect(unlabelledNameWords({ fields, texts })).not.toContain('MOEL');
   });
 
   it('offers names of several words read at 0.5 or more (274004 of tuning 174000, strong MRV-B: no label read)', () => {
     const visa = [['UTOPIA VISA', 0.83], ['DE LA CRUZ', 0.52], ['亮', 0.15], ['JOAO PEDRO', 0.74], ['UTO', 0.99], ['3', 0.25], ['21 MAR 2001', 0.58], ['M', 1.0], ['B8699HZ1E', 0.98], ['Daw', 0.38]].map(([text, confidence]) => ({ text: text as string, confidence: confidence as number }));
-    expect(unlabelledNameWords({ fields, texts: visa })).toEqual(['UTOPIA VISA', 'DE LA CRUZ', 'JOAO PEDRO', 'UTO', 'M']);
+    expect(unlabelledNameWords({ fields, texts: visa })).toEqual(['UTOPIA VISA', 'DE LA CRUZ', 'JOAO PEDRO', 'UTO']);
   });
 
   it('takes the MRZ number as the anchor where a printed text equals it, its label unread', () => {

@@ -168,20 +168,22 @@ export function printedValues(viz: Pick<coreDocument.VisualZoneReading, 'fields'
  * contested or washed out, where the word agrees with every letter read, with an anchor, and as the
  * one fill found. A label's debris (0.1-0.68, `Nabonaity` 0.68) that passes the floor agrees with no
  * read name; it can only stand beside a name part lost whole, where several words fit and nothing is
- * filled anyway. Under 0.5 the words are mostly debris (measured on the same sets).
+ * filled anyway. Below 0.5 on those pages: debris only (`Daw` 0.38, `Seeserears` 0.14).
  */
 const UNLABELLED_WORD_CONFIDENCE = 0.5;
 
 /**
  * The page's words that may be names whose label was not read (core `fillFromUnlabelledNames`): letters
- * and spaces only, read at UNLABELLED_WORD_CONFIDENCE or more, not the value of another labelled field.
+ * and spaces only, two characters or more, read at UNLABELLED_WORD_CONFIDENCE or more, not the value of
+ * another labelled field. A lone letter is a sex, a class or a label's debris (`P` at 0.5 on 254004,
+ * tuning 154000 strong MRV-B) far more often than a name, and fits any lost name cell.
  */
 export function unlabelledNameWords(viz: Pick<coreDocument.VisualZoneReading, 'fields'> & { texts: ReadonlyArray<{ text: string; confidence: number }> }): string[] {
   const taken = new Set(Object.values(viz.fields).map((f) => f?.raw?.trim().toUpperCase()).filter((v): v is string => Boolean(v)));
   const words = viz.texts
     .filter((t) => t.confidence >= UNLABELLED_WORD_CONFIDENCE)
     .map((t) => t.text.trim().toUpperCase())
-    .filter((t) => /^[A-Z][A-Z ]*$/.test(t) && !taken.has(t));
+    .filter((t) => /^[A-Z][A-Z ]+$/.test(t) && !taken.has(t));
   return [...new Set(words)];
 }
 
