@@ -295,9 +295,11 @@ function growToOutline(quad: quality.Quad, frame: SearchFrame): quality.Quad {
 /**
  * The outermost candidate whose four sides all have edge support at full resolution: inner
  * rectangles (header band, MRZ band) are smaller than the card, and quads merged with clutter
- * have a side without support. Otherwise the best-supported candidate, as a fallback.
+ * have a side without support. Otherwise the best-supported candidate, as a fallback. `provenSides`
+ * (shared by one frame's searches) gathers the fully supported sides of whole outlines that failed,
+ * from which an outline without a document's aspect may be completed (`outlineFromProvenSides`).
  */
-export function chooseQuad(candidates: readonly Candidate[], frame: SearchFrame, segments: readonly quality.Segment[] = []): { quad: quality.Quad | null; fallback: Fallback | null } {
+export function chooseQuad(candidates: readonly Candidate[], frame: SearchFrame, segments: readonly quality.Segment[] = [], provenSides: quality.Segment[] = []): { quad: quality.Quad | null; fallback: Fallback | null } {
   const { full, scale } = frame;
   const byArea = candidates.map((c) => ({ ...c, area: quality.quadArea(c.quad) })).sort((a, b) => b.area - a.area);
   let fallback: Fallback | null = null;
@@ -314,8 +316,17 @@ export function chooseQuad(candidates: readonly Candidate[], frame: SearchFrame,
     const support = outlineSupport(refined, frame, partial ? (occluded ? MIN_SIDE_SUPPORT : MIN_OCCLUDED_SIDE_SUPPORT) : 0);
     // A held document's outline (one side partly under a thumb) is kept for when no outline has four supported sides.
     if (support < MIN_SIDE_SUPPORT && !occluded && support >= MIN_OCCLUDED_SIDE_SUPPORT && oneSideOccluded(refined, frame)) occluded = refined;
+    if (support < MIN_SIDE_SUPPORT && !partial) {
+      const sides = quality.sideSupport(full, refined, frame.support);
+      sides.forEach((v, side) => {
+        if (v >= MIN_SIDE_SUPPORT) provenSides.push({ a: refined[side]!, b: refined[(side + 1) % 4]! });
+      });
+    }
     if (support >= MIN_SIDE_SUPPORT) {
-      const grown = growToOutline(refined, frame);
+      let grown = growToOutline(refined, frame);
+      // Grown to no document's aspect, it may be a part of the card whose whole outline failed at one
+      // corner: completed from that outline's supported sides (`outlineFromProvenSides`).
+      if (provenSides.length > 0 && !quality.hasDocumentAspect(grown, full.width, full.height)) grown = outlineFromProvenSides(grown, provenSides, frame) ?? grown;
       // Four supported sides can be the background's own lines (a fabric's stripes): the document
       // also differs from what it lies on. Such a quad is no fallback either.
       if (!standsOut(grown, frame)) continue;
@@ -333,6 +344,30 @@ export function chooseQuad(candidates: readonly Candidate[], frame: SearchFrame,
     if (standsOut(grown, frame)) return { quad: grown, fallback: null };
   }
   return { quad: null, fallback };
+}
+
+/**
+ * A larger document around `inner` (an outline with four supported sides, grown, about to be taken
+ * without a document format's aspect) whose sides are `inner`'s or sides of larger whole outlines that
+ * had full support at full resolution where the rest of them failed (`proven`): a card whose whole
+ * outline ran off along a background line at one corner (clean 420060: its bottom edge carried on to the
+ * border by a grain line) and whose part beside the portrait box has the other sides. Taken only with a
+ * document format's aspect, every side supported once refined, and an inside that stands out; the
+ * largest such quad, else `null`.
+ */
+function outlineFromProvenSides(inner: quality.Quad, proven: readonly quality.Segment[], frame: SearchFrame): quality.Quad | null {
+  const { full, scale } = frame;
+  const innerArea = quality.quadArea(inner);
+  const own = inner.map((p, k) => ({ a: p, b: inner[(k + 1) % 4]! }));
+  const quads = quality
+    .quadsFromLines([...proven, ...own], { maxLines: 12 })
+    .filter((q) => quality.quadArea(q) > 1.1 * innerArea && withinReach(q, full) && quality.cornerMarginPx(q, full.width, full.height) > 0 && holdsBox(q, inner, frame) && quality.hasDocumentAspect(q, full.width, full.height))
+    .sort((a, b) => quality.quadArea(b) - quality.quadArea(a));
+  for (const quad of quads) {
+    const refined = quality.refineQuad(full, quad, { searchRadius: Math.ceil(1.5 * scale) + 3 });
+    if (outlineSupport(refined, frame, MIN_SIDE_SUPPORT) >= MIN_SIDE_SUPPORT && standsOut(refined, frame)) return refined;
+  }
+  return null;
 }
 
 /**
