@@ -423,11 +423,19 @@ export function documentSeenFromCorner(views: readonly quality.CornerView[], fra
   for (const coarse of [...views].sort((a, b) => quality.quadArea(b.quad) - quality.quadArea(a.quad))) {
     if (tried.some((other) => quality.maxCornerError(other, coarse.quad) <= DUPLICATE_PX)) continue;
     tried.push(coarse.quad);
-    const view = acceptedView(coarse, frame);
+    // Only the two sides in view say it is a card: its inside must differ from the table beyond clearly.
+    const view = acceptedView(coarse, frame, (refined) => (quality.regionContrast(frame.full, refined.quad) ?? Infinity) >= HELD_CLOSE_MIN_CONTRAST);
     if (view) return view.quad;
   }
   return null;
 }
+
+/**
+ * Least region contrast (`quality.regionContrast`) of a document seen from one corner alone: twice
+ * MIN_REGION_CONTRAST. The 14 cards held close found this way on eval:quality sets read 44-248 (or too
+ * large for a ring around them); a weave cornered by two of its stripes on a dark frame read 12.0 (seed 2017).
+ */
+const HELD_CLOSE_MIN_CONTRAST = 2 * MIN_REGION_CONTRAST;
 
 /**
  * The view of a document's corner, its two sides refined (`refineView`), when they have edge support,
