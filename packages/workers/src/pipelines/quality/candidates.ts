@@ -30,7 +30,7 @@ export function findDocument(cv: OpenCv, buffers: FrameBuffers, frame: SearchFra
   let fallback: Fallback | null = null;
   let lastSegments: quality.Segment[] = [];
   const passSegments: quality.Segment[] = [];
-  const provenSides: quality.Segment[] = [];
+  const brokenOutlines: quality.Quad[] = [];
   buffers.prepareGradient();
   for (const [low, high] of CANNY_PASSES) {
     // Contours of the thin edges keep a card apart from clutter it touches; of the dilated edges,
@@ -50,12 +50,12 @@ export function findDocument(cv: OpenCv, buffers: FrameBuffers, frame: SearchFra
     // those without edges under most of every side are dropped before the costly full-size scoring.
     const map = edgeMap();
     const worthScoring = candidates.filter((c) => !c.partial || coarselySupported(map, c.quad, frame));
-    const chosen = chooseQuad(worthScoring, frame, segments, provenSides);
+    const chosen = chooseQuad(worthScoring, frame, segments, brokenOutlines);
     if (mayRunOffAround(chosen.quad, frameArea)) {
       // The contours' straight pieces first; when they give no such document around a small outline,
       // the edge map's own straight lines, for one running off or one in view around it (see
       // `aroundSmallOutline`). Frames the first try serves pay nothing more.
-      const runningOff = documentRunningOff(segments, frame, frameArea, map, chosen.quad) ?? (chosen.quad ? aroundSmallOutline(cv, buffers, frame, frameArea, scope, segments, chosen.quad, provenSides) : null);
+      const runningOff = documentRunningOff(segments, frame, frameArea, map, chosen.quad) ?? (chosen.quad ? aroundSmallOutline(cv, buffers, frame, frameArea, scope, segments, chosen.quad, brokenOutlines) : null);
       if (runningOff) return runningOff;
     }
     if (chosen.quad) return chosen.quad;
@@ -63,7 +63,7 @@ export function findDocument(cv: OpenCv, buffers: FrameBuffers, frame: SearchFra
     lastSegments = segments;
     passSegments.push(...segments);
   }
-  return acceptFallback(fallback, frame) ?? documentFromStraightEdges(cv, buffers, frame, frameArea, scope, lastSegments, passSegments, provenSides);
+  return acceptFallback(fallback, frame) ?? documentFromStraightEdges(cv, buffers, frame, frameArea, scope, lastSegments, passSegments, brokenOutlines);
 }
 
 /** Lines tried for quads from the edge map's straight pieces (the work grows with its fourth power). */
@@ -77,7 +77,7 @@ const STRAIGHT_EDGE_LINES = 16;
  * its portrait box the only clean contour (tuning 380005: a card on a weave, 0.27 of the frame's width
  * read for 0.71).
  */
-function aroundSmallOutline(cv: OpenCv, buffers: FrameBuffers, frame: SearchFrame, frameArea: number, scope: MatScope, contourSegments: readonly quality.Segment[], inner: quality.Quad, provenSides: quality.Segment[]): quality.Quad | null {
+function aroundSmallOutline(cv: OpenCv, buffers: FrameBuffers, frame: SearchFrame, frameArea: number, scope: MatScope, contourSegments: readonly quality.Segment[], inner: quality.Quad, brokenOutlines: quality.Quad[]): quality.Quad | null {
   const segments = alongBoxSides(straightEdges(cv, buffers.edges, frame.scale, scope), inner);
   if (segments.length === 0) return null;
   const map = grayView(buffers.dilated);
@@ -90,7 +90,7 @@ function aroundSmallOutline(cv: OpenCv, buffers: FrameBuffers, frame: SearchFram
     // background's (tuning 380245: a card square to a tartan, whose stripes framed it at 0.38 of their area).
     if (innerArea <= MAX_BOX_SHARE * quality.quadArea(quad) && plausible(quad, frameArea) && withinReach(quad, frame.full) && holdsBox(quad, inner, frame) && coarselySupported(map, quad, frame)) candidates.push({ quad, partial: true });
   }
-  return candidates.length > 0 ? chooseQuad(candidates, frame, segments, provenSides).quad : null;
+  return candidates.length > 0 ? chooseQuad(candidates, frame, segments, brokenOutlines).quad : null;
 }
 
 /** Largest angle (degrees) between a side of a document and the nearest side of a box printed on it: perspective bends them a little. */
@@ -113,7 +113,7 @@ function alongBoxSides(segments: readonly quality.Segment[], box: quality.Quad):
  * (`documentHeldClose`, from these lines and both passes' contour pieces, `passSegments`). Asked only
  * after both passes, so a card the weak pass finds is never pre-empted, and frames with an outline keep theirs.
  */
-function documentFromStraightEdges(cv: OpenCv, buffers: FrameBuffers, frame: SearchFrame, frameArea: number, scope: MatScope, contourSegments: readonly quality.Segment[], passSegments: readonly quality.Segment[], provenSides: quality.Segment[]): quality.Quad | null {
+function documentFromStraightEdges(cv: OpenCv, buffers: FrameBuffers, frame: SearchFrame, frameArea: number, scope: MatScope, contourSegments: readonly quality.Segment[], passSegments: readonly quality.Segment[], brokenOutlines: quality.Quad[]): quality.Quad | null {
   const segments = straightEdges(cv, buffers.edges, frame.scale, scope);
   const map = grayView(buffers.dilated);
   if (segments.length > 0) {
@@ -123,7 +123,7 @@ function documentFromStraightEdges(cv: OpenCv, buffers: FrameBuffers, frame: Sea
     for (const quad of quality.quadsFromLines(segments, { maxLines: STRAIGHT_EDGE_LINES })) {
       if (plausible(quad, frameArea) && withinReach(quad, frame.full) && coarselySupported(map, quad, frame)) candidates.push({ quad, partial: true });
     }
-    const quad = candidates.length > 0 ? chooseQuad(candidates, frame, segments, provenSides).quad : null;
+    const quad = candidates.length > 0 ? chooseQuad(candidates, frame, segments, brokenOutlines).quad : null;
     if (quad) return quad;
   }
   return documentHeldClose([...passSegments, ...segments], frame, frameArea, map);

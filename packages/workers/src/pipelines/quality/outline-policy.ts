@@ -295,11 +295,11 @@ function growToOutline(quad: quality.Quad, frame: SearchFrame): quality.Quad {
 /**
  * The outermost candidate whose four sides all have edge support at full resolution: inner
  * rectangles (header band, MRZ band) are smaller than the card, and quads merged with clutter
- * have a side without support. Otherwise the best-supported candidate, as a fallback. `provenSides`
- * (shared by one frame's searches) gathers the fully supported sides of whole outlines that failed,
- * from which an outline without a document's aspect may be completed (`outlineFromProvenSides`).
+ * have a side without support. Otherwise the best-supported candidate, as a fallback. `brokenOutlines`
+ * (shared by one frame's searches) gathers the whole outlines, refined, that failed: an outline without a
+ * document's aspect may be completed from their supported sides (`outlineFromProvenSides`).
  */
-export function chooseQuad(candidates: readonly Candidate[], frame: SearchFrame, segments: readonly quality.Segment[] = [], provenSides: quality.Segment[] = []): { quad: quality.Quad | null; fallback: Fallback | null } {
+export function chooseQuad(candidates: readonly Candidate[], frame: SearchFrame, segments: readonly quality.Segment[] = [], brokenOutlines: quality.Quad[] = []): { quad: quality.Quad | null; fallback: Fallback | null } {
   const { full, scale } = frame;
   const byArea = candidates.map((c) => ({ ...c, area: quality.quadArea(c.quad) })).sort((a, b) => b.area - a.area);
   let fallback: Fallback | null = null;
@@ -316,17 +316,12 @@ export function chooseQuad(candidates: readonly Candidate[], frame: SearchFrame,
     const support = outlineSupport(refined, frame, partial ? (occluded ? MIN_SIDE_SUPPORT : MIN_OCCLUDED_SIDE_SUPPORT) : 0);
     // A held document's outline (one side partly under a thumb) is kept for when no outline has four supported sides.
     if (support < MIN_SIDE_SUPPORT && !occluded && support >= MIN_OCCLUDED_SIDE_SUPPORT && oneSideOccluded(refined, frame)) occluded = refined;
-    if (support < MIN_SIDE_SUPPORT && !partial) {
-      const sides = quality.sideSupport(full, refined, frame.support);
-      sides.forEach((v, side) => {
-        if (v >= MIN_SIDE_SUPPORT) provenSides.push({ a: refined[side]!, b: refined[(side + 1) % 4]! });
-      });
-    }
+    if (support < MIN_SIDE_SUPPORT && !partial) brokenOutlines.push(refined);
     if (support >= MIN_SIDE_SUPPORT) {
       let grown = growToOutline(refined, frame);
       // Grown to no document's aspect, it may be a part of the card whose whole outline failed at one
       // corner: completed from that outline's supported sides (`outlineFromProvenSides`).
-      if (provenSides.length > 0 && !quality.hasDocumentAspect(grown, full.width, full.height)) grown = outlineFromProvenSides(grown, provenSides, frame) ?? grown;
+      if (brokenOutlines.length > 0 && !quality.hasDocumentAspect(grown, full.width, full.height)) grown = outlineFromProvenSides(grown, brokenOutlines, frame) ?? grown;
       // Four supported sides can be the background's own lines (a fabric's stripes): the document
       // also differs from what it lies on. Such a quad is no fallback either.
       if (!standsOut(grown, frame)) continue;
@@ -349,14 +344,15 @@ export function chooseQuad(candidates: readonly Candidate[], frame: SearchFrame,
 /**
  * A larger document around `inner` (an outline with four supported sides, grown, about to be taken
  * without a document format's aspect) whose sides are `inner`'s or sides of larger whole outlines that
- * had full support at full resolution where the rest of them failed (`proven`): a card whose whole
+ * failed (`broken`) with full support at full resolution, measured only here: a card whose whole
  * outline ran off along a background line at one corner (clean 420060: its bottom edge carried on to the
  * border by a grain line) and whose part beside the portrait box has the other sides. Taken only with a
  * document format's aspect, every side supported once refined, and an inside that stands out; the
  * largest such quad, else `null`.
  */
-function outlineFromProvenSides(inner: quality.Quad, proven: readonly quality.Segment[], frame: SearchFrame): quality.Quad | null {
+function outlineFromProvenSides(inner: quality.Quad, broken: readonly quality.Quad[], frame: SearchFrame): quality.Quad | null {
   const { full, scale } = frame;
+  const proven = broken.flatMap((quad) => quality.sideSupport(full, quad, frame.support).flatMap((v, side) => (v >= MIN_SIDE_SUPPORT ? [{ a: quad[side]!, b: quad[(side + 1) % 4]! }] : [])));
   const innerArea = quality.quadArea(inner);
   const own = inner.map((p, k) => ({ a: p, b: inner[(k + 1) % 4]! }));
   const quads = quality
@@ -424,7 +420,7 @@ export function documentSeenFromCorner(views: readonly quality.CornerView[], fra
     if (tried.some((other) => quality.maxCornerError(other, coarse.quad) <= DUPLICATE_PX)) continue;
     tried.push(coarse.quad);
     // Only the two sides in view say it is a card: its inside must differ from the table beyond clearly.
-    const view = acceptedView(coarse, frame, (refined) => (quality.regionContrast(frame.full, refined.quad) ?? Infinity) >= HELD_CLOSE_MIN_CONTRAST);
+    const view = acceptedView(coarse, frame, undefined, HELD_CLOSE_MIN_CONTRAST);
     if (view) return view.quad;
   }
   return null;
@@ -440,10 +436,10 @@ const HELD_CLOSE_MIN_CONTRAST = 2 * MIN_REGION_CONTRAST;
 /**
  * The view of a document's corner, its two sides refined (`refineView`), when they have edge support,
  * part the document from the background (`quality.stepAcrossSide`), its strips along the frame border
- * look like the document (`quality.documentReachesBorder`), its inside differs from its surroundings
- * (`standsOut`) and `fits` (further evidence the caller has) holds; else `null`.
+ * look like the document (`quality.documentReachesBorder`), `fits` (further evidence the caller has)
+ * holds and its inside differs from its surroundings by `minContrast` (`standsOut`); else `null`.
  */
-function acceptedView(coarse: quality.CornerView, frame: SearchFrame, fits: (view: quality.CornerView) => boolean = () => true): quality.CornerView | null {
+function acceptedView(coarse: quality.CornerView, frame: SearchFrame, fits: (view: quality.CornerView) => boolean = () => true, minContrast = MIN_REGION_CONTRAST): quality.CornerView | null {
   const { full, scale } = frame;
   const reach = 2 * scale + 2;
   const view = refineView(coarse, frame);
@@ -462,7 +458,7 @@ function acceptedView(coarse: quality.CornerView, frame: SearchFrame, fits: (vie
   const opposite = noBackground.filter(Boolean).length > 2;
   const reaches = border.map((onBorder, side) => !onBorder || opposite || (noBackground[(side + 3) % 4]! && noBackground[(side + 1) % 4]!) || quality.documentReachesBorder(full, quad, side, undefined, noBackground, CORNER_STRIP_UNLIKE_BACKGROUND));
   if (!reaches.every(Boolean) || !fits(view)) return null;
-  return standsOut(quad, frame) ? view : null;
+  return standsOut(quad, frame, minContrast) ? view : null;
 }
 
 /** Whether side `side` of `quad` is one of the view's two sides in view (from its corner to an exit). */
@@ -603,10 +599,10 @@ function withoutCoveredCorner(quad: quality.Quad, frame: SearchFrame): quality.Q
   return ok ? refined : null;
 }
 
-/** Whether the quad's inside differs from its surroundings (see `MIN_REGION_CONTRAST`); a quad with no surroundings in the frame does. */
-function standsOut(quad: quality.Quad, frame: SearchFrame): boolean {
+/** Whether the quad's inside differs from its surroundings by `minContrast` (see `MIN_REGION_CONTRAST`); a quad with no surroundings in the frame does. */
+function standsOut(quad: quality.Quad, frame: SearchFrame, minContrast = MIN_REGION_CONTRAST): boolean {
   const contrast = quality.regionContrast(frame.full, quad);
-  return contrast === null || contrast >= MIN_REGION_CONTRAST;
+  return contrast === null || contrast >= minContrast;
 }
 
 /**
