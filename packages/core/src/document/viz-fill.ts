@@ -203,9 +203,10 @@ export function fillFromVisualZone(mrz: MrzToFill, viz: CertainVisualZoneFields,
   if (names && nameParts) {
     const line = lines[names.line]!;
     const unread = unreadOn(names.line);
+    const washed = new Set(mrz.washedOut?.[names.line] ?? []);
     const results = new Map<string, Array<{ column: number; char: string }>>();
     for (const form of namesFieldForms(nameParts.surname, nameParts.givenNames, names.end - names.start)) {
-      const fills = spanFill(line, names.start, form, unread, anchor === 'same' ? 1 : NAME_ANCHOR_RATIO, mrz.rivals?.[names.line], new Set(mrz.washedOut?.[names.line] ?? []));
+      const fills = spanFill(line, names.start, form, unread, anchor === 'same' ? 1 : NAME_ANCHOR_RATIO, mrz.rivals?.[names.line], washed);
       if (fills && fills.length > 0) results.set(form.text, fills);
     }
     if (results.size === 1) {
