@@ -17,3 +17,4 @@ export * from './pose.ts';
 export * from './aspect-growth.ts';
 export * from './border-reach.ts';
 export * from './region-contrast.ts';
+export * from './side-continuation.ts';

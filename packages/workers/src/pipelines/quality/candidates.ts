@@ -1,7 +1,7 @@
 import { quality } from '@ekyc/core';
 import { grayView, polygonPoints, quadFromMat, type FrameBuffers, type Mat, type MatScope, type OpenCv } from './opencv-frame.ts';
 import { straightEdges } from './straight-edges.ts';
-import { MAX_BOX_SHARE, MIN_AREA_FRACTION, acceptFallback, borderSides, chooseQuad, coarselySupported, documentSeenFromCorner, holdsBox, parallel, plausible, withinReach, type Candidate, type Fallback, type SearchFrame } from './outline-policy.ts';
+import { MAX_BOX_SHARE, MIN_AREA_FRACTION, acceptFallback, borderSides, chooseQuad, coarselySupported, documentPastCarriedSides, documentSeenFromCorner, holdsBox, parallel, plausible, withinReach, type Candidate, type Fallback, type SearchFrame } from './outline-policy.ts';
 
 // The candidate search: quads proposed from the contours of the reduced frame's edge maps, by
 // several routes, each judged by outline-policy.ts.
@@ -26,6 +26,14 @@ const SUBSET_EPSILONS = [0.015, 0.025, 0.04] as const;
  * decides, else the best-supported whole outline of all passes, if it has any support.
  */
 export function findDocument(cv: OpenCv, buffers: FrameBuffers, frame: SearchFrame, scope: MatScope): quality.Quad | null {
+  const found = searchDocument(cv, buffers, frame, scope);
+  // Whichever route found it, a side carrying on past a corner as the same edge tells the outline is a
+  // part of the document, cut by an inner edge (a portrait box, the MRZ band) where the document's own
+  // outline is faint or broken.
+  return found && (documentPastCarriedSides(found, frame) ?? found);
+}
+
+function searchDocument(cv: OpenCv, buffers: FrameBuffers, frame: SearchFrame, scope: MatScope): quality.Quad | null {
   const frameArea = buffers.width * buffers.height;
   let fallback: Fallback | null = null;
   let lastSegments: quality.Segment[] = [];
