@@ -603,7 +603,7 @@ function withoutCoveredCorner(quad: quality.Quad, frame: SearchFrame): quality.Q
  * How a side carrying on past a corner is followed (`quality.sideContinuation`): pieces of 16 px with
  * full support (0.8), the side's two colours, read 10 px either side of it, within 30 levels. eval:quality,
  * tuning sets 380000/100000/130000/420000 (the found outlines, continuation over 6-30% of the side past
- * each corner): 2 of 756 outlines right within 5% of the card carry on so, 5 of 19 wrong ones in view.
+ * each corner): 2 of 756 outlines right within 5% of the card carry on so, 4 of 19 wrong ones in view.
  */
 const CONTINUATION = { minSupport: MIN_SIDE_SUPPORT, maxColourDifference: 30, minSideContrast: 24, colourOffset: 10, pieceLength: 16 } as const;
 /** Least continuation (fraction of the side) that tells the corner is none: a card's rounded corner bends its side away within a few px. */
