@@ -29,8 +29,9 @@ export function findDocument(cv: OpenCv, buffers: FrameBuffers, frame: SearchFra
   const found = searchDocument(cv, buffers, frame, scope);
   // Whichever route found it, a side carrying on past a corner as the same edge tells the outline is a
   // part of the document, cut by an inner edge (a portrait box, the MRZ band) where the document's own
-  // outline is faint or broken.
-  return found && (documentPastCarriedSides(found, frame) ?? found);
+  // outline is faint or broken. The document so found often runs off the frame: its sides are judged on
+  // their part in view as the running-off routes judge theirs.
+  return found && (documentPastCarriedSides(found, { ...frame, minVisibleSide: RUNNING_OFF_MIN_VISIBLE_SIDE }) ?? found);
 }
 
 function searchDocument(cv: OpenCv, buffers: FrameBuffers, frame: SearchFrame, scope: MatScope): quality.Quad | null {
