@@ -165,6 +165,13 @@ function summarize(results) {
   rows.push({ check: 'document (no_document)', ...detection, scope: `all ${results.length} frames (${empty.length} without a document)` });
   for (const [check, isProblem] of Object.entries(truth)) {
     rows.push({ check, ...confusion(found.map((r) => [isProblem(r.label), !r.assessment.checks[check]])), scope: `${found.length} frames with a found document` });
+    if (check !== 'distance') continue;
+    // A document running off the frame has its width out of view (the label's is the whole card's):
+    // distance is scored apart on documents wholly in view and on those running off.
+    for (const [part, runningOff] of [['wholly in view', false], ['running off the frame', true]]) {
+      const scored = found.filter((r) => (r.label.cornerMarginPx < 0) === runningOff);
+      rows.push({ check: `distance, document ${part}`, ...confusion(scored.map((r) => [isProblem(r.label), !r.assessment.checks[check]])), scope: `${scored.length} of those frames` });
+    }
   }
   // Corner error on documents fully in view (a cut-off corner has no pixel to find).
   const inView = found.filter((r) => r.label.cornerMarginPx > 0);
