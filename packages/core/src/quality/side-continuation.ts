@@ -1,6 +1,7 @@
 import { meanColour } from './border-reach.ts';
-import { segmentSupportReaches, type EdgeSupportOptions, type PixelImage } from './edge-support.ts';
+import { segmentSupportReaches, visibleSegment, type EdgeSupportOptions, type PixelImage } from './edge-support.ts';
 import { distance } from './geometry.ts';
+import { intersectLines, outwardSide, quadFromLines, quadSideLines, type Line } from './lines.ts';
 import type { Point, Quad } from './types.ts';
 
 // A document's side ends at its corner. When an outline's side carries on past a corner as the same
@@ -47,20 +48,20 @@ const largestDifference = (a: readonly number[], b: readonly number[]): number =
  * is reached. A length of 0 when the side's colours are too alike to follow, or its first piece fails.
  */
 export function sideContinuation(image: PixelImage, quad: Quad, side: number, past: 'start' | 'end', options: ContinuationOptions): Continuation {
+  const none = { length: 0, toBorder: false };
+  const lines = quadSideLines(quad);
+  if (!lines) return none;
   const a = quad[side]!;
   const b = quad[(side + 1) % 4]!;
-  const length = distance(a, b);
-  const none = { length: 0, toBorder: false };
-  if (length < 1) return none;
-  const centre = { x: (quad[0].x + quad[1].x + quad[2].x + quad[3].x) / 4, y: (quad[0].y + quad[1].y + quad[2].y + quad[3].y) / 4 };
-  let normal = { x: -(b.y - a.y) / length, y: (b.x - a.x) / length };
-  if ((centre.x - a.x) * normal.x + (centre.y - a.y) * normal.y < 0) normal = { x: -normal.x, y: -normal.y };
+  const outward = outwardSide(quad, lines, side).normal;
+  const normal = { x: -outward.x, y: -outward.y };
   const { colourOffset: offset } = options;
   const inside = colourBeside(image, a, b, normal, offset);
   const outside = colourBeside(image, a, b, normal, -offset);
   if (largestDifference(inside, outside) < options.minSideContrast) return none;
   const from = past === 'end' ? b : a;
-  const direction = past === 'end' ? { x: (b.x - a.x) / length, y: (b.y - a.y) / length } : { x: (a.x - b.x) / length, y: (a.y - b.y) / length };
+  const along = lines[side]!.direction;
+  const direction = past === 'end' ? along : { x: -along.x, y: -along.y };
   const at = (t: number): Point => ({ x: from.x + direction.x * t, y: from.y + direction.y * t });
   const inFrame = (p: Point): boolean => p.x >= 1 && p.y >= 1 && p.x <= image.width - 2 && p.y <= image.height - 2;
   const piece = options.pieceLength;
@@ -71,15 +72,9 @@ export function sideContinuation(image: PixelImage, quad: Quad, side: number, pa
     let toBorder = false;
     if (!inFrame(end)) {
       // The last piece ends at the border: shortened there, and judged if it is not too short to tell.
-      let lo = 0;
-      let hi = piece;
-      for (let i = 0; i < 12; i++) {
-        const mid = (lo + hi) / 2;
-        if (inFrame(at(walked + mid))) lo = mid;
-        else hi = mid;
-      }
-      if (lo < piece / 3) return { length: walked, toBorder: walked > 0 };
-      end = at(walked + lo);
+      const visible = inFrame(start) ? visibleSegment(start, end, image.width, image.height, 1) : null;
+      if (!visible || distance(start, visible.b) < piece / 3) return { length: walked, toBorder: walked > 0 };
+      end = visible.b;
       toBorder = true;
     }
     const carries =
@@ -92,25 +87,16 @@ export function sideContinuation(image: PixelImage, quad: Quad, side: number, pa
   }
 }
 
-function intersect(a: Point, b: Point, c: Point, d: Point): Point | null {
-  const r = { x: b.x - a.x, y: b.y - a.y };
-  const s = { x: d.x - c.x, y: d.y - c.y };
-  const denominator = r.x * s.y - r.y * s.x;
-  if (Math.abs(denominator) < 1e-9) return null;
-  const t = ((c.x - a.x) * s.y - (c.y - a.y) * s.x) / denominator;
-  return { x: a.x + r.x * t, y: a.y + r.y * t };
-}
-
-/** The frame border nearest `p`, as two points on it. */
-function nearestBorder(p: Point, width: number, height: number): [Point, Point] {
+/** The frame border nearest `p`, as a line. */
+function nearestBorder(p: Point, width: number, height: number): Line {
   const right = width - 1;
   const bottom = height - 1;
   const gaps = [p.x, p.y, right - p.x, bottom - p.y];
   const nearest = gaps.indexOf(Math.min(...gaps));
-  if (nearest === 0) return [{ x: 0, y: 0 }, { x: 0, y: bottom }];
-  if (nearest === 1) return [{ x: 0, y: 0 }, { x: right, y: 0 }];
-  if (nearest === 2) return [{ x: right, y: 0 }, { x: right, y: bottom }];
-  return [{ x: 0, y: bottom }, { x: right, y: bottom }];
+  if (nearest === 0) return { point: { x: 0, y: 0 }, direction: { x: 0, y: 1 } };
+  if (nearest === 1) return { point: { x: 0, y: 0 }, direction: { x: 1, y: 0 } };
+  if (nearest === 2) return { point: { x: right, y: 0 }, direction: { x: 0, y: 1 } };
+  return { point: { x: 0, y: bottom }, direction: { x: 1, y: 0 } };
 }
 
 /**
@@ -120,32 +106,26 @@ function nearestBorder(p: Point, width: number, height: number): [Point, Point] 
  * it reaches (the document runs off the frame there). `null` if the lines do not meet.
  */
 export function moveSidePastContinuation(quad: Quad, side: number, past: 'start' | 'end', continuation: Continuation, frameWidth: number, frameHeight: number): Quad | null {
+  const lines = quadSideLines(quad);
+  if (!lines) return null;
   const corner = past === 'end' ? (side + 1) % 4 : side;
-  const other = past === 'end' ? side : (side + 1) % 4;
-  // The moved side runs from `corner` to `far`; the side beyond `far` runs on to `beyond`.
-  const far = past === 'end' ? (side + 2) % 4 : (side + 3) % 4;
-  const beyond = past === 'end' ? (side + 3) % 4 : (side + 2) % 4;
+  // The side that meets `side` at `corner`, the one opposite it, and how far it runs.
+  const moved = past === 'end' ? (side + 1) % 4 : (side + 3) % 4;
+  const opposite = (moved + 2) % 4;
+  const carried = lines[side]!.direction;
+  const sign = past === 'end' ? 1 : -1;
   const c = quad[corner]!;
-  const o = quad[other]!;
-  const length = distance(c, o);
-  if (length < 1) return null;
-  const newCorner = { x: c.x + ((c.x - o.x) / length) * continuation.length, y: c.y + ((c.y - o.y) / length) * continuation.length };
-  let line: [Point, Point];
+  const newCorner = { x: c.x + sign * carried.x * continuation.length, y: c.y + sign * carried.y * continuation.length };
+  let line: Line;
   if (continuation.toBorder) line = nearestBorder(newCorner, frameWidth, frameHeight);
   else {
-    // The side opposite the moved one runs from `other` to `beyond`.
-    const vanishing = intersect(c, quad[far]!, o, quad[beyond]!);
-    const direction = { x: quad[far]!.x - c.x, y: quad[far]!.y - c.y };
-    const toward = vanishing && distance(vanishing, newCorner) < 50 * (distance(c, quad[far]!) + 1) ? { x: vanishing.x - newCorner.x, y: vanishing.y - newCorner.y } : direction;
-    // Pointing from the new corner toward the far side, whichever side of it the vanishing point lies.
-    const sign = toward.x * direction.x + toward.y * direction.y < 0 ? -1 : 1;
-    line = [newCorner, { x: newCorner.x + sign * toward.x, y: newCorner.y + sign * toward.y }];
+    const vanishing = intersectLines(lines[moved]!, lines[opposite]!);
+    const extent = distance(quad[moved]!, quad[(moved + 1) % 4]!);
+    if (vanishing && distance(vanishing, newCorner) < 50 * (extent + 1)) {
+      const toward = { x: vanishing.x - newCorner.x, y: vanishing.y - newCorner.y };
+      const length = Math.hypot(toward.x, toward.y) || 1;
+      line = { point: newCorner, direction: { x: toward.x / length, y: toward.y / length } };
+    } else line = { point: newCorner, direction: lines[moved]!.direction };
   }
-  const atCorner = intersect(o, c, line[0], line[1]);
-  const atFar = intersect(quad[far]!, quad[beyond]!, line[0], line[1]);
-  if (!atCorner || !atFar) return null;
-  const result: [Point, Point, Point, Point] = [quad[0], quad[1], quad[2], quad[3]];
-  result[corner] = atCorner;
-  result[far] = atFar;
-  return result;
+  return quadFromLines(lines.map((l, k) => (k === moved ? line : l)));
 }

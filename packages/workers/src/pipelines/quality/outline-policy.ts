@@ -300,7 +300,7 @@ function growToOutline(quad: quality.Quad, frame: SearchFrame): quality.Quad {
  * document's aspect may be completed from their supported sides (`outlineFromProvenSides`).
  */
 export function chooseQuad(candidates: readonly Candidate[], frame: SearchFrame, segments: readonly quality.Segment[] = [], brokenOutlines: quality.Quad[] = []): { quad: quality.Quad | null; fallback: Fallback | null } {
-  const { full, scale } = frame;
+  const { full } = frame;
   const byArea = candidates.map((c) => ({ ...c, area: quality.quadArea(c.quad) })).sort((a, b) => b.area - a.area);
   let fallback: Fallback | null = null;
   let occluded: quality.Quad | null = null;
@@ -311,7 +311,7 @@ export function chooseQuad(candidates: readonly Candidate[], frame: SearchFrame,
     tried.push(quad);
     // Support is judged on the refined outline, within a couple of pixels: a true side is one
     // straight edge, whereas texture or clutter near a wrong side is not.
-    const refined = quality.refineQuad(full, quad, { searchRadius: Math.ceil(1.5 * scale) + 3 });
+    const refined = refinedOnFrame(quad, frame);
     // A part of a longer outline is of no use under the occluded side's support (under full support once a held outline is kept).
     const support = outlineSupport(refined, frame, partial ? (occluded ? MIN_SIDE_SUPPORT : MIN_OCCLUDED_SIDE_SUPPORT) : 0);
     // A held document's outline (one side partly under a thumb) is kept for when no outline has four supported sides.
@@ -351,7 +351,7 @@ export function chooseQuad(candidates: readonly Candidate[], frame: SearchFrame,
  * largest such quad, else `null`.
  */
 function outlineFromProvenSides(inner: quality.Quad, broken: readonly quality.Quad[], frame: SearchFrame): quality.Quad | null {
-  const { full, scale } = frame;
+  const { full } = frame;
   const proven = broken.flatMap((quad) => quality.sideSupport(full, quad, frame.support).flatMap((v, side) => (v >= MIN_SIDE_SUPPORT ? [{ a: quad[side]!, b: quad[(side + 1) % 4]! }] : [])));
   const innerArea = quality.quadArea(inner);
   const own = inner.map((p, k) => ({ a: p, b: inner[(k + 1) % 4]! }));
@@ -360,7 +360,7 @@ function outlineFromProvenSides(inner: quality.Quad, broken: readonly quality.Qu
     .filter((q) => quality.quadArea(q) > 1.1 * innerArea && withinReach(q, full) && quality.cornerMarginPx(q, full.width, full.height) > 0 && holdsBox(q, inner, frame) && quality.hasDocumentAspect(q, full.width, full.height))
     .sort((a, b) => quality.quadArea(b) - quality.quadArea(a));
   for (const quad of quads) {
-    const refined = quality.refineQuad(full, quad, { searchRadius: Math.ceil(1.5 * scale) + 3 });
+    const refined = refinedOnFrame(quad, frame);
     if (outlineSupport(refined, frame, MIN_SIDE_SUPPORT) >= MIN_SIDE_SUPPORT && standsOut(refined, frame)) return refined;
   }
   return null;
@@ -475,11 +475,11 @@ function isSideInView(quad: quality.Quad, side: number, view: quality.CornerView
  * exits followed again to the frame border; `null` when an exit changes border.
  */
 function refineView(view: quality.CornerView, frame: SearchFrame): quality.CornerView | null {
-  const { full, scale } = frame;
+  const { full } = frame;
   const { corner, exits } = view;
   const [a, b] = exits;
   const parallelogram: quality.Quad = [corner, a, { x: a.x + b.x - corner.x, y: a.y + b.y - corner.y }, b];
-  const refined = quality.refineQuad(full, parallelogram, { searchRadius: Math.ceil(1.5 * scale) + 3 });
+  const refined = refinedOnFrame(parallelogram, frame);
   if (refined === parallelogram) return view;
   const at = refined[0];
   const border = (p: quality.Point) => quality.frameExitOf(corner, p, full.width, full.height)?.border;
@@ -579,7 +579,7 @@ export function acceptFallback(fallback: Fallback | null, frame: SearchFrame): q
  * Else `null`.
  */
 function withoutCoveredCorner(quad: quality.Quad, frame: SearchFrame): quality.Quad | null {
-  const { full, scale, support: options } = frame;
+  const { full, support: options } = frame;
   const supported = [0, 1, 2, 3].map((side) => quality.sideSupportReaches(full, quad, side, options, MIN_SIDE_SUPPORT));
   if (supported.filter(Boolean).length !== 2) return null;
   // Sides s and s + 1 without support meet at corner s + 1.
@@ -588,7 +588,7 @@ function withoutCoveredCorner(quad: quality.Quad, frame: SearchFrame): quality.Q
   const corner = (side + 1) % 4;
   const rebuilt = quality.refitAroundCoveredCorner(full, quad, corner, { ...options, searchRadius: COVERED_CORNER_SCAN_PX, maxTurnDeg: COVERED_CORNER_TURN_DEG, span: COVERED_CORNER_SPAN });
   if (!rebuilt) return null;
-  const refined = quality.refineQuad(full, rebuilt, { searchRadius: Math.ceil(1.5 * scale) + 3 });
+  const refined = refinedOnFrame(rebuilt, frame);
   if (borderSides(refined, frame).some(Boolean) || quality.cornerMarginPx(refined, full.width, full.height) < 0 || !quality.hasDocumentAspect(refined, full.width, full.height)) return null;
   const sides = quality.sideSupport(full, refined, options);
   // The turned sides' parts in view are edges, from their kept corners over COVERED_CORNER_SPAN.
@@ -613,17 +613,17 @@ const MIN_CONTINUATION_FRACTION = 0.1;
  * The document around `quad` (an accepted outline) when some of its sides carry on past a corner as the
  * same edge (`quality.sideContinuation`): the side meeting it there is moved to where it stops, on to the
  * frame border if it carries on to it (`quality.moveSidePastContinuation`), the longest first, each
- * corner once. Taken only when the quad so grown, refined, has every side supported and stands out;
+ * side past each of its corners once. Taken only when the quad so grown, refined, has every side supported and stands out;
  * else `null` (the outline stays as it was).
  */
 export function documentPastCarriedSides(quad: quality.Quad, frame: SearchFrame): quality.Quad | null {
-  const { full, scale } = frame;
+  const { full } = frame;
   const options = { ...frame.support, ...CONTINUATION };
   let current = quad;
   const moved = new Set<string>();
   for (let step = 0; step < 4; step++) {
     const border = borderSides(current, frame);
-    let best: { side: number; past: 'start' | 'end'; continuation: quality.Continuation } | null = null;
+    let best: { side: number; past: 'start' | 'end'; corner: number; continuation: quality.Continuation } | null = null;
     for (let side = 0; side < 4; side++) {
       if (border[side]) continue;
       const least = MIN_CONTINUATION_FRACTION * quality.distance(current[side]!, current[(side + 1) % 4]!);
@@ -631,17 +631,16 @@ export function documentPastCarriedSides(quad: quality.Quad, frame: SearchFrame)
         const corner = past === 'end' ? (side + 1) % 4 : side;
         if (moved.has(`${side}${corner}`)) continue;
         const continuation = quality.sideContinuation(full, current, side, past, options);
-        if (continuation.length >= least && (!best || continuation.length > best.continuation.length)) best = { side, past, continuation };
+        if (continuation.length >= least && (!best || continuation.length > best.continuation.length)) best = { side, past, corner, continuation };
       }
     }
     if (!best) break;
     const next = quality.moveSidePastContinuation(current, best.side, best.past, best.continuation, full.width, full.height);
     if (!next || !withinReach(next, full)) return null;
-    const corner = best.past === 'end' ? (best.side + 1) % 4 : best.side;
-    moved.add(`${best.side}${corner}`);
+    moved.add(`${best.side}${best.corner}`);
     // The walk stops where a rounded corner bends the side away: the side meeting it lies a little further out.
-    const movedSide = best.past === 'end' ? corner : (corner + 3) % 4;
-    current = quality.refineQuad(full, best.continuation.toBorder ? next : toNearestEdgeOutward(next, movedSide, frame), { searchRadius: Math.ceil(1.5 * scale) + 3 });
+    const movedSide = best.past === 'end' ? best.corner : (best.corner + 3) % 4;
+    current = refinedOnFrame(best.continuation.toBorder ? next : toNearestEdgeOutward(next, movedSide, frame), frame);
   }
   if (current === quad) return null;
   // Grown to the document's outline first: a side still on an inner edge (the band's) moves out to the card's.
@@ -654,13 +653,11 @@ const MAX_CORNER_ROUNDING_PX = 40;
 
 /** `quad` with side `side` moved outward, parallel, to the nearest position where it has full edge support (within MAX_CORNER_ROUNDING_PX), if any. */
 function toNearestEdgeOutward(quad: quality.Quad, side: number, frame: SearchFrame): quality.Quad {
+  const lines = quality.quadSideLines(quad);
+  if (!lines) return quad;
   const a = quad[side]!;
   const b = quad[(side + 1) % 4]!;
-  const length = quality.distance(a, b);
-  if (length < 1) return quad;
-  const centre = { x: (quad[0].x + quad[1].x + quad[2].x + quad[3].x) / 4, y: (quad[0].y + quad[1].y + quad[2].y + quad[3].y) / 4 };
-  let normal = { x: -(b.y - a.y) / length, y: (b.x - a.x) / length };
-  if ((a.x - centre.x) * normal.x + (a.y - centre.y) * normal.y < 0) normal = { x: -normal.x, y: -normal.y };
+  const { normal } = quality.outwardSide(quad, lines, side);
   for (let offset = -4; offset <= MAX_CORNER_ROUNDING_PX; offset += 2) {
     const from = { x: a.x + normal.x * offset, y: a.y + normal.y * offset };
     const to = { x: b.x + normal.x * offset, y: b.y + normal.y * offset };
@@ -671,6 +668,14 @@ function toNearestEdgeOutward(quad: quality.Quad, side: number, frame: SearchFra
     if (visible && quality.segmentSupportReaches(frame.full, visible.a, visible.b, frame.support, MIN_SIDE_SUPPORT)) return shifted;
   }
   return quad;
+}
+
+/**
+ * `quad` refined at full resolution (`quality.refineQuad`) within the reach of a side found on the
+ * reduced frame: 1.5 of its pixels, plus 3 px.
+ */
+function refinedOnFrame(quad: quality.Quad, frame: SearchFrame): quality.Quad {
+  return quality.refineQuad(frame.full, quad, { searchRadius: Math.ceil(1.5 * frame.scale) + 3 });
 }
 
 /** Whether the quad's inside differs from its surroundings by `minContrast` (see `MIN_REGION_CONTRAST`); a quad with no surroundings in the frame does. */
