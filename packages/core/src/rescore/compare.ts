@@ -1,6 +1,7 @@
 /**
  * Each recorded check against its re-scored value, within a stated tolerance (docs/auditor.md).
- * MRZ, liveness and the document checks are deterministic engines with pass/fail results: exact.
+ * MRZ, liveness, the document checks and the printed fields' cross-check are deterministic engines
+ * with pass/fail results: exact.
  * Face match crosses runtimes and encodings: the same pixels on onnxruntime-node (jpeg-js) and
  * onnxruntime-web (the browser's decoder) differed by 0.0009 and 0.0007 (e2e bundles), and
  * VerificationFlow scores the pixels before it downscales and JPEG-encodes them into the bundle,
@@ -13,11 +14,12 @@ export const RESCORE_TOLERANCE: Readonly<Record<string, number>> = {
   'mrz.check_digits': 0,
   'liveness.active': 0,
   'document.checks': 0,
+  'document.viz_cross_check': 0,
   'face.match': 0.05,
 };
 
 /** Kinds whose result is pass or fail: a check recorded with a status and no score compares as 1 or 0. */
-const STATUS_SCORED = new Set(['mrz.check_digits', 'liveness.active', 'document.checks']);
+const STATUS_SCORED = new Set(['mrz.check_digits', 'liveness.active', 'document.checks', 'document.viz_cross_check']);
 
 export interface RescoredCheck {
   checkId: string;
@@ -30,7 +32,7 @@ export interface RescoredCheck {
   /** `match`: within tolerance (and the same failure codes); `differs`: not; `not_rescored`: no engine ran (see note). */
   verdict: 'match' | 'differs' | 'not_rescored';
   note: string | null;
-  /** For `document.checks`: the failure codes recorded (details.issues) and found again. */
+  /** For `document.checks`: the failure codes recorded (details.issues) and found again; for `document.viz_cross_check`, the fields that differ (details.mismatched). */
   recordedCodes?: string[];
   rescoredCodes?: string[];
 }

@@ -17,6 +17,10 @@ const vizSchema = z.strictObject({
   documentNumber: z.string().max(64).optional(),
   birthDate: z.string().max(10).optional(),
   expiryDate: z.string().max(10).optional(),
+  /** `M`, `F` or `X`. */
+  sex: z.string().max(1).optional(),
+  /** A 1-3 letter code as printed (a country's name is not compared). */
+  nationality: z.string().max(64).optional(),
 });
 
 export const documentReadSchema = z.strictObject({

@@ -5,7 +5,7 @@
  * visual-zone fields; and the flow's own `document.checks` (core document.checkDocument, the
  * function the flow ran at review) computed again to compare with the recorded one.
  */
-import { checkDocument, documentTypeFromMrz, sameCountry, type DocumentCheckCode, type DocumentType } from '../document/index.ts';
+import { checkDocument, crossCheckVisualZone, documentTypeFromMrz, sameCountry, type DocumentCheckCode, type DocumentType } from '../document/index.ts';
 import { readMrz, checkMrzPolicy, type MrzFormat, type MrzPolicyFailure, type MrzReadResult } from '../mrz/index.ts';
 import type { DocumentReadArtifact } from './content.ts';
 
@@ -25,7 +25,7 @@ export interface DocumentFindings {
   /** checkMrzPolicy's failures (`expired`, `under_age`, `validity_too_long`, `date_unreadable`). */
   policyFailures: MrzPolicyFailure[];
   acceptanceFailures: Array<'document_not_accepted' | 'country_not_accepted'>;
-  /** Null when no visual-zone fields were sent. */
+  /** Null when no visual-zone field was sent that both zones hold (core crossCheckVisualZone: match or mismatch). */
   vizMatches: boolean | null;
   vizMismatchedFields: string[];
   /** core document.checkDocument on the MRZ's facts, as the flow's review step runs it; null without a valid MRZ. */
@@ -33,8 +33,6 @@ export interface DocumentFindings {
   /** The parsed MRZ, for display (field ranges); null without a reading. */
   mrz: MrzReadResult | null;
 }
-
-const normalizeName = (value: string): string => value.toUpperCase().normalize('NFKD').replace(/[^A-Z]/g, '');
 
 export function checkDocumentRead(read: DocumentReadArtifact | null, config: DocumentRescoreConfig, referenceDate: Date): DocumentFindings {
   if (read === null) {
@@ -61,18 +59,13 @@ export function checkDocumentRead(read: DocumentReadArtifact | null, config: Doc
     }).map((failure) => failure.code))]
     : null;
 
-  const mismatched: string[] = [];
-  if (read.viz !== undefined && mrz.valid) {
-    const compare = (field: string, viz: string | undefined, fromMrz: string | null, normalize: (v: string) => string) => {
-      if (viz === undefined || fromMrz === null) return;
-      if (normalize(viz) !== normalize(fromMrz)) mismatched.push(field);
-    };
-    compare('surname', read.viz.surname, value('surname'), normalizeName);
-    compare('givenNames', read.viz.givenNames, value('givenNames'), normalizeName);
-    compare('documentNumber', read.viz.documentNumber, value('documentNumber'), (v) => v.toUpperCase().replace(/[^A-Z0-9]/g, ''));
-    compare('birthDate', read.viz.birthDate, value('birthDate'), (v) => v);
-    compare('expiryDate', read.viz.expiryDate, value('expiryDate'), (v) => v);
-  }
+  // The same field-by-field comparison the device runs (core crossCheckVisualZone: names in their MRZ
+  // forms, Ä as AE or A; a truncated MRZ name as the printed name's start).
+  const crossCheck = read.viz !== undefined && mrz.valid
+    ? crossCheckVisualZone(read.viz, Object.fromEntries(Object.entries(mrz.fields).map(([name, f]) => [name, f?.value ?? null])))
+    : null;
+  const compared = crossCheck ? Object.values(crossCheck.fields).filter((c) => c === 'match' || c === 'mismatch').length : 0;
+  const mismatched: string[] = crossCheck ? [...crossCheck.mismatches] : [];
   return {
     mrzValid: mrz.valid,
     format: mrz.format,
@@ -80,7 +73,7 @@ export function checkDocumentRead(read: DocumentReadArtifact | null, config: Doc
     issuingState: state,
     policyFailures,
     acceptanceFailures,
-    vizMatches: read.viz === undefined || !mrz.valid ? null : mismatched.length === 0,
+    vizMatches: compared === 0 ? null : mismatched.length === 0,
     vizMismatchedFields: mismatched,
     documentChecks,
     mrz,

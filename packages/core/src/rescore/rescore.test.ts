@@ -53,6 +53,29 @@ describe('rescoreEvidence: the flow\'s document checks', () => {
   });
 });
 
+describe('rescoreEvidence: the printed fields against the MRZ', () => {
+  const vizCheck = (status: 'pass' | 'fail' | 'inconclusive', mismatched: string): EvidenceCheck => ({ id: 'viz-cross-check', kind: 'document.viz_cross_check', status, score: null, threshold: null, errorCode: mismatched ? 'document_viz_mrz_mismatch' : null, artifactIds: ['document-read'], details: { compared: 3, mismatched } });
+  const printed = { surname: 'Eriksson', givenNames: 'Anna Maria', birthDate: '1974-08-12' };
+
+  it('printed fields that match: the same pass, and authenticity without the missing-cross-check cap', async () => {
+    const result = await rescoreEvidence(bundleOf([vizCheck('pass', '')], [{ ...read('340415'), viz: printed }]), { config: DEFAULT_RESCORE_CONFIG, referenceDate, faces: null });
+    expect(result.checks[0]).toMatchObject({ checkId: 'viz-cross-check', verdict: 'match', recorded: 1, rescored: 1, recordedCodes: [], rescoredCodes: [] });
+    expect(result.signals.find((s) => s.name === 'document_authenticity')).toMatchObject({ score: 1, reasonCodes: [] });
+  });
+
+  it('a printed birth date the device passed but the MRZ contradicts: DIFFERS naming the field, routed to review', async () => {
+    const result = await rescoreEvidence(bundleOf([vizCheck('pass', '')], [{ ...read('340415'), viz: { ...printed, birthDate: '1967-08-12' } }]), { config: DEFAULT_RESCORE_CONFIG, referenceDate, faces: null });
+    expect(result.checks[0]).toMatchObject({ verdict: 'differs', recorded: 1, rescored: 0, rescoredCodes: ['birthDate'] });
+    expect(result.hardRules).toContainEqual({ code: 'viz_mrz_mismatch', escalateTo: 'review' });
+  });
+
+  it('nothing printed to compare: not re-scored, and the authenticity signal says the cross-check is missing', async () => {
+    const result = await rescoreEvidence(bundleOf([vizCheck('inconclusive', '')], [read('340415')]), { config: DEFAULT_RESCORE_CONFIG, referenceDate, faces: null });
+    expect(result.checks[0]).toMatchObject({ verdict: 'not_rescored', note: 'viz_not_compared' });
+    expect(result.signals.find((s) => s.name === 'document_authenticity')!.reasonCodes).toContain('viz_cross_check_missing');
+  });
+});
+
 describe('rescoreEvidence: face match against the recorded score', () => {
   const faceCheck = (score: number): EvidenceCheck => ({ id: 'face-match', kind: 'face.match', status: 'pass', score, threshold: 0.5, errorCode: null, artifactIds: [], details: {} });
   const images = [{ id: 'portrait', kind: 'portrait' as const }, { id: 'selfie', kind: 'face_crop' as const }];

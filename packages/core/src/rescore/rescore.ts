@@ -275,6 +275,12 @@ export async function rescoreEvidence(bundle: BundleLike, input: RescoreInput): 
         return compareCheck(check, document.documentChecks === null ? null : document.documentChecks.length === 0 ? 1 : 0,
           document.documentChecks === null ? (document.mrzValid === false ? 'mrz_invalid' : 'document_read_absent') : null,
           document.documentChecks === null ? undefined : { recorded: recordedDocumentCodes, rescored: document.documentChecks });
+      case 'document.viz_cross_check': {
+        // Inconclusive on the device (nothing compared) stays unscored here too.
+        const recordedFields = String(check.details['mismatched'] ?? '').split(',').filter(Boolean);
+        return compareCheck(check, document.vizMatches === null ? null : document.vizMatches ? 1 : 0, document.vizMatches === null ? 'viz_not_compared' : null,
+          document.vizMatches === null ? undefined : { recorded: recordedFields, rescored: document.vizMismatchedFields });
+      }
       default:
         return compareCheck(check, null, 'no_engine_for_kind');
     }
