@@ -477,7 +477,7 @@ test('fake camera: <ekyc-flow> auto-captures the passport and takes the selfie w
     await expect(page.locator('#risk-line')).toContainText(`: ${decided} `);
 
     // Re-score: every recorded check equal within docs/auditor.md's tolerances (exact but the face match, 0.05).
-    const tolerance: Record<string, number> = { mrz: 0, 'document-checks': 0, liveness: 0, 'face-match': 0.05 };
+    const tolerance: Record<string, number> = { mrz: 0, 'document-checks': 0, 'viz-cross-check': 0, liveness: 0, 'face-match': 0.05 };
     const rows = page.locator('#rescore-table tbody tr');
     const seen: string[] = [];
     for (let index = 0; index < await rows.count(); index += 1) {
@@ -490,7 +490,7 @@ test('fake camera: <ekyc-flow> auto-captures the passport and takes the selfie w
       expect(Math.abs(difference)).toBeLessThanOrEqual(tolerance[id]!);
       seen.push(id);
     }
-    expect(seen.sort()).toEqual(['document-checks', 'face-match', 'liveness', 'mrz']);
+    expect(seen.sort()).toEqual(['document-checks', 'face-match', 'liveness', 'mrz', 'viz-cross-check']);
 
     // Replay: the document outline with the camera's detected quad, the liveness keyframes with their
     // recorded faces, the signal plots with prompts, the transcript judged again consistently.

@@ -92,7 +92,7 @@ test.describe('VerificationFlow end to end (headless, real verifier)', () => {
   test.describe.configure({ retries: 1 });
 
   test('upload path: consent, a rendered passport page and a selfie go through reading, face match, evidence and submit to a decision', async ({ page }) => {
-    const { report } = await runFlow(page, { capture: 'upload' });
+    const { report, status } = await runFlow(page, { capture: 'upload' });
     expect(report.error).toBeNull();
     expect(report.status).toBe('complete');
     expect(report.steps).toEqual(['session', 'consent', 'document-front', 'document-read', 'document-review', 'liveness', 'face-match', 'evidence', 'submit', 'result']);
@@ -101,11 +101,26 @@ test.describe('VerificationFlow end to end (headless, real verifier)', () => {
     // The server decided: no active liveness was done (an uploaded selfie), so not an approval on its own.
     expect(report.result!.decision).not.toBeNull();
     expect(['review', 'reject', 'escalate']).toContain(report.result!.decision!.outcome);
+    // The page's printed fields were read at document-read and sent: the verifier compared them with the MRZ, all equal.
+    expect(status.decision!.reasonCodes).not.toContain('viz_cross_check_missing');
+    expect(status.decision!.reasonCodes).not.toContain('viz_mrz_mismatch');
     expect(report.result!.userMessage).toEqual(expect.any(String));
     // Models load lazily: nothing before consent, the document reader at the document, the face engine at the read; no quality or liveness worker without a camera.
     expect(report.models.map((m) => `${m.worker}@${m.step}`)).toEqual(['document@document-front', 'face@document-read']);
     expect(report.models.every((m) => m.readyAt !== null && m.loadingAt >= report.stepAt['document-front']!)).toBe(true);
     expect(report.cameras).toEqual([]);
+  });
+
+  test('a passport page whose printed surname was changed (its MRZ genuine): the flow sends the printed fields, and the verifier finds the mismatch and does not approve', async ({ page }) => {
+    const { report, status } = await runFlow(page, { capture: 'upload', printed: { surname: 'HARRISON' } });
+    expect(report.error).toBeNull();
+    expect(report.status).toBe('complete');
+    // The MRZ is genuine: read valid, the document checks pass; only the printed surname disagrees with it.
+    expect(report.result).toMatchObject({ local: { documentValid: true } });
+    expect(status.decision!.reasonCodes).toContain('viz_mrz_mismatch');
+    expect(status.decision!.reasonCodes).not.toContain('viz_cross_check_missing');
+    // Review at least (the hard rule); with an uploaded selfie the score is under the review band (reject 44.7 measured).
+    expect(status.decision!.outcome).not.toBe('approve');
   });
 
   test('camera path: the fake camera opens (rear for the document, front for the selfie), is released when each step ends, and the run completes by upload', async ({ page }) => {

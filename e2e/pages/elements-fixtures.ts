@@ -1,5 +1,5 @@
 import type { ResultSummary, ReviewData } from '@ekyc/flow';
-import { createRandom, generateLabelledFrame, renderMrzDocument } from '@ekyc/testkit';
+import { createRandom, generateLabelledFrame, renderMrzDocument, type MrzDocumentFields } from '@ekyc/testkit';
 import { FaceClient } from '@ekyc/workers';
 import { FOCAL, fontReady } from './quality-kit.ts';
 
@@ -15,7 +15,8 @@ export async function selfieBlob(): Promise<Blob> {
   return (await fetch(SELFIE_URL)).blob();
 }
 
-export async function documentBlob(seed = 4): Promise<Blob> {
+/** `printed`: visual-zone values printed instead of the MRZ's (a modified page: the MRZ stays the genuine one). */
+export async function documentBlob(seed = 4, printed?: Partial<MrzDocumentFields>): Promise<Blob> {
   await fontReady;
   const photo = await createImageBitmap(await selfieBlob());
   const face = new FaceClient({ assetBaseUrl: '/ekyc/', backend: 'wasm' }, 170_000);
@@ -30,7 +31,7 @@ export async function documentBlob(seed = 4): Promise<Blob> {
     const cy = found.box.y + found.box.height / 2;
     const portrait = new OffscreenCanvas(Math.round(side * 0.78), Math.round(side));
     portrait.getContext('2d')!.drawImage(photo, cx - side * 0.39, cy - side / 2, side * 0.78, side, 0, 0, portrait.width, portrait.height);
-    const doc = renderMrzDocument(createRandom(seed), { format: 'TD3', pxPerMm: 12, font: 'OCR-B', portrait });
+    const doc = renderMrzDocument(createRandom(seed), { format: 'TD3', pxPerMm: 12, font: 'OCR-B', portrait, ...(printed ? { vizOverrides: printed } : {}) });
     const canvas = new OffscreenCanvas(doc.mrzSide.width, doc.mrzSide.height);
     canvas.getContext('2d')!.putImageData(new ImageData(new Uint8ClampedArray(doc.mrzSide.data), doc.mrzSide.width, doc.mrzSide.height), 0, 0);
     return await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.9 });

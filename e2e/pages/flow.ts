@@ -18,6 +18,8 @@ export interface FlowRunOptions {
   /** Leave the liveness step to the camera (a face clip as the fake camera): no selfie upload. */
   livenessByCamera?: boolean;
   seed?: number;
+  /** Print these visual-zone values on the passport page instead of its MRZ's (a modified page). */
+  printed?: Record<string, string>;
 }
 
 interface TimelineEntry { t: number; type: string; step?: StepId | null; detail?: Record<string, unknown> }
@@ -79,7 +81,7 @@ const flowTest = {
   },
 
   async run(verifierBase: string, session: { sessionId: string; clientToken: string } | { handoffToken: string }, options: FlowRunOptions): Promise<FlowRunReport> {
-    const [doc, selfie] = await Promise.all([documentBlob(options.seed ?? 4), selfieBlob()]);
+    const [doc, selfie] = await Promise.all([documentBlob(options.seed ?? 4, options.printed), selfieBlob()]);
     const flow = new VerificationFlow({
       session: { verifierUrl: new URL(verifierBase, location.href).href, ...session },
       assetBaseUrl: '/ekyc/',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { DocumentRead } from '@ekyc/workers';
-import { documentGeometryArtifact, frameDetails, type ReadSide } from './document.ts';
+import type { DocumentRead, MrzSummary, VisualZoneRead } from '@ekyc/workers';
+import { documentGeometryArtifact, documentReadArtifact, evidenceViz, frameDetails, printedFieldsOf, vizCrossCheck, type ReadSide } from './document.ts';
 
 const rectified = { width: 856, height: 540, data: new Uint8ClampedArray(856 * 540 * 4) };
 const outline = [{ x: 410, y: 300 }, { x: 1210, y: 340 }, { x: 1180, y: 850 }, { x: 380, y: 800 }] as const;
@@ -27,5 +27,53 @@ describe('frame details for the evidence', () => {
     expect(frameDetails(undefined)).toEqual({});
     expect(frameDetails({ used: 2, rejected: 0, outcome: 'stable' })).toEqual({ framesUsed: 2, framesRejected: 0, frameVote: 'stable' });
     expect(frameDetails({ used: 5, rejected: 1, outcome: 'stable', fused: 3 })).toEqual({ framesUsed: 5, framesRejected: 1, frameVote: 'stable', framesFused: 3 });
+  });
+});
+
+/** A valid TD1 reading as the document worker summarises it (core readMrz's values). */
+const MRZ: MrzSummary = {
+  valid: true, format: 'TD1', ambiguous: false, errors: [], uncertainFields: [],
+  fields: { documentCode: 'I', issuingState: 'D', documentNumber: 'T22000129', birthDate: '1964-08-12', sex: 'M', expiryDate: '2031-01-01', nationality: 'D', surname: 'MUELLER', givenNames: 'JOERG' },
+  corrected: ['I<D<<T220001293<<<<<<<<<<<<<<<', '6408125M3101012D<<<<<<<<<<<<<6', 'MUELLER<<JOERG<<<<<<<<<<<<<<<<'],
+};
+
+/** A front's printed zone: each field read certain unless listed in `uncertain`. */
+function printedZone(values: Record<string, string>, uncertain: string[] = []): VisualZoneRead {
+  const box = { x: 0, y: 0, width: 10, height: 10 };
+  const fields = Object.fromEntries(Object.entries(values).map(([name, value]) => [name, { value, raw: value, confidence: uncertain.includes(name) ? 0.4 : 0.97, uncertain: uncertain.includes(name), reasons: [], labelBox: box, valueBox: box }]));
+  return { fields, labels: Object.keys(values).length, boxes: 2 * Object.keys(values).length, texts: [], timings: { detectMs: 0, recognizeMs: 0, secondReadMs: 0 } } as VisualZoneRead;
+}
+
+describe('printed fields in the evidence', () => {
+  it('carries the printed fields compared with the MRZ, as printed, and leaves out flagged ones and MRZ values filled from the page', () => {
+    const zone = printedZone({ surname: 'MÜLLER', givenNames: 'JÖRG', birthDate: '1964-08-12', documentNumber: 'T22000129', expiryDate: '2031-01-01', issueDate: '2021-01-02' }, ['documentNumber']);
+    expect(printedFieldsOf(zone, MRZ)).toEqual({ surname: 'MÜLLER', givenNames: 'JÖRG', birthDate: '1964-08-12', expiryDate: '2031-01-01' });
+    // Given names filled from the printed page would only match themselves; an uncertain MRZ expiry is no comparison either.
+    const filled: MrzSummary = { ...MRZ, uncertainFields: ['givenNames', 'expiryDate'], sources: { givenNames: 'visual_zone' } };
+    expect(printedFieldsOf(zone, filled)).toEqual({ surname: 'MÜLLER', birthDate: '1964-08-12' });
+    expect(printedFieldsOf(null, MRZ)).toEqual({});
+    expect(printedFieldsOf(zone, { ...MRZ, valid: false })).toEqual({});
+  });
+
+  it('keeps a printed field that differs from the MRZ, and the check fails naming the field, never its value', () => {
+    const printed = printedFieldsOf(printedZone({ surname: 'MÜLLER', birthDate: '1957-08-12' }), MRZ);
+    expect(printed).toEqual({ surname: 'MÜLLER', birthDate: '1957-08-12' });
+    const check = vizCrossCheck(printed, MRZ, true);
+    expect(check).toMatchObject({ kind: 'document.viz_cross_check', status: 'fail', errorCode: 'document_viz_mrz_mismatch', artifactIds: ['document-read'], details: { compared: 2, mismatched: 'birthDate' } });
+    expect(JSON.stringify(check)).not.toContain('1957');
+  });
+
+  it('passes when every compared field matches; inconclusive when nothing was compared or the MRZ is not valid', () => {
+    expect(vizCrossCheck({ surname: 'Müller', givenNames: 'Jörg' }, MRZ, true)).toMatchObject({ status: 'pass', errorCode: null, details: { compared: 2, mismatched: '' } });
+    expect(vizCrossCheck({}, MRZ, true)).toMatchObject({ status: 'inconclusive', details: { compared: 0 } });
+    expect(vizCrossCheck({ surname: 'MÜLLER' }, { ...MRZ, valid: false }, false)).toMatchObject({ status: 'inconclusive', artifactIds: [] });
+  });
+
+  it('puts the user\'s corrections over the printed fields, and sends `viz` only when there is one', () => {
+    const viz = evidenceViz({ surname: 'MÜLLER', birthDate: '1964-08-12' }, { surname: 'MUELLER-LÜDENSCHEIDT' });
+    expect(viz).toEqual({ surname: 'MUELLER-LÜDENSCHEIDT', birthDate: '1964-08-12' });
+    expect(documentReadArtifact(MRZ, viz)).toEqual({ type: 'ekyc.document.read', mrzLines: MRZ.corrected, viz });
+    expect(documentReadArtifact(MRZ, evidenceViz({}, null))).not.toHaveProperty('viz');
+    expect(documentReadArtifact({ ...MRZ, valid: false }, viz)).toBeNull();
   });
 });

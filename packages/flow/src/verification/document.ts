@@ -6,7 +6,7 @@
 import {
   DOCUMENT_GEOMETRY_TYPE, createMrz, document as coreDocument, type DocumentGeometryV2, type EkycErrorCode, type EvidenceCheck, type MrzFieldValues, type MrzFormat, type RgbaImage, type quality,
 } from '@ekyc/core';
-import type { DocumentRead, MrzSummary, Portrait } from '@ekyc/workers';
+import { crossCheckReads, type DocumentRead, type MrzSummary, type Portrait, type VisualZoneRead } from '@ekyc/workers';
 import type { DocumentFrameCounts, FrameVoteProgress, VotedDocument } from '../capture/document-reading.ts';
 import type { CaptureMode, GuidanceDetail, ReviewData, ReviewEdits, ReviewField } from './types.ts';
 import { isLicenceRead } from './licence.ts';
@@ -147,12 +147,56 @@ export function mrzLinesOf(mrz: MrzSummary | null): string[] | null {
   }
 }
 
-/** The `ekyc.document.read` artifact: the MRZ lines and, when the user corrected fields at review, those as the visual-zone reading. */
-export function documentReadArtifact(mrz: MrzSummary | null, edits: ReviewEdits | null): Record<string, unknown> | null {
+/** Printed values as the evidence carries them (`ekyc.document.read`'s `viz`): ISO dates, names as printed. */
+export type PrintedFields = Partial<Record<coreDocument.CrossCheckedField, string>>;
+
+/**
+ * The printed fields the evidence carries: those the device compared with the valid MRZ as `match` or
+ * `mismatch` (worker `crossCheckReads`). Left out: a printed or MRZ value either reading flagged, and
+ * an MRZ value filled from the printed page (it would only match itself). So the verifier, which sees
+ * only the MRZ lines and these values, compares exactly what the device compared.
+ */
+export function printedFieldsOf(visualZone: VisualZoneRead | null, mrz: MrzSummary | null): PrintedFields {
+  const checked = visualZone && mrz ? crossCheckReads({ visualZone }, { mrz }) : null;
+  const out: PrintedFields = {};
+  if (!checked || !visualZone) return out;
+  for (const [name, comparison] of Object.entries(checked.fields) as Array<[coreDocument.CrossCheckedField, coreDocument.FieldComparison]>) {
+    const value = visualZone.fields[name]?.value;
+    if ((comparison === 'match' || comparison === 'mismatch') && value) out[name] = value;
+  }
+  return out;
+}
+
+/**
+ * What the evidence states the document's printed zone holds: the printed fields read, and over them
+ * the fields the user corrected at review (what the user read on the card). Empty: no `viz` is sent.
+ */
+export function evidenceViz(printed: PrintedFields, edits: ReviewEdits | null): PrintedFields {
+  return { ...printed, ...(edits ?? {}) };
+}
+
+/** The `ekyc.document.read` artifact: the MRZ lines and, when there are any, the printed values (`evidenceViz`). */
+export function documentReadArtifact(mrz: MrzSummary | null, viz: PrintedFields): Record<string, unknown> | null {
   const mrzLines = mrzLinesOf(mrz);
   if (mrzLines === null) return null;
-  const viz = edits && Object.keys(edits).length > 0 ? { ...edits } : undefined;
-  return { type: 'ekyc.document.read', mrzLines, ...(viz ? { viz } : {}) };
+  return { type: 'ekyc.document.read', mrzLines, ...(Object.keys(viz).length > 0 ? { viz: { ...viz } } : {}) };
+}
+
+/**
+ * The `document.viz_cross_check` check: the printed values the evidence carries against the MRZ (core
+ * `crossCheckVisualZone`, the comparison the verifier runs again). Inconclusive when none was compared
+ * (the printed zone not read, its fields flagged, no valid MRZ); `fail` with `document_viz_mrz_mismatch`
+ * and the fields' names (never their values) on any difference.
+ */
+export function vizCrossCheck(viz: PrintedFields, mrz: MrzSummary | null, hasReadArtifact: boolean): EvidenceCheck {
+  const result = mrz?.valid ? coreDocument.crossCheckVisualZone(viz, mrz.fields) : null;
+  const compared = result ? Object.values(result.fields).filter((c) => c === 'match' || c === 'mismatch').length : 0;
+  const mismatched = result && compared > 0 ? [...result.mismatches] : [];
+  return {
+    id: 'viz-cross-check', kind: 'document.viz_cross_check', status: compared === 0 ? 'inconclusive' : mismatched.length > 0 ? 'fail' : 'pass', score: null, threshold: null,
+    errorCode: mismatched.length > 0 ? 'document_viz_mrz_mismatch' : null, artifactIds: hasReadArtifact ? ['document-read'] : [],
+    details: { compared, mismatched: mismatched.join(',') },
+  };
 }
 
 /** Guidance for the overlay from one quality assessment. */

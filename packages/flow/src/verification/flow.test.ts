@@ -59,6 +59,14 @@ function licenceZone(): NonNullable<DocumentRead['visualZone']> {
   return { ...zone, issuingState, texts: [], timings: { detectMs: 0, recognizeMs: 0, secondReadMs: 0 } };
 }
 
+/** The printed zone of the passport page and the card's front: PERSON's fields, read certain. */
+function printedZone(): NonNullable<DocumentRead['visualZone']> {
+  const box = { x: 0, y: 0, width: 10, height: 10 };
+  const field = (value: string) => ({ value, raw: value, confidence: 0.97, uncertain: false, reasons: [], labelBox: box, valueBox: box });
+  const fields = { surname: field(PERSON.surname), givenNames: field(PERSON.givenNames), birthDate: field(PERSON.birthDate), documentNumber: field(PERSON.documentNumber) };
+  return { fields, layout: 'labelled', labels: 4, boxes: 8, texts: [], timings: { detectMs: 0, recognizeMs: 0, secondReadMs: 0 } };
+}
+
 function documentRead(img: RgbaImage, options: { visualZone?: boolean } = {}): DocumentRead {
   const marker = markerOf(img);
   const mrz = marker === PASSPORT ? summary('TD3', PERSON)
@@ -70,6 +78,7 @@ function documentRead(img: RgbaImage, options: { visualZone?: boolean } = {}): D
     sizeClass: 'ID-3', width: 80, height: 50, resolution: { dpi: 300, ok: true } as unknown as DocumentRead['resolution'], mrzFound: mrz !== null, lines: [], rotated180: false,
     engines: {}, mrz, mergeDisagreements: 0, rectified, timings: { rectifyMs: 0, locateMs: 0, ocrMs: 0, mergeMs: 0, totalMs: 0 },
     ...((marker === LICENCE || marker === LICENCE_LINES) && options.visualZone ? { visualZone: licenceZone() } : {}),
+    ...((marker === PASSPORT || marker === ID_FRONT) && options.visualZone ? { visualZone: printedZone() } : {}),
   } as unknown as DocumentRead;
 }
 
@@ -87,6 +96,8 @@ interface WorkerLog {
   framesWithCameraOff: number;
   /** Reads asked for the visual zone: the image's marker, whether the camera was stopped by then, and the workers created by then. */
   visualZoneReads: Array<{ marker: number; cameraStopped: boolean | null; workers: string[] }>;
+  /** The printed zone read at document-read for the evidence's cross-check: the image's marker. */
+  printedReads: number[];
   cameraStopped?: () => boolean;
 }
 
@@ -109,9 +120,11 @@ function fakeWorkers(log: WorkerLog, options: { failDocumentOnce?: boolean; qual
     }) as FlowWorkers['quality'],
     document: () => ({
       ...base('document'),
-      read: async (img: RgbaImage, options?: { visualZone?: boolean }) => {
-        log.reads++;
-        if (options?.visualZone) log.visualZoneReads.push({ marker: markerOf(img), cameraStopped: log.cameraStopped?.() ?? null, workers: [...log.created] });
+      read: async (img: RgbaImage, options?: { visualZone?: boolean; fillFromVisualZone?: boolean }) => {
+        // The printed zone read for the evidence's cross-check (step-read.ts) is logged apart from the capture's reads.
+        if (options?.visualZone && options.fillFromVisualZone === false) log.printedReads.push(markerOf(img));
+        else log.reads++;
+        if (options?.visualZone && options.fillFromVisualZone !== false) log.visualZoneReads.push({ marker: markerOf(img), cameraStopped: log.cameraStopped?.() ?? null, workers: [...log.created] });
         if (failNext) {
           failNext = false;
           throw new EkycError('worker_crashed', 'Worker "document" crashed');
@@ -251,7 +264,7 @@ interface Harness {
 
 async function harness(options: Partial<VerificationFlowOptions> = {}, deps: Partial<VerificationFlowDeps> & { failDocumentOnce?: boolean; qualityConfigure?: () => Promise<unknown>; cameraError?: () => EkycError | null; acceptedDocuments?: coreDocument.DocumentType[] } = {}): Promise<Harness> {
   const cameras: FakeCamera[] = [];
-  const log: WorkerLog = { created: [], terminated: [], reads: 0, frames: 0, framesWithCameraOff: 0, visualZoneReads: [], cameraStopped: () => cameras.every((camera) => camera.stopped) };
+  const log: WorkerLog = { created: [], terminated: [], reads: 0, frames: 0, framesWithCameraOff: 0, visualZoneReads: [], printedReads: [], cameraStopped: () => cameras.every((camera) => camera.stopped) };
   const keys = await verifierKeys();
   const delivered: Uint8Array[] = [];
   const session: SessionSource = options.session ?? { config: { acceptedDocuments: deps.acceptedDocuments ?? ['passport', 'id_card'] }, sessionId: 'ses_local_test', verifierKey: keys.publicJwk as never };
@@ -347,8 +360,11 @@ describe('VerificationFlow', () => {
     expect(geometry?.version === 2 ? geometry.source.quad : null).toHaveLength(4);
     const read = JSON.parse(new TextDecoder().decode(bundle.artifacts.get('document-read')));
     expect(readMrz(read.mrzLines).valid).toBe(true);
-    expect(read.viz).toBeUndefined();
-    expect(manifest.checks.map((c) => `${c.kind}:${c.status}`)).toEqual(['mrz.check_digits:pass', 'document.checks:pass', 'face.match:pass']);
+    // The page's printed fields, read once at document-read and compared with the MRZ.
+    expect(h.log.printedReads).toEqual([PASSPORT]);
+    expect(read.viz).toEqual({ surname: 'ERIKSSON', givenNames: 'ANNA MARIA', birthDate: '1974-08-12', documentNumber: 'L898902C3' });
+    expect(manifest.checks.map((c) => `${c.kind}:${c.status}`)).toEqual(['mrz.check_digits:pass', 'document.checks:pass', 'document.viz_cross_check:pass', 'face.match:pass']);
+    expect(manifest.checks.find((c) => c.kind === 'document.viz_cross_check')).toMatchObject({ artifactIds: ['document-read'], details: { compared: 4, mismatched: '' } });
     expect(manifest.liveness).toBeNull();
     const types = manifest.events.map((e) => e.type);
     expect(types.indexOf('consent.granted')).toBeLessThan(types.indexOf('document.captured'));
@@ -376,7 +392,10 @@ describe('VerificationFlow', () => {
     const bundle = await openSealed(h, final.result!.sealed!);
     expect(bundle.manifest.artifacts.map((a) => a.kind)).toEqual(expect.arrayContaining(['document_crop', 'document_back', 'portrait']));
     const read = JSON.parse(new TextDecoder().decode(bundle.artifacts.get('document-read')));
-    expect(read.viz).toEqual({ surname: 'ERIKSON' });
+    // The front's printed fields, with the user's correction over them: the surname now differs from the MRZ.
+    expect(h.log.printedReads).toEqual([ID_FRONT]);
+    expect(read.viz).toEqual({ surname: 'ERIKSON', givenNames: 'ANNA MARIA', birthDate: '1974-08-12', documentNumber: 'L898902C3' });
+    expect(bundle.manifest.checks.find((c) => c.kind === 'document.viz_cross_check')).toMatchObject({ status: 'fail', errorCode: 'document_viz_mrz_mismatch', details: { compared: 4, mismatched: 'surname' } });
     expect(bundle.manifest.events.find((e) => e.type === 'review.confirmed')!.data).toEqual({ edited: 'surname' });
   });
 
@@ -611,7 +630,7 @@ describe('VerificationFlow', () => {
     expect(() => new VerificationFlow({ ...base, consent: { id: 'c', version: '1', text: {} } })).toThrow(expect.objectContaining({ code: 'invalid_argument' }));
     expect(() => new VerificationFlow({ ...base, steps: ['face-match'] })).toThrow(expect.objectContaining({ code: 'invalid_argument' }));
     expect(() => new VerificationFlow({ ...base, steps: ['bogus' as StepId] })).toThrow(expect.objectContaining({ code: 'invalid_argument' }));
-    const documentOnly = new VerificationFlow({ ...base, steps: ['document-front'] }, { workers: fakeWorkers({ created: [], terminated: [], reads: 0, frames: 0, framesWithCameraOff: 0, visualZoneReads: [] }) });
+    const documentOnly = new VerificationFlow({ ...base, steps: ['document-front'] }, { workers: fakeWorkers({ created: [], terminated: [], reads: 0, frames: 0, framesWithCameraOff: 0, visualZoneReads: [], printedReads: [] }) });
     void documentOnly.start();
     expect(documentOnly.state.plan).toEqual(['session', 'consent', 'document-front', 'document-read', 'evidence']);
     documentOnly.dispose();

@@ -5,7 +5,7 @@
 import type { EventChain, EvidenceEnvironment, RgbaImage } from '@ekyc/core';
 import type { MrzSummary } from '@ekyc/workers';
 import type { LivenessOutcome } from '../liveness/index.ts';
-import type { ReadSide } from './document.ts';
+import type { PrintedFields, ReadSide } from './document.ts';
 import type { ResolvedSession } from './session.ts';
 import type { CaptureMode, FlowState, ReviewEdits } from './types.ts';
 
@@ -32,6 +32,8 @@ export interface RunData {
   front: ReadSide | null;
   back: ReadSide | null;
   mrz: MrzSummary | null;
+  /** The printed fields compared with the MRZ (`printedFieldsOf`), read in the background from document-read: the evidence's `viz`, under the user's edits. */
+  printed: Promise<PrintedFields> | null;
   portrait: RgbaImage<Uint8ClampedArray> | null;
   edits: ReviewEdits | null;
   selfie: Selfie | null;
@@ -41,5 +43,5 @@ export interface RunData {
 }
 
 export function freshRunData(): RunData {
-  return { resolved: null, events: null, startedAt: new Date(0), sides: [], front: null, back: null, mrz: null, portrait: null, edits: null, selfie: null, camera: null, documentsDone: false };
+  return { resolved: null, events: null, startedAt: new Date(0), sides: [], front: null, back: null, mrz: null, printed: null, portrait: null, edits: null, selfie: null, camera: null, documentsDone: false };
 }

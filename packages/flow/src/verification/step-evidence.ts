@@ -3,11 +3,26 @@
  * seals the bundle. Runs after consent (loaded with ./runtime.ts).
  */
 import type { ArtifactInput, EvidenceCheck, EvidenceLiveness, RgbaImage } from '@ekyc/core';
+import type { PrintedFields } from './document.ts';
 import type { FlowHost } from './flow-host.ts';
 
 const SDK_VERSION = '0.1.0';
 /** Longest side of evidence images: the verifier's face models work on far less, and bundles stay under a few MB. */
 const EVIDENCE_MAX_SIDE = 1600;
+
+/** The printed fields read since document-read (step-read.ts), waited for with a progress event when not in yet. */
+async function printedFields(host: FlowHost): Promise<PrintedFields> {
+  const pending = host.data.printed;
+  if (pending === null) return {};
+  let settled = false;
+  void pending.then(() => { settled = true; });
+  await Promise.resolve();
+  if (settled) return pending;
+  host.progress({ kind: 'processing', step: 'evidence', task: 'document.printed', done: 0, total: 1 });
+  const printed = await pending;
+  host.progress({ kind: 'processing', step: 'evidence', task: 'document.printed', done: 1, total: 1 });
+  return printed;
+}
 
 export async function stepEvidence(host: FlowHost, signal: AbortSignal): Promise<{ sealed: Uint8Array | null; evidenceId: string | null }> {
   host.enter('evidence', null);
@@ -36,7 +51,8 @@ export async function stepEvidence(host: FlowHost, signal: AbortSignal): Promise
   if (selfie) artifacts.push(await encode('selfie', 'face_crop', selfie.image, selfie.capturedAt));
   tick();
   // An MRZ reading, else a driving licence's printed fields (ekyc.licence.read): what the verifier re-checks.
-  const documentRead = host.rt.documentReadArtifact(mrz, host.data.edits) ?? (mrz === null ? host.rt.licenceReadArtifact(front?.read ?? null) : null);
+  const viz = host.rt.evidenceViz(await printedFields(host), host.data.edits);
+  const documentRead = host.rt.documentReadArtifact(mrz, viz) ?? (mrz === null ? host.rt.licenceReadArtifact(front?.read ?? null) : null);
   const json = (value: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(value));
   if (documentRead) artifacts.push({ id: 'document-read', kind: 'other', mediaType: 'application/json', data: json(documentRead), capturedAt: (front ?? back)!.capturedAt });
   // Where the document lay in each captured image (docs/auditor.md draws it); nothing routes on it.
@@ -45,6 +61,7 @@ export async function stepEvidence(host: FlowHost, signal: AbortSignal): Promise
     if (geometry) artifacts.push({ id: `${id}-geometry`, kind: 'other', mediaType: 'application/json', data: json(geometry), capturedAt: side!.capturedAt });
   }
   if (host.state.review) checks.push(...host.rt.documentChecks(host.state.review, mrz, documentRead !== null, host.data.sides.find((side) => side.read.mrz === mrz)?.frames));
+  if (host.state.review && mrz !== null) checks.push(host.rt.vizCrossCheck(viz, mrz, documentRead !== null));
   const faceMatch = host.state.faceMatch;
   if (host.planned('face-match')) {
     const thresholds = host.rt.matchThresholds(session.config.thresholds.faceMatch, host.options.thresholds?.faceMatch);
