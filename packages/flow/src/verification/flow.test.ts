@@ -101,7 +101,7 @@ interface WorkerLog {
   cameraStopped?: () => boolean;
 }
 
-function fakeWorkers(log: WorkerLog, options: { failDocumentOnce?: boolean; qualityConfigure?: () => Promise<unknown> } = {}): WorkerFactory {
+function fakeWorkers(log: WorkerLog, options: { failDocumentOnce?: boolean; failPrintedRead?: boolean; qualityConfigure?: () => Promise<unknown> } = {}): WorkerFactory {
   let failNext = options.failDocumentOnce ?? false;
   const base = (name: string) => {
     log.created.push(name);
@@ -120,16 +120,18 @@ function fakeWorkers(log: WorkerLog, options: { failDocumentOnce?: boolean; qual
     }) as FlowWorkers['quality'],
     document: () => ({
       ...base('document'),
-      read: async (img: RgbaImage, options?: { visualZone?: boolean; fillFromVisualZone?: boolean }) => {
+      read: async (img: RgbaImage, readOptions?: { visualZone?: boolean; fillFromVisualZone?: boolean }) => {
         // The printed zone read for the evidence's cross-check (step-read.ts) is logged apart from the capture's reads.
-        if (options?.visualZone && options.fillFromVisualZone === false) log.printedReads.push(markerOf(img));
-        else log.reads++;
-        if (options?.visualZone && options.fillFromVisualZone !== false) log.visualZoneReads.push({ marker: markerOf(img), cameraStopped: log.cameraStopped?.() ?? null, workers: [...log.created] });
+        if (readOptions?.visualZone && readOptions.fillFromVisualZone === false) {
+          log.printedReads.push(markerOf(img));
+          if (options.failPrintedRead) throw new EkycError('worker_crashed', 'Worker "document" crashed');
+        } else log.reads++;
+        if (readOptions?.visualZone && readOptions.fillFromVisualZone !== false) log.visualZoneReads.push({ marker: markerOf(img), cameraStopped: log.cameraStopped?.() ?? null, workers: [...log.created] });
         if (failNext) {
           failNext = false;
           throw new EkycError('worker_crashed', 'Worker "document" crashed');
         }
-        return documentRead(img, options);
+        return documentRead(img, readOptions);
       },
     }) as FlowWorkers['document'],
     face: () => ({
@@ -262,7 +264,7 @@ interface Harness {
   delivered: Uint8Array[];
 }
 
-async function harness(options: Partial<VerificationFlowOptions> = {}, deps: Partial<VerificationFlowDeps> & { failDocumentOnce?: boolean; qualityConfigure?: () => Promise<unknown>; cameraError?: () => EkycError | null; acceptedDocuments?: coreDocument.DocumentType[] } = {}): Promise<Harness> {
+async function harness(options: Partial<VerificationFlowOptions> = {}, deps: Partial<VerificationFlowDeps> & { failDocumentOnce?: boolean; failPrintedRead?: boolean; qualityConfigure?: () => Promise<unknown>; cameraError?: () => EkycError | null; acceptedDocuments?: coreDocument.DocumentType[] } = {}): Promise<Harness> {
   const cameras: FakeCamera[] = [];
   const log: WorkerLog = { created: [], terminated: [], reads: 0, frames: 0, framesWithCameraOff: 0, visualZoneReads: [], printedReads: [], cameraStopped: () => cameras.every((camera) => camera.stopped) };
   const keys = await verifierKeys();
@@ -271,7 +273,7 @@ async function harness(options: Partial<VerificationFlowOptions> = {}, deps: Par
   const flow = new VerificationFlow(
     { assetBaseUrl: '/ekyc/', consent: CONSENT, capture: 'upload', locale: 'en-GB', ...options, session },
     {
-      workers: fakeWorkers(log, { failDocumentOnce: deps.failDocumentOnce ?? false, ...(deps.qualityConfigure ? { qualityConfigure: deps.qualityConfigure } : {}) }),
+      workers: fakeWorkers(log, { failDocumentOnce: deps.failDocumentOnce ?? false, failPrintedRead: deps.failPrintedRead ?? false, ...(deps.qualityConfigure ? { qualityConfigure: deps.qualityConfigure } : {}) }),
       images: { decode: async (blob) => image(new Uint8Array(await blob.arrayBuffer())[0]!), encodeJpeg: async (img) => new Uint8Array(img.data.slice(0, 64)) },
       openCamera: cameraFactory(cameras, deps.cameraError),
       documentCapture: () => new ManualCapture() as never,
@@ -417,6 +419,24 @@ describe('VerificationFlow', () => {
     expect(h.flow.state.error).toMatchObject({ code: 'face_not_found', actions: ['retry', 'upload'] });
     await h.flow.useUpload(file(SELFIE));
     expect((await done).status).toBe('complete');
+  });
+
+  it('a crash of the printed-fields read leaves the cross-check inconclusive and the run completes: no viz sent', async () => {
+    const h = await harness({}, { failPrintedRead: true });
+    const { done } = await pastConsent(h, 'upload');
+    await h.flow.useUpload(file(PASSPORT));
+    await waitFor(h.flow, 'document-review', 'review');
+    h.flow.confirmReview();
+    await waitFor(h.flow, 'liveness', 'upload');
+    await h.flow.useUpload(file(SELFIE));
+    const final = await done;
+    expect(final.status).toBe('complete');
+    expect(h.log.printedReads).toEqual([PASSPORT]);
+    expect(h.events.of('error')).toEqual([]);
+    const bundle = await openSealed(h, final.result!.sealed!);
+    const read = JSON.parse(new TextDecoder().decode(bundle.artifacts.get('document-read')));
+    expect(read.viz).toBeUndefined();
+    expect(bundle.manifest.checks.find((c) => c.kind === 'document.viz_cross_check')).toMatchObject({ status: 'inconclusive', errorCode: null, details: { compared: 0 } });
   });
 
   it('retries a step after a worker crash (recoverable) without losing what came before', async () => {
