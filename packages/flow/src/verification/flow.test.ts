@@ -291,6 +291,15 @@ async function harness(options: Partial<VerificationFlowOptions> = {}, deps: Par
   return { flow, log, cameras, events: record(flow), keys, delivered };
 }
 
+/** The upload path after consent: the passport page, review confirmed unchanged, the selfie. */
+async function passportThenSelfie(h: Harness): Promise<void> {
+  await h.flow.useUpload(file(PASSPORT));
+  await waitFor(h.flow, 'document-review', 'review');
+  h.flow.confirmReview();
+  await waitFor(h.flow, 'liveness', 'upload');
+  await h.flow.useUpload(file(SELFIE));
+}
+
 /** Starts the flow, grants consent (in `locale`, else the flow's default) and resolves once the document's front waits for `awaiting`; `done` settles when the run ends. */
 async function pastConsent(h: Harness, awaiting: 'upload' | 'capture' | 'error', locale?: string): Promise<{ done: Promise<FlowState> }> {
   const done = h.flow.start();
@@ -424,11 +433,7 @@ describe('VerificationFlow', () => {
   it('a crash of the printed-fields read leaves the cross-check inconclusive and the run completes: no viz sent', async () => {
     const h = await harness({}, { failPrintedRead: true });
     const { done } = await pastConsent(h, 'upload');
-    await h.flow.useUpload(file(PASSPORT));
-    await waitFor(h.flow, 'document-review', 'review');
-    h.flow.confirmReview();
-    await waitFor(h.flow, 'liveness', 'upload');
-    await h.flow.useUpload(file(SELFIE));
+    await passportThenSelfie(h);
     const final = await done;
     expect(final.status).toBe('complete');
     expect(h.log.printedReads).toEqual([PASSPORT]);
@@ -839,11 +844,7 @@ describe('VerificationFlow with a verifier session', () => {
     expect(verifier.state.calls).toEqual(['GET /v/sessions/:id/client']);
     h.flow.grantConsent();
     await waitFor(h.flow, 'document-front', 'upload');
-    await h.flow.useUpload(file(PASSPORT));
-    await waitFor(h.flow, 'document-review', 'review');
-    h.flow.confirmReview();
-    await waitFor(h.flow, 'liveness', 'upload');
-    await h.flow.useUpload(file(SELFIE));
+    await passportThenSelfie(h);
     const final = await done;
     expect(final.status).toBe('complete');
     expect(h.events.steps().slice(-3)).toEqual(['evidence', 'submit', 'result']);
