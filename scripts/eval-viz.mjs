@@ -164,7 +164,7 @@ async function evaluate(call) {
         timings.push(r.viz.timings.visualZoneMs);
         if (r.crossCheck) {
           crossCheck.genuine++;
-          crossCheck.compared += Object.values(r.crossCheck.fields).filter((c) => c === 'match' || c === 'mismatch').length;
+          crossCheck.compared += r.crossCheck.compared.length;
           if (r.crossCheck.signal) {
             crossCheck.falseMismatches++;
             for (const f of r.crossCheck.mismatches) {

@@ -42,6 +42,8 @@ export interface CrossCheckOptions {
 export interface CrossCheckResult {
   readonly fields: Readonly<Record<CrossCheckedField, FieldComparison>>;
   readonly mismatches: readonly CrossCheckedField[];
+  /** The fields both zones held and that were compared: `match` or `mismatch`. */
+  readonly compared: readonly CrossCheckedField[];
   /** `document_viz_mrz_mismatch` when any field disagrees. */
   readonly signal: Extract<EkycErrorCode, 'document_viz_mrz_mismatch'> | null;
 }
@@ -120,5 +122,6 @@ export function crossCheckVisualZone(viz: VisualZoneFields, mrz: Partial<Record<
     fields[name] = compare(name, v, m) ? 'match' : 'mismatch';
   }
   const mismatches = names.filter((n) => fields[n] === 'mismatch');
-  return { fields, mismatches, signal: mismatches.length > 0 ? 'document_viz_mrz_mismatch' : null };
+  const compared = names.filter((n) => fields[n] === 'match' || fields[n] === 'mismatch');
+  return { fields, mismatches, compared, signal: mismatches.length > 0 ? 'document_viz_mrz_mismatch' : null };
 }

@@ -64,7 +64,6 @@ export function checkDocumentRead(read: DocumentReadArtifact | null, config: Doc
   const crossCheck = read.viz !== undefined && mrz.valid
     ? crossCheckVisualZone(read.viz, Object.fromEntries(Object.entries(mrz.fields).map(([name, f]) => [name, f?.value ?? null])))
     : null;
-  const compared = crossCheck ? Object.values(crossCheck.fields).filter((c) => c === 'match' || c === 'mismatch').length : 0;
   const mismatched: string[] = crossCheck ? [...crossCheck.mismatches] : [];
   return {
     mrzValid: mrz.valid,
@@ -73,7 +72,7 @@ export function checkDocumentRead(read: DocumentReadArtifact | null, config: Doc
     issuingState: state,
     policyFailures,
     acceptanceFailures,
-    vizMatches: compared === 0 ? null : mismatched.length === 0,
+    vizMatches: !crossCheck || crossCheck.compared.length === 0 ? null : mismatched.length === 0,
     vizMismatchedFields: mismatched,
     documentChecks,
     mrz,

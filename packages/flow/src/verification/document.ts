@@ -160,9 +160,9 @@ export function printedFieldsOf(visualZone: VisualZoneRead | null, mrz: MrzSumma
   const checked = visualZone && mrz ? crossCheckReads({ visualZone }, { mrz }) : null;
   const out: PrintedFields = {};
   if (!checked || !visualZone) return out;
-  for (const [name, comparison] of Object.entries(checked.fields) as Array<[coreDocument.CrossCheckedField, coreDocument.FieldComparison]>) {
+  for (const name of checked.compared) {
     const value = visualZone.fields[name]?.value;
-    if ((comparison === 'match' || comparison === 'mismatch') && value) out[name] = value;
+    if (value) out[name] = value;
   }
   return out;
 }
@@ -190,8 +190,8 @@ export function documentReadArtifact(mrz: MrzSummary | null, viz: PrintedFields)
  */
 export function vizCrossCheck(viz: PrintedFields, mrz: MrzSummary | null, hasReadArtifact: boolean): EvidenceCheck {
   const result = mrz?.valid ? coreDocument.crossCheckVisualZone(viz, mrz.fields) : null;
-  const compared = result ? Object.values(result.fields).filter((c) => c === 'match' || c === 'mismatch').length : 0;
-  const mismatched = result && compared > 0 ? [...result.mismatches] : [];
+  const compared = result?.compared.length ?? 0;
+  const mismatched = result?.mismatches ?? [];
   return {
     id: 'viz-cross-check', kind: 'document.viz_cross_check', status: compared === 0 ? 'inconclusive' : mismatched.length > 0 ? 'fail' : 'pass', score: null, threshold: null,
     errorCode: mismatched.length > 0 ? 'document_viz_mrz_mismatch' : null, artifactIds: hasReadArtifact ? ['document-read'] : [],
