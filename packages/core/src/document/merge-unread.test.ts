@@ -160,3 +160,39 @@ describe('filler letters read apart (synthetic reads)', () => {
     expect(mergeMrzReads([ppocr, cell, same], OPTIONS).result.corrected[0]!.slice(0, 2)).toBe('PK');
   });
 });
+
+/**
+ * The engine reads the pipeline merged for strong TD3 266002 of set 166000 (eval:mrz --seed 166000),
+ * dumped from the document worker (confidences rounded to 3 places): a glare core over line 2's
+ * `<660` (nationality `D<<`, birth date `660508`) and over line 1's `OR<<SIOB`. PP-OCR dropped the
+ * cells (`D5083`); the cell reader read them `<NDLJ` at 0, its guessed `D` three cells after the
+ * nationality's own; tesseract.js read `500SUB3`.
+ */
+const reads266002 = recordedReads('strong-td3-266002');
+const TRUTH_266002 = ['P<FRAOCONNOR<<SIOBHAN<<<<<<<<<<<<<<<<<<<<<<<', 'G6X61709S0D<<6605083M2703279ZE423722<<<<<<14'];
+/** What the page's visual zone printed (viz-fields.ts read them certain): number, birth, expiry and issue dates. */
+const PRINTED_266002 = { documentNumbers: ['G6X61709S'], dates: ['660508', '270327', '180825'] };
+
+describe('mergeMrzReads and cells a glare core erased that one engine dropped (recorded reads)', () => {
+  it('keeps the erased cells at their measured positions, so the printed birth date fills them and the nationality is padding', () => {
+    const m = mergeMrzReads(reads266002, { ...OPTIONS, printed: PRINTED_266002 });
+    expect(m.valid).toBe(true);
+    expect(m.result.corrected[1]).toBe(TRUTH_266002[1]);
+    expect(m.printedFilled.map((f) => [f.line, f.column, f.char])).toEqual([[1, 13, '6'], [1, 14, '6']]);
+    expect(m.unread[1]).toEqual([11, 12, 13, 14]);
+    expect(m.uncertainFields).toEqual(expect.arrayContaining(['birthDate', 'nationality']));
+    expect(m.uncertainFields).not.toContain('documentNumber');
+    expect(m.uncertainFields).not.toContain('expiryDate');
+  });
+
+  it('lists the name cells the cell reader matched nothing to as washed out, where the visual zone may put its letters', () => {
+    const m = mergeMrzReads(reads266002, { ...OPTIONS, printed: PRINTED_266002 });
+    // `OR<<SIOB` (cells 10-17): another engine's letters stand there, none of them the printed name's.
+    expect(m.washedOut[0]).toEqual(expect.arrayContaining([10, 11, 12, 13, 14, 15, 16, 17]));
+    expect(m.uncertainFields).toEqual(expect.arrayContaining(['surname', 'givenNames']));
+  });
+
+  it('refuses the read without the printed values: three lost digits of a date have many solutions', () => {
+    expect(mergeMrzReads(reads266002, OPTIONS).valid).toBe(false);
+  });
+});

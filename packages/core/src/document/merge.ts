@@ -237,16 +237,20 @@ function engineColumnVote(line: OcrLineRead, index: number, weight: number, add:
   for (const alt of c.alternatives) if (alt.char !== c.char) add(alt.char, weight * alt.confidence);
 }
 
-/** Global alignment (Needleman-Wunsch) of two strings: index pairs, -1 for a gap. */
-export function alignStrings(a: string, b: string): Array<[number, number]> {
+/**
+ * Global alignment (Needleman-Wunsch) of two strings: index pairs, -1 for a gap. A match scores 1, or
+ * `matchWeight(j)` for `b`'s character j (a character its engine was unsure of draws less).
+ */
+export function alignStrings(a: string, b: string, matchWeight: (j: number) => number = () => 1): Array<[number, number]> {
   const n = a.length;
   const m = b.length;
+  const match = (i: number, j: number): number => (a[i] === b[j] ? matchWeight(j) : 0);
   const score: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
   for (let i = 1; i <= n; i++) score[i]![0] = -i;
   for (let j = 1; j <= m; j++) score[0]![j] = -j;
   for (let i = 1; i <= n; i++) {
     for (let j = 1; j <= m; j++) {
-      const diag = score[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 1 : 0);
+      const diag = score[i - 1]![j - 1]! + match(i - 1, j - 1);
       score[i]![j] = Math.max(diag, score[i - 1]![j]! - 1, score[i]![j - 1]! - 1);
     }
   }
@@ -254,7 +258,7 @@ export function alignStrings(a: string, b: string): Array<[number, number]> {
   let i = n;
   let j = m;
   while (i > 0 || j > 0) {
-    if (i > 0 && j > 0 && score[i]![j] === score[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 1 : 0)) { pairs.push([i - 1, j - 1]); i--; j--; }
+    if (i > 0 && j > 0 && score[i]![j] === score[i - 1]![j - 1]! + match(i - 1, j - 1)) { pairs.push([i - 1, j - 1]); i--; j--; }
     else if (i > 0 && score[i]![j] === score[i - 1]![j]! - 1) { pairs.push([i - 1, -1]); i--; }
     else { pairs.push([-1, j - 1]); j--; }
   }
@@ -272,7 +276,7 @@ export function alignLine(reads: readonly WeightedLineRead[]): { columns: Column
   let rows: number[][] = [...first.line.text].map((_, i) => [i]);
   for (let e = 1; e < reads.length; e++) {
     const refText = rows.map((r) => (r[0]! >= 0 ? first.line.text[r[0]!]! : '\u0000')).join('');
-    const pairs = alignStrings(refText, reads[e]!.line.text);
+    const pairs = alignStrings(refText, reads[e]!.line.text, alignmentWeight(reads[e]!));
     const next: number[][] = [];
     for (const [ri, ei] of pairs) {
       if (ri >= 0) next.push([...rows[ri]!, ei]);
@@ -311,7 +315,11 @@ export function alignLine(reads: readonly WeightedLineRead[]): { columns: Column
   rows.forEach((_, i) => {
     const own = ownReads[i]!;
     const washedOut = own.some((x) => x.measured && x.c.faded === true && x.c.confidence < FADED_GUESS_CONFIDENCE);
-    if (washedOut) washedOutCell.add(columns[i]!);
+    // Washed out for the visual-zone fill (see washedOutCell) also: any glyph the measuring engine saw
+    // faded, and a cell it matched nothing to where another engine emitted nothing either.
+    const fadedGlyph = own.some((x) => x.measured && x.c.faded === true);
+    const blank = own.some((x) => x.measured && x.c.confidence < UNREAD_SUPPORT) && rows[i]!.some((index, e) => index < 0 && !reads[e]!.measured);
+    if (washedOut || fadedGlyph || blank) washedOutCell.add(columns[i]!);
     if (washedOut && own.every((x) => x.c.confidence < FADED_GUESS_CONFIDENCE)) fadedUnread.add(columns[i]!);
     if (own.some((x) => x.measured) && isUnreadColumn(columns[i]!)) measuredUnread.add(columns[i]!);
     if (own.some((x) => x.measured)) measuredCell.add(columns[i]!);
@@ -320,6 +328,21 @@ export function alignLine(reads: readonly WeightedLineRead[]): { columns: Column
     if (sureLetter) sureLetterCell.set(columns[i]!, sureLetter.c.char);
   });
   return { columns, disagreements, evidence };
+}
+
+/**
+ * What a match with each of an engine's characters is worth in the alignment: a measuring engine's cell
+ * read under UNREAD_SUPPORT (a glare core's cell, guessed at ~0) half a match, so a character another
+ * engine read goes to a cell the measuring engine read it in where there is one. Found on set 166000
+ * (strong TD3 266002): PP-OCR read `D5083`, dropping the glare-erased `<660`; the cell reader read
+ * those cells `<NDLJ` at 0, and its guessed `D` drew PP-OCR's `D` (the nationality, which it read
+ * sure three cells before) so the erased cells fell on both sides of it and the birth date shifted.
+ * Such a cell still matches: under a core's rim the cell reader's weak guess is often right (117031's
+ * `N` of `ANNA` at 0.03, beside the lost `A`), and PP-OCR's `N` belongs there, not in the lost cell.
+ */
+function alignmentWeight(read: WeightedLineRead): (j: number) => number {
+  if (!read.measured) return () => 1;
+  return (j) => ((read.line.chars[j]?.confidence ?? 0) < UNREAD_SUPPORT ? 0.5 : 1);
 }
 
 /** Moves a look-alike pair's votes to the measuring engine's shape call (shapeCall), marking the column when that changed its top. */
@@ -350,6 +373,16 @@ const fadedUnread = new WeakSet<Column>();
 /**
  * Columns where the measuring engine saw the glyph washed out (`faded`) and matched no glyph to it
  * (under FADED_GUESS_CONFIDENCE), whatever the other engines read there (`MergedMrzRead.washedOut`).
+ * Also (session 18, #11 strong) where it saw the glyph faded whatever it matched: the rest of a glyph
+ * a core washed out is another glyph's shape (278019 of set 178000, strong MRV-B: the `B` of
+ * `SIOBHAN` kept its stem and base, read `L` at 0.90 faded by the cell reader and `L` at 0.51 by
+ * PP-OCR, and the printed `SIOBHAN` could not fill it); and where it matched nothing (under
+ * UNREAD_SUPPORT, faded or not) and another engine emitted nothing either: two engines saw no glyph,
+ * and what a third put there is its own (266002 of set 166000, strong TD3: `OR<<SIOB` under a core,
+ * PP-OCR skipped the cells, the cell reader matched nothing, and tesseract.js's `ANCLKLCLS`, its reading
+ * of the line's fillers shifted into them, stood there). A cell matched to nothing where every engine
+ * read a character is not: the cell reader's grid one cell off at a line's start (274003 of set
+ * 174000, MRV-A) matches nothing along a name PP-OCR read whole, and those letters must count as read.
  * A general-purpose engine reads a cell a glare core clipped to paper as the filler, confidently:
  * tuning sets 154000 and 174000 (strong MRV-B 254004, TD3 274037), `LUCAS`, `CHIDI` lost, PP-OCR and
  * tesseract.js read `<` there at 0.88-0.99 where the cell reader saw faded cells it read at 0; and
@@ -694,7 +727,7 @@ export const UNCHECKED_FIELDS: ReadonlySet<MrzOutputFieldName> = new Set(['surna
  * has a cell is a position even where the other engines' gaps outweigh what was read there (a glare
  * core's rim: 117034 of tuning set 17000 lost the nationality's `R` so to a gap of 0.35 against `4` at 0.33).
  */
-function erasureForm(linesColumns: readonly Column[][], measuredPositions = false): ErasureInput {
+function erasureForm(linesColumns: readonly Column[][], measuredPositions = false, fillerGuess = false): ErasureInput {
   const lines: string[] = [];
   const erased: number[][] = [];
   for (const columns of linesColumns) {
@@ -704,7 +737,7 @@ function erasureForm(linesColumns: readonly Column[][], measuredPositions = fals
       const guess = (): string => ranked(column).find(([ch]) => ch !== '')?.[0] ?? '<';
       if (isUnreadColumn(column)) {
         unread.push(text.length);
-        text += guess();
+        text += fillerGuess ? '<' : guess();
       } else {
         const top = ranked(column)[0]?.[0] ?? '';
         text += top === '' && measuredPositions && measuredCell.has(column) ? guess() : top;
@@ -740,9 +773,23 @@ function solveUnreadColumns(linesColumns: readonly Column[][], witnesses: Return
  * The reading printed-erasures.ts gives: lost positions of checked fields filled from the printed values
  * their read characters and check digits verify. Kept when the corrector accepts it without changing any
  * character a check digit covers and its lines are as long as measured.
+ *
+ * The positions no engine read are tried with their best guesses first, then all as the filler: a
+ * field no digit covers that lost cells to the same core holds noise at ~0 confidence, which the
+ * corrector refuses (a nationality `D<A`), while its padding is the filler (strong TD3 266002 of set
+ * 166000: the core took `<660` of `D<<6605083`; the printed birth date filled `66`, and `D<<` stood
+ * only with the filler in the nationality's lost cells; the field stays flagged, as every unread one).
  */
 function fillUnreadFromPrinted(linesColumns: readonly Column[][], witnesses: ReturnType<typeof witnessedLineLengths>, options: MrzReadOptions, printed: PrintedValues): { result: MrzReadResult; cost: number; fields: MrzOutputFieldName[]; filled: PrintedErasureFill['filled'] } | undefined {
-  const form = erasureForm(linesColumns, true);
+  for (const fillerGuess of [false, true]) {
+    const found = fillFromPrintedForm(erasureForm(linesColumns, true, fillerGuess), linesColumns, witnesses, options, printed);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** One erasure form (erasureForm) filled from the printed values, and kept on the conditions above. */
+function fillFromPrintedForm(form: ErasureInput, linesColumns: readonly Column[][], witnesses: ReturnType<typeof witnessedLineLengths>, options: MrzReadOptions, printed: PrintedValues): { result: MrzReadResult; cost: number; fields: MrzOutputFieldName[]; filled: PrintedErasureFill['filled'] } | undefined {
   const fill = fillErasuresFromPrinted(form.lines, form.erased, form.supported, printed);
   if (!fill) return undefined;
   const result = readMrz(fill.lines, options);

@@ -307,3 +307,44 @@ describe('given names lost whole, no label read (tuning set 154000, strong MRV-B
     expect(fillFromUnlabelledNames({ ...mrz, fields: { ...fields, nationality: 'FRA' } }, words, anchors)).toBeNull();
   });
 });
+
+describe('glyphs a glare core left part of, and cells two engines saw nothing in (sets 166000, 174000, 178000, strong)', () => {
+  const OPTIONS = { ...REF, engineWeights: { 'ppocr#0': 1, 'ppocr#1': 1, 'ocrb#0': 1.5, 'tesseract#0': 0.7 }, fillerLookalikes: { 'ppocr#0': 'KA', 'ppocr#1': 'KA' }, lengthWitnesses: ['ocrb#0'] };
+  const merged = (name: string, printed?: { documentNumbers: string[]; dates: string[] }): { m: ReturnType<typeof mergeMrzReads>; mrz: MrzToFill } => {
+    const reads = JSON.parse(readFileSync(new URL(`./__fixtures__/${name}.reads.json`, import.meta.url), 'utf8')) as EngineMrzRead[];
+    const m = mergeMrzReads(reads, { ...OPTIONS, ...(printed ? { printed } : {}) });
+    const fields: MrzToFill['fields'] = {};
+    for (const [k, f] of Object.entries(m.result.fields)) fields[k as keyof typeof fields] = f?.value ?? null;
+    return { m, mrz: { format: m.result.format, corrected: m.result.corrected, unread: m.unread, rivals: m.rivals, washedOut: m.washedOut, fields, uncertainFields: m.uncertainFields } };
+  };
+
+  it('fills a letter whose rest the cell reader saw faded and read as another letter (MRV-B 278019)', () => {
+    // `SIOBHAN`: the `B` kept its stem and base (`L` at 0.90 faded, PP-OCR `L` at 0.51), `HAN` lost.
+    const { m, mrz } = merged('strong-mrvb-278019');
+    expect(mrz.corrected[0]).toBe('V<BRAKOWALSKA<<SIOL<<<<<<<<<<<<<<<<<');
+    expect(m.washedOut[0]).toContain(18);
+    const certain = { surname: 'KOWALSKA', givenNames: 'SIOBHAN', birthDate: '1965-02-10', sex: 'M' };
+    const anchors = { documentNumber: 'WN61656P', birthDate: '1965-02-10' };
+    const fill = fillFromVisualZone(mrz, certain, anchors);
+    expect(fill?.corrected[0]).toBe('V<BRAKOWALSKA<<SIOBHAN<<<<<<<<<<<<<<');
+    expect(fill?.sources).toEqual({ givenNames: 'visual_zone' });
+    expect(fillFromVisualZone({ ...mrz, washedOut: [[], []] }, certain, anchors)).toBeNull();
+  });
+
+  it('fills names where PP-OCR emitted nothing and the cell reader matched nothing, whatever tesseract.js put there (TD3 266002)', () => {
+    const { m, mrz } = merged('strong-td3-266002', { documentNumbers: ['G6X61709S'], dates: ['660508', '270327', '180825'] });
+    expect(mrz.corrected[1]).toBe('G6X61709S0D<<6605083M2703279ZE423722<<<<<<14');
+    const certain = { surname: 'OCONNOR', givenNames: 'SIOBHAN', documentNumber: 'G6X61709S', birthDate: '1966-05-08' };
+    const fill = fillFromVisualZone({ ...mrz, sources: { birthDate: 'visual_zone' } }, certain, { documentNumber: 'G6X61709S', birthDate: '1966-05-08' });
+    expect(fill?.corrected[0]).toBe('P<FRAOCONNOR<<SIOBHAN<<<<<<<<<<<<<<<<<<<<<<<');
+    expect(m.washedOut[0]).toEqual(expect.arrayContaining([10, 11, 12, 13, 14, 15, 16, 17]));
+  });
+
+  it('keeps letters PP-OCR read whole as read where the cell reader, its grid a cell off, matched nothing (MRV-A 274003)', () => {
+    const { m, mrz } = merged('strong-mrva-274003');
+    // `OKAFOR<<LUCAS` read by PP-OCR (both variants): those cells are not washed out, and their letters vouch for the fill.
+    for (const c of [13, 14, 15, 16, 17]) expect(m.washedOut[0]).not.toContain(c);
+    const fill = fillFromVisualZone(mrz, { surname: 'OKAFOR', givenNames: 'LUCAS' }, { documentNumber: null, birthDate: null });
+    expect(fill?.corrected[0]).toBe('V<JPNOKAFOR<<LUCAS<<<<<<<<<<<<<<<<<<<<<<<<<<');
+  });
+});
