@@ -347,4 +347,12 @@ describe('glyphs a glare core left part of, and cells two engines saw nothing in
     const fill = fillFromVisualZone(mrz, { surname: 'OKAFOR', givenNames: 'LUCAS' }, { documentNumber: null, birthDate: null });
     expect(fill?.corrected[0]).toBe('V<JPNOKAFOR<<LUCAS<<<<<<<<<<<<<<<<<<<<<<<<<<');
   });
+  it('gives the given names their new value when a fill in the surname moves the names\' split (fresh MRV-A 290028)', () => {
+    // `VAN<DER<BERG<<EVA`: PP-OCR read `VAN<DEIRG<<EVA`, the cell reader `VAN<DLLHLLWG<<EVA` (`LLHLLW` at 0).
+    const { mrz } = merged('strong-mrva-290028');
+    const fill = fillFromVisualZone(mrz, { surname: 'VAN DER BERG', givenNames: 'EVA' }, { documentNumber: 'U8Z773252', birthDate: '2001-10-08' });
+    expect(fill?.corrected[0]).toBe('V<JPNVAN<DER<BERG<<EVA<<<<<<<<<<<<<<<<<<<<<<');
+    expect(fill?.values).toEqual({ surname: 'VAN DER BERG', givenNames: 'EVA' });
+    expect(fill?.sources).toEqual({ surname: 'visual_zone', givenNames: 'visual_zone' });
+  });
 });

@@ -229,7 +229,10 @@ export function fillFromVisualZone(mrz: MrzToFill, viz: CertainVisualZoneFields,
   }
   if (filled.length === 0) return null;
   // Fields holding a filled position; one filled at the names' `<<` (in neither name's range) moves the
-  // split between them, so both are marked.
+  // split between them, so both are marked. So is a name whose value the fill changed without a filled
+  // position in it: a letter filled where the reading had its `<<` moves the split too (fresh 290028,
+  // strong MRV-A: every filled position in the surname of `VAN<DER<BERG<<EVA`, and the given names
+  // kept the reading's `EIRG EVA` until a changed name was marked).
   const parsed = parseMrz(lines);
   const values: Partial<Record<MrzOutputFieldName, string | null>> = {};
   for (const f of filled) {
@@ -238,6 +241,9 @@ export function fillFromVisualZone(mrz: MrzToFill, viz: CertainVisualZoneFields,
       if (field?.ranges.some((r) => r.line === f.line && f.column >= r.start && f.column < r.end)) { sources[name as MrzOutputFieldName] = f.source; inField = true; }
     }
     if (!inField && names && f.line === names.line) { sources.surname = f.source; sources.givenNames = f.source; }
+  }
+  for (const name of ['surname', 'givenNames'] as const) {
+    if ((parsed.fields[name]?.value ?? null) !== (mrz.fields[name] ?? null)) sources[name] = 'visual_zone';
   }
   for (const name of Object.keys(sources) as MrzOutputFieldName[]) values[name] = parsed.fields[name]?.value ?? null;
   return { corrected: lines, filled, sources, values };
