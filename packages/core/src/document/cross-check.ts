@@ -83,6 +83,21 @@ function nameDistance(viz: string, mrz: string): number {
   return Math.min(...mrzNameForm(viz).map((v) => editDistance(v.replace(/ /g, ''), m)));
 }
 
+/**
+ * Letters and digits a printed sans-serif number draws alike. A printed number differing from the MRZ's
+ * only in such pairs is a misread of the print, not another number: the MRZ's is check-digit verified,
+ * and no identity is changed by writing an `O` for a `0`. Found on the fresh cross-check set 190000 (mild
+ * TD3 190007): the page's `G0980T0P` read `G0980TOP`, both engines agreeing, and reported a mismatch.
+ */
+const NUMBER_LOOK_ALIKES: ReadonlySet<string> = new Set(['O0', 'D0', 'Q0', 'I1', 'S5', 'B8', 'Z2', 'G6'].flatMap((p) => [p, `${p[1]}${p[0]}`]));
+
+/** Same length, and every position that differs is a look-alike pair (NUMBER_LOOK_ALIKES). */
+function numbersLookAlike(v: string, m: string): boolean {
+  const a = v.replace(/[\s<-]/g, '').toUpperCase();
+  const b = m.replace(/</g, '');
+  return a.length === b.length && [...a].every((ch, i) => ch === b[i] || NUMBER_LOOK_ALIKES.has(`${ch}${b[i]}`));
+}
+
 function compare(name: CrossCheckedField, v: string, m: string): boolean {
   if (name === 'surname' || name === 'givenNames') return namesMatch(v, m);
   if (name === 'documentNumber') return v.replace(/[\s<-]/g, '').toUpperCase() === m.replace(/</g, '');
@@ -119,7 +134,8 @@ export function crossCheckVisualZone(viz: VisualZoneFields, mrz: Partial<Record<
       fields[name] = (name === 'surname' || name === 'givenNames') && comparable && nameDistance(v, m) > 0.6 * Math.max(v.replace(/ /g, '').length, bare.length) ? 'mismatch' : 'uncertain';
       continue;
     }
-    fields[name] = compare(name, v, m) ? 'match' : 'mismatch';
+    // A printed number that differs only in look-alikes confirms nothing and signals nothing.
+    fields[name] = compare(name, v, m) ? 'match' : name === 'documentNumber' && numbersLookAlike(v, m) ? 'uncertain' : 'mismatch';
   }
   const mismatches = names.filter((n) => fields[n] === 'mismatch');
   const compared = names.filter((n) => fields[n] === 'match' || fields[n] === 'mismatch');

@@ -104,6 +104,15 @@ describe('crossCheckVisualZone', () => {
     expect(r.mismatches).toEqual(['documentNumber', 'birthDate']);
     expect(r.signal).toBe('document_viz_mrz_mismatch');
   });
+  it('takes a printed number differing only in look-alikes (O for 0) as unconfirmed, not as a mismatch', () => {
+    const r = crossCheckVisualZone({ documentNumber: 'G0980TOP' }, { documentNumber: 'G0980T0P' });
+    expect(r.fields.documentNumber).toBe('uncertain');
+    expect(r.signal).toBeNull();
+    expect(r.compared).toEqual([]);
+    // Another digit is another number, look-alikes beside it or not.
+    expect(crossCheckVisualZone({ documentNumber: 'G0980TOR' }, { documentNumber: 'G0980T0P' }).signal).toBe('document_viz_mrz_mismatch');
+    expect(crossCheckVisualZone({ documentNumber: 'L898902C8' }, { documentNumber: 'L898902C3' }).signal).toBe('document_viz_mrz_mismatch');
+  });
   it('accepts a printed name the MRZ truncated', () => {
     expect(crossCheckVisualZone({ surname: 'WOLFESCHLEGELSTEINHAUSEN' }, { surname: 'WOLFESCHLEGELST' }).signal).toBeNull();
   });
