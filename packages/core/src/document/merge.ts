@@ -211,6 +211,13 @@ export interface MergedMrzRead {
    * (viz-fill.ts); nothing else uses them.
    */
   readonly washedOut: readonly (readonly number[])[];
+  /**
+   * Per line of `result.corrected`, the read positions where the measuring engine saw the glyph faded
+   * yet matched a glyph to it (at FADED_GUESS_CONFIDENCE or more): what is left of a glyph a core washed
+   * out can be another glyph's shape. The visual-zone fill may put a printed name's letter there; one
+   * that agrees with the print still counts as read (viz-fill.ts); nothing else uses them.
+   */
+  readonly fadedRead: readonly (readonly number[])[];
 }
 
 /**
@@ -315,11 +322,11 @@ export function alignLine(reads: readonly WeightedLineRead[]): { columns: Column
   rows.forEach((_, i) => {
     const own = ownReads[i]!;
     const washedOut = own.some((x) => x.measured && x.c.faded === true && x.c.confidence < FADED_GUESS_CONFIDENCE);
-    // Washed out for the visual-zone fill (see washedOutCell) also: any glyph the measuring engine saw
-    // faded, and a cell it matched nothing to where another engine emitted nothing either.
-    const fadedGlyph = own.some((x) => x.measured && x.c.faded === true);
+    // Washed out for the visual-zone fill (see washedOutCell) also: a cell the measuring engine matched
+    // nothing to where another engine emitted nothing either.
     const blank = own.some((x) => x.measured && x.c.confidence < UNREAD_SUPPORT) && rows[i]!.some((index, e) => index < 0 && !reads[e]!.measured);
-    if (washedOut || fadedGlyph || blank) washedOutCell.add(columns[i]!);
+    if (washedOut || blank) washedOutCell.add(columns[i]!);
+    else if (own.some((x) => x.measured && x.c.faded === true)) fadedReadCell.add(columns[i]!);
     if (washedOut && own.every((x) => x.c.confidence < FADED_GUESS_CONFIDENCE)) fadedUnread.add(columns[i]!);
     if (own.some((x) => x.measured) && isUnreadColumn(columns[i]!)) measuredUnread.add(columns[i]!);
     if (own.some((x) => x.measured)) measuredCell.add(columns[i]!);
@@ -373,10 +380,7 @@ const fadedUnread = new WeakSet<Column>();
 /**
  * Columns where the measuring engine saw the glyph washed out (`faded`) and matched no glyph to it
  * (under FADED_GUESS_CONFIDENCE), whatever the other engines read there (`MergedMrzRead.washedOut`).
- * Also (session 18, #11 strong) where it saw the glyph faded whatever it matched: the rest of a glyph
- * a core washed out is another glyph's shape (278019 of set 178000, strong MRV-B: the `B` of
- * `SIOBHAN` kept its stem and base, read `L` at 0.90 faded by the cell reader and `L` at 0.51 by
- * PP-OCR, and the printed `SIOBHAN` could not fill it); and where it matched nothing (under
+ * Also (session 18, #11 strong) where it matched nothing (under
  * UNREAD_SUPPORT, faded or not) and another engine emitted nothing either: two engines saw no glyph,
  * and what a third put there is its own (266002 of set 166000, strong TD3: `OR<<SIOB` under a core,
  * PP-OCR skipped the cells, the cell reader matched nothing, and tesseract.js's `ANCLKLCLS`, its reading
@@ -391,6 +395,15 @@ const fadedUnread = new WeakSet<Column>();
  * merge's own rules do not change; only the visual-zone fill may take a printed letter there.
  */
 const washedOutCell = new WeakSet<Column>();
+/**
+ * Columns where the measuring engine saw the glyph faded yet matched a glyph to it (`MergedMrzRead.fadedRead`):
+ * what a core left of a glyph can be another glyph's shape (278019 of set 178000, strong MRV-B: the `B`
+ * of `SIOBHAN` kept its stem and base, read `L` at 0.90 faded by the cell reader and `L` at 0.51 by
+ * PP-OCR, and the printed `SIOBHAN` could not fill it). Kept apart from washedOutCell: a faded glyph
+ * read as the print has it is still evidence for the print (117031 of set 17000: `ANNA<MARIA`'s faded
+ * `AN` and `MA` vouch for the one letter filled; counted as washed out, the fill had too little).
+ */
+const fadedReadCell = new WeakSet<Column>();
 
 /**
  * Columns no engine read where a measuring engine has a cell: a position of the line whose ink was lost
@@ -896,7 +909,7 @@ export function mergeMrzReads(reads: readonly EngineMrzRead[], options: MergeOpt
   const best = valid[0];
   if (!best) {
     const result = shortened ?? bestInvalid ?? readMrz([], readOptions);
-    return { result, valid: false, uncertainFields: [], ambiguous: false, cost: Infinity, disagreements, candidates, unread: [], printedFilled: [], rivals: [], washedOut: [] };
+    return { result, valid: false, uncertainFields: [], ambiguous: false, cost: Infinity, disagreements, candidates, unread: [], printedFilled: [], rivals: [], washedOut: [], fadedRead: [] };
   }
   const uncertain = new Set<MrzOutputFieldName>(best.result.uncertainFields);
   // Checked fields whose every corrector-uncertain position the engines confirm are certain.
@@ -1015,12 +1028,14 @@ export function mergeMrzReads(reads: readonly EngineMrzRead[], options: MergeOpt
   const unread: number[][] = [];
   const rivals: Record<number, string>[] = [];
   const washedOut: number[][] = [];
+  const fadedRead: number[][] = [];
   best.result.corrected.forEach((line, l) => {
     const columns = linesColumns[l];
     const columnOf = costs[l]?.columnOf;
     const lineUnread: number[] = [];
     const lineRivals: Record<number, string> = {};
     const lineWashed: number[] = [];
+    const lineFaded: number[] = [];
     for (let c = 0; c < line.length; c++) {
       const column = columns && columnOf ? columns[columnOf[c] ?? -1] : undefined;
       if (!column || isUnreadColumn(column)) {
@@ -1030,10 +1045,12 @@ export function mergeMrzReads(reads: readonly EngineMrzRead[], options: MergeOpt
       const others = rivalsOf(column, line[c]!);
       if (others) lineRivals[c] = others;
       if (washedOutCell.has(column)) lineWashed.push(c);
+      if (fadedReadCell.has(column)) lineFaded.push(c);
     }
     unread.push(lineUnread);
     rivals.push(lineRivals);
     washedOut.push(lineWashed);
+    fadedRead.push(lineFaded);
   });
   return {
     result: best.result,
@@ -1047,5 +1064,6 @@ export function mergeMrzReads(reads: readonly EngineMrzRead[], options: MergeOpt
     printedFilled: fromPrinted && best === fromPrinted ? fromPrinted.filled : [],
     rivals,
     washedOut,
+    fadedRead,
   };
 }

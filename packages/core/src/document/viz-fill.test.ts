@@ -21,6 +21,18 @@ function toFill(lines: readonly string[], unread: number[][], uncertainFields: M
 
 const GLARE = [[15, 16, 17, 18], []]; // P I O T unread, R read
 
+/** The pipeline's merge options (document worker: engine weights, PP-OCR's filler letters, the cell reader as length witness). */
+const PIPELINE_OPTIONS = { ...REF, engineWeights: { 'ppocr#0': 1, 'ppocr#1': 1, 'ocrb#0': 1.5, 'tesseract#0': 0.7 }, fillerLookalikes: { 'ppocr#0': 'KA', 'ppocr#1': 'KA' }, lengthWitnesses: ['ocrb#0'] };
+
+/** A recorded document's engine reads (`__fixtures__/<name>.reads.json`) merged as the pipeline merges them, and the reading as the fill takes it. */
+function merged(name: string, printed?: { documentNumbers: string[]; dates: string[] }): { m: ReturnType<typeof mergeMrzReads>; mrz: MrzToFill } {
+  const reads = JSON.parse(readFileSync(new URL(`./__fixtures__/${name}.reads.json`, import.meta.url), 'utf8')) as EngineMrzRead[];
+  const m = mergeMrzReads(reads, { ...PIPELINE_OPTIONS, ...(printed ? { printed } : {}) });
+  const fields: MrzToFill['fields'] = {};
+  for (const [k, f] of Object.entries(m.result.fields)) fields[k as keyof typeof fields] = f?.value ?? null;
+  return { m, mrz: { format: m.result.format, corrected: m.result.corrected, unread: m.unread, rivals: m.rivals, washedOut: m.washedOut, fadedRead: m.fadedRead, fields, uncertainFields: m.uncertainFields } };
+}
+
 describe('fillFromVisualZone', () => {
   it('fills name characters no engine read from the printed name, marked as from the visual zone', () => {
     const fill = fillFromVisualZone(toFill(READ, GLARE), PRINTED);
@@ -109,24 +121,10 @@ describe('mergeMrzReads unread positions', () => {
 });
 
 describe('fillFromVisualZone on recorded reads (tuning set 17000, strong)', () => {
-  const OPTIONS = {
-    ...REF,
-    engineWeights: { 'ppocr#0': 1, 'ppocr#1': 1, 'ocrb#0': 1.5, 'tesseract#0': 0.7 },
-    fillerLookalikes: { 'ppocr#0': 'KA', 'ppocr#1': 'KA' },
-    lengthWitnesses: ['ocrb#0'],
-  };
-  const merged = (name: string): MrzToFill => {
-    const reads = JSON.parse(readFileSync(new URL(`./__fixtures__/${name}.reads.json`, import.meta.url), 'utf8')) as EngineMrzRead[];
-    const m = mergeMrzReads(reads, OPTIONS);
-    const fields: MrzToFill['fields'] = {};
-    for (const [k, f] of Object.entries(m.result.fields)) fields[k as keyof typeof fields] = f?.value ?? null;
-    return { format: m.result.format, corrected: m.result.corrected, unread: m.unread, fields, uncertainFields: m.uncertainFields };
-  };
-
   it('takes a printed document number read uncertain but equal to the verified one as the anchor (117017)', () => {
     // TD3 117017: `KOWALS?A`, cell 11 unread. The visual zone read the names certain and the number
     // J6WN6N87 with its engines disagreeing (uncertain): equal to the MRZ's, checked by its digit.
-    const mrz = merged('strong-td3-117017');
+    const { mrz } = merged('strong-td3-117017');
     const certain = { surname: 'KOWALSKA', givenNames: 'CHIDI' };
     const fill = fillFromVisualZone(mrz, certain, { documentNumber: 'J6WN6N87', birthDate: null });
     expect(fill?.corrected[0]).toBe('P<POLKOWALSKA<<CHIDI<<<<<<<<<<<<<<<<<<<<<<<<');
@@ -138,7 +136,7 @@ describe('fillFromVisualZone on recorded reads (tuning set 17000, strong)', () =
   it('fills the given names alone, with the surname as the MRZ read it, when the printed names agree with 4 read letters per filled one (117031)', () => {
     // TD2 117031: `MARTIN<<ANN?<MARIA`, cell 16 unread. The visual zone read the given names certain and
     // no label of the surname, number or birth date (blurred): the 8 read letters of ANNA MARIA vouch for one.
-    const mrz = merged('strong-td2-117031');
+    const { mrz } = merged('strong-td2-117031');
     const fill = fillFromVisualZone(mrz, { givenNames: 'ANNA MARIA' }, { documentNumber: null, birthDate: null });
     expect(fill?.corrected[0]).toBe('IDITAMARTIN<<ANNA<MARIA<<<<<<<<<<<<<');
     expect(fill?.values.givenNames).toBe('ANNA MARIA');
@@ -221,15 +219,6 @@ describe('fillFromVisualZone without an anchor field', () => {
 });
 
 describe('name letters lost under a glare core, read as something by an engine that saw no glyph there (tuning set 174000, strong)', () => {
-  const OPTIONS = { ...REF, engineWeights: { 'ppocr#0': 1, 'ppocr#1': 1, 'ocrb#0': 1.5, 'tesseract#0': 0.7 }, fillerLookalikes: { 'ppocr#0': 'KA', 'ppocr#1': 'KA' }, lengthWitnesses: ['ocrb#0'] };
-  const merged = (name: string): { m: ReturnType<typeof mergeMrzReads>; mrz: MrzToFill } => {
-    const reads = JSON.parse(readFileSync(new URL(`./__fixtures__/${name}.reads.json`, import.meta.url), 'utf8')) as EngineMrzRead[];
-    const m = mergeMrzReads(reads, OPTIONS);
-    const fields: MrzToFill['fields'] = {};
-    for (const [k, f] of Object.entries(m.result.fields)) fields[k as keyof typeof fields] = f?.value ?? null;
-    return { m, mrz: { format: m.result.format, corrected: m.result.corrected, unread: m.unread, rivals: m.rivals, washedOut: m.washedOut, fields, uncertainFields: m.uncertainFields } };
-  };
-
   it('fills CHIDI where PP-OCR and tesseract.js read the filler on cells the cell reader saw washed out (TD3 274037)', () => {
     // `ERIKSSON<<CHIDI`: the cell reader read cells 14-20 at 0, faded; PP-OCR read `<` at 0.96-0.99 on
     // cells 16 and 18, so those count as read, not unread. The visual zone read both names and the number.
@@ -309,26 +298,17 @@ describe('given names lost whole, no label read (tuning set 154000, strong MRV-B
 });
 
 describe('glyphs a glare core left part of, and cells two engines saw nothing in (sets 166000, 174000, 178000, strong)', () => {
-  const OPTIONS = { ...REF, engineWeights: { 'ppocr#0': 1, 'ppocr#1': 1, 'ocrb#0': 1.5, 'tesseract#0': 0.7 }, fillerLookalikes: { 'ppocr#0': 'KA', 'ppocr#1': 'KA' }, lengthWitnesses: ['ocrb#0'] };
-  const merged = (name: string, printed?: { documentNumbers: string[]; dates: string[] }): { m: ReturnType<typeof mergeMrzReads>; mrz: MrzToFill } => {
-    const reads = JSON.parse(readFileSync(new URL(`./__fixtures__/${name}.reads.json`, import.meta.url), 'utf8')) as EngineMrzRead[];
-    const m = mergeMrzReads(reads, { ...OPTIONS, ...(printed ? { printed } : {}) });
-    const fields: MrzToFill['fields'] = {};
-    for (const [k, f] of Object.entries(m.result.fields)) fields[k as keyof typeof fields] = f?.value ?? null;
-    return { m, mrz: { format: m.result.format, corrected: m.result.corrected, unread: m.unread, rivals: m.rivals, washedOut: m.washedOut, fields, uncertainFields: m.uncertainFields } };
-  };
-
   it('fills a letter whose rest the cell reader saw faded and read as another letter (MRV-B 278019)', () => {
     // `SIOBHAN`: the `B` kept its stem and base (`L` at 0.90 faded, PP-OCR `L` at 0.51), `HAN` lost.
     const { m, mrz } = merged('strong-mrvb-278019');
     expect(mrz.corrected[0]).toBe('V<BRAKOWALSKA<<SIOL<<<<<<<<<<<<<<<<<');
-    expect(m.washedOut[0]).toContain(18);
+    expect(m.fadedRead[0]).toContain(18);
     const certain = { surname: 'KOWALSKA', givenNames: 'SIOBHAN', birthDate: '1965-02-10', sex: 'M' };
     const anchors = { documentNumber: 'WN61656P', birthDate: '1965-02-10' };
     const fill = fillFromVisualZone(mrz, certain, anchors);
     expect(fill?.corrected[0]).toBe('V<BRAKOWALSKA<<SIOBHAN<<<<<<<<<<<<<<');
     expect(fill?.sources).toEqual({ givenNames: 'visual_zone' });
-    expect(fillFromVisualZone({ ...mrz, washedOut: [[], []] }, certain, anchors)).toBeNull();
+    expect(fillFromVisualZone({ ...mrz, fadedRead: [[], []] }, certain, anchors)).toBeNull();
   });
 
   it('fills names where PP-OCR emitted nothing and the cell reader matched nothing, whatever tesseract.js put there (TD3 266002)', () => {

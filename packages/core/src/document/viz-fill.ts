@@ -42,6 +42,8 @@ export interface MrzToFill {
   readonly rivals?: readonly Readonly<Record<number, string>>[];
   /** Per line, read positions the measuring engine saw washed out and matched nothing to (MergedMrzRead.washedOut). */
   readonly washedOut?: readonly (readonly number[])[];
+  /** Per line, read positions the measuring engine saw faded yet matched a glyph to (MergedMrzRead.fadedRead). */
+  readonly fadedRead?: readonly (readonly number[])[];
   /** Parsed MRZ values (as MrzReadResult.fields' values). */
   readonly fields: Partial<Record<MrzOutputFieldName, string | null>>;
   /** Fields the reading left uncertain: a printed value differing from one is no sign of another document. */
@@ -74,14 +76,14 @@ export interface VisualZoneFill {
  * their positions were read by no engine, or (names) read with a rival beside the chosen letter. The
  * pipeline reads the visual zone for the fill only then.
  */
-export function wantsVisualZoneFill(mrz: Pick<MrzToFill, 'format' | 'unread' | 'uncertainFields' | 'rivals' | 'washedOut'>): boolean {
+export function wantsVisualZoneFill(mrz: Pick<MrzToFill, 'format' | 'unread' | 'uncertainFields' | 'rivals' | 'washedOut' | 'fadedRead'>): boolean {
   if (!mrz.format) return false;
   const spec = MRZ_FORMATS[mrz.format];
   const uncertain = new Set(mrz.uncertainFields);
   const names = uncertain.has('surname') || uncertain.has('givenNames') ? fieldSpec(spec, 'names') : undefined;
   const sex = uncertain.has('sex') ? fieldSpec(spec, 'sex') : undefined;
   const within = (f: { start: number; end: number }, column: number): boolean => column >= f.start && column < f.end;
-  const contested = names !== undefined && [...Object.keys(mrz.rivals?.[names.line] ?? {}).map(Number), ...(mrz.washedOut?.[names.line] ?? [])].some((c) => within(names, c));
+  const contested = names !== undefined && [...Object.keys(mrz.rivals?.[names.line] ?? {}).map(Number), ...(mrz.washedOut?.[names.line] ?? []), ...(mrz.fadedRead?.[names.line] ?? [])].some((c) => within(names, c));
   return contested || [names, sex].some((f) => f !== undefined && (mrz.unread[f.line] ?? []).some((c) => within(f, c)));
 }
 
@@ -153,7 +155,7 @@ function namesFieldForms(surname: string | { read: string }, givenNames: string 
  * PP-OCR on cells clipped to paper); null when a read position disagrees otherwise or too little of the
  * field was read to vouch for the rest. A washed-out position agreeing with the print vouches for nothing.
  */
-function spanFill(line: string, start: number, form: NamesForm, unread: ReadonlySet<number>, ratio: number, rivals: Readonly<Record<number, string>> = {}, washed: ReadonlySet<number> = new Set()): Array<{ column: number; char: string }> | null {
+function spanFill(line: string, start: number, form: NamesForm, unread: ReadonlySet<number>, ratio: number, rivals: Readonly<Record<number, string>> = {}, washed: ReadonlySet<number> = new Set(), faded: ReadonlySet<number> = new Set()): Array<{ column: number; char: string }> | null {
   const expected = form.text;
   const fills: Array<{ column: number; char: string }> = [];
   let readLetters = 0;
@@ -164,7 +166,7 @@ function spanFill(line: string, start: number, form: NamesForm, unread: Readonly
     if (!unread.has(column)) {
       if (line[column] === want) {
         if (want !== '<' && printed && !washed.has(column)) readLetters++;
-      } else if (printed && ((rivals[column] ?? '').includes(want) || washed.has(column))) fills.push({ column, char: want });
+      } else if (printed && ((rivals[column] ?? '').includes(want) || washed.has(column) || faded.has(column))) fills.push({ column, char: want });
       else return null;
     } else if (!printed) {
       return null; // the part taken as the MRZ read it holds a position no engine read
@@ -204,9 +206,10 @@ export function fillFromVisualZone(mrz: MrzToFill, viz: CertainVisualZoneFields,
     const line = lines[names.line]!;
     const unread = unreadOn(names.line);
     const washed = new Set(mrz.washedOut?.[names.line] ?? []);
+    const faded = new Set(mrz.fadedRead?.[names.line] ?? []);
     const results = new Map<string, Array<{ column: number; char: string }>>();
     for (const form of namesFieldForms(nameParts.surname, nameParts.givenNames, names.end - names.start)) {
-      const fills = spanFill(line, names.start, form, unread, anchor === 'same' ? 1 : NAME_ANCHOR_RATIO, mrz.rivals?.[names.line], washed);
+      const fills = spanFill(line, names.start, form, unread, anchor === 'same' ? 1 : NAME_ANCHOR_RATIO, mrz.rivals?.[names.line], washed, faded);
       if (fills && fills.length > 0) results.set(form.text, fills);
     }
     if (results.size === 1) {

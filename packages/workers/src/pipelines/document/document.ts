@@ -582,7 +582,7 @@ export const documentPipeline = {
       const again = mergeAll(printedValues(printedVz.visualZone, referenceDate.getUTCFullYear()));
       if (again.valid) { merged = again; mrz = withPrintedSources(summarize(again), again); }
     }
-    const mrzToFill = { format: mrz.format, corrected: mrz.corrected, unread: merged.unread, rivals: merged.rivals, washedOut: merged.washedOut, fields: mrz.fields, uncertainFields: mrz.uncertainFields, ...(mrz.sources ? { sources: mrz.sources } : {}) };
+    const mrzToFill = { format: mrz.format, corrected: mrz.corrected, unread: merged.unread, rivals: merged.rivals, washedOut: merged.washedOut, fadedRead: merged.fadedRead, fields: mrz.fields, uncertainFields: mrz.uncertainFields, ...(mrz.sources ? { sources: mrz.sources } : {}) };
     const fill = mrz.valid && options.fillFromVisualZone !== false && s.rec && coreDocument.wantsVisualZoneFill(mrzToFill);
     const vz = printedVz ?? await visualZone(mrz.valid, Boolean(fill));
     if (fill && vz.visualZone) mrz = withVisualZoneFill(mrz, mrzToFill, vz.visualZone);
