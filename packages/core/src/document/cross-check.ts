@@ -91,16 +91,20 @@ function nameDistance(viz: string, mrz: string): number {
  */
 const NUMBER_LOOK_ALIKES: ReadonlySet<string> = new Set(['O0', 'D0', 'Q0', 'I1', 'S5', 'B8', 'Z2', 'G6'].flatMap((p) => [p, `${p[1]}${p[0]}`]));
 
+/** A printed document number and the MRZ's as they are compared: separators and fillers out, upper case. */
+function numberForms(v: string, m: string): [string, string] {
+  return [v.replace(/[\s<-]/g, '').toUpperCase(), m.replace(/</g, '')];
+}
+
 /** Same length, and every position that differs is a look-alike pair (NUMBER_LOOK_ALIKES). */
 function numbersLookAlike(v: string, m: string): boolean {
-  const a = v.replace(/[\s<-]/g, '').toUpperCase();
-  const b = m.replace(/</g, '');
+  const [a, b] = numberForms(v, m);
   return a.length === b.length && [...a].every((ch, i) => ch === b[i] || NUMBER_LOOK_ALIKES.has(`${ch}${b[i]}`));
 }
 
 function compare(name: CrossCheckedField, v: string, m: string): boolean {
   if (name === 'surname' || name === 'givenNames') return namesMatch(v, m);
-  if (name === 'documentNumber') return v.replace(/[\s<-]/g, '').toUpperCase() === m.replace(/</g, '');
+  if (name === 'documentNumber') { const [a, b] = numberForms(v, m); return a === b; }
   if (name === 'sex') return v.toUpperCase() === (m === '' || m === '<' ? 'X' : m.toUpperCase());
   if (name === 'nationality') return v.toUpperCase() === m.replace(/</g, '');
   return v === m;
