@@ -22,7 +22,7 @@ import { TesseractReader } from './tesseract-reader.ts';
 import { DeferredReader } from './deferred-reader.ts';
 import { TextDetector } from './text-detect.ts';
 import { TextRecognizer } from './text-recognize.ts';
-import { crossCheckZones, printedNumberAnchor, printedValues, readVisualZone, unlabelledNameWords, type VisualZoneRead } from './visual-zone.ts';
+import { crossCheckZones, fillNamesFromPage, printedValues, readVisualZone, type VisualZoneRead } from './visual-zone.ts';
 
 export type MrzEngineName = 'ppocr' | 'tesseract' | 'ocrb';
 
@@ -257,17 +257,11 @@ function linesOfFields(merged: coreDocument.MergedMrzRead, lineCount: number): S
 }
 
 /**
- * The reading with its unread name/sex characters filled from the visual zone's certain fields (core
- * `fillFromVisualZone`); unchanged when nothing is filled. Filled fields stay uncertain.
+ * The reading with its unread name/sex characters filled from the printed page (visual-zone.ts
+ * `fillNamesFromPage`); unchanged when nothing is filled. Filled fields stay uncertain.
  */
-function withVisualZoneFill(mrz: MrzSummary, toFill: coreDocument.MrzToFill, viz: VisualZoneRead): MrzSummary {
-  const certain: Record<string, string | null> = {};
-  for (const [name, f] of Object.entries(viz.fields)) if (f && !f.uncertain) certain[name] = f.value;
-  // The anchors (number, birth date) count read certain or not: an exact match of a verified value is no chance.
-  const anchors = { documentNumber: printedNumberAnchor(viz, toFill.fields.documentNumber), birthDate: viz.fields.birthDate?.value ?? null };
-  // A name's label not read (strong blur): the page's unlabelled words may stand for it (core fillFromUnlabelledNames).
-  const labelled = { ...(certain.surname ? { surname: certain.surname } : {}), ...(certain.givenNames ? { givenNames: certain.givenNames } : {}) };
-  const fill = coreDocument.fillFromVisualZone(toFill, certain, anchors) ?? (certain.surname && certain.givenNames ? null : coreDocument.fillFromUnlabelledNames(toFill, unlabelledNameWords(viz), anchors, labelled));
+function withVisualZoneFill(mrz: MrzSummary, toFill: coreDocument.MrzToFill, viz: VisualZoneRead, referenceYear: number): MrzSummary {
+  const fill = fillNamesFromPage(toFill, viz, referenceYear);
   if (!fill) return mrz;
   const sourced = Object.keys(fill.sources) as MrzOutputFieldName[];
   return {
@@ -585,7 +579,7 @@ export const documentPipeline = {
     const mrzToFill = { format: mrz.format, corrected: mrz.corrected, unread: merged.unread, rivals: merged.rivals, washedOut: merged.washedOut, fadedRead: merged.fadedRead, fields: mrz.fields, uncertainFields: mrz.uncertainFields, ...(mrz.sources ? { sources: mrz.sources } : {}) };
     const fill = mrz.valid && options.fillFromVisualZone !== false && s.rec && coreDocument.wantsVisualZoneFill(mrzToFill);
     const vz = printedVz ?? await visualZone(mrz.valid, Boolean(fill));
-    if (fill && vz.visualZone) mrz = withVisualZoneFill(mrz, mrzToFill, vz.visualZone);
+    if (fill && vz.visualZone) mrz = withVisualZoneFill(mrz, mrzToFill, vz.visualZone, referenceDate.getUTCFullYear());
     const end = performance.now();
     const read: DocumentRead = {
       ...base,

@@ -188,6 +188,23 @@ export function unlabelledNameWords(viz: Pick<coreDocument.VisualZoneReading, 'f
 }
 
 /**
+ * Every printed word that may be a name, whatever label it was read under: the unlabelled words
+ * (unlabelledNameWords) and the name fields' values, certain or not, read at UNLABELLED_WORD_CONFIDENCE
+ * or more. For the last try of the names fill (core `fillFromUnlabelledNames` with no label trusted): a
+ * name read under a label that does not fit it (298014, fresh 198000 strong MRV-B: `ANNA MARIA` under the
+ * surname's label, the given names' label unread) or read uncertain because the second engine disagreed
+ * (294018, fresh 194000 strong MRV-A: `JOAO PEDRO` at 0.99) is still a word on the page. The fill's own
+ * conditions decide, as for unlabelled words: an anchor, agreement with every letter the MRZ read, one fill.
+ */
+export function nameWordsAnyLabel(viz: Pick<coreDocument.VisualZoneReading, 'fields'> & { texts: ReadonlyArray<{ text: string; confidence: number }> }): string[] {
+  const named = [viz.fields.surname, viz.fields.givenNames]
+    .filter((f) => f?.value && f.confidence >= UNLABELLED_WORD_CONFIDENCE)
+    .map((f) => f!.value!.trim().toUpperCase())
+    .filter((v) => /^[A-Z][A-Z ]+$/.test(v));
+  return [...new Set([...unlabelledNameWords(viz), ...named])];
+}
+
+/**
  * The MRZ's verified document number where some printed text equals it, its label read or not (a nine-
  * character match is no chance); otherwise the number field's value as read.
  */
@@ -195,6 +212,35 @@ export function printedNumberAnchor(viz: Pick<coreDocument.VisualZoneReading, 'f
   const labelled = viz.fields.documentNumber?.value ?? null;
   if (labelled || !mrzNumber) return labelled;
   return viz.texts.some((t) => t.text.replace(/[\s<-]/g, '').toUpperCase() === mrzNumber.replace(/</g, '')) ? mrzNumber : null;
+}
+
+/**
+ * The MRZ's verified birth date where some printed text reads as that date, its label read or not (a
+ * whole date equal to one the check digit verified is no chance: 298024, fresh 198000 strong MRV-B,
+ * printed `05DEC1970` with no label read); otherwise the birth date field's value as read.
+ */
+export function printedBirthDateAnchor(viz: Pick<coreDocument.VisualZoneReading, 'fields'> & { texts: ReadonlyArray<{ text: string }> }, mrzBirthDate: string | null | undefined, referenceYear: number): string | null {
+  const labelled = viz.fields.birthDate?.value ?? null;
+  if (labelled || !mrzBirthDate) return labelled;
+  return viz.texts.some((t) => coreDocument.parsePrintedDate(t.text, 'birth', referenceYear).iso === mrzBirthDate) ? mrzBirthDate : null;
+}
+
+/**
+ * The MRZ's unread name/sex characters filled from the printed page (core `fillFromVisualZone`), null
+ * when nothing fits. The anchors (number, birth date) count read certain or not, labelled or not: an
+ * exact match of a verified value is no chance. Tried in turn: the page's certain fields; where a name's
+ * label was not read (strong blur), the unlabelled words beside the name that was (core
+ * `fillFromUnlabelledNames`); last, no label trusted, every name-like word as either name
+ * (nameWordsAnyLabel).
+ */
+export function fillNamesFromPage(toFill: coreDocument.MrzToFill, viz: Pick<coreDocument.VisualZoneReading, 'fields'> & { texts: ReadonlyArray<{ text: string; confidence: number }> }, referenceYear: number): coreDocument.VisualZoneFill | null {
+  const certain: Record<string, string | null> = {};
+  for (const [name, f] of Object.entries(viz.fields)) if (f && !f.uncertain) certain[name] = f.value;
+  const anchors = { documentNumber: printedNumberAnchor(viz, toFill.fields.documentNumber), birthDate: printedBirthDateAnchor(viz, toFill.fields.birthDate, referenceYear) };
+  const labelled = { ...(certain.surname ? { surname: certain.surname } : {}), ...(certain.givenNames ? { givenNames: certain.givenNames } : {}) };
+  return coreDocument.fillFromVisualZone(toFill, certain, anchors)
+    ?? (certain.surname && certain.givenNames ? null : coreDocument.fillFromUnlabelledNames(toFill, unlabelledNameWords(viz), anchors, labelled))
+    ?? coreDocument.fillFromUnlabelledNames(toFill, nameWordsAnyLabel(viz), anchors);
 }
 
 /** MRZ fields as the cross-check takes them, with the reading's uncertain fields. */
