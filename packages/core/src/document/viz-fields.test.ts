@@ -24,6 +24,14 @@ describe('parsePrintedDate', () => {
     const d = parsePrintedDate('2O NOV 1996');
     expect(d).toEqual({ iso: '1996-11-20', repaired: true, ambiguous: false });
   });
+  it('reads a month name with letters read as digits, run into its numbers or not, and says so (306009: `260CT2029`)', () => {
+    expect(parsePrintedDate('260CT2029', 'expiry', 2026)).toEqual({ iso: '2029-10-26', repaired: true, ambiguous: false });
+    expect(parsePrintedDate('15 5EP 2035', 'expiry', 2026).iso).toBe('2035-09-15');
+    expect(parsePrintedDate('03 AU6 2020', 'issue', 2026).iso).toBe('2020-08-03');
+    // Two of the three must be letters: digits alone stay a number, never a month.
+    expect(parsePrintedDate('10 1010 2020', 'issue', 2026).iso).toBeNull();
+    expect(parsePrintedDate('26 OCT 2029', 'expiry', 2026).repaired).toBe(false);
+  });
   it('reads a month-first date only as ambiguous, and refuses impossible dates', () => {
     expect(parsePrintedDate('08/13/1974')).toEqual({ iso: '1974-08-13', repaired: false, ambiguous: true });
     expect(parsePrintedDate('31 FEB 1990').iso).toBeNull();

@@ -119,6 +119,26 @@ const MONTHS: ReadonlyArray<readonly string[]> = [
 /** Letters OCR gives for digits in a place that can only hold digits. */
 const DIGIT_LOOKALIKES: Readonly<Record<string, string>> = { O: '0', Q: '0', D: '0', I: '1', L: '1', '|': '1', Z: '2', S: '5', B: '8', G: '6', T: '7' };
 
+/** Digits OCR gives for letters of a month's name (`0CT`, `5EP`, `AU6`). */
+const LETTER_LOOKALIKES: Readonly<Record<string, string>> = { '0': 'O', '1': 'I', '5': 'S', '8': 'B', '6': 'G', '2': 'Z' };
+
+/**
+ * Each 3-letter month name read with one or more of its letters as digits (PP-OCR reads `26 OCT 2029`
+ * as `260CT2029`: fresh 206000, strong MRV-B 306009), written back as the name. Only where at least two
+ * of its three characters are letters and it does not run into further letters (a word), so a day or a
+ * year is never read as a month.
+ */
+const MONTH_WITH_DIGITS = new RegExp(
+  `(?<![A-Z])(${MONTHS.flatMap((names) => names.filter((n) => n.length === 3)).map((name) => [...name].map((c) => {
+    const digit = Object.keys(LETTER_LOOKALIKES).find((d) => LETTER_LOOKALIKES[d] === c);
+    return digit ? `[${c}${digit}]` : c;
+  }).join('')).join('|')})(?![A-Z])`, 'g',
+);
+
+function repairMonthDigits(text: string): string {
+  return text.replace(MONTH_WITH_DIGITS, (match) => (match.replace(/\d/g, '').length >= 2 ? [...match].map((c) => LETTER_LOOKALIKES[c] ?? c).join('') : match));
+}
+
 function monthFromName(word: string): number | null {
   const w = word.normalize('NFD').replace(/\p{M}/gu, '').toUpperCase().replace(/[^A-Z]/g, '');
   if (w.length < 3) return null;
@@ -161,14 +181,15 @@ function fullYear(y: string, kind: DateKind, referenceYear: number): number {
  */
 export function parsePrintedDate(text: string, kind: DateKind = 'birth', referenceYear = new Date().getUTCFullYear()): PrintedDate {
   const none: PrintedDate = { iso: null, repaired: false, ambiguous: false };
-  const raw = text.normalize('NFC').toUpperCase().trim();
+  const read = text.normalize('NFC').toUpperCase().trim();
+  const raw = repairMonthDigits(read);
   if (!raw) return none;
   // Tokens: runs of letters, runs of digits (letters next to digits are digit look-alikes when a
   // month name does not fit).
   // `28JUN2024`: a month name run into its numbers (3+ letters, so a lone O for 0 stays put).
   const spaced = raw.replace(/(\d)(\p{L}{3,})/gu, '$1 $2').replace(/(\p{L}{3,})(\d)/gu, '$1 $2');
   const tokens = spaced.split(/[\s./\-,]+/).filter(Boolean);
-  let repaired = false;
+  let repaired = raw !== read;
   const asDigits = (t: string): string | null => {
     if (/^\d+$/.test(t)) return t;
     if (!/\d/.test(t) && t.length > 2) return null;
