@@ -77,6 +77,16 @@ describe('rankGuidance', () => {
   it('without a document, names a lighting problem first', () => {
     expect(guidanceOf(goodFrame({ document: null, brightness: 10, contrast: 2 }))).toEqual(['too_dark', 'no_document']);
   });
+
+  it('without a document, a frame clipped over half is too bright, its print dark or not', () => {
+    // Measured on a light card over-exposed on a light background (380168 of the quality sets): the card's
+    // edge clipped away, its text still dark, so the frame's print contrast alone passed it.
+    const whiteOut = goodFrame({ document: null, brightness: 243, contrast: 30, clippedFraction: 0.86, darkLevel: 60, medianLevel: 255 });
+    expect(guidanceOf(whiteOut)).toEqual(['too_bright', 'no_document']);
+    expect(guidanceOf({ ...whiteOut, clippedFraction: 0.4 })).toEqual(['no_document']);
+    // A found document is judged on its own exposure: a white card clipped where it is blank passes.
+    expect(guidanceOf({ ...whiteOut, document: goodFrame().document })).toEqual(['good']);
+  });
 });
 
 describe('CaptureSession', () => {

@@ -3,6 +3,21 @@ import { inFocus } from './focus.ts';
 import type { QualityThresholds } from './thresholds.ts';
 import type { CheckResults, FrameMetrics, GuidanceCode } from './types.ts';
 
+/**
+ * Share of a frame without a found document clipped to white over which it is too bright, whatever its
+ * print's contrast: the print rules judge a document within its outline (a light card keeps its text
+ * dark while its stock clips), but a frame half white has lost what edges there were. On the six pooled
+ * quality sets (#18, session 16's dumps) 22 of the 43 frames whose card was not found were clipped over
+ * half, 7 of them told only `no_document`; 3 of the 153 frames without a card were, all told `too_bright`.
+ */
+const WHITE_OUT_FRACTION = 0.5;
+
+/** The lighting verdict: a document's exposure (`judgeExposure`); without one, a frame half clipped is too bright. */
+function exposureOf(metrics: FrameMetrics, t: QualityThresholds): ReturnType<typeof judgeExposure> {
+  if (metrics.document === null && metrics.clippedFraction > WHITE_OUT_FRACTION) return 'too_bright';
+  return judgeExposure(metrics, t);
+}
+
 /** Pass/fail of every check; checks that need a document fail when there is none. */
 export function runChecks(metrics: FrameMetrics, motion: number, t: QualityThresholds): CheckResults {
   const doc = metrics.document;
@@ -14,13 +29,13 @@ export function runChecks(metrics: FrameMetrics, motion: number, t: QualityThres
     tilt: doc !== null && doc.tiltDeg <= t.maxTiltDeg,
     focus: doc !== null && inFocus(metrics, t),
     glare: doc !== null && metrics.glareFraction <= t.maxGlareFraction,
-    lighting: judgeExposure(metrics, t) === 'ok',
+    lighting: exposureOf(metrics, t) === 'ok',
     stability: motion <= t.maxMotion,
   };
 }
 
 function lightingGuidance(metrics: FrameMetrics, t: QualityThresholds): GuidanceCode | undefined {
-  const verdict = judgeExposure(metrics, t);
+  const verdict = exposureOf(metrics, t);
   return verdict === 'ok' ? undefined : verdict;
 }
 
