@@ -198,8 +198,7 @@ export function unlabelledNameWords(viz: Pick<coreDocument.VisualZoneReading, 'f
  */
 export function nameWordsAnyLabel(viz: Pick<coreDocument.VisualZoneReading, 'fields'> & { texts: ReadonlyArray<{ text: string; confidence: number }> }): string[] {
   const named = [viz.fields.surname, viz.fields.givenNames]
-    .filter((f) => f?.value && f.confidence >= UNLABELLED_WORD_CONFIDENCE)
-    .map((f) => f!.value!.trim().toUpperCase())
+    .flatMap((f) => (f?.value && f.confidence >= UNLABELLED_WORD_CONFIDENCE ? [f.value.trim().toUpperCase()] : []))
     .filter((v) => /^[A-Z][A-Z ]+$/.test(v));
   return [...new Set([...unlabelledNameWords(viz), ...named])];
 }
