@@ -666,7 +666,7 @@ export function assembleVisualZone(boxes: readonly VizTextBox[], options: Assemb
 }
 
 /** The certain values only, in the shape `crossCheckVisualZone` takes. */
-export function certainVisualZoneValues(reading: VisualZoneReading): Partial<Record<VizFieldName, string>> {
+export function certainVisualZoneValues(reading: Pick<VisualZoneReading, 'fields'>): Partial<Record<VizFieldName, string>> {
   const out: Partial<Record<VizFieldName, string>> = {};
   for (const [name, f] of Object.entries(reading.fields) as Array<[VizFieldName, VizField]>) if (!f.uncertain && f.value !== null) out[name] = f.value;
   return out;

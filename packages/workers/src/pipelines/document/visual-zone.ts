@@ -172,6 +172,9 @@ export function printedValues(viz: Pick<coreDocument.VisualZoneReading, 'fields'
  */
 const UNLABELLED_WORD_CONFIDENCE = 0.5;
 
+/** A word that may be a name: letters and spaces, two characters or more. */
+const NAME_WORD = /^[A-Z][A-Z ]+$/;
+
 /**
  * The page's words that may be names whose label was not read (core `fillFromUnlabelledNames`): letters
  * and spaces only, two characters or more, read at UNLABELLED_WORD_CONFIDENCE or more, not the value of
@@ -183,7 +186,7 @@ export function unlabelledNameWords(viz: Pick<coreDocument.VisualZoneReading, 'f
   const words = viz.texts
     .filter((t) => t.confidence >= UNLABELLED_WORD_CONFIDENCE)
     .map((t) => t.text.trim().toUpperCase())
-    .filter((t) => /^[A-Z][A-Z ]+$/.test(t) && !taken.has(t));
+    .filter((t) => NAME_WORD.test(t) && !taken.has(t));
   return [...new Set(words)];
 }
 
@@ -199,7 +202,7 @@ export function unlabelledNameWords(viz: Pick<coreDocument.VisualZoneReading, 'f
 export function nameWordsAnyLabel(viz: Pick<coreDocument.VisualZoneReading, 'fields'> & { texts: ReadonlyArray<{ text: string; confidence: number }> }): string[] {
   const named = [viz.fields.surname, viz.fields.givenNames]
     .flatMap((f) => (f?.value && f.confidence >= UNLABELLED_WORD_CONFIDENCE ? [f.value.trim().toUpperCase()] : []))
-    .filter((v) => /^[A-Z][A-Z ]+$/.test(v));
+    .filter((v) => NAME_WORD.test(v));
   return [...new Set([...unlabelledNameWords(viz), ...named])];
 }
 
@@ -233,8 +236,7 @@ export function printedBirthDateAnchor(viz: Pick<coreDocument.VisualZoneReading,
  * (nameWordsAnyLabel).
  */
 export function fillNamesFromPage(toFill: coreDocument.MrzToFill, viz: Pick<coreDocument.VisualZoneReading, 'fields'> & { texts: ReadonlyArray<{ text: string; confidence: number }> }, referenceYear: number): coreDocument.VisualZoneFill | null {
-  const certain: Record<string, string | null> = {};
-  for (const [name, f] of Object.entries(viz.fields)) if (f && !f.uncertain) certain[name] = f.value;
+  const certain = coreDocument.certainVisualZoneValues(viz);
   const anchors = { documentNumber: printedNumberAnchor(viz, toFill.fields.documentNumber), birthDate: printedBirthDateAnchor(viz, toFill.fields.birthDate, referenceYear) };
   const labelled = { ...(certain.surname ? { surname: certain.surname } : {}), ...(certain.givenNames ? { givenNames: certain.givenNames } : {}) };
   return coreDocument.fillFromVisualZone(toFill, certain, anchors)
