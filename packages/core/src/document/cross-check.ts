@@ -91,9 +91,19 @@ function nameDistance(viz: string, mrz: string): number {
  */
 const NUMBER_LOOK_ALIKES: ReadonlySet<string> = new Set(['O0', 'D0', 'Q0', 'I1', 'S5', 'B8', 'Z2', 'G6'].flatMap((p) => [p, `${p[1]}${p[0]}`]));
 
-/** A printed document number and the MRZ's as they are compared: separators and fillers out, upper case. */
+/** A printed document number as it is compared with the MRZ's: spaces, dashes and fillers out, upper case. */
+export function printedNumberForm(printed: string): string {
+  return printed.replace(/[\s<-]/g, '').toUpperCase();
+}
+
+/** The MRZ's document number as it is compared with a printed one: its fillers out. */
+export function mrzNumberForm(mrz: string): string {
+  return mrz.replace(/</g, '');
+}
+
+/** A printed document number and the MRZ's as they are compared. */
 function numberForms(v: string, m: string): [string, string] {
-  return [v.replace(/[\s<-]/g, '').toUpperCase(), m.replace(/</g, '')];
+  return [printedNumberForm(v), mrzNumberForm(m)];
 }
 
 /** Same length, and every position that differs is a look-alike pair (NUMBER_LOOK_ALIKES). */

@@ -25,7 +25,7 @@
 import { MRZ_FORMATS, fieldSpec } from '../mrz/formats.ts';
 import type { MrzFormat } from '../mrz/formats.ts';
 import { parseMrz, type MrzOutputFieldName } from '../mrz/parse.ts';
-import { mrzNameForm, type VisualZoneFields } from './cross-check.ts';
+import { mrzNameForm, mrzNumberForm, printedNumberForm, type VisualZoneFields } from './cross-check.ts';
 
 /** Where a reported MRZ field value came from, when not (only) from the MRZ's own pixels. */
 export type MrzFieldSource = 'visual_zone';
@@ -99,7 +99,7 @@ const NAME_ANCHOR_RATIO = 4;
 type AnchorValues = Pick<VisualZoneFields, 'documentNumber' | 'birthDate'>;
 
 function anchorEquals(name: (typeof ANCHOR_FIELDS)[number], printed: string, mrz: string): boolean {
-  return name === 'documentNumber' ? printed.replace(/[\s<-]/g, '').toUpperCase() === mrz.replace(/</g, '') : printed === mrz;
+  return name === 'documentNumber' ? printedNumberForm(printed) === mrzNumberForm(mrz) : printed === mrz;
 }
 
 /**

@@ -152,7 +152,8 @@ export function countWordGaps(crop: GrayImage): number | null {
  * MRZ's read characters and check digits pick among them; nothing here is taken on its own.
  */
 export function printedValues(viz: Pick<coreDocument.VisualZoneReading, 'fields'> & { texts: ReadonlyArray<{ text: string }> }, referenceYear: number): coreDocument.PrintedValues {
-  const number = viz.fields.documentNumber?.value?.replace(/[\s<-]/g, '').toUpperCase();
+  const printed = viz.fields.documentNumber?.value;
+  const number = printed ? coreDocument.printedNumberForm(printed) : undefined;
   const dates = new Set<string>();
   const add = (iso: string | null | undefined): void => { if (iso && /^\d{4}-\d{2}-\d{2}$/.test(iso)) dates.add(`${iso.slice(2, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}`); };
   for (const name of ['birthDate', 'expiryDate', 'issueDate'] as const) add(viz.fields[name]?.value);
@@ -213,7 +214,7 @@ export function nameWordsAnyLabel(viz: Pick<coreDocument.VisualZoneReading, 'fie
 export function printedNumberAnchor(viz: Pick<coreDocument.VisualZoneReading, 'fields'> & { texts: ReadonlyArray<{ text: string }> }, mrzNumber: string | null | undefined): string | null {
   const labelled = viz.fields.documentNumber?.value ?? null;
   if (labelled || !mrzNumber) return labelled;
-  return viz.texts.some((t) => t.text.replace(/[\s<-]/g, '').toUpperCase() === mrzNumber.replace(/</g, '')) ? mrzNumber : null;
+  return viz.texts.some((t) => coreDocument.printedNumberForm(t.text) === coreDocument.mrzNumberForm(mrzNumber)) ? mrzNumber : null;
 }
 
 /**
