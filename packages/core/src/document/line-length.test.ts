@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { lineLengthConflicts, MRZ_LAYOUT_LINE_LENGTHS, witnessedLineLengths } from './line-length.ts';
+import { lineLengthConflicts, MRZ_LAYOUT_LINE_LENGTHS, witnessedLineLengths, witnessesLength } from './line-length.ts';
 import { mergeMrzReads } from './merge.ts';
 import { lineFromText, type EngineMrzRead, type OcrCharRead, type OcrLineRead } from './ocr-read.ts';
 
@@ -46,6 +47,35 @@ describe('witnessedLineLengths', () => {
     const w = witnessedLineLengths([{ engine: 'a', lines: [lineFromText('X'.repeat(39)), lineFromText('X'.repeat(36))] }], ['a']);
     expect(w[0]).toBeUndefined();
     expect(w[1]?.length).toBe(36);
+  });
+
+  it('takes a line with a glare core over a quarter of its letters at its word', () => {
+    expect(GLARED.find((r) => r.engine === 'ocrb#0')!.lines.every(witnessesLength)).toBe(true);
+  });
+});
+
+/**
+ * An MRV-B visa printed in FreeMono (Courier at 10 pitch; `eval:mrz --fonts courier`, mild 1004), as the
+ * document worker read it: both PP-OCR reads and tesseract.js have the 36-character lines right; the
+ * cell reader, which knows OCR-B only, gridded them at 30 and 44 cells and discounted every letter and
+ * digit it read to 0.
+ */
+const COURIER_READS = JSON.parse(readFileSync(new URL('./__fixtures__/font-courier-mrvb-1004.reads.json', import.meta.url), 'utf8')) as EngineMrzRead[];
+const COURIER_TRUTH = ['V<ITAERIKSSON<<JOAO<PEDRO<<<<<<<<<<<', 'J206E4J5T4GBR0109202M2706188<<<<<<<<'];
+
+describe('a line in a face the cell reader does not know', () => {
+  it('witnesses no length', () => {
+    const cells = COURIER_READS.find((r) => r.engine === 'ocrb#0')!;
+    expect(cells.lines.map((l) => l.text.length)).toEqual([30, 44]);
+    expect(cells.lines.some(witnessesLength)).toBe(false);
+    expect(witnessedLineLengths(COURIER_READS, ['ocrb#0'])).toEqual([undefined, undefined]);
+  });
+
+  it('so the recognisers\' right reading stands (it was refused as shorter than measured)', () => {
+    const m = mergeMrzReads(COURIER_READS, { ...OPTIONS, engineWeights: { 'ppocr#0': 1, 'ppocr#1': 1, 'ocrb#0': 1.5, 'tesseract#0': 0.7 } });
+    expect(m.valid).toBe(true);
+    expect(m.result.corrected).toEqual(COURIER_TRUTH);
+    expect(m.result.errors.map((e) => e.code)).not.toContain('mrz_line_length');
   });
 });
 

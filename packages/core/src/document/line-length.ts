@@ -30,7 +30,7 @@
  */
 import { MRZ_FORMATS } from '../mrz/formats.ts';
 import type { MrzReadResult } from '../mrz/read.ts';
-import type { EngineMrzRead } from './ocr-read.ts';
+import type { EngineMrzRead, OcrLineRead } from './ocr-read.ts';
 
 /** The line lengths of the MRZ layouts, shortest first (30, 36, 44). */
 export const MRZ_LAYOUT_LINE_LENGTHS: readonly number[] = [...new Set(Object.values(MRZ_FORMATS).map((f) => f.lineLength))].sort((a, b) => a - b);
@@ -53,6 +53,32 @@ export interface LineLengthConflict {
 }
 
 /**
+ * A measuring engine's letters and digits at this confidence or under, three in four of them: the line is
+ * in a face it does not know (see witnessesLength).
+ */
+const UNKNOWN_FACE_CONFIDENCE = 0.05;
+
+/**
+ * Whether a measuring engine's read of a line witnesses the line's length. The cell reader fits its grid
+ * to the line by matching its OCR-B templates at candidate pitches, so on a face it does not know the
+ * count of its cells measures nothing: FreeMono (Courier) lines of 36 characters came out gridded at 30
+ * and 44 cells, and the witness refused readings both recognisers had right (`eval:mrz --fonts
+ * courier`). The cell reader says so itself: it discounts the letters and digits of such a line to no
+ * confidence (`discountUnfamiliarFace` in ocrb-reader.ts) and keeps its fillers'. Judged on the upper
+ * quartile, as the familiarity is, so a glare core wiping out some of a line's cells does not count. A
+ * line of fillers only is taken at its word: nothing tells its face.
+ *
+ * Only the length is in doubt: the merge still reads such a line's cells where it saw ink and where it
+ * saw none (an OCR-B line whose grid fell a cell off, discounted the same way, kept a filler the
+ * recognisers read as `K`: MRV-A 274003 in viz-fill.test.ts).
+ */
+export function witnessesLength(line: OcrLineRead): boolean {
+  const confidences = line.chars.filter((c) => c.char !== '<').map((c) => c.confidence).sort((a, b) => a - b);
+  if (confidences.length === 0) return true;
+  return confidences[Math.floor(0.75 * (confidences.length - 1))]! > UNKNOWN_FACE_CONFIDENCE;
+}
+
+/**
  * Per line of the reads, the longest MRZ layout length a measuring engine (`engines`: names, e.g. the
  * cell reader's `ocrb#0`) read it at; undefined where none did.
  */
@@ -61,8 +87,9 @@ export function witnessedLineLengths(reads: readonly EngineMrzRead[], engines: r
   return Array.from({ length: lineCount }, (_, line) => {
     let best: LineLengthWitness | undefined;
     for (const r of reads) {
-      if (!engines.includes(r.engine)) continue;
-      const length = r.lines[line]?.text.length ?? 0;
+      const read = r.lines[line];
+      if (!read || !engines.includes(r.engine) || !witnessesLength(read)) continue;
+      const length = read.text.length;
       if (!MRZ_LAYOUT_LINE_LENGTHS.includes(length)) continue;
       if (!best || length > best.length) best = { line, length, engine: r.engine };
     }
