@@ -47,7 +47,10 @@ test.describe('capture quality worker (OpenCV.js) on synthetic labelled frames',
     // failed at that corner; the part beside its portrait box, 0.38 wide for 0.53, was taken); 380176
     // and clean 420086, pastel cards whose faint outline was not found, their portrait box under the
     // header band taken (0.25 and 0.28 wide for 0.65 and 0.52) until the box's top side, carrying on
-    // along the band's edge past its corner, told it was a part of the card.
+    // along the band's edge past its corner, told it was a part of the card; clean 60010, a pastel card
+    // on a wood of its colour whose sides show only across its header and MRZ bands (no outline was
+    // found), and clean 380063, whose band's lower edge and printed frame line must not be taken for
+    // its top and bottom sides instead of its own outline.
     const results = await page.evaluate(async () => [
       ...(await window.qualityTest.evaluateMany(380005, 1)),
       ...(await window.qualityTest.evaluateMany(380074, 1)),
@@ -55,6 +58,8 @@ test.describe('capture quality worker (OpenCV.js) on synthetic labelled frames',
       await window.qualityTest.evaluate(420060, 'clean'),
       ...(await window.qualityTest.evaluateMany(380176, 1)),
       await window.qualityTest.evaluate(420086, 'clean'),
+      await window.qualityTest.evaluate(60010, 'clean'),
+      await window.qualityTest.evaluate(380063, 'clean'),
     ]);
     for (const r of results) {
       const found = r.assessment.metrics.document;

@@ -1,7 +1,7 @@
 import { quality } from '@ekyc/core';
 import { grayView, polygonPoints, quadFromMat, type FrameBuffers, type Mat, type MatScope, type OpenCv } from './opencv-frame.ts';
 import { straightEdges } from './straight-edges.ts';
-import { MAX_BOX_SHARE, MIN_AREA_FRACTION, acceptFallback, borderSides, chooseQuad, coarselySupported, documentPastCarriedSides, documentSeenFromCorner, holdsBox, parallel, plausible, withinReach, type Candidate, type Fallback, type SearchFrame } from './outline-policy.ts';
+import { MAX_BOX_SHARE, MIN_AREA_FRACTION, acceptBanded, acceptFallback, borderSides, chooseQuad, coarselySupported, documentPastCarriedSides, documentSeenFromCorner, holdsBox, parallel, plausible, withinReach, type Candidate, type Fallback, type SearchFrame } from './outline-policy.ts';
 
 // The candidate search: quads proposed from the contours of the reduced frame's edge maps, by
 // several routes, each judged by outline-policy.ts.
@@ -23,7 +23,8 @@ const SUBSET_EPSILONS = [0.015, 0.025, 0.04] as const;
 /**
  * The document's outline in a frame whose reduced copy is in `buffers` (see `FrameBuffers.reduce`),
  * or `null`. Each Canny pass (strong, then weak) proposes candidates; the first pass with a winner
- * decides, else the best-supported whole outline of all passes, if it has any support.
+ * decides, else the best-supported whole outline of all passes, if it has any support, else the
+ * straight-edge routes; last, a card the colour of its background seen only across its printed bands.
  */
 export function findDocument(cv: OpenCv, buffers: FrameBuffers, frame: SearchFrame, scope: MatScope): quality.Quad | null {
   const found = searchDocument(cv, buffers, frame, scope);
@@ -37,6 +38,7 @@ export function findDocument(cv: OpenCv, buffers: FrameBuffers, frame: SearchFra
 function searchDocument(cv: OpenCv, buffers: FrameBuffers, frame: SearchFrame, scope: MatScope): quality.Quad | null {
   const frameArea = buffers.width * buffers.height;
   let fallback: Fallback | null = null;
+  let banded: quality.Quad | null = null;
   let lastSegments: quality.Segment[] = [];
   const passSegments: quality.Segment[] = [];
   const brokenOutlines: quality.Quad[] = [];
@@ -69,10 +71,11 @@ function searchDocument(cv: OpenCv, buffers: FrameBuffers, frame: SearchFrame, s
     }
     if (chosen.quad) return chosen.quad;
     if (chosen.fallback && (!fallback || chosen.fallback.support > fallback.support)) fallback = chosen.fallback;
+    banded ??= chosen.banded;
     lastSegments = segments;
     passSegments.push(...segments);
   }
-  return acceptFallback(fallback, frame) ?? documentFromStraightEdges(cv, buffers, frame, frameArea, scope, lastSegments, passSegments, brokenOutlines);
+  return acceptFallback(fallback, frame) ?? documentFromStraightEdges(cv, buffers, frame, frameArea, scope, lastSegments, passSegments, brokenOutlines) ?? acceptBanded(banded, frame);
 }
 
 /** Lines tried for quads from the edge map's straight pieces (the work grows with its fourth power). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { quality } from '@ekyc/core';
-import { acceptFallback, chooseQuad, searchFrame } from './outline-policy.ts';
+import { acceptBanded, acceptFallback, chooseQuad, searchFrame } from './outline-policy.ts';
 
 const WIDTH = 640;
 const HEIGHT = 360;
@@ -203,5 +203,32 @@ describe('acceptFallback with a hull that took in the thumb over a held card\'s 
     const frame = searchFrame(squareImage, 2);
     const quad = acceptFallback({ quad: squareHull, support: 0.1 }, frame);
     expect(quad === null || quality.maxCornerError(quad, square) > 20).toBe(true);
+  });
+});
+
+describe('a card the colour of what it lies on, its sides seen only across its printed bands', () => {
+  // An ID-1 card (342 x 216 px) whose body is the table's colour: only its header band (top 20%) and
+  // its MRZ band (bottom 35%) part its left and right sides from the table, as on clean 60010.
+  const card: quality.Quad = [{ x: 150, y: 70 }, { x: 492, y: 70 }, { x: 492, y: 286 }, { x: 150, y: 286 }];
+  const onCard = (x: number, y: number) => x >= 150 && x < 492 && y >= 70 && y < 286;
+  const image = paint((x, y) => (!onCard(x, y) ? [200, 190, 150] : y < 113 ? [150, 180, 40] : y >= 210 ? [235, 235, 228] : [200, 190, 150]), 21);
+  const frame = searchFrame(image, 2);
+
+  it('is no outline with full support, but is kept, and taken when nothing else is found', () => {
+    const chosen = chooseQuad([{ quad: card, partial: false }], frame);
+    expect(chosen.quad).toBeNull();
+    expect(chosen.banded).not.toBeNull();
+    const taken = acceptBanded(chosen.banded, frame);
+    expect(taken).not.toBeNull();
+    expect(quality.maxCornerError(taken!, card)).toBeLessThan(3);
+  });
+
+  it('is not a quad whose sides are supported at one end only (a band over a line of the table below it)', () => {
+    // The card's top half a band, its bottom half the table's colour, and a dark line on the table where
+    // its bottom edge would be: the sides are supported over 55% of their length, all of it at the top.
+    const banner = paint((x, y) => (x >= 150 && x < 492 && y >= 70 && y < 189 ? [150, 180, 40] : x >= 150 && x < 492 && y >= 284 && y < 289 ? [60, 55, 50] : [200, 190, 150]), 23);
+    const chosen = chooseQuad([{ quad: card, partial: false }], searchFrame(banner, 2));
+    expect(chosen.quad).toBeNull();
+    expect(chosen.banded).toBeNull();
   });
 });

@@ -52,6 +52,31 @@ const MIN_VISIBLE_SIDE = 0.3;
 const CORNER_STRIP_UNLIKE_BACKGROUND = 32;
 /** Least colour step across a corner quad's sides in view (`quality.stepAcrossSide`, 8-bit levels). */
 const MIN_CORNER_SIDE_STEP = 20;
+/** Least edge support of each end quarter of a side only bands printed across the card part from the background (see bandedSides). */
+const BANDED_END_SUPPORT = 0.6;
+
+/**
+ * Whether a quad whose weakest side has less than full support is a card whose body is the colour of
+ * what it lies on: two opposite sides with full support, the other two short of it but supported at
+ * both ends, where bands printed across the card (a header band, an MRZ band) part it from the
+ * background; no side along the frame border, and a document format's aspect (clean 60010: a pastel
+ * card on a wood of its colour, its left and right sides 0.66, their end quarters 0.69-0.97). A quad
+ * overshooting a card has its unsupported stretch at one end instead, past the card's corner.
+ */
+function bandedSides(quad: quality.Quad, frame: SearchFrame): boolean {
+  const { full, support: options } = frame;
+  if (borderSides(quad, frame).some(Boolean) || quality.cornerMarginPx(quad, full.width, full.height) < 0) return false;
+  const short = [0, 1, 2, 3].filter((side) => !quality.sideSupportReaches(full, quad, side, options, MIN_SIDE_SUPPORT));
+  if (short.length !== 2 || short[1]! - short[0]! !== 2) return false;
+  const endsSupported = (side: number): boolean => {
+    const a = quad[side]!;
+    const b = quad[(side + 1) % 4]!;
+    const at = (t: number): quality.Point => ({ x: a.x + (b.x - a.x) * t, y: a.y + (b.y - a.y) * t });
+    return quality.segmentSupportReaches(full, a, at(0.25), options, BANDED_END_SUPPORT) && quality.segmentSupportReaches(full, at(0.75), b, options, BANDED_END_SUPPORT);
+  };
+  return short.every(endsSupported) && quality.hasDocumentAspect(quad, full.width, full.height);
+}
+
 /**
  * Largest share of a corner view's part in view a box may cover to be judged as a box printed on the
  * document (its vanishing points standing for the document's axes, its corners out of the frame judged
@@ -299,11 +324,12 @@ function growToOutline(quad: quality.Quad, frame: SearchFrame): quality.Quad {
  * (shared by one frame's searches) gathers the whole outlines, refined, that failed: an outline without a
  * document's aspect may be completed from their supported sides (`outlineFromProvenSides`).
  */
-export function chooseQuad(candidates: readonly Candidate[], frame: SearchFrame, segments: readonly quality.Segment[] = [], brokenOutlines: quality.Quad[] = []): { quad: quality.Quad | null; fallback: Fallback | null } {
+export function chooseQuad(candidates: readonly Candidate[], frame: SearchFrame, segments: readonly quality.Segment[] = [], brokenOutlines: quality.Quad[] = []): { quad: quality.Quad | null; fallback: Fallback | null; banded: quality.Quad | null } {
   const { full } = frame;
   const byArea = candidates.map((c) => ({ ...c, area: quality.quadArea(c.quad) })).sort((a, b) => b.area - a.area);
   let fallback: Fallback | null = null;
   let occluded: quality.Quad | null = null;
+  let banded: quality.Quad | null = null;
   const tried: quality.Quad[] = [];
   for (const { quad, partial } of byArea) {
     // Thin and dilated edges, hull and outline often give the same quad: refine and score it once.
@@ -316,6 +342,9 @@ export function chooseQuad(candidates: readonly Candidate[], frame: SearchFrame,
     const support = outlineSupport(refined, frame, partial ? (occluded ? MIN_SIDE_SUPPORT : MIN_OCCLUDED_SIDE_SUPPORT) : 0);
     // A held document's outline (one side partly under a thumb) is kept for when no outline has four supported sides.
     if (support < MIN_SIDE_SUPPORT && !occluded && support >= MIN_OCCLUDED_SIDE_SUPPORT && oneSideOccluded(refined, frame)) occluded = refined;
+    // A card the colour of its background, its sides seen only across its printed bands: kept for when
+    // no route of the search finds an outline (acceptBanded).
+    else if (support < MIN_SIDE_SUPPORT && !occluded && !banded && support >= MIN_OCCLUDED_SIDE_SUPPORT && bandedSides(refined, frame)) banded = refined;
     if (support < MIN_SIDE_SUPPORT && !partial) brokenOutlines.push(refined);
     if (support >= MIN_SIDE_SUPPORT) {
       let grown = growToOutline(refined, frame);
@@ -328,17 +357,17 @@ export function chooseQuad(candidates: readonly Candidate[], frame: SearchFrame,
       // A box printed on a card that runs off the frame (its portrait box, a field) has four supported
       // sides too, and can even have a format's aspect by chance: when the card's two sides at its
       // corner in view are found around it, running to the border along its axes, the card is the outline.
-      if (segments.length > 0) return { quad: documentAroundBox(grown, segments, frame) ?? grown, fallback: null };
-      return { quad: grown, fallback: null };
+      if (segments.length > 0) return { quad: documentAroundBox(grown, segments, frame) ?? grown, fallback: null, banded };
+      return { quad: grown, fallback: null, banded };
     }
     // Only whole outlines are fallbacks: a part of a longer outline without support is clutter.
     if (!partial && (!fallback || support > fallback.support)) fallback = { quad: refined, support };
   }
   if (occluded) {
     const grown = growToOutline(occluded, frame);
-    if (standsOut(grown, frame)) return { quad: grown, fallback: null };
+    if (standsOut(grown, frame)) return { quad: grown, fallback: null, banded };
   }
-  return { quad: null, fallback };
+  return { quad: null, fallback, banded };
 }
 
 /**
@@ -566,6 +595,18 @@ function signedArea(quad: quality.Quad): number {
 export function acceptFallback(fallback: Fallback | null, frame: SearchFrame): quality.Quad | null {
   if (!fallback || fallback.support < MIN_FALLBACK_SUPPORT) return null;
   const grown = growToOutline(withoutCoveredCorner(fallback.quad, frame) ?? fallback.quad, frame);
+  return standsOut(grown, frame) ? grown : null;
+}
+
+/**
+ * A card whose sides only its printed bands part from the background (`bandedSides`), grown to its
+ * outline, when it stands out: the search's last resort, so an outline any route finds comes first
+ * (a card with a header band and a printed frame line on clutter, clean 380063, had its band's lower
+ * edge and the frame line taken for its top and bottom when this was tried beside the held outline).
+ */
+export function acceptBanded(banded: quality.Quad | null, frame: SearchFrame): quality.Quad | null {
+  if (!banded) return null;
+  const grown = growToOutline(banded, frame);
   return standsOut(grown, frame) ? grown : null;
 }
 
