@@ -64,6 +64,12 @@ const noFusion = args.includes('--no-fusion');
 const compareFusion = args.includes('--compare-fusion');
 /** Per-document detail on stderr for misses: truth, each engine's raw lines, the merged lines, uncertain fields. */
 const verbose = args.includes('--verbose');
+/**
+ * Pixels per millimetre the documents are rendered at (default 12, ~305 DPI): a document smaller in the
+ * frame, a lower-resolution camera or scan. The levels' blur, noise and JPEG act in pixels, as a camera's do.
+ */
+const pxPerMm = option('--px-per-mm') === undefined ? undefined : Number(option('--px-per-mm'));
+if (pxPerMm !== undefined && !(pxPerMm >= 3 && pxPerMm <= 24)) throw new Error('--px-per-mm takes 3 to 24');
 /** MRZ print variants to run (null: only the generator's OCR-B); [] asks the page for all of them. */
 const fonts = args.includes('--fonts') ? (option('--fonts') && !option('--fonts').startsWith('--') ? option('--fonts').split(',') : []) : null;
 const FORMATS = ['TD1', 'TD2', 'TD3', 'MRVA', 'MRVB'];
@@ -192,7 +198,7 @@ async function evaluate(call) {
           for (let i = 0; i < count; i++) {
             const format = FORMATS[i % FORMATS.length];
             const seed = seed0 + i + (level === 'strong' ? 100_000 : 0);
-            const c = { format, seed, level, baseline: withBaseline, ...(noQuad ? { useQuad: false } : {}), ...(noOutline ? { findOutline: false } : {}), ...(font ? { mrzFont: font } : {}), ...(condition ? { stress: condition } : {}), ...(writeDir ? { includeFrame: true } : {}) };
+            const c = { format, seed, level, baseline: withBaseline, ...(noQuad ? { useQuad: false } : {}), ...(noOutline ? { findOutline: false } : {}), ...(font ? { mrzFont: font } : {}), ...(pxPerMm ? { pxPerMm } : {}), ...(condition ? { stress: condition } : {}), ...(writeDir ? { includeFrame: true } : {}) };
             const r = await call((x) => window.documentTest.readSynthetic(x), c);
             const name = `${font ? `${font}/` : ''}${condition ? `${condition}/` : ''}${level}/${format}/${seed}`;
             if (writeDir && r.framePng) {
