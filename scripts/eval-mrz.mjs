@@ -8,6 +8,7 @@
 //   npm run eval:mrz -- --fonts [a,b,...]             # the synthetic set once per MRZ print variant (testkit's
 //                                                      # MRZ_FONT_VARIANTS: OCR-B thinner/heavier/smaller, other
 //                                                      # monospace faces); all variants when no list is given
+//   npm run eval:mrz -- --px-per-mm 7.5                # documents rendered at 7.5 px/mm (190 DPI) instead of 12
 //   npm run eval:mrz -- --stress [stamp,hologram,shadow,small,photo]  # testkit's mrz-stress.ts conditions on top
 //                                                      # of --levels (default mild here): an inked stamp or a hologram
 //                                                      # over the MRZ, uneven light, a document filling 25-40% of a
