@@ -322,7 +322,9 @@ function growToOutline(quad: quality.Quad, frame: SearchFrame): quality.Quad {
  * rectangles (header band, MRZ band) are smaller than the card, and quads merged with clutter
  * have a side without support. Otherwise the best-supported candidate, as a fallback. `brokenOutlines`
  * (shared by one frame's searches) gathers the whole outlines, refined, that failed: an outline without a
- * document's aspect may be completed from their supported sides (`outlineFromProvenSides`).
+ * document's aspect may be completed from their supported sides (`outlineFromProvenSides`). `banded`
+ * is the first candidate of a card seen only across its printed bands (`bandedSides`), which the
+ * search takes last (`acceptBanded`).
  */
 export function chooseQuad(candidates: readonly Candidate[], frame: SearchFrame, segments: readonly quality.Segment[] = [], brokenOutlines: quality.Quad[] = []): { quad: quality.Quad | null; fallback: Fallback | null; banded: quality.Quad | null } {
   const { full } = frame;
