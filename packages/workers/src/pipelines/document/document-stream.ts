@@ -20,11 +20,12 @@ export interface StreamFusionOptions {
   memory?: number;
   /**
    * When the window's frames merge to no valid reading, fuse the last window - 1 frames, and so on down to
-   * 2, the earlier ones held to (default true). Junk reads of a line in some frames can keep every merge
-   * of four from a valid reading while two of them merge and fuse: tuning stream 330515 strong (TD1), PP-OCR's
-   * first read of `SILVA<<SIOBHAN<<...` was `1V<<9102<<...` and the like in frames 2-5, the merge of 2-5
-   * read `SIIBHAAN`; frames 4-5 fused right. Costs one to window - 2 more merges, only on a try whose merge
-   * was not valid. Every window of 2-4 frames of the tuning streams is checked by `replay-streams --windows`.
+   * 2, the earlier ones held to (default true). A junk read in one early frame can keep every merge of
+   * four from a valid reading while the last two merge and fuse: in tuning stream 330515 strong (TD1) the
+   * cell reader gridded frame 2's 30-character second line at 36 cells, and that length refused every
+   * merge holding frame 2 until such a line, which it could not match, stopped witnessing lengths (core
+   * `witnessesLength`); frames 4-5 fused right. Costs one to window - 2 more merges, only on a try whose
+   * merge was not valid. Every window of 2-4 frames of the tuning streams is checked by `replay-streams --windows`.
    */
   shorterWindows?: boolean;
 }
