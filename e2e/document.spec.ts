@@ -30,6 +30,16 @@ test.describe('document reading worker (OpenCV.js + OCR-B cells + PP-OCRv4 + tes
     for (const [f, v] of Object.entries(r.truth.mrzFields)) if (mrz.fields[f as keyof typeof mrz.fields] !== v) expect(mrz.uncertainFields).toContain(f);
   });
 
+  test('reads an MRZ typed in Courier, a face the cell reader does not know, as the recognisers read it', async ({ page }) => {
+    // eval:mrz --fonts courier, mild MRV-B 1004: the cell reader gridded the 36-character lines at 30 and
+    // 44 cells; its lines, discounted to no confidence, must witness no length (core witnessesLength).
+    const r = await page.evaluate(() => window.documentTest.readSynthetic({ format: 'MRVB', seed: 1004, level: 'mild', mrzFont: 'courier' }));
+    expect(r.read.lines).toHaveLength(2);
+    expect(r.read.mrz?.valid).toBe(true);
+    expect(r.read.mrz?.corrected).toEqual(r.truth.mrz);
+    expect(r.read.mrz?.errors ?? []).not.toContain('mrz_line_length');
+  });
+
   test('camera path: votes frames until the same valid reading is seen twice, and says how many it took', async ({ page }) => {
     const r = await page.evaluate(() => window.documentTest.stream('TD3', 11, 'mild', 6));
     expect(r.status).toBe('stable');
