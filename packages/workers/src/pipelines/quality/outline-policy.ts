@@ -59,14 +59,12 @@ const BANDED_END_SUPPORT = 0.6;
  * Whether a quad whose weakest side has less than full support is a card whose body is the colour of
  * what it lies on: two opposite sides with full support, the other two short of it but supported at
  * both ends, where bands printed across the card (a header band, an MRZ band) part it from the
- * background; no side along the frame border, and a document format's aspect (clean 60010: a pastel
+ * background (`short`: shortSidesInView); a document format's aspect (clean 60010: a pastel
  * card on a wood of its colour, its left and right sides 0.66, their end quarters 0.69-0.97). A quad
  * overshooting a card has its unsupported stretch at one end instead, past the card's corner.
  */
-function bandedSides(quad: quality.Quad, frame: SearchFrame): boolean {
+function bandedSides(quad: quality.Quad, short: readonly number[], frame: SearchFrame): boolean {
   const { full, support: options } = frame;
-  if (borderSides(quad, frame).some(Boolean) || quality.cornerMarginPx(quad, full.width, full.height) < 0) return false;
-  const short = [0, 1, 2, 3].filter((side) => !quality.sideSupportReaches(full, quad, side, options, MIN_SIDE_SUPPORT));
   if (short.length !== 2 || short[1]! - short[0]! !== 2) return false;
   const endsSupported = (side: number): boolean => {
     const a = quad[side]!;
@@ -265,15 +263,22 @@ function towardBorder(corner: quality.Point, other: quality.Point, full: quality
 }
 
 /**
- * Whether a quad whose weakest side has less than full support is a held document's outline: one side
- * only short of it (a thumb over the side, or over a corner hiding mostly one side), the other three
- * with full support, no side along the frame border, and a document format's aspect.
+ * The sides of a quad short of full edge support, when it lies wholly in the frame with no side along its
+ * border; `null` otherwise. What oneSideOccluded and bandedSides judge.
  */
-function oneSideOccluded(quad: quality.Quad, frame: SearchFrame): boolean {
+function shortSidesInView(quad: quality.Quad, frame: SearchFrame): number[] | null {
   const { full, support: options } = frame;
-  if (borderSides(quad, frame).some(Boolean) || quality.cornerMarginPx(quad, full.width, full.height) < 0) return false;
-  const short = [0, 1, 2, 3].filter((side) => !quality.sideSupportReaches(full, quad, side, options, MIN_SIDE_SUPPORT)).length;
-  return short === 1 && quality.hasDocumentAspect(quad, full.width, full.height);
+  if (borderSides(quad, frame).some(Boolean) || quality.cornerMarginPx(quad, full.width, full.height) < 0) return null;
+  return [0, 1, 2, 3].filter((side) => !quality.sideSupportReaches(full, quad, side, options, MIN_SIDE_SUPPORT));
+}
+
+/**
+ * Whether a quad whose weakest side has less than full support is a held document's outline: one side
+ * only short of it (a thumb over the side, or over a corner hiding mostly one side; `short`:
+ * shortSidesInView), the other three with full support, and a document format's aspect.
+ */
+function oneSideOccluded(quad: quality.Quad, short: readonly number[], frame: SearchFrame): boolean {
+  return short.length === 1 && quality.hasDocumentAspect(quad, frame.full.width, frame.full.height);
 }
 
 /**
@@ -342,11 +347,12 @@ export function chooseQuad(candidates: readonly Candidate[], frame: SearchFrame,
     const refined = refinedOnFrame(quad, frame);
     // A part of a longer outline is of no use under the occluded side's support (under full support once a held outline is kept).
     const support = outlineSupport(refined, frame, partial ? (occluded ? MIN_SIDE_SUPPORT : MIN_OCCLUDED_SIDE_SUPPORT) : 0);
+    const short = support < MIN_SIDE_SUPPORT && !occluded && support >= MIN_OCCLUDED_SIDE_SUPPORT ? shortSidesInView(refined, frame) : null;
     // A held document's outline (one side partly under a thumb) is kept for when no outline has four supported sides.
-    if (support < MIN_SIDE_SUPPORT && !occluded && support >= MIN_OCCLUDED_SIDE_SUPPORT && oneSideOccluded(refined, frame)) occluded = refined;
+    if (short && oneSideOccluded(refined, short, frame)) occluded = refined;
     // A card the colour of its background, its sides seen only across its printed bands: kept for when
     // no route of the search finds an outline (acceptBanded).
-    else if (support < MIN_SIDE_SUPPORT && !occluded && !banded && support >= MIN_OCCLUDED_SIDE_SUPPORT && bandedSides(refined, frame)) banded = refined;
+    else if (short && !banded && bandedSides(refined, short, frame)) banded = refined;
     if (support < MIN_SIDE_SUPPORT && !partial) brokenOutlines.push(refined);
     if (support >= MIN_SIDE_SUPPORT) {
       let grown = growToOutline(refined, frame);
