@@ -66,8 +66,9 @@ const compareFusion = args.includes('--compare-fusion');
 /** Per-document detail on stderr for misses: truth, each engine's raw lines, the merged lines, uncertain fields. */
 const verbose = args.includes('--verbose');
 /**
- * Pixels per millimetre the documents are rendered at (default 12, ~305 DPI): a document smaller in the
- * frame, a lower-resolution camera or scan. The levels' blur, noise and JPEG act in pixels, as a camera's do.
+ * Pixels per millimetre the synthetic stills are rendered at (default 12, ~305 DPI): a document smaller in
+ * the frame, a lower-resolution camera or scan. The levels' blur, noise and JPEG act in pixels, as a
+ * camera's do. Camera streams (--streams) and --data images are read as they are.
  */
 const pxPerMm = option('--px-per-mm') === undefined ? undefined : Number(option('--px-per-mm'));
 if (pxPerMm !== undefined && !(pxPerMm >= 3 && pxPerMm <= 24)) throw new Error('--px-per-mm takes 3 to 24');
