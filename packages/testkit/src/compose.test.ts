@@ -81,4 +81,16 @@ describe('compose', () => {
     // The 5% print rule never sees it: the lines are 10% of this card but over 200 as printed.
     expect(clippedPrintByGain(card, 1.5)).toBe(0);
   });
+
+  it('security print that was within 16 levels of the stock before the gain is not lost by it', () => {
+    // Pastel stock at 165; the mask's lines at 150 (15 levels: on the step, as a faint line is) and 140 (25).
+    const card = solid(10, 10, 165);
+    for (let i = 0; i < 10 * 4; i += 4) card.data[i] = card.data[i + 1] = card.data[i + 2] = 150;
+    for (let i = 10 * 4; i < 20 * 4; i += 4) card.data[i] = card.data[i + 1] = card.data[i + 2] = 140;
+    const mask = new Uint8Array(100).fill(1, 0, 20);
+    // 1.01 clips nothing: the faint lines do not count, the others keep 25 levels.
+    expect(lostSecurityPrintByGain(card, mask, 1.01)).toBe(0);
+    // 1.8: stock and both lines clipped; of the lines that were print, all are lost.
+    expect(lostSecurityPrintByGain(card, mask, 1.8)).toBe(1);
+  });
 });
