@@ -14,9 +14,16 @@ export interface EdgeBlurOptions {
   maxBlocks: number;
   /** Fewer edge blocks than this: nothing to judge the focus on (a blank region). */
   minBlocks: number;
+  /**
+   * Blocks whose bright side is brighter than the stock by more than this many levels are not read: the
+   * edge there rises from the print to something lighter than the stock (the MRZ's light band, a white
+   * title on the header band, a hotspot's halo), higher than the step read from the stock, so its slope
+   * read a blur too small (blurred pastel cards at 1.3-1.6 px read 1.0-1.16; see docs/quality.md).
+   */
+  maxBrightOverStock: number;
 }
 
-export const DEFAULT_EDGE_BLUR_OPTIONS: Readonly<EdgeBlurOptions> = Object.freeze({ minStepShare: 0.3, minStep: 24, maxBlocks: 48, minBlocks: 6 });
+export const DEFAULT_EDGE_BLUR_OPTIONS: Readonly<EdgeBlurOptions> = Object.freeze({ minStepShare: 0.3, minStep: 24, maxBlocks: 48, minBlocks: 6, maxBrightOverStock: 8 });
 
 const SQRT_2PI = Math.sqrt(2 * Math.PI);
 
@@ -57,7 +64,7 @@ export function edgeBlurSigma(grid: BlockGrid, image: GrayImage, options: EdgeBl
     }
     // A step clipped at its bright end is cut short while its steepest slope is not: it would read
     // sharper than it is (over-exposed blurred frames read 1.3 px for 1.46 px of blur).
-    if (hi >= grid.clipLevel) continue;
+    if (hi >= grid.clipLevel || hi > stock + options.maxBrightOverStock) continue;
     // Print is darker than its stock: the step is read from the stock down, so that a hotspot's halo
     // (brighter than the stock, smooth) neither makes a block an edge nor lengthens a step beside it.
     const step = Math.min(hi, stock) - lo;
