@@ -3,6 +3,10 @@ import type { RgbaImage } from '@ekyc/core';
 import { addGlare, applyGain, clippedByGain, clippedPrintByGain, lostSecurityPrintByGain, regionStats, stockGray, warpCardInto } from './compose.ts';
 
 const solid = (width: number, height: number, value: number): RgbaImage<Uint8ClampedArray> => ({ width, height, data: new Uint8ClampedArray(width * height * 4).fill(value) });
+/** Pixels [from, to) of `image` set to gray `level`. */
+const paint = (image: RgbaImage<Uint8ClampedArray>, from: number, to: number, level: number): void => {
+  for (let i = from * 4; i < to * 4; i += 4) image.data[i] = image.data[i + 1] = image.data[i + 2] = level;
+};
 
 describe('compose', () => {
   it('covers exactly the card quad and leaves the background elsewhere', () => {
@@ -38,16 +42,13 @@ describe('compose', () => {
 
   it('over-exposure clips printed content, not stock that is white already', () => {
     const image = solid(10, 10, 235);
-    for (let i = 0; i < 50 * 4; i += 4) image.data[i] = image.data[i + 1] = image.data[i + 2] = 190;
+    paint(image, 0, 50, 190);
     expect(clippedByGain(image, 1)).toBe(0);
     expect(clippedByGain(image, 1.2)).toBe(0);
     expect(clippedByGain(image, 1.35)).toBeCloseTo(0.5, 5);
   });
 
   it('over-exposed print leaves out the stock: a clipped tinted stock is pixel for pixel a white card', () => {
-    const paint = (image: ReturnType<typeof solid>, from: number, to: number, level: number): void => {
-      for (let i = from * 4; i < to * 4; i += 4) image.data[i] = image.data[i + 1] = image.data[i + 2] = level;
-    };
     // Pastel stock at 190 (70% of the card), light print at 160 (20%), ink at 40 (10%).
     const card = solid(10, 10, 190);
     paint(card, 0, 20, 160);
@@ -70,8 +71,8 @@ describe('compose', () => {
   it('security print is lost when the clipped stock is within 16 levels of it, whatever its gray', () => {
     // White stock at 250 (80%), security lines at 215 (10%, the mask), text at 30 (10%).
     const card = solid(10, 10, 250);
-    for (let i = 0; i < 10 * 4; i += 4) card.data[i] = card.data[i + 1] = card.data[i + 2] = 215;
-    for (let i = 10 * 4; i < 20 * 4; i += 4) card.data[i] = card.data[i + 1] = card.data[i + 2] = 30;
+    paint(card, 0, 10, 215);
+    paint(card, 10, 20, 30);
     const mask = new Uint8Array(100).fill(1, 0, 10);
     expect(lostSecurityPrintByGain(card, mask, 1)).toBe(0);
     // 1.1: stock 255, lines 236.5: still 18.5 levels of print.
@@ -85,8 +86,8 @@ describe('compose', () => {
   it('security print that was within 16 levels of the stock before the gain is not lost by it', () => {
     // Pastel stock at 165; the mask's lines at 150 (15 levels: on the step, as a faint line is) and 140 (25).
     const card = solid(10, 10, 165);
-    for (let i = 0; i < 10 * 4; i += 4) card.data[i] = card.data[i + 1] = card.data[i + 2] = 150;
-    for (let i = 10 * 4; i < 20 * 4; i += 4) card.data[i] = card.data[i + 1] = card.data[i + 2] = 140;
+    paint(card, 0, 10, 150);
+    paint(card, 10, 20, 140);
     const mask = new Uint8Array(100).fill(1, 0, 20);
     // 1.01 clips nothing: the faint lines do not count, the others keep 25 levels.
     expect(lostSecurityPrintByGain(card, mask, 1.01)).toBe(0);
