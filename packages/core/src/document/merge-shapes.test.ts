@@ -77,3 +77,33 @@ describe('mergeMrzReads where the cell reader is sure of a letter the digits can
     expect(m.uncertainFields).toContain('documentNumber');
   });
 });
+
+/**
+ * The engine reads the pipeline merged for strong TD1 334025 of set 234000 (eval:mrz --seed 234000),
+ * dumped as above. A glare core over line 1's optional data: the cell reader guessed `Q4` there at 0
+ * (faded) and read the padding after it `<` at 1.00; PP-OCR read `K` for one of those fillers (both
+ * variants, 0.47 and 0.97); tesseract.js read the line as garbage (`X`, `R`, `E` over the padding). The
+ * rival with PP-OCR's `K` passes the composite digit and stood 0.29 behind.
+ */
+describe('mergeMrzReads where the cell reader is sure of `<` and a third engine read other letters there (recorded reads)', () => {
+  const fixture = readFileSync(new URL('./__fixtures__/strong-td1-334025.reads.json', import.meta.url), 'utf8');
+  const TRUTH = ['C<ITAJGT2E2GEG8<<<<<<<<<<<<<<<', '9907283X3507027POL<<<<<<<<<<<6', 'VAN<DER<BERG<<SIOBHAN<<<<<<<<<'];
+
+  it('is valid with the filler, the optional data flagged, not refused for PP-OCR\'s `K`', () => {
+    const m = mergeMrzReads(JSON.parse(fixture) as EngineMrzRead[], OPTIONS);
+    expect(m.ambiguous).toBe(false);
+    expect(m.valid).toBe(true);
+    expect(m.result.corrected).toEqual(TRUTH);
+    expect(m.uncertainFields).toContain('optionalData');
+  });
+
+  it('stays refused when an engine read the rival\'s letter there as itself', () => {
+    const reads = JSON.parse(fixture) as EngineMrzRead[];
+    const line = reads.find((r) => r.engine === 'tesseract#0')!.lines[0]!;
+    // tesseract.js's `R` over the padding read as a sure `K`, with no `<` beside it: a letter it saw, not a chevron.
+    const chars = line.chars.map((c, i) => (i === 17 ? { char: 'K', confidence: 0.9, alternatives: [] } : c));
+    const m = mergeMrzReads(reads.map((r) => (r.engine === 'tesseract#0' ? { ...r, lines: [{ text: chars.map((c) => c.char).join(''), chars }, ...r.lines.slice(1)] } : r)), OPTIONS);
+    expect(m.ambiguous).toBe(true);
+    expect(m.valid).toBe(false);
+  });
+});

@@ -330,7 +330,9 @@ export function alignLine(reads: readonly WeightedLineRead[]): { columns: Column
     if (washedOut && own.every((x) => x.c.confidence < FADED_GUESS_CONFIDENCE)) fadedUnread.add(columns[i]!);
     if (own.some((x) => x.measured) && isUnreadColumn(columns[i]!)) measuredUnread.add(columns[i]!);
     if (own.some((x) => x.measured)) measuredCell.add(columns[i]!);
-    if (own.some((x) => x.measured && x.c.char === '<' && x.c.confidence >= FILLER_SURE && x.c.faded !== true) && own.every((x) => x.measured || x.c.char === '<' || readsFillerAsLetter(x))) sureFillerCell.add(columns[i]!);
+    if (own.some((x) => x.measured && x.c.char === '<' && x.c.confidence >= FILLER_SURE && x.c.faded !== true)) {
+      sureFillerCell.set(columns[i]!, new Set(own.filter((x) => !x.measured && x.c.char !== '<' && x.c.char !== '' && !readsFillerAsLetter(x)).map((x) => x.c.char)));
+    }
     const sureLetter = own.find((x) => x.measured && x.c.char !== '<' && x.c.confidence >= FILLER_SURE && x.c.faded !== true);
     if (sureLetter) sureLetterCell.set(columns[i]!, sureLetter.c.char);
   });
@@ -416,15 +418,19 @@ const fadedReadCell = new WeakSet<Column>();
  */
 const measuredUnread = new WeakSet<Column>();
 /**
- * Columns where the measuring engine read `<` at FILLER_SURE or more, unfaded, and every other engine
- * read `<` or a letter it reads for the filler (readsFillerAsLetter). A valid rival holding that letter
- * there (`A`, `K`: the check digits weigh them as `<`, see check-blind.ts) differs from the chosen
- * reading only in what a general-purpose engine made of an OCR-B chevron: its fields are flagged, and
- * the read is not refused for it. Found on tuning sets 150000 and 154000 (strong TD1 250000, 254000):
- * with the number settled, PP-OCR's `A` in the optional data's padding and tesseract.js's `K` (`<` its
- * runner-up) in the number's stood 0.18-0.23 behind, inside AMBIGUITY_MARGIN.
+ * Columns where the measuring engine read `<` at FILLER_SURE or more, unfaded, each with the letters
+ * another engine read there as themselves: not `<`, nor a letter it reads for the filler
+ * (readsFillerAsLetter). A valid rival holding a letter there that no engine read as itself (`A`, `K`:
+ * the check digits weigh them as `<`, see check-blind.ts) differs from the chosen reading only in what
+ * a general-purpose engine made of an OCR-B chevron: its fields are flagged, and the read is not
+ * refused for it. Found on tuning sets 150000 and 154000 (strong TD1 250000, 254000): with the number
+ * settled, PP-OCR's `A` in the optional data's padding and tesseract.js's `K` (`<` its runner-up) in
+ * the number's stood 0.18-0.23 behind, inside AMBIGUITY_MARGIN. A third engine's other letter there
+ * says nothing for the rival's: on set 234000 (strong TD1 334025) tesseract.js read the whole of line 1
+ * as garbage (`X`, `R` over the padding), PP-OCR's `K` (both variants) stood 0.29 behind, and a read
+ * right character for character was refused as ambiguous.
  */
-const sureFillerCell = new WeakSet<Column>();
+const sureFillerCell = new WeakMap<Column, ReadonlySet<string>>();
 /**
  * Columns where the measuring engine read a character other than `<` at FILLER_SURE or more, unfaded:
  * the character. A valid rival holding `<` there where that character is check-blind with it (`K`, `A`,
@@ -962,7 +968,7 @@ export function mergeMrzReads(reads: readonly EngineMrzRead[], options: MergeOpt
   const lookalikeOfSureFiller = (l: number, c: number, rivalChar: string): boolean => {
     const column = linesColumns[l]?.[costs[l]?.columnOf[c] ?? -1];
     if (column === undefined || !isCheckBlindPair(best.result.corrected[l]![c]!, rivalChar)) return false;
-    if (best.result.corrected[l]![c] === '<') return sureFillerCell.has(column);
+    if (best.result.corrected[l]![c] === '<') return sureFillerCell.get(column)?.has(rivalChar) === false;
     return rivalChar === '<' && sureLetterCell.get(column) === best.result.corrected[l]![c];
   };
   let ambiguous = false;
