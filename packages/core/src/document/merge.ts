@@ -330,6 +330,7 @@ export function alignLine(reads: readonly WeightedLineRead[]): { columns: Column
     if (washedOut && own.every((x) => x.c.confidence < FADED_GUESS_CONFIDENCE)) fadedUnread.add(columns[i]!);
     if (own.some((x) => x.measured) && isUnreadColumn(columns[i]!)) measuredUnread.add(columns[i]!);
     if (own.some((x) => x.measured)) measuredCell.add(columns[i]!);
+    readFamilies.set(columns[i]!, new Set(own.filter((x) => x.c.char !== '').map((x) => x.family)).size);
     if (own.some((x) => x.measured && x.c.char === '<' && x.c.confidence >= FILLER_SURE && x.c.faded !== true)) {
       sureFillerCell.set(columns[i]!, new Set(own.filter((x) => !x.measured && x.c.char !== '<' && x.c.char !== '' && !readsFillerAsLetter(x)).map((x) => x.c.char)));
     }
@@ -440,6 +441,8 @@ const sureFillerCell = new WeakMap<Column, ReadonlySet<string>>();
  * (`<` its runner-up); the rival `<GW8349CS` stood 0.18 behind and the read was refused.
  */
 const sureLetterCell = new WeakMap<Column, string>();
+/** How many engines (variants of one engine counted once) read a character in each column. */
+const readFamilies = new WeakMap<Column, number>();
 /** Columns where a measuring engine has a cell: a position of the line, whatever the other engines' gaps say. */
 const measuredCell = new WeakSet<Column>();
 
@@ -824,6 +827,32 @@ function fillFromPrintedForm(form: ErasureInput, linesColumns: readonly Column[]
 }
 
 /**
+ * Checked fields where the chosen reading holds a character no engine offered (not read, not among any
+ * read's alternatives) in place of what one engine alone read: the corrector's change to pass a check
+ * digit. One such change is what a check digit proves only when the field's other characters were read
+ * right (docs/mrz.md). Two engines agreeing on them stand for that; one engine alone does not: a
+ * character it misread as one it is not confused with (`K` read `X` at 0.97) fails the digit as a
+ * confusion would, and a confusable character elsewhere in the field, flipped, then passes it 1 time in
+ * 10 per flip tried. Found on set 270000 (mild MRV-B 270014, no composite digit): the cell reader alone
+ * read the number `X719R108<` (`K` as `X`, `8` at 0.99); the corrector's `8` -> `B` passed the number's
+ * digit: valid, wrong, unflagged. Flagged, the fast path has PP-OCR read the line too.
+ */
+function overriddenReadFields(result: MrzReadResult, linesColumns: readonly Column[][], costs: readonly ({ perChar: number[]; columnOf: number[] } | undefined)[]): Set<MrzOutputFieldName> {
+  const fields = new Set<MrzOutputFieldName>();
+  result.corrected.forEach((line, l) => {
+    const cost = costs[l];
+    const columns = linesColumns[l];
+    if (!cost || !columns) return;
+    for (let c = 0; c < line.length; c++) {
+      const column = columns[cost.columnOf[c] ?? -1];
+      if (!column || (column.get(line[c]!) ?? 0) > 0 || isUnreadColumn(column) || (readFamilies.get(column) ?? 0) !== 1) continue;
+      for (const f of fieldsAt(result, l, c)) if (!UNCHECKED_FIELDS.has(f)) fields.add(f);
+    }
+  });
+  return fields;
+}
+
+/**
  * Checked fields holding a character with a check-blind rival in its column that an engine saw faded,
  * or that one engine alone vouches for against a rival standing close (see THIN_RIVAL_SHARE).
  */
@@ -1008,6 +1037,7 @@ export function mergeMrzReads(reads: readonly EngineMrzRead[], options: MergeOpt
     });
   });
   for (const [f, n] of unsupported) if (n >= 2) uncertain.add(f);
+  for (const f of overriddenReadFields(best.result, linesColumns, costs)) uncertain.add(f);
   // Whatever stands where no engine read anything was not seen: the padding assumed there
   // (`render` with `fillerAt`), or a digit the corrector wrote from the check digit in its place.
   // And where the measuring engine's shape call overrode the other engines' top character (shapeDecided).
