@@ -148,12 +148,19 @@ describe('mergeMrzReads in checked fields', () => {
     const m = mergeMrzReads(reads, { referenceDate: new Date('2026-06-01T00:00:00Z'), engineWeights: { 'ppocr#0': 1, 'ocrb#0': 1.5 }, fillerLookalikes: { 'ppocr#0': 'KA' }, lengthWitnesses: ['ocrb#0'] });
     expect(m.uncertainFields).toContain('documentNumber');
   });
-  it('flags a single correction of what one engine alone read, where it offered nothing else', () => {
+  it('flags a single correction of what one engine alone read, offered as its runner-up or not at all', () => {
     // The same read as below, by one engine: its other characters have no second reading to stand on.
-    const m = mergeMrzReads([{ engine: 'a', lines: [read(TD3[0]!), read('L8989O2C36UTO7408122F1204159ZE184226B<<<<<10')] }], REF);
-    expect(m.valid).toBe(true);
-    expect(m.result.fields.documentNumber?.value).toBe('L898902C3');
-    expect(m.uncertainFields).toContain('documentNumber');
+    const bad = 'L8989O2C36UTO7408122F1204159ZE184226B<<<<<10';
+    for (const line of [read(bad), read(bad, [[5, 'O', 0.6, [['0', 0.3]]]])]) {
+      const m = mergeMrzReads([{ engine: 'a', lines: [read(TD3[0]!), line] }], REF);
+      expect(m.valid).toBe(true);
+      expect(m.result.fields.documentNumber?.value).toBe('L898902C3');
+      expect(m.uncertainFields).toContain('documentNumber');
+    }
+    // Its runner-up stronger than its read: what the engine saw, not the corrector's change.
+    const close = mergeMrzReads([{ engine: 'a', lines: [read(TD3[0]!), read(bad, [[5, 'O', 0.4, [['0', 0.55]]]])] }], REF);
+    expect(close.result.fields.documentNumber?.value).toBe('L898902C3');
+    expect(close.uncertainFields).not.toContain('documentNumber');
   });
   it('keeps a single proven correction certain', () => {
     const bad = 'L8989O2C36UTO7408122F1204159ZE184226B<<<<<10';

@@ -827,15 +827,16 @@ function fillFromPrintedForm(form: ErasureInput, linesColumns: readonly Column[]
 }
 
 /**
- * Checked fields where the chosen reading holds a character no engine offered (not read, not among any
- * read's alternatives) in place of what one engine alone read: the corrector's change to pass a check
- * digit. One such change is what a check digit proves only when the field's other characters were read
- * right (docs/mrz.md). Two engines agreeing on them stand for that; one engine alone does not: a
- * character it misread as one it is not confused with (`K` read `X` at 0.97) fails the digit as a
- * confusion would, and a confusable character elsewhere in the field, flipped, then passes it 1 time in
- * 10 per flip tried. Found on set 270000 (mild MRV-B 270014, no composite digit): the cell reader alone
- * read the number `X719R108<` (`K` as `X`, `8` at 0.99); the corrector's `8` -> `B` passed the number's
- * digit: valid, wrong, unflagged. Flagged, the fast path has PP-OCR read the line too.
+ * Checked fields where the chosen reading holds a character with less than UNSUPPORTED_SHARE of its
+ * column in place of what one engine alone read (a runner-up it offered, or nothing it offered): the
+ * corrector's change to pass a check digit. One such change is what a check digit proves only when the
+ * field's other characters were read right (docs/mrz.md). Two engines agreeing on them stand for that;
+ * one engine alone does not: a character it misread as one it is not confused with (`K` read `X` at
+ * 0.97) fails the digit as a confusion would, and a confusable character elsewhere in the field,
+ * flipped, then passes it 1 time in 10 per flip tried. Found on set 270000 (mild MRV-B 270014, no
+ * composite digit): the cell reader alone read the number `X719R108<` (`K` as `X`, `8` at 0.99); the
+ * corrector's `8` -> `B` passed the number's digit: valid, wrong, unflagged. Flagged, the fast path has
+ * PP-OCR read the line too.
  */
 function overriddenReadFields(result: MrzReadResult, linesColumns: readonly Column[][], costs: readonly ({ perChar: number[]; columnOf: number[] } | undefined)[]): Set<MrzOutputFieldName> {
   const fields = new Set<MrzOutputFieldName>();
@@ -845,7 +846,7 @@ function overriddenReadFields(result: MrzReadResult, linesColumns: readonly Colu
     if (!cost || !columns) return;
     for (let c = 0; c < line.length; c++) {
       const column = columns[cost.columnOf[c] ?? -1];
-      if (!column || (column.get(line[c]!) ?? 0) > 0 || isUnreadColumn(column) || (readFamilies.get(column) ?? 0) !== 1) continue;
+      if (!column || (column.get(line[c]!) ?? 0) / Math.max(1e-9, columnTotal(column)) >= UNSUPPORTED_SHARE || isUnreadColumn(column) || (readFamilies.get(column) ?? 0) !== 1) continue;
       for (const f of fieldsAt(result, l, c)) if (!UNCHECKED_FIELDS.has(f)) fields.add(f);
     }
   });
