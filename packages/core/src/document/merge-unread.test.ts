@@ -196,3 +196,33 @@ describe('mergeMrzReads and cells a glare core erased that one engine dropped (r
     expect(mergeMrzReads(reads266002, OPTIONS).valid).toBe(false);
   });
 });
+
+/**
+ * The engine reads the pipeline merged for mild TD1 286030 of set 286000 (eval:mrz --seed 286000),
+ * dumped from the document worker (confidences rounded to 3 places): glare over the number's last
+ * characters and the cell after its check digit, where the optional data's padding starts. The cell
+ * reader matched `4` there at 0 (faded); tesseract.js read `D`, PP-OCR `V` at 0.01. Readings with `0`
+ * and with `<` there (check-blind: both weigh 0) cost the same, and `0` came first: refused as ambiguous.
+ */
+describe('mergeMrzReads where the padding and a guessed digit tie on cells no engine offered either for (recorded reads)', () => {
+  const fixture = readFileSync(new URL('./__fixtures__/mild-td1-286030.reads.json', import.meta.url), 'utf8');
+  const TRUTH = ['C<POLP28SY7H575<<<<<<<<<<<<<<<', '6110198M2712066BRA<<<<<<<<<<<4', 'NOVAK<<LUCAS<<<<<<<<<<<<<<<<<<'];
+
+  it('takes the padding, valid, with the optional data flagged', () => {
+    const m = mergeMrzReads(JSON.parse(fixture) as EngineMrzRead[], OPTIONS);
+    expect(m.ambiguous).toBe(false);
+    expect(m.valid).toBe(true);
+    expect(m.result.corrected).toEqual(TRUTH);
+    expect(m.uncertainFields).toContain('optionalData');
+    expect(m.uncertainFields).not.toContain('documentNumber');
+  });
+
+  it('keeps a digit an engine read there: the padding wins a tie of guesses only', () => {
+    const reads = JSON.parse(fixture) as EngineMrzRead[];
+    const line = reads.find((r) => r.engine === 'tesseract#0')!.lines[0]!;
+    // tesseract.js's `D` after the number read as a sure `0`: then the digit is something seen.
+    const chars = line.chars.map((c, i) => (i === 14 ? { char: '0', confidence: 0.9, alternatives: [] } : c));
+    const m = mergeMrzReads(reads.map((r) => (r.engine === 'tesseract#0' ? { ...r, lines: [{ text: chars.map((c) => c.char).join(''), chars }, ...r.lines.slice(1)] } : r)), OPTIONS);
+    expect(m.result.corrected[0]).toBe('C<POLP28SY7H5750<<<<<<<<<<<<<<');
+  });
+});

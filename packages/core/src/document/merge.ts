@@ -654,13 +654,24 @@ function unreadPlaced(linesColumns: readonly Column[][]): Array<Set<number>> {
 }
 
 /** How many characters of `line` other than the filler stand in a column no engine read: guesses. */
+/**
+ * Characters other than the filler standing where no engine read anything, or where none offered them:
+ * what two readings of equal support differ in is then decided for the padding ICAO fills a field with.
+ * Set 286000 (mild TD1 286030): under glare the cell reader matched `4` at 0 after the number's check
+ * digit and tesseract.js read `S`, `D`; `0` and `<` (check-blind) cost the same there, and `0` came first.
+ */
 function guessedCount(columns: readonly Column[], line: string, columnOf: readonly number[]): number {
   let n = 0;
   for (let c = 0; c < line.length; c++) {
     const column = columns[columnOf[c] ?? -1];
-    if (column && isUnreadColumn(column) && line[c] !== '<') n++;
+    if (column && line[c] !== '<' && (isUnreadColumn(column) || !isOffered(column, line[c]!))) n++;
   }
   return n;
+}
+
+/** Some engine read the character here, or offered it as an alternative, with any confidence at all. */
+function isOffered(column: Column, char: string): boolean {
+  return (column.get(char) ?? 0) > 0;
 }
 
 function fieldsAt(result: MrzReadResult, line: number, column: number): MrzOutputFieldName[] {
@@ -973,11 +984,15 @@ export function mergeMrzReads(reads: readonly EngineMrzRead[], options: MergeOpt
   // readings both pass the digits); a difference only in fields no digit covers marks those uncertain.
   // So does one where the chosen reading's filler stands in a column no engine read and fillers run
   // from there to the end of its field (the field's padding, hidden by glare): what was there cannot be
-  // seen, and the filler is a guess the field is flagged for, not a value the read stands on.
-  const unreadPadding = (l: number, c: number, fields: readonly MrzOutputFieldName[]): boolean => {
+  // seen, and the filler is a guess the field is flagged for, not a value the read stands on. Likewise
+  // where some engine read a character there but neither the filler nor the rival's character is among
+  // what any engine offered: both are guesses (mild TD1 286030, see guessedCount: `0` or `<` after the
+  // number's check digit; 290015: the cell reader's `KA` at 0 where tesseract.js read `ER`).
+  const unreadPadding = (l: number, c: number, fields: readonly MrzOutputFieldName[], rivalChar: string): boolean => {
     const line = best.result.corrected[l]!;
     const column = linesColumns[l]?.[costs[l]?.columnOf[c] ?? -1];
-    if (line[c] !== '<' || !column || !isUnreadColumn(column) || fields.length === 0) return false;
+    if (line[c] !== '<' || !column || fields.length === 0) return false;
+    if (!isUnreadColumn(column) && (isOffered(column, '<') || isOffered(column, rivalChar))) return false;
     return fields.every((f) => best.result.fields[f]?.ranges.some((r) => r.line === l && c >= r.start && c < r.end && line.slice(c, r.end).split('').every((ch) => ch === '<')));
   };
   // Where the rival keeps what the engines read (their top character) and the chosen reading does not:
@@ -1018,7 +1033,7 @@ export function mergeMrzReads(reads: readonly EngineMrzRead[], options: MergeOpt
         if (line[c] === b[l]![c]) continue;
         const fields = fieldsAt(best.result, l, c);
         if (fields.length === 0) fields.push(...nameSeparatorFields(best.result, l, c));
-        if ((fields.length === 0 || fields.some((f) => !UNCHECKED_FIELDS.has(f))) && !unreadPadding(l, c, fields) && !lookalikeOfSureFiller(l, c, b[l]![c]!)) ambiguous = true;
+        if ((fields.length === 0 || fields.some((f) => !UNCHECKED_FIELDS.has(f))) && !unreadPadding(l, c, fields, b[l]![c]!) && !lookalikeOfSureFiller(l, c, b[l]![c]!)) ambiguous = true;
         else for (const f of fields) uncertain.add(f);
       }
     });
