@@ -20,6 +20,9 @@ describe('shapeCall (the measuring engine between OCR-B look-alikes)', () => {
     expect(shapeCall(cell('O', 0.72, [['0', 0.25]]))).toBe('0');
     expect(shapeCall(cell('O', 0.73, [['Q', 0.14], ['D', 0.12]]))).toBe('O');
     expect(shapeCall(cell('0', 0.63, [['U', 0.04], ['O', 0.02]]))).toBe('0');
+    // Mild TD2 314006's `0` of `F4K230R9`, read `O` with its `0` at 0.08 (a true `O` holds 0.03 at most).
+    expect(shapeCall(cell('O', 0.9, [['0', 0.08]]))).toBe('0');
+    expect(shapeCall(cell('O', 0.95, [['0', 0.03]]))).toBe('O');
   });
 
   it('calls S/5 and B/8 only when its own read is clear, and never a faded or faint cell', () => {
@@ -107,3 +110,20 @@ describe('mergeMrzReads where the cell reader is sure of `<` and a third engine 
     expect(m.valid).toBe(false);
   });
 });
+
+/**
+ * The engine reads the pipeline merged for mild TD2 314006 of set 314000 (eval:mrz --seed 314000),
+ * dumped as above. The number `F4K230R9`: both PP-OCR variants read it so, the cell reader read
+ * `F4K23OR9` (`O` 0.90, `0` 0.08), tesseract.js `FGK230R9`. Taken as an `O`, the cell made PP-OCR's and
+ * tesseract.js's `0` votes its own, and the corrector balanced it with tesseract.js's `G`.
+ */
+describe('mergeMrzReads with a true `0` the cell reader read `O` with its `0` close behind (recorded reads)', () => {
+  const reads = JSON.parse(readFileSync(new URL('./__fixtures__/mild-td2-314006.reads.json', import.meta.url), 'utf8')) as EngineMrzRead[];
+
+  it('reads the number the engines read, valid', () => {
+    const m = mergeMrzReads(reads, OPTIONS);
+    expect(m.valid).toBe(true);
+    expect(m.result.corrected).toEqual(['I<UTOMARTIN<<ANNA<MARIA<<<<<<<<<<<<<', 'F4K230R9<6UTO9312166F3204120<<<<<<<6']);
+  });
+});
+

@@ -106,12 +106,17 @@ const SHAPE_SURE = 0.9;
 const SHAPE_MIN = 0.3;
 /**
  * The measuring engine read `O` where the `0` glyph holds at least this share of the pair: a `0`. A true
- * `0` under strong blur draws the wide `O` template close (read `O` at 0.50-0.75), while a true `O` never
- * draws the narrow `0`. On 132 recorded strong tuning documents (all of 150000, 154000 and 162000, and TD1
- * misses of older sets): a true `O`'s `0` share 0.06 at most (237 cells); every true `0` read `O` held
- * 0.18-0.49 (44 cells).
+ * `0` draws the wide `O` template close (under strong blur read `O` at 0.50-0.75), while a true `O`
+ * hardly draws the narrow `0`. On 132 recorded strong tuning documents (all of 150000, 154000 and
+ * 162000, and TD1 misses of older sets): a true `O`'s `0` share 0.06 at most (237 cells); every true `0`
+ * read `O` held 0.18-0.49 (44 cells), so 0.12 was taken. Session 22's 1,940 recorded documents (mild and
+ * strong, sets 234000-322000 and a stress set) showed true `0`s read `O` with less: 46 of 387 such cells
+ * under 0.12, 6 under 0.07, the least at 0.035; true `O` read `O` held 0.028 at most (3,323 cells). At
+ * 0.12 the shape call took PP-OCR's and tesseract.js's `0` for `O` there: mild TD2 314006's number
+ * `F4K230R9` read `F4K23OR9` (`0` at 0.08), the corrector made it `FGK23OR9`, refused as ambiguous;
+ * dates flagged for nothing on ten others. 0.065 stays over the older sets' 0.06.
  */
-const ZERO_SHARE = 0.12;
+const ZERO_SHARE = 0.065;
 
 /**
  * What the measuring engine's cell says between a look-alike pair (SHAPE_PAIRS), or undefined where it
