@@ -25,7 +25,10 @@
 //            --no-baseline (skip tesseract full-page), --seed N, --streams N (camera path: frames needed, up to 8;
 //            stream seeds are seed+500.., the same at each level), --stream-stress glare (a hotspot over the MRZ
 //            in every frame, moving between frames), --no-fusion (camera path votes whole-frame readings only),
-//            --compare-fusion (the same reads also voted whole-frame only: camera[level].withoutFusion)
+//            --compare-fusion (the same reads also voted whole-frame only: camera[level].withoutFusion),
+//            --dump-reads DIR (synthetic stills: each document's engine reads as the merge took them,
+//            `DocumentReadOptions.mrzEvidence`, with its true lines, to DIR/<name>.reads.json: the merge
+//            can then be replayed in Node, and a document kept as a recorded-reads test fixture)
 //
 // Progress goes to stderr; the LAST stdout line is one JSON object:
 // { documents, fullyCorrect, silentErrors, flagged, refused, correctButUncertain, cer, failed: [names],
@@ -65,6 +68,7 @@ const noFusion = args.includes('--no-fusion');
 const compareFusion = args.includes('--compare-fusion');
 /** Per-document detail on stderr for misses: truth, each engine's raw lines, the merged lines, uncertain fields. */
 const verbose = args.includes('--verbose');
+const dumpReads = option('--dump-reads');
 /**
  * Pixels per millimetre the synthetic stills are rendered at (default 12, ~305 DPI): a document smaller in
  * the frame, a lower-resolution camera or scan. The levels' blur, noise and JPEG act in pixels, as a
@@ -155,6 +159,10 @@ async function evaluate(call) {
   /** Reads per route the document was taken from (`DocumentRead.located`). */
   const located = {};
   const record = (name, level, read, truthLines, truthFields, font, condition) => {
+    if (dumpReads && read.mrzEvidence) {
+      mkdirSync(dumpReads, { recursive: true });
+      writeFileSync(path.join(dumpReads, `${name.replaceAll('/', '-')}.reads.json`), JSON.stringify({ truth: truthLines, ...read.mrzEvidence }));
+    }
     const combined = score(read.mrz, read.engines?.ppocr?.lines, truthLines, truthFields);
     const tallies = [all];
     if (font) tallies.push(byFont[font] ??= newTally());
@@ -200,7 +208,7 @@ async function evaluate(call) {
           for (let i = 0; i < count; i++) {
             const format = FORMATS[i % FORMATS.length];
             const seed = seed0 + i + (level === 'strong' ? 100_000 : 0);
-            const c = { format, seed, level, baseline: withBaseline, ...(noQuad ? { useQuad: false } : {}), ...(noOutline ? { findOutline: false } : {}), ...(font ? { mrzFont: font } : {}), ...(pxPerMm ? { pxPerMm } : {}), ...(condition ? { stress: condition } : {}), ...(writeDir ? { includeFrame: true } : {}) };
+            const c = { format, seed, level, baseline: withBaseline, ...(noQuad ? { useQuad: false } : {}), ...(noOutline ? { findOutline: false } : {}), ...(font ? { mrzFont: font } : {}), ...(pxPerMm ? { pxPerMm } : {}), ...(condition ? { stress: condition } : {}), ...(writeDir ? { includeFrame: true } : {}), ...(dumpReads ? { mrzEvidence: true } : {}) };
             const r = await call((x) => window.documentTest.readSynthetic(x), c);
             const name = `${font ? `${font}/` : ''}${condition ? `${condition}/` : ''}${level}/${format}/${seed}`;
             if (writeDir && r.framePng) {

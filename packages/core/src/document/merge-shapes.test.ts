@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { mergeMrzReads, shapeCall } from './merge.ts';
-import type { EngineMrzRead, OcrCharRead } from './ocr-read.ts';
+import type { OcrCharRead } from './ocr-read.ts';
+import { recordedReads, withCharRead } from '../../test/recorded-reads.ts';
 
 const OPTIONS = {
   referenceDate: new Date('2026-06-01T00:00:00Z'),
@@ -43,7 +43,7 @@ describe('shapeCall (the measuring engine between OCR-B look-alikes)', () => {
  * Several mixes of O/0, S/5 and B/8 pass the number's digit and the composite: refused as ambiguous.
  */
 describe('mergeMrzReads with OCR-B look-alikes in a TD1 number (recorded reads)', () => {
-  const reads = JSON.parse(readFileSync(new URL('./__fixtures__/strong-td1-250000.reads.json', import.meta.url), 'utf8')) as EngineMrzRead[];
+  const reads = recordedReads('strong-td1-250000');
   const TRUTH = ['A<POLG40580B0<0<<<<<<<<<<<<<<<', '5202278F3109247FRA<<<<<<<<<<<0', 'ERIKSSON<<MOHAMMED<ALI<<<<<<<<'];
 
   it('chooses the number the cell reader\'s shapes say over the other engines\' O, S and B', () => {
@@ -70,7 +70,7 @@ describe('mergeMrzReads with OCR-B look-alikes in a TD1 number (recorded reads)'
  * and the rival `A<D<<<GW8349CS6` (K and `<` weigh the same under every digit) stood 0.18 behind.
  */
 describe('mergeMrzReads where the cell reader is sure of a letter the digits cannot tell from `<` (recorded reads)', () => {
-  const reads = JSON.parse(readFileSync(new URL('./__fixtures__/strong-td1-254000.reads.json', import.meta.url), 'utf8')) as EngineMrzRead[];
+  const reads = recordedReads('strong-td1-254000');
   const TRUTH = ['A<D<<KGW8349CS6<<<<<<<<<<<<<<<', '8705286X2701161NLD<<<<<<<<<<<8', 'MARTIN<<SIOBHAN<<<<<<<<<<<<<<<'];
 
   it('is valid with the cell reader\'s letter, the number flagged', () => {
@@ -89,11 +89,10 @@ describe('mergeMrzReads where the cell reader is sure of a letter the digits can
  * rival with PP-OCR's `K` passes the composite digit and stood 0.29 behind.
  */
 describe('mergeMrzReads where the cell reader is sure of `<` and a third engine read other letters there (recorded reads)', () => {
-  const fixture = readFileSync(new URL('./__fixtures__/strong-td1-334025.reads.json', import.meta.url), 'utf8');
   const TRUTH = ['C<ITAJGT2E2GEG8<<<<<<<<<<<<<<<', '9907283X3507027POL<<<<<<<<<<<6', 'VAN<DER<BERG<<SIOBHAN<<<<<<<<<'];
 
   it('is valid with the filler, the optional data flagged, not refused for PP-OCR\'s `K`', () => {
-    const m = mergeMrzReads(JSON.parse(fixture) as EngineMrzRead[], OPTIONS);
+    const m = mergeMrzReads(recordedReads('strong-td1-334025'), OPTIONS);
     expect(m.ambiguous).toBe(false);
     expect(m.valid).toBe(true);
     expect(m.result.corrected).toEqual(TRUTH);
@@ -101,11 +100,8 @@ describe('mergeMrzReads where the cell reader is sure of `<` and a third engine 
   });
 
   it('stays refused when an engine read the rival\'s letter there as itself', () => {
-    const reads = JSON.parse(fixture) as EngineMrzRead[];
-    const line = reads.find((r) => r.engine === 'tesseract#0')!.lines[0]!;
     // tesseract.js's `R` over the padding read as a sure `K`, with no `<` beside it: a letter it saw, not a chevron.
-    const chars = line.chars.map((c, i) => (i === 17 ? { char: 'K', confidence: 0.9, alternatives: [] } : c));
-    const m = mergeMrzReads(reads.map((r) => (r.engine === 'tesseract#0' ? { ...r, lines: [{ text: chars.map((c) => c.char).join(''), chars }, ...r.lines.slice(1)] } : r)), OPTIONS);
+    const m = mergeMrzReads(withCharRead(recordedReads('strong-td1-334025'), 'tesseract#0', 0, 17, { char: 'K', confidence: 0.9, alternatives: [] }), OPTIONS);
     expect(m.ambiguous).toBe(true);
     expect(m.valid).toBe(false);
   });
@@ -118,7 +114,7 @@ describe('mergeMrzReads where the cell reader is sure of `<` and a third engine 
  * tesseract.js's `0` votes its own, and the corrector balanced it with tesseract.js's `G`.
  */
 describe('mergeMrzReads with a true `0` the cell reader read `O` with its `0` close behind (recorded reads)', () => {
-  const reads = JSON.parse(readFileSync(new URL('./__fixtures__/mild-td2-314006.reads.json', import.meta.url), 'utf8')) as EngineMrzRead[];
+  const reads = recordedReads('mild-td2-314006');
 
   it('reads the number the engines read, valid', () => {
     const m = mergeMrzReads(reads, OPTIONS);

@@ -1,12 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { mergeMrzReads } from './merge.ts';
-import type { EngineMrzRead } from './ocr-read.ts';
-
-/** Engine reads the document worker merged for one document, as dumped to `__fixtures__/<name>.reads.json`. */
-function recordedReads(name: string): EngineMrzRead[] {
-  return JSON.parse(readFileSync(new URL(`./__fixtures__/${name}.reads.json`, import.meta.url), 'utf8')) as EngineMrzRead[];
-}
+import { recordedReads, withCharRead } from '../../test/recorded-reads.ts';
 
 /**
  * The engine reads the pipeline merged for strong TD1 121010 of tuning set 21000 (eval:mrz --seed 21000),
@@ -205,11 +199,10 @@ describe('mergeMrzReads and cells a glare core erased that one engine dropped (r
  * and with `<` there (check-blind: both weigh 0) cost the same, and `0` came first: refused as ambiguous.
  */
 describe('mergeMrzReads where the padding and a guessed digit tie on cells no engine offered either for (recorded reads)', () => {
-  const fixture = readFileSync(new URL('./__fixtures__/mild-td1-286030.reads.json', import.meta.url), 'utf8');
   const TRUTH = ['C<POLP28SY7H575<<<<<<<<<<<<<<<', '6110198M2712066BRA<<<<<<<<<<<4', 'NOVAK<<LUCAS<<<<<<<<<<<<<<<<<<'];
 
   it('takes the padding, valid, with the optional data flagged', () => {
-    const m = mergeMrzReads(JSON.parse(fixture) as EngineMrzRead[], OPTIONS);
+    const m = mergeMrzReads(recordedReads('mild-td1-286030'), OPTIONS);
     expect(m.ambiguous).toBe(false);
     expect(m.valid).toBe(true);
     expect(m.result.corrected).toEqual(TRUTH);
@@ -218,11 +211,8 @@ describe('mergeMrzReads where the padding and a guessed digit tie on cells no en
   });
 
   it('keeps a digit an engine read there: the padding wins a tie of guesses only', () => {
-    const reads = JSON.parse(fixture) as EngineMrzRead[];
-    const line = reads.find((r) => r.engine === 'tesseract#0')!.lines[0]!;
     // tesseract.js's `D` after the number read as a sure `0`: then the digit is something seen.
-    const chars = line.chars.map((c, i) => (i === 14 ? { char: '0', confidence: 0.9, alternatives: [] } : c));
-    const m = mergeMrzReads(reads.map((r) => (r.engine === 'tesseract#0' ? { ...r, lines: [{ text: chars.map((c) => c.char).join(''), chars }, ...r.lines.slice(1)] } : r)), OPTIONS);
+    const m = mergeMrzReads(withCharRead(recordedReads('mild-td1-286030'), 'tesseract#0', 0, 14, { char: '0', confidence: 0.9, alternatives: [] }), OPTIONS);
     expect(m.result.corrected[0]).toBe('C<POLP28SY7H5750<<<<<<<<<<<<<<');
   });
 });

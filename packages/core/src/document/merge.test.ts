@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { alignStrings, mergeMrzReads, MERGE_MAX_CANDIDATES } from './merge.ts';
 import { MrzFrameVoter, votable } from './voting.ts';
 import type { EngineMrzRead, OcrCharRead, OcrLineRead } from './ocr-read.ts';
 import { lineFromText } from './ocr-read.ts';
+import { recordedReads } from '../../test/recorded-reads.ts';
 import { computeCheckDigit } from '../mrz/check-digit.ts';
 
 const TD3 = ['P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<', 'L898902C36UTO7408122F1204159ZE184226B<<<<<10'];
@@ -144,8 +144,7 @@ describe('mergeMrzReads in checked fields', () => {
   it('flags a correction no engine offered where one engine alone read the field (mild MRV-B 270014, recorded reads)', () => {
     // The cell reader alone read line 2 (the fast path), its number `X719R108<` for `K719R108<` (`X` at
     // 0.97, `8` at 0.99); the corrector's `8` -> `B` passes the number's digit, and MRV-B has no composite.
-    const reads = JSON.parse(readFileSync(new URL('./__fixtures__/mild-mrvb-270014.reads.json', import.meta.url), 'utf8')) as EngineMrzRead[];
-    const m = mergeMrzReads(reads, { referenceDate: new Date('2026-06-01T00:00:00Z'), engineWeights: { 'ppocr#0': 1, 'ocrb#0': 1.5 }, fillerLookalikes: { 'ppocr#0': 'KA' }, lengthWitnesses: ['ocrb#0'] });
+    const m = mergeMrzReads(recordedReads('mild-mrvb-270014'), { referenceDate: new Date('2026-06-01T00:00:00Z'), engineWeights: { 'ppocr#0': 1, 'ocrb#0': 1.5 }, fillerLookalikes: { 'ppocr#0': 'KA' }, lengthWitnesses: ['ocrb#0'] });
     expect(m.uncertainFields).toContain('documentNumber');
   });
   it('flags a single correction of what one engine alone read, offered as its runner-up or not at all', () => {
