@@ -658,12 +658,12 @@ function unreadPlaced(linesColumns: readonly Column[][]): Array<Set<number>> {
   });
 }
 
-/** How many characters of `line` other than the filler stand in a column no engine read: guesses. */
 /**
- * Characters other than the filler standing where no engine read anything, or where none offered them:
- * what two readings of equal support differ in is then decided for the padding ICAO fills a field with.
- * Set 286000 (mild TD1 286030): under glare the cell reader matched `4` at 0 after the number's check
- * digit and tesseract.js read `S`, `D`; `0` and `<` (check-blind) cost the same there, and `0` came first.
+ * How many characters of `line` other than the filler are guesses: standing where no engine read
+ * anything, or where none offered them. Of two readings with equal support, the one with fewer wins:
+ * what they differ in is then decided for the padding ICAO fills a field with. Set 286000 (mild TD1
+ * 286030): under glare the cell reader matched `4` at 0 after the number's check digit and tesseract.js
+ * read `S`, `D`; `0` and `<` (check-blind) cost the same there, and `0` came first.
  */
 function guessedCount(columns: readonly Column[], line: string, columnOf: readonly number[]): number {
   let n = 0;
