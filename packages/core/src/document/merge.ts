@@ -843,33 +843,6 @@ function fillFromPrintedForm(form: ErasureInput, linesColumns: readonly Column[]
 }
 
 /**
- * Checked fields where the chosen reading holds a character with less than UNSUPPORTED_SHARE of its
- * column in place of what one engine alone read (a runner-up it offered, or nothing it offered): the
- * corrector's change to pass a check digit. One such change is what a check digit proves only when the
- * field's other characters were read right (docs/mrz.md). Two engines agreeing on them stand for that;
- * one engine alone does not: a character it misread as one it is not confused with (`K` read `X` at
- * 0.97) fails the digit as a confusion would, and a confusable character elsewhere in the field,
- * flipped, then passes it 1 time in 10 per flip tried. Found on set 270000 (mild MRV-B 270014, no
- * composite digit): the cell reader alone read the number `X719R108<` (`K` as `X`, `8` at 0.99); the
- * corrector's `8` -> `B` passed the number's digit: valid, wrong, unflagged. Flagged, the fast path has
- * PP-OCR read the line too.
- */
-function overriddenReadFields(result: MrzReadResult, linesColumns: readonly Column[][], costs: readonly ({ perChar: number[]; columnOf: number[] } | undefined)[]): Set<MrzOutputFieldName> {
-  const fields = new Set<MrzOutputFieldName>();
-  result.corrected.forEach((line, l) => {
-    const cost = costs[l];
-    const columns = linesColumns[l];
-    if (!cost || !columns) return;
-    for (let c = 0; c < line.length; c++) {
-      const column = columns[cost.columnOf[c] ?? -1];
-      if (!column || (column.get(line[c]!) ?? 0) / Math.max(1e-9, columnTotal(column)) >= UNSUPPORTED_SHARE || isUnreadColumn(column) || (readFamilies.get(column) ?? 0) !== 1) continue;
-      for (const f of fieldsAt(result, l, c)) if (!UNCHECKED_FIELDS.has(f)) fields.add(f);
-    }
-  });
-  return fields;
-}
-
-/**
  * Checked fields holding a character with a check-blind rival in its column that an engine saw faded,
  * or that one engine alone vouches for against a rival standing close (see THIN_RIVAL_SHARE).
  */
@@ -1047,18 +1020,31 @@ export function mergeMrzReads(reads: readonly EngineMrzRead[], options: MergeOpt
   // Checked fields: one correction is what a check digit proves (docs/mrz.md: with one confusion the
   // corrector is never wrong outside `uncertain`); two or more characters the engines did not read
   // (or dropped) in one field can pass a mod-10 digit by chance, so the field is reported uncertain.
+  // The proof also needs the field's other characters read right, which one engine alone does not
+  // vouch for: a character it misread as one it is not confused with (`K` read `X` at 0.97) fails the
+  // digit as a confusion would, and a confusable character elsewhere, flipped, then passes it 1 time in
+  // 10 per flip tried. So one correction of what one engine alone read flags its field too. Found on
+  // set 270000 (mild MRV-B 270014, no composite digit): the cell reader alone read the number
+  // `X719R108<` (`K` as `X`, `8` at 0.99); the corrector's `8` -> `B` passed the number's digit: valid,
+  // wrong, unflagged. Flagged, the fast path has PP-OCR read the line too.
   const unsupported = new Map<MrzOutputFieldName, number>();
-  best.result.corrected.forEach((_, l) => {
-    costs[l]?.perChar.forEach((share, column) => {
+  const oneEngineCorrected = new Set<MrzOutputFieldName>();
+  best.result.corrected.forEach((line, l) => {
+    costs[l]?.perChar.forEach((share, position) => {
       if (share >= WEAK_SHARE) return;
-      for (const f of fieldsAt(best.result, l, column)) {
-        if (UNCHECKED_FIELDS.has(f)) uncertain.add(f);
-        else if (share < UNSUPPORTED_SHARE) unsupported.set(f, (unsupported.get(f) ?? 0) + 1);
+      const column = linesColumns[l]?.[costs[l]!.columnOf[position] ?? -1];
+      // The character's own share of its column (`share` is also lowered beside a dropped character).
+      const ownShare = column ? (column.get(line[position]!) ?? 0) / Math.max(1e-9, columnTotal(column)) : 0;
+      const oneEngineOverridden = column !== undefined && ownShare < UNSUPPORTED_SHARE && !isUnreadColumn(column) && readFamilies.get(column) === 1;
+      for (const f of fieldsAt(best.result, l, position)) {
+        if (UNCHECKED_FIELDS.has(f)) { uncertain.add(f); continue; }
+        if (share < UNSUPPORTED_SHARE) unsupported.set(f, (unsupported.get(f) ?? 0) + 1);
+        if (oneEngineOverridden) oneEngineCorrected.add(f);
       }
     });
   });
   for (const [f, n] of unsupported) if (n >= 2) uncertain.add(f);
-  for (const f of overriddenReadFields(best.result, linesColumns, costs)) uncertain.add(f);
+  for (const f of oneEngineCorrected) uncertain.add(f);
   // Whatever stands where no engine read anything was not seen: the padding assumed there
   // (`render` with `fillerAt`), or a digit the corrector wrote from the check digit in its place.
   // And where the measuring engine's shape call overrode the other engines' top character (shapeDecided).
