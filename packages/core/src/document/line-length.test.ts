@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { recordedReads } from '../../test/recorded-reads.ts';
 import { lineLengthConflicts, MRZ_LAYOUT_LINE_LENGTHS, witnessedLineLengths, witnessesLength } from './line-length.ts';
 import { mergeMrzReads } from './merge.ts';
 import { lineFromText, type EngineMrzRead, type OcrCharRead, type OcrLineRead } from './ocr-read.ts';
@@ -60,7 +60,7 @@ describe('witnessedLineLengths', () => {
  * cell reader, which knows OCR-B only, gridded them at 30 and 44 cells and discounted every letter and
  * digit it read to 0.
  */
-const COURIER_READS = JSON.parse(readFileSync(new URL('./__fixtures__/font-courier-mrvb-1004.reads.json', import.meta.url), 'utf8')) as EngineMrzRead[];
+const COURIER_READS = recordedReads('font-courier-mrvb-1004');
 const COURIER_TRUTH = ['V<ITAERIKSSON<<JOAO<PEDRO<<<<<<<<<<<', 'J206E4J5T4GBR0109202M2706188<<<<<<<<'];
 
 describe('a line in a face the cell reader does not know', () => {

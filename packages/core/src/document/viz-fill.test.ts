@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { recordedReads } from '../../test/recorded-reads.ts';
 import { fillFromUnlabelledNames, fillFromVisualZone, wantsVisualZoneFill, type MrzToFill } from './viz-fill.ts';
 import { crossCheckVisualZone } from './cross-check.ts';
 import { mergeMrzReads } from './merge.ts';
 import { parseMrz } from '../mrz/parse.ts';
-import type { EngineMrzRead, OcrCharRead, OcrLineRead } from './ocr-read.ts';
+import type { OcrCharRead, OcrLineRead } from './ocr-read.ts';
 
 // TD2 101006 of the strong eval set: a glare core over PIOTR left no ink; the cell reader guessed WILL at 0 confidence.
 const TRUTH = ['I<JPNERIKSSON<<PIOTR<<<<<<<<<<<<<<<<', 'R185886423ITA0305059F3409109<<<<<<<0'];
@@ -26,7 +26,7 @@ const PIPELINE_OPTIONS = { ...REF, engineWeights: { 'ppocr#0': 1, 'ppocr#1': 1, 
 
 /** A recorded document's engine reads (`__fixtures__/<name>.reads.json`) merged as the pipeline merges them, and the reading as the fill takes it. */
 function merged(name: string, printed?: { documentNumbers: string[]; dates: string[] }): { m: ReturnType<typeof mergeMrzReads>; mrz: MrzToFill } {
-  const reads = JSON.parse(readFileSync(new URL(`./__fixtures__/${name}.reads.json`, import.meta.url), 'utf8')) as EngineMrzRead[];
+  const reads = recordedReads(name);
   const m = mergeMrzReads(reads, { ...PIPELINE_OPTIONS, ...(printed ? { printed } : {}) });
   const fields: MrzToFill['fields'] = {};
   for (const [k, f] of Object.entries(m.result.fields)) fields[k as keyof typeof fields] = f?.value ?? null;
@@ -148,7 +148,7 @@ describe('fillFromVisualZone on recorded reads (tuning set 17000, strong)', () =
 describe('fillFromUnlabelledNames on recorded reads (tuning set 150000, strong)', () => {
   // TD2 250006: a glare core over NOR<< of `OCONNOR<<EVA` (cells 9-13 unread; the cell reader guessed LOZLW
   // at 0-0.06). The visual zone read every value (`OCONNOR` 0.97, `EVA` 0.99, `F9U97M504` 0.98) and no label.
-  const reads = JSON.parse(readFileSync(new URL('./__fixtures__/strong-td2-250006.reads.json', import.meta.url), 'utf8')) as EngineMrzRead[];
+  const reads = recordedReads('strong-td2-250006');
   const m = mergeMrzReads(reads, { ...REF, engineWeights: { 'ppocr#0': 1, 'ppocr#1': 1, 'ocrb#0': 1.5, 'tesseract#0': 0.7 }, fillerLookalikes: { 'ppocr#0': 'KA', 'ppocr#1': 'KA' }, lengthWitnesses: ['ocrb#0'] });
   const fields: MrzToFill['fields'] = {};
   for (const [k, f] of Object.entries(m.result.fields)) fields[k as keyof typeof fields] = f?.value ?? null;
@@ -174,7 +174,7 @@ describe('a name letter misread under glare, filled where an engine also offered
   // TD2 250026: `MOHAMMED<ALI` under a glare veil, merged `MUHAMMED<ALI` (both engines read U; the cell reader
   // offered O third, at 0.09). The visual zone read `ERIKSSON` under its label and `MOHAMMED ALI` (0.86)
   // without one, and the number `VX568465H`.
-  const reads = JSON.parse(readFileSync(new URL('./__fixtures__/strong-td2-250026.reads.json', import.meta.url), 'utf8')) as EngineMrzRead[];
+  const reads = recordedReads('strong-td2-250026');
   const m = mergeMrzReads(reads, { ...REF, engineWeights: { 'ppocr#0': 1, 'ppocr#1': 1, 'ocrb#0': 1.5, 'tesseract#0': 0.7 }, fillerLookalikes: { 'ppocr#0': 'KA', 'ppocr#1': 'KA' }, lengthWitnesses: ['ocrb#0'] });
   const fields: MrzToFill['fields'] = {};
   for (const [k, f] of Object.entries(m.result.fields)) fields[k as keyof typeof fields] = f?.value ?? null;
@@ -274,7 +274,7 @@ describe('given names lost whole, no label read (tuning set 154000, strong MRV-B
   // `MUELLER<<LUCAS`: cells 14-18 lost (the cell reader read `LTILQ` at 0, faded; PP-OCR `<` on 16). The
   // number `K679S4791` is flagged (tesseract.js read the check-blind `8` for `S`) and printed as read.
   // The visual zone read no label: `UTOPIA VISA`, `MUELLER`, `LUCAS`, `UTO` (the nationality).
-  const reads = JSON.parse(readFileSync(new URL('./__fixtures__/strong-mrvb-254004.reads.json', import.meta.url), 'utf8')) as EngineMrzRead[];
+  const reads = recordedReads('strong-mrvb-254004');
   const m = mergeMrzReads(reads, { ...REF, engineWeights: { 'ppocr#0': 1, 'ppocr#1': 1, 'ocrb#0': 1.5, 'tesseract#0': 0.7 }, fillerLookalikes: { 'ppocr#0': 'KA', 'ppocr#1': 'KA' }, lengthWitnesses: ['ocrb#0'] });
   const fields: MrzToFill['fields'] = {};
   for (const [k, f] of Object.entries(m.result.fields)) fields[k as keyof typeof fields] = f?.value ?? null;
