@@ -3,6 +3,11 @@ import { quality, type RgbaImage } from '@ekyc/core';
 // Images are @ekyc/core's RgbaImage, as plain data so compositing runs anywhere. Functions that write
 // pixels take Uint8ClampedArray data (what ImageData holds): their sums and products must clamp, not wrap.
 
+/** The gray level (BT.601 luma) of the RGBA pixel whose red byte is at `i`. */
+function grayAt(data: ArrayLike<number>, i: number): number {
+  return 0.299 * data[i]! + 0.587 * data[i + 1]! + 0.114 * data[i + 2]!;
+}
+
 /**
  * Adds a soft white specular blob (card coordinates) that saturates its centre. Returns how many
  * pixels its saturated core covers that were not saturated already (gray < 250): what it hides.
@@ -17,7 +22,7 @@ export function addGlare(card: RgbaImage<Uint8ClampedArray>, cx: number, cy: num
       // Flat-topped falloff: the inner 60% clips at white, like a specular reflection.
       const strength = Math.min(1, (1 - d) / 0.4);
       const i = (y * width + x) * 4;
-      if (strength >= 1 && 0.299 * data[i]! + 0.587 * data[i + 1]! + 0.114 * data[i + 2]! < 250) saturated++;
+      if (strength >= 1 && grayAt(data, i) < 250) saturated++;
       for (let c = 0; c < 3; c++) data[i + c] = data[i + c]! + (255 - data[i + c]!) * strength;
     }
   }
@@ -33,7 +38,7 @@ export function clippedByGain(image: RgbaImage, gain: number): number {
   let clipped = 0;
   const pixels = image.width * image.height;
   for (let i = 0; i < pixels * 4; i += 4) {
-    const gray = 0.299 * image.data[i]! + 0.587 * image.data[i + 1]! + 0.114 * image.data[i + 2]!;
+    const gray = grayAt(image.data, i);
     if (gray < 200 && gray * gain >= 250) clipped++;
   }
   return pixels ? clipped / pixels : 0;
@@ -46,7 +51,7 @@ const PRINT_STEP = 16;
 export function stockGray(image: RgbaImage): number {
   const histogram = new Uint32Array(256);
   for (let i = 0; i < image.width * image.height * 4; i += 4) {
-    histogram[Math.round(0.299 * image.data[i]! + 0.587 * image.data[i + 1]! + 0.114 * image.data[i + 2]!)]!++;
+    histogram[Math.round(grayAt(image.data, i))]!++;
   }
   let mode = 0;
   for (let g = 1; g < 256; g++) if (histogram[g]! > histogram[mode]!) mode = g;
@@ -67,7 +72,7 @@ export function clippedPrintByGain(image: RgbaImage, gain: number): number {
   let clipped = 0;
   const pixels = image.width * image.height;
   for (let i = 0; i < pixels * 4; i += 4) {
-    const gray = 0.299 * image.data[i]! + 0.587 * image.data[i + 1]! + 0.114 * image.data[i + 2]!;
+    const gray = grayAt(image.data, i);
     if (gray < 200 && Math.abs(gray - stock) >= PRINT_STEP && gray * gain >= 250) clipped++;
   }
   return pixels ? clipped / pixels : 0;
@@ -92,7 +97,7 @@ export function lostSecurityPrintByGain(image: RgbaImage, mask: Uint8Array, gain
   let lost = 0;
   for (let p = 0, i = 0; p < mask.length; p++, i += 4) {
     if (!mask[p]) continue;
-    const level = 0.299 * image.data[i]! + 0.587 * image.data[i + 1]! + 0.114 * image.data[i + 2]!;
+    const level = grayAt(image.data, i);
     if (Math.abs(level - before) < PRINT_STEP) continue;
     print++;
     if (Math.abs(Math.min(255, level * gain) - stock) < PRINT_STEP) lost++;
@@ -179,7 +184,7 @@ export function regionStats(image: RgbaImage, coverage: Float32Array, glareLevel
   for (let p = 0; p < coverage.length; p++) {
     if (coverage[p]! < 1) continue;
     const i = p * 4;
-    const gray = 0.299 * image.data[i]! + 0.587 * image.data[i + 1]! + 0.114 * image.data[i + 2]!;
+    const gray = grayAt(image.data, i);
     sum += gray;
     if (gray >= glareLevel - 0.5) glare++;
     pixels++;
