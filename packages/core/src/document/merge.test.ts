@@ -147,6 +147,17 @@ describe('mergeMrzReads in checked fields', () => {
     const m = mergeMrzReads(recordedReads('mild-mrvb-270014'), { referenceDate: new Date('2026-06-01T00:00:00Z'), engineWeights: { 'ppocr#0': 1, 'ocrb#0': 1.5 }, fillerLookalikes: { 'ppocr#0': 'KA' }, lengthWitnesses: ['ocrb#0'] });
     expect(m.uncertainFields).toContain('documentNumber');
   });
+  it('flags a number read on a glyph glare faded: the check digits cannot tell 0 from U (glare stress, mild TD3 906037, recorded reads)', () => {
+    // The number's `0` lost its top to a glare core: PP-OCR read `U` at 0.98, the cell reader `U` at
+    // 0.65 on a cell it saw faded. `U` weighs 30, `0` weighs 0: both check digits pass.
+    const m = mergeMrzReads(recordedReads('glare-td3-906037'), { referenceDate: new Date('2026-06-01T00:00:00Z'), engineWeights: { 'ppocr#0': 1, 'ocrb#0': 1.5 }, fillerLookalikes: { 'ppocr#0': 'KA', 'ppocr#1': 'KA' }, lengthWitnesses: ['ocrb#0'] });
+    expect(m.valid).toBe(true);
+    expect(m.result.fields.documentNumber?.value).toBe('RC4DPLFU7');
+    expect(m.uncertainFields).toContain('documentNumber');
+    // Dates hold digits only, whose values differ mod 10: the faded cells do not touch them.
+    expect(m.uncertainFields).not.toContain('birthDate');
+    expect(m.uncertainFields).not.toContain('expiryDate');
+  });
   it('flags a single correction of what one engine alone read, offered as its runner-up or not at all', () => {
     // The same read as below, by one engine: its other characters have no second reading to stand on.
     const bad = 'L8989O2C36UTO7408122F1204159ZE184226B<<<<<10';

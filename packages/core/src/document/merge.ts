@@ -335,6 +335,7 @@ export function alignLine(reads: readonly WeightedLineRead[]): { columns: Column
     if (washedOut && own.every((x) => x.c.confidence < FADED_GUESS_CONFIDENCE)) fadedUnread.add(columns[i]!);
     if (own.some((x) => x.measured) && isUnreadColumn(columns[i]!)) measuredUnread.add(columns[i]!);
     if (own.some((x) => x.measured)) measuredCell.add(columns[i]!);
+    if (own.some((x) => x.measured) && own.every((x) => !x.measured || x.c.faded === true)) fadedOnlyCell.add(columns[i]!);
     readFamilies.set(columns[i]!, new Set(own.filter((x) => x.c.char !== '').map((x) => x.family)).size);
     if (own.some((x) => x.measured && x.c.char === '<' && x.c.confidence >= FILLER_SURE && x.c.faded !== true)) {
       sureFillerCell.set(columns[i]!, new Set(own.filter((x) => !x.measured && x.c.char !== '<' && x.c.char !== '' && !readsFillerAsLetter(x)).map((x) => x.c.char)));
@@ -412,6 +413,39 @@ const washedOutCell = new WeakSet<Column>();
  * `AN` and `MA` vouch for the one letter filled; counted as washed out, the fill had too little).
  */
 const fadedReadCell = new WeakSet<Column>();
+/**
+ * Columns every measuring read saw faded (several frames' cell reads when frames are fused): no clear
+ * sight of the glyph, whatever was matched to it (see fadedTwinFields).
+ */
+const fadedOnlyCell = new WeakSet<Column>();
+
+/**
+ * Checked fields that may hold letters and digits alike (dates hold digits only).
+ */
+const ALPHANUMERIC_CHECKED: ReadonlySet<MrzOutputFieldName> = new Set(['documentNumber', 'optionalData']);
+
+/**
+ * Alphanumeric checked fields with a character read where the measuring engine saw the glyph only faded
+ * (fadedOnlyCell: in no frame clearly). A check digit weighs a character by its value mod 10, so it cannot
+ * tell `0` from `A`, `K`, `U` or the filler, `4` from `E`, `O`, `Y`, and so on; what a core left of a
+ * glyph can take any of those shapes. Found under moving glare (stress `glare`, mild TD3 906037): the
+ * number's `0` lost its top, read `U` by PP-OCR at 0.98 and by the cell reader at 0.65 faded; both check
+ * digits passed: valid, wrong, unflagged. Such a field is now flagged (dates, digits only, are not).
+ */
+function fadedTwinFields(result: MrzReadResult, linesColumns: readonly (readonly Column[] | undefined)[], costs: readonly ({ columnOf: number[] } | undefined)[]): Set<MrzOutputFieldName> {
+  const out = new Set<MrzOutputFieldName>();
+  result.corrected.forEach((line, l) => {
+    const columns = linesColumns[l];
+    const columnOf = costs[l]?.columnOf;
+    if (!columns || !columnOf) return;
+    for (let c = 0; c < line.length; c++) {
+      const column = columns[columnOf[c] ?? -1];
+      if (!column || !fadedOnlyCell.has(column)) continue;
+      for (const f of fieldsAt(result, l, c)) if (ALPHANUMERIC_CHECKED.has(f)) out.add(f);
+    }
+  });
+  return out;
+}
 
 /**
  * Columns no engine read where a measuring engine has a cell: a position of the line whose ink was lost
@@ -1045,6 +1079,7 @@ export function mergeMrzReads(reads: readonly EngineMrzRead[], options: MergeOpt
   });
   for (const [f, n] of unsupported) if (n >= 2) uncertain.add(f);
   for (const f of oneEngineCorrected) uncertain.add(f);
+  for (const f of fadedTwinFields(best.result, linesColumns, costs)) uncertain.add(f);
   // Whatever stands where no engine read anything was not seen: the padding assumed there
   // (`render` with `fillerAt`), or a digit the corrector wrote from the check digit in its place.
   // And where the measuring engine's shape call overrode the other engines' top character (shapeDecided).
