@@ -16,3 +16,4 @@ export * from './licence-state.ts';
 export * from './viz-fill.ts';
 export * from './line-length.ts';
 export * from './printed-erasures.ts';
+export { hasPrintableDoubt } from './printed-doubts.ts';

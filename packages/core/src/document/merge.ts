@@ -17,6 +17,7 @@ import type { EngineMrzRead, OcrCharRead, OcrLineRead } from './ocr-read.ts';
 import { lineLengthConflicts, refuseForLineLength, witnessedLineLengths } from './line-length.ts';
 import { solveErasures, type ErasureInput } from './erasure.ts';
 import { fillErasuresFromPrinted, type PrintedErasureFill, type PrintedValues } from './printed-erasures.ts';
+import { settleDoubtsFromPrinted } from './printed-doubts.ts';
 import { isCheckBlindPair } from './check-blind.ts';
 import { isAllowed } from '../mrz/charset.ts';
 
@@ -162,8 +163,10 @@ export interface MergeOptions extends MrzReadOptions {
    */
   readonly lengthWitnesses?: readonly string[];
   /**
-   * Values printed in the visual zone of the same page: where no reading is valid, lost characters of
-   * checked fields are filled from them when the field's read check digit verifies it (printed-erasures.ts).
+   * Values printed in the visual zone of the page (or a TD1's front): where no reading is valid, lost
+   * characters of checked fields are filled from them when the field's read check digit verifies it
+   * (printed-erasures.ts); where the reading is valid but doubts its number or a date, the printed
+   * value replaces it when they differ only where the engines did not see clearly (printed-doubts.ts).
    */
   readonly printed?: PrintedValues;
 }
@@ -605,6 +608,14 @@ function columnTotal(column: Column): number {
   let t = 0;
   for (const v of column.values()) t += v;
   return t;
+}
+
+/** The character a column holds the most support for (a gap counts as none). */
+function topChar(column: Column): string | undefined {
+  let top: string | undefined;
+  let best = 0;
+  for (const [ch, v] of column) if (ch !== '' && v > best) { best = v; top = ch; }
+  return top;
 }
 
 /**
@@ -1107,6 +1118,7 @@ export function mergeMrzReads(reads: readonly EngineMrzRead[], options: MergeOpt
   const rivals: Record<number, string>[] = [];
   const washedOut: number[][] = [];
   const fadedRead: number[][] = [];
+  const fadedOnly: number[][] = [];
   best.result.corrected.forEach((line, l) => {
     const columns = linesColumns[l];
     const columnOf = costs[l]?.columnOf;
@@ -1114,6 +1126,7 @@ export function mergeMrzReads(reads: readonly EngineMrzRead[], options: MergeOpt
     const lineRivals: Record<number, string> = {};
     const lineWashed: number[] = [];
     const lineFaded: number[] = [];
+    const lineFadedOnly: number[] = [];
     for (let c = 0; c < line.length; c++) {
       const column = columns && columnOf ? columns[columnOf[c] ?? -1] : undefined;
       if (!column || isUnreadColumn(column)) {
@@ -1124,22 +1137,32 @@ export function mergeMrzReads(reads: readonly EngineMrzRead[], options: MergeOpt
       if (others) lineRivals[c] = others;
       if (washedOutCell.has(column)) lineWashed.push(c);
       if (fadedReadCell.has(column)) lineFaded.push(c);
+      if (fadedOnlyCell.has(column)) lineFadedOnly.push(c);
     }
+    fadedOnly.push(lineFadedOnly);
     unread.push(lineUnread);
     rivals.push(lineRivals);
     washedOut.push(lineWashed);
     fadedRead.push(lineFaded);
   });
+  const accepted = !ambiguous && !best.result.ambiguous;
+  // A doubted number or date the printed page settles (printed-doubts.ts); the field stays uncertain.
+  const agrees = (l: number, c: number, ch: string): boolean => {
+    if ([unread, washedOut, fadedOnly].some((list) => list[l]?.includes(c) ?? false)) return true;
+    const column = linesColumns[l]?.[costs[l]?.columnOf[c] ?? -1];
+    return column !== undefined && topChar(column) === ch;
+  };
+  const settled = accepted && options.printed ? settleDoubtsFromPrinted(best.result, [...uncertain], agrees, options.printed, readOptions, (r) => lineLengthConflicts(r.corrected, witnesses).length === 0) : undefined;
   return {
-    result: best.result,
-    valid: !ambiguous && !best.result.ambiguous,
+    result: settled?.result ?? best.result,
+    valid: accepted,
     uncertainFields: [...uncertain],
     ambiguous,
     cost: best.cost,
     disagreements,
     candidates,
     unread,
-    printedFilled: fromPrinted && best === fromPrinted ? fromPrinted.filled : [],
+    printedFilled: settled ? settled.filled : fromPrinted && best === fromPrinted ? fromPrinted.filled : [],
     rivals,
     washedOut,
     fadedRead,
