@@ -13,6 +13,6 @@ export type { ModelProbeApi, ProbeRun, ProbeOutput, LoadedModel } from './pipeli
 export { FaceClient, type AnalyzeOptions, type FaceAnalysis, type FaceConfig, type FaceFrame, type FaceModelIds } from './pipelines/face/face-client.ts';
 export { QualityClient } from './pipelines/quality/quality-client.ts';
 export { DocumentReadStream, fuserOf, MrzFrameFusion, type FrameFuser, type StreamFusionOptions } from './pipelines/document/document-stream.ts';
-export { DocumentClient, crossCheckReads, decodeUpload, type DocumentConfig, type DocumentRead, type EngineReading, type MrzEngineName, type MrzSummary, type Portrait, type ReadOptions as DocumentReadOptions, type VisualZoneRead } from './pipelines/document/document-client.ts';
+export { DocumentClient, crossCheckReads, decodeUpload, wantsOtherSide, type DocumentConfig, type DocumentRead, type EngineReading, type MrzEngineName, type MrzSummary, type Portrait, type ReadOptions as DocumentReadOptions, type VisualZoneRead } from './pipelines/document/document-client.ts';
 export { LivenessClient, toLivenessFrame, type LivenessModelIds, type LivenessWorkerConfig, type TrackResult } from './pipelines/liveness/liveness-client.ts';
 export type { FrameInput, QualityApi, QualityInitReport, TimedAssessment } from './pipelines/quality/quality.ts';

@@ -2,12 +2,14 @@ import { EkycError, document as coreDocument, face as coreFace, type RgbaImage }
 import { transfer, WorkerHost } from '../../host/worker-host.ts';
 import type { LoadHooks } from '../../assets/asset-progress.ts';
 import type { FaceClient } from '../face/face-client.ts';
-import type { DocumentConfig, DocumentPipelineApi, DocumentRead, ReadOptions } from './document.ts';
+import type { DocumentConfig, DocumentPipelineApi, DocumentRead, MrzSummary, ReadOptions } from './document.ts';
+import type { VisualZoneRead } from './visual-zone.ts';
 
 import { crossCheckZones } from './visual-zone.ts';
 
 export type { DocumentConfig, DocumentRead, EngineReading, MrzEngineName, MrzSummary, ReadOptions } from './document.ts';
 export type { VisualZoneRead } from './visual-zone.ts';
+export { wantsOtherSide } from './other-side.ts';
 
 /**
  * The cross-check of two reads of one document: the visual zone of `front` (read with `visualZone`)
@@ -84,6 +86,16 @@ export class DocumentClient {
   /** Fuses camera frames' engine reads across frames in the worker (core `fuseFrames`; `MrzFrameFusion`). */
   fuse(frames: readonly coreDocument.FusionFrame[], options: coreDocument.FusionOptions = {}): Promise<coreDocument.FrameFusion> {
     return this.host.call('fuse', frames, options);
+  }
+
+  /**
+   * A TD1 card's MRZ, read on its back (`read` with `mrzEvidence`), completed from the printed zone of
+   * its front (`read` with `visualZone`): checked characters the back lost, where their check digits
+   * verify the printed values, and unread name or sex characters. Filled fields are uncertain and
+   * sourced `visual_zone`. Null when the front fills nothing.
+   */
+  completeFromOtherSide(evidence: coreDocument.MrzFrameEvidence, otherSide: VisualZoneRead, options: { referenceDate?: string } = {}): Promise<MrzSummary | null> {
+    return this.host.call('completeFromOtherSide', evidence, otherSide, options);
   }
 
   /** Decodes an upload, then reads it with the whole image as the document unless a quad is given. */

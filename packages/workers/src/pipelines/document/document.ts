@@ -13,7 +13,8 @@ import type { OpenCv } from '../quality/opencv-frame.ts';
 import { cropGray, findMrzLines, rectify, rotate180, type MrzLines, type Rect, type Rectified } from './mrz-locate.ts';
 import { findUploadQuad, linesSitLow, type UploadQuadRejection, type UploadQuadSearch } from './upload-quad.ts';
 import { mrzLinesFit, outlineRoute } from './outline-route.ts';
-import { summarize, withPrintedSources } from './mrz-summary.ts';
+import { mrzToFill, summarize, withPrintedSources, withVisualZoneFill } from './mrz-summary.ts';
+import { completeFromOtherSide } from './other-side.ts';
 import type { GrayImage, MrzReader } from './mrz-reader.ts';
 import { OcrbReader, type CellGrid } from './ocrb-reader.ts';
 import { PpOcrReader } from './ppocr-reader.ts';
@@ -22,7 +23,7 @@ import { TesseractReader } from './tesseract-reader.ts';
 import { DeferredReader } from './deferred-reader.ts';
 import { TextDetector } from './text-detect.ts';
 import { TextRecognizer } from './text-recognize.ts';
-import { crossCheckZones, fillNamesFromPage, printedValues, readVisualZone, type VisualZoneRead } from './visual-zone.ts';
+import { crossCheckZones, printedValues, readVisualZone, type VisualZoneRead } from './visual-zone.ts';
 
 export type MrzEngineName = 'ppocr' | 'tesseract' | 'ocrb';
 
@@ -254,24 +255,6 @@ function linesOfFields(merged: coreDocument.MergedMrzRead, lineCount: number): S
   const lines = new Set<number>();
   for (const name of merged.uncertainFields) for (const r of merged.result.fields[name]?.ranges ?? []) lines.add(r.line);
   return lines.size > 0 ? lines : undefined;
-}
-
-/**
- * The reading with its unread name/sex characters filled from the printed page (visual-zone.ts
- * `fillNamesFromPage`); unchanged when nothing is filled. Filled fields stay uncertain.
- */
-function withVisualZoneFill(mrz: MrzSummary, toFill: coreDocument.MrzToFill, viz: VisualZoneRead, referenceYear: number): MrzSummary {
-  const fill = fillNamesFromPage(toFill, viz, referenceYear);
-  if (!fill) return mrz;
-  const sourced = Object.keys(fill.sources) as MrzOutputFieldName[];
-  return {
-    ...mrz,
-    corrected: fill.corrected,
-    fields: { ...mrz.fields, ...fill.values },
-    uncertainFields: [...new Set([...mrz.uncertainFields, ...sourced])],
-    sources: { ...fill.sources },
-    filled: [...fill.filled],
-  };
 }
 
 function rotateRgba180(image: RgbaImage<Uint8ClampedArray>): RgbaImage<Uint8ClampedArray> {
@@ -576,10 +559,15 @@ export const documentPipeline = {
       const again = mergeAll(printedValues(printedVz.visualZone, referenceDate.getUTCFullYear()));
       if (again.valid) { merged = again; mrz = withPrintedSources(summarize(again), again); }
     }
-    const mrzToFill = { format: mrz.format, corrected: mrz.corrected, unread: merged.unread, rivals: merged.rivals, washedOut: merged.washedOut, fadedRead: merged.fadedRead, fields: mrz.fields, uncertainFields: mrz.uncertainFields, ...(mrz.sources ? { sources: mrz.sources } : {}) };
-    const fill = mrz.valid && options.fillFromVisualZone !== false && s.rec && coreDocument.wantsVisualZoneFill(mrzToFill);
+    const fill = mrz.valid && options.fillFromVisualZone !== false && s.rec && coreDocument.wantsVisualZoneFill(mrzToFill(mrz, merged));
     const vz = printedVz ?? await visualZone(mrz.valid, Boolean(fill));
-    if (fill && vz.visualZone) mrz = withVisualZoneFill(mrz, mrzToFill, vz.visualZone, referenceDate.getUTCFullYear());
+    // A valid reading's doubted number or date, where the page's printed zone was read anyway (a name
+    // fill, `visualZone`): settled from the printed value (core printed-doubts.ts). Not read for it alone.
+    if (!printedVz && vz.visualZone && mrz.valid && crops.length === 2 && options.fillFromVisualZone !== false && coreDocument.hasPrintableDoubt(mrz.uncertainFields)) {
+      const again = mergeAll(printedValues(vz.visualZone, referenceDate.getUTCFullYear()));
+      if (again.valid && again.printedFilled.length > 0) { merged = again; mrz = withPrintedSources(summarize(again), again); }
+    }
+    if (fill && vz.visualZone) mrz = withVisualZoneFill(mrz, mrzToFill(mrz, merged), vz.visualZone, referenceDate.getUTCFullYear());
     const end = performance.now();
     const read: DocumentRead = {
       ...base,
@@ -608,6 +596,11 @@ export const documentPipeline = {
    */
   async fuse(frames: readonly coreDocument.FusionFrame[], options: coreDocument.FusionOptions = {}): Promise<coreDocument.FrameFusion> {
     return coreDocument.fuseFrames(frames, options);
+  },
+
+  /** A TD1 back's MRZ completed from its front's printed zone (other-side.ts); null when nothing is filled. */
+  async completeFromOtherSide(evidence: coreDocument.MrzFrameEvidence, otherSide: VisualZoneRead, options: { referenceDate?: string } = {}): Promise<MrzSummary | null> {
+    return completeFromOtherSide(evidence, otherSide, options.referenceDate ? new Date(`${options.referenceDate}T00:00:00Z`) : new Date());
   },
 };
 
