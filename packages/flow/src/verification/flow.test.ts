@@ -23,6 +23,8 @@ import type { ConsentText, FlowState, SessionSource, StepId, VerificationFlowEve
 const PASSPORT = 10;
 const ID_FRONT = 20;
 const ID_BACK = 30;
+/** A card's back whose MRZ glare left unreadable: refused alone, completed from the front's printed number. */
+const ID_BACK_GLARE = 32;
 const SELFIE = 40;
 const NO_FACE = 50;
 const BLANK = 60;
@@ -67,19 +69,32 @@ function printedZone(): NonNullable<DocumentRead['visualZone']> {
   return { fields, layout: 'labelled', labels: 4, boxes: 8, texts: [], timings: { detectMs: 0, recognizeMs: 0, secondReadMs: 0 } };
 }
 
-function documentRead(img: RgbaImage, options: { visualZone?: boolean } = {}): DocumentRead {
+function documentRead(img: RgbaImage, options: { visualZone?: boolean; mrzEvidence?: boolean } = {}): DocumentRead {
   const marker = markerOf(img);
   const mrz = marker === PASSPORT ? summary('TD3', PERSON)
     : marker === ID_BACK ? summary('TD1', { ...PERSON, documentCode: 'ID', optionalData: 'ZE184226B' })
       : marker === LICENCE_LINES ? { ...summary('TD3', PERSON), valid: false, errors: ['check digit'] }
-        : null;
+        : marker === ID_BACK_GLARE ? { ...summary('TD1', { ...PERSON, documentCode: 'ID' }), valid: false, errors: ['check digit'] }
+          : null;
   const rectified = image(marker, 80, 50);
   return {
     sizeClass: 'ID-3', width: 80, height: 50, resolution: { dpi: 300, ok: true } as unknown as DocumentRead['resolution'], mrzFound: mrz !== null, lines: [], rotated180: false,
     engines: {}, mrz, mergeDisagreements: 0, rectified, timings: { rectifyMs: 0, locateMs: 0, ocrMs: 0, mergeMs: 0, totalMs: 0 },
     ...((marker === LICENCE || marker === LICENCE_LINES) && options.visualZone ? { visualZone: licenceZone() } : {}),
     ...((marker === PASSPORT || marker === ID_FRONT) && options.visualZone ? { visualZone: printedZone() } : {}),
+    // The engine reads, asked for by every capture read: their content is the worker's business (other-side.test.ts).
+    ...(mrz && options.mrzEvidence ? { mrzEvidence: { reads: [], marker } } : {}),
   } as unknown as DocumentRead;
+}
+
+/**
+ * The worker's completion of a card's back from its front (real: other-side.ts, tested there on
+ * recorded reads): the back's number, lost, filled from the printed one, so the reading is valid with
+ * the number unconfirmed and sourced from the visual zone.
+ */
+function completedFromFront(evidence: unknown, zone: NonNullable<DocumentRead['visualZone']>): MrzSummary | null {
+  if ((evidence as { marker?: number }).marker !== ID_BACK_GLARE || zone.fields.documentNumber?.value !== PERSON.documentNumber) return null;
+  return { ...summary('TD1', { ...PERSON, documentCode: 'ID' }), uncertainFields: ['documentNumber'], sources: { documentNumber: 'visual_zone' } };
 }
 
 const hasFace = (marker: number): boolean => marker === PASSPORT || marker === ID_FRONT || marker === SELFIE;
@@ -98,6 +113,8 @@ interface WorkerLog {
   visualZoneReads: Array<{ marker: number; cameraStopped: boolean | null; workers: string[] }>;
   /** The printed zone read at document-read for the evidence's cross-check: the image's marker. */
   printedReads: number[];
+  /** Calls completing a card's back from its front. */
+  completions: number;
   cameraStopped?: () => boolean;
 }
 
@@ -120,7 +137,7 @@ function fakeWorkers(log: WorkerLog, options: { failDocumentOnce?: boolean; fail
     }) as FlowWorkers['quality'],
     document: () => ({
       ...base('document'),
-      read: async (img: RgbaImage, readOptions?: { visualZone?: boolean; fillFromVisualZone?: boolean }) => {
+      read: async (img: RgbaImage, readOptions?: { visualZone?: boolean; fillFromVisualZone?: boolean; mrzEvidence?: boolean }) => {
         // The printed zone read for the evidence's cross-check (step-read.ts) is logged apart from the capture's reads.
         if (readOptions?.visualZone && readOptions.fillFromVisualZone === false) {
           log.printedReads.push(markerOf(img));
@@ -132,6 +149,10 @@ function fakeWorkers(log: WorkerLog, options: { failDocumentOnce?: boolean; fail
           throw new EkycError('worker_crashed', 'Worker "document" crashed');
         }
         return documentRead(img, readOptions);
+      },
+      completeFromOtherSide: async (evidence: unknown, zone: NonNullable<DocumentRead['visualZone']>) => {
+        log.completions++;
+        return completedFromFront(evidence, zone);
       },
     }) as FlowWorkers['document'],
     face: () => ({
@@ -266,7 +287,7 @@ interface Harness {
 
 async function harness(options: Partial<VerificationFlowOptions> = {}, deps: Partial<VerificationFlowDeps> & { failDocumentOnce?: boolean; failPrintedRead?: boolean; qualityConfigure?: () => Promise<unknown>; cameraError?: () => EkycError | null; acceptedDocuments?: coreDocument.DocumentType[] } = {}): Promise<Harness> {
   const cameras: FakeCamera[] = [];
-  const log: WorkerLog = { created: [], terminated: [], reads: 0, frames: 0, framesWithCameraOff: 0, visualZoneReads: [], printedReads: [], cameraStopped: () => cameras.every((camera) => camera.stopped) };
+  const log: WorkerLog = { created: [], terminated: [], reads: 0, frames: 0, framesWithCameraOff: 0, visualZoneReads: [], printedReads: [], completions: 0, cameraStopped: () => cameras.every((camera) => camera.stopped) };
   const keys = await verifierKeys();
   const delivered: Uint8Array[] = [];
   const session: SessionSource = options.session ?? { config: { acceptedDocuments: deps.acceptedDocuments ?? ['passport', 'id_card'] }, sessionId: 'ses_local_test', verifierKey: keys.publicJwk as never };
@@ -408,6 +429,44 @@ describe('VerificationFlow', () => {
     expect(read.viz).toEqual({ surname: 'ERIKSON', givenNames: 'ANNA MARIA', birthDate: '1974-08-12', documentNumber: 'L898902C3' });
     expect(bundle.manifest.checks.find((c) => c.kind === 'document.viz_cross_check')).toMatchObject({ status: 'fail', errorCode: 'document_viz_mrz_mismatch', details: { compared: 4, mismatched: 'surname' } });
     expect(bundle.manifest.events.find((e) => e.type === 'review.confirmed')!.data).toEqual({ edited: 'surname' });
+  });
+
+  it("a card back whose MRZ is refused alone is completed from the front's printed zone at document-read: valid, the filled number unconfirmed and left out of the cross-check", async () => {
+    const h = await harness();
+    const { done } = await pastConsent(h, 'upload');
+    await h.flow.useUpload(file(ID_FRONT));
+    await waitFor(h.flow, 'document-back', 'upload');
+    await h.flow.useUpload(file(ID_BACK_GLARE));
+    await waitFor(h.flow, 'document-review', 'review');
+    expect(h.log.completions).toBe(1);
+    expect(h.flow.state.review).toMatchObject({ format: 'TD1', documentType: 'id_card', valid: true, uncertain: ['documentNumber'], issues: [] });
+    h.flow.confirmReview();
+    await waitFor(h.flow, 'liveness', 'upload');
+    await h.flow.useUpload(file(SELFIE));
+    const final = await done;
+    expect(final.status).toBe('complete');
+    const bundle = await openSealed(h, final.result!.sealed!);
+    // The front's printed zone was read once: for the completion, then reused for the cross-check.
+    expect(h.log.printedReads).toEqual([ID_FRONT]);
+    const read = JSON.parse(new TextDecoder().decode(bundle.artifacts.get('document-read')));
+    expect(readMrz(read.mrzLines).valid).toBe(true);
+    // The number came from the printed zone: compared with itself it would prove nothing.
+    expect(read.viz).toEqual({ surname: 'ERIKSSON', givenNames: 'ANNA MARIA', birthDate: '1974-08-12' });
+    expect(bundle.manifest.checks.find((c) => c.kind === 'mrz.check_digits')).toMatchObject({ status: 'pass' });
+    expect(bundle.manifest.checks.find((c) => c.kind === 'document.viz_cross_check')).toMatchObject({ status: 'pass', details: { compared: 3, mismatched: '' } });
+  });
+
+  it('a card back refused alone stays refused when reading the front fails: review says the MRZ is unreadable, and the run goes on', async () => {
+    const h = await harness({}, { failPrintedRead: true });
+    const { done } = await pastConsent(h, 'upload');
+    await h.flow.useUpload(file(ID_FRONT));
+    await waitFor(h.flow, 'document-back', 'upload');
+    await h.flow.useUpload(file(ID_BACK_GLARE));
+    await waitFor(h.flow, 'document-review', 'review');
+    expect(h.log.completions).toBe(0);
+    expect(h.flow.state.review).toMatchObject({ format: 'TD1', valid: false, issues: ['document_mrz_unreadable'] });
+    h.flow.cancel();
+    await done;
   });
 
   it('a passport-only session refuses an image without an MRZ with a recoverable error, and a new upload recovers', async () => {
@@ -655,7 +714,7 @@ describe('VerificationFlow', () => {
     expect(() => new VerificationFlow({ ...base, consent: { id: 'c', version: '1', text: {} } })).toThrow(expect.objectContaining({ code: 'invalid_argument' }));
     expect(() => new VerificationFlow({ ...base, steps: ['face-match'] })).toThrow(expect.objectContaining({ code: 'invalid_argument' }));
     expect(() => new VerificationFlow({ ...base, steps: ['bogus' as StepId] })).toThrow(expect.objectContaining({ code: 'invalid_argument' }));
-    const documentOnly = new VerificationFlow({ ...base, steps: ['document-front'] }, { workers: fakeWorkers({ created: [], terminated: [], reads: 0, frames: 0, framesWithCameraOff: 0, visualZoneReads: [], printedReads: [] }) });
+    const documentOnly = new VerificationFlow({ ...base, steps: ['document-front'] }, { workers: fakeWorkers({ created: [], terminated: [], reads: 0, frames: 0, framesWithCameraOff: 0, visualZoneReads: [], printedReads: [], completions: 0 }) });
     void documentOnly.start();
     expect(documentOnly.state.plan).toEqual(['session', 'consent', 'document-front', 'document-read', 'evidence']);
     documentOnly.dispose();

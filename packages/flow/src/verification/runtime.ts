@@ -6,7 +6,7 @@
  * scripts/size-check.mjs).
  */
 export { createSessionSigner, face as coreFace, liveness as coreLiveness } from '@ekyc/core';
-export { DocumentClient, decodeUpload } from '@ekyc/workers';
+export { DocumentClient, decodeUpload, wantsOtherSide } from '@ekyc/workers';
 export { openCamera } from '../capture/camera.ts';
 export { DocumentCapture } from '../capture/document-capture.ts';
 export { cameraFrames } from '../capture/document-frames.ts';

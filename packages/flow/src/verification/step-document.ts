@@ -137,7 +137,8 @@ async function captureSide(host: FlowHost, step: 'document-front' | 'document-ba
         host.progress({ kind: 'processing', step, task: 'document.read', done: index, total: images.length });
         const capturedAt = host.deps.now().toISOString();
         const { width, height } = entry.image;
-        const result: DocumentRead = await document.read(host.rt.copyImage(entry.image), { quad: entry.quad ?? null, includeRectified: true });
+        // The engine reads too: a TD1 back's MRZ can be completed from its front at document-read (step-read.ts).
+        const result: DocumentRead = await document.read(host.rt.copyImage(entry.image), { quad: entry.quad ?? null, includeRectified: true, mrzEvidence: true });
         read.push({ index: host.data.sides.length + index, source: entry.source, capturedAt, width, height, read: result, rectified: result.rectified ?? null, quad: entry.quad ?? null });
         if (index === images.length - 1) host.progress({ kind: 'processing', step, task: 'document.read', done: images.length, total: images.length });
       }

@@ -40,7 +40,7 @@ export function assetsOf(worker: WorkerName): AssetProgress[] {
 /** The calls the flow makes on each worker; the real clients satisfy them, tests pass fakes. */
 export interface FlowWorkers {
   quality: Pick<QualityClient, 'analyzeFrame' | 'analyzeStill' | 'configure' | 'reset' | 'terminate'> & { ready(): Promise<unknown> };
-  document: Pick<DocumentClient, 'read' | 'terminate'> & { ready(): Promise<unknown> };
+  document: Pick<DocumentClient, 'read' | 'completeFromOtherSide' | 'terminate'> & { ready(): Promise<unknown> };
   face: Pick<FaceClient, 'detect' | 'analyze' | 'embedAll' | 'terminate'> & { ready(): Promise<unknown> };
   liveness: Pick<LivenessClient, 'track' | 'reset' | 'terminate'> & { ready(): Promise<unknown> };
 }
