@@ -26,6 +26,9 @@
 //            stream seeds are seed+500.., the same at each level), --stream-stress glare (a hotspot over the MRZ
 //            in every frame, moving between frames), --no-fusion (camera path votes whole-frame readings only),
 //            --compare-fusion (the same reads also voted whole-frame only: camera[level].withoutFusion),
+//            --back-only (a TD1 card's back read alone; by default a refused back is completed from
+//            its front's printed zone, as the flow does: `otherSide` in the summary counts those and
+//            scores every document on its MRZ side alone too),
 //            --dump-reads DIR (synthetic stills: each document's engine reads as the merge took them,
 //            `DocumentReadOptions.mrzEvidence`, with its true lines, to DIR/<name>.reads.json: the merge
 //            can then be replayed in Node, and a document kept as a recorded-reads test fixture)
@@ -69,6 +72,12 @@ const compareFusion = args.includes('--compare-fusion');
 /** Per-document detail on stderr for misses: truth, each engine's raw lines, the merged lines, uncertain fields. */
 const verbose = args.includes('--verbose');
 const dumpReads = option('--dump-reads');
+/**
+ * A TD1 card is read as the flow reads it, both sides: where its back's MRZ is refused, the
+ * front's printed zone is read and the back completed from it. `--back-only` reads the
+ * back alone (every result before 2026-12-06); the summary's `otherSide` gives both either way.
+ */
+const backOnly = args.includes('--back-only');
 /**
  * Pixels per millimetre the synthetic stills are rendered at (default 12, ~305 DPI): a document smaller in
  * the frame, a lower-resolution camera or scan. The levels' blur, noise and JPEG act in pixels, as a
@@ -158,12 +167,21 @@ async function evaluate(call) {
   const byStress = {};
   /** Reads per route the document was taken from (`DocumentRead.located`). */
   const located = {};
-  const record = (name, level, read, truthLines, truthFields, font, condition) => {
+  /** TD1 cards whose front was read (`frontFill`), those the front completed, and every document scored on its MRZ side alone. */
+  const otherSide = { read: 0, completed: 0, backAlone: {} };
+  const record = (name, level, read, truthLines, truthFields, font, condition, sides) => {
     if (dumpReads && read.mrzEvidence) {
       mkdirSync(dumpReads, { recursive: true });
-      writeFileSync(path.join(dumpReads, `${name.replaceAll('/', '-')}.reads.json`), JSON.stringify({ truth: truthLines, ...read.mrzEvidence }));
+      writeFileSync(path.join(dumpReads, `${name.replaceAll('/', '-')}.reads.json`), JSON.stringify({ truth: truthLines, ...read.mrzEvidence, ...(sides?.frontVisualZone ? { frontVisualZone: sides.frontVisualZone } : {}) }));
     }
     const combined = score(read.mrz, read.engines?.ppocr?.lines, truthLines, truthFields);
+    const alone = sides ? score(sides.backMrz, read.engines?.ppocr?.lines, truthLines, truthFields) : combined;
+    (otherSide.backAlone[level] ??= []).push(alone);
+    if (sides) {
+      otherSide.read++;
+      if (sides.completed) otherSide.completed++;
+      log(name, `front read: back alone ${alone.fullyCorrect ? 'ok' : alone.silentError ? 'SILENT ERROR' : 'flagged'}, ${sides.completed ? 'completed from the front' : 'nothing filled'}`);
+    }
     const tallies = [all];
     if (font) tallies.push(byFont[font] ??= newTally());
     if (condition) tallies.push(byStress[font ? `${font}/${condition}` : condition] ??= newTally());
@@ -208,7 +226,7 @@ async function evaluate(call) {
           for (let i = 0; i < count; i++) {
             const format = FORMATS[i % FORMATS.length];
             const seed = seed0 + i + (level === 'strong' ? 100_000 : 0);
-            const c = { format, seed, level, baseline: withBaseline, ...(noQuad ? { useQuad: false } : {}), ...(noOutline ? { findOutline: false } : {}), ...(font ? { mrzFont: font } : {}), ...(pxPerMm ? { pxPerMm } : {}), ...(condition ? { stress: condition } : {}), ...(writeDir ? { includeFrame: true } : {}), ...(dumpReads ? { mrzEvidence: true } : {}) };
+            const c = { format, seed, level, baseline: withBaseline, ...(noQuad ? { useQuad: false } : {}), ...(noOutline ? { findOutline: false } : {}), ...(font ? { mrzFont: font } : {}), ...(pxPerMm ? { pxPerMm } : {}), ...(condition ? { stress: condition } : {}), ...(writeDir ? { includeFrame: true } : {}), ...(dumpReads ? { mrzEvidence: true } : {}), ...(backOnly || writeDir ? {} : { frontFill: true }) };
             const r = await call((x) => window.documentTest.readSynthetic(x), c);
             const name = `${font ? `${font}/` : ''}${condition ? `${condition}/` : ''}${level}/${format}/${seed}`;
             if (writeDir && r.framePng) {
@@ -216,7 +234,7 @@ async function evaluate(call) {
               writeFileSync(path.join(writeDir, file), Buffer.from(r.framePng, 'base64'));
               labels[file] = { mrz: r.truth.mrz };
             }
-            record(name, level, r.read, r.truth.mrz, r.truth.mrzFields, font, condition);
+            record(name, level, r.read, r.truth.mrz, r.truth.mrzFields, font, condition, r.otherSide);
           }
         }
       }
@@ -256,6 +274,7 @@ async function evaluate(call) {
     ...(Object.keys(perFont).length ? { fonts: perFont } : {}),
     ...(Object.keys(perStress).length ? { stress: perStress } : {}),
     ...(Object.keys(camera).length ? { camera } : {}),
+    ...(dataDir ? {} : { otherSide: { frontRead: otherSide.read, completed: otherSide.completed, backAlone: Object.fromEntries(Object.entries(otherSide.backAlone).map(([level, list]) => [level, aggregate(list)])) } }),
     located,
     medianMs: { rectify: t('rectifyMs'), locate: t('locateMs'), ocr: t('ocrMs'), merge: t('mergeMs'), total: t('totalMs'), ...(timings.some((x) => x.outlineMs !== undefined) ? { outline: median(timings.filter((x) => x.outlineMs !== undefined).map((x) => x.outlineMs)) } : {}) },
   };

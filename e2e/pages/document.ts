@@ -1,6 +1,6 @@
 import { document as coreDocument, parseMrz, type MrzFormat, type MrzOutputFieldName } from '@ekyc/core';
 import { applyPageStress, bookletSpread, createRandom, degradeDocument, drawDegradation, glareHotspots, MRZ_FONT_VARIANTS, mrzBand, mrzCameraStream, noiseFrame, photoPlacement, randomMrzFields, smallPlacement, thumbOver, type MrzStress, renderDrivingLicence, renderMrzDocument, type DegradationLevel, type LicenceDateStyle, type LicenceFields, type MrzDocumentFields } from '@ekyc/testkit';
-import { DocumentClient, DocumentReadStream, FaceClient, crossCheckReads, type DocumentRead, type MrzEngineName, type MrzSummary } from '@ekyc/workers';
+import { DocumentClient, DocumentReadStream, FaceClient, crossCheckReads, wantsOtherSide, type DocumentRead, type MrzEngineName, type MrzSummary, type VisualZoneRead } from '@ekyc/workers';
 
 /** The OCR-B face the MRZ is drawn in, from Debian's fonts-ocr-b. */
 const fontReady = (async () => {
@@ -64,6 +64,31 @@ export interface SyntheticCase {
   includeFrame?: boolean;
   /** Without a quad: false reads the whole image without searching for the page's outline (as before it was searched for). */
   findOutline?: boolean;
+  /**
+   * A TD1 card read as the flow reads it: when the back's MRZ is refused
+   * (worker `wantsOtherSide`), the front's printed zone is read too and the back completed from it
+   * (`DocumentClient.completeFromOtherSide`). The result's `read.mrz` is the completed reading.
+   */
+  frontFill?: boolean;
+  /**
+   * One glare hotspot centred on an MRZ cell (line and column of the layout), `sigmaMm` wide, `peak`
+   * times paper white at its centre (testkit's GLARE_PEAK: 16-40 clip at white): a glare core placed
+   * where a test needs it, drawn as the `glare` stress condition draws its own. Not with `stress`.
+   */
+  mrzGlare?: { line: number; column: number; sigmaMm: number; peak: number };
+}
+
+/** A hotspot over one MRZ cell of the page (`SyntheticCase.mrzGlare`), in page pixels. */
+function glareOverCell(format: MrzFormat, pxPerMm: number, g: NonNullable<SyntheticCase['mrzGlare']>): { x: number; y: number; sigma: number; peak: number } {
+  const band = mrzBand(format, pxPerMm);
+  const lines = format === 'TD1' ? 3 : 2;
+  const chars = format === 'TD1' ? 30 : format === 'TD3' || format === 'MRVA' ? 44 : 36;
+  // mrzBand: from the first line's cap height (2.6 mm over its baseline) to 0.3 mm under the last baseline.
+  const topBaseline = band.top / pxPerMm + 2.6;
+  const linePitch = lines > 1 ? (band.bottom / pxPerMm - 0.3 - topBaseline) / (lines - 1) : 0;
+  const x = band.left + (g.column + 0.5) * ((band.right - band.left) / chars);
+  const y = (topBaseline + g.line * linePitch - 1.2) * pxPerMm;
+  return { x, y, sigma: g.sigmaMm * pxPerMm, peak: g.peak };
 }
 
 /** Field values of the true MRZ, as the parser gives them (what a correct read must return). */
@@ -76,6 +101,8 @@ function truthFields(lines: readonly string[]): Partial<Record<MrzOutputFieldNam
 export interface SyntheticResult {
   truth: { mrz: string[]; fields: MrzDocumentFields; viz: MrzDocumentFields; mrzFields: Partial<Record<MrzOutputFieldName, string | null>> };
   read: DocumentRead;
+  /** With `frontFill`, when the front was read: the back's own reading, and the front's printed zone. */
+  otherSide?: { backMrz: MrzSummary | null; frontVisualZone: VisualZoneRead | null; completed: boolean };
 }
 
 async function synthetic(c: SyntheticCase): Promise<{ truth: SyntheticResult['truth']; frame: Awaited<ReturnType<typeof degradeDocument>>; frontFrame?: Awaited<ReturnType<typeof degradeDocument>> }> {
@@ -104,6 +131,8 @@ async function synthetic(c: SyntheticCase): Promise<{ truth: SyntheticResult['tr
       const hotspots = c.stress === 'glare' ? glareHotspots(page, band, pxPerMm, stressRandom) : undefined;
       frame = await degradeDocument(page, spec, random, scale, 0.08, placement, hotspots);
     }
+  } else if (c.mrzGlare) {
+    frame = await degradeDocument(doc.mrzSide, spec, random, 1, 0.08, undefined, [glareOverCell(c.format, c.pxPerMm ?? 12, c.mrzGlare)]);
   } else {
     frame = await degradeDocument(doc.mrzSide, spec, random);
   }
@@ -206,7 +235,7 @@ const documentTest = {
   },
 
   async readSynthetic(c: SyntheticCase): Promise<SyntheticResult & { framePng?: string }> {
-    const { truth, frame } = await synthetic(c);
+    const { truth, frame, frontFrame } = await synthetic(c);
     let framePng: string | undefined;
     if (c.includeFrame) {
       const canvas = new OffscreenCanvas(frame.image.width, frame.image.height);
@@ -222,9 +251,16 @@ const documentTest = {
       ...(c.findOutline === false ? { findOutline: false } : {}),
       ...(c.baseline ? { baseline: true } : {}),
       ...(c.includeRectified ? { includeRectified: true } : {}),
-      ...(c.mrzEvidence ? { mrzEvidence: true } : {}),
+      ...(c.mrzEvidence || c.frontFill ? { mrzEvidence: true } : {}),
       ...(c.visualZone ? { visualZone: true } : {}),
     });
+    if (c.frontFill && frontFrame && read.mrzEvidence && wantsOtherSide(read.mrz)) {
+      const client = documentClient(c.engines ?? ['ppocr', 'tesseract']);
+      const front = await client.read(frontFrame.image, { referenceDate: '2026-06-01', visualZone: true, fillFromVisualZone: false, quad: c.useQuad === false ? null : frontFrame.quad });
+      const completed = front.visualZone ? await client.completeFromOtherSide(read.mrzEvidence, front.visualZone, { referenceDate: '2026-06-01' }) : null;
+      const otherSide = { backMrz: read.mrz, frontVisualZone: front.visualZone ?? null, completed: completed !== null };
+      return { truth, read: completed ? { ...read, mrz: completed } : read, otherSide, ...(framePng ? { framePng } : {}) };
+    }
     return { truth, read, ...(framePng ? { framePng } : {}) };
   },
 
