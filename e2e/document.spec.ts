@@ -30,6 +30,20 @@ test.describe('document reading worker (OpenCV.js + OCR-B cells + PP-OCRv4 + tes
     for (const [f, v] of Object.entries(r.truth.mrzFields)) if (mrz.fields[f as keyof typeof mrz.fields] !== v) expect(mrz.uncertainFields).toContain(f);
   });
 
+  test("a TD1 card whose back lost part of its number to glare: the front's printed number sets it right, flagged and sourced", async ({ page }) => {
+    // A glare core over columns 7-9 of line 1: alone, the back reads YJJC729C, valid by its check digits and flagged.
+    const r = await page.evaluate(() => window.documentTest.readSynthetic({ format: 'TD1', seed: 604005, level: 'mild', frontFill: true, mrzGlare: { line: 0, column: 8, sigmaMm: 1, peak: 25 } }));
+    expect(r.otherSide?.backMrz?.valid).toBe(true);
+    expect(r.otherSide?.backMrz?.fields.documentNumber).not.toBe(r.truth.mrzFields.documentNumber);
+    expect(r.otherSide?.backMrz?.uncertainFields).toContain('documentNumber');
+    expect(r.otherSide?.completed).toBe(true);
+    const mrz = r.read.mrz!;
+    expect(mrz.valid).toBe(true);
+    expect(mrz.corrected).toEqual(r.truth.mrz);
+    expect(mrz.uncertainFields).toContain('documentNumber');
+    expect(mrz.sources).toMatchObject({ documentNumber: 'visual_zone' });
+  });
+
   test('reads an MRZ typed in Courier, a face the cell reader does not know, as the recognisers read it', async ({ page }) => {
     // eval:mrz --fonts courier, mild MRV-B 1004: the cell reader gridded the 36-character lines at 30 and
     // 44 cells; its lines, discounted to no confidence, must witness no length (core witnessesLength).
