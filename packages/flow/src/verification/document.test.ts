@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DocumentRead, MrzSummary, VisualZoneRead } from '@ekyc/workers';
-import { documentGeometryArtifact, documentReadArtifact, evidenceViz, frameDetails, printedFieldsOf, vizCrossCheck, type ReadSide } from './document.ts';
+import { completionKeepsReading, documentGeometryArtifact, documentReadArtifact, evidenceViz, frameDetails, printedFieldsOf, vizCrossCheck, type ReadSide } from './document.ts';
 
 const rectified = { width: 856, height: 540, data: new Uint8ClampedArray(856 * 540 * 4) };
 const outline = [{ x: 410, y: 300 }, { x: 1210, y: 340 }, { x: 1180, y: 850 }, { x: 380, y: 800 }] as const;
@@ -75,5 +75,27 @@ describe('printed fields in the evidence', () => {
     expect(documentReadArtifact(MRZ, viz)).toEqual({ type: 'ekyc.document.read', mrzLines: MRZ.corrected, viz });
     expect(documentReadArtifact(MRZ, evidenceViz({}, null))).not.toHaveProperty('viz');
     expect(documentReadArtifact({ ...MRZ, valid: false }, viz)).toBeNull();
+  });
+});
+
+describe('a reading completed from the other side', () => {
+  const lines = ['IDD<<YJJC729C<0<<<<<<<<<<<<<<<', '0304177X3401099ITA<<<<<<<<<<<4', 'DE<LA<CRUZ<<SIOBHAN<<<<<<<<<<<'];
+  const own = (valid: boolean, corrected = lines): MrzSummary => ({ valid, format: 'TD1', fields: {}, uncertainFields: ['documentNumber'], corrected, ambiguous: false, errors: [] });
+  const completed: MrzSummary = {
+    ...own(true, [lines[0]!.replace('YJJC', 'YJ61'), lines[1]!, lines[2]!]),
+    sources: { documentNumber: 'visual_zone' },
+    filled: [{ line: 0, column: 7, was: 'J', char: '6', source: 'visual_zone' }, { line: 0, column: 8, was: 'C', char: '1', source: 'visual_zone' }],
+  };
+
+  it('stands in for a refused reading, and for a valid one where it changed only what it filled', () => {
+    expect(completionKeepsReading(own(false, []), completed)).toBe(true);
+    expect(completionKeepsReading(null, completed)).toBe(true);
+    expect(completionKeepsReading(own(true), completed)).toBe(true);
+  });
+
+  it('does not overrule a valid reading (a camera side fused from frames) anywhere else', () => {
+    const fusedName = own(true, [lines[0]!, lines[1]!, 'DE<LA<CRUZ<<SIOBHAM<<<<<<<<<<<']);
+    expect(completionKeepsReading(fusedName, completed)).toBe(false);
+    expect(completionKeepsReading(own(true, lines.slice(0, 2)), completed)).toBe(false);
   });
 });

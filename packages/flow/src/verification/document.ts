@@ -147,6 +147,19 @@ export function mrzLinesOf(mrz: MrzSummary | null): string[] | null {
   }
 }
 
+/**
+ * Whether a reading completed from the card's other side (worker `completeFromOtherSide`) may stand in
+ * for the side's own: always for a refused reading; for a valid one only where it changes nothing but
+ * the positions it filled. The completion merged one frame's engine reads, while a camera side's
+ * reading may be fused from several frames, which one frame's merge must not overrule elsewhere.
+ */
+export function completionKeepsReading(own: MrzSummary | null, completed: MrzSummary): boolean {
+  if (!own?.valid) return true;
+  const filled = new Set((completed.filled ?? []).map((f) => `${f.line}:${f.column}`));
+  return completed.corrected.length === own.corrected.length
+    && completed.corrected.every((line, l) => line.length === own.corrected[l]!.length && [...line].every((ch, c) => ch === own.corrected[l]![c] || filled.has(`${l}:${c}`)));
+}
+
 /** Printed values as the evidence carries them (`ekyc.document.read`'s `viz`): ISO dates, names as printed. */
 export type PrintedFields = Partial<Record<coreDocument.CrossCheckedField, string>>;
 

@@ -50,7 +50,7 @@ async function completeMrz(host: FlowHost, front: ReadSide | null, mrzSide: Read
     const frontZone = read.visualZone ?? null;
     const completed = frontZone ? await document.completeFromOtherSide(evidence, frontZone) : null;
     host.progress({ kind: 'processing', step: 'document-read', task: 'document.other_side', done: 1, total: 1 });
-    return { mrz: completed ?? mrz, frontZone };
+    return { mrz: completed && host.rt.completionKeepsReading(mrz, completed) ? completed : mrz, frontZone };
   } catch (error) {
     if (!asEkycError(error).recoverable) throw error;
     return { mrz, frontZone: null };
