@@ -418,37 +418,20 @@ const washedOutCell = new WeakSet<Column>();
 const fadedReadCell = new WeakSet<Column>();
 /**
  * Columns every measuring read saw faded (several frames' cell reads when frames are fused): no clear
- * sight of the glyph, whatever was matched to it (see fadedTwinFields).
+ * sight of the glyph, whatever was matched to it (see ALPHANUMERIC_CHECKED).
  */
 const fadedOnlyCell = new WeakSet<Column>();
 
 /**
- * Checked fields that may hold letters and digits alike (dates hold digits only).
+ * Checked fields that may hold letters and digits alike (dates hold digits only). A check digit weighs a
+ * character by its value mod 10, so it cannot tell `0` from `A`, `K`, `U` or the filler, `4` from `E`,
+ * `O`, `Y`, and so on; what a glare core left of a glyph can take any of those shapes. Such a field with
+ * a character where the measuring engine saw the glyph only faded (fadedOnlyCell: in no frame clearly)
+ * is reported uncertain. Found under moving glare (stress `glare`, mild TD3 906037): the number's `0`
+ * lost its top, read `U` by PP-OCR at 0.98 and by the cell reader at 0.65 faded; both check digits
+ * passed: valid, wrong, unflagged.
  */
 const ALPHANUMERIC_CHECKED: ReadonlySet<MrzOutputFieldName> = new Set(['documentNumber', 'optionalData']);
-
-/**
- * Alphanumeric checked fields with a character read where the measuring engine saw the glyph only faded
- * (fadedOnlyCell: in no frame clearly). A check digit weighs a character by its value mod 10, so it cannot
- * tell `0` from `A`, `K`, `U` or the filler, `4` from `E`, `O`, `Y`, and so on; what a core left of a
- * glyph can take any of those shapes. Found under moving glare (stress `glare`, mild TD3 906037): the
- * number's `0` lost its top, read `U` by PP-OCR at 0.98 and by the cell reader at 0.65 faded; both check
- * digits passed: valid, wrong, unflagged. Such a field is now flagged (dates, digits only, are not).
- */
-function fadedTwinFields(result: MrzReadResult, linesColumns: readonly (readonly Column[] | undefined)[], costs: readonly ({ columnOf: number[] } | undefined)[]): Set<MrzOutputFieldName> {
-  const out = new Set<MrzOutputFieldName>();
-  result.corrected.forEach((line, l) => {
-    const columns = linesColumns[l];
-    const columnOf = costs[l]?.columnOf;
-    if (!columns || !columnOf) return;
-    for (let c = 0; c < line.length; c++) {
-      const column = columns[columnOf[c] ?? -1];
-      if (!column || !fadedOnlyCell.has(column)) continue;
-      for (const f of fieldsAt(result, l, c)) if (ALPHANUMERIC_CHECKED.has(f)) out.add(f);
-    }
-  });
-  return out;
-}
 
 /**
  * Columns no engine read where a measuring engine has a cell: a position of the line whose ink was lost
@@ -1090,17 +1073,19 @@ export function mergeMrzReads(reads: readonly EngineMrzRead[], options: MergeOpt
   });
   for (const [f, n] of unsupported) if (n >= 2) uncertain.add(f);
   for (const f of oneEngineCorrected) uncertain.add(f);
-  for (const f of fadedTwinFields(best.result, linesColumns, costs)) uncertain.add(f);
   // Whatever stands where no engine read anything was not seen: the padding assumed there
   // (`render` with `fillerAt`), or a digit the corrector wrote from the check digit in its place.
   // And where the measuring engine's shape call overrode the other engines' top character (shapeDecided).
+  // An alphanumeric checked field's character on a glyph seen only faded is in doubt too (ALPHANUMERIC_CHECKED).
   best.result.corrected.forEach((line, l) => {
     const columns = linesColumns[l];
     const columnOf = costs[l]?.columnOf;
     if (!columns || !columnOf) return;
     for (let c = 0; c < line.length; c++) {
       const column = columns[columnOf[c] ?? -1];
-      if (column && (isUnreadColumn(column) || shapeDecided.has(column))) for (const f of fieldsAt(best.result, l, c)) uncertain.add(f);
+      if (!column) continue;
+      if (isUnreadColumn(column) || shapeDecided.has(column)) for (const f of fieldsAt(best.result, l, c)) uncertain.add(f);
+      else if (fadedOnlyCell.has(column)) for (const f of fieldsAt(best.result, l, c)) if (ALPHANUMERIC_CHECKED.has(f)) uncertain.add(f);
     }
   });
   for (const f of unreadCheckDigitFields(best.result, costs)) uncertain.add(f);
@@ -1118,7 +1103,6 @@ export function mergeMrzReads(reads: readonly EngineMrzRead[], options: MergeOpt
   const rivals: Record<number, string>[] = [];
   const washedOut: number[][] = [];
   const fadedRead: number[][] = [];
-  const fadedOnly: number[][] = [];
   best.result.corrected.forEach((line, l) => {
     const columns = linesColumns[l];
     const columnOf = costs[l]?.columnOf;
@@ -1126,7 +1110,6 @@ export function mergeMrzReads(reads: readonly EngineMrzRead[], options: MergeOpt
     const lineRivals: Record<number, string> = {};
     const lineWashed: number[] = [];
     const lineFaded: number[] = [];
-    const lineFadedOnly: number[] = [];
     for (let c = 0; c < line.length; c++) {
       const column = columns && columnOf ? columns[columnOf[c] ?? -1] : undefined;
       if (!column || isUnreadColumn(column)) {
@@ -1137,9 +1120,7 @@ export function mergeMrzReads(reads: readonly EngineMrzRead[], options: MergeOpt
       if (others) lineRivals[c] = others;
       if (washedOutCell.has(column)) lineWashed.push(c);
       if (fadedReadCell.has(column)) lineFaded.push(c);
-      if (fadedOnlyCell.has(column)) lineFadedOnly.push(c);
     }
-    fadedOnly.push(lineFadedOnly);
     unread.push(lineUnread);
     rivals.push(lineRivals);
     washedOut.push(lineWashed);
@@ -1147,10 +1128,10 @@ export function mergeMrzReads(reads: readonly EngineMrzRead[], options: MergeOpt
   });
   const accepted = !ambiguous && !best.result.ambiguous;
   // A doubted number or date the printed page settles (printed-doubts.ts); the field stays uncertain.
+  // Not seen clearly (no read; the measuring engine saw it washed out or only faded), or read as `ch`.
   const agrees = (l: number, c: number, ch: string): boolean => {
-    if ([unread, washedOut, fadedOnly].some((list) => list[l]?.includes(c) ?? false)) return true;
     const column = linesColumns[l]?.[costs[l]?.columnOf[c] ?? -1];
-    return column !== undefined && topChar(column) === ch;
+    return !column || isUnreadColumn(column) || washedOutCell.has(column) || fadedOnlyCell.has(column) || topChar(column) === ch;
   };
   const settled = accepted && options.printed ? settleDoubtsFromPrinted(best.result, [...uncertain], agrees, options.printed, readOptions, (r) => lineLengthConflicts(r.corrected, witnesses).length === 0) : undefined;
   return {
