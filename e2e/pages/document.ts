@@ -1,5 +1,5 @@
 import { document as coreDocument, parseMrz, type MrzFormat, type MrzOutputFieldName } from '@ekyc/core';
-import { applyPageStress, bookletSpread, createRandom, degradeDocument, drawDegradation, glareHotspots, MRZ_FONT_VARIANTS, mrzBand, mrzCameraStream, noiseFrame, photoPlacement, randomMrzFields, smallPlacement, thumbOver, type MrzStress, renderDrivingLicence, renderMrzDocument, type DegradationLevel, type LicenceDateStyle, type LicenceFields, type MrzDocumentFields } from '@ekyc/testkit';
+import { applyPageStress, bookletSpread, createRandom, degradeDocument, drawDegradation, glareHotspots, MRZ_FONT_VARIANTS, mrzBand, mrzCameraStream, mrzCellCentre, noiseFrame, photoPlacement, randomMrzFields, smallPlacement, thumbOver, type MrzStress, renderDrivingLicence, renderMrzDocument, type DegradationLevel, type LicenceDateStyle, type LicenceFields, type MrzDocumentFields } from '@ekyc/testkit';
 import { DocumentClient, DocumentReadStream, FaceClient, crossCheckReads, wantsOtherSide, type DocumentRead, type MrzEngineName, type MrzSummary, type VisualZoneRead } from '@ekyc/workers';
 
 /** The OCR-B face the MRZ is drawn in, from Debian's fonts-ocr-b. */
@@ -80,15 +80,7 @@ export interface SyntheticCase {
 
 /** A hotspot over one MRZ cell of the page (`SyntheticCase.mrzGlare`), in page pixels. */
 function glareOverCell(format: MrzFormat, pxPerMm: number, g: NonNullable<SyntheticCase['mrzGlare']>): { x: number; y: number; sigma: number; peak: number } {
-  const band = mrzBand(format, pxPerMm);
-  const lines = format === 'TD1' ? 3 : 2;
-  const chars = format === 'TD1' ? 30 : format === 'TD3' || format === 'MRVA' ? 44 : 36;
-  // mrzBand: from the first line's cap height (2.6 mm over its baseline) to 0.3 mm under the last baseline.
-  const topBaseline = band.top / pxPerMm + 2.6;
-  const linePitch = lines > 1 ? (band.bottom / pxPerMm - 0.3 - topBaseline) / (lines - 1) : 0;
-  const x = band.left + (g.column + 0.5) * ((band.right - band.left) / chars);
-  const y = (topBaseline + g.line * linePitch - 1.2) * pxPerMm;
-  return { x, y, sigma: g.sigmaMm * pxPerMm, peak: g.peak };
+  return { ...mrzCellCentre(format, pxPerMm, g.line, g.column), sigma: g.sigmaMm * pxPerMm, peak: g.peak };
 }
 
 /** Field values of the true MRZ, as the parser gives them (what a correct read must return). */

@@ -7,7 +7,7 @@ export { FOCAL_LENGTH_FRACTION_RANGE, generateLabelledFrame, type BackgroundKind
 export { decodeImageBlob } from './decode-image.ts';
 export { rgbaToI420, y4mHeader, Y4M_FRAME_MARKER } from './y4m.ts';
 export { ICAO_SPECIMEN_MRZ } from './mrz-specimens.ts';
-export { MRZ_DOCUMENT_SIZE_MM, mrzBand, printedDate, randomMrzFields, renderMrzDocument, type MrzDocument, type MrzDocumentFields, type MrzDocumentOptions, type MrzPrint } from './mrz-document.ts';
+export { MRZ_DOCUMENT_SIZE_MM, mrzBand, mrzCellCentre, printedDate, randomMrzFields, renderMrzDocument, type MrzDocument, type MrzDocumentFields, type MrzDocumentOptions, type MrzPrint } from './mrz-document.ts';
 export { MRZ_FONT_VARIANTS, type MrzFontVariant } from './mrz-fonts.ts';
 export { LICENCE_SIZE_MM, licenceDate, randomLicenceFields, renderDrivingLicence, type LicenceDateStyle, type LicenceDocument, type LicenceFields, type LicenceOptions } from './licence-document.ts';
 export { mrzCameraStream, noiseFrame, type MrzCameraStream } from './mrz-camera-stream.ts';

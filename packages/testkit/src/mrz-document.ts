@@ -227,17 +227,32 @@ function paintMrz(ctx: OffscreenCanvasRenderingContext2D, lines: readonly string
   if (ink !== ctx) ctx.drawImage(ink.canvas, 0, 0);
 }
 
+/** Where `paintMrz` puts a layout's lines with the default print, in millimetres of the page. */
+function mrzLayout(format: MrzFormat): { lines: number; chars: number; left: number; bottomBaseline: number } {
+  const size = MRZ_DOCUMENT_SIZE_MM[format];
+  const lines = format === 'TD1' ? 3 : 2;
+  const chars = format === 'TD1' ? 30 : format === 'TD3' || format === 'MRVA' ? 44 : 36;
+  return { lines, chars, left: (size.width - chars * CHAR_PITCH_MM) / 2, bottomBaseline: size.height - (lines === 3 ? 3.2 : 4.2) };
+}
+
+/**
+ * The centre of one MRZ character cell (line and column of the layout) of a rendered page in its
+ * pixels, as `paintMrz` places it with the default print: halfway across the cell, 1.2 mm over the
+ * line's baseline (about half the glyph height). Where a test puts a glare core over a chosen character.
+ */
+export function mrzCellCentre(format: MrzFormat, pxPerMm: number, line: number, column: number): { x: number; y: number } {
+  const { lines, left, bottomBaseline } = mrzLayout(format);
+  const baseline = bottomBaseline - (lines - 1 - line) * LINE_PITCH_MM;
+  return { x: (left + (column + 0.5) * CHAR_PITCH_MM) * pxPerMm, y: (baseline - 1.2) * pxPerMm };
+}
+
 /**
  * The MRZ band of a rendered page in its pixels (glyph tops of the first line to the last baseline,
  * first to last character), as `paintMrz` places it with the default print: where stress conditions
  * put a stamp, a hologram or a shadow edge.
  */
 export function mrzBand(format: MrzFormat, pxPerMm: number): { top: number; bottom: number; left: number; right: number } {
-  const size = MRZ_DOCUMENT_SIZE_MM[format];
-  const lines = format === 'TD1' ? 3 : 2;
-  const chars = format === 'TD1' ? 30 : format === 'TD3' || format === 'MRVA' ? 44 : 36;
-  const left = (size.width - chars * CHAR_PITCH_MM) / 2;
-  const bottomBaseline = size.height - (lines === 3 ? 3.2 : 4.2);
+  const { lines, chars, left, bottomBaseline } = mrzLayout(format);
   const topBaseline = bottomBaseline - (lines - 1) * LINE_PITCH_MM;
   return { top: (topBaseline - 2.6) * pxPerMm, bottom: (bottomBaseline + 0.3) * pxPerMm, left: left * pxPerMm, right: (left + chars * CHAR_PITCH_MM) * pxPerMm };
 }
