@@ -26,16 +26,11 @@ export function completeFromOtherSide(evidence: coreDocument.MrzFrameEvidence, o
     ...(evidence.lengthWitnesses ? { lengthWitnesses: evidence.lengthWitnesses } : {}),
   };
   const year = referenceDate.getUTCFullYear();
-  let merged = coreDocument.mergeMrzReads(evidence.reads, options);
-  let mrz = summarize(merged);
-  if (!merged.valid || coreDocument.hasPrintableDoubt(merged.uncertainFields)) {
-    const again = coreDocument.mergeMrzReads(evidence.reads, { ...options, printed: printedValues(otherSide, year) });
-    if (!again.valid && !merged.valid) return null;
-    if (again.valid && (!merged.valid || again.printedFilled.length > 0)) {
-      merged = again;
-      mrz = withPrintedSources(summarize(again), again);
-    }
-  }
+  // One merge with the printed values gives the back's own reading wherever they fill nothing: they fill
+  // a refused reading's lost characters or a valid one's doubted number or date, and touch nothing else.
+  const merged = coreDocument.mergeMrzReads(evidence.reads, { ...options, printed: printedValues(otherSide, year) });
+  if (!merged.valid) return null;
+  let mrz = withPrintedSources(summarize(merged), merged);
   const toFill = mrzToFill(mrz, merged);
   if (coreDocument.wantsVisualZoneFill(toFill)) mrz = withVisualZoneFill(mrz, toFill, otherSide, year);
   return mrz.sources ? mrz : null;
