@@ -26,9 +26,9 @@
 //            stream seeds are seed+500.., the same at each level), --stream-stress glare (a hotspot over the MRZ
 //            in every frame, moving between frames), --no-fusion (camera path votes whole-frame readings only),
 //            --compare-fusion (the same reads also voted whole-frame only: camera[level].withoutFusion),
-//            --back-only (a TD1 card's back read alone; by default a refused back is completed from
-//            its front's printed zone, as the flow does: `otherSide` in the summary counts those and
-//            scores every document on its MRZ side alone too),
+//            --back-only (a TD1 card's back read alone; by default a back refused, or doubting its
+//            number or a date, is completed from its front's printed zone, as the flow does: `otherSide`
+//            in the summary counts those and scores every document on its MRZ side alone too),
 //            --dump-reads DIR (synthetic stills: each document's engine reads as the merge took them,
 //            `DocumentReadOptions.mrzEvidence`, with its true lines, to DIR/<name>.reads.json: the merge
 //            can then be replayed in Node, and a document kept as a recorded-reads test fixture)
@@ -73,8 +73,8 @@ const compareFusion = args.includes('--compare-fusion');
 const verbose = args.includes('--verbose');
 const dumpReads = option('--dump-reads');
 /**
- * A TD1 card is read as the flow reads it, both sides: where its back's MRZ is refused, the
- * front's printed zone is read and the back completed from it. `--back-only` reads the
+ * A TD1 card is read as the flow reads it, both sides: where its back's MRZ is refused or doubts its
+ * number or a date, the front's printed zone is read and the back completed from it. `--back-only` reads the
  * back alone (every result before 2026-12-06); the summary's `otherSide` gives both either way.
  */
 const backOnly = args.includes('--back-only');

@@ -65,8 +65,8 @@ export interface SyntheticCase {
   /** Without a quad: false reads the whole image without searching for the page's outline (as before it was searched for). */
   findOutline?: boolean;
   /**
-   * A TD1 card read as the flow reads it: when the back's MRZ is refused
-   * (worker `wantsOtherSide`), the front's printed zone is read too and the back completed from it
+   * A TD1 card read as the flow reads it: when the back's MRZ is refused or doubts its number or a
+   * date (worker `wantsOtherSide`), the front's printed zone is read too and the back completed from it
    * (`DocumentClient.completeFromOtherSide`). The result's `read.mrz` is the completed reading.
    */
   frontFill?: boolean;

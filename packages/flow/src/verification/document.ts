@@ -102,12 +102,17 @@ export function keepsFirstSide(sides: readonly ReadSide[], accepted: readonly co
   return sides.length > 1 && decideSides(sides.slice(0, 1), accepted).kind === 'need_other_side';
 }
 
+/** The side an MRZ was read on: the first with one found and read. */
+export function mrzSideOf(sides: readonly ReadSide[]): ReadSide | null {
+  return sides.find((side) => side.read.mrzFound && side.read.mrz !== null) ?? null;
+}
+
 /** Which side is the front (portrait) and which holds the MRZ, from what was found on each. */
 export function assignReadSides(sides: readonly ReadSide[], faces: readonly number[]): { front: ReadSide | null; back: ReadSide | null; mrzSide: ReadSide | null } {
   const assignment = coreDocument.assignSides(sides.map((side, i) => ({ mrzFound: side.read.mrzFound, mrzFormat: side.read.mrz?.format ?? null, faces: faces[i] ?? 0 })));
   const front = assignment.front === null ? null : sides[assignment.front] ?? null;
   const back = assignment.back === null ? null : sides[assignment.back] ?? null;
-  const mrzSide = sides.find((side) => side.read.mrzFound && side.read.mrz !== null) ?? null;
+  const mrzSide = mrzSideOf(sides);
   return { front, back, mrzSide };
 }
 

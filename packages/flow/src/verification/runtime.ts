@@ -16,7 +16,7 @@ export { HttpSink } from '../transport/http-sink.ts';
 export { EvidenceOutbox } from '../transport/outbox.ts';
 export { LivenessCapture, faceEmbedderFrom, livenessEvidenceOf } from '../liveness/index.ts';
 export {
-  assignReadSides, cameraReadSide, capturedEventData, completionKeepsReading, decideSides, documentChecks, documentGeometryArtifact, documentReadArtifact, evidenceViz, frameDetails, keepsFirstSide, printedFieldsOf, qualityGuidance, readingGuidance, reviewData, vizCrossCheck,
+  assignReadSides, cameraReadSide, capturedEventData, completionKeepsReading, decideSides, documentChecks, documentGeometryArtifact, documentReadArtifact, evidenceViz, frameDetails, keepsFirstSide, mrzSideOf, printedFieldsOf, qualityGuidance, readingGuidance, reviewData, vizCrossCheck,
 } from './document.ts';
 export { asLicenceRead, isLicenceRead, licenceReadArtifact, licenceReviewData, needsVisualZone } from './licence.ts';
 export { sealRun } from './evidence.ts';

@@ -61,7 +61,7 @@ export async function stepEvidence(host: FlowHost, signal: AbortSignal): Promise
     if (geometry) artifacts.push({ id: `${id}-geometry`, kind: 'other', mediaType: 'application/json', data: json(geometry), capturedAt: side!.capturedAt });
   }
   // The side the reading came from; an MRZ completed from the front (step-read.ts) is no side's own: the side it was read on.
-  const readSide = host.data.sides.find((side) => side.read.mrz === mrz) ?? host.data.sides.find((side) => side.read.mrzFound && side.read.mrz !== null);
+  const readSide = host.data.sides.find((side) => side.read.mrz === mrz) ?? host.rt.mrzSideOf(host.data.sides);
   if (host.state.review) checks.push(...host.rt.documentChecks(host.state.review, mrz, documentRead !== null, readSide?.frames));
   if (host.state.review && mrz !== null) checks.push(host.rt.vizCrossCheck(viz, mrz, documentRead !== null));
   const faceMatch = host.state.faceMatch;

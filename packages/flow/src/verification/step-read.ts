@@ -33,10 +33,10 @@ function readPrintedFields(host: FlowHost, front: ReadSide | null, mrz: MrzSumma
 
 /**
  * The MRZ side's reading, completed from the front when they are two sides (a TD1 card: fields on the
- * front, MRZ on the back) and the back alone is refused (worker `wantsOtherSide`): the front's printed
- * zone is read (seconds, awaited: only then) and the back's engine reads merged again with it
- * (`DocumentClient.completeFromOtherSide`), so glare over the back's number no longer fails a card
- * whose front prints it. `frontZone` is that read (undefined when not
+ * front, MRZ on the back) and the back alone is refused or doubts its number or a date (worker
+ * `wantsOtherSide`): the front's printed zone is read (seconds, awaited: only then) and the back's
+ * engine reads merged again with it (`DocumentClient.completeFromOtherSide`), so glare over the back's
+ * number no longer fails a card whose front prints it. `frontZone` is that read (undefined when not
  * made, null when it failed). A failure keeps the back's own reading.
  */
 async function completeMrz(host: FlowHost, front: ReadSide | null, mrzSide: ReadSide | null): Promise<{ mrz: MrzSummary | null; frontZone?: VisualZoneRead | null }> {
