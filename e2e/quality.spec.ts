@@ -69,6 +69,25 @@ test.describe('capture quality worker (OpenCV.js) on synthetic labelled frames',
     }
   });
 
+  test('a held card whose outline a thumb breaks is found whole, not a part of it', async ({ page }) => {
+    // Held tuning frames (eval:quality --thumb, clean): 130020, the card found with one side partly under
+    // the thumb, then a part of it beside the thumb with four supported sides taken instead (0.38 of the
+    // card's width off); 130025 and 140040, a hull of card and thumb taken as the fallback (its weakest side
+    // supported 0.09-0.19) before the straight edges were asked; 140033, the same, 0.54 of the width off.
+    const results = await page.evaluate(async () => [
+      await window.qualityTest.evaluate(130020, 'clean', true),
+      await window.qualityTest.evaluate(130025, 'clean', true),
+      await window.qualityTest.evaluate(140033, 'clean', true),
+      await window.qualityTest.evaluate(140040, 'clean', true),
+    ]);
+    for (const r of results) {
+      const found = r.assessment.metrics.document;
+      expect(found, `seed ${r.label.seed}`).not.toBeNull();
+      const error = Math.max(...r.label.corners!.map((c, i) => Math.hypot(c.x - found!.corners[i]!.x, c.y - found!.corners[i]!.y)));
+      expect(error, `seed ${r.label.seed}: worst corner, px`).toBeLessThan(0.05 * r.label.widthFraction * 1280);
+    }
+  });
+
   test('a steady good stream auto-captures exactly once, on the Nth stable frame', async ({ page }) => {
     // Clean frames (near-frontal, well exposed, no glare or blur) repeated as a steady stream; most
     // are judged good, a few are not (tilt near the limit, background merged with the card).

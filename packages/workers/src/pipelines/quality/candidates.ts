@@ -1,7 +1,7 @@
 import { quality } from '@ekyc/core';
 import { grayView, polygonPoints, quadFromMat, type FrameBuffers, type Mat, type MatScope, type OpenCv } from './opencv-frame.ts';
 import { straightEdges } from './straight-edges.ts';
-import { MAX_BOX_SHARE, MIN_AREA_FRACTION, acceptBanded, acceptFallback, borderSides, chooseQuad, coarselySupported, documentPastCarriedSides, documentSeenFromCorner, holdsBox, parallel, plausible, withinReach, type Candidate, type Fallback, type SearchFrame } from './outline-policy.ts';
+import { MAX_BOX_SHARE, MIN_AREA_FRACTION, acceptBanded, acceptFallback, borderSides, chooseQuad, coarselySupported, documentPastCarriedSides, documentSeenFromCorner, holdsBox, isWeakFallback, parallel, plausible, withinReach, type Candidate, type Fallback, type SearchFrame } from './outline-policy.ts';
 
 // The candidate search: quads proposed from the contours of the reduced frame's edge maps, by
 // several routes, each judged by outline-policy.ts.
@@ -24,7 +24,8 @@ const SUBSET_EPSILONS = [0.015, 0.025, 0.04] as const;
  * The document's outline in a frame whose reduced copy is in `buffers` (see `FrameBuffers.reduce`),
  * or `null`. Each Canny pass (strong, then weak) proposes candidates; the first pass with a winner
  * decides, else the best-supported whole outline of all passes, if it has any support, else the
- * straight-edge routes; last, a card the colour of its background seen only across its printed bands.
+ * straight-edge routes (those first when that outline is weak: `isWeakFallback`); last, a card the
+ * colour of its background seen only across its printed bands.
  */
 export function findDocument(cv: OpenCv, buffers: FrameBuffers, frame: SearchFrame, scope: MatScope): quality.Quad | null {
   const found = searchDocument(cv, buffers, frame, scope);
@@ -75,7 +76,19 @@ function searchDocument(cv: OpenCv, buffers: FrameBuffers, frame: SearchFrame, s
     lastSegments = segments;
     passSegments.push(...segments);
   }
-  return acceptFallback(fallback, frame) ?? documentFromStraightEdges(cv, buffers, frame, frameArea, scope, lastSegments, passSegments, brokenOutlines) ?? acceptBanded(banded, frame);
+  // The weak pass's straight edges, found once for whichever straight-edge route asks first.
+  let straight: quality.Segment[] | null = null;
+  const straightSegments = (): quality.Segment[] => (straight ??= straightEdges(cv, buffers.edges, frame.scale, scope));
+  // A weak fallback is mostly the hull of a held card and the thumb over it: the card's four straight
+  // edges (one side partly covered) are asked first. The straight edges' other routes (a document running
+  // off, one held close) stay after the fallback: on a card running off top and bottom whose fallback had
+  // it nearly right (tuning 540161, support 0.47), a strip of table beside it was taken for one seen from a corner.
+  const weak = isWeakFallback(fallback);
+  if (weak) {
+    const held = documentInViewFromStraightEdges(straightSegments(), grayView(buffers.dilated), frame, frameArea, brokenOutlines);
+    if (held) return held;
+  }
+  return acceptFallback(fallback, frame) ?? documentFromStraightEdges(straightSegments(), buffers, frame, frameArea, lastSegments, passSegments, brokenOutlines, !weak) ?? acceptBanded(banded, frame);
 }
 
 /** Lines tried for quads from the edge map's straight pieces (the work grows with its fourth power). */
@@ -117,28 +130,36 @@ function alongBoxSides(segments: readonly quality.Segment[], box: quality.Quad):
 }
 
 /**
- * The document from the weak pass's straight edges (`straightEdges`) when neither pass nor the fallback
- * found one: first a document running off the frame from them and the contours' pieces
- * (`documentRunningOff`), else quads of four of their lines (`quality.quadsFromLines`: a card merged
- * with clutter, or one larger than the frame with its four sides crossing it), on the coarse edge map,
- * judged by `chooseQuad` like any partial candidate; last, a card held close and seen from one corner
- * (`documentHeldClose`, from these lines and both passes' contour pieces, `passSegments`). Asked only
- * after both passes, so a card the weak pass finds is never pre-empted, and frames with an outline keep theirs.
+ * The document from the weak pass's straight edges (`straightEdges`: `segments`) when neither pass nor
+ * the fallback found one: first a document running off the frame from them and the contours' pieces
+ * (`documentRunningOff`), else one in view from four of them (`documentInViewFromStraightEdges`, unless
+ * `inView` is false: already asked); last, a card held close and seen from one corner (`documentHeldClose`,
+ * from these lines and both passes' contour pieces, `passSegments`). Asked only after both passes, so a
+ * card the weak pass finds is never pre-empted, and frames with an outline keep theirs.
  */
-function documentFromStraightEdges(cv: OpenCv, buffers: FrameBuffers, frame: SearchFrame, frameArea: number, scope: MatScope, contourSegments: readonly quality.Segment[], passSegments: readonly quality.Segment[], brokenOutlines: quality.Quad[]): quality.Quad | null {
-  const segments = straightEdges(cv, buffers.edges, frame.scale, scope);
+function documentFromStraightEdges(segments: readonly quality.Segment[], buffers: FrameBuffers, frame: SearchFrame, frameArea: number, contourSegments: readonly quality.Segment[], passSegments: readonly quality.Segment[], brokenOutlines: quality.Quad[], inView: boolean): quality.Quad | null {
   const map = grayView(buffers.dilated);
   if (segments.length > 0) {
     const runningOff = documentRunningOff([...contourSegments, ...segments], frame, frameArea, map, null);
     if (runningOff) return runningOff;
-    const candidates: Candidate[] = [];
-    for (const quad of quality.quadsFromLines(segments, { maxLines: STRAIGHT_EDGE_LINES })) {
-      if (plausible(quad, frameArea) && withinReach(quad, frame.full) && coarselySupported(map, quad, frame)) candidates.push({ quad, partial: true });
-    }
-    const quad = candidates.length > 0 ? chooseQuad(candidates, frame, segments, brokenOutlines).quad : null;
+    const quad = inView ? documentInViewFromStraightEdges(segments, map, frame, frameArea, brokenOutlines) : null;
     if (quad) return quad;
   }
   return documentHeldClose([...passSegments, ...segments], frame, frameArea, map);
+}
+
+/**
+ * Quads of four straight edges (`quality.quadsFromLines`: a card merged with clutter, one larger than the
+ * frame with its four sides crossing it, or a held card, one side partly under the thumb), on the coarse
+ * edge map, judged by `chooseQuad` like any partial candidate. `map`: the dilated edge map, read after
+ * the last OpenCV call.
+ */
+function documentInViewFromStraightEdges(segments: readonly quality.Segment[], map: quality.GrayImage, frame: SearchFrame, frameArea: number, brokenOutlines: quality.Quad[]): quality.Quad | null {
+  const candidates: Candidate[] = [];
+  for (const quad of quality.quadsFromLines(segments, { maxLines: STRAIGHT_EDGE_LINES })) {
+    if (plausible(quad, frameArea) && withinReach(quad, frame.full) && coarselySupported(map, quad, frame)) candidates.push({ quad, partial: true });
+  }
+  return candidates.length > 0 ? chooseQuad(candidates, frame, segments, brokenOutlines).quad : null;
 }
 
 /** Lines tried for the corner views of a card held close: both passes' contour pieces and the straight edges are many. */

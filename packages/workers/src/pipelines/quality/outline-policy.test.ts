@@ -144,6 +144,22 @@ describe('chooseQuad with a thumb over one side of a held card', () => {
     expect(quality.maxCornerError(quad!, card)).toBeLessThan(3);
   });
 
+  it('reports the card, not a box printed on it whose four sides are all supported', () => {
+    // The same held card with a dark box printed low on its left, clear of the thumb: alone, the box has
+    // full support on every side and grows to the card's nearest edges (a part of the card, as on held
+    // tuning frames). Given the card too (larger, so first), one side partly under the thumb, the card is the outline.
+    const box: quality.Quad = [{ x: 185, y: 190 }, { x: 275, y: 190 }, { x: 275, y: 265 }, { x: 185, y: 265 }];
+    const onBox = (x: number, y: number) => x >= 185 && x < 275 && y >= 190 && y < 265;
+    const printed = paint((x, y) => (underThumb(x, y) ? [224, 172, 140] : onBox(x, y) ? [90, 70, 60] : onCard(x, y) ? [230, 222, 200] : [60, 55, 50]), 5);
+    const frame = searchFrame(printed, 2);
+    const alone = chooseQuad([{ quad: box, partial: false }], frame).quad;
+    expect(alone).not.toBeNull();
+    expect(quality.maxCornerError(alone!, card)).toBeGreaterThan(50);
+    const { quad } = chooseQuad([{ quad: card, partial: false }, { quad: box, partial: false }], frame);
+    expect(quad).not.toBeNull();
+    expect(quality.maxCornerError(quad!, card)).toBeLessThan(3);
+  });
+
   it('refuses a quad with the same covered side but no document format\'s aspect', () => {
     // A board of 200 x 189 px (aspect 1.06), its top side as much under a thumb 60 px wide.
     const square: quality.Quad = [{ x: 170, y: 90 }, { x: 370, y: 90 }, { x: 370, y: 279 }, { x: 170, y: 279 }];
