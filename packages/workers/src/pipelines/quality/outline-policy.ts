@@ -97,6 +97,8 @@ const MIN_OCCLUDED_SIDE_SUPPORT = 0.5;
  * found with full support gave way to its own outline a few pixels off.
  */
 const HELD_PART_SHARE = 0.8;
+/** Least distance of a held outline's corners from the frame border, as a share of its shorter side, for it to be taken over a part of it: the cut-off check's default margin (`cornerMarginFraction`). */
+const HELD_BORDER_CLEARANCE = 0.02;
 /**
  * Edge support of a page edge grown past a band with only one side carrying on beside the band (a thumb
  * over the page's corner hides the other): tried after both sides were asked (held TD3 pages, tuning:
@@ -372,7 +374,7 @@ export function chooseQuad(candidates: readonly Candidate[], frame: SearchFrame,
       if (!standsOut(grown, frame)) continue;
       // A thumb breaks a held card's outline: the card, one side partly covered, came first (larger), and
       // what has four supported sides inside it is a part of it (its portrait box, its stretch beside the thumb).
-      if (occluded && quality.quadArea(grown) < HELD_PART_SHARE * quality.quadArea(occluded) && holdsBox(occluded, grown, frame)) {
+      if (occluded && quality.quadArea(grown) < HELD_PART_SHARE * quality.quadArea(occluded) && holdsBox(occluded, grown, frame) && clearOfBorder(occluded, frame)) {
         const held = growToOutline(occluded, frame);
         if (standsOut(held, frame)) return { quad: held, fallback: null, banded };
       }
@@ -611,6 +613,17 @@ function signedArea(quad: quality.Quad): number {
   let twice = 0;
   for (let k = 0; k < 4; k++) twice += quad[k]!.x * quad[(k + 1) % 4]!.y - quad[(k + 1) % 4]!.x * quad[k]!.y;
   return twice;
+}
+
+/**
+ * Whether every corner of `quad` lies at least HELD_BORDER_CLEARANCE of the frame's shorter side inside
+ * it. A held outline reaching the border is more likely a part's sides carried along the background to
+ * it than a card held in view (a square board on wood grain, its top and bottom sides run on along the
+ * grain to the frame's left border: upload-quad.test.ts).
+ */
+function clearOfBorder(quad: quality.Quad, frame: SearchFrame): boolean {
+  const { width, height } = frame.full;
+  return quality.cornerMarginPx(quad, width, height) >= HELD_BORDER_CLEARANCE * Math.min(width, height);
 }
 
 /**
