@@ -3,6 +3,17 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
+import type { Evaluated } from './pages/quality.ts';
+
+/** Every frame's document found, its worst corner within 5% of the document's width of the label's (eval:quality's measure). */
+function expectFoundWithinFivePercent(results: readonly Evaluated[]): void {
+  for (const r of results) {
+    const found = r.assessment.metrics.document;
+    expect(found, `seed ${r.label.seed}`).not.toBeNull();
+    const error = Math.max(...r.label.corners!.map((c, i) => Math.hypot(c.x - found!.corners[i]!.x, c.y - found!.corners[i]!.y)));
+    expect(error, `seed ${r.label.seed}: worst corner, px`).toBeLessThan(0.05 * r.label.widthFraction * 1280);
+  }
+}
 
 test.describe('capture quality worker (OpenCV.js) on synthetic labelled frames', () => {
   const cspReports: string[] = [];
@@ -61,12 +72,7 @@ test.describe('capture quality worker (OpenCV.js) on synthetic labelled frames',
       await window.qualityTest.evaluate(60010, 'clean'),
       await window.qualityTest.evaluate(380063, 'clean'),
     ]);
-    for (const r of results) {
-      const found = r.assessment.metrics.document;
-      expect(found, `seed ${r.label.seed}`).not.toBeNull();
-      const error = Math.max(...r.label.corners!.map((c, i) => Math.hypot(c.x - found!.corners[i]!.x, c.y - found!.corners[i]!.y)));
-      expect(error, `seed ${r.label.seed}: worst corner, px`).toBeLessThan(0.05 * r.label.widthFraction * 1280);
-    }
+    expectFoundWithinFivePercent(results);
   });
 
   test('a held card whose outline a thumb breaks is found whole, not a part of it', async ({ page }) => {
@@ -80,12 +86,7 @@ test.describe('capture quality worker (OpenCV.js) on synthetic labelled frames',
       await window.qualityTest.evaluate(140033, 'clean', true),
       await window.qualityTest.evaluate(140040, 'clean', true),
     ]);
-    for (const r of results) {
-      const found = r.assessment.metrics.document;
-      expect(found, `seed ${r.label.seed}`).not.toBeNull();
-      const error = Math.max(...r.label.corners!.map((c, i) => Math.hypot(c.x - found!.corners[i]!.x, c.y - found!.corners[i]!.y)));
-      expect(error, `seed ${r.label.seed}: worst corner, px`).toBeLessThan(0.05 * r.label.widthFraction * 1280);
-    }
+    expectFoundWithinFivePercent(results);
   });
 
   test('a steady good stream auto-captures exactly once, on the Nth stable frame', async ({ page }) => {

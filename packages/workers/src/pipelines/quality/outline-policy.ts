@@ -97,8 +97,8 @@ const MIN_OCCLUDED_SIDE_SUPPORT = 0.5;
  * found with full support gave way to its own outline a few pixels off.
  */
 const HELD_PART_SHARE = 0.8;
-/** Least distance of a held outline's corners from the frame border, as a share of its shorter side, for it to be taken over a part of it: the cut-off check's default margin (`cornerMarginFraction`). */
-const HELD_BORDER_CLEARANCE = 0.02;
+/** Least distance of a held outline's corners from the frame border, as a share of its shorter side, for it to be taken over a part of it: the cut-off check's default margin. */
+const HELD_BORDER_CLEARANCE = quality.DEFAULT_QUALITY_THRESHOLDS.cornerMarginFraction;
 /**
  * Edge support of a page edge grown past a band with only one side carrying on beside the band (a thumb
  * over the page's corner hides the other): tried after both sides were asked (held TD3 pages, tuning:
