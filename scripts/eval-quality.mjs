@@ -23,6 +23,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { withEvalPage } from './eval-page.mjs';
+import { headline, judgedGood, labelWidth, readLabels } from './quality-data.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -70,8 +71,6 @@ const isGood = (l) => l.document !== null && Object.values(truth).every((f) => !
 const dist = (a, b) => Math.hypot(a.x - b.x, a.y - b.y);
 const quantile = (values, q) => { const s = [...values].sort((a, b) => a - b); return s.length ? s[Math.min(s.length - 1, Math.floor(q * s.length))] : NaN; };
 const pct = (v) => (Number.isFinite(v) ? `${(100 * v).toFixed(1)}%` : 'n/a');
-/** Out-of-plane angle of a pose: the plane normal's angle to the optical axis, whatever the order of pitch and yaw. */
-const poseTilt = (pitchDeg, yawDeg) => (Math.acos(Math.min(1, Math.abs(Math.cos((pitchDeg * Math.PI) / 180) * Math.cos((yawDeg * Math.PI) / 180)))) * 180) / Math.PI;
 
 function confusion(pairs) {
   let tp = 0, fp = 0, fn = 0, tn = 0;
@@ -97,17 +96,6 @@ async function generated(page) {
   return results;
 }
 
-function readLabels(dir) {
-  const raw = JSON.parse(readFileSync(path.join(dir, 'labels.json'), 'utf8'));
-  const entries = Array.isArray(raw) ? raw : Object.entries(raw).map(([file, v]) => ({ file, ...v }));
-  return entries.map((e) => {
-    if (typeof e.file !== 'string' || typeof e.good !== 'boolean') throw new Error(`labels.json: every entry needs "file" and "good" (${JSON.stringify(e).slice(0, 80)})`);
-    const corners = Array.isArray(e.corners) ? e.corners.map(([x, y]) => ({ x, y })) : null;
-    const pose = Array.isArray(e.pose) ? { pitchDeg: e.pose[0], yawDeg: e.pose[1] } : e.pose ? { pitchDeg: e.pose.pitchDeg ?? e.pose.pitch ?? 0, yawDeg: e.pose.yawDeg ?? e.pose.yaw ?? 0 } : null;
-    return { file: e.file, corners, good: e.good, tiltDeg: pose ? poseTilt(pose.pitchDeg, pose.yawDeg) : undefined };
-  });
-}
-
 async function fromFolder(page, dir) {
   const results = [];
   for (const label of readLabels(dir)) {
@@ -131,29 +119,6 @@ async function writeFolder(page, dir) {
   }
   writeFileSync(path.join(dir, 'labels.json'), `${JSON.stringify(labels, null, 1)}\n`);
   log(`${labels.length} frames written to ${dir}`);
-}
-
-const judgedGood = (r) => r.assessment.guidance[0] === 'good';
-
-/** The one-line summary every run ends with (generated or --data). */
-function headline(results, good, documentOf, widthOf) {
-  const withDoc = results.filter((r) => documentOf(r));
-  const found = withDoc.filter((r) => r.assessment.metrics.document);
-  const bad = results.filter((r) => !good(r));
-  const inView = found.filter((r) => documentOf(r).every((c) => c.x > 0 && c.y > 0 && c.x < r.assessment.metrics.frameWidth && c.y < r.assessment.metrics.frameHeight));
-  const errors = inView.map((r) => Math.max(...documentOf(r).map((c, i) => dist(c, r.assessment.metrics.document.corners[i]))));
-  const within = inView.filter((r, i) => errors[i] < 0.05 * widthOf(r)).length;
-  const tilts = inView.filter((r) => Number.isFinite(r.label.tiltDeg)).map((r) => Math.abs(r.label.tiltDeg - r.assessment.metrics.document.tiltDeg));
-  const round = (v, d = 4) => (Number.isFinite(v) ? Number(v.toFixed(d)) : null);
-  return {
-    frames: results.length,
-    found: round(found.length / withDoc.length),
-    goodJudgedGood: round(results.filter((r) => good(r) && judgedGood(r)).length / results.filter(good).length),
-    badJudgedGood: round(bad.filter(judgedGood).length / bad.length),
-    cornerErrorMedianPx: round(quantile(errors, 0.5), 2),
-    withinFivePercent: round(within / inView.length),
-    tiltErrorMedianDeg: round(quantile(tilts, 0.5), 2),
-  };
 }
 
 function summarize(results) {
@@ -240,9 +205,7 @@ if (writeDir) {
   if (dump) writeFileSync(dump, JSON.stringify(results));
   const checked = results.filter((r) => r.label.corners);
   console.log(`--data ${dataDir}: ${results.length} frames, ${checked.length} with a document; judged good: ${results.filter(judgedGood).length}`);
-  // Document width for "within 5%": the mean of the top and bottom edges of the labelled corners.
-  const widthOf = (r) => (dist(r.label.corners[0], r.label.corners[1]) + dist(r.label.corners[3], r.label.corners[2])) / 2;
-  console.log(JSON.stringify(headline(results, (r) => r.label.good, (r) => r.label.corners, widthOf)));
+  console.log(JSON.stringify(headline(results, (r) => r.label.good, (r) => r.label.corners, (r) => labelWidth(r.label.corners))));
 } else {
   const results = await withPage(generated);
   if (dump) writeFileSync(dump, JSON.stringify(results.map(({ label, assessment, set }) => ({ label, set, assessment: { ...assessment, frame: undefined } }))));
