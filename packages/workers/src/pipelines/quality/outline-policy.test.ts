@@ -172,6 +172,34 @@ describe('chooseQuad with a thumb over one side of a held card', () => {
   });
 });
 
+describe('chooseQuad with a thumb over one side of a held card whose header band is the table\'s colour', () => {
+  // The light ID-1 card (300 x 189 px) on a dark table with a 40-px header band a faint step (6-12 levels)
+  // from the table, held by a thumb (a capsule 50 px wide) coming in from the right over a third of the
+  // right side below the band, and a dark box printed low on its left. The outline below the band has its
+  // right side partly covered and no format's aspect (300 x 149); the box has four supported sides.
+  const card: quality.Quad = [{ x: 170, y: 90 }, { x: 470, y: 90 }, { x: 470, y: 279 }, { x: 170, y: 279 }];
+  const belowBand: quality.Quad = [{ x: 170, y: 130 }, { x: 470, y: 130 }, { x: 470, y: 279 }, { x: 170, y: 279 }];
+  const box: quality.Quad = [{ x: 185, y: 190 }, { x: 275, y: 190 }, { x: 275, y: 265 }, { x: 185, y: 265 }];
+  const underThumb = (x: number, y: number) => Math.hypot(x - Math.max(445, x), y - 205) < 25;
+  const onCard = (x: number, y: number) => x >= 170 && x < 470 && y >= 90 && y < 279;
+  const onBox = (x: number, y: number) => x >= 185 && x < 275 && y >= 190 && y < 265;
+  const image = paint((x, y) => (underThumb(x, y) ? [224, 172, 140] : onBox(x, y) ? [90, 70, 60] : !onCard(x, y) ? [60, 55, 50] : y < 130 ? [72, 64, 56] : [230, 222, 200]), 7);
+
+  it('reports the whole card, the held outline grown past its band to the format\'s aspect, not the box', () => {
+    const frame = searchFrame(image, 2);
+    const right = quality.sideSupport(image, belowBand, frame.support)[1];
+    expect(right).toBeLessThan(0.8);
+    expect(right).toBeGreaterThan(0.5);
+    expect(quality.hasDocumentAspect(belowBand, WIDTH, HEIGHT)).toBe(false);
+    const alone = chooseQuad([{ quad: box, partial: false }], frame).quad;
+    expect(alone).not.toBeNull();
+    expect(quality.maxCornerError(alone!, card)).toBeGreaterThan(50);
+    const { quad } = chooseQuad([{ quad: belowBand, partial: false }, { quad: box, partial: false }], frame);
+    expect(quad).not.toBeNull();
+    expect(quality.maxCornerError(quad!, card)).toBeLessThan(3);
+  });
+});
+
 describe('chooseQuad with a thumb over the header band of a held TD3 page', () => {
   // A light TD3 page (400 x 282 px, 125 x 88 mm) with a dark 32-px header band on a yellowish table,
   // held by a thumb (a capsule 60 px wide) coming in from above over its top-left corner: the page's

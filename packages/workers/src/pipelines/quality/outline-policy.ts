@@ -292,6 +292,46 @@ function oneSideOccluded(quad: quality.Quad, short: readonly number[], frame: Se
 }
 
 /**
+ * A held outline with no format's aspect (`short`: its one side partly covered) completed to one by a
+ * side grown to where the aspect and an edge agree (`completeToAspect`: a header band the table's colour,
+ * its outline stopping at the band's inner edge, tuning held 130012), the covered side left where it was
+ * (grown, it was no side of the card). `null` when none is found.
+ */
+function completedHeldOutline(quad: quality.Quad, short: readonly number[], frame: SearchFrame): quality.Quad | null {
+  if (short.length !== 1) return null;
+  const completed = completeToAspect(quad, frame);
+  if (completed === quad) return null;
+  const side = short[0]!;
+  const kept = [side, (side + 1) % 4].every((k) => quality.distance(completed[k]!, quad[k]!) <= DUPLICATE_PX || onLineThrough(quad[side]!, quad[(side + 1) % 4]!, completed[k]!));
+  return kept ? completed : null;
+}
+
+/** Whether `p` lies on the line through `a` and `b`, within `DUPLICATE_PX`. */
+function onLineThrough(a: quality.Point, b: quality.Point, p: quality.Point): boolean {
+  const length = quality.distance(a, b) || 1;
+  return Math.abs((b.x - a.x) * (p.y - a.y) - (b.y - a.y) * (p.x - a.x)) / length <= DUPLICATE_PX;
+}
+
+/** The frame's edge-support options with half the usual step: a band the table's colour meets it with 8-16 levels. */
+function weakStep(frame: SearchFrame): SearchFrame['support'] {
+  return { ...frame.support, minStep: (frame.support.minStep ?? MIN_EDGE_STEP) * WEAK_STEP_FRACTION };
+}
+
+/**
+ * `quad` with one side grown to where a document format's aspect and an edge agree
+ * (`quality.growToDocumentAspect`), with the usual step, else the weak one; `quad` itself when neither
+ * finds such an edge within reach.
+ */
+function completeToAspect(quad: quality.Quad, frame: SearchFrame): quality.Quad {
+  const { full, support } = frame;
+  for (const options of [support, weakStep(frame)]) {
+    const completed = quality.growToDocumentAspect(full, quad, { ...options, maxShiftFraction: MAX_ASPECT_GROWTH_FRACTION, minSupport: MIN_ASPECT_SIDE_SUPPORT });
+    if (completed !== quad && withinReach(completed, full)) return completed;
+  }
+  return quad;
+}
+
+/**
  * The document's outline when `quad` is an inner rectangle of it: grown to the nearest outer edges
  * (`quality.expandToOuterEdges`), then, if its aspect is still no document format's, one side grown
  * to where the format's aspect and an edge agree (`quality.growToDocumentAspect`; a header band on a
@@ -313,13 +353,8 @@ function growToOutline(quad: quality.Quad, frame: SearchFrame): quality.Quad {
   if (borderSides(grown, frame).some(Boolean) || quality.cornerMarginPx(grown, full.width, full.height) < 0) return grown;
   // A header band as dark as the table leaves the card's edge there a faint step (8-16 levels): when no
   // edge of the usual step is found, one of half that step is taken, as the format's aspect backs it.
-  const weak = { ...support, minStep: (support.minStep ?? MIN_EDGE_STEP) * WEAK_STEP_FRACTION };
-  let completed = grown;
-  for (const options of [support, weak]) {
-    completed = quality.growToDocumentAspect(full, grown, { ...options, maxShiftFraction: MAX_ASPECT_GROWTH_FRACTION, minSupport: MIN_ASPECT_SIDE_SUPPORT });
-    if (!withinReach(completed, full)) completed = grown;
-    if (completed !== grown) break;
-  }
+  const weak = weakStep(frame);
+  const completed = completeToAspect(grown, frame);
   // An ID-1 aspect can be a TD3 page less its header or MRZ band: the sides running on past it tell.
   // Both sides first (with the full, then the weak step); one side alone (a thumb over the other) last.
   const bandPasses = [[support, MIN_SIDE_SUPPORT, undefined], [weak, WEAK_CONTINUATION, undefined], [support, MIN_SIDE_SUPPORT, ONE_SIDED_BAND_SUPPORT]] as const;
@@ -346,6 +381,7 @@ export function chooseQuad(candidates: readonly Candidate[], frame: SearchFrame,
   const byArea = candidates.map((c) => ({ ...c, area: quality.quadArea(c.quad) })).sort((a, b) => b.area - a.area);
   let fallback: Fallback | null = null;
   let occluded: quality.Quad | null = null;
+  let completed: quality.Quad | null = null;
   let banded: quality.Quad | null = null;
   const tried: quality.Quad[] = [];
   for (const { quad, partial } of byArea) {
@@ -363,6 +399,9 @@ export function chooseQuad(candidates: readonly Candidate[], frame: SearchFrame,
     // A card the colour of its background, its sides seen only across its printed bands: kept for when
     // no route of the search finds an outline (acceptBanded).
     else if (short && !banded && bandedSides(refined, short, frame)) banded = refined;
+    // One without a format's aspect may be a held card less its header band (`completedHeldOutline`): kept
+    // only as the card a printed box inside it belongs to (below).
+    if (short && !occluded && !completed) completed = completedHeldOutline(refined, short, frame);
     if (support < MIN_SIDE_SUPPORT && !partial) brokenOutlines.push(refined);
     if (support >= MIN_SIDE_SUPPORT) {
       let grown = growToOutline(refined, frame);
@@ -374,8 +413,12 @@ export function chooseQuad(candidates: readonly Candidate[], frame: SearchFrame,
       if (!standsOut(grown, frame)) continue;
       // A thumb breaks a held card's outline: the card, one side partly covered, came first (larger), and
       // what has four supported sides inside it is a part of it (its portrait box, its stretch beside the thumb).
-      if (occluded && quality.quadArea(grown) < HELD_PART_SHARE * quality.quadArea(occluded) && holdsBox(occluded, grown, frame) && clearOfBorder(occluded, frame)) {
-        const held = growToOutline(occluded, frame);
+      // A held outline completed to a format's aspect holds a box printed on it (`MAX_BOX_SHARE`), not a
+      // stretch of it: a larger outline inside it is more likely the card, the completed outline the
+      // background's lines around it (a tartan's stripes, plain tuning 130047).
+      const holder = occluded ?? (completed && quality.quadArea(grown) <= MAX_BOX_SHARE * quality.quadArea(completed) ? completed : null);
+      if (holder && quality.quadArea(grown) < HELD_PART_SHARE * quality.quadArea(holder) && holdsBox(holder, grown, frame) && clearOfBorder(holder, frame)) {
+        const held = growToOutline(holder, frame);
         if (standsOut(held, frame)) return { quad: held, fallback: null, banded };
       }
       // A box printed on a card that runs off the frame (its portrait box, a field) has four supported
