@@ -89,6 +89,22 @@ test.describe('capture quality worker (OpenCV.js) on synthetic labelled frames',
     expectFoundWithinFivePercent(results);
   });
 
+  test('a held card is found from the sides the thumb leaves in view, not as a part of it', async ({ page }) => {
+    // Held frames (eval:quality --thumb, clean) of session 25: 140010, 480029 and 480052, a thumb from the
+    // frame's border over a corner, the card's quad rebuilt around it with its side along the thumb's edge,
+    // off the card's edges until fitted (0.37-0.46 of the width off before); 480011, a part of the card
+    // inside its held outline that grew past the card's side (0.68 off); 130012, a header band the table's
+    // colour, the held outline stopping at the band (0.68 off).
+    const results = await page.evaluate(async () => [
+      await window.qualityTest.evaluate(140010, 'clean', true),
+      await window.qualityTest.evaluate(480029, 'clean', true),
+      await window.qualityTest.evaluate(480052, 'clean', true),
+      await window.qualityTest.evaluate(480011, 'clean', true),
+      await window.qualityTest.evaluate(130012, 'clean', true),
+    ]);
+    expectFoundWithinFivePercent(results);
+  });
+
   test('a steady good stream auto-captures exactly once, on the Nth stable frame', async ({ page }) => {
     // Clean frames (near-frontal, well exposed, no glare or blur) repeated as a steady stream; most
     // are judged good, a few are not (tilt near the limit, background merged with the card).

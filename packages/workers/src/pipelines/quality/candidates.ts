@@ -278,11 +278,13 @@ function collectCandidates(cv: OpenCv, edges: Mat, search: SearchFrame, frameAre
       const subsets = quadSubsets(corners);
       const map = edgeMap();
       // A thumb over a corner takes that corner out of the outline (and of every subset): rebuilt
-      // from the lines of the two sides meeting under it.
+      // from the lines of the two sides meeting under it. A side's line is the outline's edge next to the
+      // thumb, which can run along the thumb's own edge a few degrees off the card's (held 140010: the
+      // top 12 px off at the covered corner, under half of it on the edges); fitted to the outline's
+      // points, it lies on the card's side. Each is judged on the edges as it is.
       for (const rebuilt of quality.quadsWithHiddenCorner(corners)) {
-        if (!coarselySupported(map, rebuilt, search)) continue;
         for (const quad of [rebuilt, fitted(rebuilt, outlinePoints, scale)]) {
-          if (quad && plausible(quad, frameArea) && withinReach(quad, frame)) out.push({ quad, partial: true });
+          if (quad && coarselySupported(map, quad, search) && plausible(quad, frameArea) && withinReach(quad, frame)) out.push({ quad, partial: true });
         }
       }
       for (const subset of subsets) {

@@ -413,11 +413,12 @@ export function chooseQuad(candidates: readonly Candidate[], frame: SearchFrame,
       if (!standsOut(grown, frame)) continue;
       // A thumb breaks a held card's outline: the card, one side partly covered, came first (larger), and
       // what has four supported sides inside it is a part of it (its portrait box, its stretch beside the thumb).
+      // Inside it as found or as grown: a part can grow past the card's side onto the background (held 480011).
       // A held outline completed to a format's aspect holds a box printed on it (`MAX_BOX_SHARE`), not a
       // stretch of it: a larger outline inside it is more likely the card, the completed outline the
       // background's lines around it (a tartan's stripes, plain tuning 130047).
       const holder = occluded ?? (completed && quality.quadArea(grown) <= MAX_BOX_SHARE * quality.quadArea(completed) ? completed : null);
-      if (holder && quality.quadArea(grown) < HELD_PART_SHARE * quality.quadArea(holder) && holdsBox(holder, grown, frame) && clearOfBorder(holder, frame)) {
+      if (holder && quality.quadArea(grown) < HELD_PART_SHARE * quality.quadArea(holder) && (holdsBox(holder, grown, frame) || holdsBox(holder, refined, frame)) && clearOfBorder(holder, frame)) {
         const held = growToOutline(holder, frame);
         if (standsOut(held, frame)) return { quad: held, fallback: null, banded };
       }
