@@ -105,6 +105,17 @@ test.describe('capture quality worker (OpenCV.js) on synthetic labelled frames',
     expectFoundWithinFivePercent(results);
   });
 
+  test('a held card whose outline ran on along the thumb at a corner is turned back onto its sides', async ({ page }) => {
+    // Held tuning frames of session 25 (clean): 140000 and 480047, a thumb from the left border across the
+    // card's left side; the outline's corner there lay on the thumb's edge, two sides off the card's, and a
+    // part of the card was taken (0.36 and 0.23 of the width off before).
+    const results = await page.evaluate(async () => [
+      await window.qualityTest.evaluate(140000, 'clean', true),
+      await window.qualityTest.evaluate(480047, 'clean', true),
+    ]);
+    expectFoundWithinFivePercent(results);
+  });
+
   test('a steady good stream auto-captures exactly once, on the Nth stable frame', async ({ page }) => {
     // Clean frames (near-frontal, well exposed, no glare or blur) repeated as a steady stream; most
     // are judged good, a few are not (tilt near the limit, background merged with the card).

@@ -200,6 +200,29 @@ describe('chooseQuad with a thumb over one side of a held card whose header band
   });
 });
 
+describe('chooseQuad with a held card whose outline ran on along the thumb at a corner', () => {
+  // The light ID-1 card (300 x 189 px) on a dark table, held by a thumb (a capsule 50 px wide) from the
+  // left border across the top of its left side. The candidate's top-left corner sits on the thumb's edge,
+  // 42 px below and 14 px inside the card's (as a contour merged with the thumb gives it): its top and left
+  // sides are short of support, its right and bottom sides the card's own.
+  const card: quality.Quad = [{ x: 170, y: 90 }, { x: 470, y: 90 }, { x: 470, y: 279 }, { x: 170, y: 279 }];
+  const candidate: quality.Quad = [{ x: 184, y: 132 }, card[1], card[2], card[3]];
+  const underThumb = (x: number, y: number) => Math.hypot(x - Math.min(x, 215), y - 140) < 25;
+  const onCard = (x: number, y: number) => x >= 170 && x < 470 && y >= 90 && y < 279;
+  const image = paint((x, y) => (underThumb(x, y) ? [224, 172, 140] : onCard(x, y) ? [230, 222, 200] : [60, 55, 50]), 11);
+
+  it('turns the two sides onto the card\'s edges and reports the card, its left side partly under the thumb', () => {
+    const frame = searchFrame(image, 2);
+    const sides = quality.sideSupport(image, candidate, frame.support);
+    expect(sides[0]).toBeLessThan(0.8);
+    expect(sides[3]).toBeLessThan(0.8);
+    expect(Math.min(sides[1]!, sides[2]!)).toBeGreaterThanOrEqual(0.8);
+    const { quad } = chooseQuad([{ quad: candidate, partial: true }], frame);
+    expect(quad).not.toBeNull();
+    expect(quality.maxCornerError(quad!, card)).toBeLessThan(3);
+  });
+});
+
 describe('chooseQuad with a thumb over the header band of a held TD3 page', () => {
   // A light TD3 page (400 x 282 px, 125 x 88 mm) with a dark 32-px header band on a yellowish table,
   // held by a thumb (a capsule 60 px wide) coming in from above over its top-left corner: the page's
