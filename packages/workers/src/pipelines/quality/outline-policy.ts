@@ -329,13 +329,15 @@ function turnedToHeldOutline(quad: quality.Quad, frame: SearchFrame, refits: { l
   return turned && short && short.length <= 1 && outlineSupport(turned, frame) >= MIN_OCCLUDED_SIDE_SUPPORT ? turned : null;
 }
 
-/** Least and greatest ratio of a card's two sides in the image: the formats' aspects (1.42-1.59) foreshortened by a tilt up to 35°. */
-const KEPT_SIDE_RATIO = [quality.DOCUMENT_ASPECTS.id3 * Math.cos((35 * Math.PI) / 180), quality.DOCUMENT_ASPECTS.id1 / Math.cos((35 * Math.PI) / 180)] as const;
+/** Largest tilt (degrees) foreshortening one of a card's sides in the image against the other, for `KEPT_SIDE_RATIO`. */
+const MAX_KEPT_SIDE_TILT_DEG = 35;
+/** Least and greatest ratio of a card's two sides in the image: the formats' aspects (1.42-1.59) foreshortened by up to `MAX_KEPT_SIDE_TILT_DEG`. */
+const KEPT_SIDE_RATIO = [quality.DOCUMENT_ASPECTS.id3 * Math.cos((MAX_KEPT_SIDE_TILT_DEG * Math.PI) / 180), quality.DOCUMENT_ASPECTS.id1 / Math.cos((MAX_KEPT_SIDE_TILT_DEG * Math.PI) / 180)] as const;
 
 /**
- * Whether the two sides of `quad` away from `corner` (kept when it is rebuilt) stand in about a card's
- * aspect, as a card's two sides do: a cheap test before the side scan (`refitAroundCoveredCorner`, about
- * 2 ms), which turning leaves them as they are (the result must have a format's aspect).
+ * Whether the two sides of `quad` away from `corner` stand in about a card's aspect, as a card's two sides
+ * do: a cheap test before the side scan (`refitAroundCoveredCorner`, about 2 ms). Turning leaves those sides
+ * as they are, and the turned quad must have a format's aspect.
  */
 function keptSidesLikeACard(quad: quality.Quad, corner: number): boolean {
   const [a, b, c] = [quad[(corner + 1) % 4]!, quad[(corner + 2) % 4]!, quad[(corner + 3) % 4]!];
