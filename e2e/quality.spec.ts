@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import type { Evaluated } from './pages/quality.ts';
 
 /** Every frame's document found, its worst corner within 5% of the document's width of the label's (eval:quality's measure). */
@@ -13,6 +13,15 @@ function expectFoundWithinFivePercent(results: readonly Evaluated[]): void {
     const error = Math.max(...r.label.corners!.map((c, i) => Math.hypot(c.x - found!.corners[i]!.x, c.y - found!.corners[i]!.y)));
     expect(error, `seed ${r.label.seed}: worst corner, px`).toBeLessThan(0.05 * r.label.widthFraction * 1280);
   }
+}
+
+/** Clean held-card frames (eval:quality --thumb, the clean set) by seed, evaluated in the page. */
+function evaluateHeldClean(page: Page, seeds: readonly number[]): Promise<Evaluated[]> {
+  return page.evaluate(async (list) => {
+    const results: Evaluated[] = [];
+    for (const seed of list) results.push(await window.qualityTest.evaluate(seed, 'clean', true));
+    return results;
+  }, seeds);
 }
 
 test.describe('capture quality worker (OpenCV.js) on synthetic labelled frames', () => {
@@ -80,13 +89,7 @@ test.describe('capture quality worker (OpenCV.js) on synthetic labelled frames',
     // the thumb, then a part of it beside the thumb with four supported sides taken instead (0.38 of the
     // card's width off); 130025 and 140040, a hull of card and thumb taken as the fallback (its weakest side
     // supported 0.09-0.19) before the straight edges were asked; 140033, the same, 0.54 of the width off.
-    const results = await page.evaluate(async () => [
-      await window.qualityTest.evaluate(130020, 'clean', true),
-      await window.qualityTest.evaluate(130025, 'clean', true),
-      await window.qualityTest.evaluate(140033, 'clean', true),
-      await window.qualityTest.evaluate(140040, 'clean', true),
-    ]);
-    expectFoundWithinFivePercent(results);
+    expectFoundWithinFivePercent(await evaluateHeldClean(page, [130020, 130025, 140033, 140040]));
   });
 
   test('a held card is found from the sides the thumb leaves in view, not as a part of it', async ({ page }) => {
@@ -95,25 +98,14 @@ test.describe('capture quality worker (OpenCV.js) on synthetic labelled frames',
     // off the card's edges until fitted (0.37-0.46 of the width off before); 480011, a part of the card
     // inside its held outline that grew past the card's side (0.68 off); 130012, a header band the table's
     // colour, the held outline stopping at the band (0.68 off).
-    const results = await page.evaluate(async () => [
-      await window.qualityTest.evaluate(140010, 'clean', true),
-      await window.qualityTest.evaluate(480029, 'clean', true),
-      await window.qualityTest.evaluate(480052, 'clean', true),
-      await window.qualityTest.evaluate(480011, 'clean', true),
-      await window.qualityTest.evaluate(130012, 'clean', true),
-    ]);
-    expectFoundWithinFivePercent(results);
+    expectFoundWithinFivePercent(await evaluateHeldClean(page, [140010, 480029, 480052, 480011, 130012]));
   });
 
   test('a held card whose outline ran on along the thumb at a corner is turned back onto its sides', async ({ page }) => {
     // Held tuning frames of session 25 (clean): 140000 and 480047, a thumb from the left border across the
     // card's left side; the outline's corner there lay on the thumb's edge, two sides off the card's, and a
     // part of the card was taken (0.36 and 0.23 of the width off before).
-    const results = await page.evaluate(async () => [
-      await window.qualityTest.evaluate(140000, 'clean', true),
-      await window.qualityTest.evaluate(480047, 'clean', true),
-    ]);
-    expectFoundWithinFivePercent(results);
+    expectFoundWithinFivePercent(await evaluateHeldClean(page, [140000, 480047]));
   });
 
   test('a steady good stream auto-captures exactly once, on the Nth stable frame', async ({ page }) => {

@@ -23,7 +23,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { withEvalPage } from './eval-page.mjs';
-import { headline, judgedGood, labelWidth, readLabels } from './quality-data.mjs';
+import { cornerError, headline, judgedGood, labelWidth, readLabels } from './quality-data.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -68,7 +68,6 @@ const truth = {
 };
 const isGood = (l) => l.document !== null && Object.values(truth).every((f) => !f(l));
 
-const dist = (a, b) => Math.hypot(a.x - b.x, a.y - b.y);
 const quantile = (values, q) => { const s = [...values].sort((a, b) => a - b); return s.length ? s[Math.min(s.length - 1, Math.floor(q * s.length))] : NaN; };
 const pct = (v) => (Number.isFinite(v) ? `${(100 * v).toFixed(1)}%` : 'n/a');
 
@@ -140,7 +139,7 @@ function summarize(results) {
   }
   // Corner error on documents fully in view (a cut-off corner has no pixel to find).
   const inView = found.filter((r) => r.label.cornerMarginPx > 0);
-  const errors = inView.map((r) => Math.max(...r.label.corners.map((c, i) => dist(c, r.assessment.metrics.document.corners[i]))));
+  const errors = inView.map((r) => cornerError(r.label.corners, r.assessment.metrics));
   const relative = inView.map((r, i) => errors[i] / (r.label.widthFraction * 1280));
   const located = relative.filter((e) => e < 0.05).length;
   const tiltErrors = inView.map((r) => Math.abs(r.label.tiltDeg - r.assessment.metrics.document.tiltDeg));

@@ -1,8 +1,8 @@
 // Replays an eval:quality --data folder (e.g. one written by `--write-data DIR`) through the quality
 // analyzer in Node: the same OpenCV.js build, QualityAnalyzer, default thresholds and `assessStill` the
-// worker runs, so a PNG frame reads here as it does in the browser eval (frame for frame on the held and
-// plain sets of session 24). For work on the outline search and the checks: a few seconds per hundred
-// frames, no browser, and the frames a change moved side by side.
+// worker runs, so a PNG frame reads here as it does in the browser eval (the same summary as
+// `eval:quality -- --data DIR` on held sets 130000 and 490000, session 25). For work on the outline search
+// and the checks: a few seconds per hundred frames, no browser, and the frames a change moved side by side.
 //   node --conditions=source --import tsx scripts/replay-quality.ts DIR [--save OUT.json] [--compare BEFORE.json] [--only a.png,b.png] [--list]
 // `--save`: every frame's outcome (found, corner error as a share of the width, judged good, guidance);
 // `--compare`: prints the frames whose outcome differs from a saved run; `--list`: every frame's outcome.

@@ -302,14 +302,9 @@ function completedHeldOutline(quad: quality.Quad, short: readonly number[], fram
   const completed = completeToAspect(quad, frame);
   if (completed === quad) return null;
   const side = short[0]!;
-  const kept = [side, (side + 1) % 4].every((k) => quality.distance(completed[k]!, quad[k]!) <= DUPLICATE_PX || onLineThrough(quad[side]!, quad[(side + 1) % 4]!, completed[k]!));
+  const covered = lineThrough(quad[side]!, quad[(side + 1) % 4]!);
+  const kept = [side, (side + 1) % 4].every((k) => quality.distanceToLine(covered, completed[k]!) <= DUPLICATE_PX);
   return kept ? completed : null;
-}
-
-/** Whether `p` lies on the line through `a` and `b`, within `DUPLICATE_PX`. */
-function onLineThrough(a: quality.Point, b: quality.Point, p: quality.Point): boolean {
-  const length = quality.distance(a, b) || 1;
-  return Math.abs((b.x - a.x) * (p.y - a.y) - (b.y - a.y) * (p.x - a.x)) / length <= DUPLICATE_PX;
 }
 
 /**
