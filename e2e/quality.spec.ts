@@ -108,6 +108,14 @@ test.describe('capture quality worker (OpenCV.js) on synthetic labelled frames',
     expectFoundWithinFivePercent(await evaluateHeldClean(page, [140000, 480047]));
   });
 
+  test('a held card the search took a part of, or a stretch of background around, is found from its straight edges', async ({ page }) => {
+    // Held tuning frames of session 26 (clean): the search ended on a part of the card (140031, 140057: a
+    // column beside the thumb, 0.39 and 1.06 of the width off) or a quad of the card's and the thumb's edges
+    // (480028 and 140071, 0.36 and 0.37 off); each fails a framing check, and the card's four straight edges,
+    // one partly under the thumb, stand out more.
+    expectFoundWithinFivePercent(await evaluateHeldClean(page, [140031, 140057, 480028, 140071]));
+  });
+
   test('a steady good stream auto-captures exactly once, on the Nth stable frame', async ({ page }) => {
     // Clean frames (near-frontal, well exposed, no glare or blur) repeated as a steady stream; most
     // are judged good, a few are not (tilt near the limit, background merged with the card).

@@ -1,7 +1,7 @@
 import { quality } from '@ekyc/core';
 import { grayView, polygonPoints, quadFromMat, type FrameBuffers, type Mat, type MatScope, type OpenCv } from './opencv-frame.ts';
 import { straightEdges } from './straight-edges.ts';
-import { MAX_BOX_SHARE, MIN_AREA_FRACTION, acceptBanded, acceptFallback, borderSides, chooseQuad, coarselySupported, documentPastCarriedSides, documentSeenFromCorner, holdsBox, isWeakFallback, parallel, plausible, withinReach, type Candidate, type Fallback, type SearchFrame } from './outline-policy.ts';
+import { MAX_BOX_SHARE, MIN_AREA_FRACTION, acceptBanded, acceptFallback, borderSides, chooseQuad, coarselySupported, documentPastCarriedSides, documentSeenFromCorner, failsFraming, heldCardFromLines, heldCardOverFound, holdsBox, isWeakFallback, parallel, plausible, withinReach, type Candidate, type Fallback, type SearchFrame } from './outline-policy.ts';
 
 // The candidate search: quads proposed from the contours of the reduced frame's edge maps, by
 // several routes, each judged by outline-policy.ts.
@@ -33,7 +33,15 @@ export function findDocument(cv: OpenCv, buffers: FrameBuffers, frame: SearchFra
   // part of the document, cut by an inner edge (a portrait box, the MRZ band) where the document's own
   // outline is faint or broken. The document so found often runs off the frame: its sides are judged on
   // their part in view as the running-off routes judge theirs.
-  return found && (documentPastCarriedSides(found, { ...frame, minVisibleSide: RUNNING_OFF_MIN_VISIBLE_SIDE }) ?? found);
+  const outline = found && (documentPastCarriedSides(found, { ...frame, minVisibleSide: RUNNING_OFF_MIN_VISIBLE_SIDE }) ?? found);
+  if (!failsFraming(outline, frame)) return outline;
+  // Before the user is told to re-frame: a held card whose contours merged with the thumb, the search ending
+  // on a part of it or a stretch of background around it, still shows its sides as long straight edges
+  // (the strong pass's: the weak pass's are mostly print and texture). About 5 ms (the Hough transform 3).
+  buffers.detectEdges(CANNY_PASSES[0][0], CANNY_PASSES[0][1]);
+  const lines = straightEdges(cv, buffers.edges, frame.scale, scope);
+  const held = heldCardFromLines(lines, grayView(buffers.dilated), frame);
+  return held && heldCardOverFound(held, outline, frame) ? held : outline;
 }
 
 function searchDocument(cv: OpenCv, buffers: FrameBuffers, frame: SearchFrame, scope: MatScope): quality.Quad | null {

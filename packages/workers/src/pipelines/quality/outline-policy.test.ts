@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { quality } from '@ekyc/core';
-import { acceptBanded, acceptFallback, chooseQuad, searchFrame } from './outline-policy.ts';
+import { acceptBanded, acceptFallback, chooseQuad, failsFraming, heldCardFromLines, heldCardOverFound, searchFrame } from './outline-policy.ts';
 
 const WIDTH = 640;
 const HEIGHT = 360;
@@ -297,5 +297,60 @@ describe('a card the colour of what it lies on, its sides seen only across its p
     const chosen = chooseQuad([{ quad: card, partial: false }], searchFrame(banner, 2));
     expect(chosen.quad).toBeNull();
     expect(chosen.banded).toBeNull();
+  });
+});
+
+describe('a held card from its straight edges', () => {
+  // A light ID-1 card (400 x 252) on a dark table, a thumb across its left side (28% of it), a dark portrait
+  // box on it: the search's contours merge card and thumb, and the box alone has four supported sides.
+  const card: quality.Quad = [{ x: 120, y: 60 }, { x: 520, y: 60 }, { x: 520, y: 312 }, { x: 120, y: 312 }];
+  const box: quality.Quad = [{ x: 150, y: 110 }, { x: 250, y: 110 }, { x: 250, y: 250 }, { x: 150, y: 250 }];
+  const thumb = (x: number, y: number) => x < 200 && Math.abs(y - 180) < 35;
+  const onCard = (x: number, y: number) => x >= 120 && x < 520 && y >= 60 && y < 312;
+  const inBox = (x: number, y: number) => x >= 150 && x < 250 && y >= 110 && y < 250;
+  const image = paint((x, y) => (thumb(x, y) ? [220, 170, 140] : inBox(x, y) ? [90, 70, 60] : onCard(x, y) ? [225, 215, 190] : [60, 70, 80]), 7);
+  const frame = searchFrame(image, 2);
+  const lines: quality.Segment[] = [
+    { a: card[0], b: card[1] },
+    { a: card[1], b: card[2] },
+    { a: card[2], b: card[3] },
+    { a: { x: 120, y: 312 }, b: { x: 120, y: 215 } },
+    { a: { x: 120, y: 145 }, b: { x: 120, y: 60 } },
+    ...box.map((a, k) => ({ a, b: box[(k + 1) % 4]! })),
+    { a: { x: 0, y: 145 }, b: { x: 200, y: 145 } },
+    { a: { x: 0, y: 215 }, b: { x: 200, y: 215 } },
+  ];
+
+  /** The reduced frame's edges, dilated as the search's are: a colour step between neighbours at full resolution. */
+  function edgeMap(scale: number): quality.GrayImage {
+    const width = WIDTH / scale;
+    const height = HEIGHT / scale;
+    const raw = new Uint8Array(width * height);
+    const at = (x: number, y: number, c: number) => image.data[(Math.min(HEIGHT - 1, y) * WIDTH + Math.min(WIDTH - 1, x)) * 4 + c]!;
+    for (let y = 0; y < height; y++)
+      for (let x = 0; x < width; x++) {
+        const [fx, fy] = [x * scale, y * scale];
+        for (let c = 0; c < 3; c++) if (Math.abs(at(fx, fy, c) - at(fx + scale, fy, c)) > 24 || Math.abs(at(fx, fy, c) - at(fx, fy + scale, c)) > 24) raw[y * width + x] = 255;
+      }
+    const data = new Uint8Array(width * height);
+    for (let y = 1; y < height - 1; y++) for (let x = 1; x < width - 1; x++) if ([-1, 0, 1].some((dy) => [-1, 0, 1].some((dx) => raw[(y + dy) * width + x + dx]))) data[y * width + x] = 255;
+    return { data, width, height };
+  }
+
+  it('finds the card, its covered side taken from the parts in view', () => {
+    const held = heldCardFromLines(lines, edgeMap(2), frame);
+    expect(held).not.toBeNull();
+    expect(quality.maxCornerError(held!, card)).toBeLessThan(3);
+  });
+
+  it('is asked only when the outline found fails framing, and taken over a part of the card, never a part over the card', () => {
+    expect(failsFraming(box, frame)).toBe(true);
+    expect(failsFraming(null, frame)).toBe(true);
+    expect(failsFraming(card, frame)).toBe(false);
+    // A part of the card the search ended on (a printed frame's field beside the box) has the card around it.
+    const part: quality.Quad = [{ x: 280, y: 100 }, { x: 480, y: 100 }, { x: 480, y: 280 }, { x: 280, y: 280 }];
+    expect(heldCardOverFound(card, part, frame)).toBe(true);
+    expect(heldCardOverFound(part, card, frame)).toBe(false);
+    expect(heldCardOverFound(card, null, frame)).toBe(true);
   });
 });
