@@ -873,7 +873,7 @@ export function trackOutline(previous: quality.Quad, frame: SearchFrame): qualit
 
 /** Lines (the longest) a held card's quads are built from: work grows with its fourth power; 24 found a few more cards for 1.5 times the cost. */
 const HELD_LINES = 16;
-/** Quads of straight edges refined and judged at full resolution at most, largest first (about 0.1 ms each). */
+/** Quads of straight edges refined and judged at full resolution at most, largest first (refinement is the route's costly step after the Hough transform). */
 const HELD_REFITS = 8;
 /** Mean edge support of a held card's four sides at full resolution, and the least of its covered side. */
 const HELD_MEAN_SUPPORT = 0.85;
@@ -888,7 +888,7 @@ const HELD_COARSE_ASPECT_TOLERANCE = 0.07;
  * to be taken over it. The card's own outline is where the contrast between inside and around peaks: a part of
  * the card has card around it, a stretch of background around the card has background inside it. Between
  * outlines of one card that differ by a few pixels it moves by under 10% (held tuning sets: 130008, 140041,
- * 480066 moved 4-10% off with a gain of 1.04-1.10 asked); the parts and stretches replaced read 1.15-3.6 times less.
+ * 480066 moved 4-10% off with a gain of 1.04-1.10 asked); the parts and stretches replaced read 1.18-3.6 times less.
  */
 const HELD_CONTRAST_GAIN = 1.15;
 
