@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MatScope, type OpenCv } from './opencv-frame.ts';
-import { joinCollinear, straightEdges } from './straight-edges.ts';
+import { joinCollinear, longStraightEdges, straightEdges } from './straight-edges.ts';
 import { loadOpenCvForTests } from '../../../test/opencv-node.ts';
 
 let cv: OpenCv;
@@ -38,6 +38,38 @@ describe('straightEdges', () => {
     const scope = new MatScope(cv);
     try {
       expect(straightEdges(cv, edgeMap(scope, true), 4, scope)).toEqual([]);
+    } finally {
+      scope.dispose();
+    }
+  });
+});
+
+describe('longStraightEdges', () => {
+  /** A card's outline (a rectangle, 60..260 x 30..150) with a line of print on it: 30 glyphs of 5 x 7 px whose tops and bottoms line up. */
+  function cardWithPrint(scope: MatScope) {
+    const map = scope.track(cv.Mat.zeros(180, 320, cv.CV_8UC1));
+    const data = map.data;
+    for (let x = 60; x <= 260; x++) data[30 * 320 + x] = data[150 * 320 + x] = 255;
+    for (let y = 30; y <= 150; y++) data[y * 320 + 60] = data[y * 320 + 260] = 255;
+    for (let g = 0; g < 30; g++) {
+      const x0 = 75 + 6 * g;
+      for (let x = x0; x < x0 + 5; x++) data[110 * 320 + x] = data[116 * 320 + x] = 255;
+      for (let y = 110; y <= 116; y++) data[y * 320 + x0] = data[y * 320 + x0 + 4] = 255;
+    }
+    return map;
+  }
+  const horizontalAt = (pieces: { a: { y: number }; b: { y: number } }[], y: number) => pieces.some((p) => Math.abs(p.a.y / 4 - y) < 1.5 && Math.abs(p.b.y / 4 - y) < 1.5);
+
+  it("reads the card's sides and not the print's baselines, which the Hough transform reads on the whole map", () => {
+    const scope = new MatScope(cv);
+    try {
+      const map = cardWithPrint(scope);
+      expect(horizontalAt(straightEdges(cv, map, 4, scope), 110)).toBe(true);
+      const long = longStraightEdges(cv, map, 4, scope);
+      expect(horizontalAt(long, 110) || horizontalAt(long, 116)).toBe(false);
+      expect(horizontalAt(long, 30)).toBe(true);
+      expect(horizontalAt(long, 150)).toBe(true);
+      expect(long.some((p) => Math.abs(p.a.x / 4 - 60.5) < 1.5 && Math.abs(p.b.x / 4 - 60.5) < 1.5)).toBe(true);
     } finally {
       scope.dispose();
     }
