@@ -871,7 +871,7 @@ export function trackOutline(previous: quality.Quad, frame: SearchFrame): qualit
   return outlineSupport(refined, frame, MIN_SIDE_SUPPORT) >= MIN_SIDE_SUPPORT ? refined : null;
 }
 
-/** Lines (the longest) a held card's quads are built from: work grows with its fourth power; 24 found a few more cards for 1.5 times the cost. */
+/** Lines (the longest) a held card's quads are built from: work grows with its fourth power (24 found a few more cards for 1.5 times the cost, on all the strong pass's lines). */
 const HELD_LINES = 16;
 /** Quads of straight edges refined and judged at full resolution at most, largest first (refinement is the route's costly step after the Hough transform). */
 const HELD_REFITS = 8;
@@ -893,7 +893,7 @@ const HELD_COARSE_ASPECT_TOLERANCE = 0.07;
 const HELD_CONTRAST_GAIN = 1.15;
 
 /**
- * A card held in view, from four of the frame's straight edges (`lines`: `straightEdges` of the strong
+ * A card held in view, from four of the frame's straight edges (`lines`: `longStraightEdges` of the strong
  * pass), when the search's outline fails a framing check (`failsFraming`): the contours of a held card merge
  * with the thumb, and the search can end on a part of the card (its portrait column, the stretch beside the
  * thumb) or a stretch of background around it, while the card's sides are long straight edges, one of them
