@@ -28,8 +28,7 @@ const SUBSET_EPSILONS = [0.015, 0.025, 0.04] as const;
  * colour of its background seen only across its printed bands.
  */
 export function findDocument(cv: OpenCv, buffers: FrameBuffers, frame: SearchFrame, scope: MatScope): quality.Quad | null {
-  const edges = { strong: false };
-  const found = searchDocument(cv, buffers, frame, scope, edges);
+  const found = searchDocument(cv, buffers, frame, scope);
   // Whichever route found it, a side carrying on past a corner as the same edge tells the outline is a
   // part of the document, cut by an inner edge (a portrait box, the MRZ band) where the document's own
   // outline is faint or broken. The document so found often runs off the frame: its sides are judged on
@@ -39,14 +38,13 @@ export function findDocument(cv: OpenCv, buffers: FrameBuffers, frame: SearchFra
   // Before the user is told to re-frame: a held card whose contours merged with the thumb, the search ending
   // on a part of it or a stretch of background around it, still shows its sides as long straight edges
   // (the strong pass's: the weak pass's are mostly print and texture). About 3-4 ms (`longStraightEdges` 2).
-  if (!edges.strong) buffers.detectEdges(CANNY_PASSES[0][0], CANNY_PASSES[0][1]);
+  buffers.detectEdges(CANNY_PASSES[0][0], CANNY_PASSES[0][1]);
   const lines = longStraightEdges(cv, buffers.edges, frame.scale, scope);
   const held = heldCardFromLines(lines, grayView(buffers.dilated), frame);
   return held && heldCardOverFound(held, outline, frame) ? held : outline;
 }
 
-/** `edges.strong` tells, on return, whether `buffers` still hold the strong pass's edges. */
-function searchDocument(cv: OpenCv, buffers: FrameBuffers, frame: SearchFrame, scope: MatScope, edges: { strong: boolean }): quality.Quad | null {
+function searchDocument(cv: OpenCv, buffers: FrameBuffers, frame: SearchFrame, scope: MatScope): quality.Quad | null {
   const frameArea = buffers.width * buffers.height;
   let fallback: Fallback | null = null;
   let banded: quality.Quad | null = null;
@@ -58,7 +56,6 @@ function searchDocument(cv: OpenCv, buffers: FrameBuffers, frame: SearchFrame, s
     // Contours of the thin edges keep a card apart from clutter it touches; of the dilated edges,
     // they close gaps in a faint outline. Both give candidates; edge support picks among them.
     buffers.detectEdges(low, high);
-    edges.strong = low === CANNY_PASSES[0][0];
     const candidates: Candidate[] = [];
     const segments: quality.Segment[] = [];
     // The dilated edge map, read in JS (no OpenCV call may run while this view of the heap is held).

@@ -52,6 +52,8 @@ export class FrameBuffers {
   /** Full-resolution pixels per pixel of the reduced frame. */
   readonly scale: number;
   private readonly owned: Mat[];
+  /** The Canny thresholds `edges` and `dilated` hold, on the gradient prepared last; `null` when they are stale. */
+  private edgesFrom: readonly [number, number] | null = null;
 
   constructor(private readonly cv: OpenCv, readonly width: number, readonly height: number) {
     this.scale = Math.max(1, width / DETECT_WIDTH);
@@ -164,12 +166,14 @@ export class FrameBuffers {
     cv.cvtColor(this.smallRgba, this.smallRgb, cv.COLOR_RGBA2RGB);
     cv.GaussianBlur(this.smallRgb, this.blurred, new cv.Size(5, 5), 0);
     this.colourGradient();
-
+    this.edgesFrom = null;
   }
 
-  /** `edges` (Canny with these thresholds on the prepared gradient) and `dilated`. */
+  /** `edges` (Canny with these thresholds on the prepared gradient) and `dilated`; kept when they already hold them. */
   detectEdges(low: number, high: number): void {
+    if (this.edgesFrom?.[0] === low && this.edgesFrom[1] === high) return;
     const { cv } = this;
+    this.edgesFrom = [low, high];
     (cv as OpenCvGradientCanny).Canny1(this.dx, this.dy, this.edges, low, high);
     cv.dilate(this.edges, this.dilated, this.kernel);
   }
