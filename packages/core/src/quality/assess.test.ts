@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rankGuidance, runChecks } from './assess.ts';
+import { framingChecks, rankGuidance, runChecks } from './assess.ts';
 import { CaptureSession, assessStill } from './auto-capture.ts';
 import { DEFAULT_QUALITY_THRESHOLDS, resolveQualityThresholds } from './thresholds.ts';
 import { EkycError } from '../errors.ts';
@@ -86,6 +86,22 @@ describe('rankGuidance', () => {
     expect(guidanceOf({ ...whiteOut, clippedFraction: 0.4 })).toEqual(['no_document']);
     // A found document is judged on its own exposure: a white card clipped where it is blank passes.
     expect(guidanceOf({ ...whiteOut, document: goodFrame().document })).toEqual(['good']);
+  });
+});
+
+describe('framingChecks', () => {
+  const corners: Quad = [{ x: 100, y: 100 }, { x: 900, y: 100 }, { x: 900, y: 600 }, { x: 100, y: 600 }];
+  const doc = { corners, widthFraction: 0.625, tiltDeg: 5, cornerMarginPx: 100 };
+  const t = DEFAULT_QUALITY_THRESHOLDS;
+
+  it('passes a document in range, clear of the border and facing the camera, and fails each limit on its own', () => {
+    expect(framingChecks(doc, 1280, 720, t)).toEqual({ distance: true, cutoff: true, tilt: true });
+    expect(framingChecks({ ...doc, widthFraction: 0.45 }, 1280, 720, t)).toEqual({ distance: false, cutoff: true, tilt: true });
+    expect(framingChecks({ ...doc, widthFraction: 0.95 }, 1280, 720, t)).toEqual({ distance: false, cutoff: true, tilt: true });
+    // The margin is 2% of the shorter side: 14.4 px on 1280 x 720.
+    expect(framingChecks({ ...doc, cornerMarginPx: 14 }, 1280, 720, t).cutoff).toBe(false);
+    expect(framingChecks({ ...doc, cornerMarginPx: 15 }, 1280, 720, t).cutoff).toBe(true);
+    expect(framingChecks({ ...doc, tiltDeg: 16 }, 1280, 720, t)).toEqual({ distance: true, cutoff: true, tilt: false });
   });
 });
 

@@ -1,7 +1,7 @@
 import { judgeExposure } from './exposure.ts';
 import { inFocus } from './focus.ts';
 import type { QualityThresholds } from './thresholds.ts';
-import type { CheckResults, FrameMetrics, GuidanceCode } from './types.ts';
+import type { CheckResults, DocumentMetrics, FrameMetrics, GuidanceCode } from './types.ts';
 
 /**
  * Share of a frame without a found document clipped to white over which it is too bright, whatever its
@@ -18,15 +18,22 @@ function exposureOf(metrics: FrameMetrics, t: QualityThresholds): ReturnType<typ
   return judgeExposure(metrics, t);
 }
 
+/** The framing checks of a found document: its width in range, its corners clear of the frame border, its tilt under the limit. */
+export function framingChecks(doc: DocumentMetrics, frameWidth: number, frameHeight: number, t: QualityThresholds): Pick<CheckResults, 'distance' | 'cutoff' | 'tilt'> {
+  return {
+    distance: doc.widthFraction >= t.minWidthFraction && doc.widthFraction <= t.maxWidthFraction,
+    cutoff: doc.cornerMarginPx >= t.cornerMarginFraction * Math.min(frameWidth, frameHeight),
+    tilt: doc.tiltDeg <= t.maxTiltDeg,
+  };
+}
+
 /** Pass/fail of every check; checks that need a document fail when there is none. */
 export function runChecks(metrics: FrameMetrics, motion: number, t: QualityThresholds): CheckResults {
   const doc = metrics.document;
-  const margin = t.cornerMarginFraction * Math.min(metrics.frameWidth, metrics.frameHeight);
+  const framing = doc ? framingChecks(doc, metrics.frameWidth, metrics.frameHeight, t) : { distance: false, cutoff: false, tilt: false };
   return {
     document: doc !== null,
-    distance: doc !== null && doc.widthFraction >= t.minWidthFraction && doc.widthFraction <= t.maxWidthFraction,
-    cutoff: doc !== null && doc.cornerMarginPx >= margin,
-    tilt: doc !== null && doc.tiltDeg <= t.maxTiltDeg,
+    ...framing,
     focus: doc !== null && inFocus(metrics, t),
     glare: doc !== null && metrics.glareFraction <= t.maxGlareFraction,
     lighting: exposureOf(metrics, t) === 'ok',

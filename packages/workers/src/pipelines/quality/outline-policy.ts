@@ -932,19 +932,18 @@ function mean(values: readonly number[]): number {
 }
 
 /**
- * Whether the search's outline (or none) fails a framing check with the default thresholds: too small or
- * too large, near or past the frame border, or tilted past the limit. Only such an outline asks for a held
- * card (`heldCardFromLines`): one that passes is taken as it is, and frames a card fills well pay nothing.
- * The defaults, not a session's thresholds: this decides only where to look further.
+ * Whether the search's outline (or none) fails a framing check (`quality.framingChecks`) with the default
+ * thresholds: too small or too large, near or past the frame border, or tilted past the limit. Only such an
+ * outline asks for a held card (`heldCardFromLines`): one that passes is taken as it is, and frames a card
+ * fills well pay nothing. The defaults, and the pose's default options, not a session's thresholds and the
+ * analyzer's tilt: this decides only where to look further.
  */
 export function failsFraming(quad: quality.Quad | null, frame: SearchFrame): boolean {
   if (!quad) return true;
   const { width, height } = frame.full;
-  const limits = quality.DEFAULT_QUALITY_THRESHOLDS;
-  const share = quality.widthFraction(quad, width);
-  if (share < limits.minWidthFraction || share > limits.maxWidthFraction) return true;
-  if (quality.cornerMarginPx(quad, width, height) < limits.cornerMarginFraction * Math.min(width, height)) return true;
-  return quality.estimatePose(quad, width, height).tiltDeg > limits.maxTiltDeg;
+  const document = { corners: quad, widthFraction: quality.widthFraction(quad, width), cornerMarginPx: quality.cornerMarginPx(quad, width, height), tiltDeg: quality.estimatePose(quad, width, height).tiltDeg };
+  const checks = quality.framingChecks(document, width, height, quality.DEFAULT_QUALITY_THRESHOLDS);
+  return !(checks.distance && checks.cutoff && checks.tilt);
 }
 
 /**
