@@ -17,4 +17,5 @@ export * from './pose.ts';
 export * from './aspect-growth.ts';
 export * from './border-reach.ts';
 export * from './region-contrast.ts';
+export * from './corner-rounding.ts';
 export * from './side-continuation.ts';

@@ -21,6 +21,22 @@ function paint(colour: (x: number, y: number) => readonly number[], seed: number
   return { data, width: WIDTH, height: HEIGHT, channels: 4, used: 3 };
 }
 
+/** The reduced frame's edges, dilated as the search's are: a colour step between neighbours at full resolution. */
+function edgeMap(image: quality.PixelImage, scale: number): quality.GrayImage {
+  const width = WIDTH / scale;
+  const height = HEIGHT / scale;
+  const raw = new Uint8Array(width * height);
+  const at = (x: number, y: number, c: number) => image.data[(Math.min(HEIGHT - 1, y) * WIDTH + Math.min(WIDTH - 1, x)) * 4 + c]!;
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++) {
+      const [fx, fy] = [x * scale, y * scale];
+      for (let c = 0; c < 3; c++) if (Math.abs(at(fx, fy, c) - at(fx + scale, fy, c)) > 24 || Math.abs(at(fx, fy, c) - at(fx, fy + scale, c)) > 24) raw[y * width + x] = 255;
+    }
+  const data = new Uint8Array(width * height);
+  for (let y = 1; y < height - 1; y++) for (let x = 1; x < width - 1; x++) if ([-1, 0, 1].some((dy) => [-1, 0, 1].some((dx) => raw[(y + dy) * width + x + dx]))) data[y * width + x] = 255;
+  return { data, width, height };
+}
+
 /** Both ways round each side, as the thin and dilated edge maps' contours give them. */
 const twice = (segments: quality.Segment[]): quality.Segment[] => segments.flatMap((s) => [s, { a: s.b, b: s.a }]);
 
@@ -321,24 +337,8 @@ describe('a held card from its straight edges', () => {
     { a: { x: 0, y: 215 }, b: { x: 200, y: 215 } },
   ];
 
-  /** The reduced frame's edges, dilated as the search's are: a colour step between neighbours at full resolution. */
-  function edgeMap(scale: number): quality.GrayImage {
-    const width = WIDTH / scale;
-    const height = HEIGHT / scale;
-    const raw = new Uint8Array(width * height);
-    const at = (x: number, y: number, c: number) => image.data[(Math.min(HEIGHT - 1, y) * WIDTH + Math.min(WIDTH - 1, x)) * 4 + c]!;
-    for (let y = 0; y < height; y++)
-      for (let x = 0; x < width; x++) {
-        const [fx, fy] = [x * scale, y * scale];
-        for (let c = 0; c < 3; c++) if (Math.abs(at(fx, fy, c) - at(fx + scale, fy, c)) > 24 || Math.abs(at(fx, fy, c) - at(fx, fy + scale, c)) > 24) raw[y * width + x] = 255;
-      }
-    const data = new Uint8Array(width * height);
-    for (let y = 1; y < height - 1; y++) for (let x = 1; x < width - 1; x++) if ([-1, 0, 1].some((dy) => [-1, 0, 1].some((dx) => raw[(y + dy) * width + x + dx]))) data[y * width + x] = 255;
-    return { data, width, height };
-  }
-
   it('finds the card, its covered side taken from the parts in view', () => {
-    const held = heldCardFromLines(lines, edgeMap(2), frame);
+    const held = heldCardFromLines(lines, edgeMap(image, 2), frame);
     expect(held).not.toBeNull();
     expect(quality.maxCornerError(held!, card)).toBeLessThan(3);
   });
@@ -352,5 +352,61 @@ describe('a held card from its straight edges', () => {
     expect(heldCardOverFound(card, part, frame)).toBe(true);
     expect(heldCardOverFound(part, card, frame)).toBe(false);
     expect(heldCardOverFound(card, null, frame)).toBe(true);
+  });
+});
+
+describe('a held card over the outline found, by its rounded corners', () => {
+  // A light ID-1 card (400 x 252) with rounded corners and a green header band on a pink table; a thumb
+  // comes in from the left border over its top-left corner.
+  const card: quality.Quad = [{ x: 140, y: 70 }, { x: 540, y: 70 }, { x: 540, y: 322 }, { x: 140, y: 322 }];
+  const radius = quality.DOCUMENT_CORNER_RADIUS * 400;
+  const onCard = (x: number, y: number) => {
+    const cx = Math.min(Math.max(x, 140 + radius), 540 - radius);
+    const cy = Math.min(Math.max(y, 70 + radius), 322 - radius);
+    return x >= 140 && x < 540 && y >= 70 && y < 322 && Math.hypot(x - cx, y - cy) <= radius;
+  };
+  const thumb = (x: number, y: number) => x < 200 && Math.abs(y - 0.25 * x - 70) < 22;
+  const image = paint((x, y) => (thumb(x, y) ? [200, 140, 100] : onCard(x, y) ? (y < 110 ? [40, 110, 60] : (y - 70) % 30 < 6 && x > 300 ? [40, 40, 50] : [232, 228, 220]) : [200, 150, 180]), 11);
+  const frame = searchFrame(image, 2);
+
+  it('takes the card over an outline run along the thumb to the border, which contrast alone would keep', () => {
+    // Its side from the thumb's edge at the border ends beside the card's corner, not on it (held 130058: 18 px).
+    const alongThumb: quality.Quad = [{ x: 0, y: 48 }, { x: 540, y: 70 }, { x: 540, y: 322 }, { x: 152, y: 322 }];
+    const [held, found] = [quality.regionContrast(image, card)!, quality.regionContrast(image, alongThumb)!];
+    expect(held).toBeLessThan(1.15 * found);
+    expect(quality.roundingTally(quality.cornerRounding(image, card)).rounded).toBeGreaterThanOrEqual(3);
+    expect(heldCardOverFound(card, alongThumb, frame)).toBe(true);
+  });
+
+  it('takes the card over an outline that stopped at its header band', () => {
+    const belowBand: quality.Quad = [{ x: 140, y: 110 }, { x: 540, y: 110 }, { x: 540, y: 322 }, { x: 140, y: 322 }];
+    expect(heldCardOverFound(card, belowBand, frame)).toBe(true);
+    expect(heldCardOverFound(belowBand, card, frame)).toBe(false);
+  });
+
+  it("builds the card from its sides, not the larger rectangle a table's edge beyond one side makes with them", () => {
+    // A dark table edge runs across the frame 28 px below the card: the card with that stretch of table is a
+    // larger quad of the same lines with a TD3 page's aspect, refined first and as well supported.
+    const table = paint((x, y) => (y >= 350 && y < 356 ? [60, 40, 50] : onCard(x, y) ? (y < 110 ? [40, 110, 60] : [232, 228, 220]) : [200, 150, 180]), 13);
+    const tableFrame = searchFrame(table, 2);
+    const lines: quality.Segment[] = [
+      { a: { x: 140, y: 70 }, b: { x: 540, y: 70 } },
+      { a: { x: 540, y: 70 }, b: { x: 540, y: 322 } },
+      { a: { x: 140, y: 322 }, b: { x: 540, y: 322 } },
+      { a: { x: 140, y: 70 }, b: { x: 140, y: 322 } },
+      { a: { x: 0, y: 350 }, b: { x: 640, y: 350 } },
+      { a: { x: 540, y: 322 }, b: { x: 540, y: 350 } },
+      { a: { x: 140, y: 322 }, b: { x: 140, y: 350 } },
+    ];
+    const larger: quality.Quad = [card[0], card[1], { x: 540, y: 350 }, { x: 140, y: 350 }];
+    expect(quality.hasDocumentAspect(larger, WIDTH, HEIGHT)).toBe(true);
+    const held = heldCardFromLines(lines, edgeMap(table, 2), tableFrame);
+    expect(held).not.toBeNull();
+    expect(quality.maxCornerError(held!, card)).toBeLessThan(3);
+  });
+
+  it('keeps the card found over a held outline taking a stretch of the table with it', () => {
+    const withTable: quality.Quad = [{ x: 140, y: 70 }, { x: 600, y: 70 }, { x: 600, y: 322 }, { x: 140, y: 322 }];
+    expect(heldCardOverFound(withTable, card, frame)).toBe(false);
   });
 });

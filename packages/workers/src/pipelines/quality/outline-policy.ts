@@ -891,6 +891,15 @@ const HELD_COARSE_ASPECT_TOLERANCE = 0.07;
  * 480066 moved 4-10% off with a gain of 1.04-1.10 asked); the parts and stretches replaced read 1.18-3.6 times less.
  */
 const HELD_CONTRAST_GAIN = 1.15;
+/**
+ * Rounded corners (`quality.cornerRounding`) a held card's outline must show, with none square, to be taken
+ * over the search's outline on that evidence alone, and by how many more (rounded less square) than it. A card
+ * with a thumb over one corner still shows three; the search's outline ran through the thumb or stopped at a
+ * header band, and its corners there are the inside's colour (square). One more than the outline found was
+ * not enough: a held card's rectangle one corner rounder than a right outline replaced it (plain 380074).
+ */
+const HELD_MIN_ROUNDED_CORNERS = 3;
+const HELD_ROUNDING_LEAD = 2;
 
 /**
  * A card held in view, from four of the frame's straight edges (`lines`: `longStraightEdges` of the strong
@@ -898,10 +907,13 @@ const HELD_CONTRAST_GAIN = 1.15;
  * with the thumb, and the search can end on a part of the card (its portrait column, the stretch beside the
  * thumb) or a stretch of background around it, while the card's sides are long straight edges, one of them
  * partly covered. Quads of the longest lines (`quality.quadsFromLines`), clear of the frame border, whose
- * sides lie on the coarse edges and which have about a format's aspect are refined, largest first; the first
+ * sides lie on the coarse edges and which have about a format's aspect are refined, largest first. Of those
  * whose sides have edge support (mean `HELD_MEAN_SUPPORT`, the covered one `HELD_MIN_SUPPORT`), a format's
  * aspect and an inside standing out twice as clearly as an outline found by the search must (a route of last
- * resort: rectangles of a document-free frame's lines stood out by 12-14, held cards by 80 and more) is taken.
+ * resort: rectangles of a document-free frame's lines stood out by 12-14, held cards by 80 and more), the one
+ * with the most rounded corners less square ones (`quality.cornerRounding`) is taken, the larger on a tie, and
+ * the first with four rounded corners at once: the largest was often the card with a stretch of background
+ * beyond a side, whose corners there are the background's crossings.
  * `map`: the dilated edges, read after the last OpenCV call.
  */
 export function heldCardFromLines(lines: readonly quality.Segment[], map: quality.GrayImage, frame: SearchFrame): quality.Quad | null {
@@ -912,13 +924,25 @@ export function heldCardFromLines(lines: readonly quality.Segment[], map: qualit
     .filter((q) => plausible(q, frameArea) && clearOfBorder(q, frame) && coarselyHeld(map, q, frame) && quality.hasDocumentAspect(q, full.width, full.height, HELD_COARSE_ASPECT_TOLERANCE))
     .sort((a, b) => quality.quadArea(b) - quality.quadArea(a))
     .slice(0, HELD_REFITS);
+  let best: quality.Quad | null = null;
+  let bestRounding = -Infinity;
   for (const quad of quads) {
     const refined = refinedOnFrame(quad, frame);
     const sides = quality.sideSupport(full, refined, frame.support);
     if (mean(sides) < HELD_MEAN_SUPPORT || Math.min(...sides) < HELD_MIN_SUPPORT) continue;
-    if (clearOfBorder(refined, frame) && quality.hasDocumentAspect(refined, full.width, full.height) && standsOut(refined, frame, HELD_CLOSE_MIN_CONTRAST)) return refined;
+    if (!clearOfBorder(refined, frame) || !quality.hasDocumentAspect(refined, full.width, full.height) || !standsOut(refined, frame, HELD_CLOSE_MIN_CONTRAST)) continue;
+    const rounding = roundingOf(refined, frame);
+    if (rounding.rounded - rounding.square > bestRounding) {
+      best = refined;
+      bestRounding = rounding.rounded - rounding.square;
+    }
+    if (rounding.rounded === 4) break;
   }
-  return null;
+  return best;
+}
+
+function roundingOf(quad: quality.Quad, frame: SearchFrame): { rounded: number; square: number } {
+  return quality.roundingTally(quality.cornerRounding(frame.full, quad));
 }
 
 /** Whether the quad's sides lie on the reduced frame's dilated edges as a held card's do (`HELD_COARSE_*`). */
@@ -948,12 +972,18 @@ export function failsFraming(quad: quality.Quad | null, frame: SearchFrame): boo
 
 /**
  * Whether a held card's outline (`heldCardFromLines`) is taken over the search's (`found`): always when
- * the search found none; else when it stands out `HELD_CONTRAST_GAIN` times as clearly. An outline with no
- * surroundings in the frame (one covering it) is kept: its contrast cannot be compared (a tartan's
- * rectangle around a far card was taken for a held card when this was tried).
+ * the search found none; else when its corners show a document's rounding where the found outline's do
+ * not (`HELD_MIN_ROUNDED_CORNERS` rounded, none square, `HELD_ROUNDING_LEAD` ahead of the found outline's
+ * rounded less square: an outline through the thumb, a header band's inner edge, a part of the card or the
+ * whole frame has corners that are not a card's), or when it stands out `HELD_CONTRAST_GAIN` times as
+ * clearly. On contrast alone an outline with no surroundings in the frame (one covering it) is kept: it
+ * cannot be compared (a tartan's rectangle around a far card was taken for a held card when this was tried).
  */
 export function heldCardOverFound(held: quality.Quad, found: quality.Quad | null, frame: SearchFrame): boolean {
   if (!found) return true;
+  const heldRounding = roundingOf(held, frame);
+  const foundRounding = roundingOf(found, frame);
+  if (heldRounding.square === 0 && heldRounding.rounded >= HELD_MIN_ROUNDED_CORNERS && heldRounding.rounded >= foundRounding.rounded - foundRounding.square + HELD_ROUNDING_LEAD) return true;
   const before = quality.regionContrast(frame.full, found);
   const after = quality.regionContrast(frame.full, held);
   return before !== null && after !== null && after >= HELD_CONTRAST_GAIN * before;
