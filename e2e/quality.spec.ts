@@ -116,6 +116,14 @@ test.describe('capture quality worker (OpenCV.js) on synthetic labelled frames',
     expectFoundWithinFivePercent(await evaluateHeldClean(page, [140057, 140021, 480027, 480028, 140071]));
   });
 
+  test('a held card is told from an outline that is not a card by its rounded corners', async ({ page }) => {
+    // Held tuning frames of session 27 (clean): the search's outline ran along the thumb to the frame's border
+    // (130058, 0.27 of the width off) or stopped at the header band's inner edge (140022, 0.09 off); the held
+    // card, its corners rounded where the outline's are square, stood out no more clearly than the outline and
+    // was not taken on contrast.
+    expectFoundWithinFivePercent(await evaluateHeldClean(page, [130058, 140022]));
+  });
+
   test('a steady good stream auto-captures exactly once, on the Nth stable frame', async ({ page }) => {
     // Clean frames (near-frontal, well exposed, no glare or blur) repeated as a steady stream; most
     // are judged good, a few are not (tilt near the limit, background merged with the card).
