@@ -378,6 +378,13 @@ describe('a held card over the outline found, by its rounded corners', () => {
     expect(heldCardOverFound(card, alongThumb, frame)).toBe(true);
   });
 
+  it('takes the card over an outline along the thumb to the border even where it meets the card\'s three other corners', () => {
+    // Its corner at the border reads neither way, its three others rounded: one behind the card's four.
+    const alongThumb: quality.Quad = [{ x: 0, y: 48 }, { x: 540, y: 70 }, { x: 540, y: 322 }, { x: 140, y: 322 }];
+    expect(quality.roundingTally(quality.cornerRounding(image, alongThumb))).toEqual({ rounded: 3, square: 0 });
+    expect(heldCardOverFound(card, alongThumb, frame)).toBe(true);
+  });
+
   it('takes the card over an outline that stopped at its header band', () => {
     const belowBand: quality.Quad = [{ x: 140, y: 110 }, { x: 540, y: 110 }, { x: 540, y: 322 }, { x: 140, y: 322 }];
     expect(heldCardOverFound(card, belowBand, frame)).toBe(true);

@@ -900,6 +900,13 @@ const HELD_CONTRAST_GAIN = 1.15;
  */
 const HELD_MIN_ROUNDED_CORNERS = 3;
 const HELD_ROUNDING_LEAD = 2;
+/**
+ * The lead asked over an outline reaching the frame's border (a corner within the cut-off margin): its corner
+ * there reads neither way (the surroundings are off the frame), so an outline run along the thumb to the border
+ * shows two rounded corners at most where the held card shows three (480055; no other frame of the nine tuning
+ * and fresh sets moved).
+ */
+const HELD_ROUNDING_LEAD_AT_BORDER = 1;
 
 /**
  * A card held in view, from four of the frame's straight edges (`lines`: `longStraightEdges` of the strong
@@ -974,8 +981,9 @@ export function failsFraming(quad: quality.Quad | null, frame: SearchFrame): boo
  * Whether a held card's outline (`heldCardFromLines`) is taken over the search's (`found`): always when
  * the search found none; else when its corners show a document's rounding where the found outline's do
  * not (`HELD_MIN_ROUNDED_CORNERS` rounded, none square, `HELD_ROUNDING_LEAD` ahead of the found outline's
- * rounded less square: an outline through the thumb, a header band's inner edge, a part of the card or the
- * whole frame has corners that are not a card's), or when it stands out `HELD_CONTRAST_GAIN` times as
+ * rounded less square, `HELD_ROUNDING_LEAD_AT_BORDER` when that outline reaches the frame's border: an
+ * outline through the thumb, a header band's inner edge, a part of the card or the whole frame has corners
+ * that are not a card's), or when it stands out `HELD_CONTRAST_GAIN` times as
  * clearly. On contrast alone an outline with no surroundings in the frame (one covering it) is kept: it
  * cannot be compared (a tartan's rectangle around a far card was taken for a held card when this was tried).
  */
@@ -983,7 +991,8 @@ export function heldCardOverFound(held: quality.Quad, found: quality.Quad | null
   if (!found) return true;
   const heldRounding = roundingOf(held, frame);
   const foundRounding = roundingOf(found, frame);
-  if (heldRounding.square === 0 && heldRounding.rounded >= HELD_MIN_ROUNDED_CORNERS && heldRounding.rounded >= foundRounding.rounded - foundRounding.square + HELD_ROUNDING_LEAD) return true;
+  const lead = clearOfBorder(found, frame) ? HELD_ROUNDING_LEAD : HELD_ROUNDING_LEAD_AT_BORDER;
+  if (heldRounding.square === 0 && heldRounding.rounded >= HELD_MIN_ROUNDED_CORNERS && heldRounding.rounded >= foundRounding.rounded - foundRounding.square + lead) return true;
   const before = quality.regionContrast(frame.full, found);
   const after = quality.regionContrast(frame.full, held);
   return before !== null && after !== null && after >= HELD_CONTRAST_GAIN * before;
