@@ -983,9 +983,9 @@ export function failsFraming(quad: quality.Quad | null, frame: SearchFrame): boo
  * not (`HELD_MIN_ROUNDED_CORNERS` rounded, none square, `HELD_ROUNDING_LEAD` ahead of the found outline's
  * rounded less square, `HELD_ROUNDING_LEAD_AT_BORDER` when that outline reaches the frame's border: an
  * outline through the thumb, a header band's inner edge, a part of the card or the whole frame has corners
- * that are not a card's), or when it stands out `HELD_CONTRAST_GAIN` times as
- * clearly. On contrast alone an outline with no surroundings in the frame (one covering it) is kept: it
- * cannot be compared (a tartan's rectangle around a far card was taken for a held card when this was tried).
+ * that are not a card's), or when it stands out `HELD_CONTRAST_GAIN` times as clearly. On contrast alone an
+ * outline with no surroundings in the frame (one covering it) is kept: it cannot be compared (a tartan's
+ * rectangle around a far card was taken for a held card when this was tried).
  */
 export function heldCardOverFound(held: quality.Quad, found: quality.Quad | null, frame: SearchFrame): boolean {
   if (!found) return true;
