@@ -1,3 +1,4 @@
+import { colourDistance, meanColour } from './border-reach.ts';
 import type { PixelImage } from './edge-support.ts';
 import { applyHomography, distance, homographyFromPoints } from './geometry.ts';
 import type { Point, Quad } from './types.ts';
@@ -52,9 +53,9 @@ export function cornerRounding(image: PixelImage, quad: Quad, radiusFraction = D
     const inside = patchColour(image, at(INSIDE_RADII));
     const outside = patchColour(image, at(-OUTSIDE_RADII));
     if (!tip || !inside || !outside) return null;
-    const separation = colourGap(inside, outside);
+    const separation = colourDistance(inside, outside);
     if (separation < MIN_SEPARATION) return null;
-    return (colourGap(tip, inside) - colourGap(tip, outside)) / separation;
+    return (colourDistance(tip, inside) - colourDistance(tip, outside)) / separation;
   });
 }
 
@@ -75,19 +76,7 @@ function patchColour(image: PixelImage, p: Point): number[] | null {
   const x = Math.round(p.x);
   const y = Math.round(p.y);
   if (x < 1 || y < 1 || x >= image.width - 1 || y >= image.height - 1) return null;
-  const used = Math.min(3, image.used ?? image.channels);
-  const sums = new Array<number>(used).fill(0);
-  for (let dy = -1; dy <= 1; dy++) {
-    for (let dx = -1; dx <= 1; dx++) {
-      const at = ((y + dy) * image.width + x + dx) * image.channels;
-      for (let c = 0; c < used; c++) sums[c]! += image.data[at + c]!;
-    }
-  }
-  return sums.map((s) => s / 9);
-}
-
-function colourGap(a: readonly number[], b: readonly number[]): number {
-  let sum = 0;
-  for (let c = 0; c < a.length; c++) sum += (a[c]! - b[c]!) ** 2;
-  return Math.sqrt(sum);
+  const patch: Point[] = [];
+  for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) patch.push({ x: x + dx, y: y + dy });
+  return meanColour(image, patch);
 }
