@@ -76,6 +76,33 @@ describe('longStraightEdges', () => {
   });
 });
 
+describe('longStraightEdges with shorter pieces', () => {
+  /** A card's outline (60..260 x 30..150) whose right side a thumb crosses: 28 px of it left above, 28 below (the shortest usual piece is 36). */
+  function cardUnderThumb(scope: MatScope) {
+    const map = scope.track(cv.Mat.zeros(180, 320, cv.CV_8UC1));
+    const data = map.data;
+    for (let x = 60; x <= 260; x++) data[30 * 320 + x] = data[150 * 320 + x] = 255;
+    for (let y = 30; y <= 150; y++) data[y * 320 + 60] = 255;
+    for (let y = 30; y <= 150; y++) if (y <= 58 || y >= 122) data[y * 320 + 260] = 255;
+    return map;
+  }
+  const piecesOfRightSide = (pieces: { a: { x: number; y: number }; b: { x: number; y: number } }[]) =>
+    pieces.filter((p) => Math.abs(p.a.x / 4 - 260.5) < 1.5 && Math.abs(p.b.x / 4 - 260.5) < 1.5);
+
+  it("reads the two pieces a thumb leaves of a card's side only when asked for pieces half as long", () => {
+    const scope = new MatScope(cv);
+    try {
+      const map = cardUnderThumb(scope);
+      expect(piecesOfRightSide(longStraightEdges(cv, map, 4, scope))).toEqual([]);
+      const pieces = piecesOfRightSide(longStraightEdges(cv, map, 4, scope, 0.5));
+      expect(pieces.some((p) => Math.max(p.a.y, p.b.y) / 4 < 62)).toBe(true);
+      expect(pieces.some((p) => Math.min(p.a.y, p.b.y) / 4 > 118)).toBe(true);
+    } finally {
+      scope.dispose();
+    }
+  });
+});
+
 describe('joinCollinear', () => {
   const segment = (ax: number, ay: number, bx: number, by: number) => ({ a: { x: ax, y: ay }, b: { x: bx, y: by } });
 

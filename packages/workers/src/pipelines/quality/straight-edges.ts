@@ -21,11 +21,13 @@ const MAX_STRAIGHT_EDGE_DENSITY = 0.15;
  * simplified edges they do not depend on what the edge touches: a card's side met all along by clutter
  * (objects under it, a table's edges) is one contour with the clutter, simplified into chords that lie
  * on none of its sides, yet its edge pixels still lie on one line. None from a texture's edge map
- * (`MAX_STRAIGHT_EDGE_DENSITY`).
+ * (`MAX_STRAIGHT_EDGE_DENSITY`). `pieceShare`: the shortest piece reported, as a share of the usual
+ * (`MIN_SEGMENT_FRACTION` of the shorter side); pieces are joined across gaps of the usual piece's length.
  */
-export function straightEdges(cv: OpenCv, edges: Mat, scale: number, scope: MatScope, angleStepDeg = 1): quality.Segment[] {
+export function straightEdges(cv: OpenCv, edges: Mat, scale: number, scope: MatScope, angleStepDeg = 1, pieceShare = 1): quality.Segment[] {
   if (cv.countNonZero(edges) > MAX_STRAIGHT_EDGE_DENSITY * edges.cols * edges.rows) return [];
-  const minLength = shortestPiece(edges);
+  const joinGap = JOIN_GAP_FRACTION * shortestPiece(edges) * scale;
+  const minLength = pieceShare * shortestPiece(edges);
   const lines = scope.mat();
   cv.HoughLinesP(edges, lines, 1, (angleStepDeg * Math.PI) / 180, Math.round(HOUGH_MIN_VOTES_FRACTION * minLength), minLength, HOUGH_MAX_GAP);
   const ends = lines.data32S;
@@ -34,7 +36,7 @@ export function straightEdges(cv: OpenCv, edges: Mat, scale: number, scope: MatS
     const at = 4 * k;
     segments.push({ a: { x: (ends[at]! + 0.5) * scale, y: (ends[at + 1]! + 0.5) * scale }, b: { x: (ends[at + 2]! + 0.5) * scale, y: (ends[at + 3]! + 0.5) * scale } });
   }
-  return joinCollinear(segments, JOIN_OFFSET_PX * scale, JOIN_GAP_FRACTION * minLength * scale);
+  return joinCollinear(segments, JOIN_OFFSET_PX * scale, joinGap);
 }
 
 /** The shortest straight piece reported, in the edge map's pixels. */
@@ -53,8 +55,10 @@ const LONG_EDGE_ANGLE_STEP_DEG = 2;
  * were then the MRZ's rather than the card's (held 480001). Dropping them found 1-5 more held cards per
  * tuning set of 150. The transform's cost grows with edge pixels times angles (about 1 microsecond each in
  * OpenCV.js: 2.8 ms on a card's frame at 1°): at 2° with the components found it costs about 2 ms.
+ * `pieceShare` (see `straightEdges`) shortens the straight pieces reported on those outlines only: the
+ * components kept are still the long ones.
  */
-export function longStraightEdges(cv: OpenCv, edges: Mat, scale: number, scope: MatScope): quality.Segment[] {
+export function longStraightEdges(cv: OpenCv, edges: Mat, scale: number, scope: MatScope, pieceShare = 1): quality.Segment[] {
   const labels = scope.mat();
   const stats = scope.mat();
   const centroids = scope.mat();
@@ -68,7 +72,7 @@ export function longStraightEdges(cv: OpenCv, edges: Mat, scale: number, scope: 
   const label = labels.data32S;
   const pixels = kept.data;
   for (let i = 0; i < pixels.length; i++) if (pixels[i] && !long[label[i]!]) pixels[i] = 0;
-  return straightEdges(cv, kept, scale, scope, LONG_EDGE_ANGLE_STEP_DEG);
+  return straightEdges(cv, kept, scale, scope, LONG_EDGE_ANGLE_STEP_DEG, pieceShare);
 }
 
 /** Largest distance (reduced pixels) of a piece's ends from the line of the piece it continues. */
