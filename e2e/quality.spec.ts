@@ -124,6 +124,13 @@ test.describe('capture quality worker (OpenCV.js) on synthetic labelled frames',
     expectFoundWithinFivePercent(await evaluateHeldClean(page, [130058, 140022]));
   });
 
+  test('a held card whose sides are left in pieces shorter than the usual straight piece is found from them', async ({ page }) => {
+    // Held tuning frames of session 28 (clean): the thumb and a printed frame's line beside the card's sides
+    // left them only in straight pieces under the shortest the held route asked for, and the search's outline
+    // was a part of the card or ran off it (480001, 0.49 of the width off; 480051, 1.08 off; 480025, 0.06 off).
+    expectFoundWithinFivePercent(await evaluateHeldClean(page, [480001, 480051, 480025]));
+  });
+
   test('a steady good stream auto-captures exactly once, on the Nth stable frame', async ({ page }) => {
     // Clean frames (near-frontal, well exposed, no glare or blur) repeated as a steady stream; most
     // are judged good, a few are not (tilt near the limit, background merged with the card).
