@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { quality } from '@ekyc/core';
-import { acceptBanded, acceptFallback, chooseQuad, failsFraming, heldCardFromLines, heldCardOverFound, partOfCardOutline, searchFrame } from './outline-policy.ts';
+import { acceptBanded, acceptFallback, chooseQuad, failsFraming, hasCardCorners, heldCardFromLines, heldCardOverFound, searchFrame } from './outline-policy.ts';
 
 const WIDTH = 640;
 const HEIGHT = 360;
@@ -417,12 +417,14 @@ describe('a held card over the outline found, by its rounded corners', () => {
     expect(heldCardOverFound(withTable, card, frame)).toBe(false);
   });
 
-  it('tells a held card inside the card found (the card less its band) from a card inside an outline that is not one', () => {
+  it("tells the card's outline, whose corners are a card's, from an outline of a part of it or a stretch of the table", () => {
+    // The card's top-left corner is under the thumb (undecided), its three others rounded.
+    expect(hasCardCorners(card, frame)).toBe(true);
+    // The card less its header band: its top corners are the inside's colour (square).
     const belowBand: quality.Quad = [{ x: 140, y: 110 }, { x: 540, y: 110 }, { x: 540, y: 322 }, { x: 140, y: 322 }];
-    expect(partOfCardOutline(belowBand, card, frame)).toBe(true);
-    expect(partOfCardOutline(card, belowBand, frame)).toBe(false);
+    expect(hasCardCorners(belowBand, frame)).toBe(false);
     // A stretch of the table around the card: its corners are the table's inside and out, no card's.
     const stretch: quality.Quad = [{ x: 100, y: 30 }, { x: 600, y: 30 }, { x: 600, y: 345 }, { x: 100, y: 345 }];
-    expect(partOfCardOutline(card, stretch, frame)).toBe(false);
+    expect(hasCardCorners(stretch, frame)).toBe(false);
   });
 });

@@ -949,16 +949,16 @@ export function heldCardFromLines(lines: readonly quality.Segment[], map: qualit
 }
 
 /**
- * Whether a held card from the shorter straight pieces lies inside the search's outline while that outline
- * has a card's corners (`HELD_MIN_ROUNDED_CORNERS` rounded, none square): short pieces include print's
- * edges (a header band's boundary, a portrait box's side), and a card built on one inside the card found
- * is a part of it, however it stands out (problem frames 130032 and 140032, found right, were replaced by
- * the card less its header band, 8-9% off). An outline that is not a card's (a stretch of background, an
- * outline through the thumb) may hold the held card (140049).
+ * Whether an outline has a card's corners (`HELD_MIN_ROUNDED_CORNERS` rounded, none square: `quality.cornerRounding`).
+ * The search's outline with them is the card, and only a card built from the usual straight pieces is asked to
+ * replace it: shorter pieces include print's edges (a header band's boundary, a portrait box's side), and a card
+ * built on them inside the card found is a part of it, however it stands out (problem frames 130032 and 140032,
+ * found right, were replaced by the card less its header band, 8-9% off). An outline that is not a card's (a
+ * stretch of background, an outline through the thumb, a part of the card) asks them too (140049).
  */
-export function partOfCardOutline(held: quality.Quad, found: quality.Quad, frame: SearchFrame): boolean {
-  const rounding = roundingOf(found, frame);
-  return rounding.square === 0 && rounding.rounded >= HELD_MIN_ROUNDED_CORNERS && holdsBox(found, held, frame);
+export function hasCardCorners(quad: quality.Quad, frame: SearchFrame): boolean {
+  const rounding = roundingOf(quad, frame);
+  return rounding.square === 0 && rounding.rounded >= HELD_MIN_ROUNDED_CORNERS;
 }
 
 function roundingOf(quad: quality.Quad, frame: SearchFrame): { rounded: number; square: number } {
