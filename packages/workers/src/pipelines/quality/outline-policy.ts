@@ -957,7 +957,11 @@ export function heldCardFromLines(lines: readonly quality.Segment[], map: qualit
  * stretch of background, an outline through the thumb, a part of the card) asks them too (140049).
  */
 export function hasCardCorners(quad: quality.Quad, frame: SearchFrame): boolean {
-  const rounding = roundingOf(quad, frame);
+  return cardLikeRounding(roundingOf(quad, frame));
+}
+
+/** Whether a tally of corners (`quality.roundingTally`) is a card's: `HELD_MIN_ROUNDED_CORNERS` rounded, none square. */
+function cardLikeRounding(rounding: { rounded: number; square: number }): boolean {
   return rounding.square === 0 && rounding.rounded >= HELD_MIN_ROUNDED_CORNERS;
 }
 
@@ -1005,7 +1009,7 @@ export function heldCardOverFound(held: quality.Quad, found: quality.Quad | null
   const heldRounding = roundingOf(held, frame);
   const foundRounding = roundingOf(found, frame);
   const lead = clearOfBorder(found, frame) ? HELD_ROUNDING_LEAD : HELD_ROUNDING_LEAD_AT_BORDER;
-  if (heldRounding.square === 0 && heldRounding.rounded >= HELD_MIN_ROUNDED_CORNERS && heldRounding.rounded >= foundRounding.rounded - foundRounding.square + lead) return true;
+  if (cardLikeRounding(heldRounding) && heldRounding.rounded >= foundRounding.rounded - foundRounding.square + lead) return true;
   const before = quality.regionContrast(frame.full, found);
   const after = quality.regionContrast(frame.full, held);
   return before !== null && after !== null && after >= HELD_CONTRAST_GAIN * before;
