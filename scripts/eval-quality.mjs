@@ -10,6 +10,8 @@
 //   npm run eval:quality -- --no-write --thumb   # every frame with a thumb holding the card over a corner or
 //                                        # edge (never the MRZ); labels unchanged: the card's true corners, and a
 //                                        # clean frame stays good (people hold cards this way; auto-capture must fire)
+//   npm run eval:quality -- --no-write --size 720x1280   # generated frames of another size (default 1280x720):
+//                                        # other cameras' resolutions, a phone held upright
 //
 // labels.json (for --data): an array of { "file": "a.jpg", "corners": [[x,y] x4 TL,TR,BR,BL] | null,
 // "pose": { "pitchDeg", "yawDeg", "rollDeg" } | [pitch, yaw, roll] | null, "good": true|false },
@@ -37,12 +39,19 @@ const first = option('--first', 1000);
 const write = !args.includes('--no-write') && !dataDir && !writeDir;
 const dump = text('--dump');
 const thumb = args.includes('--thumb');
+const size = frameSize(text('--size') ?? '1280x720');
 const log = (...m) => console.error('[eval:quality]', ...m);
 // No hot reload mid-run when a source file changes.
 process.env.EKYC_NO_HMR = '1';
 
+function frameSize(value) {
+  const match = /^(\d+)x(\d+)$/.exec(value);
+  if (!match || Number(match[1]) < 64 || Number(match[2]) < 64) throw new Error(`--size takes WIDTHxHEIGHT in px (at least 64x64), got ${value}`);
+  return { width: Number(match[1]), height: Number(match[2]) };
+}
+
 // The defaults of packages/core/src/quality/thresholds.ts, restated for the ground truth.
-const T = { minWidth: 0.5, maxWidth: 0.9, margin: 0.02 * 720, tilt: 15, glare: 0.05, minBrightness: 80, clippedContent: 0.05, lostSecurityPrint: 0.5 };
+const T = { minWidth: 0.5, maxWidth: 0.9, margin: 0.02 * Math.min(size.width, size.height), tilt: 15, glare: 0.05, minBrightness: 80, clippedContent: 0.05, lostSecurityPrint: 0.5 };
 /** Blur sigma at the 640-px reference above which text is visibly soft: the ground truth for "blurry". */
 const BLURRY_SIGMA_AT_REFERENCE = 1.2;
 
@@ -87,7 +96,7 @@ async function generated(page) {
   const results = [];
   for (const [set, n] of [['varied', count], ['clean', cleanCount]]) {
     for (let seed = first; seed < first + n; seed += 25) {
-      const batch = await page.evaluate(([s, k, which, t]) => window.qualityTest.evaluateMany(s, k, which, t), [seed, Math.min(25, first + n - seed), set, thumb]);
+      const batch = await page.evaluate(([s, k, which, t, z]) => window.qualityTest.evaluateMany(s, k, which, t, z), [seed, Math.min(25, first + n - seed), set, thumb, size]);
       results.push(...batch.map((r) => ({ ...r, set })));
       log(`${set} ${Math.min(n, seed + 25 - first)}/${n}`);
     }
@@ -110,7 +119,7 @@ async function writeFolder(page, dir) {
   const labels = [];
   for (const [set, n] of [['varied', count - cleanCount], ['clean', cleanCount]]) {
     for (let seed = first; seed < first + n; seed++) {
-      const { png, label } = await page.evaluate(([s, which, t]) => window.qualityTest.encodeFrame(s, which, t), [seed, set, thumb]);
+      const { png, label } = await page.evaluate(([s, which, t, z]) => window.qualityTest.encodeFrame(s, which, t, z), [seed, set, thumb, size]);
       const file = `${set}-${seed}.png`;
       writeFileSync(path.join(dir, file), Buffer.from(png, 'base64'));
       labels.push({ file, corners: label.corners?.map((p) => [p.x, p.y]) ?? null, pose: label.pose, good: isGood(label) });
@@ -140,7 +149,7 @@ function summarize(results) {
   // Corner error on documents fully in view (a cut-off corner has no pixel to find).
   const inView = found.filter((r) => r.label.cornerMarginPx > 0);
   const errors = inView.map((r) => cornerError(r.label.corners, r.assessment.metrics));
-  const relative = inView.map((r, i) => errors[i] / (r.label.widthFraction * 1280));
+  const relative = inView.map((r, i) => errors[i] / (r.label.widthFraction * size.width));
   const located = relative.filter((e) => e < 0.05).length;
   const tiltErrors = inView.map((r) => Math.abs(r.label.tiltDeg - r.assessment.metrics.document.tiltDeg));
   const good = results.filter((r) => isGood(r.label));
@@ -170,7 +179,7 @@ function byBackground(withDoc) {
 
 function table(s) {
   const lines = [
-    `Generated set: ${s.total} frames (1280x720): ${count} varied (seeds ${first}..${first + count - 1}) and ${cleanCount} clean (\`clean: true\`, seeds ${first}..${first + cleanCount - 1})${thumb ? ', every one with a thumb over a corner or edge (`--thumb`)' : ''}; fields of view drawn (focal 0.55-1.6 x the long side); \`npm run eval:quality\`, ${new Date().toISOString().slice(0, 10)}.`,
+    `Generated set: ${s.total} frames (${size.width}x${size.height}): ${count} varied (seeds ${first}..${first + count - 1}) and ${cleanCount} clean (\`clean: true\`, seeds ${first}..${first + cleanCount - 1})${thumb ? ', every one with a thumb over a corner or edge (`--thumb`)' : ''}; fields of view drawn (focal 0.55-1.6 x the long side); \`npm run eval:quality\`, ${new Date().toISOString().slice(0, 10)}.`,
     '',
     '| check | precision | recall | problems / scored | scope |',
     '|---|---|---|---|---|',

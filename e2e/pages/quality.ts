@@ -13,23 +13,29 @@ export interface Evaluated {
 /** How the evaluation draws its frames: `varied` (every failure, fields of view drawn) or `clean` (near-ideal captures). */
 export type EvalSet = 'varied' | 'clean';
 
-/** The generator's options for a set; `thumb`: a thumb holding the card over a corner or edge (`FrameOptions.thumb`). */
-const setOptions = (set: EvalSet, thumb: boolean): FrameOptions => ({ ...(set === 'clean' ? { clean: true } : {}), ...(thumb ? { thumb: true } : {}) });
+/** A camera frame's size in px (the generator's default is 1280x720). */
+export interface FrameSize { width: number; height: number }
+
+/**
+ * The generator's options for a set; `thumb`: a thumb holding the card over a corner or edge (`FrameOptions.thumb`);
+ * `size`: the frame's size, when not the generator's default.
+ */
+const setOptions = (set: EvalSet, thumb: boolean, size?: FrameSize): FrameOptions => ({ ...(set === 'clean' ? { clean: true } : {}), ...(thumb ? { thumb: true } : {}), ...size });
 
 const api = {
-  async evaluate(seed: number, set: EvalSet = 'varied', thumb = false): Promise<Evaluated> {
+  async evaluate(seed: number, set: EvalSet = 'varied', thumb = false, size?: FrameSize): Promise<Evaluated> {
     await fontReady;
     const t0 = performance.now();
-    const { image, label } = generateLabelledFrame(seed, setOptions(set, thumb));
+    const { image, label } = generateLabelledFrame(seed, setOptions(set, thumb, size));
     const generateMs = performance.now() - t0;
     // A good still comes back with its pixels (`frame`); keep them in the page, not in the JSON result.
     const { frame: _pixels, ...assessment } = await worker().analyzeStill({ width: image.width, height: image.height, data: image.data });
     return { label, assessment, generateMs };
   },
 
-  async evaluateMany(first: number, count: number, set: EvalSet = 'varied', thumb = false): Promise<Evaluated[]> {
+  async evaluateMany(first: number, count: number, set: EvalSet = 'varied', thumb = false, size?: FrameSize): Promise<Evaluated[]> {
     const results: Evaluated[] = [];
-    for (let seed = first; seed < first + count; seed++) results.push(await api.evaluate(seed, set, thumb));
+    for (let seed = first; seed < first + count; seed++) results.push(await api.evaluate(seed, set, thumb, size));
     return results;
   },
 
@@ -42,9 +48,9 @@ const api = {
   },
 
   /** A generated frame as PNG (base64) with its label: for writing a `--data` folder. */
-  async encodeFrame(seed: number, set: EvalSet = 'varied', thumb = false): Promise<{ png: string; label: FrameLabel }> {
+  async encodeFrame(seed: number, set: EvalSet = 'varied', thumb = false, size?: FrameSize): Promise<{ png: string; label: FrameLabel }> {
     await fontReady;
-    const { image, label } = generateLabelledFrame(seed, setOptions(set, thumb));
+    const { image, label } = generateLabelledFrame(seed, setOptions(set, thumb, size));
     const canvas = new OffscreenCanvas(image.width, image.height);
     canvas.getContext('2d')!.putImageData(new ImageData(new Uint8ClampedArray(image.data), image.width, image.height), 0, 0);
     const bytes = new Uint8Array(await (await canvas.convertToBlob({ type: 'image/png' })).arrayBuffer());
