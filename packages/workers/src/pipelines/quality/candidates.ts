@@ -1,5 +1,6 @@
 import { quality } from '@ekyc/core';
 import { grayView, polygonPoints, quadFromMat, type FrameBuffers, type Mat, type MatScope, type OpenCv } from './opencv-frame.ts';
+import { searchArea, searchShortSide } from './search-scale.ts';
 import { longStraightEdges, straightEdges } from './straight-edges.ts';
 import { MAX_BOX_SHARE, MIN_AREA_FRACTION, acceptBanded, acceptFallback, borderSides, chooseQuad, coarselySupported, documentPastCarriedSides, documentSeenFromCorner, failsFraming, hasCardCorners, heldCardFromLines, heldCardOverFound, holdsBox, isWeakFallback, parallel, plausible, withinReach, type Candidate, type Fallback, type SearchFrame } from './outline-policy.ts';
 
@@ -13,7 +14,7 @@ const CANNY_PASSES = [
 ] as const;
 /** Longest simplified outline whose 4-corner subsets are tried as candidates (C(10, 4) = 210). */
 const MAX_SUBSET_VERTICES = 10;
-/** Shortest contour edge, as a fraction of the frame's shorter side, used as a line for quads from lines. */
+/** Shortest contour edge, as a fraction of the frame's shorter side (`searchShortSide`), used as a line for quads from lines. */
 const MIN_SEGMENT_FRACTION = 0.2;
 /** Outline points (evenly picked) a rough quad's sides are re-fitted to: enough for a line, cheap for 210 subsets. */
 const MAX_FIT_POINTS = 120;
@@ -61,7 +62,7 @@ export function findDocument(cv: OpenCv, buffers: FrameBuffers, frame: SearchFra
 const HELD_PIECE_SHARES = [1, 0.5] as const;
 
 function searchDocument(cv: OpenCv, buffers: FrameBuffers, frame: SearchFrame, scope: MatScope): quality.Quad | null {
-  const frameArea = buffers.width * buffers.height;
+  const frameArea = searchArea(buffers.width, buffers.height);
   let fallback: Fallback | null = null;
   let banded: quality.Quad | null = null;
   let lastSegments: quality.Segment[] = [];
@@ -259,7 +260,7 @@ function documentRunningOff(segments: readonly quality.Segment[], frame: SearchF
 /** Plausible quads from the contours of an edge map: each contour's convex hull and its own outline, simplified. */
 function collectCandidates(cv: OpenCv, edges: Mat, search: SearchFrame, frameArea: number, scope: MatScope, out: Candidate[], segments: quality.Segment[], edgeMap: () => quality.GrayImage): void {
   const { scale } = search;
-  const minSegment = MIN_SEGMENT_FRACTION * Math.min(edges.cols, edges.rows) * scale;
+  const minSegment = MIN_SEGMENT_FRACTION * searchShortSide(edges.cols, edges.rows) * scale;
   const frame = { width: edges.cols * scale, height: edges.rows * scale };
   const contours = scope.track(new cv.MatVector());
   const hierarchy = scope.mat();

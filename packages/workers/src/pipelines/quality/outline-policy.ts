@@ -1,10 +1,11 @@
 import { quality } from '@ekyc/core';
+import { searchArea } from './search-scale.ts';
 
 // The policy of the document search: what a believable outline is, how much edge evidence its
 // sides need, which candidate wins, and when a tracked outline is kept. Pure JS on the frame's own
 // pixels (no OpenCV): candidates.ts proposes quads, this file judges them.
 
-/** Smallest document area, as a fraction of the frame, worth reporting. */
+/** Smallest document area, as a fraction of the frame (`searchArea`), worth reporting. */
 export const MIN_AREA_FRACTION = 0.06;
 /** Edge support every side of a document outline must have (fraction of its length). */
 const MIN_SIDE_SUPPORT = 0.8;
@@ -510,7 +511,7 @@ function outlineFromProvenSides(inner: quality.Quad, broken: readonly quality.Qu
  */
 function documentAroundBox(inner: quality.Quad, segments: readonly quality.Segment[], frame: SearchFrame): quality.Quad | null {
   const { full, scale } = frame;
-  const frameArea = full.width * full.height;
+  const frameArea = searchArea(full.width, full.height);
   const reach = 2 * scale + 2;
   const views = quality
     .cornerViewsFromLines(segments, full.width, full.height, { borderReach: reach })
@@ -925,6 +926,10 @@ const HELD_ROUNDING_LEAD_AT_BORDER = 1;
  */
 export function heldCardFromLines(lines: readonly quality.Segment[], map: quality.GrayImage, frame: SearchFrame): quality.Quad | null {
   const { full } = frame;
+  // The frame's own area, not the search's (`searchArea`): in a frame taller than 16:9 the smallest outline
+  // of the search's area let a card's portrait box, of a card's aspect turned upright, be taken for the held
+  // card around a stretch of it (640x480 clean 610070). The cards this route so passes over cover under 6% of
+  // the frame: in an upright 9:16 frame, under 0.41 of its width, short of the distance check's 0.5.
   const frameArea = full.width * full.height;
   const quads = quality
     .quadsFromLines(lines, { maxLines: HELD_LINES })

@@ -19,9 +19,9 @@ function inside(quad: quality.Quad, x: number, y: number): boolean {
   return true;
 }
 
-function renderFrame(quad: quality.Quad, options: { blurRadius?: number; glare?: boolean; gain?: number; plain?: boolean; fadedCorners?: number; grain?: number } = {}): RgbaImage {
-  const width = 640;
-  const height = 360;
+function renderFrame(quad: quality.Quad, options: { blurRadius?: number; glare?: boolean; gain?: number; plain?: boolean; fadedCorners?: number; grain?: number; width?: number; height?: number } = {}): RgbaImage {
+  const width = options.width ?? 640;
+  const height = options.height ?? 360;
   const random = rng(7);
   const gray = new Float32Array(width * height);
   const toCard = quality.homographyFromPoints(quad, [{ x: 0, y: 0 }, { x: 1, y: 0 }, { x: 1, y: 1 }, { x: 0, y: 1 }])!;
@@ -111,6 +111,16 @@ beforeAll(async () => {
 });
 
 describe('QualityAnalyzer', () => {
+  it('finds a far card in a frame held upright, as in a landscape frame of its width', () => {
+    // 0.36 of the width: 4.6% of a 360x640 frame's area, under the smallest outline (6%) of its whole area;
+    // the same card in a 360x203 landscape frame covers 15%. Told to come closer, not that nothing is there.
+    const far: quality.Quad = [{ x: 115.2, y: 290.4 }, { x: 245.6, y: 296.1 }, { x: 243.1, y: 377.8 }, { x: 112.7, y: 371.5 }];
+    const metrics = analyzer.analyze(renderFrame(far, { width: 360, height: 640 }), thresholds);
+    expect(metrics.document).not.toBeNull();
+    expect(quality.maxCornerError(metrics.document!.corners, far)).toBeLessThan(2);
+    expect(quality.assessStill(metrics, thresholds).guidance).toContain('move_closer');
+  });
+
   it('finds the card and refines its corners to about a pixel', () => {
     const metrics = analyzer.analyze(renderFrame(card), thresholds);
     expect(metrics.document).not.toBeNull();

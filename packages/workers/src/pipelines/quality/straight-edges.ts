@@ -1,9 +1,10 @@
 import { quality } from '@ekyc/core';
 import type { Mat, MatScope, OpenCv } from './opencv-frame.ts';
+import { searchShortSide } from './search-scale.ts';
 
 // Straight lines of an edge map, for the outline search (candidates.ts) where contours give none.
 
-/** Shortest straight piece, as a fraction of the edge map's shorter side (the contours' long pieces' length, candidates.ts). */
+/** Shortest straight piece, as a fraction of the edge map's shorter side (`searchShortSide`; the contours' long pieces' length, candidates.ts). */
 const MIN_SEGMENT_FRACTION = 0.2;
 /** Edge pixels on a line (fraction of the shortest straight piece, `MIN_SEGMENT_FRACTION` of the reduced frame's shorter side) for the Hough transform to report it. */
 const HOUGH_MIN_VOTES_FRACTION = 0.6;
@@ -41,7 +42,7 @@ export function straightEdges(cv: OpenCv, edges: Mat, scale: number, scope: MatS
 
 /** The shortest straight piece reported, in the edge map's pixels. */
 function shortestPiece(edges: Mat): number {
-  return MIN_SEGMENT_FRACTION * Math.min(edges.cols, edges.rows);
+  return MIN_SEGMENT_FRACTION * searchShortSide(edges.cols, edges.rows);
 }
 
 /** Angle step (degrees) of the Hough transform for a held card's sides: half the votes of 1°, the same cards found (held tuning sets). */
