@@ -12,6 +12,7 @@ export type BackgroundKind = 'plain' | 'texture' | 'clutter' | 'low_contrast' | 
 export const FOCAL_LENGTH_FRACTION_RANGE = [0.55, 1.6] as const;
 
 export interface FrameOptions {
+  /** Frame size in px (default 1280x720); the scene (card, background) keeps its shares of the width. */
   width?: number;
   height?: number;
   /** Focal length as a fraction of the longer frame side; drawn from `FOCAL_LENGTH_FRACTION_RANGE` when omitted. */
@@ -107,6 +108,9 @@ function paintBackground(ctx: OffscreenCanvasRenderingContext2D, kind: Backgroun
   }
 }
 
+/** Frame width (px) the backgrounds' sizes are drawn for (`generateLabelledFrame` scales them to others). */
+const SCENE_WIDTH = 1280;
+
 /** Resolution the card is rendered at before it is warped into the frame. */
 const CARD_PX_PER_MM = 10;
 
@@ -159,7 +163,16 @@ export function generateLabelledFrame(seed: number, options: FrameOptions = {}):
   const canvas = new OffscreenCanvas(width, height);
   const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
   const cardHue = random.int(0, 359);
-  paintBackground(ctx, background, random, width, height, cardHue);
+  // One scene at any camera resolution: the card is placed by its share of the frame's width, so the
+  // background is painted at the scale of a frame 1280 px wide (a pen, a weave's pitch, a grain line stay
+  // the same share of the card at 640 px or held upright at 720x1280). 1280-px frames are drawn as before.
+  const sceneScale = width / SCENE_WIDTH;
+  if (sceneScale !== 1) {
+    ctx.save();
+    ctx.scale(sceneScale, sceneScale);
+  }
+  paintBackground(ctx, background, random, width / sceneScale, height / sceneScale, cardHue);
+  if (sceneScale !== 1) ctx.restore();
   const frame: RgbaImage<Uint8ClampedArray> = { width, height, data: ctx.getImageData(0, 0, width, height).data };
   // Exposure is drawn first and applied to the scene; a specular hotspot saturates whatever the exposure.
   const gain = options.clean ? random.range(0.9, 1.02) : random.chance(0.6) ? random.range(0.8, 1.15) : random.pick([random.range(0.25, 0.6), random.range(1.3, 1.9)]);
