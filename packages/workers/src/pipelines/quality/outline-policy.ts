@@ -928,7 +928,8 @@ export function heldCardFromLines(lines: readonly quality.Segment[], map: qualit
   const { full } = frame;
   // The frame's own area, not the search's (`searchArea`): in a frame taller than 16:9 the smallest outline
   // of the search's area let a card's portrait box, of a card's aspect turned upright, be taken for the held
-  // card around a stretch of it (640x480 clean 610070). The cards this route so passes over cover under 6% of
+  // card around a stretch of it (640x480 clean 610070, frames of session 29 drawn before the generator scaled its
+  // backgrounds with the frame; 720x1280 610283 after). The cards this route so passes over cover under 6% of
   // the frame: in an upright 9:16 frame, under 0.41 of its width, short of the distance check's 0.5.
   const frameArea = full.width * full.height;
   const quads = quality
