@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { quality, type RgbaImage } from '@ekyc/core';
-import { QualityAnalyzer, type OpenCv } from './quality-analyzer.ts';
+import { QualityAnalyzer, halved, type OpenCv } from './quality-analyzer.ts';
 import { loadOpenCvForTests } from '../../../test/opencv-node.ts';
 
 // Small fake of a camera frame: a textured card with text-like bars on a noisy background,
@@ -104,10 +104,37 @@ function expectOffTopCardClosedByBorder([tl, tr, br, bl]: quality.Quad): void {
   expect(Math.abs(tr.x - (560 + (140 * 300) / 380))).toBeLessThan(6);
 }
 let analyzer: QualityAnalyzer;
+let cv: OpenCv;
 
 beforeAll(async () => {
-  const { cv } = await loadOpenCvForTests();
+  ({ cv } = await loadOpenCvForTests());
   analyzer = new QualityAnalyzer(cv);
+});
+
+describe('halved', () => {
+  it('gives the bytes of OpenCV\'s halving (2x2 means, rounded), an odd last row and column left out', () => {
+    const width = 37;
+    const height = 23;
+    const data = new Uint8ClampedArray(width * height * 4).map((_, i) => (i * 7919 + (i >> 7)) & 255);
+    const source = new cv.Mat(height, width, cv.CV_8UC4);
+    const part = source.roi(new cv.Rect(0, 0, 36, 22));
+    const even = new cv.Mat();
+    const half = new cv.Mat();
+    try {
+      source.data.set(data);
+      // OpenCV on the even part (36x22), where its halving is the 2x2 box.
+      part.copyTo(even);
+      cv.resize(even, half, new cv.Size(18, 11), 0, 0, cv.INTER_LINEAR);
+      const ours = halved({ width, height, data });
+      expect([ours.width, ours.height]).toEqual([18, 11]);
+      expect(Array.from(ours.data)).toEqual(Array.from(half.data));
+    } finally {
+      part.delete();
+      source.delete();
+      even.delete();
+      half.delete();
+    }
+  });
 });
 
 describe('QualityAnalyzer', () => {
@@ -237,5 +264,27 @@ describe('QualityAnalyzer', () => {
     // About the same outline and measurements, tracked or detected.
     expect(quality.maxCornerError(tracked.document!.corners, redetected.document!.corners)).toBeLessThan(0.5);
     expect(tracked.sharpness / redetected.sharpness).toBeCloseTo(1, 1);
+  });
+
+  it('analyses a frame larger than 2560 px halved, its outline and margins in the frame\'s own pixels', () => {
+    // The 640x360 frame enlarged 5 times by repeating pixels (3200x1800): analysed at 1600x900.
+    const small = renderFrame(card);
+    const k = 5;
+    const large = { width: small.width * k, height: small.height * k, data: new Uint8ClampedArray(small.width * small.height * k * k * 4) };
+    for (let y = 0; y < large.height; y++) {
+      for (let x = 0; x < large.width; x++) {
+        const from = (Math.floor(y / k) * small.width + Math.floor(x / k)) * 4;
+        large.data.set(small.data.subarray(from, from + 4), (y * large.width + x) * 4);
+      }
+    }
+    const metrics = analyzer.analyze(large, thresholds);
+    const truth = card.map((p) => ({ x: p.x * k, y: p.y * k })) as unknown as quality.Quad;
+    expect([metrics.frameWidth, metrics.frameHeight]).toEqual([3200, 1800]);
+    expect(quality.maxCornerError(metrics.document!.corners, truth)).toBeLessThan(0.01 * 370 * k);
+    expect(metrics.document!.widthFraction).toBeCloseTo(quality.widthFraction(card, 640), 2);
+    expect(metrics.document!.cornerMarginPx).toBeCloseTo(quality.cornerMarginPx(metrics.document!.corners, 3200, 1800), 6);
+    // Followed in a stream from an outline in the large frame's pixels.
+    const tracked = analyzer.analyze(large, thresholds, undefined, metrics.document!.corners);
+    expect(quality.maxCornerError(tracked.document!.corners, metrics.document!.corners)).toBeLessThan(2);
   });
 });

@@ -35,6 +35,23 @@ export class QualityAnalyzer {
    * when it is still there, re-fitted to this frame's edges with full support, detection is skipped.
    */
   analyze(frame: RgbaImage, thresholds: quality.QualityThresholds, stages?: AnalysisStages, previous?: quality.Quad | null): quality.FrameMetrics {
+    if (Math.max(frame.width, frame.height) <= MAX_ANALYSED_SIDE) return this.analyzeAsIs(frame, thresholds, stages, previous);
+    // A larger frame is analysed halved (see MAX_ANALYSED_SIDE), its outline scaled back to its own pixels.
+    const started = performance.now();
+    let analysed = frame;
+    let factor = 1;
+    while (Math.max(analysed.width, analysed.height) > MAX_ANALYSED_SIDE) {
+      analysed = halved(analysed);
+      factor *= 2;
+    }
+    if (stages) stages.prepare += performance.now() - started;
+    const scaled = (quad: quality.Quad, by: number): quality.Quad => [quad[0], quad[1], quad[2], quad[3]].map((p) => ({ x: p.x * by, y: p.y * by })) as [quality.Point, quality.Point, quality.Point, quality.Point];
+    const metrics = this.analyzeAsIs(analysed, thresholds, stages, previous ? scaled(previous, 1 / factor) : previous);
+    const document = metrics.document && { ...metrics.document, corners: scaled(metrics.document.corners, factor), cornerMarginPx: metrics.document.cornerMarginPx * factor };
+    return { ...metrics, frameWidth: frame.width, frameHeight: frame.height, document };
+  }
+
+  private analyzeAsIs(frame: RgbaImage, thresholds: quality.QualityThresholds, stages?: AnalysisStages, previous?: quality.Quad | null): quality.FrameMetrics {
     const scope = new MatScope(this.cv);
     let last = performance.now();
     const lap = (stage: keyof AnalysisStages): void => {
@@ -77,6 +94,45 @@ export class QualityAnalyzer {
     }
     return this.buffers;
   }
+}
+
+/**
+ * Longest frame side analysed as it is: a larger frame (a phone's 12-MP photo, a 4K camera) is halved until
+ * within it, analysed, and its outline scaled back. The search was tuned on 1280x720 and reads 1920x1080 alike;
+ * analysed whole, 3840x2160 frames lost documents and corners (150 frames, seeds 610000: found 95.6 -> 97.8%,
+ * corners within 5% 94.4 -> 97.2% halved; 4032x3024: corners 96.6 -> 99.2%, clean and false captures the same).
+ */
+const MAX_ANALYSED_SIDE = 2560;
+
+const EVEN_BYTES = 0x00ff00ff;
+/** Per 16-bit lane, the + 2 of (a + b + c + d + 2) >> 2 (at most 4 * 255 + 2 per lane: no carry between lanes). */
+const ROUNDING = 0x00020002;
+
+/**
+ * The frame halved: each pixel the rounded mean of a 2x2 block per channel ((a + b + c + d + 2) >> 2, OpenCV's
+ * area rule at exactly 1/2), an odd last row or column left out, so coordinates scale by exactly 2. Each RGBA
+ * pixel is read as one 32-bit word, its even and odd channels summed in two 16-bit lanes at once (as
+ * `FrameBuffers.reduce` does), about four times a per-channel loop.
+ */
+export function halved(frame: RgbaImage): RgbaImage {
+  const width = frame.width >> 1;
+  const height = frame.height >> 1;
+  const data = new Uint8ClampedArray(width * height * 4);
+  const aligned = frame.data.byteOffset % 4 === 0;
+  const source = aligned ? frame.data : frame.data.slice();
+  const src = new Uint32Array(source.buffer, source.byteOffset, frame.width * frame.height);
+  const dst = new Uint32Array(data.buffer);
+  for (let y = 0, o = 0; y < height; y++) {
+    const r0 = 2 * y * frame.width;
+    const r1 = r0 + frame.width;
+    for (let x = 0, i = 0; x < width; x++, i += 2) {
+      const p0 = src[r0 + i]!, p1 = src[r0 + i + 1]!, p2 = src[r1 + i]!, p3 = src[r1 + i + 1]!;
+      const even = (((p0 & EVEN_BYTES) + (p1 & EVEN_BYTES) + (p2 & EVEN_BYTES) + (p3 & EVEN_BYTES) + ROUNDING) >>> 2) & EVEN_BYTES;
+      const odd = ((((p0 >>> 8) & EVEN_BYTES) + ((p1 >>> 8) & EVEN_BYTES) + ((p2 >>> 8) & EVEN_BYTES) + ((p3 >>> 8) & EVEN_BYTES) + ROUNDING) >>> 2) & EVEN_BYTES;
+      dst[o++] = even | (odd << 8);
+    }
+  }
+  return { width, height, data };
 }
 
 /**
