@@ -1,6 +1,6 @@
 import { quality } from '@ekyc/core';
 import { grayView, polygonPoints, quadFromMat, type FrameBuffers, type Mat, type MatScope, type OpenCv } from './opencv-frame.ts';
-import { searchArea, searchShortSide } from './search-scale.ts';
+import { searchArea, shortestPiece } from './search-scale.ts';
 import { longStraightEdges, straightEdges } from './straight-edges.ts';
 import { MAX_BOX_SHARE, MIN_AREA_FRACTION, acceptBanded, acceptFallback, borderSides, chooseQuad, coarselySupported, documentPastCarriedSides, documentSeenFromCorner, failsFraming, hasCardCorners, heldCardFromLines, heldCardOverFound, holdsBox, isWeakFallback, parallel, plausible, withinReach, type Candidate, type Fallback, type SearchFrame } from './outline-policy.ts';
 
@@ -14,8 +14,6 @@ const CANNY_PASSES = [
 ] as const;
 /** Longest simplified outline whose 4-corner subsets are tried as candidates (C(10, 4) = 210). */
 const MAX_SUBSET_VERTICES = 10;
-/** Shortest contour edge, as a fraction of the frame's shorter side (`searchShortSide`), used as a line for quads from lines. */
-const MIN_SEGMENT_FRACTION = 0.2;
 /** Outline points (evenly picked) a rough quad's sides are re-fitted to: enough for a line, cheap for 210 subsets. */
 const MAX_FIT_POINTS = 120;
 /** Simplification tolerances (fraction of the perimeter) tried in turn for the 4-corner subsets. */
@@ -260,7 +258,7 @@ function documentRunningOff(segments: readonly quality.Segment[], frame: SearchF
 /** Plausible quads from the contours of an edge map: each contour's convex hull and its own outline, simplified. */
 function collectCandidates(cv: OpenCv, edges: Mat, search: SearchFrame, frameArea: number, scope: MatScope, out: Candidate[], segments: quality.Segment[], edgeMap: () => quality.GrayImage): void {
   const { scale } = search;
-  const minSegment = MIN_SEGMENT_FRACTION * searchShortSide(edges.cols, edges.rows) * scale;
+  const minSegment = shortestPiece(edges.cols, edges.rows) * scale;
   const frame = { width: edges.cols * scale, height: edges.rows * scale };
   const contours = scope.track(new cv.MatVector());
   const hierarchy = scope.mat();

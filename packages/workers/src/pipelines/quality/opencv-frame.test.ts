@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FrameBuffers, sobelStrongestChannel, type OpenCv } from './opencv-frame.ts';
+import { FrameBuffers, halved, sobelStrongestChannel, type OpenCv } from './opencv-frame.ts';
 import { loadOpenCvForTests } from '../../../test/opencv-node.ts';
 
 // The JS replacements of OpenCV calls on the per-frame path must give the same bytes as the calls
@@ -65,6 +65,32 @@ describe('FrameBuffers.reduce', () => {
       expect(Array.from(buffers.rgba.data.subarray(0, 8))).toEqual(Array.from(pixels.subarray(0, 8)));
     } finally {
       buffers.delete();
+    }
+  });
+});
+
+describe('halved', () => {
+  it('gives the bytes of OpenCV\'s halving (2x2 means, rounded), an odd last row and column left out', () => {
+    const width = 37;
+    const height = 23;
+    const data = new Uint8ClampedArray(width * height * 4).map((_, i) => (i * 7919 + (i >> 7)) & 255);
+    const source = new cv.Mat(height, width, cv.CV_8UC4);
+    const part = source.roi(new cv.Rect(0, 0, 36, 22));
+    const even = new cv.Mat();
+    const half = new cv.Mat();
+    try {
+      source.data.set(data);
+      // OpenCV on the even part (36x22), where its halving is the 2x2 box.
+      part.copyTo(even);
+      cv.resize(even, half, new cv.Size(18, 11), 0, 0, cv.INTER_LINEAR);
+      const ours = halved({ width, height, data });
+      expect([ours.width, ours.height]).toEqual([18, 11]);
+      expect(Array.from(ours.data)).toEqual(Array.from(half.data));
+    } finally {
+      part.delete();
+      source.delete();
+      even.delete();
+      half.delete();
     }
   });
 });

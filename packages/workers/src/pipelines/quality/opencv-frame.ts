@@ -1,4 +1,4 @@
-import { quality } from '@ekyc/core';
+import { quality, type RgbaImage } from '@ekyc/core';
 
 // OpenCV.js plumbing of the quality pipeline: the Mats a frame lives in, their lifetime, the
 // reduction to the detection size and the edge maps. No decisions about documents are made here.
@@ -301,6 +301,33 @@ function strongestAt(smooth: Int32Array, difference: Int32Array, left: number, a
 const EVEN_BYTES = 0x00ff00ff;
 /** Per 16-bit lane, the + 2 of (a + b + c + d + 2) >> 2: even and odd bytes of a word are summed in separate lanes (at most 4 * 255 + 2: no carry between them). */
 const ROUNDING = 0x00020002;
+
+/**
+ * The frame halved: each pixel the rounded mean of a 2x2 block per channel ((a + b + c + d + 2) >> 2, OpenCV's
+ * area rule at exactly 1/2), an odd last row or column left out, so coordinates scale by exactly 2. Each RGBA
+ * pixel is read as one 32-bit word, its even and odd channels summed in two 16-bit lanes at once (as
+ * `reduceByFour` does), about four times a per-channel loop.
+ */
+export function halved(frame: RgbaImage): RgbaImage {
+  const width = frame.width >> 1;
+  const height = frame.height >> 1;
+  const data = new Uint8ClampedArray(width * height * 4);
+  const aligned = frame.data.byteOffset % 4 === 0;
+  const source = aligned ? frame.data : frame.data.slice();
+  const src = new Uint32Array(source.buffer, source.byteOffset, frame.width * frame.height);
+  const dst = new Uint32Array(data.buffer);
+  for (let y = 0, o = 0; y < height; y++) {
+    const r0 = 2 * y * frame.width;
+    const r1 = r0 + frame.width;
+    for (let x = 0, i = 0; x < width; x++, i += 2) {
+      const p0 = src[r0 + i]!, p1 = src[r0 + i + 1]!, p2 = src[r1 + i]!, p3 = src[r1 + i + 1]!;
+      const even = (((p0 & EVEN_BYTES) + (p1 & EVEN_BYTES) + (p2 & EVEN_BYTES) + (p3 & EVEN_BYTES) + ROUNDING) >>> 2) & EVEN_BYTES;
+      const odd = ((((p0 >>> 8) & EVEN_BYTES) + ((p1 >>> 8) & EVEN_BYTES) + ((p2 >>> 8) & EVEN_BYTES) + ((p3 >>> 8) & EVEN_BYTES) + ROUNDING) >>> 2) & EVEN_BYTES;
+      dst[o++] = even | (odd << 8);
+    }
+  }
+  return { width, height, data };
+}
 
 /** A single-channel 8-bit Mat as a `GrayImage`: a view of the WASM heap, valid until the next OpenCV call. */
 export function grayView(mat: Mat): quality.GrayImage {

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { quality, type RgbaImage } from '@ekyc/core';
-import { QualityAnalyzer, halved, type OpenCv } from './quality-analyzer.ts';
+import { QualityAnalyzer, type OpenCv } from './quality-analyzer.ts';
 import { loadOpenCvForTests } from '../../../test/opencv-node.ts';
 
 // Small fake of a camera frame: a textured card with text-like bars on a noisy background,
@@ -104,37 +104,10 @@ function expectOffTopCardClosedByBorder([tl, tr, br, bl]: quality.Quad): void {
   expect(Math.abs(tr.x - (560 + (140 * 300) / 380))).toBeLessThan(6);
 }
 let analyzer: QualityAnalyzer;
-let cv: OpenCv;
 
 beforeAll(async () => {
-  ({ cv } = await loadOpenCvForTests());
+  const { cv } = await loadOpenCvForTests();
   analyzer = new QualityAnalyzer(cv);
-});
-
-describe('halved', () => {
-  it('gives the bytes of OpenCV\'s halving (2x2 means, rounded), an odd last row and column left out', () => {
-    const width = 37;
-    const height = 23;
-    const data = new Uint8ClampedArray(width * height * 4).map((_, i) => (i * 7919 + (i >> 7)) & 255);
-    const source = new cv.Mat(height, width, cv.CV_8UC4);
-    const part = source.roi(new cv.Rect(0, 0, 36, 22));
-    const even = new cv.Mat();
-    const half = new cv.Mat();
-    try {
-      source.data.set(data);
-      // OpenCV on the even part (36x22), where its halving is the 2x2 box.
-      part.copyTo(even);
-      cv.resize(even, half, new cv.Size(18, 11), 0, 0, cv.INTER_LINEAR);
-      const ours = halved({ width, height, data });
-      expect([ours.width, ours.height]).toEqual([18, 11]);
-      expect(Array.from(ours.data)).toEqual(Array.from(half.data));
-    } finally {
-      part.delete();
-      source.delete();
-      even.delete();
-      half.delete();
-    }
-  });
 });
 
 describe('QualityAnalyzer', () => {

@@ -1,6 +1,6 @@
 import { quality, type RgbaImage } from '@ekyc/core';
 import { findDocument } from './candidates.ts';
-import { FrameBuffers, MatScope, type OpenCv } from './opencv-frame.ts';
+import { FrameBuffers, MatScope, halved, type OpenCv } from './opencv-frame.ts';
 import { searchFrame, trackOutline } from './outline-policy.ts';
 import { documentMetrics, wholeFrameMetrics } from './region-metrics.ts';
 
@@ -103,37 +103,6 @@ export class QualityAnalyzer {
  * corners within 5% 94.4 -> 97.2% halved; 4032x3024: corners 96.6 -> 99.2%, clean and false captures the same).
  */
 const MAX_ANALYSED_SIDE = 2560;
-
-const EVEN_BYTES = 0x00ff00ff;
-/** Per 16-bit lane, the + 2 of (a + b + c + d + 2) >> 2 (at most 4 * 255 + 2 per lane: no carry between lanes). */
-const ROUNDING = 0x00020002;
-
-/**
- * The frame halved: each pixel the rounded mean of a 2x2 block per channel ((a + b + c + d + 2) >> 2, OpenCV's
- * area rule at exactly 1/2), an odd last row or column left out, so coordinates scale by exactly 2. Each RGBA
- * pixel is read as one 32-bit word, its even and odd channels summed in two 16-bit lanes at once (as
- * `FrameBuffers.reduce` does), about four times a per-channel loop.
- */
-export function halved(frame: RgbaImage): RgbaImage {
-  const width = frame.width >> 1;
-  const height = frame.height >> 1;
-  const data = new Uint8ClampedArray(width * height * 4);
-  const aligned = frame.data.byteOffset % 4 === 0;
-  const source = aligned ? frame.data : frame.data.slice();
-  const src = new Uint32Array(source.buffer, source.byteOffset, frame.width * frame.height);
-  const dst = new Uint32Array(data.buffer);
-  for (let y = 0, o = 0; y < height; y++) {
-    const r0 = 2 * y * frame.width;
-    const r1 = r0 + frame.width;
-    for (let x = 0, i = 0; x < width; x++, i += 2) {
-      const p0 = src[r0 + i]!, p1 = src[r0 + i + 1]!, p2 = src[r1 + i]!, p3 = src[r1 + i + 1]!;
-      const even = (((p0 & EVEN_BYTES) + (p1 & EVEN_BYTES) + (p2 & EVEN_BYTES) + (p3 & EVEN_BYTES) + ROUNDING) >>> 2) & EVEN_BYTES;
-      const odd = ((((p0 >>> 8) & EVEN_BYTES) + ((p1 >>> 8) & EVEN_BYTES) + ((p2 >>> 8) & EVEN_BYTES) + ((p3 >>> 8) & EVEN_BYTES) + ROUNDING) >>> 2) & EVEN_BYTES;
-      dst[o++] = even | (odd << 8);
-    }
-  }
-  return { width, height, data };
-}
 
 /**
  * Weight of the aspect's fit in the focal length the tilt is read with (`quality.PoseOptions.aspectWeight`).

@@ -15,6 +15,14 @@ export function searchShortSide(width: number, height: number): number {
   return Math.min(height, width * TUNED_ASPECT);
 }
 
+/** Shortest straight piece the search uses as a line, as a fraction of `searchShortSide`: the contours' long pieces (candidates.ts) and the edge map's straight lines (straight-edges.ts). */
+const MIN_SEGMENT_FRACTION = 0.2;
+
+/** The shortest straight piece, in the pixels of an image `width` x `height` (`MIN_SEGMENT_FRACTION` of its `searchShortSide`). */
+export function shortestPiece(width: number, height: number): number {
+  return MIN_SEGMENT_FRACTION * searchShortSide(width, height);
+}
+
 /** The frame's area as the search weighs it: its width times `searchShortSide`. */
 export function searchArea(width: number, height: number): number {
   return width * searchShortSide(width, height);

@@ -1,12 +1,10 @@
 import { quality } from '@ekyc/core';
 import type { Mat, MatScope, OpenCv } from './opencv-frame.ts';
-import { searchShortSide } from './search-scale.ts';
+import { shortestPiece } from './search-scale.ts';
 
 // Straight lines of an edge map, for the outline search (candidates.ts) where contours give none.
 
-/** Shortest straight piece, as a fraction of the edge map's shorter side (`searchShortSide`; the contours' long pieces' length, candidates.ts). */
-const MIN_SEGMENT_FRACTION = 0.2;
-/** Edge pixels on a line (fraction of the shortest straight piece, `MIN_SEGMENT_FRACTION` of the reduced frame's shorter side) for the Hough transform to report it. */
+/** Edge pixels on a line (fraction of the shortest straight piece, `shortestPiece`) for the Hough transform to report it. */
 const HOUGH_MIN_VOTES_FRACTION = 0.6;
 /** Largest gap (reduced pixels) within one straight piece: a corner's rounding or a speck of clutter, not a side's end. */
 const HOUGH_MAX_GAP = 3;
@@ -23,12 +21,13 @@ const MAX_STRAIGHT_EDGE_DENSITY = 0.15;
  * (objects under it, a table's edges) is one contour with the clutter, simplified into chords that lie
  * on none of its sides, yet its edge pixels still lie on one line. None from a texture's edge map
  * (`MAX_STRAIGHT_EDGE_DENSITY`). `pieceShare`: the shortest piece reported, as a share of the usual
- * (`MIN_SEGMENT_FRACTION` of the shorter side); pieces are joined across gaps of the usual piece's length.
+ * (`shortestPiece`); pieces are joined across gaps of the usual piece's length.
  */
 export function straightEdges(cv: OpenCv, edges: Mat, scale: number, scope: MatScope, angleStepDeg = 1, pieceShare = 1): quality.Segment[] {
   if (cv.countNonZero(edges) > MAX_STRAIGHT_EDGE_DENSITY * edges.cols * edges.rows) return [];
-  const joinGap = JOIN_GAP_FRACTION * shortestPiece(edges) * scale;
-  const minLength = pieceShare * shortestPiece(edges);
+  const usual = shortestPiece(edges.cols, edges.rows);
+  const joinGap = JOIN_GAP_FRACTION * usual * scale;
+  const minLength = pieceShare * usual;
   const lines = scope.mat();
   cv.HoughLinesP(edges, lines, 1, (angleStepDeg * Math.PI) / 180, Math.round(HOUGH_MIN_VOTES_FRACTION * minLength), minLength, HOUGH_MAX_GAP);
   const ends = lines.data32S;
@@ -38,11 +37,6 @@ export function straightEdges(cv: OpenCv, edges: Mat, scale: number, scope: MatS
     segments.push({ a: { x: (ends[at]! + 0.5) * scale, y: (ends[at + 1]! + 0.5) * scale }, b: { x: (ends[at + 2]! + 0.5) * scale, y: (ends[at + 3]! + 0.5) * scale } });
   }
   return joinCollinear(segments, JOIN_OFFSET_PX * scale, joinGap);
-}
-
-/** The shortest straight piece reported, in the edge map's pixels. */
-function shortestPiece(edges: Mat): number {
-  return MIN_SEGMENT_FRACTION * searchShortSide(edges.cols, edges.rows);
 }
 
 /** Angle step (degrees) of the Hough transform for a held card's sides: half the votes of 1°, the same cards found (held tuning sets). */
@@ -64,7 +58,7 @@ export function longStraightEdges(cv: OpenCv, edges: Mat, scale: number, scope: 
   const stats = scope.mat();
   const centroids = scope.mat();
   const count = cv.connectedComponentsWithStats(edges, labels, stats, centroids, 8, cv.CV_32S);
-  const minLength = shortestPiece(edges);
+  const minLength = shortestPiece(edges.cols, edges.rows);
   const long = new Uint8Array(count);
   const box = stats.data32S;
   for (let k = 1; k < count; k++) long[k] = Math.max(box[5 * k + cv.CC_STAT_WIDTH]!, box[5 * k + cv.CC_STAT_HEIGHT]!) >= minLength ? 1 : 0;
