@@ -1,7 +1,7 @@
 import { colourDistance, meanColour } from './border-reach.ts';
 import { segmentSupportReaches, sideSupportReaches, type EdgeSupportOptions, type PixelImage } from './edge-support.ts';
 import { outwardSide, quadFromLines, quadSideLines, type Line } from './lines.ts';
-import { DOCUMENT_ASPECTS, estimatePose } from './pose.ts';
+import { DOCUMENT_ASPECTS, estimatePose, type PoseOptions } from './pose.ts';
 import { refineQuad } from './refine-corners.ts';
 import type { Point, Quad } from './types.ts';
 
@@ -24,7 +24,16 @@ const aspectError = (aspect: number, formats: readonly number[]): number =>
  * document format (ID-1, ID-2, ID-3 by default) within `tolerance` (|log ratio|).
  */
 export function hasDocumentAspect(quad: Quad, frameWidth: number, frameHeight: number, tolerance = 0.035, formats: readonly number[] = Object.values(DOCUMENT_ASPECTS)): boolean {
-  return aspectError(estimatePose(quad, frameWidth, frameHeight).aspect, formats) <= tolerance;
+  return formatAspectError(quad, frameWidth, frameHeight, { aspects: formats }) <= tolerance;
+}
+
+/**
+ * How far `quad`, rectified at the pose it implies (`estimatePose`, with `options`' focal range), is from
+ * the nearest document format's aspect (ID-1, ID-2, ID-3 by default, either way up): |log ratio|, 0 for
+ * a quad of a format's proportions, 0.11 between ID-1 and ID-3.
+ */
+export function formatAspectError(quad: Quad, frameWidth: number, frameHeight: number, options: PoseOptions = {}): number {
+  return aspectError(estimatePose(quad, frameWidth, frameHeight, options).aspect, options.aspects ?? Object.values(DOCUMENT_ASPECTS));
 }
 
 /**

@@ -5,7 +5,8 @@ import { DEFAULT_QUALITY_THRESHOLDS, resolveQualityThresholds } from './threshol
 import { EkycError } from '../errors.ts';
 import type { FrameMetrics, Quad } from './types.ts';
 
-const corners: Quad = [{ x: 240, y: 160 }, { x: 1040, y: 160 }, { x: 1040, y: 560 }, { x: 240, y: 560 }];
+// An ID-1 card (85.6 x 53.98 mm) 800 px wide, facing the camera.
+const corners: Quad = [{ x: 240, y: 108 }, { x: 1040, y: 108 }, { x: 1040, y: 612 }, { x: 240, y: 612 }];
 
 function goodFrame(overrides: Partial<FrameMetrics> = {}, doc: Partial<NonNullable<FrameMetrics['document']>> = {}): FrameMetrics {
   return {
@@ -102,6 +103,43 @@ describe('framingChecks', () => {
     expect(framingChecks({ ...doc, cornerMarginPx: 14 }, 1280, 720, t).cutoff).toBe(false);
     expect(framingChecks({ ...doc, cornerMarginPx: 15 }, 1280, 720, t).cutoff).toBe(true);
     expect(framingChecks({ ...doc, tiltDeg: 16 }, 1280, 720, t)).toEqual({ distance: true, cutoff: true, tilt: false });
+  });
+});
+
+describe('shape', () => {
+  // Corners of quality-set outlines judged good before the shape check (#18, session 30): the card above its
+  // MRZ band, outlined along the band's top edge (600195, 19% of the width off its corners), and the
+  // card's own outline in the same frame.
+  const aboveBand: Quad = [{ x: 261, y: 152 }, { x: 1029, y: 81 }, { x: 1069, y: 417 }, { x: 293, y: 499 }];
+  const card: Quad = [{ x: 261, y: 152 }, { x: 1029, y: 81 }, { x: 1082, y: 560 }, { x: 302, y: 640 }];
+  const frame = (quad: Quad) => goodFrame({}, { corners: quad });
+
+  it('passes a document format seen at an angle and either way up, and refuses an outline without its proportions', () => {
+    expect(runChecks(frame(card), 0, t).shape).toBe(true);
+    // A passport page (ID-3) and an ID-1 card held upright.
+    expect(runChecks(frame([{ x: 300, y: 100 }, { x: 1010, y: 100 }, { x: 1010, y: 600 }, { x: 300, y: 600 }]), 0, t).shape).toBe(true);
+    expect(runChecks(frame([{ x: 440, y: 40 }, { x: 840, y: 40 }, { x: 840, y: 674 }, { x: 440, y: 674 }]), 0, t).shape).toBe(true);
+    expect(runChecks(frame(aboveBand), 0, t).shape).toBe(false);
+    expect(guidanceOf(frame(aboveBand))).toEqual(['align_document']);
+    expect(guidanceOf(frame(card))).toEqual(['good']);
+  });
+
+  it('is a threshold: a large limit passes any outline, a session focal length rectifies with it', () => {
+    const loose = resolveQualityThresholds({ maxShapeError: 1 });
+    expect(runChecks(frame(aboveBand), 0, loose).shape).toBe(true);
+    expect(runChecks(frame(card), 0, resolveQualityThresholds({ focalLengthFraction: 0.8 })).shape).toBe(true);
+    expect(() => resolveQualityThresholds({ maxShapeError: -1 })).toThrow(EkycError);
+  });
+
+  it('adds nothing to a cut-off outline, whose part in view has no proportions to judge', () => {
+    // A card held too close runs off the frame: moving back is the whole guidance.
+    const tooClose = goodFrame({}, { corners: aboveBand, widthFraction: 0.95, cornerMarginPx: -40 });
+    expect(runChecks(tooClose, 0, t).shape).toBe(false);
+    expect(guidanceOf(tooClose)).toEqual(['move_farther']);
+  });
+
+  it('fails without a document', () => {
+    expect(runChecks(goodFrame({ document: null }), 0, t).shape).toBe(false);
   });
 });
 

@@ -1,3 +1,4 @@
+import { formatAspectError } from './aspect-growth.ts';
 import { judgeExposure } from './exposure.ts';
 import { inFocus } from './focus.ts';
 import type { QualityThresholds } from './thresholds.ts';
@@ -27,6 +28,15 @@ export function framingChecks(doc: DocumentMetrics, frameWidth: number, frameHei
   };
 }
 
+/**
+ * Whether a found document's outline has a document format's proportions (`maxShapeError`), rectified at
+ * the pose it implies (with the session's focal length when it has one).
+ */
+export function hasDocumentShape(doc: DocumentMetrics, frameWidth: number, frameHeight: number, t: QualityThresholds): boolean {
+  const focal = t.focalLengthFraction > 0 ? { minFocalFraction: t.focalLengthFraction, maxFocalFraction: t.focalLengthFraction } : {};
+  return formatAspectError(doc.corners, frameWidth, frameHeight, focal) <= t.maxShapeError;
+}
+
 /** Pass/fail of every check; checks that need a document fail when there is none. */
 export function runChecks(metrics: FrameMetrics, motion: number, t: QualityThresholds): CheckResults {
   const doc = metrics.document;
@@ -34,6 +44,7 @@ export function runChecks(metrics: FrameMetrics, motion: number, t: QualityThres
   return {
     document: doc !== null,
     ...framing,
+    shape: doc !== null && hasDocumentShape(doc, metrics.frameWidth, metrics.frameHeight, t),
     focus: doc !== null && inFocus(metrics, t),
     glare: doc !== null && metrics.glareFraction <= t.maxGlareFraction,
     lighting: exposureOf(metrics, t) === 'ok',
@@ -59,7 +70,11 @@ export function rankGuidance(metrics: FrameMetrics, checks: CheckResults, t: Qua
   const codes: GuidanceCode[] = [];
   if (doc.widthFraction < t.minWidthFraction) codes.push('move_closer');
   else if (doc.widthFraction > t.maxWidthFraction) codes.push('move_farther');
-  if (!checks.tilt || (!checks.cutoff && !codes.includes('move_farther'))) codes.push('align_document');
+  // An outline wholly in view without a document's proportions is a part of it or more than it: seen again
+  // from another position, the document's own outline is often found. A cut-off outline shows only the part
+  // in view, whose proportions say nothing: the cut-off rule speaks for it.
+  const misshapen = !checks.shape && checks.cutoff;
+  if (!checks.tilt || misshapen || (!checks.cutoff && !codes.includes('move_farther'))) codes.push('align_document');
   if (lighting) codes.push(lighting);
   if (!checks.glare) codes.push('reduce_glare');
   if (!checks.focus || !checks.stability) codes.push('hold_steady');

@@ -21,7 +21,7 @@ export type GuidanceCode =
   | 'good';
 
 /** Every check the quality gate runs on a frame. */
-export type QualityCheckName = 'document' | 'distance' | 'cutoff' | 'tilt' | 'focus' | 'glare' | 'lighting' | 'stability';
+export type QualityCheckName = 'document' | 'distance' | 'cutoff' | 'tilt' | 'shape' | 'focus' | 'glare' | 'lighting' | 'stability';
 
 export interface DocumentMetrics {
   corners: Quad;

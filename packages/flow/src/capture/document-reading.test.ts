@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { createMrz, document as coreDocument, readMrz, type MrzFieldValues, type quality } from '@ekyc/core';
 import type { DocumentRead, MrzSummary, TimedAssessment } from '@ekyc/workers';
 import type { JudgedFrame, NextFrame } from './document-frames.ts';
-import { readUntilStable, type FrameVoteOptions, type FrameVoteProgress } from './document-reading.ts';
+import { readUntilStable, readableFrame, type FrameVoteOptions, type FrameVoteProgress } from './document-reading.ts';
 
 const PERSON: MrzFieldValues = { documentCode: 'P', issuingState: 'UTO', surname: 'ERIKSSON', givenNames: 'ANNA MARIA', documentNumber: 'L898902C3', nationality: 'UTO', birthDate: '1974-08-12', sex: 'F', expiryDate: '2034-04-15', optionalData: 'ZE184226B' } as MrzFieldValues;
 
@@ -41,7 +41,7 @@ const QUAD: quality.Quad = [{ x: 100, y: 100 }, { x: 900, y: 100 }, { x: 900, y:
 function frame(marker: number): JudgedFrame {
   const data = new Uint8ClampedArray(4 * 4 * 4).fill(marker);
   const found = marker !== EMPTY;
-  const checks = { document: found, distance: found, cutoff: found, tilt: found, focus: found, glare: true, lighting: true, stability: true };
+  const checks = { document: found, distance: found, cutoff: found, tilt: found, shape: found, focus: found, glare: true, lighting: true, stability: true };
   return {
     image: { width: 4, height: 4, data },
     quad: found ? QUAD : null,
@@ -110,6 +110,16 @@ async function run(markers: number[], options: FrameVoteOptions = {}) {
   const result = await readUntilStable({ reader, first: frame(markers[0]!), next: frames.next, signal: new AbortController().signal, onFrame: (p) => progress.push(p) }, options);
   return { result, reads: reader.reads, asked: frames.asked(), progress };
 }
+
+describe('readableFrame', () => {
+  it('reads a frame whose document is in view, large enough, in focus and outlined with a document\'s proportions', () => {
+    const good = frame(1);
+    expect(readableFrame(good)).toBe(true);
+    // An outline without a document format's proportions (a card outlined above its MRZ band): its crop would cut the MRZ off.
+    expect(readableFrame({ ...good, assessment: { ...good.assessment, checks: { ...good.assessment.checks, shape: false } } })).toBe(false);
+    expect(readableFrame(frame(EMPTY))).toBe(false);
+  });
+});
 
 describe('readUntilStable', () => {
   it('stops as soon as two frames agree on a valid reading: one frame asked for after the captured one', async () => {

@@ -96,8 +96,8 @@ export interface FrameVoteInput {
   onFrame?: (progress: FrameVoteProgress) => void;
 }
 
-/** Quality checks a later frame must pass to be worth reading: the whole document in view, large enough, in focus. */
-const READABLE_CHECKS: readonly quality.QualityCheckName[] = ['document', 'distance', 'cutoff', 'focus'];
+/** Quality checks a later frame must pass to be worth reading: the whole document in view and outlined as a document, large enough, in focus. */
+const READABLE_CHECKS: readonly quality.QualityCheckName[] = ['document', 'distance', 'cutoff', 'shape', 'focus'];
 
 export function readableFrame(frame: JudgedFrame): boolean {
   return frame.quad !== null && READABLE_CHECKS.every((check) => frame.assessment.checks[check] !== false);

@@ -189,7 +189,7 @@ function cameraFactory(cameras: FakeCamera[], fail?: () => EkycError | null): (o
 
 /** The camera's frames after auto-capture: the document the capture saw, in place, every check passed. */
 function cameraFramesFake(log: { frames: number; framesWithCameraOff: number }, cameras: FakeCamera[]): NonNullable<VerificationFlowDeps['documentFrames']> {
-  const checks = { document: true, distance: true, cutoff: true, tilt: true, focus: true, glare: true, lighting: true, stability: true };
+  const checks = { document: true, distance: true, cutoff: true, tilt: true, shape: true, focus: true, glare: true, lighting: true, stability: true };
   const corners = [{ x: 1, y: 1 }, { x: 9, y: 1 }, { x: 9, y: 6 }, { x: 1, y: 6 }] as const;
   return () => async () => {
     log.frames++;
