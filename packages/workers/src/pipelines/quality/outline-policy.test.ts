@@ -347,6 +347,8 @@ describe('a held card from its straight edges', () => {
     expect(failsFraming(box, frame)).toBe(true);
     expect(failsFraming(null, frame)).toBe(true);
     expect(failsFraming(card, frame)).toBe(false);
+    // The card above a band across it: in range, square to the camera, but no document's proportions (2.5:1).
+    expect(failsFraming([{ x: 120, y: 60 }, { x: 520, y: 60 }, { x: 520, y: 220 }, { x: 120, y: 220 }], frame)).toBe(true);
     // A part of the card the search ended on (a printed frame's field beside the box) has the card around it.
     const part: quality.Quad = [{ x: 280, y: 100 }, { x: 480, y: 100 }, { x: 480, y: 280 }, { x: 280, y: 280 }];
     expect(heldCardOverFound(card, part, frame)).toBe(true);

@@ -987,7 +987,9 @@ function mean(values: readonly number[]): number {
 
 /**
  * Whether the search's outline (or none) fails a framing check (`quality.framingChecks`) with the default
- * thresholds: too small or too large, near or past the frame border, or tilted past the limit. Only such an
+ * thresholds: too small or too large, near or past the frame border, tilted past the limit, or without a
+ * document format's proportions (`quality.hasDocumentShape`: a card outlined above its MRZ band or below a
+ * line of its print, whose straight edges give the whole card: plain 380298, held 480028). Only such an
  * outline asks for a held card (`heldCardFromLines`): one that passes is taken as it is, and frames a card
  * fills well pay nothing. The defaults, and the pose's default options, not a session's thresholds and the
  * analyzer's tilt: this decides only where to look further.
@@ -997,7 +999,7 @@ export function failsFraming(quad: quality.Quad | null, frame: SearchFrame): boo
   const { width, height } = frame.full;
   const document = { corners: quad, widthFraction: quality.widthFraction(quad, width), cornerMarginPx: quality.cornerMarginPx(quad, width, height), tiltDeg: quality.estimatePose(quad, width, height).tiltDeg };
   const checks = quality.framingChecks(document, width, height, quality.DEFAULT_QUALITY_THRESHOLDS);
-  return !(checks.distance && checks.cutoff && checks.tilt);
+  return !(checks.distance && checks.cutoff && checks.tilt && quality.hasDocumentShape(document, width, height, quality.DEFAULT_QUALITY_THRESHOLDS));
 }
 
 /**
