@@ -109,9 +109,9 @@ describe('framingChecks', () => {
 describe('shape', () => {
   // Corners of quality-set outlines judged good before the shape check (#18, session 30): the card above its
   // MRZ band, outlined along the band's top edge (600195, 19% of the width off its corners), and the
-  // card's own outline in the same frame.
+  // card's labelled corners in the same frame.
   const aboveBand: Quad = [{ x: 261, y: 152 }, { x: 1029, y: 81 }, { x: 1069, y: 417 }, { x: 293, y: 499 }];
-  const card: Quad = [{ x: 261, y: 152 }, { x: 1029, y: 81 }, { x: 1082, y: 560 }, { x: 302, y: 640 }];
+  const card: Quad = [{ x: 261, y: 152 }, { x: 1030, y: 82 }, { x: 1086, y: 562 }, { x: 308, y: 649 }];
   const frame = (quad: Quad) => goodFrame({}, { corners: quad });
 
   it('passes a document format seen at an angle and either way up, and refuses an outline without its proportions', () => {
