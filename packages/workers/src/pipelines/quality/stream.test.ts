@@ -35,6 +35,20 @@ describe('QualityStream', () => {
     expect(stream.outlineToFollow()).toBeNull();
   });
 
+  it('detects afresh after an outline in view without a document\'s proportions, and follows one running off the frame', () => {
+    const stream = new QualityStream();
+    // The card above its MRZ band: in range, in view, 2.4:1.
+    const aboveBand: quality.Quad = [{ x: 300, y: 200 }, { x: 980, y: 210 }, { x: 978, y: 490 }, { x: 298, y: 480 }];
+    expect(frame(stream, aboveBand).assessment.checks.shape).toBe(false);
+    expect(stream.outlineToFollow()).toBeNull();
+    // A card running off the right border: its part in view has no format's proportions, and is followed.
+    const runningOff: quality.Quad = [{ x: 900, y: 200 }, { x: 1300, y: 210 }, { x: 1295, y: 640 }, { x: 895, y: 630 }];
+    const { assessment } = frame(stream, runningOff);
+    expect(assessment.checks.shape).toBe(false);
+    expect(assessment.checks.cutoff).toBe(false);
+    expect(stream.outlineToFollow()).toBe(runningOff);
+  });
+
   it('forgets the outline and the stability count together on reset and configure', () => {
     const stream = new QualityStream({ stableFramesToCapture: 3 });
     // The first frame with a document cannot prove it is steady; the ones after count.

@@ -46,11 +46,18 @@ export class QualityStream {
     return this.sinceDetection < REDETECT_EVERY ? this.tracked : null;
   }
 
-  /** Takes one frame's metrics (measured from `followed`, as `outlineToFollow` gave it): the capture decision. */
+  /**
+   * Takes one frame's metrics (measured from `followed`, as `outlineToFollow` gave it): the capture decision.
+   * An outline wholly in view without a document's proportions (the `shape` check) is not followed: it is
+   * most likely a part of the document or more than it, and a full detection looks further (the held card's
+   * straight edges) on the next frame rather than after `REDETECT_EVERY`.
+   */
   next(metrics: quality.FrameMetrics, followed: quality.Quad | null): quality.FrameAssessment {
-    this.tracked = metrics.document?.corners ?? null;
+    const assessment = this.session.next(metrics);
+    const misshapen = !assessment.checks.shape && assessment.checks.cutoff;
+    this.tracked = misshapen ? null : (metrics.document?.corners ?? null);
     this.sinceDetection = followed ? this.sinceDetection + 1 : 0;
-    return this.session.next(metrics);
+    return assessment;
   }
 
   private forgetOutline(): void {
