@@ -37,6 +37,15 @@ export function hasDocumentShape(doc: DocumentMetrics, frameWidth: number, frame
   return formatAspectError(doc.corners, frameWidth, frameHeight, focal) <= t.maxShapeError;
 }
 
+/**
+ * Whether the outline is wholly in view and has no document's proportions: most likely a part of the
+ * document or more than it (the ranking asks to re-frame, a stream detects afresh). A cut-off outline shows
+ * only its part in view, whose proportions say nothing: the cut-off rule speaks for it.
+ */
+export function misshapenInView(checks: Pick<CheckResults, 'shape' | 'cutoff'>): boolean {
+  return !checks.shape && checks.cutoff;
+}
+
 /** Pass/fail of every check; checks that need a document fail when there is none. */
 export function runChecks(metrics: FrameMetrics, motion: number, t: QualityThresholds): CheckResults {
   const doc = metrics.document;
@@ -70,11 +79,8 @@ export function rankGuidance(metrics: FrameMetrics, checks: CheckResults, t: Qua
   const codes: GuidanceCode[] = [];
   if (doc.widthFraction < t.minWidthFraction) codes.push('move_closer');
   else if (doc.widthFraction > t.maxWidthFraction) codes.push('move_farther');
-  // An outline wholly in view without a document's proportions is a part of it or more than it: seen again
-  // from another position, the document's own outline is often found. A cut-off outline shows only the part
-  // in view, whose proportions say nothing: the cut-off rule speaks for it.
-  const misshapen = !checks.shape && checks.cutoff;
-  if (!checks.tilt || misshapen || (!checks.cutoff && !codes.includes('move_farther'))) codes.push('align_document');
+  // Seen again from another position, a misshapen outline's document often shows its own.
+  if (!checks.tilt || misshapenInView(checks) || (!checks.cutoff && !codes.includes('move_farther'))) codes.push('align_document');
   if (lighting) codes.push(lighting);
   if (!checks.glare) codes.push('reduce_glare');
   if (!checks.focus || !checks.stability) codes.push('hold_steady');

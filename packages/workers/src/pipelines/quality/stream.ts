@@ -54,8 +54,7 @@ export class QualityStream {
    */
   next(metrics: quality.FrameMetrics, followed: quality.Quad | null): quality.FrameAssessment {
     const assessment = this.session.next(metrics);
-    const misshapen = !assessment.checks.shape && assessment.checks.cutoff;
-    this.tracked = misshapen ? null : (metrics.document?.corners ?? null);
+    this.tracked = quality.misshapenInView(assessment.checks) ? null : (metrics.document?.corners ?? null);
     this.sinceDetection = followed ? this.sinceDetection + 1 : 0;
     return assessment;
   }
