@@ -1,7 +1,7 @@
 import { quality } from '@ekyc/core';
 import { grayView, polygonPoints, quadFromMat, type FrameBuffers, type Mat, type MatScope, type OpenCv } from './opencv-frame.ts';
 import { searchArea, shortestPiece } from './search-scale.ts';
-import { longStraightEdges, straightEdges } from './straight-edges.ts';
+import { longOutlines, longStraightEdges, straightEdges } from './straight-edges.ts';
 import { MAX_BOX_SHARE, MIN_AREA_FRACTION, acceptBanded, acceptFallback, borderSides, chooseQuad, coarselySupported, documentPastCarriedSides, documentSeenFromCorner, failsFraming, hasCardCorners, heldCardFromLines, heldCardOverFound, holdsBox, isWeakFallback, parallel, plausible, withinReach, type Candidate, type Fallback, type SearchFrame } from './outline-policy.ts';
 
 // The candidate search: quads proposed from the contours of the reduced frame's edge maps, by
@@ -36,12 +36,14 @@ export function findDocument(cv: OpenCv, buffers: FrameBuffers, frame: SearchFra
   if (!failsFraming(outline, frame)) return outline;
   // Before the user is told to re-frame: a held card whose contours merged with the thumb, the search ending
   // on a part of it or a stretch of background around it, still shows its sides as long straight edges
-  // (the strong pass's: the weak pass's are mostly print and texture). About 3-4 ms (`longStraightEdges` 2),
-  // about 2 more where the shorter pieces are asked too (`HELD_PIECE_SHARES`).
+  // (the strong pass's long outlines: the weak pass's are mostly print and texture). On the bench's cold
+  // frames (Node, OpenCV.js WASM) about 2.7 ms where it runs: the long outlines 0.7, the Hough transform
+  // 0.9 and the held cards' quads 1.1; about 2 more where the shorter pieces are asked too, on the same outlines.
   buffers.detectEdges(CANNY_PASSES[0][0], CANNY_PASSES[0][1]);
+  const long = longOutlines(cv, buffers.edges, scope);
   for (const pieceShare of HELD_PIECE_SHARES) {
     if (pieceShare < 1 && outline && hasCardCorners(outline, frame)) break;
-    const lines = longStraightEdges(cv, buffers.edges, frame.scale, scope, pieceShare);
+    const lines = longStraightEdges(cv, long, frame.scale, scope, pieceShare);
     const held = heldCardFromLines(lines, grayView(buffers.dilated), frame);
     if (held && heldCardOverFound(held, outline, frame)) return held;
   }
@@ -52,7 +54,7 @@ export function findDocument(cv: OpenCv, buffers: FrameBuffers, frame: SearchFra
  * The straight pieces a held card's sides are looked for in, as shares of the shortest usual piece
  * (`longStraightEdges`): the usual ones first, then, when they make no card taken over the search's
  * outline (and it has no card's corners: `hasCardCorners`), pieces half as long (about 18 px of the
- * reduced frame; the second Hough transform costs about 2 ms where it runs). A thumb across a card's
+ * reduced frame; the second Hough transform and its quads cost about 2 ms where they run). A thumb across a card's
  * short side leaves two pieces of it, and a side drawn as a pixel staircase beside a printed frame's
  * line breaks into pieces, each under the usual shortest (held 480001, 480051). Half as long from the
  * start lost cards the usual pieces find: their longest 16 lines then held other pieces (480015, 480028).

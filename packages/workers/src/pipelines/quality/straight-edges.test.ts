@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MatScope, type OpenCv } from './opencv-frame.ts';
-import { joinCollinear, longStraightEdges, straightEdges } from './straight-edges.ts';
+import { joinCollinear, longOutlines, longStraightEdges, straightEdges } from './straight-edges.ts';
 import { loadOpenCvForTests } from '../../../test/opencv-node.ts';
 
 let cv: OpenCv;
@@ -65,7 +65,7 @@ describe('longStraightEdges', () => {
     try {
       const map = cardWithPrint(scope);
       expect(horizontalAt(straightEdges(cv, map, 4, scope), 110)).toBe(true);
-      const long = longStraightEdges(cv, map, 4, scope);
+      const long = longStraightEdges(cv, longOutlines(cv, map, scope), 4, scope);
       expect(horizontalAt(long, 110) || horizontalAt(long, 116)).toBe(false);
       expect(horizontalAt(long, 30)).toBe(true);
       expect(horizontalAt(long, 150)).toBe(true);
@@ -93,8 +93,8 @@ describe('longStraightEdges with shorter pieces', () => {
     const scope = new MatScope(cv);
     try {
       const map = cardUnderThumb(scope);
-      expect(piecesOfRightSide(longStraightEdges(cv, map, 4, scope))).toEqual([]);
-      const pieces = piecesOfRightSide(longStraightEdges(cv, map, 4, scope, 0.5));
+      expect(piecesOfRightSide(longStraightEdges(cv, longOutlines(cv, map, scope), 4, scope))).toEqual([]);
+      const pieces = piecesOfRightSide(longStraightEdges(cv, longOutlines(cv, map, scope), 4, scope, 0.5));
       expect(pieces.some((p) => Math.max(p.a.y, p.b.y) / 4 < 62)).toBe(true);
       expect(pieces.some((p) => Math.min(p.a.y, p.b.y) / 4 > 118)).toBe(true);
     } finally {

@@ -43,17 +43,26 @@ export function straightEdges(cv: OpenCv, edges: Mat, scale: number, scope: MatS
 const LONG_EDGE_ANGLE_STEP_DEG = 2;
 
 /**
- * The straight pieces of the edge map's long outlines only (`straightEdges` of the edges left once every
- * connected piece of edge shorter than the shortest straight piece is dropped), for a held card's sides
- * (outline-policy.ts `heldCardFromLines`): print makes short pieces (glyphs, the MRZ's characters) whose
- * baselines the Hough transform reports as long lines, and the longest lines a card's quads are built from
- * were then the MRZ's rather than the card's (held 480001). Dropping them found 1-5 more held cards per
- * tuning set of 150. The transform's cost grows with edge pixels times angles (about 1 microsecond each in
- * OpenCV.js: 2.8 ms on a card's frame at 1°): at 2° with the components found it costs about 2 ms.
+ * The straight pieces of the edge map's long outlines only (`straightEdges` of `longOutlines`), for a held
+ * card's sides (outline-policy.ts `heldCardFromLines`): print makes short pieces (glyphs, the MRZ's
+ * characters) whose baselines the Hough transform reports as long lines, and the longest lines a card's
+ * quads are built from were then the MRZ's rather than the card's (held 480001). Dropping them found 1-5
+ * more held cards per tuning set of 150. The transform's cost grows with edge pixels times angles (about 1
+ * microsecond each in OpenCV.js: 2.8 ms on a card's frame at 1°): at 2° on the long outlines about 1 ms.
  * `pieceShare` (see `straightEdges`) shortens the straight pieces reported on those outlines only: the
- * components kept are still the long ones.
+ * outlines kept are still the long ones. `long`: `longOutlines` of the edge map, found once for every
+ * `pieceShare` asked.
  */
-export function longStraightEdges(cv: OpenCv, edges: Mat, scale: number, scope: MatScope, pieceShare = 1): quality.Segment[] {
+export function longStraightEdges(cv: OpenCv, long: Mat, scale: number, scope: MatScope, pieceShare = 1): quality.Segment[] {
+  return straightEdges(cv, long, scale, scope, LONG_EDGE_ANGLE_STEP_DEG, pieceShare);
+}
+
+/**
+ * The edge map less every connected piece of edge shorter (its box's longer side) than the shortest
+ * straight piece (`shortestPiece`): the outlines a card's sides can lie on. About 0.7 ms on a 320x180 map
+ * (the connected components 0.5), so it is found once per frame however many pieces are asked of it.
+ */
+export function longOutlines(cv: OpenCv, edges: Mat, scope: MatScope): Mat {
   const labels = scope.mat();
   const stats = scope.mat();
   const centroids = scope.mat();
@@ -67,7 +76,7 @@ export function longStraightEdges(cv: OpenCv, edges: Mat, scale: number, scope: 
   const label = labels.data32S;
   const pixels = kept.data;
   for (let i = 0; i < pixels.length; i++) if (pixels[i] && !long[label[i]!]) pixels[i] = 0;
-  return straightEdges(cv, kept, scale, scope, LONG_EDGE_ANGLE_STEP_DEG, pieceShare);
+  return kept;
 }
 
 /** Largest distance (reduced pixels) of a piece's ends from the line of the piece it continues. */
