@@ -71,6 +71,26 @@ describe('growToBorder', () => {
     const { image, belowBand } = bandScene(40);
     expect(growToBorder(image, belowBand, borderOptions)).toBe(belowBand);
   });
+
+  it("moves no short side: a card in view on a stripe of the table that carries its long sides on to both borders", () => {
+    // A light ID-1 card (400 x 252) on wood, lying along a dark green stripe of the table as tall as the card:
+    // the stripe's edges continue the card's top and bottom sides to the left and right borders, and the
+    // stretch of stripe beside the card is unlike the wood above and below it. A band runs along a document's
+    // long sides; a short side moved to the border (119-120 px, within the reach) would make a card without
+    // a document's aspect (JPEG frame 100030 of the plain set, outlined 29% off).
+    const width = 640;
+    const height = 360;
+    const data = new Uint8Array(width * height * 3);
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        const onStripe = y >= 60 && y < 312;
+        const onCard = onStripe && x >= 120 && x < 520;
+        data.set(onCard ? [225, 220, 205] : onStripe ? [40, 70, 40] : [120, 80, 45], (y * width + x) * 3);
+      }
+    }
+    const card: Quad = [{ x: 120, y: 60 }, { x: 520, y: 60 }, { x: 520, y: 312 }, { x: 120, y: 312 }];
+    expect(growToBorder({ data, width, height, channels: 3 }, card, borderOptions)).toBe(card);
+  });
 });
 
 describe('documentReachesBorder, a strip unlike the background', () => {

@@ -84,12 +84,17 @@ const BORDER_CONTINUATION_SPAN = 0.9;
  * the frame border, its corners to where the two neighbouring sides' lines leave the frame, when
  * both sides carry on with edges (`minContinuation`) from the old corners toward the border and the
  * strip added differs in colour (by `minStep`) from the background just outside those sides
- * (`bandUnlikeBackground`: a card near the border has background there). Of the sides that qualify,
- * the one that moves least; the quad itself when none does.
+ * (`bandUnlikeBackground`: a card near the border has background there). Only one of the quad's two
+ * longer sides moves: a document's bands run along its long sides, and a short side moved out to the
+ * border is a card in view grown over a stretch of what it lies on (a stripe of the table as tall as the
+ * card, its edges carrying the card's long sides on to the border). Of the sides that qualify, the one that
+ * moves least; the quad itself when none does.
  */
 export function growToBorder(image: PixelImage, quad: Quad, options: BorderGrowthOptions): Quad {
   let best: { quad: Quad; shift: number } | null = null;
-  for (let side = 0; side < 4; side++) {
+  const sideLength = (side: number): number => Math.hypot(quad[(side + 1) % 4]!.x - quad[side]!.x, quad[(side + 1) % 4]!.y - quad[side]!.y);
+  const longSides = sideLength(0) + sideLength(2) >= sideLength(1) + sideLength(3) ? [0, 2] : [1, 3];
+  for (const side of longSides) {
     const a = quad[side]!;
     const b = quad[(side + 1) % 4]!;
     const beforeA = quad[(side + 3) % 4]!;
