@@ -12,6 +12,9 @@
 //                                        # clean frame stays good (people hold cards this way; auto-capture must fire)
 //   npm run eval:quality -- --no-write --size 720x1280   # generated frames of another size (default 1280x720):
 //                                        # other cameras' resolutions, a phone held upright
+//   npm run eval:quality -- --no-write --jpeg 85   # every generated frame judged after the browser's JPEG
+//                                        # encoder and decoder at that quality (1-100): a photo's or a compressed
+//                                        # stream's artefacts; with --write-data, the folder holds .jpg files
 //
 // labels.json (for --data): an array of { "file": "a.jpg", "corners": [[x,y] x4 TL,TR,BR,BL] | null,
 // "pose": { "pitchDeg", "yawDeg", "rollDeg" } | [pitch, yaw, roll] | null, "good": true|false },
@@ -36,13 +39,22 @@ const writeDir = text('--write-data');
 const count = option('--count', writeDir ? 8 : 300);
 const cleanCount = option('--clean-count', writeDir ? Math.ceil(count / 2) : 100);
 const first = option('--first', 1000);
-const write = !args.includes('--no-write') && !dataDir && !writeDir;
+const jpeg = jpegQuality(text('--jpeg'));
+// docs/quality.md's table is the generator's own (lossless) frames.
+const write = !args.includes('--no-write') && !dataDir && !writeDir && jpeg === undefined;
 const dump = text('--dump');
 const thumb = args.includes('--thumb');
 const size = frameSize(text('--size') ?? '1280x720');
 const log = (...m) => console.error('[eval:quality]', ...m);
 // No hot reload mid-run when a source file changes.
 process.env.EKYC_NO_HMR = '1';
+
+function jpegQuality(value) {
+  if (value === undefined) return undefined;
+  const quality = Number(value);
+  if (!Number.isInteger(quality) || quality < 1 || quality > 100) throw new Error(`--jpeg takes a JPEG quality from 1 to 100, got ${value}`);
+  return quality;
+}
 
 function frameSize(value) {
   const match = /^(\d+)x(\d+)$/.exec(value);
@@ -96,7 +108,7 @@ async function generated(page) {
   const results = [];
   for (const [set, n] of [['varied', count], ['clean', cleanCount]]) {
     for (let seed = first; seed < first + n; seed += 25) {
-      const batch = await page.evaluate(([s, k, which, t, z]) => window.qualityTest.evaluateMany(s, k, which, t, z), [seed, Math.min(25, first + n - seed), set, thumb, size]);
+      const batch = await page.evaluate(([s, k, which, t, z, j]) => window.qualityTest.evaluateMany(s, k, which, t, z, j), [seed, Math.min(25, first + n - seed), set, thumb, size, jpeg]);
       results.push(...batch.map((r) => ({ ...r, set })));
       log(`${set} ${Math.min(n, seed + 25 - first)}/${n}`);
     }
@@ -119,9 +131,9 @@ async function writeFolder(page, dir) {
   const labels = [];
   for (const [set, n] of [['varied', count - cleanCount], ['clean', cleanCount]]) {
     for (let seed = first; seed < first + n; seed++) {
-      const { png, label } = await page.evaluate(([s, which, t, z]) => window.qualityTest.encodeFrame(s, which, t, z), [seed, set, thumb, size]);
-      const file = `${set}-${seed}.png`;
-      writeFileSync(path.join(dir, file), Buffer.from(png, 'base64'));
+      const { encoded, extension, label } = await page.evaluate(([s, which, t, z, j]) => window.qualityTest.encodeFrame(s, which, t, z, j), [seed, set, thumb, size, jpeg]);
+      const file = `${set}-${seed}.${extension}`;
+      writeFileSync(path.join(dir, file), Buffer.from(encoded, 'base64'));
       labels.push({ file, corners: label.corners?.map((p) => [p.x, p.y]) ?? null, pose: label.pose, good: isGood(label) });
     }
   }
@@ -179,7 +191,7 @@ function byBackground(withDoc) {
 
 function table(s) {
   const lines = [
-    `Generated set: ${s.total} frames (${size.width}x${size.height}): ${count} varied (seeds ${first}..${first + count - 1}) and ${cleanCount} clean (\`clean: true\`, seeds ${first}..${first + cleanCount - 1})${thumb ? ', every one with a thumb over a corner or edge (`--thumb`)' : ''}; fields of view drawn (focal 0.55-1.6 x the long side); \`npm run eval:quality\`, ${new Date().toISOString().slice(0, 10)}.`,
+    `Generated set: ${s.total} frames (${size.width}x${size.height}): ${count} varied (seeds ${first}..${first + count - 1}) and ${cleanCount} clean (\`clean: true\`, seeds ${first}..${first + cleanCount - 1})${thumb ? ', every one with a thumb over a corner or edge (`--thumb`)' : ''}${jpeg === undefined ? '' : `, each judged after the browser's JPEG encoder and decoder at quality ${jpeg} (\`--jpeg\`)`}; fields of view drawn (focal 0.55-1.6 x the long side); \`npm run eval:quality\`, ${new Date().toISOString().slice(0, 10)}.`,
     '',
     '| check | precision | recall | problems / scored | scope |',
     '|---|---|---|---|---|',

@@ -22,20 +22,37 @@ export interface FrameSize { width: number; height: number }
  */
 const setOptions = (set: EvalSet, thumb: boolean, size?: FrameSize): FrameOptions => ({ ...(set === 'clean' ? { clean: true } : {}), ...(thumb ? { thumb: true } : {}), ...size });
 
+/** A frame encoded by the browser: PNG (lossless), or JPEG at `jpegQuality` (1-100). */
+async function encoded(image: { width: number; height: number; data: ArrayLike<number> }, jpegQuality?: number): Promise<Blob> {
+  const canvas = new OffscreenCanvas(image.width, image.height);
+  canvas.getContext('2d')!.putImageData(new ImageData(new Uint8ClampedArray(image.data), image.width, image.height), 0, 0);
+  return canvas.convertToBlob(jpegQuality === undefined ? { type: 'image/png' } : { type: 'image/jpeg', quality: jpegQuality / 100 });
+}
+
+/**
+ * The frame after the browser's JPEG encoder and decoder at `jpegQuality` (1-100): the artefacts of a photo
+ * or of a camera stream compressed on its way (8x8 blocks, ringing, colour at half resolution).
+ */
+async function throughJpeg(image: { width: number; height: number; data: ArrayLike<number> }, jpegQuality: number): Promise<{ width: number; height: number; data: Uint8ClampedArray }> {
+  return decodeImageBlob(await encoded(image, jpegQuality));
+}
+
 const api = {
-  async evaluate(seed: number, set: EvalSet = 'varied', thumb = false, size?: FrameSize): Promise<Evaluated> {
+  /** `jpegQuality` (1-100): the frame judged after the browser's JPEG encoder and decoder (`throughJpeg`). */
+  async evaluate(seed: number, set: EvalSet = 'varied', thumb = false, size?: FrameSize, jpegQuality?: number): Promise<Evaluated> {
     await fontReady;
     const t0 = performance.now();
     const { image, label } = generateLabelledFrame(seed, setOptions(set, thumb, size));
     const generateMs = performance.now() - t0;
+    const judged = jpegQuality === undefined ? { width: image.width, height: image.height, data: image.data } : await throughJpeg(image, jpegQuality);
     // A good still comes back with its pixels (`frame`); keep them in the page, not in the JSON result.
-    const { frame: _pixels, ...assessment } = await worker().analyzeStill({ width: image.width, height: image.height, data: image.data });
+    const { frame: _pixels, ...assessment } = await worker().analyzeStill(judged);
     return { label, assessment, generateMs };
   },
 
-  async evaluateMany(first: number, count: number, set: EvalSet = 'varied', thumb = false, size?: FrameSize): Promise<Evaluated[]> {
+  async evaluateMany(first: number, count: number, set: EvalSet = 'varied', thumb = false, size?: FrameSize, jpegQuality?: number): Promise<Evaluated[]> {
     const results: Evaluated[] = [];
-    for (let seed = first; seed < first + count; seed++) results.push(await api.evaluate(seed, set, thumb, size));
+    for (let seed = first; seed < first + count; seed++) results.push(await api.evaluate(seed, set, thumb, size, jpegQuality));
     return results;
   },
 
@@ -47,16 +64,14 @@ const api = {
     return { assessment };
   },
 
-  /** A generated frame as PNG (base64) with its label: for writing a `--data` folder. */
-  async encodeFrame(seed: number, set: EvalSet = 'varied', thumb = false, size?: FrameSize): Promise<{ png: string; label: FrameLabel }> {
+  /** A generated frame as PNG, or JPEG at `jpegQuality` (1-100), in base64 with its label: for writing a `--data` folder. */
+  async encodeFrame(seed: number, set: EvalSet = 'varied', thumb = false, size?: FrameSize, jpegQuality?: number): Promise<{ encoded: string; extension: 'png' | 'jpg'; label: FrameLabel }> {
     await fontReady;
     const { image, label } = generateLabelledFrame(seed, setOptions(set, thumb, size));
-    const canvas = new OffscreenCanvas(image.width, image.height);
-    canvas.getContext('2d')!.putImageData(new ImageData(new Uint8ClampedArray(image.data), image.width, image.height), 0, 0);
-    const bytes = new Uint8Array(await (await canvas.convertToBlob({ type: 'image/png' })).arrayBuffer());
+    const bytes = new Uint8Array(await (await encoded(image, jpegQuality)).arrayBuffer());
     let binary = '';
     for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-    return { png: btoa(binary), label };
+    return { encoded: btoa(binary), extension: jpegQuality === undefined ? 'png' : 'jpg', label };
   },
 
   /** Same seed, same pixels: a hash of the generated frame. */
