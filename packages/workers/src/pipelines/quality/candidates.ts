@@ -45,7 +45,8 @@ export function findDocument(cv: OpenCv, buffers: FrameBuffers, frame: SearchFra
     if (pieceShare < 1 && outline && hasCardCorners(outline, frame)) break;
     const lines = longStraightEdges(cv, long, frame.scale, scope, pieceShare);
     const held = heldCardFromLines(lines, grayView(buffers.dilated), frame);
-    if (held && heldCardOverFound(held, outline, frame)) return held;
+    // The held card so found can be a part of it too (its portrait column has an ID-1 card's proportions upright).
+    if (held && heldCardOverFound(held, outline, frame)) return documentPastCarriedSides(held, { ...frame, minVisibleSide: RUNNING_OFF_MIN_VISIBLE_SIDE }) ?? held;
   }
   return outline;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { quality } from '@ekyc/core';
-import { acceptBanded, acceptFallback, chooseQuad, failsFraming, hasCardCorners, heldCardFromLines, heldCardOverFound, searchFrame } from './outline-policy.ts';
+import { acceptBanded, acceptFallback, chooseQuad, documentPastCarriedSides, failsFraming, hasCardCorners, heldCardFromLines, heldCardOverFound, searchFrame } from './outline-policy.ts';
 
 const WIDTH = 640;
 const HEIGHT = 360;
@@ -428,5 +428,33 @@ describe('a held card over the outline found, by its rounded corners', () => {
     // A stretch of the table around the card: its corners are the table's inside and out, no card's.
     const stretch: quality.Quad = [{ x: 100, y: 30 }, { x: 600, y: 30 }, { x: 600, y: 345 }, { x: 100, y: 345 }];
     expect(hasCardCorners(stretch, frame)).toBe(false);
+  });
+});
+
+describe("a card found as its portrait column, a thumb over the card's far side", () => {
+  // A light ID-1 card (400 x 252, rounded corners) on a dark table, a dark portrait box 20 px in from its left
+  // edge and 20 px from its top and bottom, a thumb across its right side. The column from the card's left edge
+  // to the box's right edge has four supported sides and an ID-1 card's proportions turned upright; the card's
+  // top and bottom carry on past its right corners, to the card's right side, which the thumb partly covers
+  // (held 130007, 130035: told `move_closer`, 63-70% off).
+  const radius = quality.DOCUMENT_CORNER_RADIUS * 400;
+  const onCard = (x: number, y: number) => {
+    const cx = Math.min(Math.max(x, 120 + radius), 520 - radius);
+    const cy = Math.min(Math.max(y, 60 + radius), 312 - radius);
+    return x >= 120 && x < 520 && y >= 60 && y < 312 && Math.hypot(x - cx, y - cy) <= radius;
+  };
+  const inBox = (x: number, y: number) => x >= 140 && x < 250 && y >= 80 && y < 292;
+  const thumb = (x: number, y: number) => x >= 470 && Math.abs(y - 186) < 45;
+  const image = paint((x, y) => (thumb(x, y) ? [220, 170, 140] : inBox(x, y) ? [90, 70, 60] : onCard(x, y) ? [225, 215, 190] : [60, 70, 80]), 17);
+  const frame = searchFrame(image, 2);
+  const card: quality.Quad = [{ x: 120, y: 60 }, { x: 520, y: 60 }, { x: 520, y: 312 }, { x: 120, y: 312 }];
+  const column: quality.Quad = [{ x: 120, y: 60 }, { x: 250, y: 60 }, { x: 250, y: 312 }, { x: 120, y: 312 }];
+
+  it('is grown to the card, its covered side taken at a held side\'s support', () => {
+    const sides = quality.sideSupport(image, card, frame.support);
+    expect(Math.min(...sides)).toBeLessThan(0.8);
+    const whole = documentPastCarriedSides(column, frame);
+    expect(whole).not.toBeNull();
+    expect(quality.maxCornerError(whole!, card)).toBeLessThan(4);
   });
 });

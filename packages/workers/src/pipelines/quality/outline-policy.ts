@@ -788,8 +788,9 @@ const MIN_CONTINUATION_FRACTION = 0.1;
  * The document around `quad` (an accepted outline) when some of its sides carry on past a corner as the
  * same edge (`quality.sideContinuation`): the side meeting it there is moved to where it stops, on to the
  * frame border if it carries on to it (`quality.moveSidePastContinuation`), the longest first, each
- * side past each of its corners once. Taken only when the quad so grown, refined, has every side supported and stands out;
- * else `null` (the outline stays as it was).
+ * side past each of its corners once. Taken when the quad so grown, refined, has every side supported and stands out,
+ * or is a held card's outline, one side partly under the thumb (`heldCardAround`); else `null` (the outline stays as
+ * it was).
  */
 export function documentPastCarriedSides(quad: quality.Quad, frame: SearchFrame): quality.Quad | null {
   const { full } = frame;
@@ -820,14 +821,44 @@ export function documentPastCarriedSides(quad: quality.Quad, frame: SearchFrame)
   if (current === quad) return null;
   // Grown to the document's outline first: a side still on an inner edge (the band's) moves out to the card's.
   const grown = growToOutline(current, frame);
-  return outlineSupport(grown, frame, MIN_SIDE_SUPPORT) >= MIN_SIDE_SUPPORT && standsOut(grown, frame) ? grown : null;
+  if (outlineSupport(grown, frame, MIN_SIDE_SUPPORT) >= MIN_SIDE_SUPPORT) return standsOut(grown, frame) ? grown : null;
+  // A thumb over the side the walk moved: a held card's (held 130007, 130035, 530037: their portrait column,
+  // an ID-1 card's proportions turned upright, was taken for the card and the user told to move closer).
+  return heldCardAround(grown, frame);
+}
+
+/**
+ * `quad` as a held card's outline (`heldCardSides`): as it is, else with its weakest side (the one under the
+ * thumb, which the walk past a carried side leaves where the card's rounded corner bent the side away and the
+ * full-support search outward finds no edge) moved outward, parallel, to the nearest position with a covered
+ * side's support (`HELD_MIN_SUPPORT`) and refined; else `null`.
+ */
+function heldCardAround(quad: quality.Quad, frame: SearchFrame): quality.Quad | null {
+  if (heldCardSides(quad, frame)) return quad;
+  const sides = quality.sideSupport(frame.full, quad, frame.support);
+  const moved = toNearestEdgeOutward(quad, sides.indexOf(Math.min(...sides)), frame, HELD_MIN_SUPPORT);
+  if (moved === quad) return null;
+  const refined = refinedOnFrame(moved, frame);
+  return heldCardSides(refined, frame) ? refined : null;
+}
+
+/**
+ * Whether a refined quad is a held card's outline: its sides' edge support (mean `HELD_MEAN_SUPPORT`, the
+ * covered one `HELD_MIN_SUPPORT`), a format's aspect and an inside standing out as clearly as a held card's
+ * must (`HELD_CLOSE_MIN_CONTRAST`).
+ */
+function heldCardSides(refined: quality.Quad, frame: SearchFrame): boolean {
+  const { full } = frame;
+  const sides = quality.sideSupport(full, refined, frame.support);
+  if (mean(sides) < HELD_MEAN_SUPPORT || Math.min(...sides) < HELD_MIN_SUPPORT) return false;
+  return quality.hasDocumentAspect(refined, full.width, full.height) && standsOut(refined, frame, HELD_CLOSE_MIN_CONTRAST);
 }
 
 /** Farthest (px) a side moved past a carried side's end is looked for outward: a card corner's radius at a close distance. */
 const MAX_CORNER_ROUNDING_PX = 40;
 
-/** `quad` with side `side` moved outward, parallel, to the nearest position where it has full edge support (within MAX_CORNER_ROUNDING_PX), if any. */
-function toNearestEdgeOutward(quad: quality.Quad, side: number, frame: SearchFrame): quality.Quad {
+/** `quad` with side `side` moved outward, parallel, to the nearest position where it has edge support (`minSupport`, full by default; within MAX_CORNER_ROUNDING_PX), if any. */
+function toNearestEdgeOutward(quad: quality.Quad, side: number, frame: SearchFrame, minSupport = MIN_SIDE_SUPPORT): quality.Quad {
   const lines = quality.quadSideLines(quad);
   if (!lines) return quad;
   const a = quad[side]!;
@@ -840,7 +871,7 @@ function toNearestEdgeOutward(quad: quality.Quad, side: number, frame: SearchFra
     shifted[side] = from;
     shifted[(side + 1) % 4] = to;
     const visible = quality.visibleSegment(from, to, frame.full.width, frame.full.height, 2);
-    if (visible && quality.segmentSupportReaches(frame.full, visible.a, visible.b, frame.support, MIN_SIDE_SUPPORT)) return shifted;
+    if (visible && quality.segmentSupportReaches(frame.full, visible.a, visible.b, frame.support, minSupport)) return shifted;
   }
   return quad;
 }
@@ -941,9 +972,7 @@ export function heldCardFromLines(lines: readonly quality.Segment[], map: qualit
   let bestRounding = -Infinity;
   for (const quad of quads) {
     const refined = refinedOnFrame(quad, frame);
-    const sides = quality.sideSupport(full, refined, frame.support);
-    if (mean(sides) < HELD_MEAN_SUPPORT || Math.min(...sides) < HELD_MIN_SUPPORT) continue;
-    if (!clearOfBorder(refined, frame) || !quality.hasDocumentAspect(refined, full.width, full.height) || !standsOut(refined, frame, HELD_CLOSE_MIN_CONTRAST)) continue;
+    if (!heldCardSides(refined, frame) || !clearOfBorder(refined, frame)) continue;
     const rounding = roundingOf(refined, frame);
     if (rounding.rounded - rounding.square > bestRounding) {
       best = refined;
