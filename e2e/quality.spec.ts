@@ -131,6 +131,13 @@ test.describe('capture quality worker (OpenCV.js) on synthetic labelled frames',
     expectFoundWithinFivePercent(await evaluateHeldClean(page, [480001, 480051, 480025]));
   });
 
+  test("a held card found as its portrait column is grown to the card past the sides that carry on", async ({ page }) => {
+    // Held frames of session 31 (clean): a thumb over the card's far side, the card outlined as its portrait
+    // column (an ID-1 card's proportions turned upright) and the user told to move closer: 130007 (by the held
+    // route, 0.70 of the width off), 130035 and 530037 (by the search, 0.63 and 0.68 off).
+    expectFoundWithinFivePercent(await evaluateHeldClean(page, [130007, 130035, 530037]));
+  });
+
   test('a frame held upright (720x1280) is searched at the scale of a landscape frame of its width', async ({ page }) => {
     // Portrait frames of session 29 (eval:quality --size 720x1280, seeds 610000). The outline's smallest area and
     // straight pieces were shares of the whole upright frame: far cards (0.3-0.4 of the width) were under the
