@@ -202,4 +202,24 @@ test.describe('capture quality worker (OpenCV.js) on synthetic labelled frames',
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  test('eval:quality --jpeg writes and judges frames through the browser\'s JPEG encoder, and refuses a quality out of range', async () => {
+    test.setTimeout(300_000);
+    const dir = mkdtempSync(path.join(tmpdir(), 'eval-quality-jpeg-'));
+    try {
+      const script = path.resolve('scripts/eval-quality.mjs');
+      execFileSync(process.execPath, [script, '--write-data', dir, '--count', '2', '--clean-count', '1', '--first', '300', '--jpeg', '85'], { stdio: ['ignore', 'ignore', 'ignore'] });
+      const labels = JSON.parse(readFileSync(path.join(dir, 'labels.json'), 'utf8')) as { file: string }[];
+      expect(labels.map((l) => l.file)).toEqual(['varied-300.jpg', 'clean-300.jpg']);
+      // A JPEG's start-of-image marker, then the next marker.
+      for (const label of labels) expect([...readFileSync(path.join(dir, label.file)).subarray(0, 3)]).toEqual([0xff, 0xd8, 0xff]);
+      const out = execFileSync(process.execPath, [script, '--data', dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim().split('\n');
+      const summary = JSON.parse(out[out.length - 1]!) as Record<string, number | null>;
+      expect(summary['frames']).toBe(2);
+      expect(summary['found']).toBeGreaterThanOrEqual(0);
+      expect(() => execFileSync(process.execPath, [script, '--no-write', '--jpeg', '0'], { stdio: ['ignore', 'ignore', 'pipe'] })).toThrow(/--jpeg takes a JPEG quality from 1 to 100/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
