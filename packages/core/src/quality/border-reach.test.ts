@@ -3,23 +3,25 @@ import { documentReachesBorder, growToBorder, stepAcrossSide } from './border-re
 import type { PixelImage } from './edge-support.ts';
 import type { Quad } from './types.ts';
 
+/** A 640 x 360 RGB image painted pixel by pixel by `colour(x, y)`. */
+function painted(colour: (x: number, y: number) => readonly number[]): PixelImage {
+  const width = 640;
+  const height = 360;
+  const data = new Uint8Array(width * height * 3);
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) data.set(colour(x, y), (y * width + x) * 3);
+  return { data, width, height, channels: 3 };
+}
+
 /**
  * A wood-like background (brown, with horizontal grain lines every 12 px: long straight edges that
  * continue a card's top and bottom sides to the frame border) and a light card from x = 200 to `right`.
  */
 function scene(right: number): PixelImage {
-  const width = 640;
-  const height = 360;
-  const data = new Uint8Array(width * height * 3);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const onCard = x >= 200 && x < right && y >= 100 && y < 260;
-      const grain = y % 12 < 3 ? -30 : 0;
-      const rgb = onCard ? [225, 220, 205] : [120 + grain, 80 + grain, 45 + grain];
-      data.set(rgb, (y * width + x) * 3);
-    }
-  }
-  return { data, width, height, channels: 3 };
+  return painted((x, y) => {
+    const onCard = x >= 200 && x < right && y >= 100 && y < 260;
+    const grain = y % 12 < 3 ? -30 : 0;
+    return onCard ? [225, 220, 205] : [120 + grain, 80 + grain, 45 + grain];
+  });
 }
 
 // The quad's right side (side 1) lies on the right frame border.
@@ -78,18 +80,13 @@ describe('growToBorder', () => {
     // stretch of stripe beside the card is unlike the wood above and below it. A band runs along a document's
     // long sides; a short side moved to the border (119-120 px, within the reach) would make a card without
     // a document's aspect (JPEG frame 100030 of the plain set, outlined 29% off).
-    const width = 640;
-    const height = 360;
-    const data = new Uint8Array(width * height * 3);
-    for (let y = 0; y < height; y++) {
-      for (let x = 0; x < width; x++) {
-        const onStripe = y >= 60 && y < 312;
-        const onCard = onStripe && x >= 120 && x < 520;
-        data.set(onCard ? [225, 220, 205] : onStripe ? [40, 70, 40] : [120, 80, 45], (y * width + x) * 3);
-      }
-    }
+    const image = painted((x, y) => {
+      const onStripe = y >= 60 && y < 312;
+      const onCard = onStripe && x >= 120 && x < 520;
+      return onCard ? [225, 220, 205] : onStripe ? [40, 70, 40] : [120, 80, 45];
+    });
     const card: Quad = [{ x: 120, y: 60 }, { x: 520, y: 60 }, { x: 520, y: 312 }, { x: 120, y: 312 }];
-    expect(growToBorder({ data, width, height, channels: 3 }, card, borderOptions)).toBe(card);
+    expect(growToBorder(image, card, borderOptions)).toBe(card);
   });
 });
 
@@ -113,16 +110,10 @@ describe('documentReachesBorder, a strip unlike the background', () => {
     // The card (level 200, a 150 band along its top and right edges) runs off at the top-right frame
     // corner on a dark table (60); the quad's top (side 0) and right (side 1) lie along the border.
     // Beside the right side, samples fall outside the frame and are clamped onto the card's band.
-    const width = 640;
-    const height = 360;
-    const data = new Uint8Array(width * height * 3);
-    for (let y = 0; y < height; y++) {
-      for (let x = 0; x < width; x++) {
-        const level = x >= 200 && y < 260 ? (y < 40 || x > 600 ? 150 : 200) : 60;
-        data.set([level, level, level], (y * width + x) * 3);
-      }
-    }
-    const image = { data, width, height, channels: 3 };
+    const image = painted((x, y) => {
+      const level = x >= 200 && y < 260 ? (y < 40 || x > 600 ? 150 : 200) : 60;
+      return [level, level, level];
+    });
     const corner: Quad = [{ x: 200, y: 0 }, { x: 639, y: 0 }, { x: 639, y: 260 }, { x: 200, y: 260 }];
     expect(documentReachesBorder(image, corner, 0)).toBe(false);
     expect(documentReachesBorder(image, corner, 0, 8, [true, true, false, false])).toBe(true);

@@ -1,5 +1,6 @@
 import { bandUnlikeBackground } from './aspect-growth.ts';
 import { segmentSupportReaches, type EdgeSupportOptions, type PixelImage } from './edge-support.ts';
+import { distance } from './geometry.ts';
 import type { Point, Quad } from './types.ts';
 
 /** Samples per group; a strip is judged by its mean colour. */
@@ -92,7 +93,7 @@ const BORDER_CONTINUATION_SPAN = 0.9;
  */
 export function growToBorder(image: PixelImage, quad: Quad, options: BorderGrowthOptions): Quad {
   let best: { quad: Quad; shift: number } | null = null;
-  const sideLength = (side: number): number => Math.hypot(quad[(side + 1) % 4]!.x - quad[side]!.x, quad[(side + 1) % 4]!.y - quad[side]!.y);
+  const sideLength = (side: number): number => distance(quad[side]!, quad[(side + 1) % 4]!);
   const longSides = sideLength(0) + sideLength(2) >= sideLength(1) + sideLength(3) ? [0, 2] : [1, 3];
   for (const side of longSides) {
     const a = quad[side]!;

@@ -834,8 +834,8 @@ export function documentPastCarriedSides(quad: quality.Quad, frame: SearchFrame)
  * side's support (`HELD_MIN_SUPPORT`) and refined; else `null`.
  */
 function heldCardAround(quad: quality.Quad, frame: SearchFrame): quality.Quad | null {
-  if (heldCardSides(quad, frame)) return quad;
   const sides = quality.sideSupport(frame.full, quad, frame.support);
+  if (heldCardSides(quad, frame, sides)) return quad;
   const moved = toNearestEdgeOutward(quad, sides.indexOf(Math.min(...sides)), frame, HELD_MIN_SUPPORT);
   if (moved === quad) return null;
   const refined = refinedOnFrame(moved, frame);
@@ -845,11 +845,10 @@ function heldCardAround(quad: quality.Quad, frame: SearchFrame): quality.Quad | 
 /**
  * Whether a refined quad is a held card's outline: its sides' edge support (mean `HELD_MEAN_SUPPORT`, the
  * covered one `HELD_MIN_SUPPORT`), a format's aspect and an inside standing out as clearly as a held card's
- * must (`HELD_CLOSE_MIN_CONTRAST`).
+ * must (`HELD_CLOSE_MIN_CONTRAST`). `sides`: the quad's `quality.sideSupport`, when the caller has it.
  */
-function heldCardSides(refined: quality.Quad, frame: SearchFrame): boolean {
+function heldCardSides(refined: quality.Quad, frame: SearchFrame, sides = quality.sideSupport(frame.full, refined, frame.support)): boolean {
   const { full } = frame;
-  const sides = quality.sideSupport(full, refined, frame.support);
   if (mean(sides) < HELD_MEAN_SUPPORT || Math.min(...sides) < HELD_MIN_SUPPORT) return false;
   return quality.hasDocumentAspect(refined, full.width, full.height) && standsOut(refined, frame, HELD_CLOSE_MIN_CONTRAST);
 }
