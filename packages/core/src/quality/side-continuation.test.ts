@@ -59,6 +59,46 @@ describe('sideContinuation', () => {
   });
 });
 
+/**
+ * A light card (x 100..500, y 100..350) on a dark background with a dark header band across its top
+ * (y 100..140) and a grey portrait box right under the band (x 120..220, y 140..300). The outline `column`
+ * was found with its top side on the band's lower edge: past the box's corner that edge carries on with the
+ * band above it but card stock, not the box, below it.
+ */
+function bandedScene(): PixelImage {
+  const width = 640;
+  const height = 400;
+  const data = new Uint8Array(width * height * 3);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const onCard = x >= 100 && x < 500 && y >= 100 && y < 350;
+      const inBand = onCard && y < 140;
+      const inBox = x >= 120 && x < 220 && y >= 140 && y < 300;
+      data.set(inBox ? [150, 160, 175] : inBand ? [40, 90, 70] : onCard ? [225, 220, 205] : [110, 60, 45], (y * width + x) * 3);
+    }
+  }
+  return { data, width, height, channels: 3 };
+}
+
+describe('sideContinuation outside the quad only', () => {
+  const column: Quad = [{ x: 120, y: 140 }, { x: 220, y: 140 }, { x: 220, y: 300 }, { x: 120, y: 300 }];
+
+  it('follows a band\'s lower edge past a printed box to where the band ends, though the inside changes from box to stock', () => {
+    expect(sideContinuation(bandedScene(), column, 0, 'end', options).length).toBe(0);
+    const past = sideContinuation(bandedScene(), column, 0, 'end', { ...options, outsideOnly: true });
+    expect(past.toBorder).toBe(false);
+    // The band ends with the card at x = 500: 280 px past the box's corner, followed in 16 px pieces.
+    expect(past.length).toBeGreaterThanOrEqual(256);
+    expect(past.length).toBeLessThanOrEqual(288);
+  });
+
+  it('still stops where the edge ends: the box\'s own sides have no edge past its corners', () => {
+    const flags = { ...options, outsideOnly: true };
+    expect(sideContinuation(bandedScene(), column, 1, 'end', flags).length).toBe(0);
+    expect(sideContinuation(bandedScene(), column, 2, 'start', flags).length).toBe(0);
+  });
+});
+
 describe('moveSidePastContinuation', () => {
   it('moves the side meeting the corner to where the carried side ends', () => {
     const moved = moveSidePastContinuation(box, 0, 'end', { length: 280, toBorder: false }, 640, 400)!;

@@ -20,6 +20,12 @@ export interface ContinuationOptions extends EdgeSupportOptions {
   colourOffset: number;
   /** Length (px) of each piece followed. */
   pieceLength: number;
+  /**
+   * Whether only the colour outside the quad must carry on (the edge and its outer colour): where the outline
+   * is a column of the document beside a printed box, the inside changes past the box's corner (the box ends,
+   * the stock goes on) while the band above it or the table beside the card's edge does not.
+   */
+  outsideOnly?: boolean;
 }
 
 export interface Continuation {
@@ -44,8 +50,9 @@ const largestDifference = (a: readonly number[], b: readonly number[]): number =
 /**
  * How far side `side` of `quad` (from corner `side` to the next) carries on past one of its corners
  * (`past`: 'end' is the next corner, 'start' its own) as the same edge: piece by piece, each with edge
- * support and the side's two colours either side of it, until a piece has neither or the frame border
- * is reached. A length of 0 when the side's colours are too alike to follow, or its first piece fails.
+ * support and the side's two colours either side of it (its outer colour only, with `outsideOnly`), until
+ * a piece has neither or the frame border is reached. A length of 0 when the side's colours are too alike
+ * to follow, or its first piece fails.
  */
 export function sideContinuation(image: PixelImage, quad: Quad, side: number, past: 'start' | 'end', options: ContinuationOptions): Continuation {
   const none = { length: 0, toBorder: false };
@@ -79,7 +86,7 @@ export function sideContinuation(image: PixelImage, quad: Quad, side: number, pa
     }
     const carries =
       segmentSupportReaches(image, start, end, options, options.minSupport) &&
-      largestDifference(colourBeside(image, start, end, normal, offset), inside) <= options.maxColourDifference &&
+      (options.outsideOnly === true || largestDifference(colourBeside(image, start, end, normal, offset), inside) <= options.maxColourDifference) &&
       largestDifference(colourBeside(image, start, end, normal, -offset), outside) <= options.maxColourDifference;
     if (!carries) return { length: walked, toBorder: false };
     walked += distance(start, end);

@@ -2,7 +2,7 @@ import { quality } from '@ekyc/core';
 import { grayView, polygonPoints, quadFromMat, type FrameBuffers, type Mat, type MatScope, type OpenCv } from './opencv-frame.ts';
 import { searchArea, shortestPiece } from './search-scale.ts';
 import { longOutlines, longStraightEdges, straightEdges } from './straight-edges.ts';
-import { MAX_BOX_SHARE, MIN_AREA_FRACTION, acceptBanded, acceptFallback, borderSides, chooseQuad, coarselySupported, documentPastCarriedSides, documentSeenFromCorner, failsFraming, hasCardCorners, heldCardFromLines, heldCardOverFound, holdsBox, isWeakFallback, parallel, plausible, withinReach, type Candidate, type Fallback, type SearchFrame } from './outline-policy.ts';
+import { MAX_BOX_SHARE, MIN_AREA_FRACTION, acceptBanded, acceptFallback, borderSides, chooseQuad, coarselySupported, documentPastCarriedSides, documentSeenFromCorner, failsFraming, hasCardCorners, heldCardFromLines, heldCardOverFound, holdsBox, isWeakFallback, parallel, plausible, smallOrMisshapenInView, withinReach, type Candidate, type Fallback, type SearchFrame } from './outline-policy.ts';
 
 // The candidate search: quads proposed from the contours of the reduced frame's edge maps, by
 // several routes, each judged by outline-policy.ts.
@@ -48,6 +48,10 @@ export function findDocument(cv: OpenCv, buffers: FrameBuffers, frame: SearchFra
     // The held card so found can be a part of it too (its portrait column has an ID-1 card's proportions upright).
     if (held && heldCardOverFound(held, outline, frame)) return documentPastCarriedSides(held, { ...frame, minVisibleSide: RUNNING_OFF_MIN_VISIBLE_SIDE }) ?? held;
   }
+  // Last, an outline wholly in view still too small or misshapen may be a column of a larger document beside
+  // its portrait box: its sides along the bands' edges carry on with the band's colour outside alone (held
+  // 480006, 530019, 550003, 560027, plain 600195: 20-71% off, told `move_closer` or to re-frame).
+  if (outline && smallOrMisshapenInView(outline, frame)) return documentPastCarriedSides(outline, { ...frame, minVisibleSide: RUNNING_OFF_MIN_VISIBLE_SIDE }, { outsideOnly: true }) ?? outline;
   return outline;
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { quality } from '@ekyc/core';
-import { acceptBanded, acceptFallback, chooseQuad, documentPastCarriedSides, failsFraming, hasCardCorners, heldCardFromLines, heldCardOverFound, searchFrame } from './outline-policy.ts';
+import { acceptBanded, acceptFallback, chooseQuad, documentPastCarriedSides, failsFraming, hasCardCorners, heldCardFromLines, heldCardOverFound, searchFrame, smallOrMisshapenInView } from './outline-policy.ts';
 
 const WIDTH = 640;
 const HEIGHT = 360;
@@ -456,5 +456,39 @@ describe("a card found as its portrait column, a thumb over the card's far side"
     const whole = documentPastCarriedSides(column, frame);
     expect(whole).not.toBeNull();
     expect(quality.maxCornerError(whole!, card)).toBeLessThan(4);
+  });
+});
+
+describe('a card running off the frame found as its column under the header band, beside its portrait box', () => {
+  // A light card from x = 120 running off the frame's right border (y 60..312) on a dark table: a dark header
+  // band across its top (to y = 100), a grey portrait box right under it (x 140..250, to y = 270) and a light
+  // grey MRZ band below (y 270..312). The column from the card's left edge to the box's right side, between the
+  // bands' edges, has four supported sides. Its sides along the bands' edges carry on past the box's corners
+  // with the band's colour outside but stock, not the box, inside (plain 600195, held 480006, 530019, 550003,
+  // 560027: told `move_closer` or to re-frame, 20-71% off).
+  const onCard = (x: number, y: number) => x >= 120 && y >= 60 && y < 312;
+  const image = paint((x, y) => {
+    if (!onCard(x, y)) return [70, 55, 50];
+    if (y < 100) return [40, 95, 75];
+    if (y >= 270) return [200, 200, 200];
+    return x >= 140 && x < 250 ? [140, 150, 165] : [235, 225, 205];
+  }, 29);
+  const frame = { ...searchFrame(image, 2), minVisibleSide: 0.2 };
+  const column: quality.Quad = [{ x: 120, y: 100 }, { x: 250, y: 100 }, { x: 250, y: 270 }, { x: 120, y: 270 }];
+
+  it('is a part of the card or a far card until its sides are followed', () => {
+    expect(smallOrMisshapenInView(column, frame)).toBe(true);
+    expect(documentPastCarriedSides(column, frame)).toBeNull();
+  });
+
+  it('grows to the card, cut off at the border, when its sides carry on with their outer colour alone', () => {
+    const card = documentPastCarriedSides(column, frame, { outsideOnly: true });
+    expect(card).not.toBeNull();
+    expect(quality.cornerMarginPx(card!, WIDTH, HEIGHT)).toBeLessThan(2);
+    const [tl, tr, br, bl] = card!;
+    expect(Math.hypot(tl.x - 120, tl.y - 60)).toBeLessThan(4);
+    expect(Math.hypot(bl.x - 120, bl.y - 312)).toBeLessThan(4);
+    expect(Math.min(tr.x, br.x)).toBeGreaterThan(WIDTH - 4);
+    expect(smallOrMisshapenInView(card!, frame)).toBe(false);
   });
 });

@@ -790,11 +790,11 @@ const MIN_CONTINUATION_FRACTION = 0.1;
  * frame border if it carries on to it (`quality.moveSidePastContinuation`), the longest first, each
  * side past each of its corners once. Taken when the quad so grown, refined, has every side supported and stands out,
  * or is a held card's outline, one side partly under the thumb (`heldCardAround`); else `null` (the outline stays as
- * it was).
+ * it was). `outsideOnly`: a side carries on with its outer colour alone (see `smallOrMisshapenInView`).
  */
-export function documentPastCarriedSides(quad: quality.Quad, frame: SearchFrame): quality.Quad | null {
+export function documentPastCarriedSides(quad: quality.Quad, frame: SearchFrame, { outsideOnly = false } = {}): quality.Quad | null {
   const { full } = frame;
-  const options = { ...frame.support, ...CONTINUATION };
+  const options = { ...frame.support, ...CONTINUATION, outsideOnly };
   let current = quad;
   const moved = new Set<string>();
   for (let step = 0; step < 4; step++) {
@@ -1024,10 +1024,29 @@ function mean(values: readonly number[]): number {
  */
 export function failsFraming(quad: quality.Quad | null, frame: SearchFrame): boolean {
   if (!quad) return true;
+  const { checks, shape } = defaultFraming(quad, frame);
+  return !(checks.distance && checks.cutoff && checks.tilt && shape);
+}
+
+/**
+ * Whether an outline wholly in view (the cut-off check passes) is too small for the distance check or has no
+ * document format's proportions, with the default thresholds (see `failsFraming`). Such an outline, left
+ * after every route of the search, is a far card or a part of a larger document: a column of it beside
+ * its portrait box, under its header band or above its MRZ band, whose sides along the bands' edges carry
+ * on past the box's corner with the band's colour outside while the inside turns from box to stock (the walk
+ * past carried sides with `outsideOnly`). A far card's side carries on so only along a background line.
+ */
+export function smallOrMisshapenInView(quad: quality.Quad, frame: SearchFrame): boolean {
+  const { checks, shape } = defaultFraming(quad, frame);
+  return checks.cutoff && (quality.widthFraction(quad, frame.full.width) < quality.DEFAULT_QUALITY_THRESHOLDS.minWidthFraction || !shape);
+}
+
+/** The framing checks (`quality.framingChecks`) and document shape (`quality.hasDocumentShape`) of an outline, with the default thresholds and pose options. */
+function defaultFraming(quad: quality.Quad, frame: SearchFrame): { checks: ReturnType<typeof quality.framingChecks>; shape: boolean } {
   const { width, height } = frame.full;
   const document = { corners: quad, widthFraction: quality.widthFraction(quad, width), cornerMarginPx: quality.cornerMarginPx(quad, width, height), tiltDeg: quality.estimatePose(quad, width, height).tiltDeg };
-  const checks = quality.framingChecks(document, width, height, quality.DEFAULT_QUALITY_THRESHOLDS);
-  return !(checks.distance && checks.cutoff && checks.tilt && quality.hasDocumentShape(document, width, height, quality.DEFAULT_QUALITY_THRESHOLDS));
+  const thresholds = quality.DEFAULT_QUALITY_THRESHOLDS;
+  return { checks: quality.framingChecks(document, width, height, thresholds), shape: quality.hasDocumentShape(document, width, height, thresholds) };
 }
 
 /**
