@@ -46,13 +46,20 @@ export function findDocument(cv: OpenCv, buffers: FrameBuffers, frame: SearchFra
     const lines = longStraightEdges(cv, long, frame.scale, scope, pieceShare);
     const held = heldCardFromLines(lines, grayView(buffers.dilated), frame);
     // The held card so found can be a part of it too (its portrait column has an ID-1 card's proportions upright).
-    if (held && heldCardOverFound(held, outline, frame)) return documentPastCarriedSides(held, { ...frame, minVisibleSide: RUNNING_OFF_MIN_VISIBLE_SIDE }) ?? held;
+    if (held && heldCardOverFound(held, outline, frame)) return documentAroundColumn(documentPastCarriedSides(held, { ...frame, minVisibleSide: RUNNING_OFF_MIN_VISIBLE_SIDE }) ?? held, frame);
   }
-  // Last, an outline wholly in view still too small or misshapen may be a column of a larger document beside
-  // its portrait box: its sides along the bands' edges carry on with the band's colour outside alone (held
-  // 480006, 530019, 550003, 560027, plain 600195: 20-71% off, told `move_closer` or to re-frame).
-  if (outline && smallOrMisshapenInView(outline, frame)) return documentPastCarriedSides(outline, { ...frame, minVisibleSide: RUNNING_OFF_MIN_VISIBLE_SIDE }, { outsideOnly: true }) ?? outline;
-  return outline;
+  return outline && documentAroundColumn(outline, frame);
+}
+
+/**
+ * `outline`, or, when it is wholly in view and still too small or misshapen (`smallOrMisshapenInView`), the document
+ * around it if it is a column of one beside its portrait box: its sides along the bands' edges carry on past the
+ * box's corners with the band's colour outside alone (`documentPastCarriedSides` with `outsideOnly`). Held 480006,
+ * 530019, 550003, 560007, 560027 and plain 600195, 100054 were so found 19-76% off and told `move_closer` or to re-frame.
+ */
+function documentAroundColumn(outline: quality.Quad, frame: SearchFrame): quality.Quad {
+  if (!smallOrMisshapenInView(outline, frame)) return outline;
+  return documentPastCarriedSides(outline, { ...frame, minVisibleSide: RUNNING_OFF_MIN_VISIBLE_SIDE }, { outsideOnly: true }) ?? outline;
 }
 
 /**
