@@ -71,6 +71,11 @@ describe('rankGuidance', () => {
     expect(guidanceOf(everything, 0.1)).toEqual(['move_closer', 'align_document', 'too_dark', 'reduce_glare', 'hold_steady']);
   });
 
+  it('a document cut off and reading far asks to be brought into view before moving closer', () => {
+    expect(guidanceOf(goodFrame({}, { widthFraction: 0.3, cornerMarginPx: -20 }))).toEqual(['align_document', 'move_closer']);
+    expect(guidanceOf(goodFrame({}, { widthFraction: 0.3, cornerMarginPx: 60 }))).toEqual(['move_closer']);
+  });
+
   it('a document cut off because it is too close asks to move farther, not to align', () => {
     expect(guidanceOf(goodFrame({}, { widthFraction: 0.97, cornerMarginPx: -20 }))).toEqual(['move_farther']);
   });

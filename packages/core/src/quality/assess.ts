@@ -77,10 +77,15 @@ export function rankGuidance(metrics: FrameMetrics, checks: CheckResults, t: Qua
   const doc = metrics.document;
   if (!doc) return lighting ? [lighting, 'no_document'] : ['no_document'];
   const codes: GuidanceCode[] = [];
-  if (doc.widthFraction < t.minWidthFraction) codes.push('move_closer');
+  // A document cut off by the frame that reads far is brought into view first: moving closer would take more of
+  // it out, and the width of its part in view says only that the whole is at least as wide (a card running off
+  // the frame outlined as a box printed on it reads far).
+  const tooFar = doc.widthFraction < t.minWidthFraction;
+  if (tooFar && checks.cutoff) codes.push('move_closer');
   else if (doc.widthFraction > t.maxWidthFraction) codes.push('move_farther');
   // Seen again from another position, a misshapen outline's document often shows its own.
   if (!checks.tilt || misshapenInView(checks) || (!checks.cutoff && !codes.includes('move_farther'))) codes.push('align_document');
+  if (tooFar && !checks.cutoff) codes.push('move_closer');
   if (lighting) codes.push(lighting);
   if (!checks.glare) codes.push('reduce_glare');
   if (!checks.focus || !checks.stability) codes.push('hold_steady');
