@@ -938,13 +938,6 @@ const HELD_ROUNDING_LEAD = 2;
  * and fresh sets moved).
  */
 const HELD_ROUNDING_LEAD_AT_BORDER = 1;
-/**
- * How far (px) past the frame border a found outline's corner must lie for the outline to be a document running
- * off the frame, whose held card inside it is a part of it: an outline run along a thumb to the border ends at
- * it (corners up to 12 px past it in the held sets: 560009), a document running off lies well beyond it (plain
- * 130038 and 600201, 57-91 px: the portrait column was taken and the user told to move closer).
- */
-const RUNNING_OFF_PAST_THUMB_PX = 20;
 
 /**
  * A card held in view, from four of the frame's straight edges (`lines`: `longStraightEdges` of the strong
@@ -1064,12 +1057,10 @@ function defaultFraming(quad: quality.Quad, frame: SearchFrame): { checks: Retur
  * outline through the thumb, a header band's inner edge, a part of the card or the whole frame has corners
  * that are not a card's), or when it stands out `HELD_CONTRAST_GAIN` times as clearly. On contrast alone an
  * outline with no surroundings in the frame (one covering it) is kept: it cannot be compared (a tartan's
- * rectangle around a far card was taken for a held card when this was tried). Never inside a found outline
- * running off the frame (`RUNNING_OFF_PAST_THUMB_PX`): it is a part of that document.
+ * rectangle around a far card was taken for a held card when this was tried).
  */
 export function heldCardOverFound(held: quality.Quad, found: quality.Quad | null, frame: SearchFrame): boolean {
   if (!found) return true;
-  if (quality.cornerMarginPx(found, frame.full.width, frame.full.height) < -RUNNING_OFF_PAST_THUMB_PX && holdsBox(found, held, frame)) return false;
   const heldRounding = roundingOf(held, frame);
   const foundRounding = roundingOf(found, frame);
   const lead = clearOfBorder(found, frame) ? HELD_ROUNDING_LEAD : HELD_ROUNDING_LEAD_AT_BORDER;
