@@ -138,6 +138,29 @@ test.describe('capture quality worker (OpenCV.js) on synthetic labelled frames',
     expectFoundWithinFivePercent(await evaluateHeldClean(page, [130007, 130035, 530037]));
   });
 
+  test('a card found as its column between its bands is grown past sides that carry on with the band outside', async ({ page }) => {
+    // Frames of session 32 (clean): the card outlined as the column beside its portrait box, between the header
+    // band's and the MRZ band's edges, and the user told to move closer or to re-frame: held 480006, 530019 and
+    // 560027 (0.56, 0.70 and 0.71 of the width off), plain 600195 (varied set, labelled clean; 0.19 off).
+    expectFoundWithinFivePercent(await evaluateHeldClean(page, [480006, 530019, 560027]));
+    expectFoundWithinFivePercent(await page.evaluate(async () => [await window.qualityTest.evaluate(600195, 'varied', false)]));
+  });
+
+  test('a card cut off by the frame is not told to move closer first', async ({ page }) => {
+    // Plain varied frames of session 32, cards 0.80-0.89 of the width running off the frame, each outlined as a
+    // column of the card beside its portrait box and told `move_closer` first (100066, 380297, 600267); and cut off
+    // as the visible part of a card reading under half the width (100010, 380268), now asked to align first.
+    const results = await page.evaluate(async () => {
+      const out: Evaluated[] = [];
+      for (const seed of [100066, 380297, 600267, 100010, 380268]) out.push(await window.qualityTest.evaluate(seed, 'varied', false));
+      return out;
+    });
+    for (const r of results) {
+      expect(r.label.cornerMarginPx, `seed ${r.label.seed}`).toBeLessThan(0);
+      expect(r.assessment.guidance[0], `seed ${r.label.seed}`).not.toBe('move_closer');
+    }
+  });
+
   test('a frame held upright (720x1280) is searched at the scale of a landscape frame of its width', async ({ page }) => {
     // Portrait frames of session 29 (eval:quality --size 720x1280, seeds 610000). The outline's smallest area and
     // straight pieces were shares of the whole upright frame: far cards (0.3-0.4 of the width) were under the
