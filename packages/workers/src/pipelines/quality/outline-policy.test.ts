@@ -464,8 +464,8 @@ describe('a card running off the frame found as its column under the header band
   // band across its top (to y = 100), a grey portrait box right under it (x 140..250, to y = 270) and a light
   // grey MRZ band below (y 270..312). The column from the card's left edge to the box's right side, between the
   // bands' edges, has four supported sides. Its sides along the bands' edges carry on past the box's corners
-  // with the band's colour outside but stock, not the box, inside (plain 600195, held 480006, 530019, 550003,
-  // 560027: told `move_closer` or to re-frame, 20-71% off).
+  // with the band's colour outside but stock, not the box, inside (plain 600195, 100054, held 480006, 530019,
+  // 550003, 560007, 560027: told `move_closer` or to re-frame, 19-76% off).
   const onCard = (x: number, y: number) => x >= 120 && y >= 60 && y < 312;
   const image = paint((x, y) => {
     if (!onCard(x, y)) return [70, 55, 50];
