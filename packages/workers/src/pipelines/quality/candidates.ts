@@ -31,8 +31,9 @@ export function findDocument(cv: OpenCv, buffers: FrameBuffers, frame: SearchFra
   // Whichever route found it, a side carrying on past a corner as the same edge tells the outline is a
   // part of the document, cut by an inner edge (a portrait box, the MRZ band) where the document's own
   // outline is faint or broken. The document so found often runs off the frame: its sides are judged on
-  // their part in view as the running-off routes judge theirs.
-  const outline = found && (documentPastCarriedSides(found, { ...frame, minVisibleSide: RUNNING_OFF_MIN_VISIBLE_SIDE }) ?? found);
+  // their part in view as the running-off routes judge theirs (`walk`, for every walk below too).
+  const walk = { ...frame, minVisibleSide: RUNNING_OFF_MIN_VISIBLE_SIDE };
+  const outline = found && (documentPastCarriedSides(found, walk) ?? found);
   if (!failsFraming(outline, frame)) return outline;
   // Before the user is told to re-frame: a held card whose contours merged with the thumb, the search ending
   // on a part of it or a stretch of background around it, still shows its sides as long straight edges
@@ -46,9 +47,9 @@ export function findDocument(cv: OpenCv, buffers: FrameBuffers, frame: SearchFra
     const lines = longStraightEdges(cv, long, frame.scale, scope, pieceShare);
     const held = heldCardFromLines(lines, grayView(buffers.dilated), frame);
     // The held card so found can be a part of it too (its portrait column has an ID-1 card's proportions upright).
-    if (held && heldCardOverFound(held, outline, frame)) return documentAroundColumn(documentPastCarriedSides(held, { ...frame, minVisibleSide: RUNNING_OFF_MIN_VISIBLE_SIDE }) ?? held, frame);
+    if (held && heldCardOverFound(held, outline, frame)) return documentAroundColumn(documentPastCarriedSides(held, walk) ?? held, walk);
   }
-  return outline && documentAroundColumn(outline, frame);
+  return outline && documentAroundColumn(outline, walk);
 }
 
 /**
@@ -56,10 +57,11 @@ export function findDocument(cv: OpenCv, buffers: FrameBuffers, frame: SearchFra
  * around it if it is a column of one beside its portrait box: its sides along the bands' edges carry on past the
  * box's corners with the band's colour outside alone (`documentPastCarriedSides` with `outsideOnly`). Held 480006,
  * 530019, 550003, 560007, 560027 and plain 600195, 100054 were so found 19-76% off and told `move_closer` or to re-frame.
+ * `walk`: the search frame the walks judge sides on, by their part in view.
  */
-function documentAroundColumn(outline: quality.Quad, frame: SearchFrame): quality.Quad {
-  if (!smallOrMisshapenInView(outline, frame)) return outline;
-  return documentPastCarriedSides(outline, { ...frame, minVisibleSide: RUNNING_OFF_MIN_VISIBLE_SIDE }, { outsideOnly: true }) ?? outline;
+function documentAroundColumn(outline: quality.Quad, walk: SearchFrame): quality.Quad {
+  if (!smallOrMisshapenInView(outline, walk)) return outline;
+  return documentPastCarriedSides(outline, walk, { outsideOnly: true }) ?? outline;
 }
 
 /**
