@@ -41,8 +41,27 @@ test.describe('capture quality worker (OpenCV.js) on synthetic labelled frames',
     expect(a).not.toBe(c);
   });
 
+  test('documents from the held-out icao renderer (ID-1 front, ID-2, ID-3, a driving licence; no header band) are found and judged good when clean', async ({ page }) => {
+    // `eval:quality --renderer icao`: the document-reading renderers, never tuned on. Clean seeds 700000 (a TD1
+    // card's front), 700001 (a TD3 page), 700002 (a TD2 card) and 700007 (an EU driving licence).
+    const results = await page.evaluate(async () => {
+      const out: Evaluated[] = [];
+      for (const seed of [700000, 700001, 700002, 700007]) out.push(await window.qualityTest.evaluate(seed, 'clean', false, undefined, undefined, 'icao'));
+      return out;
+    });
+    expect(results.map((r) => [r.label.renderer, r.label.document, r.label.style])).toEqual([
+      ['icao', 'td1', null],
+      ['icao', 'td3', null],
+      ['icao', 'td2', null],
+      ['icao', 'licence', null],
+    ]);
+    expectFoundWithinFivePercent(results);
+    for (const r of results) expect(r.assessment.guidance, `seed ${r.label.seed}`).toEqual(['good']);
+  });
+
   test('finds documents, refines their corners and flags what the labels say, with no CSP report from OpenCV', async ({ page }) => {
     const results = await page.evaluate(() => window.qualityTest.evaluateMany(2000, 24));
+    expect(new Set(results.map((r) => r.label.renderer))).toEqual(new Set(['styled']));
     const withDoc = results.filter((r) => r.label.document);
     const found = withDoc.filter((r) => r.assessment.metrics.document);
     expect(found.length / withDoc.length).toBeGreaterThan(0.6);
@@ -226,7 +245,7 @@ test.describe('capture quality worker (OpenCV.js) on synthetic labelled frames',
     }
   });
 
-  test('eval:quality --jpeg writes and judges frames through the browser\'s JPEG encoder, and refuses a quality out of range', async () => {
+  test('eval:quality --jpeg writes and judges frames through the browser\'s JPEG encoder, and refuses a quality out of range or an unknown renderer', async () => {
     test.setTimeout(300_000);
     const dir = mkdtempSync(path.join(tmpdir(), 'eval-quality-jpeg-'));
     try {
@@ -241,6 +260,7 @@ test.describe('capture quality worker (OpenCV.js) on synthetic labelled frames',
       expect(summary['frames']).toBe(2);
       expect(summary['found']).toBeGreaterThanOrEqual(0);
       expect(() => execFileSync(process.execPath, [script, '--no-write', '--jpeg', '0'], { stdio: ['ignore', 'ignore', 'pipe'] })).toThrow(/--jpeg takes a JPEG quality from 1 to 100/);
+      expect(() => execFileSync(process.execPath, [script, '--no-write', '--renderer', 'photo'], { stdio: ['ignore', 'ignore', 'pipe'] })).toThrow(/--renderer takes styled or icao/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -15,6 +15,9 @@
 //   npm run eval:quality -- --no-write --jpeg 85   # every generated frame judged after the browser's JPEG
 //                                        # encoder and decoder at that quality (1-100): a photo's or a compressed
 //                                        # stream's artefacts; with --write-data, the folder holds .jpg files
+//   npm run eval:quality -- --no-write --renderer icao   # documents drawn by the document-reading renderers,
+//                                        # held out from the engine's tuning: TD1 front or back, driving licence,
+//                                        # TD2 (ID-2), TD3; light tint, no header band (default: styled)
 //
 // labels.json (for --data): an array of { "file": "a.jpg", "corners": [[x,y] x4 TL,TR,BR,BL] | null,
 // "pose": { "pitchDeg", "yawDeg", "rollDeg" } | [pitch, yaw, roll] | null, "good": true|false },
@@ -41,10 +44,11 @@ const cleanCount = option('--clean-count', writeDir ? Math.ceil(count / 2) : 100
 const first = option('--first', 1000);
 const jpeg = jpegQuality(text('--jpeg'));
 // docs/quality.md's table is the generator's own (lossless) frames.
-const write = !args.includes('--no-write') && !dataDir && !writeDir && jpeg === undefined;
+const write = !args.includes('--no-write') && !dataDir && !writeDir && jpeg === undefined && renderer === 'styled';
 const dump = text('--dump');
 const thumb = args.includes('--thumb');
 const size = frameSize(text('--size') ?? '1280x720');
+const renderer = documentRenderer(text('--renderer') ?? 'styled');
 const log = (...m) => console.error('[eval:quality]', ...m);
 // No hot reload mid-run when a source file changes.
 process.env.EKYC_NO_HMR = '1';
@@ -54,6 +58,11 @@ function jpegQuality(value) {
   const quality = Number(value);
   if (!Number.isInteger(quality) || quality < 1 || quality > 100) throw new Error(`--jpeg takes a JPEG quality from 1 to 100, got ${value}`);
   return quality;
+}
+
+function documentRenderer(value) {
+  if (value !== 'styled' && value !== 'icao') throw new Error(`--renderer takes styled or icao, got ${value}`);
+  return value;
 }
 
 function frameSize(value) {
@@ -108,7 +117,7 @@ async function generated(page) {
   const results = [];
   for (const [set, n] of [['varied', count], ['clean', cleanCount]]) {
     for (let seed = first; seed < first + n; seed += 25) {
-      const batch = await page.evaluate(([s, k, which, t, z, j]) => window.qualityTest.evaluateMany(s, k, which, t, z, j), [seed, Math.min(25, first + n - seed), set, thumb, size, jpeg]);
+      const batch = await page.evaluate(([s, k, which, t, z, j, r]) => window.qualityTest.evaluateMany(s, k, which, t, z, j, r), [seed, Math.min(25, first + n - seed), set, thumb, size, jpeg, renderer]);
       results.push(...batch.map((r) => ({ ...r, set })));
       log(`${set} ${Math.min(n, seed + 25 - first)}/${n}`);
     }
@@ -131,7 +140,7 @@ async function writeFolder(page, dir) {
   const labels = [];
   for (const [set, n] of [['varied', count - cleanCount], ['clean', cleanCount]]) {
     for (let seed = first; seed < first + n; seed++) {
-      const { encoded, extension, label } = await page.evaluate(([s, which, t, z, j]) => window.qualityTest.encodeFrame(s, which, t, z, j), [seed, set, thumb, size, jpeg]);
+      const { encoded, extension, label } = await page.evaluate(([s, which, t, z, j, r]) => window.qualityTest.encodeFrame(s, which, t, z, j, r), [seed, set, thumb, size, jpeg, renderer]);
       const file = `${set}-${seed}.${extension}`;
       writeFileSync(path.join(dir, file), Buffer.from(encoded, 'base64'));
       labels.push({ file, corners: label.corners?.map((p) => [p.x, p.y]) ?? null, pose: label.pose, good: isGood(label) });
@@ -171,7 +180,8 @@ function summarize(results) {
   const mild = good.filter((r) => r.set === 'clean');
   const byStock = {};
   for (const r of good) {
-    const g = (byStock[r.label.style.stock] ??= { frames: 0, good: 0 });
+    // The icao renderer draws no card stocks: its documents are grouped by kind (TD1, TD2, TD3, licence).
+    const g = (byStock[r.label.style?.stock ?? r.label.document] ??= { frames: 0, good: 0 });
     g.frames++;
     if (judgedGood(r)) g.good++;
   }
@@ -191,7 +201,7 @@ function byBackground(withDoc) {
 
 function table(s) {
   const lines = [
-    `Generated set: ${s.total} frames (${size.width}x${size.height}): ${count} varied (seeds ${first}..${first + count - 1}) and ${cleanCount} clean (\`clean: true\`, seeds ${first}..${first + cleanCount - 1})${thumb ? ', every one with a thumb over a corner or edge (`--thumb`)' : ''}${jpeg === undefined ? '' : `, each judged after the browser's JPEG encoder and decoder at quality ${jpeg} (\`--jpeg\`)`}; fields of view drawn (focal 0.55-1.6 x the long side); \`npm run eval:quality\`, ${new Date().toISOString().slice(0, 10)}.`,
+    `Generated set: ${s.total} frames (${size.width}x${size.height}): ${count} varied (seeds ${first}..${first + count - 1}) and ${cleanCount} clean (\`clean: true\`, seeds ${first}..${first + cleanCount - 1})${thumb ? ', every one with a thumb over a corner or edge (`--thumb`)' : ''}${jpeg === undefined ? '' : `, each judged after the browser's JPEG encoder and decoder at quality ${jpeg} (\`--jpeg\`)`}${renderer === 'styled' ? '' : ', documents drawn by the held-out `icao` renderer (`--renderer icao`)'}; fields of view drawn (focal 0.55-1.6 x the long side); \`npm run eval:quality\`, ${new Date().toISOString().slice(0, 10)}.`,
     '',
     '| check | precision | recall | problems / scored | scope |',
     '|---|---|---|---|---|',
@@ -209,7 +219,7 @@ function table(s) {
     '|---|---|',
     `| clean frames (no problem by the labels) judged \`good\` | ${s.goodPassed} / ${s.good} (${pct(s.goodPassed / s.good)}) |`,
     `| of them from the clean set | ${s.mildPassed} / ${s.mild} |`,
-    `| clean frames judged \`good\`, by card stock | ${Object.entries(s.byStock).map(([k, v]) => `${k} ${v.good}/${v.frames}`).join(', ')} |`,
+    `| clean frames judged \`good\`, by ${renderer === 'styled' ? 'card stock' : 'document'} | ${Object.entries(s.byStock).map(([k, v]) => `${k} ${v.good}/${v.frames}`).join(', ')} |`,
     `| problem frames (or no document) judged \`good\`: false captures | ${s.badCaptured} / ${s.problem} (${pct(s.badCaptured / s.problem)}) |`,
     `| document found, by background | ${Object.entries(s.byBackground).map(([k, v]) => `${k} ${v.found}/${v.frames}`).join(', ')} |`,
     `| analysis time in the worker, median (2-core VM shared with other jobs) | ${quantile(s.analyzeMs, 0.5).toFixed(1)} ms |`,

@@ -1,5 +1,5 @@
 import { quality } from '@ekyc/core';
-import { decodeImageBlob, generateLabelledFrame, type FrameLabel, type FrameOptions } from '@ekyc/testkit';
+import { decodeImageBlob, generateLabelledFrame, type DocumentRenderer, type FrameLabel, type FrameOptions } from '@ekyc/testkit';
 import type { TimedAssessment } from '../../packages/workers/src/pipelines/quality/quality.ts';
 import { FOCAL, fontReady, outcome, worker, type Outcome } from './quality-kit.ts';
 
@@ -18,9 +18,10 @@ export interface FrameSize { width: number; height: number }
 
 /**
  * The generator's options for a set; `thumb`: a thumb holding the card over a corner or edge (`FrameOptions.thumb`);
- * `size`: the frame's size, when not the generator's default.
+ * `size`: the frame's size, when not the generator's default; `renderer`: which renderer draws the document
+ * (`FrameOptions.renderer`, the generator's own `styled` one when omitted).
  */
-const setOptions = (set: EvalSet, thumb: boolean, size?: FrameSize): FrameOptions => ({ ...(set === 'clean' ? { clean: true } : {}), ...(thumb ? { thumb: true } : {}), ...size });
+const setOptions = (set: EvalSet, thumb: boolean, size?: FrameSize, renderer?: DocumentRenderer): FrameOptions => ({ ...(set === 'clean' ? { clean: true } : {}), ...(thumb ? { thumb: true } : {}), ...size, ...(renderer ? { renderer } : {}) });
 
 /** A frame encoded by the browser: PNG (lossless), or JPEG at `jpegQuality` (1-100). */
 async function encoded(image: { width: number; height: number; data: ArrayLike<number> }, jpegQuality?: number): Promise<Blob> {
@@ -39,10 +40,10 @@ async function throughJpeg(image: { width: number; height: number; data: ArrayLi
 
 const api = {
   /** `jpegQuality` (1-100): the frame judged after the browser's JPEG encoder and decoder (`throughJpeg`). */
-  async evaluate(seed: number, set: EvalSet = 'varied', thumb = false, size?: FrameSize, jpegQuality?: number): Promise<Evaluated> {
+  async evaluate(seed: number, set: EvalSet = 'varied', thumb = false, size?: FrameSize, jpegQuality?: number, renderer?: DocumentRenderer): Promise<Evaluated> {
     await fontReady;
     const t0 = performance.now();
-    const { image, label } = generateLabelledFrame(seed, setOptions(set, thumb, size));
+    const { image, label } = generateLabelledFrame(seed, setOptions(set, thumb, size, renderer));
     const generateMs = performance.now() - t0;
     const judged = jpegQuality === undefined ? { width: image.width, height: image.height, data: image.data } : await throughJpeg(image, jpegQuality);
     // A good still comes back with its pixels (`frame`); keep them in the page, not in the JSON result.
@@ -50,9 +51,9 @@ const api = {
     return { label, assessment, generateMs };
   },
 
-  async evaluateMany(first: number, count: number, set: EvalSet = 'varied', thumb = false, size?: FrameSize, jpegQuality?: number): Promise<Evaluated[]> {
+  async evaluateMany(first: number, count: number, set: EvalSet = 'varied', thumb = false, size?: FrameSize, jpegQuality?: number, renderer?: DocumentRenderer): Promise<Evaluated[]> {
     const results: Evaluated[] = [];
-    for (let seed = first; seed < first + count; seed++) results.push(await api.evaluate(seed, set, thumb, size, jpegQuality));
+    for (let seed = first; seed < first + count; seed++) results.push(await api.evaluate(seed, set, thumb, size, jpegQuality, renderer));
     return results;
   },
 
@@ -65,9 +66,9 @@ const api = {
   },
 
   /** A generated frame as PNG, or JPEG at `jpegQuality` (1-100), in base64 with its label: for writing a `--data` folder. */
-  async encodeFrame(seed: number, set: EvalSet = 'varied', thumb = false, size?: FrameSize, jpegQuality?: number): Promise<{ encoded: string; extension: 'png' | 'jpg'; label: FrameLabel }> {
+  async encodeFrame(seed: number, set: EvalSet = 'varied', thumb = false, size?: FrameSize, jpegQuality?: number, renderer?: DocumentRenderer): Promise<{ encoded: string; extension: 'png' | 'jpg'; label: FrameLabel }> {
     await fontReady;
-    const { image, label } = generateLabelledFrame(seed, setOptions(set, thumb, size));
+    const { image, label } = generateLabelledFrame(seed, setOptions(set, thumb, size, renderer));
     const bytes = new Uint8Array(await (await encoded(image, jpegQuality)).arrayBuffer());
     let binary = '';
     for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));

@@ -151,9 +151,10 @@ const grayAt = (data: Uint8ClampedArray, i: number): number => 0.299 * data[i]! 
 /**
  * The pixels of the finished card that show its security print (guilloche lines and rosette): drawn
  * by it at least 16 levels away from the stock and not covered since by the header, portrait, fields,
- * MRZ band or frame.
+ * MRZ band or frame. `layer`: the card as it was once its security print was drawn; `final`: the
+ * finished card (both RGBA, same size); `stock`: the stock's gray level.
  */
-function securityPrintMask(layer: Uint8ClampedArray, final: Uint8ClampedArray, stock: number): Uint8Array {
+export function securityPrintMask(layer: Uint8ClampedArray, final: Uint8ClampedArray, stock: number): Uint8Array {
   const mask = new Uint8Array(layer.length / 4);
   for (let p = 0, i = 0; p < mask.length; p++, i += 4) {
     if (Math.abs(grayAt(layer, i) - stock) < SECURITY_PRINT_STEP) continue;

@@ -2,11 +2,26 @@ import { quality, type RgbaImage } from '@ekyc/core';
 import { projectCard } from './camera.ts';
 import { addGlare, applyGain, clippedByGain, clippedPrintByGain, lostSecurityPrintByGain, regionStats, warpCardInto } from './compose.ts';
 import { DOCUMENT_SIZE_MM, renderStyledDocument, type CardStyle, type DocumentKind } from './document.ts';
+import { LICENCE_SIZE_MM, renderDrivingLicence } from './licence-document.ts';
+import { MRZ_DOCUMENT_SIZE_MM, mrzBand, renderMrzDocument } from './mrz-document.ts';
 import { paintThumb, thumbOver, type Band, type Thumb } from './mrz-stress.ts';
 import { createRandom, type Random } from './random.ts';
 import { paintFabric, paintWood } from './textures.ts';
 
 export type BackgroundKind = 'plain' | 'texture' | 'clutter' | 'low_contrast' | 'wood' | 'fabric';
+
+/**
+ * Which renderer draws the document. `styled` (the default): the quality engine's tuning documents,
+ * a TD1 card or TD3 data page on pastel, light or white stock with a dark or coloured header band and
+ * sometimes a printed frame (`renderStyledDocument`). `icao`: the document-reading renderers, held out
+ * from the quality engine's tuning: a TD1 card (its front or its MRZ back) or an EU driving licence
+ * (ID-1), a TD2 card (ID-2) or a TD3 data page (ID-3), on a light tint with wave lines, a title but no
+ * header band, a grey portrait silhouette (`renderMrzDocument`, `renderDrivingLicence`).
+ */
+export type DocumentRenderer = 'styled' | 'icao';
+
+/** The document a frame shows: the `styled` renderer draws `td1` and `td3`, the `icao` one all four. */
+export type FrameDocument = DocumentKind | 'td2' | 'licence';
 
 /** Focal lengths drawn when none is given, as a fraction of the longer frame side: wide phone cameras to a 2x tele. */
 export const FOCAL_LENGTH_FRACTION_RANGE = [0.55, 1.6] as const;
@@ -30,19 +45,23 @@ export interface FrameOptions {
    * stays good: people hold cards this way and auto-capture must still fire.
    */
   thumb?: boolean;
+  /** Which renderer draws the document (`DocumentRenderer`); `styled` when omitted, frame for frame as before. */
+  renderer?: DocumentRenderer;
 }
 
 /** Ground truth of one generated frame, exact by construction. */
 export interface FrameLabel {
   seed: number;
-  document: DocumentKind | null;
+  document: FrameDocument | null;
+  /** The renderer that drew the document (`FrameOptions.renderer`). */
+  renderer: DocumentRenderer;
   background: BackgroundKind;
   corners: quality.Quad | null;
   /** The card's true pose (degrees): pitch and yaw tilt it out of the image plane, roll turns it in it. */
   pose: { pitchDeg: number; yawDeg: number; rollDeg: number } | null;
   /** The camera's focal length the frame was rendered with, as a fraction of the longer frame side. */
   focalLengthFraction: number;
-  /** How the document looks (card stock, header band, printed frame); `null` without a document. */
+  /** How a `styled` document looks (card stock, header band, printed frame); `null` without a document or from the `icao` renderer. */
   style: CardStyle | null;
   tiltDeg: number;
   widthFraction: number;
@@ -121,6 +140,40 @@ function styledMrzBand(kind: DocumentKind, card: { width: number; height: number
   return { top, bottom: card.height, left: 0, right: card.width };
 }
 
+/** A document as drawn for a frame: its pixels, size (mm; corner radius as a share of the width), and what the labels and the thumb need. */
+interface FrameCard {
+  image: RgbaImage<Uint8ClampedArray>;
+  size: { width: number; height: number; cornerRadius: number };
+  style: CardStyle | null;
+  /** Where its security print shows (1 per pixel): what over-exposure can wash out. */
+  securityPrint: Uint8Array;
+  /** The strip a thumb holding the card stays off: its MRZ, or its lowest 10 mm on a side without one. */
+  keepClear: Band;
+}
+
+/** ISO/IEC 7810 corner radius of a card (ID-1, ID-2), mm; a TD3 page's is `DOCUMENT_SIZE_MM.td3`'s. */
+const CARD_CORNER_RADIUS_MM = 3.18;
+
+function renderFrameCard(kind: FrameDocument, renderer: DocumentRenderer, random: Random, font: string): FrameCard {
+  const mm = CARD_PX_PER_MM;
+  if (renderer === 'styled') {
+    const styledKind = kind as DocumentKind;
+    const rendered = renderStyledDocument(styledKind, random, mm, font);
+    return { image: rendered.image, size: DOCUMENT_SIZE_MM[styledKind], style: rendered.style, securityPrint: rendered.securityPrint, keepClear: styledMrzBand(styledKind, rendered.image, mm) };
+  }
+  const lowest = (image: { width: number; height: number }): Band => ({ top: image.height - 10 * mm, bottom: image.height, left: 0, right: image.width });
+  if (kind === 'licence') {
+    const licence = renderDrivingLicence(random, { pxPerMm: mm, securityPrint: true });
+    return { image: licence.image, size: { ...LICENCE_SIZE_MM, cornerRadius: CARD_CORNER_RADIUS_MM / LICENCE_SIZE_MM.width }, style: null, securityPrint: licence.securityPrint!, keepClear: lowest(licence.image) };
+  }
+  const format = kind === 'td1' ? 'TD1' : kind === 'td2' ? 'TD2' : 'TD3';
+  const rendered = renderMrzDocument(random, { format, pxPerMm: mm, font, securityPrint: true });
+  const { width, height } = MRZ_DOCUMENT_SIZE_MM[format];
+  const size = { width, height, cornerRadius: format === 'TD3' ? DOCUMENT_SIZE_MM.td3.cornerRadius : CARD_CORNER_RADIUS_MM / width };
+  if (rendered.front && random.chance(0.5)) return { image: rendered.front, size, style: null, securityPrint: rendered.securityPrint!.front!, keepClear: lowest(rendered.front) };
+  return { image: rendered.mrzSide, size, style: null, securityPrint: rendered.securityPrint!.mrzSide, keepClear: mrzBand(format, mm) };
+}
+
 /** `thumb` (card pixels) where the card lies in the frame (`corners`). */
 function thumbInFrame(thumb: Thumb, card: { width: number; height: number }, corners: quality.Quad, documentWidthPx: number): Thumb {
   const toFrame = quality.homographyFromPoints([{ x: 0, y: 0 }, { x: card.width, y: 0 }, { x: card.width, y: card.height }, { x: 0, y: card.height }], corners)!;
@@ -158,7 +211,9 @@ export function generateLabelledFrame(seed: number, options: FrameOptions = {}):
   const random = createRandom(seed);
   const focalLengthFraction = options.focalLengthFraction ?? random.range(...FOCAL_LENGTH_FRACTION_RANGE);
   const focalPx = focalLengthFraction * Math.max(width, height);
-  const kind: DocumentKind | null = random.chance(options.clean ? 0 : options.emptyRate ?? 0.1) ? null : random.pick(['td1', 'td3'] as const);
+  const renderer = options.renderer ?? 'styled';
+  const documents: readonly FrameDocument[] = renderer === 'styled' ? ['td1', 'td3'] : ['td1', 'td2', 'td3', 'licence'];
+  const kind: FrameDocument | null = random.chance(options.clean ? 0 : options.emptyRate ?? 0.1) ? null : random.pick(documents);
   const background = random.pick(['plain', 'texture', 'clutter', 'low_contrast', 'wood', 'fabric'] as const);
   const canvas = new OffscreenCanvas(width, height);
   const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
@@ -188,9 +243,8 @@ export function generateLabelledFrame(seed: number, options: FrameOptions = {}):
   let lostSecurityPrintFraction = 0;
   let coverage: Float32Array = new Float32Array(width * height);
   if (kind) {
-    const size = DOCUMENT_SIZE_MM[kind];
-    const rendered = renderStyledDocument(kind, random, CARD_PX_PER_MM, options.font ?? 'OCR-B');
-    const card = rendered.image;
+    const rendered = renderFrameCard(kind, renderer, random, options.font ?? 'OCR-B');
+    const { image: card, size } = rendered;
     style = rendered.style;
     // About half the frames are near a good capture, the rest spread over every failure.
     const nearGood = options.clean === true || random.chance(0.5);
@@ -226,7 +280,7 @@ export function generateLabelledFrame(seed: number, options: FrameOptions = {}):
     if (options.thumb) {
       // Its own sequence (as the MRZ stress conditions seed theirs), so the rest of the frame stays the seed's.
       const thumbRandom = createRandom(seed * 7919 + 104_729);
-      const thumb = thumbInFrame(thumbOver(card, styledMrzBand(kind, card, CARD_PX_PER_MM), CARD_PX_PER_MM, thumbRandom), card, corners, quality.widthFraction(corners, width) * width);
+      const thumb = thumbInFrame(thumbOver(card, rendered.keepClear, CARD_PX_PER_MM, thumbRandom), card, corners, quality.widthFraction(corners, width) * width);
       paintThumb(frame, thumb);
       uncoverThumb(coverage, width, thumb);
     }
@@ -254,6 +308,7 @@ export function generateLabelledFrame(seed: number, options: FrameOptions = {}):
     label: {
       seed,
       document: kind,
+      renderer,
       background,
       corners,
       pose,

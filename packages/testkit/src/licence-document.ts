@@ -9,6 +9,8 @@
  * documents whose print is deliberately different from the issuer's record.
  */
 import type { RgbaImage } from '@ekyc/core';
+import { stockGray } from './compose.ts';
+import { securityPrintMask } from './document.ts';
 import { paintBackground, paintPortrait } from './mrz-document.ts';
 import { PRINT_FACE } from './print-face.ts';
 import type { Random } from './random.ts';
@@ -45,6 +47,8 @@ export interface LicenceOptions {
   vizOverrides?: Partial<LicenceFields>;
   /** Force a date style (default: drawn, 4-digit years with dots most often). */
   dateStyle?: LicenceDateStyle;
+  /** Also return where the card's security print (the tint's wave lines) still shows (`LicenceDocument.securityPrint`). */
+  securityPrint?: boolean;
 }
 
 export interface LicenceDocument {
@@ -55,6 +59,8 @@ export interface LicenceDocument {
   /** What the card prints (equal to `fields` unless overridden). */
   viz: LicenceFields;
   dateStyle: LicenceDateStyle;
+  /** With `LicenceOptions.securityPrint`: the pixels (1 per pixel, row-major) where the wave lines show, not covered since (`securityPrintMask`). */
+  securityPrint?: Uint8Array;
 }
 
 const SURNAMES = ['MUSTERMANN', 'DUPONT', 'ROSSI', 'JANSEN', 'NOWAK', 'GARCIA LOPEZ', 'OLSEN', 'MURPHY', 'SILVA', 'BERGMANN', 'KOVACS', 'DE VRIES'];
@@ -182,6 +188,7 @@ export function renderDrivingLicence(random: Random, options: LicenceOptions): L
   const canvas = new OffscreenCanvas(w, h);
   const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
   paintBackground(ctx, w, h, random, mm);
+  const layer = options.securityPrint ? { width: w, height: h, data: ctx.getImageData(0, 0, w, h).data } : undefined;
   paintFlag(ctx, 3 * mm, 3 * mm, 11 * mm, 8 * mm, mm, viz.issuingState);
   ctx.fillStyle = '#1f2f5f';
   ctx.font = `bold ${3 * mm}px ${PRINT_FACE}`;
@@ -219,5 +226,6 @@ export function renderDrivingLicence(random: Random, options: LicenceOptions): L
   paintSignature(ctx, valueLeft, row(6), 22 * mm, mm, random);
   field('9.', viz.categories.join('/'), 4 * mm, 48.5 * mm, 8 * mm);
   const data = ctx.getImageData(0, 0, w, h).data;
-  return { kind: 'driving_licence', image: { width: w, height: h, data }, fields, viz, dateStyle };
+  const securityPrint = layer && securityPrintMask(layer.data, data, stockGray(layer));
+  return { kind: 'driving_licence', image: { width: w, height: h, data }, fields, viz, dateStyle, ...(securityPrint ? { securityPrint } : {}) };
 }

@@ -5,6 +5,8 @@
  * (10 characters per inch, 6 lines per inch... in practice ~4.2 mm between lines).
  */
 import { createMrz, type MrzFormat, type RgbaImage } from '@ekyc/core';
+import { stockGray } from './compose.ts';
+import { securityPrintMask } from './document.ts';
 import { PRINT_FACE } from './print-face.ts';
 import type { Random } from './random.ts';
 
@@ -58,6 +60,8 @@ export interface MrzDocumentOptions {
   omitMrz?: boolean;
   /** How the MRZ is printed (stroke weight, pitch, size): the OCR-B font as the generator sets it when absent. */
   mrzPrint?: MrzPrint;
+  /** Also return where each side's security print (the tint's wave lines) still shows (`MrzDocument.securityPrint`). */
+  securityPrint?: boolean;
 }
 
 /**
@@ -83,6 +87,11 @@ export interface MrzDocument {
   fields: MrzDocumentFields;
   /** What the visual zone prints (equal to `fields` unless overridden). */
   viz: MrzDocumentFields;
+  /**
+   * With `MrzDocumentOptions.securityPrint`: the pixels of each side (1 per pixel, row-major) where its
+   * wave lines show, not covered by the header, portrait, fields or MRZ (`securityPrintMask`).
+   */
+  securityPrint?: { mrzSide: Uint8Array; front?: Uint8Array };
 }
 
 function pad(n: number, width = 2): string {
@@ -262,6 +271,11 @@ function toImage(canvas: OffscreenCanvas): RgbaImage<Uint8ClampedArray> {
   return { width: canvas.width, height: canvas.height, data };
 }
 
+/** Where `side` still shows the wave lines of `layer` (the side as its background left it). */
+function securityPrintOf(layer: RgbaImage<Uint8ClampedArray>, side: RgbaImage<Uint8ClampedArray>): Uint8Array {
+  return securityPrintMask(layer.data, side.data, stockGray(layer));
+}
+
 /** Renders a document of `format` with random fields from `random`. */
 export function renderMrzDocument(random: Random, options: MrzDocumentOptions): MrzDocument {
   const { format, pxPerMm: mm, font } = options;
@@ -271,11 +285,19 @@ export function renderMrzDocument(random: Random, options: MrzDocumentOptions): 
   const size = MRZ_DOCUMENT_SIZE_MM[format];
   const w = Math.round(size.width * mm);
   const h = Math.round(size.height * mm);
+  const layers = new Map<OffscreenCanvas, RgbaImage<Uint8ClampedArray>>();
   const page = (): [OffscreenCanvas, OffscreenCanvasRenderingContext2D] => {
     const canvas = new OffscreenCanvas(w, h);
     const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
     paintBackground(ctx, w, h, random, mm);
+    // The side as its background and wave lines left it: where they still show on the finished side.
+    if (options.securityPrint) layers.set(canvas, toImage(canvas));
     return [canvas, ctx];
+  };
+  const finished = (canvas: OffscreenCanvas): { image: RgbaImage<Uint8ClampedArray>; securityPrint?: Uint8Array } => {
+    const image = toImage(canvas);
+    const layer = layers.get(canvas);
+    return layer ? { image, securityPrint: securityPrintOf(layer, image) } : { image };
   };
   const header = (ctx: OffscreenCanvasRenderingContext2D, title: string): void => {
     ctx.fillStyle = '#1f2f5f';
@@ -294,7 +316,9 @@ export function renderMrzDocument(random: Random, options: MrzDocumentOptions): 
     bctx.fillText('Address / Adresse: 1 MAIN STREET, UTOPIA', 5 * mm, 8 * mm);
     bctx.fillText(`Height: ${random.int(150, 195)} cm`, 5 * mm, 12 * mm);
     if (!options.omitMrz) paintMrz(bctx, mrz, size.width, size.height, mm, font, options.mrzPrint);
-    return { format, mrzSide: toImage(back), front: toImage(front), mrz, fields, viz };
+    const [backSide, frontSide] = [finished(back), finished(front)];
+    const securityPrint = backSide.securityPrint && { mrzSide: backSide.securityPrint, front: frontSide.securityPrint! };
+    return { format, mrzSide: backSide.image, front: frontSide.image, mrz, fields, viz, ...(securityPrint ? { securityPrint } : {}) };
   }
   const [canvas, ctx] = page();
   header(ctx, `UTOPIA  ${titles[format]}`);
@@ -303,5 +327,6 @@ export function renderMrzDocument(random: Random, options: MrzDocumentOptions): 
   paintPortrait(ctx, 5 * mm, 10 * mm, portraitH * 0.78 * mm, portraitH * mm, options.portrait);
   paintFields(ctx, (8 + portraitH * 0.78) * mm, 12 * mm, mm, viz, format !== 'TD3' && format !== 'MRVA');
   if (!options.omitMrz) paintMrz(ctx, mrz, size.width, size.height, mm, font, options.mrzPrint);
-  return { format, mrzSide: toImage(canvas), mrz, fields, viz };
+  const side = finished(canvas);
+  return { format, mrzSide: side.image, mrz, fields, viz, ...(side.securityPrint ? { securityPrint: { mrzSide: side.securityPrint } } : {}) };
 }
