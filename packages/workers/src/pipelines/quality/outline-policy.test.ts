@@ -37,6 +37,16 @@ function edgeMap(image: quality.PixelImage, scale: number): quality.GrayImage {
   return { data, width, height };
 }
 
+/** Whether (x, y) lies on an upright card from `left`, `top` to `right`, `bottom` whose corners are rounded as an ID-1 card's (`DOCUMENT_CORNER_RADIUS` of its width). */
+function onRoundedCard(left: number, top: number, right: number, bottom: number): (x: number, y: number) => boolean {
+  const radius = quality.DOCUMENT_CORNER_RADIUS * (right - left);
+  return (x, y) => {
+    const cx = Math.min(Math.max(x, left + radius), right - radius);
+    const cy = Math.min(Math.max(y, top + radius), bottom - radius);
+    return x >= left && x < right && y >= top && y < bottom && Math.hypot(x - cx, y - cy) <= radius;
+  };
+}
+
 /** Both ways round each side, as the thin and dilated edge maps' contours give them. */
 const twice = (segments: quality.Segment[]): quality.Segment[] => segments.flatMap((s) => [s, { a: s.b, b: s.a }]);
 
@@ -361,12 +371,7 @@ describe('a held card over the outline found, by its rounded corners', () => {
   // A light ID-1 card (400 x 252) with rounded corners and a green header band on a pink table; a thumb
   // comes in from the left border over its top-left corner.
   const card: quality.Quad = [{ x: 140, y: 70 }, { x: 540, y: 70 }, { x: 540, y: 322 }, { x: 140, y: 322 }];
-  const radius = quality.DOCUMENT_CORNER_RADIUS * 400;
-  const onCard = (x: number, y: number) => {
-    const cx = Math.min(Math.max(x, 140 + radius), 540 - radius);
-    const cy = Math.min(Math.max(y, 70 + radius), 322 - radius);
-    return x >= 140 && x < 540 && y >= 70 && y < 322 && Math.hypot(x - cx, y - cy) <= radius;
-  };
+  const onCard = onRoundedCard(140, 70, 540, 322);
   const thumb = (x: number, y: number) => x < 200 && Math.abs(y - 0.25 * x - 70) < 22;
   const image = paint((x, y) => (thumb(x, y) ? [200, 140, 100] : onCard(x, y) ? (y < 110 ? [40, 110, 60] : (y - 70) % 30 < 6 && x > 300 ? [40, 40, 50] : [232, 228, 220]) : [200, 150, 180]), 11);
   const frame = searchFrame(image, 2);
@@ -437,12 +442,7 @@ describe("a card found as its portrait column, a thumb over the card's far side"
   // to the box's right edge has four supported sides and an ID-1 card's proportions turned upright; the card's
   // top and bottom carry on past its right corners, to the card's right side, which the thumb partly covers
   // (held 130007, 130035: told `move_closer`, 63-70% off).
-  const radius = quality.DOCUMENT_CORNER_RADIUS * 400;
-  const onCard = (x: number, y: number) => {
-    const cx = Math.min(Math.max(x, 120 + radius), 520 - radius);
-    const cy = Math.min(Math.max(y, 60 + radius), 312 - radius);
-    return x >= 120 && x < 520 && y >= 60 && y < 312 && Math.hypot(x - cx, y - cy) <= radius;
-  };
+  const onCard = onRoundedCard(120, 60, 520, 312);
   const inBox = (x: number, y: number) => x >= 140 && x < 250 && y >= 80 && y < 292;
   const thumb = (x: number, y: number) => x >= 470 && Math.abs(y - 186) < 45;
   const image = paint((x, y) => (thumb(x, y) ? [220, 170, 140] : inBox(x, y) ? [90, 70, 60] : onCard(x, y) ? [225, 215, 190] : [60, 70, 80]), 17);
@@ -499,12 +499,7 @@ describe("a card whose sides a background's lines carry on past its corners", ()
   // crossings make a larger quad with four supported sides.
   const card: quality.Quad = [{ x: 140, y: 70 }, { x: 460, y: 70 }, { x: 460, y: 272 }, { x: 140, y: 272 }];
   const larger: quality.Quad = [card[0], { x: 580, y: 70 }, { x: 580, y: 272 }, card[3]];
-  const radius = quality.DOCUMENT_CORNER_RADIUS * 320;
-  const onCard = (x: number, y: number) => {
-    const cx = Math.min(Math.max(x, 140 + radius), 460 - radius);
-    const cy = Math.min(Math.max(y, 70 + radius), 272 - radius);
-    return x >= 140 && x < 460 && y >= 70 && y < 272 && Math.hypot(x - cx, y - cy) <= radius;
-  };
+  const onCard = onRoundedCard(140, 70, 460, 272);
   const stripe = (x: number, y: number) => (x >= 460 && x < 583 && (Math.abs(y - 70.5) < 2 || Math.abs(y - 271.5) < 2)) || (y >= 68 && y < 274 && Math.abs(x - 580.5) < 2);
   const image = paint((x, y) => (onCard(x, y) ? ((y - 70) % 30 < 6 && x > 260 && x < 440 ? [50, 50, 60] : [232, 228, 220]) : stripe(x, y) ? [70, 50, 60] : [200, 150, 180]), 17);
   const frame = searchFrame(image, 2);
