@@ -43,12 +43,12 @@ const count = option('--count', writeDir ? 8 : 300);
 const cleanCount = option('--clean-count', writeDir ? Math.ceil(count / 2) : 100);
 const first = option('--first', 1000);
 const jpeg = jpegQuality(text('--jpeg'));
+const renderer = documentRenderer(text('--renderer') ?? 'styled');
 // docs/quality.md's table is the generator's own (lossless) frames.
 const write = !args.includes('--no-write') && !dataDir && !writeDir && jpeg === undefined && renderer === 'styled';
 const dump = text('--dump');
 const thumb = args.includes('--thumb');
 const size = frameSize(text('--size') ?? '1280x720');
-const renderer = documentRenderer(text('--renderer') ?? 'styled');
 const log = (...m) => console.error('[eval:quality]', ...m);
 // No hot reload mid-run when a source file changes.
 process.env.EKYC_NO_HMR = '1';
