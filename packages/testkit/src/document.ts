@@ -1,4 +1,5 @@
 import { createMrz } from '@ekyc/core';
+import { stockGray } from './compose.ts';
 import { PRINT_FACE } from './print-face.ts';
 import type { Random } from './random.ts';
 import type { RgbaImage } from '@ekyc/core';
@@ -161,4 +162,13 @@ export function securityPrintMask(layer: Uint8ClampedArray, final: Uint8ClampedA
     if (layer[i] === final[i] && layer[i + 1] === final[i + 1] && layer[i + 2] === final[i + 2]) mask[p] = 1;
   }
   return mask;
+}
+
+/**
+ * `securityPrintMask` of a document whose stock is the most common gray of `layer` (the document as its
+ * background and security print left it: a flat tint with lines over it), for renderers that do not keep
+ * their stock's level.
+ */
+export function securityPrintOver(layer: RgbaImage<Uint8ClampedArray>, final: Uint8ClampedArray): Uint8Array {
+  return securityPrintMask(layer.data, final, stockGray(layer));
 }

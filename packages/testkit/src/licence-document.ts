@@ -9,8 +9,7 @@
  * documents whose print is deliberately different from the issuer's record.
  */
 import type { RgbaImage } from '@ekyc/core';
-import { stockGray } from './compose.ts';
-import { securityPrintMask } from './document.ts';
+import { securityPrintOver } from './document.ts';
 import { paintBackground, paintPortrait } from './mrz-document.ts';
 import { PRINT_FACE } from './print-face.ts';
 import type { Random } from './random.ts';
@@ -226,6 +225,6 @@ export function renderDrivingLicence(random: Random, options: LicenceOptions): L
   paintSignature(ctx, valueLeft, row(6), 22 * mm, mm, random);
   field('9.', viz.categories.join('/'), 4 * mm, 48.5 * mm, 8 * mm);
   const data = ctx.getImageData(0, 0, w, h).data;
-  const securityPrint = layer && securityPrintMask(layer.data, data, stockGray(layer));
+  const securityPrint = layer && securityPrintOver(layer, data);
   return { kind: 'driving_licence', image: { width: w, height: h, data }, fields, viz, dateStyle, ...(securityPrint ? { securityPrint } : {}) };
 }

@@ -5,8 +5,7 @@
  * (10 characters per inch, 6 lines per inch... in practice ~4.2 mm between lines).
  */
 import { createMrz, type MrzFormat, type RgbaImage } from '@ekyc/core';
-import { stockGray } from './compose.ts';
-import { securityPrintMask } from './document.ts';
+import { securityPrintOver } from './document.ts';
 import { PRINT_FACE } from './print-face.ts';
 import type { Random } from './random.ts';
 
@@ -271,11 +270,6 @@ function toImage(canvas: OffscreenCanvas): RgbaImage<Uint8ClampedArray> {
   return { width: canvas.width, height: canvas.height, data };
 }
 
-/** Where `side` still shows the wave lines of `layer` (the side as its background left it). */
-function securityPrintOf(layer: RgbaImage<Uint8ClampedArray>, side: RgbaImage<Uint8ClampedArray>): Uint8Array {
-  return securityPrintMask(layer.data, side.data, stockGray(layer));
-}
-
 /** Renders a document of `format` with random fields from `random`. */
 export function renderMrzDocument(random: Random, options: MrzDocumentOptions): MrzDocument {
   const { format, pxPerMm: mm, font } = options;
@@ -285,19 +279,17 @@ export function renderMrzDocument(random: Random, options: MrzDocumentOptions): 
   const size = MRZ_DOCUMENT_SIZE_MM[format];
   const w = Math.round(size.width * mm);
   const h = Math.round(size.height * mm);
-  const layers = new Map<OffscreenCanvas, RgbaImage<Uint8ClampedArray>>();
-  const page = (): [OffscreenCanvas, OffscreenCanvasRenderingContext2D] => {
+  // Each side with, when asked, its pixels as its background and wave lines left them (`layer`): where they
+  // still show on the finished side is its security print.
+  const page = (): [OffscreenCanvas, OffscreenCanvasRenderingContext2D, RgbaImage<Uint8ClampedArray> | undefined] => {
     const canvas = new OffscreenCanvas(w, h);
     const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
     paintBackground(ctx, w, h, random, mm);
-    // The side as its background and wave lines left it: where they still show on the finished side.
-    if (options.securityPrint) layers.set(canvas, toImage(canvas));
-    return [canvas, ctx];
+    return [canvas, ctx, options.securityPrint ? toImage(canvas) : undefined];
   };
-  const finished = (canvas: OffscreenCanvas): { image: RgbaImage<Uint8ClampedArray>; securityPrint?: Uint8Array } => {
+  const finished = (canvas: OffscreenCanvas, layer: RgbaImage<Uint8ClampedArray> | undefined): { image: RgbaImage<Uint8ClampedArray>; securityPrint?: Uint8Array } => {
     const image = toImage(canvas);
-    const layer = layers.get(canvas);
-    return layer ? { image, securityPrint: securityPrintOf(layer, image) } : { image };
+    return layer ? { image, securityPrint: securityPrintOver(layer, image.data) } : { image };
   };
   const header = (ctx: OffscreenCanvasRenderingContext2D, title: string): void => {
     ctx.fillStyle = '#1f2f5f';
@@ -306,27 +298,27 @@ export function renderMrzDocument(random: Random, options: MrzDocumentOptions): 
   };
   const titles: Record<MrzFormat, string> = { TD1: 'IDENTITY CARD', TD2: 'IDENTITY CARD', TD3: 'PASSPORT', MRVA: 'VISA', MRVB: 'VISA' };
   if (format === 'TD1') {
-    const [front, fctx] = page();
+    const [front, fctx, frontLayer] = page();
     header(fctx, `UTOPIA  ${titles.TD1}`);
     paintPortrait(fctx, 4 * mm, 9 * mm, 24 * mm, 31 * mm, options.portrait);
     paintFields(fctx, 31 * mm, 11 * mm, mm, viz, true);
-    const [back, bctx] = page();
+    const [back, bctx, backLayer] = page();
     bctx.fillStyle = '#333';
     bctx.font = `${2 * mm}px ${PRINT_FACE}`;
     bctx.fillText('Address / Adresse: 1 MAIN STREET, UTOPIA', 5 * mm, 8 * mm);
     bctx.fillText(`Height: ${random.int(150, 195)} cm`, 5 * mm, 12 * mm);
     if (!options.omitMrz) paintMrz(bctx, mrz, size.width, size.height, mm, font, options.mrzPrint);
-    const [backSide, frontSide] = [finished(back), finished(front)];
+    const [backSide, frontSide] = [finished(back, backLayer), finished(front, frontLayer)];
     const securityPrint = backSide.securityPrint && { mrzSide: backSide.securityPrint, front: frontSide.securityPrint! };
     return { format, mrzSide: backSide.image, front: frontSide.image, mrz, fields, viz, ...(securityPrint ? { securityPrint } : {}) };
   }
-  const [canvas, ctx] = page();
+  const [canvas, ctx, layer] = page();
   header(ctx, `UTOPIA  ${titles[format]}`);
   const mrzTop = size.height - (4.2 + LINE_PITCH_MM * 2 + 1);
   const portraitH = Math.min(45, mrzTop - 14);
   paintPortrait(ctx, 5 * mm, 10 * mm, portraitH * 0.78 * mm, portraitH * mm, options.portrait);
   paintFields(ctx, (8 + portraitH * 0.78) * mm, 12 * mm, mm, viz, format !== 'TD3' && format !== 'MRVA');
   if (!options.omitMrz) paintMrz(ctx, mrz, size.width, size.height, mm, font, options.mrzPrint);
-  const side = finished(canvas);
+  const side = finished(canvas, layer);
   return { format, mrzSide: side.image, mrz, fields, viz, ...(side.securityPrint ? { securityPrint: { mrzSide: side.securityPrint } } : {}) };
 }
