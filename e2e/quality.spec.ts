@@ -182,14 +182,17 @@ test.describe('capture quality worker (OpenCV.js) on synthetic labelled frames',
   test("a card whose sides a tartan's stripes carry on is found as the card, not as the stripes' rectangle", async ({ page }) => {
     // Clean tuning 130000 and held 550001 were captured 22-25% off: the card's sides, carried on by stripes to a
     // stripe across them, made a larger quad with four supported sides, two of its corners the card's. Held-out
-    // icao 710057, a small card on a tartan, was replaced by the stripes' rectangle around it (102% off) and captured.
+    // icao 710057, a small card on a tartan, was replaced by the stripes' rectangle around it (102% off) and captured;
+    // 710234 too (34% off), its card's fourth corner reading neither rounded nor square (taken since session 34).
     const results = await page.evaluate(async () => [
       await window.qualityTest.evaluate(130000, 'clean'),
       await window.qualityTest.evaluate(550001, 'clean', true),
       await window.qualityTest.evaluate(710057, 'varied', false, undefined, undefined, 'icao'),
+      await window.qualityTest.evaluate(710234, 'varied', false, undefined, undefined, 'icao'),
     ]);
     expectFoundWithinFivePercent(results);
     expect(results[2]!.assessment.guidance).not.toContain('good');
+    expect(results[3]!.assessment.guidance).not.toContain('good');
   });
 
   test('a document running off the frame is found where its contours or the coarse edges miss its sides', async ({ page }) => {

