@@ -148,13 +148,7 @@ function documentAcrossFrameFromStrongEdges(cv: OpenCv, buffers: FrameBuffers, f
   buffers.detectEdges(CANNY_PASSES[0][0], CANNY_PASSES[0][1]);
   const segments = straightEdges(cv, buffers.edges, frame.scale, scope);
   if (segments.length === 0) return null;
-  const map = grayView(buffers.dilated);
-  const { width, height } = frame.full;
-  const candidates: Candidate[] = [];
-  for (const quad of quality.quadsFromLines(segments, { maxLines: STRAIGHT_EDGE_LINES })) {
-    if (quality.cornerMarginPx(quad, width, height) < 0 && plausible(quad, frameArea) && withinReach(quad, frame.full) && coarselySupported(map, quad, frame)) candidates.push({ quad, partial: true });
-  }
-  return candidates.length > 0 ? chooseQuad(candidates, frame, segments, brokenOutlines).quad : null;
+  return documentInViewFromStraightEdges(segments, grayView(buffers.dilated), frame, frameArea, brokenOutlines, { acrossFrameOnly: true });
 }
 
 /** Lines tried for quads from the edge map's straight pieces (the work grows with its fourth power). */
@@ -218,11 +212,13 @@ function documentFromStraightEdges(segments: readonly quality.Segment[], buffers
  * Quads of four straight edges (`quality.quadsFromLines`: a card merged with clutter, one larger than the
  * frame with its four sides crossing it, or a held card, one side partly under the thumb), on the coarse
  * edge map, judged by `chooseQuad` like any partial candidate. `map`: the dilated edge map, read after
- * the last OpenCV call.
+ * the last OpenCV call. `acrossFrameOnly`: only quads with a corner outside the frame.
  */
-function documentInViewFromStraightEdges(segments: readonly quality.Segment[], map: quality.GrayImage, frame: SearchFrame, frameArea: number, brokenOutlines: quality.Quad[]): quality.Quad | null {
+function documentInViewFromStraightEdges(segments: readonly quality.Segment[], map: quality.GrayImage, frame: SearchFrame, frameArea: number, brokenOutlines: quality.Quad[], options: { acrossFrameOnly?: boolean } = {}): quality.Quad | null {
+  const { width, height } = frame.full;
   const candidates: Candidate[] = [];
   for (const quad of quality.quadsFromLines(segments, { maxLines: STRAIGHT_EDGE_LINES })) {
+    if (options.acrossFrameOnly && quality.cornerMarginPx(quad, width, height) >= 0) continue;
     if (plausible(quad, frameArea) && withinReach(quad, frame.full) && coarselySupported(map, quad, frame)) candidates.push({ quad, partial: true });
   }
   return candidates.length > 0 ? chooseQuad(candidates, frame, segments, brokenOutlines).quad : null;
