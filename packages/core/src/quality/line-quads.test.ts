@@ -35,6 +35,21 @@ describe('quadsFromLines', () => {
     expect(Math.min(...quads.map((q) => maxCornerError(q, truth)))).toBeLessThan(3);
   });
 
+  it('brings in lines across the longest where stripes crowd out a card\'s short sides, and returns only the quads that use them', () => {
+    // A card on a weave: its long sides are the longest lines, its short sides rank under 14 longer stripes.
+    const card: Quad = [{ x: 200, y: 150 }, { x: 800, y: 150 }, { x: 800, y: 500 }, { x: 200, y: 500 }];
+    const stripes: Segment[] = Array.from({ length: 14 }, (_, n) => ({ a: { x: 100, y: 30 + 45 * n + (n > 2 ? 10 : 0) }, b: { x: 600 - n, y: 32 + 45 * n + (n > 2 ? 10 : 0) } }));
+    const sides: Segment[] = [0, 1, 2, 3].map((side) => ({ a: card[side]!, b: card[(side + 1) % 4]! }));
+    const segments = [...stripes, ...sides];
+    expect(quadsFromLines(segments, { maxLines: 16 })).toEqual([]);
+    const crossing = quadsFromLines(segments, { maxLines: 16, minCrossingLines: 4 });
+    expect(Math.min(...crossing.map((q) => maxCornerError(q, card)))).toBeLessThan(1e-6);
+    // Every quad returned has its left and right sides on the card's, the two lines brought in.
+    for (const quad of crossing) expect(Math.max(Math.abs(quad[0].x - 200), Math.abs(quad[3].x - 200), Math.abs(quad[1].x - 800), Math.abs(quad[2].x - 800))).toBeLessThan(1e-6);
+    // Where the longest lines already cross, nothing is brought in and the second look returns nothing.
+    expect(quadsFromLines(sides, { minCrossingLines: 4 })).toEqual([]);
+  });
+
   it('makes no quad from lines that are all parallel, or from fewer than four', () => {
     const parallel: Segment[] = [0, 40, 80, 120].map((y) => ({ a: { x: 0, y }, b: { x: 300, y: y + 5 } }));
     expect(quadsFromLines(parallel)).toEqual([]);

@@ -19,6 +19,14 @@ export interface LineQuadOptions {
   maxOppositeAngleDeg?: number;
   /** Smallest angle (degrees) between the two pairs of opposite sides. */
   minCornerAngleDeg?: number;
+  /**
+   * For a second look where the longest lines made no outline: at least this many of the lines used cross the
+   * longest one (at 45° or more), where the segments have them, the longest crossing lines left out taking the
+   * place of the shortest lines along it (`distinctLines`), and only quads with a side on a line so brought in
+   * are returned (the others are quads of the longest lines alone). 0 (the default): the longest lines,
+   * whichever way they lie, and all their quads.
+   */
+  minCrossingLines?: number;
 }
 
 /**
@@ -31,7 +39,11 @@ export function quadsFromLines(segments: readonly Segment[], options: LineQuadOp
   const maxLines = options.maxLines ?? 12;
   const maxOpposite = ((options.maxOppositeAngleDeg ?? 30) * Math.PI) / 180;
   const minCorner = ((options.minCornerAngleDeg ?? 45) * Math.PI) / 180;
-  const lines = distinctLines(segments, maxLines);
+  const minCrossing = options.minCrossingLines ?? 0;
+  const { lines, brought } = distinctLines(segments, maxLines, minCrossing);
+  if (minCrossing > 0 && brought === 0) return [];
+  // Lines from `firstBrought` on were brought in across the longest: with `minCrossing`, a quad needs one.
+  const firstBrought = minCrossing > 0 ? lines.length - brought : 0;
   const pairs: [number, number][] = [];
   for (let i = 0; i < lines.length; i++) {
     for (let j = i + 1; j < lines.length; j++) {
@@ -44,6 +56,7 @@ export function quadsFromLines(segments: readonly Segment[], options: LineQuadOp
       const [i, j] = pairs[p]!;
       const [k, l] = pairs[q]!;
       if (i === k || i === l || j === k || j === l) continue;
+      if (Math.max(i, j, k, l) < firstBrought) continue;
       if (between(lines[i]!.angle, lines[k]!.angle) < minCorner) continue;
       // Around the quad: one side of the first pair, one of the second, the other of the first, the other of the second.
       const corners = quadFromLines([lines[i]!.line, lines[k]!.line, lines[j]!.line, lines[l]!.line]);
@@ -73,7 +86,7 @@ export function quadsClosedByBorder(segments: readonly Segment[], width: number,
   const maxOpposite = ((options.maxOppositeAngleDeg ?? 30) * Math.PI) / 180;
   const minCorner = ((options.minCornerAngleDeg ?? 45) * Math.PI) / 180;
   const reach = options.borderReach ?? 4;
-  const lines = distinctLines(segments, options.maxLines ?? 12);
+  const { lines } = distinctLines(segments, options.maxLines ?? 12);
   const nearBorder = (p: Point) => p.x <= reach || p.y <= reach || p.x >= width - 1 - reach || p.y >= height - 1 - reach;
   const runsOff = lines.map((l) => nearBorder(l.segment.a) || nearBorder(l.segment.b));
   // Top, right, bottom, left; undirected angles 0 (horizontal) and pi/2 (vertical).
@@ -121,19 +134,39 @@ interface DistinctLine {
  * edges, both ways round an open outline), so pieces within SAME_LINE_ANGLE_DEG and
  * SAME_LINE_OFFSET_PX of a longer one count once, and a short side still makes the list.
  */
-function distinctLines(segments: readonly Segment[], maxLines: number): DistinctLine[] {
+/**
+ * The distinct lines of the longest segments, longest first, at most `maxLines`. With `minCrossing`, at least
+ * that many of them cross the longest line (at 45° or more) where the segments have them: the longest crossing
+ * lines left out replace the shortest lines along it. On a striped background (a weave, wood grain) the
+ * longest lines all lie along the stripes and crowd out a card's two sides across them, and no quad has them.
+ */
+function distinctLines(segments: readonly Segment[], maxLines: number, minCrossing = 0): { lines: DistinctLine[]; brought: number } {
   const sameAngle = (SAME_LINE_ANGLE_DEG * Math.PI) / 180;
   const lines: DistinctLine[] = [];
+  const crossingLeftOut: DistinctLine[] = [];
+  const crosses = (line: DistinctLine): boolean => between(line.angle, lines[0]!.angle) >= Math.PI / 4;
   const sorted = [...segments].map((s) => ({ s, length: Math.hypot(s.b.x - s.a.x, s.b.y - s.a.y) })).filter((l) => l.length >= 1).sort((x, y) => y.length - x.length);
   for (const { s, length } of sorted) {
-    if (lines.length >= maxLines) break;
+    if (lines.length >= maxLines && crossingLeftOut.length >= minCrossing) break;
     const direction = { x: (s.b.x - s.a.x) / length, y: (s.b.y - s.a.y) / length };
     const angle = (Math.atan2(direction.y, direction.x) + Math.PI) % Math.PI;
     const candidate = { line: { point: s.a, direction }, angle, segment: s };
-    if (lines.some((l) => between(l.angle, angle) <= sameAngle && sameLine(l.line, candidate.line, SAME_LINE_OFFSET_PX))) continue;
-    lines.push(candidate);
+    const same = (l: DistinctLine): boolean => between(l.angle, angle) <= sameAngle && sameLine(l.line, candidate.line, SAME_LINE_OFFSET_PX);
+    if (lines.some(same) || crossingLeftOut.some(same)) continue;
+    if (lines.length < maxLines) lines.push(candidate);
+    else if (crosses(candidate)) crossingLeftOut.push(candidate);
   }
-  return lines;
+  const missing = minCrossing - lines.filter(crosses).length;
+  let brought = 0;
+  for (const line of crossingLeftOut.slice(0, Math.max(0, missing))) {
+    let along = lines.length - 1 - brought;
+    while (along > 0 && crosses(lines[along]!)) along--;
+    if (along === 0) break;
+    lines.splice(along, 1);
+    lines.push(line);
+    brought++;
+  }
+  return { lines, brought };
 }
 
 export interface CornerViewOptions {
@@ -173,7 +206,7 @@ export interface CornerView {
  * Callers judge the two sides in view (edge support) and that the document reaches the border.
  */
 export function cornerViewsFromLines(segments: readonly Segment[], width: number, height: number, options: CornerViewOptions = {}): CornerView[] {
-  const lines = distinctLines(segments, options.maxLines ?? 12);
+  const { lines } = distinctLines(segments, options.maxLines ?? 12);
   const minCorner = ((options.minCornerAngleDeg ?? 45) * Math.PI) / 180;
   const reach = options.borderReach ?? 4;
   const clearance = options.clearance ?? 2 * reach;

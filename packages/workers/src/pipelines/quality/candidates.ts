@@ -2,7 +2,7 @@ import { quality } from '@ekyc/core';
 import { grayView, polygonPoints, quadFromMat, type FrameBuffers, type Mat, type MatScope, type OpenCv } from './opencv-frame.ts';
 import { searchArea, shortestPiece } from './search-scale.ts';
 import { longOutlines, longStraightEdges, straightEdges } from './straight-edges.ts';
-import { MAX_BOX_SHARE, MIN_AREA_FRACTION, acceptBanded, acceptFallback, borderSides, chooseQuad, coarselySupported, documentPastCarriedSides, documentSeenFromCorner, failsFraming, hasCardCorners, heldCardFromLines, heldCardOverFound, holdsBox, isWeakFallback, parallel, plausible, smallOrMisshapenInView, withinReach, type Candidate, type Fallback, type SearchFrame } from './outline-policy.ts';
+import { CROSSING_LINES, MAX_BOX_SHARE, MIN_AREA_FRACTION, acceptBanded, acceptFallback, borderSides, chooseQuad, coarselySupported, documentPastCarriedSides, documentSeenFromCorner, failsFraming, hasCardCorners, heldCardFromLines, heldCardOverFound, holdsBox, isWeakFallback, parallel, plausible, smallOrMisshapenInView, withinReach, type Candidate, type Fallback, type SearchFrame } from './outline-policy.ts';
 
 // The candidate search: quads proposed from the contours of the reduced frame's edge maps, by
 // several routes, each judged by outline-policy.ts.
@@ -216,12 +216,16 @@ function documentFromStraightEdges(segments: readonly quality.Segment[], buffers
  */
 function documentInViewFromStraightEdges(segments: readonly quality.Segment[], map: quality.GrayImage, frame: SearchFrame, frameArea: number, brokenOutlines: quality.Quad[], options: { acrossFrameOnly?: boolean } = {}): quality.Quad | null {
   const { width, height } = frame.full;
-  const candidates: Candidate[] = [];
-  for (const quad of quality.quadsFromLines(segments, { maxLines: STRAIGHT_EDGE_LINES })) {
-    if (options.acrossFrameOnly && quality.cornerMarginPx(quad, width, height) >= 0) continue;
-    if (plausible(quad, frameArea) && withinReach(quad, frame.full) && coarselySupported(map, quad, frame)) candidates.push({ quad, partial: true });
-  }
-  return candidates.length > 0 ? chooseQuad(candidates, frame, segments, brokenOutlines).quad : null;
+  const chosen = (minCrossingLines: number): quality.Quad | null => {
+    const candidates: Candidate[] = [];
+    for (const quad of quality.quadsFromLines(segments, { maxLines: STRAIGHT_EDGE_LINES, minCrossingLines })) {
+      if (options.acrossFrameOnly && quality.cornerMarginPx(quad, width, height) >= 0) continue;
+      if (plausible(quad, frameArea) && withinReach(quad, frame.full) && coarselySupported(map, quad, frame)) candidates.push({ quad, partial: true });
+    }
+    return candidates.length > 0 ? chooseQuad(candidates, frame, segments, brokenOutlines).quad : null;
+  };
+  // The longest lines first; where they make no outline, with lines across them in (`CROSSING_LINES`).
+  return chosen(0) ?? chosen(CROSSING_LINES);
 }
 
 /** Lines tried for the corner views of a card held close: both passes' contour pieces and the straight edges are many. */

@@ -985,6 +985,16 @@ const HELD_ROUNDING_LEAD = 2;
 const HELD_ROUNDING_LEAD_AT_BORDER = 1;
 
 /**
+ * Lines across the longest one that quads of straight edges are built from once more, where the longest lines
+ * made no outline (`quality.LineQuadOptions.minCrossingLines`). A card on a weave or on wood grain, or held with
+ * a thumb whose edges run along its long sides, can have its short sides' lines ranked under 16 stripes, print
+ * baselines and thumb edges that all lie the other way: no quad had them (plain 130025, clean, a card on a
+ * weave: not found; held 480022, 590055, 140031, clean: outlined 39-72% off, told to re-frame). 4 and 6 found
+ * the same cards, 2 half of them.
+ */
+export const CROSSING_LINES = 4;
+
+/**
  * A card held in view, from four of the frame's straight edges (`lines`: `longStraightEdges` of the strong
  * pass), when the search's outline fails a framing check (`failsFraming`): the contours of a held card merge
  * with the thumb, and the search can end on a part of the card (its portrait column, the stretch beside the
@@ -1000,6 +1010,12 @@ const HELD_ROUNDING_LEAD_AT_BORDER = 1;
  * `map`: the dilated edges, read after the last OpenCV call.
  */
 export function heldCardFromLines(lines: readonly quality.Segment[], map: quality.GrayImage, frame: SearchFrame): quality.Quad | null {
+  // The longest lines first; where they make no held card, with lines across them in (`CROSSING_LINES`).
+  return heldCardFromLinesOf(lines, map, frame, 0) ?? heldCardFromLinesOf(lines, map, frame, CROSSING_LINES);
+}
+
+/** `heldCardFromLines` from quads of `lines` with at least `minCrossingLines` across the longest (`quality.LineQuadOptions`). */
+function heldCardFromLinesOf(lines: readonly quality.Segment[], map: quality.GrayImage, frame: SearchFrame, minCrossingLines: number): quality.Quad | null {
   const { full } = frame;
   // The frame's own area, not the search's (`searchArea`): in a frame taller than 16:9 the smallest outline
   // of the search's area let a card's portrait box, of a card's aspect turned upright, be taken for the held
@@ -1008,7 +1024,7 @@ export function heldCardFromLines(lines: readonly quality.Segment[], map: qualit
   // the frame: in an upright 9:16 frame, under 0.41 of its width, short of the distance check's 0.5.
   const frameArea = full.width * full.height;
   const quads = quality
-    .quadsFromLines(lines, { maxLines: HELD_LINES })
+    .quadsFromLines(lines, { maxLines: HELD_LINES, minCrossingLines })
     .filter((q) => plausible(q, frameArea) && clearOfBorder(q, frame) && coarselyHeld(map, q, frame) && quality.hasDocumentAspect(q, full.width, full.height, HELD_COARSE_ASPECT_TOLERANCE))
     .sort((a, b) => quality.quadArea(b) - quality.quadArea(a))
     .slice(0, HELD_REFITS);
