@@ -73,6 +73,8 @@ function frameSize(value) {
 
 // The defaults of packages/core/src/quality/thresholds.ts, restated for the ground truth.
 const T = { minWidth: 0.5, maxWidth: 0.9, margin: 0.02 * Math.min(size.width, size.height), tilt: 15, glare: 0.05, minBrightness: 80, clippedContent: 0.05, lostSecurityPrint: 0.5 };
+/** Share of a document's outline in view the frame must show (`FrameLabel.outlineShownFraction`) for the document to count as visible. */
+const MIN_OUTLINE_SHOWN = 0.5;
 /** Blur sigma at the 640-px reference above which text is visibly soft: the ground truth for "blurry". */
 const BLURRY_SIGMA_AT_REFERENCE = 1.2;
 
@@ -157,6 +159,11 @@ function summarize(results) {
   const rows = [];
   const detection = confusion(results.map((r) => [!r.label.document, !r.assessment.metrics.document]));
   rows.push({ check: 'document (no_document)', ...detection, scope: `all ${results.length} frames (${empty.length} without a document)` });
+  // A document the exposure clipped together with what it lies on shows no outline (the label's
+  // `outlineShownFraction`): scored apart as well, as nothing in the frame tells it is there.
+  const outlineShows = results.filter((r) => !r.label.document || r.label.outlineShownFraction === null || r.label.outlineShownFraction >= MIN_OUTLINE_SHOWN);
+  const shown = confusion(outlineShows.map((r) => [!r.label.document, !r.assessment.metrics.document]));
+  rows.push({ check: 'document (no_document), documents whose outline shows', ...shown, scope: `${outlineShows.length} frames (${results.length - outlineShows.length} documents whose outline the frame shows on under ${MIN_OUTLINE_SHOWN * 100}% of its length in view left out)` });
   for (const [check, isProblem] of Object.entries(truth)) {
     rows.push({ check, ...confusion(found.map((r) => [isProblem(r.label), !r.assessment.checks[check]])), scope: `${found.length} frames with a found document` });
     if (check !== 'distance') continue;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { RgbaImage } from '@ekyc/core';
-import { addGlare, applyGain, clippedByGain, clippedPrintByGain, lostSecurityPrintByGain, regionStats, stockGray, warpCardInto } from './compose.ts';
+import type { quality, RgbaImage } from '@ekyc/core';
+import { addGlare, applyGain, clippedByGain, clippedPrintByGain, lostSecurityPrintByGain, outlineShownFraction, regionStats, stockGray, warpCardInto } from './compose.ts';
 
 const solid = (width: number, height: number, value: number): RgbaImage<Uint8ClampedArray> => ({ width, height, data: new Uint8ClampedArray(width * height * 4).fill(value) });
 /** Pixels [from, to) of `image` set to gray `level`. */
@@ -9,6 +9,30 @@ const paint = (image: RgbaImage<Uint8ClampedArray>, from: number, to: number, le
 };
 
 describe('compose', () => {
+  it('tells how much of a card outline the frame shows: all of it on a darker table, none once the exposure clips both to white', () => {
+    const corners: quality.Quad = [{ x: 20, y: 20 }, { x: 120, y: 20 }, { x: 120, y: 83 }, { x: 20, y: 83 }];
+    const shifted = (dx: number): quality.Quad => {
+      const move = (p: quality.Point): quality.Point => ({ x: p.x + dx, y: p.y });
+      return [move(corners[0]), move(corners[1]), move(corners[2]), move(corners[3])];
+    };
+    const scene = (table: number, stock: number, gain: number): RgbaImage<Uint8ClampedArray> => {
+      const frame = solid(140, 100, table);
+      warpCardInto(frame, solid(100, 63, stock), corners, 0);
+      applyGain(frame, gain);
+      return frame;
+    };
+    expect(outlineShownFraction(scene(120, 230, 1), corners)).toBe(1);
+    // A white card on a light table: 20 levels apart, until a gain of 1.6 clips both.
+    expect(outlineShownFraction(scene(210, 230, 1), corners)).toBe(1);
+    expect(outlineShownFraction(scene(210, 230, 1.6), corners)).toBe(0);
+    // Half the card off the frame's right border: only its part in view is sampled.
+    const off = shifted(70);
+    const frame = solid(140, 100, 120);
+    warpCardInto(frame, solid(100, 63, 230), off, 0);
+    expect(outlineShownFraction(frame, off)).toBe(1);
+    expect(outlineShownFraction(frame, shifted(400))).toBeNull();
+  });
+
   it('covers exactly the card quad and leaves the background elsewhere', () => {
     const frame = solid(100, 80, 20);
     const card = solid(50, 30, 200);

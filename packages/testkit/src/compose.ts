@@ -191,3 +191,48 @@ export function regionStats(image: RgbaImage, coverage: Float32Array, glareLevel
   }
   return { brightness: pixels ? sum / pixels : 0, glareFraction: pixels ? glare / pixels : 0, pixels };
 }
+
+/** Least step (8-bit levels, largest over the channels) across a card's side that shows it apart from what it lies on. */
+export const OUTLINE_SHOWS_STEP = 8;
+/** How far (px) inside and outside a side `outlineShownFraction` compares the frame: past a blur's spread of a few px. */
+const OUTLINE_PROBE_PX = 4;
+
+/**
+ * Share of a card's outline, where it is in view, that the frame shows: samples along the middle 80% of each
+ * side (clear of the rounded corners), each comparing the pixels `OUTLINE_PROBE_PX` inside and outside it;
+ * shown where a channel differs by `OUTLINE_SHOWS_STEP` or more. `null` when no sample is in view. An exposure
+ * that clips a light card and a light background together leaves no outline at all (about 0): no search can
+ * find that card, whatever the label says is there.
+ */
+export function outlineShownFraction(image: RgbaImage, corners: quality.Quad): number | null {
+  const { width, height, data } = image;
+  const cx = (corners[0].x + corners[1].x + corners[2].x + corners[3].x) / 4;
+  const cy = (corners[0].y + corners[1].y + corners[2].y + corners[3].y) / 4;
+  const at = (x: number, y: number): number => (Math.round(y) * width + Math.round(x)) * 4;
+  const inside = (x: number, y: number): boolean => x >= 0 && y >= 0 && x <= width - 1 && y <= height - 1;
+  let samples = 0;
+  let shown = 0;
+  for (let side = 0; side < 4; side++) {
+    const a = corners[side]!;
+    const b = corners[(side + 1) % 4]!;
+    const length = Math.hypot(b.x - a.x, b.y - a.y);
+    if (length < 1) continue;
+    let nx = -(b.y - a.y) / length;
+    let ny = (b.x - a.x) / length;
+    // The normal pointing away from the card's centre.
+    if ((cx - (a.x + b.x) / 2) * nx + (cy - (a.y + b.y) / 2) * ny > 0) [nx, ny] = [-nx, -ny];
+    const count = Math.max(2, Math.round((0.8 * length) / 4));
+    for (let k = 0; k < count; k++) {
+      const t = 0.1 + (0.8 * (k + 0.5)) / count;
+      const x = a.x + t * (b.x - a.x);
+      const y = a.y + t * (b.y - a.y);
+      const [ix, iy, ox, oy] = [x - OUTLINE_PROBE_PX * nx, y - OUTLINE_PROBE_PX * ny, x + OUTLINE_PROBE_PX * nx, y + OUTLINE_PROBE_PX * ny];
+      if (!inside(ix, iy) || !inside(ox, oy)) continue;
+      const p = at(ix, iy);
+      const q = at(ox, oy);
+      samples++;
+      if (Math.max(Math.abs(data[p]! - data[q]!), Math.abs(data[p + 1]! - data[q + 1]!), Math.abs(data[p + 2]! - data[q + 2]!)) >= OUTLINE_SHOWS_STEP) shown++;
+    }
+  }
+  return samples > 0 ? shown / samples : null;
+}

@@ -1,6 +1,6 @@
 import { quality, type RgbaImage } from '@ekyc/core';
 import { projectCard } from './camera.ts';
-import { addGlare, applyGain, clippedByGain, clippedPrintByGain, lostSecurityPrintByGain, regionStats, warpCardInto } from './compose.ts';
+import { addGlare, applyGain, clippedByGain, clippedPrintByGain, lostSecurityPrintByGain, outlineShownFraction, regionStats, warpCardInto } from './compose.ts';
 import { DOCUMENT_SIZE_MM, renderStyledDocument, type CardStyle, type DocumentKind } from './document.ts';
 import { LICENCE_SIZE_MM, renderDrivingLicence } from './licence-document.ts';
 import { MRZ_DOCUMENT_SIZE_MM, mrzBand, renderMrzDocument } from './mrz-document.ts';
@@ -84,6 +84,12 @@ export interface FrameLabel {
   clippedContentWithStockFraction: number;
   /** Share of the card's security print (guilloche lines and rosette, where they show) that the gain's clipping leaves within 16 levels of the stock (`lostSecurityPrintByGain`). */
   lostSecurityPrintFraction: number;
+  /**
+   * Share of the card's outline in view that the frame shows (`outlineShownFraction`, on the frame before its
+   * sensor noise); `null` without a document or with none of its outline in view. Where the exposure clipped
+   * the card together with its background, it is near 0: the card is there, but nothing in the frame shows it.
+   */
+  outlineShownFraction: number | null;
 }
 
 export interface LabelledFrame {
@@ -295,6 +301,7 @@ export function generateLabelledFrame(seed: number, options: FrameOptions = {}):
     ctx.filter = 'none';
   }
   const image: RgbaImage<Uint8ClampedArray> = { width, height, data: ctx.getImageData(0, 0, width, height).data };
+  const outlineShown = corners ? outlineShownFraction(image, corners) : null;
   for (let i = 0; i < image.data.length; i += 4) {
     const noise = (random.next() - 0.5) * 6;
     image.data[i] = image.data[i]! + noise;
@@ -325,6 +332,7 @@ export function generateLabelledFrame(seed: number, options: FrameOptions = {}):
       clippedContentFraction,
       clippedContentWithStockFraction,
       lostSecurityPrintFraction,
+      outlineShownFraction: outlineShown,
     },
   };
 }
