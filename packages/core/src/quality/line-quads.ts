@@ -130,15 +130,13 @@ interface DistinctLine {
 }
 
 /**
- * The `maxLines` longest segments as distinct lines: one side is found many times (thin and dilated
- * edges, both ways round an open outline), so pieces within SAME_LINE_ANGLE_DEG and
- * SAME_LINE_OFFSET_PX of a longer one count once, and a short side still makes the list.
- */
-/**
- * The distinct lines of the longest segments, longest first, at most `maxLines`. With `minCrossing`, at least
- * that many of them cross the longest line (at 45° or more) where the segments have them: the longest crossing
- * lines left out replace the shortest lines along it. On a striped background (a weave, wood grain) the
- * longest lines all lie along the stripes and crowd out a card's two sides across them, and no quad has them.
+ * The `maxLines` longest segments as distinct lines, longest first: one side is found many times (thin and
+ * dilated edges, both ways round an open outline), so pieces within SAME_LINE_ANGLE_DEG and
+ * SAME_LINE_OFFSET_PX of a longer one count once, and a short side still makes the list. With `minCrossing`,
+ * at least that many of them cross the longest line (at 45° or more) where the segments have them: the longest
+ * crossing lines left out replace the shortest lines along it, and `brought` counts them (they are last). On a
+ * striped background (a weave, wood grain) the longest lines all lie along the stripes and crowd out a card's
+ * two sides across them, and no quad has them.
  */
 function distinctLines(segments: readonly Segment[], maxLines: number, minCrossing = 0): { lines: DistinctLine[]; brought: number } {
   const sameAngle = (SAME_LINE_ANGLE_DEG * Math.PI) / 180;
