@@ -157,13 +157,13 @@ function summarize(results) {
   const empty = results.filter((r) => !r.label.document);
   const found = withDoc.filter((r) => r.assessment.metrics.document);
   const rows = [];
-  const detection = confusion(results.map((r) => [!r.label.document, !r.assessment.metrics.document]));
-  rows.push({ check: 'document (no_document)', ...detection, scope: `all ${results.length} frames (${empty.length} without a document)` });
+  // "Positive" for detection: no document, by the label and by the engine.
+  const detection = (scored) => confusion(scored.map((r) => [!r.label.document, !r.assessment.metrics.document]));
+  rows.push({ check: 'document (no_document)', ...detection(results), scope: `all ${results.length} frames (${empty.length} without a document)` });
   // A document the exposure clipped together with what it lies on shows no outline (the label's
   // `outlineShownFraction`): scored apart as well, as nothing in the frame tells it is there.
   const outlineShows = results.filter((r) => !r.label.document || r.label.outlineShownFraction === null || r.label.outlineShownFraction >= MIN_OUTLINE_SHOWN);
-  const shown = confusion(outlineShows.map((r) => [!r.label.document, !r.assessment.metrics.document]));
-  rows.push({ check: 'document (no_document), documents whose outline shows', ...shown, scope: `${outlineShows.length} frames (${results.length - outlineShows.length} documents whose outline the frame shows on under ${MIN_OUTLINE_SHOWN * 100}% of its length in view left out)` });
+  rows.push({ check: 'document (no_document), documents whose outline shows', ...detection(outlineShows), scope: `${outlineShows.length} frames (${results.length - outlineShows.length} documents whose outline the frame shows on under ${MIN_OUTLINE_SHOWN * 100}% of its length in view left out)` });
   for (const [check, isProblem] of Object.entries(truth)) {
     rows.push({ check, ...confusion(found.map((r) => [isProblem(r.label), !r.assessment.checks[check]])), scope: `${found.length} frames with a found document` });
     if (check !== 'distance') continue;

@@ -193,7 +193,7 @@ export function regionStats(image: RgbaImage, coverage: Float32Array, glareLevel
 }
 
 /** Least step (8-bit levels, largest over the channels) across a card's side that shows it apart from what it lies on. */
-export const OUTLINE_SHOWS_STEP = 8;
+const OUTLINE_SHOWS_STEP = 8;
 /** How far (px) inside and outside a side `outlineShownFraction` compares the frame: past a blur's spread of a few px. */
 const OUTLINE_PROBE_PX = 4;
 
