@@ -4,7 +4,8 @@
 // `eval:quality -- --data DIR` on held sets 130000 and 490000, session 25). For work on the outline search
 // and the checks: a few seconds per hundred frames, no browser, and the frames a change moved side by side.
 //   node --conditions=source --import tsx scripts/replay-quality.ts DIR [--save OUT.json] [--compare BEFORE.json] [--only a.png,b.png] [--list]
-// `--save`: every frame's outcome (found, corner error as a share of the width, judged good, guidance);
+// `--save`: every frame's outcome (found, corner error as a share of the width, judged good, guidance, the outline
+// found, every check's verdict and the frame's metrics);
 // `--compare`: prints the frames whose outcome differs from a saved run; `--list`: every frame's outcome.
 // The last stdout line is the eval's JSON summary for the folder.
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -15,7 +16,18 @@ import { QualityAnalyzer } from '../packages/workers/src/pipelines/quality/quali
 import { loadOpenCvForTests } from '../packages/workers/test/opencv-node.ts';
 import { cornerError, cornersInView, headline, judgedGood, labelWidth, readLabels, type DataLabel } from './quality-data.mjs';
 
-interface Outcome { file: string; good: boolean; judgedGood: boolean; found: boolean; error: number | null; guidance: string }
+interface Outcome {
+  file: string;
+  good: boolean;
+  judgedGood: boolean;
+  found: boolean;
+  error: number | null;
+  guidance: string;
+  /** The outline found (px, rounded), TL TR BR BL. */
+  quad: number[][] | null;
+  checks: quality.CheckResults;
+  metrics: Omit<quality.FrameMetrics, 'document'>;
+}
 
 const args = process.argv.slice(2);
 const option = (name: string): string | undefined => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : undefined; };
@@ -46,11 +58,14 @@ for (const label of readLabels(dir).filter((l) => !only || only.includes(l.file)
     found: metrics.document !== null,
     error: error === null ? null : Number((error / labelWidth(label.corners!)).toFixed(4)),
     guidance: assessment.guidance.join(','),
+    quad: metrics.document?.corners.map((p) => [Math.round(p.x), Math.round(p.y)]) ?? null,
+    checks: assessment.checks,
+    metrics: (({ document: _, ...rest }) => rest)(metrics),
   });
 }
 
 const show = (o: Outcome | undefined): string => (o ? `${o.found ? (o.error === null ? 'found' : `${(100 * o.error).toFixed(1)}%`) : 'none'} ${o.judgedGood ? 'GOOD' : o.guidance}` : '-');
-if (args.includes('--list')) for (const o of outcomes) console.log(`${o.file} ${o.good ? 'clean' : 'problem'} ${show(o)}`);
+if (args.includes('--list')) for (const o of outcomes) console.log(`${o.file} ${o.good ? 'clean' : 'problem'} ${show(o)} ${o.quad ? JSON.stringify(o.quad) : ''}`);
 const compare = option('--compare');
 if (compare) {
   const before = new Map((JSON.parse(readFileSync(compare, 'utf8')) as Outcome[]).map((o) => [o.file, o]));
