@@ -28,6 +28,8 @@ interface Outcome {
   checks: quality.CheckResults;
   metrics: Omit<quality.FrameMetrics, 'document'>;
 }
+/** What `--compare` reads of a saved run: saves written before session 36 hold only these. */
+type Saved = Pick<Outcome, 'file' | 'good' | 'judgedGood' | 'found' | 'error' | 'guidance'>;
 
 const args = process.argv.slice(2);
 const option = (name: string): string | undefined => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : undefined; };
@@ -64,12 +66,12 @@ for (const label of readLabels(dir).filter((l) => !only || only.includes(l.file)
   });
 }
 
-const show = (o: Outcome | undefined): string => (o ? `${o.found ? (o.error === null ? 'found' : `${(100 * o.error).toFixed(1)}%`) : 'none'} ${o.judgedGood ? 'GOOD' : o.guidance}` : '-');
+const show = (o: Saved | undefined): string => (o ? `${o.found ? (o.error === null ? 'found' : `${(100 * o.error).toFixed(1)}%`) : 'none'} ${o.judgedGood ? 'GOOD' : o.guidance}` : '-');
 if (args.includes('--list')) for (const o of outcomes) console.log(`${o.file} ${o.good ? 'clean' : 'problem'} ${show(o)} ${o.quad ? JSON.stringify(o.quad) : ''}`);
 const compare = option('--compare');
 if (compare) {
-  const before = new Map((JSON.parse(readFileSync(compare, 'utf8')) as Outcome[]).map((o) => [o.file, o]));
-  const within = (o: Outcome | undefined): boolean => o?.error !== null && o?.error !== undefined && o.error < 0.05;
+  const before = new Map((JSON.parse(readFileSync(compare, 'utf8')) as Saved[]).map((o) => [o.file, o]));
+  const within = (o: Saved | undefined): boolean => o?.error !== null && o?.error !== undefined && o.error < 0.05;
   for (const o of outcomes) {
     const b = before.get(o.file);
     if (b && b.judgedGood === o.judgedGood && b.found === o.found && within(b) === within(o) && Math.abs((b.error ?? 0) - (o.error ?? 0)) < 0.005) continue;
