@@ -1,9 +1,40 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { expect, type Page } from '@playwright/test';
 import type { liveness } from '@ekyc/core';
-import { y4mHeader, Y4M_FRAME_MARKER } from '../packages/testkit/src/y4m.ts';
+import { clipFrame, clipFrameCount, clipScript } from '../packages/testkit/src/liveness-video.ts';
+import { rgbaToI420, y4mHeader, Y4M_FRAME_MARKER } from '../packages/testkit/src/y4m.ts';
 
 const SELFIE_URL = '/node_modules/@vladmandic/human/assets/screenshot-faceid.jpg';
+
+/** A clip's performance: the actions in order, or a photo held still (`still`), after `leadMs` of neutral face. */
+export interface ClipRequest {
+  performs: readonly liveness.ChallengeKind[];
+  leadMs: number;
+  still?: boolean;
+}
+
+/**
+ * Writes `request` performed by the selfie `photo` of the liveness test page (composed and settled there,
+ * e2e/pages/liveness.ts) as a y4m for Chromium's fake camera. The page gives the photo and its landmarks
+ * once; the frames are rendered here with the page's own animation (testkit's `clipFrame`): through the
+ * page, a frame's base64 planes and their transfer cost about 45 ms of the 70 ms each took.
+ */
+export async function writeClipY4m(page: Page, file: string, photo: string, request: ClipRequest): Promise<void> {
+  const source = await page.evaluate((name) => window.livenessTest.clipSource(name), photo);
+  const image = { width: source.width, height: source.height, data: new Uint8ClampedArray(Buffer.from(source.rgba, 'base64')) };
+  const mesh = Float32Array.from(source.landmarks);
+  const script = clipScript(request.performs, 1, { leadMs: request.leadMs, still: request.still ?? false });
+  const fd = openSync(file, 'w');
+  try {
+    writeSync(fd, y4mHeader(image.width, image.height, script.fps));
+    for (let i = 0, total = clipFrameCount(script); i < total; i++) {
+      writeSync(fd, Y4M_FRAME_MARKER);
+      writeSync(fd, rgbaToI420(clipFrame(image, mesh, script, i, request.still)));
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
 
 /**
  * Writes a y4m for Chromium's fake camera: the selfie photo animated (e2e/pages/liveness.ts, as
@@ -28,16 +59,5 @@ export async function writeFaceClip(page: Page, file: string, order: readonly li
   // person whose blink was not taken blinks again. So does the clip (twice, 0.9 s apart), the second falling
   // in the next challenge's time, which no blink conflicts with. The other actions last over 1.5 s.
   const performs = order.flatMap((kind) => (kind === 'blink' ? (['blink', 'blink'] as const) : [kind]));
-  const spec = { photo: 'face', performs, seed: 1, leadMs };
-  const info = await page.evaluate((s) => window.livenessTest.clipInfo(s), spec);
-  const fd = openSync(file, 'w');
-  try {
-    writeSync(fd, y4mHeader(info.width, info.height, info.fps));
-    for (let i = 0; i < info.frames; i++) {
-      writeSync(fd, Y4M_FRAME_MARKER);
-      writeSync(fd, Buffer.from(await page.evaluate(([s, k]) => window.livenessTest.clipFrameI420(s, k), [spec, i] as const), 'base64'));
-    }
-  } finally {
-    closeSync(fd);
-  }
+  await writeClipY4m(page, file, 'face', { performs, leadMs });
 }

@@ -1,10 +1,10 @@
-import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, expect, test, type Browser, type Page } from '@playwright/test';
 import { buildEvidence, createSessionSigner, liveness, verifyBundleIntegrity } from '@ekyc/core';
 import { createSampleEvidenceInput } from '../packages/testkit/src/evidence.ts';
-import { y4mHeader, Y4M_FRAME_MARKER } from '../packages/testkit/src/y4m.ts';
+import { writeClipY4m } from './face-clip.ts';
 import { chromiumArgs, chromiumPath } from '../scripts/chromium.mjs';
 import { rescoreBundle } from '../packages/verifier/src/rescore/rescore.ts';
 import { DEFAULT_SESSION_CONFIG } from '../packages/verifier/src/session-config.ts';
@@ -27,15 +27,7 @@ async function nonceFor(wanted: Kind[]): Promise<string> {
 /** Writes a generated clip of the selfie (performing `performs`, or held still) as y4m, through the liveness test page. */
 async function writeClip(page: Page, file: string, performs: Kind[], attack?: 'static'): Promise<void> {
   // 3 s before the first action: the capture's baseline starts with the first tracked camera frame.
-  const spec = { photo: 'face', performs, seed: 1, leadMs: 3000, ...(attack ? { attack } : {}) };
-  const info = await page.evaluate((s) => window.livenessTest.clipInfo(s), spec);
-  const fd = openSync(file, 'w');
-  writeSync(fd, y4mHeader(info.width, info.height, info.fps));
-  for (let i = 0; i < info.frames; i++) {
-    writeSync(fd, Y4M_FRAME_MARKER);
-    writeSync(fd, Buffer.from(await page.evaluate(([s, k]) => window.livenessTest.clipFrameI420(s, k), [spec, i] as const), 'base64'));
-  }
-  closeSync(fd);
+  await writeClipY4m(page, file, 'face', { performs, leadMs: 3000, still: attack === 'static' });
 }
 
 type Run = Awaited<ReturnType<Window['livenessCaptureTest']['run']>>;

@@ -1,10 +1,11 @@
-import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, expect, test, type Browser } from '@playwright/test';
 import { liveness } from '@ekyc/core';
 import { chromiumArgs, chromiumPath } from '../scripts/chromium.mjs';
-import { y4mHeader, Y4M_FRAME_MARKER } from '../packages/testkit/src/y4m.ts';
+import { DEFAULT_CLIP } from '../packages/testkit/src/liveness-video.ts';
+import { writeClipY4m } from './face-clip.ts';
 import { virtualCameraSignal } from '../packages/core/src/liveness/replay.ts';
 
 const selfieUrl = '/node_modules/@vladmandic/human/assets/screenshot-faceid.jpg';
@@ -76,19 +77,11 @@ test.describe('liveness through the camera (fake camera fed by a generated photo
     const [box] = await page.evaluate(() => window.livenessTest.detectFaces('photo'));
     await page.evaluate((b) => window.livenessTest.composeFace('face', 'photo', b), box!);
     expect(await page.evaluate(() => window.livenessTest.settle('face'))).not.toBeNull();
-    const spec = { photo: 'face', performs: ['blink', 'smile', 'turn_left'] as ('blink' | 'smile' | 'turn_left')[], seed: 1 };
-    const info = await page.evaluate((s) => window.livenessTest.clipInfo(s), spec);
     const dir = mkdtempSync(join(tmpdir(), 'ekyc-liveness-'));
     let camera: Browser | undefined;
     try {
       const file = join(dir, 'genuine.y4m');
-      const fd = openSync(file, 'w');
-      writeSync(fd, y4mHeader(info.width, info.height, info.fps));
-      for (let i = 0; i < info.frames; i++) {
-        writeSync(fd, Y4M_FRAME_MARKER);
-        writeSync(fd, Buffer.from(await page.evaluate(([s, k]) => window.livenessTest.clipFrameI420(s, k), [spec, i] as const), 'base64'));
-      }
-      closeSync(fd);
+      await writeClipY4m(page, file, 'face', { performs: ['blink', 'smile', 'turn_left'], leadMs: DEFAULT_CLIP.leadMs });
       camera = await chromium.launch({
         executablePath: chromiumPath,
         args: [...chromiumArgs, '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${file}`],

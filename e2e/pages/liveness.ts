@@ -1,7 +1,7 @@
 import { face, liveness, sha256Hex, type RgbaImage } from '@ekyc/core';
 import { decodeImageBlob, rgbaToI420 } from '@ekyc/testkit';
 import { animateFace, type FacePose } from '@ekyc/testkit/liveness-video';
-import { clipDuration, DEFAULT_CLIP, poseAt, type ClipScript } from '@ekyc/testkit/liveness-video';
+import { CLIP_FACE_WIDTH, clipDuration, clipFrame, clipFrameCount, clipScript, DEFAULT_CLIP, poseAt, type ClipScript } from '@ekyc/testkit/liveness-video';
 import { parseY4mHeader, simulateScreenReplay, y4mFrames } from '@ekyc/testkit/liveness-video';
 import { FaceClient, LivenessClient, toLivenessFrame, type TrackResult } from '@ekyc/workers';
 
@@ -198,11 +198,11 @@ async function judgeFrames(frames: Iterable<RgbaImage> | AsyncIterable<RgbaImage
 }
 
 function scriptOf(spec: ClipSpec): ClipScript {
-  return { ...DEFAULT_CLIP, performs: spec.performs, seed: spec.seed, swayPx: spec.attack === 'static' ? 0 : DEFAULT_CLIP.swayPx, leadMs: spec.leadMs ?? DEFAULT_CLIP.leadMs };
+  return clipScript(spec.performs, spec.seed, { still: spec.attack === 'static', ...(spec.leadMs !== undefined ? { leadMs: spec.leadMs } : {}) });
 }
 
 function frameCount(spec: ClipSpec): number {
-  return Math.round((clipDuration(scriptOf(spec)) * DEFAULT_CLIP.fps) / 1000);
+  return clipFrameCount(scriptOf(spec));
 }
 
 /** Frame `i` of a generated clip (poses are a function of time, so any frame can be made alone). */
@@ -211,20 +211,26 @@ function frameAt(spec: ClipSpec, i: number): RgbaImage {
   const photo = need(spec.photo);
   const mesh = meshes.get(spec.photo);
   if (!mesh) throw new Error(`settle ${spec.photo} first`);
+  if (spec.attack === undefined || spec.attack === 'static') return clipFrame(photo, mesh, script, i, spec.attack === 'static');
   const other = spec.other ? need(spec.other) : undefined;
   const otherMesh = spec.other ? meshes.get(spec.other) : undefined;
   const t = (i * 1000) / script.fps;
   let pose: FacePose = poseAt(script, t);
-  if (spec.attack === 'static') pose = { eyeClosure: 0, smile: 0, yaw: 0 };
   if (spec.attack === 'rigid') {
     // The photo moved as a whole, harder than a head moves: slid, rotated, scaled; no expression, no turn.
     const s = t / 1000;
     pose = { eyeClosure: 0, smile: 0, yaw: 0, dx: 40 * Math.sin(1.3 * s), dy: 15 * Math.sin(0.9 * s), roll: 12 * Math.sin(1.1 * s), scale: 1 + 0.12 * Math.sin(0.7 * s) };
   }
   const swapped = spec.attack === 'swap' && other && otherMesh && t > clipDuration(script) / 2;
-  let frame = swapped ? animateFace(other, otherMesh, pose, 210) : animateFace(photo, mesh, pose, 210);
+  let frame = swapped ? animateFace(other, otherMesh, pose, CLIP_FACE_WIDTH) : animateFace(photo, mesh, pose, CLIP_FACE_WIDTH);
   if (spec.attack === 'two_faces' && other) frame = paste(frame, other, 450, 0, 0.3);
   return frame;
+}
+
+function base64(bytes: Uint8Array): string {
+  let s = '';
+  for (let k = 0; k < bytes.length; k += 0x8000) s += String.fromCharCode(...bytes.subarray(k, k + 0x8000));
+  return btoa(s);
 }
 
 function* clipFrames(spec: ClipSpec): Generator<RgbaImage> {
@@ -323,12 +329,19 @@ const livenessTest = {
     const photo = need(spec.photo);
     return { frames: frameCount(spec), fps: DEFAULT_CLIP.fps, width: photo.width, height: photo.height };
   },
+  /**
+   * A composed photo and its settled landmarks, for rendering clips in Node (e2e/face-clip.ts: a frame's
+   * I420 planes through page.evaluate cost about 45 ms each in base64 and transfer alone).
+   */
+  clipSource(name: string): { width: number; height: number; rgba: string; landmarks: number[] } {
+    const photo = need(name);
+    const mesh = meshes.get(name);
+    if (!mesh) throw new Error(`settle ${name} first`);
+    return { width: photo.width, height: photo.height, rgba: base64(new Uint8Array(photo.data.buffer, photo.data.byteOffset, photo.data.byteLength)), landmarks: Array.from(mesh) };
+  },
   /** Frame `i` of a generated clip as I420 planes, base64 (for writing y4m files in Node). */
   clipFrameI420(spec: ClipSpec, i: number): string {
-    const planes = rgbaToI420(frameAt(spec, i));
-    let s = '';
-    for (let k = 0; k < planes.length; k += 0x8000) s += String.fromCharCode(...planes.subarray(k, k + 0x8000));
-    return btoa(s);
+    return base64(rgbaToI420(frameAt(spec, i)));
   },
   /** Judges a y4m clip served at `url` against `sequence` (eval --data). */
   async runY4m(url: string, sequence: liveness.ChallengeKind[]): Promise<ClipOutcome> {

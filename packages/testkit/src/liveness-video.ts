@@ -1,6 +1,6 @@
-import type { liveness } from '@ekyc/core';
+import type { liveness, RgbaImage } from '@ekyc/core';
 import { createRandom } from './random.ts';
-import type { FacePose } from './face-animation.ts';
+import { animateFace, NEUTRAL_POSE, type FacePose } from './face-animation.ts';
 
 /**
  * Scripts of generated liveness clips: when each challenge is performed and how it moves, plus a
@@ -32,6 +32,31 @@ export const ACTION_PROFILES: Readonly<Record<ChallengeKind, { rise: number; hol
 };
 // People asked to turn their head turn it 30-45 degrees; the mesh reads 13.8-28.2 degrees of an animated 30-degree turn (docs/liveness.md).
 const TURN_DEGREES = 30;
+
+/** Width (px) the clips' warp fields are sized for: the face of a selfie composed for a clip. */
+export const CLIP_FACE_WIDTH = 210;
+
+/**
+ * The script of a generated clip performing `performs` (DEFAULT_CLIP's timing). `still`: a photo held
+ * still (the printed-photo attack), no sway; `leadMs`: neutral time before the first action (a camera run
+ * needs longer than the default, its baseline starts with the first tracked frame).
+ */
+export function clipScript(performs: readonly ChallengeKind[], seed: number, options: { leadMs?: number; still?: boolean } = {}): ClipScript {
+  return { ...DEFAULT_CLIP, performs, seed, swayPx: options.still ? 0 : DEFAULT_CLIP.swayPx, leadMs: options.leadMs ?? DEFAULT_CLIP.leadMs };
+}
+
+/** How many frames `script` lasts. */
+export function clipFrameCount(script: ClipScript): number {
+  return Math.round((clipDuration(script) * script.fps) / 1000);
+}
+
+/**
+ * Frame `i` of `script` performed by the face of `photo` (its landmarks `mesh`, as the face tracker gives
+ * them): poses are a function of time, so any frame can be made alone. `still`: the neutral photo throughout.
+ */
+export function clipFrame(photo: RgbaImage, mesh: ArrayLike<number>, script: ClipScript, i: number, still = false): RgbaImage {
+  return animateFace(photo, mesh, still ? NEUTRAL_POSE : poseAt(script, (i * 1000) / script.fps), CLIP_FACE_WIDTH);
+}
 
 export function actionDuration(kind: ChallengeKind): number {
   const p = ACTION_PROFILES[kind];
