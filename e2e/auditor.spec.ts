@@ -406,7 +406,7 @@ test('a session run through <ekyc-flow> (upload) is opened from the verifier in 
   }
 });
 
-test('fake camera: <ekyc-flow> auto-captures the passport and takes the selfie with its liveness challenges; the auditor opens the stored session, every check passes, the replay shows the keyframes, plots and document outline, and the re-score equals the recorded scores', async ({ page, baseURL }) => {
+test('fake camera: <ekyc-flow> auto-captures the passport and takes the selfie with its liveness challenges; the auditor opens the stored session, every check passes, the replay shows the keyframes, plots and document outline, and the re-score equals the recorded scores', { tag: '@realtime' }, async ({ page, baseURL }) => {
   test.setTimeout(900_000);
   const state = mkdtempSync(path.join(os.tmpdir(), 'ekyc-auditor-camera-'));
   const clips = mkdtempSync(path.join(os.tmpdir(), 'ekyc-auditor-clips-'));

@@ -325,7 +325,7 @@ test('fake camera: the passport page is auto-captured, read and reviewed; the se
   }
 });
 
-test('selfie by camera: the passport by upload, then the selfie camera plays a clip generated for this session\'s nonce; the challenges pass and the result shows, axe- and policy-clean', async ({ page, baseURL }) => {
+test('selfie by camera: the passport by upload, then the selfie camera plays a clip generated for this session\'s nonce; the challenges pass and the result shows, axe- and policy-clean', { tag: '@realtime' }, async ({ page, baseURL }) => {
   await open(page);
   const files = await page.evaluate(() => window.elementsTest.uploadFiles());
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ekyc-elements-selfie-'));

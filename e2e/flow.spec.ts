@@ -180,7 +180,7 @@ test.describe('VerificationFlow end to end (headless, real verifier)', () => {
   // The clip plays from its first frame when the liveness step opens the camera, which the flow does
   // once its workers are loaded and warm; before that change the capture started 2-3 s into the clip,
   // after its first action, and timed out (too_late). A failure prints the capture's diagnostics.
-  test('selfie by camera: a face clip performing the session nonce\'s challenges passes LivenessCapture, and the verifier replays the transcript', async ({ page, baseURL }) => {
+  test('selfie by camera: a face clip performing the session nonce\'s challenges passes LivenessCapture, and the verifier replays the transcript', { tag: '@realtime' }, async ({ page, baseURL }) => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'ekyc-e2e-flow-clip-'));
     try {
       const { report, status } = await runFlow(page, { capture: 'camera', guidanceFrames: 1, livenessByCamera: true }, {

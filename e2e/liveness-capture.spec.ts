@@ -50,7 +50,7 @@ async function runOnCamera(file: string, baseURL: string | undefined, options: P
   }
 }
 
-test.describe('LivenessCapture on the camera', () => {
+test.describe('LivenessCapture on the camera', { tag: '@realtime' }, () => {
   let dir: string;
   const order: Kind[] = ['blink', 'smile', 'turn_left'];
   let nonce: string;

@@ -67,7 +67,7 @@ test.describe('liveness landmarks in a worker (MediaPipe tasks-vision WASM, face
   });
 });
 
-test.describe('liveness through the camera (fake camera fed by a generated photo animation)', () => {
+test.describe('liveness through the camera (fake camera fed by a generated photo animation)', { tag: '@realtime' }, () => {
   test('the performed order passes, the same recording under another order does not', async ({ page, baseURL }) => {
     test.setTimeout(300_000);
     await page.goto('/e2e/pages/liveness.html');
