@@ -224,6 +224,11 @@ export class LivenessCapture extends EventTarget {
     return this.stopped;
   }
 
+  /** Whether a frame is being tracked and judged: a video frame that arrives meanwhile is skipped (`stats.skippedBusy`). */
+  get isProcessing(): boolean {
+    return this.busy;
+  }
+
   /** Stops reading frames; `result` rejects with `reason` (default an `AbortError`) unless it already settled. */
   stop(reason: unknown = new DOMException('The liveness capture was stopped', 'AbortError')): void {
     if (this.stopped) return;
