@@ -157,12 +157,14 @@ export function displacementField(source: ArrayLike<number>, target: Float64Arra
     want[i * 2] = source[i * 3]! - target[i * 2]!;
     want[i * 2 + 1] = source[i * 3 + 1]! - target[i * 2 + 1]!;
   }
+  const at = new Float64Array(2);
   for (let pass = 0, s = sigma; pass < refinements + 1; pass++, s = Math.max(s / 2, step)) {
     const residual = new Float64Array(n * 2);
     for (const i of near) {
-      const [fx, fy] = pass ? fieldAt(field, target[i * 2]!, target[i * 2 + 1]!) : [0, 0];
-      residual[i * 2] = want[i * 2]! - fx;
-      residual[i * 2 + 1] = want[i * 2 + 1]! - fy;
+      if (pass) fieldInto(field, target[i * 2]!, target[i * 2 + 1]!, at);
+      else at.fill(0);
+      residual[i * 2] = want[i * 2]! - at[0]!;
+      residual[i * 2 + 1] = want[i * 2 + 1]! - at[1]!;
     }
     addGaussianField(field, near, target, residual, s);
   }
@@ -209,13 +211,7 @@ function addGaussianField(f: WarpField, near: readonly number[], target: Float64
   }
 }
 
-function fieldAt(f: WarpField, x: number, y: number): [number, number] {
-  const out = new Float64Array(2);
-  fieldInto(f, x, y, out);
-  return [out[0]!, out[1]!];
-}
-
-/** `fieldAt` into `out` (x, y): the per-pixel warp allocates nothing. */
+/** The field's displacement at (x, y), bilinear between grid nodes (0 outside the grid), into `out` (x, y): the per-pixel warp allocates nothing. */
 function fieldInto(f: WarpField, x: number, y: number, out: Float64Array): void {
   const u = (x - f.x0) / f.step;
   const v = (y - f.y0) / f.step;
